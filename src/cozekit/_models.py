@@ -1,0 +1,108 @@
+"""Base classes for response models.
+
+Every model the SDK returns is a `CozeModel`: pydantic v2, extra fields kept (servers add fields before SDKs
+learn of them), and the HTTP response it came from reachable as `.response` (status, headers, `logid`).
+Server-owned strings (statuses, event names, message types) are `OpenEnum`s: known values are members,
+unknown ones still validate and compare equal to their string.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any, Dict, List, Optional, TypeVar
+
+import httpx
+from pydantic import BaseModel, ConfigDict, PrivateAttr
+
+__all__ = ["CozeModel", "ListResponse", "OpenEnum", "ResponseInfo"]
+
+_T = TypeVar("_T")
+
+
+class ResponseInfo:
+    """What an SDK result remembers of the HTTP response it came from."""
+
+    __slots__ = ("headers", "status_code")
+
+    def __init__(self, status_code: int, headers: httpx.Headers) -> None:
+        self.status_code = status_code
+        self.headers = headers
+
+    @classmethod
+    def from_httpx(cls, response: httpx.Response) -> ResponseInfo:
+        return cls(response.status_code, response.headers)
+
+    @property
+    def logid(self) -> str:
+        """The `x-tt-logid` header: quote it when asking Coze support about a request."""
+        return self.headers.get("x-tt-logid", "")
+
+    def __repr__(self) -> str:
+        return f"ResponseInfo(status_code={self.status_code}, logid={self.logid!r})"
+
+
+class CozeModel(BaseModel):
+    """Base of every response model: extra fields allowed, the source response attached."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True, protected_namespaces=())
+
+    _response: Optional[ResponseInfo] = PrivateAttr(default=None)
+
+    @property
+    def response(self) -> Optional[ResponseInfo]:
+        """The HTTP response this object was parsed from (None for objects built locally)."""
+        return self._response
+
+    @property
+    def logid(self) -> str:
+        """The `x-tt-logid` of the response this object came from, or `""`."""
+        return self._response.logid if self._response is not None else ""
+
+    def _attach(self, response: Optional[ResponseInfo]) -> None:
+        self._response = response
+
+
+class ListResponse(List[_T]):
+    """A list result that still knows the response it came from (`.response`, `.logid`)."""
+
+    def __init__(self, items: Any = (), response: Optional[ResponseInfo] = None) -> None:
+        super().__init__(items)
+        self.response = response
+
+    @property
+    def logid(self) -> str:
+        return self.response.logid if self.response is not None else ""
+
+
+class OpenEnum(str, enum.Enum):
+    """A string enum that accepts values it does not know.
+
+    >>> class Color(OpenEnum):
+    ...     RED = "red"
+    >>> Color("teal") == "teal"
+    True
+    """
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if not isinstance(value, str):
+            return None
+        pseudo = _pseudo_members.setdefault(cls, {})
+        member = pseudo.get(value)
+        if member is None:
+            member = str.__new__(cls, value)
+            member._name_ = value
+            member._value_ = value
+            pseudo[value] = member
+        return member
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    @property
+    def is_known(self) -> bool:
+        """False for values the server sent that this SDK version does not know."""
+        return self._name_ in type(self).__members__
+
+
+_pseudo_members: Dict[type, Dict[str, Any]] = {}
