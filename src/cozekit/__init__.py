@@ -1,5 +1,91 @@
-"""cozekit: a Python SDK for the Coze OpenAPI, with a local Coze emulator."""
+"""cozekit: a Python SDK for the Coze OpenAPI, with a local Coze emulator.
 
+>>> from cozekit import Coze, TokenAuth, COZE_CN_BASE_URL
+>>> coze = Coze(auth=TokenAuth("pat_..."), base_url=COZE_CN_BASE_URL)
+"""
+
+from ._auth import Auth, TokenAuth
+from ._client import AsyncCoze, Coze
+from ._constants import COZE_CN_BASE_URL, COZE_COM_BASE_URL
+from ._exceptions import (
+    APIConnectionError,
+    APIError,
+    APIResponseValidationError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ChatFailedError,
+    ConflictError,
+    CozeAPIError,
+    CozeError,
+    CozeInvalidEventError,
+    GatewayError,
+    InternalServerError,
+    NotFoundError,
+    OAuthError,
+    PermissionDeniedError,
+    RateLimitError,
+    RequestTimeoutError,
+    ServerError,
+    UnprocessableEntityError,
+)
+from ._models import CozeModel, ListResponse, OpenEnum, ResponseInfo
+from ._request import CallOptions
+from ._retries import RetryPolicy
+from ._streaming import AsyncStream, ServerSentEvent, Stream
+from ._types import NOT_GIVEN, NotGiven
 from ._version import __version__
+from .pagination import AsyncPager, Page, SyncPager
 
-__all__ = ["__version__"]
+__all__ = [
+    "COZE_CN_BASE_URL",
+    "COZE_COM_BASE_URL",
+    "NOT_GIVEN",
+    "APIConnectionError",
+    "APIError",
+    "APIResponseValidationError",
+    "APITimeoutError",
+    "AsyncCoze",
+    "AsyncPager",
+    "AsyncStream",
+    "Auth",
+    "AuthenticationError",
+    "BadRequestError",
+    "CallOptions",
+    "ChatFailedError",
+    "ConflictError",
+    "Coze",
+    "CozeAPIError",
+    "CozeError",
+    "CozeInvalidEventError",
+    "CozeModel",
+    "GatewayError",
+    "InternalServerError",
+    "ListResponse",
+    "NotFoundError",
+    "NotGiven",
+    "OAuthError",
+    "OpenEnum",
+    "Page",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RequestTimeoutError",
+    "ResponseInfo",
+    "RetryPolicy",
+    "ServerError",
+    "ServerSentEvent",
+    "Stream",
+    "SyncPager",
+    "TokenAuth",
+    "UnprocessableEntityError",
+    "__version__",
+]
+
+for _name in __all__:
+    _obj = globals()[_name]
+    if getattr(_obj, "__module__", "").startswith("cozekit._"):
+        try:
+            _obj.__module__ = "cozekit"
+        except (AttributeError, TypeError):
+            pass
+del _name, _obj

@@ -35,7 +35,7 @@ class ResponseInfo:
     @property
     def logid(self) -> str:
         """The `x-tt-logid` header: quote it when asking Coze support about a request."""
-        return self.headers.get("x-tt-logid", "")
+        return str(self.headers.get("x-tt-logid", ""))
 
     def __repr__(self) -> str:
         return f"ResponseInfo(status_code={self.status_code}, logid={self.logid!r})"

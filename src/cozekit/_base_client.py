@@ -1,0 +1,448 @@
+"""The one request pipeline.
+
+`BaseClient` holds every decision: building the request, unwrapping the declared envelope, mapping
+errors, retries and auth refresh. They are written once, as a generator (`_flow`) that yields the I/O it
+needs (a token, a send, a read, a sleep) and gets the results back. `SyncAPIClient` and `AsyncAPIClient`
+only perform that I/O.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import platform
+import sys
+import time
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, Callable, Dict, Generator, Mapping, Optional, Type, TypeVar, Union
+from urllib.parse import urlsplit
+
+import httpx
+
+from ._auth import Auth
+from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, RETRY_COUNT_HEADER
+from ._envelope import error_from_body, logid_of, unwrap
+from ._exceptions import (
+    AUTH_CODES,
+    APIConnectionError,
+    APIResponseValidationError,
+    APITimeoutError,
+    CozeAPIError,
+)
+from ._models import ResponseInfo
+from ._request import RequestOptions
+from ._retries import RetryPolicy
+from ._streaming import AsyncStream, EventDecoder, Stream
+from ._types import NOT_GIVEN, NotGiven, Timeout
+from ._version import __version__
+
+__all__ = ["AsyncAPIClient", "BaseClient", "SyncAPIClient"]
+
+log = logging.getLogger("cozekit")
+
+_T = TypeVar("_T")
+Parser = Callable[[Any, ResponseInfo], _T]
+
+
+@dataclass(frozen=True)
+class _Token:
+    pass
+
+
+@dataclass(frozen=True)
+class _Send:
+    request: httpx.Request
+
+
+@dataclass(frozen=True)
+class _Read:
+    response: httpx.Response
+
+
+@dataclass(frozen=True)
+class _Sleep:
+    seconds: float
+
+
+@dataclass(frozen=True)
+class _Invalidate:
+    token: str
+
+
+@dataclass(frozen=True)
+class _Opened:
+    """The flow's result for a stream: the open response, handed to a Stream."""
+
+    response: httpx.Response
+
+
+_Action = Union[_Token, _Send, _Read, _Sleep, _Invalidate]
+_Flow = Generator[_Action, Any, Any]
+
+
+def _platform_headers() -> Dict[str, str]:
+    lang_version = f"{sys.version_info.major}.{sys.version_info.minor}.{sys.version_info.micro}"
+    os_name = platform.system().lower() or "unknown"
+    os_version = platform.release().lower() or "unknown"
+    return {
+        "User-Agent": f"cozekit/{__version__} python/{lang_version} {os_name}/{os_version}",
+        "X-Coze-Client-User-Agent": json.dumps(
+            {
+                "version": __version__,
+                "lang": "python",
+                "lang_version": lang_version,
+                "os_name": os_name,
+                "os_version": os_version,
+            },
+            separators=(",", ":"),
+        ),
+    }
+
+
+_PLATFORM_HEADERS = _platform_headers()
+
+_REGION_HINTS = {
+    "api.coze.com": "This request went to api.coze.com (coze.com). A token issued by coze.cn only works on "
+    "api.coze.cn: pass base_url=COZE_CN_BASE_URL.",
+    "api.coze.cn": "This request went to api.coze.cn (coze.cn). A token issued by coze.com only works on "
+    "api.coze.com: pass base_url=COZE_COM_BASE_URL.",
+}
+
+
+def _is_event_stream(response: httpx.Response) -> bool:
+    return "text/event-stream" in response.headers.get("content-type", "")
+
+
+def _is_json(response: httpx.Response) -> bool:
+    return "json" in response.headers.get("content-type", "")
+
+
+class BaseClient:
+    """Configuration and the pure request flow shared by `Coze` and `AsyncCoze`."""
+
+    def __init__(
+        self,
+        *,
+        auth: Optional[Auth],
+        base_url: str,
+        timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Optional[Mapping[str, str]] = None,
+        default_query: Optional[Mapping[str, Any]] = None,
+        retry_policy: Optional[RetryPolicy] = None,
+        retry_non_idempotent: bool = False,
+    ) -> None:
+        if auth is not None and not isinstance(auth, Auth):
+            raise TypeError(f"auth must be an Auth (e.g. TokenAuth(...)), got {type(auth).__name__}")
+        if max_retries < 0:
+            raise ValueError("max_retries must be >= 0")
+        parts = urlsplit(base_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"base_url must be an http(s) URL, got {base_url!r}")
+        self._auth = auth
+        self.base_url = base_url.rstrip("/")
+        self.timeout: Timeout = DEFAULT_TIMEOUT if isinstance(timeout, NotGiven) else timeout
+        self.max_retries = max_retries
+        self._default_headers: Dict[str, str] = dict(default_headers or {})
+        self._default_query: Dict[str, Any] = dict(default_query or {})
+        self._retry_policy = retry_policy or RetryPolicy()
+        self.retry_non_idempotent = retry_non_idempotent
+        self._region_hint = _REGION_HINTS.get(parts.hostname or "", "")
+
+    @property
+    def auth(self) -> Optional[Auth]:
+        return self._auth
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r}, auth={self._auth!r})"
+
+    # -- building ---------------------------------------------------------------------------------------
+
+    def _build_request(
+        self,
+        http: Union[httpx.Client, httpx.AsyncClient],
+        opts: RequestOptions,
+        token: Optional[str],
+        retries: int,
+    ) -> httpx.Request:
+        headers: Dict[str, str] = {**_PLATFORM_HEADERS, **self._default_headers}
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
+        headers.update(opts.headers)
+        if retries:
+            headers[RETRY_COUNT_HEADER] = str(retries)
+        params = {**self._default_query, **(opts.params or {})}
+        url = opts.path if opts.path.startswith(("http://", "https://")) else self.base_url + opts.path
+        timeout = self.timeout if isinstance(opts.timeout, NotGiven) else opts.timeout
+        return http.build_request(
+            opts.method,
+            url,
+            params={k: _query_value(v) for k, v in params.items() if v is not None} or None,
+            json=opts.json,
+            data=opts.data,
+            files=opts.files,
+            headers=headers,
+            timeout=timeout,
+        )
+
+    # -- reading ----------------------------------------------------------------------------------------
+
+    def _parse_response(self, opts: RequestOptions, response: httpx.Response, parse: Parser[_T]) -> _T:
+        info = ResponseInfo.from_httpx(response)
+        if opts.envelope.kind == "binary" and response.is_success and not _is_json(response):
+            return parse(response.content, info)
+        try:
+            body = json.loads(response.content) if response.content else None
+        except ValueError:
+            if not response.is_success:
+                raise error_from_body(response.status_code, response.headers, None, response.text) from None
+            raise APIResponseValidationError(
+                f"expected JSON from {opts.method} {opts.path}, got {response.headers.get('content-type')!r}",
+                body=response.text[:500],
+                logid=logid_of(response.headers),
+            ) from None
+        payload = unwrap(opts.envelope, response.status_code, response.headers, body)
+        if opts.stream:
+            raise APIResponseValidationError(
+                f"expected an event stream from {opts.path}",
+                body=body,
+                logid=logid_of(response.headers, body),
+            )
+        return parse(payload, info)
+
+    def _add_region_hint(self, err: CozeAPIError) -> None:
+        if self._region_hint and (err.code in AUTH_CODES or err.status_code in (401, 403)):
+            err.hint = self._region_hint
+            err.args = (err._describe(),)
+
+    # -- the flow ---------------------------------------------------------------------------------------
+
+    def _flow(
+        self, http: Union[httpx.Client, httpx.AsyncClient], opts: RequestOptions, parse: Parser[Any]
+    ) -> _Flow:
+        max_retries = self.max_retries if opts.max_retries is None else opts.max_retries
+        idempotent = opts.is_idempotent or self.retry_non_idempotent
+        retries = 0
+        refreshed = False
+        while True:
+            token: Optional[str] = None
+            if opts.authenticated and self._auth is not None:
+                token = yield _Token()
+            request = self._build_request(http, opts, token, retries)
+            started = time.monotonic()
+            log.debug("request: %s %s (attempt %d)", opts.method, opts.path, retries + 1)
+            try:
+                response = yield _Send(request)
+                if not (opts.stream and response.is_success and _is_event_stream(response)):
+                    yield _Read(response)
+            except httpx.TransportError as exc:
+                delay = self._retry_policy.decide(
+                    retries_taken=retries, max_retries=max_retries, idempotent=idempotent, exc=exc
+                )
+                log.debug("%s %s failed: %s; retry in %s", opts.method, opts.path, type(exc).__name__, delay)
+                if delay is None:
+                    if isinstance(exc, httpx.TimeoutException):
+                        raise APITimeoutError(request=request) from exc
+                    raise APIConnectionError(f"Connection error: {exc}", request=request) from exc
+                yield _Sleep(delay)
+                retries += 1
+                continue
+            log.debug(
+                "response: %s %s -> %d logid=%s in %.1fms",
+                opts.method,
+                opts.path,
+                response.status_code,
+                response.headers.get("x-tt-logid", ""),
+                (time.monotonic() - started) * 1000,
+            )
+            if opts.stream and response.is_success and _is_event_stream(response):
+                return _Opened(response)
+            try:
+                return self._parse_response(opts, response, parse)
+            except CozeAPIError as err:
+                is_auth = err.code in AUTH_CODES or err.status_code == 401
+                if is_auth and token is not None and not refreshed:
+                    refreshed = True
+                    if (yield _Invalidate(token)):
+                        continue
+                delay = self._retry_policy.decide(
+                    retries_taken=retries,
+                    max_retries=max_retries,
+                    idempotent=idempotent,
+                    status_code=response.status_code,
+                    code=err.code,
+                    headers=response.headers,
+                )
+                if delay is None:
+                    err.response = response
+                    self._add_region_hint(err)
+                    raise
+                log.debug("%s %s -> code %s; retry in %.2fs", opts.method, opts.path, err.code, delay)
+                yield _Sleep(delay)
+                retries += 1
+
+
+def _query_value(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+class SyncAPIClient(BaseClient):
+    """Performs the flow's I/O with an `httpx.Client`."""
+
+    def __init__(
+        self, *, http_client: Optional[httpx.Client] = None, proxy: Optional[str] = None, **config: Any
+    ) -> None:
+        super().__init__(**config)
+        if http_client is not None and proxy is not None:
+            raise ValueError("pass proxy= or http_client=, not both (set the proxy on your httpx.Client)")
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.Client(
+            timeout=self.timeout, proxy=proxy, follow_redirects=True, trust_env=True
+        )
+
+    def request(self, opts: RequestOptions, parse: Parser[_T]) -> _T:
+        result = self._run(self._flow(self._http, opts, parse))
+        assert not isinstance(result, _Opened)
+        return result  # type: ignore[no-any-return]
+
+    def stream(self, opts: RequestOptions, decode: EventDecoder[_T]) -> Stream[_T]:
+        result = self._run(self._flow(self._http, opts, _never))
+        return Stream(result.response, decode)
+
+    def _run(self, flow: _Flow) -> Any:
+        value: Any = None
+        error: Optional[Exception] = None
+        while True:
+            try:
+                action = flow.throw(error) if error is not None else flow.send(value)
+            except StopIteration as stop:
+                return stop.value
+            value, error = None, None
+            try:
+                value = self._perform(action)
+            except Exception as exc:
+                error = exc
+
+    def _perform(self, action: _Action) -> Any:
+        if isinstance(action, _Token):
+            assert self._auth is not None
+            return self._auth.get_token()
+        if isinstance(action, _Send):
+            return self._http.send(action.request, stream=True)
+        if isinstance(action, _Read):
+            try:
+                return action.response.read()
+            finally:
+                action.response.close()
+        if isinstance(action, _Sleep):
+            time.sleep(action.seconds)
+            return None
+        assert self._auth is not None
+        return self._auth.invalidate(action.token)
+
+    def close(self) -> None:
+        """Close the connection pool (only if this client created it)."""
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self: _SelfSync) -> _SelfSync:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        self.close()
+
+
+class AsyncAPIClient(BaseClient):
+    """Performs the flow's I/O with an `httpx.AsyncClient`."""
+
+    def __init__(
+        self, *, http_client: Optional[httpx.AsyncClient] = None, proxy: Optional[str] = None, **config: Any
+    ) -> None:
+        super().__init__(**config)
+        if http_client is not None and proxy is not None:
+            raise ValueError(
+                "pass proxy= or http_client=, not both (set the proxy on your httpx.AsyncClient)"
+            )
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.AsyncClient(
+            timeout=self.timeout, proxy=proxy, follow_redirects=True, trust_env=True
+        )
+
+    async def request(self, opts: RequestOptions, parse: Parser[_T]) -> _T:
+        result = await self._run(self._flow(self._http, opts, parse))
+        assert not isinstance(result, _Opened)
+        return result  # type: ignore[no-any-return]
+
+    async def stream(self, opts: RequestOptions, decode: EventDecoder[_T]) -> AsyncStream[_T]:
+        result = await self._run(self._flow(self._http, opts, _never))
+        return AsyncStream(result.response, decode)
+
+    async def _run(self, flow: _Flow) -> Any:
+        value: Any = None
+        error: Optional[Exception] = None
+        while True:
+            try:
+                action = flow.throw(error) if error is not None else flow.send(value)
+            except StopIteration as stop:
+                return stop.value
+            value, error = None, None
+            try:
+                value = await self._perform(action)
+            except Exception as exc:
+                error = exc
+
+    async def _perform(self, action: _Action) -> Any:
+        if isinstance(action, _Token):
+            assert self._auth is not None
+            return await self._auth.aget_token()
+        if isinstance(action, _Send):
+            return await self._http.send(action.request, stream=True)
+        if isinstance(action, _Read):
+            try:
+                return await action.response.aread()
+            finally:
+                await action.response.aclose()
+        if isinstance(action, _Sleep):
+            await asyncio.sleep(action.seconds)
+            return None
+        assert self._auth is not None
+        return await self._auth.ainvalidate(action.token)
+
+    async def close(self) -> None:
+        """Close the connection pool (only if this client created it)."""
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def __aenter__(self: _SelfAsync) -> _SelfAsync:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        await self.close()
+
+
+def _never(payload: Any, info: ResponseInfo) -> Any:
+    raise AssertionError("a stream request returned no stream")
+
+
+_SelfSync = TypeVar("_SelfSync", bound=SyncAPIClient)
+_SelfAsync = TypeVar("_SelfAsync", bound=AsyncAPIClient)
+
+
+def env(name: str) -> Optional[str]:
+    value = os.environ.get(name)
+    return value if value else None

@@ -1,0 +1,165 @@
+"""`Coze` and `AsyncCoze`: configuration, and one lazily built attribute per API noun."""
+
+from __future__ import annotations
+
+import copy
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Mapping, Optional, TypeVar, Union
+
+import httpx
+
+from ._auth import Auth, TokenAuth
+from ._base_client import AsyncAPIClient, BaseClient, SyncAPIClient, env
+from ._constants import COZE_COM_BASE_URL, DEFAULT_MAX_RETRIES, ENV_API_BASE, ENV_API_TOKEN
+from ._resource import AsyncAPIResource, SyncAPIResource
+from ._retries import RetryPolicy
+from ._types import NOT_GIVEN, NotGiven, Timeout
+
+if TYPE_CHECKING:
+    pass
+
+__all__ = ["AsyncCoze", "Coze"]
+
+_C = TypeVar("_C", bound=BaseClient)
+
+
+def _resolve(auth: Optional[Auth], base_url: Optional[str]) -> tuple[Auth, str]:
+    if auth is None:
+        token = env(ENV_API_TOKEN)
+        if token is None:
+            raise ValueError(f"no credentials: pass auth=TokenAuth('pat_...') or set {ENV_API_TOKEN}")
+        auth = TokenAuth(token)
+    return auth, base_url or env(ENV_API_BASE) or COZE_COM_BASE_URL
+
+
+def _with_options(client: _C, changes: Mapping[str, Any]) -> _C:
+    """A copy of `client` with some settings changed, sharing its connection pool."""
+    clone = copy.copy(client)
+    clone.__dict__ = {
+        k: v for k, v in client.__dict__.items() if not isinstance(v, (SyncAPIResource, AsyncAPIResource))
+    }
+    clone.__dict__["_owns_http"] = False
+    for name, value in changes.items():
+        if name == "default_headers":
+            clone.__dict__["_default_headers"] = {**client._default_headers, **value}
+        elif name == "default_query":
+            clone.__dict__["_default_query"] = {**client._default_query, **value}
+        elif name == "retry_policy":
+            clone.__dict__["_retry_policy"] = value
+        elif name == "auth":
+            clone.__dict__["_auth"] = value
+        elif name == "max_retries" and value < 0:
+            raise ValueError("max_retries must be >= 0")
+        else:
+            clone.__dict__[name] = value
+    return clone
+
+
+class Coze(SyncAPIClient):
+    """The synchronous client.
+
+    >>> from cozekit import Coze, TokenAuth, COZE_CN_BASE_URL
+    >>> coze = Coze(auth=TokenAuth("pat_..."), base_url=COZE_CN_BASE_URL)
+
+    `auth` defaults to `TokenAuth($COZE_API_TOKEN)`, `base_url` to `$COZE_API_BASE`, then api.coze.com.
+    """
+
+    def __init__(
+        self,
+        auth: Optional[Auth] = None,
+        base_url: Optional[str] = None,
+        *,
+        timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Optional[Mapping[str, str]] = None,
+        default_query: Optional[Mapping[str, Any]] = None,
+        http_client: Optional[httpx.Client] = None,
+        proxy: Optional[str] = None,
+        retry_policy: Optional[RetryPolicy] = None,
+        retry_non_idempotent: bool = False,
+    ) -> None:
+        auth, base_url = _resolve(auth, base_url)
+        super().__init__(
+            auth=auth,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            default_query=default_query,
+            http_client=http_client,
+            proxy=proxy,
+            retry_policy=retry_policy,
+            retry_non_idempotent=retry_non_idempotent,
+        )
+
+    def with_options(
+        self,
+        *,
+        auth: Optional[Auth] = None,
+        timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
+        max_retries: Optional[int] = None,
+        default_headers: Optional[Mapping[str, str]] = None,
+        default_query: Optional[Mapping[str, Any]] = None,
+        retry_policy: Optional[RetryPolicy] = None,
+        retry_non_idempotent: Optional[bool] = None,
+    ) -> Coze:
+        """A client with some settings changed that shares this one's connections.
+
+        >>> coze.with_options(timeout=5, max_retries=0).users.me()
+        """
+        return _with_options(self, _changes(locals()))
+
+
+class AsyncCoze(AsyncAPIClient):
+    """The asynchronous client; the same resources and methods as `Coze`, awaited."""
+
+    def __init__(
+        self,
+        auth: Optional[Auth] = None,
+        base_url: Optional[str] = None,
+        *,
+        timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Optional[Mapping[str, str]] = None,
+        default_query: Optional[Mapping[str, Any]] = None,
+        http_client: Optional[httpx.AsyncClient] = None,
+        proxy: Optional[str] = None,
+        retry_policy: Optional[RetryPolicy] = None,
+        retry_non_idempotent: bool = False,
+    ) -> None:
+        auth, base_url = _resolve(auth, base_url)
+        super().__init__(
+            auth=auth,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            default_query=default_query,
+            http_client=http_client,
+            proxy=proxy,
+            retry_policy=retry_policy,
+            retry_non_idempotent=retry_non_idempotent,
+        )
+
+    def with_options(
+        self,
+        *,
+        auth: Optional[Auth] = None,
+        timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
+        max_retries: Optional[int] = None,
+        default_headers: Optional[Mapping[str, str]] = None,
+        default_query: Optional[Mapping[str, Any]] = None,
+        retry_policy: Optional[RetryPolicy] = None,
+        retry_non_idempotent: Optional[bool] = None,
+    ) -> AsyncCoze:
+        """A client with some settings changed that shares this one's connections."""
+        return _with_options(self, _changes(locals()))
+
+
+def _changes(arguments: Mapping[str, Any]) -> Mapping[str, Any]:
+    return {
+        k: v for k, v in arguments.items() if k != "self" and v is not None and not isinstance(v, NotGiven)
+    }
+
+
+_unused = cached_property
