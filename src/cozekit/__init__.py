@@ -4,6 +4,8 @@
 >>> coze = Coze(auth=TokenAuth("pat_..."), base_url=COZE_CN_BASE_URL)
 """
 
+import contextlib
+
 from ._auth import Auth, TokenAuth
 from ._client import AsyncCoze, Coze
 from ._constants import COZE_CN_BASE_URL, COZE_COM_BASE_URL
@@ -84,8 +86,6 @@ __all__ = [
 for _name in __all__:
     _obj = globals()[_name]
     if getattr(_obj, "__module__", "").startswith("cozekit._"):
-        try:
+        with contextlib.suppress(AttributeError, TypeError):
             _obj.__module__ = "cozekit"
-        except (AttributeError, TypeError):
-            pass
 del _name, _obj

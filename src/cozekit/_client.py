@@ -29,7 +29,9 @@ def _resolve(auth: Optional[Auth], base_url: Optional[str]) -> tuple[Auth, str]:
         if token is None:
             raise ValueError(f"no credentials: pass auth=TokenAuth('pat_...') or set {ENV_API_TOKEN}")
         auth = TokenAuth(token)
-    return auth, base_url or env(ENV_API_BASE) or COZE_COM_BASE_URL
+    if base_url is None:
+        base_url = env(ENV_API_BASE) or COZE_COM_BASE_URL
+    return auth, base_url
 
 
 def _with_options(client: _C, changes: Mapping[str, Any]) -> _C:
