@@ -1,0 +1,164 @@
+"""Chat stream events (`/v3/chat` with `stream=true`, `submit_tool_outputs` streamed, chatflows).
+
+`parse_chat_event` turns one server-sent event into a `ChatEvent`:
+
+    >>> ev = parse_chat_event("conversation.message.delta",
+    ...                       '{"id":"1","conversation_id":"2","role":"assistant","type":"answer",'
+    ...                       '"content":"Hi","content_type":"text"}')
+    >>> ev.event is ChatEventType.CONVERSATION_MESSAGE_DELTA, ev.message.content
+    (True, 'Hi')
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable, Dict, Optional
+
+from pydantic import ValidationError
+
+from .._exceptions import CozeInvalidEventError
+from .._models import CozeModel, OpenEnum
+from .chat import Chat, ChatError
+from .message import Message
+
+__all__ = ["ChatEvent", "ChatEventType", "parse_chat_event"]
+
+
+class ChatEventType(OpenEnum):
+    """The `event:` name of a chat stream event. Unknown names are kept as they came."""
+
+    CONVERSATION_CHAT_CREATED = "conversation.chat.created"
+    CONVERSATION_CHAT_IN_PROGRESS = "conversation.chat.in_progress"
+    CONVERSATION_MESSAGE_DELTA = "conversation.message.delta"
+    """A piece of a message being generated (usually the answer)."""
+    CONVERSATION_MESSAGE_COMPLETED = "conversation.message.completed"
+    """A whole message: answers, function calls, tool responses, follow-ups, verbose packets..."""
+    CONVERSATION_CHAT_COMPLETED = "conversation.chat.completed"
+    CONVERSATION_CHAT_FAILED = "conversation.chat.failed"
+    CONVERSATION_CHAT_REQUIRES_ACTION = "conversation.chat.requires_action"
+    """The bot called a local plugin; the stream ends after this event."""
+    CONVERSATION_AUDIO_DELTA = "conversation.audio.delta"
+    """A piece of audio answer (base64 in `message.content`); only when the input had audio."""
+    ERROR = "error"
+    """The server reported an error mid-stream: see `ChatEvent.code`/`msg`."""
+    DONE = "done"
+    """The stream is over."""
+    UNKNOWN = "unknown"
+    """Kept for cozepy compatibility; unknown names keep their own value (check `.is_known`)."""
+
+
+class ChatEvent(CozeModel):
+    """One event of a chat stream.
+
+    Chat events carry `chat`, message and audio events carry `message`, `error` carries `code` and
+    `msg`, `done` carries nothing (a chatflow's `done` may carry `debug_url`). Events this SDK does
+    not know keep their name in `event` and their raw data in `data` (and `unknown`, as cozepy does).
+    """
+
+    event: ChatEventType
+    chat: Optional[Chat] = None
+    message: Optional[Message] = None
+    code: Optional[int] = None
+    """Error code of an `error` event."""
+    msg: Optional[str] = None
+    """Error message of an `error` event."""
+    debug_url: Optional[str] = None
+    """A chatflow's `done` event link to its run in the Coze UI."""
+    data: Optional[str] = None
+    """The raw `data:` of an event this SDK does not know."""
+    unknown: Optional[Dict[str, Any]] = None
+    """`{"event": name, "data": raw}` of an unknown event (cozepy's field)."""
+
+    @property
+    def error(self) -> Optional[ChatError]:
+        """An `error` event's code and message as a `ChatError` (None for other events)."""
+        if self.event != ChatEventType.ERROR:
+            return None
+        return ChatError(code=self.code or 0, msg=self.msg or "")
+
+
+_Handler = Callable[[ChatEventType, str], ChatEvent]
+
+
+def _chat_event(event: ChatEventType, data: str) -> ChatEvent:
+    return ChatEvent(event=event, chat=_validate(Chat, event, data))
+
+
+def _message_event(event: ChatEventType, data: str) -> ChatEvent:
+    return ChatEvent(event=event, message=_validate(Message, event, data))
+
+
+def _error_event(event: ChatEventType, data: str) -> ChatEvent:
+    body = _loads(data)
+    if isinstance(body, dict):
+        code = body.get("code")
+        msg = body.get("msg", body.get("message"))
+        return ChatEvent(
+            event=event,
+            code=_int_or_none(code),
+            msg=msg if isinstance(msg, str) else (None if msg is None else str(msg)),
+        )
+    # Not the documented {code, msg}: keep the text so the error still says something.
+    return ChatEvent(event=event, msg=data)
+
+
+def _done_event(event: ChatEventType, data: str) -> ChatEvent:
+    body = _loads(data)
+    url = body.get("debug_url") if isinstance(body, dict) else None
+    return ChatEvent(event=event, debug_url=url if isinstance(url, str) else None)
+
+
+_HANDLERS: Dict[str, _Handler] = {
+    ChatEventType.CONVERSATION_CHAT_CREATED.value: _chat_event,
+    ChatEventType.CONVERSATION_CHAT_IN_PROGRESS.value: _chat_event,
+    ChatEventType.CONVERSATION_CHAT_COMPLETED.value: _chat_event,
+    ChatEventType.CONVERSATION_CHAT_FAILED.value: _chat_event,
+    ChatEventType.CONVERSATION_CHAT_REQUIRES_ACTION.value: _chat_event,
+    ChatEventType.CONVERSATION_MESSAGE_DELTA.value: _message_event,
+    ChatEventType.CONVERSATION_MESSAGE_COMPLETED.value: _message_event,
+    ChatEventType.CONVERSATION_AUDIO_DELTA.value: _message_event,
+    ChatEventType.ERROR.value: _error_event,
+    ChatEventType.DONE.value: _done_event,
+}
+
+
+def parse_chat_event(event_name: str, data: str) -> ChatEvent:
+    """Parse one chat stream event from its `event:` name and `data:` text.
+
+    - `conversation.chat.*` → `ChatEvent(chat=Chat)`;
+    - `conversation.message.delta|completed`, `conversation.audio.delta` → `ChatEvent(message=Message)`;
+    - `error` → `ChatEvent(code=..., msg=...)` (it does not raise: the caller decides);
+    - `done` → `ChatEvent(event=DONE)` with no payload (`debug_url` for chatflows);
+    - any other name → `ChatEvent(event=<that name>, data=<raw>, unknown={"event", "data"})`.
+
+    Raises `CozeInvalidEventError` if a chat or message event's data is not the JSON object it must be.
+    """
+    name = event_name.strip()
+    handler = _HANDLERS.get(name)
+    if handler is None:
+        return ChatEvent(event=ChatEventType(name), data=data, unknown={"event": name, "data": data})
+    return handler(ChatEventType(name), data)
+
+
+def _validate(model: Any, event: ChatEventType, data: str) -> Any:
+    try:
+        return model.model_validate_json(data)
+    except ValidationError as exc:
+        raise CozeInvalidEventError(field=event.value, data=data) from exc
+
+
+def _loads(data: str) -> Any:
+    try:
+        return json.loads(data)
+    except (json.JSONDecodeError, TypeError):
+        return None
+
+
+def _int_or_none(value: Any) -> Optional[int]:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    return None
