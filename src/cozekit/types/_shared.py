@@ -15,13 +15,13 @@ def parse_timestamp(value: Any) -> Any:
     """Turn a Unix timestamp sent as an int, a numeric string or an integral float into an int.
 
     Coze sends most timestamps as ints but several endpoints send numeric strings (`"1718592898"`).
-    Anything else is passed through so pydantic reports it with the field's name.
+    Booleans are refused; anything else is passed through so pydantic reports it with the field's name.
 
     >>> parse_timestamp("1718592898"), parse_timestamp(1718592898), parse_timestamp(1.7e9)
     (1718592898, 1718592898, 1700000000)
     """
     if isinstance(value, bool):
-        return value
+        raise ValueError("a timestamp must be a number of seconds, not a boolean")
     if isinstance(value, str):
         text = value.strip()
         if text.lstrip("-").isdigit():

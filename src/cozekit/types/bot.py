@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Dict, List, Optional, Type
 
-from pydantic import Field, model_validator
+from pydantic import AliasChoices, Field, model_validator
 
 from .._models import CozeModel, OpenEnum
 from ._shared import OpenIntEnum, OptionalTimestamp
@@ -104,10 +104,16 @@ class BotPromptInfo(CozeModel):
 
 
 class BotOnboardingInfo(CozeModel):
-    """The opening line (≤ 300 chars) and suggested questions (each ≤ 50 chars)."""
+    """The opening line (≤ 300 chars) and suggested questions (each ≤ 50 chars).
 
-    prologue: Optional[str] = None
-    suggested_questions: Optional[List[str]] = None
+    Also reads the PascalCase keys (`Prologue`, `SuggestedQuestions`) the retrieve endpoint has been
+    seen to return; always sends snake_case.
+    """
+
+    prologue: Optional[str] = Field(None, validation_alias=AliasChoices("prologue", "Prologue"))
+    suggested_questions: Optional[List[str]] = Field(
+        None, validation_alias=AliasChoices("suggested_questions", "SuggestedQuestions")
+    )
 
 
 # --- model ------------------------------------------------------------------------------------------
