@@ -193,6 +193,8 @@ def test_messages_to_wire() -> None:
         ({"content": "no role"}, ValueError),
         ({"role": "user", "content": 5}, TypeError),
         ("hello", TypeError),
+        ({"role": "user", "content": "not json", "content_type": "object_string"}, ValueError),
+        ({"role": "user", "content": '{"type":"text"}', "content_type": "object_string"}, ValueError),
     ],
 )
 def test_bad_outgoing_messages(message: Any, error: type) -> None:

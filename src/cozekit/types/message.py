@@ -287,6 +287,8 @@ def message_to_wire(message: Union[Message, Mapping[str, Any]]) -> Dict[str, Any
             data["content_type"] = MessageContentType.OBJECT_STRING
     elif content is not None and not isinstance(content, str):
         raise TypeError(f"message content must be a str or a list of objects, got {type(content).__name__}")
+    elif data.get("content_type") == MessageContentType.OBJECT_STRING and isinstance(content, str):
+        _check_object_string_text(content)
 
     wire: Dict[str, Any] = {}
     for key, value in data.items():
@@ -294,6 +296,15 @@ def message_to_wire(message: Union[Message, Mapping[str, Any]]) -> Dict[str, Any
             continue
         wire[key] = _plain(value)
     return wire
+
+
+def _check_object_string_text(content: str) -> None:
+    try:
+        parsed = json.loads(content)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"object_string content is not valid JSON: {exc}") from exc
+    if not isinstance(parsed, list):
+        raise ValueError("object_string content must be a JSON array of items")
 
 
 def messages_to_wire(messages: Optional[Sequence[Union[Message, Mapping[str, Any]]]]) -> List[Dict[str, Any]]:
