@@ -310,9 +310,11 @@ class SyncAPIClient(BaseClient):
         assert not isinstance(result, _Opened)
         return result  # type: ignore[no-any-return]
 
-    def stream(self, opts: RequestOptions, decode: EventDecoder[_T]) -> Stream[_T]:
+    def stream(
+        self, opts: RequestOptions, decode: EventDecoder[_T], *, end_required: bool = True
+    ) -> Stream[_T]:
         result = self._run(self._flow(self._http, opts, _never))
-        return Stream(result.response, decode)
+        return Stream(result.response, decode, end_required=end_required)
 
     def _run(self, flow: _Flow) -> Any:
         value: Any = None
@@ -383,9 +385,11 @@ class AsyncAPIClient(BaseClient):
         assert not isinstance(result, _Opened)
         return result  # type: ignore[no-any-return]
 
-    async def stream(self, opts: RequestOptions, decode: EventDecoder[_T]) -> AsyncStream[_T]:
+    async def stream(
+        self, opts: RequestOptions, decode: EventDecoder[_T], *, end_required: bool = True
+    ) -> AsyncStream[_T]:
         result = await self._run(self._flow(self._http, opts, _never))
-        return AsyncStream(result.response, decode)
+        return AsyncStream(result.response, decode, end_required=end_required)
 
     async def _run(self, flow: _Flow) -> Any:
         value: Any = None

@@ -16,7 +16,12 @@ from ._retries import RetryPolicy
 from ._types import NOT_GIVEN, NotGiven, Timeout
 
 if TYPE_CHECKING:
-    pass
+    from .resources.bots import AsyncBots, Bots
+    from .resources.chat import AsyncChatResource, ChatResource
+    from .resources.conversations import AsyncConversations, Conversations
+    from .resources.files import AsyncFiles, Files
+    from .resources.users import AsyncUsers, Users
+    from .resources.workspaces import AsyncWorkspaces, Workspaces
 
 __all__ = ["AsyncCoze", "Coze"]
 
@@ -111,6 +116,42 @@ class Coze(SyncAPIClient):
         """
         return _with_options(self, _changes(locals()))
 
+    @cached_property
+    def chat(self) -> ChatResource:
+        from .resources.chat import ChatResource
+
+        return ChatResource(self)
+
+    @cached_property
+    def conversations(self) -> Conversations:
+        from .resources.conversations import Conversations
+
+        return Conversations(self)
+
+    @cached_property
+    def files(self) -> Files:
+        from .resources.files import Files
+
+        return Files(self)
+
+    @cached_property
+    def bots(self) -> Bots:
+        from .resources.bots import Bots
+
+        return Bots(self)
+
+    @cached_property
+    def workspaces(self) -> Workspaces:
+        from .resources.workspaces import Workspaces
+
+        return Workspaces(self)
+
+    @cached_property
+    def users(self) -> Users:
+        from .resources.users import Users
+
+        return Users(self)
+
 
 class AsyncCoze(AsyncAPIClient):
     """The asynchronous client; the same resources and methods as `Coze`, awaited."""
@@ -157,11 +198,44 @@ class AsyncCoze(AsyncAPIClient):
         """A client with some settings changed that shares this one's connections."""
         return _with_options(self, _changes(locals()))
 
+    @cached_property
+    def chat(self) -> AsyncChatResource:
+        from .resources.chat import AsyncChatResource
+
+        return AsyncChatResource(self)
+
+    @cached_property
+    def conversations(self) -> AsyncConversations:
+        from .resources.conversations import AsyncConversations
+
+        return AsyncConversations(self)
+
+    @cached_property
+    def files(self) -> AsyncFiles:
+        from .resources.files import AsyncFiles
+
+        return AsyncFiles(self)
+
+    @cached_property
+    def bots(self) -> AsyncBots:
+        from .resources.bots import AsyncBots
+
+        return AsyncBots(self)
+
+    @cached_property
+    def workspaces(self) -> AsyncWorkspaces:
+        from .resources.workspaces import AsyncWorkspaces
+
+        return AsyncWorkspaces(self)
+
+    @cached_property
+    def users(self) -> AsyncUsers:
+        from .resources.users import AsyncUsers
+
+        return AsyncUsers(self)
+
 
 def _changes(arguments: Mapping[str, Any]) -> Mapping[str, Any]:
     return {
         k: v for k, v in arguments.items() if k != "self" and v is not None and not isinstance(v, NotGiven)
     }
-
-
-_unused = cached_property

@@ -28,6 +28,7 @@ from typing import (
 
 import httpx
 
+from ._exceptions import APIConnectionError
 from ._models import ResponseInfo
 
 __all__ = ["AsyncStream", "LineSplitter", "SSEDecoder", "ServerSentEvent", "Stream"]
@@ -142,15 +143,21 @@ async def aiter_sse(chunks: AsyncIterator[bytes]) -> AsyncIterator[ServerSentEve
         decoder.decode(raw.decode("utf-8"))
 
 
-EventDecoder = Callable[[ServerSentEvent, str], Tuple[Optional[_T], bool]]
-"""Turns one event (and the response's logid) into `(item or None to skip, stop after it)`; may raise."""
+EventDecoder = Callable[[ServerSentEvent, ResponseInfo], Tuple[Optional[_T], bool]]
+"""Turns one event (and its response) into `(item or None to skip, stop after it)`; may raise."""
 
 
 class _StreamBase(Generic[_T]):
-    def __init__(self, response: httpx.Response, decode: EventDecoder[_T]) -> None:
+    def __init__(
+        self, response: httpx.Response, decode: EventDecoder[_T], *, end_required: bool = False
+    ) -> None:
         self.response = response
         self._decode = decode
+        self._end_required = end_required
         self.response_info = ResponseInfo.from_httpx(response)
+
+    def _truncated(self) -> APIConnectionError:
+        return APIConnectionError(f"the event stream ended before its last event (logid: {self.logid})")
 
     @property
     def logid(self) -> str:
@@ -165,21 +172,27 @@ class Stream(_StreamBase[_T]):
     ...     for event in events: ...
     """
 
-    def __init__(self, response: httpx.Response, decode: EventDecoder[_T]) -> None:
-        super().__init__(response, decode)
+    def __init__(
+        self, response: httpx.Response, decode: EventDecoder[_T], *, end_required: bool = False
+    ) -> None:
+        super().__init__(response, decode, end_required=end_required)
         self._iterator = self._iterate()
 
     def _iterate(self) -> Generator[_T, None, None]:
+        info = self.response_info
         try:
-            logid = self.logid
             for sse in iter_sse(self.response.iter_bytes()):
-                item, stop = self._decode(sse, logid)
+                item, stop = self._decode(sse, info)
                 if item is not None:
                     yield item
                 if stop:
                     return
+        except httpx.TransportError as exc:
+            raise APIConnectionError(f"the event stream broke: {exc} (logid: {self.logid})") from exc
         finally:
             self.response.close()
+        if self._end_required:
+            raise self._truncated()
 
     def __iter__(self) -> Iterator[_T]:
         return self._iterator
@@ -206,21 +219,27 @@ class Stream(_StreamBase[_T]):
 class AsyncStream(_StreamBase[_T]):
     """The async twin of `Stream`: `async for` over it, `async with` to be sure it is closed."""
 
-    def __init__(self, response: httpx.Response, decode: EventDecoder[_T]) -> None:
-        super().__init__(response, decode)
+    def __init__(
+        self, response: httpx.Response, decode: EventDecoder[_T], *, end_required: bool = False
+    ) -> None:
+        super().__init__(response, decode, end_required=end_required)
         self._iterator = self._iterate()
 
     async def _iterate(self) -> AsyncGenerator[_T, None]:
+        info = self.response_info
         try:
-            logid = self.logid
             async for sse in aiter_sse(self.response.aiter_bytes()):
-                item, stop = self._decode(sse, logid)
+                item, stop = self._decode(sse, info)
                 if item is not None:
                     yield item
                 if stop:
                     return
+        except httpx.TransportError as exc:
+            raise APIConnectionError(f"the event stream broke: {exc} (logid: {self.logid})") from exc
         finally:
             await self.response.aclose()
+        if self._end_required:
+            raise self._truncated()
 
     def __aiter__(self) -> AsyncIterator[_T]:
         return self._iterator
@@ -244,6 +263,6 @@ class AsyncStream(_StreamBase[_T]):
         await self.close()
 
 
-def raw_events(sse: ServerSentEvent, logid: str) -> Tuple[Any, bool]:
+def raw_events(sse: ServerSentEvent, info: ResponseInfo) -> Tuple[Any, bool]:
     """An `EventDecoder` that yields the events as they are."""
     return sse, False

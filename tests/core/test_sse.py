@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cozekit import AsyncStream, ServerSentEvent, Stream
+from cozekit import APIConnectionError, AsyncStream, ResponseInfo, ServerSentEvent, Stream
 from cozekit._streaming import LineSplitter, iter_sse, raw_events
 
 
@@ -162,11 +162,11 @@ def _response(body: _Body) -> httpx.Response:
 BODY = [b"event:a\ndata:1\n\n", b"event:b\ndata:2\n\n", b'event:done\ndata:"[DONE]"\n\n']
 
 
-def _until_done(sse: ServerSentEvent, logid: str) -> Tuple[Any, bool]:
+def _until_done(sse: ServerSentEvent, info: ResponseInfo) -> Tuple[Any, bool]:
     if sse.event == "done":
         return None, True
     if sse.event == "bad":
-        raise ValueError(f"bad event {logid}")
+        raise ValueError(f"bad event {info.logid}")
     return sse, False
 
 
@@ -197,9 +197,18 @@ def test_stream_closes_on_garbage() -> None:
 def test_stream_closes_on_dropped_connection() -> None:
     body = _Body(BODY[:1], fail=True)
     stream = Stream(_response(body), raw_events)
-    with pytest.raises(httpx.ReadError):
+    with pytest.raises(APIConnectionError, match="L1") as info:
         list(stream)
+    assert isinstance(info.value.__cause__, httpx.ReadError)
     assert body.closed
+
+
+def test_stream_that_ends_early_is_an_error_when_an_end_is_required() -> None:
+    stream = Stream(_response(_Body(BODY[:2])), _until_done, end_required=True)
+    with pytest.raises(APIConnectionError, match="ended before"):
+        list(stream)
+    complete = Stream(_response(_Body(BODY)), _until_done, end_required=True)
+    assert len(list(complete)) == 2
 
 
 def test_unknown_events_are_kept_by_raw_decoder() -> None:

@@ -1,0 +1,406 @@
+"""`coze.chat`: chat v3 (create, stream, retrieve, cancel, submit_tool_outputs) and `chat.messages`."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+
+from typing_extensions import Literal, Unpack, overload
+
+from .._exceptions import error_class
+from .._models import ListResponse, ResponseInfo
+from .._parsing import model, models
+from .._request import CallOptions, RequestOptions, get, post
+from .._resource import AsyncAPIResource, SyncAPIResource
+from .._streaming import AsyncStream, ServerSentEvent, Stream
+from ..types.chat import Chat, ChatPoll, ToolOutput
+from ..types.chat_event import ChatEvent, ChatEventType, parse_chat_event
+from ..types.message import Message, messages_to_wire
+from ._body import arguments
+from ._validate import check_messages, check_meta_data, require
+
+__all__ = ["AsyncChatMessages", "AsyncChatResource", "ChatMessages", "ChatResource", "decode_chat_event"]
+
+MessageInput = Union[Message, Mapping[str, Any]]
+ToolOutputInput = Union[ToolOutput, Mapping[str, Any]]
+
+
+def decode_chat_event(sse: ServerSentEvent, info: ResponseInfo) -> Tuple[Optional[ChatEvent], bool]:
+    """Chat stream events: `done` ends the stream, `error` raises its typed error, others are yielded."""
+    event = parse_chat_event(sse.event, sse.data)
+    if event.event == ChatEventType.DONE:
+        return None, True
+    if event.event == ChatEventType.ERROR:
+        code = event.code if event.code is not None else 0
+        raise error_class(None, code)(code, event.msg or "", info.logid, status_code=200, body=sse.data)
+    event._attach(info)
+    return event, False
+
+
+def _chat(
+    *,
+    bot_id: str,
+    user_id: str,
+    stream: bool,
+    conversation_id: Optional[str],
+    additional_messages: Optional[Sequence[MessageInput]],
+    custom_variables: Optional[Mapping[str, str]],
+    auto_save_history: bool,
+    meta_data: Optional[Mapping[str, str]],
+    parameters: Optional[Mapping[str, Any]],
+    enable_card: Optional[bool],
+    publish_status: Optional[str],
+    bot_version: Optional[str],
+    extra_params: Optional[Mapping[str, str]],
+    shortcut_command: Optional[Mapping[str, Any]],
+    options: CallOptions,
+) -> RequestOptions:
+    require(bot_id=bot_id, user_id=user_id)
+    if conversation_id is not None:
+        require(conversation_id=conversation_id)
+    if not stream and not auto_save_history:
+        raise ValueError("a non-streamed chat needs auto_save_history=True (Coze answers 4007 otherwise)")
+    check_messages(additional_messages)
+    check_meta_data(meta_data)
+    body: Dict[str, Any] = {
+        "bot_id": bot_id,
+        "user_id": user_id,
+        "stream": stream,
+        "auto_save_history": auto_save_history,
+        "additional_messages": messages_to_wire(additional_messages),
+        "custom_variables": custom_variables,
+        "meta_data": meta_data,
+        "parameters": parameters,
+        "enable_card": enable_card,
+        "publish_status": publish_status,
+        "bot_version": bot_version,
+        "extra_params": extra_params,
+        "shortcut_command": shortcut_command,
+    }
+    return post("/v3/chat", body, {"conversation_id": conversation_id}, stream=stream).with_call_options(
+        options
+    )
+
+
+def _ids(conversation_id: str, chat_id: str) -> Dict[str, str]:
+    require(conversation_id=conversation_id, chat_id=chat_id)
+    return {"conversation_id": conversation_id, "chat_id": chat_id}
+
+
+def _retrieve(conversation_id: str, chat_id: str, options: CallOptions) -> RequestOptions:
+    return get("/v3/chat/retrieve", _ids(conversation_id, chat_id)).with_call_options(options)
+
+
+def _cancel(conversation_id: str, chat_id: str, options: CallOptions) -> RequestOptions:
+    return post("/v3/chat/cancel", _ids(conversation_id, chat_id)).with_call_options(options)
+
+
+def _submit(
+    conversation_id: str,
+    chat_id: str,
+    tool_outputs: Sequence[ToolOutputInput],
+    stream: bool,
+    options: CallOptions,
+) -> RequestOptions:
+    ids = _ids(conversation_id, chat_id)
+    if not tool_outputs:
+        raise ValueError("tool_outputs must name at least one tool call's output")
+    outputs: List[Dict[str, Any]] = []
+    for item in tool_outputs:
+        output = item if isinstance(item, ToolOutput) else ToolOutput.model_validate(item)
+        outputs.append({"tool_call_id": output.tool_call_id, "output": output.output})
+    return post(
+        "/v3/chat/submit_tool_outputs", {"tool_outputs": outputs, "stream": stream}, ids, stream=stream
+    ).with_call_options(options)
+
+
+def _list_messages(conversation_id: str, chat_id: str, options: CallOptions) -> RequestOptions:
+    return get("/v3/chat/message/list", _ids(conversation_id, chat_id)).with_call_options(options)
+
+
+class ChatResource(SyncAPIResource):
+    """Chat with a bot (`/v3/chat`).
+
+    >>> for event in coze.chat.stream(bot_id=BOT, user_id="u1",
+    ...                               additional_messages=[Message.build_user_question_text("hi")]):
+    ...     if event.event == ChatEventType.CONVERSATION_MESSAGE_DELTA:
+    ...         print(event.message.content, end="")
+    """
+
+    @cached_property
+    def messages(self) -> ChatMessages:
+        return ChatMessages(self._client)
+
+    def create(
+        self,
+        *,
+        bot_id: str,
+        user_id: str,
+        conversation_id: Optional[str] = None,
+        additional_messages: Optional[Sequence[MessageInput]] = None,
+        custom_variables: Optional[Mapping[str, str]] = None,
+        auto_save_history: bool = True,
+        meta_data: Optional[Mapping[str, str]] = None,
+        parameters: Optional[Mapping[str, Any]] = None,
+        enable_card: Optional[bool] = None,
+        publish_status: Optional[str] = None,
+        bot_version: Optional[str] = None,
+        extra_params: Optional[Mapping[str, str]] = None,
+        shortcut_command: Optional[Mapping[str, Any]] = None,
+        **options: Unpack[CallOptions],
+    ) -> Chat:
+        """Start a chat without streaming; it returns at once (`created`/`in_progress`): poll `retrieve`,
+        or use `create_and_poll`."""
+        opts = _chat(stream=False, **arguments(locals()))
+        return self._client.request(opts, model(Chat))
+
+    def stream(
+        self,
+        *,
+        bot_id: str,
+        user_id: str,
+        conversation_id: Optional[str] = None,
+        additional_messages: Optional[Sequence[MessageInput]] = None,
+        custom_variables: Optional[Mapping[str, str]] = None,
+        auto_save_history: bool = True,
+        meta_data: Optional[Mapping[str, str]] = None,
+        parameters: Optional[Mapping[str, Any]] = None,
+        enable_card: Optional[bool] = None,
+        publish_status: Optional[str] = None,
+        bot_version: Optional[str] = None,
+        extra_params: Optional[Mapping[str, str]] = None,
+        shortcut_command: Optional[Mapping[str, Any]] = None,
+        **options: Unpack[CallOptions],
+    ) -> Stream[ChatEvent]:
+        """Start a chat and stream its events; an `error` event raises, `done` ends the iteration."""
+        opts = _chat(stream=True, **arguments(locals()))
+        return self._client.stream(opts, decode_chat_event)
+
+    def create_and_poll(
+        self,
+        *,
+        bot_id: str,
+        user_id: str,
+        conversation_id: Optional[str] = None,
+        additional_messages: Optional[Sequence[MessageInput]] = None,
+        custom_variables: Optional[Mapping[str, str]] = None,
+        auto_save_history: bool = True,
+        meta_data: Optional[Mapping[str, str]] = None,
+        parameters: Optional[Mapping[str, Any]] = None,
+        poll_timeout: Optional[float] = None,
+        poll_interval: float = 0.25,
+        **options: Unpack[CallOptions],
+    ) -> ChatPoll:
+        """Create a chat, poll it until it ends and return it with its messages.
+
+        A failed chat raises `ChatFailedError` carrying its `last_error`. Past `poll_timeout` seconds
+        the chat is cancelled and returned as it is (cozepy's behaviour).
+        """
+        from ..lib.chat_poll import poll_flow, run_sync
+
+        start = _chat(
+            stream=False,
+            bot_id=bot_id,
+            user_id=user_id,
+            conversation_id=conversation_id,
+            additional_messages=additional_messages,
+            custom_variables=custom_variables,
+            auto_save_history=auto_save_history,
+            meta_data=meta_data,
+            parameters=parameters,
+            enable_card=None,
+            publish_status=None,
+            bot_version=None,
+            extra_params=None,
+            shortcut_command=None,
+            options=options,
+        )
+        return run_sync(self._client, poll_flow(start, poll_timeout, poll_interval, options))
+
+    def retrieve(self, *, conversation_id: str, chat_id: str, **options: Unpack[CallOptions]) -> Chat:
+        """The chat as it is now."""
+        return self._client.request(_retrieve(conversation_id, chat_id, options), model(Chat))
+
+    def cancel(self, *, conversation_id: str, chat_id: str, **options: Unpack[CallOptions]) -> Chat:
+        """Cancel a chat that is `created` or `in_progress` (others answer 4104)."""
+        return self._client.request(_cancel(conversation_id, chat_id, options), model(Chat))
+
+    @overload
+    def submit_tool_outputs(
+        self,
+        *,
+        conversation_id: str,
+        chat_id: str,
+        tool_outputs: Sequence[ToolOutputInput],
+        stream: Literal[True],
+        **options: Unpack[CallOptions],
+    ) -> Stream[ChatEvent]: ...
+
+    @overload
+    def submit_tool_outputs(
+        self,
+        *,
+        conversation_id: str,
+        chat_id: str,
+        tool_outputs: Sequence[ToolOutputInput],
+        stream: Literal[False] = False,
+        **options: Unpack[CallOptions],
+    ) -> Chat: ...
+
+    def submit_tool_outputs(
+        self,
+        *,
+        conversation_id: str,
+        chat_id: str,
+        tool_outputs: Sequence[ToolOutputInput],
+        stream: bool = False,
+        **options: Unpack[CallOptions],
+    ) -> Union[Chat, Stream[ChatEvent]]:
+        """Answer a `requires_action` chat's local tool calls; it continues (streamed or not)."""
+        opts = _submit(conversation_id, chat_id, tool_outputs, stream, options)
+        if stream:
+            return self._client.stream(opts, decode_chat_event)
+        return self._client.request(opts, model(Chat))
+
+
+class ChatMessages(SyncAPIResource):
+    def list(
+        self, *, conversation_id: str, chat_id: str, **options: Unpack[CallOptions]
+    ) -> ListResponse[Message]:
+        """The messages a chat produced (answers, tool calls, follow-ups...; not the question)."""
+        return self._client.request(_list_messages(conversation_id, chat_id, options), models(Message))
+
+
+class AsyncChatResource(AsyncAPIResource):
+    """The async twin of `ChatResource`."""
+
+    @cached_property
+    def messages(self) -> AsyncChatMessages:
+        return AsyncChatMessages(self._client)
+
+    async def create(
+        self,
+        *,
+        bot_id: str,
+        user_id: str,
+        conversation_id: Optional[str] = None,
+        additional_messages: Optional[Sequence[MessageInput]] = None,
+        custom_variables: Optional[Mapping[str, str]] = None,
+        auto_save_history: bool = True,
+        meta_data: Optional[Mapping[str, str]] = None,
+        parameters: Optional[Mapping[str, Any]] = None,
+        enable_card: Optional[bool] = None,
+        publish_status: Optional[str] = None,
+        bot_version: Optional[str] = None,
+        extra_params: Optional[Mapping[str, str]] = None,
+        shortcut_command: Optional[Mapping[str, Any]] = None,
+        **options: Unpack[CallOptions],
+    ) -> Chat:
+        opts = _chat(stream=False, **arguments(locals()))
+        return await self._client.request(opts, model(Chat))
+
+    async def stream(
+        self,
+        *,
+        bot_id: str,
+        user_id: str,
+        conversation_id: Optional[str] = None,
+        additional_messages: Optional[Sequence[MessageInput]] = None,
+        custom_variables: Optional[Mapping[str, str]] = None,
+        auto_save_history: bool = True,
+        meta_data: Optional[Mapping[str, str]] = None,
+        parameters: Optional[Mapping[str, Any]] = None,
+        enable_card: Optional[bool] = None,
+        publish_status: Optional[str] = None,
+        bot_version: Optional[str] = None,
+        extra_params: Optional[Mapping[str, str]] = None,
+        shortcut_command: Optional[Mapping[str, Any]] = None,
+        **options: Unpack[CallOptions],
+    ) -> AsyncStream[ChatEvent]:
+        opts = _chat(stream=True, **arguments(locals()))
+        return await self._client.stream(opts, decode_chat_event)
+
+    async def create_and_poll(
+        self,
+        *,
+        bot_id: str,
+        user_id: str,
+        conversation_id: Optional[str] = None,
+        additional_messages: Optional[Sequence[MessageInput]] = None,
+        custom_variables: Optional[Mapping[str, str]] = None,
+        auto_save_history: bool = True,
+        meta_data: Optional[Mapping[str, str]] = None,
+        parameters: Optional[Mapping[str, Any]] = None,
+        poll_timeout: Optional[float] = None,
+        poll_interval: float = 0.25,
+        **options: Unpack[CallOptions],
+    ) -> ChatPoll:
+        from ..lib.chat_poll import poll_flow, run_async
+
+        start = _chat(
+            stream=False,
+            bot_id=bot_id,
+            user_id=user_id,
+            conversation_id=conversation_id,
+            additional_messages=additional_messages,
+            custom_variables=custom_variables,
+            auto_save_history=auto_save_history,
+            meta_data=meta_data,
+            parameters=parameters,
+            enable_card=None,
+            publish_status=None,
+            bot_version=None,
+            extra_params=None,
+            shortcut_command=None,
+            options=options,
+        )
+        return await run_async(self._client, poll_flow(start, poll_timeout, poll_interval, options))
+
+    async def retrieve(self, *, conversation_id: str, chat_id: str, **options: Unpack[CallOptions]) -> Chat:
+        return await self._client.request(_retrieve(conversation_id, chat_id, options), model(Chat))
+
+    async def cancel(self, *, conversation_id: str, chat_id: str, **options: Unpack[CallOptions]) -> Chat:
+        return await self._client.request(_cancel(conversation_id, chat_id, options), model(Chat))
+
+    @overload
+    async def submit_tool_outputs(
+        self,
+        *,
+        conversation_id: str,
+        chat_id: str,
+        tool_outputs: Sequence[ToolOutputInput],
+        stream: Literal[True],
+        **options: Unpack[CallOptions],
+    ) -> AsyncStream[ChatEvent]: ...
+
+    @overload
+    async def submit_tool_outputs(
+        self,
+        *,
+        conversation_id: str,
+        chat_id: str,
+        tool_outputs: Sequence[ToolOutputInput],
+        stream: Literal[False] = False,
+        **options: Unpack[CallOptions],
+    ) -> Chat: ...
+
+    async def submit_tool_outputs(
+        self,
+        *,
+        conversation_id: str,
+        chat_id: str,
+        tool_outputs: Sequence[ToolOutputInput],
+        stream: bool = False,
+        **options: Unpack[CallOptions],
+    ) -> Union[Chat, AsyncStream[ChatEvent]]:
+        opts = _submit(conversation_id, chat_id, tool_outputs, stream, options)
+        if stream:
+            return await self._client.stream(opts, decode_chat_event)
+        return await self._client.request(opts, model(Chat))
+
+
+class AsyncChatMessages(AsyncAPIResource):
+    async def list(
+        self, *, conversation_id: str, chat_id: str, **options: Unpack[CallOptions]
+    ) -> ListResponse[Message]:
+        return await self._client.request(_list_messages(conversation_id, chat_id, options), models(Message))
