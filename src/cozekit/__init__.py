@@ -38,6 +38,8 @@ from ._streaming import AsyncStream, ServerSentEvent, Stream
 from ._types import NOT_GIVEN, NotGiven
 from ._version import __version__
 from .pagination import AsyncPager, Page, SyncPager
+from .types import *  # noqa: F403  (cozepy exports its models at the top level too)
+from .types import __all__ as _types_all
 
 __all__ = [
     "COZE_CN_BASE_URL",
@@ -82,6 +84,7 @@ __all__ = [
     "UnprocessableEntityError",
     "__version__",
 ]
+__all__ += _types_all
 
 for _name in __all__:
     _obj = globals()[_name]
