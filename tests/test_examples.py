@@ -1,0 +1,56 @@
+"""Every example runs unchanged against the emulator (only COZE_API_BASE / COZE_API_TOKEN and ids set)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Dict
+
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+# example file -> text its output must contain
+EXPECTED: Dict[str, str] = {
+    "chat_stream.py": "[completed:",
+    "chat_non_stream.py": "status: completed",
+    "chat_cancel.py": ":",
+    "chat_with_file.py": "uploaded:",
+    "files.py": "retrieved: notes.txt",
+    "conversations_messages.py": "renamed: renamed",
+    "bots.py": "versions:",
+    "workspaces.py": "",
+    "users_me.py": "",
+    "error_handling.py": "caught before any request",
+    "request_options.py": "workspaces:",
+    "logid.py": "stream logid:",
+    "async_chat.py": "workspace:",
+}
+
+
+def test_every_example_is_listed() -> None:
+    assert {p.name for p in EXAMPLES.glob("*.py")} == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_example_runs(name: str, coze_emulator: Any) -> None:
+    env = {
+        **os.environ,
+        "COZE_API_BASE": coze_emulator.base_url,
+        "COZE_API_TOKEN": coze_emulator.token,
+        "COZE_BOT_ID": coze_emulator.demo_bot_id,
+        "COZE_WORKSPACE_ID": coze_emulator.workspace_id,
+    }
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLES / name)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert EXPECTED[name] in done.stdout
+    assert coze_emulator.token not in done.stdout + done.stderr
