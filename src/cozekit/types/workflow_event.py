@@ -1,0 +1,203 @@
+"""Workflow stream events (`/v1/workflow/stream_run`, `/v1/workflow/stream_resume`).
+
+Each event has an `id:` (from 0), an `event:` name and JSON `data:`.
+
+    >>> ev = parse_workflow_event("Message", '{"content":"hi","node_seq_id":"0","node_is_finish":true}', "0")
+    >>> ev.event is WorkflowEventType.MESSAGE, ev.id, ev.message.content
+    (True, 0, 'hi')
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable, Dict, Optional
+
+from pydantic import AliasChoices, BeforeValidator, Field, ValidationError
+from typing_extensions import Annotated
+
+from .._exceptions import CozeAPIError, CozeInvalidEventError, error_class
+from .._models import CozeModel, OpenEnum
+from .chat import ChatUsage
+from .workflow import WorkflowInterruptData
+
+__all__ = [
+    "WorkflowEvent",
+    "WorkflowEventError",
+    "WorkflowEventInterrupt",
+    "WorkflowEventInterruptData",
+    "WorkflowEventMessage",
+    "WorkflowEventType",
+    "parse_workflow_event",
+]
+
+WorkflowEventInterruptData = WorkflowInterruptData
+"""cozepy's name for the interrupt payload."""
+
+
+def _str_id(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+class WorkflowEventType(OpenEnum):
+    """The `event:` name of a workflow stream event. Unknown names keep their own value (`.is_known`)."""
+
+    MESSAGE = "Message"
+    """Output of an output node, a question node or a streaming end node."""
+    ERROR = "Error"
+    """The run failed: see `WorkflowEvent.error`. The stream ends after it."""
+    DONE = "Done"
+    """The run finished; may carry `debug_url`. The stream ends after it."""
+    INTERRUPT = "Interrupt"
+    """The run paused for input: resume it with `runs.resume`. The stream ends after it."""
+    PING = "PING"
+    """Keep-alive; carries nothing."""
+    UNKNOWN = "unknown"
+    """Kept for cozepy compatibility; unknown names keep their own value instead."""
+
+    @property
+    def is_terminal(self) -> bool:
+        """True for the events after which the server ends the stream (Done, Error, Interrupt)."""
+        return self in _TERMINAL
+
+
+_TERMINAL = frozenset({WorkflowEventType.DONE, WorkflowEventType.ERROR, WorkflowEventType.INTERRUPT})
+
+
+class WorkflowEventMessage(CozeModel):
+    """A piece of a node's output; the node's last piece has `node_is_finish=True`."""
+
+    content: str = ""
+    node_title: str = ""
+    node_seq_id: Annotated[str, BeforeValidator(_str_id)] = ""
+    """The piece's number within its node, from "0" (lets you detect lost pieces)."""
+    node_is_finish: bool = False
+    ext: Optional[Dict[str, Any]] = None
+    usage: Optional[ChatUsage] = None
+    node_id: Optional[str] = None
+    node_execute_uuid: Optional[str] = None
+    content_type: Optional[str] = None
+
+
+class WorkflowEventInterrupt(CozeModel):
+    interrupt_data: WorkflowInterruptData
+    node_title: str = ""
+
+
+class WorkflowEventError(CozeModel):
+    """The `data` of an `Error` event."""
+
+    error_code: int = Field(0, validation_alias=AliasChoices("error_code", "code"))
+    error_message: str = Field("", validation_alias=AliasChoices("error_message", "msg", "message"))
+
+    def to_exception(self, logid: str = "", debug_url: Optional[str] = None) -> CozeAPIError:
+        """The typed error for this code (4200 → `NotFoundError`, 4000 → `BadRequestError`, ...)."""
+        cls = error_class(None, self.error_code)
+        body = {"error_code": self.error_code, "error_message": self.error_message}
+        return cls(self.error_code, self.error_message, logid, debug_url, status_code=200, body=body)
+
+
+class WorkflowEvent(CozeModel):
+    """One event of a workflow stream.
+
+    `Message` carries `message`, `Interrupt` carries `interrupt`, `Error` carries `error`, `Done` may
+    carry `debug_url`, `PING` carries nothing. Unknown events keep their name in `event` and their raw
+    data in `data` and `unknown` (cozepy's field).
+    """
+
+    id: Optional[int] = None
+    """The `id:` of the event, counting from 0 in each stream (None if the server sent none)."""
+    event: WorkflowEventType
+    message: Optional[WorkflowEventMessage] = None
+    interrupt: Optional[WorkflowEventInterrupt] = None
+    error: Optional[WorkflowEventError] = None
+    debug_url: Optional[str] = None
+    data: Optional[str] = None
+    """The raw `data:` of an event this SDK does not know."""
+    unknown: Optional[Dict[str, Any]] = None
+
+    def raise_for_error(self) -> None:
+        """Raise the typed error of an `Error` event (`NotFoundError` for 4200...); no-op otherwise."""
+        if self.error is not None:
+            raise self.error.to_exception(self.logid)
+
+
+_Handler = Callable[[WorkflowEventType, Optional[int], str], WorkflowEvent]
+
+
+def _loads(data: str) -> Any:
+    try:
+        return json.loads(data) if data.strip() else None
+    except (json.JSONDecodeError, TypeError):
+        return None
+
+
+def _validate(model: Any, event: WorkflowEventType, data: str) -> Any:
+    try:
+        return model.model_validate_json(data)
+    except ValidationError as exc:
+        raise CozeInvalidEventError(field=event.value, data=data) from exc
+
+
+def _message(event: WorkflowEventType, id_: Optional[int], data: str) -> WorkflowEvent:
+    return WorkflowEvent(id=id_, event=event, message=_validate(WorkflowEventMessage, event, data))
+
+
+def _interrupt(event: WorkflowEventType, id_: Optional[int], data: str) -> WorkflowEvent:
+    return WorkflowEvent(id=id_, event=event, interrupt=_validate(WorkflowEventInterrupt, event, data))
+
+
+def _error(event: WorkflowEventType, id_: Optional[int], data: str) -> WorkflowEvent:
+    body = _loads(data)
+    if isinstance(body, dict):
+        try:
+            error = WorkflowEventError.model_validate(body)
+        except ValidationError:
+            error = WorkflowEventError(error_message=data)
+    else:
+        # Not the documented {error_code, error_message}: keep the text so the error still says something.
+        error = WorkflowEventError(error_message=data)
+    return WorkflowEvent(id=id_, event=event, error=error)
+
+
+def _done(event: WorkflowEventType, id_: Optional[int], data: str) -> WorkflowEvent:
+    body = _loads(data)
+    url = body.get("debug_url") if isinstance(body, dict) else None
+    return WorkflowEvent(id=id_, event=event, debug_url=url if isinstance(url, str) and url else None)
+
+
+def _ping(event: WorkflowEventType, id_: Optional[int], data: str) -> WorkflowEvent:
+    return WorkflowEvent(id=id_, event=event)
+
+
+_HANDLERS: Dict[str, _Handler] = {
+    "message": _message,
+    "interrupt": _interrupt,
+    "error": _error,
+    "done": _done,
+    "ping": _ping,
+}
+_CANONICAL = {member.value.lower(): member for member in WorkflowEventType}
+
+
+def _event_id(raw: Optional[str]) -> Optional[int]:
+    text = (raw or "").strip()
+    return int(text) if text.isdigit() else None
+
+
+def parse_workflow_event(event_name: str, data: str, event_id: Optional[str] = None) -> WorkflowEvent:
+    """Parse one workflow stream event from its `event:` name, `data:` text and `id:`.
+
+    Names match case-insensitively (`Done`, `done`, `PING`, `ping`). `Error` does not raise here: see
+    `WorkflowEvent.raise_for_error`. PING data may be empty, `{}` or anything. Raises
+    `CozeInvalidEventError` when a `Message` or `Interrupt` event's data is not the object it must be.
+    """
+    name = event_name.strip()
+    key = name.lower()
+    handler = _HANDLERS.get(key)
+    id_ = _event_id(event_id)
+    if handler is None:
+        unknown = {"id": event_id, "event": name, "data": data}
+        return WorkflowEvent(id=id_, event=WorkflowEventType(name), data=data, unknown=unknown)
+    return handler(_CANONICAL[key], id_, data)
