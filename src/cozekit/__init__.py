@@ -37,6 +37,8 @@ from ._retries import RetryPolicy
 from ._streaming import AsyncStream, ServerSentEvent, Stream
 from ._types import NOT_GIVEN, NotGiven
 from ._version import __version__
+from .auth import *  # noqa: F403  (every OAuth flow and self-refreshing auth)
+from .auth import __all__ as _auth_all
 from .pagination import AsyncPager, Page, SyncPager
 from .types import *  # noqa: F403  (cozepy exports its models at the top level too)
 from .types import __all__ as _types_all
@@ -85,6 +87,7 @@ __all__ = [
     "__version__",
 ]
 __all__ += _types_all
+__all__ += _auth_all
 
 for _name in __all__:
     _obj = globals()[_name]

@@ -1,0 +1,220 @@
+"""Ready-made self-refreshing auths: `JWTAuth` (service apps) and `OAuthRefreshAuth` (code, PKCE and
+device flows, which rotate a refresh token)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Optional, Union
+
+from .._constants import COZE_COM_BASE_URL
+from ..types.oauth import OAuthToken
+from ._code_apps import AsyncPKCEOAuthApp, AsyncWebOAuthApp, PKCEOAuthApp, WebOAuthApp
+from ._device import AsyncDeviceOAuthApp, DeviceOAuthApp
+from ._jwt import MAX_TTL, AsyncJWTOAuthApp, JWTOAuthApp, ScopeArg, SessionContextArg
+from ._refreshing import DEFAULT_LEEWAY, AsyncRefreshingAuth, Clock, RefreshingAuth
+from ._token_store import TokenStore
+
+__all__ = ["AsyncJWTAuth", "AsyncOAuthRefreshAuth", "JWTAuth", "OAuthRefreshAuth"]
+
+RefreshApp = Union[WebOAuthApp, PKCEOAuthApp, DeviceOAuthApp]
+AsyncRefreshApp = Union[AsyncWebOAuthApp, AsyncPKCEOAuthApp, AsyncDeviceOAuthApp]
+
+
+class _JWTOptions:
+    def _set_jwt_options(
+        self,
+        ttl: int,
+        scope: ScopeArg,
+        session_name: Optional[str],
+        session_context: SessionContextArg,
+        account_id: Optional[str],
+        enterprise_id: Optional[str],
+    ) -> None:
+        if isinstance(ttl, bool) or not isinstance(ttl, int) or not 1 <= ttl <= MAX_TTL:
+            raise ValueError(f"ttl must be an int from 1 to {MAX_TTL}, got {ttl!r}")
+        self._ttl = ttl
+        self._jwt_kwargs: dict[str, Any] = {
+            "scope": scope,
+            "session_name": session_name,
+            "session_context": session_context,
+            "account_id": account_id,
+            "enterprise_id": enterprise_id,
+        }
+
+
+class JWTAuth(RefreshingAuth, _JWTOptions):
+    """Signs a new JWT and fetches a `czs_` token whenever the last one nears expiry.
+
+    >>> auth = JWTAuth(client_id, private_key, public_key_id, base_url=COZE_CN_BASE_URL,
+    ...                session_name="user-42")
+    >>> coze = Coze(auth=auth, base_url=COZE_CN_BASE_URL)
+
+    One auth per end user when `session_name` isolates conversations.
+    """
+
+    def __init__(
+        self,
+        client_id: Optional[str] = None,
+        private_key: Optional[str] = None,
+        public_key_id: Optional[str] = None,
+        ttl: int = 7200,
+        base_url: str = COZE_COM_BASE_URL,
+        oauth_app: Optional[JWTOAuthApp] = None,
+        *,
+        scope: ScopeArg = None,
+        session_name: Optional[str] = None,
+        session_context: SessionContextArg = None,
+        account_id: Optional[str] = None,
+        enterprise_id: Optional[str] = None,
+        leeway: float = DEFAULT_LEEWAY,
+        clock: Clock = time.time,
+    ) -> None:
+        super().__init__(leeway, clock)
+        if oauth_app is None:
+            if client_id is None or private_key is None or public_key_id is None:
+                raise ValueError("JWTAuth needs oauth_app, or client_id, private_key and public_key_id")
+            oauth_app = JWTOAuthApp(client_id, private_key, public_key_id, base_url)
+        self._app = oauth_app
+        self._set_jwt_options(ttl, scope, session_name, session_context, account_id, enterprise_id)
+
+    def _fetch(self) -> OAuthToken:
+        return self._app.get_access_token(self._ttl, **self._jwt_kwargs)
+
+
+class AsyncJWTAuth(AsyncRefreshingAuth, _JWTOptions):
+    """The async twin of `JWTAuth`, for `AsyncCoze`."""
+
+    def __init__(
+        self,
+        client_id: Optional[str] = None,
+        private_key: Optional[str] = None,
+        public_key_id: Optional[str] = None,
+        ttl: int = 7200,
+        base_url: str = COZE_COM_BASE_URL,
+        oauth_app: Optional[AsyncJWTOAuthApp] = None,
+        *,
+        scope: ScopeArg = None,
+        session_name: Optional[str] = None,
+        session_context: SessionContextArg = None,
+        account_id: Optional[str] = None,
+        enterprise_id: Optional[str] = None,
+        leeway: float = DEFAULT_LEEWAY,
+        clock: Clock = time.time,
+    ) -> None:
+        super().__init__(leeway, clock)
+        if oauth_app is None:
+            if client_id is None or private_key is None or public_key_id is None:
+                raise ValueError("AsyncJWTAuth needs oauth_app, or client_id, private_key and public_key_id")
+            oauth_app = AsyncJWTOAuthApp(client_id, private_key, public_key_id, base_url)
+        self._app = oauth_app
+        self._set_jwt_options(ttl, scope, session_name, session_context, account_id, enterprise_id)
+
+    async def _afetch(self) -> OAuthToken:
+        return await self._app.get_access_token(self._ttl, **self._jwt_kwargs)
+
+
+class _RefreshTokenState:
+    """The starting token (given or loaded from a store) and where new ones are saved."""
+
+    def _init_state(
+        self, app_key: str, token: Optional[OAuthToken], store: Optional[TokenStore], key: Optional[str]
+    ) -> Optional[OAuthToken]:
+        self._store = store
+        self._key = key or app_key
+        if token is None and store is not None:
+            token = store.load(self._key)
+        if token is None:
+            raise ValueError("pass the token from the authorization (or a store that holds one)")
+        if not token.refresh_token:
+            raise ValueError("this token has no refresh_token (JWT tokens are renewed with JWTAuth)")
+        return token
+
+    def _save(self, token: OAuthToken) -> None:
+        if self._store is not None:
+            self._store.save(self._key, token)
+
+    def _newer_stored(self, current: Optional[OAuthToken]) -> Optional[OAuthToken]:
+        """A token another process refreshed and saved meanwhile (its refresh token rotated ours away)."""
+        if self._store is None:
+            return None
+        stored = self._store.load(self._key)
+        if stored is None or current is None or stored.refresh_token == current.refresh_token:
+            return None
+        return stored
+
+
+def _app_key(client_id: str, base_url: str) -> str:
+    return f"{client_id}@{base_url}"
+
+
+class OAuthRefreshAuth(RefreshingAuth, _RefreshTokenState):
+    """Uses a code, PKCE or device-flow token and refreshes it (rotating the refresh token) before it
+    expires; with a `store`, every new token is saved there and the first one can be loaded from it.
+
+    >>> token = app.get_access_token(code, poll=True)
+    >>> auth = OAuthRefreshAuth(app, token, store=FileTokenStore("~/.cozekit/tokens.json"))
+    """
+
+    def __init__(
+        self,
+        app: RefreshApp,
+        token: Optional[OAuthToken] = None,
+        *,
+        store: Optional[TokenStore] = None,
+        key: Optional[str] = None,
+        leeway: float = DEFAULT_LEEWAY,
+        clock: Clock = time.time,
+    ) -> None:
+        super().__init__(leeway, clock)
+        self._app = app
+        first = self._init_state(_app_key(app.client_id, app.base_url), token, store, key)
+        assert first is not None
+        self._cache.accept(first)
+
+    def _fetch(self) -> OAuthToken:
+        current = self._cache.token
+        stored = self._newer_stored(current)
+        if stored is not None:
+            self._cache.accept(stored)
+            if self._cache.current() is not None:
+                return stored
+            current = stored
+        assert current is not None
+        return self._app.refresh_access_token(current.refresh_token)
+
+    def _on_new_token(self, token: OAuthToken) -> None:
+        self._save(token)
+
+
+class AsyncOAuthRefreshAuth(AsyncRefreshingAuth, _RefreshTokenState):
+    """The async twin of `OAuthRefreshAuth`, for `AsyncCoze`."""
+
+    def __init__(
+        self,
+        app: AsyncRefreshApp,
+        token: Optional[OAuthToken] = None,
+        *,
+        store: Optional[TokenStore] = None,
+        key: Optional[str] = None,
+        leeway: float = DEFAULT_LEEWAY,
+        clock: Clock = time.time,
+    ) -> None:
+        super().__init__(leeway, clock)
+        self._app = app
+        first = self._init_state(_app_key(app.client_id, app.base_url), token, store, key)
+        assert first is not None
+        self._cache.accept(first)
+
+    async def _afetch(self) -> OAuthToken:
+        current = self._cache.token
+        stored = self._newer_stored(current)
+        if stored is not None:
+            self._cache.accept(stored)
+            if self._cache.current() is not None:
+                return stored
+            current = stored
+        assert current is not None
+        return await self._app.refresh_access_token(current.refresh_token)
+
+    def _on_new_token(self, token: OAuthToken) -> None:
+        self._save(token)

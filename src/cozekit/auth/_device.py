@@ -1,0 +1,144 @@
+"""The device flow: `DeviceOAuthApp` gets a user code, then polls the token endpoint.
+
+Polling is one generator of `Call`/`Sleep` steps (`poll_flow`); the sync app sleeps with `time.sleep`,
+the async app with `asyncio.sleep`, so the event loop is never blocked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any, Awaitable, Callable, Optional, Union
+
+from .._base_client import AsyncAPIClient, SyncAPIClient
+from .._exceptions import CozeError, OAuthError
+from .._parsing import model
+from .._request import RequestOptions
+from ..lib._flow import Call, Flow, Sleep
+from ..resources._validate import require
+from ..types.oauth import DeviceAuthCode, OAuthToken
+from ._base import AsyncOAuthAppBase, OAuthApp, SyncOAuthAppBase, parse_token
+from ._code_apps import refresh_grant
+from ._errors import CozePKCEAuthErrorType, as_device_error
+from ._requests import DEVICE_GRANT, device_code_request, token_request
+
+__all__ = ["MAX_POLL_INTERVAL", "AsyncDeviceOAuthApp", "DeviceOAuthApp", "poll_flow"]
+
+DEFAULT_INTERVAL = 5
+SLOW_DOWN_STEP = 5
+MAX_POLL_INTERVAL = 30
+"""`slow_down` adds 5 s to the polling interval, up to this."""
+
+DeviceCode = Union[str, DeviceAuthCode]
+
+
+def device_grant(app: OAuthApp, device_code: str) -> RequestOptions:
+    require(device_code=device_code)
+    return token_request({"grant_type": DEVICE_GRANT, "client_id": app.client_id, "device_code": device_code})
+
+
+def poll_flow(app: OAuthApp, device_code: DeviceCode, poll: bool) -> Flow[OAuthToken]:
+    """Ask for the token; while polling, wait on `authorization_pending` and slow down on `slow_down`.
+
+    Raises `CozePKCEAuthError` for the four device codes (for `access_denied`/`expired_token` even when
+    polling), and any other error as is.
+    """
+    code = device_code.device_code if isinstance(device_code, DeviceAuthCode) else device_code
+    interval = float(device_code.interval) if isinstance(device_code, DeviceAuthCode) else DEFAULT_INTERVAL
+    delay = min(max(interval, 1.0), MAX_POLL_INTERVAL)
+    request = device_grant(app, code)
+    while True:
+        try:
+            token: OAuthToken = yield Call(request, parse_token)
+            return token
+        except OAuthError as err:
+            device_error = as_device_error(err)
+            if device_error is None:
+                raise
+            kind = device_error.error
+            if not poll or kind not in (
+                CozePKCEAuthErrorType.AUTHORIZATION_PENDING,
+                CozePKCEAuthErrorType.SLOW_DOWN,
+            ):
+                raise device_error from None
+            if kind == CozePKCEAuthErrorType.SLOW_DOWN:
+                delay = min(delay + SLOW_DOWN_STEP, MAX_POLL_INTERVAL)
+        yield Sleep(delay)
+
+
+def run_flow(client: SyncAPIClient, flow: Flow[Any], sleep: Callable[[float], None]) -> Any:
+    value: Any = None
+    error: Optional[CozeError] = None
+    while True:
+        try:
+            step = flow.throw(error) if error is not None else flow.send(value)
+        except StopIteration as stop:
+            return stop.value
+        value, error = None, None
+        if isinstance(step, Sleep):
+            sleep(step.seconds)
+            continue
+        try:
+            value = client.request(step.options, step.parse)
+        except CozeError as exc:
+            error = exc
+
+
+async def arun_flow(
+    client: AsyncAPIClient, flow: Flow[Any], sleep: Callable[[float], Awaitable[None]]
+) -> Any:
+    value: Any = None
+    error: Optional[CozeError] = None
+    while True:
+        try:
+            step = flow.throw(error) if error is not None else flow.send(value)
+        except StopIteration as stop:
+            return stop.value
+        value, error = None, None
+        if isinstance(step, Sleep):
+            await sleep(step.seconds)
+            continue
+        try:
+            value = await client.request(step.options, step.parse)
+        except CozeError as exc:
+            error = exc
+
+
+class DeviceOAuthApp(SyncOAuthAppBase):
+    """A device or CLI app: show the user a code and URL, then poll until they approve.
+
+    >>> code = app.get_device_code()
+    >>> print(code.verification_url, code.user_code)
+    >>> token = app.get_access_token(code, poll=True)
+    """
+
+    _sleep: Callable[[float], None] = staticmethod(time.sleep)
+
+    def get_device_code(self, workspace_id: Optional[str] = None) -> DeviceAuthCode:
+        return self._client.request(device_code_request(self.client_id, workspace_id), model(DeviceAuthCode))
+
+    def get_access_token(self, device_code: DeviceCode, poll: bool = False) -> OAuthToken:
+        """The token once the user approved; with `poll=True`, wait for it (pass the `DeviceAuthCode` to
+        start at its `interval`)."""
+        result: OAuthToken = run_flow(self._client, poll_flow(self, device_code, poll), self._sleep)
+        return result
+
+    def refresh_access_token(self, refresh_token: str) -> OAuthToken:
+        return self._token(refresh_grant(self, refresh_token, None))
+
+
+class AsyncDeviceOAuthApp(AsyncOAuthAppBase):
+    """The async twin of `DeviceOAuthApp`; polling awaits `asyncio.sleep`."""
+
+    _sleep: Callable[[float], Awaitable[None]] = staticmethod(asyncio.sleep)
+
+    async def get_device_code(self, workspace_id: Optional[str] = None) -> DeviceAuthCode:
+        opts = device_code_request(self.client_id, workspace_id)
+        return await self._client.request(opts, model(DeviceAuthCode))
+
+    async def get_access_token(self, device_code: DeviceCode, poll: bool = False) -> OAuthToken:
+        result: OAuthToken = await arun_flow(self._client, poll_flow(self, device_code, poll), self._sleep)
+        return result
+
+    async def refresh_access_token(self, refresh_token: str) -> OAuthToken:
+        return await self._token(refresh_grant(self, refresh_token, None))
