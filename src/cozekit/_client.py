@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .resources.conversations import AsyncConversations, Conversations
     from .resources.files import AsyncFiles, Files
     from .resources.users import AsyncUsers, Users
+    from .resources.workflows import AsyncWorkflows, Workflows
     from .resources.workspaces import AsyncWorkspaces, Workspaces
 
 __all__ = ["AsyncCoze", "Coze"]
@@ -152,6 +153,12 @@ class Coze(SyncAPIClient):
 
         return Users(self)
 
+    @cached_property
+    def workflows(self) -> Workflows:
+        from .resources.workflows import Workflows
+
+        return Workflows(self)
+
 
 class AsyncCoze(AsyncAPIClient):
     """The asynchronous client; the same resources and methods as `Coze`, awaited."""
@@ -233,6 +240,12 @@ class AsyncCoze(AsyncAPIClient):
         from .resources.users import AsyncUsers
 
         return AsyncUsers(self)
+
+    @cached_property
+    def workflows(self) -> AsyncWorkflows:
+        from .resources.workflows import AsyncWorkflows
+
+        return AsyncWorkflows(self)
 
 
 def _changes(arguments: Mapping[str, Any]) -> Mapping[str, Any]:

@@ -8,7 +8,7 @@ from typing import List, Tuple
 import cozekit
 from cozekit import AsyncCoze, Coze, TokenAuth
 
-RESOURCES = ["chat", "conversations", "files", "bots", "workspaces", "users"]
+RESOURCES = ["chat", "conversations", "files", "bots", "workspaces", "users", "workflows"]
 
 
 def _walk(obj: object, prefix: str) -> List[Tuple[str, object]]:

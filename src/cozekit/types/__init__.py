@@ -108,6 +108,7 @@ from .workflow import (
     WorkflowVersionInfo,
 )
 from .workflow_event import (
+    WorkflowCompletion,
     WorkflowEvent,
     WorkflowEventError,
     WorkflowEventInterrupt,
@@ -194,6 +195,7 @@ __all__ = [
     "VariableChannel",
     "VariableType",
     "WorkflowBasic",
+    "WorkflowCompletion",
     "WorkflowEvent",
     "WorkflowEventError",
     "WorkflowEventInterrupt",

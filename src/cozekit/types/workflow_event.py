@@ -10,7 +10,7 @@ Each event has an `id:` (from 0), an `event:` name and JSON `data:`.
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 from pydantic import AliasChoices, BeforeValidator, Field, ValidationError
 from typing_extensions import Annotated
@@ -18,9 +18,10 @@ from typing_extensions import Annotated
 from .._exceptions import CozeAPIError, CozeInvalidEventError, error_class
 from .._models import CozeModel, OpenEnum
 from .chat import ChatUsage
-from .workflow import WorkflowInterruptData
+from .workflow import WorkflowInterruptData, parse_json_text
 
 __all__ = [
+    "WorkflowCompletion",
     "WorkflowEvent",
     "WorkflowEventError",
     "WorkflowEventInterrupt",
@@ -201,3 +202,32 @@ def parse_workflow_event(event_name: str, data: str, event_id: Optional[str] = N
         unknown = {"id": event_id, "event": name, "data": data}
         return WorkflowEvent(id=id_, event=WorkflowEventType(name), data=data, unknown=unknown)
     return handler(_CANONICAL[key], id_, data)
+
+
+class WorkflowCompletion(CozeModel):
+    """What `runs.stream_until_done` saw: every event (PINGs left out) across the run and its resumes."""
+
+    events: List[WorkflowEvent] = []
+    debug_url: Optional[str] = None
+    """From the final `Done` event, when the server sent one."""
+    resumes: int = 0
+    """How many interrupts were answered."""
+
+    @property
+    def messages(self) -> List[WorkflowEventMessage]:
+        return [e.message for e in self.events if e.message is not None]
+
+    @property
+    def interrupts(self) -> List[WorkflowEventInterrupt]:
+        return [e.interrupt for e in self.events if e.interrupt is not None]
+
+    @property
+    def output(self) -> str:
+        """The content of the last message (usually the end node's `{"output": ...}`), or ""."""
+        messages = self.messages
+        return messages[-1].content if messages else ""
+
+    @property
+    def parsed_output(self) -> Any:
+        """`output` decoded as JSON, or None."""
+        return parse_json_text(self.output)
