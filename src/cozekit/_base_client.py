@@ -17,7 +17,19 @@ import sys
 import time
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Callable, Dict, Generator, Mapping, Optional, Type, TypeVar, Union
+from typing import (
+    Any,
+    AsyncIterator,
+    Callable,
+    Dict,
+    Generator,
+    Iterable,
+    Mapping,
+    Optional,
+    Type,
+    TypeVar,
+    Union,
+)
 from urllib.parse import urlsplit
 
 import httpx
@@ -181,6 +193,7 @@ class BaseClient:
             opts.method,
             url,
             params={k: _query_value(v) for k, v in params.items() if v is not None} or None,
+            content=_content(opts, isinstance(http, httpx.AsyncClient)),
             json=opts.json,
             data=opts.data,
             files=opts.files,
@@ -283,6 +296,19 @@ class BaseClient:
                 log.debug("%s %s -> code %s; retry in %.2fs", opts.method, opts.path, err.code, delay)
                 yield _Sleep(delay)
                 retries += 1
+
+
+def _content(opts: RequestOptions, for_async: bool) -> Any:
+    """The raw body for one attempt: a fresh iterator each time, async for an async client."""
+    if opts.content is None or isinstance(opts.content, bytes):
+        return opts.content
+    chunks = opts.content()
+    return _aiter_chunks(chunks) if for_async else chunks
+
+
+async def _aiter_chunks(chunks: Iterable[bytes]) -> AsyncIterator[bytes]:
+    for chunk in chunks:
+        yield chunk
 
 
 def _query_value(value: Any) -> Any:

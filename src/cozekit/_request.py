@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any, Dict, Mapping, Optional, Union
+from typing import Any, Callable, Dict, Iterable, Mapping, Optional, Union
 
 from typing_extensions import TypedDict
 
 from ._envelope import DATA, Envelope
 from ._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout, drop_unset
 
-__all__ = ["CallOptions", "RequestOptions"]
+__all__ = ["CallOptions", "Content", "RequestOptions"]
+
+Content = Union[bytes, Callable[[], Iterable[bytes]]]
+"""A raw request body: bytes, or a zero-argument callable returning a fresh iterable of byte chunks
+(called once per attempt, so a retried request streams its body again)."""
 
 _IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 
@@ -41,6 +45,8 @@ class RequestOptions:
     json: Optional[Any] = None
     data: Optional[Mapping[str, Any]] = None
     files: Optional[Any] = None
+    content: Optional[Content] = None
+    """A raw body (set its `Content-Type`, and `Content-Length` when known, in `headers`)."""
     headers: Mapping[str, str] = field(default_factory=dict)
     envelope: Envelope = DATA
     stream: bool = False
@@ -68,6 +74,8 @@ class RequestOptions:
         if "extra_query" in options:
             changes["params"] = {**(self.params or {}), **options["extra_query"]}
         if "extra_body" in options:
+            if self.content is not None:
+                raise TypeError("extra_body cannot be merged into a raw (streamed) request body")
             if self.files is not None or self.data is not None:
                 changes["data"] = {**(self.data or {}), **options["extra_body"]}
             else:
