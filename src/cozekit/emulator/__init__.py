@@ -1,0 +1,36 @@
+"""The cozekit Coze emulator: a local server speaking the Coze OpenAPI.
+
+>>> from cozekit.emulator import ThreadedEmulator
+>>> with ThreadedEmulator() as emu:
+...     print(emu.base_url, emu.token, emu.demo_bot_id)
+
+Needs the `emulator` extra (fastapi, uvicorn, python-multipart). Imports are lazy so that the pytest
+plugin can load without it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .app import create_app
+    from .config import EmulatorConfig
+    from .server import Control, ThreadedEmulator, serve
+
+__all__ = ["Control", "EmulatorConfig", "ThreadedEmulator", "create_app", "serve"]
+
+_HOMES = {
+    "create_app": ".app",
+    "EmulatorConfig": ".config",
+    "Control": ".server",
+    "ThreadedEmulator": ".server",
+    "serve": ".server",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(_HOMES[name], __name__), name)

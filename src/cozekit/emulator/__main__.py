@@ -1,0 +1,19 @@
+"""`python -m cozekit.emulator [--port N] [--data-dir DIR]`."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m cozekit.emulator", description="Run the Coze emulator.")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--data-dir", default=".cozekit-emulator")
+    args = parser.parse_args()
+    from .server import serve
+
+    serve(port=args.port, data_dir=args.data_dir)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,37 @@
+"""`create_app()`: the emulator as a FastAPI application."""
+
+from __future__ import annotations
+
+import os
+from typing import Optional
+
+from fastapi import FastAPI
+
+from .._version import __version__
+from .config import EmulatorConfig
+from .errors import install_error_handlers
+from .middleware import EmulatorMiddleware
+from .routes import bots, chat, control, conversations, files, messages, workspaces
+from .state import EmulatorState
+
+DB_FILE = "emulator.sqlite3"
+
+
+def create_app(config: Optional[EmulatorConfig] = None, *, data_dir: Optional[str] = None) -> FastAPI:
+    """A fresh emulator. State lives in `data_dir/emulator.sqlite3`, or in memory without `data_dir`."""
+    db_path = ":memory:"
+    if data_dir is not None:
+        os.makedirs(data_dir, exist_ok=True)
+        db_path = os.path.join(data_dir, DB_FILE)
+    state = EmulatorState(config, db_path=db_path)
+    app = FastAPI(
+        title="cozekit Coze emulator",
+        version=__version__,
+        description="A local server speaking the Coze OpenAPI. Control plane under `/_emulator/`.",
+    )
+    app.state.emulator = state
+    install_error_handlers(app)
+    app.add_middleware(EmulatorMiddleware, state=state)
+    for module in (chat, conversations, messages, files, bots, workspaces, control):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,91 @@
+"""One error type and one renderer: every failure leaves the emulator as a Coze envelope."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, Optional
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PARAM_ERROR_MSG = "Request parameter error"
+AUTH_INVALID_MSG = "authentication is invalid"
+
+
+class EmulatorError(Exception):
+    """A Coze business error: `code` and `msg` go in the body, `http_status` on the response."""
+
+    def __init__(self, code: int, msg: str, http_status: int = 200, headers: Optional[Dict[str, str]] = None):
+        super().__init__(f"{code}: {msg}")
+        self.code = code
+        self.msg = msg
+        self.http_status = http_status
+        self.headers = headers or {}
+
+
+def bad_request(msg: str = PARAM_ERROR_MSG) -> EmulatorError:
+    """Coze 4000, the generic parameter error."""
+    return EmulatorError(4000, msg)
+
+
+def not_found(what: str, id: str) -> EmulatorError:
+    """Coze 4200 for a resource that does not exist, or belongs to someone else."""
+    return EmulatorError(4200, f"Requested resource {what}={id} does not exist")
+
+
+def unauthenticated() -> EmulatorError:
+    """Coze 4100, sent with HTTP 401 (protocol.md §14 #7)."""
+    return EmulatorError(4100, AUTH_INVALID_MSG, http_status=401)
+
+
+def envelope_body(code: int, msg: str, logid: str, **extra: Any) -> Dict[str, Any]:
+    body: Dict[str, Any] = {"code": code, "msg": msg}
+    body.update(extra)
+    body["detail"] = {"logid": logid}
+    return body
+
+
+def envelope_bytes(code: int, msg: str, logid: str) -> bytes:
+    return json.dumps(envelope_body(code, msg, logid), ensure_ascii=False).encode()
+
+
+def logid_of(request: Request) -> str:
+    return str(getattr(request.state, "logid", ""))
+
+
+def render(request: Request, err: EmulatorError) -> JSONResponse:
+    return JSONResponse(
+        envelope_body(err.code, err.msg, logid_of(request)), status_code=err.http_status, headers=err.headers
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Route every exception the app can raise through `render`."""
+
+    async def on_emulator_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, EmulatorError)
+        return render(request, exc)
+
+    async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        return render(request, bad_request(_describe(exc)))
+
+    async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, StarletteHTTPException)
+        code = 4200 if exc.status_code == 404 else 4000
+        msg = "Not Found" if exc.status_code == 404 else str(exc.detail)
+        return render(request, EmulatorError(code, msg, http_status=exc.status_code))
+
+    app.add_exception_handler(EmulatorError, on_emulator_error)
+    app.add_exception_handler(RequestValidationError, on_validation_error)
+    app.add_exception_handler(StarletteHTTPException, on_http_error)
+
+
+def _describe(exc: RequestValidationError) -> str:
+    parts = []
+    for err in exc.errors()[:3]:
+        where = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path"))
+        parts.append(f"{where}: {err.get('msg', 'invalid')}" if where else str(err.get("msg", "invalid")))
+    return f"{PARAM_ERROR_MSG}: " + "; ".join(parts) if parts else PARAM_ERROR_MSG

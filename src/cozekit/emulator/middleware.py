@@ -1,0 +1,193 @@
+"""The one ASGI middleware: a log id on every response, body-size limits, injected faults, and a
+Coze envelope instead of a crash."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING, Any, Dict, List, Optional
+
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .control import Fault
+from .errors import envelope_bytes
+from .ids import new_logid
+from .sse import frame
+
+if TYPE_CHECKING:
+    from .state import EmulatorState
+
+log = logging.getLogger("cozekit.emulator")
+CONTROL_PREFIX = "/_emulator"
+UPLOAD_PATH = "/v1/files/upload"
+DEFAULT_FAULT = {429: (4009, "system rate limit reached, please retry later")}
+
+
+class _Stop(Exception):
+    """Raised through the app once a fault has ended (or cut) the response."""
+
+
+class EmulatorMiddleware:
+    def __init__(self, app: ASGIApp, state: EmulatorState) -> None:
+        self.app = app
+        self.state = state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        logid = new_logid()
+        scope.setdefault("state", {})["logid"] = logid
+        started = False
+
+        async def send_logged(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                MutableHeaders(scope=message)["x-tt-logid"] = logid
+            await send(message)
+
+        async def reply(status: int, code: int, msg: str, headers: Optional[Dict[str, str]] = None) -> None:
+            body = envelope_bytes(code, msg, logid)
+            raw = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+            raw += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
+            await send_logged({"type": "http.response.start", "status": status, "headers": raw})
+            await send_logged({"type": "http.response.body", "body": body})
+
+        path: str = scope["path"]
+        fault = None
+        if not path.startswith(CONTROL_PREFIX):
+            fault = await self._apply_latency(self.state.faults.take(scope["method"], path))
+            if fault is not None and fault.kind in ("http_error", "business_error"):
+                await reply(*self._fault_reply(fault))
+                return
+        limit = (
+            self.state.config.max_upload_bytes if path == UPLOAD_PATH else self.state.config.max_body_bytes
+        )
+        too_large = (
+            (4302, "file size exceeds the limit") if path == UPLOAD_PATH else (4000, "request body too large")
+        )
+        length = _content_length(scope)
+        if length is not None and length > limit:
+            await reply(413, *too_large)
+            return
+        if length is None and scope["method"] in ("POST", "PUT", "PATCH", "DELETE"):
+            body = await _read_limited(receive, limit)
+            if body is None:
+                await reply(413, *too_large)
+                return
+            receive = _replay(body)
+        outgoing = send_logged if fault is None else _faulty_send(send_logged, fault)
+        try:
+            await self.app(scope, receive, outgoing)
+        except Exception as exc:
+            if _stopped(exc):
+                return
+            if started:
+                raise
+            log.exception("emulator crashed on %s %s", scope["method"], path)
+            await reply(500, 5000, "internal server error")
+
+    @staticmethod
+    async def _apply_latency(faults: List[Fault]) -> Optional[Fault]:
+        other = None
+        for fault in faults:
+            if fault.kind == "latency":
+                await asyncio.sleep(fault.latency_ms / 1000)
+            else:
+                other = fault
+        return other
+
+    @staticmethod
+    def _fault_reply(fault: Fault) -> tuple[int, int, str, Dict[str, str]]:
+        status = 200 if fault.kind == "business_error" else fault.status
+        fallback = (
+            (5000, "internal server error")
+            if status >= 500 or status == 200
+            else (4000, "Request parameter error")
+        )
+        code, msg = DEFAULT_FAULT.get(status, fallback)
+        headers = {"retry-after": str(fault.retry_after)} if fault.retry_after is not None else {}
+        return status, fault.code if fault.code is not None else code, fault.msg or msg, headers
+
+
+def _faulty_send(send: Send, fault: Fault) -> Send:
+    """Let `after_events` SSE frames (or half a plain body) through, then cut or end the response."""
+    passed = 0
+    streaming = False
+    mode = fault.kind
+
+    async def faulty(message: Message) -> None:
+        nonlocal passed, streaming, mode
+        if message["type"] == "http.response.start":
+            ctype = dict(message.get("headers") or []).get(b"content-type", b"")
+            streaming = b"event-stream" in ctype
+            if mode == "stream_error" and not streaming:
+                mode = "none"
+            await send(message)
+            return
+        if mode == "none" or message["type"] != "http.response.body":
+            await send(message)
+            return
+        body: bytes = message.get("body", b"")
+        if not streaming:  # a drop on a plain response: half the body, then hang up
+            await send({"type": "http.response.body", "body": body[: len(body) // 2], "more_body": True})
+            raise _Stop()
+        if passed < fault.after_events:
+            passed += 1
+            await send(message)
+            return
+        if mode == "stream_error":
+            err = {"code": fault.code or 5000, "msg": fault.msg or "internal error"}
+            await send({"type": "http.response.body", "body": frame("error", err), "more_body": False})
+        raise _Stop()
+
+    return faulty
+
+
+def _stopped(exc: BaseException) -> bool:
+    if isinstance(exc, _Stop):
+        return True
+    inner = getattr(exc, "exceptions", None)
+    return bool(inner) and all(_stopped(e) for e in inner)  # type: ignore[union-attr]
+
+
+def _content_length(scope: Scope) -> Optional[int]:
+    for key, value in scope.get("headers") or []:
+        if key == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
+
+
+async def _read_limited(receive: Receive, limit: int) -> Optional[bytes]:
+    chunks: List[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body"):
+            break
+    return b"".join(chunks)
+
+
+def _replay(body: bytes) -> Receive:
+    sent = False
+
+    async def receive() -> Dict[str, Any]:
+        nonlocal sent
+        if sent:
+            await asyncio.Event().wait()  # the request has no more body; wait for disconnect
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive

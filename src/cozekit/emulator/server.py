@@ -1,0 +1,154 @@
+"""Running the emulator: `ThreadedEmulator` for tests, `serve()` for the command line."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from types import TracebackType
+from typing import Any, Dict, List, Optional, Type
+
+import httpx
+import uvicorn
+
+from .app import create_app
+from .config import EmulatorConfig
+from .seed import DEMO_BOT_ID, TOKEN, USER_ID, WORKSPACE_ID
+from .state import EmulatorState
+
+
+class Control:
+    """A small client for the `/_emulator/` control plane."""
+
+    def __init__(self, base_url: str) -> None:
+        self._http = httpx.Client(base_url=base_url + "/_emulator", timeout=10)
+
+    def _call(self, method: str, path: str, body: Any = None) -> Any:
+        resp = self._http.request(method, path, json=body)
+        payload = resp.json()
+        if payload.get("code"):
+            raise RuntimeError(f"control plane {method} {path}: {payload['code']} {payload['msg']}")
+        return payload.get("data")
+
+    def reset(self) -> Dict[str, Any]:
+        return dict(self._call("POST", "/reset"))
+
+    def info(self) -> Dict[str, Any]:
+        return dict(self._call("GET", "/info"))
+
+    def create_account(self, name: str = "tester") -> Dict[str, str]:
+        """Another isolated account: `{"user_id", "workspace_id", "token", "user_name"}`."""
+        return dict(self._call("POST", "/accounts", {"name": name}))
+
+    def create_bot(self, **fields: Any) -> str:
+        """A bot (published unless `published=False`); fields as `POST /_emulator/bots`."""
+        return str(self._call("POST", "/bots", fields)["bot_id"])
+
+    def set_local_tools(self, bot_id: str, tools: List[Dict[str, Any]]) -> None:
+        self._call("PUT", f"/bots/{bot_id}/local_tools", {"tools": tools})
+
+    def script(self, bot_id: str, *replies: Dict[str, Any]) -> int:
+        """Queue scripted replies (`{"text"}`, `{"chunks"}`, `{"tool_calls"}`, `{"error"}`...)."""
+        return int(self._call("POST", f"/bots/{bot_id}/replies", {"replies": list(replies)})["pending"])
+
+    def fault(self, kind: str, **fields: Any) -> Dict[str, Any]:
+        """Arm a fault: kind is http_error, business_error, stream_error, drop or latency."""
+        return dict(self._call("POST", "/faults", {"kind": kind, **fields}))
+
+    def clear_faults(self) -> None:
+        self._call("DELETE", "/faults")
+
+    def configure(self, **settings: Any) -> Dict[str, Any]:
+        return dict(self._call("PATCH", "/config", settings))
+
+    def chat(self, chat_id: str) -> Dict[str, Any]:
+        """The stored chat, including `model_inputs` (what each model turn saw)."""
+        return dict(self._call("GET", f"/chats/{chat_id}"))
+
+    def close(self) -> None:
+        self._http.close()
+
+
+class ThreadedEmulator:
+    """The emulator on a free loopback port in a background thread.
+
+    >>> with ThreadedEmulator() as emu:
+    ...     emu.base_url, emu.token, emu.demo_bot_id
+    """
+
+    token = TOKEN
+    user_id = USER_ID
+    workspace_id = WORKSPACE_ID
+    demo_bot_id = DEMO_BOT_ID
+
+    def __init__(
+        self, config: Optional[EmulatorConfig] = None, *, port: int = 0, data_dir: Optional[str] = None
+    ) -> None:
+        self.app = create_app(config, data_dir=data_dir)
+        self.state: EmulatorState = self.app.state.emulator
+        self._port = port
+        self._server: Optional[uvicorn.Server] = None
+        self._thread: Optional[threading.Thread] = None
+        self.base_url = ""
+        self._control: Optional[Control] = None
+
+    @property
+    def control(self) -> Control:
+        if self._control is None:
+            self._control = Control(self.base_url)
+        return self._control
+
+    def start(self) -> ThreadedEmulator:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", self._port))
+        port = sock.getsockname()[1]
+        config = uvicorn.Config(self.app, log_level="warning", timeout_graceful_shutdown=1, lifespan="off")
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]}, daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the emulator did not start")
+            time.sleep(0.005)
+        self.base_url = f"http://127.0.0.1:{port}"
+        return self
+
+    def stop(self) -> None:
+        if self._control is not None:
+            self._control.close()
+            self._control = None
+        if self._server is not None and self._thread is not None:
+            self._server.should_exit = True
+            self._thread.join(timeout=5)
+        self._server = self._thread = None
+
+    def reset(self) -> None:
+        """Back to the seeded state (data, scripts, faults, settings)."""
+        self.control.reset()
+
+    def __enter__(self) -> ThreadedEmulator:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        self.stop()
+
+
+def serve(port: int = 8000, data_dir: str = ".cozekit-emulator", host: str = "127.0.0.1") -> None:
+    """Run the emulator in the foreground until interrupted."""
+    config = EmulatorConfig.from_env(chunk_delay=0.02)
+    app = create_app(config, data_dir=data_dir)
+    state: EmulatorState = app.state.emulator
+    base_url = f"http://{host}:{port}"
+    print(f"Coze emulator at {base_url}  (state in {data_dir}/)")
+    print(f"  token         {state.info['token']}")
+    print(f"  workspace_id  {state.info['workspace_id']}")
+    print(f"  demo bot_id   {state.info['demo_bot_id']}")
+    print(f"  try: curl -H 'Authorization: Bearer {state.info['token']}' {base_url}/v1/users/me")
+    uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -1,0 +1,47 @@
+"""Everything one emulator instance holds: store, backends, control-plane books and the chat engine."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Dict, Optional
+
+from .backends.accounts import AccountsBackend
+from .backends.bots import BotsBackend
+from .backends.chats import ChatsBackend
+from .backends.conversations import ConversationsBackend
+from .backends.files import FilesBackend
+from .backends.messages import MessagesBackend
+from .config import EmulatorConfig
+from .control import FaultBook, ScriptBook
+from .engine import ChatEngine
+from .ids import IdGenerator
+from .seed import seed
+from .store import Store
+
+
+class EmulatorState:
+    def __init__(self, config: Optional[EmulatorConfig] = None, db_path: str = ":memory:") -> None:
+        self.defaults = config or EmulatorConfig.from_env()
+        self.config = dataclasses.replace(self.defaults)
+        self.store = Store(db_path)
+        self.ids = IdGenerator()
+        self.scripts = ScriptBook()
+        self.faults = FaultBook()
+        self.accounts = AccountsBackend(self.store, self.ids)
+        self.bots = BotsBackend(self.store, self.ids)
+        self.conversations = ConversationsBackend(self.store, self.ids)
+        self.messages = MessagesBackend(self.conversations)
+        self.files = FilesBackend(self.store, self.ids)
+        self.chats = ChatsBackend(self.bots, self.conversations, self.messages)
+        self.engine = ChatEngine(self)
+        self.info = seed(self)
+
+    def reset(self) -> Dict[str, str]:
+        """Back to the first-start state: data, scripts, faults and settings."""
+        self.engine.cancel_all()
+        self.scripts.clear()
+        self.faults.clear()
+        self.config = dataclasses.replace(self.defaults)
+        self.store.wipe()
+        self.info = seed(self)
+        return self.info
