@@ -47,7 +47,7 @@ from ._exceptions import (
 from ._models import ResponseInfo
 from ._request import RequestOptions
 from ._retries import RetryPolicy
-from ._streaming import AsyncStream, EventDecoder, Stream
+from ._streaming import AsyncBinaryResponse, AsyncStream, BinaryResponse, EventDecoder, Stream
 from ._types import NOT_GIVEN, NotGiven, Timeout
 from ._version import __version__
 
@@ -130,6 +130,15 @@ def _is_event_stream(response: httpx.Response) -> bool:
 
 def _is_json(response: httpx.Response) -> bool:
     return "json" in response.headers.get("content-type", "")
+
+
+def _keeps_open(opts: RequestOptions, response: httpx.Response) -> bool:
+    """A successful stream request whose body is read by the caller: SSE, or binary that is not JSON."""
+    if not (opts.stream and response.is_success):
+        return False
+    if opts.envelope.kind == "binary":
+        return not _is_json(response)
+    return _is_event_stream(response)
 
 
 class BaseClient:
@@ -249,7 +258,7 @@ class BaseClient:
             log.debug("request: %s %s (attempt %d)", opts.method, opts.path, retries + 1)
             try:
                 response = yield _Send(request)
-                if not (opts.stream and response.is_success and _is_event_stream(response)):
+                if not _keeps_open(opts, response):
                     yield _Read(response)
             except httpx.TransportError as exc:
                 delay = self._retry_policy.decide(
@@ -271,7 +280,7 @@ class BaseClient:
                 response.headers.get("x-tt-logid", ""),
                 (time.monotonic() - started) * 1000,
             )
-            if opts.stream and response.is_success and _is_event_stream(response):
+            if _keeps_open(opts, response):
                 return _Opened(response)
             try:
                 return self._parse_response(opts, response, parse)
@@ -341,6 +350,11 @@ class SyncAPIClient(BaseClient):
     ) -> Stream[_T]:
         result = self._run(self._flow(self._http, opts, _never))
         return Stream(result.response, decode, end_required=end_required)
+
+    def stream_bytes(self, opts: RequestOptions) -> BinaryResponse:
+        """Send a `stream=True, envelope=BINARY` request; the body stays unread until the caller reads it."""
+        result = self._run(self._flow(self._http, opts, _never))
+        return BinaryResponse(result.response)
 
     def _run(self, flow: _Flow) -> Any:
         value: Any = None
@@ -416,6 +430,11 @@ class AsyncAPIClient(BaseClient):
     ) -> AsyncStream[_T]:
         result = await self._run(self._flow(self._http, opts, _never))
         return AsyncStream(result.response, decode, end_required=end_required)
+
+    async def stream_bytes(self, opts: RequestOptions) -> AsyncBinaryResponse:
+        """The async twin of `SyncAPIClient.stream_bytes`."""
+        result = await self._run(self._flow(self._http, opts, _never))
+        return AsyncBinaryResponse(result.response)
 
     async def _run(self, flow: _Flow) -> Any:
         value: Any = None

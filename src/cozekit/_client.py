@@ -16,6 +16,7 @@ from ._retries import RetryPolicy
 from ._types import NOT_GIVEN, NotGiven, Timeout
 
 if TYPE_CHECKING:
+    from .resources.audio import AsyncAudio, Audio
     from .resources.bots import AsyncBots, Bots
     from .resources.chat import AsyncChatResource, ChatResource
     from .resources.conversations import AsyncConversations, Conversations
@@ -154,6 +155,12 @@ class Coze(SyncAPIClient):
         return Users(self)
 
     @cached_property
+    def audio(self) -> Audio:
+        from .resources.audio import Audio
+
+        return Audio(self)
+
+    @cached_property
     def workflows(self) -> Workflows:
         from .resources.workflows import Workflows
 
@@ -240,6 +247,12 @@ class AsyncCoze(AsyncAPIClient):
         from .resources.users import AsyncUsers
 
         return AsyncUsers(self)
+
+    @cached_property
+    def audio(self) -> AsyncAudio:
+        from .resources.audio import AsyncAudio
+
+        return AsyncAudio(self)
 
     @cached_property
     def workflows(self) -> AsyncWorkflows:

@@ -8,6 +8,7 @@ or fails.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from types import TracebackType
 from typing import (
@@ -24,6 +25,7 @@ from typing import (
     Tuple,
     Type,
     TypeVar,
+    Union,
 )
 
 import httpx
@@ -31,7 +33,15 @@ import httpx
 from ._exceptions import APIConnectionError
 from ._models import ResponseInfo
 
-__all__ = ["AsyncStream", "LineSplitter", "SSEDecoder", "ServerSentEvent", "Stream"]
+__all__ = [
+    "AsyncBinaryResponse",
+    "AsyncStream",
+    "BinaryResponse",
+    "LineSplitter",
+    "SSEDecoder",
+    "ServerSentEvent",
+    "Stream",
+]
 
 _T = TypeVar("_T")
 
@@ -53,7 +63,7 @@ class LineSplitter:
         self._buffer = b""
         self._pending_cr = False
 
-    def feed(self, chunk: bytes) -> List[bytes]:
+    def _join(self, chunk: bytes) -> bytes:
         if self._pending_cr:
             self._pending_cr = False
             if chunk[:1] == b"\n":
@@ -63,9 +73,30 @@ class LineSplitter:
             chunk = chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         if self._buffer:
             chunk = self._buffer + chunk
-        lines = chunk.split(b"\n")
+        return chunk
+
+    def feed(self, chunk: bytes) -> List[bytes]:
+        lines = self._join(chunk).split(b"\n")
         self._buffer = lines.pop()
         return lines
+
+    def feed_text(self, chunk: bytes) -> Tuple[List[str], Optional[UnicodeDecodeError]]:
+        """The complete lines, decoded as UTF-8 in one go; on invalid UTF-8, the lines before the bad
+        one and the error (so a caller can hand those lines on first, then raise)."""
+        complete, newline, self._buffer = self._join(chunk).rpartition(b"\n")
+        if not newline:
+            return [], None
+        try:
+            return complete.decode("utf-8").split("\n"), None
+        except UnicodeDecodeError:
+            pass
+        lines: List[str] = []
+        for raw in complete.split(b"\n"):
+            try:
+                lines.append(raw.decode("utf-8"))
+            except UnicodeDecodeError as exc:
+                return lines, exc
+        raise AssertionError("unreachable: the whole failed to decode but every line decoded")
 
     def flush(self) -> List[bytes]:
         """The last line if the stream ended without a line break."""
@@ -83,6 +114,27 @@ class SSEDecoder:
         self._data: List[str] = []
         self._last_id: Optional[str] = None
         self._retry: Optional[int] = None
+
+    def feed(self, lines: List[str]) -> List[ServerSentEvent]:
+        """Decodes a batch of lines (the fast path: `data:`/`event:` inline); returns the events."""
+        out: List[ServerSentEvent] = []
+        data = self._data
+        for line in lines:
+            if not line:
+                if data:
+                    out.append(
+                        ServerSentEvent(self._event or "message", "\n".join(data), self._last_id, self._retry)
+                    )
+                    data = self._data = []
+                self._event = ""
+            elif line.startswith("data:"):
+                data.append(line[6:] if line[5:6] == " " else line[5:])
+            elif line.startswith("event:"):
+                self._event = line[7:] if line[6:7] == " " else line[6:]
+            else:
+                self.decode(line)
+                data = self._data
+        return out
 
     def decode(self, line: str) -> Optional[ServerSentEvent]:
         if not line:
@@ -123,10 +175,10 @@ def iter_sse(chunks: Iterable[bytes]) -> Iterator[ServerSentEvent]:
     splitter = LineSplitter()
     decoder = SSEDecoder()
     for chunk in chunks:
-        for raw in splitter.feed(chunk):
-            sse = decoder.decode(raw.decode("utf-8"))
-            if sse is not None:
-                yield sse
+        lines, error = splitter.feed_text(chunk)
+        yield from decoder.feed(lines)
+        if error is not None:
+            raise error
     for raw in splitter.flush():
         decoder.decode(raw.decode("utf-8"))
 
@@ -135,10 +187,11 @@ async def aiter_sse(chunks: AsyncIterator[bytes]) -> AsyncIterator[ServerSentEve
     splitter = LineSplitter()
     decoder = SSEDecoder()
     async for chunk in chunks:
-        for raw in splitter.feed(chunk):
-            sse = decoder.decode(raw.decode("utf-8"))
-            if sse is not None:
-                yield sse
+        lines, error = splitter.feed_text(chunk)
+        for sse in decoder.feed(lines):
+            yield sse
+        if error is not None:
+            raise error
     for raw in splitter.flush():
         decoder.decode(raw.decode("utf-8"))
 
@@ -266,3 +319,130 @@ class AsyncStream(_StreamBase[_T]):
 def raw_events(sse: ServerSentEvent, info: ResponseInfo) -> Tuple[Any, bool]:
     """An `EventDecoder` that yields the events as they are."""
     return sse, False
+
+
+PathLike = Union[str, "os.PathLike[str]"]
+_CHUNK = 64 * 1024
+
+
+class _BinaryBase:
+    def __init__(self, response: httpx.Response) -> None:
+        self.response = response
+        self.response_info = ResponseInfo.from_httpx(response)
+
+    @property
+    def logid(self) -> str:
+        return self.response_info.logid
+
+    @property
+    def content_type(self) -> str:
+        """The `Content-Type` of the body, e.g. `audio/mpeg`."""
+        return str(self.response.headers.get("content-type", ""))
+
+    def _broken(self, exc: Exception) -> APIConnectionError:
+        return APIConnectionError(f"the download broke: {exc} (logid: {self.logid})")
+
+
+def _part_path(file: PathLike) -> Tuple[str, str]:
+    target = os.fspath(file)
+    return target, f"{target}.part"
+
+
+class BinaryResponse(_BinaryBase):
+    """An open binary body (speech audio), read in chunks, never buffered whole unless asked.
+
+    >>> coze.audio.speech.create(input="你好", voice_id=...).write_to_file("hello.mp3")
+    """
+
+    def iter_bytes(self, chunk_size: int = _CHUNK) -> Iterator[bytes]:
+        """The body in chunks; the response is closed at the end (or when the loop breaks off)."""
+        try:
+            yield from self.response.iter_bytes(chunk_size)
+        except httpx.TransportError as exc:
+            raise self._broken(exc) from exc
+        finally:
+            self.response.close()
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self.iter_bytes()
+
+    def read(self) -> bytes:
+        """The whole body in memory."""
+        return b"".join(self.iter_bytes())
+
+    def write_to_file(self, file: PathLike) -> int:
+        """Stream the body to `file` (written as `file.part`, renamed when complete); the bytes written."""
+        target, part = _part_path(file)
+        written = 0
+        try:
+            with open(part, "wb") as out:
+                for chunk in self.iter_bytes():
+                    out.write(chunk)
+                    written += len(chunk)
+            os.replace(part, target)
+        finally:
+            if os.path.exists(part):
+                os.remove(part)
+        return written
+
+    def close(self) -> None:
+        self.response.close()
+
+    def __enter__(self) -> BinaryResponse:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        self.close()
+
+
+class AsyncBinaryResponse(_BinaryBase):
+    """The async twin of `BinaryResponse`."""
+
+    async def iter_bytes(self, chunk_size: int = _CHUNK) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in self.response.aiter_bytes(chunk_size):
+                yield chunk
+        except httpx.TransportError as exc:
+            raise self._broken(exc) from exc
+        finally:
+            await self.response.aclose()
+
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        return self.iter_bytes()
+
+    async def read(self) -> bytes:
+        return b"".join([chunk async for chunk in self.iter_bytes()])
+
+    async def write_to_file(self, file: PathLike) -> int:
+        """Stream the body to `file` (via `file.part`); the bytes written. File writes are blocking."""
+        target, part = _part_path(file)
+        written = 0
+        try:
+            with open(part, "wb") as out:
+                async for chunk in self.iter_bytes():
+                    out.write(chunk)
+                    written += len(chunk)
+            os.replace(part, target)
+        finally:
+            if os.path.exists(part):
+                os.remove(part)
+        return written
+
+    async def close(self) -> None:
+        await self.response.aclose()
+
+    async def __aenter__(self) -> AsyncBinaryResponse:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        await self.close()
