@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional, Union
+from typing import Any, Dict, Optional, Union
 
 import httpx
 
@@ -10,6 +10,7 @@ from .._base_client import AsyncAPIClient, SyncAPIClient
 from .._constants import COZE_COM_BASE_URL, DEFAULT_MAX_RETRIES
 from .._parsing import model
 from .._request import RequestOptions
+from .._retries import RetryPolicy
 from .._types import NOT_GIVEN, NotGiven, Timeout
 from ..resources._validate import require
 from ..types.oauth import OAuthToken
@@ -46,14 +47,19 @@ class OAuthApp:
 
 
 def _config(
-    base_url: str, timeout: Union[Timeout, NotGiven], max_retries: int, proxy: Optional[str]
-) -> dict[str, Any]:
+    base_url: str,
+    timeout: Union[Timeout, NotGiven],
+    max_retries: int,
+    proxy: Optional[str],
+    retry_policy: Optional[RetryPolicy],
+) -> Dict[str, Any]:
     return {
         "auth": None,
         "base_url": base_url,
         "timeout": timeout,
         "max_retries": max_retries,
         "proxy": proxy,
+        "retry_policy": retry_policy,
     }
 
 
@@ -70,10 +76,11 @@ class SyncOAuthAppBase(OAuthApp):
         timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         proxy: Optional[str] = None,
+        retry_policy: Optional[RetryPolicy] = None,
     ) -> None:
         super().__init__(client_id, base_url, www_base_url)
         self._client = SyncAPIClient(
-            http_client=http_client, **_config(self._base_url, timeout, max_retries, proxy)
+            http_client=http_client, **_config(self._base_url, timeout, max_retries, proxy, retry_policy)
         )
 
     def _token(self, opts: RequestOptions) -> OAuthToken:
@@ -97,10 +104,11 @@ class AsyncOAuthAppBase(OAuthApp):
         timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         proxy: Optional[str] = None,
+        retry_policy: Optional[RetryPolicy] = None,
     ) -> None:
         super().__init__(client_id, base_url, www_base_url)
         self._client = AsyncAPIClient(
-            http_client=http_client, **_config(self._base_url, timeout, max_retries, proxy)
+            http_client=http_client, **_config(self._base_url, timeout, max_retries, proxy, retry_policy)
         )
 
     async def _token(self, opts: RequestOptions) -> OAuthToken:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Any, Iterator, List, Optional, Tuple
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
+from typing_extensions import Annotated
 
 from .._models import CozeModel
 from ._shared import Timestamp
@@ -46,6 +47,10 @@ class OAuthToken(_Redacted):
     token_type: str = ""
 
 
+def _int_as_str(value: Any) -> Any:
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
 class DeviceAuthCode(_Redacted):
     """The answer of the device-code endpoint; show `verification_url` and `user_code` to the user.
 
@@ -53,7 +58,7 @@ class DeviceAuthCode(_Redacted):
     """
 
     device_code: str = Field(repr=False)
-    user_code: str
+    user_code: Annotated[str, BeforeValidator(_int_as_str)]
     verification_uri: str
     expires_in: int = 300
     interval: int = 5
