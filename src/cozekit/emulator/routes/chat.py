@@ -104,8 +104,9 @@ async def create_chat(
     return ok(request, in_progress)
 
 
-@router.api_route(
-    "/v3/chat/retrieve", methods=["GET", "POST"], summary="Retrieve a chat (GET per docs, POST per SDKs)"
+@router.get("/v3/chat/retrieve", summary="Retrieve a chat", operation_id="retrieve_chat")
+@router.post(
+    "/v3/chat/retrieve", summary="Retrieve a chat (POST, as SDKs send it)", operation_id="retrieve_chat_post"
 )
 async def retrieve_chat(
     request: Request,

@@ -1,0 +1,100 @@
+"""Helpers for the emulator tests: an authenticated httpx client and a strict SSE reader."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Iterator
+from typing import Any, Dict, List, Optional, Tuple
+
+import httpx
+import pytest
+
+from cozekit.emulator import ThreadedEmulator
+
+FRAME = re.compile(r"event:([^\n]+)\ndata:([^\n]*)\n\n")
+Event = Tuple[str, Any]
+
+
+def parse_sse(raw: str) -> List[Event]:
+    """Split a chat stream into (event, data) pairs, failing on anything but exact framing."""
+    events: List[Event] = []
+    pos = 0
+    while pos < len(raw):
+        match = FRAME.match(raw, pos)
+        assert match, f"bad framing at {pos}: {raw[pos : pos + 80]!r}"
+        events.append((match.group(1), json.loads(match.group(2))))
+        pos = match.end()
+    return events
+
+
+class Api:
+    """An httpx client for one account, plus chat shortcuts."""
+
+    def __init__(self, base_url: str, token: str) -> None:
+        self.http = httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=10)
+
+    def call(self, method: str, path: str, **kw: Any) -> Dict[str, Any]:
+        resp = self.http.request(method, path, **kw)
+        assert resp.headers["content-type"].startswith("application/json"), resp.text
+        body: Dict[str, Any] = resp.json()
+        assert body["detail"]["logid"] == resp.headers["x-tt-logid"]
+        return body
+
+    def ok(self, method: str, path: str, **kw: Any) -> Any:
+        body = self.call(method, path, **kw)
+        assert body["code"] == 0, body
+        return body.get("data")
+
+    def stream(
+        self, bot_id: str, text: str, conversation_id: Optional[str] = None, **body: Any
+    ) -> List[Event]:
+        payload = {
+            "bot_id": bot_id,
+            "user_id": "u1",
+            "stream": True,
+            "additional_messages": [{"role": "user", "content": text, "content_type": "text"}],
+            **body,
+        }
+        params = {"conversation_id": conversation_id} if conversation_id else {}
+        resp = self.http.post("/v3/chat", params=params, json=payload)
+        assert resp.headers["content-type"] == "text/event-stream", resp.text
+        return parse_sse(resp.text)
+
+    def wait(self, conversation_id: str, chat_id: str, timeout: float = 5.0) -> Dict[str, Any]:
+        """Poll retrieve until the chat leaves created/in_progress."""
+        deadline = time.monotonic() + timeout
+        while True:
+            chat: Dict[str, Any] = self.ok(
+                "GET", "/v3/chat/retrieve", params={"conversation_id": conversation_id, "chat_id": chat_id}
+            )
+            if chat["status"] not in ("created", "in_progress") or time.monotonic() > deadline:
+                return chat
+            time.sleep(0.01)
+
+
+def chat_of(events: List[Event], name: str = "conversation.chat.completed") -> Dict[str, Any]:
+    data: Dict[str, Any] = next(d for e, d in events if e == name)
+    return data
+
+
+@pytest.fixture
+def emu(coze_emulator: ThreadedEmulator) -> ThreadedEmulator:
+    return coze_emulator
+
+
+@pytest.fixture
+def api(emu: ThreadedEmulator) -> Iterator[Api]:
+    client = Api(emu.base_url, emu.token)
+    yield client
+    client.http.close()
+
+
+@pytest.fixture
+def other(emu: ThreadedEmulator) -> Iterator[Api]:
+    """A second, isolated account."""
+    account = emu.control.create_account("mallory")
+    client = Api(emu.base_url, account["token"])
+    yield client
+    client.http.close()
