@@ -91,6 +91,8 @@ def run_sync(
         if pending is not None:
             answer = on_interrupt(pending)
             if inspect.isawaitable(answer):
+                if inspect.iscoroutine(answer):
+                    answer.close()  # never awaited: close it rather than leak a warning
                 raise TypeError("on_interrupt returned an awaitable: use AsyncCoze for async callbacks")
             opts = loop.resume(pending, answer)
     return loop.result
