@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from .resources.bots import AsyncBots, Bots
     from .resources.chat import AsyncChatResource, ChatResource
     from .resources.conversations import AsyncConversations, Conversations
+    from .resources.datasets import AsyncDatasets, Datasets
     from .resources.files import AsyncFiles, Files
     from .resources.users import AsyncUsers, Users
     from .resources.workflows import AsyncWorkflows, Workflows
@@ -137,6 +138,12 @@ class Coze(SyncAPIClient):
         return Files(self)
 
     @cached_property
+    def datasets(self) -> Datasets:
+        from .resources.datasets import Datasets
+
+        return Datasets(self)
+
+    @cached_property
     def bots(self) -> Bots:
         from .resources.bots import Bots
 
@@ -229,6 +236,12 @@ class AsyncCoze(AsyncAPIClient):
         from .resources.files import AsyncFiles
 
         return AsyncFiles(self)
+
+    @cached_property
+    def datasets(self) -> AsyncDatasets:
+        from .resources.datasets import AsyncDatasets
+
+        return AsyncDatasets(self)
 
     @cached_property
     def bots(self) -> AsyncBots:

@@ -8,7 +8,7 @@ from typing import List, Tuple
 import cozekit
 from cozekit import AsyncCoze, Coze, TokenAuth
 
-RESOURCES = ["chat", "conversations", "files", "bots", "workspaces", "users", "workflows"]
+RESOURCES = ["chat", "conversations", "files", "bots", "workspaces", "users", "workflows", "datasets"]
 
 
 def _walk(obj: object, prefix: str) -> List[Tuple[str, object]]:
