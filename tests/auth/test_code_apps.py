@@ -54,7 +54,11 @@ def test_web_refresh(server: OAuthServer) -> None:
     _check_token(web(server).refresh_access_token("rt_old"))
     (req,) = server.requests
     assert bearer(req) == CLIENT_SECRET
-    assert server.body(req) == {"grant_type": "refresh_token", "client_id": CLIENT_ID, "refresh_token": "rt_old"}
+    assert server.body(req) == {
+        "grant_type": "refresh_token",
+        "client_id": CLIENT_ID,
+        "refresh_token": "rt_old",
+    }
 
 
 def test_pkce_exchange_sends_the_verifier_and_no_authorization(server: OAuthServer) -> None:
@@ -74,7 +78,11 @@ def test_pkce_refresh_has_no_authorization(server: OAuthServer) -> None:
     pkce(server).refresh_access_token("rt_1")
     (req,) = server.requests
     assert "authorization" not in req.headers
-    assert server.body(req) == {"grant_type": "refresh_token", "client_id": CLIENT_ID, "refresh_token": "rt_1"}
+    assert server.body(req) == {
+        "grant_type": "refresh_token",
+        "client_id": CLIENT_ID,
+        "refresh_token": "rt_1",
+    }
 
 
 async def test_async_twins_send_the_same_requests(server: OAuthServer) -> None:

@@ -142,14 +142,22 @@ def test_device_refresh_has_no_authorization(server: OAuthServer) -> None:
     app(server, Sleeps()).refresh_access_token("rt_1")
     (req,) = server.requests
     assert "authorization" not in req.headers
-    assert server.body(req) == {"grant_type": "refresh_token", "client_id": CLIENT_ID, "refresh_token": "rt_1"}
+    assert server.body(req) == {
+        "grant_type": "refresh_token",
+        "client_id": CLIENT_ID,
+        "refresh_token": "rt_1",
+    }
 
 
 async def test_async_polling_sequence(server: OAuthServer) -> None:
     sleeps = Sleeps()
     device = aapp(server, sleeps)
     code = await device.get_device_code()
-    server.replies += [oauth_error("authorization_pending"), oauth_error("slow_down"), oauth_error("slow_down")]
+    server.replies += [
+        oauth_error("authorization_pending"),
+        oauth_error("slow_down"),
+        oauth_error("slow_down"),
+    ]
     token = await device.get_access_token(code, poll=True)
     assert token.access_token == "czu_access1"
     assert sleeps.calls == [5, 10, 15]

@@ -119,7 +119,9 @@ def test_account_and_enterprise_endpoints(
         {"session_name": ""},
     ],
 )
-def test_bad_arguments_fail_before_any_io(server: OAuthServer, private_pem: str, kwargs: Dict[str, Any]) -> None:
+def test_bad_arguments_fail_before_any_io(
+    server: OAuthServer, private_pem: str, kwargs: Dict[str, Any]
+) -> None:
     with pytest.raises(ValueError):
         app(server, private_pem).get_access_token(**kwargs)
     assert server.requests == []
@@ -139,7 +141,9 @@ def test_a_non_rsa_key_is_refused() -> None:
 
     pem = (
         ec.generate_private_key(ec.SECP256R1())
-        .private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        .private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
         .decode()
     )
     with pytest.raises(ValueError, match="RSA"):

@@ -9,7 +9,17 @@ from typing import List
 
 import httpx
 import pytest
-from oauth_fakes import BASE, CLIENT_ID, CLIENT_SECRET, KEY_ID, NO_WAIT, FakeClock, OAuthServer, bearer, oauth_error
+from oauth_fakes import (
+    BASE,
+    CLIENT_ID,
+    CLIENT_SECRET,
+    KEY_ID,
+    NO_WAIT,
+    FakeClock,
+    OAuthServer,
+    bearer,
+    oauth_error,
+)
 
 from cozekit import (
     AsyncCoze,
@@ -65,7 +75,9 @@ def test_a_token_is_reused_until_shortly_before_expiry(
     assert body["duration_seconds"] == 900
 
 
-def test_the_leeway_is_at_most_half_the_lifetime(server: OAuthServer, private_pem: str, clock: FakeClock) -> None:
+def test_the_leeway_is_at_most_half_the_lifetime(
+    server: OAuthServer, private_pem: str, clock: FakeClock
+) -> None:
     server.lifetime = 30
     auth = jwt_auth(server, private_pem, clock)
     auth.get_token()
@@ -88,7 +100,9 @@ def test_a_duration_style_expires_in_is_read_as_a_duration(clock: FakeClock, ser
     assert auth.get_token() == "czu_d"
 
 
-def test_invalidate_forces_exactly_one_refresh(server: OAuthServer, private_pem: str, clock: FakeClock) -> None:
+def test_invalidate_forces_exactly_one_refresh(
+    server: OAuthServer, private_pem: str, clock: FakeClock
+) -> None:
     auth = jwt_auth(server, private_pem, clock)
     old = auth.get_token()
     assert auth.invalidate(old) is True
@@ -114,7 +128,9 @@ def test_coze_retries_once_with_a_new_token_after_4100(
     assert len(server.token_requests()) == 2
 
 
-def test_a_second_rejection_is_raised_not_looped(server: OAuthServer, private_pem: str, clock: FakeClock) -> None:
+def test_a_second_rejection_is_raised_not_looped(
+    server: OAuthServer, private_pem: str, clock: FakeClock
+) -> None:
     auth = jwt_auth(server, private_pem, clock)
     rejected = httpx.Response(401, json={"code": 4100, "msg": "invalid token"})
     server.api_replies += [rejected, rejected]
@@ -125,7 +141,9 @@ def test_a_second_rejection_is_raised_not_looped(server: OAuthServer, private_pe
     assert len(server.api_requests()) == 2 and len(server.token_requests()) == 2
 
 
-async def test_async_coze_retries_once_after_401(server: OAuthServer, private_pem: str, clock: FakeClock) -> None:
+async def test_async_coze_retries_once_after_401(
+    server: OAuthServer, private_pem: str, clock: FakeClock
+) -> None:
     auth = ajwt_auth(server, private_pem, clock)
     server.api_replies.append(httpx.Response(401, json={"code": 4100, "msg": "expired"}))
     coze = AsyncCoze(auth, BASE, http_client=server.async_client(), retry_policy=NO_WAIT)
