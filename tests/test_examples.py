@@ -17,6 +17,7 @@ EXPECTED: Dict[str, str] = {
     "chat_stream.py": "[completed:",
     "chat_non_stream.py": "status: completed",
     "chat_cancel.py": ":",
+    "chat_local_plugin.py": "sunny in Nanjing",
     "chat_with_file.py": "uploaded:",
     "files.py": "retrieved: notes.txt",
     "conversations_messages.py": "renamed: renamed",
@@ -43,6 +44,12 @@ def test_example_runs(name: str, coze_emulator: Any) -> None:
         "COZE_BOT_ID": coze_emulator.demo_bot_id,
         "COZE_WORKSPACE_ID": coze_emulator.workspace_id,
     }
+    if name == "chat_local_plugin.py":
+        tool = {"name": "get_weather", "description": "weather in a city", "parameters": {}}
+        bot_id = coze_emulator.control.create_bot(name="Weather", local_tools=[tool])
+        call = {"name": "get_weather", "arguments": {"city": "Nanjing"}}
+        coze_emulator.control.script(bot_id, {"tool_calls": [call]}, {"text": "It is sunny in Nanjing."})
+        env["COZE_LOCAL_PLUGIN_BOT_ID"] = bot_id
     done = subprocess.run(
         [sys.executable, str(EXAMPLES / name)],
         env=env,
