@@ -81,7 +81,7 @@ async def list_messages(
         chat_id=body.chat_id,
         before_id=body.before_id,
         after_id=body.after_id,
-        limit=body.limit or 50,
+        limit=50 if body.limit is None else body.limit,
         include_middle_message=bool(body.include_middle_message),
     )
     return ok(request, items, first_id=first_id, last_id=last_id, has_more=has_more)
