@@ -48,12 +48,12 @@ def _chat(
     auto_save_history: bool,
     meta_data: Optional[Mapping[str, str]],
     parameters: Optional[Mapping[str, Any]],
-    enable_card: Optional[bool],
-    publish_status: Optional[str],
-    bot_version: Optional[str],
-    extra_params: Optional[Mapping[str, str]],
-    shortcut_command: Optional[Mapping[str, Any]],
     options: CallOptions,
+    enable_card: Optional[bool] = None,
+    publish_status: Optional[str] = None,
+    bot_version: Optional[str] = None,
+    extra_params: Optional[Mapping[str, str]] = None,
+    shortcut_command: Optional[Mapping[str, Any]] = None,
 ) -> RequestOptions:
     require(bot_id=bot_id, user_id=user_id)
     if conversation_id is not None:
@@ -196,25 +196,9 @@ class ChatResource(SyncAPIResource):
         A failed chat raises `ChatFailedError` carrying its `last_error`. Past `poll_timeout` seconds
         the chat is cancelled and returned as it is (cozepy's behaviour).
         """
+        start = _chat(stream=False, **arguments(locals(), "poll_timeout", "poll_interval"))
         from ..lib.chat_poll import poll_flow, run_sync
 
-        start = _chat(
-            stream=False,
-            bot_id=bot_id,
-            user_id=user_id,
-            conversation_id=conversation_id,
-            additional_messages=additional_messages,
-            custom_variables=custom_variables,
-            auto_save_history=auto_save_history,
-            meta_data=meta_data,
-            parameters=parameters,
-            enable_card=None,
-            publish_status=None,
-            bot_version=None,
-            extra_params=None,
-            shortcut_command=None,
-            options=options,
-        )
         return run_sync(self._client, poll_flow(start, poll_timeout, poll_interval, options))
 
     def retrieve(self, *, conversation_id: str, chat_id: str, **options: Unpack[CallOptions]) -> Chat:
@@ -335,25 +319,9 @@ class AsyncChatResource(AsyncAPIResource):
         poll_interval: float = 0.25,
         **options: Unpack[CallOptions],
     ) -> ChatPoll:
+        start = _chat(stream=False, **arguments(locals(), "poll_timeout", "poll_interval"))
         from ..lib.chat_poll import poll_flow, run_async
 
-        start = _chat(
-            stream=False,
-            bot_id=bot_id,
-            user_id=user_id,
-            conversation_id=conversation_id,
-            additional_messages=additional_messages,
-            custom_variables=custom_variables,
-            auto_save_history=auto_save_history,
-            meta_data=meta_data,
-            parameters=parameters,
-            enable_card=None,
-            publish_status=None,
-            bot_version=None,
-            extra_params=None,
-            shortcut_command=None,
-            options=options,
-        )
         return await run_async(self._client, poll_flow(start, poll_timeout, poll_interval, options))
 
     async def retrieve(self, *, conversation_id: str, chat_id: str, **options: Unpack[CallOptions]) -> Chat:
