@@ -40,10 +40,11 @@ class StreamedJSON:
         order: List[LocalDocumentFile] = []
         last = 0
         for match in pattern.finditer(text):
-            pieces.append(text[last : match.start()] + b'"')
+            opening = b'"' if order else b""
+            pieces.append(opening + text[last : match.start()] + b'"')
             order.append(self._files[int(match.group(1))])
             last = match.end()
-        pieces.append(b'"' + text[last:] if order else text[last:])
+        pieces.append((b'"' if order else b"") + text[last:])
         if len(order) != len(self._files):
             raise AssertionError("a file placeholder is missing from the rendered body")
         length = sum(len(p) for p in pieces) + sum(f.base64_size for f in order)
