@@ -39,6 +39,7 @@ from ._types import NOT_GIVEN, NotGiven
 from ._version import __version__
 from .auth import *  # noqa: F403  (every OAuth flow and self-refreshing auth)
 from .auth import __all__ as _auth_all
+from .lib.dataset_wait import DocumentProcessingError, DocumentProcessingTimeoutError
 from .pagination import AsyncPager, Page, SyncPager
 from .types import *  # noqa: F403  (cozepy exports its models at the top level too)
 from .types import __all__ as _types_all
@@ -65,6 +66,8 @@ __all__ = [
     "CozeError",
     "CozeInvalidEventError",
     "CozeModel",
+    "DocumentProcessingError",
+    "DocumentProcessingTimeoutError",
     "GatewayError",
     "InternalServerError",
     "ListResponse",

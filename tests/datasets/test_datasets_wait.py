@@ -10,8 +10,13 @@ from ds_mock import Recorder, envelope, error, make, run
 
 import cozekit.lib._flow as flow_module
 import cozekit.lib.dataset_wait as wait_module
-from cozekit import Document, DocumentProgress, NotFoundError
-from cozekit.lib.dataset_wait import DocumentProcessingError, DocumentProcessingTimeoutError
+from cozekit import (
+    Document,
+    DocumentProcessingError,
+    DocumentProcessingTimeoutError,
+    DocumentProgress,
+    NotFoundError,
+)
 
 
 class FakeClock:
