@@ -17,6 +17,7 @@ from ._types import NOT_GIVEN, NotGiven, Timeout
 
 if TYPE_CHECKING:
     from .resources.audio import AsyncAudio, Audio
+    from .websockets import AsyncWebsocketsClient, WebsocketsClient
     from .resources.bots import AsyncBots, Bots
     from .resources.chat import AsyncChatResource, ChatResource
     from .resources.conversations import AsyncConversations, Conversations
@@ -168,6 +169,13 @@ class Coze(SyncAPIClient):
         return Audio(self)
 
     @cached_property
+    def websockets(self) -> WebsocketsClient:
+        """Realtime voice: `.chat`, `.audio.speech`, `.audio.transcriptions` (host derived from base_url)."""
+        from .websockets import WebsocketsClient
+
+        return WebsocketsClient(self)
+
+    @cached_property
     def workflows(self) -> Workflows:
         from .resources.workflows import Workflows
 
@@ -266,6 +274,12 @@ class AsyncCoze(AsyncAPIClient):
         from .resources.audio import AsyncAudio
 
         return AsyncAudio(self)
+
+    @cached_property
+    def websockets(self) -> AsyncWebsocketsClient:
+        from .websockets import AsyncWebsocketsClient
+
+        return AsyncWebsocketsClient(self)
 
     @cached_property
     def workflows(self) -> AsyncWorkflows:

@@ -1,0 +1,42 @@
+"""`coze.websockets.audio`: `.speech` (streaming TTS) and `.transcriptions` (streaming ASR)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from ..._base_client import AsyncAPIClient, SyncAPIClient
+from .speech import AsyncWebsocketsAudioSpeechBuildClient, WebsocketsAudioSpeechBuildClient
+from .transcriptions import (
+    AsyncWebsocketsAudioTranscriptionsBuildClient,
+    WebsocketsAudioTranscriptionsBuildClient,
+)
+
+__all__ = ["AsyncWebsocketsAudioClient", "WebsocketsAudioClient"]
+
+
+class WebsocketsAudioClient:
+    def __init__(self, client: SyncAPIClient, ws_base_url: str) -> None:
+        self._client = client
+        self._ws_base_url = ws_base_url
+
+    @cached_property
+    def speech(self) -> WebsocketsAudioSpeechBuildClient:
+        return WebsocketsAudioSpeechBuildClient(self._client, self._ws_base_url)
+
+    @cached_property
+    def transcriptions(self) -> WebsocketsAudioTranscriptionsBuildClient:
+        return WebsocketsAudioTranscriptionsBuildClient(self._client, self._ws_base_url)
+
+
+class AsyncWebsocketsAudioClient:
+    def __init__(self, client: AsyncAPIClient, ws_base_url: str) -> None:
+        self._client = client
+        self._ws_base_url = ws_base_url
+
+    @cached_property
+    def speech(self) -> AsyncWebsocketsAudioSpeechBuildClient:
+        return AsyncWebsocketsAudioSpeechBuildClient(self._client, self._ws_base_url)
+
+    @cached_property
+    def transcriptions(self) -> AsyncWebsocketsAudioTranscriptionsBuildClient:
+        return AsyncWebsocketsAudioTranscriptionsBuildClient(self._client, self._ws_base_url)
