@@ -118,3 +118,16 @@ async def test_bad_input_fails_before_io(client: Client) -> None:
         await run(client.chat.stream(bot_id="b", user_id=""))
     with pytest.raises(ValueError, match="meta_data"):
         await run(client.chat.create(bot_id="b", user_id="u", meta_data={str(i): "v" for i in range(17)}))
+
+
+async def test_cancel_an_in_progress_chat(client: Client, coze_emulator: Any) -> None:
+    coze_emulator.control.configure(chunk_delay_ms=200, chunk_size=1)
+    chat = await run(
+        client.chat.create(
+            bot_id=coze_emulator.demo_bot_id, user_id="u1", additional_messages=question("slow")
+        )
+    )
+    canceled = await run(client.chat.cancel(conversation_id=chat.conversation_id, chat_id=chat.id))
+    assert canceled.status == ChatStatus.CANCELED
+    again = await run(client.chat.retrieve(conversation_id=chat.conversation_id, chat_id=chat.id))
+    assert again.status == ChatStatus.CANCELED

@@ -45,11 +45,15 @@ async def test_bot_lifecycle(client: Client, coze_emulator: Any) -> None:
     )
     assert bot.bot_id
     await run(client.bots.update(bot_id=bot.bot_id, description="new description"))
+    with pytest.raises(cozekit.CozeAPIError):  # the old endpoint only knows published bots
+        await run(client.bots.retrieve(bot_id=bot.bot_id, use_api_version=1))
     draft = await run(client.bots.retrieve(bot_id=bot.bot_id, is_published=False))
     assert draft.description == "new description"
     assert draft.prompt_info is not None and draft.prompt_info.prompt == "Be brief."
     published = await run(client.bots.publish(bot_id=bot.bot_id))
     assert published.version
+    online = await run(client.bots.retrieve(bot_id=bot.bot_id, use_api_version=1))
+    assert online.bot_id == bot.bot_id and online.description == "new description"
     listed = await collect(client.bots.list(workspace_id=ws, page_size=1))
     assert bot.bot_id in {b.id for b in listed}
     versions = await collect(client.bots.list_versions(bot_id=bot.bot_id))
