@@ -166,7 +166,7 @@ class ChatEngine:
             content = json.dumps(
                 {
                     "name": call.name,
-                    "arguments": json.loads(call.arguments or "{}"),
+                    "arguments": _loads(call.arguments),
                     "plugin_type": 1,
                     "thought": "",
                 },
@@ -176,6 +176,13 @@ class ChatEngine:
         snap = chats.require_action(account, chat["id"], calls, usage)
         if snap:
             emit("conversation.chat.requires_action", snap)
+
+
+def _loads(arguments: str) -> Any:
+    try:
+        return json.loads(arguments or "{}")
+    except ValueError:
+        return arguments
 
 
 def _delta(chat: Dict[str, Any], msg_id: str, event: Text) -> Dict[str, Any]:

@@ -147,9 +147,13 @@ def serve(port: int = 8000, data_dir: str = ".cozekit-emulator", host: str = "12
     app = create_app(config, data_dir=data_dir)
     state: EmulatorState = app.state.emulator
     base_url = f"http://{host}:{port}"
-    print(f"Coze emulator at {base_url}  (state in {data_dir}/)")
-    print(f"  token         {state.info['token']}")
-    print(f"  workspace_id  {state.info['workspace_id']}")
-    print(f"  demo bot_id   {state.info['demo_bot_id']}")
-    print(f"  try: curl -H 'Authorization: Bearer {state.info['token']}' {base_url}/v1/users/me")
+    lines = [
+        f"Coze emulator at {base_url}  (state in {data_dir}/)",
+        f"  base URL      {base_url}",
+        f"  token         {state.info['token']}",
+        f"  workspace_id  {state.info['workspace_id']}",
+        f"  demo bot_id   {state.info['demo_bot_id']}",
+        f"  try: curl -H 'Authorization: Bearer {state.info['token']}' {base_url}/v1/users/me",
+    ]
+    print("\n".join(lines), flush=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
