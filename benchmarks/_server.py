@@ -1,0 +1,147 @@
+"""A tiny loopback HTTP/1.1 server: its own process and one asyncio loop, so it never competes for
+the client's GIL and has no thread convoys.
+
+It answers `/v3/chat` with a pre-built event stream, `/v1/conversation/retrieve` with a canned
+conversation and `/v1/files/upload` by draining the body. Run by `LoopbackServer`; it prints its port
+and serves until its stdin closes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import subprocess
+import sys
+from typing import Dict, Optional, Tuple
+
+from . import _body
+
+_DRAIN = 1 << 20
+_LOGID = "20241210152726467C48D89D6DB2BENCH"
+
+
+def _parse_head(head: bytes) -> Tuple[str, Dict[str, str]]:
+    lines = head.decode("latin-1").split("\r\n")
+    target = lines[0].split(" ")[1]
+    headers: Dict[str, str] = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    return target.split("?", 1)[0], headers
+
+
+async def _drain(reader: asyncio.StreamReader, headers: Dict[str, str]) -> int:
+    """Reads and discards the request body (Content-Length or chunked); returns its size."""
+    if "chunked" not in headers.get("transfer-encoding", ""):
+        return await _drain_exact(reader, int(headers.get("content-length", "0")))
+    total = 0
+    while True:
+        size = int((await reader.readline()).split(b";")[0], 16)
+        if size == 0:
+            await reader.readline()
+            return total
+        total += await _drain_exact(reader, size)
+        await reader.readline()
+
+
+async def _drain_exact(reader: asyncio.StreamReader, size: int) -> int:
+    left = size
+    while left:
+        piece = await reader.read(min(left, _DRAIN))
+        if not piece:
+            raise ConnectionError("client went away")
+        left -= len(piece)
+    return size
+
+
+def _head(body: bytes, content_type: str, status: str = "200 OK") -> bytes:
+    return (
+        f"HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ncontent-length: {len(body)}\r\n"
+        f"x-tt-logid: {_LOGID}\r\nconnection: keep-alive\r\n\r\n"
+    ).encode()
+
+
+def _route(path: str, size: int, stream: bytes) -> Tuple[bytes, str, str]:
+    if path == "/v3/chat":
+        return stream, "text/event-stream", "200 OK"
+    if path == "/v1/conversation/retrieve":
+        return _body.CONVERSATION, "application/json", "200 OK"
+    if path == "/v1/files/upload":
+        return _body.uploaded_file(size), "application/json", "200 OK"
+    return b'{"code":4000,"msg":"no such path in the benchmark server"}', "application/json", "404 Not Found"
+
+
+async def _connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, stream: bytes) -> None:
+    try:
+        while True:
+            try:
+                head = await reader.readuntil(b"\r\n\r\n")
+            except asyncio.IncompleteReadError:
+                return
+            path, headers = _parse_head(head[:-4])
+            body, content_type, status = _route(path, await _drain(reader, headers), stream)
+            writer.write(
+                _head(body, content_type, status) + body if len(body) < 65536 else _head(body, content_type)
+            )
+            if len(body) >= 65536:
+                writer.write(body)
+            await writer.drain()
+    except (ConnectionError, ValueError, OSError, asyncio.CancelledError):
+        return
+    finally:
+        writer.close()
+
+
+async def _serve(deltas: int) -> None:
+    stream = _body.chat_stream(deltas)
+    server = await asyncio.start_server(
+        lambda r, w: _connection(r, w, stream), "127.0.0.1", 0, backlog=1024, limit=1 << 20
+    )
+    print(f"PORT {server.sockets[0].getsockname()[1]}", flush=True)
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+    server.close()
+
+
+def serve(deltas: int) -> None:
+    """Serves on an ephemeral port of 127.0.0.1 (one asyncio loop, no threads) until stdin closes."""
+    asyncio.run(_serve(deltas))
+
+
+class LoopbackServer:
+    """Starts `_server` in a subprocess: `with LoopbackServer(deltas) as url: ...`."""
+
+    def __init__(self, deltas: int = 0) -> None:
+        self.deltas = deltas
+        self._proc: Optional[subprocess.Popen[str]] = None
+
+    def __enter__(self) -> str:
+        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        self._proc = subprocess.Popen(
+            [sys.executable, "-m", "benchmarks._server", "--deltas", str(self.deltas)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=root,
+        )
+        assert self._proc.stdout is not None
+        line = self._proc.stdout.readline()
+        if not line.startswith("PORT "):
+            self._proc.kill()
+            raise RuntimeError(f"benchmark server did not start: {line!r}")
+        return f"http://127.0.0.1:{int(line.split()[1])}"
+
+    def __exit__(self, *exc: object) -> None:
+        assert self._proc is not None and self._proc.stdin is not None
+        self._proc.stdin.close()
+        try:
+            self._proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+            self._proc.wait()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--deltas", type=int, default=0)
+    serve(parser.parse_args().deltas)

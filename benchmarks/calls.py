@@ -1,0 +1,124 @@
+"""Figure 2: call overhead of a small JSON call (conversation retrieve): calls/s sync, and async with
+100 calls in flight, against the emulator and against a canned loopback answer (client-bound)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import Any, Callable, Dict, List, Optional
+
+import httpx
+
+from . import _clients
+from ._body import CONVERSATION_ID
+from ._emulator import EmulatorProcess, EmulatorUnavailable
+from ._runner import interleave
+from ._server import LoopbackServer
+from ._stats import Figure, Ratio, Summary, ratio
+
+CONCURRENCY = 100
+PATH = "/v1/conversation/retrieve"
+
+
+def _timed(call: Callable[[], Any], n: int) -> float:
+    started = time.perf_counter()
+    for _ in range(n):
+        call()
+    return n / (time.perf_counter() - started)
+
+
+def _sync_contenders(url: str, token: str, conv: str, n: int) -> Dict[str, Callable[[], float]]:
+    kit = _clients.cozekit_sync(url, token)
+    py = _clients.cozepy_sync(url, token)
+    http = httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"})
+
+    def raw() -> Any:
+        return json.loads(http.get(PATH, params={"conversation_id": conv}).content)["data"]
+
+    return {
+        "cozekit sync": lambda: _timed(lambda: kit.conversations.retrieve(conversation_id=conv), n),
+        "cozepy sync": lambda: _timed(lambda: py.conversations.retrieve(conversation_id=conv), n),
+        "httpx sync": lambda: _timed(raw, n),
+    }
+
+
+async def _batches(make: Callable[[], Any], call: Callable[[Any], Any], batches: int) -> float:
+    client = make()
+    await asyncio.gather(*(call(client) for _ in range(CONCURRENCY)))  # open the connections
+    started = time.perf_counter()
+    for _ in range(batches):
+        await asyncio.gather(*(call(client) for _ in range(CONCURRENCY)))
+    elapsed = time.perf_counter() - started
+    close = getattr(client, "aclose", None) or getattr(client, "close", None)
+    if close is not None:
+        await close()
+    return batches * CONCURRENCY / elapsed
+
+
+def _async_contenders(url: str, token: str, conv: str, batches: int) -> Dict[str, Callable[[], float]]:
+    def raw_client() -> httpx.AsyncClient:  # httpx's default pool, as cozekit uses
+        return httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {token}"})
+
+    async def raw(http: httpx.AsyncClient) -> Any:
+        return json.loads((await http.get(PATH, params={"conversation_id": conv})).content)["data"]
+
+    def run(make: Callable[[], Any], call: Callable[[Any], Any]) -> Callable[[], float]:
+        return lambda: asyncio.run(_batches(make, call, batches))
+
+    return {
+        "cozekit async": run(
+            lambda: _clients.cozekit_async(url, token),
+            lambda c: c.conversations.retrieve(conversation_id=conv),
+        ),
+        "cozepy async": run(
+            lambda: _clients.cozepy_async(url, token),
+            lambda c: c.conversations.retrieve(conversation_id=conv),
+        ),
+        "httpx async": run(raw_client, raw),
+    }
+
+
+def _measure(url: str, token: str, conv: str, quick: bool, where: str) -> List[Summary]:
+    rounds = 2 if quick else 5
+    sync = interleave(_sync_contenders(url, token, conv, 100 if quick else 400), rounds)
+    conc = interleave(_async_contenders(url, token, conv, 2 if quick else 5), rounds)
+    return [Summary(f"{name} ({where})", "calls/s", s) for name, s in {**sync, **conc}.items()]
+
+
+def _ratios(rows: Dict[str, Summary], where: str, target: Optional[float]) -> List[Ratio]:
+    def row(name: str) -> Summary:
+        return rows[f"{name} ({where})"]
+
+    return [
+        ratio(f"{where} sync: cozekit / cozepy", row("cozekit sync"), row("cozepy sync"), target),
+        ratio(f"{where} sync: cozekit / httpx", row("cozekit sync"), row("httpx sync")),
+        ratio(f"{where} async: cozekit / cozepy", row("cozekit async"), row("cozepy async")),
+        ratio(f"{where} async: cozekit / httpx", row("cozekit async"), row("httpx async")),
+    ]
+
+
+def run(quick: bool = False) -> Figure:
+    rows: List[Summary] = []
+    ratios: List[Ratio] = []
+    notes = ""
+    try:
+        with EmulatorProcess() as emu:
+            conv = _clients.cozekit_sync(emu["base_url"], emu["token"]).conversations.create().id
+            rows += _measure(emu["base_url"], emu["token"], conv, quick, "emulator")
+            ratios += _ratios({r.label: r for r in rows}, "emulator", 1.3)
+    except EmulatorUnavailable as exc:
+        notes = f"emulator missing: {exc}. "
+    with LoopbackServer() as url:
+        loop_rows = _measure(url, "pat_bench", CONVERSATION_ID, quick, "canned")
+    rows += loop_rows
+    ratios += _ratios({r.label: r for r in loop_rows}, "canned", None if ratios else 1.3)
+    return Figure(
+        "calls",
+        "Call overhead: conversation retrieve (calls/s, higher is better)",
+        rows,
+        ratios,
+        notes + "emulator: the real server (FastAPI + SQLite) in its own process; canned: the tiny "
+        f"loopback server answering a fixed body, so the client's own cost dominates. Async runs "
+        f"{CONCURRENCY} calls at a time.",
+    )
