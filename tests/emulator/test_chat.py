@@ -261,3 +261,29 @@ def test_scripted_failure_is_chat_failed_with_last_error(emu: ThreadedEmulator, 
     assert failed["status"] == "failed" and failed["last_error"] == {"code": 4013, "msg": "model exploded"}
     assert failed["failed_at"] >= failed["created_at"]
     assert api.wait(failed["conversation_id"], failed["id"])["last_error"]["code"] == 4013
+
+
+def test_cancel_mid_stream_ends_the_stream_without_completing(emu: ThreadedEmulator, api: Api) -> None:
+    emu.control.configure(chunk_delay_ms=50, chunk_size=1)
+    body = {
+        "bot_id": BOT,
+        "user_id": "u",
+        "stream": True,
+        "additional_messages": [{"role": "user", "content": "long", "content_type": "text"}],
+    }
+    names = []
+    with api.http.stream("POST", "/v3/chat", json=body) as resp:
+        lines = resp.iter_lines()
+        for line in lines:
+            if line.startswith("event:"):
+                names.append(line[6:])
+            elif line.startswith("data:") and names[-1] == "conversation.chat.in_progress":
+                chat = json.loads(line[5:])
+                canceled = api.ok(
+                    "POST",
+                    "/v3/chat/cancel",
+                    json={"conversation_id": chat["conversation_id"], "chat_id": chat["id"]},
+                )
+                assert canceled["status"] == "canceled"
+    assert names[-1] == "done" and "conversation.chat.completed" not in names
+    assert api.wait(chat["conversation_id"], chat["id"])["status"] == "canceled"
