@@ -8,7 +8,17 @@ from typing import List, Tuple
 import cozekit
 from cozekit import AsyncCoze, Coze, TokenAuth
 
-RESOURCES = ["chat", "conversations", "files", "bots", "workspaces", "users", "workflows", "datasets"]
+RESOURCES = [
+    "chat",
+    "conversations",
+    "files",
+    "bots",
+    "workspaces",
+    "users",
+    "workflows",
+    "datasets",
+    "audio",
+]
 
 
 def _walk(obj: object, prefix: str) -> List[Tuple[str, object]]:

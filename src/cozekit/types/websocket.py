@@ -195,4 +195,3 @@ class OutputAudio(CozeModel):
     voice_id: Optional[str] = None
     context_texts: Optional[str] = None
     emotion_config: Optional[EmotionConfig] = None
-

@@ -175,5 +175,3 @@ class TranscriptionsMessageCompletedEvent(WebsocketsEvent):
 
     event_type: WebsocketsEventType = _T.TRANSCRIPTIONS_MESSAGE_COMPLETED
     data: Optional[_Content] = None
-
-

@@ -40,6 +40,7 @@ from ._dispatch import (
     CLIENT_ERROR,
     CLOSED,
     ERROR,
+    RECONNECTED,
     EventKey,
     EventTable,
     Fatal,
@@ -95,6 +96,9 @@ class WebsocketsBaseEventHandler:
     def on_closed(self, cli: Any) -> None:
         pass
 
+    def on_reconnected(self, cli: Any) -> None:
+        """After a reconnect (see `ReconnectPolicy`); the session configuration was already resent."""
+
 
 class AsyncWebsocketsBaseEventHandler:
     """The async twin of `WebsocketsBaseEventHandler` (handlers are coroutines)."""
@@ -106,6 +110,9 @@ class AsyncWebsocketsBaseEventHandler:
         raise e
 
     async def on_closed(self, cli: Any) -> None:
+        pass
+
+    async def on_reconnected(self, cli: Any) -> None:
         pass
 
 
@@ -339,7 +346,7 @@ class WebsocketsBaseClient(_Session):
                 if key in (ERROR, CLIENT_ERROR):
                     raise arg
                 return
-            if key == CLOSED:
+            if key in (CLOSED, RECONNECTED):
                 handler(self)
             else:
                 handler(self, arg)
@@ -472,7 +479,7 @@ class AsyncWebsocketsBaseClient(_Session):
                 if key in (ERROR, CLIENT_ERROR):
                     raise arg
                 return
-            result = handler(self) if key == CLOSED else handler(self, arg)
+            result = handler(self) if key in (CLOSED, RECONNECTED) else handler(self, arg)
             if inspect.isawaitable(result):
                 await result
         except Exception as exc:

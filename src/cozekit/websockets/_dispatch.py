@@ -49,7 +49,7 @@ def handler_table(on_event: Any, event_types: Iterable[str]) -> Dict[str, Callab
     if isinstance(on_event, Mapping):
         return {key_of(k): v for k, v in on_event.items()}
     table: Dict[str, Callable[..., Any]] = {}
-    for event_type in (CLIENT_ERROR, ERROR, CLOSED, *event_types):
+    for event_type in (CLIENT_ERROR, ERROR, CLOSED, RECONNECTED, *event_types):
         method = getattr(on_event, "on_" + event_type.replace(".", "_"), None)
         if callable(method):
             table[event_type] = method
