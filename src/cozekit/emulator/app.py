@@ -11,7 +11,7 @@ from .._version import __version__
 from .config import EmulatorConfig
 from .errors import install_error_handlers
 from .middleware import EmulatorMiddleware
-from .routes import bots, chat, control, conversations, files, messages, workspaces
+from .routes import bots, chat, control, control_oauth, conversations, files, messages, oauth, workspaces
 from .state import EmulatorState
 
 DB_FILE = "emulator.sqlite3"
@@ -32,6 +32,6 @@ def create_app(config: Optional[EmulatorConfig] = None, *, data_dir: Optional[st
     app.state.emulator = state
     install_error_handlers(app)
     app.add_middleware(EmulatorMiddleware, state=state)
-    for module in (chat, conversations, messages, files, bots, workspaces, control):
+    for module in (chat, conversations, messages, files, bots, workspaces, control, oauth, control_oauth):
         app.include_router(module.router)
     return app

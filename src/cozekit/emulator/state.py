@@ -11,6 +11,7 @@ from .backends.chats import ChatsBackend
 from .backends.conversations import ConversationsBackend
 from .backends.files import FilesBackend
 from .backends.messages import MessagesBackend
+from .backends.oauth import OAuthBackend
 from .config import EmulatorConfig
 from .control import FaultBook, ScriptBook
 from .engine import ChatEngine
@@ -32,6 +33,7 @@ class EmulatorState:
         self.conversations = ConversationsBackend(self.store, self.ids)
         self.messages = MessagesBackend(self.conversations)
         self.files = FilesBackend(self.store, self.ids)
+        self.oauth = OAuthBackend(self.store, self.ids)
         self.chats = ChatsBackend(self.bots, self.conversations, self.messages)
         self.engine = ChatEngine(self)
         self.info = seed(self)

@@ -21,6 +21,13 @@ class Account:
 
     user_id: str
     user_name: str
+    session: str = ""
+    """An OAuth JWT `session_name`: one end user of the account, with conversations of their own."""
+
+    @property
+    def space(self) -> str:
+        """Who owns conversations, messages and chats: the user, or one of their sessions."""
+        return f"{self.user_id}#session:{self.session}" if self.session else self.user_id
 
 
 class Backend:

@@ -150,10 +150,10 @@ class ChatsBackend(Backend):
         return [created, in_progress]
 
     def _save(self, account: Account, chat: Dict[str, Any]) -> Dict[str, Any]:
-        return self.store.put("chat", chat, owner=account.user_id, parent=chat["conversation_id"])
+        return self.store.put("chat", chat, owner=account.space, parent=chat["conversation_id"])
 
     def raw(self, account: Account, chat_id: str) -> Optional[Dict[str, Any]]:
-        return self.store.get("chat", chat_id, owner=account.user_id)
+        return self.store.get("chat", chat_id, owner=account.space)
 
     def get(self, account: Account, conversation_id: str, chat_id: str) -> Dict[str, Any]:
         self.conversations.get(account, conversation_id)

@@ -33,13 +33,13 @@ def check_name(name: Optional[str]) -> str:
 
 class ConversationsBackend(Backend):
     def get(self, account: Account, conversation_id: str) -> Dict[str, Any]:
-        doc = self.store.get("conversation", conversation_id, owner=account.user_id)
+        doc = self.store.get("conversation", conversation_id, owner=account.space)
         if doc is None:
             raise EmulatorError(4002, f"invalid conversation: conversation_id {conversation_id} not found")
         return doc
 
     def save(self, account: Account, doc: Dict[str, Any]) -> Dict[str, Any]:
-        return self.store.put("conversation", doc, owner=account.user_id, parent=doc["bot_id"])
+        return self.store.put("conversation", doc, owner=account.space, parent=doc["bot_id"])
 
     def create(
         self,
@@ -85,7 +85,7 @@ class ConversationsBackend(Backend):
             raise bad_request("sort_order must be ASC or DESC")
         rows = [
             c
-            for c in self.store.find("conversation", owner=account.user_id, parent=bot_id)
+            for c in self.store.find("conversation", owner=account.space, parent=bot_id)
             if c["connector_id"] == connector_id
         ]
         if sort_order.upper() == "DESC":
@@ -107,7 +107,7 @@ class ConversationsBackend(Backend):
         self.get(account, conversation_id)
         with self.store.transaction():
             for kind in ("message", "chat"):
-                for row in self.store.find(kind, owner=account.user_id, parent=conversation_id):
+                for row in self.store.find(kind, owner=account.space, parent=conversation_id):
                     self.store.delete(kind, row["id"])
             self.store.delete("conversation", conversation_id)
 
@@ -121,6 +121,6 @@ class ConversationsBackend(Backend):
     def running_chats(self, account: Account, conversation_id: str) -> List[Dict[str, Any]]:
         return [
             c
-            for c in self.store.find("chat", owner=account.user_id, parent=conversation_id)
+            for c in self.store.find("chat", owner=account.space, parent=conversation_id)
             if c["status"] in ("created", "in_progress")
         ]

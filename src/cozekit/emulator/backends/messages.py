@@ -108,10 +108,10 @@ class MessagesBackend(Backend):
             "updated_at": now,
             "hidden": hidden,
         }
-        return self.store.put("message", doc, owner=account.user_id, parent=conversation["id"])
+        return self.store.put("message", doc, owner=account.space, parent=conversation["id"])
 
     def of_conversation(self, account: Account, conversation_id: str) -> List[Dict[str, Any]]:
-        return self.store.find("message", owner=account.user_id, parent=conversation_id)
+        return self.store.find("message", owner=account.space, parent=conversation_id)
 
     # -- the message API ----------------------------------------------------------------------
     def create(
@@ -191,7 +191,7 @@ class MessagesBackend(Backend):
 
     def get(self, account: Account, conversation_id: str, message_id: str) -> Dict[str, Any]:
         self.conversations.get(account, conversation_id)
-        doc = self.store.get("message", message_id, owner=account.user_id)
+        doc = self.store.get("message", message_id, owner=account.space)
         if doc is None or doc["conversation_id"] != conversation_id:
             raise invalid_message(f"message_id {message_id} not found")
         return doc
@@ -217,7 +217,7 @@ class MessagesBackend(Backend):
         if meta_data:
             doc["meta_data"] = check_meta_data(meta_data)
         doc["updated_at"] = self.now()
-        return self.store.put("message", doc, owner=account.user_id, parent=conversation_id)
+        return self.store.put("message", doc, owner=account.space, parent=conversation_id)
 
     def delete(self, account: Account, conversation_id: str, message_id: str) -> Dict[str, Any]:
         """Delete a question or answer; an answer takes its chat's intermediate messages with it."""
@@ -252,4 +252,4 @@ class MessagesBackend(Backend):
             if len(feedback.get("comment") or "") > 250:
                 raise bad_request("comment must be at most 250 characters")
         doc["feedback"] = feedback
-        self.store.put("message", doc, owner=account.user_id, parent=conversation_id)
+        self.store.put("message", doc, owner=account.space, parent=conversation_id)

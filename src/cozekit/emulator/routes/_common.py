@@ -37,7 +37,9 @@ def current_account(
     """The caller; Coze 4100 (HTTP 401) when the token is missing or unknown."""
     if credentials is None or not credentials.credentials:
         raise unauthenticated()
-    account = state_of(request).accounts.authenticate(credentials.credentials.strip())
+    state = state_of(request)
+    token = credentials.credentials.strip()
+    account = state.accounts.authenticate(token) or state.oauth.authenticate(token)
     if account is None:
         raise unauthenticated()
     return account
