@@ -132,7 +132,9 @@ def _feature_update(
     data = {k: v for k, v in fields.items() if v is not None}
     if not data:
         raise ValueError("pass file, name, desc, sample_rate or channel to update a feature")
-    return RequestOptions("PUT", _feature(group_id, feature_id), data=data).with_call_options(options)
+    # Multipart like the upload form (documented), with plain fields only.
+    parts = {k: (None, str(v)) for k, v in data.items()}
+    return RequestOptions("PUT", _feature(group_id, feature_id), files=parts).with_call_options(options)
 
 
 def _feature_delete(group_id: str, feature_id: str, options: CallOptions) -> RequestOptions:
