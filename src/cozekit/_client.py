@@ -17,7 +17,6 @@ from ._types import NOT_GIVEN, NotGiven, Timeout
 
 if TYPE_CHECKING:
     from .resources.audio import AsyncAudio, Audio
-    from .websockets import AsyncWebsocketsClient, WebsocketsClient
     from .resources.bots import AsyncBots, Bots
     from .resources.chat import AsyncChatResource, ChatResource
     from .resources.conversations import AsyncConversations, Conversations
@@ -26,6 +25,7 @@ if TYPE_CHECKING:
     from .resources.users import AsyncUsers, Users
     from .resources.workflows import AsyncWorkflows, Workflows
     from .resources.workspaces import AsyncWorkspaces, Workspaces
+    from .websockets import AsyncWebsocketsClient, WebsocketsClient
 
 __all__ = ["AsyncCoze", "Coze"]
 
