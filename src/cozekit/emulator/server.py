@@ -123,6 +123,7 @@ class ThreadedEmulator:
         if self._server is not None and self._thread is not None:
             self._server.should_exit = True
             self._thread.join(timeout=5)
+            self.state.store.close()
         self._server = self._thread = None
 
     def reset(self) -> None:

@@ -282,3 +282,16 @@ __all__ = [
     "parse_timestamp",
     "parse_workflow_event",
 ]
+
+# Voice: audio REST, voiceprints and WebSocket events (appended; names follow cozepy).
+from . import audio as _audio
+from . import voiceprint as _voiceprint
+from . import websocket as _websocket
+from . import websocket_audio as _websocket_audio
+from . import websocket_chat as _websocket_chat
+
+for _module in (_audio, _voiceprint, _websocket, _websocket_audio, _websocket_chat):
+    for _name in _module.__all__:
+        globals()[_name] = getattr(_module, _name)
+    __all__ += _module.__all__
+del _module, _name

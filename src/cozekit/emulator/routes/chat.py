@@ -58,7 +58,8 @@ class SubmitBody(BaseModel):
     connector_id: Optional[str] = None
 
 
-def _enter(m: EnterMessage) -> Dict[str, Any]:
+def enter_dict(m: EnterMessage) -> Dict[str, Any]:
+    """An EnterMessage as a dict, with object content serialised to a JSON string (as JS clients send)."""
     out = m.model_dump()
     if out["content"] is not None and not isinstance(out["content"], str):
         out["content"] = json.dumps(out["content"], ensure_ascii=False)
@@ -85,7 +86,7 @@ async def create_chat(
         bot_id=body.bot_id,
         user_id=body.user_id,
         conversation_id=blank(conversation_id),
-        additional_messages=[_enter(m) for m in body.additional_messages or []],
+        additional_messages=[enter_dict(m) for m in body.additional_messages or []],
         stream=bool(body.stream),
         auto_save_history=body.auto_save_history is not False,
         custom_variables=body.custom_variables,

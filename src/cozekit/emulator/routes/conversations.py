@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict
 from ..backends.base import Account
 from ..backends.conversations import render_conversation
 from ._common import IdStr, current_account, ok, state_of
-from .chat import EnterMessage, _enter
+from .chat import EnterMessage, enter_dict
 
 router = APIRouter(tags=["conversations"])
 
@@ -31,7 +31,7 @@ async def create_conversation(
     request: Request, body: CreateBody, account: Account = Depends(current_account)
 ) -> Response:
     state = state_of(request)
-    messages = [_enter(m) for m in body.messages or []]
+    messages = [enter_dict(m) for m in body.messages or []]
     for m in messages:
         state.messages.check_content(account, m["content"], m["content_type"] or "text")
     name = body.name
