@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
+import httpx
+
 from cozekit.emulator import ThreadedEmulator
 
 from .conftest import Api, chat_of
@@ -104,3 +109,21 @@ def test_files_are_private(api: Api, other: Api) -> None:
         ]
         == 4304
     )
+
+
+def test_tokens_are_stored_hashed(tmp_path: Path) -> None:
+    emu = ThreadedEmulator(data_dir=str(tmp_path)).start()
+    try:
+        token = emu.control.create_account("trent")["token"]
+        assert (
+            httpx.get(f"{emu.base_url}/v1/users/me", headers={"Authorization": f"Bearer {token}"}).json()[
+                "code"
+            ]
+            == 0
+        )
+    finally:
+        emu.stop()
+    stored = b"".join(p.read_bytes() for p in tmp_path.iterdir())
+    assert token.encode() not in stored
+    assert emu.token.encode() not in stored
+    assert hashlib.sha256(token.encode()).hexdigest().encode() in stored
