@@ -11,7 +11,20 @@ from .._version import __version__
 from .config import EmulatorConfig
 from .errors import install_error_handlers
 from .middleware import EmulatorMiddleware
-from .routes import bots, chat, control, control_oauth, conversations, files, messages, oauth, workspaces
+from .routes import (
+    audio,
+    bots,
+    chat,
+    control,
+    control_audio,
+    control_oauth,
+    conversations,
+    files,
+    messages,
+    oauth,
+    voiceprints,
+    workspaces,
+)
 from .state import EmulatorState
 
 DB_FILE = "emulator.sqlite3"
@@ -33,5 +46,7 @@ def create_app(config: Optional[EmulatorConfig] = None, *, data_dir: Optional[st
     install_error_handlers(app)
     app.add_middleware(EmulatorMiddleware, state=state)
     for module in (chat, conversations, messages, files, bots, workspaces, control, oauth, control_oauth):
+        app.include_router(module.router)
+    for module in (audio, voiceprints, control_audio):
         app.include_router(module.router)
     return app

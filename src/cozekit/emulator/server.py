@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import socket
 import threading
 import time
 from types import TracebackType
-from typing import Any, Dict, List, Optional, Type
+from typing import Any, Dict, List, Optional, Type, Union
 
 import httpx
 import uvicorn
@@ -64,6 +65,14 @@ class Control:
     def chat(self, chat_id: str) -> Dict[str, Any]:
         """The stored chat, including `model_inputs` (what each model turn saw)."""
         return dict(self._call("GET", f"/chats/{chat_id}"))
+
+    def register_transcript(self, audio: Union[bytes, str], text: str) -> None:
+        """Make transcription return `text` for `audio` (its bytes, or their sha256 hex digest)."""
+        if isinstance(audio, str):
+            self._call("POST", "/transcripts", {"sha256": audio, "text": text})
+        else:
+            encoded = base64.b64encode(audio).decode()
+            self._call("POST", "/transcripts", {"audio_base64": encoded, "text": text})
 
     def close(self) -> None:
         self._http.close()

@@ -6,18 +6,22 @@ import dataclasses
 from typing import Dict, Optional
 
 from .backends.accounts import AccountsBackend
+from .backends.audio import AudioBackend
 from .backends.bots import BotsBackend
 from .backends.chats import ChatsBackend
 from .backends.conversations import ConversationsBackend
 from .backends.files import FilesBackend
 from .backends.messages import MessagesBackend
 from .backends.oauth import OAuthBackend
+from .backends.voiceprints import VoiceprintsBackend
+from .backends.workflows import WorkflowsBackend
 from .config import EmulatorConfig
 from .control import FaultBook, ScriptBook
 from .engine import ChatEngine
 from .ids import IdGenerator
 from .seed import seed
 from .store import Store
+from .workflow_engine.service import WorkflowRunner
 
 
 class EmulatorState:
@@ -35,12 +39,18 @@ class EmulatorState:
         self.files = FilesBackend(self.store, self.ids)
         self.oauth = OAuthBackend(self.store, self.ids)
         self.chats = ChatsBackend(self.bots, self.conversations, self.messages)
+        self.audio = AudioBackend(self.bots, self.conversations)
+        self.voiceprints = VoiceprintsBackend(self.store, self.ids)
         self.engine = ChatEngine(self)
+        self.workflows = WorkflowsBackend(self.store, self.ids)
+        self.workflow_runner = WorkflowRunner(self)
         self.info = seed(self)
 
     def reset(self) -> Dict[str, str]:
         """Back to the first-start state: data, scripts, faults and settings."""
         self.engine.cancel_all()
+        self.workflow_runner.cancel_all()
+        self.workflows.reset_settings()
         self.scripts.clear()
         self.faults.clear()
         self.config = dataclasses.replace(self.defaults)

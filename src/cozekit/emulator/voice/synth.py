@@ -1,0 +1,69 @@
+"""Text to speech: espeak-ng when it is on PATH, the tone signal otherwise; and the output formats."""
+
+from __future__ import annotations
+
+import importlib
+import shutil
+import subprocess
+from typing import Any, Optional, Tuple
+
+from . import tones
+from .pcm import parse_wav, resample, scale, wav_bytes
+
+MEDIA_TYPES = {"wav": "audio/wav", "pcm": "audio/pcm", "mp3": "audio/mpeg", "ogg_opus": "audio/ogg"}
+
+
+class UnsupportedFormat(Exception):
+    pass
+
+
+def espeak() -> Optional[str]:
+    return shutil.which("espeak-ng")
+
+
+def synthesize(text: str, rate: int, voice_id: str = "", speed: float = 1.0, loudness_rate: int = 0) -> bytes:
+    """`text` spoken as mono 16-bit PCM at `rate`."""
+    binary = espeak()
+    pcm = _espeak(binary, text, rate, speed) if binary and text else None
+    if pcm is None:
+        pcm = tones.encode(text, rate, voice_id)
+    return scale(pcm, loudness_rate)
+
+
+def _espeak(binary: str, text: str, rate: int, speed: float) -> Optional[bytes]:
+    try:
+        done = subprocess.run(
+            [binary, "--stdout", "-s", str(int(175 * speed)), text],
+            capture_output=True,
+            timeout=30,
+            check=True,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    audio = parse_wav(done.stdout)
+    return None if audio is None else resample(audio.pcm, audio.rate, rate)
+
+
+def _lameenc() -> Any:
+    """The optional mp3 encoder (the `lameenc` package), or None."""
+    try:
+        return importlib.import_module("lameenc")
+    except ImportError:
+        return None
+
+
+def encode(pcm: bytes, rate: int, fmt: str) -> Tuple[bytes, str]:
+    """The audio file for `fmt` (pcm, wav, mp3) and its media type."""
+    if fmt == "pcm":
+        return pcm, MEDIA_TYPES[fmt]
+    if fmt == "wav":
+        return wav_bytes(pcm, rate), MEDIA_TYPES[fmt]
+    lameenc = _lameenc() if fmt == "mp3" else None
+    if lameenc is not None:
+        encoder = lameenc.Encoder()
+        encoder.set_bit_rate(64)
+        encoder.set_in_sample_rate(rate)
+        encoder.set_channels(1)
+        encoder.set_quality(7)
+        return bytes(encoder.encode(pcm) + encoder.flush()), MEDIA_TYPES[fmt]
+    raise UnsupportedFormat(fmt)

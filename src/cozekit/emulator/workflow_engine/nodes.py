@@ -1,0 +1,224 @@
+"""The node types: start, end, llm, template, condition, question, message, code and workflow."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Union
+
+from ..llm import Calls, ModelRequest, Text, estimate_tokens, split
+from . import expr
+from .definition import Node, condition_ports, end_plan
+from .params import ParameterError, check_parameters
+from .refs import MissingValue, render, resolve
+from .runner import NODE_FAILED, Done, Failed, Interrupt, NodeFailure, RunContext, RunState, run
+
+Executor = Callable[[RunContext, Node, Optional[str]], Awaitable[Any]]
+MAX_DEPTH = 5
+QUESTION = 2
+
+
+def _fail(reason: Union[Exception, str]) -> NodeFailure:
+    return NodeFailure(NODE_FAILED, str(reason))
+
+
+def _resolve(ctx: RunContext, value: Any) -> Any:
+    try:
+        return resolve(value, ctx.state.outputs)
+    except MissingValue as exc:
+        raise _fail(exc) from None
+
+
+def _render(ctx: RunContext, template: str) -> str:
+    try:
+        return render(template, ctx.state.outputs)
+    except MissingValue as exc:
+        raise _fail(exc) from None
+
+
+async def emit_text(
+    ctx: RunContext, node: Node, text: str, stream: bool, usage: Optional[Dict[str, int]] = None
+) -> None:
+    """Message events for one node's text: chunks numbered from "0", the last one finished."""
+    services = ctx.services
+    chunks = split(text, services.chunk_size) if stream else [text]
+    uuid = ctx.state.nodes[node.id]["uuid"]
+    for i, chunk in enumerate(chunks):
+        if stream and services.chunk_delay:
+            await asyncio.sleep(services.chunk_delay)
+        last = i == len(chunks) - 1
+        data: Dict[str, Any] = {
+            "content": chunk,
+            "content_type": "text",
+            "node_title": node.title,
+            "node_seq_id": str(i),
+            "node_is_finish": last,
+            "node_id": node.id,
+            "node_execute_uuid": uuid,
+        }
+        if last and usage is not None:
+            data["usage"] = dict(usage)
+        ctx.emit("Message", data)
+        await asyncio.sleep(0)
+
+
+async def start(ctx: RunContext, node: Node, answer: Optional[str]) -> Any:
+    return ctx.state.outputs.get(node.id, {})
+
+
+async def end(ctx: RunContext, node: Node, answer: Optional[str]) -> Any:
+    if end_plan(node) == "use_answer_content":
+        text = _render(ctx, str(node.get("answer", "")))
+        ctx.state.result = text
+        if ctx.depth == 0:
+            await emit_text(ctx, node, text, bool(node.get("stream", True)), ctx.state.usage)
+        return {"output": text}
+    outputs = _resolve(ctx, node.get("outputs") or {})
+    ctx.state.result = json.dumps(outputs, ensure_ascii=False)
+    if ctx.depth == 0:
+        await emit_text(ctx, node, ctx.state.result, False, ctx.state.usage)
+    return outputs
+
+
+async def llm(ctx: RunContext, node: Node, answer: Optional[str]) -> Any:
+    prompt = _render(ctx, str(node.get("prompt", "")))
+    system = _render(ctx, str(node.get("system_prompt", "")))
+    model = ctx.services.model_for(ctx.workflow_id, node.id)
+    request = ModelRequest(bot_name=node.title, system_prompt=system, history=list(ctx.history), query=prompt)
+    parts: List[str] = []
+    async for event in model.run(request):
+        if isinstance(event, Text):
+            if not event.reasoning:
+                parts.append(event.chunk)
+        elif isinstance(event, Calls):
+            raise NodeFailure(NODE_FAILED, "tool calls are not supported in workflow LLM nodes")
+        else:
+            raise NodeFailure(event.code, event.msg)
+    text = "".join(parts)
+    ctx.state.add_usage(estimate_tokens(system + prompt), estimate_tokens(text))
+    return {"output": text}
+
+
+async def template(ctx: RunContext, node: Node, answer: Optional[str]) -> Any:
+    return {"output": _render(ctx, str(node.get("template")))}
+
+
+async def message(ctx: RunContext, node: Node, answer: Optional[str]) -> Any:
+    text = _render(ctx, str(node.get("content")))
+    ctx.state.messages[node.title] = text
+    await emit_text(ctx, node, text, bool(node.get("stream", True)))
+    return {"output": text}
+
+
+def _names(ctx: RunContext, node: Node) -> Dict[str, Any]:
+    return {**ctx.state.outputs, **_resolve(ctx, node.get("inputs") or {})}
+
+
+async def code(ctx: RunContext, node: Node, answer: Optional[str]) -> Any:
+    names = _names(ctx, node)
+    outputs = {}
+    for name, source in node.get("outputs").items():
+        try:
+            outputs[name] = expr.evaluate(source, names)
+        except expr.ExpressionError as exc:
+            raise _fail(f"output {name}: {exc}") from None
+    try:
+        json.dumps(outputs)
+    except (TypeError, ValueError):
+        raise _fail("outputs must be JSON values") from None
+    return outputs
+
+
+async def condition(ctx: RunContext, node: Node, answer: Optional[str]) -> Any:
+    names = _names(ctx, node)
+    ports = condition_ports(node)
+    for branch, port in zip(node.get("branches"), ports):
+        try:
+            if expr.evaluate(branch["when"], names):
+                return {"branch": port}
+        except expr.ExpressionError as exc:
+            raise _fail(f"branch {port}: {exc}") from None
+    return {"branch": "false"}
+
+
+def _option_id(i: int) -> str:
+    return chr(ord("A") + i) if i < 26 else str(i)
+
+
+async def question(ctx: RunContext, node: Node, answer: Optional[str]) -> Any:
+    text = _render(ctx, str(node.get("question")))
+    options = [str(o) for o in _resolve(ctx, node.get("options") or [])]
+    rec = ctx.state.nodes[node.id]
+    if answer is not None:
+        if not options:
+            return {"USER_RESPONSE": answer}
+        picked = _match_option(answer, options)
+        if picked is not None:
+            return {"optionId": _option_id(picked), "optionContent": options[picked]}
+        if node.get("allow_other"):
+            return {"optionId": "other", "optionContent": answer}
+        rec["misses"] = int(rec.get("misses", 0)) + 1
+        if rec["misses"] >= int(node.get("max_attempts", 3)):
+            raise NodeFailure(NODE_FAILED, f"no valid answer after {rec['misses']} attempts")
+        text = f"Please answer with one of: {', '.join(options)}. {text}"
+    content: Any = text if not options else {"question": text, "options": [{"name": o} for o in options]}
+    await emit_text(ctx, node, text, False)
+    msg = {
+        "type": "question",
+        "content_type": "option" if options else "text",
+        "content": content,
+        "id": node.id,
+    }
+    raise Interrupt(QUESTION, json.dumps({"messages": [msg]}, ensure_ascii=False))
+
+
+def _match_option(answer: str, options: List[str]) -> Optional[int]:
+    cleaned = answer.strip()
+    for i, option in enumerate(options):
+        if cleaned.lower() in (option.lower(), _option_id(i).lower()):
+            return i
+    return None
+
+
+async def workflow(ctx: RunContext, node: Node, answer: Optional[str]) -> Any:
+    if ctx.depth >= MAX_DEPTH:
+        raise _fail(f"sub-workflows nest deeper than {MAX_DEPTH}")
+    version = node.get("workflow_version")
+    definition = ctx.services.sub_definition(str(node.get("workflow_id")), str(version) if version else None)
+    try:
+        params = check_parameters(definition, _resolve(ctx, node.get("parameters") or {}))
+    except ParameterError as exc:
+        raise _fail(f"sub-workflow parameters: {exc}") from None
+    child = RunState(outputs={definition.start.id: params})
+    sub = RunContext(
+        ctx.services,
+        str(node.get("workflow_id")),
+        ctx.execute_id,
+        definition,
+        child,
+        ctx.emit,
+        depth=ctx.depth + 1,
+    )
+    outcome = await run(sub)
+    ctx.state.add_usage(child.usage["input_count"], child.usage["output_count"])
+    if isinstance(outcome, Failed):
+        raise NodeFailure(outcome.code, f"sub-workflow {sub.workflow_id}: {outcome.msg}")
+    if not isinstance(outcome, Done):
+        raise _fail("question nodes inside a sub-workflow are not supported by the emulator")
+    end_id = next(
+        n for n in reversed(child.finished) if definition.by_id[n].type == "end" and n in child.outputs
+    )
+    return child.outputs[end_id]
+
+
+EXECUTORS: Dict[str, Executor] = {
+    "start": start,
+    "end": end,
+    "llm": llm,
+    "template": template,
+    "condition": condition,
+    "question": question,
+    "message": message,
+    "code": code,
+    "workflow": workflow,
+}
