@@ -12,7 +12,7 @@ import enum
 from typing import Any, Dict, List, Optional, TypeVar
 
 import httpx
-from pydantic import BaseModel, ConfigDict, PrivateAttr
+from pydantic import BaseModel, ConfigDict
 
 __all__ = ["CozeModel", "ListResponse", "OpenEnum", "ResponseInfo"]
 
@@ -46,20 +46,28 @@ class CozeModel(BaseModel):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, protected_namespaces=())
 
-    _response: Optional[ResponseInfo] = PrivateAttr(default=None)
+    # The source response is kept in `__pydantic_private__` by `_attach`, not declared as a `PrivateAttr`:
+    # a private attribute with a default makes pydantic call back into Python for every model it builds,
+    # which is most of the cost of a small model (every event of a stream is one).
 
     @property
     def response(self) -> Optional[ResponseInfo]:
         """The HTTP response this object was parsed from (None for objects built locally)."""
-        return self._response
+        private = self.__pydantic_private__
+        return private.get("_response") if private else None
 
     @property
     def logid(self) -> str:
         """The `x-tt-logid` of the response this object came from, or `""`."""
-        return self._response.logid if self._response is not None else ""
+        response = self.response
+        return response.logid if response is not None else ""
 
     def _attach(self, response: Optional[ResponseInfo]) -> None:
-        self._response = response
+        private = self.__pydantic_private__
+        if private is not None:
+            private["_response"] = response
+        elif response is not None:
+            object.__setattr__(self, "__pydantic_private__", {"_response": response})
 
 
 class ListResponse(List[_T]):

@@ -80,22 +80,26 @@ class LineSplitter:
         self._buffer = lines.pop()
         return lines
 
-    def feed_text(self, chunk: bytes) -> Tuple[List[str], Optional[UnicodeDecodeError]]:
-        """The complete lines, decoded as UTF-8 in one go; on invalid UTF-8, the lines before the bad
-        one and the error (so a caller can hand those lines on first, then raise)."""
-        complete, newline, self._buffer = self._join(chunk).rpartition(b"\n")
-        if not newline:
-            return [], None
+    def feed_text(self, chunk: bytes) -> Tuple[str, Optional[UnicodeDecodeError]]:
+        """The complete lines, as one string with each line ending in LF, decoded as UTF-8 in one go; on
+        invalid UTF-8, the lines before the bad one and the error (so a caller can hand those on first,
+        then raise)."""
+        joined = self._join(chunk)
+        end = joined.rfind(b"\n") + 1
+        if not end:
+            self._buffer = joined
+            return "", None
+        self._buffer = joined[end:]
         try:
-            return complete.decode("utf-8").split("\n"), None
+            return joined[:end].decode("utf-8"), None
         except UnicodeDecodeError:
             pass
-        lines: List[str] = []
-        for raw in complete.split(b"\n"):
+        good: List[str] = []
+        for raw in joined[:end].split(b"\n")[:-1]:
             try:
-                lines.append(raw.decode("utf-8"))
+                good.append(raw.decode("utf-8") + "\n")
             except UnicodeDecodeError as exc:
-                return lines, exc
+                return "".join(good), exc
         raise AssertionError("unreachable: the whole failed to decode but every line decoded")
 
     def flush(self) -> List[bytes]:
@@ -105,7 +109,7 @@ class LineSplitter:
 
 
 class SSEDecoder:
-    """Feeds lines, returns an event when a blank line completes one."""
+    """Feeds lines, returns the events that blank lines complete."""
 
     __slots__ = ("_data", "_event", "_last_id", "_retry")
 
@@ -115,8 +119,38 @@ class SSEDecoder:
         self._last_id: Optional[str] = None
         self._retry: Optional[int] = None
 
+    def feed_text(self, text: str) -> List[ServerSentEvent]:
+        """Decodes whole lines given as one string, each line ending in LF (the fast path).
+
+        Splitting on blank lines first lets the usual event, `event:NAME` then `data:DATA` (or `data:`
+        alone), be decoded with a few string operations; anything else goes line by line.
+        """
+        out: List[ServerSentEvent] = []
+        parts = text.split("\n\n")
+        last = parts.pop()
+        for part in parts:
+            if not self._data and not self._event:
+                if part.startswith("event:"):
+                    nl = part.find("\n")
+                    if nl > 0 and part.startswith("data:", nl + 1) and part.find("\n", nl + 1) < 0:
+                        name = part[7:nl] if part[6:7] == " " else part[6:nl]
+                        data = part[nl + 7 :] if part[nl + 6 : nl + 7] == " " else part[nl + 6 :]
+                        out.append(ServerSentEvent(name or "message", data, self._last_id, self._retry))
+                        continue
+                elif part.startswith("data:") and "\n" not in part:
+                    data = part[6:] if part[5:6] == " " else part[5:]
+                    out.append(ServerSentEvent("message", data, self._last_id, self._retry))
+                    continue
+            out.extend(self.feed(part.split("\n")))
+            sse = self.decode("")
+            if sse is not None:
+                out.append(sse)
+        if last:
+            out.extend(self.feed(last[:-1].split("\n")))
+        return out
+
     def feed(self, lines: List[str]) -> List[ServerSentEvent]:
-        """Decodes a batch of lines (the fast path: `data:`/`event:` inline); returns the events."""
+        """Decodes a batch of lines (`data:`/`event:` inline); returns the events."""
         out: List[ServerSentEvent] = []
         data = self._data
         for line in lines:
@@ -171,14 +205,37 @@ class SSEDecoder:
         return bool(self._data)
 
 
+_BOM = b"\xef\xbb\xbf"
+
+
+def _strip_bom(first: bytes, rest: Iterator[bytes]) -> bytes:
+    """The stream's start without a UTF-8 byte order mark (which may come split over chunks)."""
+    while len(first) < 3 and _BOM.startswith(first):
+        more = next(rest, None)
+        if more is None:
+            break
+        first += more
+    return first[3:] if first.startswith(_BOM) else first
+
+
 def iter_sse(chunks: Iterable[bytes]) -> Iterator[ServerSentEvent]:
     splitter = LineSplitter()
     decoder = SSEDecoder()
-    for chunk in chunks:
-        lines, error = splitter.feed_text(chunk)
-        yield from decoder.feed(lines)
+    it = iter(chunks)
+    first = next(it, None)
+    if first is None:
+        return
+    chunk = _strip_bom(first, it)
+    while True:
+        text, error = splitter.feed_text(chunk)
+        if text:
+            yield from decoder.feed_text(text)
         if error is not None:
             raise error
+        next_chunk = next(it, None)
+        if next_chunk is None:
+            break
+        chunk = next_chunk
     for raw in splitter.flush():
         decoder.decode(raw.decode("utf-8"))
 
@@ -186,10 +243,18 @@ def iter_sse(chunks: Iterable[bytes]) -> Iterator[ServerSentEvent]:
 async def aiter_sse(chunks: AsyncIterator[bytes]) -> AsyncIterator[ServerSentEvent]:
     splitter = LineSplitter()
     decoder = SSEDecoder()
+    start: Optional[bytes] = b""
     async for chunk in chunks:
-        lines, error = splitter.feed_text(chunk)
-        for sse in decoder.feed(lines):
-            yield sse
+        if start is not None:
+            start += chunk
+            if len(start) < 3 and _BOM.startswith(start):
+                continue
+            chunk = start[3:] if start.startswith(_BOM) else start
+            start = None
+        text, error = splitter.feed_text(chunk)
+        if text:
+            for sse in decoder.feed_text(text):
+                yield sse
         if error is not None:
             raise error
     for raw in splitter.flush():

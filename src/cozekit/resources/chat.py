@@ -27,14 +27,18 @@ ToolOutputInput = Union[ToolOutput, Mapping[str, Any]]
 
 def decode_chat_event(sse: ServerSentEvent, info: ResponseInfo) -> Tuple[Optional[ChatEvent], bool]:
     """Chat stream events: `done` ends the stream, `error` raises its typed error, others are yielded."""
-    event = parse_chat_event(sse.event, sse.data)
-    if event.event == ChatEventType.DONE:
+    event = parse_chat_event(sse.event, sse.data, info)
+    name = event.event
+    if name is _DONE:
         return None, True
-    if event.event == ChatEventType.ERROR:
+    if name is _ERROR:
         code = event.code if event.code is not None else 0
         raise error_class(None, code)(code, event.msg or "", info.logid, status_code=200, body=sse.data)
-    event._attach(info)
     return event, False
+
+
+_DONE = ChatEventType.DONE
+_ERROR = ChatEventType.ERROR
 
 
 def _chat(

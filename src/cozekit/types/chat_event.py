@@ -17,7 +17,7 @@ from typing import Any, Callable, Dict, Optional
 from pydantic import ValidationError
 
 from .._exceptions import CozeInvalidEventError
-from .._models import CozeModel, OpenEnum
+from .._models import CozeModel, OpenEnum, ResponseInfo
 from .chat import Chat, ChatError
 from .message import Message
 
@@ -77,35 +77,59 @@ class ChatEvent(CozeModel):
         return ChatError(code=self.code or 0, msg=self.msg or "")
 
 
-_Handler = Callable[[ChatEventType, str], ChatEvent]
+_Handler = Callable[[ChatEventType, str, Optional[ResponseInfo]], ChatEvent]
 
 
-def _chat_event(event: ChatEventType, data: str) -> ChatEvent:
-    return ChatEvent(event=event, chat=_validate(Chat, event, data))
+_DEFAULTS: Dict[str, Any] = {name: field.default for name, field in ChatEvent.model_fields.items()}
+_new = object.__new__
+_set = object.__setattr__
 
 
-def _message_event(event: ChatEventType, data: str) -> ChatEvent:
-    return ChatEvent(event=event, message=_validate(Message, event, data))
+def _built(event: ChatEventType, name: str, value: Any, response: Optional[ResponseInfo]) -> ChatEvent:
+    """`ChatEvent(event=event, <name>=value)` for a value already validated, without validating again
+    (what `model_construct` does, minus its generality: this runs once per streamed event)."""
+    out = _new(ChatEvent)
+    values = _DEFAULTS.copy()
+    values["event"] = event
+    values[name] = value
+    _set(out, "__dict__", values)
+    _set(out, "__pydantic_fields_set__", {"event", name})
+    _set(out, "__pydantic_extra__", {})
+    _set(out, "__pydantic_private__", None if response is None else {"_response": response})
+    return out
 
 
-def _error_event(event: ChatEventType, data: str) -> ChatEvent:
+def _chat_event(event: ChatEventType, data: str, response: Optional[ResponseInfo]) -> ChatEvent:
+    return _built(event, "chat", _validate(Chat, event, data), response)
+
+
+def _message_event(event: ChatEventType, data: str, response: Optional[ResponseInfo]) -> ChatEvent:
+    return _built(event, "message", _validate(Message, event, data), response)
+
+
+def _error_event(event: ChatEventType, data: str, response: Optional[ResponseInfo]) -> ChatEvent:
     body = _loads(data)
     if isinstance(body, dict):
         code = body.get("code")
         msg = body.get("msg", body.get("message"))
-        return ChatEvent(
+        out = ChatEvent(
             event=event,
             code=_int_or_none(code),
             msg=msg if isinstance(msg, str) else (None if msg is None else str(msg)),
         )
-    # Not the documented {code, msg}: keep the text so the error still says something.
-    return ChatEvent(event=event, msg=data)
+    else:
+        # Not the documented {code, msg}: keep the text so the error still says something.
+        out = ChatEvent(event=event, msg=data)
+    out._attach(response)
+    return out
 
 
-def _done_event(event: ChatEventType, data: str) -> ChatEvent:
+def _done_event(event: ChatEventType, data: str, response: Optional[ResponseInfo]) -> ChatEvent:
     body = _loads(data)
     url = body.get("debug_url") if isinstance(body, dict) else None
-    return ChatEvent(event=event, debug_url=url if isinstance(url, str) else None)
+    out = ChatEvent(event=event, debug_url=url if isinstance(url, str) else None)
+    out._attach(response)
+    return out
 
 
 _HANDLERS: Dict[str, _Handler] = {
@@ -120,9 +144,10 @@ _HANDLERS: Dict[str, _Handler] = {
     ChatEventType.ERROR.value: _error_event,
     ChatEventType.DONE.value: _done_event,
 }
+_KNOWN: Dict[str, ChatEventType] = {name: ChatEventType(name) for name in _HANDLERS}
 
 
-def parse_chat_event(event_name: str, data: str) -> ChatEvent:
+def parse_chat_event(event_name: str, data: str, response: Optional[ResponseInfo] = None) -> ChatEvent:
     """Parse one chat stream event from its `event:` name and `data:` text.
 
     - `conversation.chat.*` → `ChatEvent(chat=Chat)`;
@@ -131,18 +156,24 @@ def parse_chat_event(event_name: str, data: str) -> ChatEvent:
     - `done` → `ChatEvent(event=DONE)` with no payload (`debug_url` for chatflows);
     - any other name → `ChatEvent(event=<that name>, data=<raw>, unknown={"event", "data"})`.
 
+    `response`, when given, is attached to the event (its `.response` and `.logid`).
     Raises `CozeInvalidEventError` if a chat or message event's data is not the JSON object it must be.
     """
+    handler = _HANDLERS.get(event_name)
+    if handler is not None:
+        return handler(_KNOWN[event_name], data, response)
     name = event_name.strip()
     handler = _HANDLERS.get(name)
-    if handler is None:
-        return ChatEvent(event=ChatEventType(name), data=data, unknown={"event": name, "data": data})
-    return handler(ChatEventType(name), data)
+    if handler is not None:
+        return handler(_KNOWN[name], data, response)
+    out = ChatEvent(event=ChatEventType(name), data=data, unknown={"event": name, "data": data})
+    out._attach(response)
+    return out
 
 
 def _validate(model: Any, event: ChatEventType, data: str) -> Any:
     try:
-        return model.model_validate_json(data)
+        return model.__pydantic_validator__.validate_json(data)
     except ValidationError as exc:
         raise CozeInvalidEventError(field=event.value, data=data) from exc
 
