@@ -22,6 +22,7 @@ from .routes import (
     files,
     messages,
     oauth,
+    realtime,
     voiceprints,
     workspaces,
 )
@@ -47,6 +48,6 @@ def create_app(config: Optional[EmulatorConfig] = None, *, data_dir: Optional[st
     app.add_middleware(EmulatorMiddleware, state=state)
     for module in (chat, conversations, messages, files, bots, workspaces, control, oauth, control_oauth):
         app.include_router(module.router)
-    for module in (audio, voiceprints, control_audio):
+    for module in (audio, voiceprints, control_audio, realtime):
         app.include_router(module.router)
     return app

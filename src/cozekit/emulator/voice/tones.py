@@ -66,8 +66,11 @@ def _symbol(freq: float, n: int, rate: int) -> bytes:
     return to_bytes(array.array("h", (int(TONE * math.sin(w * i)) for i in range(n))))
 
 
-def decode(pcm: bytes, rate: int) -> Optional[str]:
-    """The text `encode` put into `pcm` (at `rate`), or None when `pcm` is not such a signal."""
+def decode(pcm: bytes, rate: int, partial: bool = False) -> Optional[str]:
+    """The text `encode` put into `pcm` (at `rate`), or None when `pcm` is not such a signal.
+
+    With `partial`, an unfinished signal gives the text of the bytes received so far.
+    """
     if rate < 8000:
         return None
     values = samples(pcm)
@@ -78,30 +81,32 @@ def decode(pcm: bytes, rate: int) -> Optional[str]:
     stride = max(1, rate // ANALYSIS_RATE)
     coeffs = _coefficients(rate / stride)
     read: List[int] = []
-    k = 0
-    while start + (k + 1) * n <= len(values) + n // 5:
-        lo = start + k * n + n // 5
-        hi = min(len(values), start + k * n + 4 * n // 5)
-        window = values[lo:hi:stride]
-        if len(window) < 8:
+    while True:
+        lo = start + len(read) * n + n // 5
+        hi = start + len(read) * n + 4 * n // 5
+        if hi > len(values):
             break
-        symbol = _strongest(window, coeffs)
+        symbol = _strongest(values[lo:hi:stride], coeffs)
         if symbol is None:
             break
         read.append(symbol)
-        k += 1
         if symbol == MARK and len(read) > 1:
             break
-    if len(read) < 2 or read[0] != MARK or read[-1] != MARK or len(read) % 2:
+    if not read or read[0] != MARK:
         return None
-    nibbles = read[1:-1]
-    if MARK in nibbles:
+    closed = len(read) > 1 and read[-1] == MARK
+    if not closed and not partial:
         return None
-    raw = bytes((nibbles[i] << 4) | nibbles[i + 1] for i in range(0, len(nibbles), 2))
-    try:
-        return raw.decode()
-    except UnicodeDecodeError:
+    nibbles = read[1:-1] if closed else read[1:]
+    if MARK in nibbles or (closed and len(nibbles) % 2):
         return None
+    raw = bytes((nibbles[i] << 4) | nibbles[i + 1] for i in range(0, len(nibbles) - 1, 2))
+    if closed:
+        try:
+            return raw.decode()
+        except UnicodeDecodeError:
+            return None
+    return raw.decode(errors="ignore")
 
 
 def _coefficients(rate: float) -> List[float]:

@@ -1,0 +1,112 @@
+"""What every WebSocket session shares: the event envelope, serialized sends, the receive loop and
+error events. Uplink events are routed to `on_<event_type>` methods (dots become underscores)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+import uuid
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Dict, Optional
+
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from ..backends.base import Account
+from ..errors import EmulatorError
+
+if TYPE_CHECKING:
+    from ..state import EmulatorState
+
+log = logging.getLogger("cozekit.emulator")
+Handler = Callable[[Dict[str, Any]], Awaitable[None]]
+
+
+class Closed(Exception):
+    """The client went away while the session was sending."""
+
+
+class Session:
+    created_event = ""
+    """Sent right after the handshake (`chat.created`, `speech.created`...)."""
+
+    def __init__(self, ws: WebSocket, state: EmulatorState, account: Account, logid: str) -> None:
+        self.ws = ws
+        self.state = state
+        self.account = account
+        self.logid = logid
+        self._send_lock = asyncio.Lock()
+        self.closed = False
+
+    async def emit(self, event_type: str, data: Optional[Any] = None) -> None:
+        """One downlink frame: a fresh id, the event type, data when there is any, and the detail."""
+        frame: Dict[str, Any] = {"id": str(uuid.uuid4()), "event_type": event_type}
+        if data is not None:
+            frame["data"] = data
+        frame["detail"] = {"logid": self.logid, "respond_at": str(int(time.time() * 1000))}
+        text = json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
+        async with self._send_lock:
+            if self.closed:
+                raise Closed()
+            try:
+                await self.ws.send_text(text)
+            except (WebSocketDisconnect, RuntimeError, OSError) as exc:
+                self.closed = True
+                raise Closed() from exc
+
+    async def error(self, code: int, msg: str) -> None:
+        await self.emit("error", {"code": code, "msg": msg})
+
+    async def opened(self) -> None:
+        """Runs after the handshake; raise EmulatorError to refuse the session with an error event."""
+        await self.emit(self.created_event)
+
+    async def finished(self) -> None:
+        """Runs when the connection ends: stop background work."""
+
+    async def run(self) -> None:
+        await self.ws.accept(headers=[(b"x-tt-logid", self.logid.encode())])
+        try:
+            try:
+                await self.opened()
+            except EmulatorError as err:
+                await self.error(err.code, err.msg)
+                await self.ws.close(1000)
+                return
+            while True:
+                message = await self.ws.receive()
+                if message["type"] == "websocket.disconnect":
+                    break
+                await self._handle(message.get("text"), message.get("bytes"))
+        except (WebSocketDisconnect, Closed):
+            pass
+        finally:
+            self.closed = True
+            await self.finished()
+
+    async def _handle(self, text: Optional[str], raw: Optional[bytes]) -> None:
+        if text is None:
+            await self.error(4000, "send text frames with one JSON event each")
+            return
+        try:
+            event = json.loads(text)
+            if not isinstance(event, dict):
+                raise ValueError("not an object")
+        except ValueError:
+            await self.error(4000, "the frame is not a JSON event")
+            return
+        event_type = event.get("event_type")
+        handler = getattr(self, "on_" + str(event_type).replace(".", "_"), None)
+        if not isinstance(event_type, str) or handler is None:
+            await self.error(4000, f"unsupported event_type {event_type!r} on this endpoint")
+            return
+        data = event.get("data")
+        if data is not None and not isinstance(data, dict):
+            await self.error(4000, f"{event_type}: data must be an object")
+            return
+        try:
+            await handler(data or {})
+        except EmulatorError as err:
+            await self.error(err.code, err.msg)
+        except (KeyError, TypeError, ValueError) as exc:
+            await self.error(4000, f"{event_type}: invalid data ({exc})")

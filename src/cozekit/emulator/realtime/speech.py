@@ -1,0 +1,53 @@
+"""`/v1/audio/speech`: text in (`input_text_buffer.append` / `.complete`), audio deltas out."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Dict
+
+from ..backends.audio import MAX_TEXT_BYTES
+from ..errors import EmulatorError
+from .audio_config import OUTPUT_DEFAULTS, b64, frame_bytes, output_audio, speed_of
+from .session import Session
+
+
+class SpeechSession(Session):
+    created_event = "speech.created"
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.output: Dict[str, Any] = dict(OUTPUT_DEFAULTS)
+        self.text = ""
+
+    async def on_speech_update(self, data: Dict[str, Any]) -> None:
+        update = data.get("output_audio") or {}
+        merged = output_audio(self.output, update)
+        self.state.audio.voice(self.account, str(merged["voice_id"]))
+        self.output = merged
+        await self.emit("speech.updated", {"output_audio": self.output})
+
+    async def on_input_text_buffer_append(self, data: Dict[str, Any]) -> None:
+        delta = data.get("delta")
+        if not isinstance(delta, str):
+            raise EmulatorError(4000, "data.delta must be text")
+        if len((self.text + delta).encode()) > MAX_TEXT_BYTES:
+            raise EmulatorError(3010, f"the text exceeds {MAX_TEXT_BYTES} bytes")
+        self.text += delta
+
+    async def on_input_text_buffer_complete(self, data: Dict[str, Any]) -> None:
+        text, self.text = self.text, ""
+        await self.emit("input_text_buffer.completed")
+        if text:
+            rate = int(self.output["pcm_config"].get("sample_rate", 24000))
+            pcm = self.state.audio.synthesize(
+                text,
+                rate,
+                str(self.output["voice_id"]),
+                speed_of(self.output),
+                int(self.output["loudness_rate"]),
+            )
+            step = frame_bytes(self.output)
+            for start in range(0, len(pcm), step):
+                await self.emit("speech.audio.update", {"delta": b64(pcm[start : start + step])})
+                await asyncio.sleep(0)
+        await self.emit("speech.audio.completed")

@@ -1,0 +1,54 @@
+"""The WebSocket endpoints. The handshake authenticates like REST (`Authorization: Bearer ...`, or the
+`authorization` query parameter browsers use); a refused handshake is HTTP 401 with a Coze envelope
+and `x-tt-logid`."""
+
+from __future__ import annotations
+
+from typing import Optional, Type
+
+from fastapi import APIRouter, WebSocket
+from fastapi.responses import JSONResponse
+
+from ..backends.base import Account
+from ..errors import AUTH_INVALID_MSG, envelope_body
+from ..ids import new_logid
+from ..realtime.session import Session
+from ..realtime.speech import SpeechSession
+from ..realtime.transcriptions import TranscriptionsSession
+from ..state import EmulatorState
+
+router = APIRouter(tags=["realtime"])
+
+
+def _token(ws: WebSocket) -> str:
+    raw = ws.headers.get("authorization") or ws.query_params.get("authorization") or ""
+    scheme, _, token = raw.strip().partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+def _account(ws: WebSocket, state: EmulatorState) -> Optional[Account]:
+    token = _token(ws)
+    if not token:
+        return None
+    return state.accounts.authenticate(token) or state.oauth.authenticate(token)
+
+
+async def _serve(ws: WebSocket, kind: Type[Session]) -> None:
+    state: EmulatorState = ws.app.state.emulator
+    logid = new_logid()
+    account = _account(ws, state)
+    if account is None:
+        body = envelope_body(4100, AUTH_INVALID_MSG, logid)
+        await ws.send_denial_response(JSONResponse(body, status_code=401, headers={"x-tt-logid": logid}))
+        return
+    await kind(ws, state, account, logid).run()
+
+
+@router.websocket("/v1/audio/speech")
+async def speech(ws: WebSocket) -> None:
+    await _serve(ws, SpeechSession)
+
+
+@router.websocket("/v1/audio/transcriptions")
+async def transcriptions(ws: WebSocket) -> None:
+    await _serve(ws, TranscriptionsSession)
