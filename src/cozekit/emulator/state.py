@@ -11,6 +11,7 @@ from .backends.bots import BotsBackend
 from .backends.chats import ChatsBackend
 from .backends.conversations import ConversationsBackend
 from .backends.files import FilesBackend
+from .backends.knowledge import KnowledgeBackend
 from .backends.messages import MessagesBackend
 from .backends.oauth import OAuthBackend
 from .backends.voiceprints import VoiceprintsBackend
@@ -37,6 +38,7 @@ class EmulatorState:
         self.conversations = ConversationsBackend(self.store, self.ids)
         self.messages = MessagesBackend(self.conversations)
         self.files = FilesBackend(self.store, self.ids)
+        self.knowledge = KnowledgeBackend(self.store, self.ids)
         self.oauth = OAuthBackend(self.store, self.ids)
         self.chats = ChatsBackend(self.bots, self.conversations, self.messages)
         self.audio = AudioBackend(self.bots, self.conversations)
@@ -49,6 +51,7 @@ class EmulatorState:
     def reset(self) -> Dict[str, str]:
         """Back to the first-start state: data, scripts, faults and settings."""
         self.engine.cancel_all()
+        self.knowledge.reset()
         self.workflow_runner.cancel_all()
         self.workflows.reset_settings()
         self.scripts.clear()

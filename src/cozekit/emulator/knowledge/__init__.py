@@ -1,0 +1,1 @@
+"""The knowledge pipeline without HTTP or storage: parsing, chunking, image captions, retrieval."""
