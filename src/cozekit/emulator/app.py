@@ -18,12 +18,14 @@ from .routes import (
     control,
     control_audio,
     control_oauth,
+    control_workflows,
     conversations,
     files,
     messages,
     oauth,
     realtime,
     voiceprints,
+    workflows,
     workspaces,
 )
 from .state import EmulatorState
@@ -50,4 +52,6 @@ def create_app(config: Optional[EmulatorConfig] = None, *, data_dir: Optional[st
         app.include_router(module.router)
     for module in (audio, voiceprints, control_audio, realtime):
         app.include_router(module.router)
+    app.include_router(workflows.router)
+    app.include_router(control_workflows.router)
     return app

@@ -74,6 +74,30 @@ class Control:
             encoded = base64.b64encode(audio).decode()
             self._call("POST", "/transcripts", {"audio_base64": encoded, "text": text})
 
+    def create_workflow(
+        self,
+        definition: Union[Dict[str, Any], str],
+        *,
+        publish: bool = True,
+        format: str = "json",
+        token: Optional[str] = None,
+        workspace_id: Optional[str] = None,
+    ) -> Dict[str, Any]:
+        """Load a workflow definition (docs/emulator-workflows.md), published as a new version unless
+        `publish=False`: `{"workflow_id", "name", "mode", "version", "workspace_id"}`."""
+        body = {"definition": definition, "publish": publish, "format": format}
+        body.update({k: v for k, v in (("token", token), ("workspace_id", workspace_id)) if v})
+        return dict(self._call("POST", "/workflows", body))
+
+    def script_workflow_node(self, workflow_id: str, node_id: str, *replies: Dict[str, Any]) -> int:
+        """Queue replies (`{"text"}`, `{"chunks"}`, `{"error"}`) for one LLM node of a workflow."""
+        path = f"/workflows/{workflow_id}/nodes/{node_id}/replies"
+        return int(self._call("POST", path, {"replies": list(replies)})["pending"])
+
+    def workflow_settings(self, **settings: Any) -> Dict[str, Any]:
+        """`premium` (async runs allowed), `trim_bytes` (history output limit), `ping_interval` (s)."""
+        return dict(self._call("PATCH", "/workflows/settings", settings))
+
     def close(self) -> None:
         self._http.close()
 

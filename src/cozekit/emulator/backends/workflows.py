@@ -202,6 +202,37 @@ class WorkflowsBackend(Backend):
         more = start + page_size < len(rows)
         return {"items": items, "has_more": more, "next_page_token": str(start + page_size) if more else ""}
 
+    # -- collaboration -----------------------------------------------------------------------------
+
+    def add_collaborators(self, account: Account, workflow_id: str, user_ids: List[str]) -> None:
+        doc = self.get(account, workflow_id)
+        if len(user_ids) != 1:
+            raise bad_request("collaborators takes exactly one user per call")
+        if doc.get("collaboration_mode", "single") != "collaboration":
+            raise bad_request(f"workflow {workflow_id} is in single-user mode; switch to collaboration first")
+        for user_id in user_ids:
+            if self.store.get("user", user_id) is None:
+                raise not_found("user_id", user_id)
+            if user_id not in doc.setdefault("collaborators", []) and user_id != account.user_id:
+                doc["collaborators"].append(user_id)
+        self.store.put("workflow", doc, owner=account.user_id, parent=doc["workspace_id"])
+
+    def remove_collaborator(self, account: Account, workflow_id: str, user_id: str) -> None:
+        doc = self.get(account, workflow_id)
+        if user_id not in doc.get("collaborators", []):
+            raise not_found("collaborator user_id", user_id)
+        doc["collaborators"].remove(user_id)
+        self.store.put("workflow", doc, owner=account.user_id, parent=doc["workspace_id"])
+
+    def set_collaboration_mode(self, account: Account, workflow_id: str, mode: str) -> None:
+        doc = self.get(account, workflow_id)
+        if mode not in ("single", "collaboration"):
+            raise bad_request("collaboration_mode must be single or collaboration")
+        if mode == "single" and doc.get("collaborators"):
+            raise bad_request("remove all collaborators before switching to single-user mode")
+        doc["collaboration_mode"] = mode
+        self.store.put("workflow", doc, owner=account.user_id, parent=doc["workspace_id"])
+
     # -- runs --------------------------------------------------------------------------------------
 
     def save_run(self, account: Account, run: Dict[str, Any]) -> None:
@@ -265,8 +296,22 @@ class WorkflowsBackend(Backend):
         raise EmulatorError(4200, f"Requested resource node_execute_uuid={uuid} does not exist")
 
 
+def _param_out(decl: Dict[str, Any]) -> Dict[str, Any]:
+    """A start-node declaration as the catalogue shows it (`default_value` is text)."""
+    out: Dict[str, Any] = {"type": decl["type"], "required": decl["required"]}
+    if decl.get("description"):
+        out["description"] = str(decl["description"])
+    if decl.get("default") is not None:
+        default = decl["default"]
+        out["default_value"] = (
+            default if isinstance(default, str) else json.dumps(default, ensure_ascii=False)
+        )
+    return out
+
+
 def _io(definition: Definition) -> Dict[str, Any]:
-    return {"input": {"parameters": definition.inputs()}, "output": definition.output_info()}
+    params = {k: _param_out(v) for k, v in definition.inputs().items()}
+    return {"input": {"parameters": params}, "output": definition.output_info()}
 
 
 def history_output(result: str, messages: Dict[str, str]) -> str:
