@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import typer
 
+from ._cli_api import register
+
 app = typer.Typer(help="cozekit: the Coze SDK's command line.", no_args_is_help=True)
+register(app)
 
 
 @app.callback()
