@@ -17,10 +17,12 @@ from .routes import (
     chat,
     control,
     control_audio,
+    control_knowledge,
     control_oauth,
     control_workflows,
     conversations,
     files,
+    knowledge,
     messages,
     oauth,
     realtime,
@@ -54,4 +56,6 @@ def create_app(config: Optional[EmulatorConfig] = None, *, data_dir: Optional[st
         app.include_router(module.router)
     app.include_router(workflows.router)
     app.include_router(control_workflows.router)
+    app.include_router(knowledge.router)
+    app.include_router(control_knowledge.router)
     return app

@@ -98,6 +98,17 @@ class Control:
         """`premium` (async runs allowed), `trim_bytes` (history output limit), `ping_interval` (s)."""
         return dict(self._call("PATCH", "/workflows/settings", settings))
 
+    def register_web_page(self, url: str, content: str, title: str = "") -> None:
+        """Serve `content` (HTML or text) for `url` to knowledge-base web-page documents."""
+        self._call("POST", "/knowledge/web_pages", {"url": url, "content": content, "title": title})
+
+    def configure_ingestion(
+        self, *, hold: Optional[bool] = None, step_delay_ms: Optional[int] = None
+    ) -> Dict[str, Any]:
+        """Hold document processing before its next step (`hold=True`) or slow every step down."""
+        body = {"hold": hold, "step_delay_ms": step_delay_ms}
+        return dict(self._call("PATCH", "/knowledge/ingestion", body))
+
     def close(self) -> None:
         self._http.close()
 

@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from ..backends.base import Account
 from ..errors import AUTH_INVALID_MSG, envelope_body
 from ..ids import new_logid
+from ..realtime.chat import ChatSession
 from ..realtime.session import Session
 from ..realtime.speech import SpeechSession
 from ..realtime.transcriptions import TranscriptionsSession
@@ -42,6 +43,11 @@ async def _serve(ws: WebSocket, kind: Type[Session]) -> None:
         await ws.send_denial_response(JSONResponse(body, status_code=401, headers={"x-tt-logid": logid}))
         return
     await kind(ws, state, account, logid).run()
+
+
+@router.websocket("/v1/chat")
+async def chat(ws: WebSocket) -> None:
+    await _serve(ws, ChatSession)
 
 
 @router.websocket("/v1/audio/speech")

@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-from typing import List, Tuple, Union
+from typing import List, Tuple
 
 from .pcm import SILENCE, samples
 
 FRAME_MS = 10
-Started = Tuple[str]
-Stopped = Tuple[str, bytes]
-Event = Union[Started, Stopped]
+Event = Tuple[str, bytes]
+"""("speech_started", b"") or ("speech_stopped", the turn's PCM)."""
 
 
 class TurnDetector:
@@ -25,7 +24,7 @@ class TurnDetector:
         self.speaking = False
 
     def feed(self, pcm: bytes) -> List[Event]:
-        """Events for the audio so far: ("speech_started",) and ("speech_stopped", turn_pcm)."""
+        """The turn events the audio so far completes."""
         self.pending += pcm
         events: List[Event] = []
         while len(self.pending) >= self.frame:
@@ -36,7 +35,7 @@ class TurnDetector:
                 if loud:
                     self.speaking, self.turn, self.quiet = True, list(self.prefix), 0
                     self.prefix = []
-                    events.append(("speech_started",))
+                    events.append(("speech_started", b""))
                 continue
             self.turn.append(frame)
             self.quiet = 0 if loud else self.quiet + 1

@@ -1,0 +1,325 @@
+"""`/v1/chat`: voice (or text) chat with a bot. Speech in is transcribed (on `complete`, or by server
+turn detection), the bot answers through the emulator's chat engine, and the answer comes back as
+text deltas plus spoken audio. A new user turn, `conversation.chat.cancel`, or (with server_vad)
+the user speaking again interrupts a reply with `conversation.chat.canceled`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from typing import Any, Dict, List, Optional, Tuple
+
+from ..backends.chats import ChatStart
+from ..backends.messages import render_message
+from ..errors import EmulatorError, bad_request
+from ..sse import drain
+from ..voice import pcm as pcmlib
+from ..voice.vad import TurnDetector
+from .audio_config import INPUT_DEFAULTS, OUTPUT_DEFAULTS, audio_delta, input_audio, output_audio
+from .session import Closed, Session
+from .transcriptions import to_pcm
+from .voice_out import Speaker
+
+TURN_TYPES = ("client_interrupt", "server_vad", "semantic_vad")
+ALWAYS_SENT = ("error", "chat.created", "chat.updated")
+INTERRUPTED_BY_SPEECH, CANCELED_BY_USER, REPLACED_BY_MESSAGE = 1, 2, 3
+
+
+def parse_frame(frame: bytes) -> Tuple[str, Any]:
+    head, _, data = frame.decode().partition("\ndata:")
+    return head[len("event:") :], json.loads(data)
+
+
+class ChatSession(Session):
+    created_event = "chat.created"
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.bot_id = self.ws.query_params.get("bot_id") or ""
+        self.chat_config: Dict[str, Any] = {}
+        self.input: Dict[str, Any] = dict(INPUT_DEFAULTS)
+        self.output: Dict[str, Any] = dict(OUTPUT_DEFAULTS)
+        self.turn_detection: Dict[str, Any] = {"type": "client_interrupt"}
+        self.extra: Dict[str, Any] = {}
+        self.subscriptions: Optional[List[str]] = None
+        self.buffer = b""
+        self.detector: Optional[TurnDetector] = None
+        self.pending: List[Dict[str, Any]] = []
+        self.conversation_id = ""
+        self.chat_id = ""
+        self.turn: Optional[asyncio.Task[None]] = None
+
+    async def opened(self) -> None:
+        if not self.bot_id:
+            raise bad_request("bot_id is required in the query string")
+        self.state.bots.for_chat(self.account, self.bot_id, None)
+        await super().opened()
+
+    async def emit(self, event_type: str, data: Optional[Any] = None) -> None:
+        subscribed = self.subscriptions is None or event_type in self.subscriptions
+        if not subscribed and event_type not in ALWAYS_SENT:
+            return
+        await super().emit(event_type, data)
+
+    async def finished(self) -> None:
+        await self._stop_turn()
+
+    # configuration
+
+    async def on_chat_update(self, data: Dict[str, Any]) -> None:
+        chat_config = {**self.chat_config, **(data.get("chat_config") or {})}
+        conversation_id = chat_config.get("conversation_id")
+        if conversation_id:
+            self.state.conversations.get(self.account, str(conversation_id))
+        new_input = input_audio(self.input, data.get("input_audio") or {})
+        new_output = output_audio(self.output, data.get("output_audio") or {})
+        self.state.audio.voice(self.account, str(new_output["voice_id"]))
+        turn_detection = {**self.turn_detection, **(data.get("turn_detection") or {})}
+        if turn_detection.get("type") not in TURN_TYPES:
+            raise bad_request(f"turn_detection.type must be one of {', '.join(TURN_TYPES)}")
+        subscriptions = data.get("event_subscriptions")
+        if subscriptions is not None and not isinstance(subscriptions, list):
+            raise bad_request("event_subscriptions must be a list of event types")
+        self.chat_config, self.input, self.output = chat_config, new_input, new_output
+        self.turn_detection = turn_detection
+        if conversation_id:
+            self.conversation_id = str(conversation_id)
+        if subscriptions is not None:
+            self.subscriptions = [str(s) for s in subscriptions]
+        for key in ("asr_config", "need_play_prologue", "prologue_content", "voice_print_config"):
+            if data.get(key) is not None:
+                self.extra[key] = data[key]
+        self.detector = self._detector()
+        await self.emit("chat.updated", self.effective())
+        if data.get("need_play_prologue"):
+            await self._prologue()
+
+    def effective(self) -> Dict[str, Any]:
+        out = {
+            "chat_config": self.chat_config,
+            "input_audio": self.input,
+            "output_audio": self.output,
+            "turn_detection": self.turn_detection,
+            **self.extra,
+        }
+        if self.subscriptions is not None:
+            out["event_subscriptions"] = self.subscriptions
+        return out
+
+    def _detector(self) -> Optional[TurnDetector]:
+        kind = self.turn_detection["type"]
+        if kind == "client_interrupt":
+            return None
+        silence = int(self.turn_detection.get("silence_duration_ms") or 500)
+        if kind == "semantic_vad":
+            semantic = self.turn_detection.get("semantic_vad_config") or {}
+            silence = int(semantic.get("silence_threshold_ms") or 300)
+        prefix = int(self.turn_detection.get("prefix_padding_ms") or 600)
+        return TurnDetector(int(self.input["sample_rate"]), silence, prefix)
+
+    async def _prologue(self) -> None:
+        text = self.extra.get("prologue_content")
+        if not text:
+            bot = self.state.bots.for_chat(self.account, self.bot_id, None)
+            text = (bot["config"].get("onboarding_info") or {}).get("prologue") or ""
+        if text:
+            await self._speak_alone(str(text))
+
+    # audio in
+
+    async def on_input_audio_buffer_append(self, data: Dict[str, Any]) -> None:
+        chunk = audio_delta(data)
+        if self.detector is None:
+            self.buffer += chunk
+            return
+        for event in self.detector.feed(self._pcm_chunk(chunk)):
+            if event[0] == "speech_started":
+                await self.emit("input_audio_buffer.speech_started")
+                await self.interrupt(INTERRUPTED_BY_SPEECH, "interrupted by the user speaking")
+            else:
+                await self.emit("input_audio_buffer.speech_stopped")
+                await self._heard(pcmlib.wav_bytes(event[1], int(self.input["sample_rate"])))
+
+    def _pcm_chunk(self, chunk: bytes) -> bytes:
+        wav = pcmlib.parse_wav(chunk)
+        if wav is not None:
+            return wav.pcm
+        return pcmlib.mono16(chunk, int(self.input["channel"]), int(self.input["bit_depth"]) // 8)
+
+    async def on_input_audio_buffer_complete(self, data: Dict[str, Any]) -> None:
+        await self.emit("input_audio_buffer.completed")
+        if self.detector is not None:
+            rest = self.detector.flush()
+            if rest:
+                await self.emit("input_audio_buffer.speech_stopped")
+                await self._heard(pcmlib.wav_bytes(rest, int(self.input["sample_rate"])))
+            return
+        buffer, self.buffer = self.buffer, b""
+        if pcmlib.parse_wav(buffer) is None:
+            audio = to_pcm(buffer, self.input)
+            buffer = pcmlib.wav_bytes(audio.pcm, audio.rate)
+        await self._heard(buffer)
+
+    async def on_input_audio_buffer_clear(self, data: Dict[str, Any]) -> None:
+        self.buffer = b""
+        if self.detector is not None:
+            self.detector.clear()
+        await self.emit("input_audio_buffer.cleared")
+
+    async def _heard(self, wav: bytes) -> None:
+        text = self.state.audio.transcribe(wav)
+        await self.emit("conversation.audio_transcript.update", {"content": text})
+        await self.emit("conversation.audio_transcript.completed", {"content": text})
+        if text:
+            await self._start({"role": "user", "content_type": "text", "content": text})
+
+    # messages and chat control
+
+    async def on_conversation_message_create(self, data: Dict[str, Any]) -> None:
+        role = data.get("role")
+        content_type = data.get("content_type") or "text"
+        content = data.get("content")
+        if role not in ("user", "assistant"):
+            raise bad_request("role must be user or assistant")
+        if content_type not in ("text", "object_string") or not isinstance(content, str):
+            raise bad_request("content_type must be text or object_string, with string content")
+        self.state.messages.check_content(self.account, content, content_type)
+        message = {"role": role, "content_type": content_type, "content": content}
+        if role == "assistant":
+            self.pending.append({**message, "type": "answer"})
+            return
+        await self.interrupt(REPLACED_BY_MESSAGE, "replaced by a new message")
+        await self._start(message)
+
+    async def on_conversation_clear(self, data: Dict[str, Any]) -> None:
+        await self._stop_turn()
+        if self.conversation_id:
+            self.state.conversations.clear(self.account, self.conversation_id)
+        self.pending = []
+        await self.emit("conversation.cleared")
+
+    async def on_conversation_chat_cancel(self, data: Dict[str, Any]) -> None:
+        if not await self.interrupt(CANCELED_BY_USER, "canceled by the user"):
+            raise bad_request("no chat is in progress")
+
+    async def on_conversation_chat_submit_tool_outputs(self, data: Dict[str, Any]) -> None:
+        chat_id = str(data.get("chat_id") or self.chat_id)
+        outputs = [
+            {"tool_call_id": str(o["tool_call_id"]), "output": str(o["output"])} for o in data["tool_outputs"]
+        ]
+        if not self.conversation_id:
+            raise bad_request("no chat is waiting for tool outputs")
+        chats = self.state.chats
+        responses = chats.submit_tool_outputs(self.account, self.conversation_id, chat_id, outputs)
+        snap = chats.snapshot(self.account, chat_id)
+        self.turn = asyncio.get_running_loop().create_task(self._resume(chat_id, snap, responses))
+
+    async def on_input_text_generate_audio(self, data: Dict[str, Any]) -> None:
+        text = data.get("text")
+        if data.get("mode", "text") != "text" or not isinstance(text, str) or not text:
+            raise bad_request("input_text.generate_audio takes {mode: text, text}")
+        if len(text.encode()) > 1024:
+            raise EmulatorError(3010, "the text exceeds 1024 bytes")
+        await self._speak_alone(text)
+
+    async def _speak_alone(self, text: str) -> None:
+        speaker = Speaker(self, {"id": "0", "role": "assistant", "type": "answer", "chat_id": "0"})
+        await speaker.say(text)
+        await self.emit("conversation.audio.completed", speaker.audio_message(""))
+
+    # turns
+
+    async def interrupt(self, code: int, msg: str) -> bool:
+        """Stop the running reply; True (and `conversation.chat.canceled`) if there was one."""
+        if not await self._stop_turn():
+            return False
+        await self.emit("conversation.chat.canceled", {"code": code, "msg": msg})
+        return True
+
+    async def _stop_turn(self) -> bool:
+        task, self.turn = self.turn, None
+        if task is None or task.done():
+            return False
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
+        if self.chat_id and self.conversation_id:
+            with contextlib.suppress(EmulatorError):
+                self.state.chats.cancel(self.account, self.conversation_id, self.chat_id)
+        return True
+
+    async def _start(self, message: Dict[str, Any]) -> None:
+        cfg = self.chat_config
+        start = ChatStart(
+            bot_id=self.bot_id,
+            user_id=str(cfg.get("user_id") or self.account.user_id),
+            conversation_id=self.conversation_id or None,
+            additional_messages=[*self.pending, message],
+            stream=True,
+            auto_save_history=cfg.get("auto_save_history") is not False,
+            custom_variables=cfg.get("custom_variables"),
+            meta_data=cfg.get("meta_data"),
+        )
+        created, in_progress = self.state.chats.start(self.account, start)
+        self.pending = []
+        self.conversation_id, self.chat_id = created["conversation_id"], created["id"]
+        self.turn = asyncio.get_running_loop().create_task(self._run(created, in_progress))
+
+    async def _run(self, created: Dict[str, Any], in_progress: Dict[str, Any]) -> None:
+        chat_id = created["id"]
+        try:
+            chat = self.state.chats.raw(self.account, chat_id)
+            if chat is not None and chat["query_id"]:
+                question = self.state.messages.get(self.account, self.conversation_id, chat["query_id"])
+                await self.emit("conversation.message.completed", render_message(question))
+            await self.emit("conversation.chat.created", created)
+            await self.emit("conversation.chat.in_progress", in_progress)
+            await self._relay(chat_id)
+        except Closed:
+            pass
+
+    async def _resume(self, chat_id: str, snap: Any, responses: List[Dict[str, Any]]) -> None:
+        try:
+            await self.emit("conversation.chat.in_progress", snap)
+            for response in responses:
+                await self.emit("conversation.message.completed", response)
+            await self._relay(chat_id)
+        except Closed:
+            pass
+
+    async def _relay(self, chat_id: str) -> None:
+        queue = self.state.engine.launch(self.account, chat_id, [], stream=True)
+        assert queue is not None
+        chat = self.state.chats.raw(self.account, chat_id) or {}
+        speaker: Optional[Speaker] = None
+        async for frame in drain(queue):
+            event, data = parse_frame(frame)
+            if event == "done":
+                break
+            if event == "conversation.message.delta":
+                if speaker is None:
+                    speaker = Speaker(self, _audio_base(chat, data["id"]))
+                await self.emit(event, data)
+                await speaker.feed(data.get("content") or "")
+            elif event == "conversation.message.completed":
+                if data.get("type") == "answer" and speaker is not None:
+                    await speaker.flush()
+                await self.emit(event, data)
+            else:
+                if speaker is not None:
+                    await speaker.complete()
+                    speaker = None
+                await self.emit(event, data)
+
+
+def _audio_base(chat: Dict[str, Any], message_id: str) -> Dict[str, Any]:
+    return {
+        "id": message_id,
+        "conversation_id": chat.get("conversation_id", ""),
+        "bot_id": chat.get("bot_id", ""),
+        "role": "assistant",
+        "type": "answer",
+        "chat_id": chat.get("id", ""),
+        "section_id": chat.get("section_id", ""),
+    }
