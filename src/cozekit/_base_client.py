@@ -16,6 +16,7 @@ import platform
 import sys
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 from types import TracebackType
 from typing import (
     Any,
@@ -26,11 +27,13 @@ from typing import (
     Iterable,
     Mapping,
     Optional,
+    Tuple,
     Type,
     TypeVar,
     Union,
 )
 from urllib.parse import urlsplit
+from urllib.request import getproxies
 
 import httpx
 
@@ -172,6 +175,9 @@ class BaseClient:
         self._retry_policy = retry_policy or RetryPolicy()
         self.retry_non_idempotent = retry_non_idempotent
         self._region_hint = _REGION_HINTS.get(parts.hostname or "", "")
+        self._direct = False
+        """True when requests go straight to our own transport (see `_direct_transport`)."""
+        self._timeout_extension: Optional[Tuple[Timeout, Dict[str, Optional[float]]]] = None
 
     @property
     def auth(self) -> Optional[Auth]:
@@ -198,6 +204,8 @@ class BaseClient:
         params = {**self._default_query, **(opts.params or {})}
         url = opts.path if opts.path.startswith(("http://", "https://")) else self.base_url + opts.path
         timeout = self.timeout if isinstance(opts.timeout, NotGiven) else opts.timeout
+        if self._direct:
+            return self._direct_request(http, opts, url, params, headers, timeout)
         return http.build_request(
             opts.method,
             url,
@@ -208,6 +216,39 @@ class BaseClient:
             files=opts.files,
             headers=headers,
             timeout=timeout,
+        )
+
+    def _direct_request(
+        self,
+        http: Union[httpx.Client, httpx.AsyncClient],
+        opts: RequestOptions,
+        url: str,
+        params: Dict[str, Any],
+        headers: Dict[str, str],
+        timeout: Timeout,
+    ) -> httpx.Request:
+        """What `http.build_request` makes for a client we created ourselves (no cookies, no default
+        query, our own headers over httpx's defaults), without its URL merging and re-parsing."""
+        query = {k: _query_value(v) for k, v in params.items() if v is not None}
+        if query:
+            url = url.split("?", 1)[0] + "?" + str(httpx.QueryParams(query))  # params replace, as in httpx
+        merged = httpx.Headers(http.headers)
+        merged.update(headers)
+        cached = self._timeout_extension
+        if cached is not None and cached[0] is timeout:
+            extensions = cached[1]
+        else:
+            extensions = httpx.Timeout(timeout).as_dict()
+            self._timeout_extension = (timeout, extensions)
+        return httpx.Request(
+            opts.method,
+            url,
+            content=_content(opts, isinstance(http, httpx.AsyncClient)),
+            json=opts.json,
+            data=opts.data,
+            files=opts.files,
+            headers=merged,
+            extensions={"timeout": extensions},
         )
 
     # -- reading ----------------------------------------------------------------------------------------
@@ -320,6 +361,33 @@ async def _aiter_chunks(chunks: Iterable[bytes]) -> AsyncIterator[bytes]:
         yield chunk
 
 
+def _can_go_direct(http_client: object, proxy: Optional[str]) -> bool:
+    """Whether a client we create may send straight to its transport.
+
+    `httpx.Client.send` adds cookies, auth, event hooks, proxy mounts and redirects to the transport's
+    work, and builds requests by merging and re-parsing URLs: half the cost of a small call. A client we
+    create has no cookies, auth or hooks to honour, so its requests go to the transport directly unless
+    a proxy is configured (argument or environment); redirects are handed back to httpx.
+    """
+    return http_client is None and proxy is None and not getproxies()
+
+
+def _redirect(
+    http: Union[httpx.Client, httpx.AsyncClient],
+    response: httpx.Response,
+    request: httpx.Request,
+    started: float,
+) -> Optional[httpx.Request]:
+    """Finish a response from the transport as `Client.send` would; for a redirect, the request httpx
+    would follow it with (then sent through `http`, which follows any further ones), else None."""
+    response.request = request
+    response.elapsed = timedelta(seconds=time.perf_counter() - started)
+    if not response.has_redirect_location:
+        return None
+    build = getattr(http, "_build_redirect_request", None)  # httpx's own rules (method, auth, body)
+    return build(request, response) if build is not None else None
+
+
 def _query_value(value: Any) -> Any:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -336,8 +404,14 @@ class SyncAPIClient(BaseClient):
         if http_client is not None and proxy is not None:
             raise ValueError("pass proxy= or http_client=, not both (set the proxy on your httpx.Client)")
         self._owns_http = http_client is None
+        self._transport = httpx.HTTPTransport(trust_env=True) if _can_go_direct(http_client, proxy) else None
+        self._direct = self._transport is not None
         self._http = http_client or httpx.Client(
-            timeout=self.timeout, proxy=proxy, follow_redirects=True, trust_env=True
+            timeout=self.timeout,
+            proxy=proxy,
+            follow_redirects=True,
+            trust_env=True,
+            transport=self._transport,
         )
 
     def request(self, opts: RequestOptions, parse: Parser[_T]) -> _T:
@@ -375,7 +449,17 @@ class SyncAPIClient(BaseClient):
             assert self._auth is not None
             return self._auth.get_token()
         if isinstance(action, _Send):
-            return self._http.send(action.request, stream=True)
+            if self._transport is None:
+                return self._http.send(action.request, stream=True)
+            if self._http.is_closed:
+                raise RuntimeError("Cannot send a request, as the client has been closed.")
+            started = time.perf_counter()
+            response = self._transport.handle_request(action.request)
+            follow = _redirect(self._http, response, action.request, started)
+            if follow is None:
+                return response
+            response.close()
+            return self._http.send(follow, stream=True)
         if isinstance(action, _Read):
             try:
                 return action.response.read()
@@ -416,8 +500,16 @@ class AsyncAPIClient(BaseClient):
                 "pass proxy= or http_client=, not both (set the proxy on your httpx.AsyncClient)"
             )
         self._owns_http = http_client is None
+        self._transport = (
+            httpx.AsyncHTTPTransport(trust_env=True) if _can_go_direct(http_client, proxy) else None
+        )
+        self._direct = self._transport is not None
         self._http = http_client or httpx.AsyncClient(
-            timeout=self.timeout, proxy=proxy, follow_redirects=True, trust_env=True
+            timeout=self.timeout,
+            proxy=proxy,
+            follow_redirects=True,
+            trust_env=True,
+            transport=self._transport,
         )
 
     async def request(self, opts: RequestOptions, parse: Parser[_T]) -> _T:
@@ -455,7 +547,17 @@ class AsyncAPIClient(BaseClient):
             assert self._auth is not None
             return await self._auth.aget_token()
         if isinstance(action, _Send):
-            return await self._http.send(action.request, stream=True)
+            if self._transport is None:
+                return await self._http.send(action.request, stream=True)
+            if self._http.is_closed:
+                raise RuntimeError("Cannot send a request, as the client has been closed.")
+            started = time.perf_counter()
+            response = await self._transport.handle_async_request(action.request)
+            follow = _redirect(self._http, response, action.request, started)
+            if follow is None:
+                return response
+            await response.aclose()
+            return await self._http.send(follow, stream=True)
         if isinstance(action, _Read):
             try:
                 return await action.response.aread()
