@@ -68,3 +68,13 @@ ASKING_CHATFLOW: Dict[str, Any] = {
         {"id": "end", "type": "end", "answer": "Booked for {{ask.USER_RESPONSE}} ({{start.USER_INPUT}})."},
     ],
 }
+
+FORECAST: Dict[str, Any] = {
+    "name": "forecast",
+    "description": "A bot tool: takes the user's message as `input`.",
+    "nodes": [
+        {"id": "start", "type": "start", "inputs": {"input": {"type": "string", "required": True}}},
+        {"id": "c", "type": "code", "outputs": {"words": "len(split(start['input']))"}},
+        {"id": "end", "type": "end", "outputs": {"output": "sunny", "words": "{{c.words}}"}},
+    ],
+}

@@ -24,6 +24,7 @@ from .llm import (
 )
 from .openai_compat import OpenAICompatModel
 from .sse import DONE_FRAME, frame
+from .workflow_engine.bot_tools import call_bot_workflows
 
 if TYPE_CHECKING:
     from .state import EmulatorState
@@ -84,6 +85,8 @@ class ChatEngine:
             if chat is None:
                 return
             request = chats.model_request(account, chat)
+            for message in await call_bot_workflows(self.state, account, chat, request):
+                emit("conversation.message.completed", message)
             chats.record_input(account, chat_id, request)
             model, follow_ups = self._model_for(chat["bot_id"])
             msg_id = ""
