@@ -1,12 +1,47 @@
-"""Helpers above the raw API: stream accumulation and the local-plugin loop."""
+"""Helpers above the raw API: stream accumulation, the local-plugin loop, and voice (speech, transcription,
+voice chat)."""
 
 from .chat_stream import ChatStreamAccumulator, text_deltas
 from .local_plugins import LocalPluginError, arun_with_local_plugins, run_with_local_plugins
+from .voice import (
+    PCMFormat,
+    SpeechFile,
+    asynthesize,
+    asynthesize_stream,
+    atranscribe,
+    synthesize,
+    synthesize_stream,
+    transcribe,
+)
+from .voice_chat import (
+    AsyncVoiceChat,
+    ReplyAudio,
+    ReplyDone,
+    ReplyText,
+    UserTranscript,
+    VoiceChat,
+    VoiceChatItem,
+)
 
 __all__ = [
+    "AsyncVoiceChat",
     "ChatStreamAccumulator",
     "LocalPluginError",
+    "PCMFormat",
+    "ReplyAudio",
+    "ReplyDone",
+    "ReplyText",
+    "SpeechFile",
+    "UserTranscript",
+    "VoiceChat",
+    "VoiceChatItem",
     "arun_with_local_plugins",
+    "asynthesize",
+    "asynthesize_stream",
+    "atranscribe",
     "run_with_local_plugins",
+    "synthesize",
+    "synthesize_stream",
     "text_deltas",
+    "transcribe",
 ]

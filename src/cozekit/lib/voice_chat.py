@@ -1,0 +1,571 @@
+"""A voice chat with a bot over `coze.websockets.chat`, turn by turn: feed audio (a file, bytes or any
+chunk iterator) or text, iterate the reply as typed items, interrupt it, close. Nothing needs a sound
+device, and no wait outlives its timeout.
+
+>>> with VoiceChat(coze, bot_id=BOT, voice_id=VOICE) as chat:
+...     for item in chat.send_audio("question.wav"):
+...         if isinstance(item, ReplyText): print(item.text, end="")
+...         elif isinstance(item, ReplyAudio): speaker.write(item.data)
+...         if should_stop(): chat.interrupt()         # the turn then ends with ReplyDone(canceled=True)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, AsyncIterator, Dict, Iterator, List, Optional, Set, Type, Union
+
+from .._exceptions import ChatFailedError, CozeError
+from ..types.chat import Chat
+from ..types.message import MessageContentType, MessageType
+from ..types.websocket import WebsocketsEventType
+from ._audio import AudioSource, PCMFormat, open_audio
+from ._voice_flow import (
+    WAKE,
+    AsyncPump,
+    Emit,
+    Event,
+    Poll,
+    Pull,
+    Receive,
+    Send,
+    Sleep,
+    SyncPump,
+    VoiceFlow,
+    drive_async,
+    drive_sync,
+    lost,
+)
+
+if TYPE_CHECKING:
+    from .._client import AsyncCoze, Coze
+    from ..websockets import AsyncWebsocketsChatClient, WebsocketsChatClient, WebsocketsOptions
+
+__all__ = [
+    "AsyncVoiceChat",
+    "ReplyAudio",
+    "ReplyDone",
+    "ReplyText",
+    "UserTranscript",
+    "VoiceChat",
+    "VoiceChatItem",
+]
+
+_T = WebsocketsEventType
+_PATH = "/v1/chat"
+TURN_DETECTIONS = ("client_interrupt", "server_vad", "semantic_vad")
+
+
+@dataclass(frozen=True)
+class ReplyText:
+    """A piece of the bot's answer text."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class ReplyAudio:
+    """A chunk of the bot's spoken answer (PCM 16-bit mono at the session's `sample_rate`)."""
+
+    data: bytes
+
+
+@dataclass(frozen=True)
+class UserTranscript:
+    """The user's speech as recognised so far (`final` once complete)."""
+
+    text: str
+    final: bool
+
+
+@dataclass(frozen=True)
+class ReplyDone:
+    """The last item of a turn: the finished chat (usage, status), or `canceled` after an interruption."""
+
+    chat: Optional[Chat]
+    canceled: bool = False
+
+
+VoiceChatItem = Union[ReplyText, ReplyAudio, UserTranscript, ReplyDone]
+
+
+def _failed(chat: Chat, logid: str) -> ChatFailedError:
+    last = chat.last_error
+    err = ChatFailedError(last.code if last else 0, last.msg if last else "chat failed", logid)
+    err.chat = chat
+    return err
+
+
+def _chat_id(event: Any) -> Optional[str]:
+    data = getattr(event, "data", None)
+    if isinstance(data, Chat):
+        return data.id
+    return getattr(data, "chat_id", None) or None
+
+
+@dataclass
+class _Turn:
+    """One turn's state, shared by its flow and `interrupt()` (which may run on another thread)."""
+
+    reply_timeout: float
+    cancel_timeout: float
+    stale: Set[str]
+    """Chat ids of abandoned turns, whose late events are dropped."""
+    stale_cancels: int
+    chat_id: Optional[str] = None
+    finished: bool = False
+    interrupted: bool = False
+    cancel_deadline: Optional[float] = None
+    sent_cancel: bool = False
+    input_completed: bool = False
+    started: bool = False
+    superseded: bool = False
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def interrupt(self) -> bool:
+        """Mark the turn interrupted; True if the cancel event must be sent (only once)."""
+        with self.lock:
+            if self.finished or self.interrupted:
+                return False
+            self.interrupted = True
+            self.cancel_deadline = time.monotonic() + self.cancel_timeout
+            return True
+
+    def deadline(self, reply_deadline: float) -> float:
+        cancel = self.cancel_deadline
+        return reply_deadline if cancel is None else min(reply_deadline, cancel)
+
+    def take(self, got: Event) -> List[VoiceChatItem]:
+        """The items one server event gives (marks the turn finished on its last event)."""
+        key, event = got
+        failure = lost(key, event, _PATH)
+        if failure is not None:
+            raise failure
+        if key == WAKE:
+            return []
+        chat_id = _chat_id(event)
+        if chat_id is not None and chat_id in self.stale:
+            return []
+        if key == _T.CONVERSATION_CHAT_CANCELED and self.stale_cancels > 0:
+            self.stale_cancels -= 1
+            return []
+        if key == _T.CONVERSATION_CHAT_CREATED and self.chat_id is None:
+            self.chat_id = chat_id
+        quiet = self.interrupted
+        if key == _T.CONVERSATION_MESSAGE_DELTA:
+            msg = event.data
+            if (
+                not quiet
+                and msg.content
+                and msg.type in (None, MessageType.ANSWER)
+                and msg.content_type in (None, MessageContentType.TEXT)
+            ):
+                return [ReplyText(msg.content)]
+        elif key == _T.CONVERSATION_AUDIO_DELTA:
+            audio = event.data.get_audio()
+            if audio and not quiet:
+                return [ReplyAudio(audio)]
+        elif key in (_T.CONVERSATION_AUDIO_TRANSCRIPT_UPDATE, _T.CONVERSATION_AUDIO_TRANSCRIPT_COMPLETED):
+            return [UserTranscript(event.data.content, key == _T.CONVERSATION_AUDIO_TRANSCRIPT_COMPLETED)]
+        elif key == _T.CONVERSATION_CHAT_FAILED:
+            self.finished = True
+            raise _failed(event.data, event.logid)
+        elif key in (_T.CONVERSATION_CHAT_COMPLETED, _T.CONVERSATION_CHAT_REQUIRES_ACTION):
+            self.finished = True
+            return [ReplyDone(event.data, canceled=self.interrupted)]
+        elif key == _T.CONVERSATION_CHAT_CANCELED or (
+            key == _T.INPUT_AUDIO_BUFFER_CLEARED and self.interrupted
+        ):
+            self.finished = True
+            return [ReplyDone(None, canceled=True)]
+        return []
+
+    def timed_out(self) -> List[VoiceChatItem]:
+        """After `interrupt()`, no confirmation within `cancel_timeout` still ends the turn."""
+        self.finished = True
+        return [ReplyDone(None, canceled=True)]
+
+
+def turn_flow(turn: _Turn, sends: List[Send], feed: bool, pace: float) -> VoiceFlow:
+    """Send the turn's opening events, then (for audio) the chunks, reading answers in between; then
+    complete the input and read the reply until it ends. The reply timeout runs from the last chunk."""
+    yield from sends
+    if feed:
+        while not turn.interrupted:
+            chunk = yield Pull()
+            if chunk is None:
+                break
+            if not chunk:
+                continue
+            yield Send("input_audio_buffer_append", {"delta": chunk})
+            while not turn.finished:
+                got = yield Poll()
+                if got is None:
+                    break
+                for item in turn.take(got):
+                    yield Emit(item)
+            if turn.finished:
+                return
+            if pace > 0:
+                yield Sleep(pace)
+        if not turn.interrupted:
+            yield Send("input_audio_buffer_complete")
+            turn.input_completed = True
+    reply_deadline = time.monotonic() + turn.reply_timeout
+    while not turn.finished:
+        if turn.interrupted and not turn.sent_cancel:
+            turn.sent_cancel = True
+            if feed and not turn.input_completed and turn.chat_id is None:
+                yield Send("input_audio_buffer_clear")  # nothing to cancel yet: drop the input
+            else:
+                yield Send("conversation_chat_cancel")
+        got = yield Receive(
+            turn.deadline(reply_deadline),
+            _T.CONVERSATION_CHAT_COMPLETED.value,
+            or_none=turn.cancel_deadline is not None,
+        )
+        for item in turn.timed_out() if got is None else turn.take(got):
+            yield Emit(item)
+
+
+def setup_flow(config: Dict[str, Any], timeout: float) -> VoiceFlow:
+    """`chat.update`, then wait for `chat.updated` (an `error` raises)."""
+    yield Send("chat_update", config)
+    deadline = time.monotonic() + timeout
+    while True:
+        key, event = yield Receive(deadline, _T.CHAT_UPDATED.value)
+        failure = lost(key, event, _PATH)
+        if failure is not None:
+            raise failure
+        if key == _T.CHAT_UPDATED:
+            return
+
+
+def _check_text(text: str) -> None:
+    if not text:
+        raise ValueError("text must be non-empty")
+
+
+class _Core:
+    """Configuration and turn bookkeeping shared by `VoiceChat` and `AsyncVoiceChat`."""
+
+    def __init__(
+        self,
+        bot_id: str,
+        voice_id: Optional[str],
+        user_id: Optional[str],
+        conversation_id: Optional[str],
+        sample_rate: int,
+        input_format: PCMFormat,
+        turn_detection: str,
+        chunk_ms: int,
+        pace: float,
+        reply_timeout: float,
+        cancel_timeout: float,
+    ) -> None:
+        if not bot_id:
+            raise ValueError("bot_id must be non-empty")
+        if turn_detection not in TURN_DETECTIONS:
+            raise ValueError(f"turn_detection must be one of {TURN_DETECTIONS}")
+        if reply_timeout <= 0 or cancel_timeout <= 0:
+            raise ValueError("timeouts must be > 0")
+        if pace < 0:
+            raise ValueError("pace must be >= 0")
+        self.bot_id = bot_id
+        self.sample_rate = sample_rate
+        self.input_format = input_format
+        self._chunk_ms = chunk_ms
+        self._pace = pace
+        self._reply_timeout = reply_timeout
+        self._cancel_timeout = cancel_timeout
+        self._turn_detection = turn_detection
+        output: Dict[str, Any] = {"codec": "pcm", "pcm_config": {"sample_rate": sample_rate}}
+        if voice_id is not None:
+            output["voice_id"] = voice_id
+        chat_config = {"user_id": user_id, "conversation_id": conversation_id}
+        self._config: Dict[str, Any] = {
+            "output_audio": output,
+            "turn_detection": {"type": turn_detection},
+        }
+        if any(v is not None for v in chat_config.values()):
+            self._config["chat_config"] = {k: v for k, v in chat_config.items() if v is not None}
+        self._turn: Optional[_Turn] = None
+        self._stale: Set[str] = set()
+        self._stale_cancels = 0
+        self.last_chat: Optional[Chat] = None
+
+    def config(self, fmt: PCMFormat) -> Dict[str, Any]:
+        return {**self._config, "input_audio": fmt.input_audio()}
+
+    def begin(self) -> _Turn:
+        previous = self._turn
+        if previous is not None and not previous.finished:
+            if previous.started:
+                raise CozeError("a turn is still running: finish iterating it (or interrupt it) first")
+            previous.superseded = True  # created but never iterated: replaced
+        self._turn = _Turn(self._reply_timeout, self._cancel_timeout, self._stale, self._stale_cancels)
+        self._stale_cancels = 0
+        return self._turn
+
+    def start(self, turn: _Turn) -> None:
+        """A turn's iteration begins (stale events are the caller's to discard)."""
+        if turn.superseded:
+            raise CozeError("this turn was replaced by a later send_text/send_audio before it started")
+        turn.started = True
+
+    def text_flow(self, turn: _Turn, text: str) -> VoiceFlow:
+        message = {"role": "user", "content_type": "text", "content": text}
+        return turn_flow(turn, [Send("conversation_message_create", message)], False, 0.0)
+
+    def audio_plan(self, audio: AudioSource) -> tuple[Any, Optional[PCMFormat]]:
+        """The chunks and, when they differ from the session's, the format to configure first."""
+        source = open_audio(audio, self.input_format, self._chunk_ms)
+        if source.format == self.input_format:
+            return source.chunks, None
+        return source.chunks, source.format
+
+    def audio_flow(self, turn: _Turn, new_format: Optional[PCMFormat]) -> VoiceFlow:
+        if new_format is not None:
+            self.input_format = new_format
+            yield from setup_flow(self.config(new_format), self._reply_timeout)
+        yield from turn_flow(turn, [], True, self._pace)
+
+    def end(self, turn: _Turn) -> bool:
+        """Book-keep a turn that stopped; True if its reply must be canceled (abandoned mid-reply)."""
+        if turn.finished:
+            return False
+        turn.finished = True
+        if turn.chat_id is not None:
+            self._stale.add(turn.chat_id)
+        if turn.sent_cancel:
+            self._stale_cancels += 1
+            return False
+        self._stale_cancels += 1
+        return True
+
+    def _mark_interrupted(self) -> bool:
+        turn = self._turn
+        return turn is not None and turn.interrupt()
+
+
+class VoiceChat(_Core):
+    """A voice chat session (sync). `with VoiceChat(coze, bot_id=...) as chat:`, then one turn at a
+    time with `send_audio(...)` or `send_text(...)`; each yields `ReplyText`, `ReplyAudio`,
+    `UserTranscript` items and ends with `ReplyDone`.
+
+    `sample_rate`: the reply audio's rate. `input_format`: raw PCM input's format (a WAV file brings its
+    own and reconfigures the session). `turn_detection`: "client_interrupt" (the helper completes the
+    input after the last chunk) or "server_vad"/"semantic_vad" (the server detects the end of speech).
+    `reply_timeout`: seconds for a reply after the input ends (`APITimeoutError` otherwise);
+    `cancel_timeout`: after `interrupt()`, the turn ends within this many seconds.
+    """
+
+    def __init__(
+        self,
+        coze: Coze,
+        *,
+        bot_id: str,
+        voice_id: Optional[str] = None,
+        user_id: Optional[str] = None,
+        conversation_id: Optional[str] = None,
+        workflow_id: Optional[str] = None,
+        sample_rate: int = 24000,
+        input_format: PCMFormat = PCMFormat(),
+        turn_detection: str = "client_interrupt",
+        chunk_ms: int = 100,
+        pace: float = 0.0,
+        reply_timeout: float = 60.0,
+        cancel_timeout: float = 5.0,
+        options: Optional[WebsocketsOptions] = None,
+    ) -> None:
+        super().__init__(
+            bot_id,
+            voice_id,
+            user_id,
+            conversation_id,
+            sample_rate,
+            input_format,
+            turn_detection,
+            chunk_ms,
+            pace,
+            reply_timeout,
+            cancel_timeout,
+        )
+        self._client: WebsocketsChatClient = coze.websockets.chat.create(
+            bot_id=bot_id, workflow_id=workflow_id, options=options
+        )
+        self._pump = SyncPump()
+        self._pump.attach(self._client)
+
+    @property
+    def logid(self) -> str:
+        return self._client.logid
+
+    def connect(self) -> None:
+        """Open the connection and configure the session (waits for `chat.updated`)."""
+        self._client.connect()
+        try:
+            for _ in drive_sync(
+                self._client, self._pump, setup_flow(self.config(self.input_format), self._reply_timeout)
+            ):
+                pass
+        except BaseException:
+            self._client.close()
+            raise
+
+    def close(self) -> None:
+        """Close the connection (bounded by the options' `close_timeout`)."""
+        self._client.close()
+
+    def __enter__(self) -> VoiceChat:
+        self.connect()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        self.close()
+
+    def send_text(self, text: str) -> Iterator[VoiceChatItem]:
+        """Ask in text; the reply comes as text and audio."""
+        _check_text(text)
+        turn = self.begin()
+        return self._run(turn, self.text_flow(turn, text), None)
+
+    def send_audio(self, audio: AudioSource) -> Iterator[VoiceChatItem]:
+        """Speak: `audio` is a `.wav`/raw PCM path, bytes, or an iterable of raw PCM chunks."""
+        chunks, new_format = self.audio_plan(audio)
+        turn = self.begin()
+        return self._run(turn, self.audio_flow(turn, new_format), chunks)
+
+    def interrupt(self) -> None:
+        """Stop the current reply (`conversation.chat.cancel`); safe from any thread, a no-op when no turn
+        runs. The turn's iterator drops the rest of the reply and ends with `ReplyDone(canceled=True)`."""
+        if self._mark_interrupted():
+            self._pump.wake()
+
+    def _run(self, turn: _Turn, flow: VoiceFlow, chunks: Any) -> Iterator[VoiceChatItem]:
+        self.start(turn)
+        self._pump.discard()
+        try:
+            for item in drive_sync(self._client, self._pump, flow, chunks):
+                if isinstance(item, ReplyDone) and item.chat is not None:
+                    self.last_chat = item.chat
+                yield item
+        finally:
+            if self.end(turn):
+                with contextlib.suppress(CozeError):
+                    self._client.conversation_chat_cancel()
+            close = getattr(chunks, "close", None)
+            if callable(close):
+                close()
+
+
+class AsyncVoiceChat(_Core):
+    """The async twin of `VoiceChat`: `async with`, `async for item in chat.send_audio(...)`, and
+    `await chat.interrupt()`; `send_audio` also takes async iterables."""
+
+    def __init__(
+        self,
+        coze: AsyncCoze,
+        *,
+        bot_id: str,
+        voice_id: Optional[str] = None,
+        user_id: Optional[str] = None,
+        conversation_id: Optional[str] = None,
+        workflow_id: Optional[str] = None,
+        sample_rate: int = 24000,
+        input_format: PCMFormat = PCMFormat(),
+        turn_detection: str = "client_interrupt",
+        chunk_ms: int = 100,
+        pace: float = 0.0,
+        reply_timeout: float = 60.0,
+        cancel_timeout: float = 5.0,
+        options: Optional[WebsocketsOptions] = None,
+    ) -> None:
+        super().__init__(
+            bot_id,
+            voice_id,
+            user_id,
+            conversation_id,
+            sample_rate,
+            input_format,
+            turn_detection,
+            chunk_ms,
+            pace,
+            reply_timeout,
+            cancel_timeout,
+        )
+        self._client: AsyncWebsocketsChatClient = coze.websockets.chat.create(
+            bot_id=bot_id, workflow_id=workflow_id, options=options
+        )
+        self._pump = AsyncPump()
+        self._pump.attach(self._client)
+
+    @property
+    def logid(self) -> str:
+        return self._client.logid
+
+    async def connect(self) -> None:
+        await self._client.connect()
+        try:
+            flow = setup_flow(self.config(self.input_format), self._reply_timeout)
+            async for _ in drive_async(self._client, self._pump, flow):
+                pass
+        except BaseException:
+            await self._client.close()
+            raise
+
+    async def close(self) -> None:
+        await self._client.close()
+
+    async def __aenter__(self) -> AsyncVoiceChat:
+        await self.connect()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        await self.close()
+
+    def send_text(self, text: str) -> AsyncIterator[VoiceChatItem]:
+        _check_text(text)
+        turn = self.begin()
+        return self._run(turn, self.text_flow(turn, text), None)
+
+    def send_audio(self, audio: AudioSource) -> AsyncIterator[VoiceChatItem]:
+        chunks, new_format = self.audio_plan(audio)
+        turn = self.begin()
+        return self._run(turn, self.audio_flow(turn, new_format), chunks)
+
+    async def interrupt(self) -> None:
+        """The async twin of `VoiceChat.interrupt`."""
+        if self._mark_interrupted():
+            self._pump.wake()
+
+    async def _run(self, turn: _Turn, flow: VoiceFlow, chunks: Any) -> AsyncIterator[VoiceChatItem]:
+        self.start(turn)
+        self._pump.discard()
+        try:
+            async for item in drive_async(self._client, self._pump, flow, chunks):
+                if isinstance(item, ReplyDone) and item.chat is not None:
+                    self.last_chat = item.chat
+                yield item
+        finally:
+            if self.end(turn):
+                with contextlib.suppress(CozeError):
+                    await self._client.conversation_chat_cancel()
+            aclose = getattr(chunks, "aclose", None) or getattr(chunks, "close", None)
+            if callable(aclose):
+                closing = aclose()
+                if closing is not None:
+                    await closing
