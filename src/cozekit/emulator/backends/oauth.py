@@ -22,6 +22,9 @@ REFRESH_TTL = 30 * 86400
 CODE_TTL = 600
 DEVICE_TTL = 300
 DEVICE_INTERVAL = 5
+SLOW_DOWN_STEP = 5
+MAX_DEVICE_INTERVAL = 30
+"""Each `slow_down` adds 5 s to the code's interval (RFC 8628 §3.5), up to the SDKs' 30 s cap."""
 USER_CODE_ALPHABET = "BCDFGHJKLMNPQRSTVWXZ"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 
@@ -287,7 +290,8 @@ class OAuthBackend(Backend):
         too_soon = now - float(doc["last_poll"]) < float(doc["interval"])
         doc["last_poll"] = now
         if too_soon:
-            doc["interval"] = int(doc["interval"]) + 5
+            interval = int(doc["interval"])
+            doc["interval"] = max(interval, min(interval + SLOW_DOWN_STEP, MAX_DEVICE_INTERVAL))
         self.store.put("oauth_device", doc, owner="")
         if too_soon:
             raise OAuthFailure("slow_down", "polling too fast; wait longer between requests")
