@@ -9,7 +9,7 @@ from typing import Any, List, Union
 import httpx
 import pytest
 
-from cozekit import AsyncCoze, AsyncPager, Coze, RetryPolicy, TokenAuth
+from cozekit import AsyncCoze, AsyncPager, AsyncStream, Coze, RetryPolicy, TokenAuth
 from cozekit.emulator import ThreadedEmulator
 
 NO_WAIT = RetryPolicy(initial_delay=0.0, jitter=lambda: 1.0)
@@ -50,6 +50,6 @@ async def run(result: Any) -> Any:
 
 
 async def collect(pager: Any) -> List[Any]:
-    if isinstance(pager, AsyncPager):
+    if isinstance(pager, (AsyncPager, AsyncStream)):
         return [item async for item in pager]
     return list(pager)

@@ -5,6 +5,7 @@ streams) the way a real Coze chat keeps running server-side."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Set, Tuple
@@ -15,6 +16,7 @@ from .llm import (
     DeterministicModel,
     Failure,
     Model,
+    ModelRequest,
     ScriptedModel,
     Text,
     ToolCall,
@@ -85,6 +87,8 @@ class ChatEngine:
             if chat is None:
                 return
             request = chats.model_request(account, chat)
+            if not request.tool_outputs:
+                request = self._recall(account, chat, request, emit)
             for message in await call_bot_workflows(self.state, account, chat, request):
                 emit("conversation.message.completed", message)
             chats.record_input(account, chat_id, request)
@@ -147,6 +151,20 @@ class ChatEngine:
             if sink is not None:
                 sink.put_nowait(DONE_FRAME)
                 sink.put_nowait(None)
+
+    def _recall(
+        self, account: Account, chat: Dict[str, Any], request: ModelRequest, emit: Any
+    ) -> ModelRequest:
+        """Knowledge recall before the model turn: a `knowledge` message, and the slices in the prompt."""
+        knowledge = chat["bot"].get("knowledge") or {}
+        slices, content = self.state.knowledge.recall_for_chat(account, knowledge, request.query)
+        if not slices:
+            return request
+        emit(
+            "conversation.message.completed", self.state.chats.add_reply(account, chat, "knowledge", content)
+        )
+        prompt = f"{request.system_prompt}\n\nRecalled knowledge:\n{content}".lstrip()
+        return dataclasses.replace(request, knowledge=slices, system_prompt=prompt)
 
     def _require_action(
         self,

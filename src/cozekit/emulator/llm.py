@@ -41,6 +41,8 @@ class ModelRequest:
     """On resume: the calls the model made before the chat stopped in `requires_action`."""
     tool_outputs: Dict[str, str] = dataclasses.field(default_factory=dict)
     """On resume: the outputs the client submitted, by tool call id."""
+    knowledge: List[str] = dataclasses.field(default_factory=list)
+    """Slices recalled from the bot's knowledge bases for this query, best first."""
 
     def to_json(self) -> Dict[str, Any]:
         return dataclasses.asdict(self)
@@ -82,6 +84,8 @@ def deterministic_reply(request: ModelRequest) -> str:
         parts = [f"{c.name} returned {request.tool_outputs.get(c.id, '')}" for c in request.tool_calls]
         return "Tool results: " + "; ".join(parts) + "."
     turn = 1 + sum(1 for m in request.history if m["role"] == "user")
+    if request.knowledge:
+        return f"{request.bot_name} (turn {turn}) found in the knowledge base: {request.knowledge[0]}"
     return f"{request.bot_name} (turn {turn}) heard: {request.query}"
 
 

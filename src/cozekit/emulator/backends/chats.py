@@ -139,6 +139,7 @@ class ChatsBackend(Backend):
                     ),
                     "suggest": suggest,
                     "tools": bot.get("local_tools") or [],
+                    "knowledge": cfg.get("knowledge") or {},
                 },
                 "pending_calls": [],
                 "tool_outputs": {},

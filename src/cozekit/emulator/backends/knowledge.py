@@ -441,6 +441,19 @@ class KnowledgeBackend(Backend):
             for c in chosen
         ]
 
+    def recall_for_chat(
+        self, account: Account, knowledge: Dict[str, Any], query: str
+    ) -> Tuple[List[str], str]:
+        """What a bot configured with `knowledge` recalls for a query: the slices (best first) and the
+        content of the `knowledge` message Coze shows (`---\\nrecall slice 1:...\\n`); ([], "") if none."""
+        dataset_ids = [str(i) for i in knowledge.get("dataset_ids") or []]
+        if not dataset_ids or knowledge.get("auto_call") is False:
+            return [], ""
+        strategy = knowledge.get("search_strategy")
+        hits = self.recall(account, dataset_ids, query, HYBRID if strategy is None else int(strategy))
+        slices = [str(h["content"]) for h in hits]
+        return slices, "".join(f"---\nrecall slice {n}:{s}\n" for n, s in enumerate(slices, 1))
+
     def _pool_vectors(self, pool: List[Dict[str, Any]], embedder: Embedder) -> List[List[float]]:
         missing = [p for p in pool if (p["document"]["id"], p["slice"]) not in self._vectors]
         if missing:
