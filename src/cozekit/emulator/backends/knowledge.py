@@ -239,6 +239,7 @@ class KnowledgeBackend(Backend):
         info = base.get("source_info")
         if not isinstance(info, dict):
             raise bad_request("document_bases[].source_info is required")
+        info = {k: v for k, v in info.items() if v is not None}  # null means absent (cozepy sends them)
         now = self.now()
         doc: Dict[str, Any] = {
             "id": self.ids.next(),
