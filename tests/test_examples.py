@@ -18,6 +18,9 @@ EXPECTED: Dict[str, str] = {
     "chat_non_stream.py": "status: completed",
     "chat_cancel.py": ":",
     "chat_local_plugin.py": "sunny in Nanjing",
+    "ws_speech.py": "streamed",
+    "ws_transcription.py": "text: The weather is nice today.",
+    "ws_voice_chat.py": "interrupted: True",
     "chat_with_file.py": "uploaded:",
     "files.py": "retrieved: notes.txt",
     "conversations_messages.py": "renamed: renamed",
@@ -44,6 +47,8 @@ def test_example_runs(name: str, coze_emulator: Any) -> None:
         "COZE_BOT_ID": coze_emulator.demo_bot_id,
         "COZE_WORKSPACE_ID": coze_emulator.workspace_id,
     }
+    if name.startswith("ws_"):  # voice: audio as fast as the emulator can make it
+        coze_emulator.control.configure(chunk_delay_ms=0)
     if name == "chat_local_plugin.py":
         tool = {"name": "get_weather", "description": "weather in a city", "parameters": {}}
         bot_id = coze_emulator.control.create_bot(name="Weather", local_tools=[tool])

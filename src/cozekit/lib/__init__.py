@@ -4,6 +4,7 @@ voice chat)."""
 from .chat_stream import ChatStreamAccumulator, text_deltas
 from .local_plugins import LocalPluginError, arun_with_local_plugins, run_with_local_plugins
 from .voice import (
+    AudioSink,
     PCMFormat,
     SpeechFile,
     asynthesize,
@@ -25,6 +26,7 @@ from .voice_chat import (
 
 __all__ = [
     "AsyncVoiceChat",
+    "AudioSink",
     "ChatStreamAccumulator",
     "LocalPluginError",
     "PCMFormat",

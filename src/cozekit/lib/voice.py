@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from ..websockets import WebsocketsOptions
 
 __all__ = [
+    "AudioSink",
     "PCMFormat",
     "SpeechFile",
     "asynthesize",
