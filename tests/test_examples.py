@@ -31,6 +31,7 @@ EXPECTED: Dict[str, str] = {
     "request_options.py": "workspaces:",
     "logid.py": "stream logid:",
     "async_chat.py": "workspace:",
+    "knowledge_base.py": "answer: Shop helper (turn 1) found in the knowledge base: Returns",
 }
 
 
