@@ -31,6 +31,9 @@ EXPECTED: Dict[str, str] = {
     "request_options.py": "workspaces:",
     "logid.py": "stream logid:",
     "async_chat.py": "workspace:",
+    "audio_speech.py": "saved:",
+    "audio_transcription.py": "text: The weather is nice today.",
+    "voiceprints.py": "best match: alice",
     "knowledge_base.py": "answer: Shop helper (turn 1) found in the knowledge base: Returns",
 }
 
