@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
 from ._cli_api import register
@@ -23,14 +21,11 @@ def serve(
     data_dir: str = typer.Option(
         ".cozekit-emulator", "--data-dir", help="Where the emulator keeps its SQLite file."
     ),
-    workflows: Optional[str] = typer.Option(
-        None, "--workflows", help="A workflow definition file or directory (JSON/YAML) to load and publish."
-    ),
 ) -> None:
     """Run the local Coze emulator."""
     from .emulator.server import serve as run
 
-    run(port=port, data_dir=data_dir, workflows=workflows)
+    run(port=port, data_dir=data_dir)
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""`python -m cozekit.emulator [--port N] [--data-dir DIR] [--workflows PATH]`."""
+"""`python -m cozekit.emulator [--port N] [--data-dir DIR]`."""
 
 from __future__ import annotations
 
@@ -9,11 +9,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m cozekit.emulator", description="Run the Coze emulator.")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--data-dir", default=".cozekit-emulator")
-    parser.add_argument("--workflows", default=None, help="a workflow definition file or directory to load")
     args = parser.parse_args()
     from .server import serve
 
-    serve(port=args.port, data_dir=args.data_dir, workflows=args.workflows)
+    serve(port=args.port, data_dir=args.data_dir)
 
 
 if __name__ == "__main__":
