@@ -232,3 +232,31 @@ def test_recall_ranks_finished_slices_and_counts_hits(state: EmulatorState) -> N
     assert state.knowledge.recall(ME, [ds], "unrelated zebra") == []
     listed = state.knowledge.list_documents(ME, ds, 1, 10)["document_infos"][0]
     assert listed["hit_count"] == 1
+
+
+def test_recall_with_an_embedder_finds_slices_without_shared_words(state: EmulatorState) -> None:
+    ds = state.knowledge.create_dataset(ME, "Dense", WORKSPACE_ID, 0, None, None)
+    paragraphs = [
+        "Refunds are paid within five working days after the parcel arrives.",
+        "The office opens at nine in the morning and closes at five every weekday.",
+    ]
+    strategy = {"chunk_type": 1, "separator": "\n\n", "max_tokens": 100}
+    body = "\n\n".join(paragraphs).encode()
+    state.knowledge.create_documents(ME, ds, [local("faq.txt", body, "txt")], strategy, 0)
+    settle(state)
+    calls: List[int] = []
+
+    def embed(texts: Any) -> List[List[float]]:
+        calls.append(len(texts))
+        money = ("money", "refund", "paid")
+        return [[float(any(w in t.lower() for w in money)), float("office" in t.lower())] for t in texts]
+
+    state.knowledge.set_embedder(embed)
+    hybrid = state.knowledge.recall(ME, [ds], "money back", strategy=1)
+    assert [h["content"] for h in hybrid] == [paragraphs[0]]
+    hits = state.knowledge.recall(ME, [ds], "money back", strategy=0)
+    assert [h["content"] for h in hits] == [paragraphs[0]]
+    assert calls[0] == 2 and all(n == 1 for n in calls[1:])  # slice vectors are computed once
+    assert state.knowledge.recall(ME, [ds], "money back", strategy=20) == []  # full text only
+    state.reset()
+    assert state.knowledge.embedder is None or state.knowledge.embedder is not embed

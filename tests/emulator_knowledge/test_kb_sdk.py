@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, List
 
+import httpx
 import pytest
 
 from cozekit import CozeAPIError, DocumentProcessingError
@@ -67,6 +68,11 @@ async def test_documents_lifecycle_with_progress(client: Client) -> None:
         (docs[0].document_id, 6, sum(len(p) for p in body.split("\n\n")))
     ]
     assert listed[0].chunk_strategy is not None and listed[0].chunk_strategy.separator == "\n\n"
+    [progress] = await run(client.datasets.process(dataset_id=ds, document_ids=docs))
+    assert httpx.get(progress.url).content == body.encode()
+    rule = DocumentUpdateRule.build_auto_update(24)
+    with pytest.raises(CozeAPIError):  # a refresh rule is for web pages
+        await run(client.datasets.documents.update(document_id=docs[0].document_id, update_rule=rule))
     updated = await run(
         client.datasets.documents.update(document_id=docs[0].document_id, document_name="n.txt")
     )
@@ -207,6 +213,7 @@ async def test_images_and_captions(client: Client, tmp_path: Path) -> None:
     grumpy = await collect(client.datasets.images.list(dataset_id=ds, keyword="grumpy"))
     assert [p.document_id for p in grumpy] == [docs[0].document_id]
     assert await collect(client.datasets.images.list(dataset_id=ds, has_caption=False)) == []
+    assert httpx.get(photos[0].url).content == (tmp_path / "cat.png").read_bytes()
 
 
 async def test_server_side_errors(client: Client) -> None:

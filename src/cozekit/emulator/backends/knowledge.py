@@ -315,12 +315,20 @@ class KnowledgeBackend(Backend):
         self, account: Account, document_id: str, name: Optional[str], rule: Optional[Dict[str, Any]]
     ) -> Dict[str, Any]:
         """Rename a document, or change a web page's refresh rule (interval in hours, at least 24)."""
+        with self.store.transaction():  # the ingestion worker writes the same document
+            return self._update_document(account, document_id, name, rule)
+
+    def _update_document(
+        self, account: Account, document_id: str, name: Optional[str], rule: Optional[Dict[str, Any]]
+    ) -> Dict[str, Any]:
         doc = self._document(account, document_id)
         if name is not None:
             if not name.strip():
                 raise bad_request("document_name must not be empty")
             doc["name"] = name
         if rule:
+            if doc["source_type"] != WEB:
+                raise bad_request("update_rule applies to web-page documents only")
             if rule.get("update_type") == 1 and (rule.get("update_interval") or 0) < 24:
                 raise bad_request("update_rule.update_interval is in hours and must be at least 24")
             doc["update_type"] = rule.get("update_type") or 0
@@ -380,10 +388,10 @@ class KnowledgeBackend(Backend):
         self._dataset(account, dataset_id)
         if not isinstance(caption, str):
             raise bad_request("caption is required")
-        doc = self._document(account, document_id)
-        if doc["dataset_id"] != dataset_id or doc["format_type"] != IMAGE:
-            raise not_found("document_id", document_id)
-        with self.store.transaction():
+        with self.store.transaction():  # read and write under the lock the ingestion worker takes
+            doc = self._document(account, document_id)
+            if doc["dataset_id"] != dataset_id or doc["format_type"] != IMAGE:
+                raise not_found("document_id", document_id)
             doc.update(caption=caption, update_time=self.now())
             self.store.put("kdocument", doc, owner=account.user_id, parent=dataset_id)
             if doc["status"] == DONE:

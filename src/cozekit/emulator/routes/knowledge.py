@@ -75,6 +75,14 @@ def _convert(request: Request, doc: Dict[str, Any]) -> Dict[str, Any]:
     return {**doc, "document_id": int(doc["document_id"])}
 
 
+def _absolute(request: Request, item: Dict[str, Any]) -> Dict[str, Any]:
+    """Make the emulator-served `url` of a document absolute, like Coze's signed links."""
+    url = str(item.get("url") or "")
+    if url.startswith("/"):
+        return {**item, "url": str(request.base_url).rstrip("/") + url}
+    return item
+
+
 def _optional_int(name: str, value: Optional[str]) -> Optional[int]:
     if not value:
         return None
@@ -141,7 +149,7 @@ async def process(
     request: Request, dataset_id: IdStr, body: DocumentIdsIn, account: Account = Depends(current_account)
 ) -> Response:
     progress = state_of(request).knowledge.progress(account, dataset_id, body.document_ids)
-    return ok(request, {"data": progress})
+    return ok(request, {"data": [_absolute(request, p) for p in progress]})
 
 
 # -- documents (payload at the top level) ------------------------------------------------------------
@@ -195,6 +203,7 @@ async def list_images(
     knowledge = state_of(request).knowledge
     flag = _optional_bool("has_caption", has_caption)
     data = knowledge.list_images(account, dataset_id, page_num, page_size, blank(keyword), flag)
+    data["photo_infos"] = [_absolute(request, p) for p in data["photo_infos"]]
     return ok(request, data)
 
 
