@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import statistics
 import time
 from typing import Any, Callable, Dict, List, Optional
 
@@ -22,10 +23,14 @@ PATH = "/v1/conversation/retrieve"
 
 
 def _timed(call: Callable[[], Any], n: int) -> float:
-    started = time.perf_counter()
+    """Calls per second as 1 / the median time of `n` calls: robust to bursts of other work on a shared
+    machine, which stretch a few calls rather than the typical one."""
+    times: List[float] = []
     for _ in range(n):
+        started = time.perf_counter()
         call()
-    return n / (time.perf_counter() - started)
+        times.append(time.perf_counter() - started)
+    return 1.0 / statistics.median(times)
 
 
 def _sync_contenders(url: str, token: str, conv: str, n: int) -> Dict[str, Callable[[], float]]:
@@ -80,9 +85,10 @@ def _async_contenders(url: str, token: str, conv: str, batches: int) -> Dict[str
 
 
 def _measure(url: str, token: str, conv: str, quick: bool, where: str) -> List[Summary]:
-    rounds = 2 if quick else 5
-    sync = interleave(_sync_contenders(url, token, conv, 100 if quick else 400), rounds)
-    conc = interleave(_async_contenders(url, token, conv, 2 if quick else 5), rounds)
+    # Many short samples rather than a few long ones: on a shared machine a burst of someone else's
+    # work then spoils a few samples (which the median drops) instead of a whole contender's figure.
+    sync = interleave(_sync_contenders(url, token, conv, 100 if quick else 200), 3 if quick else 15)
+    conc = interleave(_async_contenders(url, token, conv, 2 if quick else 3), 2 if quick else 9)
     return [Summary(f"{name} ({where})", "calls/s", s) for name, s in {**sync, **conc}.items()]
 
 
@@ -119,6 +125,6 @@ def run(quick: bool = False) -> Figure:
         rows,
         ratios,
         notes + "emulator: the real server (FastAPI + SQLite) in its own process; canned: the tiny "
-        f"loopback server answering a fixed body, so the client's own cost dominates. Async runs "
-        f"{CONCURRENCY} calls at a time.",
+        f"loopback server answering a fixed body, so the client's own cost dominates. Sync: 1 / median "
+        f"call time of each sample; async: {CONCURRENCY} calls at a time, wall time per batch.",
     )

@@ -8,6 +8,7 @@ import sys
 from typing import Callable, Dict
 
 from ._runner import interleave
+from ._server import LoopbackServer
 from ._stats import Figure, Summary, ratio
 
 IMPORTTIME = {
@@ -19,6 +20,10 @@ WALL = {
     "wall: from cozekit import Coze, TokenAuth": "from cozekit import Coze, TokenAuth",
     "wall: from cozepy import Coze, TokenAuth": "from cozepy import Coze, TokenAuth",
 }
+_FIRST_CALL = (
+    "from {sdk} import Coze, TokenAuth; "
+    "Coze(auth=TokenAuth('pat_bench'), base_url='{url}').conversations.retrieve(conversation_id='1')"
+)
 _WALL = "import time; t = time.perf_counter(); {}; print((time.perf_counter() - t) * 1e6)"
 
 
@@ -51,7 +56,11 @@ def run(quick: bool = False) -> Figure:
         label: (lambda s=stmt, m=mod: cumulative_us(s, m)) for label, (stmt, mod) in IMPORTTIME.items()
     }
     contenders.update({label: (lambda s=stmt: wall_us(s)) for label, stmt in WALL.items()})
-    samples = interleave(contenders, 3 if quick else 9)
+    with LoopbackServer() as url:
+        for sdk in ("cozekit", "cozepy"):
+            statement = _FIRST_CALL.format(sdk=sdk, url=url)
+            contenders[f"wall: import, client, first call ({sdk})"] = lambda s=statement: wall_us(s)
+        samples = interleave(contenders, 3 if quick else 9)
     rows = {label: Summary(label, "µs", s) for label, s in samples.items()}
     return Figure(
         "imports",
@@ -64,7 +73,15 @@ def run(quick: bool = False) -> Figure:
                 rows["wall: from cozekit import Coze, TokenAuth"],
                 rows["wall: from cozepy import Coze, TokenAuth"],
             ),
+            ratio(
+                "wall: import, client, first call: cozekit / cozepy",
+                rows["wall: import, client, first call (cozekit)"],
+                rows["wall: import, client, first call (cozepy)"],
+            ),
         ],
-        "Fresh interpreters, alternating. Both SDKs import httpx, whose import pulls in its CLI "
-        "(click, rich, pygments) when those are installed, as they are here with the cli extra.",
+        "Fresh interpreters, alternating. `import cozekit` is lazy (PEP 562): names load on first "
+        "use, so the wall-clock rows show what a program pays: importing the client, and importing, "
+        "making a client and one call (conversation retrieve against the canned loopback server). "
+        "Both SDKs import httpx, whose import pulls in its CLI (click, rich) when those are "
+        "installed, as they are here with the cli extra.",
     )
