@@ -20,6 +20,7 @@ POLL = {"poll_interval": 0.01, "poll_timeout": 20.0}
 
 @pytest.fixture
 def emu(coze_emulator: ThreadedEmulator) -> Iterator[ThreadedEmulator]:
+    coze_emulator.state.knowledge.set_embedder(None)  # BM25 only, even where a local model exists
     yield coze_emulator
     coze_emulator.control.configure_ingestion(hold=False)
 

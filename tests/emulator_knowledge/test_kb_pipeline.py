@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import List, Sequence
+import sys
+import types
+from typing import Any, Dict, List, Sequence
 
 import pytest
 
 from cozekit.emulator.knowledge.chunking import ChunkRule, ChunkStrategyError, chunk_text, rule_from_strategy
+from cozekit.emulator.knowledge.embeddings import DEFAULT_MODEL, ENV_MODEL, load_embedder
 from cozekit.emulator.knowledge.images import auto_caption, image_size
 from cozekit.emulator.knowledge.parsing import ParseError, parse_document
 from cozekit.emulator.knowledge.retrieval import FULL_TEXT, HYBRID, SEMANTIC, rank, tokenize
@@ -158,3 +161,33 @@ def test_semantic_and_hybrid_ranking_with_an_embedder() -> None:
     hybrid = rank(SLICES, "office hours for shipping", strategy=HYBRID, embedder=_toy_embedder)
     assert {h.index for h in hybrid} == {1, 2}
     assert hybrid[0].bm25 > 0 and hybrid[0].cosine is not None
+
+
+class _FakeSentenceTransformer:
+    """Stands in for `sentence_transformers.SentenceTransformer` (not installed in CI)."""
+
+    loaded: List[Dict[str, Any]] = []
+
+    def __init__(self, name: str, **kwargs: Any) -> None:
+        if name == "missing":
+            raise OSError("not in the cache")
+        self.loaded.append({"name": name, **kwargs})
+
+    def encode(self, texts: List[str]) -> List[List[int]]:
+        return [[len(t), 1] for t in texts]
+
+
+def test_embedder_loading_is_offline_and_optional(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "sentence_transformers", None)  # not installed
+    assert load_embedder() is None
+    fake = types.ModuleType("sentence_transformers")
+    fake.SentenceTransformer = _FakeSentenceTransformer  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "sentence_transformers", fake)
+    monkeypatch.setenv(ENV_MODEL, "off")
+    assert load_embedder() is None
+    monkeypatch.setenv(ENV_MODEL, "missing")
+    assert load_embedder() is None
+    monkeypatch.delenv(ENV_MODEL)
+    embed = load_embedder()
+    assert embed is not None and embed(["abc", "a"]) == [[3.0, 1.0], [1.0, 1.0]]
+    assert _FakeSentenceTransformer.loaded[-1] == {"name": DEFAULT_MODEL, "local_files_only": True}

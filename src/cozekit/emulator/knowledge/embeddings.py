@@ -1,5 +1,6 @@
-"""Optional dense embeddings: a sentence-transformers model shipped inside a PyPI package (or a local
-directory named by `COZEKIT_EMULATOR_EMBEDDING_MODEL`), loaded offline. Never downloads."""
+"""Optional dense embeddings from a sentence-transformers model that is already on this machine
+(a local directory, or a model in the Hugging Face cache), loaded with `local_files_only`: the emulator
+never downloads one. Without `sentence-transformers` or the model, retrieval is BM25 alone."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from typing import Callable, List, Optional, Sequence
 
 log = logging.getLogger("cozekit.emulator")
 ENV_MODEL = "COZEKIT_EMULATOR_EMBEDDING_MODEL"
+"""A model directory or cached model name; `off` disables embeddings."""
+DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 
 Embedder = Callable[[Sequence[str]], List[List[float]]]
 """Texts in, one vector per text out."""
@@ -21,36 +24,32 @@ def cosine(a: Sequence[float], b: Sequence[float]) -> float:
     return dot / norm if norm else 0.0
 
 
-def _model_dir() -> Optional[str]:
+def model_name() -> Optional[str]:
+    """The model to load, or None when embeddings are switched off."""
     configured = os.environ.get(ENV_MODEL, "").strip()
     if configured.lower() in ("off", "none", "0"):
         return None
-    if configured:
-        return configured
-    try:
-        import all_minilm_l6_v2  # type: ignore[import-not-found]  # ships the model inside the wheel
-    except ImportError:
-        return None
-    return str(all_minilm_l6_v2.get_model_path())
+    return configured or DEFAULT_MODEL
 
 
 def load_embedder() -> Optional[Embedder]:
-    """A local embedding model, or None (logged once) when none is installed: BM25 alone then."""
-    model_dir = _model_dir()
-    if model_dir is None:
-        log.info("knowledge: no local embedding model installed; retrieval uses BM25 keywords only")
+    """The local embedding model, or None (logged) when it is off, not installed or not on disk."""
+    name = model_name()
+    if name is None:
         return None
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
     try:
         from sentence_transformers import SentenceTransformer  # type: ignore[import-not-found]
-
-        model = SentenceTransformer(model_dir, local_files_only=True)
-    except Exception as exc:  # an optional extra: any failure means "no embeddings"
-        log.warning("knowledge: embedding model at %s not usable (%s); BM25 only", model_dir, exc)
+    except ImportError:
+        log.info("knowledge: sentence-transformers is not installed; retrieval uses BM25 keywords only")
         return None
-    log.info("knowledge: embedding retrieval enabled with %s", model_dir)
+    try:
+        model = SentenceTransformer(name, local_files_only=True)
+    except Exception as exc:  # an optional extra: any failure means "no embeddings"
+        log.warning("knowledge: embedding model %s is not available offline (%s); BM25 only", name, exc)
+        return None
+    log.info("knowledge: embedding retrieval enabled with %s", name)
 
     def embed(texts: Sequence[str]) -> List[List[float]]:
-        return [list(map(float, v)) for v in model.encode(list(texts))]
+        return [[float(x) for x in v] for v in model.encode(list(texts))]
 
     return embed
