@@ -35,6 +35,9 @@ EXPECTED: Dict[str, str] = {
     "audio_transcription.py": "text: The weather is nice today.",
     "voiceprints.py": "best match: alice",
     "knowledge_base.py": "answer: Shop helper (turn 1) found in the knowledge base: Returns",
+    "workflow_stream_question.py": "Hangzhou on Saturday",
+    "workflow_async_poll.py": "note output: Report on rainfall is ready.",
+    "chatflow.py": "Helpdesk (turn 2) heard: It still does not work.",
 }
 
 
@@ -51,6 +54,12 @@ def test_example_runs(name: str, coze_emulator: Any) -> None:
         "COZE_BOT_ID": coze_emulator.demo_bot_id,
         "COZE_WORKSPACE_ID": coze_emulator.workspace_id,
     }
+    if name.startswith(("workflow_", "chatflow")):  # the definitions in examples/workflows, fixed ids
+        for definition in sorted((EXAMPLES / "workflows").glob("*.json")):
+            coze_emulator.control.create_workflow(definition.read_text())
+        env["COZE_WORKFLOW_ID"] = "7000000000000000101"
+        env["COZE_ASYNC_WORKFLOW_ID"] = "7000000000000000102"
+        env["COZE_CHATFLOW_ID"] = "7000000000000000103"
     if name.startswith("ws_"):  # voice: audio as fast as the emulator can make it
         coze_emulator.control.configure(chunk_delay_ms=0)
     if name == "chat_local_plugin.py":

@@ -47,8 +47,8 @@ from ._exceptions import (
     APITimeoutError,
     CozeAPIError,
 )
-from ._models import ResponseInfo
 from ._request import RequestOptions
+from ._response import ResponseInfo
 from ._retries import RetryPolicy
 from ._streaming import AsyncBinaryResponse, AsyncStream, BinaryResponse, EventDecoder, Stream
 from ._types import NOT_GIVEN, NotGiven, Timeout

@@ -31,7 +31,7 @@ from typing import (
 import httpx
 
 from ._exceptions import APIConnectionError
-from ._models import ResponseInfo
+from ._response import ResponseInfo
 
 __all__ = [
     "AsyncBinaryResponse",

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Optional
+
 import typer
 
 from ._cli_api import register
+from ._cli_auth import register as register_auth
 
 app = typer.Typer(help="cozekit: the Coze SDK's command line.", no_args_is_help=True)
 register(app)
+register_auth(app)
 
 
 @app.callback()
@@ -21,11 +25,14 @@ def serve(
     data_dir: str = typer.Option(
         ".cozekit-emulator", "--data-dir", help="Where the emulator keeps its SQLite file."
     ),
+    workflows: Optional[str] = typer.Option(
+        None, "--workflows", help="A workflow definition file or directory (JSON/YAML) to load and publish."
+    ),
 ) -> None:
     """Run the local Coze emulator."""
     from .emulator.server import serve as run
 
-    run(port=port, data_dir=data_dir)
+    run(port=port, data_dir=data_dir, workflows=workflows)
 
 
 def main() -> None:

@@ -20,15 +20,17 @@ TOKEN = OAuthToken(
 @pytest.mark.parametrize("make", [lambda p: MemoryTokenStore(), lambda p: FileTokenStore(p / "t.json")])
 def test_round_trip(tmp_path: Path, make: object) -> None:
     store: TokenStore = make(tmp_path)  # type: ignore[operator]
-    assert store.load("a") is None
+    assert store.load("a") is None and store.keys() == []
     store.save("a", TOKEN)
     store.save("b", TOKEN.model_copy(update={"access_token": "czu_B"}))
     loaded = store.load("a")
     assert loaded is not None and loaded.model_dump() == TOKEN.model_dump()
     assert store.load("b").access_token == "czu_B"  # type: ignore[union-attr]
+    assert store.keys() == ["a", "b"]
     store.delete("a")
     store.delete("a")
     assert store.load("a") is None and store.load("b") is not None
+    assert store.keys() == ["b"]
 
 
 def test_file_store_survives_a_new_instance(tmp_path: Path) -> None:

@@ -4,17 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any, Dict
-from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from headless_browser import REDIRECT
 
 from cozekit.emulator.oauth_control import OAuthControl
-
-REDIRECT = "http://127.0.0.1/callback"
-
-
-def query(url: str) -> Dict[str, str]:
-    return dict(parse_qsl(urlsplit(url).query))
 
 
 @pytest.fixture

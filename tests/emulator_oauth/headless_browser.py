@@ -10,12 +10,19 @@ import html
 import re
 import sys
 from typing import Dict, Optional, Tuple
-from urllib.parse import urljoin
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import httpx
 
+REDIRECT = "http://127.0.0.1/callback"
+"""The redirect URI the test apps register (any loopback port matches it)."""
+
 _FORM = re.compile(r'<form method="post" action="([^"]*)">(.*?)</form>', re.S)
 _HIDDEN = re.compile(r'<input type="hidden" name="([^"]*)" value="([^"]*)">')
+
+
+def query(url: str) -> Dict[str, str]:
+    return dict(parse_qsl(urlsplit(url).query))
 
 
 def read_form(page: str) -> Tuple[str, Dict[str, str]]:

@@ -6,8 +6,7 @@ from typing import Any, Dict
 
 import httpx
 import pytest
-from conftest import REDIRECT, query
-from headless_browser import consent
+from headless_browser import REDIRECT, consent, query
 
 from cozekit import AsyncCoze, Coze, TokenAuth
 from cozekit._exceptions import OAuthError

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Dict, List
 
 import pytest
-from conftest import REDIRECT
+from headless_browser import REDIRECT
 
 from cozekit import AsyncCoze, Coze
 from cozekit._exceptions import OAuthError

@@ -10,7 +10,7 @@ import os
 import tempfile
 import threading
 from pathlib import Path
-from typing import Any, Dict, Optional, Union
+from typing import Any, Dict, List, Optional, Union
 
 from pydantic import ValidationError
 
@@ -36,6 +36,10 @@ class TokenStore(abc.ABC):
     def delete(self, key: str) -> None:
         """Forget the token under `key` (no error if there is none)."""
 
+    def keys(self) -> List[str]:
+        """The keys that hold a token (stores that cannot list them answer [])."""
+        return []
+
 
 class MemoryTokenStore(TokenStore):
     """A store that lasts as long as the process."""
@@ -55,6 +59,10 @@ class MemoryTokenStore(TokenStore):
     def delete(self, key: str) -> None:
         with self._lock:
             self._tokens.pop(key, None)
+
+    def keys(self) -> List[str]:
+        with self._lock:
+            return sorted(self._tokens)
 
     def __repr__(self) -> str:
         return f"MemoryTokenStore(keys={sorted(self._tokens)!r})"
@@ -92,6 +100,10 @@ class FileTokenStore(TokenStore):
             data = self._read()
             if data.pop(key, None) is not None:
                 self._write(data)
+
+    def keys(self) -> List[str]:
+        with self._lock:
+            return sorted(self._read())
 
     def _read(self) -> Dict[str, Any]:
         try:

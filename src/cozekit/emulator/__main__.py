@@ -1,4 +1,4 @@
-"""`python -m cozekit.emulator [--port N] [--data-dir DIR]`."""
+"""`python -m cozekit.emulator [--port N] [--data-dir DIR] [--workflows PATH]`."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m cozekit.emulator", description="Run the Coze emulator.")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--data-dir", default=".cozekit-emulator")
+    parser.add_argument("--workflows", default=None, help="a workflow definition file or directory to load")
     args = parser.parse_args()
     from .server import serve
 
-    serve(port=args.port, data_dir=args.data_dir)
+    serve(port=args.port, data_dir=args.data_dir, workflows=args.workflows)
 
 
 if __name__ == "__main__":

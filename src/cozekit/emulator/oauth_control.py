@@ -49,6 +49,14 @@ class OAuthControl:
     def deny_device(self, user_code: str) -> Dict[str, str]:
         return dict(self._call("POST", f"/devices/{user_code}/deny", {}))
 
+    def fail_next(
+        self, error: str, message: Optional[str] = None, status: Optional[int] = None, times: int = 1
+    ) -> None:
+        """The next `times` token/device-code answers are OAuth error `error` (documented message)."""
+        self._call(
+            "POST", "/failures", {"error": error, "message": message, "status": status, "times": times}
+        )
+
     def clock(self) -> float:
         return float(self._call("GET", "/clock")["now"])
 

@@ -16,6 +16,7 @@ from .app import create_app
 from .config import EmulatorConfig
 from .seed import DEMO_BOT_ID, TOKEN, USER_ID, WORKSPACE_ID
 from .state import EmulatorState
+from .workflow_engine.loader import load_files
 
 
 class Control:
@@ -186,11 +187,17 @@ class ThreadedEmulator:
         self.stop()
 
 
-def serve(port: int = 8000, data_dir: str = ".cozekit-emulator", host: str = "127.0.0.1") -> None:
-    """Run the emulator in the foreground until interrupted."""
+def serve(
+    port: int = 8000,
+    data_dir: str = ".cozekit-emulator",
+    host: str = "127.0.0.1",
+    workflows: Optional[str] = None,
+) -> None:
+    """Run the emulator in the foreground until interrupted; `workflows` is a definition file or directory."""
     config = EmulatorConfig.from_env(chunk_delay=0.02)
     app = create_app(config, data_dir=data_dir)
     state: EmulatorState = app.state.emulator
+    loaded = load_files(state, workflows) if workflows else []
     base_url = f"http://{host}:{port}"
     lines = [
         f"Coze emulator at {base_url}  (state in {data_dir}/)",
@@ -199,6 +206,9 @@ def serve(port: int = 8000, data_dir: str = ".cozekit-emulator", host: str = "12
         f"  workspace_id  {state.info['workspace_id']}",
         f"  demo bot_id   {state.info['demo_bot_id']}",
         f"  try: curl -H 'Authorization: Bearer {state.info['token']}' {base_url}/v1/users/me",
+    ]
+    lines += [
+        f"  workflow      {w['workflow_id']}  {w['name']} ({w['mode']}, {w['version']})" for w in loaded
     ]
     print("\n".join(lines), flush=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")

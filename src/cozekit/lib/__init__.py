@@ -3,17 +3,6 @@ voice chat)."""
 
 from .chat_stream import ChatStreamAccumulator, text_deltas
 from .local_plugins import LocalPluginError, arun_with_local_plugins, run_with_local_plugins
-from .voice import (
-    AudioSink,
-    PCMFormat,
-    SpeechFile,
-    asynthesize,
-    asynthesize_stream,
-    atranscribe,
-    synthesize,
-    synthesize_stream,
-    transcribe,
-)
 from .voice_chat import (
     AsyncVoiceChat,
     ReplyAudio,
@@ -23,6 +12,16 @@ from .voice_chat import (
     VoiceChat,
     VoiceChatItem,
 )
+from .voice_speech import (
+    AudioSink,
+    PCMFormat,
+    SpeechFile,
+    asynthesize,
+    asynthesize_stream,
+    synthesize,
+    synthesize_stream,
+)
+from .voice_transcribe import atranscribe, transcribe
 
 __all__ = [
     "AsyncVoiceChat",

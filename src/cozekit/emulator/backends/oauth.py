@@ -27,6 +27,13 @@ MAX_DEVICE_INTERVAL = 30
 """Each `slow_down` adds 5 s to the code's interval (RFC 8628 §3.5), up to the SDKs' 30 s cap."""
 USER_CODE_ALPHABET = "BCDFGHJKLMNPQRSTVWXZ"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+FAILURE_MESSAGES = {
+    "internal_error": "Service internal error.",
+    "authorization_pending": "the user has not finished authorization yet",
+    "slow_down": "polling too fast; wait longer between requests",
+    "access_denied": "the user denied the authorization request",
+    "expired_token": "the device code has expired",
+}
 
 
 class OAuthFailure(Exception):
@@ -101,6 +108,27 @@ class OAuthBackend(Backend):
     def advance(self, seconds: float) -> float:
         self.store.put("oauth_clock", {"id": "clock", "offset": self.offset() + seconds}, owner="")
         return self.clock()
+
+    # -- armed failures ------------------------------------------------------------------------
+    def arm_failure(
+        self, error: str, message: str = "", status: Optional[int] = None, times: int = 1
+    ) -> None:
+        """The next `times` answers of the token and device-code endpoints are this OAuth error."""
+        if times < 1:
+            raise ValueError("times must be >= 1")
+        status = status or (500 if error == "internal_error" else 401 if error == "invalid_client" else 400)
+        doc = {"id": "next", "error": error, "message": message or FAILURE_MESSAGES.get(error, error)}
+        self.store.put("oauth_failure", {**doc, "status": status, "times": times}, owner="")
+
+    def take_failure(self) -> Optional[OAuthFailure]:
+        doc = self.store.get("oauth_failure", "next")
+        if doc is None:
+            return None
+        if int(doc["times"]) <= 1:
+            self.store.delete("oauth_failure", "next")
+        else:
+            self.store.put("oauth_failure", {**doc, "times": int(doc["times"]) - 1}, owner="")
+        return OAuthFailure(str(doc["error"]), str(doc["message"]), int(doc["status"]))
 
     # -- apps ----------------------------------------------------------------------------------
     def create_app(self, owner: Account, client_type: str, **fields: Any) -> Dict[str, Any]:

@@ -53,7 +53,8 @@ class WorkflowsBackend(Backend):
                 draft=raw,
                 updated_at=now,
             )
-            if raw.get("published", True):
+            unchanged = bool(doc["versions"]) and _same(doc["versions"][-1]["definition"], raw)
+            if raw.get("published", True) and not unchanged:
                 version = str(raw.get("version") or f"v0.0.{len(doc['versions']) + 1}")
                 if any(v["version"] == version for v in doc["versions"]):
                     raise bad_request(f"workflow {doc['id']} already has version {version}")
@@ -294,6 +295,13 @@ class WorkflowsBackend(Backend):
             if rec["uuid"] == uuid:
                 return {"is_finish": rec["is_finish"], "node_output": rec.get("output", "")}
         raise EmulatorError(4200, f"Requested resource node_execute_uuid={uuid} does not exist")
+
+
+def _same(a: Dict[str, Any], b: Dict[str, Any]) -> bool:
+    """Two definitions that differ at most in `published`."""
+    return {k: v for k, v in a.items() if k != "published"} == {
+        k: v for k, v in b.items() if k != "published"
+    }
 
 
 def _param_out(decl: Dict[str, Any]) -> Dict[str, Any]:

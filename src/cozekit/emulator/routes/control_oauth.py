@@ -61,6 +61,13 @@ class ClockIn(BaseModel):
     advance: float = 0
 
 
+class FailureIn(BaseModel):
+    error: str
+    message: Optional[str] = None
+    status: Optional[int] = None
+    times: int = 1
+
+
 def new_key_pair() -> Dict[str, str]:
     """A fresh RSA key pair as PEM (private: PKCS#8)."""
     from cryptography.hazmat.primitives import serialization
@@ -186,3 +193,14 @@ async def advance_clock(request: Request, body: ClockIn) -> Response:
         raise bad_request("advance must be >= 0")
     now = oauth.advance(body.advance)
     return ok(request, {"now": now, "offset": oauth.offset()})
+
+
+@router.post(
+    "/failures", summary="Make the next token/device-code answers an OAuth error (e.g. internal_error)"
+)
+async def arm_failure(request: Request, body: FailureIn) -> Response:
+    try:
+        state_of(request).oauth.arm_failure(body.error, body.message or "", body.status, body.times)
+    except ValueError as exc:
+        raise bad_request(str(exc)) from None
+    return ok(request, {"error": body.error, "times": body.times})

@@ -45,11 +45,18 @@ async def _json(request: Request) -> Dict[str, Any]:
     return body
 
 
-async def _answer(make: Callable[[], Awaitable[Dict[str, Any]]]) -> Response:
+async def _answer(request: Request, make: Callable[[], Awaitable[Dict[str, Any]]]) -> Response:
     try:
+        armed = state_of(request).oauth.take_failure()
+        if armed is not None:
+            raise armed
         return JSONResponse(await make())
     except OAuthFailure as failure:
         return JSONResponse(failure.body(), status_code=failure.status)
+    except Exception as exc:  # never echo the request (it carries secrets), only the kind of error
+        log.error("oauth: %s failed: %s", request.url.path, type(exc).__name__)
+        internal = OAuthFailure("internal_error", "Service internal error.", status=500)
+        return JSONResponse(internal.body(), status_code=internal.status)
 
 
 def _str(body: Dict[str, Any], name: str) -> str:
@@ -125,17 +132,17 @@ def _jwt_grant(
 
 @router.post(P + "/token", summary="Token endpoint: code, PKCE, refresh, device and JWT grants")
 async def token(request: Request) -> Response:
-    return await _answer(lambda: _grant(request, None, None))
+    return await _answer(request, lambda: _grant(request, None, None))
 
 
 @router.post(P + "/account/{account_id}/token", summary="JWT token for another (authorizing) account")
 async def account_token(request: Request, account_id: str) -> Response:
-    return await _answer(lambda: _grant(request, account_id, None))
+    return await _answer(request, lambda: _grant(request, account_id, None))
 
 
 @router.post(P + "/enterprise_id/{enterprise_id}/token", summary="JWT token of an enterprise privileged app")
 async def enterprise_token(request: Request, enterprise_id: str) -> Response:
-    return await _answer(lambda: _grant(request, None, enterprise_id))
+    return await _answer(request, lambda: _grant(request, None, enterprise_id))
 
 
 # -- device code --------------------------------------------------------------------------------
@@ -154,12 +161,12 @@ async def _device_code(request: Request, workspace_id: Optional[str]) -> Dict[st
 
 @router.post(P + "/device/code", summary="Start the device flow")
 async def device_code(request: Request) -> Response:
-    return await _answer(lambda: _device_code(request, None))
+    return await _answer(request, lambda: _device_code(request, None))
 
 
 @router.post(P + "/workspace_id/{workspace_id}/device/code", summary="Start the device flow for a workspace")
 async def workspace_device_code(request: Request, workspace_id: str) -> Response:
-    return await _answer(lambda: _device_code(request, workspace_id))
+    return await _answer(request, lambda: _device_code(request, workspace_id))
 
 
 # -- browser pages ------------------------------------------------------------------------------

@@ -1,30 +1,24 @@
-"""Speech in one call: text to an audio file or a stream of chunks, and audio (a file or any chunk
-iterator) to text, over `coze.websockets.audio.*`. Every wait is bounded by `timeout`.
+"""Text to speech in one call: into an audio file as the audio arrives, or as a stream of chunks, over
+`coze.websockets.audio.speech` (or `coze.audio.speech.create`). Every wait is bounded by `timeout`.
 
 >>> synthesize(coze, "你好", "hello.wav", voice_id=VOICE)          # PCM streamed into a WAV file
 >>> for chunk in synthesize_stream(coze, "你好"): player.write(chunk)
->>> transcribe(coze, "hello.wav", on_partial=print)                # the final text
 """
 
 from __future__ import annotations
 
-import inspect
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Dict, Iterator, Optional
+from typing import TYPE_CHECKING, Any, AsyncIterator, Dict, Iterator, Optional
 
 from .._exceptions import APIConnectionError, NotFoundError
 from ..types.websocket import WebsocketsEventType
-from ._audio import AudioSink, AudioSource, PathLike, PCMFormat, open_audio
+from ._audio import AudioSink, PathLike, PCMFormat
 from ._voice_flow import (
     AsyncPump,
     Emit,
-    Event,
-    Poll,
-    Pull,
     Receive,
     Send,
-    Sleep,
     SyncPump,
     VoiceFlow,
     drive_async,
@@ -42,10 +36,8 @@ __all__ = [
     "SpeechFile",
     "asynthesize",
     "asynthesize_stream",
-    "atranscribe",
     "synthesize",
     "synthesize_stream",
-    "transcribe",
 ]
 
 _T = WebsocketsEventType
@@ -341,168 +333,3 @@ async def asynthesize(
         raise
     sink.finish()
     return SpeechFile(sink.path, sink.audio_bytes, plan.codec, plan.sample_rate, plan.used)
-
-
-# -- transcription ------------------------------------------------------------------------------------
-
-
-def _asr_take(got: Event) -> tuple[Optional[str], bool]:
-    """(text update or None, finished) for one event of `/v1/audio/transcriptions`."""
-    key, event = got
-    failure = lost(key, event, "/v1/audio/transcriptions")
-    if failure is not None:
-        raise failure
-    if key == _T.TRANSCRIPTIONS_MESSAGE_UPDATE:
-        return event.data.content, False
-    if key == _T.TRANSCRIPTIONS_MESSAGE_COMPLETED:
-        return (event.data.content or None) if event.data is not None else None, True
-    return None, False
-
-
-def transcription_flow(config: Dict[str, Any], pace: float, timeout: float) -> VoiceFlow:
-    """Configure, send the audio chunk by chunk (reading answers as they come), complete, then wait at
-    most `timeout` seconds for `transcriptions.message.completed`. Emits every text update."""
-    yield Send("transcriptions_update", config)
-    while True:
-        chunk = yield Pull()
-        if chunk is None:
-            break
-        if not chunk:
-            continue
-        yield Send("input_audio_buffer_append", {"delta": chunk})
-        while True:
-            got = yield Poll()
-            if got is None:
-                break
-            text, done = _asr_take(got)
-            if text is not None:
-                yield Emit(text)
-            if done:
-                return
-        if pace > 0:
-            yield Sleep(pace)
-    yield Send("input_audio_buffer_complete")
-    deadline = time.monotonic() + timeout
-    while True:
-        text, done = _asr_take((yield Receive(deadline, _T.TRANSCRIPTIONS_MESSAGE_COMPLETED.value)))
-        if text is not None:
-            yield Emit(text)
-        if done:
-            return
-
-
-def _asr_setup(
-    audio: AudioSource,
-    sample_rate: int,
-    channels: int,
-    bit_depth: int,
-    chunk_ms: int,
-    pace: float,
-    language: Optional[str],
-    timeout: float,
-) -> tuple[Any, VoiceFlow]:
-    if timeout <= 0:
-        raise ValueError("timeout must be > 0")
-    if pace < 0:
-        raise ValueError("pace must be >= 0")
-    source = open_audio(audio, PCMFormat(sample_rate, channels, bit_depth), chunk_ms)
-    config: Dict[str, Any] = {"input_audio": source.format.input_audio()}
-    if language is not None:
-        config["asr_config"] = {"user_language": language}
-    return source.chunks, transcription_flow(config, pace, timeout)
-
-
-class _Partial:
-    def __init__(self, on_partial: Optional[Callable[[str], Any]]) -> None:
-        self.text = ""
-        self._on_partial = on_partial
-
-    def add(self, text: str) -> None:
-        if text != self.text:
-            self.text = text
-            if self._on_partial is not None:
-                self._on_partial(text)
-
-
-def transcribe(
-    coze: Coze,
-    audio: AudioSource,
-    *,
-    sample_rate: int = 24000,
-    channels: int = 1,
-    bit_depth: int = 16,
-    chunk_ms: int = 100,
-    pace: float = 0.0,
-    language: Optional[str] = None,
-    on_partial: Optional[Callable[[str], Any]] = None,
-    timeout: float = 60.0,
-    options: Optional[WebsocketsOptions] = None,
-) -> str:
-    """The text spoken in `audio`: a `.wav` file (its header gives the format), a raw PCM file, WAV or
-    PCM bytes, or an iterable of raw PCM chunks (`sample_rate`/`channels`/`bit_depth` describe raw PCM).
-
-    Audio goes out in `chunk_ms` pieces, `pace` seconds apart (0: as fast as possible; 0.1 with 100 ms
-    chunks is real time). `on_partial` gets each new recognised text. After the last chunk the final
-    text must arrive within `timeout` seconds (`APITimeoutError` otherwise).
-    """
-    chunks, flow = _asr_setup(audio, sample_rate, channels, bit_depth, chunk_ms, pace, language, timeout)
-    partial = _Partial(on_partial)
-    client = coze.websockets.audio.transcriptions.create(options=options)
-    pump = SyncPump()
-    pump.attach(client)
-    try:
-        with client:
-            for text in drive_sync(client, pump, flow, chunks):
-                partial.add(text)
-    finally:
-        _close_source(chunks)
-    return partial.text
-
-
-async def atranscribe(
-    coze: AsyncCoze,
-    audio: AudioSource,
-    *,
-    sample_rate: int = 24000,
-    channels: int = 1,
-    bit_depth: int = 16,
-    chunk_ms: int = 100,
-    pace: float = 0.0,
-    language: Optional[str] = None,
-    on_partial: Optional[Callable[[str], Any]] = None,
-    timeout: float = 60.0,
-    options: Optional[WebsocketsOptions] = None,
-) -> str:
-    """The async twin of `transcribe`; `audio` may also be an async iterable of chunks, and
-    `on_partial` a coroutine function."""
-    chunks, flow = _asr_setup(audio, sample_rate, channels, bit_depth, chunk_ms, pace, language, timeout)
-    text = ""
-    client = coze.websockets.audio.transcriptions.create(options=options)
-    pump = AsyncPump()
-    pump.attach(client)
-    try:
-        async with client:
-            async for update in drive_async(client, pump, flow, chunks):
-                if update != text:
-                    text = update
-                    if on_partial is not None:
-                        seen = on_partial(text)
-                        if inspect.isawaitable(seen):
-                            await seen
-    finally:
-        await _aclose_source(chunks)
-    return text
-
-
-def _close_source(chunks: Any) -> None:
-    close = getattr(chunks, "close", None)
-    if callable(close):
-        close()
-
-
-async def _aclose_source(chunks: Any) -> None:
-    aclose = getattr(chunks, "aclose", None)
-    if callable(aclose):
-        await aclose()
-    else:
-        _close_source(chunks)

@@ -1,0 +1,30 @@
+"""`ResponseInfo`: what a result remembers of its HTTP response (kept free of pydantic, so that making a
+client does not import it)."""
+
+from __future__ import annotations
+
+import httpx
+
+__all__ = ["ResponseInfo"]
+
+
+class ResponseInfo:
+    """What an SDK result remembers of the HTTP response it came from."""
+
+    __slots__ = ("headers", "status_code")
+
+    def __init__(self, status_code: int, headers: httpx.Headers) -> None:
+        self.status_code = status_code
+        self.headers = headers
+
+    @classmethod
+    def from_httpx(cls, response: httpx.Response) -> ResponseInfo:
+        return cls(response.status_code, response.headers)
+
+    @property
+    def logid(self) -> str:
+        """The `x-tt-logid` header: quote it when asking Coze support about a request."""
+        return str(self.headers.get("x-tt-logid", ""))
+
+    def __repr__(self) -> str:
+        return f"ResponseInfo(status_code={self.status_code}, logid={self.logid!r})"

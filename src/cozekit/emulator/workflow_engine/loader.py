@@ -1,0 +1,38 @@
+"""Loading workflow definition files (a seed directory, the CLI's `--workflows`)."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any, Dict, List, Optional
+
+from ..backends.base import Account
+from .definition import load_text
+
+if TYPE_CHECKING:
+    from ..state import EmulatorState
+
+SUFFIXES = (".json", ".yaml", ".yml")
+
+
+def definition_files(path: str) -> List[str]:
+    """`path` itself if it is a file, else its definition files in name order."""
+    if os.path.isfile(path):
+        return [path]
+    return [os.path.join(path, n) for n in sorted(os.listdir(path)) if n.endswith(SUFFIXES)]
+
+
+def load_files(
+    state: EmulatorState, path: str, account: Optional[Account] = None, workspace_id: Optional[str] = None
+) -> List[Dict[str, Any]]:
+    """Load and publish every definition under `path` for `account` (default: the seeded developer).
+    Loading an unchanged definition again publishes no new version."""
+    from ..seed import USER_ID, USER_NAME, WORKSPACE_ID
+
+    account = account or Account(USER_ID, USER_NAME)
+    loaded = []
+    for name in definition_files(path):
+        with open(name, encoding="utf-8") as f:
+            raw = load_text(f.read(), name)
+        summary = state.workflows.load(account, workspace_id or WORKSPACE_ID, raw)
+        loaded.append({**summary, "file": name})
+    return loaded
