@@ -83,3 +83,24 @@ async def test_no_recall_without_a_match_or_with_auto_call_off(client: Client, e
     )
     answers = [m.content for m in poll.messages or [] if m.type == MessageType.ANSWER]
     assert answers == ["Shop helper (turn 1) heard: refunds"]
+
+
+async def test_retrieve_names_the_bots_knowledge_bases(client: Client, emu: ThreadedEmulator) -> None:
+    bot_id = await knowledge_bot(client, emu)
+    [dataset] = await collect(client.datasets.list(space_id=WS))
+    bot = await run(client.bots.retrieve(bot_id=bot_id))
+    infos = bot.knowledge.knowledge_infos if bot.knowledge else None
+    assert [(k.id, k.name) for k in infos or []] == [(dataset.dataset_id, "Shop FAQ")]
+    await run(client.datasets.delete(dataset_id=dataset.dataset_id))
+    bot = await run(client.bots.retrieve(bot_id=bot_id))
+    infos = bot.knowledge.knowledge_infos if bot.knowledge else None
+    assert [(k.id, k.name) for k in infos or []] == [(dataset.dataset_id, "")]  # no recall from it either
+    poll = await run(
+        client.chat.create_and_poll(
+            bot_id=bot_id,
+            user_id="u1",
+            additional_messages=[Message.build_user_question_text("refunds")],
+            poll_interval=0.01,
+        )
+    )
+    assert [m.type for m in poll.messages or []] == [MessageType.ANSWER, MessageType.VERBOSE]

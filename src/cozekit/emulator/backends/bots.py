@@ -132,10 +132,17 @@ class BotsBackend(Backend):
     def retrieve(self, account: Account, bot_id: str, is_published: bool = True) -> Dict[str, Any]:
         bot = self._get(account, bot_id)
         if not is_published:
-            return bot_info(bot, bot["draft"])
+            return self._name_datasets(account, bot_info(bot, bot["draft"]))
         if bot["published"] is None:
             raise EmulatorError(4200, f"Requested resource bot_id={bot_id} has not been published")
-        return bot_info(bot, bot["published"])
+        return self._name_datasets(account, bot_info(bot, bot["published"]))
+
+    def _name_datasets(self, account: Account, info: Dict[str, Any]) -> Dict[str, Any]:
+        """Fill in the names of the bot's knowledge bases (unknown or deleted ones stay unnamed)."""
+        for item in info["knowledge"]["knowledge_infos"]:
+            dataset = self.store.get("dataset", item["id"], owner=account.user_id)
+            item["name"] = dataset["name"] if dataset is not None else ""
+        return info
 
     def list(
         self, account: Account, workspace_id: str, publish_status: str, page_num: int, page_size: int
