@@ -168,7 +168,7 @@ class ChatSession(Session):
         await self.emit("input_audio_buffer.cleared")
 
     async def _heard(self, wav: bytes) -> None:
-        text = self.state.audio.transcribe(wav)
+        text = await asyncio.to_thread(self.state.audio.transcribe, wav)
         await self.emit("conversation.audio_transcript.update", {"content": text})
         await self.emit("conversation.audio_transcript.completed", {"content": text})
         if text:

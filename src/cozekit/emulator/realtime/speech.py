@@ -39,13 +39,9 @@ class SpeechSession(Session):
         await self.emit("input_text_buffer.completed")
         if text:
             rate = int(self.output["pcm_config"].get("sample_rate", 24000))
-            pcm = self.state.audio.synthesize(
-                text,
-                rate,
-                str(self.output["voice_id"]),
-                speed_of(self.output),
-                int(self.output["loudness_rate"]),
-            )
+            voice, speed = str(self.output["voice_id"]), speed_of(self.output)
+            loudness = int(self.output["loudness_rate"])
+            pcm = await asyncio.to_thread(self.state.audio.synthesize, text, rate, voice, speed, loudness)
             step = frame_bytes(self.output)
             for start in range(0, len(pcm), step):
                 await self.emit("speech.audio.update", {"delta": b64(pcm[start : start + step])})

@@ -6,7 +6,8 @@ While audio arrives, `transcriptions.message.update` carries the text recognized
 
 from __future__ import annotations
 
-from typing import Any, Dict
+import asyncio
+from typing import Any, Dict, Optional
 
 from ..voice import pcm as pcmlib
 from ..voice import tones
@@ -32,6 +33,7 @@ class TranscriptionsSession(Session):
         self.asr: Dict[str, Any] = {}
         self.buffer = b""
         self.heard = ""
+        self.reader: Optional[tones.Reader] = None
 
     async def on_transcriptions_update(self, data: Dict[str, Any]) -> None:
         self.input = input_audio(self.input, data.get("input_audio") or {})
@@ -42,21 +44,32 @@ class TranscriptionsSession(Session):
         await self.emit("transcriptions.updated", out)
 
     async def on_input_audio_buffer_append(self, data: Dict[str, Any]) -> None:
-        self.buffer += audio_delta(data)
-        audio = to_pcm(self.buffer, self.input)
-        partial = tones.decode(audio.pcm, audio.rate, partial=True)
+        chunk = audio_delta(data)
+        self.buffer += chunk
+        partial = self._partial(chunk)
         if partial and partial != self.heard:
             self.heard = partial
             await self.emit("transcriptions.message.update", {"content": partial})
 
+    def _partial(self, chunk: bytes) -> Optional[str]:
+        """The text decoded so far (each chunk is analysed once)."""
+        if self.reader is None:
+            wav = pcmlib.parse_wav(chunk)
+            if wav is not None:
+                self.reader = tones.Reader(wav.rate)
+                return self.reader.feed(wav.pcm).text(partial=True)
+            self.reader = tones.Reader(int(self.input["sample_rate"]))
+        pcm = pcmlib.mono16(chunk, int(self.input["channel"]), int(self.input["bit_depth"]) // 8)
+        return self.reader.feed(pcm).text(partial=True)
+
     async def on_input_audio_buffer_clear(self, data: Dict[str, Any]) -> None:
-        self.buffer, self.heard = b"", ""
+        self.buffer, self.heard, self.reader = b"", "", None
         await self.emit("input_audio_buffer.cleared")
 
     async def on_input_audio_buffer_complete(self, data: Dict[str, Any]) -> None:
-        buffer, self.buffer, self.heard = self.buffer, b"", ""
+        buffer, self.buffer, self.heard, self.reader = self.buffer, b"", "", None
         await self.emit("input_audio_buffer.completed")
-        text = self.transcribe(buffer)
+        text = await asyncio.to_thread(self.transcribe, buffer)
         await self.emit("transcriptions.message.update", {"content": text})
         await self.emit("transcriptions.message.completed", {"content": text})
 

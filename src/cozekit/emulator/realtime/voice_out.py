@@ -41,8 +41,9 @@ class Speaker:
         session = self.session
         output = session.output
         rate = int(output["pcm_config"].get("sample_rate", 24000))
-        pcm = session.state.audio.synthesize(
-            sentence.strip(), rate, str(output["voice_id"]), speed_of(output), int(output["loudness_rate"])
+        voice, speed, loudness = str(output["voice_id"]), speed_of(output), int(output["loudness_rate"])
+        pcm = await asyncio.to_thread(
+            session.state.audio.synthesize, sentence.strip(), rate, voice, speed, loudness
         )
         self.spoke = True
         await session.emit("conversation.audio.sentence_start", {"text": sentence.strip()})

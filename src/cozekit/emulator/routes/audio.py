@@ -6,6 +6,7 @@ from typing import Any, Dict, Optional
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict
+from starlette.concurrency import run_in_threadpool
 
 from ..backends.base import Account
 from ._common import IdStr, blank, current_account, ok, state_of
@@ -35,7 +36,7 @@ async def clone_voice(request: Request, account: Account = Depends(current_accou
     data, fields = await read_form(request)
     assert data is not None
     values: Dict[str, Optional[str]] = {k: (v or None) for k, v in fields.items()}
-    return ok(request, state_of(request).audio.clone(account, data, values))
+    return ok(request, await run_in_threadpool(state_of(request).audio.clone, account, data, values))
 
 
 class SpeechBody(BaseModel):
@@ -55,7 +56,8 @@ class SpeechBody(BaseModel):
 async def create_speech(
     request: Request, body: SpeechBody, account: Account = Depends(current_account)
 ) -> Response:
-    data, media_type = state_of(request).audio.speech(
+    data, media_type = await run_in_threadpool(
+        state_of(request).audio.speech,
         account,
         body.input,
         body.voice_id,
@@ -73,7 +75,7 @@ async def create_speech(
 async def create_transcription(request: Request, account: Account = Depends(current_account)) -> Response:
     data, _ = await read_form(request)
     assert data is not None
-    return ok(request, state_of(request).audio.transcribe_upload(data))
+    return ok(request, await run_in_threadpool(state_of(request).audio.transcribe_upload, data))
 
 
 class RoomBody(BaseModel):

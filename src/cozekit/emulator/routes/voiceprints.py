@@ -6,6 +6,7 @@ from typing import Optional
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict
+from starlette.concurrency import run_in_threadpool
 
 from ..backends.base import Account
 from ._common import IdStr, blank, current_account, ok, state_of
@@ -66,7 +67,8 @@ async def create_feature(
 ) -> Response:
     data, fields = await read_form(request)
     assert data is not None
-    created = state_of(request).voiceprints.create_feature(
+    created = await run_in_threadpool(
+        state_of(request).voiceprints.create_feature,
         account,
         group_id,
         data,
@@ -100,7 +102,9 @@ async def update_feature(
         "sample_rate": int_field(fields, "sample_rate"),
         "channel": int_field(fields, "channel"),
     }
-    state_of(request).voiceprints.update_feature(account, group_id, feature_id, values, data)
+    await run_in_threadpool(
+        state_of(request).voiceprints.update_feature, account, group_id, feature_id, values, data
+    )
     return ok(request)
 
 
@@ -120,7 +124,8 @@ async def speaker_identify(
 ) -> Response:
     data, fields = await read_form(request)
     assert data is not None
-    result = state_of(request).voiceprints.identify(
+    result = await run_in_threadpool(
+        state_of(request).voiceprints.identify,
         account,
         group_id,
         data,

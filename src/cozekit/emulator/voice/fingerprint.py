@@ -11,7 +11,7 @@ from .tones import ANALYSIS_RATE, BINS, goertzel
 
 FRAME_MS = 80
 MAX_FRAMES = 60
-LOW_HZ = [120.0 + 12.0 * i for i in range(25)]
+LOW_HZ = [125.0 + 12.5 * i for i in range(24)]
 """Where the emulator's voice hums live; real voices have their pitch here too."""
 
 
