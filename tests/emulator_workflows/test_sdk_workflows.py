@@ -185,3 +185,44 @@ async def test_ping_events_keep_a_slow_stream_alive(
     kinds = [e.event for e in events]
     assert WorkflowEventType.PING in kinds and kinds[-1] == WorkflowEventType.DONE
     assert [e.id for e in events] == list(range(len(events)))
+
+
+async def test_async_run_with_a_question_resumes_asynchronously(client: Client, load: Loader) -> None:
+    wf = load(WEATHER)
+    started = await run(
+        client.workflows.runs.create(workflow_id=wf, parameters={"city": "Pisa"}, is_async=True)
+    )
+    waiting = await poll_history(client, wf, started.execute_id)
+    assert waiting.execute_status == "Running" and waiting.interrupt_data is not None
+    resumed = await run(
+        client.workflows.runs.resume(
+            workflow_id=wf,
+            event_id=waiting.interrupt_data.event_id,
+            resume_data="May 1",
+            interrupt_type=2,
+            stream=False,
+        )
+    )
+    assert resumed.execute_id == started.execute_id and not resumed.data  # async: answered at once
+    done = await poll_history(client, wf, started.execute_id)
+    assert done.execute_status == "Success"
+    assert json.loads(json.loads(done.output)["Output"]) == {"output": "Pisa on May 1: sunny"}
+
+
+async def test_long_outputs_are_trimmed_in_history_but_whole_by_node(
+    client: Client, load: Loader, emu: ThreadedEmulator
+) -> None:
+    emu.control.workflow_settings(trim_bytes=64)
+    wf = load(ECHO)
+    started = await run(
+        client.workflows.runs.create(workflow_id=wf, parameters={"text": "x" * 200}, is_async=True)
+    )
+    hist = await poll_history(client, wf, started.execute_id)
+    assert hist.is_output_trimmed and len(hist.output.encode()) <= 64
+    note = hist.node_execute_status["Note"]
+    node = await run(
+        client.workflows.runs.run_histories.execute_nodes.retrieve(
+            workflow_id=wf, execute_id=started.execute_id, node_execute_uuid=note.node_execute_uuid
+        )
+    )
+    assert node.node_output == "echoing " + "x" * 200
