@@ -262,5 +262,10 @@ def test_limits_and_agw_js_conv_over_raw_http(raw: Any) -> None:
     assert raw.post(create, json=bad_size).json()["code"] == 4000
     hundred_one = {"document_ids": [str(i) for i in range(101)]}
     assert "at most 100" in raw.post("/open_api/knowledge/document/delete", json=hundred_one).json()["msg"]
+    configured = raw.patch("/_emulator/config", json={"max_body_bytes": 2000}).json()
+    assert configured["code"] == 0
+    big = {**one, "document_bases": [{**_doc("big.txt"), "source_info": {"file_base64": "eA==" * 1000}}]}
+    too_big = raw.post(create, json=big)
+    assert (too_big.status_code, too_big.json()["code"]) == (413, 4000)
     long_name = raw.post("/v1/datasets", json={"name": "n" * 101, "space_id": WS, "format_type": 0}).json()
     assert long_name["code"] == 4000

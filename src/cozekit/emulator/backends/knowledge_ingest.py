@@ -111,7 +111,7 @@ class Ingestor:
                 pass
             except Exception:  # a bug must not kill the queue: fail the document instead
                 log.exception("knowledge: processing document %s crashed", doc_id)
-                with contextlib.suppress(_Canceled):
+                with contextlib.suppress(Exception):  # canceled, or the store is closing
                     self._write(generation, doc_id, status=FAILED, status_descript="internal error")
             finally:
                 with self._idle:
