@@ -218,7 +218,8 @@ def _strip_bom(first: bytes, rest: Iterator[bytes]) -> bytes:
     return first[3:] if first.startswith(_BOM) else first
 
 
-def iter_sse(chunks: Iterable[bytes]) -> Iterator[ServerSentEvent]:
+def iter_sse_batches(chunks: Iterable[bytes]) -> Iterator[List[ServerSentEvent]]:
+    """The events of a byte stream, a list per chunk (one generator step per chunk, not per event)."""
     splitter = LineSplitter()
     decoder = SSEDecoder()
     it = iter(chunks)
@@ -229,7 +230,7 @@ def iter_sse(chunks: Iterable[bytes]) -> Iterator[ServerSentEvent]:
     while True:
         text, error = splitter.feed_text(chunk)
         if text:
-            yield from decoder.feed_text(text)
+            yield decoder.feed_text(text)
         if error is not None:
             raise error
         next_chunk = next(it, None)
@@ -240,7 +241,13 @@ def iter_sse(chunks: Iterable[bytes]) -> Iterator[ServerSentEvent]:
         decoder.decode(raw.decode("utf-8"))
 
 
-async def aiter_sse(chunks: AsyncIterator[bytes]) -> AsyncIterator[ServerSentEvent]:
+def iter_sse(chunks: Iterable[bytes]) -> Iterator[ServerSentEvent]:
+    for batch in iter_sse_batches(chunks):
+        yield from batch
+
+
+async def aiter_sse_batches(chunks: AsyncIterator[bytes]) -> AsyncIterator[List[ServerSentEvent]]:
+    """The async twin of `iter_sse_batches`: an `await` per chunk rather than per event."""
     splitter = LineSplitter()
     decoder = SSEDecoder()
     start: Optional[bytes] = b""
@@ -253,12 +260,17 @@ async def aiter_sse(chunks: AsyncIterator[bytes]) -> AsyncIterator[ServerSentEve
             start = None
         text, error = splitter.feed_text(chunk)
         if text:
-            for sse in decoder.feed_text(text):
-                yield sse
+            yield decoder.feed_text(text)
         if error is not None:
             raise error
     for raw in splitter.flush():
         decoder.decode(raw.decode("utf-8"))
+
+
+async def aiter_sse(chunks: AsyncIterator[bytes]) -> AsyncIterator[ServerSentEvent]:
+    async for batch in aiter_sse_batches(chunks):
+        for sse in batch:
+            yield sse
 
 
 EventDecoder = Callable[[ServerSentEvent, ResponseInfo], Tuple[Optional[_T], bool]]
@@ -299,12 +311,13 @@ class Stream(_StreamBase[_T]):
     def _iterate(self) -> Generator[_T, None, None]:
         info = self.response_info
         try:
-            for sse in iter_sse(self.response.iter_bytes()):
-                item, stop = self._decode(sse, info)
-                if item is not None:
-                    yield item
-                if stop:
-                    return
+            for batch in iter_sse_batches(self.response.iter_bytes()):
+                for sse in batch:
+                    item, stop = self._decode(sse, info)
+                    if item is not None:
+                        yield item
+                    if stop:
+                        return
         except httpx.TransportError as exc:
             raise APIConnectionError(f"the event stream broke: {exc} (logid: {self.logid})") from exc
         finally:
@@ -346,12 +359,13 @@ class AsyncStream(_StreamBase[_T]):
     async def _iterate(self) -> AsyncGenerator[_T, None]:
         info = self.response_info
         try:
-            async for sse in aiter_sse(self.response.aiter_bytes()):
-                item, stop = self._decode(sse, info)
-                if item is not None:
-                    yield item
-                if stop:
-                    return
+            async for batch in aiter_sse_batches(self.response.aiter_bytes()):
+                for sse in batch:
+                    item, stop = self._decode(sse, info)
+                    if item is not None:
+                        yield item
+                    if stop:
+                        return
         except httpx.TransportError as exc:
             raise APIConnectionError(f"the event stream broke: {exc} (logid: {self.logid})") from exc
         finally:
