@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable, Dict, Optional
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from ..backends.base import Account
+from ..control import Fault
 from ..errors import EmulatorError
 
 if TYPE_CHECKING:
@@ -30,11 +31,16 @@ class Session:
     created_event = ""
     """Sent right after the handshake (`chat.created`, `speech.created`...)."""
 
-    def __init__(self, ws: WebSocket, state: EmulatorState, account: Account, logid: str) -> None:
+    def __init__(
+        self, ws: WebSocket, state: EmulatorState, account: Account, logid: str, fault: Optional[Fault] = None
+    ) -> None:
         self.ws = ws
         self.state = state
         self.account = account
         self.logid = logid
+        self.fault = fault
+        """A control-plane fault to play after `fault.after_events` downlink events."""
+        self.sent = 0
         self._send_lock = asyncio.Lock()
         self.closed = False
 
@@ -49,10 +55,24 @@ class Session:
             if self.closed:
                 raise Closed()
             try:
+                if self.fault is not None and self.sent >= self.fault.after_events:
+                    await self._play_fault(self.fault)
                 await self.ws.send_text(text)
+                self.sent += 1
             except (WebSocketDisconnect, RuntimeError, OSError) as exc:
                 self.closed = True
                 raise Closed() from exc
+
+    async def _play_fault(self, fault: Fault) -> None:
+        self.fault = None
+        if fault.kind != "drop":
+            error = {"code": fault.code or 5000, "msg": fault.msg or "internal error"}
+            frame = {"id": str(uuid.uuid4()), "event_type": "error", "data": error}
+            frame["detail"] = {"logid": self.logid, "respond_at": str(int(time.time() * 1000))}
+            await self.ws.send_text(json.dumps(frame, ensure_ascii=False, separators=(",", ":")))
+        await self.ws.close(1011 if fault.kind == "drop" else 1000)
+        self.closed = True
+        raise Closed()
 
     async def error(self, code: int, msg: str) -> None:
         await self.emit("error", {"code": code, "msg": msg})

@@ -13,6 +13,7 @@ from ..backends.base import Account
 from ..errors import AUTH_INVALID_MSG, envelope_body
 from ..ids import new_logid
 from ..realtime.chat import ChatSession
+from ..realtime.faults import handshake_fault
 from ..realtime.session import Session
 from ..realtime.speech import SpeechSession
 from ..realtime.transcriptions import TranscriptionsSession
@@ -42,7 +43,9 @@ async def _serve(ws: WebSocket, kind: Type[Session]) -> None:
         body = envelope_body(4100, AUTH_INVALID_MSG, logid)
         await ws.send_denial_response(JSONResponse(body, status_code=401, headers={"x-tt-logid": logid}))
         return
-    await kind(ws, state, account, logid).run()
+    proceed, fault = await handshake_fault(ws, state, logid)
+    if proceed:
+        await kind(ws, state, account, logid, fault).run()
 
 
 @router.websocket("/v1/chat")
