@@ -1,5 +1,6 @@
 """Voice helpers (synthesize, transcribe, VoiceChat) against the scripted WebSocket server of
-test_websockets.py, sync and async: results, what went over the wire, errors, timeouts, interruption."""
+test_websockets.py, sync and async: results, what went over the wire, errors, timeouts, interruption;
+then round trips against the emulator."""
 
 from __future__ import annotations
 
@@ -45,6 +46,8 @@ from cozekit.lib import (
 from cozekit.websockets import WebsocketsOptions
 
 FAST = WebsocketsOptions(connect_timeout=2, wait_timeout=5, close_timeout=1)
+VOICE = "7000000000000100001"
+"""A system voice the emulator seeds."""
 
 
 @pytest.fixture
@@ -144,6 +147,12 @@ def test_breaking_off_a_speech_stream_closes_the_connection(server: ScriptServer
     assert next(stream) == PCM[0]
     stream.close()  # type: ignore[attr-defined]
     assert server.done.wait(5)
+
+
+def test_opus_speech_asks_for_opus_and_keeps_its_defaults(server: ScriptServer) -> None:
+    server.play(speech_script())
+    assert list(synthesize_stream(coze(server), "hi", codec="opus", options=FAST)) == PCM
+    assert received(server)[0]["data"] == {"output_audio": {"codec": "opus"}}
 
 
 @pytest.mark.parametrize("mode", ["sync", "async"])
@@ -684,3 +693,45 @@ def test_every_sync_voice_helper_has_an_async_twin_with_the_same_parameters(sync
         1:
     ]
     assert params[0].name == twin[0].name
+
+
+# -- against the emulator -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def emu(coze_emulator: Any) -> Any:
+    coze_emulator.control.configure(chunk_delay_ms=0)
+    return coze_emulator
+
+
+def test_emulator_speech_transcribes_back_and_a_voice_chat_answers_it(emu: Any, tmp_path: Path) -> None:
+    client = Coze(TokenAuth(emu.token), emu.base_url)
+    spoken = synthesize(client, "Hello from cozekit", tmp_path / "q.wav", sample_rate=16000)
+    assert spoken.audio_bytes > 0 and spoken.transport == "websocket"
+    partials: List[str] = []
+    assert transcribe(client, tmp_path / "q.wav", on_partial=partials.append) == "Hello from cozekit"
+    assert partials[-1] == "Hello from cozekit" and len(partials) > 1
+    with VoiceChat(client, bot_id=emu.demo_bot_id, sample_rate=16000) as chat:
+        items = list(chat.send_audio(tmp_path / "q.wav"))
+        assert UserTranscript("Hello from cozekit", True) in items
+        assert "Hello from cozekit" in "".join(i.text for i in items if isinstance(i, ReplyText))
+        assert any(isinstance(i, ReplyAudio) for i in items) and isinstance(items[-1], ReplyDone)
+        interrupted: List[Any] = []
+        for item in chat.send_text("tell me a long story " * 10):
+            interrupted.append(item)
+            if isinstance(item, ReplyText):
+                chat.interrupt()
+        assert interrupted[-1] == ReplyDone(None, canceled=True)
+        again = list(chat.send_text("again"))
+        assert isinstance(again[-1], ReplyDone) and not again[-1].canceled
+
+
+async def test_emulator_async_round_trip(emu: Any, tmp_path: Path) -> None:
+    client = AsyncCoze(TokenAuth(emu.token), emu.base_url)
+    await asynthesize(client, "async hello", tmp_path / "a.wav")
+    assert await atranscribe(client, tmp_path / "a.wav") == "async hello"
+    rest = await asynthesize(client, "by rest", tmp_path / "r.wav", transport="rest", voice_id=VOICE)
+    assert rest.transport == "rest" and await atranscribe(client, tmp_path / "r.wav") == "by rest"
+    async with AsyncVoiceChat(client, bot_id=emu.demo_bot_id) as chat:
+        items = [item async for item in chat.send_audio(tmp_path / "a.wav")]
+    assert "async hello" in "".join(i.text for i in items if isinstance(i, ReplyText))

@@ -99,10 +99,8 @@ class _SpeechPlan:
 
     def output_audio(self) -> Dict[str, Any]:
         out: Dict[str, Any] = {"codec": self.codec}
-        if self.codec == "pcm":
+        if self.codec == "pcm":  # opus has no rate to choose here (bitrate and frame size keep defaults)
             out["pcm_config"] = {"sample_rate": self.sample_rate}
-        else:
-            out["opus_config"] = {"sample_rate": self.sample_rate}
         for key in ("voice_id", "speech_rate", "loudness_rate"):
             if getattr(self, key) is not None:
                 out[key] = getattr(self, key)
