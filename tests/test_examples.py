@@ -38,6 +38,11 @@ EXPECTED: Dict[str, str] = {
     "workflow_stream_question.py": "Hangzhou on Saturday",
     "workflow_async_poll.py": "note output: Report on rainfall is ready.",
     "chatflow.py": "Helpdesk (turn 2) heard: It still does not work.",
+    "oauth_web.py": "refresh token rotated: True",
+    "oauth_pkce.py": "acting as user: ",
+    "oauth_device.py": "acting as user: ",
+    "oauth_jwt.py": "acting as user: ",
+    "oauth_jwt_sessions.py": "isolated: True",
 }
 
 
@@ -60,6 +65,10 @@ def test_example_runs(name: str, coze_emulator: Any) -> None:
         env["COZE_WORKFLOW_ID"] = "7000000000000000101"
         env["COZE_ASYNC_WORKFLOW_ID"] = "7000000000000000102"
         env["COZE_CHATFLOW_ID"] = "7000000000000000103"
+    if name.startswith("oauth_"):  # the "browser" presses Authorize on the emulator's page
+        browser = Path(__file__).parent / "emulator_oauth" / "headless_browser.py"
+        env["BROWSER"] = f"{sys.executable} {browser} %s"
+        env.pop("COZE_CLIENT_ID", None)
     if name.startswith("ws_"):  # voice: audio as fast as the emulator can make it
         coze_emulator.control.configure(chunk_delay_ms=0)
     if name == "chat_local_plugin.py":

@@ -13,7 +13,6 @@ from typing import Optional, Tuple
 
 import typer
 
-from ._cli_loopback import RedirectListener
 from ._client import Coze
 from ._constants import COZE_COM_BASE_URL
 from ._exceptions import CozeError
@@ -26,6 +25,7 @@ from .auth import (
     gen_code_verifier,
     gen_state,
 )
+from .auth.loopback import RedirectListener
 
 __all__ = ["DEFAULT_TOKEN_FILE", "coze_from_login", "register", "stored_login", "token_store"]
 

@@ -1,4 +1,6 @@
-"""A one-shot HTTP listener on 127.0.0.1 that receives the browser's OAuth redirect (RFC 8252 §7.3)."""
+"""A one-shot HTTP listener on 127.0.0.1 that receives the browser's OAuth redirect (RFC 8252 §7.3).
+
+For CLIs and desktop apps using the code or PKCE flow: register `http://127.0.0.1/callback` (any port)."""
 
 from __future__ import annotations
 
