@@ -12,32 +12,29 @@ device, and no wait outlives its timeout.
 from __future__ import annotations
 
 import contextlib
-import threading
-import time
-from dataclasses import dataclass, field
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, AsyncIterator, Dict, Iterator, List, Optional, Set, Type, Union
+from typing import TYPE_CHECKING, Any, AsyncIterator, Dict, Iterator, Optional, Set, Type
 
-from .._exceptions import ChatFailedError, CozeError
+from .._exceptions import CozeError
 from ..types.chat import Chat
-from ..types.message import MessageContentType, MessageType
-from ..types.websocket import WebsocketsEventType
 from ._audio import AudioSource, PCMFormat, open_audio
 from ._voice_flow import (
-    WAKE,
     AsyncPump,
-    Emit,
-    Event,
-    Poll,
-    Pull,
-    Receive,
     Send,
-    Sleep,
     SyncPump,
     VoiceFlow,
     drive_async,
     drive_sync,
-    lost,
+)
+from ._voice_turn import (
+    ReplyAudio,
+    ReplyDone,
+    ReplyText,
+    Turn,
+    UserTranscript,
+    VoiceChatItem,
+    setup_flow,
+    turn_flow,
 )
 
 if TYPE_CHECKING:
@@ -54,194 +51,7 @@ __all__ = [
     "VoiceChatItem",
 ]
 
-_T = WebsocketsEventType
-_PATH = "/v1/chat"
 TURN_DETECTIONS = ("client_interrupt", "server_vad", "semantic_vad")
-
-
-@dataclass(frozen=True)
-class ReplyText:
-    """A piece of the bot's answer text."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class ReplyAudio:
-    """A chunk of the bot's spoken answer (PCM 16-bit mono at the session's `sample_rate`)."""
-
-    data: bytes
-
-
-@dataclass(frozen=True)
-class UserTranscript:
-    """The user's speech as recognised so far (`final` once complete)."""
-
-    text: str
-    final: bool
-
-
-@dataclass(frozen=True)
-class ReplyDone:
-    """The last item of a turn: the finished chat (usage, status), or `canceled` after an interruption."""
-
-    chat: Optional[Chat]
-    canceled: bool = False
-
-
-VoiceChatItem = Union[ReplyText, ReplyAudio, UserTranscript, ReplyDone]
-
-
-def _failed(chat: Chat, logid: str) -> ChatFailedError:
-    last = chat.last_error
-    err = ChatFailedError(last.code if last else 0, last.msg if last else "chat failed", logid)
-    err.chat = chat
-    return err
-
-
-def _chat_id(event: Any) -> Optional[str]:
-    data = getattr(event, "data", None)
-    if isinstance(data, Chat):
-        return data.id
-    return getattr(data, "chat_id", None) or None
-
-
-@dataclass
-class _Turn:
-    """One turn's state, shared by its flow and `interrupt()` (which may run on another thread)."""
-
-    reply_timeout: float
-    cancel_timeout: float
-    stale: Set[str]
-    """Chat ids of abandoned turns, whose late events are dropped."""
-    stale_cancels: int
-    chat_id: Optional[str] = None
-    finished: bool = False
-    interrupted: bool = False
-    cancel_deadline: Optional[float] = None
-    sent_cancel: bool = False
-    input_completed: bool = False
-    started: bool = False
-    superseded: bool = False
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def interrupt(self) -> bool:
-        """Mark the turn interrupted; True if the cancel event must be sent (only once)."""
-        with self.lock:
-            if self.finished or self.interrupted:
-                return False
-            self.interrupted = True
-            self.cancel_deadline = time.monotonic() + self.cancel_timeout
-            return True
-
-    def deadline(self, reply_deadline: float) -> float:
-        cancel = self.cancel_deadline
-        return reply_deadline if cancel is None else min(reply_deadline, cancel)
-
-    def take(self, got: Event) -> List[VoiceChatItem]:
-        """The items one server event gives (marks the turn finished on its last event)."""
-        key, event = got
-        failure = lost(key, event, _PATH)
-        if failure is not None:
-            raise failure
-        if key == WAKE:
-            return []
-        chat_id = _chat_id(event)
-        if chat_id is not None and chat_id in self.stale:
-            return []
-        if key == _T.CONVERSATION_CHAT_CANCELED and self.stale_cancels > 0:
-            self.stale_cancels -= 1
-            return []
-        if key == _T.CONVERSATION_CHAT_CREATED and self.chat_id is None:
-            self.chat_id = chat_id
-        quiet = self.interrupted
-        if key == _T.CONVERSATION_MESSAGE_DELTA:
-            msg = event.data
-            if (
-                not quiet
-                and msg.content
-                and msg.type in (None, MessageType.ANSWER)
-                and msg.content_type in (None, MessageContentType.TEXT)
-            ):
-                return [ReplyText(msg.content)]
-        elif key == _T.CONVERSATION_AUDIO_DELTA:
-            audio = event.data.get_audio()
-            if audio and not quiet:
-                return [ReplyAudio(audio)]
-        elif key in (_T.CONVERSATION_AUDIO_TRANSCRIPT_UPDATE, _T.CONVERSATION_AUDIO_TRANSCRIPT_COMPLETED):
-            return [UserTranscript(event.data.content, key == _T.CONVERSATION_AUDIO_TRANSCRIPT_COMPLETED)]
-        elif key == _T.CONVERSATION_CHAT_FAILED:
-            self.finished = True
-            raise _failed(event.data, event.logid)
-        elif key in (_T.CONVERSATION_CHAT_COMPLETED, _T.CONVERSATION_CHAT_REQUIRES_ACTION):
-            self.finished = True
-            return [ReplyDone(event.data, canceled=self.interrupted)]
-        elif key == _T.CONVERSATION_CHAT_CANCELED or (
-            key == _T.INPUT_AUDIO_BUFFER_CLEARED and self.interrupted
-        ):
-            self.finished = True
-            return [ReplyDone(None, canceled=True)]
-        return []
-
-    def timed_out(self) -> List[VoiceChatItem]:
-        """After `interrupt()`, no confirmation within `cancel_timeout` still ends the turn."""
-        self.finished = True
-        return [ReplyDone(None, canceled=True)]
-
-
-def turn_flow(turn: _Turn, sends: List[Send], feed: bool, pace: float) -> VoiceFlow:
-    """Send the turn's opening events, then (for audio) the chunks, reading answers in between; then
-    complete the input and read the reply until it ends. The reply timeout runs from the last chunk."""
-    yield from sends
-    if feed:
-        while not turn.interrupted:
-            chunk = yield Pull()
-            if chunk is None:
-                break
-            if not chunk:
-                continue
-            yield Send("input_audio_buffer_append", {"delta": chunk})
-            while not turn.finished:
-                got = yield Poll()
-                if got is None:
-                    break
-                for item in turn.take(got):
-                    yield Emit(item)
-            if turn.finished:
-                return
-            if pace > 0:
-                yield Sleep(pace)
-        if not turn.interrupted:
-            yield Send("input_audio_buffer_complete")
-            turn.input_completed = True
-    reply_deadline = time.monotonic() + turn.reply_timeout
-    while not turn.finished:
-        if turn.interrupted and not turn.sent_cancel:
-            turn.sent_cancel = True
-            if feed and not turn.input_completed and turn.chat_id is None:
-                yield Send("input_audio_buffer_clear")  # nothing to cancel yet: drop the input
-            else:
-                yield Send("conversation_chat_cancel")
-        got = yield Receive(
-            turn.deadline(reply_deadline),
-            _T.CONVERSATION_CHAT_COMPLETED.value,
-            or_none=turn.cancel_deadline is not None,
-        )
-        for item in turn.timed_out() if got is None else turn.take(got):
-            yield Emit(item)
-
-
-def setup_flow(config: Dict[str, Any], timeout: float) -> VoiceFlow:
-    """`chat.update`, then wait for `chat.updated` (an `error` raises)."""
-    yield Send("chat_update", config)
-    deadline = time.monotonic() + timeout
-    while True:
-        key, event = yield Receive(deadline, _T.CHAT_UPDATED.value)
-        failure = lost(key, event, _PATH)
-        if failure is not None:
-            raise failure
-        if key == _T.CHAT_UPDATED:
-            return
 
 
 def _check_text(text: str) -> None:
@@ -292,7 +102,7 @@ class _Core:
         }
         if any(v is not None for v in chat_config.values()):
             self._config["chat_config"] = {k: v for k, v in chat_config.items() if v is not None}
-        self._turn: Optional[_Turn] = None
+        self._turn: Optional[Turn] = None
         self._stale: Set[str] = set()
         self._stale_cancels = 0
         self.last_chat: Optional[Chat] = None
@@ -300,23 +110,23 @@ class _Core:
     def config(self, fmt: PCMFormat) -> Dict[str, Any]:
         return {**self._config, "input_audio": fmt.input_audio()}
 
-    def begin(self) -> _Turn:
+    def begin(self) -> Turn:
         previous = self._turn
         if previous is not None and not previous.finished:
             if previous.started:
                 raise CozeError("a turn is still running: finish iterating it (or interrupt it) first")
             previous.superseded = True  # created but never iterated: replaced
-        self._turn = _Turn(self._reply_timeout, self._cancel_timeout, self._stale, self._stale_cancels)
+        self._turn = Turn(self._reply_timeout, self._cancel_timeout, self._stale, self._stale_cancels)
         self._stale_cancels = 0
         return self._turn
 
-    def start(self, turn: _Turn) -> None:
+    def start(self, turn: Turn) -> None:
         """A turn's iteration begins (stale events are the caller's to discard)."""
         if turn.superseded:
             raise CozeError("this turn was replaced by a later send_text/send_audio before it started")
         turn.started = True
 
-    def text_flow(self, turn: _Turn, text: str) -> VoiceFlow:
+    def text_flow(self, turn: Turn, text: str) -> VoiceFlow:
         message = {"role": "user", "content_type": "text", "content": text}
         return turn_flow(turn, [Send("conversation_message_create", message)], False, 0.0)
 
@@ -327,13 +137,13 @@ class _Core:
             return source.chunks, None
         return source.chunks, source.format
 
-    def audio_flow(self, turn: _Turn, new_format: Optional[PCMFormat]) -> VoiceFlow:
+    def audio_flow(self, turn: Turn, new_format: Optional[PCMFormat]) -> VoiceFlow:
         if new_format is not None:
             self.input_format = new_format
             yield from setup_flow(self.config(new_format), self._reply_timeout)
         yield from turn_flow(turn, [], True, self._pace)
 
-    def end(self, turn: _Turn) -> bool:
+    def end(self, turn: Turn) -> bool:
         """Book-keep a turn that stopped; True if its reply must be canceled (abandoned mid-reply)."""
         if turn.finished:
             return False
@@ -450,7 +260,7 @@ class VoiceChat(_Core):
         if self._mark_interrupted():
             self._pump.wake()
 
-    def _run(self, turn: _Turn, flow: VoiceFlow, chunks: Any) -> Iterator[VoiceChatItem]:
+    def _run(self, turn: Turn, flow: VoiceFlow, chunks: Any) -> Iterator[VoiceChatItem]:
         self.start(turn)
         self._pump.discard()
         try:
@@ -552,7 +362,7 @@ class AsyncVoiceChat(_Core):
         if self._mark_interrupted():
             self._pump.wake()
 
-    async def _run(self, turn: _Turn, flow: VoiceFlow, chunks: Any) -> AsyncIterator[VoiceChatItem]:
+    async def _run(self, turn: Turn, flow: VoiceFlow, chunks: Any) -> AsyncIterator[VoiceChatItem]:
         self.start(turn)
         self._pump.discard()
         try:

@@ -1,0 +1,215 @@
+"""One voice chat turn, written once for `VoiceChat` and `AsyncVoiceChat`: the typed items a reply
+yields, the turn's state (shared with `interrupt()`, which may run on another thread), and the flows that
+configure the session and run a turn (see `_voice_flow.py`)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Set, Union
+
+from .._exceptions import ChatFailedError
+from ..types.chat import Chat
+from ..types.message import MessageContentType, MessageType
+from ..types.websocket import WebsocketsEventType
+from ._voice_flow import WAKE, Emit, Event, Poll, Pull, Receive, Send, Sleep, VoiceFlow, lost
+
+__all__ = [
+    "ReplyAudio",
+    "ReplyDone",
+    "ReplyText",
+    "Turn",
+    "UserTranscript",
+    "VoiceChatItem",
+    "setup_flow",
+    "turn_flow",
+]
+
+_T = WebsocketsEventType
+_PATH = "/v1/chat"
+
+
+@dataclass(frozen=True)
+class ReplyText:
+    """A piece of the bot's answer text."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class ReplyAudio:
+    """A chunk of the bot's spoken answer (PCM 16-bit mono at the session's `sample_rate`)."""
+
+    data: bytes
+
+
+@dataclass(frozen=True)
+class UserTranscript:
+    """The user's speech as recognised so far (`final` once complete)."""
+
+    text: str
+    final: bool
+
+
+@dataclass(frozen=True)
+class ReplyDone:
+    """The last item of a turn: the finished chat (usage, status), or `canceled` after an interruption."""
+
+    chat: Optional[Chat]
+    canceled: bool = False
+
+
+VoiceChatItem = Union[ReplyText, ReplyAudio, UserTranscript, ReplyDone]
+
+
+def _failed(chat: Chat, logid: str) -> ChatFailedError:
+    last = chat.last_error
+    err = ChatFailedError(last.code if last else 0, last.msg if last else "chat failed", logid)
+    err.chat = chat
+    return err
+
+
+def _chat_id(event: Any) -> Optional[str]:
+    data = getattr(event, "data", None)
+    if isinstance(data, Chat):
+        return data.id
+    return getattr(data, "chat_id", None) or None
+
+
+@dataclass
+class Turn:
+    """One turn's state, shared by its flow and `interrupt()` (which may run on another thread)."""
+
+    reply_timeout: float
+    cancel_timeout: float
+    stale: Set[str]
+    """Chat ids of abandoned turns, whose late events are dropped."""
+    stale_cancels: int
+    chat_id: Optional[str] = None
+    finished: bool = False
+    interrupted: bool = False
+    cancel_deadline: Optional[float] = None
+    sent_cancel: bool = False
+    input_completed: bool = False
+    started: bool = False
+    superseded: bool = False
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def interrupt(self) -> bool:
+        """Mark the turn interrupted; True if the cancel event must be sent (only once)."""
+        with self.lock:
+            if self.finished or self.interrupted:
+                return False
+            self.interrupted = True
+            self.cancel_deadline = time.monotonic() + self.cancel_timeout
+            return True
+
+    def deadline(self, reply_deadline: float) -> float:
+        cancel = self.cancel_deadline
+        return reply_deadline if cancel is None else min(reply_deadline, cancel)
+
+    def take(self, got: Event) -> List[VoiceChatItem]:
+        """The items one server event gives (marks the turn finished on its last event)."""
+        key, event = got
+        failure = lost(key, event, _PATH)
+        if failure is not None:
+            raise failure
+        if key == WAKE:
+            return []
+        chat_id = _chat_id(event)
+        if chat_id is not None and chat_id in self.stale:
+            return []
+        if key == _T.CONVERSATION_CHAT_CANCELED and self.stale_cancels > 0:
+            self.stale_cancels -= 1
+            return []
+        if key == _T.CONVERSATION_CHAT_CREATED and self.chat_id is None:
+            self.chat_id = chat_id
+        quiet = self.interrupted
+        if key == _T.CONVERSATION_MESSAGE_DELTA:
+            msg = event.data
+            if (
+                not quiet
+                and msg.content
+                and msg.type in (None, MessageType.ANSWER)
+                and msg.content_type in (None, MessageContentType.TEXT)
+            ):
+                return [ReplyText(msg.content)]
+        elif key == _T.CONVERSATION_AUDIO_DELTA:
+            audio = event.data.get_audio()
+            if audio and not quiet:
+                return [ReplyAudio(audio)]
+        elif key in (_T.CONVERSATION_AUDIO_TRANSCRIPT_UPDATE, _T.CONVERSATION_AUDIO_TRANSCRIPT_COMPLETED):
+            return [UserTranscript(event.data.content, key == _T.CONVERSATION_AUDIO_TRANSCRIPT_COMPLETED)]
+        elif key == _T.CONVERSATION_CHAT_FAILED:
+            self.finished = True
+            raise _failed(event.data, event.logid)
+        elif key in (_T.CONVERSATION_CHAT_COMPLETED, _T.CONVERSATION_CHAT_REQUIRES_ACTION):
+            self.finished = True
+            return [ReplyDone(event.data, canceled=self.interrupted)]
+        elif key == _T.CONVERSATION_CHAT_CANCELED or (
+            key == _T.INPUT_AUDIO_BUFFER_CLEARED and self.interrupted
+        ):
+            self.finished = True
+            return [ReplyDone(None, canceled=True)]
+        return []
+
+    def timed_out(self) -> List[VoiceChatItem]:
+        """After `interrupt()`, no confirmation within `cancel_timeout` still ends the turn."""
+        self.finished = True
+        return [ReplyDone(None, canceled=True)]
+
+
+def turn_flow(turn: Turn, sends: List[Send], feed: bool, pace: float) -> VoiceFlow:
+    """Send the turn's opening events, then (for audio) the chunks, reading answers in between; then
+    complete the input and read the reply until it ends. The reply timeout runs from the last chunk."""
+    yield from sends
+    if feed:
+        while not turn.interrupted:
+            chunk = yield Pull()
+            if chunk is None:
+                break
+            if not chunk:
+                continue
+            yield Send("input_audio_buffer_append", {"delta": chunk})
+            while not turn.finished:
+                got = yield Poll()
+                if got is None:
+                    break
+                for item in turn.take(got):
+                    yield Emit(item)
+            if turn.finished:
+                return
+            if pace > 0:
+                yield Sleep(pace)
+        if not turn.interrupted:
+            yield Send("input_audio_buffer_complete")
+            turn.input_completed = True
+    reply_deadline = time.monotonic() + turn.reply_timeout
+    while not turn.finished:
+        if turn.interrupted and not turn.sent_cancel:
+            turn.sent_cancel = True
+            if feed and not turn.input_completed and turn.chat_id is None:
+                yield Send("input_audio_buffer_clear")  # nothing to cancel yet: drop the input
+            else:
+                yield Send("conversation_chat_cancel")
+        got = yield Receive(
+            turn.deadline(reply_deadline),
+            _T.CONVERSATION_CHAT_COMPLETED.value,
+            or_none=turn.cancel_deadline is not None,
+        )
+        for item in turn.timed_out() if got is None else turn.take(got):
+            yield Emit(item)
+
+
+def setup_flow(config: Dict[str, Any], timeout: float) -> VoiceFlow:
+    """`chat.update`, then wait for `chat.updated` (an `error` raises)."""
+    yield Send("chat_update", config)
+    deadline = time.monotonic() + timeout
+    while True:
+        key, event = yield Receive(deadline, _T.CHAT_UPDATED.value)
+        failure = lost(key, event, _PATH)
+        if failure is not None:
+            raise failure
+        if key == _T.CHAT_UPDATED:
+            return
