@@ -3,6 +3,7 @@ turns, server-side turn detection, interruption, local tools, clearing, errors."
 
 from __future__ import annotations
 
+import array
 import threading
 from typing import Any
 
@@ -10,7 +11,7 @@ import pytest
 
 from cozekit import AsyncCoze, ChatFailedError, Coze, CozeAPIError, TokenAuth
 from cozekit.emulator import ThreadedEmulator
-from cozekit.emulator.voice import pcm, tones
+from cozekit.emulator.voice import g711, pcm, tones
 
 from .wsutil import CHAT_EVENTS, FAST, Recorder
 
@@ -241,3 +242,30 @@ def test_wav_input_is_understood(emu: ThreadedEmulator) -> None:
         chat.input_audio_buffer_complete()
         chat.wait(timeout=10)
     assert rec.of("conversation.audio_transcript.completed")[0].data.content == "from a file"
+
+
+def test_g711_in_and_out(emu: ThreadedEmulator) -> None:
+    rec = Recorder(CHAT_EVENTS)
+    question = g711.encode(tones.encode("over the phone", 8000), "g711u")
+    with sync_coze(emu).websockets.chat.create(
+        bot_id=emu.demo_bot_id, on_event=rec.handlers, options=FAST
+    ) as chat:
+        chat.chat_update(
+            {"input_audio": {"format": "pcm", "codec": "g711u"}, "output_audio": {"codec": "g711a"}}
+        )
+        chat.wait(["chat.updated"], timeout=5)
+        chat.input_audio_buffer_append({"delta": question})
+        chat.input_audio_buffer_complete()
+        chat.wait(timeout=10)
+    updated = rec.of("chat.updated")[0].data
+    assert (updated.input_audio.sample_rate, updated.output_audio.pcm_config.sample_rate) == (8000, 8000)
+    assert rec.of("conversation.audio_transcript.completed")[0].data.content == "over the phone"
+    reply = g711.decode(bot_audio(rec), "g711a")
+    assert tones.decode(reply, 8000) == REPLY.format(n=1, text="over the phone")
+
+
+def test_g711_reference_values() -> None:
+    silence = b"\0\0" * 4
+    assert g711.encode(silence, "g711u") == b"\xff" * 4 and g711.encode(silence, "g711a") == b"\xd5" * 4
+    assert g711.decode(b"\x00\x80", "g711u") == pcm.to_bytes(array.array("h", [-32124, 32124]))
+    assert g711.decode(b"\x55\xd5", "g711a") == pcm.to_bytes(array.array("h", [-8, 8]))

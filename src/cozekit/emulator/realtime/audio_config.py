@@ -8,6 +8,10 @@ from typing import Any, Dict
 
 from ..backends.audio import DEFAULT_VOICE_ID, SAMPLE_RATES
 from ..errors import bad_request
+from ..voice import g711
+from ..voice import pcm as pcmlib
+
+G711 = ("g711a", "g711u")
 
 INPUT_DEFAULTS = {"format": "wav", "codec": "pcm", "sample_rate": 24000, "channel": 1, "bit_depth": 16}
 OUTPUT_DEFAULTS: Dict[str, Any] = {
@@ -19,12 +23,16 @@ OUTPUT_DEFAULTS: Dict[str, Any] = {
 }
 
 
-def input_audio(current: Dict[str, Any], update: Dict[str, Any]) -> Dict[str, Any]:
+def input_audio(current: Dict[str, Any], update: Dict[str, Any], g711: bool = False) -> Dict[str, Any]:
+    """The merged input config; with `g711` (voice chat), G.711 audio is taken too (pcm format, 8 kHz)."""
     merged = {**current, **{k: v for k, v in update.items() if v is not None}}
     if merged["format"] not in ("pcm", "wav", "ogg"):
         raise bad_request("input_audio.format must be pcm, wav or ogg")
-    if merged["format"] == "ogg" or merged["codec"] != "pcm":
-        raise bad_request("the emulator takes pcm audio (format pcm or wav, codec pcm)")
+    if g711 and merged["codec"] in G711:
+        merged.update(format="pcm", sample_rate=8000)
+    elif merged["format"] == "ogg" or merged["codec"] != "pcm":
+        codecs = "pcm, g711a or g711u" if g711 else "pcm"
+        raise bad_request(f"the emulator takes format pcm or wav with codec {codecs}")
     if merged["sample_rate"] not in SAMPLE_RATES:
         raise bad_request("input_audio.sample_rate is not a supported rate")
     if merged["channel"] not in (1, 2):
@@ -34,12 +42,18 @@ def input_audio(current: Dict[str, Any], update: Dict[str, Any]) -> Dict[str, An
     return merged
 
 
-def output_audio(current: Dict[str, Any], update: Dict[str, Any]) -> Dict[str, Any]:
+def output_audio(current: Dict[str, Any], update: Dict[str, Any], g711: bool = False) -> Dict[str, Any]:
+    """The merged output config; with `g711` (voice chat), G.711 output too (8 kHz)."""
     merged = {**current, **{k: v for k, v in update.items() if v is not None}}
     pcm_config = {**current.get("pcm_config", {}), **(update.get("pcm_config") or {})}
     merged["pcm_config"] = pcm_config
-    if merged["codec"] != "pcm":
-        raise bad_request(f"output_audio.codec {merged['codec']} is not supported by the emulator; use pcm")
+    if g711 and merged["codec"] in G711:
+        pcm_config["sample_rate"] = 8000
+    elif merged["codec"] != "pcm":
+        codecs = "pcm, g711a or g711u" if g711 else "pcm"
+        raise bad_request(
+            f"output_audio.codec {merged['codec']} is not supported by the emulator; use {codecs}"
+        )
     if pcm_config.get("sample_rate", 24000) not in SAMPLE_RATES:
         raise bad_request("output_audio.pcm_config.sample_rate is not a supported rate")
     frame = pcm_config.get("frame_size_ms")
@@ -57,10 +71,24 @@ def speed_of(output: Dict[str, Any]) -> float:
 
 
 def frame_bytes(output: Dict[str, Any]) -> int:
-    """How many PCM bytes go in one audio delta (default 100 ms)."""
+    """How many bytes go in one audio delta (default 100 ms): 2 per sample, 1 for G.711."""
     rate = int(output["pcm_config"].get("sample_rate", 24000))
     ms = float(output["pcm_config"].get("frame_size_ms") or 100)
-    return max(2, int(rate * ms / 1000) * 2)
+    width = 1 if output.get("codec") in G711 else 2
+    return max(width, int(rate * ms / 1000) * width)
+
+
+def encode_output(pcm: bytes, output: Dict[str, Any]) -> bytes:
+    codec = str(output.get("codec"))
+    return g711.encode(pcm, codec) if codec in G711 else pcm
+
+
+def decode_input(raw: bytes, config: Dict[str, Any]) -> bytes:
+    """Input audio (no WAV header) as mono 16-bit PCM."""
+    codec = str(config.get("codec"))
+    if codec in G711:
+        return g711.decode(raw, codec)
+    return pcmlib.mono16(raw, int(config["channel"]), int(config["bit_depth"]) // 8)
 
 
 def audio_delta(data: Dict[str, Any]) -> bytes:

@@ -16,7 +16,14 @@ from ..errors import EmulatorError, bad_request
 from ..sse import drain
 from ..voice import pcm as pcmlib
 from ..voice.vad import TurnDetector
-from .audio_config import INPUT_DEFAULTS, OUTPUT_DEFAULTS, audio_delta, input_audio, output_audio
+from .audio_config import (
+    INPUT_DEFAULTS,
+    OUTPUT_DEFAULTS,
+    audio_delta,
+    decode_input,
+    input_audio,
+    output_audio,
+)
 from .session import Closed, Session
 from .transcriptions import to_pcm
 from .voice_out import Speaker
@@ -72,8 +79,8 @@ class ChatSession(Session):
         conversation_id = chat_config.get("conversation_id")
         if conversation_id:
             self.state.conversations.get(self.account, str(conversation_id))
-        new_input = input_audio(self.input, data.get("input_audio") or {})
-        new_output = output_audio(self.output, data.get("output_audio") or {})
+        new_input = input_audio(self.input, data.get("input_audio") or {}, g711=True)
+        new_output = output_audio(self.output, data.get("output_audio") or {}, g711=True)
         self.state.audio.voice(self.account, str(new_output["voice_id"]))
         turn_detection = {**self.turn_detection, **(data.get("turn_detection") or {})}
         if turn_detection.get("type") not in TURN_TYPES:
@@ -145,7 +152,7 @@ class ChatSession(Session):
         wav = pcmlib.parse_wav(chunk)
         if wav is not None:
             return wav.pcm
-        return pcmlib.mono16(chunk, int(self.input["channel"]), int(self.input["bit_depth"]) // 8)
+        return decode_input(chunk, self.input)
 
     async def on_input_audio_buffer_complete(self, data: Dict[str, Any]) -> None:
         await self.emit("input_audio_buffer.completed")

@@ -11,7 +11,7 @@ from typing import Any, Dict, Optional
 
 from ..voice import pcm as pcmlib
 from ..voice import tones
-from .audio_config import INPUT_DEFAULTS, audio_delta, input_audio
+from .audio_config import INPUT_DEFAULTS, audio_delta, decode_input, input_audio
 from .session import Session
 
 
@@ -20,8 +20,7 @@ def to_pcm(buffer: bytes, config: Dict[str, Any]) -> pcmlib.Audio:
     wav = pcmlib.parse_wav(buffer)
     if wav is not None:
         return wav
-    raw = pcmlib.mono16(buffer, int(config["channel"]), int(config["bit_depth"]) // 8)
-    return pcmlib.Audio(raw, int(config["sample_rate"]))
+    return pcmlib.Audio(decode_input(buffer, config), int(config["sample_rate"]))
 
 
 class TranscriptionsSession(Session):
@@ -59,8 +58,7 @@ class TranscriptionsSession(Session):
                 self.reader = tones.Reader(wav.rate)
                 return self.reader.feed(wav.pcm).text(partial=True)
             self.reader = tones.Reader(int(self.input["sample_rate"]))
-        pcm = pcmlib.mono16(chunk, int(self.input["channel"]), int(self.input["bit_depth"]) // 8)
-        return self.reader.feed(pcm).text(partial=True)
+        return self.reader.feed(decode_input(chunk, self.input)).text(partial=True)
 
     async def on_input_audio_buffer_clear(self, data: Dict[str, Any]) -> None:
         self.buffer, self.heard, self.reader = b"", "", None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any, Dict
 
-from .audio_config import b64, frame_bytes, speed_of
+from .audio_config import b64, encode_output, frame_bytes, speed_of
 
 if TYPE_CHECKING:
     from .chat import ChatSession
@@ -45,11 +45,14 @@ class Speaker:
         pcm = await asyncio.to_thread(
             session.state.audio.synthesize, sentence.strip(), rate, voice, speed, loudness
         )
+        audio = encode_output(pcm, output)
         self.spoke = True
         await session.emit("conversation.audio.sentence_start", {"text": sentence.strip()})
         step = frame_bytes(output)
-        for start in range(0, len(pcm), step):
-            await session.emit("conversation.audio.delta", self.audio_message(b64(pcm[start : start + step])))
+        for start in range(0, len(audio), step):
+            await session.emit(
+                "conversation.audio.delta", self.audio_message(b64(audio[start : start + step]))
+            )
             await asyncio.sleep(0)
 
     async def complete(self) -> None:
