@@ -1,7 +1,8 @@
 """Knowledge bases (datasets), their documents and images, and recall for chats (protocol.md §7.2-7.4).
 
-Documents are processed in the background (`knowledge_ingest.Ingestor`); this module holds the rules
-and renders Coze's objects. Store kinds: `dataset`, `kdocument` (parent: dataset), `kslices`.
+This module holds the rules. Documents are processed in the background (`knowledge_ingest`), recall
+lives in `knowledge_recall` and Coze's views in `knowledge_render`. Store kinds: `dataset`, `kdocument`
+(parent: dataset), `kslices` (a document's slices) and `web_page` (registered through the control plane).
 """
 
 from __future__ import annotations
@@ -13,19 +14,18 @@ from typing import Any, Dict, List, Optional, Tuple
 from ..errors import bad_request, not_found
 from ..ids import IdGenerator
 from ..knowledge.chunking import ChunkStrategyError, rule_from_strategy
-from ..knowledge.embeddings import Embedder, load_embedder
+from ..knowledge.embeddings import Embedder
 from ..knowledge.images import IMAGE_TYPES
 from ..knowledge.parsing import TEXT_TYPES
-from ..knowledge.retrieval import HYBRID, TOP_K, rank
+from ..knowledge.retrieval import HYBRID, TOP_K
 from ..store import Store
 from .base import Account, Backend, page_bounds
-from .knowledge_ingest import Ingestor, web_key
+from .knowledge_ingest import DONE, FAILED, FILE_ID, LOCAL, PROCESSING, WEB, Ingestor, web_key
+from .knowledge_recall import KnowledgeRecall
+from .knowledge_render import bot_dataset_ids, render_document, render_photo, render_progress
 
 TEXT, TABLE, IMAGE = 0, 1, 2
-LOCAL, WEB, FILE_ID = 0, 1, 5
 MAX_CREATE, MAX_DELETE, MAX_NAME = 10, 100, 100
-PROCESSING, DONE, FAILED = 0, 1, 9
-_UNSET: Any = object()
 
 
 def _name(name: Any) -> str:
@@ -40,8 +40,7 @@ class KnowledgeBackend(Backend):
     def __init__(self, store: Store, ids: IdGenerator) -> None:
         super().__init__(store, ids)
         self.ingestor = Ingestor(store)
-        self._embedder: Any = _UNSET
-        self._vectors: Dict[Tuple[str, int], List[float]] = {}
+        self.recaller = KnowledgeRecall(store, self.ingestor)
 
     # -- datasets -------------------------------------------------------------------------------
     def _dataset(self, account: Account, dataset_id: str) -> Dict[str, Any]:
@@ -181,7 +180,7 @@ class KnowledgeBackend(Backend):
     def _drop_document(self, doc: Dict[str, Any]) -> None:
         self.store.delete("kdocument", doc["id"])
         self.store.delete("kslices", doc["id"])
-        self._vectors = {k: v for k, v in self._vectors.items() if k[0] != doc["id"]}
+        self.recaller.forget(doc["id"])
 
     def create_documents(
         self,
@@ -397,165 +396,36 @@ class KnowledgeBackend(Backend):
             if doc["status"] == DONE:
                 slices = [caption] if caption.strip() else []
                 self.ingestor.save_slices(doc, slices)
-        self._vectors.pop((document_id, 0), None)
+        self.recaller.forget(document_id, 0)
 
     # -- recall -------------------------------------------------------------------------------
     @property
     def embedder(self) -> Optional[Embedder]:
-        if self._embedder is _UNSET:
-            self._embedder = load_embedder()
-        result: Optional[Embedder] = self._embedder
-        return result
+        return self.recaller.embedder
 
     def set_embedder(self, embedder: Optional[Embedder]) -> None:
         """Use this embedder (None: BM25 only) instead of the installed model, e.g. in tests."""
-        self._embedder = embedder
-        self._vectors.clear()
+        self.recaller.set_embedder(embedder)
 
     def recall(
-        self,
-        account: Account,
-        dataset_ids: List[str],
-        query: str,
-        strategy: int = HYBRID,
-        top_k: int = TOP_K,
+        self, account: Account, dataset_ids: List[str], query: str, strategy: int = HYBRID, top_k: int = TOP_K
     ) -> List[Dict[str, Any]]:
         """The best slices of the finished documents of these knowledge bases (missing ones skipped)."""
-        pool: List[Dict[str, Any]] = []
-        for dataset_id in dict.fromkeys(str(d) for d in dataset_ids):
-            if self.store.get("dataset", dataset_id, owner=account.user_id) is None:
-                continue
-            for doc in self._documents(account, dataset_id):
-                if doc["status"] != DONE:
-                    continue
-                for n, text in enumerate(self.ingestor.slices(doc["id"])):
-                    pool.append({"dataset_id": dataset_id, "document": doc, "slice": n, "content": text})
-        if not pool or not query.strip():
-            return []
-        texts = [p["content"] for p in pool]
-        embedder = self.embedder
-        vectors = self._pool_vectors(pool, embedder) if embedder is not None else None
-        hits = rank(texts, query, strategy=strategy, embedder=embedder, vectors=vectors, top_k=top_k)
-        chosen = [{**pool[h.index], "score": h.score} for h in hits]
-        self._count_hits(account, chosen)
-        return [
-            {
-                "dataset_id": c["dataset_id"],
-                "document_id": c["document"]["id"],
-                "document_name": c["document"]["name"],
-                "slice": c["slice"],
-                "content": c["content"],
-                "score": c["score"],
-            }
-            for c in chosen
-        ]
+        return self.recaller.recall(account, dataset_ids, query, strategy, top_k)
 
     def recall_for_chat(
         self, account: Account, knowledge: Dict[str, Any], query: str
     ) -> Tuple[List[str], str]:
-        """What a bot configured with `knowledge` recalls for a query: the slices (best first) and the
-        content of the `knowledge` message Coze shows (`---\\nrecall slice 1:...\\n`); ([], "") if none."""
-        dataset_ids = [str(i) for i in knowledge.get("dataset_ids") or []]
-        if not dataset_ids or knowledge.get("auto_call") is False:
-            return [], ""
-        strategy = knowledge.get("search_strategy")
-        hits = self.recall(account, dataset_ids, query, HYBRID if strategy is None else int(strategy))
-        slices = [str(h["content"]) for h in hits]
-        return slices, "".join(f"---\nrecall slice {n}:{s}\n" for n, s in enumerate(slices, 1))
-
-    def _pool_vectors(self, pool: List[Dict[str, Any]], embedder: Embedder) -> List[List[float]]:
-        missing = [p for p in pool if (p["document"]["id"], p["slice"]) not in self._vectors]
-        if missing:
-            fresh = embedder([p["content"] for p in missing])
-            for p, v in zip(missing, fresh):
-                self._vectors[(p["document"]["id"], p["slice"])] = v
-        return [self._vectors[(p["document"]["id"], p["slice"])] for p in pool]
-
-    def _count_hits(self, account: Account, chosen: List[Dict[str, Any]]) -> None:
-        with self.store.transaction():
-            for doc_id in dict.fromkeys(c["document"]["id"] for c in chosen):
-                doc = self.store.get("kdocument", doc_id)
-                if doc is not None:
-                    doc["hit_count"] += 1
-                    self.store.put("kdocument", doc, owner=account.user_id, parent=doc["dataset_id"])
-            for dataset_id in dict.fromkeys(c["dataset_id"] for c in chosen):
-                ds = self.store.get("dataset", dataset_id)
-                if ds is not None:
-                    ds["hit_count"] += 1
-                    self.store.put("dataset", ds, owner=account.user_id, parent=ds["space_id"])
+        """See `KnowledgeRecall.recall_for_chat`."""
+        return self.recaller.recall_for_chat(account, knowledge, query)
 
     # -- control plane --------------------------------------------------------------------------
     def reset(self) -> None:
         """Drop running work, cached vectors and settings (the store is wiped by the caller)."""
         self.ingestor.cancel_all()
-        self._vectors.clear()
-        self._embedder = _UNSET
+        self.recaller.reset()
 
     def register_web_page(self, url: str, content: str, title: str = "") -> Dict[str, str]:
         page = {"id": web_key(url), "url": url, "content": content, "title": title}
         self.store.put("web_page", page, owner="")
         return page
-
-
-def render_document(doc: Dict[str, Any]) -> Dict[str, Any]:
-    return {
-        "document_id": doc["id"],
-        "name": doc["name"],
-        "char_count": doc["char_count"],
-        "chunk_strategy": doc["chunk_strategy"],
-        "create_time": doc["create_time"],
-        "update_time": doc["update_time"],
-        "format_type": doc["format_type"],
-        "hit_count": doc["hit_count"],
-        "size": doc["size"],
-        "slice_count": doc["slice_count"],
-        "source_type": doc["source_type"],
-        "status": doc["status"],
-        "type": doc["type"],
-        "update_interval": doc["update_interval"],
-        "update_type": doc["update_type"],
-        "tos_uri": doc["tos_uri"],
-    }
-
-
-def document_url(doc: Dict[str, Any]) -> str:
-    return doc.get("web_url") or f"/_emulator/knowledge/documents/{doc['id']}/content"
-
-
-def render_progress(doc: Dict[str, Any]) -> Dict[str, Any]:
-    out = {
-        "document_id": doc["id"],
-        "document_name": doc["name"],
-        "url": document_url(doc),
-        "size": doc["size"],
-        "type": doc["type"],
-        "status": doc["status"],
-        "progress": doc["progress"],
-        "update_type": doc["update_type"],
-        "update_interval": doc["update_interval"],
-        "remaining_time": doc["remaining_time"],
-    }
-    if doc["status"] == FAILED:
-        out["status_descript"] = doc["status_descript"]
-    return out
-
-
-def render_photo(doc: Dict[str, Any]) -> Dict[str, Any]:
-    return {
-        "document_id": doc["id"],
-        "name": doc["name"],
-        "url": document_url(doc),
-        "size": doc["size"],
-        "type": doc["type"],
-        "status": doc["status"],
-        "caption": doc["caption"],
-        "creator_id": doc["creator_id"],
-        "create_time": doc["create_time"],
-        "update_time": doc["update_time"],
-        "source_type": doc["source_type"],
-    }
-
-
-def bot_dataset_ids(config: Dict[str, Any]) -> List[str]:
-    """The knowledge bases a bot configuration (draft or published) recalls from."""
-    return [str(i) for i in (config.get("knowledge") or {}).get("dataset_ids") or []]
