@@ -3,6 +3,7 @@ way an assertion is rejected (signature, kid, iss, aud, exp, jti replay); sync a
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any, Dict, List
 
@@ -215,3 +216,27 @@ def test_jwt_auth_refreshes_once_after_a_rejected_token(
         assert len(fetched) == 2 and fetched[0] != fetched[1]
         assert auth.get_token() == fetched[1]
     app.close()
+
+
+async def test_async_jwt_auth_refreshes_once_after_a_rejected_token(
+    base_url: str, jwt_app: Dict[str, Any], oauth: OAuthControl
+) -> None:
+    app = AsyncJWTOAuthApp(
+        jwt_app["client_id"], jwt_app["private_key"], jwt_app["public_key_id"], base_url=base_url
+    )
+    fetched: List[str] = []
+    fetch = app.get_access_token
+
+    async def counting(*args: Any, **kwargs: Any) -> Any:
+        token = await fetch(*args, **kwargs)
+        fetched.append(token.access_token)
+        return token
+
+    app.get_access_token = counting  # type: ignore[method-assign]
+    async with AsyncCoze(auth=AsyncJWTAuth(oauth_app=app, ttl=600), base_url=base_url) as coze:
+        await coze.users.me()
+        await asyncio.to_thread(oauth.advance_clock, 601)
+        users = await asyncio.gather(*(coze.users.me() for _ in range(10)))
+    assert len({u.user_id for u in users}) == 1
+    assert len(fetched) == 2 and fetched[0] != fetched[1]  # one new token for all ten rejected calls
+    await app.close()
