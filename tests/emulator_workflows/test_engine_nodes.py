@@ -281,3 +281,25 @@ async def test_sub_workflow_failures_propagate(kit: Kit) -> None:
     missing = kit.load(start(), {"id": "sub", "type": "workflow", "workflow_id": "123"}, end(o="x"), name="m")
     res = await kit.run(missing)
     assert isinstance(res.outcome, Failed) and "workflow_id=123" in res.outcome.msg
+
+
+async def test_a_question_inside_a_sub_workflow_interrupts_the_parent_and_resumes(kit: Kit) -> None:
+    child = kit.load(
+        start(),
+        {"id": "q", "type": "question", "title": "Ask", "question": "Name?"},
+        {"id": "ask_llm", "type": "llm", "prompt": "Hi {{q.USER_RESPONSE}}"},
+        end(name="{{q.USER_RESPONSE}}", said="{{ask_llm.output}}"),
+        name="child",
+    )
+    parent = kit.load(
+        start(),
+        {"id": "sub", "type": "workflow", "title": "Sub", "workflow_id": child},
+        end(output="{{sub.name}}"),
+        name="parent",
+    )
+    res = await kit.run(parent)
+    assert isinstance(res.outcome, Interrupted) and res.outcome.node_title == "Ask"
+    assert res.texts("q") == "Name?"
+    done = await kit.resume(parent, res.outcome.interrupt_data["event_id"], "Ada")
+    assert output(done.outcome) == {"output": "Ada"}
+    assert done.run["engine"]["usage"]["token_count"] > 0

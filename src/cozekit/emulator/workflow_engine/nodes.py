@@ -11,7 +11,7 @@ from . import expr
 from .definition import Node, condition_ports, end_plan
 from .params import ParameterError, check_parameters
 from .refs import MissingValue, render, resolve
-from .runner import NODE_FAILED, Done, Failed, Interrupt, NodeFailure, RunContext, RunState, run
+from .runner import NODE_FAILED, Failed, Interrupt, Interrupted, NodeFailure, RunContext, RunState, run
 
 Executor = Callable[[RunContext, Node, Optional[str]], Awaitable[Any]]
 MAX_DEPTH = 5
@@ -181,15 +181,23 @@ def _match_option(answer: str, options: List[str]) -> Optional[int]:
 
 
 async def workflow(ctx: RunContext, node: Node, answer: Optional[str]) -> Any:
+    """Run a published workflow inside this one. A question inside it interrupts this run; the child's
+    state waits in this node's record (`child`) until the resume answers it."""
     if ctx.depth >= MAX_DEPTH:
         raise _fail(f"sub-workflows nest deeper than {MAX_DEPTH}")
     version = node.get("workflow_version")
     definition = ctx.services.sub_definition(str(node.get("workflow_id")), str(version) if version else None)
-    try:
-        params = check_parameters(definition, _resolve(ctx, node.get("parameters") or {}))
-    except ParameterError as exc:
-        raise _fail(f"sub-workflow parameters: {exc}") from None
-    child = RunState(outputs={definition.start.id: params})
+    rec = ctx.state.nodes[node.id]
+    saved = rec.pop("child", None)
+    if saved is not None and answer is not None:
+        child = RunState.from_json(saved)
+    else:
+        try:
+            params = check_parameters(definition, _resolve(ctx, node.get("parameters") or {}))
+        except ParameterError as exc:
+            raise _fail(f"sub-workflow parameters: {exc}") from None
+        child = RunState(outputs={definition.start.id: params})
+        answer = None
     sub = RunContext(
         ctx.services,
         str(node.get("workflow_id")),
@@ -199,12 +207,16 @@ async def workflow(ctx: RunContext, node: Node, answer: Optional[str]) -> Any:
         ctx.emit,
         depth=ctx.depth + 1,
     )
-    outcome = await run(sub)
-    ctx.state.add_usage(child.usage["input_count"], child.usage["output_count"])
+    before = dict(child.usage)
+    outcome = await run(sub, answer)
+    used = {k: child.usage[k] - before[k] for k in ("input_count", "output_count")}
+    ctx.state.add_usage(used["input_count"], used["output_count"])
     if isinstance(outcome, Failed):
         raise NodeFailure(outcome.code, f"sub-workflow {sub.workflow_id}: {outcome.msg}")
-    if not isinstance(outcome, Done):
-        raise _fail("question nodes inside a sub-workflow are not supported by the emulator")
+    if isinstance(outcome, Interrupted):
+        rec["child"] = child.to_json()
+        data = outcome.interrupt_data
+        raise Interrupt(int(data["type"]), str(data["data"]), outcome.node_title)
     end_id = next(
         n for n in reversed(child.finished) if definition.by_id[n].type == "end" and n in child.outputs
     )

@@ -26,10 +26,12 @@ class NodeFailure(Exception):
 class Interrupt(Exception):
     """Raised by a node that waits for the caller (question node: type 2)."""
 
-    def __init__(self, type: int, data: str) -> None:
+    def __init__(self, type: int, data: str, title: str = "") -> None:
         super().__init__("interrupt")
         self.type = type
         self.data = data
+        self.title = title
+        """The asking node's title when it is not the raising node (a question inside a sub-workflow)."""
 
 
 @dataclasses.dataclass
@@ -147,7 +149,7 @@ async def run(ctx: RunContext, answer: Optional[str] = None) -> Outcome:
             st.pending = {"node_id": node.id, "event_id": event_id, "type": intr.type}
             ctx.save()
             data = {"event_id": event_id, "type": intr.type, "data": intr.data}
-            return Interrupted(data, node.title)
+            return Interrupted(data, intr.title or node.title)
         except NodeFailure as exc:
             ctx.save()
             return Failed(exc.code, f"node {node.title} ({node.id}) failed: {exc.msg}")
