@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 import statistics
 import time
 from typing import Any, Callable, Dict, List, Optional
@@ -41,11 +42,42 @@ def _sync_contenders(url: str, token: str, conv: str, n: int) -> Dict[str, Calla
     def raw() -> Any:
         return json.loads(http.get(PATH, params={"conversation_id": conv}).content)["data"]
 
+    bare = _BareHTTP(url, f"{PATH}?conversation_id={conv}", token)
     return {
         "cozekit sync": lambda: _timed(lambda: kit.conversations.retrieve(conversation_id=conv), n),
         "cozepy sync": lambda: _timed(lambda: py.conversations.retrieve(conversation_id=conv), n),
         "httpx sync": lambda: _timed(raw, n),
+        "bare socket sync (server floor)": lambda: _timed(bare.get, n),
     }
+
+
+class _BareHTTP:
+    """The same GET written by hand on one keep-alive socket (TCP_NODELAY, one write), read up to its
+    Content-Length: what the server costs with no HTTP client at all."""
+
+    def __init__(self, url: str, target: str, token: str) -> None:
+        host, port = url.split("//", 1)[1].rstrip("/").split(":")
+        self.sock = socket.create_connection((host, int(port)))
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.request = (
+            f"GET {target} HTTP/1.1\r\nHost: {host}:{port}\r\nAuthorization: Bearer {token}\r\n"
+            "Accept: */*\r\nConnection: keep-alive\r\n\r\n"
+        ).encode()
+
+    def get(self) -> Any:
+        self.sock.sendall(self.request)
+        buf = b""
+        while b"\r\n\r\n" not in buf:
+            buf += self.sock.recv(65536)
+        head, _, body = buf.partition(b"\r\n\r\n")
+        length = next(
+            int(line.split(b":", 1)[1])
+            for line in head.split(b"\r\n")
+            if line.lower().startswith(b"content-length:")
+        )
+        while len(body) < length:
+            body += self.sock.recv(65536)
+        return json.loads(body)["data"]
 
 
 async def _batches(make: Callable[[], Any], call: Callable[[Any], Any], batches: int) -> float:
@@ -99,6 +131,11 @@ def _ratios(rows: Dict[str, Summary], where: str, target: Optional[float]) -> Li
     return [
         ratio(f"{where} sync: cozekit / cozepy", row("cozekit sync"), row("cozepy sync"), target),
         ratio(f"{where} sync: cozekit / httpx", row("cozekit sync"), row("httpx sync")),
+        ratio(
+            f"{where} sync: cozekit / bare socket (share of the floor)",
+            row("cozekit sync"),
+            row("bare socket sync (server floor)"),
+        ),
         ratio(f"{where} async: cozekit / cozepy", row("cozekit async"), row("cozepy async")),
         ratio(f"{where} async: cozekit / httpx", row("cozekit async"), row("httpx async")),
     ]
