@@ -269,3 +269,52 @@ def test_g711_reference_values() -> None:
     assert g711.encode(silence, "g711u") == b"\xff" * 4 and g711.encode(silence, "g711a") == b"\xd5" * 4
     assert g711.decode(b"\x00\x80", "g711u") == pcm.to_bytes(array.array("h", [-32124, 32124]))
     assert g711.decode(b"\x55\xd5", "g711a") == pcm.to_bytes(array.array("h", [-8, 8]))
+
+
+def test_keyword_interruption(emu: ThreadedEmulator) -> None:
+    emu.control.configure(chunk_delay_ms=20)
+    emu.control.script(emu.demo_bot_id, {"chunks": ["story "] * 200}, {"text": "Stopped."})
+    rec = Recorder(CHAT_EVENTS)
+    started = threading.Event()
+    handlers = {**rec.handlers}
+    record_delta = rec.handlers["conversation.message.delta"]
+
+    def on_delta(cli: Any, event: Any) -> None:
+        record_delta(cli, event)
+        started.set()
+
+    handlers["conversation.message.delta"] = on_delta
+    silence = b"\0" * 16000
+    update = {
+        "input_audio": {"format": "pcm", "sample_rate": 16000},
+        "turn_detection": {
+            "type": "server_vad",
+            "silence_duration_ms": 300,
+            "interrupt_config": {"mode": "keyword_prefix", "keywords": ["hey coze"]},
+        },
+    }
+    with sync_coze(emu).websockets.chat.create(
+        bot_id=emu.demo_bot_id, on_event=handlers, options=FAST
+    ) as chat:
+        chat.chat_update(update)
+        chat.wait(["chat.updated"], timeout=5)
+        chat.input_audio_buffer_append({"delta": tones.encode("tell me a story", 16000) + silence})
+        assert started.wait(10)
+        chat.input_audio_buffer_append({"delta": tones.encode("what about coze", 16000) + silence})
+        chat.wait(["conversation.audio_transcript.completed"] * 2, timeout=10)
+        assert "conversation.chat.canceled" not in rec.types()
+        chat.input_audio_buffer_append({"delta": tones.encode("hey coze stop", 16000) + silence})
+        chat.wait(timeout=10)
+    assert [e.data.code for e in rec.of("conversation.chat.canceled")] == [1]
+    transcripts = [e.data.content for e in rec.of("conversation.audio_transcript.completed")]
+    assert transcripts == ["tell me a story", "what about coze", "hey coze stop"]
+    answers = [e.data.content for e in rec.of("conversation.message.completed") if e.data.type == "answer"]
+    assert answers == ["Stopped."]
+
+
+def test_interrupt_keywords_are_checked(emu: ThreadedEmulator) -> None:
+    bad = {"type": "server_vad", "interrupt_config": {"mode": "keyword_contains", "keywords": ["hi"]}}
+    with sync_coze(emu).websockets.chat.create(bot_id=emu.demo_bot_id, options=FAST) as chat:
+        chat.chat_update({"turn_detection": bad})
+        with pytest.raises(CozeAPIError, match="6-24 bytes"):
+            chat.wait(["chat.updated"], timeout=5)

@@ -85,6 +85,7 @@ class ChatSession(Session):
         turn_detection = {**self.turn_detection, **(data.get("turn_detection") or {})}
         if turn_detection.get("type") not in TURN_TYPES:
             raise bad_request(f"turn_detection.type must be one of {', '.join(TURN_TYPES)}")
+        check_interrupt_config(turn_detection.get("interrupt_config"))
         subscriptions = data.get("event_subscriptions")
         if subscriptions is not None and not isinstance(subscriptions, list):
             raise bad_request("event_subscriptions must be a list of event types")
@@ -140,13 +141,15 @@ class ChatSession(Session):
         if self.detector is None:
             self.buffer += chunk
             return
+        keywords = self.turn_detection.get("interrupt_config") or {}
         for event in self.detector.feed(self._pcm_chunk(chunk)):
             if event[0] == "speech_started":
                 await self.emit("input_audio_buffer.speech_started")
-                await self.interrupt(INTERRUPTED_BY_SPEECH, "interrupted by the user speaking")
+                if not keywords.get("mode"):
+                    await self.interrupt(INTERRUPTED_BY_SPEECH, "interrupted by the user speaking")
             else:
                 await self.emit("input_audio_buffer.speech_stopped")
-                await self._heard(pcmlib.wav_bytes(event[1], int(self.input["sample_rate"])))
+                await self._heard(pcmlib.wav_bytes(event[1], int(self.input["sample_rate"])), keywords)
 
     def _pcm_chunk(self, chunk: bytes) -> bytes:
         wav = pcmlib.parse_wav(chunk)
@@ -174,12 +177,19 @@ class ChatSession(Session):
             self.detector.clear()
         await self.emit("input_audio_buffer.cleared")
 
-    async def _heard(self, wav: bytes) -> None:
+    async def _heard(self, wav: bytes, keywords: Optional[Dict[str, Any]] = None) -> None:
+        """A user turn from speech. With keyword interruption, speech during a reply only counts
+        (and interrupts it) when it has one of the keywords."""
         text = await asyncio.to_thread(self.state.audio.transcribe, wav)
         await self.emit("conversation.audio_transcript.update", {"content": text})
         await self.emit("conversation.audio_transcript.completed", {"content": text})
-        if text:
-            await self._start({"role": "user", "content_type": "text", "content": text})
+        if not text:
+            return
+        if keywords and keywords.get("mode") and self.turn is not None and not self.turn.done():
+            if not keyword_hit(text, keywords):
+                return
+            await self.interrupt(INTERRUPTED_BY_SPEECH, "interrupted by a keyword")
+        await self._start({"role": "user", "content_type": "text", "content": text})
 
     # messages and chat control
 
@@ -318,6 +328,28 @@ class ChatSession(Session):
                     await speaker.complete()
                     speaker = None
                 await self.emit(event, data)
+
+
+def check_interrupt_config(config: Any) -> None:
+    if not config:
+        return
+    if not isinstance(config, dict) or config.get("mode") not in (None, "keyword_contains", "keyword_prefix"):
+        raise bad_request("turn_detection.interrupt_config.mode must be keyword_contains or keyword_prefix")
+    keywords = config.get("keywords") or []
+    if config.get("mode") and not 1 <= len(keywords) <= 5:
+        raise bad_request("turn_detection.interrupt_config.keywords takes 1 to 5 keywords")
+    for word in keywords:
+        if not isinstance(word, str) or not 6 <= len(word.encode()) <= 24:
+            raise bad_request("each interrupt keyword has 6-24 bytes")
+        if any(not (ch.isalnum() or ch.isspace()) for ch in word):
+            raise bad_request("interrupt keywords cannot contain punctuation")
+
+
+def keyword_hit(text: str, config: Dict[str, Any]) -> bool:
+    keywords = [str(k) for k in config.get("keywords") or []]
+    if config.get("mode") == "keyword_prefix":
+        return any(text.startswith(k) for k in keywords)
+    return any(k in text for k in keywords)
 
 
 def _audio_base(chat: Dict[str, Any], message_id: str) -> Dict[str, Any]:
