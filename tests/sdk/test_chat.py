@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from typing import Any
 
 import pytest
@@ -73,6 +75,16 @@ async def test_create_then_retrieve_and_list_messages(client: Client, coze_emula
         client.chat.create(bot_id=coze_emulator.demo_bot_id, user_id="u1", additional_messages=question())
     )
     assert chat.status in (ChatStatus.CREATED, ChatStatus.IN_PROGRESS, ChatStatus.COMPLETED)
+    deadline = time.monotonic() + 10
+    again = await run(client.chat.retrieve(conversation_id=chat.conversation_id, chat_id=chat.id))
+    while again.status in (ChatStatus.CREATED, ChatStatus.IN_PROGRESS) and time.monotonic() < deadline:
+        await asyncio.sleep(0.01)
+        again = await run(client.chat.retrieve(conversation_id=chat.conversation_id, chat_id=chat.id))
+    assert again.id == chat.id
+    assert again.status == ChatStatus.COMPLETED
+    messages = await run(client.chat.messages.list(conversation_id=chat.conversation_id, chat_id=chat.id))
+    assert any(m.type == MessageType.ANSWER for m in messages)
+    assert messages.logid
     poll = await run(
         client.chat.create_and_poll(
             bot_id=coze_emulator.demo_bot_id,
@@ -81,13 +93,8 @@ async def test_create_then_retrieve_and_list_messages(client: Client, coze_emula
             additional_messages=question("again"),
         )
     )
-    again = await run(client.chat.retrieve(conversation_id=chat.conversation_id, chat_id=chat.id))
-    assert again.id == chat.id
-    assert again.status == ChatStatus.COMPLETED
-    messages = await run(client.chat.messages.list(conversation_id=chat.conversation_id, chat_id=chat.id))
-    assert any(m.type == MessageType.ANSWER for m in messages)
-    assert messages.logid
     assert poll.chat.conversation_id == chat.conversation_id
+    assert poll.chat.id != chat.id and poll.chat.status == ChatStatus.COMPLETED
 
 
 async def test_cancel_a_finished_chat_is_4104(client: Client, coze_emulator: Any) -> None:
