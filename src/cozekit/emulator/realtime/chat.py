@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Coroutine, Dict, List, Optional, Tuple
 
 from ..backends.chats import ChatStart
 from ..backends.messages import render_message
@@ -24,7 +24,7 @@ from .audio_config import (
     input_audio,
     output_audio,
 )
-from .session import Closed, Session
+from .session import Closed, Session, log
 from .transcriptions import to_pcm
 from .voice_out import Speaker
 
@@ -284,26 +284,39 @@ class ChatSession(Session):
         self.turn = asyncio.get_running_loop().create_task(self._run(created, in_progress))
 
     async def _run(self, created: Dict[str, Any], in_progress: Dict[str, Any]) -> None:
-        chat_id = created["id"]
-        try:
-            chat = self.state.chats.raw(self.account, chat_id)
+        async def turn() -> None:
+            chat = self.state.chats.raw(self.account, created["id"])
             if chat is not None and chat["query_id"]:
                 question = self.state.messages.get(self.account, self.conversation_id, chat["query_id"])
                 await self.emit("conversation.message.completed", render_message(question))
             await self.emit("conversation.chat.created", created)
             await self.emit("conversation.chat.in_progress", in_progress)
-            await self._relay(chat_id)
-        except Closed:
-            pass
+            await self._relay(created["id"])
+
+        await self._guarded(turn())
 
     async def _resume(self, chat_id: str, snap: Any, responses: List[Dict[str, Any]]) -> None:
-        try:
+        async def turn() -> None:
             await self.emit("conversation.chat.in_progress", snap)
             for response in responses:
                 await self.emit("conversation.message.completed", response)
             await self._relay(chat_id)
+
+        await self._guarded(turn())
+
+    async def _guarded(self, turn: Coroutine[Any, Any, None]) -> None:
+        """Run a reply in the background: failures become `error` events, a gone client ends it."""
+        try:
+            await turn
         except Closed:
             pass
+        except EmulatorError as err:
+            with contextlib.suppress(Closed):
+                await self.error(err.code, err.msg)
+        except Exception:
+            log.exception("voice chat turn failed")
+            with contextlib.suppress(Closed):
+                await self.error(5000, "internal error")
 
     async def _relay(self, chat_id: str) -> None:
         queue = self.state.engine.launch(self.account, chat_id, [], stream=True)
