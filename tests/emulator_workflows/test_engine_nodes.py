@@ -303,3 +303,54 @@ async def test_a_question_inside_a_sub_workflow_interrupts_the_parent_and_resume
     done = await kit.resume(parent, res.outcome.interrupt_data["event_id"], "Ada")
     assert output(done.outcome) == {"output": "Ada"}
     assert done.run["engine"]["usage"]["token_count"] > 0
+
+
+# -- input -----------------------------------------------------------------------------------------
+
+
+def form(kit: Kit) -> str:
+    return kit.load(
+        start(),
+        {
+            "id": "form",
+            "type": "input",
+            "prompt": "Trip details",
+            "inputs": {"city": {"type": "string", "required": True}, "days": "integer"},
+        },
+        end(city="{{form.city}}", days="{{form.days}}"),
+    )
+
+
+async def test_input_interrupts_with_required_parameters_and_takes_json_or_lines(kit: Kit) -> None:
+    wf = form(kit)
+    res = await kit.run(wf)
+    assert isinstance(res.outcome, Interrupted) and res.outcome.interrupt_data["type"] == 5
+    required = res.outcome.interrupt_data["required_parameters"]
+    assert required == {
+        "city": {"type": "string", "required": True},
+        "days": {"type": "integer", "required": False},
+    }
+    assert json.loads(res.outcome.interrupt_data["data"])["content"] == "Trip details"
+    done = await kit.resume(
+        wf, res.outcome.interrupt_data["event_id"], '{"city": "Xi\\u2019an", "days": "3"}', 5
+    )
+    assert output(done.outcome) == {"city": "Xi’an", "days": 3}
+    again = await kit.run(wf)
+    assert isinstance(again.outcome, Interrupted)
+    lines = await kit.resume(wf, again.outcome.interrupt_data["event_id"], "city: Lhasa\ndays: 2", 5)
+    assert output(lines.outcome) == {"city": "Lhasa", "days": 2}
+
+
+async def test_input_fails_after_three_answers_without_required_values(kit: Kit) -> None:
+    wf = form(kit)
+    res = await kit.run(wf)
+    with pytest.raises(EmulatorError) as wrong_type:  # resuming a type-5 interrupt as a question: 4000
+        await kit.resume(wf, res.outcome.interrupt_data["event_id"], "x", 2)
+    assert wrong_type.value.code == 4000
+    for _ in range(2):
+        assert isinstance(res.outcome, Interrupted)
+        res = await kit.resume(wf, res.outcome.interrupt_data["event_id"], '{"days": 1}', 5)
+        assert isinstance(res.outcome, Interrupted)
+        assert "'city'" in json.loads(res.outcome.interrupt_data["data"])["error"]
+    res = await kit.resume(wf, res.outcome.interrupt_data["event_id"], "no values here", 5)
+    assert isinstance(res.outcome, Failed) and "3 attempts" in res.outcome.msg

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, List
 
 import pytest
 
@@ -226,3 +226,29 @@ async def test_long_outputs_are_trimmed_in_history_but_whole_by_node(
         )
     )
     assert node.node_output == "echoing " + "x" * 200
+
+
+async def test_input_node_answered_with_a_mapping_by_stream_until_done(client: Client, load: Loader) -> None:
+    trip: Any = {
+        "name": "trip",
+        "nodes": [
+            {"id": "start", "type": "start"},
+            {
+                "id": "form",
+                "type": "input",
+                "inputs": {"city": {"type": "string", "required": True}, "days": "integer"},
+            },
+            {"id": "end", "type": "end", "answer": "{{form.days}} days in {{form.city}}"},
+        ],
+    }
+    seen: List[Any] = []
+
+    def answer(event: Any) -> Any:
+        seen.append(event.interrupt.interrupt_data)
+        return {"city": "Lhasa", "days": 4}
+
+    completion = await run(
+        client.workflows.runs.stream_until_done(workflow_id=load(trip), on_interrupt=answer)
+    )
+    assert "".join(m.content for m in completion.messages if m.node_title == "End") == "4 days in Lhasa"
+    assert seen[0].type == 5 and seen[0].required_parameters["city"].required is True

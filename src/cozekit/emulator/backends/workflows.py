@@ -6,7 +6,7 @@ import json
 from typing import Any, Dict, List, Optional, Tuple
 
 from ..errors import EmulatorError, bad_request, not_found
-from ..workflow_engine.definition import Definition, DefinitionError, parse
+from ..workflow_engine.definition import Definition, DefinitionError, param_info, parse
 from .base import Account, Backend
 
 MAX_PAGE = 30
@@ -304,21 +304,8 @@ def _same(a: Dict[str, Any], b: Dict[str, Any]) -> bool:
     }
 
 
-def _param_out(decl: Dict[str, Any]) -> Dict[str, Any]:
-    """A start-node declaration as the catalogue shows it (`default_value` is text)."""
-    out: Dict[str, Any] = {"type": decl["type"], "required": decl["required"]}
-    if decl.get("description"):
-        out["description"] = str(decl["description"])
-    if decl.get("default") is not None:
-        default = decl["default"]
-        out["default_value"] = (
-            default if isinstance(default, str) else json.dumps(default, ensure_ascii=False)
-        )
-    return out
-
-
 def _io(definition: Definition) -> Dict[str, Any]:
-    params = {k: _param_out(v) for k, v in definition.inputs().items()}
+    params = {k: param_info(v) for k, v in definition.inputs().items()}
     return {"input": {"parameters": params}, "output": definition.output_info()}
 
 

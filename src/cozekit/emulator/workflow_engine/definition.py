@@ -10,7 +10,18 @@ from typing import Any, Dict, List, Optional, Tuple
 from . import expr
 from .refs import references
 
-NODE_TYPES = ("start", "end", "llm", "template", "condition", "question", "message", "code", "workflow")
+NODE_TYPES = (
+    "start",
+    "end",
+    "llm",
+    "template",
+    "condition",
+    "question",
+    "input",
+    "message",
+    "code",
+    "workflow",
+)
 ALIASES = {
     "1": "start",
     "2": "end",
@@ -21,6 +32,8 @@ ALIASES = {
     "13": "message",
     "15": "template",
     "18": "question",
+    "30": "input",
+    "input_receiver": "input",
     "entry": "start",
     "exit": "end",
     "text": "template",
@@ -43,6 +56,7 @@ _DEFAULT_TITLES = {
     "template": "Text",
     "condition": "Condition",
     "question": "Question",
+    "input": "Input",
     "message": "Message",
     "code": "Code",
     "workflow": "Workflow",
@@ -137,6 +151,24 @@ def _param(value: Any) -> Dict[str, Any]:
         raise DefinitionError(f"parameter type {decl['type']!r} is not one of {', '.join(PARAM_TYPES)}")
     decl["required"] = bool(decl.get("required", False))
     return decl
+
+
+def declarations(raw: Any) -> Dict[str, Dict[str, Any]]:
+    """Parameter declarations (`{name: "type" or {...}}`) in their full form."""
+    return {str(k): _param(v) for k, v in (raw or {}).items()}
+
+
+def param_info(decl: Dict[str, Any]) -> Dict[str, Any]:
+    """A declaration as Coze shows parameters (catalogue, `required_parameters`); `default_value` is text."""
+    out: Dict[str, Any] = {"type": decl["type"], "required": decl["required"]}
+    if decl.get("description"):
+        out["description"] = str(decl["description"])
+    if decl.get("default") is not None:
+        default = decl["default"]
+        out["default_value"] = (
+            default if isinstance(default, str) else json.dumps(default, ensure_ascii=False)
+        )
+    return out
 
 
 def load_text(text: str, filename: str = "") -> Dict[str, Any]:
@@ -271,6 +303,12 @@ def _check_node(node: Node, ids: set[str]) -> None:
                 if not isinstance(b, dict) or not isinstance(b.get("when"), str):
                     raise DefinitionError(f"{where}: each branch is {{when, port?}} with a `when` expression")
                 expr.parse(b["when"])
+        elif node.type == "input":
+            inputs = node.get("inputs")
+            if not isinstance(inputs, dict) or not inputs:
+                raise DefinitionError(f"{where}: inputs must declare at least one parameter")
+            for decl in inputs.values():
+                _param(decl)
         elif node.type == "question":
             if not isinstance(node.get("question"), str):
                 raise DefinitionError(f"{where}: question text is required")

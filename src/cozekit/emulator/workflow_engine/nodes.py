@@ -8,14 +8,15 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Union
 
 from ..llm import Calls, ModelRequest, Text, estimate_tokens, split
 from . import expr
-from .definition import Node, condition_ports, end_plan
-from .params import ParameterError, check_parameters
+from .definition import Node, condition_ports, declarations, end_plan, param_info
+from .params import ParameterError, check_parameters, check_values
 from .refs import MissingValue, render, resolve
 from .runner import NODE_FAILED, Failed, Interrupt, Interrupted, NodeFailure, RunContext, RunState, run
 
 Executor = Callable[[RunContext, Node, Optional[str]], Awaitable[Any]]
 MAX_DEPTH = 5
 QUESTION = 2
+INPUT = 5
 
 
 def _fail(reason: Union[Exception, str]) -> NodeFailure:
@@ -172,6 +173,40 @@ async def question(ctx: RunContext, node: Node, answer: Optional[str]) -> Any:
     raise Interrupt(QUESTION, json.dumps({"messages": [msg]}, ensure_ascii=False))
 
 
+def _form(answer: str) -> Dict[str, Any]:
+    """An input node's answer: a JSON object, or `name: value` lines."""
+    try:
+        value = json.loads(answer)
+    except json.JSONDecodeError:
+        value = None
+    if isinstance(value, dict):
+        return value
+    pairs = [line.split(":", 1) for line in answer.splitlines() if ":" in line]
+    if not pairs:
+        raise ParameterError("send a JSON object or `name: value` lines")
+    return {k.strip(): v.strip() for k, v in pairs}
+
+
+async def input_node(ctx: RunContext, node: Node, answer: Optional[str]) -> Any:
+    """Interrupts (type 5) for values; the resume sends them as JSON or `name: value` lines."""
+    decls = declarations(node.get("inputs"))
+    rec = ctx.state.nodes[node.id]
+    problem = ""
+    if answer is not None:
+        try:
+            return check_values(decls, _form(answer))
+        except ParameterError as exc:
+            rec["misses"] = int(rec.get("misses", 0)) + 1
+            if rec["misses"] >= int(node.get("max_attempts", 3)):
+                raise NodeFailure(
+                    NODE_FAILED, f"no valid input after {rec['misses']} attempts: {exc}"
+                ) from None
+            problem = str(exc)
+    data = {"content": _render(ctx, str(node.get("prompt", ""))), "error": problem}
+    required = {k: param_info(d) for k, d in decls.items()}
+    raise Interrupt(INPUT, json.dumps(data, ensure_ascii=False), extra={"required_parameters": required})
+
+
 def _match_option(answer: str, options: List[str]) -> Optional[int]:
     cleaned = answer.strip()
     for i, option in enumerate(options):
@@ -216,7 +251,8 @@ async def workflow(ctx: RunContext, node: Node, answer: Optional[str]) -> Any:
     if isinstance(outcome, Interrupted):
         rec["child"] = child.to_json()
         data = outcome.interrupt_data
-        raise Interrupt(int(data["type"]), str(data["data"]), outcome.node_title)
+        extra = {k: v for k, v in data.items() if k not in ("event_id", "type", "data")}
+        raise Interrupt(int(data["type"]), str(data["data"]), outcome.node_title, extra)
     end_id = next(
         n for n in reversed(child.finished) if definition.by_id[n].type == "end" and n in child.outputs
     )
@@ -230,6 +266,7 @@ EXECUTORS: Dict[str, Executor] = {
     "template": template,
     "condition": condition,
     "question": question,
+    "input": input_node,
     "message": message,
     "code": code,
     "workflow": workflow,

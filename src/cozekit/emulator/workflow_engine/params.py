@@ -56,8 +56,13 @@ def _coerce(name: str, kind: str, value: Any) -> Any:
 
 def check_parameters(definition: Definition, parameters: Mapping[str, Any]) -> Dict[str, Any]:
     """The start node's values: declared parameters checked and coerced, defaults filled in, others kept."""
+    return check_values(definition.inputs(), parameters)
+
+
+def check_values(decls: Mapping[str, Dict[str, Any]], parameters: Mapping[str, Any]) -> Dict[str, Any]:
+    """Values for declarations (`{type, required, default}`): checked, coerced, defaults filled in."""
     values = dict(parameters)
-    for name, decl in definition.inputs().items():
+    for name, decl in decls.items():
         if values.get(name) is None and decl.get("default") is not None:
             values[name] = decl["default"]
         if values.get(name) is None:

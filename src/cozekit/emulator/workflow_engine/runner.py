@@ -26,10 +26,12 @@ class NodeFailure(Exception):
 class Interrupt(Exception):
     """Raised by a node that waits for the caller (question node: type 2)."""
 
-    def __init__(self, type: int, data: str, title: str = "") -> None:
+    def __init__(self, type: int, data: str, title: str = "", extra: Optional[Dict[str, Any]] = None) -> None:
         super().__init__("interrupt")
         self.type = type
         self.data = data
+        self.extra = extra or {}
+        """More interrupt_data fields (an input node's `required_parameters`)."""
         self.title = title
         """The asking node's title when it is not the raising node (a question inside a sub-workflow)."""
 
@@ -148,7 +150,7 @@ async def run(ctx: RunContext, answer: Optional[str] = None) -> Outcome:
             event_id = f"{ctx.execute_id}/{ctx.services.new_id()}"
             st.pending = {"node_id": node.id, "event_id": event_id, "type": intr.type}
             ctx.save()
-            data = {"event_id": event_id, "type": intr.type, "data": intr.data}
+            data = {"event_id": event_id, "type": intr.type, "data": intr.data, **intr.extra}
             return Interrupted(data, intr.title or node.title)
         except NodeFailure as exc:
             ctx.save()
