@@ -22,7 +22,7 @@ from cozepy import (
 from cozekit.emulator import ThreadedEmulator
 
 from .conftest import Loader
-from .defs import CHATFLOW, ECHO, FAILING, WEATHER
+from .defs import ASKING_CHATFLOW, CHATFLOW, ECHO, FAILING, WEATHER
 
 
 @pytest.fixture
@@ -113,3 +113,23 @@ async def test_async_client_streams_and_resumes(emu: ThreadedEmulator, load: Loa
     ]
     assert resumed[-1].message is not None and resumed[-1].message.node_title == "End"
     assert any(e.message and e.message.content.startswith("Baku") for e in resumed)
+
+
+def test_cozepy_chatflow_question_then_answer(coze: Coze, load: Loader) -> None:
+    wf = load(ASKING_CHATFLOW)
+    first = list(
+        coze.workflows.chat.stream(
+            workflow_id=wf, additional_messages=[Message.build_user_question_text("dinner")]
+        )
+    )
+    assert first[-1].event == ChatEventType.CONVERSATION_CHAT_REQUIRES_ACTION
+    conv = first[-1].chat.conversation_id
+    second = list(
+        coze.workflows.chat.stream(
+            workflow_id=wf, conversation_id=conv, additional_messages=[Message.build_user_question_text("2")]
+        )
+    )
+    text = "".join(
+        e.message.content for e in second if e.event == ChatEventType.CONVERSATION_MESSAGE_DELTA and e.message
+    )
+    assert text == "Booked for 2 (dinner)."

@@ -114,3 +114,38 @@ def test_control_plane_loads_yaml_text_and_serves_the_debug_page(
         emu.base_url + "/_emulator/workflows", json={"definition": {"name": "x", "nodes": []}}
     ).json()
     assert bad["code"] == 4000 and "start node" in bad["msg"]
+
+
+def test_workflow_version_and_catalogue_filters(
+    http: httpx.Client, emu: ThreadedEmulator, load: Loader
+) -> None:
+    wf = load(ECHO)
+    changed = {
+        **ECHO,
+        "nodes": [*ECHO["nodes"][:-1], {"id": "end", "type": "end", "outputs": {"output": "v2"}}],
+    }
+    load(changed)
+    load(
+        {
+            "name": "chat",
+            "mode": "chatflow",
+            "nodes": [{"id": "s", "type": "start"}, {"id": "e", "type": "end", "answer": "x"}],
+        }
+    )
+
+    def output(**extra: Any) -> Any:
+        body = http.post(
+            "/v1/workflow/run", json={"workflow_id": wf, "parameters": {"text": "a"}, **extra}
+        ).json()
+        return json.loads(body["data"])["output"] if body["code"] == 0 else body["code"]
+
+    assert output() == "v2"
+    assert output(workflow_version="v0.0.1") == "A"
+    assert output(workflow_version="v9") == 4200
+    params = {"workspace_id": emu.workspace_id, "page_size": 100}  # cozepy's size: clamped, not rejected
+    chatflows = http.get("/v1/workflows", params={**params, "workflow_mode": "chatflow"}).json()["data"]
+    assert [i["workflow_name"] for i in chatflows["items"]] == ["chat"]
+    assert isinstance(chatflows["items"][0]["updated_at"], str)  # documented as String in the list
+    everything = http.get("/v1/workflows", params={**params, "publish_status": "all"}).json()["data"]
+    assert len(everything["items"]) == 2
+    assert http.get("/v1/workflows", params={**params, "page_num": 0}).json()["code"] == 4000
