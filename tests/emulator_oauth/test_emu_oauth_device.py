@@ -109,7 +109,8 @@ def test_a_fast_poller_is_slowed_down_up_to_thirty_seconds(
     app.close()
 
 
-def test_interval_is_configurable_per_app(base_url: str, oauth: OAuthControl) -> None:
+def test_interval_is_configurable_per_app(base_url: str, coze_emulator: Any) -> None:
+    oauth = coze_emulator.control.oauth
     quick = oauth.create_app("device", interval=1, device_code_ttl=60)
     app = DeviceOAuthApp(quick["client_id"], base_url=base_url)
     code = app.get_device_code()

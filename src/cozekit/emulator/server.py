@@ -7,7 +7,7 @@ import socket
 import threading
 import time
 from types import TracebackType
-from typing import Any, Dict, List, Optional, Type, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Type, Union
 
 import httpx
 import uvicorn
@@ -17,6 +17,9 @@ from .config import EmulatorConfig
 from .seed import DEMO_BOT_ID, TOKEN, USER_ID, WORKSPACE_ID
 from .state import EmulatorState
 from .workflow_engine.loader import load_files
+
+if TYPE_CHECKING:
+    from .oauth_control import OAuthControl
 
 
 class Control:
@@ -109,6 +112,13 @@ class Control:
         """Hold document processing before its next step (`hold=True`) or slow every step down."""
         body = {"hold": hold, "step_delay_ms": step_delay_ms}
         return dict(self._call("PATCH", "/knowledge/ingestion", body))
+
+    @property
+    def oauth(self) -> OAuthControl:
+        """The OAuth control plane (apps, codes, device decisions, the clock), on this client's connection."""
+        from .oauth_control import OAuthControl
+
+        return OAuthControl(str(self._http.base_url).rstrip("/")[: -len("/_emulator")], http=self._http)
 
     def close(self) -> None:
         self._http.close()
