@@ -16,11 +16,33 @@ from typing import Any, Callable, Dict, Mapping
 
 MAX_TEXT = 1_000_000
 MAX_EXPONENT = 1000
+MAX_BITS = 100_000
+MAX_ARGS = 10_000_000
 MAX_SOURCE = 10_000
 
 
 class ExpressionError(Exception):
     """A rejected or failing expression; the message says why."""
+
+
+def size(value: Any, limit: int = MAX_TEXT) -> int:
+    """Characters and items in a value, nested ones included (shared ones each time they appear);
+    counting stops just past `limit`."""
+    total, stack = 0, [value]
+    while stack and total <= limit:
+        item = stack.pop()
+        if isinstance(item, str):
+            total += len(item)
+        elif isinstance(item, (list, tuple)):
+            total += len(item) + 1
+            stack.extend(item)
+        elif isinstance(item, dict):
+            total += len(item) + 1
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        else:
+            total += 1
+    return total
 
 
 def _range(*args: Any) -> list[int]:
@@ -171,11 +193,14 @@ class _Eval:
 
     def _BinOp(self, node: ast.BinOp) -> Any:
         left, right = self.visit(node.left), self.visit(node.right)
-        if isinstance(node.op, ast.Pow) and isinstance(right, (int, float)) and abs(right) > MAX_EXPONENT:
-            raise ExpressionError(f"exponent larger than {MAX_EXPONENT}")
+        if isinstance(node.op, ast.Pow) and isinstance(right, (int, float)):
+            if abs(right) > MAX_EXPONENT:
+                raise ExpressionError(f"exponent larger than {MAX_EXPONENT}")
+            if isinstance(left, int) and left.bit_length() * abs(right) > MAX_BITS:
+                raise ExpressionError("result too large")
         if isinstance(node.op, ast.Mult):
             for seq, n in ((left, right), (right, left)):
-                if isinstance(seq, (str, list, tuple)) and isinstance(n, int) and len(seq) * n > MAX_TEXT:
+                if isinstance(seq, (str, list, tuple)) and isinstance(n, int) and size(seq) * n > MAX_TEXT:
                     raise ExpressionError("result too large")
         result = _BINOPS[type(node.op)](left, right)
         if isinstance(result, (str, list)) and len(result) > MAX_TEXT:
@@ -229,4 +254,7 @@ class _Eval:
         assert isinstance(node.func, ast.Name)
         if any(isinstance(a, ast.Starred) for a in node.args):
             raise ExpressionError("*args is not allowed")
-        return FUNCTIONS[node.func.id](*(self.visit(a) for a in node.args))
+        args = [self.visit(a) for a in node.args]
+        if size(args, MAX_ARGS) > MAX_ARGS:  # str(), join(), json_dumps()... of something huge
+            raise ExpressionError("arguments too large")
+        return FUNCTIONS[node.func.id](*args)
