@@ -295,6 +295,34 @@ class _StreamBase(Generic[_T]):
         return self.response_info.logid
 
 
+_DRAIN_LIMIT = 64 * 1024
+
+
+def _drain(chunks: Iterator[bytes]) -> None:
+    """Read what follows the last event (normally just the end of the body) so that the connection goes
+    back to the pool instead of being closed: the next call then needs no new TCP (and TLS) handshake.
+    More than `_DRAIN_LIMIT` bytes, or a broken connection, and it is closed after all."""
+    left = _DRAIN_LIMIT
+    try:
+        for chunk in chunks:
+            left -= len(chunk)
+            if left < 0:
+                return
+    except httpx.TransportError:
+        return
+
+
+async def _adrain(chunks: AsyncIterator[bytes]) -> None:
+    left = _DRAIN_LIMIT
+    try:
+        async for chunk in chunks:
+            left -= len(chunk)
+            if left < 0:
+                return
+    except httpx.TransportError:
+        return
+
+
 class Stream(_StreamBase[_T]):
     """A typed event stream. Iterate it (once); use `with` to be sure it is closed.
 
@@ -311,12 +339,14 @@ class Stream(_StreamBase[_T]):
     def _iterate(self) -> Generator[_T, None, None]:
         info = self.response_info
         try:
-            for batch in iter_sse_batches(self.response.iter_bytes()):
+            chunks = self.response.iter_bytes()
+            for batch in iter_sse_batches(chunks):
                 for sse in batch:
                     item, stop = self._decode(sse, info)
                     if item is not None:
                         yield item
                     if stop:
+                        _drain(chunks)
                         return
         except httpx.TransportError as exc:
             raise APIConnectionError(f"the event stream broke: {exc} (logid: {self.logid})") from exc
@@ -359,12 +389,14 @@ class AsyncStream(_StreamBase[_T]):
     async def _iterate(self) -> AsyncGenerator[_T, None]:
         info = self.response_info
         try:
-            async for batch in aiter_sse_batches(self.response.aiter_bytes()):
+            chunks = self.response.aiter_bytes()
+            async for batch in aiter_sse_batches(chunks):
                 for sse in batch:
                     item, stop = self._decode(sse, info)
                     if item is not None:
                         yield item
                     if stop:
+                        await _adrain(chunks)
                         return
         except httpx.TransportError as exc:
             raise APIConnectionError(f"the event stream broke: {exc} (logid: {self.logid})") from exc

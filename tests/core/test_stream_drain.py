@@ -1,0 +1,113 @@
+"""After a stream's last event, the rest of the body is read so the connection can be reused."""
+
+from __future__ import annotations
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, AsyncIterator, Iterator, List, Set, Tuple
+
+import httpx
+import pytest
+
+from cozekit import AsyncCoze, AsyncStream, Coze, Message, ResponseInfo, ServerSentEvent, Stream, TokenAuth
+
+
+class _Counted(httpx.SyncByteStream, httpx.AsyncByteStream):
+    def __init__(self, chunks: List[bytes]) -> None:
+        self.chunks = chunks
+        self.read = 0
+        self.closed = False
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self.chunks:
+            self.read += 1
+            yield chunk
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for chunk in self.chunks:
+            self.read += 1
+            yield chunk
+
+    def close(self) -> None:
+        self.closed = True
+
+    async def aclose(self) -> None:
+        self.closed = True
+
+
+def _until_done(sse: ServerSentEvent, info: ResponseInfo) -> Tuple[Any, bool]:
+    return (None, True) if sse.event == "done" else (sse, False)
+
+
+EVENTS = [b"event:a\ndata:1\n\n", b'event:done\ndata:"[DONE]"\n\n']
+
+
+def test_the_end_of_the_body_after_the_last_event_is_read() -> None:
+    body = _Counted([*EVENTS, b"\n", b": bye\n\n"])
+    assert [e.event for e in Stream(httpx.Response(200, stream=body), _until_done)] == ["a"]
+    assert body.read == 4 and body.closed
+
+
+def test_a_long_tail_after_the_last_event_is_not_read_whole() -> None:
+    body = _Counted([*EVENTS] + [b":" + b"x" * 40_000 + b"\n"] * 10)
+    assert [e.event for e in Stream(httpx.Response(200, stream=body), _until_done)] == ["a"]
+    assert body.read < 6 and body.closed
+
+
+async def test_async_streams_read_the_end_too() -> None:
+    body = _Counted([*EVENTS, b"\n"])
+    events = [e.event async for e in AsyncStream(httpx.Response(200, stream=body), _until_done)]
+    assert events == ["a"] and body.read == 3 and body.closed
+
+
+_STREAM = (
+    b'event:conversation.message.delta\ndata:{"role":"assistant","type":"answer","content":"Hi"}\n\n'
+    b'event:done\ndata:"[DONE]"\n\n'
+)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    peers: Set[int] = set()
+
+    def do_POST(self) -> None:
+        self.peers.add(self.client_address[1])
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Content-Length", str(len(_STREAM)))
+        self.end_headers()
+        self.wfile.write(_STREAM)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def server() -> Iterator[str]:
+    _Handler.peers = set()
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_consecutive_chat_streams_share_one_connection(server: str) -> None:
+    msg = [Message.build_user_question_text("hi")]
+    with Coze(TokenAuth("t"), server) as coze:
+        for _ in range(3):
+            with coze.chat.stream(bot_id="1", user_id="u", additional_messages=msg) as events:
+                assert [e.message.content for e in events if e.message] == ["Hi"]
+    assert len(_Handler.peers) == 1
+
+
+async def test_consecutive_async_chat_streams_share_one_connection(server: str) -> None:
+    msg = [Message.build_user_question_text("hi")]
+    async with AsyncCoze(TokenAuth("t"), server) as coze:
+        for _ in range(3):
+            events = await coze.chat.stream(bot_id="1", user_id="u", additional_messages=msg)
+            async with events:
+                assert [e.message.content async for e in events if e.message] == ["Hi"]
+    assert len(_Handler.peers) == 1
