@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import socket
+import ssl
+import tempfile
 import threading
 import time
 from types import TracebackType
@@ -25,8 +27,8 @@ if TYPE_CHECKING:
 class Control:
     """A small client for the `/_emulator/` control plane."""
 
-    def __init__(self, base_url: str) -> None:
-        self._http = httpx.Client(base_url=base_url + "/_emulator", timeout=10)
+    def __init__(self, base_url: str, verify: Union[ssl.SSLContext, bool] = True) -> None:
+        self._http = httpx.Client(base_url=base_url + "/_emulator", timeout=10, verify=verify)
 
     def _call(self, method: str, path: str, body: Any = None) -> Any:
         resp = self._http.request(method, path, json=body)
@@ -137,9 +139,18 @@ class ThreadedEmulator:
     demo_bot_id = DEMO_BOT_ID
 
     def __init__(
-        self, config: Optional[EmulatorConfig] = None, *, port: int = 0, data_dir: Optional[str] = None
+        self,
+        config: Optional[EmulatorConfig] = None,
+        *,
+        port: int = 0,
+        data_dir: Optional[str] = None,
+        tls: bool = False,
     ) -> None:
         self.app = create_app(config, data_dir=data_dir)
+        self.tls = tls
+        self.ca_file = ""
+        """With `tls`, the self-signed certificate to trust (`SSL_CERT_FILE`, or `ssl_context()`)."""
+        self._tls_dir: Optional[tempfile.TemporaryDirectory[str]] = None
         self.state: EmulatorState = self.app.state.emulator
         self._port = port
         self._server: Optional[uvicorn.Server] = None
@@ -150,8 +161,12 @@ class ThreadedEmulator:
     @property
     def control(self) -> Control:
         if self._control is None:
-            self._control = Control(self.base_url)
+            self._control = Control(self.base_url, verify=self.ssl_context() or True)
         return self._control
+
+    def ssl_context(self) -> Optional[ssl.SSLContext]:
+        """With `tls`, a client context trusting the emulator (e.g. `httpx.Client(verify=...)`)."""
+        return ssl.create_default_context(cafile=self.ca_file) if self.ca_file else None
 
     def start(self) -> ThreadedEmulator:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -159,7 +174,20 @@ class ThreadedEmulator:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.bind(("127.0.0.1", self._port))
         port = sock.getsockname()[1]
-        config = uvicorn.Config(self.app, log_level="warning", timeout_graceful_shutdown=1, lifespan="off")
+        key_file: Optional[str] = None
+        if self.tls:
+            from .tls import self_signed
+
+            self._tls_dir = tempfile.TemporaryDirectory(prefix="cozekit-emulator-tls-")
+            self.ca_file, key_file = self_signed(self._tls_dir.name)
+        config = uvicorn.Config(
+            self.app,
+            log_level="warning",
+            timeout_graceful_shutdown=1,
+            lifespan="off",
+            ssl_certfile=self.ca_file or None,
+            ssl_keyfile=key_file,
+        )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]}, daemon=True)
         self._thread.start()
@@ -168,7 +196,7 @@ class ThreadedEmulator:
             if not self._thread.is_alive() or time.monotonic() > deadline:
                 raise RuntimeError("the emulator did not start")
             time.sleep(0.005)
-        self.base_url = f"http://127.0.0.1:{port}"
+        self.base_url = f"{'https' if self.tls else 'http'}://127.0.0.1:{port}"
         return self
 
     def stop(self) -> None:
@@ -180,6 +208,9 @@ class ThreadedEmulator:
             self._thread.join(timeout=5)
             self.state.store.close()
         self._server = self._thread = None
+        if self._tls_dir is not None:
+            self._tls_dir.cleanup()
+            self._tls_dir = None
 
     def reset(self) -> None:
         """Back to the seeded state (data, scripts, faults, settings)."""
