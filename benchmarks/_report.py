@@ -80,8 +80,13 @@ def markdown(results: Dict[str, Any]) -> str:
     lines = [
         f"- CPU: {m['cpu']}, {m['cores']} cores; {m['platform']}",
         f"- Python {m['python']} ({m['implementation']}); {pkgs}",
-        f"- commit {m['commit']}; load average at the start {tuple(round(x, 2) for x in m['load_average'])}; "
-        f"mode: {'quick' if results['quick'] else 'full'}; wall time {results['seconds']:.0f} s",
+        f"- commit {m['commit']}; load average at the start {tuple(round(x, 2) for x in m['load_average'])}"
+        + (
+            f", at the end {tuple(round(x, 2) for x in results['load_average_end'])}"
+            if "load_average_end" in results
+            else ""
+        )
+        + f"; mode: {'quick' if results['quick'] else 'full'}; wall time {results['seconds']:.0f} s",
         "",
     ]
     for figure in results["figures"]:

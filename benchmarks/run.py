@@ -46,6 +46,7 @@ def main() -> int:
         results["figures"].append(figure)
         print("\n".join(_report.table(figure)), flush=True)
     results["seconds"] = time.perf_counter() - started
+    results["load_average_end"] = os.getloadavg()
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "results.json"), "w") as f:
         json.dump(results, f, indent=2, ensure_ascii=False)
