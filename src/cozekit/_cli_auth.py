@@ -1,35 +1,24 @@
-"""`cozekit login`, `logout` and `whoami`, and `coze_from_login` for any command that needs a client.
+"""`cozekit login`, `logout` and `whoami`.
 
 `login` runs the device flow (or, with `--browser`, PKCE with a redirect to a listener on 127.0.0.1) and
-saves the token in a file store (mode 0600) under `<client_id>@<base_url>`. Later commands build a
-`Coze` whose auth refreshes that token and saves each rotated one. No token is ever printed.
+saves the token (`cozekit.auth.saved_login`); later commands build their client with `coze_from_login`,
+which refreshes the token and saves each rotated one. No token is ever printed.
 """
 
 from __future__ import annotations
 
 import webbrowser
-from pathlib import Path
-from typing import Optional, Tuple
+from typing import Optional
 
 import typer
 
-from ._client import Coze
 from ._constants import COZE_COM_BASE_URL
 from ._exceptions import CozeError
-from .auth import (
-    DeviceOAuthApp,
-    FileTokenStore,
-    OAuthRefreshAuth,
-    OAuthToken,
-    PKCEOAuthApp,
-    gen_code_verifier,
-    gen_state,
-)
+from .auth import DeviceOAuthApp, OAuthToken, PKCEOAuthApp, gen_code_verifier, gen_state
 from .auth.loopback import RedirectListener
+from .auth.saved_login import DEFAULT_TOKEN_FILE, coze_from_login, login_key, stored_login, token_store
 
-__all__ = ["DEFAULT_TOKEN_FILE", "coze_from_login", "register", "stored_login", "token_store"]
-
-DEFAULT_TOKEN_FILE = "~/.config/cozekit/tokens.json"
+__all__ = ["register"]
 
 BaseUrl = typer.Option(COZE_COM_BASE_URL, "--base-url", envvar="COZE_API_BASE", help="API base URL.")
 ClientId = typer.Option(
@@ -42,44 +31,6 @@ TokenFile = typer.Option(
 
 class LoginFailed(Exception):
     """The browser came back with an error (or without a code)."""
-
-
-def token_store(token_file: Optional[str] = None) -> FileTokenStore:
-    return FileTokenStore(Path(token_file or DEFAULT_TOKEN_FILE).expanduser())
-
-
-def _key(client_id: str, base_url: str) -> str:
-    return f"{client_id}@{base_url.rstrip('/')}"
-
-
-def stored_login(
-    store: FileTokenStore, base_url: str, client_id: Optional[str] = None
-) -> Tuple[str, OAuthToken]:
-    """The client id and token saved by `cozekit login` for `base_url`; LookupError when there is none
-    (or several apps and no `client_id` to choose)."""
-    base = base_url.rstrip("/")
-    if client_id is None:
-        saved = store.keys()
-        ids = [k[: -len(base) - 1] for k in saved if k.endswith("@" + base)]
-        if len(ids) != 1:
-            what = "no login" if not ids else "several logins (pass --client-id)"
-            raise LookupError(f"{what} for {base} in {store.path}")
-        client_id = ids[0]
-    token = store.load(_key(client_id, base))
-    if token is None:
-        raise LookupError(f"no login of {client_id} for {base} in {store.path}")
-    return client_id, token
-
-
-def coze_from_login(
-    base_url: str = COZE_COM_BASE_URL, token_file: Optional[str] = None, client_id: Optional[str] = None
-) -> Coze:
-    """A `Coze` acting with the token `cozekit login` saved; it refreshes (and re-saves) it as needed."""
-    store = token_store(token_file)
-    client_id, token = stored_login(store, base_url, client_id)
-    app = DeviceOAuthApp(client_id, base_url=base_url)  # public clients all refresh the same way
-    auth = OAuthRefreshAuth(app, token, store=store, key=_key(client_id, base_url))
-    return Coze(auth=auth, base_url=base_url)
 
 
 def _device_login(client_id: str, base_url: str, workspace_id: Optional[str]) -> OAuthToken:
@@ -136,7 +87,7 @@ def login(
         typer.echo(f"login failed: {err}", err=True)
         raise typer.Exit(1) from None
     store = token_store(token_file)
-    store.save(_key(client_id, base_url), token)
+    store.save(login_key(client_id, base_url), token)
     typer.echo(f"Logged in to {base_url.rstrip('/')}; token saved in {store.path}")
 
 
@@ -150,7 +101,7 @@ def logout(
     except LookupError as err:
         typer.echo(f"not logged in: {err}")
         return
-    store.delete(_key(client_id, base_url))
+    store.delete(login_key(client_id, base_url))
     typer.echo(f"Logged out of {base_url.rstrip('/')} ({client_id})")
 
 

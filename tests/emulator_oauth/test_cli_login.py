@@ -16,8 +16,8 @@ import pytest
 from headless_browser import REDIRECT, consent, decide
 from typer.testing import CliRunner, Result
 
-from cozekit._cli_auth import coze_from_login
 from cozekit.auth import DeviceOAuthApp
+from cozekit.auth.saved_login import coze_from_login
 from cozekit.cli import app as cli
 from cozekit.emulator.oauth_control import OAuthControl
 from cozekit.emulator.routes.oauth_pages import DEVICE_PAGE
