@@ -131,3 +131,23 @@ async def test_device_errors_become_pkce_auth_errors(
     assert araised.value.error.value == error
     sync_app.close()
     await async_app.close()
+
+
+def test_an_unexpected_failure_is_internal_error_without_details(
+    base_url: str,
+    pkce_app: Dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from cozekit.emulator.backends.oauth import OAuthBackend
+
+    def broken(self: Any, app: Any, refresh_token: str) -> Dict[str, Any]:
+        raise RuntimeError(f"store down while looking up {refresh_token}")
+
+    monkeypatch.setattr(OAuthBackend, "refresh", broken)  # the emulator runs in this process
+    secret = "rt_" + "s" * 40
+    body = {"grant_type": "refresh_token", "client_id": pkce_app["client_id"], "refresh_token": secret}
+    answer = httpx.post(base_url + TOKEN, json=body)
+    assert _body(answer, 500, "internal_error") == "Service internal error."
+    assert "oauth: /api/permission/oauth2/token failed: RuntimeError" in caplog.text
+    assert secret not in caplog.text + answer.text
