@@ -108,6 +108,14 @@ def test_polling_starts_at_the_device_codes_interval(server: OAuthServer) -> Non
     _poll_bodies(server)
 
 
+def test_an_interval_over_thirty_seconds_is_kept(server: OAuthServer) -> None:
+    sleeps = Sleeps()
+    code = DeviceAuthCode(device_code="dev_SECRET", user_code="U", verification_uri="v", interval=45)
+    server.replies += [oauth_error("authorization_pending"), oauth_error("slow_down")]
+    app(server, sleeps).get_access_token(code, poll=True)
+    assert sleeps.calls == [45, 45]
+
+
 @pytest.mark.parametrize("code", ["access_denied", "expired_token"])
 @pytest.mark.parametrize("style", ["docs", "device", "both"])
 def test_denied_and_expired_stop_polling(server: OAuthServer, code: str, style: str) -> None:

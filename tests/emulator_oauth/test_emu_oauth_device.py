@@ -109,6 +109,24 @@ def test_a_fast_poller_is_slowed_down_up_to_thirty_seconds(
     app.close()
 
 
+def test_a_long_interval_is_honoured(base_url: str, oauth: OAuthControl) -> None:
+    slow = oauth.create_app("device", interval=40)
+    slept: List[float] = []
+    app = _app(base_url, slow, oauth, slept)
+    code = app.get_device_code()
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        oauth.advance_clock(seconds)
+        if len(slept) == 2:
+            oauth.approve_device(code.user_code)
+
+    app._sleep = sleep  # type: ignore[method-assign]
+    assert app.get_access_token(code, poll=True).access_token
+    assert slept == [40, 40]  # never polled early, so never told to slow down
+    app.close()
+
+
 def test_interval_is_configurable_per_app(base_url: str, coze_emulator: Any) -> None:
     oauth = coze_emulator.control.oauth
     quick = oauth.create_app("device", interval=1, device_code_ttl=60)

@@ -27,7 +27,7 @@ __all__ = ["MAX_POLL_INTERVAL", "AsyncDeviceOAuthApp", "DeviceOAuthApp", "poll_f
 DEFAULT_INTERVAL = 5
 SLOW_DOWN_STEP = 5
 MAX_POLL_INTERVAL = 30
-"""`slow_down` adds 5 s to the polling interval, up to this."""
+"""`slow_down` adds 5 s to the polling interval, up to this (a longer interval from the server stays)."""
 
 DeviceCode = Union[str, DeviceAuthCode]
 
@@ -45,7 +45,7 @@ def poll_flow(app: OAuthApp, device_code: DeviceCode, poll: bool) -> Flow[OAuthT
     """
     code = device_code.device_code if isinstance(device_code, DeviceAuthCode) else device_code
     interval = float(device_code.interval) if isinstance(device_code, DeviceAuthCode) else DEFAULT_INTERVAL
-    delay = min(max(interval, 1.0), MAX_POLL_INTERVAL)
+    delay = max(interval, 1.0)  # the server's interval, however long: polling sooner only slows us down
     request = device_grant(app, code)
     while True:
         try:
@@ -62,7 +62,7 @@ def poll_flow(app: OAuthApp, device_code: DeviceCode, poll: bool) -> Flow[OAuthT
             ):
                 raise device_error from None
             if kind == CozePKCEAuthErrorType.SLOW_DOWN:
-                delay = min(delay + SLOW_DOWN_STEP, MAX_POLL_INTERVAL)
+                delay = max(delay, min(delay + SLOW_DOWN_STEP, MAX_POLL_INTERVAL))
         yield Sleep(delay)
 
 
