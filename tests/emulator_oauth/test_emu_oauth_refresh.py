@@ -20,6 +20,7 @@ from cozekit.auth import (
     FileTokenStore,
     OAuthRefreshAuth,
     PKCEOAuthApp,
+    WebOAuthApp,
     code_challenge,
     gen_code_verifier,
 )
@@ -131,4 +132,38 @@ def test_a_token_refreshed_elsewhere_is_picked_up_from_the_store(
         assert c1.users.me().user_id  # refreshes: first.refresh_token is rotated away
         assert c2.users.me().user_id  # finds the newer token in the store instead of failing
     assert len(refreshes) == 1 and one.get_token() == two.get_token()
+    app.close()
+
+
+async def test_async_expired_refresh_token_and_code(base_url: str, oauth: OAuthControl) -> None:
+    short = oauth.create_app("web", redirect_uris=[REDIRECT], refresh_token_ttl=1000)
+    app = AsyncWebOAuthApp(short["client_id"], short["client_secret"], base_url=base_url)
+    late_code = oauth.issue_code(short["client_id"], REDIRECT)
+    token = await app.get_access_token(REDIRECT, oauth.issue_code(short["client_id"], REDIRECT))
+    await asyncio.to_thread(oauth.advance_clock, 1001)  # codes live 600 s, this refresh token 1000 s
+    with pytest.raises(OAuthError) as code_expired:
+        await app.get_access_token(REDIRECT, late_code)
+    assert code_expired.value.error_code == "invalid_request"
+    with pytest.raises(OAuthError) as refresh_expired:
+        await app.refresh_access_token(token.refresh_token or "")
+    assert refresh_expired.value.error_code == "invalid_request"
+    auth = AsyncOAuthRefreshAuth(app, token)
+    async with AsyncCoze(auth=auth, base_url=base_url) as coze:
+        with pytest.raises(OAuthError):  # the access token is gone too, and cannot be renewed
+            await coze.users.me()
+    await app.close()
+
+
+def test_an_authorization_code_expires_after_ten_minutes(
+    base_url: str, web_app: Dict[str, Any], oauth: OAuthControl
+) -> None:
+    app = WebOAuthApp(web_app["client_id"], web_app["client_secret"], base_url=base_url)
+    fresh = oauth.issue_code(web_app["client_id"], REDIRECT)
+    oauth.advance_clock(599)
+    assert app.get_access_token(REDIRECT, fresh).access_token
+    stale = oauth.issue_code(web_app["client_id"], REDIRECT)
+    oauth.advance_clock(601)
+    with pytest.raises(OAuthError) as expired:
+        app.get_access_token(REDIRECT, stale)
+    assert expired.value.error_code == "invalid_request" and expired.value.status_code == 400
     app.close()
