@@ -93,3 +93,43 @@ async def test_chatflow_failures_and_bad_requests(
                 client.workflows.chat.stream(workflow_id="7000000000000009999", additional_messages=say("x"))
             )
         )
+
+
+async def test_a_rejected_chatflow_turn_leaves_no_trace(client: Client, load: Loader) -> None:
+    wf = load(
+        {
+            **CHATFLOW,
+            "nodes": [
+                {"id": "start", "type": "start", "inputs": {"n": {"type": "integer"}}},
+                *CHATFLOW["nodes"][1:],
+            ],
+        }
+    )
+    first = await collect(
+        await run(client.workflows.chat.stream(workflow_id=wf, additional_messages=say("hi")))
+    )
+    conv = first[-2].chat.conversation_id
+    with pytest.raises(BadRequestError):
+        await collect(
+            await run(
+                client.workflows.chat.stream(
+                    workflow_id=wf,
+                    conversation_id=conv,
+                    parameters={"n": "many"},
+                    additional_messages=say("x"),
+                )
+            )
+        )
+    listed = await collect(await run(client.conversations.messages.list(conversation_id=conv)))
+    assert [m.content for m in listed] == ["Helpdesk (turn 1) heard: hi", "hi"]
+    history = [
+        Message.build_user_question_text("earlier question"),
+        Message.build_assistant_answer("earlier answer"),
+        Message.build_user_question_text("now"),
+    ]
+    third = await collect(
+        await run(
+            client.workflows.chat.stream(workflow_id=wf, conversation_id=conv, additional_messages=history)
+        )
+    )
+    assert answer_of(third) == "Helpdesk (turn 3) heard: now"  # turn 1 and the earlier question count

@@ -71,33 +71,23 @@ def start_chatflow(
     """Check the request (errors before any event), record the turn and start the run."""
     _check(state, account, req)
     conversations, messages = state.conversations, state.messages
-    if req.conversation_id:
-        conv = conversations.get(account, req.conversation_id)
-    else:
-        conv = conversations.create(account, bot_id=req.bot_id, connector_id=req.connector_id)
+    conv = conversations.get(account, req.conversation_id) if req.conversation_id else None
+    section = conv["last_section_id"] if conv else ""
     history = [
         {"role": m["role"], "content": messages.flatten(account, m["content"], m["content_type"])}
-        for m in messages.of_conversation(account, conv["id"])
-        if m["section_id"] == conv["last_section_id"]
-        and m["type"] in ("question", "answer")
-        and not m["hidden"]
+        for m in (messages.of_conversation(account, conv["id"]) if conv else [])
+        if m["section_id"] == section and m["type"] in ("question", "answer") and not m["hidden"]
     ]
-    chat_id = state.ids.next()
-    *earlier, last = req.additional_messages
-    for m in earlier:
-        kind = "question" if m["role"] == "user" else "answer"
-        content, ctype = str(m.get("content") or ""), str(m.get("content_type") or "text")
-        messages.add(account, conv, role=m["role"], type=kind, content=content, content_type=ctype)
-        history.append({"role": m["role"], "content": messages.flatten(account, content, ctype)})
-    content, ctype = str(last.get("content") or ""), str(last.get("content_type") or "text")
-    messages.add(
-        account, conv, role="user", type="question", content=content, content_type=ctype, chat_id=chat_id
-    )
-    query = messages.flatten(account, content, ctype)
+    entries = [
+        (m, str(m.get("content") or ""), str(m.get("content_type") or "text"))
+        for m in req.additional_messages
+    ]
+    history += [{"role": m["role"], "content": messages.flatten(account, c, t)} for m, c, t in entries[:-1]]
+    query = messages.flatten(account, entries[-1][1], entries[-1][2])
 
+    # the run first: a rejected request (4000...) leaves no trace in the conversation
     runner = state.workflow_runner
-    binding = conv.pop(BINDING, None)
-    conversations.save(account, conv)
+    binding = (conv or {}).get(BINDING)
     run_doc: Optional[Dict[str, Any]] = None
     answer: Optional[str] = None
     if binding and binding["workflow_id"] == req.workflow_id:
@@ -118,6 +108,24 @@ def start_chatflow(
             logid=req.logid,
         )
         run_doc = runner.create(account, run, STREAM, extra={"USER_INPUT": query}, history=history)
+
+    if conv is None:
+        conv = conversations.create(account, bot_id=req.bot_id, connector_id=req.connector_id)
+    conv.pop(BINDING, None)
+    conversations.save(account, conv)
+    chat_id = state.ids.next()
+    for i, (m, content, ctype) in enumerate(entries):
+        last = i == len(entries) - 1
+        kind = "question" if m["role"] == "user" else "answer"
+        messages.add(
+            account,
+            conv,
+            role=m["role"],
+            type=kind,
+            content=content,
+            content_type=ctype,
+            chat_id=chat_id if last else "",
+        )
 
     chat: Dict[str, Any] = {
         "id": chat_id,
