@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import array
 import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -318,3 +319,32 @@ def test_interrupt_keywords_are_checked(emu: ThreadedEmulator) -> None:
         chat.chat_update({"turn_detection": bad})
         with pytest.raises(CozeAPIError, match="6-24 bytes"):
             chat.wait(["chat.updated"], timeout=5)
+
+
+def test_voice_chat_through_a_chatflow(emu: ThreadedEmulator) -> None:
+    definition = (
+        Path(__file__).resolve().parents[2] / "examples" / "workflows" / "helpdesk_chatflow.json"
+    ).read_text()
+    workflow_id = emu.control.create_workflow(definition)["workflow_id"]
+    rec = Recorder(CHAT_EVENTS)
+    chat_client = sync_coze(emu).websockets.chat.create(
+        bot_id=emu.demo_bot_id, workflow_id=workflow_id, on_event=rec.handlers, options=FAST
+    )
+    with chat_client as chat:
+        chat.chat_update({"input_audio": {"format": "pcm", "sample_rate": 16000}})
+        chat.input_audio_buffer_append({"delta": tones.encode("my printer is broken", 16000)})
+        chat.input_audio_buffer_complete()
+        chat.wait(timeout=10)
+        chat.conversation_message_create(user_text("still broken"))
+        chat.wait(timeout=10)
+    answers = [e.data.content for e in rec.of("conversation.message.completed") if e.data.type == "answer"]
+    assert answers == [
+        "Helpdesk (turn 1) heard: my printer is broken",
+        "Helpdesk (turn 2) heard: still broken",
+    ]
+    questions = [
+        e.data.content for e in rec.of("conversation.message.completed") if e.data.type == "question"
+    ]
+    assert questions == ["my printer is broken", "still broken"]
+    spoken = [e.data.text for e in rec.of("conversation.audio.sentence_start")]
+    assert spoken == answers

@@ -8,14 +8,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from typing import Any, Coroutine, Dict, List, Optional, Tuple
+from typing import Any, AsyncIterator, Coroutine, Dict, List, Optional, Tuple
 
 from ..backends.chats import ChatStart
 from ..backends.messages import render_message
 from ..errors import EmulatorError, bad_request
-from ..sse import drain
+from ..sse import drain, frame
 from ..voice import pcm as pcmlib
 from ..voice.vad import TurnDetector
+from ..workflow_engine.chatflow import ChatflowRequest, start_chatflow
 from .audio_config import (
     INPUT_DEFAULTS,
     OUTPUT_DEFAULTS,
@@ -28,6 +29,7 @@ from .session import Closed, Session, log
 from .transcriptions import to_pcm
 from .voice_out import Speaker
 
+AUDIO_KEYS = ("id", "conversation_id", "bot_id", "role", "type", "chat_id", "section_id")
 TURN_TYPES = ("client_interrupt", "server_vad", "semantic_vad")
 ALWAYS_SENT = ("error", "chat.created", "chat.updated")
 INTERRUPTED_BY_SPEECH, CANCELED_BY_USER, REPLACED_BY_MESSAGE = 1, 2, 3
@@ -44,6 +46,8 @@ class ChatSession(Session):
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
         self.bot_id = self.ws.query_params.get("bot_id") or ""
+        self.workflow_id = self.ws.query_params.get("workflow_id") or ""
+        """With a workflow id, each turn runs that chatflow (`/v1/workflows/chat`) instead of the bot."""
         self.chat_config: Dict[str, Any] = {}
         self.input: Dict[str, Any] = dict(INPUT_DEFAULTS)
         self.output: Dict[str, Any] = dict(OUTPUT_DEFAULTS)
@@ -229,8 +233,11 @@ class ChatSession(Session):
             raise bad_request("no chat is waiting for tool outputs")
         chats = self.state.chats
         responses = chats.submit_tool_outputs(self.account, self.conversation_id, chat_id, outputs)
-        snap = chats.snapshot(self.account, chat_id)
-        self.turn = asyncio.get_running_loop().create_task(self._resume(chat_id, snap, responses))
+        first = [frame("conversation.chat.in_progress", chats.snapshot(self.account, chat_id))]
+        first += [frame("conversation.message.completed", r) for r in responses]
+        queue = self.state.engine.launch(self.account, chat_id, first, stream=True)
+        assert queue is not None
+        self.turn = asyncio.get_running_loop().create_task(self._guarded(self._relay(queue)))
 
     async def on_input_text_generate_audio(self, data: Dict[str, Any]) -> None:
         text = data.get("text")
@@ -267,42 +274,44 @@ class ChatSession(Session):
         return True
 
     async def _start(self, message: Dict[str, Any]) -> None:
+        """Start a reply (the bot's, or the chatflow's) in the background."""
         cfg = self.chat_config
-        start = ChatStart(
-            bot_id=self.bot_id,
-            user_id=str(cfg.get("user_id") or self.account.user_id),
-            conversation_id=self.conversation_id or None,
-            additional_messages=[*self.pending, message],
-            stream=True,
-            auto_save_history=cfg.get("auto_save_history") is not False,
-            custom_variables=cfg.get("custom_variables"),
-            meta_data=cfg.get("meta_data"),
-        )
-        created, in_progress = self.state.chats.start(self.account, start)
+        messages = [*self.pending, message]
+        if self.workflow_id:
+            request = ChatflowRequest(
+                workflow_id=self.workflow_id,
+                additional_messages=messages,
+                parameters=cfg.get("parameters"),
+                bot_id=self.bot_id,
+                conversation_id=self.conversation_id or None,
+                logid=self.logid,
+            )
+            queue = start_chatflow(self.state, self.account, request)
+        else:
+            start = ChatStart(
+                bot_id=self.bot_id,
+                user_id=str(cfg.get("user_id") or self.account.user_id),
+                conversation_id=self.conversation_id or None,
+                additional_messages=messages,
+                stream=True,
+                auto_save_history=cfg.get("auto_save_history") is not False,
+                custom_variables=cfg.get("custom_variables"),
+                meta_data=cfg.get("meta_data"),
+            )
+            created, in_progress = self.state.chats.start(self.account, start)
+            first = [
+                frame("conversation.chat.created", created),
+                frame("conversation.chat.in_progress", in_progress),
+            ]
+            launched = self.state.engine.launch(self.account, created["id"], first, stream=True)
+            assert launched is not None
+            queue = launched
         self.pending = []
+        head = queue.get_nowait()  # conversation.chat.created, queued before the run starts
+        assert head is not None
+        created = parse_frame(head)[1]
         self.conversation_id, self.chat_id = created["conversation_id"], created["id"]
-        self.turn = asyncio.get_running_loop().create_task(self._run(created, in_progress))
-
-    async def _run(self, created: Dict[str, Any], in_progress: Dict[str, Any]) -> None:
-        async def turn() -> None:
-            chat = self.state.chats.raw(self.account, created["id"])
-            if chat is not None and chat["query_id"]:
-                question = self.state.messages.get(self.account, self.conversation_id, chat["query_id"])
-                await self.emit("conversation.message.completed", render_message(question))
-            await self.emit("conversation.chat.created", created)
-            await self.emit("conversation.chat.in_progress", in_progress)
-            await self._relay(created["id"])
-
-        await self._guarded(turn())
-
-    async def _resume(self, chat_id: str, snap: Any, responses: List[Dict[str, Any]]) -> None:
-        async def turn() -> None:
-            await self.emit("conversation.chat.in_progress", snap)
-            for response in responses:
-                await self.emit("conversation.message.completed", response)
-            await self._relay(chat_id)
-
-        await self._guarded(turn())
+        self.turn = asyncio.get_running_loop().create_task(self._guarded(self._relay(queue, head)))
 
     async def _guarded(self, turn: Coroutine[Any, Any, None]) -> None:
         """Run a reply in the background: failures become `error` events, a gone client ends it."""
@@ -318,18 +327,23 @@ class ChatSession(Session):
             with contextlib.suppress(Closed):
                 await self.error(5000, "internal error")
 
-    async def _relay(self, chat_id: str) -> None:
-        queue = self.state.engine.launch(self.account, chat_id, [], stream=True)
-        assert queue is not None
-        chat = self.state.chats.raw(self.account, chat_id) or {}
+    async def _relay(self, queue: asyncio.Queue[Optional[bytes]], head: Optional[bytes] = None) -> None:
+        """Forward a run's chat events, speaking the answer sentence by sentence."""
         speaker: Optional[Speaker] = None
-        async for frame in drain(queue):
-            event, data = parse_frame(frame)
+        frames = drain(queue)
+        while True:
+            raw = head if head is not None else await anext_or_none(frames)
+            head = None
+            if raw is None:
+                return
+            event, data = parse_frame(raw)
             if event == "done":
-                break
+                return
+            if event == "conversation.chat.created":
+                await self._echo_question(data)
             if event == "conversation.message.delta":
                 if speaker is None:
-                    speaker = Speaker(self, _audio_base(chat, data["id"]))
+                    speaker = Speaker(self, {k: data.get(k, "") for k in AUDIO_KEYS})
                 await self.emit(event, data)
                 await speaker.feed(data.get("content") or "")
             elif event == "conversation.message.completed":
@@ -337,10 +351,23 @@ class ChatSession(Session):
                     await speaker.flush()
                 await self.emit(event, data)
             else:
-                if speaker is not None:
+                if speaker is not None and event != "conversation.chat.created":
                     await speaker.complete()
                     speaker = None
                 await self.emit(event, data)
+
+    async def _echo_question(self, chat: Dict[str, Any]) -> None:
+        """The turn's user message, as Coze echoes it before `conversation.chat.created`."""
+        for m in self.state.messages.of_conversation(self.account, chat["conversation_id"]):
+            if m["chat_id"] == chat["id"] and m["role"] == "user":
+                await self.emit("conversation.message.completed", render_message(m))
+
+
+async def anext_or_none(frames: AsyncIterator[bytes]) -> Optional[bytes]:
+    try:
+        return await frames.__anext__()
+    except StopAsyncIteration:
+        return None
 
 
 def check_interrupt_config(config: Any) -> None:
@@ -363,15 +390,3 @@ def keyword_hit(text: str, config: Dict[str, Any]) -> bool:
     if config.get("mode") == "keyword_prefix":
         return any(text.startswith(k) for k in keywords)
     return any(k in text for k in keywords)
-
-
-def _audio_base(chat: Dict[str, Any], message_id: str) -> Dict[str, Any]:
-    return {
-        "id": message_id,
-        "conversation_id": chat.get("conversation_id", ""),
-        "bot_id": chat.get("bot_id", ""),
-        "role": "assistant",
-        "type": "answer",
-        "chat_id": chat.get("id", ""),
-        "section_id": chat.get("section_id", ""),
-    }
