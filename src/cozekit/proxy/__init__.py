@@ -1,0 +1,29 @@
+"""A token-holding proxy with an embeddable web chat widget (needs the `emulator` extra: FastAPI, uvicorn).
+
+    >>> from cozekit import AsyncCoze, TokenAuth
+    >>> from cozekit.proxy import create_proxy_app
+    >>> app = create_proxy_app(AsyncCoze(auth=TokenAuth("pat_...")), bots=["7379..."],
+    ...                        allowed_origins=["https://shop.example"], secret=SECRET)
+
+Pages embed `<script src="https://proxy.example/widget.js" data-bot-id="7379..."></script>`.
+See docs/proxy.md.
+"""
+
+from __future__ import annotations
+
+from .app import ProxyConfig, create_proxy_app
+from .identity import COOKIE_NAME, HEADER_NAME, SignedUser, UserResolver, sign_user, verify_user
+from .server import ThreadedProxy, serve
+
+__all__ = [
+    "COOKIE_NAME",
+    "HEADER_NAME",
+    "ProxyConfig",
+    "SignedUser",
+    "ThreadedProxy",
+    "UserResolver",
+    "create_proxy_app",
+    "serve",
+    "sign_user",
+    "verify_user",
+]

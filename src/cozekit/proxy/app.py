@@ -1,0 +1,379 @@
+"""`create_proxy_app()`: a token-holding proxy between a web chat widget and Coze.
+
+The server keeps the Coze credential (any SDK auth: a PAT, or a refreshing `AsyncJWTAuth` per end user);
+browsers only ever see their own end-user token, allow-listed bots and their own conversations.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import logging
+import secrets
+from collections import OrderedDict
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from importlib import resources
+from typing import AsyncIterator, Callable, Dict, List, Optional, Sequence, Tuple, Type, TypeVar, Union
+
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from starlette.exceptions import HTTPException
+from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import HTMLResponse, JSONResponse, Response
+
+from .._auth import Auth
+from .._client import AsyncCoze
+from .._exceptions import CozeAPIError, CozeError
+from ..types import Message
+from .identity import HEADER_NAME, SignedUser, UserResolver, new_anonymous_id, resolve_user
+from .relay import EventStreamResponse, ProxyError, StreamCounter, error_response, from_coze_error, relay
+
+__all__ = ["ProxyConfig", "create_proxy_app"]
+
+log = logging.getLogger("cozekit.proxy")
+
+USER_KEY = "cozekit_user"
+BOT_KEY = "cozekit_bot"
+ANONYMOUS_TTL = 30 * 24 * 3600
+_M = TypeVar("_M", bound=BaseModel)
+# What Coze answers for a conversation id that is malformed, unknown or someone else's.
+_NOT_THEIRS = frozenset({4000, 4002, 4101, 4200})
+
+
+@dataclass
+class ProxyConfig:
+    """How to build the proxy's own `AsyncCoze` (closed with the app): `auth` defaults to
+    `TokenAuth($COZE_API_TOKEN)`, `base_url` to `$COZE_API_BASE`, then api.coze.com."""
+
+    auth: Optional[Auth] = None
+    base_url: Optional[str] = None
+
+
+class ChatBody(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    bot_id: str = Field(min_length=1, max_length=64)
+    message: str = Field(min_length=1)
+    conversation_id: Optional[str] = Field(default=None, min_length=1, max_length=64)
+
+
+class ConversationBody(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    bot_id: str = Field(min_length=1, max_length=64)
+
+
+def _who(user: str) -> str:
+    """A short stable tag for a user in logs (the id itself may be personal data)."""
+    return hashlib.sha256(user.encode()).hexdigest()[:10]
+
+
+class _LRU:
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: OrderedDict[str, Tuple[str, ...]] = OrderedDict()
+
+    def get(self, key: str) -> Optional[Tuple[str, ...]]:
+        value = self.items.get(key)
+        if value is not None:
+            self.items.move_to_end(key)
+        return value
+
+    def put(self, key: str, value: Tuple[str, ...]) -> None:
+        self.items[key] = value
+        self.items.move_to_end(key)
+        while len(self.items) > self.size:
+            self.items.popitem(last=False)
+
+
+class _Proxy:
+    """Everything the routes share: the client, the rules, the caches."""
+
+    def __init__(
+        self,
+        coze: AsyncCoze,
+        bots: Sequence[str],
+        resolvers: List[UserResolver],
+        signer: SignedUser,
+        anonymous: bool,
+        auth_for_user: Optional[Callable[[str], Auth]],
+        allowed_origins: Sequence[str],
+        max_body_bytes: int,
+        max_message_chars: int,
+    ) -> None:
+        self.coze = coze
+        self.bots = frozenset(bots)
+        self.resolvers = resolvers
+        self.signer = signer
+        self.anonymous = anonymous
+        self.auth_for_user = auth_for_user
+        self.allowed_origins = frozenset(o.rstrip("/") for o in allowed_origins)
+        self.max_body_bytes = max_body_bytes
+        self.max_message_chars = max_message_chars
+        self.streams = StreamCounter()
+        self.owners = _LRU(4096)
+        self._clients: OrderedDict[str, AsyncCoze] = OrderedDict()
+
+    def client_for(self, user: str) -> AsyncCoze:
+        """The shared client, or (with `auth_for_user`) one per end user sharing its connections."""
+        if self.auth_for_user is None:
+            return self.coze
+        client = self._clients.get(user)
+        if client is None:
+            client = self._clients[user] = self.coze.with_options(auth=self.auth_for_user(user))
+            while len(self._clients) > 1024:
+                self._clients.popitem(last=False)
+        self._clients.move_to_end(user)
+        return client
+
+    def check_origin(self, request: Request) -> None:
+        origin = request.headers.get("origin")
+        if origin is None or origin in self.allowed_origins:
+            return
+        own = f"{request.url.scheme}://{request.url.netloc}"
+        if origin != own:
+            raise ProxyError(403, 4101, "this origin may not use the proxy")
+
+    def check_bot(self, bot_id: str) -> None:
+        if bot_id not in self.bots:
+            raise ProxyError(403, 4101, "this bot is not served by the proxy")
+
+    async def user(self, request: Request) -> str:
+        for resolver in self.resolvers:
+            user = await resolve_user(resolver, request)
+            if user is not None:
+                return user
+        raise ProxyError(401, 4100, f"no valid end-user token (send the {HEADER_NAME} header)")
+
+    async def read(self, request: Request, model: Type[_M]) -> _M:
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_body_bytes:
+            raise ProxyError(413, 4000, f"the request body is over {self.max_body_bytes} bytes")
+        body = bytearray()
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > self.max_body_bytes:
+                raise ProxyError(413, 4000, f"the request body is over {self.max_body_bytes} bytes")
+        try:
+            return model.model_validate_json(bytes(body))
+        except ValidationError as exc:
+            first = exc.errors(include_input=False, include_url=False)[0]
+            where = ".".join(str(p) for p in first["loc"]) or "body"
+            raise ProxyError(400, 4000, f"invalid {where}: {first['msg']}") from None
+
+    async def new_conversation(self, client: AsyncCoze, user: str, bot_id: str) -> str:
+        meta = {USER_KEY: user, BOT_KEY: bot_id}
+        conversation = await client.conversations.create(bot_id=bot_id, meta_data=meta)
+        self.owners.put(conversation.id, (user, bot_id))
+        return conversation.id
+
+    async def owned(self, client: AsyncCoze, conversation_id: str, user: str) -> str:
+        """The bot of a conversation this user started through the proxy; anyone else's is 'not found'."""
+        owner = self.owners.get(conversation_id)
+        if owner is None:
+            try:
+                found = await client.conversations.retrieve(conversation_id=conversation_id)
+            except CozeAPIError as exc:
+                if exc.code not in _NOT_THEIRS:
+                    raise
+                raise ProxyError(404, 4200, "conversation not found") from None
+            owner = (found.meta_data.get(USER_KEY, ""), found.meta_data.get(BOT_KEY, ""))
+            if owner[0]:
+                self.owners.put(conversation_id, owner)
+        if owner[0] != user or owner[1] not in self.bots:
+            raise ProxyError(404, 4200, "conversation not found")
+        return owner[1]
+
+
+def _static(name: str) -> str:
+    return (resources.files("cozekit.proxy") / "static" / name).read_text(encoding="utf-8")
+
+
+def _install_errors(app: FastAPI) -> None:
+    async def proxy_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, ProxyError)
+        return error_response(exc)
+
+    async def coze_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, CozeError)
+        err = from_coze_error(exc)
+        log.warning("Coze error %s on %s (logid %s)", err.code, request.url.path, err.logid)
+        return error_response(err)
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        code = {404: 4200, 405: 4000}.get(exc.status_code, 4000)
+        return error_response(ProxyError(exc.status_code, code, str(exc.detail)))
+
+    async def invalid(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
+        where = ".".join(str(p) for p in first["loc"])
+        return error_response(ProxyError(400, 4000, f"invalid {where}: {first['msg']}"))
+
+    app.add_exception_handler(ProxyError, proxy_error)
+    app.add_exception_handler(CozeError, coze_error)
+    app.add_exception_handler(HTTPException, http_error)
+    app.add_exception_handler(RequestValidationError, invalid)
+
+
+def create_proxy_app(
+    coze: Union[AsyncCoze, ProxyConfig],
+    *,
+    bots: Sequence[str],
+    allowed_origins: Sequence[str] = (),
+    user_id_from: Optional[UserResolver] = None,
+    secret: Union[str, bytes, None] = None,
+    anonymous: bool = False,
+    auth_for_user: Optional[Callable[[str], Auth]] = None,
+    max_body_bytes: int = 32 * 1024,
+    max_message_chars: int = 4000,
+    title: str = "Chat",
+) -> FastAPI:
+    """The proxy as a FastAPI app.
+
+    - `bots`: the only bot ids browsers may chat with.
+    - `allowed_origins`: sites that may call the proxy from the browser (CORS), besides its own origin.
+    - End users: by default a token from `sign_user(user_id, secret)` in the `X-Cozekit-User` header or
+      `cozekit_user` cookie; or your own `user_id_from(request)`. `anonymous=True` lets `POST /session`
+      hand out signed ids to visitors nobody vouches for. Without `secret` a random one is made (tokens
+      then die with the process).
+    - `auth_for_user(user_id)`: a Coze auth per end user, e.g. `AsyncJWTAuth(..., session_name=user_id)`;
+      otherwise every call uses `coze`'s own auth.
+    """
+    if not bots:
+        raise ValueError("the proxy needs at least one allow-listed bot id")
+    owns_client = isinstance(coze, ProxyConfig)
+    client = AsyncCoze(auth=coze.auth, base_url=coze.base_url) if isinstance(coze, ProxyConfig) else coze
+    signer = SignedUser(secret if secret is not None else secrets.token_bytes(32))
+    resolvers: List[UserResolver] = [user_id_from] if user_id_from is not None else []
+    if user_id_from is None or anonymous:
+        resolvers.append(signer)
+    proxy = _Proxy(
+        client,
+        bots,
+        resolvers,
+        signer,
+        anonymous,
+        auth_for_user,
+        allowed_origins,
+        max_body_bytes,
+        max_message_chars,
+    )
+    widget_js = _static("widget.js")
+    demo_html = _static("demo.html")
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owns_client:
+            await client.close()
+
+    app = FastAPI(
+        title="cozekit chat proxy", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None
+    )
+    app.state.proxy = proxy
+    _install_errors(app)
+    if allowed_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(proxy.allowed_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type", HEADER_NAME],
+            allow_credentials=True,
+            expose_headers=["x-tt-logid"],
+            max_age=600,
+        )
+
+    @app.get("/", include_in_schema=False)
+    async def demo_page() -> HTMLResponse:
+        page = demo_html.replace("{{bot_id}}", html.escape(sorted(proxy.bots)[0]))
+        return HTMLResponse(page.replace("{{title}}", html.escape(title)))
+
+    @app.get("/widget.js", include_in_schema=False)
+    async def widget() -> Response:
+        headers = {"cache-control": "public, max-age=300"}
+        return Response(widget_js, media_type="text/javascript; charset=utf-8", headers=headers)
+
+    @app.post("/session")
+    async def session(request: Request) -> JSONResponse:
+        """An anonymous visitor's signed id (only with `anonymous=True`)."""
+        proxy.check_origin(request)
+        if not proxy.anonymous:
+            raise ProxyError(403, 4101, "anonymous visitors may not chat: the site must sign a user token")
+        token = proxy.signer.sign(new_anonymous_id(), ttl=ANONYMOUS_TTL)
+        return JSONResponse({"user_token": token, "expires_in": ANONYMOUS_TTL})
+
+    @app.post("/conversations")
+    async def create_conversation(request: Request) -> JSONResponse:
+        proxy.check_origin(request)
+        body = await proxy.read(request, ConversationBody)
+        proxy.check_bot(body.bot_id)
+        user = await proxy.user(request)
+        conversation_id = await proxy.new_conversation(proxy.client_for(user), user, body.bot_id)
+        return JSONResponse({"conversation_id": conversation_id, "bot_id": body.bot_id})
+
+    @app.get("/conversations/{conversation_id}/messages")
+    async def list_messages(
+        request: Request,
+        conversation_id: str,
+        limit: int = Query(20, ge=1, le=50),
+        before_id: Optional[str] = Query(None, max_length=64),
+    ) -> JSONResponse:
+        """The latest messages (questions and answers), oldest first."""
+        proxy.check_origin(request)
+        user = await proxy.user(request)
+        client = proxy.client_for(user)
+        bot_id = await proxy.owned(client, conversation_id, user)
+        page = await client.conversations.messages.list(
+            conversation_id=conversation_id, order="desc", limit=limit, before_id=before_id
+        )
+        shown: List[Dict[str, object]] = [
+            {
+                "id": m.id,
+                "role": str(m.role),
+                "type": str(m.type),
+                "content": m.content,
+                "content_type": str(m.content_type),
+                "created_at": m.created_at,
+            }
+            for m in reversed(page.items)
+            if str(m.type) in ("question", "answer")
+        ]
+        return JSONResponse({"bot_id": bot_id, "messages": shown, "has_more": page.has_more})
+
+    @app.post("/chat")
+    async def chat(request: Request) -> Response:
+        """Stream the bot's reply as SSE (Coze's event names, trimmed data; see docs/proxy.md)."""
+        proxy.check_origin(request)
+        body = await proxy.read(request, ChatBody)
+        if len(body.message) > proxy.max_message_chars:
+            raise ProxyError(400, 4000, f"the message is over {proxy.max_message_chars} characters")
+        proxy.check_bot(body.bot_id)
+        user = await proxy.user(request)
+        client = proxy.client_for(user)
+        if body.conversation_id is None:
+            conversation_id = await proxy.new_conversation(client, user, body.bot_id)
+        elif await proxy.owned(client, body.conversation_id, user) != body.bot_id:
+            raise ProxyError(404, 4200, "conversation not found")
+        else:
+            conversation_id = body.conversation_id
+        stream = await client.chat.stream(
+            bot_id=body.bot_id,
+            user_id=user,
+            conversation_id=conversation_id,
+            additional_messages=[Message.build_user_question_text(body.message)],
+        )
+        log.info(
+            "chat bot=%s user=%s conversation=%s logid=%s",
+            body.bot_id,
+            _who(user),
+            conversation_id,
+            stream.logid,
+        )
+        headers = {"cache-control": "no-cache", "x-accel-buffering": "no", "x-tt-logid": stream.logid}
+        return EventStreamResponse(
+            relay(stream, proxy.streams), media_type="text/event-stream", headers=headers
+        )
+
+    return app
