@@ -11,9 +11,9 @@ import httpx
 import jwt
 import pytest
 
-from cozekit import AsyncCoze, Coze, TokenAuth
+from cozekit import AsyncCoze, Coze, Message, PermissionDeniedError, TokenAuth
 from cozekit._exceptions import CozeAPIError, OAuthError
-from cozekit.auth import AsyncJWTAuth, AsyncJWTOAuthApp, JWTAuth, JWTOAuthApp
+from cozekit.auth import AsyncJWTAuth, AsyncJWTOAuthApp, JWTAuth, JWTOAuthApp, Scope
 from cozekit.emulator.oauth_control import OAuthControl
 from cozekit.emulator.routes.control_oauth import new_key_pair
 
@@ -240,3 +240,38 @@ async def test_async_jwt_auth_refreshes_once_after_a_rejected_token(
     assert len({u.user_id for u in users}) == 1
     assert len(fetched) == 2 and fetched[0] != fetched[1]  # one new token for all ten rejected calls
     await app.close()
+
+
+def test_channel_scope_limits_the_token_to_chatting_with_its_bots(
+    base_url: str, jwt_app: Dict[str, Any], coze_emulator: Any
+) -> None:
+    coze_emulator.control.configure(chunk_delay_ms=0)
+    other_bot = coze_emulator.control.create_bot(name="Other")
+    app = _app(base_url, jwt_app)
+    scope = Scope.build_bot_chat([coze_emulator.demo_bot_id])  # Connector.botChat with this bot only
+    channel = Coze(auth=JWTAuth(oauth_app=app, scope=scope, session_name="viewer-1"), base_url=base_url)
+    question = [Message.build_user_question_text("hello")]
+    bot = coze_emulator.demo_bot_id
+    done = channel.chat.create_and_poll(bot_id=bot, user_id="v1", additional_messages=question)
+    assert done.chat.status == "completed" and done.messages
+    assert channel.conversations.retrieve(conversation_id=done.chat.conversation_id).id
+    with pytest.raises(PermissionDeniedError) as other:
+        channel.chat.create_and_poll(bot_id=other_bot, user_id="v1", additional_messages=question)
+    assert other.value.code == 4101
+    for call in (channel.users.me, lambda: channel.bots.list(space_id=coze_emulator.workspace_id)):
+        with pytest.raises(PermissionDeniedError):  # nothing but chat
+            call()
+    with Coze(auth=JWTAuth(oauth_app=app), base_url=base_url) as unscoped:
+        assert unscoped.users.me().user_id and unscoped.bots.retrieve(bot_id=other_bot).bot_id == other_bot
+    channel.close()
+    app.close()
+
+
+def test_a_malformed_scope_is_refused(base_url: str, jwt_app: Dict[str, Any]) -> None:
+    app = _app(base_url, jwt_app)
+    not_a_list = {"account_permission": {"permission_list": "Connector.botChat"}}
+    for scope in ({"account_permission": []}, not_a_list):
+        with pytest.raises(OAuthError) as bad:
+            app.get_access_token(scope=scope)
+        assert bad.value.error_code == "invalid_request"
+    app.close()

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from typing import Dict, Optional
+from typing import Dict, Optional, Tuple
 
 from ..errors import EmulatorError, bad_request
 from ..ids import IdGenerator
 from ..store import Store
 
 META_MAX_PAIRS = 16
+NO_PERMISSION = (
+    "Your token does not have permission to access resource. "
+    "Please verify whether the resource ID or token is correct."
+)
+"""Coze's 4101 message."""
 META_MAX_KEY = 64
 META_MAX_VALUE = 512
 
@@ -23,6 +28,10 @@ class Account:
     user_name: str
     session: str = ""
     """An OAuth JWT `session_name`: one end user of the account, with conversations of their own."""
+    scoped: bool = False
+    """A channel token (JWT with a `scope`): it may only chat (`Connector.botChat`)..."""
+    bot_ids: Tuple[str, ...] = ()
+    """...and, when this is not empty, only with these bots."""
 
     @property
     def space(self) -> str:

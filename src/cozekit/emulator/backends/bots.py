@@ -6,7 +6,7 @@ import time
 from typing import Any, Dict, List, Optional
 
 from ..errors import EmulatorError, bad_request, not_found
-from .base import Account, Backend, page_bounds
+from .base import NO_PERMISSION, Account, Backend, page_bounds
 
 API_CONNECTOR = "1024"
 DRAFT_FIELDS = (
@@ -118,6 +118,8 @@ class BotsBackend(Backend):
 
     def for_chat(self, account: Account, bot_id: str, publish_status: Optional[str]) -> Dict[str, Any]:
         """The bot as a chat sees it: published (API connector) unless the draft is asked for."""
+        if account.scoped and account.bot_ids and bot_id not in account.bot_ids:
+            raise EmulatorError(4101, NO_PERMISSION)
         bot = self.store.get("bot", bot_id, owner=account.user_id)
         if bot is None:
             raise EmulatorError(4006, f"invalid bot: bot_id {bot_id} not found")

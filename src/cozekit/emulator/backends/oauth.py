@@ -395,4 +395,15 @@ class OAuthBackend(Backend):
         user = self.store.get("user", str(doc["user_id"]))
         if user is None:
             return None
-        return Account(str(doc["user_id"]), str(user["user_name"]), session=str(doc["session_name"] or ""))
+        scope = doc.get("scope")
+        bots: List[str] = []
+        if isinstance(scope, dict):
+            chat = (scope.get("attribute_constraint") or {}).get("connector_bot_chat_attribute") or {}
+            bots = [str(b) for b in chat.get("bot_id_list") or []]
+        return Account(
+            str(doc["user_id"]),
+            str(user["user_name"]),
+            session=str(doc["session_name"] or ""),
+            scoped=isinstance(scope, dict),
+            bot_ids=tuple(bots),
+        )

@@ -10,12 +10,14 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BeforeValidator
 from typing_extensions import Annotated
 
-from ..backends.base import Account
-from ..errors import envelope_body, logid_of, unauthenticated
+from ..backends.base import NO_PERMISSION, Account
+from ..errors import EmulatorError, envelope_body, logid_of, unauthenticated
 from ..state import EmulatorState
 
 _bearer = HTTPBearer(auto_error=False, description="A personal access token, `Bearer pat_...`.")
 _UNSET: Any = object()
+CHAT_PATHS = ("/v3/chat", "/v1/conversation/", "/v1/conversations")
+"""What a channel token (scope `Connector.botChat`) may call: chats and their conversations."""
 
 
 def _id(value: Any) -> Any:
@@ -42,6 +44,8 @@ def current_account(
     account = state.accounts.authenticate(token) or state.oauth.authenticate(token)
     if account is None:
         raise unauthenticated()
+    if account.scoped and not request.url.path.startswith(CHAT_PATHS):
+        raise EmulatorError(4101, NO_PERMISSION)
     return account
 
 

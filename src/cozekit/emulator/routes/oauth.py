@@ -120,7 +120,7 @@ def _jwt_grant(
     if enterprise_id is not None and enterprise_id != app["enterprise_id"]:
         raise OAuthFailure("access_deny", "invalid app type")
     scope = body.get("scope")
-    if scope is not None and not isinstance(scope, dict):
+    if scope is not None and not _valid_scope(scope):
         raise invalid_request("scope")
     session = claims.get("session_name")
     if session is not None and not isinstance(session, str):
@@ -128,6 +128,20 @@ def _jwt_grant(
     token = state.oauth.issue_service_token(app, user_id, duration, session or "", scope)
     log.info("oauth: jwt grant issued a service token to client %s", app["id"])
     return token
+
+
+def _valid_scope(scope: Any) -> bool:
+    """`{"account_permission": {"permission_list": [...]}, "attribute_constraint"?: {...}}`."""
+
+    def part(value: Any, name: str) -> Dict[str, Any]:
+        got = value.get(name) if isinstance(value, dict) else None
+        return got if isinstance(got, dict) else {}
+
+    permissions = part(scope, "account_permission").get("permission_list")
+    if not isinstance(scope, dict) or not isinstance(permissions, list):
+        return False
+    bots = part(part(scope, "attribute_constraint"), "connector_bot_chat_attribute").get("bot_id_list", [])
+    return all(isinstance(p, str) for p in permissions) and isinstance(bots, list)
 
 
 @router.post(P + "/token", summary="Token endpoint: code, PKCE, refresh, device and JWT grants")
