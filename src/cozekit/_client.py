@@ -16,6 +16,7 @@ from ._retries import RetryPolicy
 from ._types import NOT_GIVEN, NotGiven, Timeout
 
 if TYPE_CHECKING:
+    from .resources.api_apps import APIApps, AsyncAPIApps
     from .resources.audio import AsyncAudio, Audio
     from .resources.bots import AsyncBots, Bots
     from .resources.chat import AsyncChatResource, ChatResource
@@ -181,6 +182,13 @@ class Coze(SyncAPIClient):
 
         return Workflows(self)
 
+    @cached_property
+    def api_apps(self) -> APIApps:
+        """Callback apps and their event subscriptions (`.events`)."""
+        from .resources.api_apps import APIApps
+
+        return APIApps(self)
+
 
 class AsyncCoze(AsyncAPIClient):
     """The asynchronous client; the same resources and methods as `Coze`, awaited."""
@@ -286,6 +294,12 @@ class AsyncCoze(AsyncAPIClient):
         from .resources.workflows import AsyncWorkflows
 
         return AsyncWorkflows(self)
+
+    @cached_property
+    def api_apps(self) -> AsyncAPIApps:
+        from .resources.api_apps import AsyncAPIApps
+
+        return AsyncAPIApps(self)
 
 
 def _changes(arguments: Mapping[str, Any]) -> Mapping[str, Any]:

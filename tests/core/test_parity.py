@@ -18,6 +18,7 @@ RESOURCES = [
     "workflows",
     "datasets",
     "audio",
+    "api_apps",
 ]
 
 
