@@ -8,10 +8,12 @@ import typer
 
 from ._cli_api import register
 from ._cli_auth import register as register_auth
+from ._cli_proxy import register as register_proxy
 
 app = typer.Typer(help="cozekit: the Coze SDK's command line.", no_args_is_help=True)
 register(app)
 register_auth(app)
+register_proxy(app)
 
 
 @app.callback()

@@ -1,0 +1,58 @@
+"""`cozekit proxy`: run the token-holding chat proxy and its widget (needs the `emulator` extra)."""
+
+from __future__ import annotations
+
+from typing import List, Optional
+
+import typer
+
+
+def proxy(
+    bot: List[str] = typer.Option(..., "--bot", help="A bot id the widget may chat with (repeatable)."),
+    port: int = typer.Option(8080, help="Port to listen on."),
+    host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+    base_url: Optional[str] = typer.Option(
+        None, "--base-url", envvar="COZE_API_BASE", help="Coze API base URL."
+    ),
+    token: Optional[str] = typer.Option(
+        None, "--token", envvar="COZE_API_TOKEN", help="Coze access token.", show_default=False
+    ),
+    origin: List[str] = typer.Option([], "--origin", help="A site allowed to embed the widget (repeatable)."),
+    secret: Optional[str] = typer.Option(
+        None,
+        "--secret",
+        envvar="COZEKIT_PROXY_SECRET",
+        help="Key for signed end-user tokens (random if unset: tokens die with the process).",
+        show_default=False,
+    ),
+    anonymous: bool = typer.Option(
+        False, "--anonymous", help="Let visitors chat without a signed user token."
+    ),
+    title: str = typer.Option("Chat", "--title", help="The widget's title on the demo page."),
+) -> None:
+    """Serve the web chat widget and keep the Coze token on the server."""
+    from ._auth import TokenAuth
+    from .proxy import ProxyConfig, create_proxy_app
+    from .proxy.server import serve
+
+    if not token:
+        raise typer.BadParameter("no token: pass --token or set COZE_API_TOKEN", param_hint="--token")
+    if secret is not None and len(secret.encode()) < 16:
+        raise typer.BadParameter("the secret must be at least 16 bytes", param_hint="--secret")
+    config = ProxyConfig(auth=TokenAuth(token), base_url=base_url)
+    app = create_proxy_app(
+        config, bots=bot, allowed_origins=origin, secret=secret, anonymous=anonymous, title=title
+    )
+    url = f"http://{host}:{port}"
+    typer.echo(f"cozekit chat proxy at {url}  (bots: {', '.join(bot)})", err=True)
+    typer.echo(f"  demo page  {url}/", err=True)
+    typer.echo(f'  embed      <script src="{url}/widget.js" data-bot-id="{bot[0]}"></script>', err=True)
+    if not anonymous:
+        typer.echo(
+            "  visitors need a signed user token (see docs/proxy.md), or run with --anonymous", err=True
+        )
+    serve(app, host=host, port=port)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("proxy")(proxy)
