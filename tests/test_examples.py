@@ -43,6 +43,7 @@ EXPECTED: Dict[str, str] = {
     "oauth_device.py": "acting as user: ",
     "oauth_jwt.py": "acting as user: ",
     "oauth_jwt_sessions.py": "isolated: True",
+    "proxy_widget.py": "answer: Cozekit Demo Bot (turn 1) heard: Hello from the widget",
 }
 
 
