@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from .resources.audio import AsyncAudio, Audio
     from .resources.bots import AsyncBots, Bots
     from .resources.chat import AsyncChatResource, ChatResource
+    from .resources.connectors import AsyncConnectors, Connectors
     from .resources.conversations import AsyncConversations, Conversations
     from .resources.datasets import AsyncDatasets, Datasets
     from .resources.files import AsyncFiles, Files
@@ -189,6 +190,13 @@ class Coze(SyncAPIClient):
 
         return APIApps(self)
 
+    @cached_property
+    def connectors(self) -> Connectors:
+        """Channels: install, device configs (`.user_configs`), bot review results (`.bots`)."""
+        from .resources.connectors import Connectors
+
+        return Connectors(self)
+
 
 class AsyncCoze(AsyncAPIClient):
     """The asynchronous client; the same resources and methods as `Coze`, awaited."""
@@ -300,6 +308,12 @@ class AsyncCoze(AsyncAPIClient):
         from .resources.api_apps import AsyncAPIApps
 
         return AsyncAPIApps(self)
+
+    @cached_property
+    def connectors(self) -> AsyncConnectors:
+        from .resources.connectors import AsyncConnectors
+
+        return AsyncConnectors(self)
 
 
 def _changes(arguments: Mapping[str, Any]) -> Mapping[str, Any]:

@@ -19,6 +19,7 @@ RESOURCES = [
     "datasets",
     "audio",
     "api_apps",
+    "connectors",
 ]
 
 
