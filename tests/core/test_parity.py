@@ -13,13 +13,13 @@ RESOURCES = [
     "conversations",
     "files",
     "bots",
+    "apps",
     "workspaces",
     "users",
     "workflows",
     "datasets",
     "audio",
     "api_apps",
-    "connectors",
 ]
 
 

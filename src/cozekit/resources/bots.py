@@ -1,8 +1,10 @@
-"""`coze.bots`: create, update, publish, unpublish, list, retrieve agents, and list their versions."""
+"""`coze.bots`: create, update, publish, unpublish, list, retrieve agents, and list their versions;
+`collaborators` and `switch_collaboration_mode` for multi-developer bots."""
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Sequence
+from functools import cached_property
+from typing import Any, Dict, Optional, Sequence, Union
 
 from typing_extensions import Literal, Unpack
 
@@ -12,8 +14,10 @@ from .._request import CallOptions, RequestOptions, get, post
 from .._resource import AsyncAPIResource, SyncAPIResource
 from ..pagination import AsyncPager, NumberPaging, SyncPager
 from ..types.bot import Bot, BotVersionInfo, PublishedBot, SimpleBot, UnpublishBotResp, UpdateBotResp
+from ..types.collaborator import CollaborationMode, SwitchCollaborationModeResp
 from ._body import arguments, to_json
 from ._validate import require
+from .collaborators import AsyncBotCollaborators, BotCollaborators, switch_mode
 
 __all__ = ["AsyncBots", "Bots"]
 
@@ -133,6 +137,21 @@ def _versions(
 class Bots(SyncAPIResource):
     """Agents (bots). `workspace_id` and cozepy's `space_id` are the same thing; pass either."""
 
+    @cached_property
+    def collaborators(self) -> BotCollaborators:
+        return BotCollaborators(self._client)
+
+    def switch_collaboration_mode(
+        self,
+        *,
+        bot_id: str,
+        collaboration_mode: Union[CollaborationMode, str],
+        **options: Unpack[CallOptions],
+    ) -> SwitchCollaborationModeResp:
+        """Turn multi-developer mode on (`collaboration`) or off (`single`, once no collaborator is left)."""
+        opts = switch_mode("bots", "bot_id", bot_id, collaboration_mode, options)
+        return self._client.request(opts, model(SwitchCollaborationModeResp))
+
     def create(
         self,
         *,
@@ -243,6 +262,20 @@ class Bots(SyncAPIResource):
 
 
 class AsyncBots(AsyncAPIResource):
+    @cached_property
+    def collaborators(self) -> AsyncBotCollaborators:
+        return AsyncBotCollaborators(self._client)
+
+    async def switch_collaboration_mode(
+        self,
+        *,
+        bot_id: str,
+        collaboration_mode: Union[CollaborationMode, str],
+        **options: Unpack[CallOptions],
+    ) -> SwitchCollaborationModeResp:
+        opts = switch_mode("bots", "bot_id", bot_id, collaboration_mode, options)
+        return await self._client.request(opts, model(SwitchCollaborationModeResp))
+
     async def create(
         self,
         *,

@@ -1,9 +1,10 @@
-"""`coze.workflows`: the catalogue (`list`, `retrieve`), `runs`, chatflows (`chat`) and `versions`."""
+"""`coze.workflows`: the catalogue (`list`, `retrieve`), `runs`, chatflows (`chat`), `versions`,
+`collaborators` and `switch_collaboration_mode`."""
 
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Optional
+from typing import Optional, Union
 
 from typing_extensions import Unpack
 
@@ -12,8 +13,10 @@ from ..._paths import path
 from ..._request import CallOptions, RequestOptions, get
 from ..._resource import AsyncAPIResource, SyncAPIResource
 from ...pagination import AsyncPager, NumberPaging, SyncPager
+from ...types.collaborator import CollaborationMode, SwitchCollaborationModeResp
 from ...types.workflow import WorkflowBasic, WorkflowInfo
 from .._validate import require
+from ..collaborators import AsyncWorkflowCollaborators, WorkflowCollaborators, switch_mode
 from ._build import decode_workflow_event
 from .chat import AsyncWorkflowsChat, WorkflowsChat, decode_chatflow_event
 from .runs import (
@@ -93,6 +96,21 @@ class Workflows(SyncAPIResource):
     def versions(self) -> WorkflowVersions:
         return WorkflowVersions(self._client)
 
+    @cached_property
+    def collaborators(self) -> WorkflowCollaborators:
+        return WorkflowCollaborators(self._client)
+
+    def switch_collaboration_mode(
+        self,
+        *,
+        workflow_id: str,
+        collaboration_mode: Union[CollaborationMode, str],
+        **options: Unpack[CallOptions],
+    ) -> SwitchCollaborationModeResp:
+        """Turn multi-developer mode on (`collaboration`) or off (`single`, once no collaborator is left)."""
+        opts = switch_mode("workflows", "workflow_id", workflow_id, collaboration_mode, options)
+        return self._client.request(opts, model(SwitchCollaborationModeResp))
+
     def list(
         self,
         *,
@@ -132,6 +150,20 @@ class AsyncWorkflows(AsyncAPIResource):
     @cached_property
     def versions(self) -> AsyncWorkflowVersions:
         return AsyncWorkflowVersions(self._client)
+
+    @cached_property
+    def collaborators(self) -> AsyncWorkflowCollaborators:
+        return AsyncWorkflowCollaborators(self._client)
+
+    async def switch_collaboration_mode(
+        self,
+        *,
+        workflow_id: str,
+        collaboration_mode: Union[CollaborationMode, str],
+        **options: Unpack[CallOptions],
+    ) -> SwitchCollaborationModeResp:
+        opts = switch_mode("workflows", "workflow_id", workflow_id, collaboration_mode, options)
+        return await self._client.request(opts, model(SwitchCollaborationModeResp))
 
     def list(
         self,
