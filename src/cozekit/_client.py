@@ -17,13 +17,15 @@ from ._types import NOT_GIVEN, NotGiven, Timeout
 
 if TYPE_CHECKING:
     from .resources.api_apps import APIApps, AsyncAPIApps
-    from .resources.apps import Apps, AsyncApps
     from .resources.audio import AsyncAudio, Audio
     from .resources.bots import AsyncBots, Bots
     from .resources.chat import AsyncChatResource, ChatResource
+    from .resources.connectors import AsyncConnectors, Connectors
     from .resources.conversations import AsyncConversations, Conversations
     from .resources.datasets import AsyncDatasets, Datasets
+    from .resources.enterprises import AsyncEnterprises, Enterprises
     from .resources.files import AsyncFiles, Files
+    from .resources.organizations import AsyncOrganizations, Organizations
     from .resources.users import AsyncUsers, Users
     from .resources.workflows import AsyncWorkflows, Workflows
     from .resources.workspaces import AsyncWorkspaces, Workspaces
@@ -184,17 +186,32 @@ class Coze(SyncAPIClient):
         return Workflows(self)
 
     @cached_property
-    def apps(self) -> Apps:
-        from .resources.apps import Apps
-
-        return Apps(self)
-
-    @cached_property
     def api_apps(self) -> APIApps:
         """Callback apps and their event subscriptions (`.events`)."""
         from .resources.api_apps import APIApps
 
         return APIApps(self)
+
+    @cached_property
+    def organizations(self) -> Organizations:
+        """An organization's settings and members (enterprise privileged-app tokens)."""
+        from .resources.organizations import Organizations
+
+        return Organizations(self)
+
+    @cached_property
+    def enterprises(self) -> Enterprises:
+        """An enterprise's members and organizations (enterprise privileged-app tokens)."""
+        from .resources.enterprises import Enterprises
+
+        return Enterprises(self)
+
+    @cached_property
+    def connectors(self) -> Connectors:
+        """Channels: install, device configs (`.user_configs`), bot review results (`.bots`)."""
+        from .resources.connectors import Connectors
+
+        return Connectors(self)
 
 
 class AsyncCoze(AsyncAPIClient):
@@ -303,16 +320,28 @@ class AsyncCoze(AsyncAPIClient):
         return AsyncWorkflows(self)
 
     @cached_property
-    def apps(self) -> AsyncApps:
-        from .resources.apps import AsyncApps
-
-        return AsyncApps(self)
-
-    @cached_property
     def api_apps(self) -> AsyncAPIApps:
         from .resources.api_apps import AsyncAPIApps
 
         return AsyncAPIApps(self)
+
+    @cached_property
+    def organizations(self) -> AsyncOrganizations:
+        from .resources.organizations import AsyncOrganizations
+
+        return AsyncOrganizations(self)
+
+    @cached_property
+    def enterprises(self) -> AsyncEnterprises:
+        from .resources.enterprises import AsyncEnterprises
+
+        return AsyncEnterprises(self)
+
+    @cached_property
+    def connectors(self) -> AsyncConnectors:
+        from .resources.connectors import AsyncConnectors
+
+        return AsyncConnectors(self)
 
 
 def _changes(arguments: Mapping[str, Any]) -> Mapping[str, Any]:

@@ -13,13 +13,15 @@ RESOURCES = [
     "conversations",
     "files",
     "bots",
-    "apps",
     "workspaces",
     "users",
     "workflows",
     "datasets",
     "audio",
     "api_apps",
+    "connectors",
+    "enterprises",
+    "organizations",
 ]
 
 
