@@ -348,3 +348,17 @@ def test_voice_chat_through_a_chatflow(emu: ThreadedEmulator) -> None:
     assert questions == ["my printer is broken", "still broken"]
     spoken = [e.data.text for e in rec.of("conversation.audio.sentence_start")]
     assert spoken == answers
+
+
+def test_voice_print_config_is_checked(emu: ThreadedEmulator) -> None:
+    coze = sync_coze(emu)
+    group = coze.audio.voiceprint_groups.create(name="family")
+    rec = Recorder(CHAT_EVENTS[:-1])
+    with coze.websockets.chat.create(bot_id=emu.demo_bot_id, on_event=rec.handlers, options=FAST) as chat:
+        chat.chat_update({"voice_print_config": {"group_id": group.id, "score": 60}})
+        chat.wait(["chat.updated"], timeout=5)
+        chat.chat_update({"voice_print_config": {"group_id": "404"}})
+        with pytest.raises(CozeAPIError) as err:
+            chat.wait(["chat.updated"], timeout=5)
+    assert err.value.code == 4200
+    assert rec.of("chat.updated")[0].data.voice_print_config.group_id == group.id

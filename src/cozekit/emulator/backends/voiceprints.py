@@ -46,6 +46,10 @@ class VoiceprintsBackend(Backend):
             "avatar_url": "",
         }
 
+    def check_group(self, account: Account, group_id: str) -> None:
+        """4200 unless the account has this group."""
+        self._group(account, group_id)
+
     def _group(self, account: Account, group_id: str) -> Dict[str, Any]:
         doc = self.store.get("voiceprint_group", group_id, owner=account.user_id)
         if doc is None:

@@ -90,6 +90,7 @@ class ChatSession(Session):
         if turn_detection.get("type") not in TURN_TYPES:
             raise bad_request(f"turn_detection.type must be one of {', '.join(TURN_TYPES)}")
         check_interrupt_config(turn_detection.get("interrupt_config"))
+        self._check_voice_print(data.get("voice_print_config"))
         subscriptions = data.get("event_subscriptions")
         if subscriptions is not None and not isinstance(subscriptions, list):
             raise bad_request("event_subscriptions must be a list of event types")
@@ -106,6 +107,18 @@ class ChatSession(Session):
         await self.emit("chat.updated", self.effective())
         if data.get("need_play_prologue"):
             await self._prologue()
+
+    def _check_voice_print(self, config: Any) -> None:
+        """The group must be the caller's and the score 0-100 (matches are not surfaced: Coze does not
+        document where they appear)."""
+        if not config:
+            return
+        if not isinstance(config, dict):
+            raise bad_request("voice_print_config must be an object")
+        if config.get("group_id"):
+            self.state.voiceprints.check_group(self.account, str(config["group_id"]))
+        if not 0 <= int(config.get("score", 40)) <= 100:
+            raise bad_request("voice_print_config.score must be between 0 and 100")
 
     def effective(self) -> Dict[str, Any]:
         out = {
