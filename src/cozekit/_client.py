@@ -17,6 +17,7 @@ from ._types import NOT_GIVEN, NotGiven, Timeout
 
 if TYPE_CHECKING:
     from .resources.api_apps import APIApps, AsyncAPIApps
+    from .resources.apps import Apps, AsyncApps
     from .resources.audio import AsyncAudio, Audio
     from .resources.bots import AsyncBots, Bots
     from .resources.chat import AsyncChatResource, ChatResource
@@ -186,6 +187,12 @@ class Coze(SyncAPIClient):
         return Workflows(self)
 
     @cached_property
+    def apps(self) -> Apps:
+        from .resources.apps import Apps
+
+        return Apps(self)
+
+    @cached_property
     def api_apps(self) -> APIApps:
         """Callback apps and their event subscriptions (`.events`)."""
         from .resources.api_apps import APIApps
@@ -318,6 +325,12 @@ class AsyncCoze(AsyncAPIClient):
         from .resources.workflows import AsyncWorkflows
 
         return AsyncWorkflows(self)
+
+    @cached_property
+    def apps(self) -> AsyncApps:
+        from .resources.apps import AsyncApps
+
+        return AsyncApps(self)
 
     @cached_property
     def api_apps(self) -> AsyncAPIApps:

@@ -13,6 +13,7 @@ RESOURCES = [
     "conversations",
     "files",
     "bots",
+    "apps",
     "workspaces",
     "users",
     "workflows",
