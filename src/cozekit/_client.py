@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .resources.audio import AsyncAudio, Audio
     from .resources.bots import AsyncBots, Bots
     from .resources.chat import AsyncChatResource, ChatResource
+    from .resources.commerce import AsyncCommerce, Commerce
     from .resources.connectors import AsyncConnectors, Connectors
     from .resources.conversations import AsyncConversations, Conversations
     from .resources.datasets import AsyncDatasets, Datasets
@@ -187,6 +188,13 @@ class Coze(SyncAPIClient):
         return Workflows(self)
 
     @cached_property
+    def commerce(self) -> Commerce:
+        """Plan benefits, end-user bills and benefit limits."""
+        from .resources.commerce import Commerce
+
+        return Commerce(self)
+
+    @cached_property
     def apps(self) -> Apps:
         from .resources.apps import Apps
 
@@ -325,6 +333,12 @@ class AsyncCoze(AsyncAPIClient):
         from .resources.workflows import AsyncWorkflows
 
         return AsyncWorkflows(self)
+
+    @cached_property
+    def commerce(self) -> AsyncCommerce:
+        from .resources.commerce import AsyncCommerce
+
+        return AsyncCommerce(self)
 
     @cached_property
     def apps(self) -> AsyncApps:

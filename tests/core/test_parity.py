@@ -23,6 +23,7 @@ RESOURCES = [
     "connectors",
     "enterprises",
     "organizations",
+    "commerce",
 ]
 
 
