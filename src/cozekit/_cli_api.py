@@ -1,7 +1,7 @@
 """`cozekit chat`, `cozekit files` and `cozekit workflows`: the API from a terminal.
 
-Every command reads `--base-url`/`--token` (or `COZE_API_BASE`/`COZE_API_TOKEN`). A Coze error is printed
-with its code and logid, and the command exits with status 1.
+Every command reads `--base-url`/`--token` (or `COZE_API_BASE`/`COZE_API_TOKEN`; without a token, the one
+`cozekit login` saved). A Coze error is printed with its code and logid, and the command exits with status 1.
 """
 
 from __future__ import annotations
@@ -26,8 +26,15 @@ Token = typer.Option(None, "--token", envvar="COZE_API_TOKEN", help="Access toke
 def _client(base_url: Optional[str], token: Optional[str]) -> Coze:
     from ._auth import TokenAuth
 
-    if not token:
-        raise typer.BadParameter("no token: pass --token or set COZE_API_TOKEN", param_hint="--token")
+    if not token:  # the token `cozekit login` saved, if any
+        from ._constants import COZE_COM_BASE_URL
+        from .auth.saved_login import coze_from_login
+
+        try:
+            return coze_from_login(base_url or COZE_COM_BASE_URL)
+        except LookupError:
+            hint = "no token: pass --token, set COZE_API_TOKEN or run `cozekit login`"
+            raise typer.BadParameter(hint, param_hint="--token") from None
     return Coze(auth=TokenAuth(token), base_url=base_url)
 
 

@@ -39,4 +39,8 @@ def test_the_auth_starts_from_the_saved_token_and_saves_under_the_same_key(tmp_p
 
 def test_the_default_file_is_under_the_home_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv("COZEKIT_TOKEN_FILE", raising=False)
     assert token_store().path == tmp_path / ".config" / "cozekit" / "tokens.json"
+    monkeypatch.setenv("COZEKIT_TOKEN_FILE", str(tmp_path / "elsewhere.json"))
+    assert token_store().path == tmp_path / "elsewhere.json"
+    assert token_store(str(tmp_path / "given.json")).path == tmp_path / "given.json"

@@ -56,6 +56,7 @@ def test_device_login_whoami_refresh_logout(
     coze_emulator: Any,
     tmp_path: Path,
     user_at_device_page: Dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     token_file = tmp_path / "cfg" / "tokens.json"
     common = ["--base-url", base_url, "--token-file", str(token_file)]
@@ -76,6 +77,11 @@ def test_device_login_whoami_refresh_logout(
         assert not any(secret in output for secret in first + second)
     with coze_from_login(base_url, str(token_file)) as coze:  # what other commands build on
         assert coze.users.me().user_id == coze_emulator.user_id
+    monkeypatch.delenv("COZE_API_TOKEN", raising=False)
+    monkeypatch.setenv("COZEKIT_TOKEN_FILE", str(token_file))
+    coze_emulator.control.configure(chunk_delay_ms=0)
+    chat = _run("chat", coze_emulator.demo_bot_id, "hello", "--no-stream", "--base-url", base_url)
+    assert chat.exit_code == 0 and chat.stdout.strip()  # no --token: the saved login
     out = _run("logout", *common)
     assert out.exit_code == 0 and device_app["client_id"] in out.output
     assert json.loads(token_file.read_text()) == {}

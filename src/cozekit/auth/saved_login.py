@@ -7,6 +7,7 @@ each rotated one back, so the next run starts from the newest.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional, Tuple
 
@@ -25,7 +26,9 @@ DEFAULT_TOKEN_FILE = "~/.config/cozekit/tokens.json"
 
 
 def token_store(token_file: Optional[str] = None) -> FileTokenStore:
-    return FileTokenStore(Path(token_file or DEFAULT_TOKEN_FILE).expanduser())
+    """The store at `token_file`, else `$COZEKIT_TOKEN_FILE`, else `DEFAULT_TOKEN_FILE`."""
+    chosen = token_file or os.environ.get("COZEKIT_TOKEN_FILE") or DEFAULT_TOKEN_FILE
+    return FileTokenStore(Path(chosen).expanduser())
 
 
 def login_key(client_id: str, base_url: str) -> str:
