@@ -26,9 +26,12 @@ if TYPE_CHECKING:
     from .resources.conversations import AsyncConversations, Conversations
     from .resources.datasets import AsyncDatasets, Datasets
     from .resources.enterprises import AsyncEnterprises, Enterprises
+    from .resources.entities import AsyncEntities, Entities
     from .resources.files import AsyncFiles, Files
+    from .resources.folders import AsyncFolders, Folders
     from .resources.organizations import AsyncOrganizations, Organizations
     from .resources.users import AsyncUsers, Users
+    from .resources.variables import AsyncVariables, Variables
     from .resources.workflows import AsyncWorkflows, Workflows
     from .resources.workspaces import AsyncWorkspaces, Workspaces
     from .websockets import AsyncWebsocketsClient, WebsocketsClient
@@ -201,6 +204,25 @@ class Coze(SyncAPIClient):
         return Apps(self)
 
     @cached_property
+    def folders(self) -> Folders:
+        from .resources.folders import Folders
+
+        return Folders(self)
+
+    @cached_property
+    def entities(self) -> Entities:
+        """Copy tasks: `.copy_tasks` copies bots, apps and workflows."""
+        from .resources.entities import Entities
+
+        return Entities(self)
+
+    @cached_property
+    def variables(self) -> Variables:
+        from .resources.variables import Variables
+
+        return Variables(self)
+
+    @cached_property
     def api_apps(self) -> APIApps:
         """Callback apps and their event subscriptions (`.events`)."""
         from .resources.api_apps import APIApps
@@ -345,6 +367,24 @@ class AsyncCoze(AsyncAPIClient):
         from .resources.apps import AsyncApps
 
         return AsyncApps(self)
+
+    @cached_property
+    def folders(self) -> AsyncFolders:
+        from .resources.folders import AsyncFolders
+
+        return AsyncFolders(self)
+
+    @cached_property
+    def entities(self) -> AsyncEntities:
+        from .resources.entities import AsyncEntities
+
+        return AsyncEntities(self)
+
+    @cached_property
+    def variables(self) -> AsyncVariables:
+        from .resources.variables import AsyncVariables
+
+        return AsyncVariables(self)
 
     @cached_property
     def api_apps(self) -> AsyncAPIApps:
