@@ -12,6 +12,7 @@ from .config import EmulatorConfig
 from .errors import install_error_handlers
 from .middleware import EmulatorMiddleware
 from .routes import (
+    api_apps,
     audio,
     bots,
     chat,
@@ -58,4 +59,5 @@ def create_app(config: Optional[EmulatorConfig] = None, *, data_dir: Optional[st
     app.include_router(control_workflows.router)
     app.include_router(knowledge.router)
     app.include_router(control_knowledge.router)
+    app.include_router(api_apps.router)
     return app

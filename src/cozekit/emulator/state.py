@@ -6,6 +6,7 @@ import dataclasses
 from typing import Dict, Optional
 
 from .backends.accounts import AccountsBackend
+from .backends.api_apps import ApiAppsBackend
 from .backends.audio import AudioBackend
 from .backends.bots import BotsBackend
 from .backends.chats import ChatsBackend
@@ -43,6 +44,7 @@ class EmulatorState:
         self.chats = ChatsBackend(self.bots, self.conversations, self.messages)
         self.audio = AudioBackend(self.bots, self.conversations)
         self.voiceprints = VoiceprintsBackend(self.store, self.ids)
+        self.api_apps = ApiAppsBackend(self.store, self.ids)
         self.engine = ChatEngine(self)
         self.workflows = WorkflowsBackend(self.store, self.ids)
         self.workflow_runner = WorkflowRunner(self)
