@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from .resources.files import AsyncFiles, Files
     from .resources.folders import AsyncFolders, Folders
     from .resources.organizations import AsyncOrganizations, Organizations
+    from .resources.plugins import AsyncPlugins, Plugins
+    from .resources.stores import AsyncStores, Stores
     from .resources.users import AsyncUsers, Users
     from .resources.variables import AsyncVariables, Variables
     from .resources.workflows import AsyncWorkflows, Workflows
@@ -223,6 +225,19 @@ class Coze(SyncAPIClient):
         return Variables(self)
 
     @cached_property
+    def plugins(self) -> Plugins:
+        from .resources.plugins import Plugins
+
+        return Plugins(self)
+
+    @cached_property
+    def stores(self) -> Stores:
+        """The plugin store: `.plugins` (paid plugins) and `.categories`."""
+        from .resources.stores import Stores
+
+        return Stores(self)
+
+    @cached_property
     def api_apps(self) -> APIApps:
         """Callback apps and their event subscriptions (`.events`)."""
         from .resources.api_apps import APIApps
@@ -385,6 +400,18 @@ class AsyncCoze(AsyncAPIClient):
         from .resources.variables import AsyncVariables
 
         return AsyncVariables(self)
+
+    @cached_property
+    def plugins(self) -> AsyncPlugins:
+        from .resources.plugins import AsyncPlugins
+
+        return AsyncPlugins(self)
+
+    @cached_property
+    def stores(self) -> AsyncStores:
+        from .resources.stores import AsyncStores
+
+        return AsyncStores(self)
 
     @cached_property
     def api_apps(self) -> AsyncAPIApps:

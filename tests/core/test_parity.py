@@ -17,6 +17,8 @@ RESOURCES = [
     "folders",
     "entities",
     "variables",
+    "plugins",
+    "stores",
     "workspaces",
     "users",
     "workflows",
