@@ -362,3 +362,20 @@ def test_voice_print_config_is_checked(emu: ThreadedEmulator) -> None:
             chat.wait(["chat.updated"], timeout=5)
     assert err.value.code == 4200
     assert rec.of("chat.updated")[0].data.voice_print_config.group_id == group.id
+
+
+async def test_async_voice_turn_with_server_vad(emu: ThreadedEmulator) -> None:
+    rec = Recorder(CHAT_EVENTS)
+    coze = AsyncCoze(TokenAuth(emu.token), emu.base_url)
+    client = coze.websockets.chat.create(bot_id=emu.demo_bot_id, on_event=rec.handlers, options=FAST)
+    speech = b"\0" * 8000 + tones.encode("async voice", 16000) + b"\0" * 16000
+    async with client as chat:
+        await chat.chat_update(
+            {"input_audio": {"format": "pcm", "sample_rate": 16000}, "turn_detection": {"type": "server_vad"}}
+        )
+        for i in range(0, len(speech), 3200):
+            await chat.input_audio_buffer_append({"delta": speech[i : i + 3200]})
+        await chat.wait(timeout=10)
+    assert rec.types().count("input_audio_buffer.speech_stopped") == 1
+    assert rec.of("conversation.audio_transcript.completed")[0].data.content == "async voice"
+    assert tones.decode(bot_audio(rec), 24000) == REPLY.format(n=1, text="async voice")
