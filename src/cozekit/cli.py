@@ -30,11 +30,12 @@ def serve(
     workflows: Optional[str] = typer.Option(
         None, "--workflows", help="A workflow definition file or directory (JSON/YAML) to load and publish."
     ),
+    tls: bool = typer.Option(False, "--tls", help="Serve https/wss with a self-signed certificate."),
 ) -> None:
     """Run the local Coze emulator."""
     from .emulator.server import serve as run
 
-    run(port=port, data_dir=data_dir, workflows=workflows)
+    run(port=port, data_dir=data_dir, workflows=workflows, tls=tls)
 
 
 def main() -> None:

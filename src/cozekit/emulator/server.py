@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import os
 import socket
 import ssl
 import tempfile
@@ -233,13 +234,24 @@ def serve(
     data_dir: str = ".cozekit-emulator",
     host: str = "127.0.0.1",
     workflows: Optional[str] = None,
+    tls: bool = False,
 ) -> None:
-    """Run the emulator in the foreground until interrupted; `workflows` is a definition file or directory."""
+    """Run the emulator in the foreground until interrupted; `workflows` is a definition file or directory.
+    With `tls`, serve https/wss with a self-signed certificate kept in `data_dir/tls/`."""
     config = EmulatorConfig.from_env(chunk_delay=0.02)
     app = create_app(config, data_dir=data_dir)
     state: EmulatorState = app.state.emulator
     loaded = load_files(state, workflows) if workflows else []
-    base_url = f"http://{host}:{port}"
+    cert_file = key_file = None
+    if tls:
+        from .tls import self_signed
+
+        tls_dir = os.path.join(data_dir, "tls")
+        cert_file, key_file = os.path.join(tls_dir, "cert.pem"), os.path.join(tls_dir, "key.pem")
+        if not (os.path.exists(cert_file) and os.path.exists(key_file)):
+            os.makedirs(tls_dir, exist_ok=True)
+            cert_file, key_file = self_signed(tls_dir)
+    base_url = f"{'https' if tls else 'http'}://{host}:{port}"
     lines = [
         f"Coze emulator at {base_url}  (state in {data_dir}/)",
         f"  base URL      {base_url}",
@@ -251,5 +263,7 @@ def serve(
     lines += [
         f"  workflow      {w['workflow_id']}  {w['name']} ({w['mode']}, {w['version']})" for w in loaded
     ]
+    if cert_file:
+        lines.append(f"  certificate   {cert_file}  (trust it: SSL_CERT_FILE={cert_file})")
     print("\n".join(lines), flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.run(app, host=host, port=port, log_level="warning", ssl_certfile=cert_file, ssl_keyfile=key_file)
