@@ -15,7 +15,8 @@ from cozekit.emulator import ThreadedEmulator
 
 
 @pytest.fixture
-def run(coze_emulator: ThreadedEmulator, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+def run(coze_emulator: ThreadedEmulator, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
+    monkeypatch.setenv("COZEKIT_TOKEN_FILE", str(tmp_path / "no-saved-login.json"))
     monkeypatch.setenv("COZE_API_BASE", coze_emulator.base_url)
     monkeypatch.setenv("COZE_API_TOKEN", coze_emulator.token)
     return CliRunner()
