@@ -24,6 +24,9 @@ if TYPE_CHECKING:
         DeleteAPIAppsResp,
         UpdateAPIAppsResp,
     )
+    from .app import (
+        SimpleApp,
+    )
     from .audio import (
         AudioFormat,
         CreateRoomResp,
@@ -107,6 +110,12 @@ if TYPE_CHECKING:
         ChatEventType,
         parse_chat_event,
     )
+    from .collaborator import (
+        CollaborationMode,
+        CreateCollaboratorResp,
+        DeleteCollaboratorResp,
+        SwitchCollaborationModeResp,
+    )
     from .commerce import (
         Benefit,
         BenefitActiveMode,
@@ -185,8 +194,19 @@ if TYPE_CHECKING:
         UpdateOrganizationMemberResp,
         UpdateOrganizationResp,
     )
+    from .entity import (
+        CopyTask,
+        CopyTaskFailedReason,
+        CopyTaskStatus,
+        CreateCopyTaskResp,
+        EntityType,
+    )
     from .file import (
         File,
+    )
+    from .folder import (
+        FolderType,
+        SimpleFolder,
     )
     from .message import (
         Message,
@@ -199,8 +219,23 @@ if TYPE_CHECKING:
         messages_to_wire,
         object_strings_to_content,
     )
+    from .plugin import (
+        CallPluginToolResp,
+        Plugin,
+        PluginTool,
+        StoreCategory,
+        StorePlugin,
+        StorePluginMetainfo,
+        StorePluginSortType,
+        StorePluginStats,
+        StorePluginUser,
+    )
     from .user import (
         User,
+    )
+    from .variable import (
+        UpdateVariableResp,
+        VariableValue,
     )
     from .voiceprint import (
         CreateVoicePrintGroupFeatureResp,
@@ -317,8 +352,13 @@ if TYPE_CHECKING:
         parse_workflow_event,
     )
     from .workspace import (
+        CreateWorkspaceMemberResp,
+        CreateWorkspaceResp,
+        DeleteWorkspaceMemberResp,
+        UpdateWorkspaceResp,
         Workspace,
         WorkspaceJoinedStatus,
+        WorkspaceMember,
         WorkspaceRoleType,
         WorkspaceType,
     )
@@ -327,6 +367,39 @@ if TYPE_CHECKING:
 # does not build every model. To export a name, add it here, to the imports above and to `__all__`
 # (tests/types/test_lazy_exports.py checks that the three agree).
 _EXPORTS = {
+    ".app": ("SimpleApp",),
+    ".collaborator": (
+        "CollaborationMode",
+        "CreateCollaboratorResp",
+        "DeleteCollaboratorResp",
+        "SwitchCollaborationModeResp",
+    ),
+    ".entity": (
+        "CopyTask",
+        "CopyTaskFailedReason",
+        "CopyTaskStatus",
+        "CreateCopyTaskResp",
+        "EntityType",
+    ),
+    ".folder": (
+        "FolderType",
+        "SimpleFolder",
+    ),
+    ".plugin": (
+        "CallPluginToolResp",
+        "Plugin",
+        "PluginTool",
+        "StoreCategory",
+        "StorePlugin",
+        "StorePluginMetainfo",
+        "StorePluginSortType",
+        "StorePluginStats",
+        "StorePluginUser",
+    ),
+    ".variable": (
+        "UpdateVariableResp",
+        "VariableValue",
+    ),
     ".enterprise": (
         "CreateEnterpriseMemberResp",
         "CreateOrganizationMemberResp",
@@ -632,8 +705,13 @@ _EXPORTS = {
         "parse_workflow_event",
     ),
     ".workspace": (
+        "CreateWorkspaceMemberResp",
+        "CreateWorkspaceResp",
+        "DeleteWorkspaceMemberResp",
+        "UpdateWorkspaceResp",
         "Workspace",
         "WorkspaceJoinedStatus",
+        "WorkspaceMember",
         "WorkspaceRoleType",
         "WorkspaceType",
     ),
@@ -688,6 +766,7 @@ __all__ = [
     "BotVersionInfo",
     "BotVoiceInfo",
     "BotWorkflowInfo",
+    "CallPluginToolResp",
     "CanvasPosition",
     "Chat",
     "ChatConfig",
@@ -706,6 +785,7 @@ __all__ = [
     "ChatUpdateEvent",
     "ChatUpdatedEvent",
     "ChatUsage",
+    "CollaborationMode",
     "Conversation",
     "ConversationAudioCompletedEvent",
     "ConversationAudioDeltaEvent",
@@ -725,8 +805,13 @@ __all__ = [
     "ConversationMessageCompletedEvent",
     "ConversationMessageCreateEvent",
     "ConversationMessageDeltaEvent",
+    "CopyTask",
+    "CopyTaskFailedReason",
+    "CopyTaskStatus",
     "CreateAPIAppsEventsResp",
+    "CreateCollaboratorResp",
     "CreateConversationMessageFeedbackResp",
+    "CreateCopyTaskResp",
     "CreateDatasetResp",
     "CreateEnterpriseMemberResp",
     "CreateOrganizationMemberResp",
@@ -735,10 +820,13 @@ __all__ = [
     "CreateTranscriptionsResp",
     "CreateVoicePrintGroupFeatureResp",
     "CreateVoicePrintGroupResp",
+    "CreateWorkspaceMemberResp",
+    "CreateWorkspaceResp",
     "Dataset",
     "DatasetStatus",
     "DeleteAPIAppsEventsResp",
     "DeleteAPIAppsResp",
+    "DeleteCollaboratorResp",
     "DeleteConversationMessageFeedbackResp",
     "DeleteConversationResp",
     "DeleteDatasetRes",
@@ -747,6 +835,7 @@ __all__ = [
     "DeleteOrganizationMemberResp",
     "DeleteVoicePrintGroupFeatureResp",
     "DeleteVoicePrintGroupResp",
+    "DeleteWorkspaceMemberResp",
     "Document",
     "DocumentBase",
     "DocumentCaptionType",
@@ -765,10 +854,12 @@ __all__ = [
     "EmotionScaleInterval",
     "EnterpriseMember",
     "EnterpriseMemberRole",
+    "EntityType",
     "EventDetail",
     "FeatureScore",
     "FeedbackType",
     "File",
+    "FolderType",
     "GradientPosition",
     "InputAudio",
     "InputAudioBufferAppendEvent",
@@ -810,8 +901,10 @@ __all__ = [
     "PCMConfig",
     "Photo",
     "PhotoStatus",
+    "Plugin",
     "PluginIDInfo",
     "PluginIDList",
+    "PluginTool",
     "PublishStatus",
     "PublishedBot",
     "RoomAudioConfig",
@@ -822,14 +915,23 @@ __all__ = [
     "Section",
     "SemanticVADConfig",
     "ShortcutCommandToolType",
+    "SimpleApp",
     "SimpleBot",
+    "SimpleFolder",
     "SpeakerIdentifyResp",
     "SpeechAudioCompletedEvent",
     "SpeechAudioUpdateEvent",
     "SpeechCreatedEvent",
     "SpeechUpdateEvent",
     "SpeechUpdatedEvent",
+    "StoreCategory",
+    "StorePlugin",
+    "StorePluginMetainfo",
+    "StorePluginSortType",
+    "StorePluginStats",
+    "StorePluginUser",
     "SuggestReplyMode",
+    "SwitchCollaborationModeResp",
     "Timestamp",
     "ToolOutput",
     "TranscriptionsASRConfig",
@@ -852,8 +954,10 @@ __all__ = [
     "UpdateImageRes",
     "UpdateOrganizationMemberResp",
     "UpdateOrganizationResp",
+    "UpdateVariableResp",
     "UpdateVoicePrintGroupFeatureResp",
     "UpdateVoicePrintGroupResp",
+    "UpdateWorkspaceResp",
     "User",
     "UserConfig",
     "UserConfigEnum",
@@ -862,6 +966,7 @@ __all__ = [
     "UserLevel",
     "VariableChannel",
     "VariableType",
+    "VariableValue",
     "Voice",
     "VoiceModelType",
     "VoicePrintConfig",
@@ -902,6 +1007,7 @@ __all__ = [
     "WorkflowVersionInfo",
     "Workspace",
     "WorkspaceJoinedStatus",
+    "WorkspaceMember",
     "WorkspaceRoleType",
     "WorkspaceType",
     "message_to_wire",
