@@ -23,18 +23,27 @@ CONCURRENCY = 100
 PATH = "/v1/conversation/retrieve"
 
 
-def _timed(call: Callable[[], Any], n: int) -> float:
+def _timed(call: Callable[[], Any], n: int, cpu: Optional[List[float]] = None) -> float:
     """Calls per second as 1 / the median time of `n` calls: robust to bursts of other work on a shared
-    machine, which stretch a few calls rather than the typical one."""
+    machine, which stretch a few calls rather than the typical one. With `cpu`, also appends the median
+    CPU time (µs) this process spent per call: the client's own cost, whatever the scheduler does."""
     times: List[float] = []
+    cpus: List[float] = []
     for _ in range(n):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         call()
         times.append(time.perf_counter() - started)
+        cpus.append(time.process_time() - cpu_started)
+    if cpu is not None:
+        cpu.append(statistics.median(cpus) * 1e6)
     return 1.0 / statistics.median(times)
 
 
-def _sync_contenders(url: str, token: str, conv: str, n: int) -> Dict[str, Callable[[], float]]:
+CPU: Dict[str, List[float]] = {}
+"""Client CPU µs per call, by contender, filled as the sync contenders run."""
+
+
+def _sync_contenders(url: str, token: str, conv: str, n: int, where: str) -> Dict[str, Callable[[], float]]:
     kit = _clients.cozekit_sync(url, token)
     py = _clients.cozepy_sync(url, token)
     http = httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"})
@@ -43,10 +52,15 @@ def _sync_contenders(url: str, token: str, conv: str, n: int) -> Dict[str, Calla
         return json.loads(http.get(PATH, params={"conversation_id": conv}).content)["data"]
 
     bare = _BareHTTP(url, f"{PATH}?conversation_id={conv}", token)
+    cpu = {name: CPU.setdefault(f"{name} ({where})", []) for name in ("cozekit", "cozepy", "httpx")}
     return {
-        "cozekit sync": lambda: _timed(lambda: kit.conversations.retrieve(conversation_id=conv), n),
-        "cozepy sync": lambda: _timed(lambda: py.conversations.retrieve(conversation_id=conv), n),
-        "httpx sync": lambda: _timed(raw, n),
+        "cozekit sync": lambda: _timed(
+            lambda: kit.conversations.retrieve(conversation_id=conv), n, cpu["cozekit"]
+        ),
+        "cozepy sync": lambda: _timed(
+            lambda: py.conversations.retrieve(conversation_id=conv), n, cpu["cozepy"]
+        ),
+        "httpx sync": lambda: _timed(raw, n, cpu["httpx"]),
         "bare socket sync (server floor)": lambda: _timed(bare.get, n),
     }
 
@@ -119,9 +133,12 @@ def _async_contenders(url: str, token: str, conv: str, batches: int) -> Dict[str
 def _measure(url: str, token: str, conv: str, quick: bool, where: str) -> List[Summary]:
     # Many short samples rather than a few long ones: on a shared machine a burst of someone else's
     # work then spoils a few samples (which the median drops) instead of a whole contender's figure.
-    sync = interleave(_sync_contenders(url, token, conv, 100 if quick else 200), 3 if quick else 15)
+    sync = interleave(_sync_contenders(url, token, conv, 100 if quick else 200, where), 3 if quick else 15)
     conc = interleave(_async_contenders(url, token, conv, 2 if quick else 3), 2 if quick else 9)
-    return [Summary(f"{name} ({where})", "calls/s", s) for name, s in {**sync, **conc}.items()]
+    rows = [Summary(f"{name} ({where})", "calls/s", s) for name, s in {**sync, **conc}.items()]
+    for name in ("cozekit", "cozepy", "httpx"):
+        rows.append(Summary(f"{name} sync client CPU ({where})", "µs/call", CPU[f"{name} ({where})"][1:]))
+    return rows
 
 
 def _ratios(rows: Dict[str, Summary], where: str, target: Optional[float]) -> List[Ratio]:
@@ -135,6 +152,11 @@ def _ratios(rows: Dict[str, Summary], where: str, target: Optional[float]) -> Li
             f"{where} sync: cozekit / bare socket (share of the floor)",
             row("cozekit sync"),
             row("bare socket sync (server floor)"),
+        ),
+        ratio(
+            f"{where} sync client CPU per call: cozepy / cozekit",
+            row("cozepy sync client CPU"),
+            row("cozekit sync client CPU"),
         ),
         ratio(f"{where} async: cozekit / cozepy", row("cozekit async"), row("cozepy async")),
         ratio(f"{where} async: cozekit / httpx", row("cozekit async"), row("httpx async")),
@@ -163,5 +185,7 @@ def run(quick: bool = False) -> Figure:
         ratios,
         notes + "emulator: the real server (FastAPI + SQLite) in its own process; canned: the tiny "
         f"loopback server answering a fixed body, so the client's own cost dominates. Sync: 1 / median "
-        f"call time of each sample; async: {CONCURRENCY} calls at a time, wall time per batch.",
+        "call time of each sample, and the median CPU time the client process spent per call (its own "
+        "cost, immune to scheduling; cozepy / cozekit > 1 means cozekit is cheaper); async: "
+        f"{CONCURRENCY} calls at a time, wall time per batch.",
     )
