@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import base64
 import os
-import socket
 import ssl
 import tempfile
-import threading
-import time
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Type, Union
 
 import httpx
 import uvicorn
 
+from .._server_thread import ServerThread
 from .app import create_app
 from .config import EmulatorConfig
 from .seed import DEMO_BOT_ID, TOKEN, USER_ID, WORKSPACE_ID
@@ -154,8 +152,7 @@ class ThreadedEmulator:
         self._tls_dir: Optional[tempfile.TemporaryDirectory[str]] = None
         self.state: EmulatorState = self.app.state.emulator
         self._port = port
-        self._server: Optional[uvicorn.Server] = None
-        self._thread: Optional[threading.Thread] = None
+        self._thread: Optional[ServerThread] = None
         self.base_url = ""
         self._control: Optional[Control] = None
 
@@ -170,33 +167,21 @@ class ThreadedEmulator:
         return ssl.create_default_context(cafile=self.ca_file) if self.ca_file else None
 
     def start(self) -> ThreadedEmulator:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        sock.bind(("127.0.0.1", self._port))
-        port = sock.getsockname()[1]
         key_file: Optional[str] = None
         if self.tls:
             from .tls import self_signed
 
             self._tls_dir = tempfile.TemporaryDirectory(prefix="cozekit-emulator-tls-")
             self.ca_file, key_file = self_signed(self._tls_dir.name)
-        config = uvicorn.Config(
+        self._thread = ServerThread(
             self.app,
-            log_level="warning",
-            timeout_graceful_shutdown=1,
+            port=self._port,
+            name="emulator",
             lifespan="off",
             ssl_certfile=self.ca_file or None,
             ssl_keyfile=key_file,
         )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]}, daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the emulator did not start")
-            time.sleep(0.005)
+        port = self._thread.start()
         self.base_url = f"{'https' if self.tls else 'http'}://127.0.0.1:{port}"
         return self
 
@@ -204,11 +189,10 @@ class ThreadedEmulator:
         if self._control is not None:
             self._control.close()
             self._control = None
-        if self._server is not None and self._thread is not None:
-            self._server.should_exit = True
-            self._thread.join(timeout=5)
+        if self._thread is not None:
+            self._thread.stop()
             self.state.store.close()
-        self._server = self._thread = None
+        self._thread = None
         if self._tls_dir is not None:
             self._tls_dir.cleanup()
             self._tls_dir = None
