@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import AsyncIterator, Iterator
-from typing import Any, List, Union
 
 import httpx
 import pytest
 
-from cozekit import AsyncCoze, AsyncPager, AsyncStream, Coze, RetryPolicy, TokenAuth
 from cozekit.emulator import ThreadedEmulator
+from sync_or_async import MODES, Client, open_client
 
-NO_WAIT = RetryPolicy(initial_delay=0.0, jitter=lambda: 1.0)
-Client = Union[Coze, AsyncCoze]
 POLL = {"poll_interval": 0.01, "poll_timeout": 20.0}
 """Fast polling; the timeout only guards against a hang."""
 
@@ -25,15 +21,10 @@ def emu(coze_emulator: ThreadedEmulator) -> Iterator[ThreadedEmulator]:
     coze_emulator.control.configure_ingestion(hold=False)
 
 
-@pytest.fixture(params=["sync", "async"])
+@pytest.fixture(params=MODES)
 async def client(request: pytest.FixtureRequest, emu: ThreadedEmulator) -> AsyncIterator[Client]:
-    auth = TokenAuth(emu.token)
-    if request.param == "sync":
-        with Coze(auth, emu.base_url, retry_policy=NO_WAIT) as sync:
-            yield sync
-    else:
-        async with AsyncCoze(auth, emu.base_url, retry_policy=NO_WAIT) as asyn:
-            yield asyn
+    async with open_client(request.param, emu.base_url, emu.token) as opened:
+        yield opened
 
 
 @pytest.fixture
@@ -43,14 +34,3 @@ def raw(emu: ThreadedEmulator) -> Iterator[httpx.Client]:
         base_url=emu.base_url, headers={"Authorization": f"Bearer {emu.token}"}, timeout=10
     ) as http:
         yield http
-
-
-async def run(result: Any) -> Any:
-    """The value of a sync call, or of an awaited async one."""
-    return await result if inspect.isawaitable(result) else result
-
-
-async def collect(pager: Any) -> List[Any]:
-    if isinstance(pager, (AsyncPager, AsyncStream)):
-        return [item async for item in pager]
-    return list(pager)

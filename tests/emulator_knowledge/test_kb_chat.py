@@ -7,8 +7,9 @@ from typing import Any, Dict, List
 from cozekit import ChatEventType, Message, MessageType
 from cozekit.emulator import ThreadedEmulator
 from cozekit.types.document import DocumentBase, DocumentChunkStrategy
+from sync_or_async import Client, collect, run
 
-from .conftest import POLL, Client, collect, run
+from .conftest import POLL
 
 WS = ThreadedEmulator.workspace_id
 FAQ = [

@@ -12,8 +12,9 @@ from cozekit import CozeAPIError, DocumentProcessingError
 from cozekit.emulator import ThreadedEmulator
 from cozekit.types.dataset import DocumentProgress
 from cozekit.types.document import DocumentBase, DocumentChunkStrategy, DocumentStatus, DocumentUpdateRule
+from sync_or_async import Client, collect, run
 
-from .conftest import POLL, Client, collect, run
+from .conftest import POLL
 from .kb_files import make_docx, make_pdf, make_png
 
 WS = ThreadedEmulator.workspace_id

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import inspect
-from typing import Any, Iterator, List, Union
+from typing import AsyncIterator
 
 import pytest
 
-from cozekit import AsyncCoze, Coze, TokenAuth
 from cozekit.emulator import ThreadedEmulator
 from cozekit.emulator.voice import pcm, tones
-
-Client = Union[Coze, AsyncCoze]
+from sync_or_async import MODES, Client, open_client
 
 
 @pytest.fixture
@@ -20,23 +17,10 @@ def emu(coze_emulator: ThreadedEmulator) -> ThreadedEmulator:
     return coze_emulator
 
 
-@pytest.fixture(params=["sync", "async"])
-def client(request: pytest.FixtureRequest, emu: ThreadedEmulator) -> Iterator[Client]:
-    """A cozekit client for the emulator, once sync and once async."""
-    if request.param == "sync":
-        yield Coze(TokenAuth(emu.token), emu.base_url)
-    else:
-        yield AsyncCoze(TokenAuth(emu.token), emu.base_url)
-
-
-async def run(result: Any) -> Any:
-    return await result if inspect.isawaitable(result) else result
-
-
-async def collect(pager: Any) -> List[Any]:
-    if hasattr(pager, "__aiter__"):
-        return [item async for item in pager]
-    return list(pager)
+@pytest.fixture(params=MODES)
+async def client(request: pytest.FixtureRequest, emu: ThreadedEmulator) -> AsyncIterator[Client]:
+    async with open_client(request.param, emu.base_url, emu.token) as opened:
+        yield opened
 
 
 def spoken(text: str, rate: int = 16000, voice_id: str = "tester") -> bytes:

@@ -14,8 +14,9 @@ from cozekit.emulator import ThreadedEmulator
 from cozekit.emulator.backends.audio import DEFAULT_VOICE_ID
 from cozekit.emulator.voice import pcm, tones
 from cozekit.types.audio import AudioFormat
+from sync_or_async import Client, collect, run
 
-from .conftest import Client, collect, run, spoken
+from .conftest import spoken
 
 
 async def test_system_voices_are_listed_and_filtered(client: Client) -> None:

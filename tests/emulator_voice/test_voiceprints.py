@@ -6,8 +6,9 @@ import pytest
 
 from cozekit import CozeAPIError
 from cozekit.emulator.voice import tones
+from sync_or_async import Client, collect, run
 
-from .conftest import Client, collect, run, spoken
+from .conftest import spoken
 
 
 async def test_group_crud(client: Client) -> None:

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import inspect
 import time
 from collections.abc import Iterator
-from typing import Any, AsyncIterator, Callable, Dict, List, Union
+from typing import Any, AsyncIterator, Callable, Dict
 
 import httpx
 import pytest
 
-from cozekit import AsyncCoze, AsyncPager, AsyncStream, Coze, RetryPolicy, TokenAuth
 from cozekit.emulator import ThreadedEmulator
+from sync_or_async import MODES, Client, open_client, run
 
-NO_WAIT = RetryPolicy(initial_delay=0.0, jitter=lambda: 1.0)
-Client = Union[Coze, AsyncCoze]
 Loader = Callable[[Dict[str, Any]], str]
 
 
@@ -35,15 +32,10 @@ def load(emu: ThreadedEmulator) -> Loader:
     return loader
 
 
-@pytest.fixture(params=["sync", "async"])
+@pytest.fixture(params=MODES)
 async def client(request: pytest.FixtureRequest, emu: ThreadedEmulator) -> AsyncIterator[Client]:
-    auth = TokenAuth(emu.token)
-    if request.param == "sync":
-        with Coze(auth, emu.base_url, retry_policy=NO_WAIT) as sync:
-            yield sync
-    else:
-        async with AsyncCoze(auth, emu.base_url, retry_policy=NO_WAIT) as asyn:
-            yield asyn
+    async with open_client(request.param, emu.base_url, emu.token) as opened:
+        yield opened
 
 
 @pytest.fixture
@@ -52,18 +44,6 @@ def http(emu: ThreadedEmulator) -> Iterator[httpx.Client]:
         base_url=emu.base_url, headers={"Authorization": f"Bearer {emu.token}"}, timeout=10
     ) as c:
         yield c
-
-
-async def run(result: Any) -> Any:
-    """The value of a sync call, or of an awaited async one."""
-    return await result if inspect.isawaitable(result) else result
-
-
-async def collect(items: Any) -> List[Any]:
-    """Every item of a pager or stream, sync or async."""
-    if isinstance(items, (AsyncPager, AsyncStream)):
-        return [item async for item in items]
-    return list(items)
 
 
 async def poll_history(client: Client, workflow_id: str, execute_id: str, timeout: float = 5.0) -> Any:

@@ -6,8 +6,9 @@ import json
 from typing import Any, Dict
 
 from cozekit import ChatEventType, Message
+from sync_or_async import Client, collect, run
 
-from .conftest import Client, Loader, collect, run
+from .conftest import Loader
 from .defs import ECHO, FORECAST
 
 

@@ -8,8 +8,9 @@ import pytest
 
 from cozekit import BadRequestError, ChatEventType, ChatStatus, Message, NotFoundError
 from cozekit.emulator import ThreadedEmulator
+from sync_or_async import Client, collect, run
 
-from .conftest import Client, Loader, collect, run
+from .conftest import Loader
 from .defs import ASKING_CHATFLOW, CHATFLOW, ECHO
 
 

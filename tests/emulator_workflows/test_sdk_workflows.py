@@ -9,8 +9,9 @@ import pytest
 
 from cozekit import BadRequestError, CozeAPIError, NotFoundError, WorkflowEventType
 from cozekit.emulator import ThreadedEmulator
+from sync_or_async import Client, collect, run
 
-from .conftest import Client, Loader, collect, poll_history, run
+from .conftest import Loader, poll_history
 from .defs import ECHO, FAILING, WEATHER
 
 

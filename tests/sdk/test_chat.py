@@ -11,8 +11,7 @@ import pytest
 import cozekit
 from cozekit import ChatEventType, ChatStatus, Message, MessageType
 from cozekit.lib import ChatStreamAccumulator
-
-from .conftest import Client, collect, run
+from sync_or_async import Client, collect, run
 
 
 def question(text: str = "hello") -> list[Message]:

@@ -8,8 +8,7 @@ import pytest
 
 import cozekit
 from cozekit import Message, MessageObjectString
-
-from .conftest import Client, collect, run
+from sync_or_async import Client, collect, run
 
 
 async def test_conversation_lifecycle(client: Client, coze_emulator: Any) -> None:

@@ -10,8 +10,7 @@ import pytest
 
 import cozekit
 from cozekit import BotPromptInfo
-
-from .conftest import Client, collect, run
+from sync_or_async import Client, collect, run
 
 
 async def test_upload_from_path_bytes_and_file_object(client: Client, tmp_path: Path) -> None:

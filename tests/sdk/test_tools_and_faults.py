@@ -9,8 +9,7 @@ import pytest
 import cozekit
 from cozekit import ChatEventType, ChatStatus, Message
 from cozekit.lib import ChatStreamAccumulator, arun_with_local_plugins, run_with_local_plugins
-
-from .conftest import Client, collect, run
+from sync_or_async import Client, collect, run
 
 WEATHER_TOOL = {"name": "get_weather", "description": "weather in a city", "parameters": {}}
 
