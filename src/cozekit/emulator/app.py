@@ -23,10 +23,12 @@ from .routes import (
     control_workflows,
     conversations,
     files,
+    folders,
     knowledge,
     messages,
     oauth,
     realtime,
+    variables,
     voiceprints,
     workflows,
     workspaces,
@@ -60,4 +62,6 @@ def create_app(config: Optional[EmulatorConfig] = None, *, data_dir: Optional[st
     app.include_router(knowledge.router)
     app.include_router(control_knowledge.router)
     app.include_router(api_apps.router)
+    for module in (folders, variables):
+        app.include_router(module.router)
     return app

@@ -12,11 +12,14 @@ from .backends.bots import BotsBackend
 from .backends.chats import ChatsBackend
 from .backends.conversations import ConversationsBackend
 from .backends.files import FilesBackend
+from .backends.folders import FoldersBackend
 from .backends.knowledge import KnowledgeBackend
 from .backends.messages import MessagesBackend
 from .backends.oauth import OAuthBackend
+from .backends.variables import VariablesBackend
 from .backends.voiceprints import VoiceprintsBackend
 from .backends.workflows import WorkflowsBackend
+from .backends.workspaces import WorkspacesBackend
 from .config import EmulatorConfig
 from .control import FaultBook, ScriptBook
 from .engine import ChatEngine
@@ -45,6 +48,9 @@ class EmulatorState:
         self.audio = AudioBackend(self.bots, self.conversations)
         self.voiceprints = VoiceprintsBackend(self.store, self.ids)
         self.api_apps = ApiAppsBackend(self.store, self.ids)
+        self.workspaces = WorkspacesBackend(self.store, self.ids)
+        self.folders = FoldersBackend(self.workspaces)
+        self.variables = VariablesBackend(self.store, self.ids)
         self.engine = ChatEngine(self)
         self.workflows = WorkflowsBackend(self.store, self.ids)
         self.workflow_runner = WorkflowRunner(self)

@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from typing import Any, Dict, List, Optional
 
-from .base import Account, Backend, page_bounds
+from .base import Account, Backend
 
 
 def token_hash(token: str) -> str:
@@ -39,6 +39,7 @@ class AccountsBackend(Backend):
                     "name": "Personal",
                     "description": f"{name}'s personal workspace",
                     "workspace_type": "personal",
+                    "owner_uid": user_id,
                     "created_at": self.now(),
                 },
                 owner=user_id,
@@ -71,23 +72,3 @@ class AccountsBackend(Backend):
 
     def workspace_ids(self, account: Account) -> List[str]:
         return [str(w["id"]) for w in self.store.find("workspace", owner=account.user_id)]
-
-    def list_workspaces(self, account: Account, page_num: int, page_size: int) -> Dict[str, Any]:
-        start, end = page_bounds(page_num, page_size, 50)
-        rows = self.store.find("workspace", owner=account.user_id)
-        items = [
-            {
-                "id": w["id"],
-                "name": w["name"],
-                "icon_url": "",
-                "role_type": "owner",
-                "workspace_type": w["workspace_type"],
-                "enterprise_id": "",
-                "joined_status": "joined",
-                "description": w["description"],
-                "owner_uid": account.user_id,
-                "admin_uids": [],
-            }
-            for w in rows[start:end]
-        ]
-        return {"workspaces": items, "total_count": len(rows)}

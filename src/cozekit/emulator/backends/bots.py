@@ -7,6 +7,7 @@ from typing import Any, Dict, List, Optional
 
 from ..errors import EmulatorError, bad_request, not_found
 from .base import NO_PERMISSION, Account, Backend, page_bounds
+from .workspaces import role_in
 
 API_CONNECTOR = "1024"
 DRAFT_FIELDS = (
@@ -194,6 +195,40 @@ class BotsBackend(Backend):
             for v in rows[start:end]
         ]
         return {"items": items, "has_more": end < len(rows)}
+
+    # -- collaboration (one collaborator per call; workspace members only) -------------------------
+
+    def add_collaborators(self, account: Account, bot_id: str, user_ids: List[str]) -> None:
+        bot = self._get(account, bot_id)
+        if len(user_ids) != 1:
+            raise bad_request("collaborators takes exactly one user per call")
+        if bot.get("collaboration_mode", "single") != "collaboration":
+            raise bad_request(f"bot {bot_id} is in single-user mode; switch to collaboration first")
+        user_id = user_ids[0]
+        if self.store.get("user", user_id) is None:
+            raise not_found("user_id", user_id)
+        workspace = self.store.get("workspace", str(bot["workspace_id"])) or {"id": bot["workspace_id"]}
+        if role_in(self.store, workspace, user_id) is None:
+            raise bad_request(f"user {user_id} is not a member of the bot's workspace")
+        if user_id not in bot.setdefault("collaborators", []) and user_id != account.user_id:
+            bot["collaborators"].append(user_id)
+            self._save(account, bot)
+
+    def remove_collaborator(self, account: Account, bot_id: str, user_id: str) -> None:
+        bot = self._get(account, bot_id)
+        if user_id not in bot.get("collaborators", []):
+            raise not_found("collaborator user_id", user_id)
+        bot["collaborators"].remove(user_id)
+        self._save(account, bot)
+
+    def set_collaboration_mode(self, account: Account, bot_id: str, mode: str) -> None:
+        bot = self._get(account, bot_id)
+        if mode not in ("single", "collaboration"):
+            raise bad_request("collaboration_mode must be single or collaboration")
+        if mode == "single" and bot.get("collaborators"):
+            raise bad_request("remove all collaborators before switching to single-user mode")
+        bot["collaboration_mode"] = mode
+        self._save(account, bot)
 
 
 def simple_info(bot: Dict[str, Any]) -> Dict[str, Any]:

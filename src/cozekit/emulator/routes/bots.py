@@ -1,4 +1,5 @@
-"""Bots: create, update, publish, unpublish, list and retrieve (both API generations), versions."""
+"""Bots: create, update, publish, unpublish, list and retrieve (both API generations), versions, and
+collaboration (collaborators, single-user or collaboration mode)."""
 
 from typing import Any, Dict, List, Optional
 
@@ -45,6 +46,18 @@ class UnpublishBody(BaseModel):
     model_config = ConfigDict(extra="ignore")
     connector_id: str
     unpublish_reason: Optional[str] = None
+
+
+class Collaborator(BaseModel):
+    user_id: IdStr
+
+
+class CollaboratorsBody(BaseModel):
+    collaborators: List[Collaborator]
+
+
+class ModeBody(BaseModel):
+    collaboration_mode: str = "collaboration"
 
 
 def _fields(body: BotFields) -> Dict[str, Any]:
@@ -136,3 +149,27 @@ async def list_versions(
     account: Account = Depends(current_account),
 ) -> Response:
     return ok(request, state_of(request).bots.versions(account, bot_id, page_num, page_size))
+
+
+@router.post("/v1/bots/{bot_id}/collaborators", summary="Add a collaborator")
+async def add_collaborator(
+    request: Request, bot_id: IdStr, body: CollaboratorsBody, account: Account = Depends(current_account)
+) -> Response:
+    state_of(request).bots.add_collaborators(account, bot_id, [c.user_id for c in body.collaborators])
+    return ok(request)
+
+
+@router.delete("/v1/bots/{bot_id}/collaborators/{user_id}", summary="Remove a collaborator")
+async def remove_collaborator(
+    request: Request, bot_id: IdStr, user_id: IdStr, account: Account = Depends(current_account)
+) -> Response:
+    state_of(request).bots.remove_collaborator(account, bot_id, user_id)
+    return ok(request)
+
+
+@router.post("/v1/bots/{bot_id}/collaboration_mode", summary="Single-user or collaboration mode")
+async def collaboration_mode(
+    request: Request, bot_id: IdStr, body: ModeBody, account: Account = Depends(current_account)
+) -> Response:
+    state_of(request).bots.set_collaboration_mode(account, bot_id, body.collaboration_mode)
+    return ok(request)
