@@ -17,11 +17,13 @@ from .routes import (
     bots,
     chat,
     control,
+    control_admin,
     control_audio,
     control_knowledge,
     control_oauth,
     control_workflows,
     conversations,
+    enterprises,
     files,
     folders,
     knowledge,
@@ -62,6 +64,8 @@ def create_app(config: Optional[EmulatorConfig] = None, *, data_dir: Optional[st
     app.include_router(knowledge.router)
     app.include_router(control_knowledge.router)
     app.include_router(api_apps.router)
+    for admin in (enterprises, control_admin):
+        app.include_router(admin.router)
     for module in (folders, variables):
         app.include_router(module.router)
     return app

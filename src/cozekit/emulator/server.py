@@ -46,6 +46,14 @@ class Control:
         """Another isolated account: `{"user_id", "workspace_id", "token", "user_name"}`."""
         return dict(self._call("POST", "/accounts", {"name": name}))
 
+    def create_enterprise(
+        self, *, token: Optional[str] = None, name: str = "Test Enterprise"
+    ) -> Dict[str, str]:
+        """An enterprise whose super admin is the token's account (the dev account by default):
+        `{"enterprise_id", "organization_id"}` (its default organization)."""
+        body = {"name": name, **({"token": token} if token else {})}
+        return dict(self._call("POST", "/enterprises", body))
+
     def create_bot(self, **fields: Any) -> str:
         """A bot (published unless `published=False`); fields as `POST /_emulator/bots`."""
         return str(self._call("POST", "/bots", fields)["bot_id"])

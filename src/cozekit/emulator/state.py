@@ -11,6 +11,7 @@ from .backends.audio import AudioBackend
 from .backends.bots import BotsBackend
 from .backends.chats import ChatsBackend
 from .backends.conversations import ConversationsBackend
+from .backends.enterprises import EnterprisesBackend
 from .backends.files import FilesBackend
 from .backends.folders import FoldersBackend
 from .backends.knowledge import KnowledgeBackend
@@ -48,6 +49,7 @@ class EmulatorState:
         self.audio = AudioBackend(self.bots, self.conversations)
         self.voiceprints = VoiceprintsBackend(self.store, self.ids)
         self.api_apps = ApiAppsBackend(self.store, self.ids)
+        self.enterprises = EnterprisesBackend(self.store, self.ids)
         self.workspaces = WorkspacesBackend(self.store, self.ids)
         self.folders = FoldersBackend(self.workspaces)
         self.variables = VariablesBackend(self.store, self.ids)
