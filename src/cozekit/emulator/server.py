@@ -7,7 +7,7 @@ import os
 import ssl
 import tempfile
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Type, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Type, Union
 
 import httpx
 import uvicorn
@@ -53,6 +53,17 @@ class Control:
         `{"enterprise_id", "organization_id"}` (its default organization)."""
         body = {"name": name, **({"token": token} if token else {})}
         return dict(self._call("POST", "/enterprises", body))
+
+    def create_connector(
+        self, *, token: Optional[str] = None, name: str = "Test Channel", device_keys: Sequence[str] = ()
+    ) -> str:
+        """A custom channel owned by the token's account; `device_keys` enable binding devices."""
+        body = {"name": name, "device_keys": list(device_keys), **({"token": token} if token else {})}
+        return str(self._call("POST", "/connectors", body)["connector_id"])
+
+    def connector(self, connector_id: str) -> Dict[str, Any]:
+        """A custom channel as stored: `installed_workspaces`, `user_configs` (per user id), `reviews`."""
+        return dict(self._call("GET", f"/connectors/{connector_id}"))
 
     def create_bot(self, **fields: Any) -> str:
         """A bot (published unless `published=False`); fields as `POST /_emulator/bots`."""

@@ -10,6 +10,7 @@ from .backends.api_apps import ApiAppsBackend
 from .backends.audio import AudioBackend
 from .backends.bots import BotsBackend
 from .backends.chats import ChatsBackend
+from .backends.connectors import ConnectorsBackend
 from .backends.conversations import ConversationsBackend
 from .backends.enterprises import EnterprisesBackend
 from .backends.files import FilesBackend
@@ -51,6 +52,7 @@ class EmulatorState:
         self.api_apps = ApiAppsBackend(self.store, self.ids)
         self.enterprises = EnterprisesBackend(self.store, self.ids)
         self.workspaces = WorkspacesBackend(self.store, self.ids)
+        self.connectors = ConnectorsBackend(self.store, self.ids, self.workspaces)
         self.folders = FoldersBackend(self.workspaces)
         self.variables = VariablesBackend(self.store, self.ids)
         self.engine = ChatEngine(self)
