@@ -57,7 +57,7 @@ class Call:
 
 
 def _short(value: Any) -> str:
-    return repr(value) if isinstance(value, (bool, int, str)) else "..."
+    return repr(value) if isinstance(value, (bool, int)) else "..."
 
 
 def c(chain: str, *shown: str, **kwargs: Any) -> Call:
@@ -542,23 +542,60 @@ def served(op: Operation, routes: Set[Tuple[str, str]]) -> bool:
 EMULATOR_MARKERS = ("coze_emulator", "ThreadedEmulator", "create_app(")
 
 
-def emulator_test_files() -> Dict[str, str]:
-    """Test files (relative path -> source) that run against the emulator and do not use cozepy."""
-    files: Dict[str, str] = {}
+def emulator_test_files() -> Dict[str, Tuple[str, str]]:
+    """Test files (relative path -> source, conftest source) that run against the emulator and do not use
+    cozepy."""
+    files: Dict[str, Tuple[str, str]] = {}
     for path in sorted(TESTS.rglob("test_*.py")):
         text = path.read_text(encoding="utf-8")
         conftest = path.parent / "conftest.py"
-        scope = text + (conftest.read_text(encoding="utf-8") if conftest.exists() else "")
+        shared = conftest.read_text(encoding="utf-8") if conftest.exists() else ""
         uses_cozepy = re.search(r"^\s*(import|from) cozepy\b", text, re.MULTILINE) is not None
-        if any(marker in scope for marker in EMULATOR_MARKERS) and not uses_cozepy:
-            files[path.relative_to(ROOT).as_posix()] = text
+        if any(marker in text + shared for marker in EMULATOR_MARKERS) and not uses_cozepy:
+            files[path.relative_to(ROOT).as_posix()] = (text, shared)
     return files
 
 
 CALL_EXPR = re.compile(r"(?:\)|\b[A-Za-z_]\w*)(?:\.[A-Za-z_]\w*)+(?=\()")
 """A dotted call: `coze.chat.stream(`, `self.client.files.upload(`, `make(token).bots.list(`."""
+ALIAS = re.compile(r"^\s*(\w+)\s*=\s*([A-Za-z_][\w.]*(?:\([^()\n]*\))?(?:\.[A-Za-z_]\w*)+)\s*$", re.MULTILINE)
+"""`vp = client.audio.voiceprint_groups`: later `vp.list(` is `client.audio.voiceprint_groups.list(`."""
+APP = re.compile(r"\b(\w+)\s*=\s*(?:Async)?(\w+OAuthApp)\(")
+"""`app = JWTOAuthApp(`: later `app.get_access_token(` is that app's."""
 NOT_CLIENTS = {"state"}
 """Heads that are emulator backends, not cozekit clients (`state.files.upload(...)`)."""
+
+
+@dataclass(frozen=True)
+class Site:
+    """One call in a test file: its dotted expression (aliases expanded) and its argument text."""
+
+    expr: str
+    args: str
+
+
+def _args(text: str, start: int) -> str:
+    depth = 0
+    for index in range(start, min(len(text), start + 5000)):
+        depth += {"(": 1, ")": -1}.get(text[index], 0)
+        if depth == 0:
+            return text[start + 1 : index]
+    return text[start + 1 : start + 5000]
+
+
+def call_sites(text: str) -> List[Site]:
+    aliases = dict(ALIAS.findall(text))
+    apps = dict(APP.findall(text))
+    sites: List[Site] = []
+    for match in CALL_EXPR.finditer(text):
+        expr = match.group()
+        first, _, rest = expr.partition(".")
+        if first in apps:
+            expr = f"{apps[first]}.{rest}"
+        elif first in aliases:
+            expr = f"{aliases[first]}.{rest}"
+        sites.append(Site(expr, _args(text, match.end())))
+    return sites
 
 
 def _segments() -> Set[str]:
@@ -571,29 +608,65 @@ def _segments() -> Set[str]:
     }
 
 
-def _makes(call: Call, text: str, segments: Set[str]) -> bool:
-    """Whether `text` calls `call`: `<client>.<chain>(` where <client> does not end in a resource name
+def _default(call: Call, name: str) -> Any:
+    if call.kind == "oauth":
+        import cozekit.auth
+
+        cls, method = call.chain.split(".")
+        fn = getattr(getattr(cozekit.auth, cls), method)
+    else:
+        from cozekit import Coze, TokenAuth
+
+        fn = _resolve(Coze(TokenAuth("pat"), BASE), call.chain)
+    return inspect.signature(fn).parameters[name].default
+
+
+def _args_select(call: Call, args: str) -> bool:
+    """Whether a call's argument text selects the same operation as `call.shown` does."""
+    for name in call.shown:
+        value = call.kwargs[name]
+        given = re.search(rf"\b{name}\s*=\s*([^,)\s]+)", args)
+        literal = isinstance(value, (bool, int))
+        if value == _default(call, name) and literal:
+            if given and given.group(1) != repr(value):
+                return False
+        elif not given or (literal and given.group(1) != repr(value)):
+            return False
+    return True
+
+
+def _makes(call: Call, sites: List[Site], scope: str, segments: Set[str]) -> bool:
+    """Whether a test file calls `call`: `<client>.<chain>(` where <client> does not end in a resource name
     (`coze.chat.stream(` counts for `chat.stream`, `coze.workflows.chat.stream(` does not) nor in an
-    emulator backend, plus each selecting argument written as in the table."""
+    emulator backend, with arguments that select the same operation; for OAuth, `<app>.<method>(` on an
+    app of that class (or any app when the file or its conftest names the class)."""
     if call.kind == "oauth":
         cls, method = call.chain.split(".")
-        found = re.search(rf"\b(Async)?{cls}\(", text) is not None and f".{method}(" in text
-    else:
-        found = False
-        for expr in CALL_EXPR.findall(text):
-            head, dot, tail = expr.rpartition("." + call.chain)
-            last = head.rsplit(".", 1)[-1]
-            if dot and not tail and head and last not in segments and last not in NOT_CLIENTS:
-                found = True
-                break
-    return found and all(
-        re.search(rf"\b{name}\s*=\s*{re.escape(_short(call.kwargs[name]))}", text) for name in call.shown
-    )
+        named = re.search(rf"\b(Async)?{cls}\b", scope) is not None
+        return any(
+            _args_select(call, site.args)
+            for site in sites
+            if site.expr == f"{cls}.{method}"
+            or (named and site.expr.endswith(f".{method}") and "OAuthApp" not in site.expr)
+        )
+    for site in sites:
+        head, dot, tail = site.expr.rpartition("." + call.chain)
+        last = head.rsplit(".", 1)[-1]
+        client_like = head and last not in segments and last not in NOT_CLIENTS
+        if dot and not tail and client_like and _args_select(call, site.args):
+            return True
+    return False
 
 
-def tests_for(calls: Iterable[Call], files: Mapping[str, str]) -> List[str]:
+def tests_for(calls: Iterable[Call], files: Mapping[str, Tuple[str, str]]) -> List[str]:
+    """Test files (of `emulator_test_files()`) that make one of `calls`."""
     segments = _segments()
-    return sorted(name for name, text in files.items() if any(_makes(call, text, segments) for call in calls))
+    found: List[str] = []
+    for name, (text, conftest) in files.items():
+        sites = call_sites(text)
+        if any(_makes(call, sites, text + conftest, segments) for call in calls):
+            found.append(name)
+    return sorted(found)
 
 
 # --- the document -----------------------------------------------------------------------------------------
@@ -607,12 +680,16 @@ file is stale). One row per operation of the Coze OpenAPI as listed in `scripts/
   `cozekit.auth`, each with an `Async` twin). Each call is checked on both clients by sending it over a
   recording transport: it must send this method and path.
 - **Emulator**: whether `cozekit.emulator.app.create_app()` has a route for it (`ws` = WebSocket route).
-- **Tests**: test files that make the call through cozekit against the emulator (found by searching the
-  emulator test files for the call; a heuristic, so a test that reaches the call indirectly is not listed).
+- **Tests**: test files that make the call through cozekit against the emulator, found by reading the
+  emulator test files (those using `coze_emulator`, `ThreadedEmulator` or `create_app(`, not cozepy) for
+  `<client>.<call>(` with the arguments that select the operation; a heuristic: a call made through a helper
+  is not seen.
 """
 
 
-def render(operations: List[Operation], routes: Set[Tuple[str, str]], files: Mapping[str, str]) -> str:
+def render(
+    operations: List[Operation], routes: Set[Tuple[str, str]], files: Mapping[str, Tuple[str, str]]
+) -> str:
     lines = [
         "| Family | Operation | Method and path | cozekit | Emulator | Tests |",
         "|---|---|---|---|---|---|",
