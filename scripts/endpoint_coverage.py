@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import inspect
 import re
 import sys
@@ -608,17 +609,23 @@ def _segments() -> Set[str]:
     }
 
 
-def _default(call: Call, name: str) -> Any:
-    if call.kind == "oauth":
+@functools.cache
+def _default_of(chain: str, kind: str, name: str) -> Any:
+    if kind == "oauth":
         import cozekit.auth
 
-        cls, method = call.chain.split(".")
+        cls, method = chain.split(".")
         fn = getattr(getattr(cozekit.auth, cls), method)
     else:
         from cozekit import Coze, TokenAuth
 
-        fn = _resolve(Coze(TokenAuth("pat"), BASE), call.chain)
+        with Coze(TokenAuth("pat"), BASE) as coze:
+            fn = _resolve(coze, chain)
     return inspect.signature(fn).parameters[name].default
+
+
+def _default(call: Call, name: str) -> Any:
+    return _default_of(call.chain, call.kind, name)
 
 
 def _args_select(call: Call, args: str) -> bool:
@@ -635,7 +642,7 @@ def _args_select(call: Call, args: str) -> bool:
     return True
 
 
-def _makes(call: Call, sites: List[Site], scope: str, segments: Set[str]) -> bool:
+def _makes(call: Call, sites: Mapping[str, List[Site]], scope: str, segments: Set[str]) -> bool:
     """Whether a test file calls `call`: `<client>.<chain>(` where <client> does not end in a resource name
     (`coze.chat.stream(` counts for `chat.stream`, `coze.workflows.chat.stream(` does not) nor in an
     emulator backend, with arguments that select the same operation; for OAuth, `<app>.<method>(` on an
@@ -645,11 +652,11 @@ def _makes(call: Call, sites: List[Site], scope: str, segments: Set[str]) -> boo
         named = re.search(rf"\b(Async)?{cls}\b", scope) is not None
         return any(
             _args_select(call, site.args)
-            for site in sites
+            for site in sites.get(method, [])
             if site.expr == f"{cls}.{method}"
             or (named and site.expr.endswith(f".{method}") and "OAuthApp" not in site.expr)
         )
-    for site in sites:
+    for site in sites.get(call.chain.rsplit(".", 1)[-1], []):
         head, dot, tail = site.expr.rpartition("." + call.chain)
         last = head.rsplit(".", 1)[-1]
         client_like = head and last not in segments and last not in NOT_CLIENTS
@@ -658,12 +665,20 @@ def _makes(call: Call, sites: List[Site], scope: str, segments: Set[str]) -> boo
     return False
 
 
+@functools.cache
+def _sites_by_method(text: str) -> Dict[str, List[Site]]:
+    sites: Dict[str, List[Site]] = {}
+    for site in call_sites(text):
+        sites.setdefault(site.expr.rsplit(".", 1)[-1], []).append(site)
+    return sites
+
+
 def tests_for(calls: Iterable[Call], files: Mapping[str, Tuple[str, str]]) -> List[str]:
     """Test files (of `emulator_test_files()`) that make one of `calls`."""
     segments = _segments()
     found: List[str] = []
     for name, (text, conftest) in files.items():
-        sites = call_sites(text)
+        sites = _sites_by_method(text)
         if any(_makes(call, sites, text + conftest, segments) for call in calls):
             found.append(name)
     return sorted(found)
