@@ -16,6 +16,7 @@ from .routes import (
     audio,
     bots,
     chat,
+    commerce,
     connectors,
     control,
     control_admin,
@@ -65,7 +66,7 @@ def create_app(config: Optional[EmulatorConfig] = None, *, data_dir: Optional[st
     app.include_router(knowledge.router)
     app.include_router(control_knowledge.router)
     app.include_router(api_apps.router)
-    for admin in (enterprises, connectors, control_admin):
+    for admin in (enterprises, connectors, commerce, control_admin):
         app.include_router(admin.router)
     for module in (folders, variables):
         app.include_router(module.router)

@@ -10,6 +10,7 @@ from .backends.api_apps import ApiAppsBackend
 from .backends.audio import AudioBackend
 from .backends.bots import BotsBackend
 from .backends.chats import ChatsBackend
+from .backends.commerce import CommerceBackend
 from .backends.connectors import ConnectorsBackend
 from .backends.conversations import ConversationsBackend
 from .backends.enterprises import EnterprisesBackend
@@ -51,6 +52,7 @@ class EmulatorState:
         self.voiceprints = VoiceprintsBackend(self.store, self.ids)
         self.api_apps = ApiAppsBackend(self.store, self.ids)
         self.enterprises = EnterprisesBackend(self.store, self.ids)
+        self.commerce = CommerceBackend(self.store, self.ids, self.enterprises)
         self.workspaces = WorkspacesBackend(self.store, self.ids)
         self.connectors = ConnectorsBackend(self.store, self.ids, self.workspaces)
         self.folders = FoldersBackend(self.workspaces)

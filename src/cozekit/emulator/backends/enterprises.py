@@ -65,6 +65,13 @@ class EnterprisesBackend(Backend):
             raise EmulatorError(4101, NO_PERMISSION)
         return doc
 
+    def administered(self, account: Account) -> Optional[str]:
+        """The oldest enterprise the caller is super admin or admin of, if any."""
+        for member in self.store.find("enterprise_member"):
+            if member["user_id"] == account.user_id and member["role"] in (SUPER_ADMIN, "enterprise_admin"):
+                return str(member["id"]).rsplit(":", 1)[0]
+        return None
+
     def _organization(self, account: Account, organization_id: str) -> Dict[str, Any]:
         org = self.store.get("organization", organization_id)
         if org is None:

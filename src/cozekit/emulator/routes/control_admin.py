@@ -1,10 +1,11 @@
-"""Control plane for the admin APIs: enterprises and custom channels for an account."""
+"""Control plane for the admin APIs: enterprises and custom channels for an account, bill files."""
 
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
 from fastapi import APIRouter, Request, Response
+from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel
 
 from ..backends.base import Account
@@ -52,3 +53,8 @@ async def get_connector(request: Request, connector_id: str) -> Response:
     doc = state_of(request).connectors.get(connector_id)
     configs: Dict[str, Any] = {user: list(bound.values()) for user, bound in doc["user_configs"].items()}
     return ok(request, {**doc, "connector_id": doc["id"], "user_configs": configs})
+
+
+@router.get("/commerce/bills/{task_id}.csv", summary="The file of a finished bill export task")
+async def bill_file(request: Request, task_id: str) -> Response:
+    return PlainTextResponse(state_of(request).commerce.bill_file(task_id), media_type="text/csv")
