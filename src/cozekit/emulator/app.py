@@ -31,6 +31,7 @@ from .routes import (
     knowledge,
     messages,
     oauth,
+    plugins,
     realtime,
     variables,
     voiceprints,
@@ -66,7 +67,7 @@ def create_app(config: Optional[EmulatorConfig] = None, *, data_dir: Optional[st
     app.include_router(knowledge.router)
     app.include_router(control_knowledge.router)
     app.include_router(api_apps.router)
-    for admin in (enterprises, connectors, commerce, control_admin):
+    for admin in (enterprises, connectors, commerce, plugins, control_admin):
         app.include_router(admin.router)
     for module in (folders, variables):
         app.include_router(module.router)

@@ -19,6 +19,7 @@ from .backends.folders import FoldersBackend
 from .backends.knowledge import KnowledgeBackend
 from .backends.messages import MessagesBackend
 from .backends.oauth import OAuthBackend
+from .backends.plugins import PluginsBackend
 from .backends.variables import VariablesBackend
 from .backends.voiceprints import VoiceprintsBackend
 from .backends.workflows import WorkflowsBackend
@@ -53,6 +54,7 @@ class EmulatorState:
         self.api_apps = ApiAppsBackend(self.store, self.ids)
         self.enterprises = EnterprisesBackend(self.store, self.ids)
         self.commerce = CommerceBackend(self.store, self.ids, self.enterprises)
+        self.plugins = PluginsBackend(self.commerce)
         self.workspaces = WorkspacesBackend(self.store, self.ids)
         self.connectors = ConnectorsBackend(self.store, self.ids, self.workspaces)
         self.folders = FoldersBackend(self.workspaces)
