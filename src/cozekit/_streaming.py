@@ -296,12 +296,15 @@ class _StreamBase(Generic[_T]):
 
 
 _DRAIN_LIMIT = 64 * 1024
+_DRAIN_SECONDS = 1.0
+"""How long an async stream waits for the end of the body after its last event before closing instead."""
 
 
 def _drain(chunks: Iterator[bytes]) -> None:
     """Read what follows the last event (normally just the end of the body) so that the connection goes
     back to the pool instead of being closed: the next call then needs no new TCP (and TLS) handshake.
-    More than `_DRAIN_LIMIT` bytes, or a broken connection, and it is closed after all."""
+    More than `_DRAIN_LIMIT` bytes, or a broken connection, and it is closed after all. (A server that
+    keeps the body open after the last event holds a sync stream until the read timeout, as in cozepy.)"""
     left = _DRAIN_LIMIT
     try:
         for chunk in chunks:
@@ -313,14 +316,18 @@ def _drain(chunks: Iterator[bytes]) -> None:
 
 
 async def _adrain(chunks: AsyncIterator[bytes]) -> None:
+    """`_drain` for async streams, also bounded in time (`_DRAIN_SECONDS`)."""
+    import anyio
+
     left = _DRAIN_LIMIT
-    try:
-        async for chunk in chunks:
-            left -= len(chunk)
-            if left < 0:
-                return
-    except httpx.TransportError:
-        return
+    with anyio.move_on_after(_DRAIN_SECONDS):
+        try:
+            async for chunk in chunks:
+                left -= len(chunk)
+                if left < 0:
+                    return
+        except httpx.TransportError:
+            return
 
 
 class Stream(_StreamBase[_T]):

@@ -6,9 +6,11 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, AsyncIterator, Iterator, List, Set, Tuple
 
+import anyio
 import httpx
 import pytest
 
+import cozekit._streaming
 from cozekit import AsyncCoze, AsyncStream, Coze, Message, ResponseInfo, ServerSentEvent, Stream, TokenAuth
 
 
@@ -111,3 +113,30 @@ async def test_consecutive_async_chat_streams_share_one_connection(server: str) 
             async with events:
                 assert [e.message.content async for e in events if e.message] == ["Hi"]
     assert len(_Handler.peers) == 1
+
+
+class _Stalling(httpx.AsyncByteStream):
+    """Sends its events, then neither ends the body nor sends more."""
+
+    def __init__(self) -> None:
+        self.closed = False
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for chunk in EVENTS:
+            yield chunk
+        await anyio.sleep_forever()
+        yield b""  # pragma: no cover
+
+    async def aclose(self) -> None:
+        self.closed = True
+
+
+async def test_an_async_stream_does_not_wait_long_for_a_body_that_never_ends(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(cozekit._streaming, "_DRAIN_SECONDS", 0.05)
+    body = _Stalling()
+    stream = AsyncStream(httpx.Response(200, stream=body), _until_done)
+    with anyio.fail_after(10):  # hang guard only
+        events = [e.event async for e in stream]
+    assert events == ["a"] and body.closed
