@@ -13,6 +13,7 @@ from .errors import install_error_handlers
 from .middleware import EmulatorMiddleware
 from .routes import (
     api_apps,
+    apps,
     audio,
     bots,
     chat,
@@ -67,7 +68,7 @@ def create_app(config: Optional[EmulatorConfig] = None, *, data_dir: Optional[st
     app.include_router(knowledge.router)
     app.include_router(control_knowledge.router)
     app.include_router(api_apps.router)
-    for admin in (enterprises, connectors, commerce, plugins, control_admin):
+    for admin in (enterprises, connectors, commerce, plugins, apps, control_admin):
         app.include_router(admin.router)
     for module in (folders, variables):
         app.include_router(module.router)

@@ -65,6 +65,15 @@ class Control:
         """A custom channel as stored: `installed_workspaces`, `user_configs` (per user id), `reviews`."""
         return dict(self._call("GET", f"/connectors/{connector_id}"))
 
+    def create_app(self, **fields: Any) -> str:
+        """An app; fields as `POST /_emulator/apps` (`token`, `workspace_id`, `name`, `published`,
+        `connector_ids`, `draft_changed`, `folder_id`)."""
+        return str(self._call("POST", "/apps", fields)["app_id"])
+
+    def hold_copy_tasks(self, hold: bool = True) -> None:
+        """Keep copy tasks `in_progress` until called again with `hold=False`."""
+        self._call("PUT", "/copy_tasks/hold", {"hold": hold})
+
     def create_bot(self, **fields: Any) -> str:
         """A bot (published unless `published=False`); fields as `POST /_emulator/bots`."""
         return str(self._call("POST", "/bots", fields)["bot_id"])

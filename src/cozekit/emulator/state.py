@@ -7,12 +7,14 @@ from typing import Dict, Optional
 
 from .backends.accounts import AccountsBackend
 from .backends.api_apps import ApiAppsBackend
+from .backends.apps import AppsBackend
 from .backends.audio import AudioBackend
 from .backends.bots import BotsBackend
 from .backends.chats import ChatsBackend
 from .backends.commerce import CommerceBackend
 from .backends.connectors import ConnectorsBackend
 from .backends.conversations import ConversationsBackend
+from .backends.copy_tasks import CopyTasksBackend
 from .backends.enterprises import EnterprisesBackend
 from .backends.files import FilesBackend
 from .backends.folders import FoldersBackend
@@ -57,6 +59,8 @@ class EmulatorState:
         self.plugins = PluginsBackend(self.commerce)
         self.workspaces = WorkspacesBackend(self.store, self.ids)
         self.connectors = ConnectorsBackend(self.store, self.ids, self.workspaces)
+        self.apps = AppsBackend(self.store, self.ids, self.workspaces)
+        self.copy_tasks = CopyTasksBackend(self.store, self.ids, self.workspaces, self.apps)
         self.folders = FoldersBackend(self.workspaces)
         self.variables = VariablesBackend(self.store, self.ids)
         self.engine = ChatEngine(self)

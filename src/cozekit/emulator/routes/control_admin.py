@@ -1,4 +1,5 @@
-"""Control plane for the admin APIs: enterprises and custom channels for an account, bill files."""
+"""Control plane for the admin APIs: enterprises, custom channels and apps for an account, bill files,
+holding copy tasks."""
 
 from __future__ import annotations
 
@@ -26,6 +27,21 @@ class ConnectorIn(BaseModel):
     token: Optional[str] = None
     name: str = "Test Channel"
     device_keys: List[str] = []
+
+
+class AppIn(BaseModel):
+    token: Optional[str] = None
+    workspace_id: Optional[str] = None
+    name: str = "Test App"
+    description: str = ""
+    folder_id: str = ""
+    published: bool = True
+    connector_ids: List[str] = ["1024"]
+    draft_changed: bool = False
+
+
+class HoldIn(BaseModel):
+    hold: bool = True
 
 
 def _account(state: EmulatorState, token: Optional[str]) -> Account:
@@ -58,3 +74,26 @@ async def get_connector(request: Request, connector_id: str) -> Response:
 @router.get("/commerce/bills/{task_id}.csv", summary="The file of a finished bill export task")
 async def bill_file(request: Request, task_id: str) -> Response:
     return PlainTextResponse(state_of(request).commerce.bill_file(task_id), media_type="text/csv")
+
+
+@router.post("/apps", summary="Create an app (published unless published is false) in a workspace")
+async def create_app(request: Request, body: AppIn) -> Response:
+    state = state_of(request)
+    account = _account(state, body.token)
+    workspace_id = body.workspace_id or state.accounts.workspace_ids(account)[0]
+    fields = {"name": body.name, "description": body.description, "folder_id": body.folder_id}
+    app = state.apps.create(
+        account,
+        workspace_id,
+        fields,
+        published=body.published,
+        connector_ids=body.connector_ids,
+        draft_changed=body.draft_changed,
+    )
+    return ok(request, {"app_id": app["id"], "workspace_id": workspace_id})
+
+
+@router.put("/copy_tasks/hold", summary="Keep copy tasks in progress (true) or let them finish (false)")
+async def hold_copy_tasks(request: Request, body: HoldIn) -> Response:
+    state_of(request).copy_tasks.hold(body.hold)
+    return ok(request, {"hold": body.hold})
