@@ -12,8 +12,8 @@ import secrets
 from typing import Any, Dict, List, Optional, Tuple
 
 from ..errors import EmulatorError, bad_request
+from ..voice import opus, synth, tones
 from ..voice import pcm as pcmlib
-from ..voice import synth, tones
 from ..voice.pcm import Audio
 from .base import Account, Backend
 from .bots import BotsBackend
@@ -21,6 +21,7 @@ from .conversations import ConversationsBackend
 
 SAMPLE_RATES = (8000, 16000, 22050, 24000, 32000, 44100, 48000)
 FORMATS = ("wav", "pcm", "ogg_opus", "mp3")
+COMPRESSED_MAGIC = (b"OggS", b"ID3", b"#!AMR", b"fLaC", b"RIFF")
 CLONE_FORMATS = ("wav", "mp3", "ogg", "m4a", "aac", "pcm")
 LANGUAGES = {
     "zh": "中文",
@@ -213,7 +214,7 @@ class AudioBackend(Backend):
             data, media_type = synth.encode(pcm, sample_rate, response_format)
         except synth.UnsupportedFormat:
             raise bad_request(
-                f"response_format {response_format} is not supported by the emulator; use wav, pcm or mp3"
+                f"response_format {response_format} needs an encoder the emulator lacks (lameenc or av)"
             ) from None
         self.register(data, text)
         return data, media_type
@@ -239,7 +240,7 @@ class AudioBackend(Backend):
         decoded = Audio(audio, 0) if raw_pcm else pcmlib.parse_wav(audio)
         if decoded is not None:
             keys.add(sha(pcmlib.trim(decoded.pcm)))
-        elif not audio.startswith((b"ID3", b"\xff")):
+        elif not is_compressed(audio):
             keys.add(sha(pcmlib.trim(audio)))
         with self.store.transaction():
             for key in keys:
@@ -257,23 +258,20 @@ class AudioBackend(Backend):
         known = self._known(data)
         if known is not None:
             return known
-        wav = pcmlib.parse_wav(data)
-        candidates = [wav] if wav is not None else [Audio(data, r) for r in _rates(rate)]
+        candidates = _candidates(data, rate)
         for audio in candidates:
             text = tones.decode(audio.pcm, audio.rate)
             if text is not None:
                 return text
-        pcm = wav.pcm if wav is not None else data
-        return self._known(pcmlib.trim(pcm))
+        return self._known(pcmlib.trim(candidates[0].pcm)) if candidates else None
 
     def transcribe(self, data: bytes, rate: Optional[int] = None) -> str:
-        """Deterministic text for any audio (wav, or raw 16-bit PCM at `rate`)."""
+        """Deterministic text for any audio (wav, a compressed file, or raw 16-bit PCM at `rate`)."""
         text = self.recognize(data, rate)
         if text is not None:
             return text
-        wav = pcmlib.parse_wav(data)
-        pcm = wav.pcm if wav is not None else data
-        if not data or (not data.startswith((b"ID3", b"\xff", b"OggS")) and pcmlib.is_silent(pcm)):
+        candidates = _candidates(data, rate)
+        if not data or (candidates and pcmlib.is_silent(candidates[0].pcm)):
             return ""
         return f"unrecognized speech ({sha(data)[:12]})"
 
@@ -347,6 +345,24 @@ def check_room_config(config: Dict[str, Any]) -> None:
     video = config.get("video_config") or {}
     if video.get("video_frame_rate") is not None and not 1 <= int(video["video_frame_rate"]) <= 24:
         raise bad_request("config.video_config.video_frame_rate must be between 1 and 24")
+
+
+def is_compressed(data: bytes) -> bool:
+    """Whether `data` starts like a compressed audio file (ogg/opus, mp3, m4a/mp4, aac, amr, flac)."""
+    mpeg_sync = len(data) > 1 and data[0] == 0xFF and data[1] & 0xE0 == 0xE0  # mp3 and ADTS aac
+    return mpeg_sync or data.startswith(COMPRESSED_MAGIC) or data[4:8] == b"ftyp"
+
+
+def _candidates(data: bytes, rate: Optional[int]) -> List[Audio]:
+    """The ways to read `data` as PCM: a WAV, a compressed file (decoded with PyAV), or raw PCM at
+    `rate` (or, without one, at each documented rate)."""
+    wav = pcmlib.parse_wav(data)
+    if wav is not None:
+        return [wav]
+    if is_compressed(data):
+        decoded = opus.decode_file(data)
+        return [] if decoded is None else [decoded]
+    return [Audio(data, r) for r in _rates(rate)]
 
 
 def _rates(rate: Optional[int]) -> List[int]:

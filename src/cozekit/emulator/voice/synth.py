@@ -7,7 +7,7 @@ import shutil
 import subprocess
 from typing import Any, Optional, Tuple
 
-from . import tones
+from . import opus, tones
 from .pcm import parse_wav, resample, scale, wav_bytes
 
 MEDIA_TYPES = {"wav": "audio/wav", "pcm": "audio/pcm", "mp3": "audio/mpeg", "ogg_opus": "audio/ogg"}
@@ -53,11 +53,16 @@ def _lameenc() -> Any:
 
 
 def encode(pcm: bytes, rate: int, fmt: str) -> Tuple[bytes, str]:
-    """The audio file for `fmt` (pcm, wav, mp3) and its media type."""
+    """The audio file for `fmt` (pcm, wav, mp3, ogg_opus) and its media type."""
     if fmt == "pcm":
         return pcm, MEDIA_TYPES[fmt]
     if fmt == "wav":
         return wav_bytes(pcm, rate), MEDIA_TYPES[fmt]
+    if fmt == "ogg_opus":
+        try:
+            return opus.ogg_opus(pcm, rate), MEDIA_TYPES[fmt]
+        except opus.CodecUnavailable:
+            raise UnsupportedFormat(fmt) from None
     lameenc = _lameenc() if fmt == "mp3" else None
     if lameenc is not None:
         encoder = lameenc.Encoder()
