@@ -166,3 +166,15 @@ async def test_copy_a_workflow_into_another_workspace(client: Client, coze_emula
     assert (done.task_status, done.entity_type, done.failed_reasons) == ("successful", "workflow", [])
     drafts = await collect(client.workflows.list(workspace_id=target_ws, publish_status="unpublished_draft"))
     assert [(w.workflow_id, w.workflow_name) for w in drafts] == [(done.target_entity_id, "shout")]
+
+
+async def test_a_copy_fails_when_its_source_is_gone(client: Client, coze_emulator: Any) -> None:
+    app = coze_emulator.control.create_app(name="doomed")
+    coze_emulator.control.hold_copy_tasks(True)
+    task = await run(client.entities.copy_tasks.create(entity_id=app, entity_type="app"))
+    coze_emulator.app.state.emulator.store.delete("app", app)  # no API deletes apps
+    coze_emulator.control.hold_copy_tasks(False)
+    failed = await run(client.entities.copy_tasks.retrieve(task_id=task.task_id or ""))
+    assert (failed.task_status, failed.target_entity_id) == ("failed", "")
+    (reason,) = failed.failed_reasons
+    assert (reason.entity_id, reason.entity_type) == (app, "app") and reason.failed_reason
