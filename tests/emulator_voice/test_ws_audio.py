@@ -169,10 +169,10 @@ def test_transcription_of_registered_and_unknown_audio(emu: ThreadedEmulator) ->
 
 def test_transcription_update_errors(emu: ThreadedEmulator) -> None:
     with sync_coze(emu).websockets.audio.transcriptions.create(options=FAST) as asr:
-        asr.transcriptions_update({"input_audio": {"format": "ogg", "codec": "opus"}})
+        asr.transcriptions_update({"input_audio": {"format": "pcm", "codec": "g711a"}})
         with pytest.raises(CozeAPIError) as err:
             asr.wait(["transcriptions.updated"], timeout=5)
-    assert err.value.code == 4000 and "pcm" in err.value.msg
+    assert err.value.code == 4000 and "pcm or opus" in err.value.msg
 
 
 def test_bad_base64_is_an_error_event(emu: ThreadedEmulator) -> None:

@@ -8,7 +8,7 @@ from typing import Any, Dict
 
 from ..backends.audio import DEFAULT_VOICE_ID, SAMPLE_RATES
 from ..errors import bad_request
-from ..voice import g711
+from ..voice import g711, opus
 from ..voice import pcm as pcmlib
 
 G711 = ("g711a", "g711u")
@@ -30,9 +30,11 @@ def input_audio(current: Dict[str, Any], update: Dict[str, Any], g711: bool = Fa
         raise bad_request("input_audio.format must be pcm, wav or ogg")
     if g711 and merged["codec"] in G711:
         merged.update(format="pcm", sample_rate=8000)
-    elif merged["format"] == "ogg" or merged["codec"] != "pcm":
-        codecs = "pcm, g711a or g711u" if g711 else "pcm"
-        raise bad_request(f"the emulator takes format pcm or wav with codec {codecs}")
+    elif merged["codec"] not in ("pcm", "opus"):
+        codecs = "pcm, opus, g711a or g711u" if g711 else "pcm or opus"
+        raise bad_request(f"input_audio.codec must be {codecs}")
+    if is_opus_input(merged):
+        _need_av()
     if merged["sample_rate"] not in SAMPLE_RATES:
         raise bad_request("input_audio.sample_rate is not a supported rate")
     if merged["channel"] not in (1, 2):
@@ -49,8 +51,11 @@ def output_audio(current: Dict[str, Any], update: Dict[str, Any], g711: bool = F
     merged["pcm_config"] = pcm_config
     if g711 and merged["codec"] in G711:
         pcm_config["sample_rate"] = 8000
+    elif merged["codec"] == "opus":
+        _need_av()
+        merged["opus_config"] = _opus_config(current, update)
     elif merged["codec"] != "pcm":
-        codecs = "pcm, g711a or g711u" if g711 else "pcm"
+        codecs = "pcm, opus, g711a or g711u" if g711 else "pcm or opus"
         raise bad_request(
             f"output_audio.codec {merged['codec']} is not supported by the emulator; use {codecs}"
         )
@@ -63,6 +68,34 @@ def output_audio(current: Dict[str, Any], update: Dict[str, Any], g711: bool = F
         if not -50 <= int(merged.get(key) or 0) <= 100:
             raise bad_request(f"output_audio.{key} must be between -50 and 100")
     return merged
+
+
+def _opus_config(current: Dict[str, Any], update: Dict[str, Any]) -> Dict[str, Any]:
+    config = {**(current.get("opus_config") or {}), **(update.get("opus_config") or {})}
+    if int(config.get("sample_rate") or 24000) not in opus.OPUS_RATES:
+        raise bad_request("output_audio.opus_config.sample_rate must be 8000, 12000, 16000, 24000 or 48000")
+    if float(config.get("frame_size_ms") or 10) not in opus.FRAME_MS:
+        raise bad_request("output_audio.opus_config.frame_size_ms must be 2.5, 5, 10, 20, 40 or 60")
+    if not 500 <= int(config.get("bitrate") or 48000) <= 512000:
+        raise bad_request("output_audio.opus_config.bitrate must be between 500 and 512000")
+    return config
+
+
+def is_opus_input(config: Dict[str, Any]) -> bool:
+    """Whether input audio is Opus: an Ogg stream (format ogg), or raw packets (codec opus), one a delta."""
+    return config.get("format") == "ogg" or config.get("codec") == "opus"
+
+
+def _need_av() -> None:
+    if not opus.available():
+        raise bad_request("opus audio needs the av package (pip install 'cozekit[emulator]')")
+
+
+def output_rate(output: Dict[str, Any]) -> int:
+    """The sample rate speech is made at for `output` (opus_config's for opus, else pcm_config's)."""
+    if output.get("codec") == "opus":
+        return int((output.get("opus_config") or {}).get("sample_rate") or 24000)
+    return int(output["pcm_config"].get("sample_rate", 24000))
 
 
 def speed_of(output: Dict[str, Any]) -> float:

@@ -21,12 +21,12 @@ from .audio_config import (
     INPUT_DEFAULTS,
     OUTPUT_DEFAULTS,
     audio_delta,
-    decode_input,
     input_audio,
+    is_opus_input,
     output_audio,
 )
+from .codecs import InputDecoder
 from .session import Closed, Session, log
-from .transcriptions import to_pcm
 from .voice_out import Speaker
 
 AUDIO_KEYS = ("id", "conversation_id", "bot_id", "role", "type", "chat_id", "section_id")
@@ -56,6 +56,7 @@ class ChatSession(Session):
         self.subscriptions: Optional[List[str]] = None
         self.buffer = b""
         self.detector: Optional[TurnDetector] = None
+        self.decoder: Optional[InputDecoder] = None
         self.pending: List[Dict[str, Any]] = []
         self.conversation_id = ""
         self.chat_id = ""
@@ -104,6 +105,7 @@ class ChatSession(Session):
             if data.get(key) is not None:
                 self.extra[key] = data[key]
         self.detector = self._detector()
+        self.decoder = None
         await self.emit("chat.updated", self.effective())
         if data.get("need_play_prologue"):
             await self._prologue()
@@ -157,6 +159,8 @@ class ChatSession(Session):
         chunk = audio_delta(data)
         if self.detector is None:
             self.buffer += chunk
+            if is_opus_input(self.input):
+                self._input_decoder().feed(chunk)  # opus keeps state: decode in order, as it comes
             return
         keywords = self.turn_detection.get("interrupt_config") or {}
         for event in self.detector.feed(self._pcm_chunk(chunk)):
@@ -169,10 +173,12 @@ class ChatSession(Session):
                 await self._heard(pcmlib.wav_bytes(event[1], int(self.input["sample_rate"])), keywords)
 
     def _pcm_chunk(self, chunk: bytes) -> bytes:
-        wav = pcmlib.parse_wav(chunk)
-        if wav is not None:
-            return wav.pcm
-        return decode_input(chunk, self.input)
+        return self._input_decoder().feed(chunk)
+
+    def _input_decoder(self) -> InputDecoder:
+        if self.decoder is None:
+            self.decoder = InputDecoder(self.input)
+        return self.decoder
 
     async def on_input_audio_buffer_complete(self, data: Dict[str, Any]) -> None:
         await self.emit("input_audio_buffer.completed")
@@ -183,13 +189,11 @@ class ChatSession(Session):
                 await self._heard(pcmlib.wav_bytes(rest, int(self.input["sample_rate"])))
             return
         buffer, self.buffer = self.buffer, b""
-        if pcmlib.parse_wav(buffer) is None:
-            audio = to_pcm(buffer, self.input)
-            buffer = pcmlib.wav_bytes(audio.pcm, audio.rate)
-        await self._heard(buffer)
+        decoder, self.decoder = self._input_decoder(), None
+        await self._heard(decoder.whole(buffer))
 
     async def on_input_audio_buffer_clear(self, data: Dict[str, Any]) -> None:
-        self.buffer = b""
+        self.buffer, self.decoder = b"", None
         if self.detector is not None:
             self.detector.clear()
         await self.emit("input_audio_buffer.cleared")

@@ -7,7 +7,8 @@ from typing import Any, Dict
 
 from ..backends.audio import MAX_TEXT_BYTES
 from ..errors import EmulatorError
-from .audio_config import OUTPUT_DEFAULTS, b64, frame_bytes, output_audio, speed_of
+from .audio_config import OUTPUT_DEFAULTS, b64, output_audio, output_rate, speed_of
+from .codecs import output_frames
 from .session import Session
 
 
@@ -38,12 +39,12 @@ class SpeechSession(Session):
         text, self.text = self.text, ""
         await self.emit("input_text_buffer.completed")
         if text:
-            rate = int(self.output["pcm_config"].get("sample_rate", 24000))
-            voice, speed = str(self.output["voice_id"]), speed_of(self.output)
-            loudness = int(self.output["loudness_rate"])
-            pcm = await asyncio.to_thread(self.state.audio.synthesize, text, rate, voice, speed, loudness)
-            step = frame_bytes(self.output)
-            for start in range(0, len(pcm), step):
-                await self.emit("speech.audio.update", {"delta": b64(pcm[start : start + step])})
+            output = self.output
+            voice, speed, loudness = str(output["voice_id"]), speed_of(output), int(output["loudness_rate"])
+            pcm = await asyncio.to_thread(
+                self.state.audio.synthesize, text, output_rate(output), voice, speed, loudness
+            )
+            for frame in await asyncio.to_thread(output_frames, pcm, output):
+                await self.emit("speech.audio.update", {"delta": b64(frame)})
                 await asyncio.sleep(0)
         await self.emit("speech.audio.completed")

@@ -11,16 +11,9 @@ from typing import Any, Dict, Optional
 
 from ..voice import pcm as pcmlib
 from ..voice import tones
-from .audio_config import INPUT_DEFAULTS, audio_delta, decode_input, input_audio
+from .audio_config import INPUT_DEFAULTS, audio_delta, input_audio, is_opus_input
+from .codecs import InputDecoder
 from .session import Session
-
-
-def to_pcm(buffer: bytes, config: Dict[str, Any]) -> pcmlib.Audio:
-    """The buffer as mono 16-bit PCM: a WAV header wins over the configured format."""
-    wav = pcmlib.parse_wav(buffer)
-    if wav is not None:
-        return wav
-    return pcmlib.Audio(decode_input(buffer, config), int(config["sample_rate"]))
 
 
 class TranscriptionsSession(Session):
@@ -33,9 +26,11 @@ class TranscriptionsSession(Session):
         self.buffer = b""
         self.heard = ""
         self.reader: Optional[tones.Reader] = None
+        self.decoder: Optional[InputDecoder] = None
 
     async def on_transcriptions_update(self, data: Dict[str, Any]) -> None:
         self.input = input_audio(self.input, data.get("input_audio") or {})
+        self.decoder = None
         self.asr = {**self.asr, **(data.get("asr_config") or {})}
         out: Dict[str, Any] = {"input_audio": self.input}
         if self.asr:
@@ -52,28 +47,25 @@ class TranscriptionsSession(Session):
 
     def _partial(self, chunk: bytes) -> Optional[str]:
         """The text decoded so far (each chunk is analysed once)."""
+        if self.decoder is None:
+            self.decoder = InputDecoder(self.input)
         if self.reader is None:
-            wav = pcmlib.parse_wav(chunk)
-            if wav is not None:
-                self.reader = tones.Reader(wav.rate)
-                return self.reader.feed(wav.pcm).text(partial=True)
-            self.reader = tones.Reader(int(self.input["sample_rate"]))
-        return self.reader.feed(decode_input(chunk, self.input)).text(partial=True)
+            wav = None if is_opus_input(self.input) else pcmlib.parse_wav(chunk)
+            self.reader = tones.Reader(wav.rate if wav is not None else self.decoder.rate)
+        return self.reader.feed(self.decoder.feed(chunk)).text(partial=True)
 
     async def on_input_audio_buffer_clear(self, data: Dict[str, Any]) -> None:
-        self.buffer, self.heard, self.reader = b"", "", None
+        self.buffer, self.heard, self.reader, self.decoder = b"", "", None, None
         await self.emit("input_audio_buffer.cleared")
 
     async def on_input_audio_buffer_complete(self, data: Dict[str, Any]) -> None:
         buffer, self.buffer, self.heard, self.reader = self.buffer, b"", "", None
+        decoder, self.decoder = self.decoder or InputDecoder(self.input), None
         await self.emit("input_audio_buffer.completed")
-        text = await asyncio.to_thread(self.transcribe, buffer)
+        text = await asyncio.to_thread(self.transcribe, decoder.whole(buffer))
         await self.emit("transcriptions.message.update", {"content": text})
         await self.emit("transcriptions.message.completed", {"content": text})
 
-    def transcribe(self, buffer: bytes) -> str:
-        """Like the REST endpoint; raw PCM is wrapped as WAV with the configured format first."""
-        if pcmlib.parse_wav(buffer) is None:
-            audio = to_pcm(buffer, self.input)
-            buffer = pcmlib.wav_bytes(audio.pcm, audio.rate)
-        return self.state.audio.transcribe(buffer)
+    def transcribe(self, audio: bytes) -> str:
+        """Like the REST endpoint, on the whole buffer as an audio file (see `InputDecoder.whole`)."""
+        return self.state.audio.transcribe(audio)

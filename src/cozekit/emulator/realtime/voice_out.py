@@ -6,7 +6,8 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any, Dict
 
-from .audio_config import b64, encode_output, frame_bytes, speed_of
+from .audio_config import b64, output_rate, speed_of
+from .codecs import output_frames
 
 if TYPE_CHECKING:
     from .chat import ChatSession
@@ -40,19 +41,16 @@ class Speaker:
             return
         session = self.session
         output = session.output
-        rate = int(output["pcm_config"].get("sample_rate", 24000))
+        rate = output_rate(output)
         voice, speed, loudness = str(output["voice_id"]), speed_of(output), int(output["loudness_rate"])
         pcm = await asyncio.to_thread(
             session.state.audio.synthesize, sentence.strip(), rate, voice, speed, loudness
         )
-        audio = encode_output(pcm, output)
+        frames = await asyncio.to_thread(output_frames, pcm, output)
         self.spoke = True
         await session.emit("conversation.audio.sentence_start", {"text": sentence.strip()})
-        step = frame_bytes(output)
-        for start in range(0, len(audio), step):
-            await session.emit(
-                "conversation.audio.delta", self.audio_message(b64(audio[start : start + step]))
-            )
+        for frame in frames:
+            await session.emit("conversation.audio.delta", self.audio_message(b64(frame)))
             await asyncio.sleep(0)
 
     async def complete(self) -> None:

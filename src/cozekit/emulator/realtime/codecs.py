@@ -1,0 +1,59 @@
+"""The audio a socket sends (PCM, G.711 or Opus deltas) and the audio it takes (PCM, WAV, G.711, Opus)."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+from ..voice import opus
+from ..voice import pcm as pcmlib
+from .audio_config import decode_input, encode_output, frame_bytes, is_opus_input, output_rate
+
+
+def output_frames(pcm: bytes, output: Dict[str, Any]) -> List[bytes]:
+    """The audio deltas for `pcm` (made at `output_rate(output)`): `frame_size_ms` slices of PCM or
+    G.711, or for opus one raw Opus packet a delta, `opus_config.frame_size_ms` long."""
+    if output.get("codec") == "opus":
+        config = output.get("opus_config") or {}
+        encoder = opus.PacketEncoder(
+            output_rate(output),
+            bitrate=int(config.get("bitrate") or 48000),
+            frame_ms=float(config.get("frame_size_ms") or 10),
+            cbr=bool(config.get("use_cbr")),
+        )
+        return encoder.encode(pcm) + encoder.flush()
+    audio = encode_output(pcm, output)
+    step = frame_bytes(output)
+    return [audio[start : start + step] for start in range(0, len(audio), step)]
+
+
+class InputDecoder:
+    """Input deltas to mono 16-bit PCM at the input rate. Opus needs state: an Ogg stream is split into
+    pages as it comes, and raw packets (one a delta) are decoded in order; their PCM is kept."""
+
+    def __init__(self, config: Dict[str, Any]) -> None:
+        self.config = config
+        self.rate = int(config["sample_rate"])
+        self.ogg = opus.OggPackets() if config.get("format") == "ogg" else None
+        self.opus = opus.PacketDecoder(self.rate) if is_opus_input(config) else None
+        self.pcm = b""
+        """Everything decoded so far (opus only)."""
+
+    def feed(self, chunk: bytes) -> bytes:
+        if self.opus is None:
+            wav = pcmlib.parse_wav(chunk)
+            return wav.pcm if wav is not None else decode_input(chunk, self.config)
+        packets = self.ogg.feed(chunk) if self.ogg is not None else [chunk]
+        pcm = b"".join(self.opus.decode(packet) for packet in packets)
+        self.pcm += pcm
+        return pcm
+
+    def whole(self, buffer: bytes) -> bytes:
+        """The audio file to transcribe for all of `buffer` (the deltas so far, joined): an Ogg
+        stream as it is, else WAV."""
+        if self.ogg is not None:
+            return buffer
+        if self.opus is not None:
+            return pcmlib.wav_bytes(self.pcm, self.rate)
+        if pcmlib.parse_wav(buffer) is not None:
+            return buffer
+        return pcmlib.wav_bytes(decode_input(buffer, self.config), self.rate)
