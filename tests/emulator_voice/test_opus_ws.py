@@ -1,9 +1,10 @@
 """Opus on the emulator's WebSockets through cozekit (sync and async): speech and voice-chat deltas in
 codec opus are raw Opus packets, one a delta; transcription and voice chat take Ogg Opus streams
-(format ogg) and raw Opus packets (codec opus, one a delta)."""
+(format ogg) and raw Opus packets (codec opus, one a delta). Voice chat also speaks MP3."""
 
 from __future__ import annotations
 
+import io
 from typing import Any, List
 
 import av
@@ -181,9 +182,37 @@ async def test_voice_chat_server_vad_on_an_ogg_stream(emu: ThreadedEmulator) -> 
     assert rec.of("conversation.audio_transcript.completed")[0].data.content == "turn from ogg"
 
 
+def test_voice_chat_speaks_mp3(emu: ThreadedEmulator) -> None:
+    rec = Recorder(CHAT_EVENTS)
+    with sync_coze(emu).websockets.chat.create(
+        bot_id=emu.demo_bot_id, on_event=rec.handlers, options=FAST
+    ) as chat:
+        chat.chat_update({"output_audio": {"codec": "mp3", "mp3_config": {"sample_rate": 32000}}})
+        chat.wait(["chat.updated"], timeout=5)
+        chat.conversation_message_create({"role": "user", "content_type": "text", "content": "in mp3"})
+        chat.wait(timeout=10)
+    assert rec.of("chat.updated")[0].data.output_audio.mp3_config.sample_rate == 32000
+    pieces = [e.data.get_audio() for e in rec.of("conversation.audio.delta")]
+    mp3 = b"".join(pieces)
+    assert len(pieces) > 3 and mp3[:2] in (b"\xff\xfb", b"\xff\xf3")
+    with av.open(io.BytesIO(mp3)) as container:
+        stream = container.streams.audio[0]
+        assert stream.codec_context.name.startswith("mp3") and stream.codec_context.sample_rate == 32000
+    heard = sync_coze(emu).audio.transcriptions.create(file=("reply.mp3", mp3))
+    assert heard.text == REPLY.format(n=1, text="in mp3")
+
+
 def test_voice_chat_refuses_an_unknown_input_codec(emu: ThreadedEmulator) -> None:
     with sync_coze(emu).websockets.chat.create(bot_id=emu.demo_bot_id, options=FAST) as chat:
         chat.chat_update({"input_audio": {"codec": "speex"}})
         with pytest.raises(CozeAPIError) as err:
             chat.wait(["chat.updated"], timeout=5)
     assert err.value.code == 4000 and "opus" in err.value.msg
+
+
+def test_voice_chat_mp3_rate_must_be_documented(emu: ThreadedEmulator) -> None:
+    with sync_coze(emu).websockets.chat.create(bot_id=emu.demo_bot_id, options=FAST) as chat:
+        chat.chat_update({"output_audio": {"codec": "mp3", "mp3_config": {"sample_rate": 16000}}})
+        with pytest.raises(CozeAPIError) as err:
+            chat.wait(["chat.updated"], timeout=5)
+    assert err.value.code == 4000 and "mp3_config.sample_rate" in err.value.msg

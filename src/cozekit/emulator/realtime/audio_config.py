@@ -8,7 +8,7 @@ from typing import Any, Dict
 
 from ..backends.audio import DEFAULT_VOICE_ID, SAMPLE_RATES
 from ..errors import bad_request
-from ..voice import g711, opus
+from ..voice import g711, opus, synth
 from ..voice import pcm as pcmlib
 
 G711 = ("g711a", "g711u")
@@ -54,8 +54,12 @@ def output_audio(current: Dict[str, Any], update: Dict[str, Any], g711: bool = F
     elif merged["codec"] == "opus":
         _need_av()
         merged["opus_config"] = _opus_config(current, update)
+    elif g711 and merged["codec"] == "mp3":
+        if not synth.mp3_available():
+            raise bad_request("mp3 audio needs the lameenc package (pip install 'cozekit[emulator]')")
+        merged["mp3_config"] = _mp3_config(current, update)
     elif merged["codec"] != "pcm":
-        codecs = "pcm, opus, g711a or g711u" if g711 else "pcm or opus"
+        codecs = "pcm, opus, mp3, g711a or g711u" if g711 else "pcm or opus"
         raise bad_request(
             f"output_audio.codec {merged['codec']} is not supported by the emulator; use {codecs}"
         )
@@ -81,6 +85,15 @@ def _opus_config(current: Dict[str, Any], update: Dict[str, Any]) -> Dict[str, A
     return config
 
 
+def _mp3_config(current: Dict[str, Any], update: Dict[str, Any]) -> Dict[str, Any]:
+    config = {**(current.get("mp3_config") or {}), **(update.get("mp3_config") or {})}
+    if int(config.get("sample_rate") or 44100) not in (32000, 44100, 48000):
+        raise bad_request("output_audio.mp3_config.sample_rate must be 32000, 44100 or 48000")
+    if not 8000 <= int(config.get("bit_rate") or 64000) <= 1600000:
+        raise bad_request("output_audio.mp3_config.bit_rate must be between 8000 and 1600000")
+    return config
+
+
 def is_opus_input(config: Dict[str, Any]) -> bool:
     """Whether input audio is Opus: an Ogg stream (format ogg), or raw packets (codec opus), one a delta."""
     return config.get("format") == "ogg" or config.get("codec") == "opus"
@@ -92,9 +105,11 @@ def _need_av() -> None:
 
 
 def output_rate(output: Dict[str, Any]) -> int:
-    """The sample rate speech is made at for `output` (opus_config's for opus, else pcm_config's)."""
+    """The sample rate speech is made at for `output` (opus_config's, mp3_config's, else pcm_config's)."""
     if output.get("codec") == "opus":
         return int((output.get("opus_config") or {}).get("sample_rate") or 24000)
+    if output.get("codec") == "mp3":
+        return int((output.get("mp3_config") or {}).get("sample_rate") or 44100)
     return int(output["pcm_config"].get("sample_rate", 24000))
 
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any, Dict, List
 
-from ..voice import opus
+from ..voice import opus, synth
 from ..voice import pcm as pcmlib
 from .audio_config import decode_input, encode_output, frame_bytes, is_opus_input, output_rate
 
 
 def output_frames(pcm: bytes, output: Dict[str, Any]) -> List[bytes]:
     """The audio deltas for `pcm` (made at `output_rate(output)`): `frame_size_ms` slices of PCM or
-    G.711, or for opus one raw Opus packet a delta, `opus_config.frame_size_ms` long."""
+    G.711; for opus one raw Opus packet a delta, `opus_config.frame_size_ms` long; for mp3 the pieces
+    of one MP3 stream the encoder gives for each 100 ms (`mp3_config.bit_rate`, 8-320 kbit/s)."""
     if output.get("codec") == "opus":
         config = output.get("opus_config") or {}
         encoder = opus.PacketEncoder(
@@ -21,6 +22,10 @@ def output_frames(pcm: bytes, output: Dict[str, Any]) -> List[bytes]:
             cbr=bool(config.get("use_cbr")),
         )
         return encoder.encode(pcm) + encoder.flush()
+    if output.get("codec") == "mp3":
+        kbps = int((output.get("mp3_config") or {}).get("bit_rate") or 64000) // 1000
+        piece = 2 * output_rate(output) // 10  # 100 ms of PCM a piece
+        return synth.mp3_pieces(pcm, output_rate(output), max(8, min(320, kbps)), piece)
     audio = encode_output(pcm, output)
     step = frame_bytes(output)
     return [audio[start : start + step] for start in range(0, len(audio), step)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import shutil
 import subprocess
-from typing import Any, Optional, Tuple
+from typing import Any, List, Optional, Tuple
 
 from . import opus, tones
 from .pcm import parse_wav, resample, scale, wav_bytes
@@ -63,12 +63,26 @@ def encode(pcm: bytes, rate: int, fmt: str) -> Tuple[bytes, str]:
             return opus.ogg_opus(pcm, rate), MEDIA_TYPES[fmt]
         except opus.CodecUnavailable:
             raise UnsupportedFormat(fmt) from None
-    lameenc = _lameenc() if fmt == "mp3" else None
-    if lameenc is not None:
-        encoder = lameenc.Encoder()
-        encoder.set_bit_rate(64)
-        encoder.set_in_sample_rate(rate)
-        encoder.set_channels(1)
-        encoder.set_quality(7)
-        return bytes(encoder.encode(pcm) + encoder.flush()), MEDIA_TYPES[fmt]
+    if fmt == "mp3" and mp3_available():
+        return b"".join(mp3_pieces(pcm, rate, 64, len(pcm))), MEDIA_TYPES[fmt]
     raise UnsupportedFormat(fmt)
+
+
+def mp3_available() -> bool:
+    return _lameenc() is not None
+
+
+def mp3_pieces(pcm: bytes, rate: int, kbps: int, piece_bytes: int) -> List[bytes]:
+    """`pcm` as one MP3 stream (mono, `kbps` kbit/s), in the non-empty pieces the encoder gives for
+    each `piece_bytes` of PCM, then its flush."""
+    lameenc = _lameenc()
+    if lameenc is None:
+        raise UnsupportedFormat("mp3")
+    encoder = lameenc.Encoder()
+    encoder.set_bit_rate(kbps)
+    encoder.set_in_sample_rate(rate)
+    encoder.set_channels(1)
+    encoder.set_quality(7)
+    step = max(2, piece_bytes - piece_bytes % 2)
+    pieces = [bytes(encoder.encode(pcm[i : i + step])) for i in range(0, len(pcm), step)]
+    return [piece for piece in [*pieces, bytes(encoder.flush())] if piece]
