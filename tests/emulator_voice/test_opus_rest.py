@@ -11,6 +11,7 @@ import av
 import lameenc
 import pytest
 
+from cozekit import CozeAPIError
 from cozekit.emulator.backends.audio import DEFAULT_VOICE_ID
 from cozekit.emulator.voice import opus, tones
 from cozekit.types.audio import AudioFormat
@@ -77,3 +78,20 @@ async def test_an_ogg_file_that_does_not_decode_is_unrecognized(client: Client) 
     broken = b"OggS" + bytes(range(200))
     heard = await run(client.audio.transcriptions.create(file=("broken.ogg", broken)))
     assert heard.text == f"unrecognized speech ({hashlib.sha256(broken).hexdigest()[:12]})"
+
+
+async def test_clone_reads_an_ogg_recording(client: Client) -> None:
+    recording = opus.ogg_opus(tones.encode("my own words", 16000, "me"), 16000)
+    with pytest.raises(CozeAPIError) as err:
+        await run(
+            client.audio.voices.clone(
+                voice_name="me", file=("me.ogg", recording), audio_format=AudioFormat.OGG, text="not these"
+            )
+        )
+    assert err.value.code == 1109
+    voice = await run(
+        client.audio.voices.clone(
+            voice_name="me", file=("me.ogg", recording), audio_format=AudioFormat.OGG, text="My own words!"
+        )
+    )
+    assert voice.voice_id
