@@ -44,6 +44,11 @@ EXPECTED: Dict[str, str] = {
     "oauth_jwt.py": "acting as user: ",
     "oauth_jwt_sessions.py": "isolated: True",
     "proxy_widget.py": "answer: Cozekit Demo Bot (turn 1) heard: Hello from the widget",
+    "workspace_members.py": "members left: ['7000000000000000001']",
+    "callback_apps.py": "still subscribed: bot.published, bot.deleted",
+    "plugins.py": 'calculate({"expression": "(2 + 3) * 4"}) -> {"value": 20}',
+    "variables.py": "moved to: Nanjing",
+    "enterprise_admin.py": "bill task now: succeed files: 1",
 }
 
 
@@ -89,3 +94,18 @@ def test_example_runs(name: str, coze_emulator: Any) -> None:
     assert done.returncode == 0, done.stderr[-3000:]
     assert EXPECTED[name] in done.stdout
     assert coze_emulator.token not in done.stdout + done.stderr
+
+
+def test_testing_with_the_emulator_passes() -> None:
+    """The user-facing pytest showcase runs as users would run it (testpaths keeps it out of this run)."""
+    showcase = EXAMPLES / "testing_with_the_emulator"
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", str(showcase), "-q", "-p", "no:cacheprovider"],
+        cwd=EXAMPLES.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "6 passed" in done.stdout
