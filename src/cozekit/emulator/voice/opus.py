@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib
 import io
-import struct
 from typing import Any, List, Optional
 
 from .pcm import Audio
@@ -168,7 +167,3 @@ class OggPackets:
                         packets.append(self.partial)
                     self.partial = b""
             self.data = self.data[body:]
-
-
-def is_ogg(data: bytes) -> bool:
-    return data[:4] == b"OggS" and len(data) >= 27 and struct.unpack("<B", data[4:5])[0] == 0
