@@ -148,20 +148,22 @@ def workflows_run(
                 if result.interrupt_data is not None:
                     typer.echo("[interrupted: resume it through the API]", err=True)
                 return
-            for line in _stream_lines(coze, workflow_id, inputs):
-                typer.echo(line)
+            for piece in _stream_pieces(coze, workflow_id, inputs):
+                sys.stdout.write(piece)
+                sys.stdout.flush()
         except CozeError as err:
             raise _fail(err) from None
 
 
-def _stream_lines(coze: Coze, workflow_id: str, inputs: Dict[str, Any]) -> Iterator[str]:
+def _stream_pieces(coze: Coze, workflow_id: str, inputs: Dict[str, Any]) -> Iterator[str]:
+    """Output pieces as they come; each node's output ends with a newline."""
     with coze.workflows.runs.stream(workflow_id=workflow_id, parameters=inputs) as events:
         for event in events:
             event.raise_for_error()
             if event.message is not None:
-                yield event.message.content
+                yield event.message.content + ("\n" if event.message.node_is_finish else "")
             elif event.interrupt is not None:
-                yield f"[interrupted at {event.interrupt.node_title}: resume it through the API]"
+                yield f"[interrupted at {event.interrupt.node_title}: resume it through the API]\n"
 
 
 def register(app: typer.Typer) -> None:

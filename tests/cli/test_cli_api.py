@@ -75,3 +75,36 @@ def test_workflow_parameters_are_checked_before_any_call(run: CliRunner) -> None
     assert bad_json.exit_code == 2 and "JSON object" in bad_json.output
     not_json = run.invoke(app, ["workflows", "run", "7000000000000000001", "--parameters", "{oops"])
     assert not_json.exit_code == 2 and "not JSON" in not_json.output
+
+
+UPPER = {
+    "name": "upper",
+    "nodes": [
+        {"id": "start", "type": "start", "inputs": {"text": {"type": "string", "required": True}}},
+        {"id": "c", "type": "code", "outputs": {"upper": "upper(start['text'])"}},
+        {"id": "note", "type": "message", "title": "Note", "content": "upper-casing {{start.text}}"},
+        {"id": "end", "type": "end", "outputs": {"output": "{{c.upper}}"}},
+    ],
+}
+
+
+def test_workflows_run_prints_the_output(run: CliRunner, coze_emulator: ThreadedEmulator) -> None:
+    wf = coze_emulator.control.create_workflow(UPPER)["workflow_id"]
+    result = invoke(run, ["workflows", "run", wf, "-p", "text=hi there"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {"output": "HI THERE"}
+
+
+def test_workflows_run_streams_node_messages(run: CliRunner, coze_emulator: ThreadedEmulator) -> None:
+    wf = coze_emulator.control.create_workflow(UPPER)["workflow_id"]
+    result = invoke(run, ["workflows", "run", wf, "--parameters", '{"text": "abc"}', "--stream"])
+    assert result.exit_code == 0, result.output
+    assert "upper-casing abc" in result.stdout and "ABC" in result.stdout
+
+
+def test_workflow_errors_exit_1_with_the_logid(run: CliRunner, coze_emulator: ThreadedEmulator) -> None:
+    wf = coze_emulator.control.create_workflow(UPPER)["workflow_id"]
+    missing = invoke(run, ["workflows", "run", wf])  # `text` is required
+    assert missing.exit_code == 1 and "4000" in missing.stderr and "logid" in missing.stderr
+    unknown = invoke(run, ["workflows", "run", "7000000000000009999", "--stream"])
+    assert unknown.exit_code == 1 and "logid" in unknown.stderr
