@@ -28,6 +28,7 @@ from cozekit import (
     PermissionDeniedError,
     TokenAuth,
 )
+from cozekit.emulator.voice import tones
 from cozekit.lib import (
     AsyncVoiceChat,
     PCMFormat,
@@ -39,6 +40,7 @@ from cozekit.lib import (
     asynthesize,
     asynthesize_stream,
     atranscribe,
+    split_text,
     synthesize,
     synthesize_stream,
     transcribe,
@@ -261,8 +263,6 @@ def test_rest_transport_skips_the_websocket_and_websocket_transport_does_not_fal
 
 def test_synthesize_checks_arguments_before_any_io(tmp_path: Path) -> None:
     client = Coze(TokenAuth("t"), f"http://127.0.0.1:{free_port()}")
-    with pytest.raises(ValueError, match="1024"):
-        synthesize_stream(client, "字" * 400)
     with pytest.raises(ValueError, match="transport='rest'"):
         synthesize_stream(client, "hi", codec="mp3")
     with pytest.raises(ValueError, match="transport"):
@@ -270,6 +270,80 @@ def test_synthesize_checks_arguments_before_any_io(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="non-empty"):
         synthesize(client, "", tmp_path / "z.wav")
     assert list(tmp_path.iterdir()) == []
+
+
+# -- long text --------------------------------------------------------------------------------------------
+
+LONG = "今天天气不错，我们去公园散步吧。" * 50
+"""2400 bytes: three pieces, each ending after a full stop."""
+
+
+def test_split_text_cuts_at_boundaries_and_never_inside_a_character() -> None:
+    pieces = split_text(LONG)
+    assert "".join(pieces) == LONG and len(pieces) == 3
+    assert all(len(p.encode()) <= 1024 and p.endswith("。") for p in pieces)
+    words = split_text("alpha beta gamma delta", limit=12)
+    assert words == ["alpha beta ", "gamma delta"]
+    assert split_text("pi is 3.14. Next", limit=14) == ["pi is 3.14. ", "Next"]  # not inside 3.14
+    assert split_text("字" * 5, limit=7) == ["字字", "字字", "字"]  # no boundary: whole characters
+    assert split_text("short") == ["short"]
+    assert split_text("a" * 10 + " " * 20, limit=8) == ["aaaaaaaa", "aa      "]  # blank pieces dropped
+
+
+def long_speech_script(rounds: int) -> List[Any]:
+    script: List[Any] = [("send", event("speech.created"))]
+    for i in range(rounds):
+        script += [
+            ("recv", "input_text_buffer.complete"),
+            ("send", event("input_text_buffer.completed")),
+            ("send", event("speech.audio.update", {"delta": b64(PCM[i % 3])})),
+            ("send", event("speech.audio.completed")),
+        ]
+    return script
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_long_text_is_spoken_piece_by_piece_on_one_connection(
+    server: ScriptServer, tmp_path: Path, mode: str
+) -> None:
+    server.play(long_speech_script(3))
+    target = tmp_path / "long.pcm"
+    if mode == "sync":
+        result = synthesize(coze(server), LONG, target, options=FAST)
+    else:
+        result = await asynthesize(acoze(server), LONG, target, options=FAST)
+    assert target.read_bytes() == b"".join(PCM) and result.audio_bytes == len(b"".join(PCM))
+    sent = received(server)
+    assert len(server.connections) == 1
+    piece = ["input_text_buffer.append", "input_text_buffer.complete"]
+    assert types_of(sent) == ["speech.update", *piece * 3]
+    deltas = [e["data"]["delta"] for e in sent if e["event_type"] == "input_text_buffer.append"]
+    assert deltas == split_text(LONG) and "".join(deltas) == LONG
+
+
+def test_a_failing_piece_stops_the_speech(server: ScriptServer) -> None:
+    server.play(
+        [
+            *long_speech_script(1),
+            ("recv", "input_text_buffer.complete"),
+            ("send", event("error", {"code": 3010, "msg": "text too long"})),
+        ]
+    )
+    got: List[bytes] = []
+    with pytest.raises(CozeAPIError) as info:
+        for chunk in synthesize_stream(coze(server), LONG, options=FAST):
+            got.append(chunk)
+    assert info.value.code == 3010 and got == [PCM[0]]
+
+
+def test_long_text_by_rest_is_one_request_a_piece(tmp_path: Path) -> None:
+    rest = RestSpeech()
+    client = Coze(
+        TokenAuth("t"), rest.base_url, http_client=httpx.Client(transport=httpx.MockTransport(rest))
+    )
+    result = synthesize(client, LONG, tmp_path / "r.pcm", voice_id="v", transport="rest")
+    assert [r["body"]["input"] for r in rest.requests] == split_text(LONG)
+    assert result.audio_bytes == 3 * len(b"".join(PCM))
 
 
 # -- transcribe -----------------------------------------------------------------------------------------
@@ -735,3 +809,16 @@ async def test_emulator_async_round_trip(emu: Any, tmp_path: Path) -> None:
     async with AsyncVoiceChat(client, bot_id=emu.demo_bot_id) as chat:
         items = [item async for item in chat.send_audio(tmp_path / "a.wav")]
     assert "async hello" in "".join(i.text for i in items if isinstance(i, ReplyText))
+
+
+def test_emulator_speaks_a_text_over_the_limit_in_pieces(emu: Any, tmp_path: Path) -> None:
+    client = Coze(TokenAuth(emu.token), emu.base_url)
+    text = " ".join(f"Sentence number {i} is here." for i in range(45))
+    assert len(text.encode()) > 1200
+    pcm = b"".join(synthesize_stream(client, text, sample_rate=16000))
+    heard = []
+    for piece in split_text(text):  # each piece is its own signal, one after the other
+        size = len(tones.encode(piece, 16000))
+        heard.append(tones.decode(pcm[:size], 16000))
+        pcm = pcm[size:]
+    assert heard == split_text(text) and len(heard) == 2 and pcm == b""

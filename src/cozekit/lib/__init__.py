@@ -18,6 +18,7 @@ from .voice_speech import (
     SpeechFile,
     asynthesize,
     asynthesize_stream,
+    split_text,
     synthesize,
     synthesize_stream,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "asynthesize_stream",
     "atranscribe",
     "run_with_local_plugins",
+    "split_text",
     "synthesize",
     "synthesize_stream",
     "text_deltas",

@@ -1,5 +1,7 @@
 """Text to speech in one call: into an audio file as the audio arrives, or as a stream of chunks, over
 `coze.websockets.audio.speech` (or `coze.audio.speech.create`). Every wait is bounded by `timeout`.
+Coze takes at most 1024 bytes of text a request (error 3010): longer text is split at sentence (else
+pause or whitespace, else character) boundaries, and the pieces are spoken one after another.
 
 >>> synthesize(coze, "你好", "hello.wav", voice_id=VOICE)          # PCM streamed into a WAV file
 >>> for chunk in synthesize_stream(coze, "你好"): player.write(chunk)
@@ -7,9 +9,10 @@
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, AsyncIterator, Dict, Iterator, Optional
+from typing import TYPE_CHECKING, Any, AsyncIterator, Dict, Iterator, List, Optional
 
 from .._exceptions import APIConnectionError, NotFoundError
 from ..types.websocket import WebsocketsEventType
@@ -36,6 +39,7 @@ __all__ = [
     "SpeechFile",
     "asynthesize",
     "asynthesize_stream",
+    "split_text",
     "synthesize",
     "synthesize_stream",
 ]
@@ -47,6 +51,40 @@ _REST_FORMAT = {"pcm": "pcm", "opus": "ogg_opus", "mp3": "mp3"}
 TRANSPORTS = ("websocket", "rest", "auto")
 _FALLBACK = (APIConnectionError, NotFoundError)
 """WebSocket failures (no connection, handshake timeout, no such endpoint) after which `auto` uses REST."""
+_SENTENCE_END = re.compile(r"(?:[。！？；…]+|[.!?;]+(?=\s))[\"'”’)）」』]*\s*")
+"""A sentence end (ASCII marks only before whitespace, so "3.14" stays whole), its closing quotes and the
+whitespace after it."""
+_PAUSE = re.compile(r"[，、：,:]\s*|\s+")
+
+
+def _cut(head: str) -> int:
+    """Where to end a piece that must fit in `head`: after the last sentence end, else pause or
+    whitespace, in its second half; else at its end (a character boundary)."""
+    for pattern in (_SENTENCE_END, _PAUSE):
+        ends = [m.end() for m in pattern.finditer(head) if m.end() > len(head) // 2]
+        if ends:
+            return ends[-1]
+    return len(head)
+
+
+def split_text(text: str, limit: int = MAX_TEXT_BYTES) -> List[str]:
+    """`text` in pieces of at most `limit` UTF-8 bytes, cut between characters at the best boundary
+    (see `_cut`); whitespace-only pieces are dropped. `"".join(pieces)` is `text` up to that whitespace.
+
+    >>> split_text("One. Two.", limit=6)
+    ['One. ', 'Two.']
+    """
+    if limit < 4:
+        raise ValueError("limit must be at least 4 bytes (one UTF-8 character)")
+    pieces: List[str] = []
+    rest = text
+    while len(rest.encode()) > limit:
+        head = rest.encode()[:limit].decode(errors="ignore")  # drops a character cut in two
+        cut = _cut(head)
+        pieces.append(rest[:cut])
+        rest = rest[cut:]
+    pieces.append(rest)
+    return [p for p in pieces if p.strip()] or pieces[:1]
 
 
 @dataclass(frozen=True)
@@ -79,12 +117,11 @@ class _SpeechPlan:
     timeout: float
     options: Optional[WebsocketsOptions]
     used: str = field(default="websocket")
+    pieces: List[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not self.text:
             raise ValueError("text must be non-empty")
-        if len(self.text.encode()) > MAX_TEXT_BYTES:
-            raise ValueError(f"a speech request takes at most {MAX_TEXT_BYTES} bytes of text (Coze: 3010)")
         if self.codec not in CODECS:
             raise ValueError(f"codec must be one of {CODECS}")
         if self.transport not in TRANSPORTS:
@@ -96,6 +133,7 @@ class _SpeechPlan:
         if self.timeout <= 0:
             raise ValueError("timeout must be > 0")
         self.used = "rest" if self.transport == "rest" else "websocket"
+        self.pieces = split_text(self.text)
 
     def output_audio(self) -> Dict[str, Any]:
         out: Dict[str, Any] = {"codec": self.codec}
@@ -106,10 +144,10 @@ class _SpeechPlan:
                 out[key] = getattr(self, key)
         return out
 
-    def rest_arguments(self) -> Dict[str, Any]:
-        """`coze.audio.speech.create` arguments; `speech_rate` r maps to `speed` 1 + r/100."""
+    def rest_arguments(self, piece: str) -> Dict[str, Any]:
+        """`coze.audio.speech.create` arguments for one piece; `speech_rate` r maps to `speed` 1 + r/100."""
         args: Dict[str, Any] = {
-            "input": self.text,
+            "input": piece,
             "voice_id": self.voice_id or "",
             "response_format": _REST_FORMAT[self.codec],
             "sample_rate": self.sample_rate,
@@ -121,20 +159,22 @@ class _SpeechPlan:
         return args
 
     def flow(self) -> VoiceFlow:
-        """The WebSocket exchange: configure, send the text, collect audio until `speech.audio.completed`."""
-        deadline = time.monotonic() + self.timeout
+        """The WebSocket exchange: configure; then for each piece send it (append, complete) and collect
+        its audio until `speech.audio.completed`. Each piece's wait is bounded by `timeout`."""
         yield Send("speech_update", {"output_audio": self.output_audio()})
-        yield Send("input_text_buffer_append", {"delta": self.text})
-        yield Send("input_text_buffer_complete")
-        while True:
-            key, event = yield Receive(deadline, _T.SPEECH_AUDIO_COMPLETED.value)
-            failure = lost(key, event, "/v1/audio/speech")
-            if failure is not None:
-                raise failure
-            if key == _T.SPEECH_AUDIO_UPDATE and event.data.delta:
-                yield Emit(event.data.delta)
-            elif key == _T.SPEECH_AUDIO_COMPLETED:
-                return
+        for piece in self.pieces:
+            deadline = time.monotonic() + self.timeout
+            yield Send("input_text_buffer_append", {"delta": piece})
+            yield Send("input_text_buffer_complete")
+            while True:
+                key, event = yield Receive(deadline, _T.SPEECH_AUDIO_COMPLETED.value)
+                failure = lost(key, event, "/v1/audio/speech")
+                if failure is not None:
+                    raise failure
+                if key == _T.SPEECH_AUDIO_UPDATE and event.data.delta:
+                    yield Emit(event.data.delta)
+                elif key == _T.SPEECH_AUDIO_COMPLETED:
+                    break
 
 
 def _plan(text: str, **kwargs: Any) -> _SpeechPlan:
@@ -166,8 +206,9 @@ def _speech_chunks(coze: Coze, plan: _SpeechPlan) -> Iterator[bytes]:
                 client.close()
             return
     plan.used = "rest"
-    with coze.audio.speech.create(**plan.rest_arguments()) as response:
-        yield from response.iter_bytes()
+    for piece in plan.pieces:
+        with coze.audio.speech.create(**plan.rest_arguments(piece)) as response:
+            yield from response.iter_bytes()
 
 
 def synthesize_stream(
@@ -183,7 +224,9 @@ def synthesize_stream(
     timeout: float = 60.0,
     options: Optional[WebsocketsOptions] = None,
 ) -> Iterator[bytes]:
-    """The audio of `text` (at most 1024 bytes) chunk by chunk, as the server sends it.
+    """The audio of `text` chunk by chunk, as the server sends it. Text over 1024 bytes is spoken in
+    pieces (`split_text`): one append + complete per piece over the WebSocket, one request each by REST;
+    `timeout` bounds each piece.
 
     `codec`: "pcm" (mono 16-bit at `sample_rate`), "opus", or "mp3" (REST only). `transport`:
     "websocket" (`/v1/audio/speech` streaming), "rest" (`POST /v1/audio/speech`, needs `voice_id`), or
@@ -263,9 +306,10 @@ async def _aspeech_chunks(coze: AsyncCoze, plan: _SpeechPlan) -> AsyncIterator[b
                 await client.close()
             return
     plan.used = "rest"
-    async with await coze.audio.speech.create(**plan.rest_arguments()) as response:
-        async for chunk in response.iter_bytes():
-            yield chunk
+    for piece in plan.pieces:
+        async with await coze.audio.speech.create(**plan.rest_arguments(piece)) as response:
+            async for chunk in response.iter_bytes():
+                yield chunk
 
 
 def asynthesize_stream(
