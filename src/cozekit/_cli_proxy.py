@@ -28,20 +28,41 @@ def proxy(
     anonymous: bool = typer.Option(
         False, "--anonymous", help="Let visitors chat without a signed user token."
     ),
+    rate_limit: Optional[str] = typer.Option(
+        None, "--rate-limit", help="Chat messages allowed per end user, e.g. 10/minute (default: none)."
+    ),
+    ip_rate_limit: Optional[str] = typer.Option(
+        None,
+        "--ip-rate-limit",
+        help="Chat messages allowed per client IP, e.g. 30/minute (default: none).",
+    ),
     title: str = typer.Option("Chat", "--title", help="The widget's title on the demo page."),
 ) -> None:
     """Serve the web chat widget and keep the Coze token on the server."""
     from ._auth import TokenAuth
-    from .proxy import ProxyConfig, create_proxy_app
+    from .proxy import ProxyConfig, create_proxy_app, parse_rate
     from .proxy.server import serve
 
     if not token:
         raise typer.BadParameter("no token: pass --token or set COZE_API_TOKEN", param_hint="--token")
     if secret is not None and len(secret.encode()) < 16:
         raise typer.BadParameter("the secret must be at least 16 bytes", param_hint="--secret")
+    for hint, rate in (("--rate-limit", rate_limit), ("--ip-rate-limit", ip_rate_limit)):
+        if rate is not None:
+            try:
+                parse_rate(rate)
+            except ValueError as exc:
+                raise typer.BadParameter(str(exc), param_hint=hint) from None
     config = ProxyConfig(auth=TokenAuth(token), base_url=base_url)
     app = create_proxy_app(
-        config, bots=bot, allowed_origins=origin, secret=secret, anonymous=anonymous, title=title
+        config,
+        bots=bot,
+        allowed_origins=origin,
+        secret=secret,
+        anonymous=anonymous,
+        rate_limit=rate_limit,
+        ip_rate_limit=ip_rate_limit,
+        title=title,
     )
     url = f"http://{host}:{port}"
     typer.echo(f"cozekit chat proxy at {url}  (bots: {', '.join(bot)})", err=True)

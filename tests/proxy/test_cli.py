@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from cozekit.cli import app
 from cozekit.emulator import ThreadedEmulator
-from cozekit.proxy import ThreadedProxy
+from cozekit.proxy import ThreadedProxy, sign_user
 
 from .conftest import parse_sse
 
@@ -64,3 +64,20 @@ def test_proxy_command_needs_a_token_and_a_bot(monkeypatch: pytest.MonkeyPatch) 
     assert no_bot.exit_code == 2 and "--bot" in no_bot.output
     weak = run(monkeypatch, ["--token", "pat_x", "--bot", "7000", "--secret", "short"])["result"]
     assert weak.exit_code == 2 and "16 bytes" in weak.output
+
+
+def test_proxy_command_rate_limits(upstream: ThreadedEmulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COZE_API_TOKEN", upstream.token)
+    args = ["--base-url", upstream.base_url, "--bot", upstream.demo_bot_id, "--secret", SECRET]
+    served = run(monkeypatch, [*args, "--rate-limit", "1/hour", "--ip-rate-limit", "5/hour"])
+    assert served["result"].exit_code == 0, served["result"].output
+    user = {"X-Cozekit-User": sign_user("alice", SECRET)}
+    body = {"bot_id": upstream.demo_bot_id, "message": "hi"}
+    with ThreadedProxy(served["app"]) as proxy, httpx.Client(base_url=proxy.base_url, timeout=30) as http:
+        assert http.post("/chat", json=body, headers=user).status_code == 200
+        refused = http.post("/chat", json=body, headers=user)
+        assert refused.status_code == 429 and refused.json()["code"] == 4029
+        assert int(refused.headers["retry-after"]) > 3000
+    for option in ("--rate-limit", "--ip-rate-limit"):
+        bad = run(monkeypatch, [*args, option, "lots"])["result"]
+        assert bad.exit_code == 2 and option in bad.output and "10/minute" in bad.output

@@ -13,16 +13,19 @@ from __future__ import annotations
 
 from .app import ProxyConfig, create_proxy_app
 from .identity import COOKIE_NAME, HEADER_NAME, SignedUser, UserResolver, sign_user, verify_user
+from .ratelimit import RateLimiter, parse_rate
 from .server import ThreadedProxy, serve
 
 __all__ = [
     "COOKIE_NAME",
     "HEADER_NAME",
     "ProxyConfig",
+    "RateLimiter",
     "SignedUser",
     "ThreadedProxy",
     "UserResolver",
     "create_proxy_app",
+    "parse_rate",
     "serve",
     "sign_user",
     "verify_user",

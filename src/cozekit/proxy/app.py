@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import html
 import logging
+import math
 import secrets
 from collections import OrderedDict
 from contextlib import asynccontextmanager
@@ -28,6 +29,7 @@ from .._client import AsyncCoze
 from .._exceptions import CozeAPIError, CozeError
 from ..types import Message
 from .identity import HEADER_NAME, SignedUser, UserResolver, new_anonymous_id, resolve_user
+from .ratelimit import RateLimiter, as_limiter
 from .relay import EventStreamResponse, ProxyError, StreamCounter, error_response, from_coze_error, relay
 
 __all__ = ["ProxyConfig", "create_proxy_app"]
@@ -100,6 +102,7 @@ class _Proxy:
         allowed_origins: Sequence[str],
         max_body_bytes: int,
         max_message_chars: int,
+        limits: Sequence[Tuple[str, RateLimiter]],
     ) -> None:
         self.coze = coze
         self.bots = frozenset(bots)
@@ -110,6 +113,7 @@ class _Proxy:
         self.allowed_origins = frozenset(o.rstrip("/") for o in allowed_origins)
         self.max_body_bytes = max_body_bytes
         self.max_message_chars = max_message_chars
+        self.limits = limits
         self.streams = StreamCounter()
         self.owners = _LRU(4096)
         self._clients: OrderedDict[str, AsyncCoze] = OrderedDict()
@@ -137,6 +141,18 @@ class _Proxy:
     def check_bot(self, bot_id: str) -> None:
         if bot_id not in self.bots:
             raise ProxyError(403, 4101, "this bot is not served by the proxy")
+
+    def check_rate(self, request: Request, user: str) -> None:
+        """Spend one chat from the user's and the client IP's buckets, or refuse with 429 (spending none)."""
+        keys = {"user": user, "ip": request.client.host if request.client else ""}
+        wait = max((limiter.wait(keys[kind]) for kind, limiter in self.limits), default=0.0)
+        if wait > 0:
+            retry = max(1, math.ceil(wait))
+            log.info("rate limited user=%s (retry in %ss)", _who(user), retry)
+            msg = f"too many messages: try again in {retry} s"
+            raise ProxyError(429, 4029, msg, headers={"retry-after": str(retry)})
+        for kind, limiter in self.limits:
+            limiter.take(keys[kind])
 
     async def user(self, request: Request) -> str:
         for resolver in self.resolvers:
@@ -228,6 +244,8 @@ def create_proxy_app(
     auth_for_user: Optional[Callable[[str], Auth]] = None,
     max_body_bytes: int = 32 * 1024,
     max_message_chars: int = 4000,
+    rate_limit: Union[str, RateLimiter, None] = None,
+    ip_rate_limit: Union[str, RateLimiter, None] = None,
     title: str = "Chat",
 ) -> FastAPI:
     """The proxy as a FastAPI app.
@@ -240,6 +258,8 @@ def create_proxy_app(
       then die with the process).
     - `auth_for_user(user_id)`: a Coze auth per end user, e.g. `AsyncJWTAuth(..., session_name=user_id)`;
       otherwise every call uses `coze`'s own auth.
+    - `rate_limit`, `ip_rate_limit`: token buckets for `POST /chat` per end user and per client IP,
+      e.g. `"10/minute"` (or a `RateLimiter`); over the limit is 429 with `Retry-After`.
     """
     if not bots:
         raise ValueError("the proxy needs at least one allow-listed bot id")
@@ -259,6 +279,11 @@ def create_proxy_app(
         allowed_origins,
         max_body_bytes,
         max_message_chars,
+        [
+            (kind, limiter)
+            for kind, limiter in (("user", as_limiter(rate_limit)), ("ip", as_limiter(ip_rate_limit)))
+            if limiter is not None
+        ],
     )
     widget_js = _static("widget.js")
     demo_html = _static("demo.html")
@@ -281,7 +306,7 @@ def create_proxy_app(
             allow_methods=["GET", "POST"],
             allow_headers=["Content-Type", HEADER_NAME],
             allow_credentials=True,
-            expose_headers=["x-tt-logid"],
+            expose_headers=["x-tt-logid", "retry-after"],
             max_age=600,
         )
 
@@ -351,6 +376,7 @@ def create_proxy_app(
             raise ProxyError(400, 4000, f"the message is over {proxy.max_message_chars} characters")
         proxy.check_bot(body.bot_id)
         user = await proxy.user(request)
+        proxy.check_rate(request, user)
         client = proxy.client_for(user)
         if body.conversation_id is None:
             conversation_id = await proxy.new_conversation(client, user, body.bot_id)

@@ -36,9 +36,12 @@ _MESSAGE_EVENTS = {ChatEventType.CONVERSATION_MESSAGE_DELTA, ChatEventType.CONVE
 class ProxyError(Exception):
     """An error answered as JSON `{"code", "msg", "logid"}` with an HTTP status."""
 
-    def __init__(self, status: int, code: int, msg: str, logid: str = "") -> None:
+    def __init__(
+        self, status: int, code: int, msg: str, logid: str = "", headers: Optional[Dict[str, str]] = None
+    ) -> None:
         super().__init__(msg)
         self.status, self.code, self.msg, self.logid = status, code, msg, logid
+        self.headers = headers or {}
 
 
 def from_coze_error(err: CozeError) -> ProxyError:
@@ -55,7 +58,7 @@ def from_coze_error(err: CozeError) -> ProxyError:
 
 
 def error_response(err: ProxyError) -> JSONResponse:
-    headers = {"x-tt-logid": err.logid} if err.logid else None
+    headers = {**err.headers, "x-tt-logid": err.logid} if err.logid else err.headers
     body = {"code": err.code, "msg": err.msg, "logid": err.logid}
     return JSONResponse(body, status_code=err.status, headers=headers)
 
