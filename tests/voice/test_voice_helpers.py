@@ -31,10 +31,12 @@ from cozekit import (
 from cozekit.emulator.voice import tones
 from cozekit.lib import (
     AsyncVoiceChat,
+    LocalPluginError,
     PCMFormat,
     ReplyAudio,
     ReplyDone,
     ReplyText,
+    ReplyToolCall,
     UserTranscript,
     VoiceChat,
     asynthesize,
@@ -735,6 +737,148 @@ def test_one_turn_at_a_time_and_arguments_checked(server: ScriptServer) -> None:
         turn.close()  # type: ignore[attr-defined]
 
 
+# -- voice chat: local plugins ---------------------------------------------------------------------------
+
+
+def tool_call(call_id: str, name: str, arguments: Any) -> Dict[str, Any]:
+    return {"id": call_id, "type": "function", "function": {"name": name, "arguments": json.dumps(arguments)}}
+
+
+def requires_action(*calls: Dict[str, Any]) -> Dict[str, Any]:
+    action = {"type": "submit_tool_outputs", "submit_tool_outputs": {"tool_calls": list(calls)}}
+    return event(
+        "conversation.chat.requires_action", chat_obj(CHAT["id"], "requires_action", required_action=action)
+    )
+
+
+def tool_turn(*calls: Dict[str, Any]) -> List[Any]:
+    """A text turn that asks for tools, then (after the outputs) answers as `reply()` does."""
+    return [
+        ("recv", "conversation.message.create"),
+        ("send", event("conversation.chat.created", chat_obj(CHAT["id"], "created"))),
+        ("send", requires_action(*calls)),
+        ("recv", "conversation.chat.submit_tool_outputs"),
+        *reply()[1:],
+    ]
+
+
+def submitted(server: ScriptServer) -> List[Dict[str, Any]]:
+    return [e["data"] for e in received(server) if e["event_type"] == "conversation.chat.submit_tool_outputs"]
+
+
+def test_voice_chat_runs_local_tools_and_the_turn_goes_on(server: ScriptServer) -> None:
+    server.play(
+        [
+            *opening(),
+            *tool_turn(tool_call("c1", "get_weather", {"city": "南京"}), tool_call("c2", "open_door", {})),
+        ]
+    )
+
+    def get_weather(city: str) -> Dict[str, Any]:
+        return {"city": city, "sky": "晴"}
+
+    def open_door() -> str:
+        raise RuntimeError("the door is offline")
+
+    with VoiceChat(
+        coze(server), bot_id="b1", tools={"get_weather": get_weather, "open_door": open_door}, options=FAST
+    ) as chat:
+        items = list(chat.send_text("南京天气？开门"))
+    calls = [i for i in items if isinstance(i, ReplyToolCall)]
+    assert [(c.name, c.arguments) for c in calls] == [("get_weather", {"city": "南京"}), ("open_door", {})]
+    assert calls[0].output == '{"city": "南京", "sky": "晴"}' and calls[0].error is None
+    assert isinstance(calls[1].error, RuntimeError)
+    assert json.loads(calls[1].output) == {"error": "RuntimeError: the door is offline"}
+    check_reply(items)
+    assert items.index(calls[1]) < items.index(next(i for i in items if isinstance(i, ReplyText)))
+    assert submitted(server) == [
+        {
+            "chat_id": CHAT["id"],
+            "tool_outputs": [
+                {"tool_call_id": "c1", "output": calls[0].output},
+                {"tool_call_id": "c2", "output": calls[1].output},
+            ],
+        }
+    ]
+
+
+async def test_async_voice_chat_awaits_async_tools(server: ScriptServer) -> None:
+    server.play([*opening(), *tool_turn(tool_call("c1", "lamp", {"on": True}))])
+    seen: List[bool] = []
+
+    async def lamp(on: bool) -> str:
+        seen.append(on)
+        return "done"
+
+    async with AsyncVoiceChat(acoze(server), bot_id="b1", tools={"lamp": lamp}, options=FAST) as chat:
+        items = [item async for item in chat.send_text("开灯")]
+    assert seen == [True] and ReplyToolCall("lamp", {"on": True}, "done") in items
+    check_reply(items)
+    assert submitted(server)[0]["tool_outputs"] == [{"tool_call_id": "c1", "output": "done"}]
+
+
+def test_an_async_tool_in_the_sync_chat_is_an_error_output(server: ScriptServer) -> None:
+    server.play([*opening(), *tool_turn(tool_call("c1", "lamp", {}))])
+
+    async def lamp() -> str:
+        return "never"
+
+    with VoiceChat(coze(server), bot_id="b1", tools={"lamp": lamp}, options=FAST) as chat:
+        items = list(chat.send_text("开灯"))
+    (call,) = [i for i in items if isinstance(i, ReplyToolCall)]
+    assert isinstance(call.error, TypeError) and "AsyncVoiceChat" in call.output
+    check_reply(items)
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_without_tools_requires_action_ends_the_turn(server: ScriptServer, mode: str) -> None:
+    server.play([*opening(), *tool_turn(tool_call("c1", "lamp", {}))[:3], ("idle", None)])
+    if mode == "sync":
+        with VoiceChat(coze(server), bot_id="b1", options=FAST) as chat:
+            items = list(chat.send_text("开灯"))
+    else:
+        async with AsyncVoiceChat(acoze(server), bot_id="b1", options=FAST) as achat:
+            items = [item async for item in achat.send_text("开灯")]
+    done = items[-1]
+    assert len(items) == 1 and isinstance(done, ReplyDone) and done.chat is not None
+    assert done.chat.required_action is not None
+    assert [c.id for c in done.chat.required_action.tool_calls] == ["c1"]
+
+
+def test_unknown_tool_and_endless_tool_rounds_raise_local_plugin_error(server: ScriptServer) -> None:
+    endless = [
+        ("recv", "conversation.message.create"),
+        ("send", requires_action(tool_call("c1", "lamp", {}))),
+        ("recv", "conversation.chat.submit_tool_outputs"),
+        ("send", requires_action(tool_call("c2", "lamp", {}))),
+        ("idle", None),
+    ]
+    server.play([*opening(), *tool_turn(tool_call("c1", "door", {}))[:3], *endless])
+    with VoiceChat(
+        coze(server), bot_id="b1", tools={"lamp": lambda: "on"}, max_tool_rounds=1, options=FAST
+    ) as chat:
+        with pytest.raises(LocalPluginError, match="'door'"):
+            list(chat.send_text("开门"))
+        items: List[Any] = []
+        with pytest.raises(LocalPluginError, match="after 1 rounds"):
+            for item in chat.send_text("开灯"):
+                items.append(item)
+    assert items == [ReplyToolCall("lamp", {}, "on")]
+    assert "conversation.chat.cancel" not in types_of(received(server))
+    with pytest.raises(ValueError):
+        VoiceChat(coze(server), bot_id="b1", max_tool_rounds=0)
+
+
+def test_interrupted_during_a_tool_the_turn_ends_without_submitting(server: ScriptServer) -> None:
+    server.play([*opening(), *tool_turn(tool_call("c1", "lamp", {}))[:3], ("idle", None)])
+    with VoiceChat(coze(server), bot_id="b1", tools={"lamp": lambda: chat.interrupt()}, options=FAST) as chat:
+        items = list(chat.send_text("开灯"))
+    assert isinstance(items[0], ReplyToolCall)
+    assert isinstance(items[-1], ReplyDone) and items[-1].canceled and len(items) == 2
+    sent = types_of(received(server))
+    assert "conversation.chat.submit_tool_outputs" not in sent and "conversation.chat.cancel" not in sent
+
+
 def test_pcm_format_chunk_sizes_are_whole_frames() -> None:
     assert PCMFormat(16000).chunk_bytes(100) == 3200
     assert PCMFormat(44100, 2, 16).chunk_bytes(10) == 1764
@@ -822,3 +966,41 @@ def test_emulator_speaks_a_text_over_the_limit_in_pieces(emu: Any, tmp_path: Pat
         heard.append(tones.decode(pcm[:size], 16000))
         pcm = pcm[size:]
     assert heard == split_text(text) and len(heard) == 2 and pcm == b""
+
+
+def test_emulator_voice_chat_answers_a_local_tool(emu: Any) -> None:
+    client = Coze(TokenAuth(emu.token), emu.base_url)
+    asked: List[Any] = []
+
+    def get_weather(**arguments: Any) -> str:
+        asked.append(arguments)
+        return "sunny"
+
+    with VoiceChat(client, bot_id=emu.demo_bot_id, tools={"get_weather": get_weather}) as chat:
+        items = list(chat.send_text("call get_weather for Paris"))
+    assert asked == [{"query": "call get_weather for Paris"}]
+    assert [i for i in items if isinstance(i, ReplyToolCall)] == [
+        ReplyToolCall("get_weather", {"query": "call get_weather for Paris"}, "sunny")
+    ]
+    answer = "".join(i.text for i in items if isinstance(i, ReplyText))
+    assert answer == "Tool results: get_weather returned sunny."
+    audio_pcm = b"".join(i.data for i in items if isinstance(i, ReplyAudio))
+    assert tones.decode(audio_pcm, 24000) == answer
+    done = items[-1]
+    assert isinstance(done, ReplyDone) and done.chat is not None and done.chat.status == "completed"
+
+
+async def test_emulator_async_voice_chat_answers_a_bot_s_own_tool(emu: Any) -> None:
+    bot = emu.control.create_bot(name="Device", local_tools=[{"name": "open_door"}])
+    client = AsyncCoze(TokenAuth(emu.token), emu.base_url)
+
+    async def open_door(**arguments: Any) -> str:
+        raise PermissionError("locked")
+
+    async with AsyncVoiceChat(client, bot_id=bot, tools={"open_door": open_door}) as chat:
+        items = [item async for item in chat.send_text("open_door please")]
+    (call,) = [i for i in items if isinstance(i, ReplyToolCall)]
+    assert isinstance(call.error, PermissionError)
+    answer = "".join(i.text for i in items if isinstance(i, ReplyText))
+    assert answer == f"Tool results: open_door returned {call.output}."
+    assert isinstance(items[-1], ReplyDone) and not items[-1].canceled

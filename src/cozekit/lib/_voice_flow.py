@@ -2,14 +2,17 @@
 
 A voice flow yields `Send(method, data)` (call the session's uplink method), `Receive(deadline)` (the next
 server event, waiting at most until the deadline), `Poll()` (the next event if one is already there, else
-None), `Pull()` (the next audio chunk of the source, None at its end), `Sleep(seconds)` and `Emit(item)`
-(hand an item to the caller). `drive_sync` and `drive_async` perform the steps; events reach them through
-a `SyncPump`/`AsyncPump`, the session's handlers, so errors and closes arrive in order with the events.
+None), `Pull()` (the next audio chunk of the source, None at its end), `Sleep(seconds)`, `Emit(item)`
+(hand an item to the caller) and `Invoke(function)` (call it, awaiting an awaitable result when async; its
+result is sent into the flow, an exception it raises is thrown into it). `drive_sync` and `drive_async`
+perform the steps; events reach them through a `SyncPump`/`AsyncPump`, the session's handlers, so errors
+and closes arrive in order with the events.
 """
 
 from __future__ import annotations
 
 import asyncio
+import inspect
 import queue
 import time
 from dataclasses import dataclass
@@ -39,6 +42,7 @@ __all__ = [
     "AsyncPump",
     "Emit",
     "Event",
+    "Invoke",
     "Poll",
     "Pull",
     "Receive",
@@ -90,7 +94,12 @@ class Emit:
     item: Any
 
 
-Step = Union[Send, Receive, Poll, Pull, Sleep, Emit]
+@dataclass(frozen=True)
+class Invoke:
+    function: Callable[[], Any]
+
+
+Step = Union[Send, Receive, Poll, Pull, Sleep, Emit, Invoke]
 VoiceFlow = Generator[Step, Any, None]
 
 
@@ -182,15 +191,24 @@ def drive_sync(
 ) -> Iterator[Any]:
     """Run `flow` on a connected sync session; yields what the flow emits."""
     value: Any = None
+    thrown: Optional[Exception] = None
     path = getattr(client, "_path", "")
     while True:
         try:
-            step = flow.send(value)
+            step = flow.send(value) if thrown is None else flow.throw(thrown)
         except StopIteration:
             return
-        value = None
+        value, thrown = None, None
         if isinstance(step, Emit):
             yield step.item
+        elif isinstance(step, Invoke):
+            try:
+                value = step.function()
+                if inspect.isawaitable(value):
+                    getattr(value, "close", lambda: None)()  # a coroutine nobody will await
+                    raise TypeError("an async function needs the async helper (e.g. AsyncVoiceChat)")
+            except Exception as exc:
+                thrown = exc
         elif isinstance(step, Send):
             method = getattr(client, step.method)
             if step.data is None:
@@ -217,15 +235,23 @@ async def drive_async(
 ) -> AsyncIterator[Any]:
     """The async twin of `drive_sync`; `source` may be a sync or an async iterator."""
     value: Any = None
+    thrown: Optional[Exception] = None
     path = getattr(client, "_path", "")
     while True:
         try:
-            step = flow.send(value)
+            step = flow.send(value) if thrown is None else flow.throw(thrown)
         except StopIteration:
             return
-        value = None
+        value, thrown = None, None
         if isinstance(step, Emit):
             yield step.item
+        elif isinstance(step, Invoke):
+            try:
+                value = step.function()
+                if inspect.isawaitable(value):
+                    value = await value
+            except Exception as exc:
+                thrown = exc
         elif isinstance(step, Send):
             method = getattr(client, step.method)
             if step.data is None:

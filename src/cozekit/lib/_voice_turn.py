@@ -1,24 +1,41 @@
 """One voice chat turn, written once for `VoiceChat` and `AsyncVoiceChat`: the typed items a reply
 yields, the turn's state (shared with `interrupt()`, which may run on another thread), and the flows that
-configure the session and run a turn (see `_voice_flow.py`)."""
+configure the session and run a turn (see `_voice_flow.py`), answering local plugin calls on the way."""
 
 from __future__ import annotations
 
+import functools
+import json
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Set, Union
+from typing import Any, Dict, Generator, List, Mapping, Optional, Set, Union
 
 from .._exceptions import ChatFailedError
-from ..types.chat import Chat
+from ..types.chat import Chat, ChatToolCall, ChatToolCallType
 from ..types.message import MessageContentType, MessageType
 from ..types.websocket import WebsocketsEventType
-from ._voice_flow import WAKE, Emit, Event, Poll, Pull, Receive, Send, Sleep, VoiceFlow, lost
+from ._voice_flow import (
+    WAKE,
+    Emit,
+    Event,
+    Invoke,
+    Poll,
+    Pull,
+    Receive,
+    Send,
+    Sleep,
+    Step,
+    VoiceFlow,
+    lost,
+)
+from .local_plugins import LocalPluginError, Tool, _invoke, _output, _prepare
 
 __all__ = [
     "ReplyAudio",
     "ReplyDone",
     "ReplyText",
+    "ReplyToolCall",
     "Turn",
     "UserTranscript",
     "VoiceChatItem",
@@ -60,7 +77,19 @@ class ReplyDone:
     canceled: bool = False
 
 
-VoiceChatItem = Union[ReplyText, ReplyAudio, UserTranscript, ReplyDone]
+@dataclass(frozen=True)
+class ReplyToolCall:
+    """A local plugin call the helper answered (given `tools`): the tool's `name`, the `arguments` it
+    got, the `output` submitted, and the exception it raised (`error`, then `output` is
+    `{"error": "<type>: <message>"}` so the bot can say it failed), else None."""
+
+    name: str
+    arguments: Any
+    output: str
+    error: Optional[Exception] = None
+
+
+VoiceChatItem = Union[ReplyText, ReplyAudio, UserTranscript, ReplyToolCall, ReplyDone]
 
 
 def _failed(chat: Chat, logid: str) -> ChatFailedError:
@@ -94,6 +123,11 @@ class Turn:
     input_completed: bool = False
     started: bool = False
     superseded: bool = False
+    tools: Optional[Mapping[str, Tool]] = None
+    max_tool_rounds: int = 10
+    tool_rounds: int = 0
+    action: Optional[Chat] = None
+    """A `requires_action` chat whose tool calls the flow answers next (with `tools` only)."""
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def interrupt(self) -> bool:
@@ -144,6 +178,8 @@ class Turn:
         elif key == _T.CONVERSATION_CHAT_FAILED:
             self.finished = True
             raise _failed(event.data, event.logid)
+        elif key == _T.CONVERSATION_CHAT_REQUIRES_ACTION and self._answers(event.data):
+            self.action = event.data
         elif key in (_T.CONVERSATION_CHAT_COMPLETED, _T.CONVERSATION_CHAT_REQUIRES_ACTION):
             self.finished = True
             return [ReplyDone(event.data, canceled=self.interrupted)]
@@ -154,10 +190,62 @@ class Turn:
             return [ReplyDone(None, canceled=True)]
         return []
 
+    def _answers(self, chat: Chat) -> bool:
+        """True if the helper runs this chat's tool calls (tools given, all calls are functions)."""
+        calls = chat.required_action.tool_calls if chat.required_action else []
+        return bool(self.tools and calls and not self.interrupted) and all(
+            c.type == ChatToolCallType.FUNCTION for c in calls
+        )
+
     def timed_out(self) -> List[VoiceChatItem]:
         """After `interrupt()`, no confirmation within `cancel_timeout` still ends the turn."""
         self.finished = True
         return [ReplyDone(None, canceled=True)]
+
+
+def _error_output(exc: Exception) -> str:
+    return json.dumps({"error": f"{type(exc).__name__}: {exc}"}, ensure_ascii=False)
+
+
+def _run_tool(turn: Turn, call: ChatToolCall) -> Generator[Step, Any, Dict[str, str]]:
+    """Run one call's tool; emits a `ReplyToolCall` and returns the `tool_outputs` entry."""
+    assert turn.tools is not None
+    name = call.function.name if call.function is not None else ""
+    if name not in turn.tools:
+        turn.finished = True
+        raise LocalPluginError(
+            f"the bot called local plugin {name!r}, which is not in tools={sorted(turn.tools)}"
+        )
+    arguments: Any = None
+    try:
+        tool, arguments = _prepare(turn.tools, call)
+        result = yield Invoke(functools.partial(_invoke, tool, arguments))
+        item = ReplyToolCall(name, arguments, _output(call, result).output)
+    except Exception as exc:
+        item = ReplyToolCall(name, arguments, _error_output(exc), exc)
+    yield Emit(item)
+    return {"tool_call_id": call.id, "output": item.output}
+
+
+def tool_flow(turn: Turn) -> VoiceFlow:
+    """Answer a `requires_action` chat: run each tool, then `conversation.chat.submit_tool_outputs`; the
+    same turn goes on. Interrupted meanwhile, the turn ends (canceled) without submitting."""
+    chat, turn.action = turn.action, None
+    assert chat is not None and chat.required_action is not None
+    if turn.tool_rounds >= turn.max_tool_rounds:
+        turn.finished = True
+        raise LocalPluginError(f"the chat still asked for tools after {turn.max_tool_rounds} rounds")
+    turn.tool_rounds += 1
+    outputs = []
+    for call in chat.required_action.tool_calls:
+        if turn.interrupted:
+            break
+        outputs.append((yield from _run_tool(turn, call)))
+    if turn.interrupted:
+        turn.finished = True
+        yield Emit(ReplyDone(chat, canceled=True))
+        return
+    yield Send("conversation_chat_submit_tool_outputs", {"chat_id": chat.id, "tool_outputs": outputs})
 
 
 def turn_flow(turn: Turn, sends: List[Send], feed: bool, pace: float) -> VoiceFlow:
@@ -178,6 +266,8 @@ def turn_flow(turn: Turn, sends: List[Send], feed: bool, pace: float) -> VoiceFl
                     break
                 for item in turn.take(got):
                     yield Emit(item)
+                if turn.action is not None:
+                    yield from tool_flow(turn)
             if turn.finished:
                 return
             if pace > 0:
@@ -200,6 +290,9 @@ def turn_flow(turn: Turn, sends: List[Send], feed: bool, pace: float) -> VoiceFl
         )
         for item in turn.timed_out() if got is None else turn.take(got):
             yield Emit(item)
+        if turn.action is not None:
+            yield from tool_flow(turn)
+            reply_deadline = time.monotonic() + turn.reply_timeout
 
 
 def setup_flow(config: Dict[str, Any], timeout: float) -> VoiceFlow:

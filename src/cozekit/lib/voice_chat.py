@@ -7,13 +7,20 @@ device, and no wait outlives its timeout.
 ...         if isinstance(item, ReplyText): print(item.text, end="")
 ...         elif isinstance(item, ReplyAudio): speaker.write(item.data)
 ...         if should_stop(): chat.interrupt()         # the turn then ends with ReplyDone(canceled=True)
+
+Local plugins (端插件): with `tools={"name": function}` a turn that reaches `requires_action` runs the
+called functions (keyword arguments from the call's JSON), yields a `ReplyToolCall` for each, submits
+their outputs (`conversation.chat.submit_tool_outputs`) and goes on with the bot's answer. A tool that
+raises is answered with `{"error": "<type>: <message>"}` (the item carries the exception); a call of a
+tool not in `tools`, or more than `max_tool_rounds` rounds, raises `LocalPluginError`. Without `tools`
+the turn ends with `ReplyDone` whose chat carries `required_action`.
 """
 
 from __future__ import annotations
 
 import contextlib
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, AsyncIterator, Dict, Iterator, Optional, Set, Type
+from typing import TYPE_CHECKING, Any, AsyncIterator, Dict, Iterator, Mapping, Optional, Set, Type
 
 from .._exceptions import CozeError
 from ..types.chat import Chat
@@ -30,12 +37,14 @@ from ._voice_turn import (
     ReplyAudio,
     ReplyDone,
     ReplyText,
+    ReplyToolCall,
     Turn,
     UserTranscript,
     VoiceChatItem,
     setup_flow,
     turn_flow,
 )
+from .local_plugins import Tool
 
 if TYPE_CHECKING:
     from .._client import AsyncCoze, Coze
@@ -46,6 +55,7 @@ __all__ = [
     "ReplyAudio",
     "ReplyDone",
     "ReplyText",
+    "ReplyToolCall",
     "UserTranscript",
     "VoiceChat",
     "VoiceChatItem",
@@ -75,6 +85,8 @@ class _Core:
         pace: float,
         reply_timeout: float,
         cancel_timeout: float,
+        tools: Optional[Mapping[str, Tool]],
+        max_tool_rounds: int,
     ) -> None:
         if not bot_id:
             raise ValueError("bot_id must be non-empty")
@@ -84,6 +96,10 @@ class _Core:
             raise ValueError("timeouts must be > 0")
         if pace < 0:
             raise ValueError("pace must be >= 0")
+        if max_tool_rounds < 1:
+            raise ValueError("max_tool_rounds must be >= 1")
+        self._tools = dict(tools) if tools else None
+        self._max_tool_rounds = max_tool_rounds
         self.bot_id = bot_id
         self.sample_rate = sample_rate
         self.input_format = input_format
@@ -116,7 +132,14 @@ class _Core:
             if previous.started:
                 raise CozeError("a turn is still running: finish iterating it (or interrupt it) first")
             previous.superseded = True  # created but never iterated: replaced
-        self._turn = Turn(self._reply_timeout, self._cancel_timeout, self._stale, self._stale_cancels)
+        self._turn = Turn(
+            self._reply_timeout,
+            self._cancel_timeout,
+            self._stale,
+            self._stale_cancels,
+            tools=self._tools,
+            max_tool_rounds=self._max_tool_rounds,
+        )
         self._stale_cancels = 0
         return self._turn
 
@@ -170,7 +193,8 @@ class VoiceChat(_Core):
     own and reconfigures the session). `turn_detection`: "client_interrupt" (the helper completes the
     input after the last chunk) or "server_vad"/"semantic_vad" (the server detects the end of speech).
     `reply_timeout`: seconds for a reply after the input ends (`APITimeoutError` otherwise);
-    `cancel_timeout`: after `interrupt()`, the turn ends within this many seconds.
+    `cancel_timeout`: after `interrupt()`, the turn ends within this many seconds. `tools`: local
+    plugins the helper answers (see the module docstring); the reply timeout restarts after each round.
     """
 
     def __init__(
@@ -189,6 +213,8 @@ class VoiceChat(_Core):
         pace: float = 0.0,
         reply_timeout: float = 60.0,
         cancel_timeout: float = 5.0,
+        tools: Optional[Mapping[str, Tool]] = None,
+        max_tool_rounds: int = 10,
         options: Optional[WebsocketsOptions] = None,
     ) -> None:
         super().__init__(
@@ -203,6 +229,8 @@ class VoiceChat(_Core):
             pace,
             reply_timeout,
             cancel_timeout,
+            tools,
+            max_tool_rounds,
         )
         self._client: WebsocketsChatClient = coze.websockets.chat.create(
             bot_id=bot_id, workflow_id=workflow_id, options=options
@@ -279,7 +307,7 @@ class VoiceChat(_Core):
 
 class AsyncVoiceChat(_Core):
     """The async twin of `VoiceChat`: `async with`, `async for item in chat.send_audio(...)`, and
-    `await chat.interrupt()`; `send_audio` also takes async iterables."""
+    `await chat.interrupt()`; `send_audio` also takes async iterables, and `tools` may be async functions."""
 
     def __init__(
         self,
@@ -297,6 +325,8 @@ class AsyncVoiceChat(_Core):
         pace: float = 0.0,
         reply_timeout: float = 60.0,
         cancel_timeout: float = 5.0,
+        tools: Optional[Mapping[str, Tool]] = None,
+        max_tool_rounds: int = 10,
         options: Optional[WebsocketsOptions] = None,
     ) -> None:
         super().__init__(
@@ -311,6 +341,8 @@ class AsyncVoiceChat(_Core):
             pace,
             reply_timeout,
             cancel_timeout,
+            tools,
+            max_tool_rounds,
         )
         self._client: AsyncWebsocketsChatClient = coze.websockets.chat.create(
             bot_id=bot_id, workflow_id=workflow_id, options=options
