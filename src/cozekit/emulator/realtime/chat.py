@@ -181,13 +181,11 @@ class ChatSession(Session):
         return self.decoder
 
     async def on_input_audio_buffer_complete(self, data: Dict[str, Any]) -> None:
-        await self.emit("input_audio_buffer.completed")
+        """Push to talk: the buffered speech is a user turn. With server turn detection (server_vad,
+        semantic_vad) the event has no effect, as Coze documents: no reply, the turn ends on silence."""
         if self.detector is not None:
-            rest = self.detector.flush()
-            if rest:
-                await self.emit("input_audio_buffer.speech_stopped")
-                await self._heard(pcmlib.wav_bytes(rest, int(self.input["sample_rate"])))
             return
+        await self.emit("input_audio_buffer.completed")
         buffer, self.buffer = self.buffer, b""
         decoder, self.decoder = self._input_decoder(), None
         await self._heard(decoder.whole(buffer))
