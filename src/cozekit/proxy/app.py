@@ -29,6 +29,7 @@ from .._client import AsyncCoze
 from .._exceptions import CozeAPIError, CozeError
 from ..types import Message
 from .identity import HEADER_NAME, SignedUser, UserResolver, new_anonymous_id, resolve_user
+from .listing import Mine, parse_cursor, user_conversations
 from .ratelimit import RateLimiter, as_limiter
 from .relay import EventStreamResponse, ProxyError, StreamCounter, error_response, from_coze_error, relay
 
@@ -103,6 +104,7 @@ class _Proxy:
         max_body_bytes: int,
         max_message_chars: int,
         limits: Sequence[Tuple[str, RateLimiter]],
+        list_scan: int,
     ) -> None:
         self.coze = coze
         self.bots = frozenset(bots)
@@ -114,6 +116,7 @@ class _Proxy:
         self.max_body_bytes = max_body_bytes
         self.max_message_chars = max_message_chars
         self.limits = limits
+        self.list_scan = list_scan
         self.streams = StreamCounter()
         self.owners = _LRU(4096)
         self._clients: OrderedDict[str, AsyncCoze] = OrderedDict()
@@ -246,6 +249,7 @@ def create_proxy_app(
     max_message_chars: int = 4000,
     rate_limit: Union[str, RateLimiter, None] = None,
     ip_rate_limit: Union[str, RateLimiter, None] = None,
+    list_scan: int = 500,
     title: str = "Chat",
 ) -> FastAPI:
     """The proxy as a FastAPI app.
@@ -260,9 +264,13 @@ def create_proxy_app(
       otherwise every call uses `coze`'s own auth.
     - `rate_limit`, `ip_rate_limit`: token buckets for `POST /chat` per end user and per client IP,
       e.g. `"10/minute"` (or a `RateLimiter`); over the limit is 429 with `Retry-After`.
+    - `list_scan`: how many of each bot's newest conversations `GET /conversations` reads to find the
+      user's (Coze cannot filter them by user).
     """
     if not bots:
         raise ValueError("the proxy needs at least one allow-listed bot id")
+    if list_scan < 1:
+        raise ValueError("list_scan must be at least 1")
     owns_client = isinstance(coze, ProxyConfig)
     client = AsyncCoze(auth=coze.auth, base_url=coze.base_url) if isinstance(coze, ProxyConfig) else coze
     signer = SignedUser(secret if secret is not None else secrets.token_bytes(32))
@@ -284,6 +292,7 @@ def create_proxy_app(
             for kind, limiter in (("user", as_limiter(rate_limit)), ("ip", as_limiter(ip_rate_limit)))
             if limiter is not None
         ],
+        list_scan,
     )
     widget_js = _static("widget.js")
     demo_html = _static("demo.html")
@@ -337,6 +346,44 @@ def create_proxy_app(
         user = await proxy.user(request)
         conversation_id = await proxy.new_conversation(proxy.client_for(user), user, body.bot_id)
         return JSONResponse({"conversation_id": conversation_id, "bot_id": body.bot_id})
+
+    @app.get("/conversations")
+    async def list_conversations(
+        request: Request,
+        bot_id: Optional[str] = Query(None, max_length=64),
+        limit: int = Query(20, ge=1, le=50),
+        cursor: Optional[str] = Query(None, max_length=128),
+    ) -> JSONResponse:
+        """The end user's conversations with the allow-listed bots (or one of them), newest first."""
+        proxy.check_origin(request)
+        if bot_id is not None:
+            proxy.check_bot(bot_id)
+        before = parse_cursor(cursor) if cursor else None
+        if cursor and before is None:
+            raise ProxyError(400, 4000, "invalid cursor: pass back the next_cursor of a previous page")
+        user = await proxy.user(request)
+        shown, next_cursor = await user_conversations(
+            proxy.client_for(user),
+            [bot_id] if bot_id is not None else proxy.bots,
+            Mine(user, USER_KEY, BOT_KEY),
+            limit=limit,
+            before=before,
+            max_scan=proxy.list_scan,
+        )
+        for bot, conversation in shown:
+            proxy.owners.put(conversation.id, (user, bot))
+        items: List[Dict[str, object]] = [
+            {
+                "id": c.id,
+                "bot_id": bot,
+                "name": c.name or "",
+                "created_at": c.created_at,
+                "updated_at": c.updated_at,
+            }
+            for bot, c in shown
+        ]
+        body = {"conversations": items, "has_more": next_cursor is not None, "next_cursor": next_cursor}
+        return JSONResponse(body)
 
     @app.get("/conversations/{conversation_id}/messages")
     async def list_messages(

@@ -24,7 +24,9 @@
     "max-height:calc(100vh - 120px);display:none;flex-direction:column;background:#fff;border-radius:12px;",
     "box-shadow:0 8px 30px rgba(0,0,0,.25);font:14px/1.45 system-ui,sans-serif;color:#222;overflow:hidden;z-index:2147483000}",
     ".panel.open{display:flex}",
-    ".head{padding:12px 16px;background:#3b5bfd;color:#fff;font-weight:600}",
+    ".head{padding:12px 16px;background:#3b5bfd;color:#fff;font-weight:600;display:flex;align-items:center}",
+    ".head span{flex:1}",
+    ".new{border:1px solid rgba(255,255,255,.6);background:transparent;color:#fff;border-radius:6px;padding:2px 8px;cursor:pointer;font:12px sans-serif}",
     ".log{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:8px}",
     ".msg{max-width:85%;padding:8px 12px;border-radius:10px;white-space:pre-wrap;word-wrap:break-word}",
     ".user{align-self:flex-end;background:#3b5bfd;color:#fff}",
@@ -40,7 +42,7 @@
   var host = document.createElement("div");
   host.setAttribute("data-cozekit-widget", botId);
   var root = host.attachShadow ? host.attachShadow({ mode: "open" }) : host;
-  root.innerHTML = '<style>' + CSS + '</style><div class="panel" role="dialog"><div class="head"></div>' +
+  root.innerHTML = '<style>' + CSS + '</style><div class="panel" role="dialog"><div class="head"><span></span><button class="new" type="button">New chat</button></div>' +
     '<div class="log" aria-live="polite"></div><form><textarea placeholder="Type a message"></textarea>' +
     '<button class="send" type="submit">Send</button></form></div>' +
     '<button class="bubble" type="button" aria-label="Open chat">&#128172;</button>';
@@ -49,7 +51,7 @@
   var form = root.querySelector("form");
   var input = root.querySelector("textarea");
   var sendButton = root.querySelector("button.send");
-  root.querySelector(".head").textContent = title;
+  root.querySelector(".head span").textContent = title;
 
   var conversationId = null;
   var loaded = false;
@@ -101,11 +103,32 @@
     });
   }
 
+  // Without a conversation remembered here (another browser, cleared storage), continue the newest one.
+  function lastConversation() {
+    var saved = store && store.getItem(conversationKey());
+    if (saved) return Promise.resolve(saved);
+    return call("GET", "/conversations?limit=1&bot_id=" + encodeURIComponent(botId)).then(function (res) {
+      if (!res.ok) return null;
+      return res.json().then(function (b) { return b.conversations.length ? b.conversations[0].id : null; });
+    });
+  }
+
+  function remember(id) {
+    conversationId = id;
+    if (store) { if (id) store.setItem(conversationKey(), id); else store.removeItem(conversationKey()); }
+  }
+
   function loadHistory() {
-    conversationId = store && store.getItem(conversationKey());
-    if (!conversationId) return Promise.resolve();
+    return lastConversation().then(function (id) {
+      if (conversationId) return; // a message was sent meanwhile: keep its conversation
+      remember(id);
+      if (id) return loadMessages();
+    });
+  }
+
+  function loadMessages() {
     return call("GET", "/conversations/" + encodeURIComponent(conversationId) + "/messages?limit=20").then(function (res) {
-      if (res.status === 404) { store.removeItem(conversationKey()); conversationId = null; return; }
+      if (res.status === 404) { remember(null); return; }
       if (!res.ok) return errorOf(res).then(showError);
       return res.json().then(function (b) {
         b.messages.forEach(function (m) {
@@ -172,8 +195,7 @@
       if (!res.ok) return errorOf(res).then(function (b) { current.remove(); showError(b); });
       return readEvents(res, function (name, data) {
         if (name === "conversation.chat.created") {
-          conversationId = data.conversation_id;
-          if (store) store.setItem(conversationKey(), conversationId);
+          remember(data.conversation_id);
         } else if (name === "conversation.message.delta" && data.type === "answer") {
           var el = answers[data.id];
           if (!el) { el = answers[data.id] = current || add("bot", ""); current = null; el.textContent = ""; }
@@ -218,6 +240,22 @@
     }
     if (open) input.focus();
   }
+  // "New chat": a fresh, empty conversation, which is then the newest one to come back to.
+  root.querySelector(".new").addEventListener("click", function () {
+    if (busy) busy.abort();
+    ensureUser().then(function (ok) {
+      if (!ok) return;
+      return call("POST", "/conversations", { bot_id: botId }).then(function (res) {
+        if (!res.ok) return errorOf(res).then(showError);
+        return res.json().then(function (b) {
+          log.textContent = "";
+          remember(b.conversation_id);
+          loaded = true;
+          input.focus();
+        });
+      });
+    });
+  });
   root.querySelector(".bubble").addEventListener("click", function () {
     toggle(!panel.classList.contains("open"));
   });
