@@ -20,6 +20,8 @@ app = create_proxy_app(
     bots=[bot_id],
     allowed_origins=["https://shop.example"],
     secret=secret,
+    rate_limit="10/minute",  # per end user: a burst of 10 messages, then one every 6 s
+    ip_rate_limit="30/minute",  # per client address
 )
 
 with ThreadedProxy(app) as proxy:
@@ -40,3 +42,5 @@ with ThreadedProxy(app) as proxy:
                 answer += delta["content"]
                 print(delta["content"], end="", flush=True)
     print(f"\nanswer: {answer}")
+    mine = httpx.get(f"{proxy.base_url}/conversations", headers={HEADER_NAME: user_token}).json()
+    print(f"visitor-1 has {len(mine['conversations'])} conversation(s)")
