@@ -10,6 +10,7 @@ import contextlib
 import json
 from typing import Any, AsyncIterator, Coroutine, Dict, List, Optional, Tuple
 
+from ..backends.base import NO_PERMISSION
 from ..backends.chats import ChatStart
 from ..backends.messages import render_message
 from ..errors import EmulatorError, bad_request
@@ -42,6 +43,7 @@ def parse_frame(frame: bytes) -> Tuple[str, Any]:
 
 class ChatSession(Session):
     created_event = "chat.created"
+    for_channels = True
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
@@ -65,7 +67,9 @@ class ChatSession(Session):
     async def opened(self) -> None:
         if not self.bot_id:
             raise bad_request("bot_id is required in the query string")
-        self.state.bots.for_chat(self.account, self.bot_id, None)
+        if self.workflow_id and self.account.scoped:
+            raise EmulatorError(4101, NO_PERMISSION)  # a channel token may not run workflows (as on REST)
+        self.state.bots.for_chat(self.account, self.bot_id, None)  # 4101 for a bot outside its scope
         await super().opened()
 
     async def emit(self, event_type: str, data: Optional[Any] = None) -> None:

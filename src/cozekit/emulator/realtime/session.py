@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable, Dict, Optional
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from ..backends.base import Account
+from ..backends.base import NO_PERMISSION, Account
 from ..control import Fault
 from ..errors import EmulatorError
 
@@ -30,6 +30,8 @@ class Closed(Exception):
 class Session:
     created_event = ""
     """Sent right after the handshake (`chat.created`, `speech.created`...)."""
+    for_channels = False
+    """Whether a channel token (JWT with a bot-chat `scope`) may open it: only `/v1/chat` (as on REST)."""
 
     def __init__(
         self, ws: WebSocket, state: EmulatorState, account: Account, logid: str, fault: Optional[Fault] = None
@@ -79,6 +81,8 @@ class Session:
 
     async def opened(self) -> None:
         """Runs after the handshake; raise EmulatorError to refuse the session with an error event."""
+        if self.account.scoped and not self.for_channels:
+            raise EmulatorError(4101, NO_PERMISSION)
         await self.emit(self.created_event)
 
     async def finished(self) -> None:
