@@ -10,6 +10,7 @@ from ..backends.audio import DEFAULT_VOICE_ID, SAMPLE_RATES
 from ..errors import bad_request
 from ..voice import g711, opus, synth
 from ..voice import pcm as pcmlib
+from .pacing import check_limit
 
 G711 = ("g711a", "g711u")
 
@@ -68,6 +69,7 @@ def output_audio(current: Dict[str, Any], update: Dict[str, Any], g711: bool = F
     frame = pcm_config.get("frame_size_ms")
     if frame is not None and not 0 <= float(frame) <= 1000:
         raise bad_request("output_audio.pcm_config.frame_size_ms must be between 0 and 1000")
+    check_limit(pcm_config, "pcm_config")
     for key in ("speech_rate", "loudness_rate"):
         if not -50 <= int(merged.get(key) or 0) <= 100:
             raise bad_request(f"output_audio.{key} must be between -50 and 100")
@@ -82,6 +84,7 @@ def _opus_config(current: Dict[str, Any], update: Dict[str, Any]) -> Dict[str, A
         raise bad_request("output_audio.opus_config.frame_size_ms must be 2.5, 5, 10, 20, 40 or 60")
     if not 500 <= int(config.get("bitrate") or 48000) <= 512000:
         raise bad_request("output_audio.opus_config.bitrate must be between 500 and 512000")
+    check_limit(config, "opus_config")
     return config
 
 

@@ -27,6 +27,7 @@ from .audio_config import (
     output_audio,
 )
 from .codecs import InputDecoder
+from .pacing import Pacer, pacer_for
 from .session import Closed, Session, log
 from .voice_out import Speaker
 
@@ -63,6 +64,8 @@ class ChatSession(Session):
         self.conversation_id = ""
         self.chat_id = ""
         self.turn: Optional[asyncio.Task[None]] = None
+        self.pacer: Optional[Pacer] = None
+        """`limit_config` pacing of the audio deltas, across sentences and turns."""
 
     async def opened(self) -> None:
         if not self.bot_id:
@@ -110,6 +113,7 @@ class ChatSession(Session):
                 self.extra[key] = data[key]
         self.detector = self._detector()
         self.decoder = None
+        self.pacer = pacer_for(new_output, pcm_needs_frame_size=True)
         await self.emit("chat.updated", self.effective())
         if data.get("need_play_prologue"):
             await self._prologue()

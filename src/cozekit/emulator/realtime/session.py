@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import time
 import uuid
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Dict, Optional
 
@@ -15,6 +14,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from ..backends.base import NO_PERMISSION, Account
 from ..control import Fault
 from ..errors import EmulatorError
+from . import pacing
 
 if TYPE_CHECKING:
     from ..state import EmulatorState
@@ -51,7 +51,7 @@ class Session:
         frame: Dict[str, Any] = {"id": str(uuid.uuid4()), "event_type": event_type}
         if data is not None:
             frame["data"] = data
-        frame["detail"] = {"logid": self.logid, "respond_at": str(int(time.time() * 1000))}
+        frame["detail"] = {"logid": self.logid, "respond_at": str(int(pacing.clock.now() * 1000))}
         text = json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
         async with self._send_lock:
             if self.closed:
@@ -70,7 +70,7 @@ class Session:
         if fault.kind != "drop":
             error = {"code": fault.code or 5000, "msg": fault.msg or "internal error"}
             frame = {"id": str(uuid.uuid4()), "event_type": "error", "data": error}
-            frame["detail"] = {"logid": self.logid, "respond_at": str(int(time.time() * 1000))}
+            frame["detail"] = {"logid": self.logid, "respond_at": str(int(pacing.clock.now() * 1000))}
             await self.ws.send_text(json.dumps(frame, ensure_ascii=False, separators=(",", ":")))
         await self.ws.close(1011 if fault.kind == "drop" else 1000)
         self.closed = True

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Dict
+from typing import Any, Dict, Optional
 
 from ..backends.audio import MAX_TEXT_BYTES
 from ..errors import EmulatorError
 from .audio_config import OUTPUT_DEFAULTS, b64, output_audio, output_rate, speed_of
 from .codecs import output_frames
+from .pacing import Pacer, pacer_for
 from .session import Session
 
 
@@ -19,12 +20,15 @@ class SpeechSession(Session):
         super().__init__(*args)
         self.output: Dict[str, Any] = dict(OUTPUT_DEFAULTS)
         self.text = ""
+        self.pacer: Optional[Pacer] = None
+        """`limit_config` pacing of the audio frames."""
 
     async def on_speech_update(self, data: Dict[str, Any]) -> None:
         update = data.get("output_audio") or {}
         merged = output_audio(self.output, update)
         self.state.audio.voice(self.account, str(merged["voice_id"]))
         self.output = merged
+        self.pacer = pacer_for(merged)
         await self.emit("speech.updated", {"output_audio": self.output})
 
     async def on_input_text_buffer_append(self, data: Dict[str, Any]) -> None:
@@ -45,6 +49,8 @@ class SpeechSession(Session):
                 self.state.audio.synthesize, text, output_rate(output), voice, speed, loudness
             )
             for frame in await asyncio.to_thread(output_frames, pcm, output):
+                if self.pacer is not None:
+                    await self.pacer.frame()
                 await self.emit("speech.audio.update", {"delta": b64(frame)})
                 await asyncio.sleep(0)
         await self.emit("speech.audio.completed")

@@ -50,6 +50,8 @@ class Speaker:
         self.spoke = True
         await session.emit("conversation.audio.sentence_start", {"text": sentence.strip()})
         for frame in frames:
+            if session.pacer is not None:
+                await session.pacer.frame()
             await session.emit("conversation.audio.delta", self.audio_message(b64(frame)))
             await asyncio.sleep(0)
 
