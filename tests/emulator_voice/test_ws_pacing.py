@@ -27,7 +27,7 @@ def virtual_clock(monkeypatch: pytest.MonkeyPatch) -> pacing.VirtualClock:
 
 
 def periods(events: List[Any]) -> List[int]:
-    """How many frames went out at each (virtual) time, in order; checks the times are a period apart."""
+    """How many frames went out at each (virtual) time, in time order."""
     counts = Counter(int(e.detail.respond_at) for e in events)
     return [counts[t] for t in sorted(counts)]
 
