@@ -19,7 +19,10 @@ def run(coze_emulator: ThreadedEmulator, monkeypatch: pytest.MonkeyPatch, tmp_pa
     monkeypatch.setenv("COZEKIT_TOKEN_FILE", str(tmp_path / "no-saved-login.json"))
     monkeypatch.setenv("COZE_API_BASE", coze_emulator.base_url)
     monkeypatch.setenv("COZE_API_TOKEN", coze_emulator.token)
-    return CliRunner()
+    try:
+        return CliRunner(mix_stderr=False)  # type: ignore[call-arg]  # click < 8.2 (Python 3.9)
+    except TypeError:  # click >= 8.2 always keeps stderr apart
+        return CliRunner()
 
 
 def invoke(runner: CliRunner, args: List[str]) -> Result:
@@ -54,7 +57,7 @@ def test_errors_print_code_and_logid_and_exit_1(run: CliRunner) -> None:
 def test_a_missing_token_is_a_usage_error(run: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("COZE_API_TOKEN")
     result = run.invoke(app, ["files", "retrieve", "123"])
-    assert result.exit_code == 2 and "COZE_API_TOKEN" in result.output
+    assert result.exit_code == 2 and "COZE_API_TOKEN" in result.stderr
 
 
 def test_files_upload_then_retrieve(run: CliRunner, tmp_path: Path) -> None:
@@ -70,11 +73,11 @@ def test_files_upload_then_retrieve(run: CliRunner, tmp_path: Path) -> None:
 
 def test_workflow_parameters_are_checked_before_any_call(run: CliRunner) -> None:
     bad = run.invoke(app, ["workflows", "run", "7000000000000000001", "--param", "novalue"])
-    assert bad.exit_code == 2 and "KEY=VALUE" in bad.output
+    assert bad.exit_code == 2 and "KEY=VALUE" in bad.stderr
     bad_json = run.invoke(app, ["workflows", "run", "7000000000000000001", "--parameters", "[1]"])
-    assert bad_json.exit_code == 2 and "JSON object" in bad_json.output
+    assert bad_json.exit_code == 2 and "JSON object" in bad_json.stderr
     not_json = run.invoke(app, ["workflows", "run", "7000000000000000001", "--parameters", "{oops"])
-    assert not_json.exit_code == 2 and "not JSON" in not_json.output
+    assert not_json.exit_code == 2 and "not JSON" in not_json.stderr
 
 
 UPPER = {
