@@ -25,10 +25,9 @@ def test_device_tokens_act_for_the_owner_and_keep_end_users_apart(
     speaker = app.get_access_token(ttl=600, session_name="speaker-1", session_context=_device("dev-1"))
     robot = app.get_access_token(ttl=600, session_name="robot-2", session_context=_device("dev-2"))
     assert speaker.access_token.startswith("czs_") and speaker.access_token != robot.access_token
-    with (
-        Coze(auth=TokenAuth(speaker.access_token), base_url=base_url) as first,
-        Coze(auth=TokenAuth(robot.access_token), base_url=base_url) as second,
-    ):
+    first = Coze(auth=TokenAuth(speaker.access_token), base_url=base_url)
+    second = Coze(auth=TokenAuth(robot.access_token), base_url=base_url)
+    with first, second:
         assert first.users.me().user_id == second.users.me().user_id == coze_emulator.user_id
         mine = first.conversations.create(bot_id=coze_emulator.demo_bot_id)
         assert first.conversations.retrieve(conversation_id=mine.id).id == mine.id
