@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Dict, Mapping, Optional
+from typing import Any, Dict, Generic, Mapping, Optional, TypeVar
 from urllib.parse import urlencode, urlsplit
 
 import httpx
@@ -12,7 +12,18 @@ from .._base_client import _PLATFORM_HEADERS, AsyncAPIClient, BaseClient
 from ._base import Endpoint
 from ._connection import WebsocketsOptions
 
-__all__ = ["default_options", "make_endpoint", "websocket_base_url"]
+__all__ = ["WebsocketsResource", "default_options", "make_endpoint", "websocket_base_url"]
+
+_C = TypeVar("_C", bound=BaseClient)
+
+
+class WebsocketsResource(Generic[_C]):
+    """What each `coze.websockets` noun holds: the REST client (auth, headers, timeout) and the WebSocket
+    base URL its sessions connect to."""
+
+    def __init__(self, client: _C, ws_base_url: str) -> None:
+        self._client = client
+        self._ws_base_url = ws_base_url
 
 
 def websocket_base_url(base_url: str) -> str:

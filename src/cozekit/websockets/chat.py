@@ -50,7 +50,7 @@ from ._base import (
 )
 from ._connection import WebsocketsOptions
 from ._dispatch import EventTable, Fatal, build_event
-from ._endpoint import default_options, make_endpoint
+from ._endpoint import WebsocketsResource, default_options, make_endpoint
 from ._tables import table_of
 
 __all__ = [
@@ -307,11 +307,7 @@ def _endpoint(
     return make_endpoint(client, ws_base_url, "/v1/chat", query, headers)
 
 
-class WebsocketsChatBuildClient:
-    def __init__(self, client: SyncAPIClient, ws_base_url: str) -> None:
-        self._client = client
-        self._ws_base_url = ws_base_url
-
+class WebsocketsChatBuildClient(WebsocketsResource[SyncAPIClient]):
     def create(
         self,
         *,
@@ -330,11 +326,7 @@ class WebsocketsChatBuildClient:
         return WebsocketsChatClient(endpoint, on_event, options or default_options(self._client))
 
 
-class AsyncWebsocketsChatBuildClient:
-    def __init__(self, client: AsyncAPIClient, ws_base_url: str) -> None:
-        self._client = client
-        self._ws_base_url = ws_base_url
-
+class AsyncWebsocketsChatBuildClient(WebsocketsResource[AsyncAPIClient]):
     def create(
         self,
         *,

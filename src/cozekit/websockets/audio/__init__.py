@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from ..._base_client import AsyncAPIClient, SyncAPIClient
+from .._endpoint import WebsocketsResource
 from .speech import AsyncWebsocketsAudioSpeechBuildClient, WebsocketsAudioSpeechBuildClient
 from .transcriptions import (
     AsyncWebsocketsAudioTranscriptionsBuildClient,
@@ -14,11 +15,7 @@ from .transcriptions import (
 __all__ = ["AsyncWebsocketsAudioClient", "WebsocketsAudioClient"]
 
 
-class WebsocketsAudioClient:
-    def __init__(self, client: SyncAPIClient, ws_base_url: str) -> None:
-        self._client = client
-        self._ws_base_url = ws_base_url
-
+class WebsocketsAudioClient(WebsocketsResource[SyncAPIClient]):
     @cached_property
     def speech(self) -> WebsocketsAudioSpeechBuildClient:
         return WebsocketsAudioSpeechBuildClient(self._client, self._ws_base_url)
@@ -28,11 +25,7 @@ class WebsocketsAudioClient:
         return WebsocketsAudioTranscriptionsBuildClient(self._client, self._ws_base_url)
 
 
-class AsyncWebsocketsAudioClient:
-    def __init__(self, client: AsyncAPIClient, ws_base_url: str) -> None:
-        self._client = client
-        self._ws_base_url = ws_base_url
-
+class AsyncWebsocketsAudioClient(WebsocketsResource[AsyncAPIClient]):
     @cached_property
     def speech(self) -> AsyncWebsocketsAudioSpeechBuildClient:
         return AsyncWebsocketsAudioSpeechBuildClient(self._client, self._ws_base_url)

@@ -24,7 +24,7 @@ from .._base import (
 )
 from .._connection import WebsocketsOptions
 from .._dispatch import EventTable, build_event
-from .._endpoint import default_options, make_endpoint
+from .._endpoint import WebsocketsResource, default_options, make_endpoint
 from .._tables import table_of
 
 __all__ = [
@@ -120,11 +120,7 @@ class AsyncWebsocketsAudioSpeechClient(_SpeechSession, AsyncWebsocketsBaseClient
         self._send(build_event(InputTextBufferCompleteEvent))
 
 
-class WebsocketsAudioSpeechBuildClient:
-    def __init__(self, client: SyncAPIClient, ws_base_url: str) -> None:
-        self._client = client
-        self._ws_base_url = ws_base_url
-
+class WebsocketsAudioSpeechBuildClient(WebsocketsResource[SyncAPIClient]):
     def create(
         self,
         *,
@@ -136,11 +132,7 @@ class WebsocketsAudioSpeechBuildClient:
         return WebsocketsAudioSpeechClient(endpoint, on_event, options or default_options(self._client))
 
 
-class AsyncWebsocketsAudioSpeechBuildClient:
-    def __init__(self, client: AsyncAPIClient, ws_base_url: str) -> None:
-        self._client = client
-        self._ws_base_url = ws_base_url
-
+class AsyncWebsocketsAudioSpeechBuildClient(WebsocketsResource[AsyncAPIClient]):
     def create(
         self,
         *,

@@ -26,7 +26,7 @@ from .._base import (
 )
 from .._connection import WebsocketsOptions
 from .._dispatch import EventTable, build_event
-from .._endpoint import default_options, make_endpoint
+from .._endpoint import WebsocketsResource, default_options, make_endpoint
 from .._tables import table_of
 
 __all__ = [
@@ -130,11 +130,7 @@ class AsyncWebsocketsAudioTranscriptionsClient(_TranscriptionsSession, AsyncWebs
         self._send(build_event(InputAudioBufferClearEvent))
 
 
-class WebsocketsAudioTranscriptionsBuildClient:
-    def __init__(self, client: SyncAPIClient, ws_base_url: str) -> None:
-        self._client = client
-        self._ws_base_url = ws_base_url
-
+class WebsocketsAudioTranscriptionsBuildClient(WebsocketsResource[SyncAPIClient]):
     def create(
         self,
         *,
@@ -148,11 +144,7 @@ class WebsocketsAudioTranscriptionsBuildClient:
         )
 
 
-class AsyncWebsocketsAudioTranscriptionsBuildClient:
-    def __init__(self, client: AsyncAPIClient, ws_base_url: str) -> None:
-        self._client = client
-        self._ws_base_url = ws_base_url
-
+class AsyncWebsocketsAudioTranscriptionsBuildClient(WebsocketsResource[AsyncAPIClient]):
     def create(
         self,
         *,
