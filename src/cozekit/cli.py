@@ -9,6 +9,7 @@ import typer
 from ._cli_api import register
 from ._cli_auth import register as register_auth
 from ._cli_proxy import register as register_proxy
+from ._version import __version__
 
 app = typer.Typer(help="cozekit: the Coze SDK's command line.", no_args_is_help=True)
 register(app)
@@ -16,8 +17,18 @@ register_auth(app)
 register_proxy(app)
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"cozekit {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
     """cozekit command line."""
 
 
