@@ -1,53 +1,75 @@
-"""The `cozekit` command line."""
+"""The `cozekit` command: runs the typer app and turns a user's mistakes into one line, never a traceback.
+
+A missing optional dependency names the extra that brings it; a Coze error prints its code, message and
+logid; a bad argument or a missing file prints what is wrong. Each exits with status 1 (usage errors that
+click catches exit with 2, as usual).
+"""
 
 from __future__ import annotations
 
-from typing import Optional
+import sys
+from typing import Any, Optional
 
-import typer
+__all__ = ["main"]  # and `app`, the typer app, loaded on first use
 
-from ._cli_api import register
-from ._cli_auth import register as register_auth
-from ._cli_proxy import register as register_proxy
-from ._version import __version__
-
-app = typer.Typer(help="cozekit: the Coze SDK's command line.", no_args_is_help=True)
-register(app)
-register_auth(app)
-register_proxy(app)
-
-
-def _print_version(value: bool) -> None:
-    if value:
-        typer.echo(f"cozekit {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _root(
-    version: bool = typer.Option(
-        False, "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
-    ),
-) -> None:
-    """cozekit command line."""
+_EXTRAS = {
+    "typer": "cli",
+    "click": "cli",
+    "rich": "cli",
+    "uvicorn": "emulator",
+    "fastapi": "emulator",
+    "starlette": "emulator",
+    "multipart": "emulator",
+    "python_multipart": "emulator",
+    "yaml": "emulator",
+    "av": "emulator",
+    "lameenc": "emulator",
+    "pypdf": "emulator",
+    "docx": "emulator",
+    "rank_bm25": "emulator",
+}
 
 
-@app.command()
-def serve(
-    port: int = typer.Option(8000, help="Port to listen on (127.0.0.1)."),
-    data_dir: str = typer.Option(
-        ".cozekit-emulator", "--data-dir", help="Where the emulator keeps its SQLite file."
-    ),
-    workflows: Optional[str] = typer.Option(
-        None, "--workflows", help="A workflow definition file or directory (JSON/YAML) to load and publish."
-    ),
-    tls: bool = typer.Option(False, "--tls", help="Serve https/wss with a self-signed certificate."),
-) -> None:
-    """Run the local Coze emulator."""
-    from .emulator.server import serve as run
+def _extra_for(exc: ModuleNotFoundError) -> Optional[str]:
+    top = (exc.name or "").split(".")[0]
+    return _EXTRAS.get(top)
 
-    run(port=port, data_dir=data_dir, workflows=workflows, tls=tls)
+
+def _fail(message: str) -> None:
+    sys.stderr.write(f"error: {message}\n")
+    raise SystemExit(1)
 
 
 def main() -> None:
-    app()
+    """Entry point of the `cozekit` command."""
+    from ._exceptions import CozeError
+
+    try:
+        from ._cli_app import app as typer_app
+
+        typer_app()
+    except ModuleNotFoundError as exc:
+        extra = _extra_for(exc)
+        if extra is None:
+            raise
+        _fail(f"this command needs the `{exc.name}` package: pip install 'cozekit[{extra}]'")
+    except CozeError as exc:
+        logid = getattr(exc, "logid", "")
+        _fail(f"{exc}" + (f" (logid {logid})" if logid and logid not in str(exc) else ""))
+    except (ValueError, OSError) as exc:
+        _fail(str(exc) or type(exc).__name__)
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        raise SystemExit(130) from None
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":  # the typer app, imported on first use (a base install has no typer)
+        from ._cli_app import app
+
+        return app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,49 @@
+"""The `cozekit` command line's commands (typer); `cozekit.cli.main` runs them."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from ._cli_api import register
+from ._cli_auth import register as register_auth
+from ._cli_proxy import register as register_proxy
+from ._version import __version__
+
+app = typer.Typer(help="cozekit: the Coze SDK's command line.", no_args_is_help=True)
+register(app)
+register_auth(app)
+register_proxy(app)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"cozekit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """cozekit command line."""
+
+
+@app.command()
+def serve(
+    port: int = typer.Option(8000, help="Port to listen on (127.0.0.1)."),
+    data_dir: str = typer.Option(
+        ".cozekit-emulator", "--data-dir", help="Where the emulator keeps its SQLite file."
+    ),
+    workflows: Optional[str] = typer.Option(
+        None, "--workflows", help="A workflow definition file or directory (JSON/YAML) to load and publish."
+    ),
+    tls: bool = typer.Option(False, "--tls", help="Serve https/wss with a self-signed certificate."),
+) -> None:
+    """Run the local Coze emulator."""
+    from .emulator.server import serve as run
+
+    run(port=port, data_dir=data_dir, workflows=workflows, tls=tls)
