@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from .resources.organizations import AsyncOrganizations, Organizations
     from .resources.plugins import AsyncPlugins, Plugins
     from .resources.stores import AsyncStores, Stores
+    from .resources.templates import AsyncTemplates, Templates
     from .resources.users import AsyncUsers, Users
     from .resources.variables import AsyncVariables, Variables
     from .resources.workflows import AsyncWorkflows, Workflows
@@ -238,6 +239,13 @@ class Coze(SyncAPIClient):
         return Stores(self)
 
     @cached_property
+    def templates(self) -> Templates:
+        """Store templates: `.duplicate` copies one into a workspace."""
+        from .resources.templates import Templates
+
+        return Templates(self)
+
+    @cached_property
     def api_apps(self) -> APIApps:
         """Callback apps and their event subscriptions (`.events`)."""
         from .resources.api_apps import APIApps
@@ -412,6 +420,13 @@ class AsyncCoze(AsyncAPIClient):
         from .resources.stores import AsyncStores
 
         return AsyncStores(self)
+
+    @cached_property
+    def templates(self) -> AsyncTemplates:
+        """Store templates: `.duplicate` copies one into a workspace."""
+        from .resources.templates import AsyncTemplates
+
+        return AsyncTemplates(self)
 
     @cached_property
     def api_apps(self) -> AsyncAPIApps:
