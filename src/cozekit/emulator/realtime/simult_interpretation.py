@@ -68,7 +68,8 @@ def translate(text: str, config: Dict[str, Any], first: bool) -> str:
     """The made-up translation of `text`, a piece of one message; the first piece carries the tag."""
     out = text
     for item in config["glossary"]:
-        out = re.sub(re.escape(item["original"]), lambda _m, t=item["translation"]: t, out, flags=re.I)
+        replacement = str(item["translation"]).replace("\\", "\\\\")  # taken literally
+        out = re.sub(re.escape(item["original"]), replacement, out, flags=re.I)
     return (f"[{config['from']}→{config['to']}] " + out.lstrip()) if first else out
 
 
