@@ -182,7 +182,8 @@ class Coze(SyncAPIClient):
 
     @cached_property
     def websockets(self) -> WebsocketsClient:
-        """Realtime voice: `.chat`, `.audio.speech`, `.audio.transcriptions` (host derived from base_url)."""
+        """Realtime voice: `.chat`, `.audio.speech`, `.audio.transcriptions`, `.audio.simult_interpretation`
+        (host derived from base_url)."""
         from .websockets import WebsocketsClient
 
         return WebsocketsClient(self)
