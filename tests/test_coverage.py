@@ -1,7 +1,7 @@
-"""docs/coverage.md is complete and current: every operation in scripts/endpoints.tsv has a cozekit call that
-exists on `Coze` and `AsyncCoze` and sends that operation, the committed table is what
-scripts/endpoint_coverage.py generates now, the emulator serves every operation and every emulator route the
-table claims is served."""
+"""docs/coverage.md is complete and current: every operation in scripts/endpoints.tsv (and every operation
+beyond it, `EXTRA_OPERATIONS`) has a cozekit call that exists on `Coze` and `AsyncCoze` and sends that
+operation, the committed table is what scripts/endpoint_coverage.py generates now, the emulator serves every
+operation and every emulator route the table claims is served."""
 
 from __future__ import annotations
 
@@ -43,6 +43,7 @@ def _load() -> ModuleType:
 
 cov = _load()
 OPERATIONS = cov.load_operations()
+EXTRAS = cov.EXTRA_OPERATIONS
 
 
 def test_operations_are_one_per_doc_page() -> None:
@@ -51,8 +52,18 @@ def test_operations_are_one_per_doc_page() -> None:
     assert all(op.method in {"GET", "POST", "PUT", "DELETE"} for op in OPERATIONS)
 
 
+def test_the_index_is_the_official_one_and_the_extras_are_beyond_it() -> None:
+    assert len(OPERATIONS) == 126
+    index = {(op.method, op.path) for op in OPERATIONS}
+    assert [op for op in EXTRAS if (op.method, op.path) in index] == []
+    pages = [op.doc_page for op in OPERATIONS + EXTRAS]
+    assert len(pages) == len(set(pages))
+    assert set(cov.EXTRA_SOURCES) == {op.doc_page for op in EXTRAS}
+
+
 def test_every_operation_has_a_cozekit_call() -> None:
     assert cov.unmapped(OPERATIONS) == KNOWN_GAPS
+    assert cov.unmapped(EXTRAS) == []
 
 
 def test_every_call_exists_on_both_clients_and_sends_its_operation() -> None:
@@ -81,23 +92,24 @@ def test_the_committed_table_is_current() -> None:
 def test_the_emulator_serves_every_operation() -> None:
     routes = cov.emulator_routes()
     assert [op.doc_page for op in OPERATIONS if not cov.served(op, routes)] == EMULATOR_GAPS
+    assert [op.doc_page for op in EXTRAS if not cov.served(op, routes)] == []
 
 
 def _claims() -> Dict[str, str]:
-    """doc_page -> the Emulator column of docs/coverage.md."""
+    """doc_page -> the Emulator column of docs/coverage.md (both tables)."""
     claims: Dict[str, str] = {}
     for line in (ROOT / "docs" / "coverage.md").read_text(encoding="utf-8").splitlines():
         cells = [cell.strip() for cell in line.strip("|").split("|")]
-        if len(cells) == 6 and cells[1] in {op.doc_page for op in OPERATIONS}:
+        if len(cells) == 6 and cells[1] in {op.doc_page for op in OPERATIONS + EXTRAS}:
             claims[cells[1]] = cells[4]
     return claims
 
 
 def test_every_claimed_emulator_route_is_served() -> None:
     claims = _claims()
-    assert set(claims) == {op.doc_page for op in OPERATIONS}
+    assert set(claims) == {op.doc_page for op in OPERATIONS + EXTRAS}
     routes = create_app().router.routes
-    for op in OPERATIONS:
+    for op in OPERATIONS + EXTRAS:
         path = re.sub(r":\w+|\{\w+\}", "x1", op.path)
         scope = {"type": "websocket" if op.kind == "ws" else "http", "path": path, "method": op.method}
         scope.update(root_path="", headers=[], query_string=b"")

@@ -21,6 +21,9 @@ EXPECTED: Dict[str, str] = {
     "ws_speech.py": "streamed",
     "ws_transcription.py": "text: The weather is nice today.",
     "ws_voice_chat.py": "interrupted: True",
+    "ws_simult_interpretation.py": "translation: [en→zh] Good morning. The 天气 is nice today.",
+    "templates.py": "answer: My travel guide (turn 1) heard: Where should I go in May?",
+    "audio_live.py": "translation stream: English",
     "chat_with_file.py": "uploaded:",
     "files.py": "retrieved: notes.txt",
     "conversations_messages.py": "renamed: renamed",
@@ -83,6 +86,12 @@ def test_example_runs(name: str, coze_emulator: Any) -> None:
         call = {"name": "get_weather", "arguments": {"city": "Nanjing"}}
         coze_emulator.control.script(bot_id, {"tool_calls": [call]}, {"text": "It is sunny in Nanjing."})
         env["COZE_LOCAL_PLUGIN_BOT_ID"] = bot_id
+    if name == "templates.py":
+        env["COZE_TEMPLATE_ID"] = coze_emulator.control.create_template(
+            name="Travel guide", prompt="Plan trips."
+        )
+    if name == "audio_live.py":
+        env["COZE_LIVE_ID"] = coze_emulator.control.create_live()["live_id"]
     done = subprocess.run(
         [sys.executable, str(EXAMPLES / name)],
         env=env,

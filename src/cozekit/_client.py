@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from .resources.organizations import AsyncOrganizations, Organizations
     from .resources.plugins import AsyncPlugins, Plugins
     from .resources.stores import AsyncStores, Stores
+    from .resources.templates import AsyncTemplates, Templates
     from .resources.users import AsyncUsers, Users
     from .resources.variables import AsyncVariables, Variables
     from .resources.workflows import AsyncWorkflows, Workflows
@@ -181,7 +182,8 @@ class Coze(SyncAPIClient):
 
     @cached_property
     def websockets(self) -> WebsocketsClient:
-        """Realtime voice: `.chat`, `.audio.speech`, `.audio.transcriptions` (host derived from base_url)."""
+        """Realtime voice: `.chat`, `.audio.speech`, `.audio.transcriptions`, `.audio.simult_interpretation`
+        (host derived from base_url)."""
         from .websockets import WebsocketsClient
 
         return WebsocketsClient(self)
@@ -236,6 +238,13 @@ class Coze(SyncAPIClient):
         from .resources.stores import Stores
 
         return Stores(self)
+
+    @cached_property
+    def templates(self) -> Templates:
+        """Store templates: `.duplicate` copies one into a workspace."""
+        from .resources.templates import Templates
+
+        return Templates(self)
 
     @cached_property
     def api_apps(self) -> APIApps:
@@ -412,6 +421,13 @@ class AsyncCoze(AsyncAPIClient):
         from .resources.stores import AsyncStores
 
         return AsyncStores(self)
+
+    @cached_property
+    def templates(self) -> AsyncTemplates:
+        """Store templates: `.duplicate` copies one into a workspace."""
+        from .resources.templates import AsyncTemplates
+
+        return AsyncTemplates(self)
 
     @cached_property
     def api_apps(self) -> AsyncAPIApps:

@@ -26,6 +26,16 @@ TRANSCRIPTION_EVENTS = [
     "transcriptions.message.completed",
     "error",
 ]
+SIMULT_EVENTS = [
+    "simult_interpretation.created",
+    "simult_interpretation.updated",
+    "input_audio_buffer.completed",
+    "simult_interpretation.transcription.delta",
+    "simult_interpretation.translation.delta",
+    "simult_interpretation.audio.delta",
+    "simult_interpretation.message.completed",
+    "error",
+]
 CHAT_EVENTS = [
     "chat.created",
     "chat.updated",

@@ -74,6 +74,16 @@ class Control:
         """Keep copy tasks `in_progress` until called again with `hold=False`."""
         self._call("PUT", "/copy_tasks/hold", {"hold": hold})
 
+    def create_template(self, **fields: Any) -> str:
+        """A template every account can duplicate; fields as `POST /_emulator/templates` (`name`,
+        `entity_type` agent/app, `description`, `prompt`, `local_tools`, `template_id`)."""
+        return str(self._call("POST", "/templates", fields)["template_id"])
+
+    def create_live(self, **fields: Any) -> Dict[str, Any]:
+        """A live broadcast (`token`, `app_id`, `streams: [{"name", "live_type"}]`, `live_id`):
+        `{"live_id", "app_id", "stream_infos"}`."""
+        return dict(self._call("POST", "/audio/live", fields))
+
     def create_bot(self, **fields: Any) -> str:
         """A bot (published unless `published=False`); fields as `POST /_emulator/bots`."""
         return str(self._call("POST", "/bots", fields)["bot_id"])

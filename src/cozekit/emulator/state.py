@@ -19,9 +19,11 @@ from .backends.enterprises import EnterprisesBackend
 from .backends.files import FilesBackend
 from .backends.folders import FoldersBackend
 from .backends.knowledge import KnowledgeBackend
+from .backends.live import LiveBackend
 from .backends.messages import MessagesBackend
 from .backends.oauth import OAuthBackend
 from .backends.plugins import PluginsBackend
+from .backends.templates import TemplatesBackend
 from .backends.variables import VariablesBackend
 from .backends.voiceprints import VoiceprintsBackend
 from .backends.workflows import WorkflowsBackend
@@ -52,6 +54,7 @@ class EmulatorState:
         self.oauth = OAuthBackend(self.store, self.ids)
         self.chats = ChatsBackend(self.bots, self.conversations, self.messages)
         self.audio = AudioBackend(self.bots, self.conversations)
+        self.live = LiveBackend(self.store, self.ids)
         self.voiceprints = VoiceprintsBackend(self.store, self.ids)
         self.api_apps = ApiAppsBackend(self.store, self.ids)
         self.enterprises = EnterprisesBackend(self.store, self.ids)
@@ -61,6 +64,7 @@ class EmulatorState:
         self.connectors = ConnectorsBackend(self.store, self.ids, self.workspaces)
         self.apps = AppsBackend(self.store, self.ids, self.workspaces)
         self.copy_tasks = CopyTasksBackend(self.store, self.ids, self.workspaces, self.apps)
+        self.templates = TemplatesBackend(self.store, self.ids, self.workspaces, self.bots, self.apps)
         self.folders = FoldersBackend(self.workspaces)
         self.variables = VariablesBackend(self.store, self.ids)
         self.engine = ChatEngine(self)

@@ -208,6 +208,11 @@ if TYPE_CHECKING:
         FolderType,
         SimpleFolder,
     )
+    from .live import (
+        LiveInfo,
+        LiveType,
+        StreamInfo,
+    )
     from .message import (
         Message,
         MessageContentType,
@@ -229,6 +234,10 @@ if TYPE_CHECKING:
         StorePluginSortType,
         StorePluginStats,
         StorePluginUser,
+    )
+    from .template import (
+        TemplateDuplicateResp,
+        TemplateEntityType,
     )
     from .user import (
         User,
@@ -320,6 +329,17 @@ if TYPE_CHECKING:
         TurnDetectionType,
         VoicePrintConfig,
         VoiceProcessingConfig,
+    )
+    from .websocket_simult_interpretation import (
+        SimultInterpretationAudioDeltaEvent,
+        SimultInterpretationCreatedEvent,
+        SimultInterpretationGlossaryItem,
+        SimultInterpretationMessageCompletedEvent,
+        SimultInterpretationTranscriptionDeltaEvent,
+        SimultInterpretationTranslateConfig,
+        SimultInterpretationTranslationDeltaEvent,
+        SimultInterpretationUpdatedEvent,
+        SimultInterpretationUpdateEvent,
     )
     from .workflow import (
         WorkflowBasic,
@@ -589,6 +609,15 @@ _EXPORTS = {
         "messages_to_wire",
         "object_strings_to_content",
     ),
+    ".live": (
+        "LiveInfo",
+        "LiveType",
+        "StreamInfo",
+    ),
+    ".template": (
+        "TemplateDuplicateResp",
+        "TemplateEntityType",
+    ),
     ".user": ("User",),
     ".voiceprint": (
         "CreateVoicePrintGroupFeatureResp",
@@ -673,6 +702,17 @@ _EXPORTS = {
         "TurnDetectionType",
         "VoicePrintConfig",
         "VoiceProcessingConfig",
+    ),
+    ".websocket_simult_interpretation": (
+        "SimultInterpretationAudioDeltaEvent",
+        "SimultInterpretationCreatedEvent",
+        "SimultInterpretationGlossaryItem",
+        "SimultInterpretationMessageCompletedEvent",
+        "SimultInterpretationTranscriptionDeltaEvent",
+        "SimultInterpretationTranslateConfig",
+        "SimultInterpretationTranslationDeltaEvent",
+        "SimultInterpretationUpdateEvent",
+        "SimultInterpretationUpdatedEvent",
     ),
     ".workflow": (
         "WorkflowBasic",
@@ -878,6 +918,8 @@ __all__ = [
     "InterruptConfig",
     "LanguageCode",
     "LimitConfig",
+    "LiveInfo",
+    "LiveType",
     "LocalDocumentFile",
     "MP3Config",
     "Message",
@@ -918,6 +960,15 @@ __all__ = [
     "SimpleApp",
     "SimpleBot",
     "SimpleFolder",
+    "SimultInterpretationAudioDeltaEvent",
+    "SimultInterpretationCreatedEvent",
+    "SimultInterpretationGlossaryItem",
+    "SimultInterpretationMessageCompletedEvent",
+    "SimultInterpretationTranscriptionDeltaEvent",
+    "SimultInterpretationTranslateConfig",
+    "SimultInterpretationTranslationDeltaEvent",
+    "SimultInterpretationUpdateEvent",
+    "SimultInterpretationUpdatedEvent",
     "SpeakerIdentifyResp",
     "SpeechAudioCompletedEvent",
     "SpeechAudioUpdateEvent",
@@ -930,8 +981,11 @@ __all__ = [
     "StorePluginSortType",
     "StorePluginStats",
     "StorePluginUser",
+    "StreamInfo",
     "SuggestReplyMode",
     "SwitchCollaborationModeResp",
+    "TemplateDuplicateResp",
+    "TemplateEntityType",
     "Timestamp",
     "ToolOutput",
     "TranscriptionsASRConfig",

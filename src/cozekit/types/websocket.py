@@ -60,6 +60,15 @@ class WebsocketsEventType(OpenEnum):
     TRANSCRIPTIONS_MESSAGE_UPDATE = "transcriptions.message.update"
     TRANSCRIPTIONS_MESSAGE_COMPLETED = "transcriptions.message.completed"
 
+    # /v1/audio/simult_interpretation (the input_audio_buffer uplink events as above)
+    SIMULT_INTERPRETATION_UPDATE = "simult_interpretation.update"
+    SIMULT_INTERPRETATION_CREATED = "simult_interpretation.created"
+    SIMULT_INTERPRETATION_UPDATED = "simult_interpretation.updated"
+    SIMULT_INTERPRETATION_AUDIO_DELTA = "simult_interpretation.audio.delta"
+    SIMULT_INTERPRETATION_TRANSCRIPTION_DELTA = "simult_interpretation.transcription.delta"
+    SIMULT_INTERPRETATION_TRANSLATION_DELTA = "simult_interpretation.translation.delta"
+    SIMULT_INTERPRETATION_MESSAGE_COMPLETED = "simult_interpretation.message.completed"
+
     # /v1/chat uplink
     CHAT_UPDATE = "chat.update"
     CONVERSATION_MESSAGE_CREATE = "conversation.message.create"

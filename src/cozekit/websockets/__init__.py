@@ -1,5 +1,6 @@
 """`coze.websockets`: realtime voice over WebSockets — `.chat` (`/v1/chat`), `.audio.speech`
-(`/v1/audio/speech`) and `.audio.transcriptions` (`/v1/audio/transcriptions`), sync and async.
+(`/v1/audio/speech`), `.audio.transcriptions` (`/v1/audio/transcriptions`) and
+`.audio.simult_interpretation` (`/v1/audio/simult_interpretation`), sync and async.
 
 The host is derived from the client's REST base URL (`api.coze.cn` → `ws.coze.cn`, `api.coze.com` →
 `ws.coze.com`, other hosts kept, e.g. the emulator's `http://127.0.0.1:PORT` → `ws://127.0.0.1:PORT`).
@@ -26,6 +27,12 @@ from ._connection import ReconnectPolicy, WebsocketsOptions
 from ._dispatch import NotConnectedError
 from ._endpoint import websocket_base_url
 from .audio import AsyncWebsocketsAudioClient, WebsocketsAudioClient
+from .audio.simult_interpretation import (
+    AsyncWebsocketsAudioSimultInterpretationClient,
+    AsyncWebsocketsAudioSimultInterpretationEventHandler,
+    WebsocketsAudioSimultInterpretationClient,
+    WebsocketsAudioSimultInterpretationEventHandler,
+)
 from .audio.speech import (
     AsyncWebsocketsAudioSpeechClient,
     AsyncWebsocketsAudioSpeechEventHandler,
@@ -48,6 +55,8 @@ from .chat import (
 )
 
 __all__ = [
+    "AsyncWebsocketsAudioSimultInterpretationClient",
+    "AsyncWebsocketsAudioSimultInterpretationEventHandler",
     "AsyncWebsocketsAudioSpeechClient",
     "AsyncWebsocketsAudioSpeechEventHandler",
     "AsyncWebsocketsAudioTranscriptionsClient",
@@ -60,6 +69,8 @@ __all__ = [
     "NotConnectedError",
     "ReconnectPolicy",
     "SessionState",
+    "WebsocketsAudioSimultInterpretationClient",
+    "WebsocketsAudioSimultInterpretationEventHandler",
     "WebsocketsAudioSpeechClient",
     "WebsocketsAudioSpeechEventHandler",
     "WebsocketsAudioTranscriptionsClient",

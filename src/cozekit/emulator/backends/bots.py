@@ -60,8 +60,11 @@ class BotsBackend(Backend):
         *,
         bot_id: Optional[str] = None,
         local_tools: Optional[List[Dict[str, Any]]] = None,
+        member: bool = False,
     ) -> str:
-        if self.store.get("workspace", workspace_id, owner=account.user_id) is None:
+        """A draft bot in a workspace the account owns (with `member`, any workspace it is in)."""
+        workspace = self.store.get("workspace", workspace_id, owner=None if member else account.user_id)
+        if workspace is None or (member and role_in(self.store, workspace, account.user_id) is None):
             raise not_found("space_id", workspace_id)
         check_draft(fields)
         now = self.now()

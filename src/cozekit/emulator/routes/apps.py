@@ -1,4 +1,5 @@
-"""Apps (the workspace's app list, collaborators) and copy tasks for bots, apps and workflows."""
+"""Apps (the workspace's app list, collaborators), copy tasks for bots, apps and workflows, and
+duplicating templates."""
 
 from __future__ import annotations
 
@@ -57,6 +58,20 @@ async def remove_collaborator(
 ) -> Response:
     state_of(request).apps.remove_collaborator(account, app_id, user_id)
     return ok(request)
+
+
+class DuplicateBody(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    workspace_id: Optional[IdStr] = None
+    name: Optional[str] = None
+
+
+@router.post("/v1/templates/{template_id}/duplicate", summary="Copy a template into a workspace")
+async def duplicate_template(
+    request: Request, template_id: str, body: DuplicateBody, account: Account = Depends(current_account)
+) -> Response:
+    templates = state_of(request).templates
+    return ok(request, templates.duplicate(account, template_id, body.workspace_id, body.name))
 
 
 @router.post("/v1/entities/copy_tasks", summary="Copy a bot, app or workflow")

@@ -1,4 +1,4 @@
-"""Audio REST: voices (list, clone), speech, transcriptions, RTC rooms."""
+"""Audio REST: voices (list, clone), speech, transcriptions, RTC rooms, live broadcasts."""
 
 from __future__ import annotations
 
@@ -96,3 +96,10 @@ async def create_room(
         account, body.bot_id, blank(body.conversation_id), blank(body.voice_id), blank(body.uid), body.config
     )
     return ok(request, room)
+
+
+@router.get("/v1/audio/live/{live_id}", summary="A live broadcast's RTC app and streams")
+async def retrieve_live(
+    request: Request, live_id: str, account: Account = Depends(current_account)
+) -> Response:
+    return ok(request, state_of(request).live.retrieve(account, live_id))

@@ -1,5 +1,5 @@
 """Control plane for the admin APIs: enterprises, custom channels and apps for an account, bill files,
-holding copy tasks."""
+holding copy tasks, templates."""
 
 from __future__ import annotations
 
@@ -38,6 +38,15 @@ class AppIn(BaseModel):
     published: bool = True
     connector_ids: List[str] = ["1024"]
     draft_changed: bool = False
+
+
+class TemplateIn(BaseModel):
+    template_id: Optional[str] = None
+    name: str = "Test Template"
+    entity_type: str = "agent"
+    description: str = ""
+    prompt: str = ""
+    local_tools: List[Dict[str, Any]] = []
 
 
 class HoldIn(BaseModel):
@@ -97,3 +106,9 @@ async def create_app(request: Request, body: AppIn) -> Response:
 async def hold_copy_tasks(request: Request, body: HoldIn) -> Response:
     state_of(request).copy_tasks.hold(body.hold)
     return ok(request, {"hold": body.hold})
+
+
+@router.post("/templates", summary="Create a template (agent or app) that every account can duplicate")
+async def create_template(request: Request, body: TemplateIn) -> Response:
+    template = state_of(request).templates.create(**body.model_dump())
+    return ok(request, {**{k: v for k, v in template.items() if k != "id"}, "template_id": template["id"]})

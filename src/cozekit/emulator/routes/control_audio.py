@@ -1,16 +1,17 @@
-"""Control plane for audio: teach the emulator what a recording says."""
+"""Control plane for audio: teach the emulator what a recording says; live broadcasts."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import re
-from typing import Optional
+from typing import Any, Dict, List, Optional
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
 from ..errors import bad_request
+from ..seed import TOKEN
 from ._common import ok, state_of
 
 router = APIRouter(prefix="/_emulator", tags=["control"])
@@ -37,3 +38,20 @@ async def register_transcript(request: Request, body: TranscriptBody) -> Respons
     else:
         raise bad_request("send audio_base64 or a sha256 hex digest")
     return ok(request, {"text": body.text})
+
+
+class LiveBody(BaseModel):
+    token: Optional[str] = None
+    live_id: Optional[str] = None
+    app_id: Optional[str] = None
+    streams: Optional[List[Dict[str, Any]]] = None
+
+
+@router.post("/audio/live", summary="A live broadcast for an account (its streams: origin and translations)")
+async def create_live(request: Request, body: LiveBody) -> Response:
+    state = state_of(request)
+    account = state.accounts.authenticate(body.token or TOKEN)
+    if account is None:
+        raise bad_request("unknown token")
+    live = state.live.create(account, app_id=body.app_id, streams=body.streams, live_id=body.live_id)
+    return ok(request, {**{k: v for k, v in live.items() if k != "id"}, "live_id": live["id"]})

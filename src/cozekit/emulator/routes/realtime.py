@@ -15,6 +15,7 @@ from ..ids import new_logid
 from ..realtime.chat import ChatSession
 from ..realtime.faults import handshake_fault
 from ..realtime.session import Session
+from ..realtime.simult_interpretation import SimultInterpretationSession
 from ..realtime.speech import SpeechSession
 from ..realtime.transcriptions import TranscriptionsSession
 from ..state import EmulatorState
@@ -61,3 +62,8 @@ async def speech(ws: WebSocket) -> None:
 @router.websocket("/v1/audio/transcriptions")
 async def transcriptions(ws: WebSocket) -> None:
     await _serve(ws, TranscriptionsSession)
+
+
+@router.websocket("/v1/audio/simult_interpretation")
+async def simult_interpretation(ws: WebSocket) -> None:
+    await _serve(ws, SimultInterpretationSession)

@@ -1,10 +1,11 @@
-"""`coze.audio`: voices, speech, transcriptions, rooms and voiceprint groups (REST)."""
+"""`coze.audio`: voices, speech, transcriptions, rooms, live broadcasts and voiceprint groups (REST)."""
 
 from __future__ import annotations
 
 from functools import cached_property
 
 from ..._resource import AsyncAPIResource, SyncAPIResource
+from .live import AsyncLive, Live
 from .rooms import AsyncRooms, Rooms
 from .speech import AsyncSpeech, Speech
 from .transcriptions import AsyncTranscriptions, Transcriptions
@@ -32,6 +33,10 @@ class Audio(SyncAPIResource):
         return Rooms(self._client)
 
     @cached_property
+    def live(self) -> Live:
+        return Live(self._client)
+
+    @cached_property
     def voiceprint_groups(self) -> VoiceprintGroups:
         return VoiceprintGroups(self._client)
 
@@ -52,6 +57,10 @@ class AsyncAudio(AsyncAPIResource):
     @cached_property
     def rooms(self) -> AsyncRooms:
         return AsyncRooms(self._client)
+
+    @cached_property
+    def live(self) -> AsyncLive:
+        return AsyncLive(self._client)
 
     @cached_property
     def voiceprint_groups(self) -> AsyncVoiceprintGroups:

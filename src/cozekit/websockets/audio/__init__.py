@@ -1,4 +1,5 @@
-"""`coze.websockets.audio`: `.speech` (streaming TTS) and `.transcriptions` (streaming ASR)."""
+"""`coze.websockets.audio`: `.speech` (streaming TTS), `.transcriptions` (streaming ASR) and
+`.simult_interpretation` (speech translated as it is spoken)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,10 @@ from functools import cached_property
 
 from ..._base_client import AsyncAPIClient, SyncAPIClient
 from .._endpoint import WebsocketsResource
+from .simult_interpretation import (
+    AsyncWebsocketsAudioSimultInterpretationBuildClient,
+    WebsocketsAudioSimultInterpretationBuildClient,
+)
 from .speech import AsyncWebsocketsAudioSpeechBuildClient, WebsocketsAudioSpeechBuildClient
 from .transcriptions import (
     AsyncWebsocketsAudioTranscriptionsBuildClient,
@@ -24,6 +29,10 @@ class WebsocketsAudioClient(WebsocketsResource[SyncAPIClient]):
     def transcriptions(self) -> WebsocketsAudioTranscriptionsBuildClient:
         return WebsocketsAudioTranscriptionsBuildClient(self._client, self._ws_base_url)
 
+    @cached_property
+    def simult_interpretation(self) -> WebsocketsAudioSimultInterpretationBuildClient:
+        return WebsocketsAudioSimultInterpretationBuildClient(self._client, self._ws_base_url)
+
 
 class AsyncWebsocketsAudioClient(WebsocketsResource[AsyncAPIClient]):
     @cached_property
@@ -33,3 +42,7 @@ class AsyncWebsocketsAudioClient(WebsocketsResource[AsyncAPIClient]):
     @cached_property
     def transcriptions(self) -> AsyncWebsocketsAudioTranscriptionsBuildClient:
         return AsyncWebsocketsAudioTranscriptionsBuildClient(self._client, self._ws_base_url)
+
+    @cached_property
+    def simult_interpretation(self) -> AsyncWebsocketsAudioSimultInterpretationBuildClient:
+        return AsyncWebsocketsAudioSimultInterpretationBuildClient(self._client, self._ws_base_url)
