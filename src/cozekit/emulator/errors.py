@@ -12,6 +12,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PARAM_ERROR_MSG = "Request parameter error"
 AUTH_INVALID_MSG = "authentication is invalid"
+NO_PERMISSION = (
+    "Your token does not have permission to access resource. "
+    "Please verify whether the resource ID or token is correct."
+)
+"""Coze's 4101 message."""
+INVALID_UNICODE_MSG = f"{PARAM_ERROR_MSG}: the body is not valid UTF-8 JSON (lone surrogate or bad bytes)"
 
 
 class EmulatorError(Exception):
@@ -28,6 +34,16 @@ class EmulatorError(Exception):
 def bad_request(msg: str = PARAM_ERROR_MSG) -> EmulatorError:
     """Coze 4000, the generic parameter error."""
     return EmulatorError(4000, msg)
+
+
+def malformed_body(msg: str = INVALID_UNICODE_MSG) -> EmulatorError:
+    """Coze 4000 with HTTP 400: a body that cannot be read at all (bad JSON, invalid Unicode)."""
+    return EmulatorError(4000, msg, http_status=400)
+
+
+def forbidden(msg: str = NO_PERMISSION) -> EmulatorError:
+    """Coze 4101: the token may not touch this resource (or not from this workspace)."""
+    return EmulatorError(4101, msg)
 
 
 def not_found(what: str, id: str) -> EmulatorError:
@@ -87,5 +103,6 @@ def _describe(exc: RequestValidationError) -> str:
     parts = []
     for err in exc.errors()[:3]:
         where = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path"))
-        parts.append(f"{where}: {err.get('msg', 'invalid')}" if where else str(err.get("msg", "invalid")))
+        msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
+        parts.append(f"{where}: {msg}" if where else msg)
     return f"{PARAM_ERROR_MSG}: " + "; ".join(parts) if parts else PARAM_ERROR_MSG

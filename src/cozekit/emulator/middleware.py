@@ -4,14 +4,16 @@ Coze envelope instead of a crash."""
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
-from typing import TYPE_CHECKING, Any, Dict, List, Optional
+import re
+from typing import TYPE_CHECKING, Dict, List, Optional
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .control import Fault
-from .errors import envelope_bytes
+from .errors import INVALID_UNICODE_MSG, envelope_bytes
 from .ids import new_logid
 from .sse import frame
 
@@ -22,6 +24,9 @@ log = logging.getLogger("cozekit.emulator")
 CONTROL_PREFIX = "/_emulator"
 UPLOAD_PATH = "/v1/files/upload"
 DEFAULT_FAULT = {429: (4009, "system rate limit reached, please retry later")}
+BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+"""`\\ud800`-`\\udfff` in JSON text: a surrogate, which must come in a high-low pair."""
 
 
 class _Stop(Exception):
@@ -72,12 +77,16 @@ class EmulatorMiddleware:
         if length is not None and length > limit:
             await reply(413, *too_large)
             return
-        if length is None and scope["method"] in ("POST", "PUT", "PATCH", "DELETE"):
+        is_json = b"json" in _header(scope, b"content-type")
+        if scope["method"] in BODY_METHODS and (length is None or is_json):
             body = await _read_limited(receive, limit)
             if body is None:
                 await reply(413, *too_large)
                 return
-            receive = _replay(body)
+            if is_json and _lone_surrogate(body):
+                await reply(400, 4000, INVALID_UNICODE_MSG)
+                return
+            receive = _replay(body, receive)
         outgoing = send_logged if fault is None else _faulty_send(send_logged, fault)
         try:
             await self.app(scope, receive, outgoing)
@@ -153,14 +162,33 @@ def _stopped(exc: BaseException) -> bool:
     return bool(inner) and all(_stopped(e) for e in inner)  # type: ignore[union-attr]
 
 
-def _content_length(scope: Scope) -> Optional[int]:
+def _header(scope: Scope, name: bytes) -> bytes:
     for key, value in scope.get("headers") or []:
-        if key == b"content-length":
-            try:
-                return int(value)
-            except ValueError:
-                return None
-    return None
+        if key == name:
+            return bytes(value).lower()
+    return b""
+
+
+def _content_length(scope: Scope) -> Optional[int]:
+    try:
+        return int(_header(scope, b"content-length"))
+    except ValueError:
+        return None
+
+
+def _lone_surrogate(body: bytes) -> bool:
+    """True when a JSON body decodes to text with an unpaired surrogate (`"\\ud800"`): valid JSON, but not
+    Unicode, so nothing could store or echo it. Other unreadable bodies are left to the app's parser."""
+    if not SURROGATE_ESCAPE.search(body):
+        return False
+    try:
+        decoded = json.loads(body)
+        json.dumps(decoded, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    except (ValueError, RecursionError):
+        return False
+    return False
 
 
 async def _read_limited(receive: Receive, limit: int) -> Optional[bytes]:
@@ -180,13 +208,14 @@ async def _read_limited(receive: Receive, limit: int) -> Optional[bytes]:
     return b"".join(chunks)
 
 
-def _replay(body: bytes) -> Receive:
+def _replay(body: bytes, original: Receive) -> Receive:
+    """The body read ahead, then the connection's own messages (the disconnect)."""
     sent = False
 
-    async def receive() -> Dict[str, Any]:
+    async def receive() -> Message:
         nonlocal sent
         if sent:
-            await asyncio.Event().wait()  # the request has no more body; wait for disconnect
+            return await original()
         sent = True
         return {"type": "http.request", "body": body, "more_body": False}
 

@@ -6,16 +6,12 @@ import dataclasses
 import time
 from typing import Dict, Optional, Tuple
 
+from ..errors import NO_PERMISSION as NO_PERMISSION  # re-exported: backends import it from here
 from ..errors import EmulatorError, bad_request
 from ..ids import IdGenerator
 from ..store import Store
 
 META_MAX_PAIRS = 16
-NO_PERMISSION = (
-    "Your token does not have permission to access resource. "
-    "Please verify whether the resource ID or token is correct."
-)
-"""Coze's 4101 message."""
 META_MAX_KEY = 64
 META_MAX_VALUE = 512
 

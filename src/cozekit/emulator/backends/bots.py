@@ -246,6 +246,16 @@ def simple_info(bot: Dict[str, Any]) -> Dict[str, Any]:
     }
 
 
+NO_BACKGROUND: Dict[str, Any] = {
+    "image_url": "",
+    "origin_image_url": "",
+    "theme_color": "",
+    "canvas_position": {},
+    "gradient_position": {},
+}
+"""A background image slot with nothing set (bot_object: BackgroundImageDetail)."""
+
+
 def bot_info(bot: Dict[str, Any], cfg: Dict[str, Any]) -> Dict[str, Any]:
     """The BotInfo object of protocol.md §8.2 for one configuration (draft or published)."""
     knowledge = cfg.get("knowledge") or {}
@@ -282,5 +292,9 @@ def bot_info(bot: Dict[str, Any], cfg: Dict[str, Any]) -> Dict[str, Any]:
             **(cfg.get("suggest_reply_info") or {}),
         },
         "default_user_input_type": "text",
+        "background_image_info": {
+            "web_background_image": dict(NO_BACKGROUND),
+            "mobile_background_image": dict(NO_BACKGROUND),
+        },
         "local_tools": bot.get("local_tools") or [],
     }

@@ -20,12 +20,31 @@ CHAT_PATHS = ("/v3/chat", "/v1/conversation/", "/v1/conversations")
 """What a channel token (scope `Connector.botChat`) may call: chats and their conversations."""
 
 
+INT64_MAX = 2**63 - 1
+
+
 def _id(value: Any) -> Any:
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
-IdStr = Annotated[str, BeforeValidator(_id)]
-"""An int64 id: a string on the wire, but a bare number is accepted too."""
+def _int64_id(value: Any) -> Any:
+    value = _id(value)
+    if isinstance(value, str) and value and not well_formed_id(value):
+        raise ValueError("not an int64 id")
+    return value
+
+
+def well_formed_id(value: str) -> bool:
+    """Digits only, within int64: the shape of every Coze object id (protocol.md §2.4). A malformed id
+    is a parameter error (4000); a well-formed one that names nothing is the not-found family."""
+    return value.isascii() and value.isdigit() and len(value) <= 19 and int(value) <= INT64_MAX
+
+
+IdStr = Annotated[str, BeforeValidator(_int64_id)]
+"""An int64 id: a string on the wire, but a bare number is accepted too; "" means absent; anything
+else (words, negative or too large numbers) fails validation, which answers 4000."""
+TextId = Annotated[str, BeforeValidator(_id)]
+"""A caller-chosen id (an end user's `user_id`): any string, or a number."""
 
 
 def state_of(request: Request) -> EmulatorState:

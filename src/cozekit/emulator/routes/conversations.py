@@ -4,6 +4,7 @@ from typing import Dict, List, Optional
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict
+from typing_extensions import Annotated
 
 from ..backends.base import Account
 from ..backends.conversations import render_conversation
@@ -55,7 +56,7 @@ async def create_conversation(
 
 @router.get("/v1/conversation/retrieve", summary="Retrieve a conversation")
 async def retrieve_conversation(
-    request: Request, conversation_id: IdStr = Query(...), account: Account = Depends(current_account)
+    request: Request, conversation_id: Annotated[IdStr, Query()], account: Account = Depends(current_account)
 ) -> Response:
     return ok(request, render_conversation(state_of(request).conversations.get(account, conversation_id)))
 
@@ -63,7 +64,7 @@ async def retrieve_conversation(
 @router.get("/v1/conversations", summary="List a bot's conversations")
 async def list_conversations(
     request: Request,
-    bot_id: IdStr = Query(...),
+    bot_id: Annotated[IdStr, Query()],
     page_num: int = Query(1),
     page_size: int = Query(50),
     sort_order: str = Query("DESC"),
