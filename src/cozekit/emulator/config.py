@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Tuple
 
 MB = 1024 * 1024
 ENV_PREFIX = "COZEKIT_EMULATOR_OPENAI_"
+CONTROL_TOKEN_ENV = "COZEKIT_EMULATOR_CONTROL_TOKEN"
+CONTROL_TOKEN_HEADER = "X-Cozekit-Control-Token"
+"""The header that carries the control token (`--control-token`)."""
 
 
 @dataclasses.dataclass
@@ -25,6 +28,13 @@ class EmulatorConfig:
     openai_base_url: Optional[str] = None
     openai_api_key: Optional[str] = None
     openai_model: Optional[str] = None
+    control_token: Optional[str] = None
+    """When set, every `/_emulator/` request must carry it in the `X-Cozekit-Control-Token` header."""
+    allowed_hosts: Tuple[str, ...] = ()
+    """`Host` names the control plane answers besides localhost, 127.0.0.1 and [::1] (the bind host is
+    added by `serve`); any other name is refused, which defeats DNS rebinding."""
+    allowed_origins: Tuple[str, ...] = ()
+    """Browser origins (`http://host:port`) allowed to call the control plane besides the server's own."""
 
     @classmethod
     def from_env(cls, **overrides: Any) -> EmulatorConfig:
@@ -33,6 +43,7 @@ class EmulatorConfig:
             openai_base_url=os.environ.get(ENV_PREFIX + "BASE_URL") or None,
             openai_api_key=os.environ.get(ENV_PREFIX + "API_KEY") or None,
             openai_model=os.environ.get(ENV_PREFIX + "MODEL") or None,
+            control_token=os.environ.get(CONTROL_TOKEN_ENV) or None,
         )
         return dataclasses.replace(cfg, **overrides)
 
@@ -42,4 +53,7 @@ class EmulatorConfig:
         out["chunk_delay_ms"] = int(self.chunk_delay * 1000)
         out.pop("chunk_delay")
         out["openai_api_key"] = "***" if self.openai_api_key else None
+        out["control_token"] = "***" if self.control_token else None
+        out["allowed_hosts"] = list(self.allowed_hosts)
+        out["allowed_origins"] = list(self.allowed_origins)
         return out

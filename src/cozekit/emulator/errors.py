@@ -46,6 +46,16 @@ def forbidden(msg: str = NO_PERMISSION) -> EmulatorError:
     return EmulatorError(4101, msg)
 
 
+def control_refused(why: str) -> EmulatorError:
+    """Coze 4101 with HTTP 403: a control-plane request from a browser page or an unknown host name."""
+    return EmulatorError(4101, f"control plane refused: {why}", http_status=403)
+
+
+def control_unauthenticated() -> EmulatorError:
+    """Coze 4100 with HTTP 401: the control token is missing or wrong."""
+    return EmulatorError(4100, "control plane: missing or wrong X-Cozekit-Control-Token", http_status=401)
+
+
 def not_found(what: str, id: str) -> EmulatorError:
     """Coze 4200 for a resource that does not exist, or belongs to someone else."""
     return EmulatorError(4200, f"Requested resource {what}={id} does not exist")
@@ -64,7 +74,7 @@ def envelope_body(code: int, msg: str, logid: str, **extra: Any) -> Dict[str, An
 
 
 def envelope_bytes(code: int, msg: str, logid: str) -> bytes:
-    return json.dumps(envelope_body(code, msg, logid), ensure_ascii=False).encode()
+    return json.dumps(envelope_body(code, msg, logid), ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def logid_of(request: Request) -> str:
