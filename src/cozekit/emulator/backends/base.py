@@ -28,6 +28,8 @@ class Account:
     """A channel token (JWT with a `scope`): it may only chat (`Connector.botChat`)..."""
     bot_ids: Tuple[str, ...] = ()
     """...and, when this is not empty, only with these bots."""
+    workspace_id: str = ""
+    """An OAuth token granted for one workspace (the collaboration flow): it acts only there."""
 
     @property
     def space(self) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any, Dict, List, Optional
 
-from ..errors import EmulatorError, bad_request, not_found
+from ..errors import EmulatorError, bad_request, forbidden, not_found
 from .base import NO_PERMISSION, Account, Backend, page_bounds
 from .workspaces import role_in
 
@@ -124,6 +124,8 @@ class BotsBackend(Backend):
         bot = self.store.get("bot", bot_id, owner=account.user_id)
         if bot is None:
             raise EmulatorError(4006, f"invalid bot: bot_id {bot_id} not found")
+        if account.workspace_id and bot["workspace_id"] != account.workspace_id:  # (WebSocket chats too)
+            raise forbidden(f"this token is granted for workspace {account.workspace_id} only")
         if publish_status == "unpublished_draft":
             return {**bot, "config": bot["draft"]}
         if bot["published"] is None or API_CONNECTOR not in bot["connectors"]:
