@@ -71,6 +71,6 @@ async def create_copy_task(
 
 @router.get("/v1/entities/copy_tasks/{task_id}", summary="A copy task's progress and result")
 async def retrieve_copy_task(
-    request: Request, task_id: str, account: Account = Depends(current_account)
+    request: Request, task_id: IdStr, account: Account = Depends(current_account)
 ) -> Response:
     return ok(request, state_of(request).copy_tasks.retrieve(account, task_id))

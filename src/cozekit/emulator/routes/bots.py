@@ -40,12 +40,12 @@ class UpdateBody(BotFields):
 class PublishBody(BaseModel):
     model_config = ConfigDict(extra="ignore")
     bot_id: IdStr
-    connector_ids: Optional[List[str]] = None
+    connector_ids: Optional[List[IdStr]] = None
 
 
 class UnpublishBody(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    connector_id: str
+    connector_id: IdStr
     unpublish_reason: Optional[str] = None
 
 
@@ -103,7 +103,7 @@ async def list_bots(
     request: Request,
     workspace_id: Annotated[IdStr, Query()],
     publish_status: str = Query("published_online"),
-    connector_id: str = Query("1024"),
+    connector_id: Annotated[IdStr, Query()] = "1024",
     page_num: Optional[int] = Query(None),
     page_index: Optional[int] = Query(None),
     page_size: int = Query(20),

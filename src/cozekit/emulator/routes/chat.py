@@ -38,7 +38,7 @@ class ChatBody(BaseModel):
     parameters: Optional[Dict[str, Any]] = None
     publish_status: Optional[str] = None
     bot_version: Optional[str] = None
-    connector_id: Optional[str] = None
+    connector_id: Optional[IdStr] = None
     enable_card: Optional[bool] = None
 
 

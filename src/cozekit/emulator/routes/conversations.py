@@ -20,7 +20,7 @@ class CreateBody(BaseModel):
     name: Optional[str] = None
     messages: Optional[List[EnterMessage]] = None
     meta_data: Optional[Dict[str, str]] = None
-    connector_id: Optional[str] = None
+    connector_id: Optional[IdStr] = None
 
 
 class RenameBody(BaseModel):
@@ -68,7 +68,7 @@ async def list_conversations(
     page_num: int = Query(1),
     page_size: int = Query(50),
     sort_order: str = Query("DESC"),
-    connector_id: str = Query("1024"),
+    connector_id: Annotated[IdStr, Query()] = "1024",
     account: Account = Depends(current_account),
 ) -> Response:
     page = state_of(request).conversations.list(

@@ -32,7 +32,7 @@ class RunBody(BaseModel):
     ext: Optional[Dict[str, str]] = None
     is_async: Optional[bool] = False
     workflow_version: Optional[str] = None
-    connector_id: Optional[str] = None
+    connector_id: Optional[IdStr] = None
 
 
 class ResumeBody(BaseModel):
@@ -52,7 +52,7 @@ class ChatflowBody(BaseModel):
     conversation_id: Optional[IdStr] = None
     ext: Optional[Dict[str, str]] = None
     workflow_version: Optional[str] = None
-    connector_id: Optional[str] = None
+    connector_id: Optional[IdStr] = None
 
 
 class Collaborator(BaseModel):
