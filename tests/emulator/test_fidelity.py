@@ -19,6 +19,7 @@ from cozepy.datasets.documents import (
     DocumentFormatType,
     DocumentSourceInfo,
 )
+from websockets.sync.client import connect
 
 from cozekit import BadRequestError, ChatEventType, ChatStatus, Message, NotFoundError, PermissionDeniedError
 from cozekit.emulator import ThreadedEmulator
@@ -263,3 +264,16 @@ def test_bad_bytes_deep_nesting_huge_numbers_and_oversized_fields_are_4000(emu: 
         assert resp.status_code < 500, (path[:60], resp.status_code, resp.text[:200])
         assert resp.json()["code"] == 4000, (path[:60], resp.text[:200])
     assert raw(emu, "GET", "/v1/users/me").json()["code"] == 0  # the server is fine afterwards
+
+
+def test_a_lone_surrogate_on_a_socket_is_an_error_event(emu: ThreadedEmulator) -> None:
+    url = emu.base_url.replace("http://", "ws://") + f"/v1/chat?bot_id={emu.demo_bot_id}"
+    with connect(url, additional_headers={"Authorization": f"Bearer {emu.token}"}, open_timeout=5) as ws:
+        assert json.loads(ws.recv(timeout=5))["event_type"] == "chat.created"
+        message = {"role": "user", "content_type": "text", "content": LONE}
+        ws.send(json.dumps({"event_type": "conversation.message.create", "data": message}))
+        error = json.loads(ws.recv(timeout=5))
+        assert error["event_type"] == "error" and error["data"]["code"] == 4000
+        assert "surrogate" in error["data"]["msg"]
+        ws.send(json.dumps({"event_type": "chat.update", "data": {"chat_config": {"user_id": "u1"}}}))
+        assert json.loads(ws.recv(timeout=5))["event_type"] == "chat.updated"  # the session goes on

@@ -17,7 +17,7 @@ NO_PERMISSION = (
     "Please verify whether the resource ID or token is correct."
 )
 """Coze's 4101 message."""
-INVALID_UNICODE_MSG = f"{PARAM_ERROR_MSG}: the body is not valid UTF-8 JSON (lone surrogate or bad bytes)"
+INVALID_UNICODE_MSG = f"{PARAM_ERROR_MSG}: a lone surrogate (\\ud800-\\udfff) is not Unicode"
 
 
 class EmulatorError(Exception):

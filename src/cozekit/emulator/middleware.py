@@ -16,11 +16,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .config import CONTROL_TOKEN_HEADER, EmulatorConfig
 from .control import Fault
 from .errors import (
-    INVALID_UNICODE_MSG,
     EmulatorError,
     control_refused,
     control_unauthenticated,
     envelope_bytes,
+    malformed_body,
 )
 from .ids import new_logid
 from .sse import frame
@@ -103,8 +103,9 @@ class EmulatorMiddleware:
             if body is None:
                 await reply(413, *too_large)
                 return
-            if is_json and _lone_surrogate(body):
-                await reply(400, 4000, INVALID_UNICODE_MSG)
+            if is_json and lone_surrogate(body):
+                err = malformed_body()
+                await reply(err.http_status, err.code, err.msg)
                 return
             receive = _replay(body, receive)
         outgoing = send_logged if fault is None else _faulty_send(send_logged, fault)
@@ -230,7 +231,7 @@ def _content_length(scope: Scope) -> Optional[int]:
         return None
 
 
-def _lone_surrogate(body: bytes) -> bool:
+def lone_surrogate(body: bytes) -> bool:
     """True when a JSON body decodes to text with an unpaired surrogate (`"\\ud800"`): valid JSON, but not
     Unicode, so nothing could store or echo it. Other unreadable bodies are left to the app's parser."""
     if not SURROGATE_ESCAPE.search(body):
