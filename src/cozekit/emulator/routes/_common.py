@@ -31,8 +31,6 @@ WORKSPACE_OF: Dict[str, Tuple[str, str]] = {
 }
 """Request fields naming an object that lives in a workspace: its kind and the field holding the workspace."""
 WORKSPACE_FIELDS = ("workspace_id", "space_id", "to_workspace_id")
-
-
 INT64_MAX = 2**63 - 1
 
 
