@@ -6,6 +6,7 @@ not Unicode. Through cozekit (sync and async), the official cozepy, and raw requ
 from __future__ import annotations
 
 import json
+import time
 from typing import Any, Dict, List, Tuple
 
 import httpx
@@ -152,6 +153,14 @@ def test_an_image_upload_without_caption_type_gets_automatic_captions(
         "format_type": 2,
     }
     assert raw(emu, "POST", "/open_api/knowledge/document/create", body).json()["code"] == 0
+    deadline = time.monotonic() + 10  # a hang guard: processing runs in the background
+    while True:
+        photos = raw(emu, "GET", f"/v1/datasets/{dataset.dataset_id}/images").json()["data"]["photo_infos"]
+        if all(p["status"] == 1 for p in photos) or time.monotonic() > deadline:
+            break
+        time.sleep(0.02)
+    captions = sorted(p["caption"] for p in photos)  # automatic: size, format and the name's words
+    assert captions == ["A 4x3 PNG image: again", "A 4x3 PNG image: cat"]
 
 
 # -- fields real recordings carry ----------------------------------------------------------------
