@@ -180,3 +180,45 @@ def test_a_workspace_token_chats_over_the_socket_with_its_workspaces_bots_only(
         with other as chat, pytest.raises(CozekitAPIError) as err:
             chat.wait(timeout=5)
     assert err.value.code == 4101 and team["workspace_id"] in str(err.value.msg)
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_documents_of_another_workspaces_knowledge_base_are_out_of_reach(
+    mode: str, coze_emulator: Any, team: Dict[str, str], web: Any, oauth: OAuthControl
+) -> None:
+    pat = {"Authorization": f"Bearer {coze_emulator.token}", "Agw-Js-Conv": "str"}
+    dataset = httpx.post(
+        coze_emulator.base_url + "/v1/datasets",
+        json={"name": "personal notes", "space_id": coze_emulator.workspace_id, "format_type": 0},
+        headers=pat,
+        timeout=10,
+    ).json()["data"]["dataset_id"]
+    text = {"file_base64": "aGVsbG8=", "file_type": "txt"}
+    created = httpx.post(
+        coze_emulator.base_url + "/open_api/knowledge/document/create",
+        json={
+            "dataset_id": dataset,
+            "document_bases": [{"name": "n", "source_info": text}],
+            "format_type": 0,
+        },
+        headers=pat,
+        timeout=10,
+    ).json()
+    document_id = created["document_infos"][0]["document_id"]
+    token = scoped_token(web, oauth, team["workspace_id"]).access_token
+    async with open_client(mode, coze_emulator.base_url, token) as client:
+        calls = [
+            lambda: client.datasets.documents.delete(document_ids=[document_id]),
+            lambda: client.datasets.documents.update(document_id=document_id, document_name="renamed"),
+            lambda: client.datasets.documents.list(dataset_id=dataset),
+        ]
+        for call in calls:
+            with pytest.raises(PermissionDeniedError):
+                await collect(await run(call()))
+    listed = httpx.post(
+        coze_emulator.base_url + "/open_api/knowledge/document/list",
+        json={"dataset_id": dataset},
+        headers=pat,
+        timeout=10,
+    ).json()
+    assert [(d["document_id"], d["name"]) for d in listed["document_infos"]] == [(document_id, "n")]

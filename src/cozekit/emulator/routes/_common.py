@@ -23,13 +23,16 @@ CONVERSATION_PATHS = ("/v1/conversation/", "/v1/conversations")
 """Conversations and their messages belong to no workspace: a workspace token cannot be granted them."""
 WORKSPACE_OF: Dict[str, Tuple[str, str]] = {
     "bot_id": ("bot", "workspace_id"),
+    "document_id": ("kdocument", "dataset_id"),
+    "document_ids": ("kdocument", "dataset_id"),
     "workflow_id": ("workflow", "workspace_id"),
     "dataset_id": ("dataset", "space_id"),
     "folder_id": ("folder", "workspace_id"),
     "parent_folder_id": ("folder", "workspace_id"),
     "app_id": ("app", "workspace_id"),
 }
-"""Request fields naming an object that lives in a workspace: its kind and the field holding the workspace."""
+"""Request fields naming an object that lives in a workspace: its kind and the field holding the workspace
+(a document names its knowledge base, which names the workspace)."""
 WORKSPACE_FIELDS = ("workspace_id", "space_id", "to_workspace_id")
 INT64_MAX = 2**63 - 1
 
@@ -97,6 +100,9 @@ async def _stay_in_workspace(request: Request, workspace_id: str) -> None:
         else:
             kind, holder = WORKSPACE_OF[field]
             doc = state.store.get(kind, value)
+            if doc is not None and kind == "kdocument":
+                doc = state.store.get("dataset", str(doc.get(holder) or ""))
+                holder = "space_id"
             if doc is None:
                 continue  # the route answers not-found
             where = str(doc.get(holder) or "")
@@ -113,8 +119,9 @@ def _named_ids(request: Request, body: Any) -> Iterator[Tuple[str, str]]:
     for source in sources:
         for field in (*WORKSPACE_FIELDS, *WORKSPACE_OF):
             value = source.get(field)
-            if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value):
-                yield field, str(value)
+            for one in value if isinstance(value, list) else [value]:
+                if isinstance(one, (str, int)) and not isinstance(one, bool) and str(one):
+                    yield field, str(one)
 
 
 async def _json_body(request: Request) -> Any:
