@@ -286,3 +286,17 @@ def test_a_lone_surrogate_on_a_socket_is_an_error_event(emu: ThreadedEmulator) -
         assert "surrogate" in error["data"]["msg"]
         ws.send(json.dumps({"event_type": "chat.update", "data": {"chat_config": {"user_id": "u1"}}}))
         assert json.loads(ws.recv(timeout=5))["event_type"] == "chat.updated"  # the session goes on
+
+
+def test_workflow_apis_take_larger_bodies_than_the_rest(emu: ThreadedEmulator) -> None:
+    settings = emu.control.configure(max_body_bytes=1000, max_workflow_body_bytes=3000)
+    assert (settings["max_body_bytes"], settings["max_workflow_body_bytes"]) == (1000, 3000)
+    body = {"workflow_id": "7000000000000000999", "parameters": {"input": "x" * 2000}}
+    run_answer = raw(emu, "POST", "/v1/workflow/run", body)
+    assert run_answer.status_code == 200 and run_answer.json()["code"] == 4200  # read, then not found
+    chat_answer = raw(emu, "POST", "/v1/conversation/create", {"name": "x" * 2000})
+    assert (chat_answer.status_code, chat_answer.json()["code"]) == (413, 4000)
+    body["parameters"] = {"input": "x" * 4000}
+    too_big = raw(emu, "POST", "/v1/workflow/stream_run", body)
+    assert (too_big.status_code, too_big.json()["code"]) == (413, 4000)
+    assert emu.control.reset()["config"]["max_workflow_body_bytes"] == 20 * 1024 * 1024

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("cozekit.emulator")
 CONTROL_PREFIX = "/_emulator"
 UPLOAD_PATH = "/v1/files/upload"
+WORKFLOW_PATHS = ("/v1/workflow/", "/v1/workflows/")
 DEFAULT_FAULT = {429: (4009, "system rate limit reached, please retry later")}
 BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
@@ -87,9 +88,7 @@ class EmulatorMiddleware:
             if fault is not None and fault.kind in ("http_error", "business_error"):
                 await reply(*self._fault_reply(fault))
                 return
-        limit = (
-            self.state.config.max_upload_bytes if path == UPLOAD_PATH else self.state.config.max_body_bytes
-        )
+        limit = _body_limit(self.state.config, path)
         too_large = (
             (4302, "file size exceeds the limit") if path == UPLOAD_PATH else (4000, "request body too large")
         )
@@ -215,6 +214,15 @@ def _host_name(host: str) -> str:
     if host.count(":") > 1:  # a bare IPv6 address, as a bind host may be given
         return f"[{host}]"
     return host.split(":", 1)[0]
+
+
+def _body_limit(config: EmulatorConfig, path: str) -> int:
+    """Uploads 512 MB, workflow APIs 20 MB, everything else 15 MB (protocol.md §13), as configured."""
+    if path == UPLOAD_PATH:
+        return config.max_upload_bytes
+    if path.startswith(WORKFLOW_PATHS):
+        return config.max_workflow_body_bytes
+    return config.max_body_bytes
 
 
 def _header(scope: Scope, name: bytes, lower: bool = True) -> bytes:
