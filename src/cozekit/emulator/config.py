@@ -15,7 +15,7 @@ CONTROL_TOKEN_HEADER = "X-Cozekit-Control-Token"
 
 @dataclasses.dataclass
 class EmulatorConfig:
-    """Knobs of one emulator; the control plane can change the first five at run time."""
+    """Knobs of one emulator; the control plane can change the first six at run time."""
 
     chunk_size: int = 8
     """Characters per `conversation.message.delta` of the default model."""
@@ -31,7 +31,8 @@ class EmulatorConfig:
     openai_api_key: Optional[str] = None
     openai_model: Optional[str] = None
     control_token: Optional[str] = None
-    """When set, every `/_emulator/` request must carry it in the `X-Cozekit-Control-Token` header."""
+    """When set, `/_emulator/` requests must carry it in the `X-Cozekit-Control-Token` header (all but
+    the links the API hands out: a run's debug_url, document and bill files)."""
     allowed_hosts: Tuple[str, ...] = ()
     """`Host` names the control plane answers besides localhost, 127.0.0.1 and [::1] (the bind host is
     added by `serve`); any other name is refused, which defeats DNS rebinding."""
@@ -40,7 +41,8 @@ class EmulatorConfig:
 
     @classmethod
     def from_env(cls, **overrides: Any) -> EmulatorConfig:
-        """Defaults plus the `COZEKIT_EMULATOR_OPENAI_*` environment variables, then `overrides`."""
+        """Defaults plus the `COZEKIT_EMULATOR_OPENAI_*` and `COZEKIT_EMULATOR_CONTROL_TOKEN` environment
+        variables, then `overrides`."""
         cfg = cls(
             openai_base_url=os.environ.get(ENV_PREFIX + "BASE_URL") or None,
             openai_api_key=os.environ.get(ENV_PREFIX + "API_KEY") or None,
