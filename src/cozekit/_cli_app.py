@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import List, Optional
 
 import typer
 
@@ -34,7 +34,8 @@ def _root(
 
 @app.command()
 def serve(
-    port: int = typer.Option(8000, help="Port to listen on (127.0.0.1)."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    host: str = typer.Option("127.0.0.1", help="Interface to listen on (loopback unless told otherwise)."),
     data_dir: str = typer.Option(
         ".cozekit-emulator", "--data-dir", help="Where the emulator keeps its SQLite file."
     ),
@@ -42,8 +43,25 @@ def serve(
         None, "--workflows", help="A workflow definition file or directory (JSON/YAML) to load and publish."
     ),
     tls: bool = typer.Option(False, "--tls", help="Serve https/wss with a self-signed certificate."),
+    control_token: Optional[str] = typer.Option(
+        None,
+        "--control-token",
+        envvar="COZEKIT_EMULATOR_CONTROL_TOKEN",
+        help="Require this token (header X-Cozekit-Control-Token) on the /_emulator/ control plane.",
+    ),
+    allow_host: List[str] = typer.Option(
+        [], "--allow-host", help="Another Host name the control plane answers to (repeatable)."
+    ),
 ) -> None:
     """Run the local Coze emulator."""
     from .emulator.server import serve as run
 
-    run(port=port, data_dir=data_dir, workflows=workflows, tls=tls)
+    run(
+        port=port,
+        host=host,
+        data_dir=data_dir,
+        workflows=workflows,
+        tls=tls,
+        control_token=control_token,
+        allowed_hosts=allow_host,
+    )

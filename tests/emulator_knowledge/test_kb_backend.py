@@ -117,10 +117,6 @@ def test_images_get_auto_or_manual_captions(state: EmulatorState) -> None:
     f1 = state.files.upload(ME, "cat_on_sofa.png", make_png(8, 6), 10**6)
     f2 = state.files.upload(ME, "dog.png", make_png(2, 2), 10**6)
     ds = state.knowledge.create_dataset(ME, "Pics", WORKSPACE_ID, 2, None, None)
-    with pytest.raises(EmulatorError, match="caption_type is required"):
-        state.knowledge.create_documents(
-            ME, ds, [{"name": "c", "source_info": {"source_file_id": f1["id"]}}], {}, 2
-        )
     bases = [
         {"name": "cat_on_sofa.png", "source_info": {"source_file_id": int(f1["id"]), "document_source": 5}},
         {"name": "dog", "source_info": {"source_file_id": f2["id"]}, "caption": "a good dog"},

@@ -1,4 +1,5 @@
-"""`python -m cozekit.emulator [--port N] [--data-dir DIR] [--workflows PATH] [--tls]`."""
+"""`python -m cozekit.emulator [--port N] [--host H] [--data-dir DIR] [--workflows PATH] [--tls]
+[--control-token T] [--allow-host NAME ...]`."""
 
 from __future__ import annotations
 
@@ -8,13 +9,26 @@ import argparse
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m cozekit.emulator", description="Run the Coze emulator.")
     parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (loopback by default)")
     parser.add_argument("--data-dir", default=".cozekit-emulator")
     parser.add_argument("--workflows", default=None, help="a workflow definition file or directory to load")
     parser.add_argument("--tls", action="store_true", help="serve https/wss with a self-signed certificate")
+    parser.add_argument(
+        "--control-token", default=None, help="require it on /_emulator/ (X-Cozekit-Control-Token)"
+    )
+    parser.add_argument("--allow-host", action="append", default=[], help="another Host name for /_emulator/")
     args = parser.parse_args()
     from .server import serve
 
-    serve(port=args.port, data_dir=args.data_dir, workflows=args.workflows, tls=args.tls)
+    serve(
+        port=args.port,
+        host=args.host,
+        data_dir=args.data_dir,
+        workflows=args.workflows,
+        tls=args.tls,
+        control_token=args.control_token,
+        allowed_hosts=args.allow_host,
+    )
 
 
 if __name__ == "__main__":

@@ -4,35 +4,50 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Tuple
 
 MB = 1024 * 1024
 ENV_PREFIX = "COZEKIT_EMULATOR_OPENAI_"
+CONTROL_TOKEN_ENV = "COZEKIT_EMULATOR_CONTROL_TOKEN"
+CONTROL_TOKEN_HEADER = "X-Cozekit-Control-Token"
+"""The header that carries the control token (`--control-token`)."""
 
 
 @dataclasses.dataclass
 class EmulatorConfig:
-    """Knobs of one emulator; the control plane can change the first five at run time."""
+    """Knobs of one emulator; the control plane can change the first six at run time."""
 
     chunk_size: int = 8
     """Characters per `conversation.message.delta` of the default model."""
     chunk_delay: float = 0.0
     """Seconds to wait before each delta (0 in tests; `serve` uses a small delay)."""
     max_body_bytes: int = 15 * MB
+    max_workflow_body_bytes: int = 20 * MB
+    """Workflow APIs take larger bodies than the rest (protocol.md §13)."""
     max_upload_bytes: int = 512 * MB
     follow_ups: Optional[bool] = None
     """Force follow-up suggestions on (True) or off (False); None follows each bot's settings."""
     openai_base_url: Optional[str] = None
     openai_api_key: Optional[str] = None
     openai_model: Optional[str] = None
+    control_token: Optional[str] = None
+    """When set, `/_emulator/` requests must carry it in the `X-Cozekit-Control-Token` header (all but
+    the links the API hands out: a run's debug_url, document and bill files)."""
+    allowed_hosts: Tuple[str, ...] = ()
+    """`Host` names the control plane answers besides localhost, 127.0.0.1 and [::1] (the bind host is
+    added by `serve`); any other name is refused, which defeats DNS rebinding."""
+    allowed_origins: Tuple[str, ...] = ()
+    """Browser origins (`http://host:port`) allowed to call the control plane besides the server's own."""
 
     @classmethod
     def from_env(cls, **overrides: Any) -> EmulatorConfig:
-        """Defaults plus the `COZEKIT_EMULATOR_OPENAI_*` environment variables, then `overrides`."""
+        """Defaults plus the `COZEKIT_EMULATOR_OPENAI_*` and `COZEKIT_EMULATOR_CONTROL_TOKEN` environment
+        variables, then `overrides`."""
         cfg = cls(
             openai_base_url=os.environ.get(ENV_PREFIX + "BASE_URL") or None,
             openai_api_key=os.environ.get(ENV_PREFIX + "API_KEY") or None,
             openai_model=os.environ.get(ENV_PREFIX + "MODEL") or None,
+            control_token=os.environ.get(CONTROL_TOKEN_ENV) or None,
         )
         return dataclasses.replace(cfg, **overrides)
 
@@ -42,4 +57,7 @@ class EmulatorConfig:
         out["chunk_delay_ms"] = int(self.chunk_delay * 1000)
         out.pop("chunk_delay")
         out["openai_api_key"] = "***" if self.openai_api_key else None
+        out["control_token"] = "***" if self.control_token else None
+        out["allowed_hosts"] = list(self.allowed_hosts)
+        out["allowed_origins"] = list(self.allowed_origins)
         return out

@@ -12,6 +12,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PARAM_ERROR_MSG = "Request parameter error"
 AUTH_INVALID_MSG = "authentication is invalid"
+NO_PERMISSION = (
+    "Your token does not have permission to access resource. "
+    "Please verify whether the resource ID or token is correct."
+)
+"""Coze's 4101 message."""
+INVALID_UNICODE_MSG = f"{PARAM_ERROR_MSG}: a lone surrogate (\\ud800-\\udfff) is not Unicode"
 
 
 class EmulatorError(Exception):
@@ -28,6 +34,26 @@ class EmulatorError(Exception):
 def bad_request(msg: str = PARAM_ERROR_MSG) -> EmulatorError:
     """Coze 4000, the generic parameter error."""
     return EmulatorError(4000, msg)
+
+
+def malformed_body(msg: str = INVALID_UNICODE_MSG) -> EmulatorError:
+    """Coze 4000 with HTTP 400: a body that cannot be read at all (bad JSON, invalid Unicode)."""
+    return EmulatorError(4000, msg, http_status=400)
+
+
+def forbidden(msg: str = NO_PERMISSION) -> EmulatorError:
+    """Coze 4101: the token may not touch this resource (or not from this workspace)."""
+    return EmulatorError(4101, msg)
+
+
+def control_refused(why: str) -> EmulatorError:
+    """Coze 4101 with HTTP 403: a control-plane request from a browser page or an unknown host name."""
+    return EmulatorError(4101, f"control plane refused: {why}", http_status=403)
+
+
+def control_unauthenticated() -> EmulatorError:
+    """Coze 4100 with HTTP 401: the control token is missing or wrong."""
+    return EmulatorError(4100, "control plane: missing or wrong X-Cozekit-Control-Token", http_status=401)
 
 
 def not_found(what: str, id: str) -> EmulatorError:
@@ -48,7 +74,7 @@ def envelope_body(code: int, msg: str, logid: str, **extra: Any) -> Dict[str, An
 
 
 def envelope_bytes(code: int, msg: str, logid: str) -> bytes:
-    return json.dumps(envelope_body(code, msg, logid), ensure_ascii=False).encode()
+    return json.dumps(envelope_body(code, msg, logid), ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def logid_of(request: Request) -> str:
@@ -87,5 +113,6 @@ def _describe(exc: RequestValidationError) -> str:
     parts = []
     for err in exc.errors()[:3]:
         where = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path"))
-        parts.append(f"{where}: {err.get('msg', 'invalid')}" if where else str(err.get("msg", "invalid")))
+        msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
+        parts.append(f"{where}: {msg}" if where else msg)
     return f"{PARAM_ERROR_MSG}: " + "; ".join(parts) if parts else PARAM_ERROR_MSG

@@ -1,17 +1,27 @@
-"""The one ASGI middleware: a log id on every response, body-size limits, injected faults, and a
-Coze envelope instead of a crash."""
+"""The one ASGI middleware: a log id on every response, the control plane's guard, body-size limits,
+unreadable bodies, injected faults, and a Coze envelope instead of a crash."""
 
 from __future__ import annotations
 
 import asyncio
+import hmac
+import json
 import logging
-from typing import TYPE_CHECKING, Any, Dict, List, Optional
+import re
+from typing import TYPE_CHECKING, Dict, List, Optional
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .config import CONTROL_TOKEN_HEADER, EmulatorConfig
 from .control import Fault
-from .errors import envelope_bytes
+from .errors import (
+    EmulatorError,
+    control_refused,
+    control_unauthenticated,
+    envelope_bytes,
+    malformed_body,
+)
 from .ids import new_logid
 from .sse import frame
 
@@ -21,7 +31,17 @@ if TYPE_CHECKING:
 log = logging.getLogger("cozekit.emulator")
 CONTROL_PREFIX = "/_emulator"
 UPLOAD_PATH = "/v1/files/upload"
+WORKFLOW_PATHS = ("/v1/workflow/", "/v1/workflows/")
 DEFAULT_FAULT = {429: (4009, "system rate limit reached, please retry later")}
+BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
+SIMPLE_TYPES = (b"text/plain", b"application/x-www-form-urlencoded", b"multipart/form-data")
+"""Content types a browser sends cross-origin without asking first (a CORS "simple request")."""
+LINKS = ("/_emulator/work_flow", "/_emulator/knowledge/documents/", "/_emulator/commerce/bills/")
+"""Control-plane pages the public API hands out as links (debug_url, document and bill file URLs):
+opened by GET without the control token, but still only from a known host and never cross-origin."""
+SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+"""`\\ud800`-`\\udfff` in JSON text: a surrogate, which must come in a high-low pair."""
 
 
 class _Stop(Exception):
@@ -56,15 +76,19 @@ class EmulatorMiddleware:
             await send_logged({"type": "http.response.body", "body": body})
 
         path: str = scope["path"]
+        if path.startswith(CONTROL_PREFIX):
+            refusal = control_refusal(scope, self.state.config)
+            if refusal is not None:
+                log.warning("control plane refused %s %s: %s", scope["method"], path, refusal.msg)
+                await reply(refusal.http_status, refusal.code, refusal.msg)
+                return
         fault = None
         if not path.startswith(CONTROL_PREFIX):
             fault = await self._apply_latency(self.state.faults.take(scope["method"], path))
             if fault is not None and fault.kind in ("http_error", "business_error"):
                 await reply(*self._fault_reply(fault))
                 return
-        limit = (
-            self.state.config.max_upload_bytes if path == UPLOAD_PATH else self.state.config.max_body_bytes
-        )
+        limit = _body_limit(self.state.config, path)
         too_large = (
             (4302, "file size exceeds the limit") if path == UPLOAD_PATH else (4000, "request body too large")
         )
@@ -72,12 +96,17 @@ class EmulatorMiddleware:
         if length is not None and length > limit:
             await reply(413, *too_large)
             return
-        if length is None and scope["method"] in ("POST", "PUT", "PATCH", "DELETE"):
+        is_json = b"json" in _header(scope, b"content-type")
+        if scope["method"] in BODY_METHODS and (length is None or is_json):
             body = await _read_limited(receive, limit)
             if body is None:
                 await reply(413, *too_large)
                 return
-            receive = _replay(body)
+            if is_json and lone_surrogate(body):
+                err = malformed_body()
+                await reply(err.http_status, err.code, err.msg)
+                return
+            receive = _replay(body, receive)
         outgoing = send_logged if fault is None else _faulty_send(send_logged, fault)
         try:
             await self.app(scope, receive, outgoing)
@@ -153,14 +182,76 @@ def _stopped(exc: BaseException) -> bool:
     return bool(inner) and all(_stopped(e) for e in inner)  # type: ignore[union-attr]
 
 
-def _content_length(scope: Scope) -> Optional[int]:
-    for key, value in scope.get("headers") or []:
-        if key == b"content-length":
-            try:
-                return int(value)
-            except ValueError:
-                return None
+def control_refusal(scope: Scope, config: EmulatorConfig) -> Optional[EmulatorError]:
+    """Why a control-plane request is refused, or None. Browser pages are kept out (a foreign `Origin`,
+    or a body type a form can send), so are foreign host names (DNS rebinding), and with a control
+    token configured, so is anyone without it. Nothing is read or changed before this check."""
+    host = _host_name(_header(scope, b"host").decode("latin-1"))
+    allowed = {*LOOPBACK_NAMES, *(_host_name(h) for h in config.allowed_hosts)}
+    if host not in allowed:
+        return control_refused(f"host {host or '(none)'!r} is not a name this server answers to")
+    origin = _header(scope, b"origin").decode("latin-1").rstrip("/")
+    if origin:
+        own = f"{scope.get('scheme', 'http')}://{_header(scope, b'host').decode('latin-1')}"
+        if origin not in (own, *(o.lower().rstrip("/") for o in config.allowed_origins)):
+            return control_refused(f"cross-origin request from {origin!r}")
+    media_type = _header(scope, b"content-type").split(b";")[0].strip()
+    if scope["method"] in BODY_METHODS and media_type in SIMPLE_TYPES:
+        return control_refused(f"{media_type.decode()} body (send application/json)")
+    token = config.control_token
+    if token and not (scope["method"] == "GET" and scope["path"].startswith(LINKS)):
+        sent = _header(scope, CONTROL_TOKEN_HEADER.lower().encode(), lower=False)
+        if not hmac.compare_digest(sent, token.encode()):
+            return control_unauthenticated()
     return None
+
+
+def _host_name(host: str) -> str:
+    """`Host` without its port, lower-cased: `127.0.0.1:8000` -> `127.0.0.1`, `[::1]:80` -> `[::1]`."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[: host.find("]") + 1] if "]" in host else host
+    if host.count(":") > 1:  # a bare IPv6 address, as a bind host may be given
+        return f"[{host}]"
+    return host.split(":", 1)[0]
+
+
+def _body_limit(config: EmulatorConfig, path: str) -> int:
+    """Uploads 512 MB, workflow APIs 20 MB, everything else 15 MB (protocol.md §13), as configured."""
+    if path == UPLOAD_PATH:
+        return config.max_upload_bytes
+    if path.startswith(WORKFLOW_PATHS):
+        return config.max_workflow_body_bytes
+    return config.max_body_bytes
+
+
+def _header(scope: Scope, name: bytes, lower: bool = True) -> bytes:
+    for key, value in scope.get("headers") or []:
+        if key == name:
+            return bytes(value).lower() if lower else bytes(value)
+    return b""
+
+
+def _content_length(scope: Scope) -> Optional[int]:
+    try:
+        return int(_header(scope, b"content-length"))
+    except ValueError:
+        return None
+
+
+def lone_surrogate(body: bytes) -> bool:
+    """True when a JSON body decodes to text with an unpaired surrogate (`"\\ud800"`): valid JSON, but not
+    Unicode, so nothing could store or echo it. Other unreadable bodies are left to the app's parser."""
+    if not SURROGATE_ESCAPE.search(body):
+        return False
+    try:
+        decoded = json.loads(body)
+        json.dumps(decoded, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    except (ValueError, RecursionError):
+        return False
+    return False
 
 
 async def _read_limited(receive: Receive, limit: int) -> Optional[bytes]:
@@ -180,13 +271,14 @@ async def _read_limited(receive: Receive, limit: int) -> Optional[bytes]:
     return b"".join(chunks)
 
 
-def _replay(body: bytes) -> Receive:
+def _replay(body: bytes, original: Receive) -> Receive:
+    """The body read ahead, then the connection's own messages (the disconnect)."""
     sent = False
 
-    async def receive() -> Dict[str, Any]:
+    async def receive() -> Message:
         nonlocal sent
         if sent:
-            await asyncio.Event().wait()  # the request has no more body; wait for disconnect
+            return await original()
         sent = True
         return {"type": "http.request", "body": body, "more_body": False}
 

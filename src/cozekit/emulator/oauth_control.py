@@ -6,13 +6,18 @@ from typing import Any, Dict, List, Optional
 
 import httpx
 
+from .config import CONTROL_TOKEN_HEADER
+
 
 class OAuthControl:
     """Create OAuth apps, issue codes, decide device codes and move the OAuth clock."""
 
-    def __init__(self, base_url: str, http: Optional[httpx.Client] = None) -> None:
+    def __init__(
+        self, base_url: str, http: Optional[httpx.Client] = None, control_token: Optional[str] = None
+    ) -> None:
         self._owns = http is None
-        self._http = http or httpx.Client(timeout=10)
+        headers = {CONTROL_TOKEN_HEADER: control_token} if control_token else {}
+        self._http = http or httpx.Client(timeout=10, headers=headers)
         self._base = base_url.rstrip("/") + "/_emulator/oauth"
 
     def _call(self, method: str, path: str, body: Any = None, **params: Any) -> Any:

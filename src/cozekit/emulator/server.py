@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import os
 import ssl
 import tempfile
@@ -14,7 +15,7 @@ import uvicorn
 
 from .._server_thread import ServerThread
 from .app import create_app
-from .config import EmulatorConfig
+from .config import CONTROL_TOKEN_HEADER, EmulatorConfig
 from .seed import DEMO_BOT_ID, TOKEN, USER_ID, WORKSPACE_ID
 from .state import EmulatorState
 from .workflow_engine.loader import load_files
@@ -24,10 +25,18 @@ if TYPE_CHECKING:
 
 
 class Control:
-    """A small client for the `/_emulator/` control plane."""
+    """A small client for the `/_emulator/` control plane; sends `control_token` when there is one."""
 
-    def __init__(self, base_url: str, verify: Union[ssl.SSLContext, bool] = True) -> None:
-        self._http = httpx.Client(base_url=base_url + "/_emulator", timeout=10, verify=verify)
+    def __init__(
+        self,
+        base_url: str,
+        verify: Union[ssl.SSLContext, bool] = True,
+        control_token: Optional[str] = None,
+    ) -> None:
+        headers = {CONTROL_TOKEN_HEADER: control_token} if control_token else {}
+        self._http = httpx.Client(
+            base_url=base_url + "/_emulator", timeout=10, verify=verify, headers=headers
+        )
 
     def _call(self, method: str, path: str, body: Any = None) -> Any:
         resp = self._http.request(method, path, json=body)
@@ -182,7 +191,11 @@ class ThreadedEmulator:
         port: int = 0,
         data_dir: Optional[str] = None,
         tls: bool = False,
+        control_token: Optional[str] = None,
     ) -> None:
+        """`control_token` (or `config.control_token`) locks the control plane; `control` sends it."""
+        if control_token is not None:
+            config = dataclasses.replace(config or EmulatorConfig.from_env(), control_token=control_token)
         self.app = create_app(config, data_dir=data_dir)
         self.tls = tls
         self.ca_file = ""
@@ -197,8 +210,15 @@ class ThreadedEmulator:
     @property
     def control(self) -> Control:
         if self._control is None:
-            self._control = Control(self.base_url, verify=self.ssl_context() or True)
+            self._control = Control(
+                self.base_url, verify=self.ssl_context() or True, control_token=self.control_token
+            )
         return self._control
+
+    @property
+    def control_token(self) -> Optional[str]:
+        """The token the control plane requires (None: none required)."""
+        return self.state.defaults.control_token
 
     def ssl_context(self) -> Optional[ssl.SSLContext]:
         """With `tls`, a client context trusting the emulator (e.g. `httpx.Client(verify=...)`)."""
@@ -257,10 +277,16 @@ def serve(
     host: str = "127.0.0.1",
     workflows: Optional[str] = None,
     tls: bool = False,
+    control_token: Optional[str] = None,
+    allowed_hosts: Sequence[str] = (),
 ) -> None:
     """Run the emulator in the foreground until interrupted; `workflows` is a definition file or directory.
-    With `tls`, serve https/wss with a self-signed certificate kept in `data_dir/tls/`."""
-    config = EmulatorConfig.from_env(chunk_delay=0.02)
+    With `tls`, serve https/wss with a self-signed certificate kept in `data_dir/tls/`. The control plane
+    answers only to loopback names, `host` and `allowed_hosts`, and with `control_token` only to callers
+    sending it (`X-Cozekit-Control-Token`)."""
+    config = EmulatorConfig.from_env(chunk_delay=0.02, allowed_hosts=(host, *allowed_hosts))
+    if control_token:
+        config = dataclasses.replace(config, control_token=control_token)
     app = create_app(config, data_dir=data_dir)
     state: EmulatorState = app.state.emulator
     loaded = load_files(state, workflows) if workflows else []
@@ -287,5 +313,9 @@ def serve(
     ]
     if cert_file:
         lines.append(f"  certificate   {cert_file}  (trust it: SSL_CERT_FILE={cert_file})")
+    if config.control_token:
+        lines.append(f"  control plane {base_url}/_emulator/  (send the header {CONTROL_TOKEN_HEADER})")
+    else:
+        lines.append(f"  control plane {base_url}/_emulator/  (no control token: --control-token locks it)")
     print("\n".join(lines), flush=True)
     uvicorn.run(app, host=host, port=port, log_level="warning", ssl_certfile=cert_file, ssl_keyfile=key_file)

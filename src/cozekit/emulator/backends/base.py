@@ -6,16 +6,12 @@ import dataclasses
 import time
 from typing import Dict, Optional, Tuple
 
+from ..errors import NO_PERMISSION as NO_PERMISSION  # re-exported: backends import it from here
 from ..errors import EmulatorError, bad_request
 from ..ids import IdGenerator
 from ..store import Store
 
 META_MAX_PAIRS = 16
-NO_PERMISSION = (
-    "Your token does not have permission to access resource. "
-    "Please verify whether the resource ID or token is correct."
-)
-"""Coze's 4101 message."""
 META_MAX_KEY = 64
 META_MAX_VALUE = 512
 
@@ -32,6 +28,8 @@ class Account:
     """A channel token (JWT with a `scope`): it may only chat (`Connector.botChat`)..."""
     bot_ids: Tuple[str, ...] = ()
     """...and, when this is not empty, only with these bots."""
+    workspace_id: str = ""
+    """An OAuth token granted for one workspace (the collaboration flow): it acts only there."""
 
     @property
     def space(self) -> str:

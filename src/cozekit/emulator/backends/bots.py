@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any, Dict, List, Optional
 
-from ..errors import EmulatorError, bad_request, not_found
+from ..errors import EmulatorError, bad_request, forbidden, not_found
 from .base import NO_PERMISSION, Account, Backend, page_bounds
 from .workspaces import role_in
 
@@ -127,6 +127,8 @@ class BotsBackend(Backend):
         bot = self.store.get("bot", bot_id, owner=account.user_id)
         if bot is None:
             raise EmulatorError(4006, f"invalid bot: bot_id {bot_id} not found")
+        if account.workspace_id and bot["workspace_id"] != account.workspace_id:  # (WebSocket chats too)
+            raise forbidden(f"this token is granted for workspace {account.workspace_id} only")
         if publish_status == "unpublished_draft":
             return {**bot, "config": bot["draft"]}
         if bot["published"] is None or API_CONNECTOR not in bot["connectors"]:
@@ -249,6 +251,16 @@ def simple_info(bot: Dict[str, Any]) -> Dict[str, Any]:
     }
 
 
+NO_BACKGROUND: Dict[str, Any] = {
+    "image_url": "",
+    "origin_image_url": "",
+    "theme_color": "",
+    "canvas_position": {},
+    "gradient_position": {},
+}
+"""A background image slot with nothing set (bot_object: BackgroundImageDetail)."""
+
+
 def bot_info(bot: Dict[str, Any], cfg: Dict[str, Any]) -> Dict[str, Any]:
     """The BotInfo object of protocol.md §8.2 for one configuration (draft or published)."""
     knowledge = cfg.get("knowledge") or {}
@@ -285,5 +297,9 @@ def bot_info(bot: Dict[str, Any], cfg: Dict[str, Any]) -> Dict[str, Any]:
             **(cfg.get("suggest_reply_info") or {}),
         },
         "default_user_input_type": "text",
+        "background_image_info": {
+            "web_background_image": dict(NO_BACKGROUND),
+            "mobile_background_image": dict(NO_BACKGROUND),
+        },
         "local_tools": bot.get("local_tools") or [],
     }

@@ -16,6 +16,8 @@ RUNNING = ("created", "in_progress")
 PUBLIC = ("id", "conversation_id", "bot_id", "created_at", "completed_at", "failed_at", "meta_data")
 PUBLIC_TAIL = ("last_error", "status", "required_action", "usage", "section_id")
 NO_ERROR = {"code": 0, "msg": ""}
+NOT_YET = 0
+"""`completed_at` until the chat ends: real streams carry the field on `created`/`in_progress` too."""
 MAX_ADDITIONAL = 100
 
 
@@ -119,7 +121,7 @@ class ChatsBackend(Backend):
                 "conversation_id": conv["id"],
                 "bot_id": req.bot_id,
                 "created_at": self.now(),
-                "completed_at": None,
+                "completed_at": NOT_YET,
                 "failed_at": None,
                 "meta_data": dict(req.meta_data or {}),
                 "last_error": dict(NO_ERROR),
@@ -234,8 +236,14 @@ class ChatsBackend(Backend):
         return self._finish(account, chat_id, status="completed", completed_at=self.now(), add_usage=usage)
 
     def fail(self, account: Account, chat_id: str, code: int, msg: str) -> Optional[Dict[str, Any]]:
+        now = self.now()
         return self._finish(
-            account, chat_id, status="failed", failed_at=self.now(), last_error={"code": code, "msg": msg}
+            account,
+            chat_id,
+            status="failed",
+            completed_at=now,
+            failed_at=now,
+            last_error={"code": code, "msg": msg},
         )
 
     def require_action(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
-from ..errors import EmulatorError, bad_request, not_found
+from ..errors import EmulatorError, bad_request, forbidden, not_found
 from ..ids import IdGenerator
 from ..store import Store
 from .base import NO_PERMISSION, Account, Backend
@@ -48,9 +48,16 @@ class ConnectorsBackend(Backend):
         return doc
 
     def _owned(self, account: Account, connector_id: str) -> Dict[str, Any]:
+        """A custom channel the caller owns (its token is the channel token). The built-in channels
+        exist, but belong to the platform: no account binds devices or reports reviews for them."""
+        if connector_id in BUILT_IN:
+            raise forbidden(
+                f"connector {connector_id} ({BUILT_IN[connector_id]}) is built in; only a custom channel's "
+                "own token binds devices or reports review results"
+            )
         doc = self.get(connector_id)
         if doc["owner"] != account.user_id:
-            raise EmulatorError(4101, NO_PERMISSION)
+            raise forbidden()
         return doc
 
     def _save(self, doc: Dict[str, Any]) -> None:

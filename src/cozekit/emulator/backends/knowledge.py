@@ -20,7 +20,7 @@ from ..knowledge.parsing import TEXT_TYPES
 from ..knowledge.retrieval import HYBRID, TOP_K
 from ..store import Store
 from .base import Account, Backend, page_bounds
-from .knowledge_ingest import DONE, FAILED, FILE_ID, LOCAL, PROCESSING, WEB, Ingestor, web_key
+from .knowledge_ingest import AUTO_CAPTION, DONE, FAILED, FILE_ID, LOCAL, PROCESSING, WEB, Ingestor, web_key
 from .knowledge_recall import KnowledgeRecall
 from .knowledge_render import bot_dataset_ids, render_document, render_photo, render_progress
 
@@ -204,11 +204,9 @@ class KnowledgeBackend(Backend):
             rule_from_strategy(strategy)
         except ChunkStrategyError as exc:
             raise bad_request(str(exc)) from None
-        first = not self._documents(account, dataset_id)
         if kind == IMAGE and strategy.get("caption_type") is None:
-            if first:
-                raise bad_request("chunk_strategy.caption_type is required on the first upload of images")
-            strategy["caption_type"] = (ds["chunk_strategy"] or {}).get("caption_type", 0)
+            # the knowledge base's choice once made, else automatic (@coze/api's example sends none)
+            strategy["caption_type"] = (ds["chunk_strategy"] or {}).get("caption_type", AUTO_CAPTION)
         prepared = [self._prepare(account, kind, b) for b in bases]
         methods = {p[0]["source_type"] for p in prepared}
         if len(methods) > 1:

@@ -15,6 +15,7 @@ from typing import Any, Dict, List, Optional
 
 from .accounts import token_hash
 from .base import Account, Backend
+from .workspaces import role_in
 
 APP_TYPES = ("web", "pkce", "device", "jwt")
 ACCESS_TTL = 900
@@ -213,6 +214,8 @@ class OAuthBackend(Backend):
             raise invalid_request("redirect_uri")
         if app["client_type"] == "pkce" and not challenge:
             raise invalid_request("code_challenge")
+        if workspace_id and not self.member_of(user_id, workspace_id):
+            raise OAuthFailure("access_deny", f"the user is not a member of workspace {workspace_id}")
         method = method or ("plain" if challenge else None)
         if method not in (None, "plain", "S256"):
             raise invalid_request("code_challenge_method")
@@ -247,6 +250,11 @@ class OAuthBackend(Backend):
             if not _same(proof, doc["challenge"]):
                 raise invalid_request("code_verifier")
         return doc
+
+    def member_of(self, user_id: str, workspace_id: str) -> bool:
+        """Whether the user may grant an app access to the workspace (owner, admin or member)."""
+        workspace = self.store.get("workspace", workspace_id)
+        return workspace is not None and role_in(self.store, workspace, user_id) is not None
 
     # -- device codes --------------------------------------------------------------------------
     def issue_device_code(self, app: Dict[str, Any], workspace_id: Optional[str]) -> Dict[str, Any]:
@@ -297,8 +305,11 @@ class OAuthBackend(Backend):
         if doc["status"] != "pending":
             raise ValueError(f"user code {doc['user_code']} was already {doc['status']}")
         app = self.app(doc["client_id"]) or {}
+        user_id = user_id or str(app.get("owner_user_id", ""))
+        if approve and doc["workspace_id"] and not self.member_of(user_id, doc["workspace_id"]):
+            raise ValueError(f"the user is not a member of workspace {doc['workspace_id']}")
         doc["status"] = "approved" if approve else "denied"
-        doc["user_id"] = user_id or app.get("owner_user_id", "")
+        doc["user_id"] = user_id
         self.store.put("oauth_device", doc, owner="")
         return {"user_code": doc["user_code"], "client_id": doc["client_id"], "status": doc["status"]}
 
@@ -326,15 +337,17 @@ class OAuthBackend(Backend):
         raise OAuthFailure("authorization_pending", "the user has not finished authorization yet")
 
     # -- tokens --------------------------------------------------------------------------------
-    def issue_user_token(self, app: Dict[str, Any], user_id: str) -> Dict[str, Any]:
-        """A `czu_` access token and a one-time refresh token."""
+    def issue_user_token(self, app: Dict[str, Any], user_id: str, workspace_id: str = "") -> Dict[str, Any]:
+        """A `czu_` access token and a one-time refresh token, for one workspace when one was granted."""
         now = self.clock()
         refresh = "rt_" + secrets.token_urlsafe(40)
-        body = self._access(app, user_id, "czu_", int(app["access_token_ttl"]), session_name="")
+        ttl = int(app["access_token_ttl"])
+        body = self._access(app, user_id, "czu_", ttl, session_name="", workspace_id=workspace_id)
         doc = {
             "id": token_hash(refresh),
             "client_id": app["id"],
             "user_id": user_id,
+            "workspace_id": workspace_id,
             "expires_at": now + int(app["refresh_token_ttl"]),
         }
         self.store.put("oauth_refresh", doc, owner=user_id)
@@ -347,7 +360,14 @@ class OAuthBackend(Backend):
         return self._access(app, user_id, "czs_", ttl, session_name=session_name, scope=scope)
 
     def _access(
-        self, app: Dict[str, Any], user_id: str, prefix: str, ttl: int, session_name: str, scope: Any = None
+        self,
+        app: Dict[str, Any],
+        user_id: str,
+        prefix: str,
+        ttl: int,
+        session_name: str,
+        scope: Any = None,
+        workspace_id: str = "",
     ) -> Dict[str, Any]:
         token = prefix + secrets.token_urlsafe(40)
         expires_at = int(self.clock()) + ttl
@@ -357,6 +377,7 @@ class OAuthBackend(Backend):
             "user_id": user_id,
             "session_name": session_name,
             "scope": scope,
+            "workspace_id": workspace_id,
             "expires_at": expires_at,
         }
         self.store.put("oauth_token", doc, owner=user_id)
@@ -368,7 +389,7 @@ class OAuthBackend(Backend):
         if doc is None or doc["client_id"] != app["id"] or doc["expires_at"] <= self.clock():
             raise invalid_request("refresh_token")
         self.store.delete("oauth_refresh", doc["id"])
-        return self.issue_user_token(app, doc["user_id"])
+        return self.issue_user_token(app, doc["user_id"], str(doc.get("workspace_id") or ""))
 
     def token_info(self, access_token: str) -> Optional[Dict[str, Any]]:
         """The stored token if it exists and has not expired."""
@@ -406,4 +427,5 @@ class OAuthBackend(Backend):
             session=str(doc["session_name"] or ""),
             scoped=isinstance(scope, dict),
             bot_ids=tuple(bots),
+            workspace_id=str(doc.get("workspace_id") or ""),
         )

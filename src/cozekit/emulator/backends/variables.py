@@ -23,10 +23,9 @@ class VariablesBackend(Backend):
         app_id: Optional[str],
         bot_id: Optional[str],
         connector_id: Optional[str],
-        uid: str,
+        uid: Optional[str],
     ) -> str:
-        if not uid:
-            raise bad_request("connector_uid is required")
+        uid = uid or account.user_id  # @coze/api leaves it out: the caller's own values, as on the site
         if not (app_id or bot_id):
             raise bad_request("app_id or bot_id is required")
         channel = connector_id or "1024"
@@ -47,7 +46,7 @@ class VariablesBackend(Backend):
         app_id: Optional[str],
         bot_id: Optional[str],
         connector_id: Optional[str],
-        connector_uid: str,
+        connector_uid: Optional[str],
         keywords: Optional[str],
     ) -> Dict[str, Any]:
         scope = self._scope(account, app_id, bot_id, connector_id, connector_uid)
@@ -65,7 +64,7 @@ class VariablesBackend(Backend):
         app_id: Optional[str],
         bot_id: Optional[str],
         connector_id: Optional[str],
-        connector_uid: str,
+        connector_uid: Optional[str],
         data: List[Dict[str, Any]],
     ) -> None:
         scope = self._scope(account, app_id, bot_id, connector_id, connector_uid)

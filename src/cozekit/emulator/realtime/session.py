@@ -13,7 +13,8 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from ..backends.base import NO_PERMISSION, Account
 from ..control import Fault
-from ..errors import EmulatorError
+from ..errors import EmulatorError, malformed_body
+from ..middleware import lone_surrogate
 from . import pacing
 
 if TYPE_CHECKING:
@@ -118,6 +119,10 @@ class Session:
                 raise ValueError("not an object")
         except ValueError:
             await self.error(4000, "the frame is not a JSON event")
+            return
+        if lone_surrogate(text.encode("utf-8", "surrogatepass")):
+            err = malformed_body()
+            await self.error(err.code, err.msg)
             return
         event_type = event.get("event_type")
         handler = getattr(self, "on_" + str(event_type).replace(".", "_"), None)

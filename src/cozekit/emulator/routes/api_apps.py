@@ -54,7 +54,7 @@ async def list_apps(
 
 @router.put(APPS + "/{api_app_id}", summary="Rename a callback app or set its callback URL")
 async def update_app(
-    request: Request, api_app_id: str, body: UpdateBody, account: Account = Depends(current_account)
+    request: Request, api_app_id: IdStr, body: UpdateBody, account: Account = Depends(current_account)
 ) -> Response:
     state_of(request).api_apps.update(account, api_app_id, body.name, body.callback_url)
     return ok(request)
@@ -62,7 +62,7 @@ async def update_app(
 
 @router.delete(APPS + "/{api_app_id}", summary="Delete a callback app")
 async def delete_app(
-    request: Request, api_app_id: str, account: Account = Depends(current_account)
+    request: Request, api_app_id: IdStr, account: Account = Depends(current_account)
 ) -> Response:
     state_of(request).api_apps.delete(account, api_app_id)
     return ok(request)
@@ -70,7 +70,7 @@ async def delete_app(
 
 @router.post(APPS + "/{api_app_id}/events", summary="Subscribe a callback app to events")
 async def subscribe(
-    request: Request, api_app_id: str, body: EventsBody, account: Account = Depends(current_account)
+    request: Request, api_app_id: IdStr, body: EventsBody, account: Account = Depends(current_account)
 ) -> Response:
     state_of(request).api_apps.subscribe(account, api_app_id, body.event_types)
     return ok(request)
@@ -79,7 +79,7 @@ async def subscribe(
 @router.get(APPS + "/{api_app_id}/events", summary="List a callback app's subscribed events")
 async def list_events(
     request: Request,
-    api_app_id: str,
+    api_app_id: IdStr,
     page_token: Optional[str] = Query(None),
     page_size: int = Query(50),
     account: Account = Depends(current_account),
@@ -90,7 +90,7 @@ async def list_events(
 
 @router.delete(APPS + "/{api_app_id}/events", summary="Unsubscribe a callback app from events")
 async def unsubscribe(
-    request: Request, api_app_id: str, body: EventsBody, account: Account = Depends(current_account)
+    request: Request, api_app_id: IdStr, body: EventsBody, account: Account = Depends(current_account)
 ) -> Response:
     state_of(request).api_apps.unsubscribe(account, api_app_id, body.event_types)
     return ok(request)

@@ -7,6 +7,7 @@ from typing import Any, List, Optional
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict
+from typing_extensions import Annotated
 
 from ..backends.base import Account
 from ._common import IdStr, blank, current_account, ok, state_of
@@ -29,7 +30,7 @@ class CopyBody(BaseModel):
 @router.get("/v1/apps", summary="A workspace's apps")
 async def list_apps(
     request: Request,
-    workspace_id: Optional[str] = Query(None),
+    workspace_id: Annotated[Optional[IdStr], Query()] = None,
     publish_status: Optional[str] = Query(None),
     connector_id: Optional[str] = Query(None),
     page_num: Optional[int] = Query(None),
@@ -46,7 +47,7 @@ async def list_apps(
 
 @router.post("/v1/apps/{app_id}/collaborators", summary="Add an app collaborator")
 async def add_collaborator(
-    request: Request, app_id: str, body: CollaboratorsBody, account: Account = Depends(current_account)
+    request: Request, app_id: IdStr, body: CollaboratorsBody, account: Account = Depends(current_account)
 ) -> Response:
     state_of(request).apps.add_collaborators(account, app_id, body.collaborators)
     return ok(request)
@@ -54,7 +55,7 @@ async def add_collaborator(
 
 @router.delete("/v1/apps/{app_id}/collaborators/{user_id}", summary="Remove an app collaborator")
 async def remove_collaborator(
-    request: Request, app_id: str, user_id: str, account: Account = Depends(current_account)
+    request: Request, app_id: IdStr, user_id: IdStr, account: Account = Depends(current_account)
 ) -> Response:
     state_of(request).apps.remove_collaborator(account, app_id, user_id)
     return ok(request)
@@ -85,6 +86,6 @@ async def create_copy_task(
 
 @router.get("/v1/entities/copy_tasks/{task_id}", summary="A copy task's progress and result")
 async def retrieve_copy_task(
-    request: Request, task_id: str, account: Account = Depends(current_account)
+    request: Request, task_id: IdStr, account: Account = Depends(current_account)
 ) -> Response:
     return ok(request, state_of(request).copy_tasks.retrieve(account, task_id))

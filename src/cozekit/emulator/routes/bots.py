@@ -5,6 +5,7 @@ from typing import Any, Dict, List, Optional
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict
+from typing_extensions import Annotated
 
 from ..backends.base import Account
 from ..errors import bad_request
@@ -39,12 +40,12 @@ class UpdateBody(BotFields):
 class PublishBody(BaseModel):
     model_config = ConfigDict(extra="ignore")
     bot_id: IdStr
-    connector_ids: Optional[List[str]] = None
+    connector_ids: Optional[List[IdStr]] = None
 
 
 class UnpublishBody(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    connector_id: str
+    connector_id: IdStr
     unpublish_reason: Optional[str] = None
 
 
@@ -100,9 +101,9 @@ async def unpublish_bot(
 @router.get("/v1/bots", summary="List bots (accepts page_num and page_index)")
 async def list_bots(
     request: Request,
-    workspace_id: IdStr = Query(...),
+    workspace_id: Annotated[IdStr, Query()],
     publish_status: str = Query("published_online"),
-    connector_id: str = Query("1024"),
+    connector_id: Annotated[IdStr, Query()] = "1024",
     page_num: Optional[int] = Query(None),
     page_index: Optional[int] = Query(None),
     page_size: int = Query(20),
@@ -115,7 +116,7 @@ async def list_bots(
 @router.get("/v1/space/published_bots_list", summary="List published bots (old API)")
 async def list_published_bots(
     request: Request,
-    space_id: IdStr = Query(...),
+    space_id: Annotated[IdStr, Query()],
     page_index: int = Query(1),
     page_size: int = Query(20),
     account: Account = Depends(current_account),
@@ -135,7 +136,7 @@ async def retrieve_bot(
 
 @router.get("/v1/bot/get_online_info", summary="Retrieve a published bot (old API)")
 async def get_online_info(
-    request: Request, bot_id: IdStr = Query(...), account: Account = Depends(current_account)
+    request: Request, bot_id: Annotated[IdStr, Query()], account: Account = Depends(current_account)
 ) -> Response:
     return ok(request, state_of(request).bots.retrieve(account, bot_id, True))
 

@@ -6,11 +6,12 @@ from typing import Any, Dict, List, Optional
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict
+from typing_extensions import Annotated
 
 from ..backends.base import Account
 from ..backends.chats import ChatStart, render_chat
 from ..sse import EVENT_STREAM, drain, frame
-from ._common import IdStr, blank, current_account, ok, state_of
+from ._common import IdStr, TextId, blank, current_account, ok, state_of
 
 router = APIRouter(tags=["chat"])
 
@@ -27,7 +28,7 @@ class EnterMessage(BaseModel):
 class ChatBody(BaseModel):
     model_config = ConfigDict(extra="ignore")
     bot_id: IdStr
-    user_id: IdStr
+    user_id: TextId
     additional_messages: Optional[List[EnterMessage]] = None
     stream: Optional[bool] = False
     auto_save_history: Optional[bool] = True
@@ -37,7 +38,7 @@ class ChatBody(BaseModel):
     parameters: Optional[Dict[str, Any]] = None
     publish_status: Optional[str] = None
     bot_version: Optional[str] = None
-    connector_id: Optional[str] = None
+    connector_id: Optional[IdStr] = None
     enable_card: Optional[bool] = None
 
 
@@ -78,7 +79,7 @@ def _stream(request: Request, first: List[bytes], account: Account, chat_id: str
 async def create_chat(
     request: Request,
     body: ChatBody,
-    conversation_id: Optional[str] = Query(None),
+    conversation_id: Annotated[Optional[IdStr], Query()] = None,
     account: Account = Depends(current_account),
 ) -> Response:
     state = state_of(request)
@@ -111,8 +112,8 @@ async def create_chat(
 )
 async def retrieve_chat(
     request: Request,
-    conversation_id: IdStr = Query(...),
-    chat_id: IdStr = Query(...),
+    conversation_id: Annotated[IdStr, Query()],
+    chat_id: Annotated[IdStr, Query()],
     account: Account = Depends(current_account),
 ) -> Response:
     return ok(request, render_chat(state_of(request).chats.get(account, conversation_id, chat_id)))
@@ -121,8 +122,8 @@ async def retrieve_chat(
 @router.get("/v3/chat/message/list", summary="Messages a chat produced")
 async def list_chat_messages(
     request: Request,
-    conversation_id: IdStr = Query(...),
-    chat_id: IdStr = Query(...),
+    conversation_id: Annotated[IdStr, Query()],
+    chat_id: Annotated[IdStr, Query()],
     account: Account = Depends(current_account),
 ) -> Response:
     return ok(request, state_of(request).chats.chat_messages(account, conversation_id, chat_id))
@@ -139,8 +140,8 @@ async def cancel_chat(
 async def submit_tool_outputs(
     request: Request,
     body: SubmitBody,
-    conversation_id: IdStr = Query(...),
-    chat_id: IdStr = Query(...),
+    conversation_id: Annotated[IdStr, Query()],
+    chat_id: Annotated[IdStr, Query()],
     account: Account = Depends(current_account),
 ) -> Response:
     state = state_of(request)

@@ -84,6 +84,7 @@ class ConfigIn(BaseModel):
     chunk_size: Optional[int] = None
     chunk_delay_ms: Optional[int] = None
     max_body_bytes: Optional[int] = None
+    max_workflow_body_bytes: Optional[int] = None
     max_upload_bytes: Optional[int] = None
     follow_ups: Optional[bool] = None
 

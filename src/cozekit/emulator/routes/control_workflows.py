@@ -4,6 +4,7 @@ from typing import Any, Dict, List, Optional, Union
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
+from typing_extensions import Annotated
 
 from ..control import ScriptedReply
 from ..errors import EmulatorError, bad_request
@@ -92,7 +93,7 @@ def _settings(request: Request) -> Dict[str, Any]:
 
 
 @router.get("/work_flow", summary="The debug page of a run (`debug_url`): the stored run as JSON")
-async def debug_page(request: Request, execute_id: IdStr = Query(...)) -> Response:
+async def debug_page(request: Request, execute_id: Annotated[IdStr, Query()]) -> Response:
     run = state_of(request).store.get("workflow_run", execute_id)
     if run is None:
         raise EmulatorError(4314, f"execute record {execute_id} not found", http_status=404)

@@ -4,6 +4,7 @@ from typing import Dict, List, Optional
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict
+from typing_extensions import Annotated
 
 from ..backends.base import Account
 from ..backends.conversations import render_conversation
@@ -19,7 +20,7 @@ class CreateBody(BaseModel):
     name: Optional[str] = None
     messages: Optional[List[EnterMessage]] = None
     meta_data: Optional[Dict[str, str]] = None
-    connector_id: Optional[str] = None
+    connector_id: Optional[IdStr] = None
 
 
 class RenameBody(BaseModel):
@@ -55,7 +56,7 @@ async def create_conversation(
 
 @router.get("/v1/conversation/retrieve", summary="Retrieve a conversation")
 async def retrieve_conversation(
-    request: Request, conversation_id: IdStr = Query(...), account: Account = Depends(current_account)
+    request: Request, conversation_id: Annotated[IdStr, Query()], account: Account = Depends(current_account)
 ) -> Response:
     return ok(request, render_conversation(state_of(request).conversations.get(account, conversation_id)))
 
@@ -63,11 +64,11 @@ async def retrieve_conversation(
 @router.get("/v1/conversations", summary="List a bot's conversations")
 async def list_conversations(
     request: Request,
-    bot_id: IdStr = Query(...),
+    bot_id: Annotated[IdStr, Query()],
     page_num: int = Query(1),
     page_size: int = Query(50),
     sort_order: str = Query("DESC"),
-    connector_id: str = Query("1024"),
+    connector_id: Annotated[IdStr, Query()] = "1024",
     account: Account = Depends(current_account),
 ) -> Response:
     page = state_of(request).conversations.list(

@@ -2,6 +2,7 @@
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from starlette.datastructures import UploadFile
+from typing_extensions import Annotated
 
 from ..backends.base import Account
 from ..backends.files import render_file
@@ -35,6 +36,6 @@ async def upload_file(request: Request, account: Account = Depends(current_accou
 
 @router.get("/v1/files/retrieve", summary="Retrieve a file's metadata")
 async def retrieve_file(
-    request: Request, file_id: IdStr = Query(...), account: Account = Depends(current_account)
+    request: Request, file_id: Annotated[IdStr, Query()], account: Account = Depends(current_account)
 ) -> Response:
     return ok(request, render_file(state_of(request).files.get(account, file_id)))

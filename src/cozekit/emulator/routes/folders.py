@@ -4,6 +4,7 @@ from typing import Optional
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict
+from typing_extensions import Annotated
 
 from ..backends.base import Account
 from ..errors import bad_request
@@ -26,9 +27,9 @@ class FolderIn(BaseModel):
 @router.get("/v1/folders", summary="List the folders under a parent (the workspace root by default)")
 async def list_folders(
     request: Request,
-    workspace_id: str = Query(...),
+    workspace_id: Annotated[IdStr, Query()],
     folder_type: str = Query(...),
-    parent_folder_id: Optional[str] = Query(None),
+    parent_folder_id: Annotated[Optional[IdStr], Query()] = None,
     page_num: int = Query(1),
     page_size: int = Query(20),
     account: Account = Depends(current_account),

@@ -7,6 +7,7 @@ from typing import Any, Dict, List, Optional
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict
+from typing_extensions import Annotated
 
 from ..backends.base import Account
 from ..errors import bad_request
@@ -115,7 +116,7 @@ async def create_dataset(
 @router.get("/v1/datasets", summary="List a workspace's knowledge bases")
 async def list_datasets(
     request: Request,
-    space_id: IdStr = Query(""),
+    space_id: Annotated[IdStr, Query()] = "",
     name: Optional[str] = Query(None),
     format_type: Optional[str] = Query(None),
     page_num: int = Query(1),

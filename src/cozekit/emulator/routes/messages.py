@@ -5,6 +5,7 @@ from typing import Any, Dict, List, Optional
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict
+from typing_extensions import Annotated
 
 from ..backends.base import Account
 from ..backends.messages import render_message
@@ -52,7 +53,7 @@ def _text(content: Any) -> Optional[str]:
 async def create_message(
     request: Request,
     body: CreateBody,
-    conversation_id: IdStr = Query(...),
+    conversation_id: Annotated[IdStr, Query()],
     account: Account = Depends(current_account),
 ) -> Response:
     doc = state_of(request).messages.create(
@@ -69,8 +70,8 @@ async def create_message(
 @router.post("/v1/conversation/message/list", summary="List messages (id cursor paging)")
 async def list_messages(
     request: Request,
+    conversation_id: Annotated[IdStr, Query()],
     body: Optional[ListBody] = None,
-    conversation_id: IdStr = Query(...),
     account: Account = Depends(current_account),
 ) -> Response:
     body = body or ListBody()
@@ -90,8 +91,8 @@ async def list_messages(
 @router.get("/v1/conversation/message/retrieve", summary="Retrieve a message")
 async def retrieve_message(
     request: Request,
-    conversation_id: IdStr = Query(...),
-    message_id: IdStr = Query(...),
+    conversation_id: Annotated[IdStr, Query()],
+    message_id: Annotated[IdStr, Query()],
     account: Account = Depends(current_account),
 ) -> Response:
     return ok(request, render_message(state_of(request).messages.get(account, conversation_id, message_id)))
@@ -101,8 +102,8 @@ async def retrieve_message(
 async def modify_message(
     request: Request,
     body: ModifyBody,
-    conversation_id: IdStr = Query(...),
-    message_id: IdStr = Query(...),
+    conversation_id: Annotated[IdStr, Query()],
+    message_id: Annotated[IdStr, Query()],
     account: Account = Depends(current_account),
 ) -> Response:
     doc = state_of(request).messages.modify(
@@ -119,8 +120,8 @@ async def modify_message(
 @router.post("/v1/conversation/message/delete", summary="Delete a question or answer")
 async def delete_message(
     request: Request,
-    conversation_id: IdStr = Query(...),
-    message_id: IdStr = Query(...),
+    conversation_id: Annotated[IdStr, Query()],
+    message_id: Annotated[IdStr, Query()],
     account: Account = Depends(current_account),
 ) -> Response:
     return ok(

@@ -83,7 +83,7 @@ async def _grant(request: Request, account_id: Optional[str], enterprise_id: Opt
         code = oauth.redeem_code(
             app, _str(body, "code"), _str(body, "redirect_uri"), body.get("code_verifier")
         )
-        token = oauth.issue_user_token(app, code["user_id"])
+        token = oauth.issue_user_token(app, code["user_id"], str(code.get("workspace_id") or ""))
     elif grant == REFRESH_GRANT:
         app = oauth.usable_app(_str(body, "client_id"), "web", "pkce", "device")
         if app["client_type"] == "web":
@@ -92,7 +92,7 @@ async def _grant(request: Request, account_id: Optional[str], enterprise_id: Opt
     elif grant == DEVICE_GRANT:
         app = oauth.usable_app(_str(body, "client_id"), "device")
         device = oauth.poll_device(app, _str(body, "device_code"))
-        token = oauth.issue_user_token(app, device["user_id"])
+        token = oauth.issue_user_token(app, device["user_id"], str(device.get("workspace_id") or ""))
     else:
         raise OAuthFailure("unsupported_grant_type", f"not supported grant type: {grant}")
     log.info("oauth: %s grant issued a user token to client %s", grant, app["id"])

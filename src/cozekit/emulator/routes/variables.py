@@ -4,6 +4,7 @@ from typing import List, Optional
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict
+from typing_extensions import Annotated
 
 from ..backends.base import Account
 from ._common import IdStr, current_account, ok, state_of
@@ -21,17 +22,17 @@ class UpdateBody(BaseModel):
     app_id: Optional[IdStr] = None
     bot_id: Optional[IdStr] = None
     connector_id: Optional[IdStr] = None
-    connector_uid: str
+    connector_uid: Optional[str] = None
     data: List[Pair]
 
 
 @router.get("/v1/variables", summary="Read an end user's variable values")
 async def read_variables(
     request: Request,
-    connector_uid: str = Query(...),
-    app_id: Optional[str] = Query(None),
-    bot_id: Optional[str] = Query(None),
-    connector_id: Optional[str] = Query(None),
+    connector_uid: Optional[str] = Query(None),
+    app_id: Annotated[Optional[IdStr], Query()] = None,
+    bot_id: Annotated[Optional[IdStr], Query()] = None,
+    connector_id: Annotated[Optional[IdStr], Query()] = None,
     keywords: Optional[str] = Query(None),
     account: Account = Depends(current_account),
 ) -> Response:

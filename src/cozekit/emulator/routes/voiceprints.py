@@ -47,7 +47,7 @@ async def list_groups(
 
 @router.put(GROUPS + "/{group_id}", summary="Rename or describe a voiceprint group")
 async def update_group(
-    request: Request, group_id: str, body: GroupBody, account: Account = Depends(current_account)
+    request: Request, group_id: IdStr, body: GroupBody, account: Account = Depends(current_account)
 ) -> Response:
     state_of(request).voiceprints.update_group(account, group_id, body.name, body.desc)
     return ok(request)
@@ -55,7 +55,7 @@ async def update_group(
 
 @router.delete(GROUPS + "/{group_id}", summary="Delete a voiceprint group and its features")
 async def delete_group(
-    request: Request, group_id: str, account: Account = Depends(current_account)
+    request: Request, group_id: IdStr, account: Account = Depends(current_account)
 ) -> Response:
     state_of(request).voiceprints.delete_group(account, group_id)
     return ok(request)
@@ -63,7 +63,7 @@ async def delete_group(
 
 @router.post(GROUPS + "/{group_id}/features", summary="Enroll a speaker (multipart)")
 async def create_feature(
-    request: Request, group_id: str, account: Account = Depends(current_account)
+    request: Request, group_id: IdStr, account: Account = Depends(current_account)
 ) -> Response:
     data, fields = await read_form(request)
     assert data is not None
@@ -83,7 +83,7 @@ async def create_feature(
 @router.get(GROUPS + "/{group_id}/features", summary="List a group's features")
 async def list_features(
     request: Request,
-    group_id: str,
+    group_id: IdStr,
     page_num: int = Query(1),
     page_size: int = Query(10),
     account: Account = Depends(current_account),
@@ -93,7 +93,7 @@ async def list_features(
 
 @router.put(GROUPS + "/{group_id}/features/{feature_id}", summary="Update a feature (multipart)")
 async def update_feature(
-    request: Request, group_id: str, feature_id: str, account: Account = Depends(current_account)
+    request: Request, group_id: IdStr, feature_id: IdStr, account: Account = Depends(current_account)
 ) -> Response:
     data, fields = await read_form(request, file_required=False)
     values = {
@@ -110,7 +110,7 @@ async def update_feature(
 
 @router.delete(GROUPS + "/{group_id}/features/{feature_id}", summary="Delete a feature")
 async def delete_feature(
-    request: Request, group_id: str, feature_id: str, account: Account = Depends(current_account)
+    request: Request, group_id: IdStr, feature_id: IdStr, account: Account = Depends(current_account)
 ) -> Response:
     state_of(request).voiceprints.delete_feature(account, group_id, feature_id)
     return ok(request)

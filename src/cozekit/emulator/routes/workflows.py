@@ -7,6 +7,7 @@ from typing import Any, Dict, List, Optional
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict
+from typing_extensions import Annotated
 
 from ..backends.base import Account
 from ..errors import envelope_body, logid_of
@@ -31,7 +32,7 @@ class RunBody(BaseModel):
     ext: Optional[Dict[str, str]] = None
     is_async: Optional[bool] = False
     workflow_version: Optional[str] = None
-    connector_id: Optional[str] = None
+    connector_id: Optional[IdStr] = None
 
 
 class ResumeBody(BaseModel):
@@ -51,7 +52,7 @@ class ChatflowBody(BaseModel):
     conversation_id: Optional[IdStr] = None
     ext: Optional[Dict[str, str]] = None
     workflow_version: Optional[str] = None
-    connector_id: Optional[str] = None
+    connector_id: Optional[IdStr] = None
 
 
 class Collaborator(BaseModel):
@@ -184,7 +185,7 @@ async def chatflow(
 @router.get("/v1/workflows", summary="Workflows of a workspace")
 async def list_workflows(
     request: Request,
-    workspace_id: IdStr = Query(...),
+    workspace_id: Annotated[IdStr, Query()],
     page_num: int = Query(1),
     page_size: int = Query(10),
     workflow_mode: Optional[str] = Query(None),

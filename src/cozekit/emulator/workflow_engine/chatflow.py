@@ -182,7 +182,9 @@ class _Turn:
         if event != "Message":
             return
         uuid = str(data.get("node_execute_uuid"))
-        current = self.open.setdefault(uuid, {"id": self.state.ids.next(), "parts": []})
+        current = self.open.setdefault(
+            uuid, {"id": self.state.ids.next(), "parts": [], "created_at": self.state.workflows.now()}
+        )
         current["parts"].append(data["content"])
         delta = {
             "id": current["id"],
@@ -193,6 +195,7 @@ class _Turn:
             "content_type": "text",
             "chat_id": self.chat["id"],
             "section_id": self.conv["last_section_id"],
+            "created_at": current["created_at"],
         }
         if self.bot_id:
             delta["bot_id"] = self.bot_id
