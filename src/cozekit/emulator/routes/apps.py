@@ -69,7 +69,7 @@ class DuplicateBody(BaseModel):
 
 @router.post("/v1/templates/{template_id}/duplicate", summary="Copy a template into a workspace")
 async def duplicate_template(
-    request: Request, template_id: str, body: DuplicateBody, account: Account = Depends(current_account)
+    request: Request, template_id: IdStr, body: DuplicateBody, account: Account = Depends(current_account)
 ) -> Response:
     templates = state_of(request).templates
     return ok(request, templates.duplicate(account, template_id, body.workspace_id, body.name))
