@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, Type, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, Type, TypeVar, Union, cast
 
 from pydantic import ValidationError
 from typing_extensions import Literal
@@ -201,13 +201,13 @@ def _error_event(event: ChatEventType, data: str, response: Optional[ResponseInf
         code = body.get("code")
         msg = body.get("msg", body.get("message"))
         out = ChatErrorEvent(
-            event=event,
+            event=cast(Any, event),
             code=_int_or_none(code),
             msg=msg if isinstance(msg, str) else (None if msg is None else str(msg)),
         )
     else:
         # Not the documented {code, msg}: keep the text so the error still says something.
-        out = ChatErrorEvent(event=event, msg=data)
+        out = ChatErrorEvent(event=cast(Any, event), msg=data)
     out._attach(response)
     return out
 
@@ -215,7 +215,7 @@ def _error_event(event: ChatEventType, data: str, response: Optional[ResponseInf
 def _done_event(event: ChatEventType, data: str, response: Optional[ResponseInfo]) -> ChatDoneEvent:
     body = _loads(data)
     url = body.get("debug_url") if isinstance(body, dict) else None
-    out = ChatDoneEvent(event=event, debug_url=url if isinstance(url, str) else None)
+    out = ChatDoneEvent(event=cast(Any, event), debug_url=url if isinstance(url, str) else None)
     out._attach(response)
     return out
 
@@ -265,7 +265,8 @@ def parse_chat_event(event_name: str, data: str, response: Optional[ResponseInfo
     handler = _HANDLERS.get(name)
     if handler is not None:
         return handler(_KNOWN[name], data, response)
-    out = ChatUnknownEvent(event=ChatEventType(name), data=data, unknown={"event": name, "data": data})
+    unknown = {"event": name, "data": data}
+    out = ChatUnknownEvent(event=cast(Any, ChatEventType(name)), data=data, unknown=unknown)
     out._attach(response)
     return out
 
