@@ -189,7 +189,7 @@ def _lenient(cls: Type[_M], data: Any, exc: ValidationError) -> Optional[_M]:
         return None
     fields = cls.model_fields
     keys = _keys_by_field(cls)
-    work: Dict[str, Any] = dict(data)
+    work: Dict[str, Any] = _before(cls, dict(data))
     fixes: Dict[str, Any] = {}
     invalid: Dict[str, Any] = {}
     absent: List[str] = []
@@ -224,6 +224,7 @@ def _lenient(cls: Type[_M], data: Any, exc: ValidationError) -> Optional[_M]:
     if obj is None:
         # The model's own validators reject what is left: build it without them.
         obj = cls.model_construct(**{k: v for k, v in work.items() if k not in absent})
+        absent.extend(name for name in fields if name not in obj.__dict__ and name not in fixes)
     values = obj.__dict__
     fields_set = obj.__pydantic_fields_set__
     for name in absent:
@@ -240,6 +241,22 @@ def _lenient(cls: Type[_M], data: Any, exc: ValidationError) -> Optional[_M]:
         else:
             private["_invalid"] = invalid
     return obj
+
+
+def _before(cls: Type[BaseModel], data: Dict[str, Any]) -> Dict[str, Any]:
+    """`data` as the model's own `mode="before"` validators reshape it (renamed keys, unwrapped objects),
+    so that the fields errors name are keys of the input. (They run again when it is validated: they are
+    written to leave reshaped data as it is.)"""
+    for decorator in cls.__pydantic_decorators__.model_validators.values():
+        if decorator.info.mode != "before":
+            continue
+        try:
+            reshaped = decorator.func(data)
+        except Exception:
+            continue
+        if isinstance(reshaped, Mapping):
+            data = dict(reshaped)
+    return data
 
 
 def _value(field: FieldInfo, raw: Any) -> Any:
