@@ -193,6 +193,7 @@ def _lenient(cls: Type[_M], data: Any, exc: ValidationError) -> Optional[_M]:
     fixes: Dict[str, Any] = {}
     invalid: Dict[str, Any] = {}
     absent: List[str] = []
+    held: List[str] = []
     obj: Optional[_M] = None
     for _ in range(_MAX_ROUNDS):
         progressed = False
@@ -202,9 +203,17 @@ def _lenient(cls: Type[_M], data: Any, exc: ValidationError) -> Optional[_M]:
             if name is None:
                 continue
             if err["type"] == "missing" and len(loc) == 1:
-                if name not in absent:
-                    absent.append(name)
-                    work[name] = _placeholder(cls, name)
+                # A required field taken out or absent: hold its place with a value it accepts (its
+                # lenient value when that validates), put right once the rest is validated.
+                if name not in held:
+                    held.append(name)
+                    fixed = fixes.get(name)
+                    if name in fixes and _accepts(cls, name, fixed):
+                        work[name] = fixed
+                    else:
+                        work[name] = _placeholder(cls, name)
+                        if name not in fixes:
+                            absent.append(name)
                     progressed = True
                 continue
             for key in keys[name]:
@@ -335,15 +344,19 @@ def _default(field: FieldInfo) -> Any:
 _CANDIDATES: Tuple[Any, ...] = (None, "", 0, False, [], {})
 
 
+def _accepts(cls: Type[BaseModel], name: str, value: Any) -> bool:
+    try:
+        _field_adapter(cls, name).validate_python(value)
+        return True
+    except ValidationError:
+        return False
+
+
 def _placeholder(cls: Type[BaseModel], name: str) -> Any:
-    """A value the required field `name` validates (replaced by None afterwards)."""
-    adapter = _field_adapter(cls, name)
+    """A value the required field `name` validates (replaced afterwards)."""
     for candidate in _CANDIDATES:
-        try:
-            adapter.validate_python(candidate)
+        if _accepts(cls, name, candidate):
             return candidate
-        except ValidationError:
-            continue
     return None
 
 
