@@ -270,6 +270,7 @@ class BaseClient:
                 f"expected JSON from {opts.method} {opts.path}, got {response.headers.get('content-type')!r}",
                 body=response.text[:500],
                 logid=logid_of(response.headers),
+                status_code=response.status_code,
             ) from None
         payload = unwrap(opts.envelope, response.status_code, response.headers, body)
         if opts.stream:
@@ -277,6 +278,7 @@ class BaseClient:
                 f"expected an event stream from {opts.path}",
                 body=body,
                 logid=logid_of(response.headers, body),
+                status_code=response.status_code,
             )
         return parse(payload, info)
 
