@@ -16,6 +16,7 @@ from cozekit.types import (
     ChatMessageEvent,
     ChatUsage,
     DeleteWorkspaceMemberResp,
+    Message,
     SimpleBot,
     WorkflowRunHistory,
     parse_chat_event,
@@ -132,3 +133,17 @@ def test_an_error_event_is_read_whatever_its_shape() -> None:
     assert odd.error.error_code == 0 and odd.error.error_message == '{"error_code": "x", "error_message": 5}'
     typed = parse_workflow_event("Error", '{"code": "4200", "msg": "gone"}', "3", STRICT)
     assert (typed.error.error_code, typed.error.error_message) == (4200, "gone")
+
+
+def test_the_objects_of_an_object_string_message_are_read_by_the_same_rules() -> None:
+    content = '[{"type": "text", "text": 5, "new": 1}, {"type": "image", "file_id": "f1"}]'
+    message = read_model(
+        Message, {"role": "user", "content": content, "content_type": "object_string"}, LENIENT
+    )
+    message._attach(LENIENT)
+    first, second = message.get_objects()
+    assert (first.text, first.model_extra, second.file_id) == ("5", {"new": 1}, "f1")
+    message._attach(STRICT)
+    with pytest.raises(APIResponseValidationError) as caught:
+        message.get_objects()
+    assert caught.value.field == "[0].text"
