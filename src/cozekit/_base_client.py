@@ -38,7 +38,7 @@ from urllib.request import getproxies
 import httpx
 
 from ._auth import Auth
-from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, RETRY_COUNT_HEADER
+from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ENV_STRICT_VALIDATION, RETRY_COUNT_HEADER
 from ._envelope import error_from_body, logid_of, unwrap
 from ._exceptions import (
     AUTH_CODES,
@@ -158,6 +158,7 @@ class BaseClient:
         default_query: Optional[Mapping[str, Any]] = None,
         retry_policy: Optional[RetryPolicy] = None,
         retry_non_idempotent: bool = False,
+        strict_validation: Optional[bool] = None,
     ) -> None:
         if auth is not None and not isinstance(auth, Auth):
             raise TypeError(f"auth must be an Auth (e.g. TokenAuth(...)), got {type(auth).__name__}")
@@ -174,6 +175,9 @@ class BaseClient:
         self._default_query: Dict[str, Any] = dict(default_query or {})
         self._retry_policy = retry_policy or RetryPolicy()
         self.retry_non_idempotent = retry_non_idempotent
+        self.strict_validation = strict_from_env() if strict_validation is None else strict_validation
+        """Raise `APIResponseValidationError` for any answer that does not validate, instead of reading
+        it leniently (default: `$COZEKIT_STRICT_VALIDATION`)."""
         self._region_hint = _REGION_HINTS.get(parts.hostname or "", "")
         self._direct = False
         """True when requests go straight to our own transport (see `_direct_transport`)."""
@@ -254,7 +258,7 @@ class BaseClient:
     # -- reading ----------------------------------------------------------------------------------------
 
     def _parse_response(self, opts: RequestOptions, response: httpx.Response, parse: Parser[_T]) -> _T:
-        info = ResponseInfo.from_httpx(response)
+        info = ResponseInfo.from_httpx(response, self.strict_validation)
         if opts.envelope.kind == "binary" and response.is_success and not _is_json(response):
             return parse(response.content, info)
         try:
@@ -266,6 +270,7 @@ class BaseClient:
                 f"expected JSON from {opts.method} {opts.path}, got {response.headers.get('content-type')!r}",
                 body=response.text[:500],
                 logid=logid_of(response.headers),
+                status_code=response.status_code,
             ) from None
         payload = unwrap(opts.envelope, response.status_code, response.headers, body)
         if opts.stream:
@@ -273,6 +278,7 @@ class BaseClient:
                 f"expected an event stream from {opts.path}",
                 body=body,
                 logid=logid_of(response.headers, body),
+                status_code=response.status_code,
             )
         return parse(payload, info)
 
@@ -423,7 +429,9 @@ class SyncAPIClient(BaseClient):
         self, opts: RequestOptions, decode: EventDecoder[_T], *, end_required: bool = True
     ) -> Stream[_T]:
         result = self._run(self._flow(self._http, opts, _never))
-        return Stream(result.response, decode, end_required=end_required)
+        stream = Stream(result.response, decode, end_required=end_required)
+        stream.response_info.strict = self.strict_validation
+        return stream
 
     def stream_bytes(self, opts: RequestOptions) -> BinaryResponse:
         """Send a `stream=True, envelope=BINARY` request; the body stays unread until the caller reads it."""
@@ -521,7 +529,9 @@ class AsyncAPIClient(BaseClient):
         self, opts: RequestOptions, decode: EventDecoder[_T], *, end_required: bool = True
     ) -> AsyncStream[_T]:
         result = await self._run(self._flow(self._http, opts, _never))
-        return AsyncStream(result.response, decode, end_required=end_required)
+        stream = AsyncStream(result.response, decode, end_required=end_required)
+        stream.response_info.strict = self.strict_validation
+        return stream
 
     async def stream_bytes(self, opts: RequestOptions) -> AsyncBinaryResponse:
         """The async twin of `SyncAPIClient.stream_bytes`."""
@@ -597,3 +607,8 @@ _SelfAsync = TypeVar("_SelfAsync", bound=AsyncAPIClient)
 def env(name: str) -> Optional[str]:
     value = os.environ.get(name)
     return value if value else None
+
+
+def strict_from_env() -> bool:
+    """True when `$COZEKIT_STRICT_VALIDATION` is 1, true, yes or on."""
+    return (env(ENV_STRICT_VALIDATION) or "").strip().lower() in ("1", "true", "yes", "on")

@@ -85,6 +85,9 @@ class Coze(SyncAPIClient):
     >>> coze = Coze(auth=TokenAuth("pat_..."), base_url=COZE_CN_BASE_URL)
 
     `auth` defaults to `TokenAuth($COZE_API_TOKEN)`, `base_url` to `$COZE_API_BASE`, then api.coze.com.
+    Answers are read leniently (a field of an unexpected type is kept as sent; see
+    `CozeModel.invalid_fields`); `strict_validation=True` (default: `$COZEKIT_STRICT_VALIDATION`) raises
+    `APIResponseValidationError` instead.
     """
 
     def __init__(
@@ -100,6 +103,7 @@ class Coze(SyncAPIClient):
         proxy: Optional[str] = None,
         retry_policy: Optional[RetryPolicy] = None,
         retry_non_idempotent: bool = False,
+        strict_validation: Optional[bool] = None,
     ) -> None:
         auth, base_url = _resolve(auth, base_url)
         super().__init__(
@@ -113,6 +117,7 @@ class Coze(SyncAPIClient):
             proxy=proxy,
             retry_policy=retry_policy,
             retry_non_idempotent=retry_non_idempotent,
+            strict_validation=strict_validation,
         )
 
     def with_options(
@@ -125,6 +130,7 @@ class Coze(SyncAPIClient):
         default_query: Optional[Mapping[str, Any]] = None,
         retry_policy: Optional[RetryPolicy] = None,
         retry_non_idempotent: Optional[bool] = None,
+        strict_validation: Optional[bool] = None,
     ) -> Coze:
         """A client with some settings changed that shares this one's connections.
 
@@ -291,6 +297,7 @@ class AsyncCoze(AsyncAPIClient):
         proxy: Optional[str] = None,
         retry_policy: Optional[RetryPolicy] = None,
         retry_non_idempotent: bool = False,
+        strict_validation: Optional[bool] = None,
     ) -> None:
         auth, base_url = _resolve(auth, base_url)
         super().__init__(
@@ -304,6 +311,7 @@ class AsyncCoze(AsyncAPIClient):
             proxy=proxy,
             retry_policy=retry_policy,
             retry_non_idempotent=retry_non_idempotent,
+            strict_validation=strict_validation,
         )
 
     def with_options(
@@ -316,6 +324,7 @@ class AsyncCoze(AsyncAPIClient):
         default_query: Optional[Mapping[str, Any]] = None,
         retry_policy: Optional[RetryPolicy] = None,
         retry_non_idempotent: Optional[bool] = None,
+        strict_validation: Optional[bool] = None,
     ) -> AsyncCoze:
         """A client with some settings changed that shares this one's connections."""
         return _with_options(self, _changes(locals()))

@@ -9,6 +9,8 @@ COZE_CN_WWW_URL = "https://www.coze.cn"
 
 ENV_API_TOKEN = "COZE_API_TOKEN"
 ENV_API_BASE = "COZE_API_BASE"
+ENV_STRICT_VALIDATION = "COZEKIT_STRICT_VALIDATION"
+"""Set to 1 (true, yes, on) to validate every answer strictly (see `Coze(strict_validation=...)`)."""
 
 DEFAULT_TIMEOUT = httpx.Timeout(timeout=600.0, connect=5.0)
 DEFAULT_MAX_RETRIES = 2

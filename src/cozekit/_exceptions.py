@@ -24,7 +24,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Type
+from typing import Any, Dict, List, Optional, Type
 
 import httpx
 
@@ -202,11 +202,24 @@ class CozeInvalidEventError(CozeError):
 
 
 class APIResponseValidationError(CozeError):
-    """A response did not have the shape this endpoint declares."""
+    """A response did not have the shape this endpoint declares: one with no usable shape, or (with
+    strict validation) any field that does not validate. `field` names the first bad field's path,
+    `errors` lists pydantic's errors."""
 
-    def __init__(self, message: str, *, body: Any = None, logid: str = "") -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        body: Any = None,
+        logid: str = "",
+        status_code: Optional[int] = None,
+        field: str = "",
+    ) -> None:
         self.body = body
         self.logid = logid
+        self.status_code = status_code
+        self.field = field
+        self.errors: List[Any] = []
         super().__init__(f"{message} (logid: {logid})" if logid else message)
 
 

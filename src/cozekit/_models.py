@@ -41,6 +41,15 @@ class CozeModel(BaseModel):
         response = self.response
         return response.logid if response is not None else ""
 
+    @property
+    def invalid_fields(self) -> Dict[str, Any]:
+        """Fields the server sent in a shape this SDK did not expect, by name, as sent (empty when
+        everything validated). Such a field holds the value as sent, or its default when a model was
+        expected; a required field that was absent is listed as None."""
+        private = self.__pydantic_private__
+        invalid = private.get("_invalid") if private else None
+        return dict(invalid) if invalid else {}
+
     def _attach(self, response: Optional[ResponseInfo]) -> None:
         private = self.__pydantic_private__
         if private is not None:

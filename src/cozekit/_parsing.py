@@ -1,13 +1,15 @@
-"""Parsers that turn an unwrapped payload into the declared result, with its response attached."""
+"""Parsers that turn an unwrapped payload into the declared result, with its response attached.
+
+Each reads leniently by default and strictly when the response says so (`ResponseInfo.strict`, from the
+client's `strict_validation`); see `_validation`.
+"""
 
 from __future__ import annotations
 
-from functools import cache
-from typing import Any, Callable, List, Type, TypeVar
-
-from pydantic import TypeAdapter
+from typing import Any, Callable, Type, TypeVar
 
 from ._models import CozeModel, ListResponse, ResponseInfo
+from ._validation import read_model, read_models
 
 __all__ = ["model", "models", "raw"]
 
@@ -18,23 +20,18 @@ def model(cls: Type[_M]) -> Callable[[Any, ResponseInfo], _M]:
     """Parse the payload as one `cls` (an absent payload becomes an empty one)."""
 
     def parse(payload: Any, info: ResponseInfo) -> _M:
-        result = cls.model_validate(payload if payload is not None else {})
+        result = read_model(cls, payload if payload is not None else {}, info)
         result._attach(info)
         return result
 
     return parse
 
 
-@cache
-def _list_adapter(cls: Type[CozeModel]) -> TypeAdapter[List[Any]]:
-    return TypeAdapter(List[cls])  # type: ignore[valid-type]
-
-
 def models(cls: Type[_M]) -> Callable[[Any, ResponseInfo], ListResponse[_M]]:
     """Parse the payload as a list of `cls`, returned as a `ListResponse` that knows its logid."""
 
     def parse(payload: Any, info: ResponseInfo) -> ListResponse[_M]:
-        items = _list_adapter(cls).validate_python(payload or [])
+        items = read_models(cls, payload, info)
         for item in items:
             item._attach(info)
         return ListResponse(items, info)

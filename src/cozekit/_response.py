@@ -11,15 +11,17 @@ __all__ = ["ResponseInfo"]
 class ResponseInfo:
     """What an SDK result remembers of the HTTP response it came from."""
 
-    __slots__ = ("headers", "status_code")
+    __slots__ = ("headers", "status_code", "strict")
 
-    def __init__(self, status_code: int, headers: httpx.Headers) -> None:
+    def __init__(self, status_code: int, headers: httpx.Headers, strict: bool = False) -> None:
         self.status_code = status_code
         self.headers = headers
+        self.strict = strict
+        """Read strictly: a field that does not validate raises (the client's `strict_validation`)."""
 
     @classmethod
-    def from_httpx(cls, response: httpx.Response) -> ResponseInfo:
-        return cls(response.status_code, response.headers)
+    def from_httpx(cls, response: httpx.Response, strict: bool = False) -> ResponseInfo:
+        return cls(response.status_code, response.headers, strict)
 
     @property
     def logid(self) -> str:

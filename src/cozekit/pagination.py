@@ -25,11 +25,11 @@ from typing import (
     TypeVar,
 )
 
-from pydantic import TypeAdapter
-
 from ._base_client import AsyncAPIClient, SyncAPIClient
+from ._exceptions import APIResponseValidationError
 from ._models import CozeModel, ResponseInfo
 from ._request import RequestOptions
+from ._validation import read_models
 
 __all__ = ["AsyncPager", "LastIdPaging", "NumberPaging", "Page", "Paging", "SyncPager", "TokenPaging"]
 
@@ -61,7 +61,7 @@ class Paging(abc.ABC, Generic[_T]):
     """
 
     def __init__(self, model: Any, items_key: str) -> None:
-        self._adapter: TypeAdapter[List[_T]] = TypeAdapter(List[model])
+        self._model = model
         self._items_key = items_key
 
     @abc.abstractmethod
@@ -76,7 +76,7 @@ class Paging(abc.ABC, Generic[_T]):
         """The request for the page after `page`, or None when it was the last."""
 
     def _read_items(self, payload: Mapping[str, Any], info: ResponseInfo) -> List[_T]:
-        items = self._adapter.validate_python(payload.get(self._items_key) or [])
+        items: List[_T] = read_models(self._model, payload.get(self._items_key), info)
         for item in items:
             if isinstance(item, CozeModel):
                 item._attach(info)
@@ -86,8 +86,46 @@ class Paging(abc.ABC, Generic[_T]):
 Step = Tuple[RequestOptions, Any]
 
 
-def _mapping(payload: Any) -> Mapping[str, Any]:
-    return payload if isinstance(payload, Mapping) else {}
+def _text(value: Any) -> Optional[str]:
+    """A cursor (token, id) as text: numbers are read as their digits; empty or absent is None."""
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    return str(value)
+
+
+def _mapping(payload: Any, info: ResponseInfo) -> Mapping[str, Any]:
+    """A page's payload: an object (absent: an empty page); anything else has no usable shape."""
+    if payload is None:
+        return {}
+    if not isinstance(payload, Mapping):
+        raise APIResponseValidationError(
+            f"the response has no usable shape: expected a page (an object), got {type(payload).__name__}",
+            body=payload,
+            logid=info.logid,
+            status_code=info.status_code,
+        )
+    return payload
+
+
+_TRUE = frozenset({"true", "1", "yes"})
+_FALSE = frozenset({"false", "0", "no", ""})
+
+
+def _flag(data: Mapping[str, Any], key: str, info: ResponseInfo) -> Optional[bool]:
+    """A page's boolean (`has_more`): a bool, or leniently its text or number; None when absent."""
+    value = data.get(key)
+    if value is None or isinstance(value, bool):
+        return value
+    if info.strict:
+        raise APIResponseValidationError(
+            f"the response does not read as a page: {key}: expected a boolean, got {value!r}",
+            body=dict(data),
+            logid=info.logid,
+            status_code=info.status_code,
+            field=key,
+        )
+    text = str(value).strip().lower()
+    return True if text in _TRUE else False if text in _FALSE else None
 
 
 class NumberPaging(Paging[_T]):
@@ -116,12 +154,12 @@ class NumberPaging(Paging[_T]):
         return self._request(self._page_num, self._page_size), self._page_num
 
     def parse(self, payload: Any, info: ResponseInfo, cursor: Any) -> Page[_T]:
-        data = _mapping(payload)
+        data = _mapping(payload, info)
         items = self._read_items(data, info)
         raw_total = data.get("total", data.get("total_count"))
         total = int(raw_total) if str(raw_total).isdigit() else None
-        raw_has_more = data.get("has_more")
-        if isinstance(raw_has_more, bool):
+        raw_has_more = _flag(data, "has_more", info)
+        if raw_has_more is not None:
             has_more = raw_has_more
         elif total is not None:
             has_more = total > cursor * self._page_size
@@ -146,11 +184,10 @@ class TokenPaging(Paging[_T]):
         return self._request(""), ""
 
     def parse(self, payload: Any, info: ResponseInfo, cursor: Any) -> Page[_T]:
-        data = _mapping(payload)
+        data = _mapping(payload, info)
         token = data.get("next_page_token") or data.get("page_token") or None
-        return Page(
-            self._read_items(data, info), bool(data.get("has_more")), next_page_token=token, response=info
-        )
+        has_more = bool(_flag(data, "has_more", info))
+        return Page(self._read_items(data, info), has_more, next_page_token=_text(token), response=info)
 
     def next(self, page: Page[_T]) -> Optional[Step]:
         if not page.has_more or not page.next_page_token:
@@ -179,12 +216,12 @@ class LastIdPaging(Paging[_T]):
         return self._request(self._before_id, self._after_id), None
 
     def parse(self, payload: Any, info: ResponseInfo, cursor: Any) -> Page[_T]:
-        data = _mapping(payload)
+        data = _mapping(payload, info)
         return Page(
             self._read_items(data, info),
-            bool(data.get("has_more")),
-            first_id=data.get("first_id") or None,
-            last_id=data.get("last_id") or None,
+            bool(_flag(data, "has_more", info)),
+            first_id=_text(data.get("first_id")),
+            last_id=_text(data.get("last_id")),
             response=info,
         )
 

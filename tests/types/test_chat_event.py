@@ -247,12 +247,14 @@ def test_event_name_whitespace_is_trimmed() -> None:
     ("name", "data"),
     [
         ("conversation.message.delta", "not json"),
-        ("conversation.message.delta", '{"content":"no role"}'),
-        ("conversation.chat.created", '{"status":"created"}'),
+        ("conversation.message.delta", '["a list", "not a message"]'),
+        ("conversation.chat.created", "null"),
         ("conversation.chat.completed", '"[DONE]"'),
     ],
 )
-def test_bad_payload_raises_invalid_event(name: str, data: str) -> None:
+def test_payload_with_no_usable_shape_raises_invalid_event(name: str, data: str) -> None:
+    """Data that is not a JSON object cannot be read as a chat or a message, even leniently (a missing
+    or wrong-typed field is read leniently: see test_lenient_events.py)."""
     with pytest.raises(CozeInvalidEventError) as info:
         parse_chat_event(name, data)
     assert info.value.field == name and info.value.data == data

@@ -21,6 +21,7 @@ from websockets.http11 import Request, Response
 
 from cozekit import (
     APIConnectionError,
+    APIResponseValidationError,
     APITimeoutError,
     AsyncCoze,
     AuthenticationError,
@@ -414,6 +415,68 @@ def test_unknown_events_are_kept_and_routed_by_name(ws_server: ScriptServer) -> 
         chat.wait()
     assert got[0].event_type == "future.event" and not got[0].event_type.is_known
     assert got[0].model_extra == {"data": {"x": 1}}
+
+
+ODD_EVENTS: List[Step] = [
+    (
+        "send",
+        event("conversation.message.delta", {**msg("hi"), "content": 7, "meta_data": {"k": 1}, "new": 1}),
+    ),
+    (
+        "send",
+        event(
+            "conversation.chat.completed",
+            {**CHAT, "status": "completed", "usage": {"token_count": "45", "output_count": "x"}},
+        ),
+    ),
+]
+
+
+def check_odd_events(got: List[Any]) -> None:
+    delta, completed = got
+    assert isinstance(delta, ConversationMessageDeltaEvent) and delta.logid == "ws-logid"
+    assert (delta.data.content, delta.data.meta_data) == ("7", {"k": 1})
+    assert delta.data.model_extra == {"new": 1} and delta.data.invalid_fields == {
+        "content": 7,
+        "meta_data": {"k": 1},
+    }
+    assert (completed.data.usage.token_count, completed.data.usage.output_count) == (45, "x")
+
+
+def test_odd_events_are_read_leniently(ws_server: ScriptServer) -> None:
+    ws_server.play(ODD_EVENTS)
+    got: List[Any] = []
+    handlers = {
+        name: (lambda cli, e: got.append(e))
+        for name in ("conversation.message.delta", "conversation.chat.completed")
+    }
+    lenient = Coze(TokenAuth("pat_voice"), ws_server.base_url, strict_validation=False)
+    with lenient.websockets.chat.create(bot_id="b", on_event=handlers, options=FAST) as chat:
+        chat.wait()
+    check_odd_events(got)
+
+
+async def test_async_odd_events_are_read_leniently(ws_server: ScriptServer) -> None:
+    ws_server.play(ODD_EVENTS)
+    got: List[Any] = []
+    handlers = {
+        name: (lambda cli, e: got.append(e))
+        for name in ("conversation.message.delta", "conversation.chat.completed")
+    }
+    lenient = AsyncCoze(TokenAuth("pat_voice"), ws_server.base_url, strict_validation=False)
+    async with lenient.websockets.chat.create(bot_id="b", on_event=handlers, options=FAST) as chat:
+        await chat.wait()
+    check_odd_events(got)
+
+
+def test_odd_events_raise_when_strict(ws_server: ScriptServer) -> None:
+    ws_server.play(ODD_EVENTS)
+    strict = Coze(TokenAuth("pat_voice"), ws_server.base_url, strict_validation=True)
+    session = strict.websockets.chat.create(bot_id="b", options=FAST)
+    with session as chat, pytest.raises(APIResponseValidationError) as caught:
+        chat.wait()
+    assert caught.value.field == "data.content" and caught.value.logid == "ws-logid"
+    assert '"content": 7' in caught.value.body
 
 
 def test_chat_failed_raises_chat_failed_error_from_wait(ws_server: ScriptServer) -> None:

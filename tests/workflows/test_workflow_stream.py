@@ -11,6 +11,7 @@ from wf_fakes import DEBUG, DONE, WF, FakeCoze, envelope, interrupt, message, ss
 
 from cozekit import (
     APIConnectionError,
+    APIResponseValidationError,
     BadRequestError,
     ChatEventType,
     CozeAPIError,
@@ -153,10 +154,18 @@ def test_unknown_events_are_kept_with_their_name_and_data() -> None:
     assert unknown.unknown == {"id": "0", "event": "NodeStart", "data": '{"node_id": "n1"}'}
 
 
-@pytest.mark.parametrize("bad", ["not json", "[1]", '{"content": {"nested": 1}}'])
-def test_a_malformed_message_is_an_invalid_event(bad: str) -> None:
+@pytest.mark.parametrize("bad", ["not json", "[1]", '"text"'])
+def test_a_message_with_no_usable_shape_is_an_invalid_event(bad: str) -> None:
     with pytest.raises(CozeInvalidEventError):
         run_sync(sse(("Message", bad), DONE))
+
+
+def test_a_wrong_typed_message_field_raises_when_strict() -> None:
+    # The suite runs strict (tests/conftest.py); lenient reading is tested in tests/lenient.
+    with pytest.raises(APIResponseValidationError) as caught:
+        run_sync(sse(("Message", '{"content": {"nested": 1}}'), DONE))
+    assert caught.value.field == "content" and caught.value.logid == "stream-logid"
+    assert caught.value.status_code == 200 and caught.value.body == '{"content": {"nested": 1}}'
 
 
 def test_a_message_with_an_integer_seq_id_is_read_as_text() -> None:

@@ -77,10 +77,13 @@ class SyncOAuthAppBase(OAuthApp):
         max_retries: int = DEFAULT_MAX_RETRIES,
         proxy: Optional[str] = None,
         retry_policy: Optional[RetryPolicy] = None,
+        strict_validation: Optional[bool] = None,
     ) -> None:
         super().__init__(client_id, base_url, www_base_url)
         self._client = SyncAPIClient(
-            http_client=http_client, **_config(self._base_url, timeout, max_retries, proxy, retry_policy)
+            http_client=http_client,
+            **_config(self._base_url, timeout, max_retries, proxy, retry_policy),
+            strict_validation=strict_validation,
         )
 
     def _token(self, opts: RequestOptions) -> OAuthToken:
@@ -105,10 +108,13 @@ class AsyncOAuthAppBase(OAuthApp):
         max_retries: int = DEFAULT_MAX_RETRIES,
         proxy: Optional[str] = None,
         retry_policy: Optional[RetryPolicy] = None,
+        strict_validation: Optional[bool] = None,
     ) -> None:
         super().__init__(client_id, base_url, www_base_url)
         self._client = AsyncAPIClient(
-            http_client=http_client, **_config(self._base_url, timeout, max_retries, proxy, retry_policy)
+            http_client=http_client,
+            **_config(self._base_url, timeout, max_retries, proxy, retry_policy),
+            strict_validation=strict_validation,
         )
 
     async def _token(self, opts: RequestOptions) -> OAuthToken:

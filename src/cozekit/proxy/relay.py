@@ -16,7 +16,7 @@ from starlette.types import Receive, Scope, Send
 
 from .._exceptions import APIConnectionError, CozeAPIError, CozeError
 from .._streaming import AsyncStream
-from ..types import ChatEvent, ChatEventType
+from ..types import ChatEvent, ChatEventType, ChatStreamEvent
 
 __all__ = ["EventStreamResponse", "ProxyError", "error_response", "from_coze_error", "relay", "sse"]
 
@@ -100,7 +100,7 @@ class StreamCounter:
         self.open = 0
 
 
-async def relay(stream: AsyncStream[ChatEvent], counter: StreamCounter) -> AsyncIterator[bytes]:
+async def relay(stream: AsyncStream[ChatStreamEvent], counter: StreamCounter) -> AsyncIterator[bytes]:
     """SSE frames for the browser; an error mid-stream becomes an `error` event with its logid. The
     upstream stream is closed however this ends, including when the browser goes away."""
     counter.open += 1

@@ -14,7 +14,7 @@ from .._request import CallOptions, RequestOptions, get, post
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._streaming import AsyncStream, ServerSentEvent, Stream
 from ..types.chat import Chat, ChatPoll, ToolOutput
-from ..types.chat_event import ChatEvent, ChatEventType, parse_chat_event
+from ..types.chat_event import ChatEventType, ChatStreamEvent, parse_chat_event
 from ..types.message import Message, messages_to_wire
 from ._body import arguments
 from ._validate import check_messages, check_meta_data, require
@@ -25,7 +25,7 @@ MessageInput = Union[Message, Mapping[str, Any]]
 ToolOutputInput = Union[ToolOutput, Mapping[str, Any]]
 
 
-def decode_chat_event(sse: ServerSentEvent, info: ResponseInfo) -> Tuple[Optional[ChatEvent], bool]:
+def decode_chat_event(sse: ServerSentEvent, info: ResponseInfo) -> Tuple[Optional[ChatStreamEvent], bool]:
     """Chat stream events: `done` ends the stream, `error` raises its typed error, others are yielded."""
     event = parse_chat_event(sse.event, sse.data, info)
     name = event.event
@@ -175,7 +175,7 @@ class ChatResource(SyncAPIResource):
         extra_params: Optional[Mapping[str, str]] = None,
         shortcut_command: Optional[Mapping[str, Any]] = None,
         **options: Unpack[CallOptions],
-    ) -> Stream[ChatEvent]:
+    ) -> Stream[ChatStreamEvent]:
         """Start a chat and stream its events; an `error` event raises, `done` ends the iteration."""
         opts = _chat(stream=True, **arguments(locals()))
         return self._client.stream(opts, decode_chat_event)
@@ -222,7 +222,7 @@ class ChatResource(SyncAPIResource):
         tool_outputs: Sequence[ToolOutputInput],
         stream: Literal[True],
         **options: Unpack[CallOptions],
-    ) -> Stream[ChatEvent]: ...
+    ) -> Stream[ChatStreamEvent]: ...
 
     @overload
     def submit_tool_outputs(
@@ -243,7 +243,7 @@ class ChatResource(SyncAPIResource):
         tool_outputs: Sequence[ToolOutputInput],
         stream: bool = False,
         **options: Unpack[CallOptions],
-    ) -> Union[Chat, Stream[ChatEvent]]:
+    ) -> Union[Chat, Stream[ChatStreamEvent]]:
         """Answer a `requires_action` chat's local tool calls; it continues (streamed or not)."""
         opts = _submit(conversation_id, chat_id, tool_outputs, stream, options)
         if stream:
@@ -304,7 +304,7 @@ class AsyncChatResource(AsyncAPIResource):
         extra_params: Optional[Mapping[str, str]] = None,
         shortcut_command: Optional[Mapping[str, Any]] = None,
         **options: Unpack[CallOptions],
-    ) -> AsyncStream[ChatEvent]:
+    ) -> AsyncStream[ChatStreamEvent]:
         opts = _chat(stream=True, **arguments(locals()))
         return await self._client.stream(opts, decode_chat_event)
 
@@ -343,7 +343,7 @@ class AsyncChatResource(AsyncAPIResource):
         tool_outputs: Sequence[ToolOutputInput],
         stream: Literal[True],
         **options: Unpack[CallOptions],
-    ) -> AsyncStream[ChatEvent]: ...
+    ) -> AsyncStream[ChatStreamEvent]: ...
 
     @overload
     async def submit_tool_outputs(
@@ -364,7 +364,7 @@ class AsyncChatResource(AsyncAPIResource):
         tool_outputs: Sequence[ToolOutputInput],
         stream: bool = False,
         **options: Unpack[CallOptions],
-    ) -> Union[Chat, AsyncStream[ChatEvent]]:
+    ) -> Union[Chat, AsyncStream[ChatStreamEvent]]:
         opts = _submit(conversation_id, chat_id, tool_outputs, stream, options)
         if stream:
             return await self._client.stream(opts, decode_chat_event)

@@ -1,3 +1,4 @@
+# pyright: reportIncompatibleVariableOverride=false
 """Chat stream events (`/v3/chat` with `stream=true`, `submit_tool_outputs` streamed, chatflows).
 
 `parse_chat_event` turns one server-sent event into a `ChatEvent`:
@@ -12,16 +13,29 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Dict, Optional
+from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, Type, TypeVar, Union, cast
 
 from pydantic import ValidationError
+from typing_extensions import Literal
 
-from .._exceptions import CozeInvalidEventError
 from .._models import CozeModel, OpenEnum, ResponseInfo
+from .._validation import read_event_data
 from .chat import Chat, ChatError
 from .message import Message
 
-__all__ = ["ChatEvent", "ChatEventType", "parse_chat_event"]
+__all__ = [
+    "ChatDoneEvent",
+    "ChatErrorEvent",
+    "ChatEvent",
+    "ChatEventType",
+    "ChatMessageEvent",
+    "ChatStatusEvent",
+    "ChatStreamEvent",
+    "ChatUnknownEvent",
+    "parse_chat_event",
+]
+
+_E = TypeVar("_E", bound="ChatEvent")
 
 
 class ChatEventType(OpenEnum):
@@ -53,6 +67,12 @@ class ChatEvent(CozeModel):
     Chat events carry `chat`, message and audio events carry `message`, `error` carries `code` and
     `msg`, `done` carries nothing (a chatflow's `done` may carry `debug_url`). Events this SDK does
     not know keep their name in `event` and their raw data in `data` (and `unknown`, as cozepy does).
+
+    Each event is an instance of the subclass for its kind (`ChatStatusEvent`, `ChatMessageEvent`,
+    `ChatErrorEvent`, `ChatDoneEvent`, `ChatUnknownEvent`; `ChatEvent(event=..., ...)` builds it too), and
+    streams are typed with their union `ChatStreamEvent`, so that comparing `event.event` narrows:
+    after `if event.event == ChatEventType.CONVERSATION_MESSAGE_DELTA:` a type checker knows that
+    `event.message` is a `Message`.
     """
 
     event: ChatEventType
@@ -69,6 +89,15 @@ class ChatEvent(CozeModel):
     unknown: Optional[Dict[str, Any]] = None
     """`{"event": name, "data": raw}` of an unknown event (cozepy's field)."""
 
+    def __new__(cls: Type[_E], *args: Any, **values: Any) -> _E:
+        # `ChatEvent(event=...)` builds the subclass for that event, as parsing does.
+        if cls is ChatEvent:
+            event = values.get("event")
+            if isinstance(event, str):
+                name = event.value if isinstance(event, ChatEventType) else event.strip()
+                cls = _CLASSES.get(name, ChatUnknownEvent)  # type: ignore[assignment]
+        return super().__new__(cls)
+
     @property
     def error(self) -> Optional[ChatError]:
         """An `error` event's code and message as a `ChatError` (None for other events)."""
@@ -77,7 +106,64 @@ class ChatEvent(CozeModel):
         return ChatError(code=self.code or 0, msg=self.msg or "")
 
 
-_Handler = Callable[[ChatEventType, str, Optional[ResponseInfo]], ChatEvent]
+# The subclasses narrow `event` to the names they carry, and their payload to non-optional, for type
+# checkers only: at run time every field is the base's (so they all validate and build alike).
+
+
+class ChatStatusEvent(ChatEvent):
+    """`conversation.chat.created|in_progress|completed|failed|requires_action`: the chat as it is now."""
+
+    if TYPE_CHECKING:
+        event: Literal[
+            ChatEventType.CONVERSATION_CHAT_CREATED,
+            ChatEventType.CONVERSATION_CHAT_IN_PROGRESS,
+            ChatEventType.CONVERSATION_CHAT_COMPLETED,
+            ChatEventType.CONVERSATION_CHAT_FAILED,
+            ChatEventType.CONVERSATION_CHAT_REQUIRES_ACTION,
+        ]
+        chat: Chat
+
+
+class ChatMessageEvent(ChatEvent):
+    """`conversation.message.delta|completed`, `conversation.audio.delta`: a message or a piece of one."""
+
+    if TYPE_CHECKING:
+        event: Literal[
+            ChatEventType.CONVERSATION_MESSAGE_DELTA,
+            ChatEventType.CONVERSATION_MESSAGE_COMPLETED,
+            ChatEventType.CONVERSATION_AUDIO_DELTA,
+        ]
+        message: Message
+
+
+class ChatErrorEvent(ChatEvent):
+    """`error`: the server reported an error mid-stream (`code`, `msg`). Streams raise it instead."""
+
+    if TYPE_CHECKING:
+        event: Literal[ChatEventType.ERROR]
+
+
+class ChatDoneEvent(ChatEvent):
+    """`done`: the stream is over (a chatflow's carries `debug_url`)."""
+
+    if TYPE_CHECKING:
+        event: Literal[ChatEventType.DONE]
+
+
+class ChatUnknownEvent(ChatEvent):
+    """An event this SDK does not know: `event` holds its name as sent (typed as `UNKNOWN`, so that
+    comparisons with known names narrow), `data` its raw data."""
+
+    if TYPE_CHECKING:
+        event: Literal[ChatEventType.UNKNOWN]
+        data: str
+        unknown: Dict[str, Any]
+
+
+ChatStreamEvent = Union[ChatStatusEvent, ChatMessageEvent, ChatErrorEvent, ChatDoneEvent, ChatUnknownEvent]
+"""What a chat stream yields: one of the `ChatEvent` subclasses, told apart by `event`."""
+
+_Handler = Callable[[ChatEventType, str, Optional[ResponseInfo]], ChatStreamEvent]
 
 
 _DEFAULTS: Dict[str, Any] = {name: field.default for name, field in ChatEvent.model_fields.items()}
@@ -85,10 +171,12 @@ _new = object.__new__
 _set = object.__setattr__
 
 
-def _built(event: ChatEventType, name: str, value: Any, response: Optional[ResponseInfo]) -> ChatEvent:
-    """`ChatEvent(event=event, <name>=value)` for a value already validated, without validating again
+def _built(
+    cls: Type[_E], event: ChatEventType, name: str, value: Any, response: Optional[ResponseInfo]
+) -> _E:
+    """`cls(event=event, <name>=value)` for a value already validated, without validating again
     (what `model_construct` does, minus its generality: this runs once per streamed event)."""
-    out = _new(ChatEvent)
+    out = _new(cls)
     values = _DEFAULTS.copy()
     values["event"] = event
     values[name] = value
@@ -99,35 +187,35 @@ def _built(event: ChatEventType, name: str, value: Any, response: Optional[Respo
     return out
 
 
-def _chat_event(event: ChatEventType, data: str, response: Optional[ResponseInfo]) -> ChatEvent:
-    return _built(event, "chat", _validate(Chat, event, data), response)
+def _chat_event(event: ChatEventType, data: str, response: Optional[ResponseInfo]) -> ChatStatusEvent:
+    return _built(ChatStatusEvent, event, "chat", _validate(Chat, event, data, response), response)
 
 
-def _message_event(event: ChatEventType, data: str, response: Optional[ResponseInfo]) -> ChatEvent:
-    return _built(event, "message", _validate(Message, event, data), response)
+def _message_event(event: ChatEventType, data: str, response: Optional[ResponseInfo]) -> ChatMessageEvent:
+    return _built(ChatMessageEvent, event, "message", _validate(Message, event, data, response), response)
 
 
-def _error_event(event: ChatEventType, data: str, response: Optional[ResponseInfo]) -> ChatEvent:
+def _error_event(event: ChatEventType, data: str, response: Optional[ResponseInfo]) -> ChatErrorEvent:
     body = _loads(data)
     if isinstance(body, dict):
         code = body.get("code")
         msg = body.get("msg", body.get("message"))
-        out = ChatEvent(
-            event=event,
+        out = ChatErrorEvent(
+            event=cast(Any, event),
             code=_int_or_none(code),
             msg=msg if isinstance(msg, str) else (None if msg is None else str(msg)),
         )
     else:
         # Not the documented {code, msg}: keep the text so the error still says something.
-        out = ChatEvent(event=event, msg=data)
+        out = ChatErrorEvent(event=cast(Any, event), msg=data)
     out._attach(response)
     return out
 
 
-def _done_event(event: ChatEventType, data: str, response: Optional[ResponseInfo]) -> ChatEvent:
+def _done_event(event: ChatEventType, data: str, response: Optional[ResponseInfo]) -> ChatDoneEvent:
     body = _loads(data)
     url = body.get("debug_url") if isinstance(body, dict) else None
-    out = ChatEvent(event=event, debug_url=url if isinstance(url, str) else None)
+    out = ChatDoneEvent(event=cast(Any, event), debug_url=url if isinstance(url, str) else None)
     out._attach(response)
     return out
 
@@ -145,19 +233,30 @@ _HANDLERS: Dict[str, _Handler] = {
     ChatEventType.DONE.value: _done_event,
 }
 _KNOWN: Dict[str, ChatEventType] = {name: ChatEventType(name) for name in _HANDLERS}
+_CLASS_OF: Dict[Any, Type[ChatEvent]] = {
+    _chat_event: ChatStatusEvent,
+    _message_event: ChatMessageEvent,
+    _error_event: ChatErrorEvent,
+    _done_event: ChatDoneEvent,
+}
+_CLASSES: Dict[str, Type[ChatEvent]] = {name: _CLASS_OF[handler] for name, handler in _HANDLERS.items()}
 
 
-def parse_chat_event(event_name: str, data: str, response: Optional[ResponseInfo] = None) -> ChatEvent:
+def parse_chat_event(event_name: str, data: str, response: Optional[ResponseInfo] = None) -> ChatStreamEvent:
     """Parse one chat stream event from its `event:` name and `data:` text.
 
-    - `conversation.chat.*` → `ChatEvent(chat=Chat)`;
-    - `conversation.message.delta|completed`, `conversation.audio.delta` → `ChatEvent(message=Message)`;
-    - `error` → `ChatEvent(code=..., msg=...)` (it does not raise: the caller decides);
-    - `done` → `ChatEvent(event=DONE)` with no payload (`debug_url` for chatflows);
-    - any other name → `ChatEvent(event=<that name>, data=<raw>, unknown={"event", "data"})`.
+    - `conversation.chat.*` → `ChatStatusEvent(chat=Chat)`;
+    - `conversation.message.delta|completed`, `conversation.audio.delta` →
+      `ChatMessageEvent(message=Message)`;
+    - `error` → `ChatErrorEvent(code=..., msg=...)` (it does not raise: the caller decides);
+    - `done` → `ChatDoneEvent` with no payload (`debug_url` for chatflows);
+    - any other name → `ChatUnknownEvent(event=<that name>, data=<raw>, unknown={"event", "data"})`.
 
-    `response`, when given, is attached to the event (its `.response` and `.logid`).
-    Raises `CozeInvalidEventError` if a chat or message event's data is not the JSON object it must be.
+    `response`, when given, is attached to the event (its `.response` and `.logid`); its `strict` says
+    how to read the data (without a response: `$COZEKIT_STRICT_VALIDATION`). Leniently, a field of an
+    unexpected type is kept as sent (see `CozeModel.invalid_fields`); strictly, it raises
+    `APIResponseValidationError`. Raises `CozeInvalidEventError` if a chat or message event's data is not
+    the JSON object it must be.
     """
     handler = _HANDLERS.get(event_name)
     if handler is not None:
@@ -166,16 +265,17 @@ def parse_chat_event(event_name: str, data: str, response: Optional[ResponseInfo
     handler = _HANDLERS.get(name)
     if handler is not None:
         return handler(_KNOWN[name], data, response)
-    out = ChatEvent(event=ChatEventType(name), data=data, unknown={"event": name, "data": data})
+    unknown = {"event": name, "data": data}
+    out = ChatUnknownEvent(event=cast(Any, ChatEventType(name)), data=data, unknown=unknown)
     out._attach(response)
     return out
 
 
-def _validate(model: Any, event: ChatEventType, data: str) -> Any:
+def _validate(model: Any, event: ChatEventType, data: str, response: Optional[ResponseInfo]) -> Any:
     try:
         return model.__pydantic_validator__.validate_json(data)
     except ValidationError as exc:
-        raise CozeInvalidEventError(field=event.value, data=data) from exc
+        return read_event_data(model, event.value, data, exc, response)
 
 
 def _loads(data: str) -> Any:

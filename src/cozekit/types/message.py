@@ -21,6 +21,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 from pydantic import BaseModel
 
 from .._models import CozeModel, OpenEnum
+from .._validation import read_models
 from ._shared import OptionalTimestamp
 
 __all__ = [
@@ -246,7 +247,7 @@ class Message(CozeModel):
         raw = json.loads(self.content)
         if not isinstance(raw, list):
             raise ValueError("object_string content is not a JSON array")
-        return [MessageObjectString.model_validate(item) for item in raw]
+        return read_models(MessageObjectString, raw, self.response)
 
     def to_wire(self) -> Dict[str, Any]:
         """The message as sent in `additional_messages` / message create: see `message_to_wire`."""

@@ -132,7 +132,8 @@ class WebsocketsEvent(CozeModel):
 
     @property
     def logid(self) -> str:
-        return (self.detail.logid or "") if self.detail is not None else ""
+        logid = self.detail.logid if isinstance(self.detail, EventDetail) else None
+        return logid if isinstance(logid, str) else ""
 
 
 class WebsocketsErrorData(CozeModel):
@@ -147,9 +148,11 @@ class WebsocketsErrorEvent(WebsocketsEvent):
     data: WebsocketsErrorData = WebsocketsErrorData()
 
     def to_error(self) -> CozeAPIError:
-        cls = error_class(None, self.data.code)
-        body = self.model_dump(mode="json", exclude_none=True)
-        return cls(self.data.code, self.data.msg, self.logid, body=body)
+        data = self.data if isinstance(self.data, WebsocketsErrorData) else WebsocketsErrorData()
+        code = data.code if isinstance(data.code, int) else 0
+        msg = data.msg if isinstance(data.msg, str) else str(data.msg)
+        body = self.model_dump(mode="json", exclude_none=True, warnings=False)
+        return error_class(None, code)(code, msg, self.logid, body=body)
 
 
 class LimitConfig(CozeModel):

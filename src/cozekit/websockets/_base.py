@@ -73,6 +73,8 @@ class Endpoint:
     aheaders: Callable[[], Awaitable[Dict[str, str]]]
     user_agent: str
     on_handshake_error: Optional[Callable[[CozeAPIError], None]] = None
+    strict: bool = False
+    """Read events strictly (the client's `strict_validation`)."""
 
 
 class SessionState(OpenEnum):
@@ -133,7 +135,7 @@ class _Session:
         self._endpoint = endpoint
         self._options = options or WebsocketsOptions()
         self._handlers = handler_table(on_event, self._event_table)
-        self._router = Router(self._event_table)
+        self._router = Router(self._event_table, endpoint.strict)
         self._waits = WaitState(self._fatal)
         self._state = SessionState.INITIALIZED
         self._closed_reported = False

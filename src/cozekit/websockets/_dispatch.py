@@ -9,9 +9,8 @@ import json
 import uuid
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Type, Union
 
-from pydantic import ValidationError
-
-from .._exceptions import APIConnectionError, CozeError, CozeInvalidEventError
+from .._exceptions import APIConnectionError, APIResponseValidationError, CozeError, CozeInvalidEventError
+from .._validation import read_model
 from ..types.websocket import WebsocketsErrorEvent, WebsocketsEvent, WebsocketsEventType
 from ._connection import Item
 
@@ -59,8 +58,9 @@ def handler_table(on_event: Any, event_types: Iterable[str]) -> Dict[str, Callab
 class Router:
     """Turns what the connection delivers into `(event type, argument)` pairs for the handlers."""
 
-    def __init__(self, table: EventTable) -> None:
+    def __init__(self, table: EventTable, strict: bool = False) -> None:
         self._table = table
+        self._strict = strict
 
     def route(self, item: Item) -> List[Routed]:
         kind, value = item
@@ -81,13 +81,19 @@ class Router:
                 raise TypeError("event_type is not a string")
         except (ValueError, KeyError, TypeError):
             return CLIENT_ERROR, CozeInvalidEventError("event_type", text)
+        if not isinstance(raw, dict):
+            return CLIENT_ERROR, CozeInvalidEventError("event_type", text)
+        if event_type == ERROR:
+            # An error is reported whatever its shape (read leniently, even when strict).
+            return ERROR, read_model(WebsocketsErrorEvent, raw, strict=False).to_error()
         try:
-            if event_type == ERROR:
-                return ERROR, WebsocketsErrorEvent.model_validate(raw).to_error()
-            return event_type, self._table.get(event_type, WebsocketsEvent).model_validate(raw)
-        except ValidationError as exc:
-            logid = str((raw.get("detail") or {}).get("logid", "")) if isinstance(raw, dict) else ""
-            return CLIENT_ERROR, CozeInvalidEventError(f"{event_type}: {exc.errors()[:1]}", text, logid)
+            cls = self._table.get(event_type, WebsocketsEvent)
+            return event_type, read_model(cls, raw, strict=self._strict)
+        except APIResponseValidationError as exc:
+            detail = raw.get("detail")
+            exc.logid = str(detail.get("logid", "")) if isinstance(detail, dict) else ""
+            exc.body = text
+            return CLIENT_ERROR, exc
 
 
 Fatal = Callable[[Any], Exception]

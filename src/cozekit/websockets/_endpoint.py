@@ -75,4 +75,5 @@ def make_endpoint(
             token = await asyncio.get_running_loop().run_in_executor(None, auth.get_token)
         return {**base, "Authorization": f"Bearer {token}"}
 
-    return Endpoint(url, aheaders, _PLATFORM_HEADERS["User-Agent"], client._add_region_hint)
+    user_agent = _PLATFORM_HEADERS["User-Agent"]
+    return Endpoint(url, aheaders, user_agent, client._add_region_hint, client.strict_validation)

@@ -12,6 +12,7 @@ from ..._models import ListResponse, ResponseInfo
 from ..._parsing import model, models
 from ..._request import CallOptions, RequestOptions, post
 from ..._resource import AsyncAPIResource, SyncAPIResource
+from ..._validation import read_model
 from ...pagination import AsyncPager, NumberPaging, SyncPager
 from ...types.document import (
     DeleteDocumentRes,
@@ -161,7 +162,7 @@ def _update(
 
 def _parse_update(payload: Any, info: ResponseInfo) -> UpdateDocumentRes:
     document = payload.get("document_info") if isinstance(payload, Mapping) else None
-    result = UpdateDocumentRes.model_validate({"document_info": document})
+    result = read_model(UpdateDocumentRes, {"document_info": document}, info)
     result._attach(info)
     if result.document_info is not None:
         result.document_info._attach(info)

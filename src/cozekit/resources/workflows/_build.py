@@ -14,8 +14,9 @@ from ..._models import ResponseInfo
 from ..._paths import path
 from ..._request import CallOptions, RequestOptions, get, post
 from ..._streaming import ServerSentEvent
+from ..._validation import read_model
 from ...types.workflow import WorkflowRunHistory
-from ...types.workflow_event import WorkflowEvent, parse_workflow_event
+from ...types.workflow_event import WorkflowStreamEvent, parse_workflow_event
 from .._validate import require
 
 __all__ = [
@@ -33,10 +34,11 @@ ResumeData = Union[str, Mapping[str, Any]]
 """The answer to an interrupt: text, or a mapping (e.g. `{"file_id": ...}`) sent JSON-encoded."""
 
 
-def decode_workflow_event(sse: ServerSentEvent, info: ResponseInfo) -> Tuple[Optional[WorkflowEvent], bool]:
+def decode_workflow_event(
+    sse: ServerSentEvent, info: ResponseInfo
+) -> Tuple[Optional[WorkflowStreamEvent], bool]:
     """Every event is yielded, `Error` included (as cozepy does); Done, Error and Interrupt end the stream."""
-    event = parse_workflow_event(sse.event, sse.data, sse.id)
-    event._attach(info)
+    event = parse_workflow_event(sse.event, sse.data, sse.id, info)
     return event, event.event.is_terminal
 
 
@@ -159,7 +161,9 @@ def one_history(payload: Any, info: ResponseInfo) -> WorkflowRunHistory:
     """Run history's `data` is an array holding exactly one record."""
     items = payload if isinstance(payload, list) else [payload] if isinstance(payload, Mapping) else []
     if not items:
-        raise APIResponseValidationError("run history answered no record", body=payload, logid=info.logid)
-    record = WorkflowRunHistory.model_validate(items[0])
+        raise APIResponseValidationError(
+            "run history answered no record", body=payload, logid=info.logid, status_code=info.status_code
+        )
+    record = read_model(WorkflowRunHistory, items[0], info)
     record._attach(info)
     return record

@@ -10,7 +10,7 @@ from ..._models import ResponseInfo
 from ..._request import CallOptions, RequestOptions, post
 from ..._resource import AsyncAPIResource, SyncAPIResource
 from ..._streaming import AsyncStream, ServerSentEvent, Stream
-from ...types.chat_event import ChatEvent, ChatEventType, parse_chat_event
+from ...types.chat_event import ChatEventType, ChatStreamEvent, parse_chat_event
 from ...types.message import Message, messages_to_wire
 from .._body import arguments
 from .._validate import check_messages, require
@@ -22,7 +22,7 @@ __all__ = ["AsyncWorkflowsChat", "WorkflowsChat", "decode_chatflow_event"]
 MessageInput = Union[Message, Mapping[str, Any]]
 
 
-def decode_chatflow_event(sse: ServerSentEvent, info: ResponseInfo) -> Tuple[Optional[ChatEvent], bool]:
+def decode_chatflow_event(sse: ServerSentEvent, info: ResponseInfo) -> Tuple[Optional[ChatStreamEvent], bool]:
     """As `decode_chat_event` (an `error` event raises its typed error), except that `done` is yielded,
     last, because a chatflow's `done` carries `debug_url`."""
     if sse.event.strip() == ChatEventType.DONE.value:
@@ -79,7 +79,7 @@ class WorkflowsChat(SyncAPIResource):
         workflow_version: Optional[str] = None,
         connector_id: Optional[str] = None,
         **options: Unpack[CallOptions],
-    ) -> Stream[ChatEvent]:
+    ) -> Stream[ChatStreamEvent]:
         """Run a chatflow with this turn's user input as the last of `additional_messages` (at most 50).
 
         Events are chat events; an `error` event raises its typed error (as `coze.chat.stream`), and the
@@ -103,5 +103,5 @@ class AsyncWorkflowsChat(AsyncAPIResource):
         workflow_version: Optional[str] = None,
         connector_id: Optional[str] = None,
         **options: Unpack[CallOptions],
-    ) -> AsyncStream[ChatEvent]:
+    ) -> AsyncStream[ChatStreamEvent]:
         return await self._client.stream(_chatflow(**arguments(locals())), decode_chatflow_event)

@@ -12,7 +12,7 @@ from ..._request import CallOptions
 from ..._resource import AsyncAPIResource, SyncAPIResource
 from ..._streaming import AsyncStream, Stream
 from ...types.workflow import WorkflowNodeExecuteHistory, WorkflowRunHistory, WorkflowRunResult
-from ...types.workflow_event import WorkflowCompletion, WorkflowEvent
+from ...types.workflow_event import WorkflowCompletion, WorkflowStreamEvent
 from .._body import arguments
 from ._build import (
     Parameters,
@@ -82,7 +82,7 @@ class WorkflowRuns(SyncAPIResource):
         workflow_version: Optional[str] = None,
         connector_id: Optional[str] = None,
         **options: Unpack[CallOptions],
-    ) -> Stream[WorkflowEvent]:
+    ) -> Stream[WorkflowStreamEvent]:
         """Run a workflow and stream its events; the stream ends after `Done`, `Error` or `Interrupt`."""
         return self._client.stream(run(stream=True, **arguments(locals())), decode_workflow_event)
 
@@ -96,7 +96,7 @@ class WorkflowRuns(SyncAPIResource):
         interrupt_type: int,
         stream: Literal[True] = True,
         **options: Unpack[CallOptions],
-    ) -> Stream[WorkflowEvent]: ...
+    ) -> Stream[WorkflowStreamEvent]: ...
 
     @overload
     def resume(
@@ -119,7 +119,7 @@ class WorkflowRuns(SyncAPIResource):
         interrupt_type: int,
         stream: bool = True,
         **options: Unpack[CallOptions],
-    ) -> Union[Stream[WorkflowEvent], WorkflowRunResult]:
+    ) -> Union[Stream[WorkflowStreamEvent], WorkflowRunResult]:
         """Answer an interrupt. Streamed (default, as cozepy) after `stream`; `stream=False` after
         `create` (`/v1/workflows/resume`; async if the run was). A mapping `resume_data` is sent as JSON."""
         opts = resume(**arguments(locals()))
@@ -218,7 +218,7 @@ class AsyncWorkflowRuns(AsyncAPIResource):
         workflow_version: Optional[str] = None,
         connector_id: Optional[str] = None,
         **options: Unpack[CallOptions],
-    ) -> AsyncStream[WorkflowEvent]:
+    ) -> AsyncStream[WorkflowStreamEvent]:
         return await self._client.stream(run(stream=True, **arguments(locals())), decode_workflow_event)
 
     @overload
@@ -231,7 +231,7 @@ class AsyncWorkflowRuns(AsyncAPIResource):
         interrupt_type: int,
         stream: Literal[True] = True,
         **options: Unpack[CallOptions],
-    ) -> AsyncStream[WorkflowEvent]: ...
+    ) -> AsyncStream[WorkflowStreamEvent]: ...
 
     @overload
     async def resume(
@@ -254,7 +254,7 @@ class AsyncWorkflowRuns(AsyncAPIResource):
         interrupt_type: int,
         stream: bool = True,
         **options: Unpack[CallOptions],
-    ) -> Union[AsyncStream[WorkflowEvent], WorkflowRunResult]:
+    ) -> Union[AsyncStream[WorkflowStreamEvent], WorkflowRunResult]:
         opts = resume(**arguments(locals()))
         if stream:
             return await self._client.stream(opts, decode_workflow_event)
