@@ -3,23 +3,29 @@ client does not import it)."""
 
 from __future__ import annotations
 
+from typing import Optional
+
 import httpx
 
 __all__ = ["ResponseInfo"]
 
 
 class ResponseInfo:
-    """What an SDK result remembers of the HTTP response it came from."""
+    """What an SDK result remembers of the HTTP response it came from: `status_code`, `headers`, `logid`,
+    and `http_response`, the raw `httpx.Response` (None for results built locally)."""
 
-    __slots__ = ("headers", "status_code")
+    __slots__ = ("headers", "http_response", "status_code")
 
-    def __init__(self, status_code: int, headers: httpx.Headers) -> None:
+    def __init__(
+        self, status_code: int, headers: httpx.Headers, http_response: Optional[httpx.Response] = None
+    ) -> None:
         self.status_code = status_code
         self.headers = headers
+        self.http_response = http_response
 
     @classmethod
     def from_httpx(cls, response: httpx.Response) -> ResponseInfo:
-        return cls(response.status_code, response.headers)
+        return cls(response.status_code, response.headers, response)
 
     @property
     def logid(self) -> str:
