@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, AsyncIterator, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
 from typing_extensions import Literal, Unpack, overload
 
@@ -250,6 +250,24 @@ class ChatResource(SyncAPIResource):
             return self._client.stream(opts, decode_chat_event)
         return self._client.request(opts, model(Chat))
 
+    def submit_tool_outputs_stream(
+        self,
+        *,
+        conversation_id: str,
+        chat_id: str,
+        tool_outputs: Sequence[ToolOutputInput],
+        **options: Unpack[CallOptions],
+    ) -> Iterator[ChatEvent]:
+        """`submit_tool_outputs(stream=True)` as a generator (the twin of cozepy's async method)."""
+        with self.submit_tool_outputs(
+            conversation_id=conversation_id,
+            chat_id=chat_id,
+            tool_outputs=tool_outputs,
+            stream=True,
+            **options,
+        ) as stream:
+            yield from stream
+
 
 class ChatMessages(SyncAPIResource):
     def list(
@@ -369,6 +387,26 @@ class AsyncChatResource(AsyncAPIResource):
         if stream:
             return await self._client.stream(opts, decode_chat_event)
         return await self._client.request(opts, model(Chat))
+
+    async def submit_tool_outputs_stream(
+        self,
+        *,
+        conversation_id: str,
+        chat_id: str,
+        tool_outputs: Sequence[ToolOutputInput],
+        **options: Unpack[CallOptions],
+    ) -> AsyncIterator[ChatEvent]:
+        """cozepy's async spelling of `submit_tool_outputs(stream=True)`: `async for event in ...`."""
+        stream = await self.submit_tool_outputs(
+            conversation_id=conversation_id,
+            chat_id=chat_id,
+            tool_outputs=tool_outputs,
+            stream=True,
+            **options,
+        )
+        async with stream:
+            async for event in stream:
+                yield event
 
 
 class AsyncChatMessages(AsyncAPIResource):
