@@ -348,6 +348,10 @@ class NumberPagedResponse(abc.ABC, Generic[_T]):
     @abc.abstractmethod
     def get_items(self) -> List[_T]: ...
 
+    @property
+    @abc.abstractmethod
+    def response(self) -> Optional[ResponseInfo]: ...
+
 
 class LastIDPagedResponse(abc.ABC, Generic[_T]):
     """cozepy's interface of one message-id page (kept for code that implements it)."""
