@@ -9,7 +9,7 @@ import os
 import secrets
 import sys
 import wave
-from typing import Any, Dict, List, Mapping, Union
+from typing import Any, BinaryIO, Dict, List, Mapping, Union
 
 __all__ = [
     "anext",
@@ -94,14 +94,15 @@ def dump_exclude_none(d: Any) -> Any:
 
 def write_pcm_to_wav_file(
     pcm_data: bytes,
-    filepath: Union[str, os.PathLike[str]],
+    filepath: Union[str, os.PathLike[str], BinaryIO],
     channels: int = 1,
     sample_width: int = 2,
     frame_rate: int = 24000,
 ) -> None:
     """Write raw little-endian PCM (by default 24 kHz, 16-bit, mono: what Coze's voice APIs send) as a
     WAV file. For audio still arriving, `cozekit.lib.synthesize(..., wav=True)` writes as it streams."""
-    with wave.open(os.fspath(filepath), "wb") as wav:
+    target = os.fspath(filepath) if isinstance(filepath, (str, os.PathLike)) else filepath
+    with wave.open(target, "wb") as wav:
         wav.setnchannels(channels)
         wav.setsampwidth(sample_width)
         wav.setframerate(frame_rate)

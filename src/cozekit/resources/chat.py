@@ -12,6 +12,7 @@ from .._models import ListResponse, ResponseInfo
 from .._parsing import model, models
 from .._request import CallOptions, RequestOptions, get, post
 from .._resource import AsyncAPIResource, SyncAPIResource
+from .._stream_call import AsyncStreamCall
 from .._streaming import AsyncStream, ServerSentEvent, Stream
 from ..types.chat import Chat, ChatPoll, ToolOutput
 from ..types.chat_event import ChatEvent, ChatEventType, parse_chat_event
@@ -305,7 +306,7 @@ class AsyncChatResource(AsyncAPIResource):
         opts = _chat(stream=False, **arguments(locals()))
         return await self._client.request(opts, model(Chat))
 
-    async def stream(
+    def stream(
         self,
         *,
         bot_id: str,
@@ -322,9 +323,10 @@ class AsyncChatResource(AsyncAPIResource):
         extra_params: Optional[Mapping[str, str]] = None,
         shortcut_command: Optional[Mapping[str, Any]] = None,
         **options: Unpack[CallOptions],
-    ) -> AsyncStream[ChatEvent]:
+    ) -> AsyncStreamCall[ChatEvent]:
+        """`await` it for the open `AsyncStream`, or `async for event in coze.chat.stream(...)`."""
         opts = _chat(stream=True, **arguments(locals()))
-        return await self._client.stream(opts, decode_chat_event)
+        return AsyncStreamCall(lambda: self._client.stream(opts, decode_chat_event))
 
     async def create_and_poll(
         self,
