@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import io
 import json
+import re
+import subprocess
+import sys
 import wave
 from pathlib import Path
 from types import ModuleType
@@ -498,3 +501,23 @@ def test_deprecated_knowledge_documents_still_work(emu: ThreadedEmulator) -> Non
 
 def _a_dataset(coze: Any) -> str:
     return str(coze.datasets.create(name="compat", space_id=WORKSPACE, format_type=0).dataset_id)
+
+
+def test_importing_installs_no_log_handler_and_setup_logging_installs_one() -> None:
+    code = (
+        "import logging, cozekit, cozekit.log\n"
+        "from cozekit import setup_logging\n"
+        "log = logging.getLogger('cozekit')\n"
+        "assert log.handlers == [] and log.propagate and log.level == logging.NOTSET\n"
+        "setup_logging(logging.INFO); setup_logging(logging.DEBUG)\n"
+        "assert log.handlers == [cozekit.log.handler] and not log.propagate and log.level == logging.DEBUG\n"
+        "cozekit.log.log_info('hello %s', 'there')\n"
+        "try:\n"
+        "    setup_logging(15)\n"
+        "except ValueError as e:\n"
+        "    print(e)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "invalid log level: 15\n"
+    assert re.fullmatch(r"\[cozekit\]\[INFO\]\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] hello there\n", done.stderr)
