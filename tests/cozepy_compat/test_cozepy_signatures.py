@@ -296,8 +296,8 @@ def _clients() -> List[Tuple[str, Any, Any]]:
         ("coze", cozepy.Coze(auth=cozepy.TokenAuth("t")), cozekit.Coze(auth=cozekit.TokenAuth("t"))),
         (
             "acoze",
-            cozepy.AsyncCoze(auth=cozepy.TokenAuth("t")),
-            cozekit.AsyncCoze(auth=cozekit.TokenAuth("t")),
+            cozepy.AsyncCoze(auth=cozepy.AsyncTokenAuth("t")),
+            cozekit.AsyncCoze(auth=cozekit.AsyncTokenAuth("t")),
         ),
     ]
 
