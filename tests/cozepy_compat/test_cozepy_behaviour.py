@@ -521,3 +521,33 @@ def test_importing_installs_no_log_handler_and_setup_logging_installs_one() -> N
     assert done.returncode == 0, done.stderr
     assert done.stdout == "invalid log level: 15\n"
     assert re.fullmatch(r"\[cozekit\]\[INFO\]\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] hello there\n", done.stderr)
+
+
+async def test_an_async_stream_call_is_awaited_iterated_or_entered(emu: ThreadedEmulator) -> None:
+    coze = async_client(cozekit, emu)
+
+    def call() -> Any:
+        question = [cozekit.Message.build_user_question_text("hey")]
+        return coze.chat.stream(bot_id=BOT, user_id="u1", additional_messages=question)
+
+    iterated = [e.event.value async for e in call()]
+    async with call() as entered:
+        from_context = [e.event.value async for e in entered]
+    awaited = await call()
+    from_await = [e.event.value async for e in awaited]
+    assert iterated == from_context == from_await
+    assert iterated[-1] == "conversation.chat.completed"
+    pending = call()
+    assert await pending is await pending  # awaiting twice gives the one stream, sent once
+    await (await pending).close()
+
+
+def test_list_results_keep_their_response(emu: ThreadedEmulator) -> None:
+    coze = sync_client(cozekit, emu)
+    poll = coze.chat.create_and_poll(
+        bot_id=BOT, user_id="u1", additional_messages=[cozekit.Message.build_user_question_text("hi")]
+    )
+    messages = coze.chat.messages.list(conversation_id=poll.chat.conversation_id, chat_id=poll.chat.id)
+    assert isinstance(messages, cozekit.ListResponse) and messages.response.logid
+    assert isinstance(messages.response.http_response, httpx.Response)
+    assert [m.type.value for m in messages][:1] == ["answer"]
