@@ -7,22 +7,25 @@
 from typing import TYPE_CHECKING
 
 from ._lazy import lazy_exports
-from ._version import __version__
+from ._version import VERSION, __version__
 from .auth import __all__ as _auth_all
 from .types import __all__ as _types_all
 
 if TYPE_CHECKING:
-    from ._auth import (
-        Auth,
-        TokenAuth,
-    )
     from ._client import (
         AsyncCoze,
         Coze,
     )
+    from ._compat import (
+        AsyncHTTPClient,
+        FileHTTPResponse,
+        SyncHTTPClient,
+    )
     from ._constants import (
         COZE_CN_BASE_URL,
         COZE_COM_BASE_URL,
+        DEFAULT_CONNECTION_LIMITS,
+        DEFAULT_TIMEOUT,
     )
     from ._exceptions import (
         APIConnectionError,
@@ -72,26 +75,79 @@ if TYPE_CHECKING:
         DocumentProcessingError,
         DocumentProcessingTimeoutError,
     )
+    from .log import setup_logging
     from .pagination import (
+        AsyncLastIDPaged,
+        AsyncNumberPaged,
+        AsyncPagedBase,
         AsyncPager,
+        LastIDPaged,
+        LastIDPagedResponse,
+        NumberPaged,
+        NumberPagedResponse,
         Page,
         SyncPager,
     )
     from .types import *  # noqa: F403  (cozepy exports its models at the top level too)
+    from .websockets import (
+        AsyncWebsocketsAudioSpeechClient,
+        AsyncWebsocketsAudioSpeechEventHandler,
+        AsyncWebsocketsAudioTranscriptionsClient,
+        AsyncWebsocketsAudioTranscriptionsEventHandler,
+        AsyncWebsocketsChatClient,
+        AsyncWebsocketsChatEventHandler,
+        WebsocketsAudioSpeechClient,
+        WebsocketsAudioSpeechEventHandler,
+        WebsocketsAudioTranscriptionsClient,
+        WebsocketsAudioTranscriptionsEventHandler,
+        WebsocketsChatClient,
+        WebsocketsChatEventHandler,
+    )
 
 # Everything is imported on first use (PEP 562): `import cozekit` loads neither httpx nor pydantic.
+_WEBSOCKETS = (
+    "AsyncWebsocketsAudioSpeechClient",
+    "AsyncWebsocketsAudioSpeechEventHandler",
+    "AsyncWebsocketsAudioTranscriptionsClient",
+    "AsyncWebsocketsAudioTranscriptionsEventHandler",
+    "AsyncWebsocketsChatClient",
+    "AsyncWebsocketsChatEventHandler",
+    "WebsocketsAudioSpeechClient",
+    "WebsocketsAudioSpeechEventHandler",
+    "WebsocketsAudioTranscriptionsClient",
+    "WebsocketsAudioTranscriptionsEventHandler",
+    "WebsocketsChatClient",
+    "WebsocketsChatEventHandler",
+)
+_PAGERS = (
+    "AsyncLastIDPaged",
+    "AsyncNumberPaged",
+    "AsyncPagedBase",
+    "AsyncPager",
+    "LastIDPaged",
+    "LastIDPagedResponse",
+    "NumberPaged",
+    "NumberPagedResponse",
+    "Page",
+    "SyncPager",
+)
+_auth_names = tuple(name for name in _auth_all if not name.startswith("COZE_"))
+
 _EXPORTS = {
-    "._auth": (
-        "Auth",
-        "TokenAuth",
-    ),
     "._client": (
         "AsyncCoze",
         "Coze",
     ),
+    "._compat": (
+        "AsyncHTTPClient",
+        "FileHTTPResponse",
+        "SyncHTTPClient",
+    ),
     "._constants": (
         "COZE_CN_BASE_URL",
         "COZE_COM_BASE_URL",
+        "DEFAULT_CONNECTION_LIMITS",
+        "DEFAULT_TIMEOUT",
     ),
     "._exceptions": (
         "APIConnectionError",
@@ -136,27 +192,37 @@ _EXPORTS = {
         "DocumentProcessingError",
         "DocumentProcessingTimeoutError",
     ),
-    ".pagination": (
-        "AsyncPager",
-        "Page",
-        "SyncPager",
-    ),
+    ".log": ("setup_logging",),
+    ".pagination": _PAGERS,
     ".types": tuple(_types_all),
-    ".auth": tuple(_auth_all),
+    ".auth": _auth_names,
+    ".websockets": _WEBSOCKETS,
 }
 
 __all__ = [
     "COZE_CN_BASE_URL",
     "COZE_COM_BASE_URL",
+    "DEFAULT_CONNECTION_LIMITS",
+    "DEFAULT_TIMEOUT",
     "NOT_GIVEN",
+    "VERSION",
     "APIConnectionError",
     "APIError",
     "APIResponseValidationError",
     "APITimeoutError",
     "AsyncCoze",
+    "AsyncHTTPClient",
+    "AsyncLastIDPaged",
+    "AsyncNumberPaged",
+    "AsyncPagedBase",
     "AsyncPager",
     "AsyncStream",
-    "Auth",
+    "AsyncWebsocketsAudioSpeechClient",
+    "AsyncWebsocketsAudioSpeechEventHandler",
+    "AsyncWebsocketsAudioTranscriptionsClient",
+    "AsyncWebsocketsAudioTranscriptionsEventHandler",
+    "AsyncWebsocketsChatClient",
+    "AsyncWebsocketsChatEventHandler",
     "AuthenticationError",
     "BadRequestError",
     "CallOptions",
@@ -169,11 +235,16 @@ __all__ = [
     "CozeModel",
     "DocumentProcessingError",
     "DocumentProcessingTimeoutError",
+    "FileHTTPResponse",
     "GatewayError",
     "InternalServerError",
+    "LastIDPaged",
+    "LastIDPagedResponse",
     "ListResponse",
     "NotFoundError",
     "NotGiven",
+    "NumberPaged",
+    "NumberPagedResponse",
     "OAuthError",
     "OpenEnum",
     "Page",
@@ -185,13 +256,20 @@ __all__ = [
     "ServerError",
     "ServerSentEvent",
     "Stream",
+    "SyncHTTPClient",
     "SyncPager",
-    "TokenAuth",
     "UnprocessableEntityError",
+    "WebsocketsAudioSpeechClient",
+    "WebsocketsAudioSpeechEventHandler",
+    "WebsocketsAudioTranscriptionsClient",
+    "WebsocketsAudioTranscriptionsEventHandler",
+    "WebsocketsChatClient",
+    "WebsocketsChatEventHandler",
     "__version__",
+    "setup_logging",
 ]
 __all__ += _types_all
-__all__ += _auth_all
+__all__ += _auth_names
 
 if not TYPE_CHECKING:
     __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals(), public_module="cozekit")

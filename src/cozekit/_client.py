@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import warnings
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Mapping, Optional, TypeVar, Union
 
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from .resources.entities import AsyncEntities, Entities
     from .resources.files import AsyncFiles, Files
     from .resources.folders import AsyncFolders, Folders
+    from .resources.knowledge import AsyncKnowledge, Knowledge
     from .resources.organizations import AsyncOrganizations, Organizations
     from .resources.plugins import AsyncPlugins, Plugins
     from .resources.stores import AsyncStores, Stores
@@ -161,6 +163,14 @@ class Coze(SyncAPIClient):
         from .resources.datasets import Datasets
 
         return Datasets(self)
+
+    @cached_property
+    def knowledge(self) -> Knowledge:
+        """Deprecated (as in cozepy): `coze.knowledge.documents` is `coze.datasets.documents`."""
+        from .resources.knowledge import DEPRECATION, Knowledge
+
+        warnings.warn(DEPRECATION, DeprecationWarning, stacklevel=2)
+        return Knowledge(self)
 
     @cached_property
     def bots(self) -> Bots:
@@ -352,6 +362,14 @@ class AsyncCoze(AsyncAPIClient):
         from .resources.datasets import AsyncDatasets
 
         return AsyncDatasets(self)
+
+    @cached_property
+    def knowledge(self) -> AsyncKnowledge:
+        """Deprecated (as in cozepy): `coze.knowledge.documents` is `coze.datasets.documents`."""
+        from .resources.knowledge import DEPRECATION, AsyncKnowledge
+
+        warnings.warn(DEPRECATION, DeprecationWarning, stacklevel=2)
+        return AsyncKnowledge(self)
 
     @cached_property
     def bots(self) -> AsyncBots:

@@ -3,25 +3,35 @@ client does not import it)."""
 
 from __future__ import annotations
 
+from typing import Optional
+
 import httpx
 
 __all__ = ["ResponseInfo"]
 
 
 class ResponseInfo:
-    """What an SDK result remembers of the HTTP response it came from."""
+    """What an SDK result remembers of the HTTP response it came from: `status_code`, `headers`, `logid`,
+    and `http_response`, the raw `httpx.Response` (None for results built locally)."""
 
-    __slots__ = ("headers", "status_code", "strict")
+    __slots__ = ("headers", "http_response", "status_code", "strict")
 
-    def __init__(self, status_code: int, headers: httpx.Headers, strict: bool = False) -> None:
+    def __init__(
+        self,
+        status_code: int,
+        headers: httpx.Headers,
+        strict: bool = False,
+        http_response: Optional[httpx.Response] = None,
+    ) -> None:
         self.status_code = status_code
         self.headers = headers
         self.strict = strict
         """Read strictly: a field that does not validate raises (the client's `strict_validation`)."""
+        self.http_response = http_response
 
     @classmethod
     def from_httpx(cls, response: httpx.Response, strict: bool = False) -> ResponseInfo:
-        return cls(response.status_code, response.headers, strict)
+        return cls(response.status_code, response.headers, strict, response)
 
     @property
     def logid(self) -> str:

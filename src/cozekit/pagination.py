@@ -31,7 +31,23 @@ from ._models import CozeModel, ResponseInfo
 from ._request import RequestOptions
 from ._validation import read_models
 
-__all__ = ["AsyncPager", "LastIdPaging", "NumberPaging", "Page", "Paging", "SyncPager", "TokenPaging"]
+__all__ = [
+    "AsyncLastIDPaged",
+    "AsyncNumberPaged",
+    "AsyncPagedBase",
+    "AsyncPager",
+    "LastIDPaged",
+    "LastIDPagedResponse",
+    "LastIdPaging",
+    "NumberPaged",
+    "NumberPagedResponse",
+    "NumberPaging",
+    "Page",
+    "PagedBase",
+    "Paging",
+    "SyncPager",
+    "TokenPaging",
+]
 
 _T = TypeVar("_T")
 
@@ -262,6 +278,11 @@ class SyncPager(Generic[_T]):
         return self._first.total
 
     @property
+    def response(self) -> Optional[ResponseInfo]:
+        """The first page's HTTP response (`.logid`, `.status_code`, `.headers`, `.http_response`)."""
+        return self._first.response
+
+    @property
     def logid(self) -> str:
         return self._first.logid
 
@@ -319,6 +340,11 @@ class AsyncPager(Generic[_T]):
         return self.page.total
 
     @property
+    def response(self) -> Optional[ResponseInfo]:
+        """The first page's HTTP response (`.logid`, `.status_code`, `.headers`, `.http_response`)."""
+        return self.page.response
+
+    @property
     def logid(self) -> str:
         return self.page.logid
 
@@ -335,3 +361,46 @@ class AsyncPager(Generic[_T]):
         async for page in self.iter_pages():
             for item in page.items:
                 yield item
+
+
+# cozepy's names for its pagers. cozekit has one pager class per I/O style for every paging style, so
+# these are the same classes, for annotations and isinstance checks (`NumberPaged[Bot]`).
+NumberPaged = SyncPager
+LastIDPaged = SyncPager
+PagedBase = SyncPager
+AsyncNumberPaged = AsyncPager
+AsyncLastIDPaged = AsyncPager
+AsyncPagedBase = AsyncPager
+
+
+class NumberPagedResponse(abc.ABC, Generic[_T]):
+    """cozepy's interface of one page-number page (kept for code that implements it)."""
+
+    @abc.abstractmethod
+    def get_total(self) -> Optional[int]: ...
+
+    @abc.abstractmethod
+    def get_has_more(self) -> Optional[bool]: ...
+
+    @abc.abstractmethod
+    def get_items(self) -> List[_T]: ...
+
+    @property
+    @abc.abstractmethod
+    def response(self) -> Optional[ResponseInfo]: ...
+
+
+class LastIDPagedResponse(abc.ABC, Generic[_T]):
+    """cozepy's interface of one message-id page (kept for code that implements it)."""
+
+    @abc.abstractmethod
+    def get_first_id(self) -> str: ...
+
+    @abc.abstractmethod
+    def get_last_id(self) -> str: ...
+
+    @abc.abstractmethod
+    def get_has_more(self) -> bool: ...
+
+    @abc.abstractmethod
+    def get_items(self) -> List[_T]: ...

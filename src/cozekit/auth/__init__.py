@@ -3,6 +3,7 @@
 - `WebOAuthApp` (authorization code + client secret), `PKCEOAuthApp` (public clients),
   `DeviceOAuthApp` (CLIs and devices), `JWTOAuthApp` (service apps, channel/account/enterprise variants).
 - Self-refreshing auths for `Coze(auth=...)`: `JWTAuth`, `OAuthRefreshAuth` (with a `TokenStore`).
+- Fixed tokens and cozepy's auth bases: `TokenAuth`, `AsyncTokenAuth`, `Auth`, `SyncAuth`, `AsyncAuth`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,17 @@ from typing import TYPE_CHECKING
 from .._lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from .._auth import (
+        AsyncAuth,
+        AsyncTokenAuth,
+        Auth,
+        SyncAuth,
+        TokenAuth,
+    )
+    from .._constants import (
+        COZE_CN_BASE_URL,
+        COZE_COM_BASE_URL,
+    )
     from ..types.oauth import (
         DeviceAuthCode,
         DeviceInfo,
@@ -70,6 +82,17 @@ if TYPE_CHECKING:
 
 # Imported on first use (PEP 562): JWT and cryptography stay unloaded until an OAuth flow is used.
 _EXPORTS = {
+    ".._auth": (
+        "AsyncAuth",
+        "AsyncTokenAuth",
+        "Auth",
+        "SyncAuth",
+        "TokenAuth",
+    ),
+    ".._constants": (
+        "COZE_CN_BASE_URL",
+        "COZE_COM_BASE_URL",
+    ),
     "..types.oauth": (
         "DeviceAuthCode",
         "DeviceInfo",
@@ -126,13 +149,18 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "COZE_CN_BASE_URL",
+    "COZE_COM_BASE_URL",
+    "AsyncAuth",
     "AsyncDeviceOAuthApp",
     "AsyncJWTAuth",
     "AsyncJWTOAuthApp",
     "AsyncOAuthRefreshAuth",
     "AsyncPKCEOAuthApp",
     "AsyncRefreshingAuth",
+    "AsyncTokenAuth",
     "AsyncWebOAuthApp",
+    "Auth",
     "CozePKCEAuthError",
     "CozePKCEAuthErrorType",
     "DeviceAuthCode",
@@ -152,6 +180,8 @@ __all__ = [
     "ScopeAttributeConstraint",
     "ScopeAttributeConstraintConnectorBotChatAttribute",
     "SessionContext",
+    "SyncAuth",
+    "TokenAuth",
     "TokenStore",
     "WebOAuthApp",
     "code_challenge",

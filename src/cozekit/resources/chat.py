@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, AsyncIterator, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
 from typing_extensions import Literal, Unpack, overload
 
@@ -12,6 +12,7 @@ from .._models import ListResponse, ResponseInfo
 from .._parsing import model, models
 from .._request import CallOptions, RequestOptions, get, post
 from .._resource import AsyncAPIResource, SyncAPIResource
+from .._stream_call import AsyncStreamCall
 from .._streaming import AsyncStream, ServerSentEvent, Stream
 from ..types.chat import Chat, ChatPoll, ToolOutput
 from ..types.chat_event import ChatEventType, ChatStreamEvent, parse_chat_event
@@ -250,6 +251,24 @@ class ChatResource(SyncAPIResource):
             return self._client.stream(opts, decode_chat_event)
         return self._client.request(opts, model(Chat))
 
+    def submit_tool_outputs_stream(
+        self,
+        *,
+        conversation_id: str,
+        chat_id: str,
+        tool_outputs: Sequence[ToolOutputInput],
+        **options: Unpack[CallOptions],
+    ) -> Iterator[ChatStreamEvent]:
+        """`submit_tool_outputs(stream=True)` as a generator (the twin of cozepy's async method)."""
+        with self.submit_tool_outputs(
+            conversation_id=conversation_id,
+            chat_id=chat_id,
+            tool_outputs=tool_outputs,
+            stream=True,
+            **options,
+        ) as stream:
+            yield from stream
+
 
 class ChatMessages(SyncAPIResource):
     def list(
@@ -287,7 +306,7 @@ class AsyncChatResource(AsyncAPIResource):
         opts = _chat(stream=False, **arguments(locals()))
         return await self._client.request(opts, model(Chat))
 
-    async def stream(
+    def stream(
         self,
         *,
         bot_id: str,
@@ -304,9 +323,10 @@ class AsyncChatResource(AsyncAPIResource):
         extra_params: Optional[Mapping[str, str]] = None,
         shortcut_command: Optional[Mapping[str, Any]] = None,
         **options: Unpack[CallOptions],
-    ) -> AsyncStream[ChatStreamEvent]:
+    ) -> AsyncStreamCall[ChatStreamEvent]:
+        """`await` it for the open `AsyncStream`, or `async for event in coze.chat.stream(...)`."""
         opts = _chat(stream=True, **arguments(locals()))
-        return await self._client.stream(opts, decode_chat_event)
+        return AsyncStreamCall(lambda: self._client.stream(opts, decode_chat_event))
 
     async def create_and_poll(
         self,
@@ -369,6 +389,26 @@ class AsyncChatResource(AsyncAPIResource):
         if stream:
             return await self._client.stream(opts, decode_chat_event)
         return await self._client.request(opts, model(Chat))
+
+    async def submit_tool_outputs_stream(
+        self,
+        *,
+        conversation_id: str,
+        chat_id: str,
+        tool_outputs: Sequence[ToolOutputInput],
+        **options: Unpack[CallOptions],
+    ) -> AsyncIterator[ChatStreamEvent]:
+        """cozepy's async spelling of `submit_tool_outputs(stream=True)`: `async for event in ...`."""
+        stream = await self.submit_tool_outputs(
+            conversation_id=conversation_id,
+            chat_id=chat_id,
+            tool_outputs=tool_outputs,
+            stream=True,
+            **options,
+        )
+        async with stream:
+            async for event in stream:
+                yield event
 
 
 class AsyncChatMessages(AsyncAPIResource):

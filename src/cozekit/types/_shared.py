@@ -75,6 +75,12 @@ class OpenIntEnum(int, enum.Enum):
             pseudo[value] = member
         return member
 
+    def __str__(self) -> str:
+        return str(self.value)  # as `IntEnum` (and cozepy's int fields): `2`, not `Class.MEMBER`
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec)
+
     @property
     def is_known(self) -> bool:
         """False for values the server sent that this SDK version does not know."""

@@ -4,7 +4,7 @@ envelope, event types, errors and audio formats. Names follow cozepy."""
 from __future__ import annotations
 
 import base64
-from typing import Any, Optional
+from typing import Any, ClassVar, Optional, Type
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer
 from typing_extensions import Annotated
@@ -125,6 +125,8 @@ class EventDetail(BaseModel):
 
 class WebsocketsEvent(CozeModel):
     """One event; unknown event types validate as this class with their `data` kept."""
+
+    Detail: ClassVar[Type[EventDetail]] = EventDetail
 
     event_type: WebsocketsEventType
     id: Optional[str] = None

@@ -66,6 +66,35 @@ class ChatConfig(CozeModel):
     parameters: Optional[Dict[str, Any]] = None
 
 
+class InterruptConfigMode(OpenEnum):
+    """How a keyword interrupts the bot: anywhere in what the user says, or at its start."""
+
+    KEYWORD_CONTAINS = "keyword_contains"
+    KEYWORD_PREFIX = "keyword_prefix"
+
+
+class ASRConfigUserLanguage(OpenEnum):
+    """`asr_config.user_language`: `common` (large model: Mandarin, English, Cantonese) or one language."""
+
+    COMMON = "common"
+    ZH = "zh"
+    CANT = "cant"
+    SC = "sc"
+    EN = "en"
+    JA = "ja"
+    KO = "ko"
+    FR = "fr"
+    ID = "id"
+    ES = "es"
+    PT = "pt"
+    MS = "ms"
+    RU = "ru"
+
+
+class GenerateAudioMode(OpenEnum):
+    TEXT = "text"
+
+
 class InterruptConfig(CozeModel):
     mode: Optional[str] = None
     """keyword_contains or keyword_prefix."""
@@ -136,6 +165,8 @@ class ChatUpdateEvent(WebsocketsEvent):
     TurnDetectionType: ClassVar[Type[TurnDetectionType]] = TurnDetectionType
     ASRConfig: ClassVar[Type[ASRConfig]] = ASRConfig
     InterruptConfig: ClassVar[Type[InterruptConfig]] = InterruptConfig
+    InterruptConfigMode: ClassVar[Type[InterruptConfigMode]] = InterruptConfigMode
+    ASRConfigUserLanguage: ClassVar[Type[ASRConfigUserLanguage]] = ASRConfigUserLanguage
 
     event_type: WebsocketsEventType = _T.CHAT_UPDATE
     data: _ChatUpdateData = _ChatUpdateData()
@@ -189,6 +220,7 @@ class InputTextGenerateAudioEvent(WebsocketsEvent):
     """`input_text.generate_audio`: speak a text (under 1024 bytes) without a bot reply."""
 
     Data: ClassVar[Type[_GenerateAudioData]] = _GenerateAudioData
+    Mode: ClassVar[Type[GenerateAudioMode]] = GenerateAudioMode
 
     event_type: WebsocketsEventType = _T.INPUT_TEXT_GENERATE_AUDIO
     data: _GenerateAudioData

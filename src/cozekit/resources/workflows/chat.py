@@ -9,7 +9,8 @@ from typing_extensions import Unpack
 from ..._models import ResponseInfo
 from ..._request import CallOptions, RequestOptions, post
 from ..._resource import AsyncAPIResource, SyncAPIResource
-from ..._streaming import AsyncStream, ServerSentEvent, Stream
+from ..._stream_call import AsyncStreamCall
+from ..._streaming import ServerSentEvent, Stream
 from ...types.chat_event import ChatEventType, ChatStreamEvent, parse_chat_event
 from ...types.message import Message, messages_to_wire
 from .._body import arguments
@@ -90,7 +91,7 @@ class WorkflowsChat(SyncAPIResource):
 
 
 class AsyncWorkflowsChat(AsyncAPIResource):
-    async def stream(
+    def stream(
         self,
         *,
         workflow_id: str,
@@ -103,5 +104,7 @@ class AsyncWorkflowsChat(AsyncAPIResource):
         workflow_version: Optional[str] = None,
         connector_id: Optional[str] = None,
         **options: Unpack[CallOptions],
-    ) -> AsyncStream[ChatStreamEvent]:
-        return await self._client.stream(_chatflow(**arguments(locals())), decode_chatflow_event)
+    ) -> AsyncStreamCall[ChatStreamEvent]:
+        """`await` it for the open `AsyncStream`, or `async for` over it."""
+        opts = _chatflow(**arguments(locals()))
+        return AsyncStreamCall(lambda: self._client.stream(opts, decode_chatflow_event))

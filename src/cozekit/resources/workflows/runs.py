@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Awaitable, Mapping, Optional, Union
 
 from typing_extensions import Literal, Unpack, overload
 
 from ..._parsing import model
 from ..._request import CallOptions
 from ..._resource import AsyncAPIResource, SyncAPIResource
-from ..._streaming import AsyncStream, Stream
+from ..._stream_call import AsyncStreamCall
+from ..._streaming import Stream
 from ...types.workflow import WorkflowNodeExecuteHistory, WorkflowRunHistory, WorkflowRunResult
 from ...types.workflow_event import WorkflowCompletion, WorkflowStreamEvent
 from .._body import arguments
@@ -207,7 +208,7 @@ class AsyncWorkflowRuns(AsyncAPIResource):
     ) -> WorkflowRunResult:
         return await self._client.request(run(stream=False, **arguments(locals())), _RUN)
 
-    async def stream(
+    def stream(
         self,
         *,
         workflow_id: str,
@@ -218,11 +219,13 @@ class AsyncWorkflowRuns(AsyncAPIResource):
         workflow_version: Optional[str] = None,
         connector_id: Optional[str] = None,
         **options: Unpack[CallOptions],
-    ) -> AsyncStream[WorkflowStreamEvent]:
-        return await self._client.stream(run(stream=True, **arguments(locals())), decode_workflow_event)
+    ) -> AsyncStreamCall[WorkflowStreamEvent]:
+        """`await` it for the open `AsyncStream`, or `async for event in coze.workflows.runs.stream(...)`."""
+        opts = run(stream=True, **arguments(locals()))
+        return AsyncStreamCall(lambda: self._client.stream(opts, decode_workflow_event))
 
     @overload
-    async def resume(
+    def resume(
         self,
         *,
         workflow_id: str,
@@ -231,10 +234,10 @@ class AsyncWorkflowRuns(AsyncAPIResource):
         interrupt_type: int,
         stream: Literal[True] = True,
         **options: Unpack[CallOptions],
-    ) -> AsyncStream[WorkflowStreamEvent]: ...
+    ) -> AsyncStreamCall[WorkflowStreamEvent]: ...
 
     @overload
-    async def resume(
+    def resume(
         self,
         *,
         workflow_id: str,
@@ -243,9 +246,9 @@ class AsyncWorkflowRuns(AsyncAPIResource):
         interrupt_type: int,
         stream: Literal[False],
         **options: Unpack[CallOptions],
-    ) -> WorkflowRunResult: ...
+    ) -> Awaitable[WorkflowRunResult]: ...
 
-    async def resume(
+    def resume(
         self,
         *,
         workflow_id: str,
@@ -254,11 +257,12 @@ class AsyncWorkflowRuns(AsyncAPIResource):
         interrupt_type: int,
         stream: bool = True,
         **options: Unpack[CallOptions],
-    ) -> Union[AsyncStream[WorkflowStreamEvent], WorkflowRunResult]:
+    ) -> Union[AsyncStreamCall[WorkflowStreamEvent], Awaitable[WorkflowRunResult]]:
+        """Streamed: `await` it for the `AsyncStream` or `async for` over it; else `await` the result."""
         opts = resume(**arguments(locals()))
         if stream:
-            return await self._client.stream(opts, decode_workflow_event)
-        return await self._client.request(opts, _RUN)
+            return AsyncStreamCall(lambda: self._client.stream(opts, decode_workflow_event))
+        return self._client.request(opts, _RUN)
 
     async def stream_until_done(
         self,

@@ -97,9 +97,9 @@ class AsyncWebsocketsAudioSpeechEventHandler(AsyncWebsocketsBaseEventHandler):
 class WebsocketsAudioSpeechClient(_SpeechSession, WebsocketsBaseClient):
     """A streaming TTS session: `wait()` waits for `speech.audio.completed`."""
 
-    def speech_update(self, data: Any) -> None:
+    def speech_update(self, event: Any) -> None:
         """Set the output audio (`{"output_audio": {...}}`, a `SpeechUpdateEvent.Data` or the event)."""
-        self._send(build_event(SpeechUpdateEvent, data))
+        self._send(build_event(SpeechUpdateEvent, event))
 
     def input_text_buffer_append(self, data: Any) -> None:
         """Append text: `{"delta": "..."}`."""
@@ -110,8 +110,8 @@ class WebsocketsAudioSpeechClient(_SpeechSession, WebsocketsBaseClient):
 
 
 class AsyncWebsocketsAudioSpeechClient(_SpeechSession, AsyncWebsocketsBaseClient):
-    async def speech_update(self, data: Any) -> None:
-        self._send(build_event(SpeechUpdateEvent, data))
+    async def speech_update(self, event: Any) -> None:
+        self._send(build_event(SpeechUpdateEvent, event))
 
     async def input_text_buffer_append(self, data: Any) -> None:
         self._send(_text_event(data))
