@@ -318,7 +318,6 @@ def test_the_walk_finds_what_it_should() -> None:
     ]
     assert _known("coze.bots.list:use_api_version")
     assert not _known("coze.bots.list:workspace_id")
-    assert _known("TemplateEntityType")  # new-ops
 
 
 def test_every_known_difference_is_still_a_difference() -> None:
