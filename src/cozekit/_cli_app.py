@@ -42,8 +42,15 @@ def serve(
         None, "--workflows", help="A workflow definition file or directory (JSON/YAML) to load and publish."
     ),
     tls: bool = typer.Option(False, "--tls", help="Serve https/wss with a self-signed certificate."),
+    example_workflows: bool = typer.Option(
+        False,
+        "--example-workflows",
+        help="Load the example workflows shipped with cozekit (ids 70000000000000001xx).",
+    ),
 ) -> None:
     """Run the local Coze emulator."""
     from .emulator.server import serve as run
+    from .emulator.workflow_engine.loader import example_workflows as examples
 
-    run(port=port, data_dir=data_dir, workflows=workflows, tls=tls)
+    paths = [workflows] if workflows else []
+    run(port=port, data_dir=data_dir, workflows=paths + ([examples()] if example_workflows else []), tls=tls)

@@ -255,15 +255,17 @@ def serve(
     port: int = 8000,
     data_dir: str = ".cozekit-emulator",
     host: str = "127.0.0.1",
-    workflows: Optional[str] = None,
+    workflows: Union[str, Sequence[str], None] = None,
     tls: bool = False,
 ) -> None:
-    """Run the emulator in the foreground until interrupted; `workflows` is a definition file or directory.
+    """Run the emulator in the foreground until interrupted; `workflows` is a definition file or directory
+    (or several: `example_workflows()` is the bundled examples' directory).
     With `tls`, serve https/wss with a self-signed certificate kept in `data_dir/tls/`."""
     config = EmulatorConfig.from_env(chunk_delay=0.02)
     app = create_app(config, data_dir=data_dir)
     state: EmulatorState = app.state.emulator
-    loaded = load_files(state, workflows) if workflows else []
+    paths = [workflows] if isinstance(workflows, str) else list(workflows or [])
+    loaded = [summary for path in paths for summary in load_files(state, path)]
     cert_file = key_file = None
     if tls:
         from .tls import self_signed
