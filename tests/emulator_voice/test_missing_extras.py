@@ -63,3 +63,13 @@ async def test_speech_formats_name_the_extra(
     )
     written = await run(wav.write_to_file(tmp_path / "hi.wav"))
     assert written > 44 and pcm.parse_wav((tmp_path / "hi.wav").read_bytes()) is not None
+
+
+def test_the_emulator_without_python_multipart_names_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cozekit.emulator import create_app
+
+    _hide(monkeypatch, "python_multipart")
+    _hide(monkeypatch, "multipart")
+    with pytest.raises(ModuleNotFoundError) as caught:
+        create_app()
+    assert caught.value.name == "python_multipart" and "cozekit[testing]" in str(caught.value)
