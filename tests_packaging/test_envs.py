@@ -109,6 +109,14 @@ def test_a_chat(coze_emulator):
         additional_messages=[Message.build_user_question_text("hi")],
     ))
     assert events[-1].event == ChatEventType.CONVERSATION_CHAT_COMPLETED
+
+
+def test_a_file(coze_emulator, tmp_path):
+    coze = Coze(auth=TokenAuth(coze_emulator.token), base_url=coze_emulator.base_url)
+    (tmp_path / "notes.txt").write_text("twelve bytes")
+    uploaded = coze.files.upload(file=tmp_path / "notes.txt")
+    assert (uploaded.file_name, uploaded.bytes) == ("notes.txt", 12)
+    assert coze.files.retrieve(file_id=uploaded.id).id == uploaded.id
 """
 
 PROBE = (
@@ -122,7 +130,7 @@ def _fixture_in_a_project(env: Env, tmp_path: Path) -> None:
     project.mkdir()
     (project / "test_app.py").write_text(FIXTURE_TEST)
     pytest_args = ["python", "-m", "pytest", "-q", "-p", "no:cacheprovider"]
-    assert "1 passed" in _ok(env.run(pytest_args, cwd=project))
+    assert "2 passed" in _ok(env.run(pytest_args, cwd=project))
     off = env.run([*pytest_args, "-p", "no:cozekit_emulator"], cwd=project)
     assert off.returncode == 1 and "fixture 'coze_emulator' not found" in off.stdout
     # Registered in every project of the environment, the plugin loads no third-party package.
