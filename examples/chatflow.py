@@ -1,7 +1,7 @@
 """Chat with a chatflow: two turns in one conversation, streamed as chat events.
 
 Env: COZE_API_TOKEN, COZE_API_BASE, COZE_CHATFLOW_ID (a published chatflow; against the emulator:
-`cozekit serve --workflows examples/workflows`, id 7000000000000000103).
+`cozekit serve --example-workflows`, id 7000000000000000103).
 """
 
 import os

@@ -1,7 +1,7 @@
 """Run a workflow asynchronously and poll its run history; then read one node's output.
 
 Env: COZE_API_TOKEN, COZE_API_BASE, COZE_ASYNC_WORKFLOW_ID (a published workflow with a `topic` input;
-against the emulator: `cozekit serve --workflows examples/workflows`, id 7000000000000000102).
+against the emulator: `cozekit serve --example-workflows`, id 7000000000000000102).
 Async runs need a paid Coze plan (others answer 6003).
 """
 

@@ -1,7 +1,7 @@
 """Stream a workflow run; answer its question node and resume until Done.
 
 Env: COZE_API_TOKEN, COZE_API_BASE, COZE_WORKFLOW_ID (a published workflow with a `city` input and a
-question node; against the emulator: `cozekit serve --workflows examples/workflows`, id 7000000000000000101).
+question node; against the emulator: `cozekit serve --example-workflows`, id 7000000000000000101).
 """
 
 import os

@@ -10,6 +10,8 @@ from typing import Any, Dict
 
 import pytest
 
+from cozekit.emulator import example_workflows
+
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 # example file -> text its output must contain
@@ -68,8 +70,8 @@ def test_example_runs(name: str, coze_emulator: Any) -> None:
         "COZE_BOT_ID": coze_emulator.demo_bot_id,
         "COZE_WORKSPACE_ID": coze_emulator.workspace_id,
     }
-    if name.startswith(("workflow_", "chatflow")):  # the definitions in examples/workflows, fixed ids
-        for definition in sorted((EXAMPLES / "workflows").glob("*.json")):
+    if name.startswith(("workflow_", "chatflow")):  # the example definitions shipped in the package
+        for definition in sorted(Path(example_workflows()).glob("*.json")):
             coze_emulator.control.create_workflow(definition.read_text())
         env["COZE_WORKFLOW_ID"] = "7000000000000000101"
         env["COZE_ASYNC_WORKFLOW_ID"] = "7000000000000000102"

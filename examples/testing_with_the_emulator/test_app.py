@@ -1,5 +1,5 @@
 """Testing app.py offline: the `coze_emulator` fixture (a pytest plugin installed with
-`cozekit[emulator]`) is a local Coze with a demo bot, reset before each test.
+`cozekit[testing]`) is a local Coze with a demo bot, reset before each test.
 
     pytest examples/testing_with_the_emulator
 

@@ -52,15 +52,22 @@ def serve(
     allow_host: List[str] = typer.Option(
         [], "--allow-host", help="Another Host name the control plane answers to (repeatable)."
     ),
+    example_workflows: bool = typer.Option(
+        False,
+        "--example-workflows",
+        help="Load the example workflows shipped with cozekit (ids 70000000000000001xx).",
+    ),
 ) -> None:
     """Run the local Coze emulator."""
     from .emulator.server import serve as run
+    from .emulator.workflow_engine.loader import example_workflows as examples
 
+    paths = [workflows] if workflows else []
     run(
         port=port,
         host=host,
         data_dir=data_dir,
-        workflows=workflows,
+        workflows=paths + ([examples()] if example_workflows else []),
         tls=tls,
         control_token=control_token,
         allowed_hosts=allow_host,

@@ -1,4 +1,4 @@
-"""`cozekit proxy`: run the token-holding chat proxy and its widget (needs the `emulator` extra)."""
+"""`cozekit proxy`: run the token-holding chat proxy and its widget (needs the `proxy` extra)."""
 
 from __future__ import annotations
 

@@ -26,12 +26,15 @@ _EXTRAS = {
     "lameenc": "emulator",
     "pypdf": "emulator",
     "docx": "emulator",
-    "rank_bm25": "emulator",
 }
+_PROXY_NEEDS = ("uvicorn", "fastapi", "starlette")
+"""What `cozekit proxy` needs: the lighter `proxy` extra brings it."""
 
 
-def _extra_for(exc: ModuleNotFoundError) -> Optional[str]:
+def _extra_for(exc: ModuleNotFoundError, command: str = "") -> Optional[str]:
     top = (exc.name or "").split(".")[0]
+    if command == "proxy" and top in _PROXY_NEEDS:
+        return "proxy"
     return _EXTRAS.get(top)
 
 
@@ -49,7 +52,7 @@ def main() -> None:
 
         typer_app()
     except ModuleNotFoundError as exc:
-        extra = _extra_for(exc)
+        extra = _extra_for(exc, next((a for a in sys.argv[1:] if not a.startswith("-")), ""))
         if extra is None:
             raise
         _fail(f"this command needs the `{exc.name}` package: pip install 'cozekit[{extra}]'")

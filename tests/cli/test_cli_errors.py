@@ -92,3 +92,9 @@ def test_serve_without_the_emulator_extra_names_it(tmp_path: Path) -> None:
     assert (
         result.stderr == "error: this command needs the `uvicorn` package: pip install 'cozekit[emulator]'\n"
     )
+
+
+def test_proxy_without_its_extra_names_the_proxy_extra(tmp_path: Path) -> None:
+    result = _run_without("uvicorn", ["proxy", "--bot", "7000000000000000001"], tmp_path)
+    assert result.returncode == 1
+    assert result.stderr == "error: this command needs the `uvicorn` package: pip install 'cozekit[proxy]'\n"

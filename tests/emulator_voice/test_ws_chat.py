@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from cozekit import AsyncCoze, ChatFailedError, Coze, CozeAPIError, TokenAuth
-from cozekit.emulator import ThreadedEmulator
+from cozekit.emulator import ThreadedEmulator, example_workflows
 from cozekit.emulator.voice import g711, pcm, tones
 
 from .wsutil import CHAT_EVENTS, FAST, Recorder
@@ -322,9 +322,7 @@ def test_interrupt_keywords_are_checked(emu: ThreadedEmulator) -> None:
 
 
 def test_voice_chat_through_a_chatflow(emu: ThreadedEmulator) -> None:
-    definition = (
-        Path(__file__).resolve().parents[2] / "examples" / "workflows" / "helpdesk_chatflow.json"
-    ).read_text()
+    definition = (Path(example_workflows()) / "helpdesk_chatflow.json").read_text()
     workflow_id = emu.control.create_workflow(definition)["workflow_id"]
     rec = Recorder(CHAT_EVENTS)
     chat_client = sync_coze(emu).websockets.chat.create(

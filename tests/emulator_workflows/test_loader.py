@@ -8,9 +8,9 @@ import pytest
 
 from cozekit.emulator.state import EmulatorState
 from cozekit.emulator.workflow_engine.definition import DefinitionError
-from cozekit.emulator.workflow_engine.loader import load_files
+from cozekit.emulator.workflow_engine.loader import example_workflows, load_files
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "workflows"
+EXAMPLES = Path(example_workflows())
 
 
 def test_loading_a_directory_twice_publishes_once() -> None:

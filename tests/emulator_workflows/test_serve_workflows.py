@@ -14,23 +14,24 @@ import httpx
 from typer.testing import CliRunner
 
 from cozekit.cli import app
+from cozekit.emulator import example_workflows
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "workflows"
+EXAMPLES = Path(example_workflows())
 AUTH = {"Authorization": "Bearer pat_cozekit_emulator_dev_token"}
 
 
 def test_cli_serve_takes_workflows() -> None:
     result = CliRunner().invoke(app, ["serve", "--help"])
-    assert result.exit_code == 0 and "--workflows" in result.output
+    assert result.exit_code == 0 and "--workflows" in result.output and "--example-workflows" in result.output
 
 
-def _start(data_dir: Path) -> Tuple[subprocess.Popen[str], str, List[str]]:
+def _start(data_dir: Path, *args: str) -> Tuple[subprocess.Popen[str], str, List[str]]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = int(s.getsockname()[1])
     cmd = [sys.executable, "-m", "cozekit.emulator", "--port", str(port), "--data-dir", str(data_dir)]
     proc = subprocess.Popen(
-        [*cmd, "--workflows", str(EXAMPLES)],
+        [*cmd, *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -50,7 +51,7 @@ def _start(data_dir: Path) -> Tuple[subprocess.Popen[str], str, List[str]]:
 
 
 def test_python_m_loads_the_workflow_directory_once(tmp_path: Path) -> None:
-    proc, base, lines = _start(tmp_path)
+    proc, base, lines = _start(tmp_path, "--workflows", str(EXAMPLES))
     try:
         assert any("7000000000000000101  weather_question (workflow, v0.0.1)" in line for line in lines)
         body = {"workflow_id": "7000000000000000101", "parameters": {"city": "Oslo"}}
@@ -59,8 +60,10 @@ def test_python_m_loads_the_workflow_directory_once(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-    proc, base, _ = _start(tmp_path)  # same data dir: the unchanged definitions publish no new version
+    # Same data dir, the bundled examples (the same files): unchanged definitions publish no new version.
+    proc, base, lines = _start(tmp_path, "--example-workflows")
     try:
+        assert any("7000000000000000103  helpdesk_chatflow" in line for line in lines)
         versions = httpx.get(base + "/v1/workflows/7000000000000000101/versions", headers=AUTH).json()
         assert [v["version"] for v in versions["data"]["items"]] == ["v0.0.1"]
     finally:

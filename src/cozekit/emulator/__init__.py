@@ -4,8 +4,8 @@
 >>> with ThreadedEmulator() as emu:
 ...     print(emu.base_url, emu.token, emu.demo_bot_id)
 
-Needs the `emulator` extra (fastapi, uvicorn, python-multipart). Imports are lazy so that the pytest
-plugin can load without it.
+Needs the `testing` extra (fastapi, uvicorn, python-multipart, pyyaml); the `emulator` extra adds the
+audio codecs and document parsers. Imports are lazy so that the pytest plugin can load without them.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ if TYPE_CHECKING:
     from .app import create_app
     from .config import EmulatorConfig
     from .server import Control, ThreadedEmulator, serve
+    from .workflow_engine.loader import example_workflows
 
-__all__ = ["Control", "EmulatorConfig", "ThreadedEmulator", "create_app", "serve"]
+__all__ = ["Control", "EmulatorConfig", "ThreadedEmulator", "create_app", "example_workflows", "serve"]
 
 _HOMES = {
     "create_app": ".app",
@@ -25,6 +26,7 @@ _HOMES = {
     "Control": ".server",
     "ThreadedEmulator": ".server",
     "serve": ".server",
+    "example_workflows": ".workflow_engine.loader",
 }
 
 

@@ -1,5 +1,5 @@
-"""`python -m cozekit.emulator [--port N] [--host H] [--data-dir DIR] [--workflows PATH] [--tls]
-[--control-token T] [--allow-host NAME ...]`."""
+"""`python -m cozekit.emulator [--port N] [--host H] [--data-dir DIR] [--workflows PATH] [--example-workflows]
+[--tls] [--control-token T] [--allow-host NAME ...]`."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (loopback by default)")
     parser.add_argument("--data-dir", default=".cozekit-emulator")
     parser.add_argument("--workflows", default=None, help="a workflow definition file or directory to load")
+    parser.add_argument("--example-workflows", action="store_true", help="load the bundled example workflows")
     parser.add_argument("--tls", action="store_true", help="serve https/wss with a self-signed certificate")
     parser.add_argument(
         "--control-token", default=None, help="require it on /_emulator/ (X-Cozekit-Control-Token)"
@@ -19,12 +20,16 @@ def main() -> None:
     parser.add_argument("--allow-host", action="append", default=[], help="another Host name for /_emulator/")
     args = parser.parse_args()
     from .server import serve
+    from .workflow_engine.loader import example_workflows
 
+    paths = [args.workflows] if args.workflows else []
+    if args.example_workflows:
+        paths.append(example_workflows())
     serve(
         port=args.port,
         host=args.host,
         data_dir=args.data_dir,
-        workflows=args.workflows,
+        workflows=paths,
         tls=args.tls,
         control_token=args.control_token,
         allowed_hosts=args.allow_host,

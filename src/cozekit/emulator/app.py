@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 from typing import Optional
 
@@ -44,8 +45,22 @@ from .state import EmulatorState
 DB_FILE = "emulator.sqlite3"
 
 
+def _require_multipart() -> None:
+    """Uploads need python-multipart (in the `testing` extra; fastapi alone, as in the `proxy` extra,
+    lacks it): fail at start with `ModuleNotFoundError` naming it, not on the first upload."""
+    for name in ("python_multipart", "multipart"):  # the second: python-multipart before 0.0.13
+        try:
+            importlib.import_module(name)
+            return
+        except ModuleNotFoundError:
+            continue
+    message = "the emulator needs the python-multipart package: pip install 'cozekit[testing]'"
+    raise ModuleNotFoundError(message, name="python_multipart")
+
+
 def create_app(config: Optional[EmulatorConfig] = None, *, data_dir: Optional[str] = None) -> FastAPI:
     """A fresh emulator. State lives in `data_dir/emulator.sqlite3`, or in memory without `data_dir`."""
+    _require_multipart()
     db_path = ":memory:"
     if data_dir is not None:
         os.makedirs(data_dir, exist_ok=True)

@@ -3,8 +3,10 @@
     def test_hello(coze_emulator):
         coze = Coze(auth=TokenAuth(coze_emulator.token), base_url=coze_emulator.base_url)
 
-The fixture resets the emulator before each test. Nothing heavy is imported until it is used, so the
-plugin costs nothing for projects that install cozekit without the `emulator` extra.
+The fixture resets the emulator before each test (needs the `testing` extra). Loading the plugin imports
+no third-party package (about 4 ms, measured on a pytest run that does not use it); the emulator is
+imported when a test first asks for the fixture. To turn the plugin off in a project:
+`pytest -p no:cozekit_emulator` (or `addopts = "-p no:cozekit_emulator"` in its pytest configuration).
 """
 
 from __future__ import annotations

@@ -275,12 +275,13 @@ def serve(
     port: int = 8000,
     data_dir: str = ".cozekit-emulator",
     host: str = "127.0.0.1",
-    workflows: Optional[str] = None,
+    workflows: Union[str, Sequence[str], None] = None,
     tls: bool = False,
     control_token: Optional[str] = None,
     allowed_hosts: Sequence[str] = (),
 ) -> None:
-    """Run the emulator in the foreground until interrupted; `workflows` is a definition file or directory.
+    """Run the emulator in the foreground until interrupted; `workflows` is a definition file or directory
+    (or several: `example_workflows()` is the bundled examples' directory).
     With `tls`, serve https/wss with a self-signed certificate kept in `data_dir/tls/`. The control plane
     answers only to loopback names, `host` and `allowed_hosts`, and with `control_token` only to callers
     sending it (`X-Cozekit-Control-Token`)."""
@@ -289,7 +290,8 @@ def serve(
         config = dataclasses.replace(config, control_token=control_token)
     app = create_app(config, data_dir=data_dir)
     state: EmulatorState = app.state.emulator
-    loaded = load_files(state, workflows) if workflows else []
+    paths = [workflows] if isinstance(workflows, str) else list(workflows or [])
+    loaded = [summary for path in paths for summary in load_files(state, path)]
     cert_file = key_file = None
     if tls:
         from .tls import self_signed

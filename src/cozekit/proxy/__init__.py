@@ -1,4 +1,4 @@
-"""A token-holding proxy with an embeddable web chat widget (needs the `emulator` extra: FastAPI, uvicorn).
+"""A token-holding proxy with an embeddable web chat widget (needs the `proxy` extra: FastAPI, uvicorn).
 
     >>> from cozekit import AsyncCoze, TokenAuth
     >>> from cozekit.proxy import create_proxy_app

@@ -214,7 +214,8 @@ class AudioBackend(Backend):
             data, media_type = synth.encode(pcm, sample_rate, response_format)
         except synth.UnsupportedFormat:
             raise bad_request(
-                f"response_format {response_format} needs an encoder the emulator lacks (lameenc or av)"
+                f"response_format {response_format} needs an audio encoder the emulator lacks"
+                f" ({'lameenc' if response_format == 'mp3' else 'av'}): pip install 'cozekit[emulator]'"
             ) from None
         self.register(data, text)
         return data, media_type
@@ -360,6 +361,10 @@ def _candidates(data: bytes, rate: Optional[int]) -> List[Audio]:
     if wav is not None:
         return [wav]
     if is_compressed(data):
+        if not opus.available():
+            raise bad_request(
+                "compressed audio (ogg, mp3, m4a...) needs the av package: pip install 'cozekit[emulator]'"
+            )
         decoded = opus.decode_file(data)
         return [] if decoded is None else [decoded]
     return [Audio(data, r) for r in _rates(rate)]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import csv
 import html.parser
+import importlib
 import io
 import zipfile
-from typing import Callable, Dict, List
+from typing import Any, Callable, Dict, List
 
 TEXT_TYPES = ("txt", "md", "markdown", "csv", "pdf", "doc", "docx", "html", "htm")
 """`file_type`s a text knowledge base accepts from a local file."""
@@ -42,20 +43,31 @@ def parse_csv(data: bytes) -> str:
     return "\n".join(lines)
 
 
+EXTRA_HINT = "pip install 'cozekit[emulator]'"
+
+
+def _parser_module(module: str, package: str, kind: str) -> Any:
+    """The optional document parser `module` (from the `emulator` extra); a `ParseError` naming the
+    extra when it is not installed (the `testing` extra leaves document parsers out)."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise ParseError(f"reading {kind} files needs the {package} package: {EXTRA_HINT}") from None
+
+
 def parse_pdf(data: bytes) -> str:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    pypdf = _parser_module("pypdf", "pypdf", "PDF")
 
     try:
-        reader = PdfReader(io.BytesIO(data))
+        reader = pypdf.PdfReader(io.BytesIO(data))
         pages = [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError, OSError) as exc:
+    except (pypdf.errors.PdfReadError, ValueError, KeyError, OSError) as exc:
         raise ParseError(f"the PDF cannot be read: {exc}") from None
     return "\n\n".join(p.strip() for p in pages if p.strip())
 
 
 def parse_docx(data: bytes) -> str:
-    import docx
+    docx = _parser_module("docx", "python-docx", "DOCX")
 
     try:
         document = docx.Document(io.BytesIO(data))

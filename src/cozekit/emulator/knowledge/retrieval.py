@@ -4,7 +4,9 @@ ranking by reciprocal rank fusion (RRF), as Coze Studio's retriever does."""
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
+from collections import Counter
 from typing import Dict, List, Optional, Sequence
 
 from .embeddings import Embedder, cosine
@@ -47,17 +49,46 @@ class Hit:
     cosine: Optional[float] = None
 
 
+BM25_K1, BM25_B, BM25_DELTA = 1.5, 0.75, 1.0
+"""BM25+ parameters (Lv & Zhai's lower-bounded BM25): term-frequency saturation, length
+normalisation, and the floor every matching term adds."""
+
+
+def bm25_plus(corpus: Sequence[Sequence[str]], terms: Sequence[str]) -> List[float]:
+    """BM25+ score of each tokenized document for the query `terms` (a repeated term counts again).
+
+    Each query term the collection holds adds idf * (delta + tf * (k1 + 1) / (k1 * (1 - b + b * len / avg)
+    + tf)) to every document, idf = ln((N + 1) / df); a term no document holds adds nothing. An empty
+    document counts as one token long. (The scores rank-bm25's `BM25Plus` gives, without numpy.)"""
+    if not corpus:
+        return []
+    counts = [Counter(doc) for doc in corpus]
+    lengths = [max(1, len(doc)) for doc in corpus]
+    average = sum(lengths) / len(corpus)
+    df: Counter[str] = Counter()
+    for c in counts:
+        df.update(c.keys())
+    scores = [0.0] * len(corpus)
+    for term in terms:
+        if not df[term]:
+            continue
+        idf = math.log((len(corpus) + 1) / df[term])
+        for i, c in enumerate(counts):
+            tf = c[term]
+            norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths[i] / average)
+            scores[i] += idf * (BM25_DELTA + tf * (BM25_K1 + 1) / (norm + tf))
+    return scores
+
+
 def bm25_scores(texts: Sequence[str], query: str) -> Dict[int, float]:
     """BM25+ scores of the slices sharing at least one keyword with the query."""
-    from rank_bm25 import BM25Plus  # type: ignore[import-untyped]  # no type stubs
-
     terms = tokenize(query)
     corpus = [tokenize(t) for t in texts]
     if not terms or not any(corpus):
         return {}
-    scores = BM25Plus([doc or [""] for doc in corpus]).get_scores(terms)
+    scores = bm25_plus(corpus, terms)
     wanted = set(terms)
-    return {i: float(scores[i]) for i, doc in enumerate(corpus) if wanted & set(doc)}
+    return {i: scores[i] for i, doc in enumerate(corpus) if wanted & set(doc)}
 
 
 def dense_scores(

@@ -177,7 +177,7 @@ def load_text(text: str, filename: str = "") -> Dict[str, Any]:
         try:
             import yaml  # type: ignore[import-untyped,unused-ignore]
         except ImportError:
-            raise DefinitionError("YAML definitions need PyYAML (pip install pyyaml)") from None
+            raise DefinitionError("YAML definitions need PyYAML: pip install 'cozekit[testing]'") from None
         doc = yaml.safe_load(text)
     else:
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
 from ..backends.base import Account
@@ -12,6 +13,12 @@ if TYPE_CHECKING:
     from ..state import EmulatorState
 
 SUFFIXES = (".json", ".yaml", ".yml")
+
+
+def example_workflows() -> str:
+    """The directory of the example definitions shipped in the package (ids 7000000000000000101-103:
+    a weather question, a daily report, a helpdesk chatflow), for `load_files` or `--workflows`."""
+    return str(Path(__file__).resolve().parents[1] / "example_workflows")
 
 
 def definition_files(path: str) -> List[str]:

@@ -1,0 +1,154 @@
+"""Each way of installing cozekit, from the built wheel in a clean environment: what works, and what
+says which extra to install."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Dict, List
+
+import httpx
+import pytest
+
+from pkg_helpers import ROOT, Env, free_port, start, wait_until_up
+
+HERE = Path(__file__).resolve().parent
+TOKEN = "pat_cozekit_emulator_dev_token"
+
+
+def _ok(done: subprocess.CompletedProcess[str]) -> str:
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def _version() -> str:
+    namespace: Dict[str, str] = {}
+    exec((ROOT / "src" / "cozekit" / "_version.py").read_text(), namespace)
+    return namespace["__version__"]
+
+
+@pytest.mark.parametrize("name", ["base", "cli-proxy", "testing", "all"])
+def test_the_installed_package_is_the_wheel_and_consistent(
+    envs: Dict[str, Env], name: str, tmp_path: Path
+) -> None:
+    env = envs[name]
+    probe = "import cozekit, importlib.util as u; print(cozekit.__version__, cozekit.__file__, u.find_spec("
+    probe += "'numpy'))"
+    version, where, numpy = _ok(env.python(probe, cwd=tmp_path)).split()
+    assert version == _version()
+    assert Path(where).is_relative_to(env.root) and numpy == "None"  # no numpy in any install
+    _ok(env.run(["python", "-m", "pip", "check"], cwd=tmp_path))
+
+
+def test_base_is_the_sdk_and_the_command_names_the_cli_extra(envs: Dict[str, Env], tmp_path: Path) -> None:
+    env = envs["base"]
+    code = (
+        "import importlib.util as u; from cozekit import Coze, AsyncCoze, TokenAuth, JWTOAuthApp; "
+        "import cozekit.lib, cozekit.websockets; "
+        "print([m for m in ('typer', 'fastapi', 'uvicorn', 'rich') if u.find_spec(m)])"
+    )
+    assert _ok(env.python(code, cwd=tmp_path)).strip() == "[]"
+    hint = "error: this command needs the `typer` package: pip install 'cozekit[cli]'\n"
+    for args in (["cozekit"], ["cozekit", "--version"], ["cozekit", "serve"]):
+        done = env.run(args, cwd=tmp_path)
+        assert (done.returncode, done.stderr, done.stdout) == (1, hint, "")
+
+
+def test_cli_and_proxy(envs: Dict[str, Env], tmp_path: Path, background: List[subprocess.Popen[str]]) -> None:
+    env = envs["cli-proxy"]
+    assert _ok(env.run(["cozekit", "--version"], cwd=tmp_path)) == f"cozekit {_version()}\n"
+    assert "serve" in _ok(env.run(["cozekit", "--help"], cwd=tmp_path))
+    serve = env.run(["cozekit", "serve", "--data-dir", str(tmp_path / "state")], cwd=tmp_path)
+    assert serve.returncode == 1
+    assert serve.stderr == (
+        "error: this command needs the `python_multipart` package: pip install 'cozekit[emulator]'\n"
+    )
+    port = free_port()
+    args = ["cozekit", "proxy", "--bot", "7000000000000000003", "--port", str(port), "--token", "pat_x"]
+    proc = start(env, [*args, "--base-url", "http://127.0.0.1:9"], tmp_path, background)
+    wait_until_up(f"http://127.0.0.1:{port}/widget.js", proc)
+    widget = httpx.get(f"http://127.0.0.1:{port}/widget.js")
+    assert widget.status_code == 200  # the static assets, read from the installed wheel
+    assert widget.text == (ROOT / "src" / "cozekit" / "proxy" / "static" / "widget.js").read_text(
+        encoding="utf-8"
+    )
+
+
+def _serve_and_chat(env: Env, tmp_path: Path, background: List[subprocess.Popen[str]]) -> List[str]:
+    port = free_port()
+    args = [
+        "cozekit",
+        "serve",
+        "--port",
+        str(port),
+        "--data-dir",
+        str(tmp_path / "state"),
+        "--example-workflows",
+    ]
+    proc = start(env, args, tmp_path, background)
+    base = f"http://127.0.0.1:{port}"
+    wait_until_up(base + "/_emulator/info", proc)
+    bot = httpx.get(base + "/_emulator/info").json()["data"]["demo_bot_id"]
+    client = env.run(["python", str(HERE / "smoke_client.py"), base, TOKEN, bot], cwd=tmp_path)
+    lines = _ok(client).splitlines()
+    assert lines[0].startswith("chat completed: ") and len(lines[0]) > len("chat completed: ")
+    assert lines[1] == 'workflow: {"output": "Hangzhou on Saturday: sun."}'  # the README's snippet
+    return lines
+
+
+FIXTURE_TEST = """
+from cozekit import ChatEventType, Coze, Message, TokenAuth
+
+
+def test_a_chat(coze_emulator):
+    coze = Coze(auth=TokenAuth(coze_emulator.token), base_url=coze_emulator.base_url)
+    events = list(coze.chat.stream(
+        bot_id=coze_emulator.demo_bot_id,
+        user_id="u",
+        additional_messages=[Message.build_user_question_text("hi")],
+    ))
+    assert events[-1].event == ChatEventType.CONVERSATION_CHAT_COMPLETED
+
+
+def test_a_file(coze_emulator, tmp_path):
+    coze = Coze(auth=TokenAuth(coze_emulator.token), base_url=coze_emulator.base_url)
+    (tmp_path / "notes.txt").write_text("twelve bytes")
+    uploaded = coze.files.upload(file=tmp_path / "notes.txt")
+    assert (uploaded.file_name, uploaded.bytes) == ("notes.txt", 12)
+    assert coze.files.retrieve(file_id=uploaded.id).id == uploaded.id
+"""
+
+PROBE = (
+    "import json, sys, pytest; before = set(sys.modules); import cozekit.emulator.pytest_plugin; "
+    "print(json.dumps(sorted({m.split('.')[0] for m in set(sys.modules) - before})))"
+)
+
+
+def _fixture_in_a_project(env: Env, tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "test_app.py").write_text(FIXTURE_TEST)
+    pytest_args = ["python", "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    assert "2 passed" in _ok(env.run(pytest_args, cwd=project))
+    off = env.run([*pytest_args, "-p", "no:cozekit_emulator"], cwd=project)
+    assert off.returncode == 1 and "fixture 'coze_emulator' not found" in off.stdout
+    # Registered in every project of the environment, the plugin loads no third-party package.
+    assert json.loads(_ok(env.python(PROBE, cwd=project))) == ["cozekit"]
+
+
+def test_testing_extra(envs: Dict[str, Env], tmp_path: Path, background: List[subprocess.Popen[str]]) -> None:
+    env = envs["testing"]
+    lines = _serve_and_chat(env, tmp_path, background)
+    assert (
+        lines[2] == "speech error: response_format mp3 needs an audio encoder the emulator lacks (lameenc):"
+        " pip install 'cozekit[emulator]'"
+    )
+    _fixture_in_a_project(env, tmp_path)
+
+
+def test_all_extras(envs: Dict[str, Env], tmp_path: Path, background: List[subprocess.Popen[str]]) -> None:
+    env = envs["all"]
+    lines = _serve_and_chat(env, tmp_path, background)
+    assert lines[2] == "speech: audio/mpeg True"
+    _fixture_in_a_project(env, tmp_path)
