@@ -12,6 +12,10 @@ from .auth import __all__ as _auth_all
 from .types import __all__ as _types_all
 
 if TYPE_CHECKING:
+    from ._abort import (
+        AbortController,
+        AbortSignal,
+    )
     from ._auth import (
         Auth,
         TokenAuth,
@@ -29,14 +33,17 @@ if TYPE_CHECKING:
         APIError,
         APIResponseValidationError,
         APITimeoutError,
+        APIUserAbortError,
         AuthenticationError,
         BadRequestError,
         ChatFailedError,
+        ChatStreamError,
         ConflictError,
         CozeAPIError,
         CozeError,
         CozeInvalidEventError,
         GatewayError,
+        IncompleteStreamError,
         InternalServerError,
         NotFoundError,
         OAuthError,
@@ -81,6 +88,10 @@ if TYPE_CHECKING:
 
 # Everything is imported on first use (PEP 562): `import cozekit` loads neither httpx nor pydantic.
 _EXPORTS = {
+    "._abort": (
+        "AbortController",
+        "AbortSignal",
+    ),
     "._auth": (
         "Auth",
         "TokenAuth",
@@ -98,14 +109,17 @@ _EXPORTS = {
         "APIError",
         "APIResponseValidationError",
         "APITimeoutError",
+        "APIUserAbortError",
         "AuthenticationError",
         "BadRequestError",
         "ChatFailedError",
+        "ChatStreamError",
         "ConflictError",
         "CozeAPIError",
         "CozeError",
         "CozeInvalidEventError",
         "GatewayError",
+        "IncompleteStreamError",
         "InternalServerError",
         "NotFoundError",
         "OAuthError",
@@ -153,6 +167,9 @@ __all__ = [
     "APIError",
     "APIResponseValidationError",
     "APITimeoutError",
+    "APIUserAbortError",
+    "AbortController",
+    "AbortSignal",
     "AsyncCoze",
     "AsyncPager",
     "AsyncStream",
@@ -161,6 +178,7 @@ __all__ = [
     "BadRequestError",
     "CallOptions",
     "ChatFailedError",
+    "ChatStreamError",
     "ConflictError",
     "Coze",
     "CozeAPIError",
@@ -170,6 +188,7 @@ __all__ = [
     "DocumentProcessingError",
     "DocumentProcessingTimeoutError",
     "GatewayError",
+    "IncompleteStreamError",
     "InternalServerError",
     "ListResponse",
     "NotFoundError",

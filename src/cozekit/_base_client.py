@@ -17,11 +17,13 @@ import sys
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from types import TracebackType
 from typing import (
     Any,
     AsyncIterator,
     Callable,
+    Collection,
     Dict,
     Generator,
     Iterable,
@@ -37,6 +39,7 @@ from urllib.request import getproxies
 
 import httpx
 
+from ._abort import AbortSignal, cancel_on_abort, interrupt
 from ._auth import Auth
 from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, RETRY_COUNT_HEADER
 from ._envelope import error_from_body, logid_of, unwrap
@@ -46,6 +49,8 @@ from ._exceptions import (
     APIResponseValidationError,
     APITimeoutError,
     CozeAPIError,
+    CozeError,
+    describe_exception,
 )
 from ._request import RequestOptions
 from ._response import ResponseInfo
@@ -297,19 +302,19 @@ class BaseClient:
             request = self._build_request(http, opts, token, retries)
             started = time.monotonic()
             log.debug("request: %s %s (attempt %d)", opts.method, opts.path, retries + 1)
+            logid = ""
             try:
                 response = yield _Send(request)
                 if not _keeps_open(opts, response):
+                    logid = logid_of(response.headers)  # the headers came: an error below names it
                     yield _Read(response)
-            except httpx.TransportError as exc:
+            except httpx.RequestError as exc:
                 delay = self._retry_policy.decide(
                     retries_taken=retries, max_retries=max_retries, idempotent=idempotent, exc=exc
                 )
                 log.debug("%s %s failed: %s; retry in %s", opts.method, opts.path, type(exc).__name__, delay)
                 if delay is None:
-                    if isinstance(exc, httpx.TimeoutException):
-                        raise APITimeoutError(request=request) from exc
-                    raise APIConnectionError(f"Connection error: {exc}", request=request) from exc
+                    raise _connection_error(exc, request, logid) from exc
                 yield _Sleep(delay)
                 retries += 1
                 continue
@@ -346,6 +351,15 @@ class BaseClient:
                 log.debug("%s %s -> code %s; retry in %.2fs", opts.method, opts.path, err.code, delay)
                 yield _Sleep(delay)
                 retries += 1
+
+
+def _connection_error(exc: httpx.RequestError, request: httpx.Request, logid: str) -> APIConnectionError:
+    """The error for a request that got no complete answer; it names the cause even when httpx's
+    message is empty, and the logid when the response headers had arrived."""
+    if isinstance(exc, httpx.TimeoutException):
+        text = f"Request timed out ({describe_exception(exc)})."
+        return APITimeoutError(text, request=request, logid=logid)
+    return APIConnectionError(f"Connection error: {describe_exception(exc)}", request=request, logid=logid)
 
 
 def _content(opts: RequestOptions, for_async: bool) -> Any:
@@ -415,34 +429,72 @@ class SyncAPIClient(BaseClient):
         )
 
     def request(self, opts: RequestOptions, parse: Parser[_T]) -> _T:
-        result = self._run(self._flow(self._http, opts, parse))
+        result = self._run(self._flow(self._http, opts, parse), opts.abort_signal)
         assert not isinstance(result, _Opened)
         return result  # type: ignore[no-any-return]
 
     def stream(
-        self, opts: RequestOptions, decode: EventDecoder[_T], *, end_required: bool = True
+        self,
+        opts: RequestOptions,
+        decode: EventDecoder[_T],
+        *,
+        end_required: bool = True,
+        ends_after: Collection[str] = (),
     ) -> Stream[_T]:
-        result = self._run(self._flow(self._http, opts, _never))
-        return Stream(result.response, decode, end_required=end_required)
+        """Send a stream request; `ends_after`: events after which the body may end without the event
+        that `decode` stops at (`done`)."""
+        result = self._run(self._flow(self._http, opts, _never), opts.abort_signal)
+        return Stream(
+            result.response,
+            decode,
+            end_required=end_required,
+            ends_after=ends_after,
+            abort_signal=opts.abort_signal,
+        )
 
     def stream_bytes(self, opts: RequestOptions) -> BinaryResponse:
         """Send a `stream=True, envelope=BINARY` request; the body stays unread until the caller reads it."""
-        result = self._run(self._flow(self._http, opts, _never))
+        result = self._run(self._flow(self._http, opts, _never), opts.abort_signal)
         return BinaryResponse(result.response)
 
-    def _run(self, flow: _Flow) -> Any:
+    def _run(self, flow: _Flow, signal: Optional[AbortSignal] = None) -> Any:
         value: Any = None
         error: Optional[Exception] = None
         while True:
             try:
                 action = flow.throw(error) if error is not None else flow.send(value)
             except StopIteration as stop:
+                if signal is not None and signal.aborted:
+                    _close_result(stop.value)
+                    raise _abort_error(signal, stop.value) from None
                 return stop.value
             value, error = None, None
             try:
-                value = self._perform(action)
+                perform = self._perform if signal is None else partial(self._perform_abortable, signal=signal)
+                value = perform(action)
             except Exception as exc:
                 error = exc
+
+    def _perform_abortable(self, action: _Action, signal: AbortSignal) -> Any:
+        """`_perform` for a call that may be aborted: checked before each step, a body read is woken
+        (its socket shut down), a retry's sleep cut short."""
+        if signal.aborted:
+            raise signal.error()
+        if isinstance(action, _Sleep):
+            if signal.wait(action.seconds):
+                raise signal.error()
+            return None
+        if isinstance(action, _Read):
+            unsubscribe = signal.subscribe(lambda: interrupt(action.response))
+            try:
+                return self._perform(action)
+            except (httpx.HTTPError, httpx.StreamError) as exc:
+                if signal.aborted:
+                    raise signal.error(logid_of(action.response.headers)) from exc
+                raise
+            finally:
+                unsubscribe()
+        return self._perform(action)
 
     def _perform(self, action: _Action) -> Any:
         if isinstance(action, _Token):
@@ -513,34 +565,66 @@ class AsyncAPIClient(BaseClient):
         )
 
     async def request(self, opts: RequestOptions, parse: Parser[_T]) -> _T:
-        result = await self._run(self._flow(self._http, opts, parse))
+        result = await self._run(self._flow(self._http, opts, parse), opts.abort_signal)
         assert not isinstance(result, _Opened)
         return result  # type: ignore[no-any-return]
 
     async def stream(
-        self, opts: RequestOptions, decode: EventDecoder[_T], *, end_required: bool = True
+        self,
+        opts: RequestOptions,
+        decode: EventDecoder[_T],
+        *,
+        end_required: bool = True,
+        ends_after: Collection[str] = (),
     ) -> AsyncStream[_T]:
-        result = await self._run(self._flow(self._http, opts, _never))
-        return AsyncStream(result.response, decode, end_required=end_required)
+        result = await self._run(self._flow(self._http, opts, _never), opts.abort_signal)
+        return AsyncStream(
+            result.response,
+            decode,
+            end_required=end_required,
+            ends_after=ends_after,
+            abort_signal=opts.abort_signal,
+        )
 
     async def stream_bytes(self, opts: RequestOptions) -> AsyncBinaryResponse:
         """The async twin of `SyncAPIClient.stream_bytes`."""
-        result = await self._run(self._flow(self._http, opts, _never))
+        result = await self._run(self._flow(self._http, opts, _never), opts.abort_signal)
         return AsyncBinaryResponse(result.response)
 
-    async def _run(self, flow: _Flow) -> Any:
+    async def _run(self, flow: _Flow, signal: Optional[AbortSignal] = None) -> Any:
         value: Any = None
         error: Optional[Exception] = None
         while True:
             try:
                 action = flow.throw(error) if error is not None else flow.send(value)
             except StopIteration as stop:
+                if signal is not None and signal.aborted:
+                    await _aclose_result(stop.value)
+                    raise _abort_error(signal, stop.value) from None
                 return stop.value
             value, error = None, None
             try:
-                value = await self._perform(action)
+                perform = self._perform if signal is None else partial(self._perform_abortable, signal=signal)
+                value = await perform(action)
             except Exception as exc:
                 error = exc
+
+    async def _perform_abortable(self, action: _Action, signal: AbortSignal) -> Any:
+        """`_perform` cancelled when `signal` is aborted (from any task or thread)."""
+        if signal.aborted:
+            raise signal.error()
+        value: Any = None
+        with cancel_on_abort(signal) as scope:
+            value = await self._perform(action)
+        if scope.cancelled_caught or signal.aborted:
+            logid = ""
+            if isinstance(action, _Read):  # its close may have been cancelled too
+                logid = logid_of(action.response.headers)
+                await action.response.aclose()
+            if isinstance(value, httpx.Response):
+                await value.aclose()
+            raise signal.error(logid)
+        return value
 
     async def _perform(self, action: _Action) -> Any:
         if isinstance(action, _Token):
@@ -584,6 +668,21 @@ class AsyncAPIClient(BaseClient):
         tb: Optional[TracebackType],
     ) -> None:
         await self.close()
+
+
+def _abort_error(signal: AbortSignal, result: Any) -> CozeError:
+    logid = logid_of(result.response.headers) if isinstance(result, _Opened) else ""
+    return signal.error(logid)
+
+
+def _close_result(result: Any) -> None:
+    if isinstance(result, _Opened):
+        result.response.close()
+
+
+async def _aclose_result(result: Any) -> None:
+    if isinstance(result, _Opened):
+        await result.response.aclose()
 
 
 def _never(payload: Any, info: ResponseInfo) -> Any:

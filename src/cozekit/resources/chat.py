@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from typing_extensions import Literal, Unpack, overload
 
-from .._exceptions import error_class
+from .._exceptions import ChatStreamError, CozeAPIError, error_class
 from .._models import ListResponse, ResponseInfo
 from .._parsing import model, models
 from .._request import CallOptions, RequestOptions, get, post
@@ -32,10 +32,33 @@ def decode_chat_event(sse: ServerSentEvent, info: ResponseInfo) -> Tuple[Optiona
     if name is _DONE:
         return None, True
     if name is _ERROR:
-        code = event.code if event.code is not None else 0
-        raise error_class(None, code)(code, event.msg or "", info.logid, status_code=200, body=sse.data)
+        raise chat_stream_error(event, sse.data, info)
     return event, False
 
+
+def chat_stream_error(event: ChatEvent, data: str, info: ResponseInfo) -> CozeAPIError:
+    """The error an `error` event raises: the class its code maps to (`NotFoundError` for 4200...), else
+    `ChatStreamError`; an event with neither code nor message (`data:{}`) says so."""
+    code = event.code or 0
+    msg = event.msg or ""
+    if not code and not msg:
+        msg = "the server sent an error event without code or message"
+    cls = error_class(None, code)
+    if cls is CozeAPIError:
+        cls = ChatStreamError
+    return cls(code, msg, info.logid, status_code=200, body=data)
+
+
+CHAT_ENDS = frozenset(
+    {
+        ChatEventType.DONE.value,
+        ChatEventType.CONVERSATION_CHAT_COMPLETED.value,
+        ChatEventType.CONVERSATION_CHAT_FAILED.value,
+        ChatEventType.CONVERSATION_CHAT_REQUIRES_ACTION.value,
+    }
+)
+"""Events after which a chat stream may end without `done`: the chat ended (a `failed` chat is yielded
+and the stream ends quietly, as in cozepy). An end anywhere else raises `IncompleteStreamError`."""
 
 _DONE = ChatEventType.DONE
 _ERROR = ChatEventType.ERROR
@@ -178,7 +201,7 @@ class ChatResource(SyncAPIResource):
     ) -> Stream[ChatEvent]:
         """Start a chat and stream its events; an `error` event raises, `done` ends the iteration."""
         opts = _chat(stream=True, **arguments(locals()))
-        return self._client.stream(opts, decode_chat_event)
+        return self._client.stream(opts, decode_chat_event, ends_after=CHAT_ENDS)
 
     def create_and_poll(
         self,
@@ -247,7 +270,7 @@ class ChatResource(SyncAPIResource):
         """Answer a `requires_action` chat's local tool calls; it continues (streamed or not)."""
         opts = _submit(conversation_id, chat_id, tool_outputs, stream, options)
         if stream:
-            return self._client.stream(opts, decode_chat_event)
+            return self._client.stream(opts, decode_chat_event, ends_after=CHAT_ENDS)
         return self._client.request(opts, model(Chat))
 
 
@@ -306,7 +329,7 @@ class AsyncChatResource(AsyncAPIResource):
         **options: Unpack[CallOptions],
     ) -> AsyncStream[ChatEvent]:
         opts = _chat(stream=True, **arguments(locals()))
-        return await self._client.stream(opts, decode_chat_event)
+        return await self._client.stream(opts, decode_chat_event, ends_after=CHAT_ENDS)
 
     async def create_and_poll(
         self,
@@ -367,7 +390,7 @@ class AsyncChatResource(AsyncAPIResource):
     ) -> Union[Chat, AsyncStream[ChatEvent]]:
         opts = _submit(conversation_id, chat_id, tool_outputs, stream, options)
         if stream:
-            return await self._client.stream(opts, decode_chat_event)
+            return await self._client.stream(opts, decode_chat_event, ends_after=CHAT_ENDS)
         return await self._client.request(opts, model(Chat))
 
 
