@@ -26,7 +26,7 @@ class Reply:
     framing: "close" (no length: the body ends when the connection closes, as many proxies send
     streams), "chunked" (one HTTP chunk per piece) or "length" (`Content-Length`).
     stall: after the body pieces, keep the connection open and send nothing more until the server
-    stops. cut: end the connection without finishing the body (no last chunk, or fewer bytes than
+    stops (with `silent`, not even the status line and headers). cut: end the connection without finishing the body (no last chunk, or fewer bytes than
     `Content-Length`).
     """
 
@@ -37,6 +37,7 @@ class Reply:
     pieces: Optional[Sequence[bytes]] = None
     framing: str = "close"
     stall: bool = False
+    silent: bool = False
     cut: bool = False
 
     def head(self) -> bytes:
@@ -89,6 +90,10 @@ class _Handler(socketserver.BaseRequestHandler):
             method, path = request_line.decode("latin-1").split()[:2]
             self.server.owner.received.append(Received(method, path, reader.read(length)))
             reply = self.server.owner.next_reply()
+            if reply.silent:
+                self.server.owner.stalled.set()
+                self.server.owner.stop.wait()
+                return
             try:
                 sock.sendall(reply.head())
                 for part in reply.parts():
