@@ -24,10 +24,10 @@ class Reply:
     """One answer. `body` is sent as `pieces` (one write each) if given, else whole.
 
     framing: "close" (no length: the body ends when the connection closes, as many proxies send
-    streams), "chunked" (one HTTP chunk per piece) or "length" (`Content-Length`).
-    stall: after the body pieces, keep the connection open and send nothing more until the server
-    stops (with `silent`, not even the status line and headers). cut: end the connection without finishing the body (no last chunk, or fewer bytes than
-    `Content-Length`).
+    streams), "chunked" (one HTTP chunk per piece) or "length" (`Content-Length` of `body`).
+    stall: after the pieces, keep the connection open and send nothing more until the server stops.
+    silent: the same, but before even the status line. cut: end the connection without finishing the
+    body (no last chunk, or fewer bytes than `Content-Length`).
     """
 
     body: bytes = b""
@@ -131,7 +131,7 @@ class WireServer:
     def __enter__(self) -> WireServer:
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.owner = self
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
         self._thread.start()
         return self
 

@@ -116,6 +116,10 @@ def interrupt(response: httpx.Response) -> None:
         with contextlib.suppress(OSError):
             socket.socket.shutdown(sock, socket.SHUT_RDWR)  # also for an SSLSocket, below TLS
         return
+    if sock is not None and hasattr(sock, "shutdown"):  # asyncio's TransportSocket
+        with contextlib.suppress(Exception):
+            sock.shutdown(socket.SHUT_RDWR)
+        return
     with contextlib.suppress(Exception):  # the reading thread may be closing it too
         response.close()
 

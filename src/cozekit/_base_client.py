@@ -479,7 +479,9 @@ class SyncAPIClient(BaseClient):
         """`_perform` for a call that may be aborted: checked before each step, a body read is woken
         (its socket shut down), a retry's sleep cut short."""
         if signal.aborted:
-            raise signal.error()
+            if isinstance(action, _Read):
+                action.response.close()
+            raise signal.error(_logid_of_action(action))
         if isinstance(action, _Sleep):
             if signal.wait(action.seconds):
                 raise signal.error()
@@ -611,20 +613,18 @@ class AsyncAPIClient(BaseClient):
 
     async def _perform_abortable(self, action: _Action, signal: AbortSignal) -> Any:
         """`_perform` cancelled when `signal` is aborted (from any task or thread)."""
-        if signal.aborted:
-            raise signal.error()
         value: Any = None
-        with cancel_on_abort(signal) as scope:
-            value = await self._perform(action)
-        if scope.cancelled_caught or signal.aborted:
-            logid = ""
-            if isinstance(action, _Read):  # its close may have been cancelled too
-                logid = logid_of(action.response.headers)
-                await action.response.aclose()
-            if isinstance(value, httpx.Response):
-                await value.aclose()
-            raise signal.error(logid)
-        return value
+        if not signal.aborted:
+            with cancel_on_abort(signal) as scope:
+                value = await self._perform(action)
+            if not (scope.cancelled_caught or signal.aborted):
+                return value
+        if isinstance(action, _Read):  # not read, or its close cancelled too
+            await action.response.aclose()
+        if isinstance(value, httpx.Response):
+            await value.aclose()
+            raise signal.error(logid_of(value.headers))
+        raise signal.error(_logid_of_action(action))
 
     async def _perform(self, action: _Action) -> Any:
         if isinstance(action, _Token):
@@ -668,6 +668,10 @@ class AsyncAPIClient(BaseClient):
         tb: Optional[TracebackType],
     ) -> None:
         await self.close()
+
+
+def _logid_of_action(action: _Action) -> str:
+    return logid_of(action.response.headers) if isinstance(action, _Read) else ""
 
 
 def _abort_error(signal: AbortSignal, result: Any) -> CozeError:
