@@ -199,7 +199,11 @@ class ChatResource(SyncAPIResource):
         shortcut_command: Optional[Mapping[str, Any]] = None,
         **options: Unpack[CallOptions],
     ) -> Stream[ChatEvent]:
-        """Start a chat and stream its events; an `error` event raises, `done` ends the iteration."""
+        """Start a chat and stream its events; an `error` event raises its typed error (`ChatStreamError`
+        if its code has no class), `done` ends the iteration. The body may also end after
+        `conversation.chat.completed`/`failed`/`requires_action` (a failed chat is yielded, not raised);
+        an end anywhere else raises `IncompleteStreamError`. Stop it from elsewhere with `close()` or an
+        `abort_signal=`."""
         opts = _chat(stream=True, **arguments(locals()))
         return self._client.stream(opts, decode_chat_event, ends_after=CHAT_ENDS)
 
