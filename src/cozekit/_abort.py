@@ -5,9 +5,10 @@
 >>> stream = coze.chat.stream(..., abort_signal=controller.signal)
 >>> controller.abort()  # from any thread or task: the call or stream raises APIUserAbortError
 
-A sync call or stream blocked reading the body is woken by shutting its socket down; an async one is
-cancelled. A sync call still waiting for the response headers sees the abort when they arrive (or
-when its timeout expires): httpx gives no way to interrupt that wait.
+A sync call or stream blocked reading is woken by shutting its socket down; an async one is
+cancelled. (A sync call waiting for its response headers on an `http_client=` of your own, or through
+a proxy, sees the abort only when they arrive or its timeout expires: httpx offers no way to
+interrupt that wait, and only the transport cozekit creates itself is watched for it.)
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
+import ssl
 import threading
 from contextlib import contextmanager
-from typing import Any, AsyncIterator, Callable, Dict, Iterator, Optional
+from typing import Any, AsyncIterator, Callable, Dict, Iterable, Iterator, Optional
 
+import httpcore
 import httpx
 
 from ._exceptions import APIUserAbortError
@@ -163,3 +166,122 @@ async def abortable(chunks: AsyncIterator[bytes], signal: AbortSignal, logid: st
         if scope.cancelled_caught or signal.aborted:
             raise signal.error(logid)
         yield chunk
+
+
+# A sync call waiting for its response headers is blocked in a socket read that httpx offers no way to
+# interrupt. For the transport a client creates itself, the network backend is wrapped so that each
+# read notes, for a thread that asked (`watch_thread`), which socket it is blocked on: an abort shuts
+# that socket down.
+
+
+class _Watch:
+    __slots__ = ("aborted", "lock", "stream")
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.stream: Any = None
+        self.aborted = False
+
+
+_WATCHES: Dict[int, _Watch] = {}
+
+
+def _shutdown(stream: Any) -> None:
+    with contextlib.suppress(Exception):
+        sock = stream.get_extra_info("socket")
+        if isinstance(sock, socket.socket):
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+@contextmanager
+def watch_thread(signal: AbortSignal) -> Iterator[None]:
+    """While inside, an abort of `signal` wakes this thread's blocked network read (on a transport
+    wrapped by `track_reads`; elsewhere, nothing happens until the read returns)."""
+    watch = _Watch()
+    thread = threading.get_ident()
+
+    def abort() -> None:
+        with watch.lock:
+            watch.aborted = True
+            stream = watch.stream
+        if stream is not None:
+            _shutdown(stream)
+
+    _WATCHES[thread] = watch
+    unsubscribe = signal.subscribe(abort)
+    try:
+        yield
+    finally:
+        unsubscribe()
+        _WATCHES.pop(thread, None)
+
+
+class _TrackedStream(httpcore.NetworkStream):
+    __slots__ = ("_inner",)
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: Optional[float] = None) -> bytes:
+        watch = _WATCHES.get(threading.get_ident())
+        if watch is None:
+            return self._inner.read(max_bytes, timeout)
+        with watch.lock:
+            watch.stream = self._inner
+            aborted = watch.aborted
+        if aborted:
+            _shutdown(self._inner)
+        try:
+            return self._inner.read(max_bytes, timeout)
+        finally:
+            with watch.lock:
+                watch.stream = None
+
+    def write(self, buffer: bytes, timeout: Optional[float] = None) -> None:
+        self._inner.write(buffer, timeout)
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: Optional[str] = None,
+        timeout: Optional[float] = None,
+    ) -> httpcore.NetworkStream:
+        return _TrackedStream(self._inner.start_tls(ssl_context, server_hostname, timeout))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+class _TrackingBackend(httpcore.NetworkBackend):
+    def __init__(self, inner: httpcore.NetworkBackend) -> None:
+        self._inner = inner
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: Optional[float] = None,
+        local_address: Optional[str] = None,
+        socket_options: Optional[Iterable[Any]] = None,
+    ) -> httpcore.NetworkStream:
+        return _TrackedStream(self._inner.connect_tcp(host, port, timeout, local_address, socket_options))
+
+    def connect_unix_socket(
+        self, path: str, timeout: Optional[float] = None, socket_options: Optional[Iterable[Any]] = None
+    ) -> httpcore.NetworkStream:
+        return _TrackedStream(self._inner.connect_unix_socket(path, timeout, socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+def track_reads(transport: Any) -> None:
+    """Wrap the network backend of an `httpx.HTTPTransport` we created (see `watch_thread`); a
+    transport of another shape is left alone."""
+    pool = getattr(transport, "_pool", None)
+    backend = getattr(pool, "_network_backend", None)
+    if isinstance(backend, httpcore.NetworkBackend) and not isinstance(backend, _TrackingBackend):
+        pool._network_backend = _TrackingBackend(backend)  # type: ignore[union-attr]

@@ -39,7 +39,7 @@ from urllib.request import getproxies
 
 import httpx
 
-from ._abort import AbortSignal, cancel_on_abort, interrupt
+from ._abort import AbortSignal, cancel_on_abort, interrupt, track_reads, watch_thread
 from ._auth import Auth
 from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, RETRY_COUNT_HEADER
 from ._envelope import error_from_body, logid_of, unwrap
@@ -420,6 +420,8 @@ class SyncAPIClient(BaseClient):
         self._owns_http = http_client is None
         self._transport = httpx.HTTPTransport(trust_env=True) if _can_go_direct(http_client, proxy) else None
         self._direct = self._transport is not None
+        if self._transport is not None:
+            track_reads(self._transport)  # so that an abort can wake a call waiting for its headers
         self._http = http_client or httpx.Client(
             timeout=self.timeout,
             proxy=proxy,
@@ -482,6 +484,14 @@ class SyncAPIClient(BaseClient):
             if isinstance(action, _Read):
                 action.response.close()
             raise signal.error(_logid_of_action(action))
+        if isinstance(action, _Send):
+            with watch_thread(signal):
+                try:
+                    return self._perform(action)
+                except (httpx.HTTPError, httpx.StreamError) as exc:
+                    if signal.aborted:
+                        raise signal.error() from exc
+                    raise
         if isinstance(action, _Sleep):
             if signal.wait(action.seconds):
                 raise signal.error()

@@ -119,6 +119,33 @@ def test_aborting_a_sync_call_reading_its_body_raises(server: WireServer) -> Non
     assert len(errors) == 1 and isinstance(errors[0], APIUserAbortError) and errors[0].logid == LOGID
 
 
+@pytest.mark.parametrize("streamed", [False, True])
+def test_aborting_a_sync_call_waiting_for_its_answer_raises(server: WireServer, streamed: bool) -> None:
+    server.replies.append(Reply(silent=True))
+    controller = AbortController()
+    errors: List[BaseException] = []
+
+    def call() -> None:
+        with Coze(TokenAuth("t"), server.url, max_retries=0) as coze:
+            try:
+                if streamed:
+                    coze.chat.stream(
+                        bot_id="b", user_id="u", additional_messages=_HI, abort_signal=controller.signal
+                    )
+                else:
+                    coze.conversations.retrieve(conversation_id="v-1", abort_signal=controller.signal)
+            except BaseException as exc:  # reported to the test
+                errors.append(exc)
+
+    thread = threading.Thread(target=call, daemon=True)
+    thread.start()
+    assert server.stalled.wait(_GUARD)
+    controller.abort()
+    thread.join(_GUARD)
+    assert not thread.is_alive(), "the call is still waiting for its headers"
+    assert len(errors) == 1 and isinstance(errors[0], APIUserAbortError)
+
+
 def test_an_aborted_signal_fails_sync_calls_at_once(server: WireServer) -> None:
     server.replies.append(Reply(b'{"code":0,"data":{}}', content_type="application/json", framing="length"))
     controller = AbortController()
