@@ -235,6 +235,14 @@ class _StreamBase(Generic[_T]):
             text = f"the event stream broke {where}: {describe_exception(cause)}"
         return IncompleteStreamError(text, last_event=last, logid=self.logid)
 
+    def _decode_error(self, exc: Exception, sse: ServerSentEvent) -> Exception:
+        """What a decoder raised, made a `CozeError` that names the logid."""
+        if isinstance(exc, CozeInvalidEventError) and not exc.logid:
+            return CozeInvalidEventError(exc.field, exc.data, self.logid)
+        if isinstance(exc, CozeError):
+            return exc
+        return CozeInvalidEventError(sse.event, sse.data, self.logid)  # a decoder bug: still a CozeError
+
     def _aborted(self) -> Optional[CozeError]:
         """The error for an aborted signal, else None."""
         if self._signal is not None and self._signal.aborted:
@@ -323,10 +331,11 @@ class Stream(_StreamBase[_T]):
                         self._last_event = sse.event
                         try:
                             item, stop = decode(sse, info)
-                        except CozeError:
-                            raise
-                        except Exception as exc:  # a decoder bug must not leak as anything but a CozeError
-                            raise CozeInvalidEventError(sse.event, sse.data, self.logid) from exc
+                        except Exception as exc:
+                            error = self._decode_error(exc, sse)
+                            if error is exc:
+                                raise
+                            raise error from exc
                         if item is not None:
                             yield item
                         if stop:
@@ -410,10 +419,11 @@ class AsyncStream(_StreamBase[_T]):
                         self._last_event = sse.event
                         try:
                             item, stop = decode(sse, info)
-                        except CozeError:
-                            raise
-                        except Exception as exc:  # a decoder bug must not leak as anything but a CozeError
-                            raise CozeInvalidEventError(sse.event, sse.data, self.logid) from exc
+                        except Exception as exc:
+                            error = self._decode_error(exc, sse)
+                            if error is exc:
+                                raise
+                            raise error from exc
                         if item is not None:
                             yield item
                         if stop:

@@ -218,6 +218,17 @@ def test_stream_closes_on_garbage() -> None:
     assert body.closed
 
 
+def _invalid_without_logid(sse: ServerSentEvent, info: ResponseInfo) -> Tuple[Any, bool]:
+    raise CozeInvalidEventError("conversation.message.delta", sse.data)
+
+
+def test_an_invalid_event_names_the_stream_logid() -> None:
+    stream = Stream(_response(_Body([b'event:x\ndata:{"id\n\n'])), _invalid_without_logid)
+    with pytest.raises(CozeInvalidEventError, match="logid: L1") as info:
+        list(stream)
+    assert info.value.logid == "L1" and info.value.data == '{"id'
+
+
 def test_stream_closes_on_dropped_connection() -> None:
     body = _Body(BODY[:1], fail=True)
     stream = Stream(_response(body), raw_events)
