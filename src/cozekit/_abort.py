@@ -19,7 +19,7 @@ import socket
 import ssl
 import threading
 from contextlib import contextmanager
-from typing import Any, AsyncIterator, Callable, Dict, Iterable, Iterator, Optional
+from typing import Any, AsyncGenerator, AsyncIterator, Callable, Dict, Iterable, Iterator, Optional
 
 import httpcore
 import httpx
@@ -154,7 +154,9 @@ def cancel_on_abort(signal: AbortSignal) -> Iterator[Any]:
             unsubscribe()
 
 
-async def abortable(chunks: AsyncIterator[bytes], signal: AbortSignal, logid: str) -> AsyncIterator[bytes]:
+async def abortable(
+    chunks: AsyncIterator[bytes], signal: AbortSignal, logid: str
+) -> AsyncGenerator[bytes, None]:
     """`chunks`, each read cancelled (and APIUserAbortError raised) when `signal` is aborted."""
     it = chunks.__aiter__()
     while True:

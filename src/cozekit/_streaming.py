@@ -408,8 +408,9 @@ class AsyncStream(_StreamBase[_T]):
         info = self.response
         decode = self._decode
         chunks: AsyncIterator[bytes] = self._http.aiter_bytes()
+        guarded: Optional[AsyncGenerator[bytes, None]] = None
         if self._signal is not None:
-            chunks = abortable(chunks, self._signal, self.logid)
+            chunks = guarded = abortable(chunks, self._signal, self.logid)
         try:
             try:
                 async for batch in aiter_sse_batches(chunks):
@@ -443,6 +444,8 @@ class AsyncStream(_StreamBase[_T]):
             if not self._closing:
                 self._check_end()
         finally:
+            if guarded is not None:
+                await guarded.aclose()
             await self._http.aclose()
 
     def __aiter__(self) -> AsyncIterator[_T]:
