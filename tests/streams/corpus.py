@@ -89,6 +89,19 @@ CHAT_CASES: List[Tuple[str, bytes, Expected]] = [
         ),
         NORMAL_NAMES,
     ),
+    (
+        "done carrying a chatflow debug_url, one space after the colons",
+        chat_body(
+            [*NORMAL[:-1], ("done", '{"debug_url":"https://www.coze.cn/work_flow?execute_id=1"}')], colon=": "
+        ),
+        NORMAL_NAMES,
+    ),
+    (
+        "data: before event: within an event",
+        b'data:{"id":"c-1","conversation_id":"v-1","status":"created"}\nevent:conversation.chat.created\n\n'
+        + chat_body([CHAT_COMPLETED, DONE]),
+        [CREATED[0], CHAT_COMPLETED[0]],
+    ),
     ("bare [DONE] without quotes", chat_body([*NORMAL[:-1], ("done", "[DONE]")]), NORMAL_NAMES),
     ("done with empty data", chat_body([*NORMAL[:-1], ("done", "")], last_eol="\n\n"), NORMAL_NAMES),
     (

@@ -114,6 +114,9 @@ async def test_chat_streams(
             assert event.message.content == "\ufffd\ufffd"  # an incomplete character, then a bad byte
         if _name(event) == "conversation.chat.failed":
             assert event.chat.last_error.code == 5000
+        if _name(event) == "done":
+            url = "https://www.coze.cn/work_flow?execute_id=1"
+            assert event.debug_url == (url if url.encode() in body else None)
 
 
 @pytest.mark.parametrize("mode", MODES)
