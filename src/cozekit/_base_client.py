@@ -462,6 +462,7 @@ class SyncAPIClient(BaseClient):
     def _run(self, flow: _Flow, signal: Optional[AbortSignal] = None) -> Any:
         value: Any = None
         error: Optional[Exception] = None
+        perform = self._perform if signal is None else partial(self._perform_abortable, signal=signal)
         while True:
             try:
                 action = flow.throw(error) if error is not None else flow.send(value)
@@ -472,7 +473,6 @@ class SyncAPIClient(BaseClient):
                 return stop.value
             value, error = None, None
             try:
-                perform = self._perform if signal is None else partial(self._perform_abortable, signal=signal)
                 value = perform(action)
             except Exception as exc:
                 error = exc
@@ -606,6 +606,7 @@ class AsyncAPIClient(BaseClient):
     async def _run(self, flow: _Flow, signal: Optional[AbortSignal] = None) -> Any:
         value: Any = None
         error: Optional[Exception] = None
+        perform = self._perform if signal is None else partial(self._perform_abortable, signal=signal)
         while True:
             try:
                 action = flow.throw(error) if error is not None else flow.send(value)
@@ -616,7 +617,6 @@ class AsyncAPIClient(BaseClient):
                 return stop.value
             value, error = None, None
             try:
-                perform = self._perform if signal is None else partial(self._perform_abortable, signal=signal)
                 value = await perform(action)
             except Exception as exc:
                 error = exc
