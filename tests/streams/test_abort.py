@@ -20,6 +20,7 @@ from cozekit import (
     Coze,
     CozeError,
     Message,
+    RetryPolicy,
     TokenAuth,
 )
 from wire_server import LOGID, Reply, WireServer
@@ -237,3 +238,64 @@ async def test_an_async_stream_can_be_closed_by_another_task(server: WireServer)
             await stream.close()
             assert await task is None
     assert len(events) == 1
+
+
+def test_a_signal_aborts_once_and_tells_late_subscribers_at_once() -> None:
+    controller = AbortController()
+    calls: List[str] = []
+    unsubscribe = controller.signal.subscribe(lambda: calls.append("early"))
+    dropped = controller.signal.subscribe(lambda: calls.append("dropped"))
+    dropped()
+    controller.abort("first")
+    controller.abort("second")
+    controller.signal.subscribe(lambda: calls.append("late"))
+    unsubscribe()
+    assert calls == ["early", "late"]
+    assert controller.signal.aborted and controller.signal.reason == "first"
+    assert controller.signal.wait(0) is True
+
+
+def _busy() -> Reply:
+    return Reply(b'{"code":5000,"msg":"busy"}', status=503, content_type="application/json", framing="length")
+
+
+def test_aborting_cuts_a_sync_retry_wait_short(server: WireServer) -> None:
+    server.replies.append(_busy())
+    controller = AbortController()
+    errors: List[BaseException] = []
+    slow = RetryPolicy(initial_delay=3600.0, max_delay=3600.0, jitter=lambda: 1.0)
+
+    def call() -> None:
+        with Coze(TokenAuth("t"), server.url, max_retries=3, retry_policy=slow) as coze:
+            try:
+                coze.conversations.retrieve(conversation_id="v-1", abort_signal=controller.signal)
+            except BaseException as exc:  # reported to the test
+                errors.append(exc)
+
+    thread = threading.Thread(target=call, daemon=True)
+    thread.start()
+    while not server.received:
+        controller.signal.wait(0.01)
+    controller.abort()
+    thread.join(_GUARD)
+    assert not thread.is_alive(), "the call is still sleeping before its retry"
+    assert len(errors) == 1 and isinstance(errors[0], APIUserAbortError) and len(server.received) == 1
+
+
+async def test_aborting_cuts_an_async_retry_wait_short(server: WireServer) -> None:
+    server.replies.append(_busy())
+    controller = AbortController()
+    slow = RetryPolicy(initial_delay=3600.0, max_delay=3600.0, jitter=lambda: 1.0)
+    async with AsyncCoze(TokenAuth("t"), server.url, max_retries=3, retry_policy=slow) as coze:
+
+        async def abort_after_first_answer() -> None:
+            while not server.received:
+                await asyncio.sleep(0.01)
+            controller.abort()
+
+        with anyio.fail_after(_GUARD):
+            aborter = asyncio.ensure_future(abort_after_first_answer())
+            with pytest.raises(APIUserAbortError):
+                await coze.conversations.retrieve(conversation_id="v-1", abort_signal=controller.signal)
+            await aborter
+    assert len(server.received) == 1
