@@ -457,7 +457,7 @@ class SyncAPIClient(BaseClient):
     def stream_bytes(self, opts: RequestOptions) -> BinaryResponse:
         """Send a `stream=True, envelope=BINARY` request; the body stays unread until the caller reads it."""
         result = self._run(self._flow(self._http, opts, _never), opts.abort_signal)
-        return BinaryResponse(result.response)
+        return BinaryResponse(result.response, abort_signal=opts.abort_signal)
 
     def _run(self, flow: _Flow, signal: Optional[AbortSignal] = None) -> Any:
         value: Any = None
@@ -601,7 +601,7 @@ class AsyncAPIClient(BaseClient):
     async def stream_bytes(self, opts: RequestOptions) -> AsyncBinaryResponse:
         """The async twin of `SyncAPIClient.stream_bytes`."""
         result = await self._run(self._flow(self._http, opts, _never), opts.abort_signal)
-        return AsyncBinaryResponse(result.response)
+        return AsyncBinaryResponse(result.response, abort_signal=opts.abort_signal)
 
     async def _run(self, flow: _Flow, signal: Optional[AbortSignal] = None) -> Any:
         value: Any = None

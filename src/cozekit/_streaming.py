@@ -486,10 +486,11 @@ _CHUNK = 64 * 1024
 
 
 class _BinaryBase:
-    def __init__(self, response: httpx.Response) -> None:
+    def __init__(self, response: httpx.Response, *, abort_signal: Optional[AbortSignal] = None) -> None:
         self._http = response
         self.response = ResponseInfo.from_httpx(response, keep=True)
         """Status, headers, `logid` and the `httpx.Response` itself (`http_response`)."""
+        self._signal = abort_signal
 
     @property
     def response_info(self) -> ResponseInfo:
@@ -505,7 +506,9 @@ class _BinaryBase:
         """The `Content-Type` of the body, e.g. `audio/mpeg`."""
         return str(self.response.headers.get("content-type", ""))
 
-    def _broken(self, exc: Exception) -> APIConnectionError:
+    def _broken(self, exc: Exception) -> CozeError:
+        if self._signal is not None and self._signal.aborted:
+            return self._signal.error(self.logid)
         return APIConnectionError(f"the download broke: {describe_exception(exc)}", logid=self.logid)
 
 
@@ -522,12 +525,19 @@ class BinaryResponse(_BinaryBase):
 
     def iter_bytes(self, chunk_size: int = _CHUNK) -> Iterator[bytes]:
         """The body in chunks; the response is closed at the end (or when the loop breaks off)."""
+        unsubscribe = None
+        if self._signal is not None:
+            unsubscribe = self._signal.subscribe(lambda: interrupt(self._http))
         try:
             yield from self._http.iter_bytes(chunk_size)
         except httpx.HTTPError as exc:
             raise self._broken(exc) from exc
         finally:
+            if unsubscribe is not None:
+                unsubscribe()
             self._http.close()
+        if self._signal is not None and self._signal.aborted:
+            raise self._signal.error(self.logid)
 
     def __iter__(self) -> Iterator[bytes]:
         return self.iter_bytes()
@@ -570,12 +580,18 @@ class AsyncBinaryResponse(_BinaryBase):
     """The async twin of `BinaryResponse`."""
 
     async def iter_bytes(self, chunk_size: int = _CHUNK) -> AsyncIterator[bytes]:
+        chunks: AsyncIterator[bytes] = self._http.aiter_bytes(chunk_size)
+        guarded: Optional[AsyncGenerator[bytes, None]] = None
+        if self._signal is not None:
+            chunks = guarded = abortable(chunks, self._signal, self.logid)
         try:
-            async for chunk in self._http.aiter_bytes(chunk_size):
+            async for chunk in chunks:
                 yield chunk
         except httpx.HTTPError as exc:
             raise self._broken(exc) from exc
         finally:
+            if guarded is not None:
+                await guarded.aclose()
             await self._http.aclose()
 
     def __aiter__(self) -> AsyncIterator[bytes]:

@@ -299,3 +299,30 @@ async def test_aborting_cuts_an_async_retry_wait_short(server: WireServer) -> No
                 await coze.conversations.retrieve(conversation_id="v-1", abort_signal=controller.signal)
             await aborter
     assert len(server.received) == 1
+
+
+def _stalling_audio(server: WireServer) -> None:
+    audio = b"ID3" + b"\0" * 64
+    server.replies.append(
+        Reply(audio, pieces=[audio[:16]], content_type="audio/mpeg", framing="length", stall=True)
+    )
+
+
+def test_aborting_a_sync_audio_download_raises(server: WireServer) -> None:
+    _stalling_audio(server)
+    controller = AbortController()
+    with Coze(TokenAuth("t"), server.url) as coze:
+        speech = coze.audio.speech.create(input="hi", voice_id="v", abort_signal=controller.signal)
+        reader = _read_then(speech.iter_bytes(1), controller.abort)
+    assert isinstance(reader.error, APIUserAbortError) and reader.error.logid == LOGID
+    assert b"".join(reader.events) == b"ID3" + b"\0" * 13
+
+
+async def test_aborting_an_async_audio_download_raises(server: WireServer) -> None:
+    _stalling_audio(server)
+    controller = AbortController()
+    async with AsyncCoze(TokenAuth("t"), server.url) as coze:
+        speech = await coze.audio.speech.create(input="hi", voice_id="v", abort_signal=controller.signal)
+        with anyio.fail_after(_GUARD), pytest.raises(APIUserAbortError):
+            async for _ in speech.iter_bytes(1):
+                controller.abort()
