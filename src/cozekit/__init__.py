@@ -12,6 +12,10 @@ from .auth import __all__ as _auth_all
 from .types import __all__ as _types_all
 
 if TYPE_CHECKING:
+    from ._abort import (
+        AbortController,
+        AbortSignal,
+    )
     from ._client import (
         AsyncCoze,
         Coze,
@@ -32,14 +36,17 @@ if TYPE_CHECKING:
         APIError,
         APIResponseValidationError,
         APITimeoutError,
+        APIUserAbortError,
         AuthenticationError,
         BadRequestError,
         ChatFailedError,
+        ChatStreamError,
         ConflictError,
         CozeAPIError,
         CozeError,
         CozeInvalidEventError,
         GatewayError,
+        IncompleteStreamError,
         InternalServerError,
         NotFoundError,
         OAuthError,
@@ -134,6 +141,10 @@ _PAGERS = (
 _auth_names = tuple(name for name in _auth_all if not name.startswith("COZE_"))
 
 _EXPORTS = {
+    "._abort": (
+        "AbortController",
+        "AbortSignal",
+    ),
     "._client": (
         "AsyncCoze",
         "Coze",
@@ -154,14 +165,17 @@ _EXPORTS = {
         "APIError",
         "APIResponseValidationError",
         "APITimeoutError",
+        "APIUserAbortError",
         "AuthenticationError",
         "BadRequestError",
         "ChatFailedError",
+        "ChatStreamError",
         "ConflictError",
         "CozeAPIError",
         "CozeError",
         "CozeInvalidEventError",
         "GatewayError",
+        "IncompleteStreamError",
         "InternalServerError",
         "NotFoundError",
         "OAuthError",
@@ -210,6 +224,9 @@ __all__ = [
     "APIError",
     "APIResponseValidationError",
     "APITimeoutError",
+    "APIUserAbortError",
+    "AbortController",
+    "AbortSignal",
     "AsyncCoze",
     "AsyncHTTPClient",
     "AsyncLastIDPaged",
@@ -227,6 +244,7 @@ __all__ = [
     "BadRequestError",
     "CallOptions",
     "ChatFailedError",
+    "ChatStreamError",
     "ConflictError",
     "Coze",
     "CozeAPIError",
@@ -237,6 +255,7 @@ __all__ = [
     "DocumentProcessingTimeoutError",
     "FileHTTPResponse",
     "GatewayError",
+    "IncompleteStreamError",
     "InternalServerError",
     "LastIDPaged",
     "LastIDPagedResponse",

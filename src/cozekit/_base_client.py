@@ -17,11 +17,13 @@ import sys
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from types import TracebackType
 from typing import (
     Any,
     AsyncIterator,
     Callable,
+    Collection,
     Dict,
     Generator,
     Iterable,
@@ -37,6 +39,7 @@ from urllib.request import getproxies
 
 import httpx
 
+from ._abort import AbortSignal, cancel_on_abort, interrupt, track_reads, watch_thread
 from ._auth import Auth
 from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ENV_STRICT_VALIDATION, RETRY_COUNT_HEADER
 from ._envelope import error_from_body, logid_of, unwrap
@@ -46,6 +49,8 @@ from ._exceptions import (
     APIResponseValidationError,
     APITimeoutError,
     CozeAPIError,
+    CozeError,
+    describe_exception,
 )
 from ._request import RequestOptions
 from ._response import ResponseInfo
@@ -303,19 +308,19 @@ class BaseClient:
             request = self._build_request(http, opts, token, retries)
             started = time.monotonic()
             log.debug("request: %s %s (attempt %d)", opts.method, opts.path, retries + 1)
+            logid = ""
             try:
                 response = yield _Send(request)
                 if not _keeps_open(opts, response):
+                    logid = logid_of(response.headers)  # the headers came: an error below names it
                     yield _Read(response)
-            except httpx.TransportError as exc:
+            except httpx.RequestError as exc:
                 delay = self._retry_policy.decide(
                     retries_taken=retries, max_retries=max_retries, idempotent=idempotent, exc=exc
                 )
                 log.debug("%s %s failed: %s; retry in %s", opts.method, opts.path, type(exc).__name__, delay)
                 if delay is None:
-                    if isinstance(exc, httpx.TimeoutException):
-                        raise APITimeoutError(request=request) from exc
-                    raise APIConnectionError(f"Connection error: {exc}", request=request) from exc
+                    raise _connection_error(exc, request, logid) from exc
                 yield _Sleep(delay)
                 retries += 1
                 continue
@@ -352,6 +357,15 @@ class BaseClient:
                 log.debug("%s %s -> code %s; retry in %.2fs", opts.method, opts.path, err.code, delay)
                 yield _Sleep(delay)
                 retries += 1
+
+
+def _connection_error(exc: httpx.RequestError, request: httpx.Request, logid: str) -> APIConnectionError:
+    """The error for a request that got no complete answer; it names the cause even when httpx's
+    message is empty, and the logid when the response headers had arrived."""
+    if isinstance(exc, httpx.TimeoutException):
+        text = f"Request timed out ({describe_exception(exc)})."
+        return APITimeoutError(text, request=request, logid=logid)
+    return APIConnectionError(f"Connection error: {describe_exception(exc)}", request=request, logid=logid)
 
 
 def _content(opts: RequestOptions, for_async: bool) -> Any:
@@ -412,6 +426,8 @@ class SyncAPIClient(BaseClient):
         self._owns_http = http_client is None
         self._transport = httpx.HTTPTransport(trust_env=True) if _can_go_direct(http_client, proxy) else None
         self._direct = self._transport is not None
+        if self._transport is not None:
+            track_reads(self._transport)  # so that an abort can wake a call waiting for its headers
         self._http = http_client or httpx.Client(
             timeout=self.timeout,
             proxy=proxy,
@@ -421,36 +437,84 @@ class SyncAPIClient(BaseClient):
         )
 
     def request(self, opts: RequestOptions, parse: Parser[_T]) -> _T:
-        result = self._run(self._flow(self._http, opts, parse))
+        result = self._run(self._flow(self._http, opts, parse), opts.abort_signal)
         assert not isinstance(result, _Opened)
         return result  # type: ignore[no-any-return]
 
     def stream(
-        self, opts: RequestOptions, decode: EventDecoder[_T], *, end_required: bool = True
+        self,
+        opts: RequestOptions,
+        decode: EventDecoder[_T],
+        *,
+        end_required: bool = True,
+        ends_after: Collection[str] = (),
     ) -> Stream[_T]:
-        result = self._run(self._flow(self._http, opts, _never))
-        stream = Stream(result.response, decode, end_required=end_required)
+        """Send a stream request; `ends_after`: events after which the body may end without the event
+        that `decode` stops at (`done`)."""
+        result = self._run(self._flow(self._http, opts, _never), opts.abort_signal)
+        stream = Stream(
+            result.response,
+            decode,
+            end_required=end_required,
+            ends_after=ends_after,
+            abort_signal=opts.abort_signal,
+        )
         stream.response_info.strict = self.strict_validation
         return stream
 
     def stream_bytes(self, opts: RequestOptions) -> BinaryResponse:
         """Send a `stream=True, envelope=BINARY` request; the body stays unread until the caller reads it."""
-        result = self._run(self._flow(self._http, opts, _never))
-        return BinaryResponse(result.response)
+        result = self._run(self._flow(self._http, opts, _never), opts.abort_signal)
+        return BinaryResponse(result.response, abort_signal=opts.abort_signal)
 
-    def _run(self, flow: _Flow) -> Any:
+    def _run(self, flow: _Flow, signal: Optional[AbortSignal] = None) -> Any:
         value: Any = None
         error: Optional[Exception] = None
+        perform = self._perform if signal is None else partial(self._perform_abortable, signal=signal)
         while True:
             try:
                 action = flow.throw(error) if error is not None else flow.send(value)
             except StopIteration as stop:
+                if signal is not None and signal.aborted:
+                    _close_result(stop.value)
+                    raise _abort_error(signal, stop.value) from None
                 return stop.value
             value, error = None, None
             try:
-                value = self._perform(action)
+                value = perform(action)
             except Exception as exc:
                 error = exc
+
+    def _perform_abortable(self, action: _Action, signal: AbortSignal) -> Any:
+        """`_perform` for a call that may be aborted: checked before each step, a body read is woken
+        (its socket shut down), a retry's sleep cut short."""
+        if signal.aborted:
+            if isinstance(action, _Read):
+                action.response.close()
+            raise signal.error(_logid_of_action(action))
+        if isinstance(action, _Send):
+            with watch_thread(signal):
+                try:
+                    return self._perform(action)
+                except (httpx.HTTPError, httpx.StreamError) as exc:
+                    if signal.aborted:
+                        raise signal.error() from exc
+                    raise
+        if isinstance(action, _Sleep):
+            if signal.wait(action.seconds):
+                raise signal.error()
+            return None
+        if isinstance(action, _Read):
+            unsubscribe = signal.subscribe(lambda: interrupt(action.response))
+            try:
+                return self._perform(action)
+            except (httpx.HTTPError, httpx.StreamError) as exc:
+                if signal.aborted:
+                    raise signal.error(logid_of(action.response.headers)) from exc
+                raise
+            finally:
+                unsubscribe()
+        return self._perform(action)
 
     def _perform(self, action: _Action) -> Any:
         if isinstance(action, _Token):
@@ -521,36 +585,66 @@ class AsyncAPIClient(BaseClient):
         )
 
     async def request(self, opts: RequestOptions, parse: Parser[_T]) -> _T:
-        result = await self._run(self._flow(self._http, opts, parse))
+        result = await self._run(self._flow(self._http, opts, parse), opts.abort_signal)
         assert not isinstance(result, _Opened)
         return result  # type: ignore[no-any-return]
 
     async def stream(
-        self, opts: RequestOptions, decode: EventDecoder[_T], *, end_required: bool = True
+        self,
+        opts: RequestOptions,
+        decode: EventDecoder[_T],
+        *,
+        end_required: bool = True,
+        ends_after: Collection[str] = (),
     ) -> AsyncStream[_T]:
-        result = await self._run(self._flow(self._http, opts, _never))
-        stream = AsyncStream(result.response, decode, end_required=end_required)
+        result = await self._run(self._flow(self._http, opts, _never), opts.abort_signal)
+        stream = AsyncStream(
+            result.response,
+            decode,
+            end_required=end_required,
+            ends_after=ends_after,
+            abort_signal=opts.abort_signal,
+        )
         stream.response_info.strict = self.strict_validation
         return stream
 
     async def stream_bytes(self, opts: RequestOptions) -> AsyncBinaryResponse:
         """The async twin of `SyncAPIClient.stream_bytes`."""
-        result = await self._run(self._flow(self._http, opts, _never))
-        return AsyncBinaryResponse(result.response)
+        result = await self._run(self._flow(self._http, opts, _never), opts.abort_signal)
+        return AsyncBinaryResponse(result.response, abort_signal=opts.abort_signal)
 
-    async def _run(self, flow: _Flow) -> Any:
+    async def _run(self, flow: _Flow, signal: Optional[AbortSignal] = None) -> Any:
         value: Any = None
         error: Optional[Exception] = None
+        perform = self._perform if signal is None else partial(self._perform_abortable, signal=signal)
         while True:
             try:
                 action = flow.throw(error) if error is not None else flow.send(value)
             except StopIteration as stop:
+                if signal is not None and signal.aborted:
+                    await _aclose_result(stop.value)
+                    raise _abort_error(signal, stop.value) from None
                 return stop.value
             value, error = None, None
             try:
-                value = await self._perform(action)
+                value = await perform(action)
             except Exception as exc:
                 error = exc
+
+    async def _perform_abortable(self, action: _Action, signal: AbortSignal) -> Any:
+        """`_perform` cancelled when `signal` is aborted (from any task or thread)."""
+        value: Any = None
+        if not signal.aborted:
+            with cancel_on_abort(signal) as scope:
+                value = await self._perform(action)
+            if not (scope.cancelled_caught or signal.aborted):
+                return value
+        if isinstance(action, _Read):  # not read, or its close cancelled too
+            await action.response.aclose()
+        if isinstance(value, httpx.Response):
+            await value.aclose()
+            raise signal.error(logid_of(value.headers))
+        raise signal.error(_logid_of_action(action))
 
     async def _perform(self, action: _Action) -> Any:
         if isinstance(action, _Token):
@@ -594,6 +688,25 @@ class AsyncAPIClient(BaseClient):
         tb: Optional[TracebackType],
     ) -> None:
         await self.close()
+
+
+def _logid_of_action(action: _Action) -> str:
+    return logid_of(action.response.headers) if isinstance(action, _Read) else ""
+
+
+def _abort_error(signal: AbortSignal, result: Any) -> CozeError:
+    logid = logid_of(result.response.headers) if isinstance(result, _Opened) else ""
+    return signal.error(logid)
+
+
+def _close_result(result: Any) -> None:
+    if isinstance(result, _Opened):
+        result.response.close()
+
+
+async def _aclose_result(result: Any) -> None:
+    if isinstance(result, _Opened):
+        await result.response.aclose()
 
 
 def _never(payload: Any, info: ResponseInfo) -> Any:

@@ -15,9 +15,12 @@
     │   │   ├── InternalServerError    HTTP 500
     │   │   └── GatewayError           HTTP 502
     │   ├── ChatFailedError            a chat ended `failed` (its `last_error`)
+    │   ├── ChatStreamError            a chat stream's `error` event (code without a class above)
     │   └── OAuthError                 an OAuth endpoint's `error_code`
     ├── APIConnectionError: no answer (connection refused, reset...)
-    │   └── APITimeoutError
+    │   ├── APITimeoutError
+    │   └── IncompleteStreamError      an event stream ended or broke before its last event
+    ├── APIUserAbortError: the call was aborted (`AbortController.abort()`, `stream.close()`)
     ├── CozeInvalidEventError: a stream sent something that is not a valid event
     └── APIResponseValidationError: an answer that does not have the declared shape
 """
@@ -33,14 +36,17 @@ __all__ = [
     "APIError",
     "APIResponseValidationError",
     "APITimeoutError",
+    "APIUserAbortError",
     "AuthenticationError",
     "BadRequestError",
     "ChatFailedError",
+    "ChatStreamError",
     "ConflictError",
     "CozeAPIError",
     "CozeError",
     "CozeInvalidEventError",
     "GatewayError",
+    "IncompleteStreamError",
     "InternalServerError",
     "NotFoundError",
     "OAuthError",
@@ -160,6 +166,11 @@ class ChatFailedError(CozeAPIError):
     chat: Any = None
 
 
+class ChatStreamError(CozeAPIError):
+    """A chat (or chatflow) stream sent an `error` event whose code has no more specific class (a code
+    that has one, e.g. 4200, raises that class: `NotFoundError`)."""
+
+
 class OAuthError(CozeAPIError):
     """An OAuth endpoint refused; `error_code` is its string code (e.g. `invalid_grant`)."""
 
@@ -173,22 +184,49 @@ class OAuthError(CozeAPIError):
 
 
 class APIConnectionError(CozeError):
-    """No answer arrived: the connection failed or broke."""
+    """No (complete) answer arrived: the connection failed or broke. `logid` is set when the response
+    headers had arrived (the connection broke while the body was read)."""
 
     def __init__(
-        self, message: str = "Connection error.", *, request: Optional[httpx.Request] = None
+        self, message: str = "Connection error.", *, request: Optional[httpx.Request] = None, logid: str = ""
     ) -> None:
+        if logid and "logid" not in message:
+            message = f"{message} (logid: {logid})"
         super().__init__(message)
         self.request = request
+        self.logid = logid
 
 
 class APITimeoutError(APIConnectionError):
     """The request timed out."""
 
     def __init__(
-        self, message: str = "Request timed out.", *, request: Optional[httpx.Request] = None
+        self, message: str = "Request timed out.", *, request: Optional[httpx.Request] = None, logid: str = ""
     ) -> None:
-        super().__init__(message, request=request)
+        super().__init__(message, request=request, logid=logid)
+
+
+class IncompleteStreamError(APIConnectionError):
+    """An event stream ended (or its connection broke) before its last event. `last_event` is the name
+    of the last event received (None if there was none); the cause, if any, is chained."""
+
+    def __init__(self, message: str, *, last_event: Optional[str] = None, logid: str = "") -> None:
+        super().__init__(message, logid=logid)
+        self.last_event = last_event
+
+
+class APIUserAbortError(CozeError):
+    """The call or stream was aborted by the caller (`AbortController.abort()`, or `stream.close()` from
+    another thread while it was read). `reason` is what `abort()` was given."""
+
+    def __init__(
+        self, message: str = "the request was aborted", *, reason: Any = None, logid: str = ""
+    ) -> None:
+        if logid:
+            message = f"{message} (logid: {logid})"
+        super().__init__(message)
+        self.reason = reason
+        self.logid = logid
 
 
 class CozeInvalidEventError(CozeError):
@@ -250,6 +288,14 @@ _BY_CODE: Dict[int, Type[CozeAPIError]] = {
 AUTH_CODES = frozenset({4100, 4101, 700012006})
 RETRYABLE_CODES = frozenset({4009, 4020})
 """HTTP-200 business codes worth retrying: system overload and RPM limits (not 4008, a daily quota)."""
+
+
+def describe_exception(exc: BaseException) -> str:
+    """An exception as text that is never empty: `ReadError: peer closed`, or just `ReadError` when
+    its message is empty (httpx raises some with none)."""
+    text = str(exc).strip()
+    name = type(exc).__name__
+    return f"{name}: {text}" if text else name
 
 
 def error_class(status_code: Optional[int], code: Optional[int]) -> Type[CozeAPIError]:

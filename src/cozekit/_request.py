@@ -8,6 +8,7 @@ from typing import Any, Callable, Dict, Iterable, Mapping, Optional, Union
 
 from typing_extensions import TypedDict
 
+from ._abort import AbortSignal
 from ._envelope import DATA, Envelope
 from ._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout, drop_unset
 
@@ -33,6 +34,8 @@ class CallOptions(TypedDict, total=False):
     """This request's timeout in seconds, or an `httpx.Timeout`."""
     max_retries: int
     """Retries for this request, overriding the client's `max_retries`."""
+    abort_signal: AbortSignal
+    """`AbortController().signal`: aborting it makes this call (or stream) raise `APIUserAbortError`."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ class RequestOptions:
     """Send the client's token (False for OAuth token endpoints, which carry their own)."""
     timeout: Union[Timeout, NotGiven] = NOT_GIVEN
     max_retries: Optional[int] = None
+    abort_signal: Optional[AbortSignal] = None
 
     @property
     def is_idempotent(self) -> bool:
@@ -87,6 +91,11 @@ class RequestOptions:
             if retries < 0:
                 raise ValueError("max_retries must be >= 0")
             changes["max_retries"] = retries
+        if "abort_signal" in options:
+            signal = options["abort_signal"]
+            if signal is not None and not isinstance(signal, AbortSignal):
+                raise TypeError(f"abort_signal must be AbortController().signal, got {signal!r}")
+            changes["abort_signal"] = signal
         return dataclasses.replace(self, **changes)
 
 

@@ -1,13 +1,19 @@
-"""Server-sent events: a decoder that follows the HTML spec, and `Stream`/`AsyncStream`.
+"""Server-sent events: one decoder, and `Stream`/`AsyncStream`.
 
-The decoder splits lines on CR, LF and CRLF (also across chunk boundaries), joins multi-line `data:`,
-ignores comments and unknown fields, accepts `id:`/`retry:`, and dispatches on a blank line.
+The decoder follows the HTML spec's event-stream parsing, as real servers send it: bytes decoded as
+UTF-8 with invalid sequences replaced by U+FFFD (a leading BOM dropped), lines ending in CR, LF or CRLF
+(also split across chunks), one optional space after the colon, multi-line `data:` joined, comments and
+unknown fields ignored, `id:` kept, `retry:` taken only when all ASCII digits, an event dispatched on a
+blank line, and a last event cut off by the end of the body (no final blank line, or no final line
+break) dispatched too, as openai-python does. It never raises.
+
 A stream is an iterator and a context manager; the response is closed when iteration ends, breaks off
-or fails.
+or fails. `close()` may be called from another thread (or task): a read blocked in the network wakes.
 """
 
 from __future__ import annotations
 
+import codecs
 import os
 from dataclasses import dataclass
 from types import TracebackType
@@ -16,6 +22,7 @@ from typing import (
     AsyncGenerator,
     AsyncIterator,
     Callable,
+    Collection,
     Generator,
     Generic,
     Iterable,
@@ -30,14 +37,20 @@ from typing import (
 
 import httpx
 
-from ._exceptions import APIConnectionError
+from ._abort import AbortSignal, abortable, interrupt
+from ._exceptions import (
+    APIConnectionError,
+    CozeError,
+    CozeInvalidEventError,
+    IncompleteStreamError,
+    describe_exception,
+)
 from ._response import ResponseInfo
 
 __all__ = [
     "AsyncBinaryResponse",
     "AsyncStream",
     "BinaryResponse",
-    "LineSplitter",
     "SSEDecoder",
     "ServerSentEvent",
     "Stream",
@@ -54,191 +67,101 @@ class ServerSentEvent:
     retry: Optional[int] = None
 
 
-class LineSplitter:
-    """Turns a byte stream into lines ending in CR, LF or CRLF."""
-
-    __slots__ = ("_buffer", "_pending_cr")
-
-    def __init__(self) -> None:
-        self._buffer = b""
-        self._pending_cr = False
-
-    def _join(self, chunk: bytes) -> bytes:
-        if self._pending_cr:
-            self._pending_cr = False
-            if chunk[:1] == b"\n":
-                chunk = chunk[1:]
-        if b"\r" in chunk:
-            self._pending_cr = chunk[-1:] == b"\r"
-            chunk = chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-        if self._buffer:
-            chunk = self._buffer + chunk
-        return chunk
-
-    def feed(self, chunk: bytes) -> List[bytes]:
-        lines = self._join(chunk).split(b"\n")
-        self._buffer = lines.pop()
-        return lines
-
-    def feed_text(self, chunk: bytes) -> Tuple[str, Optional[UnicodeDecodeError]]:
-        """The complete lines, as one string with each line ending in LF, decoded as UTF-8 in one go; on
-        invalid UTF-8, the lines before the bad one and the error (so a caller can hand those on first,
-        then raise)."""
-        joined = self._join(chunk)
-        end = joined.rfind(b"\n") + 1
-        if not end:
-            self._buffer = joined
-            return "", None
-        self._buffer = joined[end:]
-        try:
-            return joined[:end].decode("utf-8"), None
-        except UnicodeDecodeError:
-            pass
-        good: List[str] = []
-        for raw in joined[:end].split(b"\n")[:-1]:
-            try:
-                good.append(raw.decode("utf-8") + "\n")
-            except UnicodeDecodeError as exc:
-                return "".join(good), exc
-        raise AssertionError("unreachable: the whole failed to decode but every line decoded")
-
-    def flush(self) -> List[bytes]:
-        """The last line if the stream ended without a line break."""
-        rest, self._buffer = self._buffer, b""
-        return [rest] if rest else []
+_UTF8 = codecs.getincrementaldecoder("utf-8-sig")  # drops one leading BOM, even split over chunks
+_DIGITS = frozenset("0123456789")
 
 
 class SSEDecoder:
-    """Feeds lines, returns the events that blank lines complete."""
+    """Bytes in (`feed`, then `end` at the end of the body), events out."""
 
-    __slots__ = ("_data", "_event", "_last_id", "_retry")
+    __slots__ = ("_cr", "_data", "_event", "_last_id", "_rest", "_retry", "_utf8")
 
     def __init__(self) -> None:
+        self._utf8 = _UTF8("replace")
+        self._rest = ""
+        """The start of a line whose end has not arrived."""
+        self._cr = False
+        """The text so far ended in CR: an LF starting the next chunk ends no second line."""
         self._event = ""
         self._data: List[str] = []
         self._last_id: Optional[str] = None
         self._retry: Optional[int] = None
 
-    def feed_text(self, text: str) -> List[ServerSentEvent]:
-        """Decodes whole lines given as one string, each line ending in LF (the fast path).
+    def feed(self, chunk: bytes) -> List[ServerSentEvent]:
+        """The events completed by `chunk`."""
+        return self._text(self._utf8.decode(chunk))
 
-        Splitting on blank lines first lets the usual event, `event:NAME` then `data:DATA` (or `data:`
-        alone), be decoded with a few string operations; anything else goes line by line.
-        """
-        out: List[ServerSentEvent] = []
-        parts = text.split("\n\n")
-        last = parts.pop()
-        for part in parts:
-            if not self._data and not self._event:
-                if part.startswith("event:"):
-                    nl = part.find("\n")
-                    if nl > 0 and part.startswith("data:", nl + 1) and part.find("\n", nl + 1) < 0:
-                        name = part[7:nl] if part[6:7] == " " else part[6:nl]
-                        data = part[nl + 7 :] if part[nl + 6 : nl + 7] == " " else part[nl + 6 :]
-                        out.append(ServerSentEvent(name or "message", data, self._last_id, self._retry))
-                        continue
-                elif part.startswith("data:") and "\n" not in part:
-                    data = part[6:] if part[5:6] == " " else part[5:]
-                    out.append(ServerSentEvent("message", data, self._last_id, self._retry))
-                    continue
-            out.extend(self.feed(part.split("\n")))
-            sse = self.decode("")
-            if sse is not None:
-                out.append(sse)
-        if last:
-            out.extend(self.feed(last[:-1].split("\n")))
+    def end(self) -> List[ServerSentEvent]:
+        """At the end of the body: the last line even without a line break, and the last event even
+        without a blank line after it."""
+        out = self._text(self._utf8.decode(b"", True))
+        rest, self._rest = self._rest, ""
+        out.extend(self._lines([rest, ""] if rest else [""]))
         return out
 
-    def feed(self, lines: List[str]) -> List[ServerSentEvent]:
-        """Decodes a batch of lines (`data:`/`event:` inline); returns the events."""
+    def _text(self, text: str) -> List[ServerSentEvent]:
+        if not text:
+            return []
+        if self._cr:
+            self._cr = False
+            if text[0] == "\n":
+                text = text[1:]
+        if "\r" in text:
+            self._cr = text[-1] == "\r"
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        if self._rest:
+            text = self._rest + text
+        lines = text.split("\n")
+        self._rest = lines.pop()
+        return self._lines(lines)
+
+    def _lines(self, lines: List[str]) -> List[ServerSentEvent]:
         out: List[ServerSentEvent] = []
         data = self._data
+        event = self._event
         for line in lines:
-            if not line:
-                if data:
-                    out.append(
-                        ServerSentEvent(self._event or "message", "\n".join(data), self._last_id, self._retry)
-                    )
-                    data = self._data = []
-                self._event = ""
-            elif line.startswith("data:"):
+            if line[:5] == "data:":
                 data.append(line[6:] if line[5:6] == " " else line[5:])
-            elif line.startswith("event:"):
-                self._event = line[7:] if line[6:7] == " " else line[6:]
-            else:
-                self.decode(line)
-                data = self._data
+            elif line[:6] == "event:":
+                event = line[7:] if line[6:7] == " " else line[6:]
+            elif not line:
+                if data:
+                    joined = data[0] if len(data) == 1 else "\n".join(data)
+                    out.append(ServerSentEvent(event or "message", joined, self._last_id, self._retry))
+                    data = []
+                event = ""
+            elif line[0] != ":":
+                name, colon, value = line.partition(":")
+                if colon and value[:1] == " ":
+                    value = value[1:]
+                if name == "data":
+                    data.append(value)
+                elif name == "event":
+                    event = value
+                elif name == "id":
+                    if "\0" not in value:
+                        self._last_id = value
+                elif name == "retry" and value and _DIGITS.issuperset(value):
+                    self._retry = int(value)
+        self._data = data
+        self._event = event
         return out
-
-    def decode(self, line: str) -> Optional[ServerSentEvent]:
-        if not line:
-            if not self._data:
-                self._event = ""
-                return None
-            sse = ServerSentEvent(
-                event=self._event or "message",
-                data="\n".join(self._data),
-                id=self._last_id,
-                retry=self._retry,
-            )
-            self._event = ""
-            self._data = []
-            return sse
-        if line[0] == ":":
-            return None
-        name, sep, value = line.partition(":")
-        if sep and value[:1] == " ":
-            value = value[1:]
-        if name == "data":
-            self._data.append(value)
-        elif name == "event":
-            self._event = value
-        elif name == "id":
-            if "\0" not in value:
-                self._last_id = value
-        elif name == "retry" and value.isdigit():
-            self._retry = int(value)
-        return None
 
     def pending(self) -> bool:
         """True when an event was started but not completed by a blank line."""
         return bool(self._data)
 
 
-_BOM = b"\xef\xbb\xbf"
-
-
-def _strip_bom(first: bytes, rest: Iterator[bytes]) -> bytes:
-    """The stream's start without a UTF-8 byte order mark (which may come split over chunks)."""
-    while len(first) < 3 and _BOM.startswith(first):
-        more = next(rest, None)
-        if more is None:
-            break
-        first += more
-    return first[3:] if first.startswith(_BOM) else first
-
-
 def iter_sse_batches(chunks: Iterable[bytes]) -> Iterator[List[ServerSentEvent]]:
     """The events of a byte stream, a list per chunk (one generator step per chunk, not per event)."""
-    splitter = LineSplitter()
     decoder = SSEDecoder()
-    it = iter(chunks)
-    first = next(it, None)
-    if first is None:
-        return
-    chunk = _strip_bom(first, it)
-    while True:
-        text, error = splitter.feed_text(chunk)
-        if text:
-            yield decoder.feed_text(text)
-        if error is not None:
-            raise error
-        next_chunk = next(it, None)
-        if next_chunk is None:
-            break
-        chunk = next_chunk
-    for raw in splitter.flush():
-        decoder.decode(raw.decode("utf-8"))
+    for chunk in chunks:
+        batch = decoder.feed(chunk)
+        if batch:
+            yield batch
+    batch = decoder.end()
+    if batch:
+        yield batch
 
 
 def iter_sse(chunks: Iterable[bytes]) -> Iterator[ServerSentEvent]:
@@ -248,23 +171,14 @@ def iter_sse(chunks: Iterable[bytes]) -> Iterator[ServerSentEvent]:
 
 async def aiter_sse_batches(chunks: AsyncIterator[bytes]) -> AsyncIterator[List[ServerSentEvent]]:
     """The async twin of `iter_sse_batches`: an `await` per chunk rather than per event."""
-    splitter = LineSplitter()
     decoder = SSEDecoder()
-    start: Optional[bytes] = b""
     async for chunk in chunks:
-        if start is not None:
-            start += chunk
-            if len(start) < 3 and _BOM.startswith(start):
-                continue
-            chunk = start[3:] if start.startswith(_BOM) else start
-            start = None
-        text, error = splitter.feed_text(chunk)
-        if text:
-            yield decoder.feed_text(text)
-        if error is not None:
-            raise error
-    for raw in splitter.flush():
-        decoder.decode(raw.decode("utf-8"))
+        batch = decoder.feed(chunk)
+        if batch:
+            yield batch
+    batch = decoder.end()
+    if batch:
+        yield batch
 
 
 async def aiter_sse(chunks: AsyncIterator[bytes]) -> AsyncIterator[ServerSentEvent]:
@@ -279,20 +193,66 @@ EventDecoder = Callable[[ServerSentEvent, ResponseInfo], Tuple[Optional[_T], boo
 
 class _StreamBase(Generic[_T]):
     def __init__(
-        self, response: httpx.Response, decode: EventDecoder[_T], *, end_required: bool = False
+        self,
+        response: httpx.Response,
+        decode: EventDecoder[_T],
+        *,
+        end_required: bool = False,
+        ends_after: Collection[str] = (),
+        abort_signal: Optional[AbortSignal] = None,
     ) -> None:
-        self.response = response
+        self._http = response
+        self.response = ResponseInfo.from_httpx(response)
+        """Status, headers, `logid` and the `httpx.Response` itself (`http_response`)."""
         self._decode = decode
         self._end_required = end_required
-        self.response_info = ResponseInfo.from_httpx(response)
-
-    def _truncated(self) -> APIConnectionError:
-        return APIConnectionError(f"the event stream ended before its last event (logid: {self.logid})")
+        self._ends_after = frozenset(ends_after)
+        self._signal = abort_signal
+        self._last_event: Optional[str] = None
+        self._closing = False
 
     @property
     def logid(self) -> str:
         """The `x-tt-logid` of the streaming response."""
-        return self.response_info.logid
+        return self.response.logid
+
+    @property
+    def response_info(self) -> ResponseInfo:
+        """The same as `response` (kept for code written before `response` became a `ResponseInfo`)."""
+        return self.response
+
+    @property
+    def last_event(self) -> Optional[str]:
+        """The name of the last event received so far (None before the first)."""
+        return self._last_event
+
+    def _incomplete(self, cause: Optional[BaseException] = None) -> IncompleteStreamError:
+        last = self._last_event
+        where = f"after event {last!r}" if last is not None else "before any event"
+        if cause is None:
+            text = f"the event stream ended {where}, without its last event"
+        else:
+            text = f"the event stream broke {where}: {describe_exception(cause)}"
+        return IncompleteStreamError(text, last_event=last, logid=self.logid)
+
+    def _decode_error(self, exc: Exception, sse: ServerSentEvent) -> Exception:
+        """What a decoder raised, made a `CozeError` that names the logid."""
+        if isinstance(exc, CozeInvalidEventError) and not exc.logid:
+            return CozeInvalidEventError(exc.field, exc.data, self.logid)
+        if isinstance(exc, CozeError):
+            return exc
+        return CozeInvalidEventError(sse.event, sse.data, self.logid)  # a decoder bug: still a CozeError
+
+    def _aborted(self) -> Optional[CozeError]:
+        """The error for an aborted signal, else None."""
+        if self._signal is not None and self._signal.aborted:
+            return self._signal.error(self.logid)
+        return None
+
+    def _check_end(self) -> None:
+        """At the end of the body: was the last event one the stream may end after?"""
+        if self._end_required and (self._last_event or "").strip() not in self._ends_after:
+            raise self._incomplete()
 
 
 _DRAIN_LIMIT = 64 * 1024
@@ -311,7 +271,7 @@ def _drain(chunks: Iterator[bytes]) -> None:
             left -= len(chunk)
             if left < 0:
                 return
-    except httpx.TransportError:
+    except (httpx.HTTPError, httpx.StreamError, CozeError):
         return
 
 
@@ -326,7 +286,7 @@ async def _adrain(chunks: AsyncIterator[bytes]) -> None:
                 left -= len(chunk)
                 if left < 0:
                     return
-        except httpx.TransportError:
+        except (httpx.HTTPError, httpx.StreamError, CozeError):
             return
 
 
@@ -335,32 +295,69 @@ class Stream(_StreamBase[_T]):
 
     >>> with coze.chat.stream(bot_id=..., user_id=..., additional_messages=[...]) as events:
     ...     for event in events: ...
+
+    `close()` from another thread ends the iteration promptly (a blocked read wakes up); an aborted
+    `abort_signal` raises `APIUserAbortError` instead. A body that ends, or a connection that breaks,
+    before the stream's last event raises `IncompleteStreamError` naming the last event received.
     """
 
     def __init__(
-        self, response: httpx.Response, decode: EventDecoder[_T], *, end_required: bool = False
+        self,
+        response: httpx.Response,
+        decode: EventDecoder[_T],
+        *,
+        end_required: bool = False,
+        ends_after: Collection[str] = (),
+        abort_signal: Optional[AbortSignal] = None,
     ) -> None:
-        super().__init__(response, decode, end_required=end_required)
+        super().__init__(
+            response, decode, end_required=end_required, ends_after=ends_after, abort_signal=abort_signal
+        )
         self._iterator = self._iterate()
 
     def _iterate(self) -> Generator[_T, None, None]:
-        info = self.response_info
+        info = self.response
+        decode = self._decode
+        unsubscribe = None
+        if self._signal is not None:
+            unsubscribe = self._signal.subscribe(lambda: interrupt(self._http))
+        chunks = self._http.iter_bytes()
         try:
-            chunks = self.response.iter_bytes()
-            for batch in iter_sse_batches(chunks):
-                for sse in batch:
-                    item, stop = self._decode(sse, info)
-                    if item is not None:
-                        yield item
-                    if stop:
-                        _drain(chunks)
-                        return
-        except httpx.TransportError as exc:
-            raise APIConnectionError(f"the event stream broke: {exc} (logid: {self.logid})") from exc
+            try:
+                for batch in iter_sse_batches(chunks):
+                    for sse in batch:
+                        if self._closing:
+                            return
+                        self._last_event = sse.event
+                        try:
+                            item, stop = decode(sse, info)
+                        except Exception as exc:
+                            error = self._decode_error(exc, sse)
+                            if error is exc:
+                                raise
+                            raise error from exc
+                        if item is not None:
+                            yield item
+                        if stop:
+                            if not self._closing:
+                                _drain(chunks)
+                            return
+            except (httpx.HTTPError, httpx.StreamError) as exc:
+                aborted = self._aborted()
+                if aborted is not None:
+                    raise aborted from exc
+                if self._closing:
+                    return
+                raise self._incomplete(exc) from exc
+            aborted = self._aborted()
+            if aborted is not None:
+                raise aborted
+            if not self._closing:
+                self._check_end()
         finally:
-            self.response.close()
-        if self._end_required:
-            raise self._truncated()
+            if unsubscribe is not None:
+                unsubscribe()
+            self._http.close()
 
     def __iter__(self) -> Iterator[_T]:
         return self._iterator
@@ -369,8 +366,14 @@ class Stream(_StreamBase[_T]):
         return next(self._iterator)
 
     def close(self) -> None:
-        self._iterator.close()
-        self.response.close()
+        """Stop reading and close the response; safe from another thread while the stream is read."""
+        self._closing = True
+        try:
+            self._iterator.close()
+        except ValueError:  # "generator already executing": read in another thread; wake it up
+            interrupt(self._http)
+            return
+        self._http.close()
 
     def __enter__(self) -> Stream[_T]:
         return self
@@ -388,29 +391,62 @@ class AsyncStream(_StreamBase[_T]):
     """The async twin of `Stream`: `async for` over it, `async with` to be sure it is closed."""
 
     def __init__(
-        self, response: httpx.Response, decode: EventDecoder[_T], *, end_required: bool = False
+        self,
+        response: httpx.Response,
+        decode: EventDecoder[_T],
+        *,
+        end_required: bool = False,
+        ends_after: Collection[str] = (),
+        abort_signal: Optional[AbortSignal] = None,
     ) -> None:
-        super().__init__(response, decode, end_required=end_required)
+        super().__init__(
+            response, decode, end_required=end_required, ends_after=ends_after, abort_signal=abort_signal
+        )
         self._iterator = self._iterate()
 
     async def _iterate(self) -> AsyncGenerator[_T, None]:
-        info = self.response_info
+        info = self.response
+        decode = self._decode
+        chunks: AsyncIterator[bytes] = self._http.aiter_bytes()
+        guarded: Optional[AsyncGenerator[bytes, None]] = None
+        if self._signal is not None:
+            chunks = guarded = abortable(chunks, self._signal, self.logid)
         try:
-            chunks = self.response.aiter_bytes()
-            async for batch in aiter_sse_batches(chunks):
-                for sse in batch:
-                    item, stop = self._decode(sse, info)
-                    if item is not None:
-                        yield item
-                    if stop:
-                        await _adrain(chunks)
-                        return
-        except httpx.TransportError as exc:
-            raise APIConnectionError(f"the event stream broke: {exc} (logid: {self.logid})") from exc
+            try:
+                async for batch in aiter_sse_batches(chunks):
+                    for sse in batch:
+                        if self._closing:
+                            return
+                        self._last_event = sse.event
+                        try:
+                            item, stop = decode(sse, info)
+                        except Exception as exc:
+                            error = self._decode_error(exc, sse)
+                            if error is exc:
+                                raise
+                            raise error from exc
+                        if item is not None:
+                            yield item
+                        if stop:
+                            if not self._closing:
+                                await _adrain(chunks)
+                            return
+            except (httpx.HTTPError, httpx.StreamError) as exc:
+                aborted = self._aborted()
+                if aborted is not None:
+                    raise aborted from exc
+                if self._closing:
+                    return
+                raise self._incomplete(exc) from exc
+            aborted = self._aborted()
+            if aborted is not None:
+                raise aborted
+            if not self._closing:
+                self._check_end()
         finally:
-            await self.response.aclose()
-        if self._end_required:
-            raise self._truncated()
+            if guarded is not None:
+                await guarded.aclose()
+            await self._http.aclose()
 
     def __aiter__(self) -> AsyncIterator[_T]:
         return self._iterator
@@ -419,8 +455,14 @@ class AsyncStream(_StreamBase[_T]):
         return await self._iterator.__anext__()
 
     async def close(self) -> None:
-        await self._iterator.aclose()
-        await self.response.aclose()
+        """Stop reading and close the response; safe from another task (or thread) while it is read."""
+        self._closing = True
+        try:
+            await self._iterator.aclose()
+        except RuntimeError:  # "already running": read by another task; wake its blocked read up
+            interrupt(self._http)
+            return
+        await self._http.aclose()
 
     async def __aenter__(self) -> AsyncStream[_T]:
         return self
@@ -444,21 +486,30 @@ _CHUNK = 64 * 1024
 
 
 class _BinaryBase:
-    def __init__(self, response: httpx.Response) -> None:
-        self.response = response
-        self.response_info = ResponseInfo.from_httpx(response)
+    def __init__(self, response: httpx.Response, *, abort_signal: Optional[AbortSignal] = None) -> None:
+        self._http = response
+        self.response = ResponseInfo.from_httpx(response)
+        """Status, headers, `logid` and the `httpx.Response` itself (`http_response`)."""
+        self._signal = abort_signal
+
+    @property
+    def response_info(self) -> ResponseInfo:
+        """The same as `response` (kept for code written before `response` became a `ResponseInfo`)."""
+        return self.response
 
     @property
     def logid(self) -> str:
-        return self.response_info.logid
+        return self.response.logid
 
     @property
     def content_type(self) -> str:
         """The `Content-Type` of the body, e.g. `audio/mpeg`."""
         return str(self.response.headers.get("content-type", ""))
 
-    def _broken(self, exc: Exception) -> APIConnectionError:
-        return APIConnectionError(f"the download broke: {exc} (logid: {self.logid})")
+    def _broken(self, exc: Exception) -> CozeError:
+        if self._signal is not None and self._signal.aborted:
+            return self._signal.error(self.logid)
+        return APIConnectionError(f"the download broke: {describe_exception(exc)}", logid=self.logid)
 
 
 def _part_path(file: PathLike) -> Tuple[str, str]:
@@ -474,12 +525,19 @@ class BinaryResponse(_BinaryBase):
 
     def iter_bytes(self, chunk_size: int = _CHUNK) -> Iterator[bytes]:
         """The body in chunks; the response is closed at the end (or when the loop breaks off)."""
+        unsubscribe = None
+        if self._signal is not None:
+            unsubscribe = self._signal.subscribe(lambda: interrupt(self._http))
         try:
-            yield from self.response.iter_bytes(chunk_size)
-        except httpx.TransportError as exc:
+            yield from self._http.iter_bytes(chunk_size)
+        except httpx.HTTPError as exc:
             raise self._broken(exc) from exc
         finally:
-            self.response.close()
+            if unsubscribe is not None:
+                unsubscribe()
+            self._http.close()
+        if self._signal is not None and self._signal.aborted:
+            raise self._signal.error(self.logid)
 
     def __iter__(self) -> Iterator[bytes]:
         return self.iter_bytes()
@@ -504,7 +562,7 @@ class BinaryResponse(_BinaryBase):
         return written
 
     def close(self) -> None:
-        self.response.close()
+        self._http.close()
 
     def __enter__(self) -> BinaryResponse:
         return self
@@ -522,13 +580,19 @@ class AsyncBinaryResponse(_BinaryBase):
     """The async twin of `BinaryResponse`."""
 
     async def iter_bytes(self, chunk_size: int = _CHUNK) -> AsyncIterator[bytes]:
+        chunks: AsyncIterator[bytes] = self._http.aiter_bytes(chunk_size)
+        guarded: Optional[AsyncGenerator[bytes, None]] = None
+        if self._signal is not None:
+            chunks = guarded = abortable(chunks, self._signal, self.logid)
         try:
-            async for chunk in self.response.aiter_bytes(chunk_size):
+            async for chunk in chunks:
                 yield chunk
-        except httpx.TransportError as exc:
+        except httpx.HTTPError as exc:
             raise self._broken(exc) from exc
         finally:
-            await self.response.aclose()
+            if guarded is not None:
+                await guarded.aclose()
+            await self._http.aclose()
 
     def __aiter__(self) -> AsyncIterator[bytes]:
         return self.iter_bytes()
@@ -552,7 +616,7 @@ class AsyncBinaryResponse(_BinaryBase):
         return written
 
     async def close(self) -> None:
-        await self.response.aclose()
+        await self._http.aclose()
 
     async def __aenter__(self) -> AsyncBinaryResponse:
         return self

@@ -10,8 +10,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cozekit import APIConnectionError, AsyncStream, ResponseInfo, ServerSentEvent, Stream
-from cozekit._streaming import LineSplitter, iter_sse, raw_events
+from cozekit import (
+    APIConnectionError,
+    AsyncStream,
+    CozeInvalidEventError,
+    IncompleteStreamError,
+    ResponseInfo,
+    ServerSentEvent,
+    Stream,
+)
+from cozekit._streaming import SSEDecoder, iter_sse, raw_events
 
 
 def events(*chunks: bytes) -> List[ServerSentEvent]:
@@ -72,8 +80,23 @@ def test_crlf_split_across_chunks_is_one_line_end() -> None:
     assert [e.data for e in got] == ["a", "b"]
 
 
-def test_incomplete_event_at_eof_is_dropped() -> None:
-    assert [e.data for e in events(b"data: a\n\ndata: b")] == ["a"]
+def test_a_last_event_cut_off_by_the_end_of_the_body_is_dispatched() -> None:
+    assert [e.data for e in events(b"data: a\n\ndata: b")] == ["a", "b"]
+    assert [e.data for e in events(b"data: a\n\ndata: b\n")] == ["a", "b"]
+    assert [e.data for e in events(b"data: a\n\nevent: x\n")] == ["a"]
+
+
+def test_retry_takes_ascii_digits_only() -> None:
+    (sse,) = events("retry: \u0663\ndata: a\n\n".encode())  # ARABIC-INDIC DIGIT THREE: str.isdigit() says yes
+    assert sse.retry is None
+    (sse,) = events("retry: \u00b2\nretry: 12\ndata: a\n\n".encode())
+    assert sse.retry == 12
+
+
+def test_invalid_utf8_becomes_the_replacement_character() -> None:
+    sse, tail = events(b"event: a\xff\ndata: x\xc3\n\n", b"data: \xe6\x98")
+    assert (sse.event, sse.data) == ("a\ufffd", "x\ufffd")
+    assert tail.data == "\ufffd"  # a character cut off by the end of the body
 
 
 def test_utf8_split_across_chunks() -> None:
@@ -120,14 +143,14 @@ def test_any_chunking_decodes_the_same(
 
 
 @given(st.binary(max_size=200), st.integers(min_value=1, max_value=13))
-def test_line_splitter_agrees_with_whole_body(body: bytes, cut: int) -> None:
-    whole = LineSplitter()
-    expected = whole.feed(body) + whole.flush()
-    pieces = LineSplitter()
-    got: List[bytes] = []
+def test_any_bytes_in_any_chunking_decode_as_the_whole_body(body: bytes, cut: int) -> None:
+    whole = SSEDecoder()
+    expected = whole.feed(body) + whole.end()
+    pieces = SSEDecoder()
+    got: List[ServerSentEvent] = []
     for i in range(0, len(body), cut):
         got.extend(pieces.feed(body[i : i + cut]))
-    got.extend(pieces.flush())
+    got.extend(pieces.end())
     assert got == expected
 
 
@@ -189,24 +212,42 @@ def test_stream_closes_when_broken_off() -> None:
 def test_stream_closes_on_garbage() -> None:
     body = _Body([b"event:bad\ndata:x\n\n"])
     stream = Stream(_response(body), _until_done)
-    with pytest.raises(ValueError, match="L1"):
+    with pytest.raises(CozeInvalidEventError, match="L1") as info:
         list(stream)
+    assert isinstance(info.value.__cause__, ValueError)
     assert body.closed
+
+
+def _invalid_without_logid(sse: ServerSentEvent, info: ResponseInfo) -> Tuple[Any, bool]:
+    raise CozeInvalidEventError("conversation.message.delta", sse.data)
+
+
+def test_an_invalid_event_names_the_stream_logid() -> None:
+    stream = Stream(_response(_Body([b'event:x\ndata:{"id\n\n'])), _invalid_without_logid)
+    with pytest.raises(CozeInvalidEventError, match="logid: L1") as info:
+        list(stream)
+    assert info.value.logid == "L1" and info.value.data == '{"id'
 
 
 def test_stream_closes_on_dropped_connection() -> None:
     body = _Body(BODY[:1], fail=True)
     stream = Stream(_response(body), raw_events)
-    with pytest.raises(APIConnectionError, match="L1") as info:
+    with pytest.raises(IncompleteStreamError, match="L1") as info:
         list(stream)
+    assert isinstance(info.value, APIConnectionError)
+    assert info.value.last_event == "a" and info.value.logid == "L1"
+    assert "ReadError: dropped" in str(info.value)
     assert isinstance(info.value.__cause__, httpx.ReadError)
     assert body.closed
 
 
 def test_stream_that_ends_early_is_an_error_when_an_end_is_required() -> None:
     stream = Stream(_response(_Body(BODY[:2])), _until_done, end_required=True)
-    with pytest.raises(APIConnectionError, match="ended before"):
+    with pytest.raises(IncompleteStreamError, match="ended after event 'b'") as info:
         list(stream)
+    assert info.value.last_event == "b" and info.value.logid == "L1"
+    lenient = Stream(_response(_Body(BODY[:2])), _until_done, end_required=True, ends_after={"b"})
+    assert len(list(lenient)) == 2
     complete = Stream(_response(_Body(BODY)), _until_done, end_required=True)
     assert len(list(complete)) == 2
 

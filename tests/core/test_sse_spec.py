@@ -1,4 +1,4 @@
-"""The fast SSE decoder against a line-by-line reading of the HTML spec, on arbitrary streams."""
+"""The SSE decoder against a line-by-line reading of the HTML spec, on arbitrary streams."""
 
 from __future__ import annotations
 
@@ -15,12 +15,15 @@ Decoded = List[Tuple[str, str, Optional[str], Optional[int]]]
 
 
 def reference(body: bytes) -> Decoded:
-    """The spec's algorithm, one line at a time, on the whole body."""
-    text = body.decode("utf-8")
+    """The spec's algorithm, one line at a time, on the whole body; at its end, a last line without a
+    line break and a last event without a blank line count (as openai-python, and as real servers need)."""
+    text = body.decode("utf-8", "replace")
     if text.startswith("\ufeff"):
         text = text[1:]
     lines = re.split(r"\r\n|\r|\n", text)
-    lines.pop()  # the text after the last line end is not a complete line
+    if lines[-1] == "":
+        lines.pop()  # a body that ends with a line break has no text after it
+    lines.append("")  # the end of the body dispatches the last event
     out: Decoded = []
     event, data, last_id, retry = "", [], None, None
     for line in lines:
@@ -40,7 +43,7 @@ def reference(body: bytes) -> Decoded:
             event = value
         elif name == "id" and "\0" not in value:
             last_id = value
-        elif name == "retry" and value.isdigit():
+        elif name == "retry" and value and all("0" <= c <= "9" for c in value):
             retry = int(value)
     return out
 
@@ -53,7 +56,7 @@ _line = st.one_of(
     st.builds(lambda v: "event:" + v, _value),
     st.builds(lambda v: "event: " + v, _value),
     st.builds(lambda v: "id:" + v, _value),
-    st.builds(lambda v: "retry: " + v, st.sampled_from(["15", "x", "", "007"])),
+    st.builds(lambda v: "retry: " + v, st.sampled_from(["15", "x", "", "007", "\u0663", "1\u00b2"])),
     st.builds(lambda v: ":" + v, _value),
     st.builds(lambda v: "other:" + v, _value),
     st.just(""),

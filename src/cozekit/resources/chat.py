@@ -7,7 +7,7 @@ from typing import Any, AsyncIterator, Dict, Iterator, List, Mapping, Optional, 
 
 from typing_extensions import Literal, Unpack, overload
 
-from .._exceptions import error_class
+from .._exceptions import ChatStreamError, CozeAPIError, error_class
 from .._models import ListResponse, ResponseInfo
 from .._parsing import model, models
 from .._request import CallOptions, RequestOptions, get, post
@@ -15,7 +15,7 @@ from .._resource import AsyncAPIResource, SyncAPIResource
 from .._stream_call import AsyncStreamCall
 from .._streaming import AsyncStream, ServerSentEvent, Stream
 from ..types.chat import Chat, ChatPoll, ToolOutput
-from ..types.chat_event import ChatEventType, ChatStreamEvent, parse_chat_event
+from ..types.chat_event import ChatEvent, ChatEventType, ChatStreamEvent, parse_chat_event
 from ..types.message import Message, messages_to_wire
 from ._body import arguments
 from ._validate import check_messages, check_meta_data, require
@@ -33,10 +33,33 @@ def decode_chat_event(sse: ServerSentEvent, info: ResponseInfo) -> Tuple[Optiona
     if name is _DONE:
         return None, True
     if name is _ERROR:
-        code = event.code if event.code is not None else 0
-        raise error_class(None, code)(code, event.msg or "", info.logid, status_code=200, body=sse.data)
+        raise chat_stream_error(event, sse.data, info)
     return event, False
 
+
+def chat_stream_error(event: ChatEvent, data: str, info: ResponseInfo) -> CozeAPIError:
+    """The error an `error` event raises: the class its code maps to (`NotFoundError` for 4200...), else
+    `ChatStreamError`; an event with neither code nor message (`data:{}`) says so."""
+    code = event.code or 0
+    msg = event.msg or ""
+    if not code and not msg:
+        msg = "the server sent an error event without code or message"
+    cls = error_class(None, code)
+    if cls is CozeAPIError:
+        cls = ChatStreamError
+    return cls(code, msg, info.logid, status_code=200, body=data)
+
+
+CHAT_ENDS = frozenset(
+    {
+        ChatEventType.DONE.value,
+        ChatEventType.CONVERSATION_CHAT_COMPLETED.value,
+        ChatEventType.CONVERSATION_CHAT_FAILED.value,
+        ChatEventType.CONVERSATION_CHAT_REQUIRES_ACTION.value,
+    }
+)
+"""Events after which a chat stream may end without `done`: the chat ended (a `failed` chat is yielded
+and the stream ends quietly, as in cozepy). An end anywhere else raises `IncompleteStreamError`."""
 
 _DONE = ChatEventType.DONE
 _ERROR = ChatEventType.ERROR
@@ -177,9 +200,13 @@ class ChatResource(SyncAPIResource):
         shortcut_command: Optional[Mapping[str, Any]] = None,
         **options: Unpack[CallOptions],
     ) -> Stream[ChatStreamEvent]:
-        """Start a chat and stream its events; an `error` event raises, `done` ends the iteration."""
+        """Start a chat and stream its events; an `error` event raises its typed error (`ChatStreamError`
+        if its code has no class), `done` ends the iteration. The body may also end after
+        `conversation.chat.completed`/`failed`/`requires_action` (a failed chat is yielded, not raised);
+        an end anywhere else raises `IncompleteStreamError`. Stop it from elsewhere with `close()` or an
+        `abort_signal=`."""
         opts = _chat(stream=True, **arguments(locals()))
-        return self._client.stream(opts, decode_chat_event)
+        return self._client.stream(opts, decode_chat_event, ends_after=CHAT_ENDS)
 
     def create_and_poll(
         self,
@@ -248,7 +275,7 @@ class ChatResource(SyncAPIResource):
         """Answer a `requires_action` chat's local tool calls; it continues (streamed or not)."""
         opts = _submit(conversation_id, chat_id, tool_outputs, stream, options)
         if stream:
-            return self._client.stream(opts, decode_chat_event)
+            return self._client.stream(opts, decode_chat_event, ends_after=CHAT_ENDS)
         return self._client.request(opts, model(Chat))
 
     def submit_tool_outputs_stream(
@@ -326,7 +353,7 @@ class AsyncChatResource(AsyncAPIResource):
     ) -> AsyncStreamCall[ChatStreamEvent]:
         """`await` it for the open `AsyncStream`, or `async for event in coze.chat.stream(...)`."""
         opts = _chat(stream=True, **arguments(locals()))
-        return AsyncStreamCall(lambda: self._client.stream(opts, decode_chat_event))
+        return AsyncStreamCall(lambda: self._client.stream(opts, decode_chat_event, ends_after=CHAT_ENDS))
 
     async def create_and_poll(
         self,
@@ -387,7 +414,7 @@ class AsyncChatResource(AsyncAPIResource):
     ) -> Union[Chat, AsyncStream[ChatStreamEvent]]:
         opts = _submit(conversation_id, chat_id, tool_outputs, stream, options)
         if stream:
-            return await self._client.stream(opts, decode_chat_event)
+            return await self._client.stream(opts, decode_chat_event, ends_after=CHAT_ENDS)
         return await self._client.request(opts, model(Chat))
 
     async def submit_tool_outputs_stream(

@@ -37,8 +37,11 @@ ResumeData = Union[str, Mapping[str, Any]]
 def decode_workflow_event(
     sse: ServerSentEvent, info: ResponseInfo
 ) -> Tuple[Optional[WorkflowStreamEvent], bool]:
-    """Every event is yielded, `Error` included (as cozepy does); Done, Error and Interrupt end the stream."""
-    event = parse_workflow_event(sse.event, sse.data, sse.id, info)
+    """Every event is yielded, `Error` included (as cozepy does: it does not raise, call
+    `event.raise_for_error()`); Done, Error and Interrupt end the stream. An `id:` that is not a number
+    (in ASCII digits) is taken as absent."""
+    event_id = sse.id if sse.id is None or sse.id.isascii() else None
+    event = parse_workflow_event(sse.event, sse.data, event_id, info)
     return event, event.event.is_terminal
 
 

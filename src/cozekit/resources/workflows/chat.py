@@ -15,7 +15,7 @@ from ...types.chat_event import ChatEventType, ChatStreamEvent, parse_chat_event
 from ...types.message import Message, messages_to_wire
 from .._body import arguments
 from .._validate import check_messages, require
-from ..chat import decode_chat_event
+from ..chat import CHAT_ENDS, decode_chat_event
 from ._build import Parameters, parameters_to_wire
 
 __all__ = ["AsyncWorkflowsChat", "WorkflowsChat", "decode_chatflow_event"]
@@ -87,7 +87,8 @@ class WorkflowsChat(SyncAPIResource):
         final `done` event is yielded with the run's `debug_url`. A question node shows up as a verbose
         `interrupt` message and/or `conversation.chat.requires_action`: answer by calling again.
         """
-        return self._client.stream(_chatflow(**arguments(locals())), decode_chatflow_event)
+        opts = _chatflow(**arguments(locals()))
+        return self._client.stream(opts, decode_chatflow_event, ends_after=CHAT_ENDS)
 
 
 class AsyncWorkflowsChat(AsyncAPIResource):
@@ -107,4 +108,4 @@ class AsyncWorkflowsChat(AsyncAPIResource):
     ) -> AsyncStreamCall[ChatStreamEvent]:
         """`await` it for the open `AsyncStream`, or `async for` over it."""
         opts = _chatflow(**arguments(locals()))
-        return AsyncStreamCall(lambda: self._client.stream(opts, decode_chatflow_event))
+        return AsyncStreamCall(lambda: self._client.stream(opts, decode_chatflow_event, ends_after=CHAT_ENDS))

@@ -45,9 +45,10 @@ class WorkflowRuns(SyncAPIResource):
     """Run published workflows.
 
     Stream events: `Message` (node output), `Interrupt` (answer with `resume`), `Error`, `Done`, `PING`.
-    An `Error` event is yielded like any other (cozepy does the same) and ends the stream; call
-    `event.raise_for_error()` to raise it as a typed error (`NotFoundError` for 4200...), or use
-    `stream_until_done`, which raises it.
+    An `Error` event is yielded like any other (cozepy yields it too, and then reads on to the end of
+    the body) and ends the stream; call `event.raise_for_error()` to raise it as a typed error
+    (`NotFoundError` for 4200...), or use `stream_until_done`, which raises it. A body that ends before
+    `Done`, `Error` or `Interrupt` raises `IncompleteStreamError` naming the last event.
     """
 
     @cached_property
