@@ -30,6 +30,7 @@ CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 PC = (1280, 800)
 PHONE = (390, 780)
 WAIT = 20.0
+os.environ.setdefault("SE_OFFLINE", "true")  # Selenium Manager, if ever reached, must not download
 
 
 def start_browser() -> WebDriver:
@@ -37,7 +38,7 @@ def start_browser() -> WebDriver:
     options.binary_location = CHROMIUM
     for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--lang=en-US"):
         options.add_argument(arg)
-    options.add_argument("--window-size=%d,%d" % PC)
+    options.add_argument(f"--window-size={PC[0]},{PC[1]}")
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     return webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
 

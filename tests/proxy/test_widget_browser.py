@@ -3,6 +3,7 @@ cannot run script, files, feedback, conversations, tokens that renew, the mobile
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from typing import Any, Dict, Iterator, List
@@ -16,7 +17,7 @@ from cozekit import Coze, TokenAuth
 from cozekit.emulator import ThreadedEmulator
 from cozekit.proxy import ProxyConfig, ThreadedProxy, create_proxy_app, sign_user
 
-from .browser import PHONE, Page, add_pages, chromium, sdk_page
+from .browser import Page, add_pages, chromium, sdk_page
 from .conftest import SECRET
 
 __all__ = ["chromium"]
@@ -76,10 +77,8 @@ def site(chromium: WebDriver, upstream: ThreadedEmulator) -> Iterator[Site]:
     site = Site(chromium, upstream)
     yield site
     if site.page.base_url:
-        try:
+        with contextlib.suppress(Exception):  # the page may be gone with its proxy
             site.page.reset_storage()
-        except Exception:  # the page may be gone with its proxy
-            pass
     chromium.get("about:blank")
     for proxy in site.proxies:
         proxy.stop()
@@ -121,7 +120,8 @@ def test_chat_sdk_page_streams_markdown_and_callbacks(site: Site) -> None:
     assert page.find(".greeting .msg").text == "Hi! I am the emulator's demo bot."
     assert page.texts(".chip") == ["What can you do?"]
 
-    reply = "# Opening hours\n\n**Mon-Fri** *9-17*\n\n- one\n- two\n\n| day | open |\n|---|---|\n| Sat | 10-14 |\n\n"
+    reply = "# Opening hours\n\n**Mon-Fri** *9-17*\n\n- one\n- two\n\n"
+    reply += "| day | open |\n|---|---|\n| Sat | 10-14 |\n\n"
     reply += "```python\nprint('hi')\n```\n\nSee [our site](https://shop.example/hours)."
     site.upstream.control.script(site.bot, {"text": reply, "chunk_size": 7, "follow_ups": ["And Sunday?"]})
     page.find(".chip").click()
@@ -168,7 +168,8 @@ def test_chat_sdk_page_streams_markdown_and_callbacks(site: Site) -> None:
 
 def test_before_show_returning_false_keeps_it_closed(site: Site) -> None:
     site.start()
-    before = "var opts = %s; opts.ui.chatBot.onBeforeShow = function () { window.events.push('asked'); return false; };"
+    before = "var opts = %s; opts.ui.chatBot.onBeforeShow = function () {"
+    before += " window.events.push('asked'); return false; };"
     options = sdk_options(site.bot, user_token(), chatBot={}, asstBtn={"isNeed": False})
     page = site.open("veto", sdk_page(before=before % json.dumps(options), raw_options="opts"))
     assert not page.find(".launcher").is_displayed()  # ui.asstBtn.isNeed: false
@@ -197,13 +198,15 @@ def test_bot_replies_and_file_names_never_execute(site: Site) -> None:
     name = "<img src=x onerror=\"window.__xss='file'\">.png"
     page.shadow(
         "var input = root.querySelector('input[type=file]'); var dt = new DataTransfer();"
-        "dt.items.add(new File([new Uint8Array([137,80,78,71,13,10,26,10])], arguments[0], {type: 'image/png'}));"
+        "var png = new Uint8Array([137,80,78,71,13,10,26,10]);"
+        "dt.items.add(new File([png], arguments[0], {type: 'image/png'}));"
         "input.files = dt.files; input.dispatchEvent(new Event('change'));",
         name,
     )
     page.wait(
         lambda: page.shadow(
-            "return root.querySelector('.pending span') && root.querySelector('.pending span').textContent.indexOf('Uploading') < 0"
+            "var chip = root.querySelector('.pending span');"
+            "return chip && chip.textContent.indexOf('Uploading') < 0"
         )
     )
     assert name in page.find(".pending span").text
@@ -215,7 +218,8 @@ def test_bot_replies_and_file_names_never_execute(site: Site) -> None:
     for css in ("[onerror]", "[onclick]", "script", "iframe", "svg script"):
         assert page.shadow("return root.querySelectorAll('.log ' + arguments[0]).length", css) == 0, css
     hrefs = page.shadow(
-        "return Array.from(root.querySelectorAll('.log a')).map(function (a) { return a.getAttribute('href') || ''; })"
+        "return Array.from(root.querySelectorAll('.log a'))"
+        ".map(function (a) { return a.getAttribute('href') || ''; })"
     )
     assert not any(h.lower().startswith("javascript") for h in hrefs)
 
@@ -251,7 +255,8 @@ def test_mobile_layout_is_full_screen_in_chinese(site: Site) -> None:
     launcher.click()
     page.wait(lambda: page.find_all(".greeting"))
     rect = page.shadow(
-        "var r = root.querySelector('.panel').getBoundingClientRect(); return [r.left, r.top, r.width, r.height]"
+        "var r = root.querySelector('.panel').getBoundingClientRect();"
+        "return [r.left, r.top, r.width, r.height]"
     )
     size = page.js("return [window.innerWidth, window.innerHeight]")
     assert rect == [0, 0, size[0], size[1]]
@@ -325,7 +330,7 @@ def test_conversation_list_new_rename_delete_isolated_per_user(site: Site) -> No
     page.wait(lambda: "Shipping" in page.texts(".convs li .pick"))
     page.screenshot("conversations", doc=True)
     # back to the first: its history comes back
-    first = [e for e in page.find_all(".convs li .pick") if e.text != "Shipping"][0]
+    first = next(e for e in page.find_all(".convs li .pick") if e.text != "Shipping")
     first.click()
     page.wait(lambda: page.texts(".row.user .msg") == ["first topic"])
     # delete it (two clicks: the first asks)
@@ -377,9 +382,11 @@ def test_on_refresh_token_renews_a_rotated_key_and_retries_once(site: Site) -> N
     )
     fresh = jwt.encode({"sub": "carol", "exp": int(time.time()) + 600}, SECRET, "HS256")
     before = (
-        "var opts = %s; opts.auth.onRefreshToken = function (old) {"
-        " window.events.push(old === %s ? 'stale' : 'other'); return Promise.resolve(%s); };"
-    ) % (json.dumps(sdk_options(site.bot, stale, chatBot={})), json.dumps(stale), json.dumps(fresh))
+        f"var opts = {json.dumps(sdk_options(site.bot, stale, chatBot={}))};"
+        " opts.auth.onRefreshToken = function (old) {"
+        f" window.events.push(old === {json.dumps(stale)} ? 'stale' : 'other');"
+        f" return Promise.resolve({json.dumps(fresh)}); }};"
+    )
     proxy.stop()
     site.proxies.remove(proxy)
     site.start(port=port)  # the key rotated: the page still holds a token for the old one
@@ -395,7 +402,8 @@ def test_script_tag_data_attributes_keep_working(site: Site) -> None:
     site.start()
     html = (
         '<!doctype html><html><head><meta charset="utf-8"></head><body>'
-        f'<script src="/widget.js" data-bot-id="{site.bot}" data-user-token="{user_token()}" data-title="Help"></script>'
+        f'<script src="/widget.js" data-bot-id="{site.bot}" data-user-token="{user_token()}"'
+        ' data-title="Help"></script>'
         "</body></html>"
     )
     page = site.open("legacy", html)

@@ -322,12 +322,21 @@
     }
     function ensureToken() {
       if (userToken) return Promise.resolve(userToken);
+      if (renewing) return renewing;
       if (fromSite) return renew();
       var saved = store && store.getItem(anonKey);
       if (saved) { userToken = saved; return Promise.resolve(saved); }
-      return anonymousToken().then(function (tok) { userToken = tok; return tok; });
+      return renew();
     }
+    var renewing = null;
     function renew() {
+      if (!renewing) {
+        renewing = renewNow();
+        renewing.then(function () { renewing = null; }, function () { renewing = null; });
+      }
+      return renewing;
+    }
+    function renewNow() {
       var old = userToken;
       userToken = "";
       if (fromSite) {
@@ -342,14 +351,17 @@
     }
     function request(method, path, body, extra, retried) {
       return ensureToken().then(function () {
-        var h = { "X-Cozekit-User": userToken };
+        var used = userToken;
+        var h = { "X-Cozekit-User": used };
         var init = { method: method, headers: h, credentials: "include" };
         if (extra && extra.raw) { h["Content-Type"] = extra.type; init.body = extra.raw; }
         else if (body !== undefined) { h["Content-Type"] = "application/json"; init.body = JSON.stringify(body); }
         if (extra && extra.signal) init.signal = extra.signal;
         return fetch(proxyBase + path, init).then(function (res) {
           if (res.status === 401 && !retried) {
-            return renew().then(function () { return request(method, path, body, extra, true); });
+            // Renewed once for everyone: a request that raced another's renewal just retries.
+            var fresh = userToken && userToken !== used ? Promise.resolve(userToken) : renew();
+            return fresh.then(function () { return request(method, path, body, extra, true); });
           }
           return res;
         });
