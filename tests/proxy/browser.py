@@ -130,7 +130,7 @@ def sdk_page(options: Optional[Dict[str, Any]] = None, *, raw_options: str = "",
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>Shop</title>
 <style>body{{font:16px system-ui,sans-serif;margin:2rem;color:#333;background:#fafbfc}}</style></head>
 <body><h1>Example shop</h1><p>Our products, prices and opening hours.</p>
-<div id="inline" style="width:420px;height:520px"></div>
+<div id="inline" style="width:420px;max-width:100%;height:520px"></div>
 <script src="/widget.js"></script>
 <script>window.events = []; {before}
 window.client = new CozeWebSDK.WebChatClient({body});</script>

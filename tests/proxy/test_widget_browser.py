@@ -259,12 +259,16 @@ def test_mobile_layout_is_full_screen_in_chinese(site: Site) -> None:
         "return [r.left, r.top, r.width, r.height]"
     )
     size = page.js("return [window.innerWidth, window.innerHeight]")
-    assert rect == [0, 0, size[0], size[1]]
+    assert rect == [0, 0, size[0], size[1]]  # the whole viewport: the page's scrollbar is gone too
+    assert page.js("return document.documentElement.scrollWidth") == size[0]
     assert page.find("button.send").text == "发送"
     assert page.find("textarea").get_attribute("placeholder") == "输入消息"
     page.send("你好")
     assert "heard: 你好" in page.wait_answers(1)[0]
     page.screenshot("mobile", doc=True)
+    page.find(".head .close").click()
+    page.wait(lambda: not page.find(".panel").is_displayed())
+    assert page.js("return document.documentElement.style.overflow") == ""
 
 
 def test_keyboard_only_visitor(site: Site) -> None:

@@ -63,7 +63,7 @@
     ".panel{position:fixed;right:24px;bottom:92px;height:min(640px,calc(100vh - 120px));max-width:calc(100vw - 48px);display:none;",
     "flex-direction:column;background:#fff;border-radius:12px;box-shadow:0 8px 30px rgba(0,0,0,.25);font:14px/1.5 system-ui,-apple-system,'Segoe UI',sans-serif;color:#1f2329;overflow:hidden}",
     ".panel.open{display:flex}",
-    ".panel.mobile{inset:0;right:0;bottom:0;width:100vw!important;max-width:100vw;height:100vh;height:100dvh;border-radius:0}",
+    ".panel.mobile{top:0;left:0;right:0;bottom:0;width:auto!important;max-width:none;height:auto;border-radius:0}",
     ".panel.inline{position:static;display:flex;width:100%!important;max-width:none;height:100%;box-shadow:none;border:1px solid #e6e8ee}",
     ".head{padding:10px 12px;background:#3b5bfd;color:#fff;display:flex;align-items:center;gap:8px}",
     ".head h2{flex:1;margin:0;font-size:15px;font-weight:600;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}",
@@ -737,8 +737,17 @@
     });
 
     // --- showing and hiding -------------------------------------------------------------------------
+    var pageOverflow = null;
+    function lockPage(lock) {
+      // Full screen on a phone: the page behind must not scroll (nor show its scrollbar).
+      if (layout !== "mobile" || mount) return;
+      var rootStyle = document.documentElement.style;
+      if (lock && pageOverflow === null) { pageOverflow = rootStyle.overflow; rootStyle.overflow = "hidden"; }
+      if (!lock && pageOverflow !== null) { rootStyle.overflow = pageOverflow; pageOverflow = null; }
+    }
     function setOpen(show) {
       open = show;
+      lockPage(show);
       panel.classList.toggle("open", show);
       launcher.setAttribute("aria-expanded", String(show));
       if (show) { start(); input.focus(); } else if (!launcher.hidden) launcher.focus();
@@ -761,6 +770,7 @@
     };
     this.destroy = function () {
       destroyed = true;
+      lockPage(false);
       if (busy) busy.abort();
       host.remove();
     };
