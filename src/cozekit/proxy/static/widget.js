@@ -252,7 +252,7 @@
     if (ui.conversations && ui.conversations.isNeed) head.appendChild(listButton);
     head.appendChild(headIcon);
     head.appendChild(titleEl);
-    head.appendChild(newButton);
+    if (chatBotUi.isNeedAddNewConversation !== false) head.appendChild(newButton);
     if (header.isNeedClose !== false && !mount) head.appendChild(closeButton);
     if (header.isShow !== false) panel.appendChild(head);
     var titleText = chatBotUi.title || "";
