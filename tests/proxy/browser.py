@@ -16,6 +16,7 @@ from typing import Any, Callable, Dict, Iterator, List, Optional
 import pytest
 from fastapi import FastAPI
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
@@ -67,7 +68,9 @@ class Page:
         return self.driver.execute_script(code, *args)
 
     def wait(self, check: Callable[[], Any], message: str = "") -> Any:
-        return WebDriverWait(self.driver, WAIT, poll_frequency=0.1).until(lambda _: check(), message)
+        # A list the widget redraws meanwhile leaves stale elements behind: look again.
+        waiter = WebDriverWait(self.driver, WAIT, 0.1, ignored_exceptions=(StaleElementReferenceException,))
+        return waiter.until(lambda _: check(), message)
 
     def root(self, index: int = 0) -> Any:
         hosts = self.driver.find_elements("css selector", "[data-cozekit-widget]")
@@ -84,7 +87,11 @@ class Page:
         return self.js("var root = document.querySelector('[data-cozekit-widget]').shadowRoot;" + code, *args)
 
     def texts(self, css: str) -> List[str]:
-        return [e.text for e in self.find_all(css)]
+        """The visible text of every match, read in one go (no element can go stale in between)."""
+        code = (
+            "return Array.from(root.querySelectorAll(arguments[0])).map(function (e) { return e.innerText; })"
+        )
+        return [str(t).strip() for t in self.shadow(code, css)]
 
     def send(self, text: str) -> None:
         box = self.find("textarea")
@@ -99,7 +106,7 @@ class Page:
 
     def wait_answers(self, count: int) -> List[str]:
         self.wait(lambda: len(self.find_all(".row.bot[data-done]")) >= count, f"{count} answers")
-        return [e.text for e in self.find_all(".row.bot[data-done] .msg")]
+        return self.texts(".row.bot[data-done] .msg")
 
     def screenshot(self, name: str, doc: bool = False) -> Path:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)

@@ -73,9 +73,11 @@ class Site:
 
 
 @pytest.fixture
-def site(chromium: WebDriver, upstream: ThreadedEmulator) -> Iterator[Site]:
+def site(chromium: WebDriver, upstream: ThreadedEmulator, request: pytest.FixtureRequest) -> Iterator[Site]:
     site = Site(chromium, upstream)
     yield site
+    with contextlib.suppress(Exception):  # how the page looked at the end, pass or fail
+        site.page.screenshot(f"end-{request.node.name}")
     if site.page.base_url:
         with contextlib.suppress(Exception):  # the page may be gone with its proxy
             site.page.reset_storage()
@@ -379,10 +381,10 @@ def test_anonymous_visitor_survives_a_proxy_restart(site: Site) -> None:
 
 
 def test_on_refresh_token_renews_a_rotated_key_and_retries_once(site: Site) -> None:
-    proxy = site.start(secret="old-secret-0123456789abcdef")
+    proxy = site.start(secret="old-secret-0123456789abcdef-rotated")
     port = int(proxy.base_url.rsplit(":", 1)[1])
     stale = jwt.encode(
-        {"sub": "carol", "exp": int(time.time()) + 600}, "old-secret-0123456789abcdef", "HS256"
+        {"sub": "carol", "exp": int(time.time()) + 600}, "old-secret-0123456789abcdef-rotated", "HS256"
     )
     fresh = jwt.encode({"sub": "carol", "exp": int(time.time()) + 600}, SECRET, "HS256")
     before = (

@@ -24,7 +24,7 @@ def jwt_user(user: str, secret: str = SECRET, ttl: int = 600) -> dict:
 def test_hs256_jwt_names_the_user() -> None:
     good = jwt.encode({"sub": "dora", "exp": 2_000_000_000}, SECRET, algorithm="HS256")
     assert verify_user_jwt(good, SECRET) == "dora"
-    assert verify_user_jwt(good, "another-secret-0123456789") is None
+    assert verify_user_jwt(good, "another-secret-0123456789abcdefgh") is None
     assert verify_user_jwt(good, SECRET, now=2_000_000_001) is None
     no_exp = jwt.encode({"sub": "dora"}, SECRET, algorithm="HS256")
     assert verify_user_jwt(no_exp, SECRET) is None
