@@ -459,3 +459,15 @@ def test_pc_screenshot_for_the_docs(site: Site) -> None:
     page.wait_answers(1)
     page.wait(lambda: page.find_all(".chips .chip"))
     assert page.screenshot("pc", doc=True).stat().st_size > 0
+
+
+def test_the_proxy_demo_page_chats_anonymously(site: Site) -> None:
+    site.start(anonymous=True, title="Demo")
+    page = site.page.open("/")
+    assert page.js("return document.querySelector('.origin').textContent") == site.page.base_url
+    page.find(".launcher").click()
+    page.wait(lambda: page.find_all(".greeting"))
+    assert page.find(".head h2").text == "Demo"
+    page.send("from the demo page")
+    assert "heard: from the demo page" in page.wait_answers(1)[0]
+    assert page.js("return localStorage.getItem('cozekit.user:' + location.origin)").count(".") == 2

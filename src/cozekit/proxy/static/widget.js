@@ -660,11 +660,12 @@
       sendButton.classList.toggle("stop", !!controller);
       sendButton.setAttribute("aria-label", controller ? t.stop : t.send);
     }
+    // Sends now (true), or not at all (false: nothing to send, a reply streaming, a file still uploading).
     function send(text) {
-      if (busy) return;
+      if (busy) return false;
       var ready = staged.filter(function (f) { return f.file_id; });
-      if (!text.trim() && !ready.length) return;
-      if (staged.length !== ready.length) return; // still uploading
+      if (!text.trim() && !ready.length) return false;
+      if (staged.length !== ready.length) return false;
       staged = [];
       renderStaged();
       Array.prototype.forEach.call(log.querySelectorAll(".chips"), function (c) { c.remove(); });
@@ -718,13 +719,12 @@
         if (suggestions.length && !destroyed) chips(suggestions);
         setBusy(null);
       });
+      return true;
     }
     form.addEventListener("submit", function (e) {
       e.preventDefault();
       if (busy) { busy.abort(); return; }
-      var text = input.value;
-      input.value = "";
-      send(text);
+      if (send(input.value)) input.value = "";
     });
     input.addEventListener("keydown", function (e) {
       if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
