@@ -135,7 +135,10 @@ def test_chat_sdk_page_streams_markdown_and_callbacks(site: Site) -> None:
     assert page.texts(msg + "li") == ["one", "two"]
     assert page.texts(msg + "td") == ["Sat", "10-14"]
     assert page.find(msg + "pre code").text == "print('hi')"
-    assert page.find(msg + ".code .copy").text == "Copy"
+    copy = page.find(msg + ".code .copy")
+    assert copy.text == "Copy"
+    copy.click()
+    page.wait(lambda: copy.text == "Copied")
     link = page.find(msg + "a")
     assert (link.get_attribute("target"), link.get_attribute("rel")) == (
         "_blank",
