@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import socket
 import time
 from typing import Any, Dict, Iterator, List
 
@@ -474,3 +475,67 @@ def test_the_proxy_demo_page_chats_anonymously(site: Site) -> None:
     page.send("from the demo page")
     assert "heard: from the demo page" in page.wait_answers(1)[0]
     assert page.js("return localStorage.getItem('cozekit.user:' + location.origin)").count(".") == 2
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_a_site_on_another_origin_uses_every_route_through_cors(site: Site) -> None:
+    port = free_port()
+    site.start(port=port, allowed_origins=[f"http://localhost:{port}"])
+    proxy_url = f"http://127.0.0.1:{port}"
+    options = sdk_options(
+        site.bot,
+        user_token("erin"),
+        chatBot={"uploadable": True, "feedback": True},
+        conversations={"isNeed": True},
+    )
+    options["config"]["proxy"] = proxy_url
+    html = sdk_page(options).replace('src="/widget.js"', f'src="{proxy_url}/widget.js"')
+    site.pages["cors"] = html
+    page = site.page
+    page.driver.get(f"http://localhost:{port}/page/cors")  # the page's origin is not the proxy's
+    page.wait(lambda: page.js("return !!window.CozeWebSDK"))
+    assert page.js("return location.origin") != proxy_url
+    page.find(".launcher").click()
+    page.wait(lambda: page.find_all(".greeting"))
+    page.shadow(
+        "var input = root.querySelector('input[type=file]'); var dt = new DataTransfer();"
+        "dt.items.add(new File(['a,b'], 'table.csv', {type: 'text/csv'}));"
+        "input.files = dt.files; input.dispatchEvent(new Event('change'));"
+    )
+    page.wait(lambda: [t.split()[0] for t in page.texts(".pending span")] == ["table.csv"])  # uploaded
+    page.send("cross-origin")
+    assert "heard: cross-origin" in page.wait_answers(1)[0]
+    assert page.texts(".row.user .chipfile") == ["table.csv"]
+    down = page.find(".row.bot[data-done] .down")
+    down.click()
+    page.wait(lambda: down.get_attribute("aria-pressed") == "true")
+    page.find(".head .list").click()
+    page.wait(lambda: len(page.find_all(".convs li .rename")) == 1)
+    page.find(".convs li .rename").click()
+    page.find(".convs li input").send_keys("Via CORS", Keys.ENTER)
+    page.wait(lambda: page.texts(".convs li .pick") == ["Via CORS"])
+    delete = page.find(".convs li .delete")
+    delete.click()
+    delete.click()
+    page.wait(lambda: page.texts(".convs li") == ["No conversations yet"])
+    assert page.find_all(".err") == []
+
+
+def test_a_site_the_proxy_does_not_allow_gets_a_clear_error(site: Site) -> None:
+    port = free_port()
+    site.start(port=port, allowed_origins=["https://shop.example"])
+    proxy_url = f"http://127.0.0.1:{port}"
+    options = sdk_options(site.bot, user_token())
+    options["config"]["proxy"] = proxy_url
+    site.pages["foreign"] = sdk_page(options).replace('src="/widget.js"', f'src="{proxy_url}/widget.js"')
+    page = site.page
+    page.driver.get(f"http://localhost:{port}/page/foreign")
+    page.wait(lambda: page.js("return !!window.CozeWebSDK"))
+    page.find(".launcher").click()
+    page.wait(lambda: page.find_all(".err"))
+    assert page.texts(".err") == ["Network error: check your connection"]  # the browser hides the 403
