@@ -175,13 +175,19 @@ def test_chat_sdk_page_streams_markdown_and_callbacks(site: Site) -> None:
 def test_before_show_returning_false_keeps_it_closed(site: Site) -> None:
     site.start()
     before = "var opts = %s; opts.ui.chatBot.onBeforeShow = function () {"
-    before += " window.events.push('asked'); return false; };"
+    before += " window.events.push('asked'); return Promise.resolve(!!window.allow); };"
     options = sdk_options(site.bot, user_token(), chatBot={}, asstBtn={"isNeed": False})
     page = site.open("veto", sdk_page(before=before % json.dumps(options), raw_options="opts"))
     assert not page.find(".launcher").is_displayed()  # ui.asstBtn.isNeed: false
     page.js("window.client.showChatBot()")
     page.wait(lambda: page.js("return window.events.length") == 1)
     assert not page.find(".panel").is_displayed()
+    # an async yes this time; with no floating button the panel sits in the corner
+    page.js("window.allow = true;")
+    page.js("window.client.showChatBot()")
+    page.wait(lambda: page.find(".panel").is_displayed())
+    bottom = page.shadow("return innerHeight - root.querySelector('.panel').getBoundingClientRect().bottom")
+    assert bottom == 24
 
 
 def test_bot_replies_and_file_names_never_execute(site: Site) -> None:

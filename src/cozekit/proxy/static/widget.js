@@ -302,7 +302,7 @@
       });
       panel.appendChild(foot);
     }
-    if (!mount && ui.asstBtn && ui.asstBtn.isNeed === false) launcher.hidden = true;
+    if (!mount && ui.asstBtn && ui.asstBtn.isNeed === false) { launcher.hidden = true; panel.style.bottom = "24px"; }
     if (!mount) root.appendChild(launcher);
     root.appendChild(panel);
 
