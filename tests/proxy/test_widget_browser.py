@@ -97,7 +97,17 @@ def test_chat_sdk_page_streams_markdown_and_callbacks(site: Site) -> None:
         site.bot,
         user_token(),
         base={"lang": "en", "layout": "pc", "zIndex": 1234},
-        chatBot={"title": "Shop helper", "feedback": {"isNeedFeedback": True}},
+        chatBot={
+            "title": "Shop helper",
+            "feedback": {
+                "isNeedFeedback": True,
+                "feedbackPanel": {
+                    "title": "Why?",
+                    "placeholder": "Tell us more",
+                    "tags": [{"label": "Wrong"}, {"label": "Rude"}],
+                },
+            },
+        },
         footer={
             "isShow": True,
             "expressionText": "Powered by {{shop}}",
@@ -155,6 +165,23 @@ def test_chat_sdk_page_streams_markdown_and_callbacks(site: Site) -> None:
     assert up.get_attribute("aria-label") == "Helpful"
     up.click()
     page.wait(lambda: up.get_attribute("aria-pressed") == "true")
+    assert page.find_all(".reasons") == []
+    # thumbs down instead, with a reason and a comment (ui.chatBot.feedback.feedbackPanel)
+    page.find(".row.bot[data-done] .actions .down").click()
+    page.wait(lambda: page.find_all(".reasons"))
+    assert up.get_attribute("aria-pressed") == "false"
+    assert page.find(".reasons .why").text == "Why?"
+    page.find(".reasons .tag").click()
+    page.find(".reasons textarea").send_keys("<b>the hours are wrong</b>")
+    page.find(".reasons .submit").click()
+    page.wait(lambda: page.texts(".reasons") == ["Thanks for the feedback"])
+    answer_id = page.find(".row.bot[data-done]").get_attribute("data-done")
+    stored = site.upstream.state.store.get("message", answer_id)
+    assert stored is not None and stored["feedback"] == {
+        "feedback_type": "unlike",
+        "reason_types": ["Wrong"],
+        "comment": "<b>the hours are wrong</b>",
+    }
 
     # a follow-up continues the same conversation
     page.find(".chip").click()

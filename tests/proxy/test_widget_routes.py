@@ -110,6 +110,12 @@ def test_feedback_rename_and_delete_only_for_the_owner(
         assert liked.json() == {"message_id": answer_id, "feedback_type": "like"}
         assert http.post(path, json={"feedback_type": None}, headers=alice).status_code == 200
         assert http.post(path, json={"feedback_type": "meh"}, headers=alice).status_code == 400
+        why = {"feedback_type": "unlike", "reason_types": ["Wrong"], "comment": "outdated"}
+        assert http.post(path, json=why, headers=alice).status_code == 200
+        stored = upstream.state.store.get("message", answer_id)
+        assert stored is not None and stored["feedback"] == why
+        for bad in ({"reason_types": ["x" * 31]}, {"reason_types": ["r"] * 11}, {"comment": "c" * 251}):
+            assert http.post(path, json={"feedback_type": "unlike", **bad}, headers=alice).status_code == 400
 
         assert (
             http.patch(f"/conversations/{conversation_id}", json={"name": "x"}, headers=bob).status_code

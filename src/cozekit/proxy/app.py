@@ -17,6 +17,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
 from typing import (
+    Annotated,
     AsyncIterator,
     Callable,
     Dict,
@@ -106,6 +107,10 @@ class RenameBody(BaseModel):
 class FeedbackBody(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     feedback_type: Optional[Literal["like", "unlike"]]
+    reason_types: Optional[List[Annotated[str, Field(min_length=1, max_length=30)]]] = Field(
+        None, max_length=10
+    )
+    comment: Optional[str] = Field(None, max_length=250)
 
 
 class ConversationBody(BaseModel):
@@ -557,7 +562,7 @@ def create_proxy_app(
 
     @app.post("/conversations/{conversation_id}/messages/{message_id}/feedback")
     async def feedback(request: Request, conversation_id: str, message_id: str) -> JSONResponse:
-        """Thumbs up (`like`), down (`unlike`) or neither (`null`) on one of the bot's answers."""
+        """Thumbs up (`like`), down (`unlike`, with optional reasons and comment) or neither (`null`)."""
         proxy.check_origin(request)
         body = await proxy.read(request, FeedbackBody)
         user = await proxy.user(request)
@@ -568,7 +573,11 @@ def create_proxy_app(
             await feedbacks.delete(conversation_id=conversation_id, message_id=message_id)
         else:
             await feedbacks.create(
-                conversation_id=conversation_id, message_id=message_id, feedback_type=body.feedback_type
+                conversation_id=conversation_id,
+                message_id=message_id,
+                feedback_type=body.feedback_type,
+                reason_types=body.reason_types,
+                comment=body.comment or None,
             )
         return JSONResponse({"message_id": message_id, "feedback_type": body.feedback_type})
 

@@ -29,7 +29,7 @@
       network: "Network error: check your connection", tooBig: "“{name}” is larger than {size}", badType:
       "“{name}” is not a file type you can send", uploading: "Uploading…", untitled: "Untitled chat",
       noConversations: "No conversations yet", footer: "Powered by cozekit. AI-generated content for reference only.",
-      suggestions: "Suggested questions", failed: "The bot could not answer", thinking: "…", image: "[image]", file: "[file]"
+      suggestions: "Suggested questions", why: "What went wrong?", submit: "Submit", thanks: "Thanks for the feedback", failed: "The bot could not answer", thinking: "…", image: "[image]", file: "[file]"
     },
     "zh-CN": {
       open: "打开对话", close: "关闭对话", send: "发送", stop: "停止", placeholder: "输入消息",
@@ -39,6 +39,7 @@
       network: "网络错误，请检查网络连接", tooBig: "“{name}”超过 {size}", badType: "不支持发送“{name}”这种文件",
       uploading: "上传中…", untitled: "未命名会话", noConversations: "暂无会话",
       footer: "由 cozekit 提供支持，内容由 AI 生成，仅供参考。", suggestions: "推荐问题",
+      why: "哪里不好？", submit: "提交", thanks: "感谢反馈",
       failed: "智能体未能回答", thinking: "…", image: "[图片]", file: "[文件]"
     }
   };
@@ -111,6 +112,10 @@
     ".actions .icon{color:#6b7280;padding:2px 4px}",
     ".actions .icon[aria-pressed=true]{color:#3b5bfd;background:#e3e8ff}",
     ".down svg{transform:rotate(180deg)}",
+    ".reasons{display:flex;flex-wrap:wrap;gap:6px;align-items:center;background:#f7f8fa;border:1px solid #e6e8ee;border-radius:8px;padding:8px;margin-top:4px}",
+    ".reasons .why{width:100%;font-size:12px;color:#555}",
+    ".reasons .tag[aria-pressed=true]{background:#3b5bfd;color:#fff}",
+    ".reasons .comment{width:100%;flex:none;height:48px}",
     ".err{align-self:center;color:#b00020;font-size:12px;text-align:center}",
     ".chips{display:flex;flex-wrap:wrap;gap:6px}",
     ".chip{border:1px solid #3b5bfd;color:#3b5bfd;background:#fff;border-radius:14px;padding:4px 10px;cursor:pointer;font:inherit;text-align:left}",
@@ -432,6 +437,46 @@
       log.appendChild(row);
       scroll();
     }
+    var feedbackPanel = chatBotUi.feedback && chatBotUi.feedback.feedbackPanel;
+    // After a thumbs down: why? (ui.chatBot.feedback.feedbackPanel: title, placeholder, tags)
+    function reasonsForm(stack, path) {
+      var old = stack.querySelector(".reasons");
+      if (old) old.remove();
+      var box = el("div", "reasons");
+      box.setAttribute("role", "group");
+      box.setAttribute("aria-label", feedbackPanel.title || t.why);
+      box.appendChild(el("div", "why", feedbackPanel.title || t.why));
+      var picked = [];
+      (feedbackPanel.tags || []).forEach(function (tag) {
+        var label = String(tag && tag.label !== undefined ? tag.label : tag);
+        var b = el("button", "chip tag", label);
+        b.type = "button";
+        b.setAttribute("aria-pressed", "false");
+        b.addEventListener("click", function () {
+          var on = picked.indexOf(label) < 0;
+          if (on) picked.push(label); else picked.splice(picked.indexOf(label), 1);
+          b.setAttribute("aria-pressed", String(on));
+        });
+        box.appendChild(b);
+      });
+      var comment = el("textarea", "comment");
+      comment.maxLength = 250;
+      comment.placeholder = feedbackPanel.placeholder || "";
+      comment.setAttribute("aria-label", feedbackPanel.placeholder || t.why);
+      box.appendChild(comment);
+      var submit = el("button", "chip submit", t.submit);
+      submit.type = "button";
+      submit.addEventListener("click", function () {
+        var body = { feedback_type: "unlike", reason_types: picked.slice(0, 10), comment: comment.value.slice(0, 250) };
+        request("POST", path, body).then(function (res) {
+          if (!res.ok) return errorOf(res).then(showError);
+          box.textContent = "";
+          box.appendChild(el("div", "why", t.thanks));
+        });
+      });
+      box.appendChild(submit);
+      stack.appendChild(box);
+    }
     function rateButtons(stack, messageId) {
       if (!feedbackOn || !messageId) return;
       var bar = el("div", "actions");
@@ -442,11 +487,14 @@
         b.addEventListener("click", function () {
           var on = b.getAttribute("aria-pressed") !== "true";
           var kind = on ? (b === up ? "like" : "unlike") : null;
-          request("POST", "/conversations/" + encodeURIComponent(convo) + "/messages/" + encodeURIComponent(messageId) + "/feedback",
-            { feedback_type: kind }).then(function (res) {
+          var path = "/conversations/" + encodeURIComponent(convo) + "/messages/" + encodeURIComponent(messageId) + "/feedback";
+          request("POST", path, { feedback_type: kind }).then(function (res) {
             if (!res.ok) return errorOf(res).then(showError);
             up.setAttribute("aria-pressed", String(kind === "like"));
             down.setAttribute("aria-pressed", String(kind === "unlike"));
+            var shown = stack.querySelector(".reasons");
+            if (kind === "unlike" && feedbackPanel) reasonsForm(stack, path);
+            else if (shown) shown.remove();
           });
         });
         bar.appendChild(b);
