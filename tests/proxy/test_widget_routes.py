@@ -75,6 +75,8 @@ def test_files_are_checked_uploaded_and_only_their_owner_sends_them(
             "message": "look",
             "attachments": [{"type": "image", "file_id": body["file_id"]}],
         }
+        disguised = {**message, "attachments": [{"type": "file", "file_id": body["file_id"]}]}
+        assert http.post("/chat", json=disguised, headers=alice).status_code == 404
         stolen = http.post("/chat", json=message, headers=as_user("bob"))
         assert (stolen.status_code, stolen.json()["msg"]) == (404, "file not found: upload it again")
         sent = http.post("/chat", json=message, headers=alice)

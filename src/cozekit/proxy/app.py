@@ -604,14 +604,9 @@ def create_proxy_app(
         file_name = _safe_file_name(name)
         proxy.check_rate(request, user)
         uploaded = await proxy.client_for(user).files.upload(file=(file_name, bytes(data)))
-        proxy.files.put(uploaded.id, (user,))
-        image = kind.startswith("image/")
-        body = {
-            "file_id": uploaded.id,
-            "file_name": file_name,
-            "bytes": len(data),
-            "type": "image" if image else "file",
-        }
+        item_type = "image" if kind.startswith("image/") else "file"
+        proxy.files.put(uploaded.id, (user, item_type))  # only its uploader may send it, as what it is
+        body = {"file_id": uploaded.id, "file_name": file_name, "bytes": len(data), "type": item_type}
         return JSONResponse(body)
 
     @app.post("/chat")
@@ -626,7 +621,7 @@ def create_proxy_app(
         proxy.check_bot(body.bot_id)
         user = await proxy.user(request)
         for item in body.attachments:
-            if proxy.files.get(item.file_id) != (user,):
+            if proxy.files.get(item.file_id) != (user, item.type):
                 raise ProxyError(404, 4200, "file not found: upload it again")
         proxy.check_rate(request, user)
         client = proxy.client_for(user)
