@@ -12,7 +12,7 @@ from cozekit import TokenAuth
 from cozekit.emulator import ThreadedEmulator
 from cozekit.proxy import HEADER_NAME, ProxyConfig, ThreadedProxy, create_proxy_app, sign_user
 
-SECRET = "proxy-test-secret-0123456789"
+SECRET = "proxy-test-secret-0123456789abcdef"  # 32+ bytes, as HS256 keys should be
 
 Events = List[Tuple[str, Any]]
 MakeProxy = Callable[..., ThreadedProxy]

@@ -12,7 +12,15 @@ See docs/proxy.md.
 from __future__ import annotations
 
 from .app import ProxyConfig, create_proxy_app
-from .identity import COOKIE_NAME, HEADER_NAME, SignedUser, UserResolver, sign_user, verify_user
+from .identity import (
+    COOKIE_NAME,
+    HEADER_NAME,
+    SignedUser,
+    UserResolver,
+    sign_user,
+    verify_user,
+    verify_user_jwt,
+)
 from .ratelimit import RateLimiter, parse_rate
 from .server import ThreadedProxy, serve
 
@@ -29,4 +37,5 @@ __all__ = [
     "serve",
     "sign_user",
     "verify_user",
+    "verify_user_jwt",
 ]

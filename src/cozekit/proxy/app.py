@@ -11,11 +11,25 @@ import html
 import logging
 import math
 import secrets
+import time
 from collections import OrderedDict
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
-from typing import AsyncIterator, Callable, Dict, List, Optional, Sequence, Tuple, Type, TypeVar, Union
+from typing import (
+    Annotated,
+    AsyncIterator,
+    Callable,
+    Dict,
+    List,
+    Literal,
+    Optional,
+    Sequence,
+    Tuple,
+    Type,
+    TypeVar,
+    Union,
+)
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -27,7 +41,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from .._auth import Auth
 from .._client import AsyncCoze
 from .._exceptions import CozeAPIError, CozeError
-from ..types import Message
+from ..types import Message, MessageObjectString
 from .identity import HEADER_NAME, SignedUser, UserResolver, new_anonymous_id, resolve_user
 from .listing import Mine, parse_cursor, user_conversations
 from .ratelimit import RateLimiter, as_limiter
@@ -40,6 +54,23 @@ log = logging.getLogger("cozekit.proxy")
 USER_KEY = "cozekit_user"
 BOT_KEY = "cozekit_bot"
 ANONYMOUS_TTL = 30 * 24 * 3600
+BOT_INFO_TTL = 60.0
+# What a visitor may upload by default: images and common documents (the widget checks the same list).
+UPLOAD_TYPES = (
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "image/webp",
+    "application/pdf",
+    "text/plain",
+    "text/markdown",
+    "text/csv",
+    "application/json",
+    "application/msword",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.ms-excel",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
 _M = TypeVar("_M", bound=BaseModel)
 # What Coze answers for a conversation id that is malformed, unknown or someone else's.
 _NOT_THEIRS = frozenset({4000, 4002, 4101, 4200})
@@ -54,11 +85,32 @@ class ProxyConfig:
     base_url: Optional[str] = None
 
 
+class Attachment(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    type: Literal["image", "file"]
+    file_id: str = Field(min_length=1, max_length=64)
+
+
 class ChatBody(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     bot_id: str = Field(min_length=1, max_length=64)
-    message: str = Field(min_length=1)
+    message: str = ""
     conversation_id: Optional[str] = Field(default=None, min_length=1, max_length=64)
+    attachments: List[Attachment] = Field(default_factory=list, max_length=10)
+
+
+class RenameBody(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    name: str = Field(min_length=1, max_length=100)
+
+
+class FeedbackBody(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    feedback_type: Optional[Literal["like", "unlike"]]
+    reason_types: Optional[List[Annotated[str, Field(min_length=1, max_length=30)]]] = Field(
+        None, max_length=10
+    )
+    comment: Optional[str] = Field(None, max_length=250)
 
 
 class ConversationBody(BaseModel):
@@ -120,6 +172,10 @@ class _Proxy:
         self.streams = StreamCounter()
         self.owners = _LRU(4096)
         self._clients: OrderedDict[str, AsyncCoze] = OrderedDict()
+        self.files = _LRU(16384)
+        self.bot_cache: Dict[str, Tuple[float, Dict[str, object]]] = {}
+        self.max_upload_bytes = 10 * 1024 * 1024
+        self.upload_types: frozenset[str] = frozenset(UPLOAD_TYPES)
 
     def client_for(self, user: str) -> AsyncCoze:
         """The shared client, or (with `auth_for_user`) one per end user sharing its connections."""
@@ -204,8 +260,49 @@ class _Proxy:
         return owner[1]
 
 
+def _safe_file_name(name: str) -> str:
+    """The last path segment, printable, at most 200 characters (it is shown back to the visitor)."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    cleaned = "".join(c for c in base if c.isprintable()).strip() or "file"
+    return cleaned[-200:]
+
+
+def _question(body: ChatBody) -> Message:
+    if not body.attachments:
+        return Message.build_user_question_text(body.message)
+    items = [
+        MessageObjectString.build_image(file_id=a.file_id)
+        if a.type == "image"
+        else MessageObjectString.build_file(file_id=a.file_id)
+        for a in body.attachments
+    ]
+    if body.message.strip():
+        items.insert(0, MessageObjectString.build_text(body.message))
+    return Message.build_user_question_objects(items)
+
+
 def _static(name: str) -> str:
     return (resources.files("cozekit.proxy") / "static" / name).read_text(encoding="utf-8")
+
+
+VENDOR_MARK = "/*@vendor@*/"
+
+
+def _widget_bundle() -> str:
+    """widget.js with its vendored libraries (DOMPurify, marked; licence headers kept) put in at its
+    `/*@vendor@*/` mark, inside the widget's own scope: neither touches the page's globals nor an AMD
+    loader."""
+    vendored = []
+    for name, var in (("vendor/purify.min.js", "DOMPurify"), ("vendor/marked.min.js", "marked")):
+        vendored.append(
+            "(function () { var module = { exports: {} }, exports = module.exports, define;\n"
+            + _static(name)
+            + f"\n;vendor.{var} = module.exports; }})();"
+        )
+    widget = _static("widget.js")
+    if VENDOR_MARK not in widget:
+        raise RuntimeError("widget.js lost its vendor mark")
+    return widget.replace(VENDOR_MARK, "\n".join(vendored), 1)
 
 
 def _install_errors(app: FastAPI) -> None:
@@ -251,6 +348,8 @@ def create_proxy_app(
     ip_rate_limit: Union[str, RateLimiter, None] = None,
     list_scan: int = 500,
     title: str = "Chat",
+    max_upload_bytes: int = 10 * 1024 * 1024,
+    upload_types: Sequence[str] = UPLOAD_TYPES,
 ) -> FastAPI:
     """The proxy as a FastAPI app.
 
@@ -266,6 +365,7 @@ def create_proxy_app(
       e.g. `"10/minute"` (or a `RateLimiter`); over the limit is 429 with `Retry-After`.
     - `list_scan`: how many of each bot's newest conversations `GET /conversations` reads to find the
       user's (Coze cannot filter them by user).
+    - `max_upload_bytes`, `upload_types`: what `POST /files` accepts from visitors (size, media types).
     """
     if not bots:
         raise ValueError("the proxy needs at least one allow-listed bot id")
@@ -294,7 +394,9 @@ def create_proxy_app(
         ],
         list_scan,
     )
-    widget_js = _static("widget.js")
+    proxy.max_upload_bytes = max_upload_bytes
+    proxy.upload_types = frozenset(upload_types)
+    widget_js = _widget_bundle()
     demo_html = _static("demo.html")
 
     @asynccontextmanager
@@ -312,7 +414,7 @@ def create_proxy_app(
         app.add_middleware(
             CORSMiddleware,
             allow_origins=list(proxy.allowed_origins),
-            allow_methods=["GET", "POST"],
+            allow_methods=["GET", "POST", "PATCH", "DELETE"],
             allow_headers=["Content-Type", HEADER_NAME],
             allow_credentials=True,
             expose_headers=["x-tt-logid", "retry-after"],
@@ -414,15 +516,113 @@ def create_proxy_app(
         ]
         return JSONResponse({"bot_id": bot_id, "messages": shown, "has_more": page.has_more})
 
+    @app.get("/bots/{bot_id}")
+    async def bot_info(request: Request, bot_id: str) -> JSONResponse:
+        """What the widget shows before the first message: name, icon, opening line, suggested questions."""
+        proxy.check_origin(request)
+        proxy.check_bot(bot_id)
+        user = await proxy.user(request)
+        cached = proxy.bot_cache.get(bot_id)
+        if cached is not None and cached[0] > time.monotonic():
+            return JSONResponse(cached[1])
+        bot = await proxy.client_for(user).bots.retrieve(bot_id=bot_id)
+        onboarding = bot.onboarding_info
+        info: Dict[str, object] = {
+            "bot_id": bot_id,
+            "name": bot.name or "",
+            "icon_url": bot.icon_url or "",
+            "description": bot.description or "",
+            "prologue": (onboarding.prologue if onboarding else None) or "",
+            "suggested_questions": [
+                q for q in ((onboarding.suggested_questions if onboarding else None) or []) if q
+            ],
+        }
+        proxy.bot_cache[bot_id] = (time.monotonic() + BOT_INFO_TTL, info)
+        return JSONResponse(info)
+
+    @app.patch("/conversations/{conversation_id}")
+    async def rename_conversation(request: Request, conversation_id: str) -> JSONResponse:
+        proxy.check_origin(request)
+        body = await proxy.read(request, RenameBody)
+        user = await proxy.user(request)
+        client = proxy.client_for(user)
+        await proxy.owned(client, conversation_id, user)
+        found = await client.conversations.update(conversation_id=conversation_id, name=body.name)
+        return JSONResponse({"id": conversation_id, "name": found.name or body.name})
+
+    @app.delete("/conversations/{conversation_id}")
+    async def delete_conversation(request: Request, conversation_id: str) -> JSONResponse:
+        proxy.check_origin(request)
+        user = await proxy.user(request)
+        client = proxy.client_for(user)
+        await proxy.owned(client, conversation_id, user)
+        await client.conversations.delete(conversation_id=conversation_id)
+        proxy.owners.put(conversation_id, ("", ""))
+        return JSONResponse({"id": conversation_id, "deleted": True})
+
+    @app.post("/conversations/{conversation_id}/messages/{message_id}/feedback")
+    async def feedback(request: Request, conversation_id: str, message_id: str) -> JSONResponse:
+        """Thumbs up (`like`), down (`unlike`, with optional reasons and comment) or neither (`null`)."""
+        proxy.check_origin(request)
+        body = await proxy.read(request, FeedbackBody)
+        user = await proxy.user(request)
+        client = proxy.client_for(user)
+        await proxy.owned(client, conversation_id, user)
+        feedbacks = client.conversations.messages.feedback
+        if body.feedback_type is None:
+            await feedbacks.delete(conversation_id=conversation_id, message_id=message_id)
+        else:
+            await feedbacks.create(
+                conversation_id=conversation_id,
+                message_id=message_id,
+                feedback_type=body.feedback_type,
+                reason_types=body.reason_types,
+                comment=body.comment or None,
+            )
+        return JSONResponse({"message_id": message_id, "feedback_type": body.feedback_type})
+
+    @app.post("/files")
+    async def upload(request: Request, name: str = Query(min_length=1, max_length=255)) -> JSONResponse:
+        """The raw file as the body, its media type as Content-Type, `?name=` its file name."""
+        proxy.check_origin(request)
+        user = await proxy.user(request)
+        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if kind not in proxy.upload_types:
+            raise ProxyError(415, 4000, f"this file type may not be uploaded: {kind or 'unknown'}")
+        limit = proxy.max_upload_bytes
+        declared = request.headers.get("content-length", "")
+        too_big = f"the file is over {limit} bytes"
+        if declared.isdigit() and int(declared) > limit:
+            raise ProxyError(413, 4000, too_big)
+        data = bytearray()
+        async for chunk in request.stream():
+            data += chunk
+            if len(data) > limit:
+                raise ProxyError(413, 4000, too_big)
+        if not data:
+            raise ProxyError(400, 4000, "the file is empty")
+        file_name = _safe_file_name(name)
+        proxy.check_rate(request, user)
+        uploaded = await proxy.client_for(user).files.upload(file=(file_name, bytes(data)))
+        item_type = "image" if kind.startswith("image/") else "file"
+        proxy.files.put(uploaded.id, (user, item_type))  # only its uploader may send it, as what it is
+        body = {"file_id": uploaded.id, "file_name": file_name, "bytes": len(data), "type": item_type}
+        return JSONResponse(body)
+
     @app.post("/chat")
     async def chat(request: Request) -> Response:
         """Stream the bot's reply as SSE (Coze's event names, trimmed data; see docs/proxy.md)."""
         proxy.check_origin(request)
         body = await proxy.read(request, ChatBody)
+        if not body.message.strip() and not body.attachments:
+            raise ProxyError(400, 4000, "invalid message: send some text or a file")
         if len(body.message) > proxy.max_message_chars:
             raise ProxyError(400, 4000, f"the message is over {proxy.max_message_chars} characters")
         proxy.check_bot(body.bot_id)
         user = await proxy.user(request)
+        for item in body.attachments:
+            if proxy.files.get(item.file_id) != (user, item.type):
+                raise ProxyError(404, 4200, "file not found: upload it again")
         proxy.check_rate(request, user)
         client = proxy.client_for(user)
         if body.conversation_id is None:
@@ -435,7 +635,7 @@ def create_proxy_app(
             bot_id=body.bot_id,
             user_id=user,
             conversation_id=conversation_id,
-            additional_messages=[Message.build_user_question_text(body.message)],
+            additional_messages=[_question(body)],
         )
         log.info(
             "chat bot=%s user=%s conversation=%s logid=%s",

@@ -18,6 +18,7 @@ import secrets
 import time
 from typing import Awaitable, Callable, Optional, Union
 
+import jwt
 from starlette.requests import Request
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "resolve_user",
     "sign_user",
     "verify_user",
+    "verify_user_jwt",
 ]
 
 HEADER_NAME = "X-Cozekit-User"
@@ -95,13 +97,39 @@ def verify_user(token: str, secret: Union[str, bytes], *, now: Optional[float] =
         return None
 
 
+def verify_user_jwt(token: str, secret: Union[str, bytes], *, now: Optional[float] = None) -> Optional[str]:
+    """The `sub` of an HS256 JWT signed with the proxy's secret and carrying `exp`, or None.
+
+    Any backend can mint one with its JWT library: `{"sub": user_id, "exp": <unix time>}` signed HS256.
+    """
+    if len(token) > 2048:
+        return None
+    try:
+        claims = jwt.decode(
+            token,
+            _key(secret),
+            algorithms=["HS256"],
+            options={"require": ["exp", "sub"], "verify_aud": False, "verify_exp": now is None},
+        )
+    except jwt.PyJWTError:
+        return None
+    if now is not None and not (isinstance(claims["exp"], (int, float)) and claims["exp"] >= now):
+        return None
+    sub = claims["sub"]
+    try:
+        return check_user_id(sub) if isinstance(sub, str) else None
+    except ValueError:
+        return None
+
+
 def new_anonymous_id() -> str:
     """A fresh id for a visitor nobody vouches for."""
     return "anon-" + secrets.token_hex(12)
 
 
 class SignedUser:
-    """The default resolver: a signed token in the `X-Cozekit-User` header or the `cozekit_user` cookie."""
+    """The default resolver: a signed token (`sign_user`, or an HS256 JWT) in the `X-Cozekit-User`
+    header or the `cozekit_user` cookie."""
 
     def __init__(self, secret: Union[str, bytes]) -> None:
         self._secret = _key(secret)
@@ -111,7 +139,9 @@ class SignedUser:
 
     def __call__(self, request: Request) -> Optional[str]:
         token = request.headers.get(HEADER_NAME) or request.cookies.get(COOKIE_NAME)
-        return verify_user(token, self._secret) if token else None
+        if not token:
+            return None
+        return verify_user(token, self._secret) or verify_user_jwt(token, self._secret)
 
     def __repr__(self) -> str:
         return "SignedUser(<secret>)"
