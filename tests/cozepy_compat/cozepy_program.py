@@ -56,13 +56,15 @@ print("workspaces:", [w.id for w in workspaces], "logid:", bool(workspaces.respo
 
 # A streamed chat.
 answer = ""
-for event in coze.chat.stream(
+chat_stream = coze.chat.stream(
     bot_id=bot_id, user_id="user", additional_messages=[Message.build_user_question_text("hello")]
-):
+)
+for event in chat_stream:
     if event.event == ChatEventType.CONVERSATION_MESSAGE_DELTA:
         answer += event.message.content
     if event.event == ChatEventType.CONVERSATION_CHAT_COMPLETED:
         print("chat:", answer, "| tokens:", event.chat.usage.token_count > 0)
+print("chat stream logid:", bool(chat_stream.response.logid))
 
 
 # A streamed workflow that asks a question, answered by resuming.
@@ -84,7 +86,9 @@ def handle_workflow_iterator(stream) -> None:
             )
 
 
-handle_workflow_iterator(coze.workflows.runs.stream(workflow_id=workflow_id, parameters={"city": "Lima"}))
+workflow_stream = coze.workflows.runs.stream(workflow_id=workflow_id, parameters={"city": "Lima"})
+handle_workflow_iterator(workflow_stream)
+print("stream logid:", bool(workflow_stream.response.logid))
 
 # An upload from a path.
 file = coze.files.upload(file=upload_path)

@@ -44,6 +44,8 @@ def test_a_cozepy_program_runs_unchanged_on_cozekit(emu: ThreadedEmulator, tmp_p
         "bots: ['Cozekit Demo Bot'] has_more: False logid: True",
         "workspaces: ['7000000000000000002'] logid: True",
         "chat: Cozekit Demo Bot (turn 1) heard: hello | tokens: True",
+        "chat stream logid: True",
+        "stream logid: True",
         "uploaded: notes.txt 12 logid: True",
         "websocket chat: Cozekit Demo Bot (turn 1) heard: hi",
         "async bots: ['Cozekit Demo Bot'] logid: True",
