@@ -22,6 +22,7 @@ from .routes import (
     control,
     control_admin,
     control_audio,
+    control_callbacks,
     control_knowledge,
     control_oauth,
     control_workflows,
@@ -68,7 +69,7 @@ def create_app(config: Optional[EmulatorConfig] = None, *, data_dir: Optional[st
     app.include_router(knowledge.router)
     app.include_router(control_knowledge.router)
     app.include_router(api_apps.router)
-    for admin in (enterprises, connectors, commerce, plugins, apps, control_admin):
+    for admin in (enterprises, connectors, commerce, plugins, apps, control_admin, control_callbacks):
         app.include_router(admin.router)
     for module in (folders, variables):
         app.include_router(module.router)

@@ -39,6 +39,15 @@ class EmulatorConfig:
     allowed_origins: Tuple[str, ...] = ()
     """Browser origins (`http://host:port`) allowed to call the control plane besides the server's own."""
 
+    callback_hosts: Tuple[str, ...] = ()
+    """Host names callbacks may be posted to besides loopback (localhost, 127.0.0.0/8, ::1)."""
+    callback_retries: int = 3
+    """Retries of a callback whose POST fails or answers other than HTTP 200."""
+    callback_backoff: float = 1.0
+    """Seconds before the first retry; doubled before each next one."""
+    callback_timeout: float = 3.0
+    """Seconds a callback receiver has to answer (Coze: 3 s, 10 s for bot.published)."""
+
     @classmethod
     def from_env(cls, **overrides: Any) -> EmulatorConfig:
         """Defaults plus the `COZEKIT_EMULATOR_OPENAI_*` and `COZEKIT_EMULATOR_CONTROL_TOKEN` environment
@@ -60,4 +69,5 @@ class EmulatorConfig:
         out["control_token"] = "***" if self.control_token else None
         out["allowed_hosts"] = list(self.allowed_hosts)
         out["allowed_origins"] = list(self.allowed_origins)
+        out["callback_hosts"] = list(self.callback_hosts)
         return out

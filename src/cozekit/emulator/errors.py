@@ -41,6 +41,11 @@ def malformed_body(msg: str = INVALID_UNICODE_MSG) -> EmulatorError:
     return EmulatorError(4000, msg, http_status=400)
 
 
+def callback_url_refused(why: str) -> EmulatorError:
+    """Coze 4000: a `callback_url` that is not allowed or did not answer the URL-verification challenge."""
+    return EmulatorError(4000, f"{PARAM_ERROR_MSG}: callback_url: {why}")
+
+
 def forbidden(msg: str = NO_PERMISSION) -> EmulatorError:
     """Coze 4101: the token may not touch this resource (or not from this workspace)."""
     return EmulatorError(4101, msg)

@@ -87,6 +87,9 @@ class ConfigIn(BaseModel):
     max_workflow_body_bytes: Optional[int] = None
     max_upload_bytes: Optional[int] = None
     follow_ups: Optional[bool] = None
+    callback_retries: Optional[int] = None
+    callback_backoff: Optional[float] = None
+    callback_timeout: Optional[float] = None
 
 
 def _info(request: Request) -> Dict[str, Any]:
