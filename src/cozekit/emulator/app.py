@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Optional
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from .._version import __version__
 from .config import EmulatorConfig
@@ -40,6 +40,7 @@ from .routes import (
     workflows,
     workspaces,
 )
+from .routes._fields import check_body_fields
 from .state import EmulatorState
 
 DB_FILE = "emulator.sqlite3"
@@ -56,6 +57,7 @@ def create_app(config: Optional[EmulatorConfig] = None, *, data_dir: Optional[st
         title="cozekit Coze emulator",
         version=__version__,
         description="A local server speaking the Coze OpenAPI. Control plane under `/_emulator/`.",
+        dependencies=[Depends(check_body_fields)],
     )
     app.state.emulator = state
     install_error_handlers(app)

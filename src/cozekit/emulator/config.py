@@ -9,6 +9,7 @@ from typing import Any, Dict, Optional, Tuple
 MB = 1024 * 1024
 ENV_PREFIX = "COZEKIT_EMULATOR_OPENAI_"
 CONTROL_TOKEN_ENV = "COZEKIT_EMULATOR_CONTROL_TOKEN"
+STRICT_ENV = "COZEKIT_EMULATOR_STRICT_REQUESTS"
 CONTROL_TOKEN_HEADER = "X-Cozekit-Control-Token"
 """The header that carries the control token (`--control-token`)."""
 
@@ -48,15 +49,20 @@ class EmulatorConfig:
     callback_timeout: float = 3.0
     """Seconds a callback receiver has to answer (Coze: 3 s, 10 s for bot.published)."""
 
+    strict_requests: bool = False
+    """Refuse (4000) a JSON body field the endpoint does not know, instead of ignoring it as Coze does;
+    unknown fields are recorded either way (`GET /_emulator/unknown_fields`)."""
+
     @classmethod
     def from_env(cls, **overrides: Any) -> EmulatorConfig:
-        """Defaults plus the `COZEKIT_EMULATOR_OPENAI_*` and `COZEKIT_EMULATOR_CONTROL_TOKEN` environment
-        variables, then `overrides`."""
+        """Defaults plus the `COZEKIT_EMULATOR_OPENAI_*`, `COZEKIT_EMULATOR_CONTROL_TOKEN` and
+        `COZEKIT_EMULATOR_STRICT_REQUESTS` environment variables, then `overrides`."""
         cfg = cls(
             openai_base_url=os.environ.get(ENV_PREFIX + "BASE_URL") or None,
             openai_api_key=os.environ.get(ENV_PREFIX + "API_KEY") or None,
             openai_model=os.environ.get(ENV_PREFIX + "MODEL") or None,
             control_token=os.environ.get(CONTROL_TOKEN_ENV) or None,
+            strict_requests=os.environ.get(STRICT_ENV, "").lower() in ("1", "true", "yes"),
         )
         return dataclasses.replace(cfg, **overrides)
 

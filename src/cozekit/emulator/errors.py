@@ -46,6 +46,11 @@ def callback_url_refused(why: str) -> EmulatorError:
     return EmulatorError(4000, f"{PARAM_ERROR_MSG}: callback_url: {why}")
 
 
+def unknown_field(name: str) -> EmulatorError:
+    """Coze 4000 in `strict_requests` mode: a JSON body field the endpoint does not know."""
+    return EmulatorError(4000, f"{PARAM_ERROR_MSG}: unknown field {name!r} (the emulator's strict_requests)")
+
+
 def forbidden(msg: str = NO_PERMISSION) -> EmulatorError:
     """Coze 4101: the token may not touch this resource (or not from this workspace)."""
     return EmulatorError(4101, msg)

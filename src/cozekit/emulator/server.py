@@ -139,6 +139,10 @@ class Control:
             raise RuntimeError(f"control plane GET /callbacks/deliveries: {payload['code']} {payload['msg']}")
         return list(payload["data"])
 
+    def unknown_fields(self) -> List[Dict[str, Any]]:
+        """Body fields requests carried that their endpoint does not know: `{method, path, field, count}`."""
+        return list(self._call("GET", "/unknown_fields"))
+
     def chat(self, chat_id: str) -> Dict[str, Any]:
         """The stored chat, including `model_inputs` (what each model turn saw)."""
         return dict(self._call("GET", f"/chats/{chat_id}"))

@@ -30,7 +30,7 @@ from .backends.workflows import WorkflowsBackend
 from .backends.workspaces import WorkspacesBackend
 from .callbacks import CallbackDeliveries
 from .config import EmulatorConfig
-from .control import FaultBook, ScriptBook
+from .control import FaultBook, ScriptBook, UnknownFieldLog
 from .engine import ChatEngine
 from .ids import IdGenerator
 from .seed import seed
@@ -70,6 +70,7 @@ class EmulatorState:
         self.variables = VariablesBackend(self.store, self.ids)
         self.engine = ChatEngine(self)
         self.callbacks = CallbackDeliveries(self)
+        self.unknown_fields = UnknownFieldLog()
         self.workflows = WorkflowsBackend(self.store, self.ids)
         self.workflow_runner = WorkflowRunner(self)
         self.info = seed(self)
@@ -83,6 +84,7 @@ class EmulatorState:
         self.scripts.clear()
         self.faults.clear()
         self.callbacks.reset()
+        self.unknown_fields.clear()
         self.config = dataclasses.replace(self.defaults)
         self.store.wipe()
         self.info = seed(self)
