@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import Any, Dict
 
+import httpx
 import pytest
 
 from cozekit import BadRequestError
@@ -56,12 +58,66 @@ async def test_without_strict_mode_unknown_fields_are_ignored_and_reported(
     assert coze_emulator.control.configure()["strict_requests"] is True  # back to the default
 
 
-def test_fields_official_clients_send_beyond_the_docs_pass_strict_mode(coze_emulator: Any) -> None:
-    import httpx
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("POST", "/v1/bots/{bot}/unpublish", {"bot_id": "{bot}", "connector_id": "1024"}),  # cozepy
+        ("POST", "/v1/audio/voiceprint_groups", {"name": "g", "coze_account_id": "1"}),  # @coze/api
+        ("POST", "/v1/audio/rooms", {"bot_id": "{bot}", "connector_id": "1024"}),  # @coze/api
+        ("PUT", "/v1/variables", {"bot_id": "{bot}", "data": [{"keyword": "city", "value": "Nanjing"}]}),
+        (
+            "POST",
+            "/v3/chat",
+            {
+                "bot_id": "{bot}",
+                "user_id": "u",
+                "stream": False,
+                "shortcut_command": {"command_id": "1", "parameters": {}},  # @coze/api
+                "additional_messages": [{"role": "user", "content": "hi", "content_type": "text"}],
+            },
+        ),
+    ],
+)
+def test_fields_official_clients_send_beyond_the_docs_pass_strict_mode(
+    coze_emulator: Any, method: str, path: str, body: Dict[str, Any]
+) -> None:
+    bot = coze_emulator.demo_bot_id
+    headers = {"Authorization": f"Bearer {coze_emulator.token}"}
+    filled = json.loads(json.dumps(body).replace("{bot}", bot))
+    with httpx.Client(base_url=coze_emulator.base_url, headers=headers) as http:
+        answer = http.request(method, path.replace("{bot}", bot), json=filled).json()
+    assert answer["code"] == 0, answer
+    assert coze_emulator.control.unknown_fields() == []  # known, so not reported either
 
+
+def test_submit_tool_outputs_accepts_auto_save_history_as_coze_api_sends_it(coze_emulator: Any) -> None:
+    tool = {"name": "get_weather", "description": "weather", "parameters": {}}
+    bot = coze_emulator.control.create_bot(name="Tools", local_tools=[tool])
+    coze_emulator.control.script(
+        bot, {"tool_calls": [{"name": "get_weather", "arguments": {}}]}, {"text": "ok"}
+    )
     headers = {"Authorization": f"Bearer {coze_emulator.token}"}
     with httpx.Client(base_url=coze_emulator.base_url, headers=headers) as http:
-        # @coze/api's variables.update sends {bot_id, data} (no connector_id / connector_uid).
-        body = {"bot_id": coze_emulator.demo_bot_id, "data": [{"keyword": "city", "value": "Nanjing"}]}
-        answer = http.put("/v1/variables", json=body).json()
-        assert answer["code"] == 0, answer
+        message = {"role": "user", "content": "weather?", "content_type": "text"}
+        chat = http.post(
+            "/v3/chat",
+            json={"bot_id": bot, "user_id": "u", "stream": False, "additional_messages": [message]},
+        ).json()["data"]
+        for _ in range(200):  # hang guard only
+            chat = http.post(
+                "/v3/chat/retrieve",
+                params={"conversation_id": chat["conversation_id"], "chat_id": chat["id"]},
+            ).json()["data"]
+            if chat["status"] != "in_progress":
+                break
+        call = chat["required_action"]["submit_tool_outputs"]["tool_calls"][0]
+        answer = http.post(
+            "/v3/chat/submit_tool_outputs",
+            params={"conversation_id": chat["conversation_id"], "chat_id": chat["id"]},
+            json={
+                "tool_outputs": [{"tool_call_id": call["id"], "output": "sunny"}],
+                "stream": False,
+                "auto_save_history": True,
+            },
+        ).json()
+    assert answer["code"] == 0, answer

@@ -19,8 +19,15 @@ from ._common import state_of
 
 CONTROL_PREFIX = "/_emulator"
 
-CLIENT_FIELDS: Dict[Tuple[str, str], Tuple[str, ...]] = {}
-"""(method, route path) -> body fields an official client sends that the endpoint's model does not list."""
+CLIENT_FIELDS: Dict[Tuple[str, str], Tuple[str, ...]] = {
+    ("POST", "/v3/chat"): ("shortcut_command",),  # @coze/api, when given
+    ("POST", "/v3/chat/submit_tool_outputs"): ("auto_save_history",),  # @coze/api, when given
+    ("POST", "/v1/bots/{bot_id}/unpublish"): ("bot_id",),  # cozepy repeats the path's id
+    ("POST", "/v1/audio/rooms"): ("connector_id",),  # @coze/api
+    ("POST", "/v1/audio/voiceprint_groups"): ("coze_account_id",),  # @coze/api
+}
+"""(method, route path) -> body fields an official client sends that the endpoint's model does not list
+(found by reading cozepy 0.20's and @coze/api 1.3.9's request builders); they are accepted and ignored."""
 
 _cache: Dict[int, Optional[FrozenSet[str]]] = {}
 
