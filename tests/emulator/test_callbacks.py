@@ -294,3 +294,57 @@ def test_handle_answers_the_challenge() -> None:
     assert (result.challenge, result.reply, result.event) == ("c-123", {"challenge": "c-123"}, None)
     with pytest.raises(SignatureError):
         handle(body, headers, "not the token")
+
+
+def test_a_channel_callback_app_answers_bot_published_with_its_review(coze_emulator: Any) -> None:
+    control = coze_emulator.control
+    connector_id = control.create_connector(name="Shop channel")
+    tokens: Dict[str, str] = {}
+    seen: List[Any] = []
+    app = FastAPI()
+
+    @app.post("/channel")
+    async def channel(request: Request) -> Any:
+        result = handle(await request.body(), request.headers, tokens["verify"])
+        if result.event is None:
+            return result.reply
+        seen.append(result.event)
+        return {"audit": {"audit_status": 3, "reason": "needs a privacy notice"}}
+
+    server = ServerThread(app, name="channel")
+    url = f"http://127.0.0.1:{server.start()}/channel"
+    try:
+        with open_client_sync(coze_emulator) as client:
+            callback_app = client.api_apps.create(app_type="connector", connector_id=connector_id)
+            tokens["verify"] = callback_app.verify_token
+            client.api_apps.update(app_id=callback_app.id, callback_url=url)
+            client.api_apps.events.create(api_app_id=callback_app.id, event_types=["bot.published"])
+            bot_id = control.create_bot(name="Shop", published=False)
+            client.bots.publish(bot_id=bot_id, connector_ids=["1024", connector_id])
+        [delivery] = control.callback_deliveries()
+        assert delivery["status"] == "delivered"
+    finally:
+        server.stop()
+    [event] = seen
+    assert event.header.connector_id == connector_id and event.event.space_id is None
+    assert event.event.bot_id == bot_id
+    review = control.connector(connector_id)["reviews"][bot_id]
+    assert (review["audit_status"], review["reason"]) == (3, "needs a privacy notice")
+
+
+def test_callback_hosts_beyond_loopback_come_from_config_or_the_environment(monkeypatch: Any) -> None:
+    from cozekit.emulator.callbacks import url_refusal
+    from cozekit.emulator.config import EmulatorConfig
+
+    monkeypatch.setenv("COZEKIT_EMULATOR_CALLBACK_HOSTS", "hooks.internal, Other.Test")
+    hosts = EmulatorConfig.from_env().callback_hosts
+    assert hosts == ("hooks.internal", "Other.Test")
+    for allowed in (
+        "http://hooks.internal/cb",
+        "https://other.test/cb",
+        "http://[::1]:9/cb",
+        "http://127.0.0.2/",
+    ):
+        assert url_refusal(allowed, hosts) is None
+    for refused in ("http://example.com/cb", "http://192.168.1.2/cb", "file:///etc/passwd", "http:///cb"):
+        assert url_refusal(refused, hosts)

@@ -172,11 +172,24 @@ class CallbackDeliveries:
             with self._lock:
                 entry["attempts"].append(record)
             if ok:
+                self._audit(entry, resp)
                 self._finish(entry, "delivered")
                 return
             if attempt < config.callback_retries:
                 time.sleep(delay * (2**attempt))
         self._finish(entry, "failed")
+
+    def _audit(self, entry: Dict[str, Any], resp: httpx.Response) -> None:
+        """A channel callback app answers `bot.published` with its review: record it on the channel."""
+        header = entry["payload"]["header"]
+        if header["event_type"] != "bot.published" or not header.get("connector_id"):
+            return
+        try:
+            answer = resp.json()
+        except ValueError:
+            return
+        bot_id = str(entry["payload"]["event"].get("bot_id_str") or "")
+        self._state.connectors.audit_answer(str(header["connector_id"]), bot_id, answer)
 
     def _finish(self, entry: Dict[str, Any], status: str, record: Optional[Dict[str, Any]] = None) -> None:
         with self._lock:

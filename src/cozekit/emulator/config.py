@@ -10,6 +10,8 @@ MB = 1024 * 1024
 ENV_PREFIX = "COZEKIT_EMULATOR_OPENAI_"
 CONTROL_TOKEN_ENV = "COZEKIT_EMULATOR_CONTROL_TOKEN"
 STRICT_ENV = "COZEKIT_EMULATOR_STRICT_REQUESTS"
+CALLBACK_HOSTS_ENV = "COZEKIT_EMULATOR_CALLBACK_HOSTS"
+"""Comma-separated host names callbacks may go to besides loopback."""
 CONTROL_TOKEN_HEADER = "X-Cozekit-Control-Token"
 """The header that carries the control token (`--control-token`)."""
 
@@ -55,14 +57,18 @@ class EmulatorConfig:
 
     @classmethod
     def from_env(cls, **overrides: Any) -> EmulatorConfig:
-        """Defaults plus the `COZEKIT_EMULATOR_OPENAI_*`, `COZEKIT_EMULATOR_CONTROL_TOKEN` and
-        `COZEKIT_EMULATOR_STRICT_REQUESTS` environment variables, then `overrides`."""
+        """Defaults plus the `COZEKIT_EMULATOR_OPENAI_*`, `COZEKIT_EMULATOR_CONTROL_TOKEN`,
+        `COZEKIT_EMULATOR_STRICT_REQUESTS` and `COZEKIT_EMULATOR_CALLBACK_HOSTS` environment variables, then
+        `overrides`."""
         cfg = cls(
             openai_base_url=os.environ.get(ENV_PREFIX + "BASE_URL") or None,
             openai_api_key=os.environ.get(ENV_PREFIX + "API_KEY") or None,
             openai_model=os.environ.get(ENV_PREFIX + "MODEL") or None,
             control_token=os.environ.get(CONTROL_TOKEN_ENV) or None,
             strict_requests=os.environ.get(STRICT_ENV, "").lower() in ("1", "true", "yes"),
+            callback_hosts=tuple(
+                h.strip() for h in os.environ.get(CALLBACK_HOSTS_ENV, "").split(",") if h.strip()
+            ),
         )
         return dataclasses.replace(cfg, **overrides)
 
