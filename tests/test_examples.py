@@ -51,6 +51,7 @@ EXPECTED: Dict[str, str] = {
     "proxy_widget.py": "answer: Cozekit Demo Bot (turn 1) heard: Hello from the widget",
     "workspace_members.py": "members left: ['7000000000000000001']",
     "callback_apps.py": "still subscribed: bot.published, bot.deleted",
+    "callback_receiver.py": "received: bot.published Cozekit Demo Bot version",
     "plugins.py": 'calculate({"expression": "(2 + 3) * 4"}) -> {"value": 20}',
     "variables.py": "moved to: Nanjing",
     "enterprise_admin.py": "bill task now: succeed files: 1",

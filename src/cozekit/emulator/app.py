@@ -6,7 +6,7 @@ import importlib
 import os
 from typing import Optional
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from .._version import __version__
 from .config import EmulatorConfig
@@ -23,6 +23,7 @@ from .routes import (
     control,
     control_admin,
     control_audio,
+    control_callbacks,
     control_knowledge,
     control_oauth,
     control_workflows,
@@ -40,6 +41,7 @@ from .routes import (
     workflows,
     workspaces,
 )
+from .routes._fields import check_body_fields
 from .state import EmulatorState
 
 DB_FILE = "emulator.sqlite3"
@@ -70,6 +72,7 @@ def create_app(config: Optional[EmulatorConfig] = None, *, data_dir: Optional[st
         title="cozekit Coze emulator",
         version=__version__,
         description="A local server speaking the Coze OpenAPI. Control plane under `/_emulator/`.",
+        dependencies=[Depends(check_body_fields)],
     )
     app.state.emulator = state
     install_error_handlers(app)
@@ -83,7 +86,7 @@ def create_app(config: Optional[EmulatorConfig] = None, *, data_dir: Optional[st
     app.include_router(knowledge.router)
     app.include_router(control_knowledge.router)
     app.include_router(api_apps.router)
-    for admin in (enterprises, connectors, commerce, plugins, apps, control_admin):
+    for admin in (enterprises, connectors, commerce, plugins, apps, control_admin, control_callbacks):
         app.include_router(admin.router)
     for module in (folders, variables):
         app.include_router(module.router)

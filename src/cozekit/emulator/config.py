@@ -9,6 +9,9 @@ from typing import Any, Dict, Optional, Tuple
 MB = 1024 * 1024
 ENV_PREFIX = "COZEKIT_EMULATOR_OPENAI_"
 CONTROL_TOKEN_ENV = "COZEKIT_EMULATOR_CONTROL_TOKEN"
+STRICT_ENV = "COZEKIT_EMULATOR_STRICT_REQUESTS"
+CALLBACK_HOSTS_ENV = "COZEKIT_EMULATOR_CALLBACK_HOSTS"
+"""Comma-separated host names callbacks may go to besides loopback."""
 CONTROL_TOKEN_HEADER = "X-Cozekit-Control-Token"
 """The header that carries the control token (`--control-token`)."""
 
@@ -39,15 +42,33 @@ class EmulatorConfig:
     allowed_origins: Tuple[str, ...] = ()
     """Browser origins (`http://host:port`) allowed to call the control plane besides the server's own."""
 
+    callback_hosts: Tuple[str, ...] = ()
+    """Host names callbacks may be posted to besides loopback (localhost, 127.0.0.0/8, ::1)."""
+    callback_retries: int = 3
+    """Retries of a callback whose POST fails or answers other than HTTP 200."""
+    callback_backoff: float = 1.0
+    """Seconds before the first retry; doubled before each next one."""
+    callback_timeout: float = 3.0
+    """Seconds a callback receiver has to answer (Coze: 3 s, 10 s for bot.published)."""
+
+    strict_requests: bool = False
+    """Refuse (4000) a JSON body field the endpoint does not know, instead of ignoring it as Coze does;
+    unknown fields are recorded either way (`GET /_emulator/unknown_fields`)."""
+
     @classmethod
     def from_env(cls, **overrides: Any) -> EmulatorConfig:
-        """Defaults plus the `COZEKIT_EMULATOR_OPENAI_*` and `COZEKIT_EMULATOR_CONTROL_TOKEN` environment
-        variables, then `overrides`."""
+        """Defaults plus the `COZEKIT_EMULATOR_OPENAI_*`, `COZEKIT_EMULATOR_CONTROL_TOKEN`,
+        `COZEKIT_EMULATOR_STRICT_REQUESTS` and `COZEKIT_EMULATOR_CALLBACK_HOSTS` environment variables, then
+        `overrides`."""
         cfg = cls(
             openai_base_url=os.environ.get(ENV_PREFIX + "BASE_URL") or None,
             openai_api_key=os.environ.get(ENV_PREFIX + "API_KEY") or None,
             openai_model=os.environ.get(ENV_PREFIX + "MODEL") or None,
             control_token=os.environ.get(CONTROL_TOKEN_ENV) or None,
+            strict_requests=os.environ.get(STRICT_ENV, "").lower() in ("1", "true", "yes"),
+            callback_hosts=tuple(
+                h.strip() for h in os.environ.get(CALLBACK_HOSTS_ENV, "").split(",") if h.strip()
+            ),
         )
         return dataclasses.replace(cfg, **overrides)
 
@@ -60,4 +81,5 @@ class EmulatorConfig:
         out["control_token"] = "***" if self.control_token else None
         out["allowed_hosts"] = list(self.allowed_hosts)
         out["allowed_origins"] = list(self.allowed_origins)
+        out["callback_hosts"] = list(self.callback_hosts)
         return out

@@ -6,7 +6,7 @@ import dataclasses
 import itertools
 import threading
 from collections import deque
-from typing import Any, Deque, Dict, List, Optional
+from typing import Any, Deque, Dict, List, Optional, Tuple
 
 FAULT_KINDS = ("http_error", "business_error", "stream_error", "drop", "latency")
 
@@ -121,3 +121,32 @@ class FaultBook:
     def clear(self) -> None:
         with self._lock:
             self._faults.clear()
+
+
+MAX_UNKNOWN_FIELDS = 200
+
+
+class UnknownFieldLog:
+    """The unknown fields seen, one entry per (method, path, field), with a count."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._seen: Dict[Tuple[str, str, str], int] = {}
+
+    def record(self, method: str, path: str, fields: List[str]) -> None:
+        with self._lock:
+            for field in fields:
+                key = (method, path, field)
+                if key in self._seen or len(self._seen) < MAX_UNKNOWN_FIELDS:
+                    self._seen[key] = self._seen.get(key, 0) + 1
+
+    def entries(self) -> List[Dict[str, Any]]:
+        with self._lock:
+            return [
+                {"method": m, "path": p, "field": f, "count": n}
+                for (m, p, f), n in sorted(self._seen.items())
+            ]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._seen.clear()

@@ -89,8 +89,16 @@ class ChatEngine:
             request = chats.model_request(account, chat)
             if not request.tool_outputs:
                 request = self._recall(account, chat, request, emit)
-            for message in await call_bot_workflows(self.state, account, chat, request):
+            step = await call_bot_workflows(self.state, account, chat, request)
+            for message in step.messages:
                 emit("conversation.message.completed", message)
+            if step.interrupt is not None:  # a workflow question: the user answers it next
+                snap = chats.require_action(
+                    account, chat_id, [step.interrupt], {"input_count": 0, "output_count": 0}, "reply_message"
+                )
+                if snap:
+                    emit("conversation.chat.requires_action", snap)
+                return
             chats.record_input(account, chat_id, request)
             model, follow_ups = self._model_for(chat["bot_id"])
             msg_id = ""

@@ -41,6 +41,16 @@ def malformed_body(msg: str = INVALID_UNICODE_MSG) -> EmulatorError:
     return EmulatorError(4000, msg, http_status=400)
 
 
+def callback_url_refused(why: str) -> EmulatorError:
+    """Coze 4000: a `callback_url` that is not allowed or did not answer the URL-verification challenge."""
+    return EmulatorError(4000, f"{PARAM_ERROR_MSG}: callback_url: {why}")
+
+
+def unknown_field(name: str) -> EmulatorError:
+    """Coze 4000 in `strict_requests` mode: a JSON body field the endpoint does not know."""
+    return EmulatorError(4000, f"{PARAM_ERROR_MSG}: unknown field {name!r} (the emulator's strict_requests)")
+
+
 def forbidden(msg: str = NO_PERMISSION) -> EmulatorError:
     """Coze 4101: the token may not touch this resource (or not from this workspace)."""
     return EmulatorError(4101, msg)

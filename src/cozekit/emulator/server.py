@@ -114,6 +114,35 @@ class Control:
     def configure(self, **settings: Any) -> Dict[str, Any]:
         return dict(self._call("PATCH", "/config", settings))
 
+    def delete_bot(self, bot_id: str) -> List[str]:
+        """Delete a bot as the Coze UI would; returns the ids of the `bot.deleted` deliveries."""
+        return list(self._call("DELETE", f"/bots/{bot_id}")["deliveries"])
+
+    def billing_event(self, event_type: str, token: Optional[str] = None, **event: Any) -> List[str]:
+        """Raise a `benefit.*` event (fields default to a plausible one); returns the delivery ids."""
+        body = {"event_type": event_type, "event": event, **({"token": token} if token else {})}
+        return list(self._call("POST", "/callbacks/events", body)["deliveries"])
+
+    def callback_deliveries(
+        self, *, api_app_id: Optional[str] = None, event_type: Optional[str] = None, wait: bool = True
+    ) -> List[Dict[str, Any]]:
+        """The delivery log (`id, api_app_id, event_type, event_id, url, payload, status, attempts`); by
+        default after waiting for deliveries in flight (status `delivered`, `failed` or `refused`)."""
+        params = {"wait": "true" if wait else "false"}
+        if api_app_id:
+            params["api_app_id"] = api_app_id
+        if event_type:
+            params["event_type"] = event_type
+        resp = self._http.get("/callbacks/deliveries", params=params)
+        payload = resp.json()
+        if payload.get("code"):
+            raise RuntimeError(f"control plane GET /callbacks/deliveries: {payload['code']} {payload['msg']}")
+        return list(payload["data"])
+
+    def unknown_fields(self) -> List[Dict[str, Any]]:
+        """Body fields requests carried that their endpoint does not know: `{method, path, field, count}`."""
+        return list(self._call("GET", "/unknown_fields"))
+
     def chat(self, chat_id: str) -> Dict[str, Any]:
         """The stored chat, including `model_inputs` (what each model turn saw)."""
         return dict(self._call("GET", f"/chats/{chat_id}"))

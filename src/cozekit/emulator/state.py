@@ -28,8 +28,9 @@ from .backends.variables import VariablesBackend
 from .backends.voiceprints import VoiceprintsBackend
 from .backends.workflows import WorkflowsBackend
 from .backends.workspaces import WorkspacesBackend
+from .callbacks import CallbackDeliveries
 from .config import EmulatorConfig
-from .control import FaultBook, ScriptBook
+from .control import FaultBook, ScriptBook, UnknownFieldLog
 from .engine import ChatEngine
 from .ids import IdGenerator
 from .seed import seed
@@ -68,6 +69,8 @@ class EmulatorState:
         self.folders = FoldersBackend(self.workspaces)
         self.variables = VariablesBackend(self.store, self.ids)
         self.engine = ChatEngine(self)
+        self.callbacks = CallbackDeliveries(self)
+        self.unknown_fields = UnknownFieldLog()
         self.workflows = WorkflowsBackend(self.store, self.ids)
         self.workflow_runner = WorkflowRunner(self)
         self.info = seed(self)
@@ -80,6 +83,8 @@ class EmulatorState:
         self.workflows.reset_settings()
         self.scripts.clear()
         self.faults.clear()
+        self.callbacks.reset()
+        self.unknown_fields.clear()
         self.config = dataclasses.replace(self.defaults)
         self.store.wipe()
         self.info = seed(self)

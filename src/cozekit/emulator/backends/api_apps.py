@@ -1,14 +1,12 @@
 """Callback apps (`/v1/api_apps`) and their event subscriptions, per account.
 
-No callback is ever delivered and a new `callback_url` is not challenged; the emulator keeps the
-configuration so code that manages callback apps can be exercised.
+Delivery (and the `challenge` a new `callback_url` must answer) is in `emulator/callbacks.py`.
 """
 
 from __future__ import annotations
 
 import secrets
 from typing import Any, Dict, List, Optional, Tuple
-from urllib.parse import urlsplit
 
 from ..errors import EmulatorError, bad_request
 from .base import Account, Backend
@@ -91,10 +89,6 @@ class ApiAppsBackend(Backend):
 
     def update(self, account: Account, app_id: str, name: Optional[str], callback_url: Optional[str]) -> None:
         self._check_name(name)
-        if callback_url is not None:
-            parts = urlsplit(callback_url)
-            if parts.scheme not in ("http", "https") or not parts.netloc:
-                raise bad_request("callback_url must be an http(s) URL")
         with self.store.transaction():
             doc = self._app(account, app_id)
             if name is not None:
@@ -130,6 +124,21 @@ class ApiAppsBackend(Backend):
             doc = self._app(account, app_id)
             doc["events"] = [t for t in doc["events"] if t not in unwanted]
             self.store.put(self.KIND, doc, owner=account.user_id)
+
+    def get(self, account: Account, app_id: str) -> Dict[str, Any]:
+        return self._app(account, app_id)
+
+    def subscribers(self, owner_user_id: str) -> List[Dict[str, Any]]:
+        """An account's callback apps (events and URLs included)."""
+        return self.store.find(self.KIND, owner=owner_user_id)
+
+    def connector_apps(self, connector_id: str) -> List[Dict[str, Any]]:
+        """The connector callback apps of one channel, whoever owns them."""
+        return [
+            d
+            for d in self.store.find(self.KIND)
+            if d["app_type"] == "connector" and str(d.get("connector_id")) == connector_id
+        ]
 
     def list_events(
         self, account: Account, app_id: str, page_token: Optional[str], page_size: int

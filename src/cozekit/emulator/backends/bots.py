@@ -49,6 +49,17 @@ class BotsBackend(Backend):
             raise not_found("bot_id", bot_id)
         return bot
 
+    def get(self, account: Account, bot_id: str) -> Dict[str, Any]:
+        """The stored bot document (draft, published snapshot, connectors)."""
+        return self._get(account, bot_id)
+
+    def delete(self, bot_id: str) -> Optional[Dict[str, Any]]:
+        """Remove a bot (a control-plane action: the OpenAPI cannot delete bots); returns what it was."""
+        bot = self.store.get("bot", bot_id)
+        if bot is not None:
+            self.store.delete("bot", bot_id)
+        return bot
+
     def _save(self, account: Account, bot: Dict[str, Any]) -> None:
         self.store.put("bot", bot, owner=account.user_id, parent=bot["workspace_id"])
 

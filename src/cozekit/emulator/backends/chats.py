@@ -247,11 +247,16 @@ class ChatsBackend(Backend):
         )
 
     def require_action(
-        self, account: Account, chat_id: str, calls: List[ToolCall], usage: Dict[str, int]
+        self,
+        account: Account,
+        chat_id: str,
+        calls: List[ToolCall],
+        usage: Dict[str, int],
+        kind: str = "function",
     ) -> Optional[Dict[str, Any]]:
+        """Stop on tool calls: `function` (local plugins) or `reply_message` (a workflow question)."""
         tool_calls = [
-            {"id": c.id, "type": "function", "function": {"name": c.name, "arguments": c.arguments}}
-            for c in calls
+            {"id": c.id, "type": kind, "function": {"name": c.name, "arguments": c.arguments}} for c in calls
         ]
         return self._finish(
             account,

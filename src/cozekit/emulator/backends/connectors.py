@@ -126,6 +126,22 @@ class ConnectorsBackend(Backend):
             doc["reviews"][bot_id] = {"audit_status": audit_status, "reason": reason or "", "at": self.now()}
             self._save(doc)
 
+    def audit_answer(self, connector_id: str, bot_id: str, answer: Any) -> bool:
+        """A channel callback's answer to `bot.published` (`{"audit": {"audit_status", "reason"}}`) recorded
+        as the channel's review of the bot; False when the answer holds no valid audit."""
+        audit = answer.get("audit") if isinstance(answer, dict) else None
+        status = audit.get("audit_status") if isinstance(audit, dict) else None
+        if status not in AUDIT_STATUSES:
+            return False
+        with self.store.transaction():
+            doc = self.store.get(self.KIND, connector_id)
+            if doc is None:
+                return False
+            reason = str(audit.get("reason") or "")  # type: ignore[union-attr]
+            doc["reviews"][bot_id] = {"audit_status": status, "reason": reason, "at": self.now()}
+            self._save(doc)
+        return True
+
 
 def _check_configs(configs: Optional[List[Dict[str, Any]]]) -> List[Dict[str, Any]]:
     if not configs:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict
 
 from ..backends.base import Account
+from ..errors import callback_url_refused
 from ._common import IdStr, blank, current_account, ok, state_of
 
 router = APIRouter(tags=["api_apps"])
@@ -56,7 +57,13 @@ async def list_apps(
 async def update_app(
     request: Request, api_app_id: IdStr, body: UpdateBody, account: Account = Depends(current_account)
 ) -> Response:
-    state_of(request).api_apps.update(account, api_app_id, body.name, body.callback_url)
+    state = state_of(request)
+    if body.callback_url is not None:
+        app = state.api_apps.get(account, api_app_id)
+        why = await state.callbacks.challenge(body.callback_url, str(app["verify_token"]))
+        if why:
+            raise callback_url_refused(why)
+    state.api_apps.update(account, api_app_id, body.name, body.callback_url)
     return ok(request)
 
 

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict
 from typing_extensions import Annotated
 
 from ..backends.base import Account
+from ..backends.bots import API_CONNECTOR
 from ..errors import bad_request
 from ._common import IdStr, current_account, ok, state_of
 
@@ -85,7 +86,12 @@ async def update_bot(
 async def publish_bot(
     request: Request, body: PublishBody, account: Account = Depends(current_account)
 ) -> Response:
-    return ok(request, state_of(request).bots.publish(account, body.bot_id, body.connector_ids))
+    state = state_of(request)
+    published = state.bots.publish(account, body.bot_id, body.connector_ids)
+    bot = state.bots.get(account, body.bot_id)
+    connectors = [str(c) for c in body.connector_ids or [API_CONNECTOR]]
+    state.callbacks.bot_event(bot, "bot.published", connectors, account.user_name)
+    return ok(request, published)
 
 
 @router.post("/v1/bots/{bot_id}/unpublish", summary="Unpublish a bot from a connector")
@@ -94,7 +100,9 @@ async def unpublish_bot(
 ) -> Response:
     if body.unpublish_reason and len(body.unpublish_reason) > 1024:
         raise bad_request("unpublish_reason must be at most 1024 characters")
-    state_of(request).bots.unpublish(account, bot_id, body.connector_id)
+    state = state_of(request)
+    state.bots.unpublish(account, bot_id, body.connector_id)
+    state.callbacks.bot_event(state.bots.get(account, bot_id), "bot.unpublished", [body.connector_id])
     return ok(request)
 
 

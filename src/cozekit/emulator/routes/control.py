@@ -87,6 +87,10 @@ class ConfigIn(BaseModel):
     max_workflow_body_bytes: Optional[int] = None
     max_upload_bytes: Optional[int] = None
     follow_ups: Optional[bool] = None
+    callback_retries: Optional[int] = None
+    callback_backoff: Optional[float] = None
+    callback_timeout: Optional[float] = None
+    strict_requests: Optional[bool] = None
 
 
 def _info(request: Request) -> Dict[str, Any]:
@@ -222,3 +226,8 @@ async def inspect_chat(request: Request, chat_id: IdStr) -> Response:
     if chat is None:
         raise EmulatorError(4001, f"Invalid chat: chat_id {chat_id} not found", http_status=404)
     return ok(request, chat)
+
+
+@router.get("/unknown_fields", summary="JSON body fields requests carried that their endpoint does not know")
+async def unknown_fields(request: Request) -> Response:
+    return ok(request, state_of(request).unknown_fields.entries())
