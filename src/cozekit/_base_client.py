@@ -3,7 +3,8 @@
 `BaseClient` holds every decision: building the request, unwrapping the declared envelope, mapping
 errors, retries and auth refresh. They are written once, as a generator (`_flow`) that yields the I/O it
 needs (a token, a send, a read, a sleep) and gets the results back. `SyncAPIClient` and `AsyncAPIClient`
-only perform that I/O.
+only perform that I/O. The same runners perform multi-step flows (`run_flow`, see `_flow.py`), whose
+`Call` steps are whole requests.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ from ._exceptions import (
     CozeError,
     describe_exception,
 )
+from ._flow import Call, Flow, Sleep
 from ._request import RequestOptions
 from ._response import ResponseInfo
 from ._retries import RetryPolicy
@@ -83,11 +85,6 @@ class _Read:
 
 
 @dataclass(frozen=True)
-class _Sleep:
-    seconds: float
-
-
-@dataclass(frozen=True)
 class _Invalidate:
     token: str
 
@@ -99,7 +96,7 @@ class _Opened:
     response: httpx.Response
 
 
-_Action = Union[_Token, _Send, _Read, _Sleep, _Invalidate]
+_Action = Union[_Token, _Send, _Read, Sleep, _Invalidate, Call]
 _Flow = Generator[_Action, Any, Any]
 
 
@@ -321,7 +318,7 @@ class BaseClient:
                 log.debug("%s %s failed: %s; retry in %s", opts.method, opts.path, type(exc).__name__, delay)
                 if delay is None:
                     raise _connection_error(exc, request, logid) from exc
-                yield _Sleep(delay)
+                yield Sleep(delay)
                 retries += 1
                 continue
             log.debug(
@@ -355,7 +352,7 @@ class BaseClient:
                     self._add_region_hint(err)
                     raise
                 log.debug("%s %s -> code %s; retry in %.2fs", opts.method, opts.path, err.code, delay)
-                yield _Sleep(delay)
+                yield Sleep(delay)
                 retries += 1
 
 
@@ -467,6 +464,10 @@ class SyncAPIClient(BaseClient):
         result = self._run(self._flow(self._http, opts, _never), opts.abort_signal)
         return BinaryResponse(result.response, abort_signal=opts.abort_signal)
 
+    def run_flow(self, flow: Flow[_T]) -> _T:
+        """Run a multi-step flow (see `_flow.py`): each `Call` is a whole request, each `Sleep` a sleep."""
+        return self._run(flow)  # type: ignore[no-any-return]
+
     def _run(self, flow: _Flow, signal: Optional[AbortSignal] = None) -> Any:
         value: Any = None
         error: Optional[Exception] = None
@@ -500,7 +501,7 @@ class SyncAPIClient(BaseClient):
                     if signal.aborted:
                         raise signal.error() from exc
                     raise
-        if isinstance(action, _Sleep):
+        if isinstance(action, Sleep):
             if signal.wait(action.seconds):
                 raise signal.error()
             return None
@@ -537,11 +538,16 @@ class SyncAPIClient(BaseClient):
                 return action.response.read()
             finally:
                 action.response.close()
-        if isinstance(action, _Sleep):
-            time.sleep(action.seconds)
+        if isinstance(action, Sleep):
+            self._sleep(action.seconds)
             return None
+        if isinstance(action, Call):
+            return self.request(action.options, action.parse)
         assert self._auth is not None
         return self._auth.invalidate(action.token)
+
+    def _sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
 
     def close(self) -> None:
         """Close the connection pool (only if this client created it)."""
@@ -613,6 +619,10 @@ class AsyncAPIClient(BaseClient):
         result = await self._run(self._flow(self._http, opts, _never), opts.abort_signal)
         return AsyncBinaryResponse(result.response, abort_signal=opts.abort_signal)
 
+    async def run_flow(self, flow: Flow[_T]) -> _T:
+        """Run a multi-step flow (see `_flow.py`): each `Call` is a whole request, each `Sleep` a sleep."""
+        return await self._run(flow)  # type: ignore[no-any-return]
+
     async def _run(self, flow: _Flow, signal: Optional[AbortSignal] = None) -> Any:
         value: Any = None
         error: Optional[Exception] = None
@@ -667,11 +677,16 @@ class AsyncAPIClient(BaseClient):
                 return await action.response.aread()
             finally:
                 await action.response.aclose()
-        if isinstance(action, _Sleep):
-            await asyncio.sleep(action.seconds)
+        if isinstance(action, Sleep):
+            await self._sleep(action.seconds)
             return None
+        if isinstance(action, Call):
+            return await self.request(action.options, action.parse)
         assert self._auth is not None
         return await self._auth.ainvalidate(action.token)
+
+    async def _sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
 
     async def close(self) -> None:
         """Close the connection pool (only if this client created it)."""

@@ -13,9 +13,8 @@ import time
 from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Union
 
 from .._constants import COZE_COM_BASE_URL
-from .._paths import path
+from .._paths import path, require
 from .._request import RequestOptions
-from ..resources._validate import require
 from ..types.oauth import OAuthToken, Scope, SessionContext
 from ._base import AsyncOAuthAppBase, OAuthApp, SyncOAuthAppBase
 from ._requests import JWT_GRANT, TOKEN_PATH, api_host, token_request
