@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Awaitable, Mapping, Optional, Union
+from typing import Awaitable, Mapping, Optional, Union
 
 from typing_extensions import Literal, Unpack, overload
 
@@ -25,9 +25,7 @@ from ._build import (
     resume,
     run,
 )
-
-if TYPE_CHECKING:
-    from ...lib.workflow_run import EventHandler, InterruptHandler
+from ._run import EventHandler, InterruptHandler, InterruptLoop, run_async, run_sync
 
 __all__ = [
     "AsyncWorkflowExecuteNodes",
@@ -149,8 +147,6 @@ class WorkflowRuns(SyncAPIResource):
         `on_event(event)` sees every event live. An `Error` event raises its typed error; more than
         `max_resumes` interrupts raise `CozeError`.
         """
-        from ...lib.workflow_run import InterruptLoop, run_sync
-
         start = run(
             workflow_id=workflow_id,
             parameters=parameters,
@@ -281,8 +277,6 @@ class AsyncWorkflowRuns(AsyncAPIResource):
         **options: Unpack[CallOptions],
     ) -> WorkflowCompletion:
         """As `WorkflowRuns.stream_until_done`; the callbacks may also be coroutine functions."""
-        from ...lib.workflow_run import InterruptLoop, run_async
-
         start = run(
             workflow_id=workflow_id,
             parameters=parameters,

@@ -13,11 +13,11 @@ from __future__ import annotations
 import inspect
 from typing import Any, Awaitable, Callable, Mapping, Optional, Union
 
-from .._base_client import AsyncAPIClient, SyncAPIClient
-from .._exceptions import CozeError
-from .._request import CallOptions, RequestOptions
-from ..resources.workflows._build import ResumeData, decode_workflow_event, resume
-from ..types.workflow_event import WorkflowCompletion, WorkflowEvent, WorkflowEventType
+from ..._base_client import AsyncAPIClient, SyncAPIClient
+from ..._exceptions import CozeError
+from ..._request import CallOptions, RequestOptions
+from ...types.workflow_event import WorkflowCompletion, WorkflowEvent, WorkflowEventType
+from ._build import ResumeData, decode_workflow_event, resume
 
 __all__ = ["EventHandler", "InterruptHandler", "InterruptLoop", "run_async", "run_sync"]
 
