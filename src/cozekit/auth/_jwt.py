@@ -35,6 +35,7 @@ ScopeArg = Union[Scope, Mapping[str, Any], None]
 
 def load_private_key(private_key: Union[str, bytes]) -> RSAPrivateKey:
     """Parse a PEM RSA private key; the error never quotes the key."""
+    # lazy: cryptography is heavy and only JWT apps need it
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
     from cryptography.hazmat.primitives.serialization import load_pem_private_key
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Optional, Sequence
+from typing import Optional, Sequence
 
 from typing_extensions import Unpack
 
@@ -16,10 +16,8 @@ from ...pagination import AsyncPager, NumberPaging, SyncPager
 from ...types.dataset import CreateDatasetResp, Dataset, DeleteDatasetRes, DocumentProgress, UpdateDatasetRes
 from ...types.document import DocumentFormatType
 from ._process import DocumentRef, ProgressCallback, process_request, wait_flow
-
-if TYPE_CHECKING:
-    from .documents import AsyncDatasetDocuments, DatasetDocuments
-    from .images import AsyncDatasetImages, DatasetImages
+from .documents import AsyncDatasetDocuments, DatasetDocuments
+from .images import AsyncDatasetImages, DatasetImages
 
 __all__ = ["AsyncDatasets", "Datasets", "process_request"]
 
@@ -103,14 +101,10 @@ class Datasets(SyncAPIResource):
 
     @cached_property
     def documents(self) -> DatasetDocuments:
-        from .documents import DatasetDocuments
-
         return DatasetDocuments(self._client)
 
     @cached_property
     def images(self) -> DatasetImages:
-        from .images import DatasetImages
-
         return DatasetImages(self._client)
 
     def create(
@@ -190,14 +184,10 @@ class Datasets(SyncAPIResource):
 class AsyncDatasets(AsyncAPIResource):
     @cached_property
     def documents(self) -> AsyncDatasetDocuments:
-        from .documents import AsyncDatasetDocuments
-
         return AsyncDatasetDocuments(self._client)
 
     @cached_property
     def images(self) -> AsyncDatasetImages:
-        from .images import AsyncDatasetImages
-
         return AsyncDatasetImages(self._client)
 
     async def create(
