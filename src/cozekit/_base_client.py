@@ -10,6 +10,7 @@ only perform that I/O. The same runners perform multi-step flows (`run_flow`, se
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 import logging
 import os
@@ -53,7 +54,7 @@ from ._exceptions import (
     CozeError,
     describe_exception,
 )
-from ._flow import Call, Flow, Sleep
+from ._flow import Call, Consume, Flow, Invoke, Sleep, invoke_async, invoke_sync
 from ._request import RequestOptions
 from ._response import ResponseInfo
 from ._retries import RetryPolicy
@@ -96,7 +97,7 @@ class _Opened:
     response: httpx.Response
 
 
-_Action = Union[_Token, _Send, _Read, Sleep, _Invalidate, Call]
+_Action = Union[_Token, _Send, _Read, Sleep, _Invalidate, Call, Consume, Invoke]
 _Flow = Generator[_Action, Any, Any]
 
 
@@ -465,7 +466,8 @@ class SyncAPIClient(BaseClient):
         return BinaryResponse(result.response, abort_signal=opts.abort_signal)
 
     def run_flow(self, flow: Flow[_T]) -> _T:
-        """Run a multi-step flow (see `_flow.py`): each `Call` is a whole request, each `Sleep` a sleep."""
+        """Run a multi-step flow (see `_flow.py`): each `Call` is a whole request, each `Consume` a whole
+        stream."""
         return self._run(flow)  # type: ignore[no-any-return]
 
     def _run(self, flow: _Flow, signal: Optional[AbortSignal] = None) -> Any:
@@ -543,6 +545,15 @@ class SyncAPIClient(BaseClient):
             return None
         if isinstance(action, Call):
             return self.request(action.options, action.parse)
+        if isinstance(action, Consume):
+            with self.stream(action.options, action.decode) as events:
+                for event in events:
+                    if action.on_event is not None:
+                        action.on_event(event)
+                    action.take(event)
+            return None
+        if isinstance(action, Invoke):
+            return invoke_sync(action)
         assert self._auth is not None
         return self._auth.invalidate(action.token)
 
@@ -620,7 +631,8 @@ class AsyncAPIClient(BaseClient):
         return AsyncBinaryResponse(result.response, abort_signal=opts.abort_signal)
 
     async def run_flow(self, flow: Flow[_T]) -> _T:
-        """Run a multi-step flow (see `_flow.py`): each `Call` is a whole request, each `Sleep` a sleep."""
+        """Run a multi-step flow (see `_flow.py`): each `Call` is a whole request, each `Consume` a whole
+        stream."""
         return await self._run(flow)  # type: ignore[no-any-return]
 
     async def _run(self, flow: _Flow, signal: Optional[AbortSignal] = None) -> Any:
@@ -682,6 +694,17 @@ class AsyncAPIClient(BaseClient):
             return None
         if isinstance(action, Call):
             return await self.request(action.options, action.parse)
+        if isinstance(action, Consume):
+            async with await self.stream(action.options, action.decode) as events:
+                async for event in events:
+                    if action.on_event is not None:
+                        seen = action.on_event(event)
+                        if inspect.isawaitable(seen):
+                            await seen
+                    action.take(event)
+            return None
+        if isinstance(action, Invoke):
+            return await invoke_async(action)
         assert self._auth is not None
         return await self._auth.ainvalidate(action.token)
 

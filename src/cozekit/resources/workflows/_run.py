@@ -1,7 +1,8 @@
 """Run a workflow to completion over the stream, answering each interrupt through a callback.
 
-The bookkeeping (record events, raise on `Error`, build the resume request, count resumes) is one
-`InterruptLoop`; the sync and async drivers only open streams and call the callbacks.
+`completion_flow` is one flow (see `_flow.py`) run by the client's own runner: stream the run, record its
+events (`InterruptLoop`: raise on `Error`, remember the interrupt, count resumes), ask `on_interrupt` for
+the answer and stream the resume, until a stream ends without an interrupt.
 
 >>> done = coze.workflows.runs.stream_until_done(
 ...     workflow_id=WF, parameters={"city": "?"}, on_interrupt=lambda ev: input(ev.interrupt.node_title))
@@ -10,16 +11,16 @@ The bookkeeping (record events, raise on `Error`, build the resume request, coun
 
 from __future__ import annotations
 
-import inspect
+from functools import partial
 from typing import Any, Awaitable, Callable, Mapping, Optional, Union
 
-from ..._base_client import AsyncAPIClient, SyncAPIClient
 from ..._exceptions import CozeError
+from ..._flow import Consume, Flow, Invoke
 from ..._request import CallOptions, RequestOptions
 from ...types.workflow_event import WorkflowCompletion, WorkflowEvent, WorkflowEventType
 from ._build import ResumeData, decode_workflow_event, resume
 
-__all__ = ["EventHandler", "InterruptHandler", "InterruptLoop", "run_async", "run_sync"]
+__all__ = ["EventHandler", "InterruptHandler", "InterruptLoop", "completion_flow"]
 
 InterruptHandler = Callable[[WorkflowEvent], Union[ResumeData, Awaitable[ResumeData]]]
 """Gets the `Interrupt` event, returns the answer (`resume_data`): text or a mapping. The async client
@@ -29,7 +30,7 @@ EventHandler = Callable[[WorkflowEvent], Any]
 
 
 class InterruptLoop:
-    """The state of one run-to-completion, shared by the sync and async drivers."""
+    """The state of one run-to-completion."""
 
     def __init__(self, workflow_id: str, max_resumes: int, options: CallOptions) -> None:
         if max_resumes < 0:
@@ -38,20 +39,21 @@ class InterruptLoop:
         self._max_resumes = max_resumes
         self._options = options
         self.result = WorkflowCompletion()
+        self.pending: Optional[WorkflowEvent] = None
+        """The last interrupt of the stream being read."""
 
-    def take(self, event: WorkflowEvent) -> Optional[WorkflowEvent]:
-        """Record one event; return it if it is an interrupt to answer. An `Error` event raises its
-        typed error (`NotFoundError` for 4200...)."""
+    def take(self, event: WorkflowEvent) -> None:
+        """Record one event, remembering an interrupt to answer. An `Error` event raises its typed error
+        (`NotFoundError` for 4200...)."""
         if event.event == WorkflowEventType.PING:
-            return None
+            return
         self.result.events.append(event)
         if event.event == WorkflowEventType.DONE:
             self.result.debug_url = event.debug_url
         elif event.error is not None:
             raise event.error.to_exception(event.logid)
         elif event.interrupt is not None:
-            return event
-        return None
+            self.pending = event
 
     def resume(self, interrupt: WorkflowEvent, answer: Any) -> RequestOptions:
         """The streamed resume request answering `interrupt`."""
@@ -72,53 +74,18 @@ class InterruptLoop:
         )
 
 
-def run_sync(
-    client: SyncAPIClient,
+def completion_flow(
     start: RequestOptions,
     loop: InterruptLoop,
     on_interrupt: InterruptHandler,
     on_event: Optional[EventHandler],
-) -> WorkflowCompletion:
-    opts: Optional[RequestOptions] = start
-    while opts is not None:
-        pending: Optional[WorkflowEvent] = None
-        with client.stream(opts, decode_workflow_event) as events:
-            for event in events:
-                if on_event is not None:
-                    on_event(event)
-                pending = loop.take(event) or pending
-        opts = None
-        if pending is not None:
-            answer = on_interrupt(pending)
-            if inspect.isawaitable(answer):
-                if inspect.iscoroutine(answer):
-                    answer.close()  # never awaited: close it rather than leak a warning
-                raise TypeError("on_interrupt returned an awaitable: use AsyncCoze for async callbacks")
-            opts = loop.resume(pending, answer)
-    return loop.result
-
-
-async def run_async(
-    client: AsyncAPIClient,
-    start: RequestOptions,
-    loop: InterruptLoop,
-    on_interrupt: InterruptHandler,
-    on_event: Optional[EventHandler],
-) -> WorkflowCompletion:
-    opts: Optional[RequestOptions] = start
-    while opts is not None:
-        pending: Optional[WorkflowEvent] = None
-        async with await client.stream(opts, decode_workflow_event) as events:
-            async for event in events:
-                if on_event is not None:
-                    seen = on_event(event)
-                    if inspect.isawaitable(seen):
-                        await seen
-                pending = loop.take(event) or pending
-        opts = None
-        if pending is not None:
-            answer = on_interrupt(pending)
-            if inspect.isawaitable(answer):
-                answer = await answer
-            opts = loop.resume(pending, answer)
-    return loop.result
+) -> Flow[WorkflowCompletion]:
+    opts = start
+    while True:
+        loop.pending = None
+        yield Consume(opts, decode_workflow_event, on_event, loop.take)
+        interrupt = loop.pending
+        if interrupt is None:
+            return loop.result
+        answer = yield Invoke(partial(on_interrupt, interrupt))
+        opts = loop.resume(interrupt, answer)

@@ -25,7 +25,7 @@ from ._build import (
     resume,
     run,
 )
-from ._run import EventHandler, InterruptHandler, InterruptLoop, run_async, run_sync
+from ._run import EventHandler, InterruptHandler, InterruptLoop, completion_flow
 
 __all__ = [
     "AsyncWorkflowExecuteNodes",
@@ -159,7 +159,7 @@ class WorkflowRuns(SyncAPIResource):
             options=options,
         )
         loop = InterruptLoop(workflow_id, max_resumes, options)
-        return run_sync(self._client, start, loop, on_interrupt, on_event)
+        return self._client.run_flow(completion_flow(start, loop, on_interrupt, on_event))
 
 
 class WorkflowRunHistories(SyncAPIResource):
@@ -289,7 +289,7 @@ class AsyncWorkflowRuns(AsyncAPIResource):
             options=options,
         )
         loop = InterruptLoop(workflow_id, max_resumes, options)
-        return await run_async(self._client, start, loop, on_interrupt, on_event)
+        return await self._client.run_flow(completion_flow(start, loop, on_interrupt, on_event))
 
 
 class AsyncWorkflowRunHistories(AsyncAPIResource):
