@@ -24,6 +24,7 @@ from types import TracebackType
 from typing import (
     Any,
     AsyncIterator,
+    Awaitable,
     Callable,
     Collection,
     Dict,
@@ -465,15 +466,27 @@ class SyncAPIClient(BaseClient):
         result = self._run(self._flow(self._http, opts, _never), opts.abort_signal)
         return BinaryResponse(result.response, abort_signal=opts.abort_signal)
 
-    def run_flow(self, flow: Flow[_T]) -> _T:
+    def run_flow(self, flow: Flow[_T], sleep: Optional[Callable[[float], None]] = None) -> _T:
         """Run a multi-step flow (see `_flow.py`): each `Call` is a whole request, each `Consume` a whole
-        stream."""
-        return self._run(flow)  # type: ignore[no-any-return]
+        stream. `sleep` replaces the client's own wait for the flow's `Sleep` steps (an app's clock)."""
+        if sleep is None:
+            return self._run(flow)  # type: ignore[no-any-return]
 
-    def _run(self, flow: _Flow, signal: Optional[AbortSignal] = None) -> Any:
+        def perform(action: _Action) -> Any:
+            return sleep(action.seconds) if isinstance(action, Sleep) else self._perform(action)
+
+        return self._run(flow, perform=perform)  # type: ignore[no-any-return]
+
+    def _run(
+        self,
+        flow: _Flow,
+        signal: Optional[AbortSignal] = None,
+        perform: Optional[Callable[[_Action], Any]] = None,
+    ) -> Any:
         value: Any = None
         error: Optional[Exception] = None
-        perform = self._perform if signal is None else partial(self._perform_abortable, signal=signal)
+        if perform is None:
+            perform = self._perform if signal is None else partial(self._perform_abortable, signal=signal)
         while True:
             try:
                 action = flow.throw(error) if error is not None else flow.send(value)
@@ -630,15 +643,29 @@ class AsyncAPIClient(BaseClient):
         result = await self._run(self._flow(self._http, opts, _never), opts.abort_signal)
         return AsyncBinaryResponse(result.response, abort_signal=opts.abort_signal)
 
-    async def run_flow(self, flow: Flow[_T]) -> _T:
+    async def run_flow(
+        self, flow: Flow[_T], sleep: Optional[Callable[[float], Awaitable[None]]] = None
+    ) -> _T:
         """Run a multi-step flow (see `_flow.py`): each `Call` is a whole request, each `Consume` a whole
-        stream."""
-        return await self._run(flow)  # type: ignore[no-any-return]
+        stream. `sleep` replaces the client's own wait for the flow's `Sleep` steps (an app's clock)."""
+        if sleep is None:
+            return await self._run(flow)  # type: ignore[no-any-return]
 
-    async def _run(self, flow: _Flow, signal: Optional[AbortSignal] = None) -> Any:
+        async def perform(action: _Action) -> Any:
+            return await (sleep(action.seconds) if isinstance(action, Sleep) else self._perform(action))
+
+        return await self._run(flow, perform=perform)  # type: ignore[no-any-return]
+
+    async def _run(
+        self,
+        flow: _Flow,
+        signal: Optional[AbortSignal] = None,
+        perform: Optional[Callable[[_Action], Awaitable[Any]]] = None,
+    ) -> Any:
         value: Any = None
         error: Optional[Exception] = None
-        perform = self._perform if signal is None else partial(self._perform_abortable, signal=signal)
+        if perform is None:
+            perform = self._perform if signal is None else partial(self._perform_abortable, signal=signal)
         while True:
             try:
                 action = flow.throw(error) if error is not None else flow.send(value)

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import time
-import types
 from typing import List
 
 import httpx
 import pytest
 from oauth_fakes import BASE, CLIENT_ID, NO_WAIT, OAuthServer, oauth_error
 
-import cozekit._base_client as base_client
 from cozekit import (
     AsyncDeviceOAuthApp,
     CozePKCEAuthError,
@@ -35,19 +33,16 @@ class Sleeps:
         self.calls.append(seconds)
         await asyncio.sleep(0)
 
-    async def asleep_recorded(self, seconds: float) -> None:
-        self.calls.append(seconds)
-
 
 def app(server: OAuthServer, sleeps: Sleeps) -> DeviceOAuthApp:
     device = DeviceOAuthApp(CLIENT_ID, BASE, http_client=server.sync_client(), retry_policy=NO_WAIT)
-    device._client._sleep = sleeps  # type: ignore[method-assign]
+    device._sleep = sleeps  # type: ignore[method-assign,assignment]
     return device
 
 
 def aapp(server: OAuthServer, sleeps: Sleeps) -> AsyncDeviceOAuthApp:
     device = AsyncDeviceOAuthApp(CLIENT_ID, BASE, http_client=server.async_client(), retry_policy=NO_WAIT)
-    device._client._sleep = sleeps.asleep  # type: ignore[method-assign]
+    device._sleep = sleeps.asleep  # type: ignore[method-assign,assignment]
     return device
 
 
@@ -206,10 +201,6 @@ async def test_async_denied(server: OAuthServer) -> None:
     assert info.value.error == CozePKCEAuthErrorType.ACCESS_DENIED
 
 
-async def test_the_default_sleeps_are_the_real_ones(monkeypatch: pytest.MonkeyPatch) -> None:
-    sleeps = Sleeps()
-    monkeypatch.setattr(base_client, "time", types.SimpleNamespace(sleep=sleeps))
-    monkeypatch.setattr(base_client, "asyncio", types.SimpleNamespace(sleep=sleeps.asleep_recorded))
-    DeviceOAuthApp(CLIENT_ID, BASE)._client._sleep(2)
-    await AsyncDeviceOAuthApp(CLIENT_ID, BASE)._client._sleep(3)
-    assert sleeps.calls == [2, 3]
+def test_the_default_sleeps_are_the_real_ones() -> None:
+    assert DeviceOAuthApp(CLIENT_ID, BASE)._sleep is time.sleep
+    assert AsyncDeviceOAuthApp(CLIENT_ID, BASE)._sleep is asyncio.sleep

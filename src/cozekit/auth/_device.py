@@ -1,13 +1,15 @@
 """The device flow: `DeviceOAuthApp` gets a user code, then polls the token endpoint.
 
-Polling is one generator of `Call`/`Sleep` steps (`poll_flow`), run by the app's own client (`run_flow`):
-the sync app sleeps with `time.sleep`, the async app with `asyncio.sleep`, so the event loop is never
-blocked.
+Polling is one generator of `Call`/`Sleep` steps (`poll_flow`), run by the app's own client (`run_flow`)
+with the app's `_sleep`: `time.sleep` for the sync app, `asyncio.sleep` for the async one, so the event
+loop is never blocked.
 """
 
 from __future__ import annotations
 
-from typing import Optional, Union
+import asyncio
+import time
+from typing import Awaitable, Callable, Optional, Union
 
 from .._exceptions import OAuthError
 from .._flow import Call, Flow, Sleep
@@ -72,13 +74,16 @@ class DeviceOAuthApp(SyncOAuthAppBase):
     >>> token = app.get_access_token(code, poll=True)
     """
 
+    _sleep: Callable[[float], None] = staticmethod(time.sleep)
+    """How polling waits (a test may move a clock instead)."""
+
     def get_device_code(self, workspace_id: Optional[str] = None) -> DeviceAuthCode:
         return self._client.request(device_code_request(self.client_id, workspace_id), model(DeviceAuthCode))
 
     def get_access_token(self, device_code: DeviceCode, poll: bool = False) -> OAuthToken:
         """The token once the user approved; with `poll=True`, wait for it (pass the `DeviceAuthCode` to
         start at its `interval`)."""
-        return self._client.run_flow(poll_flow(self, device_code, poll))
+        return self._client.run_flow(poll_flow(self, device_code, poll), sleep=self._sleep)
 
     def refresh_access_token(self, refresh_token: str) -> OAuthToken:
         return self._token(refresh_grant(self, refresh_token, None))
@@ -87,12 +92,14 @@ class DeviceOAuthApp(SyncOAuthAppBase):
 class AsyncDeviceOAuthApp(AsyncOAuthAppBase):
     """The async twin of `DeviceOAuthApp`."""
 
+    _sleep: Callable[[float], Awaitable[None]] = staticmethod(asyncio.sleep)
+
     async def get_device_code(self, workspace_id: Optional[str] = None) -> DeviceAuthCode:
         opts = device_code_request(self.client_id, workspace_id)
         return await self._client.request(opts, model(DeviceAuthCode))
 
     async def get_access_token(self, device_code: DeviceCode, poll: bool = False) -> OAuthToken:
-        return await self._client.run_flow(poll_flow(self, device_code, poll))
+        return await self._client.run_flow(poll_flow(self, device_code, poll), sleep=self._sleep)
 
     async def refresh_access_token(self, refresh_token: str) -> OAuthToken:
         return await self._token(refresh_grant(self, refresh_token, None))
