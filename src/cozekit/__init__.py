@@ -78,10 +78,6 @@ if TYPE_CHECKING:
         NotGiven,
     )
     from .auth import *  # noqa: F403  (every OAuth flow and self-refreshing auth)
-    from .lib.dataset_wait import (
-        DocumentProcessingError,
-        DocumentProcessingTimeoutError,
-    )
     from .log import setup_logging
     from .pagination import (
         AsyncLastIDPaged,
@@ -94,6 +90,10 @@ if TYPE_CHECKING:
         NumberPagedResponse,
         Page,
         SyncPager,
+    )
+    from .resources.datasets._process import (
+        DocumentProcessingError,
+        DocumentProcessingTimeoutError,
     )
     from .types import *  # noqa: F403  (cozepy exports its models at the top level too)
     from .websockets import (
@@ -202,7 +202,7 @@ _EXPORTS = {
         "NOT_GIVEN",
         "NotGiven",
     ),
-    ".lib.dataset_wait": (
+    ".resources.datasets._process": (
         "DocumentProcessingError",
         "DocumentProcessingTimeoutError",
     ),

@@ -131,7 +131,7 @@ def interrupt(response: httpx.Response) -> None:
 def cancel_on_abort(signal: AbortSignal) -> Iterator[Any]:
     """An anyio cancel scope around the awaits inside, cancelled when `signal` is aborted from any
     thread or task (check `scope.cancelled_caught` after the block)."""
-    import anyio
+    import anyio  # lazy: only async calls need it, so `import cozekit` stays cheap
 
     scope = anyio.CancelScope()
     owner = threading.get_ident()

@@ -3,12 +3,14 @@
 `BaseClient` holds every decision: building the request, unwrapping the declared envelope, mapping
 errors, retries and auth refresh. They are written once, as a generator (`_flow`) that yields the I/O it
 needs (a token, a send, a read, a sleep) and gets the results back. `SyncAPIClient` and `AsyncAPIClient`
-only perform that I/O.
+only perform that I/O. The same runners perform multi-step flows (`run_flow`, see `_flow.py`), whose
+`Call` steps are whole requests.
 """
 
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 import logging
 import os
@@ -22,6 +24,7 @@ from types import TracebackType
 from typing import (
     Any,
     AsyncIterator,
+    Awaitable,
     Callable,
     Collection,
     Dict,
@@ -52,6 +55,7 @@ from ._exceptions import (
     CozeError,
     describe_exception,
 )
+from ._flow import Call, Consume, Flow, Invoke, Sleep, invoke_async, invoke_sync
 from ._request import RequestOptions
 from ._response import ResponseInfo
 from ._retries import RetryPolicy
@@ -83,11 +87,6 @@ class _Read:
 
 
 @dataclass(frozen=True)
-class _Sleep:
-    seconds: float
-
-
-@dataclass(frozen=True)
 class _Invalidate:
     token: str
 
@@ -99,7 +98,7 @@ class _Opened:
     response: httpx.Response
 
 
-_Action = Union[_Token, _Send, _Read, _Sleep, _Invalidate]
+_Action = Union[_Token, _Send, _Read, Sleep, _Invalidate, Call, Consume, Invoke]
 _Flow = Generator[_Action, Any, Any]
 
 
@@ -321,7 +320,7 @@ class BaseClient:
                 log.debug("%s %s failed: %s; retry in %s", opts.method, opts.path, type(exc).__name__, delay)
                 if delay is None:
                     raise _connection_error(exc, request, logid) from exc
-                yield _Sleep(delay)
+                yield Sleep(delay)
                 retries += 1
                 continue
             log.debug(
@@ -355,7 +354,7 @@ class BaseClient:
                     self._add_region_hint(err)
                     raise
                 log.debug("%s %s -> code %s; retry in %.2fs", opts.method, opts.path, err.code, delay)
-                yield _Sleep(delay)
+                yield Sleep(delay)
                 retries += 1
 
 
@@ -467,10 +466,27 @@ class SyncAPIClient(BaseClient):
         result = self._run(self._flow(self._http, opts, _never), opts.abort_signal)
         return BinaryResponse(result.response, abort_signal=opts.abort_signal)
 
-    def _run(self, flow: _Flow, signal: Optional[AbortSignal] = None) -> Any:
+    def run_flow(self, flow: Flow[_T], sleep: Optional[Callable[[float], None]] = None) -> _T:
+        """Run a multi-step flow (see `_flow.py`): each `Call` is a whole request, each `Consume` a whole
+        stream. `sleep` replaces the client's own wait for the flow's `Sleep` steps (an app's clock)."""
+        if sleep is None:
+            return self._run(flow)  # type: ignore[no-any-return]
+
+        def perform(action: _Action) -> Any:
+            return sleep(action.seconds) if isinstance(action, Sleep) else self._perform(action)
+
+        return self._run(flow, perform=perform)  # type: ignore[no-any-return]
+
+    def _run(
+        self,
+        flow: _Flow,
+        signal: Optional[AbortSignal] = None,
+        perform: Optional[Callable[[_Action], Any]] = None,
+    ) -> Any:
         value: Any = None
         error: Optional[Exception] = None
-        perform = self._perform if signal is None else partial(self._perform_abortable, signal=signal)
+        if perform is None:
+            perform = self._perform if signal is None else partial(self._perform_abortable, signal=signal)
         while True:
             try:
                 action = flow.throw(error) if error is not None else flow.send(value)
@@ -500,7 +516,7 @@ class SyncAPIClient(BaseClient):
                     if signal.aborted:
                         raise signal.error() from exc
                     raise
-        if isinstance(action, _Sleep):
+        if isinstance(action, Sleep):
             if signal.wait(action.seconds):
                 raise signal.error()
             return None
@@ -537,11 +553,25 @@ class SyncAPIClient(BaseClient):
                 return action.response.read()
             finally:
                 action.response.close()
-        if isinstance(action, _Sleep):
-            time.sleep(action.seconds)
+        if isinstance(action, Sleep):
+            self._sleep(action.seconds)
             return None
+        if isinstance(action, Call):
+            return self.request(action.options, action.parse)
+        if isinstance(action, Consume):
+            with self.stream(action.options, action.decode) as events:
+                for event in events:
+                    if action.on_event is not None:
+                        action.on_event(event)
+                    action.take(event)
+            return None
+        if isinstance(action, Invoke):
+            return invoke_sync(action)
         assert self._auth is not None
         return self._auth.invalidate(action.token)
+
+    def _sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
 
     def close(self) -> None:
         """Close the connection pool (only if this client created it)."""
@@ -613,10 +643,29 @@ class AsyncAPIClient(BaseClient):
         result = await self._run(self._flow(self._http, opts, _never), opts.abort_signal)
         return AsyncBinaryResponse(result.response, abort_signal=opts.abort_signal)
 
-    async def _run(self, flow: _Flow, signal: Optional[AbortSignal] = None) -> Any:
+    async def run_flow(
+        self, flow: Flow[_T], sleep: Optional[Callable[[float], Awaitable[None]]] = None
+    ) -> _T:
+        """Run a multi-step flow (see `_flow.py`): each `Call` is a whole request, each `Consume` a whole
+        stream. `sleep` replaces the client's own wait for the flow's `Sleep` steps (an app's clock)."""
+        if sleep is None:
+            return await self._run(flow)  # type: ignore[no-any-return]
+
+        async def perform(action: _Action) -> Any:
+            return await (sleep(action.seconds) if isinstance(action, Sleep) else self._perform(action))
+
+        return await self._run(flow, perform=perform)  # type: ignore[no-any-return]
+
+    async def _run(
+        self,
+        flow: _Flow,
+        signal: Optional[AbortSignal] = None,
+        perform: Optional[Callable[[_Action], Awaitable[Any]]] = None,
+    ) -> Any:
         value: Any = None
         error: Optional[Exception] = None
-        perform = self._perform if signal is None else partial(self._perform_abortable, signal=signal)
+        if perform is None:
+            perform = self._perform if signal is None else partial(self._perform_abortable, signal=signal)
         while True:
             try:
                 action = flow.throw(error) if error is not None else flow.send(value)
@@ -667,11 +716,27 @@ class AsyncAPIClient(BaseClient):
                 return await action.response.aread()
             finally:
                 await action.response.aclose()
-        if isinstance(action, _Sleep):
-            await asyncio.sleep(action.seconds)
+        if isinstance(action, Sleep):
+            await self._sleep(action.seconds)
             return None
+        if isinstance(action, Call):
+            return await self.request(action.options, action.parse)
+        if isinstance(action, Consume):
+            async with await self.stream(action.options, action.decode) as events:
+                async for event in events:
+                    if action.on_event is not None:
+                        seen = action.on_event(event)
+                        if inspect.isawaitable(seen):
+                            await seen
+                    action.take(event)
+            return None
+        if isinstance(action, Invoke):
+            return await invoke_async(action)
         assert self._auth is not None
         return await self._auth.ainvalidate(action.token)
+
+    async def _sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
 
     async def close(self) -> None:
         """Close the connection pool (only if this client created it)."""

@@ -12,8 +12,11 @@ from typing import Any, Dict, Iterator, List, Optional
 
 import typer
 
+from ._auth import TokenAuth
 from ._client import Coze
+from ._constants import COZE_COM_BASE_URL
 from ._exceptions import CozeError
+from .auth.saved_login import coze_from_login
 from .types import ChatEventType, Message
 
 files_app = typer.Typer(help="Upload and look up files.", no_args_is_help=True)
@@ -24,12 +27,7 @@ Token = typer.Option(None, "--token", envvar="COZE_API_TOKEN", help="Access toke
 
 
 def _client(base_url: Optional[str], token: Optional[str]) -> Coze:
-    from ._auth import TokenAuth
-
     if not token:  # the token `cozekit login` saved, if any
-        from ._constants import COZE_COM_BASE_URL
-        from .auth.saved_login import coze_from_login
-
         try:
             return coze_from_login(base_url or COZE_COM_BASE_URL)
         except LookupError:

@@ -59,6 +59,7 @@ def serve(
     ),
 ) -> None:
     """Run the local Coze emulator."""
+    # lazy: the emulator is heavy and an extra; the other commands do not load it
     from .emulator.server import serve as run
     from .emulator.workflow_engine.loader import example_workflows as examples
 

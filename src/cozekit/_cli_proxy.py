@@ -6,6 +6,8 @@ from typing import List, Optional
 
 import typer
 
+from ._auth import TokenAuth
+
 
 def proxy(
     bot: List[str] = typer.Option(..., "--bot", help="A bot id the widget may chat with (repeatable)."),
@@ -39,7 +41,7 @@ def proxy(
     title: str = typer.Option("Chat", "--title", help="The widget's title on the demo page."),
 ) -> None:
     """Serve the web chat widget and keep the Coze token on the server."""
-    from ._auth import TokenAuth
+    # lazy: the proxy (fastapi) is an extra; the other commands do not load it
     from .proxy import ProxyConfig, create_proxy_app, parse_rate
     from .proxy.server import serve
 

@@ -142,57 +142,57 @@ class Coze(SyncAPIClient):
 
     @cached_property
     def chat(self) -> ChatResource:
-        from .resources.chat import ChatResource
+        from .resources.chat import ChatResource  # lazy: loaded on first use
 
         return ChatResource(self)
 
     @cached_property
     def conversations(self) -> Conversations:
-        from .resources.conversations import Conversations
+        from .resources.conversations import Conversations  # lazy: loaded on first use
 
         return Conversations(self)
 
     @cached_property
     def files(self) -> Files:
-        from .resources.files import Files
+        from .resources.files import Files  # lazy: loaded on first use
 
         return Files(self)
 
     @cached_property
     def datasets(self) -> Datasets:
-        from .resources.datasets import Datasets
+        from .resources.datasets import Datasets  # lazy: loaded on first use
 
         return Datasets(self)
 
     @cached_property
     def knowledge(self) -> Knowledge:
         """Deprecated (as in cozepy): `coze.knowledge.documents` is `coze.datasets.documents`."""
-        from .resources.knowledge import DEPRECATION, Knowledge
+        from .resources.knowledge import DEPRECATION, Knowledge  # lazy: loaded on first use
 
         warnings.warn(DEPRECATION, DeprecationWarning, stacklevel=2)
         return Knowledge(self)
 
     @cached_property
     def bots(self) -> Bots:
-        from .resources.bots import Bots
+        from .resources.bots import Bots  # lazy: loaded on first use
 
         return Bots(self)
 
     @cached_property
     def workspaces(self) -> Workspaces:
-        from .resources.workspaces import Workspaces
+        from .resources.workspaces import Workspaces  # lazy: loaded on first use
 
         return Workspaces(self)
 
     @cached_property
     def users(self) -> Users:
-        from .resources.users import Users
+        from .resources.users import Users  # lazy: loaded on first use
 
         return Users(self)
 
     @cached_property
     def audio(self) -> Audio:
-        from .resources.audio import Audio
+        from .resources.audio import Audio  # lazy: loaded on first use
 
         return Audio(self)
 
@@ -200,93 +200,93 @@ class Coze(SyncAPIClient):
     def websockets(self) -> WebsocketsClient:
         """Realtime voice: `.chat`, `.audio.speech`, `.audio.transcriptions`, `.audio.simult_interpretation`
         (host derived from base_url)."""
-        from .websockets import WebsocketsClient
+        from .websockets import WebsocketsClient  # lazy: loaded on first use
 
         return WebsocketsClient(self)
 
     @cached_property
     def workflows(self) -> Workflows:
-        from .resources.workflows import Workflows
+        from .resources.workflows import Workflows  # lazy: loaded on first use
 
         return Workflows(self)
 
     @cached_property
     def commerce(self) -> Commerce:
         """Plan benefits, end-user bills and benefit limits."""
-        from .resources.commerce import Commerce
+        from .resources.commerce import Commerce  # lazy: loaded on first use
 
         return Commerce(self)
 
     @cached_property
     def apps(self) -> Apps:
-        from .resources.apps import Apps
+        from .resources.apps import Apps  # lazy: loaded on first use
 
         return Apps(self)
 
     @cached_property
     def folders(self) -> Folders:
-        from .resources.folders import Folders
+        from .resources.folders import Folders  # lazy: loaded on first use
 
         return Folders(self)
 
     @cached_property
     def entities(self) -> Entities:
         """Copy tasks: `.copy_tasks` copies bots, apps and workflows."""
-        from .resources.entities import Entities
+        from .resources.entities import Entities  # lazy: loaded on first use
 
         return Entities(self)
 
     @cached_property
     def variables(self) -> Variables:
-        from .resources.variables import Variables
+        from .resources.variables import Variables  # lazy: loaded on first use
 
         return Variables(self)
 
     @cached_property
     def plugins(self) -> Plugins:
-        from .resources.plugins import Plugins
+        from .resources.plugins import Plugins  # lazy: loaded on first use
 
         return Plugins(self)
 
     @cached_property
     def stores(self) -> Stores:
         """The plugin store: `.plugins` (paid plugins) and `.categories`."""
-        from .resources.stores import Stores
+        from .resources.stores import Stores  # lazy: loaded on first use
 
         return Stores(self)
 
     @cached_property
     def templates(self) -> Templates:
         """Store templates: `.duplicate` copies one into a workspace."""
-        from .resources.templates import Templates
+        from .resources.templates import Templates  # lazy: loaded on first use
 
         return Templates(self)
 
     @cached_property
     def api_apps(self) -> APIApps:
         """Callback apps and their event subscriptions (`.events`)."""
-        from .resources.api_apps import APIApps
+        from .resources.api_apps import APIApps  # lazy: loaded on first use
 
         return APIApps(self)
 
     @cached_property
     def organizations(self) -> Organizations:
         """An organization's settings and members (enterprise privileged-app tokens)."""
-        from .resources.organizations import Organizations
+        from .resources.organizations import Organizations  # lazy: loaded on first use
 
         return Organizations(self)
 
     @cached_property
     def enterprises(self) -> Enterprises:
         """An enterprise's members and organizations (enterprise privileged-app tokens)."""
-        from .resources.enterprises import Enterprises
+        from .resources.enterprises import Enterprises  # lazy: loaded on first use
 
         return Enterprises(self)
 
     @cached_property
     def connectors(self) -> Connectors:
         """Channels: install, device configs (`.user_configs`), bot review results (`.bots`)."""
-        from .resources.connectors import Connectors
+        from .resources.connectors import Connectors  # lazy: loaded on first use
 
         return Connectors(self)
 
@@ -341,142 +341,142 @@ class AsyncCoze(AsyncAPIClient):
 
     @cached_property
     def chat(self) -> AsyncChatResource:
-        from .resources.chat import AsyncChatResource
+        from .resources.chat import AsyncChatResource  # lazy: loaded on first use
 
         return AsyncChatResource(self)
 
     @cached_property
     def conversations(self) -> AsyncConversations:
-        from .resources.conversations import AsyncConversations
+        from .resources.conversations import AsyncConversations  # lazy: loaded on first use
 
         return AsyncConversations(self)
 
     @cached_property
     def files(self) -> AsyncFiles:
-        from .resources.files import AsyncFiles
+        from .resources.files import AsyncFiles  # lazy: loaded on first use
 
         return AsyncFiles(self)
 
     @cached_property
     def datasets(self) -> AsyncDatasets:
-        from .resources.datasets import AsyncDatasets
+        from .resources.datasets import AsyncDatasets  # lazy: loaded on first use
 
         return AsyncDatasets(self)
 
     @cached_property
     def knowledge(self) -> AsyncKnowledge:
         """Deprecated (as in cozepy): `coze.knowledge.documents` is `coze.datasets.documents`."""
-        from .resources.knowledge import DEPRECATION, AsyncKnowledge
+        from .resources.knowledge import DEPRECATION, AsyncKnowledge  # lazy: loaded on first use
 
         warnings.warn(DEPRECATION, DeprecationWarning, stacklevel=2)
         return AsyncKnowledge(self)
 
     @cached_property
     def bots(self) -> AsyncBots:
-        from .resources.bots import AsyncBots
+        from .resources.bots import AsyncBots  # lazy: loaded on first use
 
         return AsyncBots(self)
 
     @cached_property
     def workspaces(self) -> AsyncWorkspaces:
-        from .resources.workspaces import AsyncWorkspaces
+        from .resources.workspaces import AsyncWorkspaces  # lazy: loaded on first use
 
         return AsyncWorkspaces(self)
 
     @cached_property
     def users(self) -> AsyncUsers:
-        from .resources.users import AsyncUsers
+        from .resources.users import AsyncUsers  # lazy: loaded on first use
 
         return AsyncUsers(self)
 
     @cached_property
     def audio(self) -> AsyncAudio:
-        from .resources.audio import AsyncAudio
+        from .resources.audio import AsyncAudio  # lazy: loaded on first use
 
         return AsyncAudio(self)
 
     @cached_property
     def websockets(self) -> AsyncWebsocketsClient:
-        from .websockets import AsyncWebsocketsClient
+        from .websockets import AsyncWebsocketsClient  # lazy: loaded on first use
 
         return AsyncWebsocketsClient(self)
 
     @cached_property
     def workflows(self) -> AsyncWorkflows:
-        from .resources.workflows import AsyncWorkflows
+        from .resources.workflows import AsyncWorkflows  # lazy: loaded on first use
 
         return AsyncWorkflows(self)
 
     @cached_property
     def commerce(self) -> AsyncCommerce:
-        from .resources.commerce import AsyncCommerce
+        from .resources.commerce import AsyncCommerce  # lazy: loaded on first use
 
         return AsyncCommerce(self)
 
     @cached_property
     def apps(self) -> AsyncApps:
-        from .resources.apps import AsyncApps
+        from .resources.apps import AsyncApps  # lazy: loaded on first use
 
         return AsyncApps(self)
 
     @cached_property
     def folders(self) -> AsyncFolders:
-        from .resources.folders import AsyncFolders
+        from .resources.folders import AsyncFolders  # lazy: loaded on first use
 
         return AsyncFolders(self)
 
     @cached_property
     def entities(self) -> AsyncEntities:
-        from .resources.entities import AsyncEntities
+        from .resources.entities import AsyncEntities  # lazy: loaded on first use
 
         return AsyncEntities(self)
 
     @cached_property
     def variables(self) -> AsyncVariables:
-        from .resources.variables import AsyncVariables
+        from .resources.variables import AsyncVariables  # lazy: loaded on first use
 
         return AsyncVariables(self)
 
     @cached_property
     def plugins(self) -> AsyncPlugins:
-        from .resources.plugins import AsyncPlugins
+        from .resources.plugins import AsyncPlugins  # lazy: loaded on first use
 
         return AsyncPlugins(self)
 
     @cached_property
     def stores(self) -> AsyncStores:
-        from .resources.stores import AsyncStores
+        from .resources.stores import AsyncStores  # lazy: loaded on first use
 
         return AsyncStores(self)
 
     @cached_property
     def templates(self) -> AsyncTemplates:
         """Store templates: `.duplicate` copies one into a workspace."""
-        from .resources.templates import AsyncTemplates
+        from .resources.templates import AsyncTemplates  # lazy: loaded on first use
 
         return AsyncTemplates(self)
 
     @cached_property
     def api_apps(self) -> AsyncAPIApps:
-        from .resources.api_apps import AsyncAPIApps
+        from .resources.api_apps import AsyncAPIApps  # lazy: loaded on first use
 
         return AsyncAPIApps(self)
 
     @cached_property
     def organizations(self) -> AsyncOrganizations:
-        from .resources.organizations import AsyncOrganizations
+        from .resources.organizations import AsyncOrganizations  # lazy: loaded on first use
 
         return AsyncOrganizations(self)
 
     @cached_property
     def enterprises(self) -> AsyncEnterprises:
-        from .resources.enterprises import AsyncEnterprises
+        from .resources.enterprises import AsyncEnterprises  # lazy: loaded on first use
 
         return AsyncEnterprises(self)
 
     @cached_property
     def connectors(self) -> AsyncConnectors:
-        from .resources.connectors import AsyncConnectors
+        from .resources.connectors import AsyncConnectors  # lazy: loaded on first use
 
         return AsyncConnectors(self)
 

@@ -1,11 +1,12 @@
-"""Safe path building: every path parameter is checked and percent-encoded before any I/O."""
+"""Safe path building: every path parameter is checked and percent-encoded, and required values are
+present, before any I/O."""
 
 from __future__ import annotations
 
-from typing import Union
+from typing import Any, Union
 from urllib.parse import quote
 
-__all__ = ["path"]
+__all__ = ["path", "require"]
 
 
 def _segment(name: str, value: Union[str, int]) -> str:
@@ -28,7 +29,8 @@ def path(template: str, **params: Union[str, int]) -> str:
     return template.format(**{name: _segment(name, value) for name, value in params.items()})
 
 
-def require(name: str, value: object) -> None:
-    """Reject an empty or missing required id before any I/O."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        raise ValueError(f"{name} must be a non-empty value")
+def require(**values: Any) -> None:
+    """Each value must be present and, when a string, not blank (checked before any I/O)."""
+    for name, value in values.items():
+        if value is None or (isinstance(value, str) and not value.strip()):
+            raise ValueError(f"{name} must be a non-empty value")

@@ -277,7 +277,7 @@ def _drain(chunks: Iterator[bytes]) -> None:
 
 async def _adrain(chunks: AsyncIterator[bytes]) -> None:
     """`_drain` for async streams, also bounded in time (`_DRAIN_SECONDS`)."""
-    import anyio
+    import anyio  # lazy: only async streams need it, so `import cozekit` stays cheap
 
     left = _DRAIN_LIMIT
     with anyio.move_on_after(_DRAIN_SECONDS):

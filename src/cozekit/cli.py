@@ -10,6 +10,8 @@ from __future__ import annotations
 import sys
 from typing import Any, Optional
 
+from ._exceptions import CozeError
+
 __all__ = ["main"]  # and `app`, the typer app, loaded on first use
 
 _EXTRAS = {
@@ -45,10 +47,8 @@ def _fail(message: str) -> None:
 
 def main() -> None:
     """Entry point of the `cozekit` command."""
-    from ._exceptions import CozeError
-
     try:
-        from ._cli_app import app as typer_app
+        from ._cli_app import app as typer_app  # lazy: the `cli` extra (typer) may be missing
 
         typer_app()
     except ModuleNotFoundError as exc:

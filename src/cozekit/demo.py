@@ -19,7 +19,7 @@ DEFAULT_QUESTION = "Hello! What can you do?"
 
 def run(question: str, out: TextIO = sys.stdout) -> ChatStreamAccumulator:
     """Stream the demo bot's answer to `question` into `out`; return the accumulated chat."""
-    from .emulator import ThreadedEmulator
+    from .emulator import ThreadedEmulator  # lazy: the emulator is heavy and an extra
 
     with ThreadedEmulator() as emulator, Coze(TokenAuth(emulator.token), emulator.base_url) as coze:
         out.write(f"emulator: {emulator.base_url}  bot: {emulator.demo_bot_id}\n")

@@ -11,6 +11,10 @@ import sys
 import wave
 from typing import Any, BinaryIO, Dict, List, Mapping, Union
 
+from pydantic import BaseModel
+
+from .auth._requests import code_challenge
+
 __all__ = [
     "anext",
     "base64_encode_string",
@@ -51,8 +55,6 @@ def random_hex(length: int) -> str:
 
 def gen_s256_code_challenge(code_verifier: str) -> str:
     """The PKCE S256 `code_challenge` of `code_verifier`."""
-    from .auth._requests import code_challenge
-
     return code_challenge(code_verifier, "S256")
 
 
@@ -65,7 +67,7 @@ def http_base_url_to_ws(base_url: str) -> str:
 
     Unlike cozepy's, a plain `http://` URL (a local emulator) maps to `ws://` instead of raising.
     """
-    from .websockets._endpoint import websocket_base_url
+    from .websockets._endpoint import websocket_base_url  # lazy: loads the websockets package
 
     if not base_url:
         raise ValueError("base_url cannot be empty")
@@ -79,8 +81,6 @@ def remove_none_values(d: Mapping[str, Any]) -> Dict[str, Any]:
 
 def dump_exclude_none(d: Any) -> Any:
     """`d` as plain JSON-ready data: models dumped, enums as their values, None values dropped."""
-    from pydantic import BaseModel
-
     if isinstance(d, BaseModel):
         return dump_exclude_none(d.model_dump(exclude_none=True))
     if isinstance(d, enum.Enum):
@@ -135,8 +135,6 @@ def get_methods(cls: Any, prefix: str = "on") -> List[Dict[str, Any]]:
 
 def get_model_default(model: type, field_name: str) -> Any:
     """The default of `field_name` on the pydantic model class `model` (None if it has none)."""
-    from pydantic import BaseModel
-
     if not (isinstance(model, type) and issubclass(model, BaseModel)):
         return None
     field = model.model_fields.get(field_name)

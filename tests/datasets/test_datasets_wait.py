@@ -8,8 +8,7 @@ from typing import Any, List
 import pytest
 from ds_mock import Recorder, envelope, error, make, run
 
-import cozekit.lib._flow as flow_module
-import cozekit.lib.dataset_wait as wait_module
+import cozekit.resources.datasets._process as wait_module
 from cozekit import (
     Document,
     DocumentProcessingError,
@@ -17,6 +16,7 @@ from cozekit import (
     DocumentProgress,
     NotFoundError,
 )
+from cozekit._base_client import AsyncAPIClient, SyncAPIClient
 
 
 class FakeClock:
@@ -39,8 +39,8 @@ class FakeClock:
 def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
     fake = FakeClock()
     fake_time = types.SimpleNamespace(monotonic=fake.monotonic, sleep=fake.sleep)
-    monkeypatch.setattr(flow_module, "time", fake_time)
-    monkeypatch.setattr(flow_module, "asyncio", types.SimpleNamespace(sleep=fake.async_sleep))
+    monkeypatch.setattr(SyncAPIClient, "_sleep", lambda self, seconds: fake.sleep(seconds))
+    monkeypatch.setattr(AsyncAPIClient, "_sleep", lambda self, seconds: fake.async_sleep(seconds))
     monkeypatch.setattr(wait_module, "time", fake_time)
     return fake
 

@@ -1,4 +1,5 @@
-"""Chat stream events: the real fixture of protocol.md §4.7 and the edge cases around it."""
+"""Chat stream events: the real stream fixture of the Coze "Chat v3" reference page (streamed response) and
+the edge cases around it."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""WebSocket clients against a scripted local server playing the recorded sequences of protocol.md §10."""
+"""WebSocket clients against a scripted local server playing the recorded sequences of the Coze
+WebSocket reference pages (streaming chat, speech, transcription)."""
 
 from __future__ import annotations
 

@@ -9,10 +9,10 @@ import httpx
 from .._base_client import AsyncAPIClient, SyncAPIClient
 from .._constants import COZE_COM_BASE_URL, DEFAULT_MAX_RETRIES
 from .._parsing import model
+from .._paths import require
 from .._request import RequestOptions
 from .._retries import RetryPolicy
 from .._types import NOT_GIVEN, NotGiven, Timeout
-from ..resources._validate import require
 from ..types.oauth import OAuthToken
 from ._requests import www_base_for
 

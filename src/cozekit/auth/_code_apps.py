@@ -7,8 +7,8 @@ from typing import Any, Dict, Optional
 from typing_extensions import Literal
 
 from .._constants import COZE_COM_BASE_URL
+from .._paths import require
 from .._request import RequestOptions
-from ..resources._validate import require
 from ..types.oauth import OAuthToken
 from ._base import AsyncOAuthAppBase, OAuthApp, SyncOAuthAppBase
 from ._requests import authorize_url, code_challenge, token_request

@@ -1,21 +1,21 @@
 """The device flow: `DeviceOAuthApp` gets a user code, then polls the token endpoint.
 
-Polling is one generator of `Call`/`Sleep` steps (`poll_flow`); the sync app sleeps with `time.sleep`,
-the async app with `asyncio.sleep`, so the event loop is never blocked.
+Polling is one generator of `Call`/`Sleep` steps (`poll_flow`), run by the app's own client (`run_flow`)
+with the app's `_sleep`: `time.sleep` for the sync app, `asyncio.sleep` for the async one, so the event
+loop is never blocked.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any, Awaitable, Callable, Optional, Union
+from typing import Awaitable, Callable, Optional, Union
 
-from .._base_client import AsyncAPIClient, SyncAPIClient
-from .._exceptions import CozeError, OAuthError
+from .._exceptions import OAuthError
+from .._flow import Call, Flow, Sleep
 from .._parsing import model
+from .._paths import require
 from .._request import RequestOptions
-from ..lib._flow import Call, Flow, Sleep
-from ..resources._validate import require
 from ..types.oauth import DeviceAuthCode, OAuthToken
 from ._base import AsyncOAuthAppBase, OAuthApp, SyncOAuthAppBase, parse_token
 from ._code_apps import refresh_grant
@@ -66,44 +66,6 @@ def poll_flow(app: OAuthApp, device_code: DeviceCode, poll: bool) -> Flow[OAuthT
         yield Sleep(delay)
 
 
-def run_flow(client: SyncAPIClient, flow: Flow[Any], sleep: Callable[[float], None]) -> Any:
-    value: Any = None
-    error: Optional[CozeError] = None
-    while True:
-        try:
-            step = flow.throw(error) if error is not None else flow.send(value)
-        except StopIteration as stop:
-            return stop.value
-        value, error = None, None
-        if isinstance(step, Sleep):
-            sleep(step.seconds)
-            continue
-        try:
-            value = client.request(step.options, step.parse)
-        except CozeError as exc:
-            error = exc
-
-
-async def arun_flow(
-    client: AsyncAPIClient, flow: Flow[Any], sleep: Callable[[float], Awaitable[None]]
-) -> Any:
-    value: Any = None
-    error: Optional[CozeError] = None
-    while True:
-        try:
-            step = flow.throw(error) if error is not None else flow.send(value)
-        except StopIteration as stop:
-            return stop.value
-        value, error = None, None
-        if isinstance(step, Sleep):
-            await sleep(step.seconds)
-            continue
-        try:
-            value = await client.request(step.options, step.parse)
-        except CozeError as exc:
-            error = exc
-
-
 class DeviceOAuthApp(SyncOAuthAppBase):
     """A device or CLI app: show the user a code and URL, then poll until they approve.
 
@@ -113,6 +75,7 @@ class DeviceOAuthApp(SyncOAuthAppBase):
     """
 
     _sleep: Callable[[float], None] = staticmethod(time.sleep)
+    """How polling waits (a test may move a clock instead)."""
 
     def get_device_code(self, workspace_id: Optional[str] = None) -> DeviceAuthCode:
         return self._client.request(device_code_request(self.client_id, workspace_id), model(DeviceAuthCode))
@@ -120,15 +83,14 @@ class DeviceOAuthApp(SyncOAuthAppBase):
     def get_access_token(self, device_code: DeviceCode, poll: bool = False) -> OAuthToken:
         """The token once the user approved; with `poll=True`, wait for it (pass the `DeviceAuthCode` to
         start at its `interval`)."""
-        result: OAuthToken = run_flow(self._client, poll_flow(self, device_code, poll), self._sleep)
-        return result
+        return self._client.run_flow(poll_flow(self, device_code, poll), sleep=self._sleep)
 
     def refresh_access_token(self, refresh_token: str) -> OAuthToken:
         return self._token(refresh_grant(self, refresh_token, None))
 
 
 class AsyncDeviceOAuthApp(AsyncOAuthAppBase):
-    """The async twin of `DeviceOAuthApp`; polling awaits `asyncio.sleep`."""
+    """The async twin of `DeviceOAuthApp`."""
 
     _sleep: Callable[[float], Awaitable[None]] = staticmethod(asyncio.sleep)
 
@@ -137,8 +99,7 @@ class AsyncDeviceOAuthApp(AsyncOAuthAppBase):
         return await self._client.request(opts, model(DeviceAuthCode))
 
     async def get_access_token(self, device_code: DeviceCode, poll: bool = False) -> OAuthToken:
-        result: OAuthToken = await arun_flow(self._client, poll_flow(self, device_code, poll), self._sleep)
-        return result
+        return await self._client.run_flow(poll_flow(self, device_code, poll), sleep=self._sleep)
 
     async def refresh_access_token(self, refresh_token: str) -> OAuthToken:
         return await self._token(refresh_grant(self, refresh_token, None))

@@ -13,9 +13,8 @@ import time
 from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Union
 
 from .._constants import COZE_COM_BASE_URL
-from .._paths import path
+from .._paths import path, require
 from .._request import RequestOptions
-from ..resources._validate import require
 from ..types.oauth import OAuthToken, Scope, SessionContext
 from ._base import AsyncOAuthAppBase, OAuthApp, SyncOAuthAppBase
 from ._requests import JWT_GRANT, TOKEN_PATH, api_host, token_request
@@ -36,6 +35,7 @@ ScopeArg = Union[Scope, Mapping[str, Any], None]
 
 def load_private_key(private_key: Union[str, bytes]) -> RSAPrivateKey:
     """Parse a PEM RSA private key; the error never quotes the key."""
+    # lazy: cryptography is heavy and only JWT apps need it
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
     from cryptography.hazmat.primitives.serialization import load_pem_private_key
 

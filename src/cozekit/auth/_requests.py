@@ -13,9 +13,8 @@ from urllib.parse import urlencode, urlsplit
 
 from .._constants import COZE_CN_BASE_URL, COZE_CN_WWW_URL, COZE_COM_BASE_URL, COZE_COM_WWW_URL
 from .._envelope import OAUTH
-from .._paths import path
+from .._paths import path, require
 from .._request import RequestOptions
-from ..resources._validate import require
 
 __all__ = [
     "DEVICE_GRANT",

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional, Tuple
+from typing import Optional, Tuple
 
+from .._client import Coze
 from .._constants import COZE_COM_BASE_URL
 from ..types.oauth import OAuthToken
 from ._auths import OAuthRefreshAuth
 from ._device import DeviceOAuthApp
 from ._token_store import FileTokenStore
-
-if TYPE_CHECKING:
-    from .._client import Coze
 
 __all__ = ["DEFAULT_TOKEN_FILE", "coze_from_login", "login_auth", "login_key", "stored_login", "token_store"]
 
@@ -68,6 +66,4 @@ def coze_from_login(
     base_url: str = COZE_COM_BASE_URL, token_file: Optional[str] = None, client_id: Optional[str] = None
 ) -> Coze:
     """A `Coze` acting with the token `cozekit login` saved (LookupError when there is none)."""
-    from .._client import Coze
-
     return Coze(auth=login_auth(base_url, token_file, client_id), base_url=base_url)

@@ -3,16 +3,16 @@
 A voice flow yields `Send(method, data)` (call the session's uplink method), `Receive(deadline)` (the next
 server event, waiting at most until the deadline), `Poll()` (the next event if one is already there, else
 None), `Pull()` (the next audio chunk of the source, None at its end), `Sleep(seconds)`, `Emit(item)`
-(hand an item to the caller) and `Invoke(function)` (call it, awaiting an awaitable result when async; its
-result is sent into the flow, an exception it raises is thrown into it). `drive_sync` and `drive_async`
-perform the steps; events reach them through a `SyncPump`/`AsyncPump`, the session's handlers, so errors
-and closes arrive in order with the events.
+(hand an item to the caller) and `Invoke(function)` (its result is sent into the flow, an exception it
+raises is thrown into it); `Sleep` and `Invoke` are the REST flows' steps (`_flow.py`), with one meaning.
+`drive_sync` and `drive_async` perform the steps; events reach them through a `SyncPump`/`AsyncPump`, the
+session's handlers, so errors and closes arrive in order with the events. They are not the client's
+runner: a voice flow runs on a WebSocket session and emits items to its caller as it goes.
 """
 
 from __future__ import annotations
 
 import asyncio
-import inspect
 import queue
 import time
 from dataclasses import dataclass
@@ -29,6 +29,7 @@ from typing import (
 )
 
 from .._exceptions import APIConnectionError, APITimeoutError
+from .._flow import Invoke, Sleep, invoke_async, invoke_sync
 from ..types.websocket import WebsocketsEventType
 
 # Plain strings: importing `websockets` (the library) waits until a session is actually opened.
@@ -37,8 +38,10 @@ CLOSED = WebsocketsEventType.CLOSED.value
 ERROR = WebsocketsEventType.ERROR.value
 RECONNECTED = "reconnected"
 WAKE = "wake"
+ASYNC_HELPER = "the async helper (e.g. AsyncVoiceChat)"
 
 __all__ = [
+    "ASYNC_HELPER",
     "AsyncPump",
     "Emit",
     "Event",
@@ -85,18 +88,8 @@ class Pull:
 
 
 @dataclass(frozen=True)
-class Sleep:
-    seconds: float
-
-
-@dataclass(frozen=True)
 class Emit:
     item: Any
-
-
-@dataclass(frozen=True)
-class Invoke:
-    function: Callable[[], Any]
 
 
 Step = Union[Send, Receive, Poll, Pull, Sleep, Emit, Invoke]
@@ -203,10 +196,7 @@ def drive_sync(
             yield step.item
         elif isinstance(step, Invoke):
             try:
-                value = step.function()
-                if inspect.isawaitable(value):
-                    getattr(value, "close", lambda: None)()  # a coroutine nobody will await
-                    raise TypeError("an async function needs the async helper (e.g. AsyncVoiceChat)")
+                value = invoke_sync(step)
             except Exception as exc:
                 thrown = exc
         elif isinstance(step, Send):
@@ -247,9 +237,7 @@ async def drive_async(
             yield step.item
         elif isinstance(step, Invoke):
             try:
-                value = step.function()
-                if inspect.isawaitable(value):
-                    value = await value
+                value = await invoke_async(step)
             except Exception as exc:
                 thrown = exc
         elif isinstance(step, Send):

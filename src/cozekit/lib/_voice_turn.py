@@ -16,6 +16,7 @@ from ..types.chat import Chat, ChatToolCall, ChatToolCallType
 from ..types.message import MessageContentType, MessageType
 from ..types.websocket import WebsocketsEventType
 from ._voice_flow import (
+    ASYNC_HELPER,
     WAKE,
     Emit,
     Event,
@@ -219,7 +220,7 @@ def _run_tool(turn: Turn, call: ChatToolCall) -> Generator[Step, Any, Dict[str, 
     arguments: Any = None
     try:
         tool, arguments = _prepare(turn.tools, call)
-        result = yield Invoke(functools.partial(_invoke, tool, arguments))
+        result = yield Invoke(functools.partial(_invoke, tool, arguments), ASYNC_HELPER)
         item = ReplyToolCall(name, arguments, _output(call, result).output)
     except Exception as exc:
         item = ReplyToolCall(name, arguments, _error_output(exc), exc)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Type, Union
 
 from .._models import CozeModel
+from .._paths import require
 from ._body import to_json
-from ._validate import require
 
 __all__ = ["check_organization_texts", "member_list"]
 

@@ -4,14 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Optional, Sequence
 
-__all__ = ["check_messages", "check_meta_data", "require"]
-
-
-def require(**values: Any) -> None:
-    """Each value must be present and, when a string, not blank."""
-    for name, value in values.items():
-        if value is None or (isinstance(value, str) and not value.strip()):
-            raise ValueError(f"{name} must be a non-empty value")
+__all__ = ["check_messages", "check_meta_data"]
 
 
 def check_meta_data(meta_data: Optional[Mapping[str, str]]) -> None:

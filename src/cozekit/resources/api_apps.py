@@ -9,7 +9,7 @@ from typing import List, Optional, Sequence
 from typing_extensions import Unpack
 
 from .._parsing import model
-from .._paths import path
+from .._paths import path, require
 from .._request import CallOptions, RequestOptions, delete, get, post, put
 from .._resource import AsyncAPIResource, SyncAPIResource
 from ..pagination import AsyncPager, SyncPager, TokenPaging
@@ -21,7 +21,6 @@ from ..types.api_app import (
     DeleteAPIAppsResp,
     UpdateAPIAppsResp,
 )
-from ._validate import require
 
 __all__ = ["APIApps", "APIAppsEvents", "AsyncAPIApps", "AsyncAPIAppsEvents"]
 

@@ -7,13 +7,13 @@ from typing import Optional, Union
 
 from typing_extensions import Unpack
 
+from .._paths import require
 from .._request import CallOptions, RequestOptions, get
 from .._resource import AsyncAPIResource, SyncAPIResource
 from ..pagination import AsyncPager, NumberPaging, SyncPager
 from ..types.app import SimpleApp
 from ..types.bot import PublishStatus
 from ._body import to_json
-from ._validate import require
 from .collaborators import AppCollaborators, AsyncAppCollaborators
 
 __all__ = ["Apps", "AsyncApps"]

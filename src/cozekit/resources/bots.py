@@ -9,14 +9,13 @@ from typing import Any, Dict, Optional, Sequence, Union
 from typing_extensions import Literal, Unpack
 
 from .._parsing import model
-from .._paths import path
+from .._paths import path, require
 from .._request import CallOptions, RequestOptions, get, post
 from .._resource import AsyncAPIResource, SyncAPIResource
 from ..pagination import AsyncPager, NumberPaging, SyncPager
 from ..types.bot import Bot, BotVersionInfo, PublishedBot, SimpleBot, UnpublishBotResp, UpdateBotResp
 from ..types.collaborator import CollaborationMode, SwitchCollaborationModeResp
 from ._body import arguments, to_json
-from ._validate import require
 from .collaborators import AsyncBotCollaborators, BotCollaborators, switch_mode
 
 __all__ = ["AsyncBots", "Bots"]

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+import time
 from functools import cached_property
 from typing import Any, AsyncIterator, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
 from typing_extensions import Literal, Unpack, overload
 
-from .._exceptions import ChatStreamError, CozeAPIError, error_class
+from .._exceptions import ChatFailedError, ChatStreamError, CozeAPIError, error_class
+from .._flow import Call, Flow, Sleep
 from .._models import ListResponse, ResponseInfo
 from .._parsing import model, models
+from .._paths import require
 from .._request import CallOptions, RequestOptions, get, post
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._stream_call import AsyncStreamCall
 from .._streaming import AsyncStream, ServerSentEvent, Stream
-from ..types.chat import Chat, ChatPoll, ToolOutput
+from ..types.chat import Chat, ChatPoll, ChatStatus, ToolOutput
 from ..types.chat_event import ChatEvent, ChatEventType, ChatStreamEvent, parse_chat_event
 from ..types.message import Message, messages_to_wire
 from ._body import arguments
-from ._validate import check_messages, check_meta_data, require
+from ._validate import check_messages, check_meta_data
 
 __all__ = ["AsyncChatMessages", "AsyncChatResource", "ChatMessages", "ChatResource", "decode_chat_event"]
 
@@ -146,6 +149,53 @@ def _list_messages(conversation_id: str, chat_id: str, options: CallOptions) -> 
     return get("/v3/chat/message/list", _ids(conversation_id, chat_id)).with_call_options(options)
 
 
+MAX_POLL_INTERVAL = 1.0
+_RUNNING = (ChatStatus.CREATED, ChatStatus.IN_PROGRESS)
+_NOT_CANCELLABLE = 4104
+
+
+def poll_flow(
+    start: RequestOptions, timeout: Optional[float], interval: float, options: CallOptions
+) -> Flow[ChatPoll]:
+    """`create_and_poll`: create the chat, poll it (backing off up to `MAX_POLL_INTERVAL`), cancel it
+    past the timeout, then fetch its messages."""
+    if interval <= 0:
+        raise ValueError("poll_interval must be > 0")
+    if timeout is not None and timeout <= 0:
+        raise ValueError("poll_timeout must be > 0")
+    chat: Chat = yield Call(start, model(Chat))
+    deadline = None if timeout is None else time.monotonic() + timeout
+    delay = interval
+    while chat.status in _RUNNING:
+        remaining = None if deadline is None else deadline - time.monotonic()
+        if remaining is not None and remaining <= 0:
+            try:
+                chat = yield Call(_cancel(chat.conversation_id, chat.id, options), model(Chat))
+            except CozeAPIError as err:
+                if err.code != _NOT_CANCELLABLE:
+                    raise
+                chat = yield Call(_retrieve(chat.conversation_id, chat.id, options), model(Chat))
+            break
+        yield Sleep(delay if remaining is None else min(delay, remaining))
+        delay = min(delay * 1.5, max(interval, MAX_POLL_INTERVAL))
+        chat = yield Call(_retrieve(chat.conversation_id, chat.id, options), model(Chat))
+    if chat.status == ChatStatus.FAILED:
+        error = chat.last_error
+        failed = ChatFailedError(
+            error.code if error else 0,
+            error.msg if error else "chat failed",
+            chat.logid,
+            status_code=200,
+            body=chat.model_dump(mode="json"),
+        )
+        failed.chat = chat
+        raise failed
+    messages = yield Call(_list_messages(chat.conversation_id, chat.id, options), models(Message))
+    poll = ChatPoll(chat=chat, messages=list(messages))
+    poll._attach(chat.response)
+    return poll
+
+
 class ChatResource(SyncAPIResource):
     """Chat with a bot (`/v3/chat`).
 
@@ -229,9 +279,7 @@ class ChatResource(SyncAPIResource):
         the chat is cancelled and returned as it is (cozepy's behaviour).
         """
         start = _chat(stream=False, **arguments(locals(), "poll_timeout", "poll_interval"))
-        from ..lib.chat_poll import poll_flow, run_sync
-
-        return run_sync(self._client, poll_flow(start, poll_timeout, poll_interval, options))
+        return self._client.run_flow(poll_flow(start, poll_timeout, poll_interval, options))
 
     def retrieve(self, *, conversation_id: str, chat_id: str, **options: Unpack[CallOptions]) -> Chat:
         """The chat as it is now."""
@@ -371,9 +419,7 @@ class AsyncChatResource(AsyncAPIResource):
         **options: Unpack[CallOptions],
     ) -> ChatPoll:
         start = _chat(stream=False, **arguments(locals(), "poll_timeout", "poll_interval"))
-        from ..lib.chat_poll import poll_flow, run_async
-
-        return await run_async(self._client, poll_flow(start, poll_timeout, poll_interval, options))
+        return await self._client.run_flow(poll_flow(start, poll_timeout, poll_interval, options))
 
     async def retrieve(self, *, conversation_id: str, chat_id: str, **options: Unpack[CallOptions]) -> Chat:
         return await self._client.request(_retrieve(conversation_id, chat_id, options), model(Chat))

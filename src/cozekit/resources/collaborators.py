@@ -11,11 +11,10 @@ from typing import Union
 from typing_extensions import Unpack
 
 from .._parsing import model
-from .._paths import path
+from .._paths import path, require
 from .._request import CallOptions, RequestOptions, delete, post
 from .._resource import AsyncAPIResource, SyncAPIResource
 from ..types.collaborator import CollaborationMode, CreateCollaboratorResp, DeleteCollaboratorResp
-from ._validate import require
 
 __all__ = [
     "AppCollaborators",

@@ -9,13 +9,12 @@ from typing import Any, Dict, Mapping, Optional, Sequence, Union
 from typing_extensions import Unpack
 
 from .._parsing import model
-from .._paths import path
+from .._paths import path, require
 from .._request import CallOptions, RequestOptions, get, post, put
 from .._resource import AsyncAPIResource, SyncAPIResource
 from ..pagination import AsyncPager, NumberPaging, SyncPager, TokenPaging
 from ..types.commerce import Benefit, BenefitBillTask, BenefitLimitation, UpdateBenefitLimitationResp
 from ._body import to_json
-from ._validate import require
 
 __all__ = [
     "AsyncBenefits",

@@ -9,7 +9,7 @@ from typing import Any, List, Mapping, Optional, Sequence, Union
 from typing_extensions import Unpack
 
 from .._parsing import model
-from .._paths import path
+from .._paths import path, require
 from .._request import CallOptions, RequestOptions, post, put
 from .._resource import AsyncAPIResource, SyncAPIResource
 from ..types.connector import (
@@ -20,7 +20,6 @@ from ..types.connector import (
     UserConfig,
 )
 from ._body import to_json
-from ._validate import require
 
 __all__ = [
     "AsyncConnectorBots",

@@ -10,7 +10,7 @@ from typing_extensions import Unpack
 
 from .._envelope import BODY, Envelope
 from .._parsing import model
-from .._paths import path
+from .._paths import path, require
 from .._request import CallOptions, RequestOptions, delete, get, post, put
 from .._resource import AsyncAPIResource, SyncAPIResource
 from ..pagination import AsyncPager, LastIdPaging, NumberPaging, SyncPager
@@ -22,7 +22,7 @@ from ..types.conversation import (
     Section,
 )
 from ..types.message import Message, MessageObjectString, message_to_wire, messages_to_wire
-from ._validate import check_messages, check_meta_data, require
+from ._validate import check_messages, check_meta_data
 
 __all__ = [
     "AsyncConversationMessages",

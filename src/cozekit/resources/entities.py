@@ -8,12 +8,11 @@ from typing import Optional, Union
 from typing_extensions import Unpack
 
 from .._parsing import model
-from .._paths import path
+from .._paths import path, require
 from .._request import CallOptions, RequestOptions, get, post
 from .._resource import AsyncAPIResource, SyncAPIResource
 from ..types.entity import CopyTask, CreateCopyTaskResp, EntityType
 from ._body import to_json
-from ._validate import require
 
 __all__ = ["AsyncEntities", "AsyncEntityCopyTasks", "Entities", "EntityCopyTasks"]
 

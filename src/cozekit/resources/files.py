@@ -10,10 +10,10 @@ from typing import IO, Any, Iterator, Optional, Tuple, Union
 from typing_extensions import Unpack
 
 from .._parsing import model
+from .._paths import require
 from .._request import CallOptions, RequestOptions, get
 from .._resource import AsyncAPIResource, SyncAPIResource
 from ..types.file import File
-from ._validate import require
 
 __all__ = ["MAX_UPLOAD_BYTES", "AsyncFiles", "FileInput", "Files", "open_upload"]
 

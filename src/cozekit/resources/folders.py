@@ -7,13 +7,12 @@ from typing import Optional, Union
 from typing_extensions import Unpack
 
 from .._parsing import model
-from .._paths import path
+from .._paths import path, require
 from .._request import CallOptions, RequestOptions, get
 from .._resource import AsyncAPIResource, SyncAPIResource
 from ..pagination import AsyncPager, NumberPaging, SyncPager
 from ..types.folder import FolderType, SimpleFolder
 from ._body import to_json
-from ._validate import require
 
 __all__ = ["AsyncFolders", "Folders"]
 

@@ -6,12 +6,9 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING
 
 from .._resource import AsyncAPIResource, SyncAPIResource
-
-if TYPE_CHECKING:
-    from .datasets.documents import AsyncDatasetDocuments, DatasetDocuments
+from .datasets.documents import AsyncDatasetDocuments, DatasetDocuments
 
 __all__ = ["AsyncKnowledge", "Knowledge"]
 
@@ -21,14 +18,10 @@ DEPRECATION = "coze.knowledge is deprecated (as in cozepy): use coze.datasets.do
 class Knowledge(SyncAPIResource):
     @cached_property
     def documents(self) -> DatasetDocuments:
-        from .datasets.documents import DatasetDocuments
-
         return DatasetDocuments(self._client)
 
 
 class AsyncKnowledge(AsyncAPIResource):
     @cached_property
     def documents(self) -> AsyncDatasetDocuments:
-        from .datasets.documents import AsyncDatasetDocuments
-
         return AsyncDatasetDocuments(self._client)

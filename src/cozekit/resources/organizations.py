@@ -9,7 +9,7 @@ from typing import Any, Mapping, Optional, Sequence, Union
 from typing_extensions import Unpack
 
 from .._parsing import model
-from .._paths import path
+from .._paths import path, require
 from .._request import CallOptions, RequestOptions, delete, get, post, put
 from .._resource import AsyncAPIResource, SyncAPIResource
 from ..pagination import AsyncPager, NumberPaging, SyncPager
@@ -22,7 +22,6 @@ from ..types.enterprise import (
     UpdateOrganizationResp,
 )
 from ._members import check_organization_texts, member_list
-from ._validate import require
 
 __all__ = ["AsyncOrganizations", "AsyncOrganizationsMembers", "Organizations", "OrganizationsMembers"]
 

@@ -10,12 +10,11 @@ from typing_extensions import Unpack
 from .._envelope import Envelope
 from .._models import ListResponse
 from .._parsing import model, models
-from .._paths import path
+from .._paths import path, require
 from .._request import CallOptions, RequestOptions, get, post
 from .._resource import AsyncAPIResource, SyncAPIResource
 from ..types.plugin import CallPluginToolResp, Plugin
 from ._body import to_json
-from ._validate import require
 
 __all__ = ["AsyncPluginTools", "AsyncPlugins", "PluginTools", "Plugins"]
 

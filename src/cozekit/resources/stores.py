@@ -7,12 +7,12 @@ from typing import List, Optional, Sequence, Union
 
 from typing_extensions import Unpack
 
+from .._paths import require
 from .._request import CallOptions, RequestOptions, get
 from .._resource import AsyncAPIResource, SyncAPIResource
 from ..pagination import AsyncPager, NumberPaging, SyncPager
 from ..types.plugin import StoreCategory, StorePlugin, StorePluginSortType
 from ._body import to_json
-from ._validate import require
 
 __all__ = [
     "AsyncStoreCategories",

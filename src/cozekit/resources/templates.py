@@ -7,11 +7,10 @@ from typing import Optional
 from typing_extensions import Unpack
 
 from .._parsing import model
-from .._paths import path
+from .._paths import path, require
 from .._request import CallOptions, RequestOptions, post
 from .._resource import AsyncAPIResource, SyncAPIResource
 from ..types.template import TemplateDuplicateResp
-from ._validate import require
 
 __all__ = ["AsyncTemplates", "Templates"]
 

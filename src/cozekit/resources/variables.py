@@ -9,10 +9,10 @@ from typing_extensions import Unpack
 from .._envelope import Envelope
 from .._models import ListResponse
 from .._parsing import model, models
+from .._paths import require
 from .._request import CallOptions, RequestOptions, get, put
 from .._resource import AsyncAPIResource, SyncAPIResource
 from ..types.variable import UpdateVariableResp, VariableValue
-from ._validate import require
 
 __all__ = ["AsyncVariables", "Variables"]
 

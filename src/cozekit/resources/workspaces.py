@@ -9,7 +9,7 @@ from typing import Any, List, Mapping, Optional, Sequence, Union
 from typing_extensions import Unpack
 
 from .._parsing import model
-from .._paths import path
+from .._paths import path, require
 from .._request import CallOptions, RequestOptions, delete, get, post, put
 from .._resource import AsyncAPIResource, SyncAPIResource
 from ..pagination import AsyncPager, NumberPaging, SyncPager
@@ -21,7 +21,6 @@ from ..types.workspace import (
     Workspace,
     WorkspaceMember,
 )
-from ._validate import require
 
 __all__ = ["AsyncWorkspaceMembers", "AsyncWorkspaces", "WorkspaceMembers", "Workspaces"]
 

@@ -14,9 +14,6 @@ from .._models import CozeModel
 from ._shared import OpenIntEnum, parse_timestamp
 
 __all__ = [
-    "MAX_CHUNK_TOKENS",
-    "MIN_CHUNK_TOKENS",
-    "MIN_UPDATE_INTERVAL_HOURS",
     "DeleteDocumentRes",
     "Document",
     "DocumentBase",

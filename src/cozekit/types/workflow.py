@@ -34,7 +34,6 @@ __all__ = [
     "WorkflowUsage",
     "WorkflowUserInfo",
     "WorkflowVersionInfo",
-    "parse_json_text",
 ]
 
 WorkflowUsage = ChatUsage

@@ -1,6 +1,11 @@
 """The session clients behind `coze.websockets.*`: `WebsocketsBaseClient` (sync: the connection runs on a
 private event-loop thread, handlers on a dispatcher thread) and `AsyncWebsocketsBaseClient` (on the
-caller's loop). Sends never block on the network; `connect`, `wait` and `close` are bounded by timeouts."""
+caller's loop). Sends never block on the network; `connect`, `wait` and `close` are bounded by timeouts.
+
+Why a loop thread behind the sync client: the `websockets` library does not force it (it has a threaded
+`websockets.sync` client too), but its asyncio client is the one `Connection` (`_connection.py`) both
+clients share, so the handshake, reconnects and close handling are written once. Moving the sync client
+to `websockets.sync` would need a second connection, or a sans-I/O one both drive."""
 
 from __future__ import annotations
 

@@ -7,10 +7,10 @@ from typing import Any, Mapping, Optional, Union
 from typing_extensions import Unpack
 
 from ..._parsing import model
+from ..._paths import require
 from ..._request import CallOptions, RequestOptions, post
 from ..._resource import AsyncAPIResource, SyncAPIResource
 from ...types.audio import CreateRoomResp, RoomConfig
-from .._validate import require
 
 __all__ = ["AsyncRooms", "Rooms"]
 

@@ -7,12 +7,12 @@ from typing import Optional, Union
 from typing_extensions import Unpack
 
 from ..._envelope import BINARY
+from ..._paths import require
 from ..._request import CallOptions, RequestOptions, post
 from ..._resource import AsyncAPIResource, SyncAPIResource
 from ..._streaming import AsyncBinaryResponse, BinaryResponse
 from ...types.audio import AudioFormat
 from .._body import to_json
-from .._validate import require
 
 __all__ = ["AsyncSpeech", "Speech"]
 

@@ -9,7 +9,7 @@ from typing import Any, Optional
 from typing_extensions import Unpack
 
 from ..._parsing import model
-from ..._paths import path
+from ..._paths import path, require
 from ..._request import CallOptions, RequestOptions, delete, get, post, put
 from ..._resource import AsyncAPIResource, SyncAPIResource
 from ...pagination import AsyncPager, NumberPaging, SyncPager
@@ -24,7 +24,6 @@ from ...types.voiceprint import (
     VoicePrintGroup,
     VoicePrintGroupFeature,
 )
-from .._validate import require
 from ..files import FileInput, open_upload
 from ._upload import check_audio_size
 

@@ -7,12 +7,12 @@ from typing import Optional
 from typing_extensions import Unpack
 
 from ..._parsing import model
+from ..._paths import require
 from ..._request import CallOptions, RequestOptions, get
 from ..._resource import AsyncAPIResource, SyncAPIResource
 from ...pagination import AsyncPager, NumberPaging, SyncPager
 from ...types.audio import AudioFormat, Voice, VoiceModelType, VoiceState
 from .._body import to_json
-from .._validate import require
 from ..files import FileInput, open_upload
 from ._upload import check_audio_size
 

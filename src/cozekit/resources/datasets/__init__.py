@@ -3,34 +3,26 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Optional, Sequence, Union
+from typing import Optional, Sequence
 
 from typing_extensions import Unpack
 
-from ..._envelope import Envelope
 from ..._models import ListResponse
 from ..._parsing import model, models
-from ..._paths import path
+from ..._paths import path, require
 from ..._request import CallOptions, RequestOptions, delete, get, post, put
 from ..._resource import AsyncAPIResource, SyncAPIResource
 from ...pagination import AsyncPager, NumberPaging, SyncPager
 from ...types.dataset import CreateDatasetResp, Dataset, DeleteDatasetRes, DocumentProgress, UpdateDatasetRes
-from ...types.document import Document, DocumentFormatType
-from .._validate import require
-from ._ids import id_list
-
-if TYPE_CHECKING:
-    from ...lib.dataset_wait import ProgressCallback
-    from .documents import AsyncDatasetDocuments, DatasetDocuments
-    from .images import AsyncDatasetImages, DatasetImages
+from ...types.document import DocumentFormatType
+from ._process import DocumentRef, ProgressCallback, process_request, wait_flow
+from .documents import AsyncDatasetDocuments, DatasetDocuments
+from .images import AsyncDatasetImages, DatasetImages
 
 __all__ = ["AsyncDatasets", "Datasets", "process_request"]
 
 MAX_NAME_LENGTH = 100
-_PROCESS = Envelope.at("data.data")
 _CREATABLE = (DocumentFormatType.DOCUMENT, DocumentFormatType.IMAGE)
-
-DocumentRef = Union[str, Document]
 
 
 def _check_name(name: str) -> None:
@@ -104,29 +96,15 @@ def _delete(dataset_id: str, options: CallOptions) -> RequestOptions:
     return delete(_dataset_path(dataset_id)).with_call_options(options)
 
 
-def process_request(
-    dataset_id: str, document_ids: Sequence[DocumentRef], options: CallOptions
-) -> RequestOptions:
-    """`POST /v1/datasets/{id}/process` for some documents (ids or `Document`s)."""
-    ids = id_list("document_ids", document_ids)
-    return post(
-        _dataset_path(dataset_id, "/process"), {"document_ids": ids}, envelope=_PROCESS, idempotent=True
-    ).with_call_options(options)
-
-
 class Datasets(SyncAPIResource):
     """Knowledge bases: text (format_type 0) or image (2)."""
 
     @cached_property
     def documents(self) -> DatasetDocuments:
-        from .documents import DatasetDocuments
-
         return DatasetDocuments(self._client)
 
     @cached_property
     def images(self) -> DatasetImages:
-        from .images import DatasetImages
-
         return DatasetImages(self._client)
 
     def create(
@@ -199,23 +177,17 @@ class Datasets(SyncAPIResource):
         >>> docs = coze.datasets.documents.create(dataset_id=ds, document_bases=[...])
         >>> coze.datasets.wait_for_processing(dataset_id=ds, document_ids=docs, on_progress=print)
         """
-        from ...lib.dataset_wait import run_sync, wait_flow
-
         flow = wait_flow(dataset_id, document_ids, on_progress, poll_timeout, poll_interval, options)
-        return run_sync(self._client, flow)
+        return self._client.run_flow(flow)
 
 
 class AsyncDatasets(AsyncAPIResource):
     @cached_property
     def documents(self) -> AsyncDatasetDocuments:
-        from .documents import AsyncDatasetDocuments
-
         return AsyncDatasetDocuments(self._client)
 
     @cached_property
     def images(self) -> AsyncDatasetImages:
-        from .images import AsyncDatasetImages
-
         return AsyncDatasetImages(self._client)
 
     async def create(
@@ -276,7 +248,5 @@ class AsyncDatasets(AsyncAPIResource):
         **options: Unpack[CallOptions],
     ) -> ListResponse[DocumentProgress]:
         """The async twin of `Datasets.wait_for_processing` (`on_progress` stays a plain function)."""
-        from ...lib.dataset_wait import run_async, wait_flow
-
         flow = wait_flow(dataset_id, document_ids, on_progress, poll_timeout, poll_interval, options)
-        return await run_async(self._client, flow)
+        return await self._client.run_flow(flow)

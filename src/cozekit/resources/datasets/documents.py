@@ -10,6 +10,7 @@ from typing_extensions import Unpack
 from ..._envelope import BODY, Envelope
 from ..._models import ListResponse, ResponseInfo
 from ..._parsing import model, models
+from ..._paths import require
 from ..._request import CallOptions, RequestOptions, post
 from ..._resource import AsyncAPIResource, SyncAPIResource
 from ..._validation import read_model
@@ -26,7 +27,6 @@ from ...types.document import (
 )
 from .._body import to_json
 from .._json_stream import StreamedJSON
-from .._validate import require
 from ._ids import id_list
 
 __all__ = [

@@ -7,12 +7,11 @@ from typing import Optional
 from typing_extensions import Unpack
 
 from ..._parsing import model
-from ..._paths import path
+from ..._paths import path, require
 from ..._request import CallOptions, RequestOptions, get, put
 from ..._resource import AsyncAPIResource, SyncAPIResource
 from ...pagination import AsyncPager, NumberPaging, SyncPager
 from ...types.dataset import Photo, UpdateImageRes
-from .._validate import require
 
 __all__ = ["AsyncDatasetImages", "DatasetImages"]
 

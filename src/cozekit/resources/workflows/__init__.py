@@ -9,13 +9,12 @@ from typing import Optional, Union
 from typing_extensions import Unpack
 
 from ..._parsing import model
-from ..._paths import path
+from ..._paths import path, require
 from ..._request import CallOptions, RequestOptions, get
 from ..._resource import AsyncAPIResource, SyncAPIResource
 from ...pagination import AsyncPager, NumberPaging, SyncPager
 from ...types.collaborator import CollaborationMode, SwitchCollaborationModeResp
 from ...types.workflow import WorkflowBasic, WorkflowInfo
-from .._validate import require
 from ..collaborators import AsyncWorkflowCollaborators, WorkflowCollaborators, switch_mode
 from ._build import decode_workflow_event
 from .chat import AsyncWorkflowsChat, WorkflowsChat, decode_chatflow_event

@@ -11,13 +11,12 @@ from pydantic import BaseModel
 from ..._envelope import BODY
 from ..._exceptions import APIResponseValidationError
 from ..._models import ResponseInfo
-from ..._paths import path
+from ..._paths import path, require
 from ..._request import CallOptions, RequestOptions, get, post
 from ..._streaming import ServerSentEvent
 from ..._validation import read_model
 from ...types.workflow import WorkflowRunHistory
 from ...types.workflow_event import WorkflowStreamEvent, parse_workflow_event
-from .._validate import require
 
 __all__ = [
     "Parameters",

@@ -7,6 +7,7 @@ from typing import Any, Mapping, Optional, Sequence, Tuple, Union
 from typing_extensions import Unpack
 
 from ..._models import ResponseInfo
+from ..._paths import require
 from ..._request import CallOptions, RequestOptions, post
 from ..._resource import AsyncAPIResource, SyncAPIResource
 from ..._stream_call import AsyncStreamCall
@@ -14,7 +15,7 @@ from ..._streaming import ServerSentEvent, Stream
 from ...types.chat_event import ChatEventType, ChatStreamEvent, parse_chat_event
 from ...types.message import Message, messages_to_wire
 from .._body import arguments
-from .._validate import check_messages, require
+from .._validate import check_messages
 from ..chat import CHAT_ENDS, decode_chat_event
 from ._build import Parameters, parameters_to_wire
 

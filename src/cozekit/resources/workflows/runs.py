@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Awaitable, Mapping, Optional, Union
+from typing import Awaitable, Mapping, Optional, Union
 
 from typing_extensions import Literal, Unpack, overload
 
@@ -25,9 +25,7 @@ from ._build import (
     resume,
     run,
 )
-
-if TYPE_CHECKING:
-    from ...lib.workflow_run import EventHandler, InterruptHandler
+from ._run import EventHandler, InterruptHandler, InterruptLoop, completion_flow
 
 __all__ = [
     "AsyncWorkflowExecuteNodes",
@@ -149,8 +147,6 @@ class WorkflowRuns(SyncAPIResource):
         `on_event(event)` sees every event live. An `Error` event raises its typed error; more than
         `max_resumes` interrupts raise `CozeError`.
         """
-        from ...lib.workflow_run import InterruptLoop, run_sync
-
         start = run(
             workflow_id=workflow_id,
             parameters=parameters,
@@ -163,7 +159,7 @@ class WorkflowRuns(SyncAPIResource):
             options=options,
         )
         loop = InterruptLoop(workflow_id, max_resumes, options)
-        return run_sync(self._client, start, loop, on_interrupt, on_event)
+        return self._client.run_flow(completion_flow(start, loop, on_interrupt, on_event))
 
 
 class WorkflowRunHistories(SyncAPIResource):
@@ -281,8 +277,6 @@ class AsyncWorkflowRuns(AsyncAPIResource):
         **options: Unpack[CallOptions],
     ) -> WorkflowCompletion:
         """As `WorkflowRuns.stream_until_done`; the callbacks may also be coroutine functions."""
-        from ...lib.workflow_run import InterruptLoop, run_async
-
         start = run(
             workflow_id=workflow_id,
             parameters=parameters,
@@ -295,7 +289,7 @@ class AsyncWorkflowRuns(AsyncAPIResource):
             options=options,
         )
         loop = InterruptLoop(workflow_id, max_resumes, options)
-        return await run_async(self._client, start, loop, on_interrupt, on_event)
+        return await self._client.run_flow(completion_flow(start, loop, on_interrupt, on_event))
 
 
 class AsyncWorkflowRunHistories(AsyncAPIResource):

@@ -1,6 +1,6 @@
-"""Wait until uploaded documents finish processing (`coze.datasets.wait_for_processing`).
+"""The `process` endpoint and waiting on it (`coze.datasets.wait_for_processing`).
 
-One step flow polls `POST /v1/datasets/{id}/process` until every document is done (status 1), failing
+One flow polls `POST /v1/datasets/{id}/process` until every document is done (status 1), failing
 fast with `DocumentProcessingError` when one fails (status 9), or `DocumentProcessingTimeoutError`.
 """
 
@@ -8,27 +8,30 @@ from __future__ import annotations
 
 import inspect
 import time
-from typing import TYPE_CHECKING, Any, Callable, List, Optional, Sequence
+from typing import Any, Callable, List, Optional, Sequence, Union
 
-from .._exceptions import CozeError
-from .._models import ListResponse
-from .._parsing import models
-from .._request import CallOptions
-from ..types.dataset import DocumentProgress
-from ..types.document import DocumentStatus
-from ._flow import Call, Flow, Sleep, run_async, run_sync
-
-if TYPE_CHECKING:
-    from ..resources.datasets import DocumentRef
+from ..._envelope import Envelope
+from ..._exceptions import CozeError
+from ..._flow import Call, Flow, Sleep
+from ..._models import ListResponse
+from ..._parsing import models
+from ..._paths import path
+from ..._request import CallOptions, RequestOptions, post
+from ...types.dataset import DocumentProgress
+from ...types.document import Document, DocumentStatus
+from ._ids import id_list
 
 __all__ = [
     "DocumentProcessingError",
     "DocumentProcessingTimeoutError",
+    "DocumentRef",
     "ProgressCallback",
-    "run_async",
-    "run_sync",
+    "process_request",
     "wait_flow",
 ]
+
+DocumentRef = Union[str, Document]
+_PROCESS = Envelope.at("data.data")
 
 ProgressCallback = Callable[[List[DocumentProgress]], Any]
 """Called with every poll's progress list (a plain function, also with `AsyncCoze`)."""
@@ -64,6 +67,19 @@ class DocumentProcessingTimeoutError(CozeError, TimeoutError):
         super().__init__(f"documents still processing after {timeout:g}s: {', '.join(pending)}")
 
 
+def process_request(
+    dataset_id: str, document_ids: Sequence[DocumentRef], options: CallOptions
+) -> RequestOptions:
+    """`POST /v1/datasets/{id}/process` for some documents (ids or `Document`s)."""
+    ids = id_list("document_ids", document_ids)
+    return post(
+        path("/v1/datasets/{dataset_id}/process", dataset_id=dataset_id),
+        {"document_ids": ids},
+        envelope=_PROCESS,
+        idempotent=True,
+    ).with_call_options(options)
+
+
 def wait_flow(
     dataset_id: str,
     document_ids: Sequence[DocumentRef],
@@ -73,9 +89,6 @@ def wait_flow(
     options: CallOptions,
 ) -> Flow[ListResponse[DocumentProgress]]:
     """Poll until every document is done; see the module docstring."""
-    from ..resources.datasets import process_request
-    from ..resources.datasets._ids import id_list
-
     if poll_interval <= 0:
         raise ValueError("poll_interval must be > 0")
     if timeout is not None and timeout <= 0:

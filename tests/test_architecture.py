@@ -1,0 +1,222 @@
+"""The rooms of `src/cozekit` and the arrows between them, read from the source with `ast`.
+
+Every import counts, at module level and inside functions (a function-level import is still an arrow);
+only `if TYPE_CHECKING:` blocks are skipped (they never run). Relative imports are resolved, and
+`from package import name` points at `package.name` when that is a module.
+"""
+
+from __future__ import annotations
+
+import ast
+from functools import cache
+from pathlib import Path
+from typing import Dict, Iterator, List, Mapping, Optional, Set, Tuple
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+PACKAGE = "cozekit"
+EMULATOR = "cozekit.emulator"
+PROXY = "cozekit.proxy"
+SUBPACKAGES = ("auth", "connectors", "emulator", "lib", "proxy", "resources", "types", "websockets")
+
+EMULATOR_SHARED = frozenset({"cozekit._server_thread", "cozekit._version"})
+"""The only SDK modules the emulator may import: it runs a server thread as the SDK's test helpers do,
+and reports the package version. Anything else is a new dependency of the emulator on the SDK."""
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(SRC).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+@cache
+def _modules() -> Dict[str, Path]:
+    return {_module_name(path): path for path in (SRC / PACKAGE).rglob("*.py")}
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def _imports(tree: ast.AST) -> Iterator[ast.stmt]:
+    """Every import statement that can run (not under `if TYPE_CHECKING:`)."""
+    for node in ast.iter_child_nodes(tree):
+        if isinstance(node, ast.If) and _is_type_checking(node.test):
+            for other in node.orelse:
+                yield from _imports_in(other)
+            continue
+        yield from _imports_in(node)
+
+
+def _imports_in(node: ast.AST) -> Iterator[ast.stmt]:
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        yield node
+    else:
+        yield from _imports(node)
+
+
+def _targets(module: str, is_package: bool, node: ast.stmt) -> Iterator[str]:
+    modules = _modules()
+    if isinstance(node, ast.Import):
+        yield from (alias.name for alias in node.names)
+        return
+    assert isinstance(node, ast.ImportFrom)
+    if node.level:
+        base = module.split(".") if is_package else module.split(".")[:-1]
+        base = base[: len(base) - (node.level - 1)]
+        source = ".".join(base + ([node.module] if node.module else []))
+    else:
+        source = node.module or ""
+    for alias in node.names:
+        candidate = f"{source}.{alias.name}"
+        yield candidate if candidate in modules else source
+
+
+@cache
+def _graph() -> Mapping[str, Set[str]]:
+    """module -> the cozekit modules it imports."""
+    modules = _modules()
+    graph: Dict[str, Set[str]] = {}
+    for module, path in modules.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        is_package = path.name == "__init__.py"
+        targets = {t for node in _imports(tree) for t in _targets(module, is_package, node)}
+        graph[module] = {t for t in targets if t in modules and t != module}
+    return graph
+
+
+def _in(module: str, package: str) -> bool:
+    return module == package or module.startswith(package + ".")
+
+
+def _sdk(module: str) -> bool:
+    return not (_in(module, EMULATOR) or _in(module, PROXY))
+
+
+def _room(module: str) -> str:
+    """A subpackage is one room; a core module (`cozekit._x`) is a room of its own."""
+    parts = module.split(".")
+    if len(parts) >= 2 and parts[1] in SUBPACKAGES:
+        return ".".join(parts[:2])
+    return module
+
+
+def _cycles(graph: Mapping[str, Set[str]]) -> List[List[str]]:
+    """The strongly connected components with more than one node (Tarjan, iterative)."""
+    index: Dict[str, int] = {}
+    low: Dict[str, int] = {}
+    stack: List[str] = []
+    on_stack: Set[str] = set()
+    found: List[List[str]] = []
+    for root in sorted(graph):
+        if root in index:
+            continue
+        work: List[Tuple[str, Iterator[str]]] = [(root, iter(sorted(graph[root])))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child: Optional[str] = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph.get(child, ())))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component: List[str] = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    found.append(sorted(component))
+    return found
+
+
+def _arrows(graph: Mapping[str, Set[str]], component: List[str]) -> List[str]:
+    members = set(component)
+    return [f"{a} -> {b}" for a in component for b in sorted(graph[a]) if b in members]
+
+
+def _sdk_graph() -> Dict[str, Set[str]]:
+    return {m: {t for t in ts if _sdk(t)} for m, ts in _graph().items() if _sdk(m)}
+
+
+def test_the_graph_is_read() -> None:
+    graph = _graph()
+    assert "cozekit.resources.chat" in graph["cozekit._client"]  # a function-level import counts
+    assert "cozekit._flow" in graph["cozekit.resources.chat"]
+    assert "cozekit.types.oauth" not in graph["cozekit.auth"]  # under `if TYPE_CHECKING:` only
+
+
+def test_no_cycle_between_sdk_modules() -> None:
+    graph = _sdk_graph()
+    cycles = _cycles(graph)
+    assert not cycles, "\n".join("; ".join(_arrows(graph, c)) for c in cycles)
+
+
+def test_no_cycle_between_sdk_rooms() -> None:
+    rooms: Dict[str, Set[str]] = {}
+    for module, targets in _sdk_graph().items():
+        rooms.setdefault(_room(module), set()).update(_room(t) for t in targets if _room(t) != _room(module))
+    for targets in list(rooms.values()):
+        for target in targets:
+            rooms.setdefault(target, set())
+    cycles = _cycles(rooms)
+    assert not cycles, "\n".join("; ".join(_arrows(rooms, c)) for c in cycles)
+
+
+def test_resources_never_import_lib() -> None:
+    reach_ins = [
+        f"{m} -> {t}"
+        for m, targets in _graph().items()
+        if _in(m, "cozekit.resources")
+        for t in sorted(targets)
+        if _in(t, "cozekit.lib")
+    ]
+    assert reach_ins == []
+
+
+def test_the_emulator_imports_only_the_declared_sdk_modules() -> None:
+    used = {t for m, targets in _graph().items() if _in(m, EMULATOR) for t in targets if not _in(t, EMULATOR)}
+    assert used - EMULATOR_SHARED == set(), "declare it in EMULATOR_SHARED, or do without it"
+
+
+def _import_lines(node: ast.stmt, lines: List[str]) -> Tuple[int, int]:
+    """The first line of the block of adjacent import statements holding `node`, and `node`'s own."""
+    first = node.lineno
+    while first > 1 and lines[first - 2].strip().startswith(("from ", "import ")):
+        first -= 1
+    return first, node.lineno
+
+
+def test_function_level_imports_in_the_sdk_say_why() -> None:
+    """A function-level import is kept only to load a heavy or optional module lazily, and says so (a
+    comment on the line, or just above its block of imports): never to dodge a cycle."""
+    silent: List[str] = []
+    for module, path in _modules().items():
+        if not _sdk(module):
+            continue
+        text = path.read_text(encoding="utf-8")
+        lines = text.splitlines()
+        for function in ast.walk(ast.parse(text)):
+            if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for node in _imports(function):
+                first, own = _import_lines(node, lines)
+                if "#" not in lines[own - 1] and "#" not in lines[first - 2]:
+                    silent.append(f"{path.relative_to(SRC)}:{own}")
+    assert silent == []
