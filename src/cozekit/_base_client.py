@@ -68,6 +68,7 @@ __all__ = ["AsyncAPIClient", "BaseClient", "SyncAPIClient"]
 log = logging.getLogger("cozekit")
 
 _T = TypeVar("_T")
+_S = TypeVar("_S", Stream[Any], AsyncStream[Any])
 Parser = Callable[[Any, ResponseInfo], _T]
 
 
@@ -286,6 +287,22 @@ class BaseClient:
             )
         return parse(payload, info)
 
+    def _open_stream(
+        self,
+        kind: Type[_S],
+        response: httpx.Response,
+        decode: EventDecoder[Any],
+        opts: RequestOptions,
+        end_required: bool,
+        ends_after: Collection[str],
+    ) -> _S:
+        """A `Stream` or `AsyncStream` over an open response, read as strictly as this client reads."""
+        stream = kind(
+            response, decode, end_required=end_required, ends_after=ends_after, abort_signal=opts.abort_signal
+        )
+        stream.response_info.strict = self.strict_validation
+        return stream
+
     def _add_region_hint(self, err: CozeAPIError) -> None:
         if self._region_hint and (err.code in AUTH_CODES or err.status_code in (401, 403)):
             err.hint = self._region_hint
@@ -451,15 +468,7 @@ class SyncAPIClient(BaseClient):
         """Send a stream request; `ends_after`: events after which the body may end without the event
         that `decode` stops at (`done`)."""
         result = self._run(self._flow(self._http, opts, _never), opts.abort_signal)
-        stream = Stream(
-            result.response,
-            decode,
-            end_required=end_required,
-            ends_after=ends_after,
-            abort_signal=opts.abort_signal,
-        )
-        stream.response_info.strict = self.strict_validation
-        return stream
+        return self._open_stream(Stream, result.response, decode, opts, end_required, ends_after)
 
     def stream_bytes(self, opts: RequestOptions) -> BinaryResponse:
         """Send a `stream=True, envelope=BINARY` request; the body stays unread until the caller reads it."""
@@ -628,15 +637,7 @@ class AsyncAPIClient(BaseClient):
         ends_after: Collection[str] = (),
     ) -> AsyncStream[_T]:
         result = await self._run(self._flow(self._http, opts, _never), opts.abort_signal)
-        stream = AsyncStream(
-            result.response,
-            decode,
-            end_required=end_required,
-            ends_after=ends_after,
-            abort_signal=opts.abort_signal,
-        )
-        stream.response_info.strict = self.strict_validation
-        return stream
+        return self._open_stream(AsyncStream, result.response, decode, opts, end_required, ends_after)
 
     async def stream_bytes(self, opts: RequestOptions) -> AsyncBinaryResponse:
         """The async twin of `SyncAPIClient.stream_bytes`."""

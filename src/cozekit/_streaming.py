@@ -210,6 +210,8 @@ class _StreamBase(Generic[_T]):
         self._signal = abort_signal
         self._last_event: Optional[str] = None
         self._closing = False
+        self._stopped = False
+        """Set by `_items` at the stream's last event, or when `close()` was called."""
 
     @property
     def logid(self) -> str:
@@ -253,6 +255,42 @@ class _StreamBase(Generic[_T]):
         """At the end of the body: was the last event one the stream may end after?"""
         if self._end_required and (self._last_event or "").strip() not in self._ends_after:
             raise self._incomplete()
+
+    def _items(self, batch: List[ServerSentEvent]) -> Iterator[_T]:
+        """The items one batch of events gives; sets `_stopped` at the last event (or once closing)."""
+        decode, info = self._decode, self.response
+        for sse in batch:
+            if self._closing:
+                self._stopped = True
+                return
+            self._last_event = sse.event
+            try:
+                item, stop = decode(sse, info)
+            except Exception as exc:
+                error = self._decode_error(exc, sse)
+                if error is exc:
+                    raise
+                raise error from exc
+            if item is not None:
+                yield item
+            if stop:
+                self._stopped = True
+                return
+
+    def _broken(self, exc: Exception) -> Optional[CozeError]:
+        """The error for a body that broke off: an abort's, else None when closing, else incomplete."""
+        aborted = self._aborted()
+        if aborted is not None:
+            return aborted
+        return None if self._closing else self._incomplete(exc)
+
+    def _ended(self) -> None:
+        """At the end of the body: raise an abort's error, or an incomplete stream's."""
+        aborted = self._aborted()
+        if aborted is not None:
+            raise aborted
+        if not self._closing:
+            self._check_end()
 
 
 _DRAIN_LIMIT = 64 * 1024
@@ -316,8 +354,6 @@ class Stream(_StreamBase[_T]):
         self._iterator = self._iterate()
 
     def _iterate(self) -> Generator[_T, None, None]:
-        info = self.response
-        decode = self._decode
         unsubscribe = None
         if self._signal is not None:
             unsubscribe = self._signal.subscribe(lambda: interrupt(self._http))
@@ -325,35 +361,17 @@ class Stream(_StreamBase[_T]):
         try:
             try:
                 for batch in iter_sse_batches(chunks):
-                    for sse in batch:
-                        if self._closing:
-                            return
-                        self._last_event = sse.event
-                        try:
-                            item, stop = decode(sse, info)
-                        except Exception as exc:
-                            error = self._decode_error(exc, sse)
-                            if error is exc:
-                                raise
-                            raise error from exc
-                        if item is not None:
-                            yield item
-                        if stop:
-                            if not self._closing:
-                                _drain(chunks)
-                            return
+                    yield from self._items(batch)
+                    if self._stopped:
+                        if not self._closing:
+                            _drain(chunks)
+                        return
             except (httpx.HTTPError, httpx.StreamError) as exc:
-                aborted = self._aborted()
-                if aborted is not None:
-                    raise aborted from exc
-                if self._closing:
+                error = self._broken(exc)
+                if error is None:
                     return
-                raise self._incomplete(exc) from exc
-            aborted = self._aborted()
-            if aborted is not None:
-                raise aborted
-            if not self._closing:
-                self._check_end()
+                raise error from exc
+            self._ended()
         finally:
             if unsubscribe is not None:
                 unsubscribe()
@@ -405,8 +423,6 @@ class AsyncStream(_StreamBase[_T]):
         self._iterator = self._iterate()
 
     async def _iterate(self) -> AsyncGenerator[_T, None]:
-        info = self.response
-        decode = self._decode
         chunks: AsyncIterator[bytes] = self._http.aiter_bytes()
         guarded: Optional[AsyncGenerator[bytes, None]] = None
         if self._signal is not None:
@@ -414,35 +430,18 @@ class AsyncStream(_StreamBase[_T]):
         try:
             try:
                 async for batch in aiter_sse_batches(chunks):
-                    for sse in batch:
-                        if self._closing:
-                            return
-                        self._last_event = sse.event
-                        try:
-                            item, stop = decode(sse, info)
-                        except Exception as exc:
-                            error = self._decode_error(exc, sse)
-                            if error is exc:
-                                raise
-                            raise error from exc
-                        if item is not None:
-                            yield item
-                        if stop:
-                            if not self._closing:
-                                await _adrain(chunks)
-                            return
+                    for item in self._items(batch):
+                        yield item
+                    if self._stopped:
+                        if not self._closing:
+                            await _adrain(chunks)
+                        return
             except (httpx.HTTPError, httpx.StreamError) as exc:
-                aborted = self._aborted()
-                if aborted is not None:
-                    raise aborted from exc
-                if self._closing:
+                error = self._broken(exc)
+                if error is None:
                     return
-                raise self._incomplete(exc) from exc
-            aborted = self._aborted()
-            if aborted is not None:
-                raise aborted
-            if not self._closing:
-                self._check_end()
+                raise error from exc
+            self._ended()
         finally:
             if guarded is not None:
                 await guarded.aclose()
