@@ -42,6 +42,13 @@ def test_an_app_chatflow_chats_in_the_widget(site: Site) -> None:
     page.wait(lambda: len(page.find_all(".row.bot[data-done]")) == 3, "third answer")
     assert page.texts(".row.bot[data-done] .msg")[-1] == "Helpdesk (turn 3) heard: hello again"
     assert not page.find_all(".list")  # Coze lists conversations by bot only
+    # The demo page of a proxy serving only chatflows chats with the first one.
+    page.reset_storage()
+    page.open("/")
+    page.wait(lambda: page.js("return document.querySelector('[data-cozekit-widget]') !== null"))
+    assert page.js("return document.querySelector('[data-cozekit-widget]').dataset.cozekitWidget") == (
+        f"workflow::{flow}"
+    )
 
 
 def test_delete_quote_and_function_calls(site: Site) -> None:

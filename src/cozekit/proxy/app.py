@@ -474,7 +474,10 @@ def create_proxy_app(
     @app.get("/", include_in_schema=False)
     async def demo_page() -> HTMLResponse:
         first = sorted(proxy.bots)[0] if proxy.bots else ""
+        flow = (None, "") if first or not chatflows else chatflows[0]
         page = demo_html.replace("{{bot_id}}", html.escape(first))
+        page = page.replace("{{app_id}}", html.escape(flow[0] or ""))
+        page = page.replace("{{workflow_id}}", html.escape(flow[1]))
         return HTMLResponse(page.replace("{{title}}", html.escape(title)))
 
     @app.get("/widget.js", include_in_schema=False)
