@@ -728,8 +728,9 @@ def create_proxy_app(
                 additional_messages=[_question(body)],
             )
         log.info(
-            "chat target=%s user=%s conversation=%s logid=%s",
-            target,
+            "chat %s=%s user=%s conversation=%s logid=%s",
+            "bot" if body.workflow_id is None else "workflow",
+            body.workflow_id or target,
             _who(user),
             conversation_id,
             stream.logid,
