@@ -136,3 +136,28 @@ def test_function_calls_are_relayed_only_when_both_sides_ask(
             if allowed:
                 call = next(d for n, d in events if n == "conversation.message.completed")
                 assert json.loads(call["content"])["name"] == "forecast"
+
+
+ASKER = {
+    "name": "asker",
+    "mode": "chatflow",
+    "nodes": [
+        {"id": "start", "type": "start"},
+        {"id": "ask", "type": "question", "question": "Which day?"},
+        {"id": "end", "type": "end", "answer": "On {{ask.USER_RESPONSE}}."},
+    ],
+}
+
+
+def test_a_chatflow_question_is_asked_and_answered_by_the_next_message(
+    upstream: ThreadedEmulator, make_proxy: MakeProxy
+) -> None:
+    flow = str(upstream.control.create_workflow(json.dumps(ASKER))["workflow_id"])
+    proxy = make_proxy(bots=[], chatflows=[(None, flow)])
+    with httpx.Client(base_url=proxy.base_url, timeout=30) as http:
+        asked = post_chat(http, {"workflow_id": flow, "message": "the weather"})
+        assert answers(asked) == ["Which day?"]  # the question ends the turn, no error
+        assert "error" not in [n for n, _ in parse_sse(asked.text)]
+        conversation = parse_sse(asked.text)[0][1]["conversation_id"]
+        reply = post_chat(http, {"workflow_id": flow, "message": "monday", "conversation_id": conversation})
+        assert answers(reply) == ["On monday."]

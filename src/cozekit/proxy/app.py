@@ -741,6 +741,7 @@ def create_proxy_app(
                 stream,
                 proxy.streams,
                 function_calls=body.show_function_calls and proxy.function_call_messages,
+                chatflow=body.workflow_id is not None,
             ),
             media_type="text/event-stream",
             headers=headers,

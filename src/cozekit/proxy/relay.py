@@ -104,14 +104,24 @@ class StreamCounter:
 
 
 async def relay(
-    stream: AsyncStream[ChatStreamEvent], counter: StreamCounter, *, function_calls: bool = False
+    stream: AsyncStream[ChatStreamEvent],
+    counter: StreamCounter,
+    *,
+    function_calls: bool = False,
+    chatflow: bool = False,
 ) -> AsyncIterator[bytes]:
     """SSE frames for the browser; an error mid-stream becomes an `error` event with its logid. The
-    upstream stream is closed however this ends, including when the browser goes away."""
+    upstream stream is closed however this ends, including when the browser goes away. A chatflow's
+    `requires_action` (a question node, whose question was the answer) ends the turn: the visitor's
+    next message answers it."""
     counter.open += 1
     outcome = "cancelled"
     try:
         async for event in stream:
+            if event.event == ChatEventType.CONVERSATION_CHAT_REQUIRES_ACTION and chatflow:
+                outcome = "question"
+                yield sse("done", "[DONE]")
+                return
             if event.event == ChatEventType.CONVERSATION_CHAT_REQUIRES_ACTION:
                 msg = "the bot needs a local plugin, which the web widget cannot run"
                 yield sse("error", {"code": 4000, "msg": msg, "logid": stream.logid})
