@@ -77,8 +77,10 @@ def test_the_app_id_is_sent_with_the_chatflow(upstream: ThreadedEmulator, make_p
     with httpx.Client(base_url=proxy.base_url, timeout=30) as http:
         body = {"workflow_id": flow, "app_id": "7400000000000000001", "message": "hi"}
         resp = post_chat(http, body)
-        # The emulator has no such app: Coze's own error comes back as an SSE error or a JSON error.
-        assert resp.status_code in (200, 400, 404) and resp.text
+        assert resp.status_code == 200 and answers(resp) == ["Helpdesk (turn 1) heard: hi"]
+        conversation = parse_sse(resp.text)[0][1]["conversation_id"]
+        history = http.get(f"/conversations/{conversation}/messages", headers=as_user("alice")).json()
+        assert history["app_id"] == "7400000000000000001" and history["workflow_id"] == flow
         without_app = post_chat(http, {"workflow_id": flow, "message": "hi"})
         assert without_app.status_code == 403
 
