@@ -10,7 +10,18 @@ from ._auth import TokenAuth
 
 
 def proxy(
-    bot: List[str] = typer.Option(..., "--bot", help="A bot id the widget may chat with (repeatable)."),
+    bot: List[str] = typer.Option([], "--bot", help="A bot id the widget may chat with (repeatable)."),
+    workflow: List[str] = typer.Option(
+        [], "--workflow", help="A chatflow's workflow id the widget may chat with (repeatable)."
+    ),
+    app_id: Optional[str] = typer.Option(
+        None, "--app", help="The app the --workflow chatflows belong to (omit for a workspace chatflow)."
+    ),
+    function_calls: bool = typer.Option(
+        False,
+        "--function-call-messages",
+        help="Relay function_call/tool_response messages to widgets with isNeedFunctionCallMessage.",
+    ),
     port: int = typer.Option(8080, help="Port to listen on."),
     host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
     base_url: Optional[str] = typer.Option(
@@ -45,6 +56,10 @@ def proxy(
     from .proxy import ProxyConfig, create_proxy_app, parse_rate
     from .proxy.server import serve
 
+    if not bot and not workflow:
+        raise typer.BadParameter("pass at least one --bot or --workflow", param_hint="--bot")
+    if app_id and not workflow:
+        raise typer.BadParameter("--app needs the app's chatflow: --workflow ID", param_hint="--app")
     if not token:
         raise typer.BadParameter("no token: pass --token or set COZE_API_TOKEN", param_hint="--token")
     if secret is not None and len(secret.encode()) < 16:
@@ -59,6 +74,8 @@ def proxy(
     app = create_proxy_app(
         config,
         bots=bot,
+        chatflows=[(app_id, w) for w in workflow],
+        function_call_messages=function_calls,
         allowed_origins=origin,
         secret=secret,
         anonymous=anonymous,
@@ -67,9 +84,18 @@ def proxy(
         title=title,
     )
     url = f"http://{host}:{port}"
-    typer.echo(f"cozekit chat proxy at {url}  (bots: {', '.join(bot)})", err=True)
+    served = [f"bot {b}" for b in bot] + [f"chatflow {w}" for w in workflow]
+    typer.echo(f"cozekit chat proxy at {url}  ({', '.join(served)})", err=True)
     typer.echo(f"  demo page  {url}/", err=True)
-    typer.echo(f'  embed      <script src="{url}/widget.js" data-bot-id="{bot[0]}"></script>', err=True)
+    if bot:
+        typer.echo(f'  embed      <script src="{url}/widget.js" data-bot-id="{bot[0]}"></script>', err=True)
+    else:
+        app_part = f"appId: '{app_id}', " if app_id else ""
+        typer.echo(
+            f"  embed      new CozeWebSDK.WebChatClient({{config: {{type: 'app', appInfo: "
+            f"{{{app_part}workflowId: '{workflow[0]}'}}}}, ...}})  after <script src=\"{url}/widget.js\">",
+            err=True,
+        )
     if not anonymous:
         typer.echo(
             "  visitors need a signed user token (see docs/proxy.md), or run with --anonymous", err=True

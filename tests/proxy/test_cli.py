@@ -81,3 +81,33 @@ def test_proxy_command_rate_limits(upstream: ThreadedEmulator, monkeypatch: pyte
     for option in ("--rate-limit", "--ip-rate-limit"):
         bad = run(monkeypatch, [*args, option, "lots"])["result"]
         assert bad.exit_code == 2 and option in bad.output and "10/minute" in bad.output
+
+
+def test_proxy_command_serves_a_chatflow(upstream: ThreadedEmulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pathlib import Path
+
+    from cozekit.emulator import example_workflows
+
+    definition = (Path(example_workflows()) / "helpdesk_chatflow.json").read_text()
+    flow = upstream.control.create_workflow(definition)["workflow_id"]
+    args = [
+        "--base-url",
+        upstream.base_url,
+        "--token",
+        upstream.token,
+        "--secret",
+        SECRET,
+        "--workflow",
+        flow,
+    ]
+    served = run(monkeypatch, args)
+    result = served["result"]
+    assert result.exit_code == 0, result.output
+    assert f"chatflow {flow}" in result.output and "type: 'app'" in result.output
+    with ThreadedProxy(served["app"]) as proxy, httpx.Client(base_url=proxy.base_url, timeout=30) as http:
+        user = {"X-Cozekit-User": sign_user("u1", SECRET)}
+        reply = http.post("/chat", json={"workflow_id": flow, "message": "hi"}, headers=user)
+        done = [d for n, d in parse_sse(reply.text) if n == "conversation.message.completed"]
+        assert [d["content"] for d in done] == ["Helpdesk (turn 1) heard: hi"]
+    lone_app = run(monkeypatch, ["--token", "pat_x", "--bot", "7000", "--app", "7400"])["result"]
+    assert lone_app.exit_code == 2 and "--app" in lone_app.output

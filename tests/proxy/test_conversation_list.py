@@ -153,4 +153,4 @@ def test_the_widget_restores_the_last_conversation(make_proxy: MakeProxy) -> Non
     # With no conversation remembered in this browser, the widget asks for the newest one.
     assert '"/conversations?limit=1&bot_id="' in widget
     # "New chat" makes a conversation through the proxy, so it is the newest one next time.
-    assert 'request("POST", "/conversations", { bot_id: botId })' in widget
+    assert 'request("POST", "/conversations", target())' in widget

@@ -91,12 +91,42 @@ class Attachment(BaseModel):
     file_id: str = Field(min_length=1, max_length=64)
 
 
-class ChatBody(BaseModel):
+class Target(BaseModel):
+    """A bot (`bot_id`) or an app's chatflow (`workflow_id`, with `app_id` when it belongs to an app)."""
+
     model_config = ConfigDict(extra="forbid", strict=True)
-    bot_id: str = Field(min_length=1, max_length=64)
+    bot_id: Optional[str] = Field(default=None, min_length=1, max_length=64)
+    workflow_id: Optional[str] = Field(default=None, min_length=1, max_length=64)
+    app_id: Optional[str] = Field(default=None, min_length=1, max_length=64)
+
+    def key(self) -> str:
+        """What the proxy allow-lists and records as a conversation's owner target."""
+        if self.workflow_id is not None:
+            if self.bot_id is not None:
+                raise ProxyError(400, 4000, "invalid body: pass bot_id or workflow_id, not both")
+            return chatflow_key(self.app_id, self.workflow_id)
+        if self.bot_id is None or self.app_id is not None:
+            raise ProxyError(400, 4000, "invalid body: pass bot_id, or workflow_id (and app_id)")
+        return self.bot_id
+
+
+def chatflow_key(app_id: Optional[str], workflow_id: str) -> str:
+    return f"workflow:{app_id or ''}:{workflow_id}"
+
+
+def _parse_key(key: str) -> Tuple[Optional[str], Optional[str], str]:
+    """`(bot_id, app_id, workflow_id)` of a target key."""
+    if key.startswith("workflow:"):
+        _, app_id, workflow_id = key.split(":", 2)
+        return None, app_id or None, workflow_id
+    return key, None, ""
+
+
+class ChatBody(Target):
     message: str = ""
     conversation_id: Optional[str] = Field(default=None, min_length=1, max_length=64)
     attachments: List[Attachment] = Field(default_factory=list, max_length=10)
+    show_function_calls: bool = False
 
 
 class RenameBody(BaseModel):
@@ -113,9 +143,8 @@ class FeedbackBody(BaseModel):
     comment: Optional[str] = Field(None, max_length=250)
 
 
-class ConversationBody(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
-    bot_id: str = Field(min_length=1, max_length=64)
+class ConversationBody(Target):
+    pass
 
 
 def _who(user: str) -> str:
@@ -148,6 +177,7 @@ class _Proxy:
         self,
         coze: AsyncCoze,
         bots: Sequence[str],
+        chatflows: Sequence[str],
         resolvers: List[UserResolver],
         signer: SignedUser,
         anonymous: bool,
@@ -160,6 +190,7 @@ class _Proxy:
     ) -> None:
         self.coze = coze
         self.bots = frozenset(bots)
+        self.targets = self.bots | frozenset(chatflows)
         self.resolvers = resolvers
         self.signer = signer
         self.anonymous = anonymous
@@ -176,6 +207,7 @@ class _Proxy:
         self.bot_cache: Dict[str, Tuple[float, Dict[str, object]]] = {}
         self.max_upload_bytes = 10 * 1024 * 1024
         self.upload_types: frozenset[str] = frozenset(UPLOAD_TYPES)
+        self.function_call_messages = False
 
     def client_for(self, user: str) -> AsyncCoze:
         """The shared client, or (with `auth_for_user`) one per end user sharing its connections."""
@@ -200,6 +232,11 @@ class _Proxy:
     def check_bot(self, bot_id: str) -> None:
         if bot_id not in self.bots:
             raise ProxyError(403, 4101, "this bot is not served by the proxy")
+
+    def check_target(self, key: str) -> None:
+        if key not in self.targets:
+            what = "chatflow" if key.startswith("workflow:") else "bot"
+            raise ProxyError(403, 4101, f"this {what} is not served by the proxy")
 
     def check_rate(self, request: Request, user: str) -> None:
         """Spend one chat from the user's and the client IP's buckets, or refuse with 429 (spending none)."""
@@ -236,14 +273,17 @@ class _Proxy:
             where = ".".join(str(p) for p in first["loc"]) or "body"
             raise ProxyError(400, 4000, f"invalid {where}: {first['msg']}") from None
 
-    async def new_conversation(self, client: AsyncCoze, user: str, bot_id: str) -> str:
-        meta = {USER_KEY: user, BOT_KEY: bot_id}
+    async def new_conversation(self, client: AsyncCoze, user: str, target: str) -> str:
+        """A conversation for a bot, or (no bot id) for a chatflow; its owner and target in meta_data."""
+        meta = {USER_KEY: user, BOT_KEY: target}
+        bot_id = _parse_key(target)[0]
         conversation = await client.conversations.create(bot_id=bot_id, meta_data=meta)
-        self.owners.put(conversation.id, (user, bot_id))
+        self.owners.put(conversation.id, (user, target))
         return conversation.id
 
     async def owned(self, client: AsyncCoze, conversation_id: str, user: str) -> str:
-        """The bot of a conversation this user started through the proxy; anyone else's is 'not found'."""
+        """The target (bot id or chatflow key) of a conversation this user started through the proxy;
+        anyone else's is 'not found'."""
         owner = self.owners.get(conversation_id)
         if owner is None:
             try:
@@ -255,7 +295,7 @@ class _Proxy:
             owner = (found.meta_data.get(USER_KEY, ""), found.meta_data.get(BOT_KEY, ""))
             if owner[0]:
                 self.owners.put(conversation_id, owner)
-        if owner[0] != user or owner[1] not in self.bots:
+        if owner[0] != user or owner[1] not in self.targets:
             raise ProxyError(404, 4200, "conversation not found")
         return owner[1]
 
@@ -336,7 +376,8 @@ def _install_errors(app: FastAPI) -> None:
 def create_proxy_app(
     coze: Union[AsyncCoze, ProxyConfig],
     *,
-    bots: Sequence[str],
+    bots: Sequence[str] = (),
+    chatflows: Sequence[Tuple[Optional[str], str]] = (),
     allowed_origins: Sequence[str] = (),
     user_id_from: Optional[UserResolver] = None,
     secret: Union[str, bytes, None] = None,
@@ -350,10 +391,12 @@ def create_proxy_app(
     title: str = "Chat",
     max_upload_bytes: int = 10 * 1024 * 1024,
     upload_types: Sequence[str] = UPLOAD_TYPES,
+    function_call_messages: bool = False,
 ) -> FastAPI:
     """The proxy as a FastAPI app.
 
-    - `bots`: the only bot ids browsers may chat with.
+    - `bots`: the only bot ids browsers may chat with; `chatflows`: the only chatflows, as
+      `(app_id or None, workflow_id)` pairs (run by `POST /v1/workflows/chat`).
     - `allowed_origins`: sites that may call the proxy from the browser (CORS), besides its own origin.
     - End users: by default a token from `sign_user(user_id, secret)` in the `X-Cozekit-User` header or
       `cozekit_user` cookie; or your own `user_id_from(request)`. `anonymous=True` lets `POST /session`
@@ -366,9 +409,14 @@ def create_proxy_app(
     - `list_scan`: how many of each bot's newest conversations `GET /conversations` reads to find the
       user's (Coze cannot filter them by user).
     - `max_upload_bytes`, `upload_types`: what `POST /files` accepts from visitors (size, media types).
+    - `function_call_messages`: relay function_call/tool_response messages to widgets that ask
+      (`isNeedFunctionCallMessage`); off, they stay on the server.
     """
-    if not bots:
-        raise ValueError("the proxy needs at least one allow-listed bot id")
+    if not bots and not chatflows:
+        raise ValueError("the proxy needs at least one allow-listed bot id or chatflow")
+    for _app_id, workflow_id in chatflows:
+        if not workflow_id:
+            raise ValueError("a chatflow needs its workflow_id")
     if list_scan < 1:
         raise ValueError("list_scan must be at least 1")
     owns_client = isinstance(coze, ProxyConfig)
@@ -380,6 +428,7 @@ def create_proxy_app(
     proxy = _Proxy(
         client,
         bots,
+        [chatflow_key(app_id, workflow_id) for app_id, workflow_id in chatflows],
         resolvers,
         signer,
         anonymous,
@@ -396,6 +445,7 @@ def create_proxy_app(
     )
     proxy.max_upload_bytes = max_upload_bytes
     proxy.upload_types = frozenset(upload_types)
+    proxy.function_call_messages = function_call_messages
     widget_js = _widget_bundle()
     demo_html = _static("demo.html")
 
@@ -423,7 +473,11 @@ def create_proxy_app(
 
     @app.get("/", include_in_schema=False)
     async def demo_page() -> HTMLResponse:
-        page = demo_html.replace("{{bot_id}}", html.escape(sorted(proxy.bots)[0]))
+        first = sorted(proxy.bots)[0] if proxy.bots else ""
+        flow = (None, "") if first or not chatflows else chatflows[0]
+        page = demo_html.replace("{{bot_id}}", html.escape(first))
+        page = page.replace("{{app_id}}", html.escape(flow[0] or ""))
+        page = page.replace("{{workflow_id}}", html.escape(flow[1]))
         return HTMLResponse(page.replace("{{title}}", html.escape(title)))
 
     @app.get("/widget.js", include_in_schema=False)
@@ -444,10 +498,12 @@ def create_proxy_app(
     async def create_conversation(request: Request) -> JSONResponse:
         proxy.check_origin(request)
         body = await proxy.read(request, ConversationBody)
-        proxy.check_bot(body.bot_id)
+        target = body.key()
+        proxy.check_target(target)
         user = await proxy.user(request)
-        conversation_id = await proxy.new_conversation(proxy.client_for(user), user, body.bot_id)
-        return JSONResponse({"conversation_id": conversation_id, "bot_id": body.bot_id})
+        conversation_id = await proxy.new_conversation(proxy.client_for(user), user, target)
+        answer = {"conversation_id": conversation_id, **body.model_dump(exclude_none=True)}
+        return JSONResponse(answer)
 
     @app.get("/conversations")
     async def list_conversations(
@@ -495,10 +551,12 @@ def create_proxy_app(
         before_id: Optional[str] = Query(None, max_length=64),
     ) -> JSONResponse:
         """The latest messages (questions and answers), oldest first."""
+        kinds = ("question", "answer")
         proxy.check_origin(request)
         user = await proxy.user(request)
         client = proxy.client_for(user)
-        bot_id = await proxy.owned(client, conversation_id, user)
+        target = await proxy.owned(client, conversation_id, user)
+        bot_id, app_id, workflow_id = _parse_key(target)
         page = await client.conversations.messages.list(
             conversation_id=conversation_id, order="desc", limit=limit, before_id=before_id
         )
@@ -509,12 +567,33 @@ def create_proxy_app(
                 "type": str(m.type),
                 "content": m.content,
                 "content_type": str(m.content_type),
+                "chat_id": m.chat_id or "",
                 "created_at": m.created_at,
             }
             for m in reversed(page.items)
-            if str(m.type) in ("question", "answer")
+            if str(m.type) in kinds
         ]
-        return JSONResponse({"bot_id": bot_id, "messages": shown, "has_more": page.has_more})
+        where = {"bot_id": bot_id} if bot_id else {"workflow_id": workflow_id, "app_id": app_id}
+        return JSONResponse({**where, "messages": shown, "has_more": page.has_more})
+
+    @app.delete("/conversations/{conversation_id}/messages/{message_id}")
+    async def delete_message(request: Request, conversation_id: str, message_id: str) -> JSONResponse:
+        """Delete one of the visitor's own messages (a question they sent) in their own conversation."""
+        proxy.check_origin(request)
+        user = await proxy.user(request)
+        client = proxy.client_for(user)
+        await proxy.owned(client, conversation_id, user)
+        messages = client.conversations.messages
+        try:
+            found = await messages.retrieve(conversation_id=conversation_id, message_id=message_id)
+        except CozeAPIError as exc:
+            if exc.code not in _NOT_THEIRS | {4005}:  # 4005: no such message
+                raise
+            raise ProxyError(404, 4200, "message not found") from None
+        if found.conversation_id != conversation_id or str(found.role) != "user":
+            raise ProxyError(404, 4200, "message not found")
+        await messages.delete(conversation_id=conversation_id, message_id=message_id)
+        return JSONResponse({"id": message_id, "deleted": True})
 
     @app.get("/bots/{bot_id}")
     async def bot_info(request: Request, bot_id: str) -> JSONResponse:
@@ -618,7 +697,8 @@ def create_proxy_app(
             raise ProxyError(400, 4000, "invalid message: send some text or a file")
         if len(body.message) > proxy.max_message_chars:
             raise ProxyError(400, 4000, f"the message is over {proxy.max_message_chars} characters")
-        proxy.check_bot(body.bot_id)
+        target = body.key()
+        proxy.check_target(target)
         user = await proxy.user(request)
         for item in body.attachments:
             if proxy.files.get(item.file_id) != (user, item.type):
@@ -626,27 +706,45 @@ def create_proxy_app(
         proxy.check_rate(request, user)
         client = proxy.client_for(user)
         if body.conversation_id is None:
-            conversation_id = await proxy.new_conversation(client, user, body.bot_id)
-        elif await proxy.owned(client, body.conversation_id, user) != body.bot_id:
+            conversation_id = await proxy.new_conversation(client, user, target)
+        elif await proxy.owned(client, body.conversation_id, user) != target:
             raise ProxyError(404, 4200, "conversation not found")
         else:
             conversation_id = body.conversation_id
-        stream = await client.chat.stream(
-            bot_id=body.bot_id,
-            user_id=user,
-            conversation_id=conversation_id,
-            additional_messages=[_question(body)],
-        )
+        if body.workflow_id is not None:
+            # A chatflow runs as the proxy's (or the user's `auth_for_user`) identity; the
+            # conversation, made by the proxy for this user, keeps each visitor's history apart.
+            stream = await client.workflows.chat.stream(
+                workflow_id=body.workflow_id,
+                app_id=body.app_id,
+                conversation_id=conversation_id,
+                additional_messages=[_question(body)],
+            )
+        else:
+            stream = await client.chat.stream(
+                bot_id=target,
+                user_id=user,
+                conversation_id=conversation_id,
+                additional_messages=[_question(body)],
+            )
         log.info(
-            "chat bot=%s user=%s conversation=%s logid=%s",
-            body.bot_id,
+            "chat %s=%s user=%s conversation=%s logid=%s",
+            "bot" if body.workflow_id is None else "workflow",
+            body.workflow_id or target,
             _who(user),
             conversation_id,
             stream.logid,
         )
         headers = {"cache-control": "no-cache", "x-accel-buffering": "no", "x-tt-logid": stream.logid}
         return EventStreamResponse(
-            relay(stream, proxy.streams), media_type="text/event-stream", headers=headers
+            relay(
+                stream,
+                proxy.streams,
+                function_calls=body.show_function_calls and proxy.function_call_messages,
+                chatflow=body.workflow_id is not None,
+            ),
+            media_type="text/event-stream",
+            headers=headers,
         )
 
     return app

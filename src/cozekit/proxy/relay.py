@@ -1,7 +1,7 @@
 """Relaying a Coze chat stream to the browser: trimmed events, SSE framing, cancellation, errors.
 
 The browser gets Coze's event names with only what a chat widget shows: no usage, bot configuration,
-tool calls, knowledge recalls or verbose packets.
+knowledge recalls or verbose packets, and tool calls only when both the proxy and the widget ask.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ log = logging.getLogger("cozekit.proxy")
 
 # Message types a visitor may see; function_call, tool_response, knowledge and verbose stay server-side.
 VISIBLE_TYPES = frozenset({"answer", "follow_up"})
+FUNCTION_CALL_TYPES = frozenset({"function_call", "tool_response"})
 _CHAT_EVENTS = {
     ChatEventType.CONVERSATION_CHAT_CREATED,
     ChatEventType.CONVERSATION_CHAT_IN_PROGRESS,
@@ -67,8 +68,9 @@ def sse(event: str, data: Any) -> bytes:
     return f"event:{event}\ndata:{json.dumps(data, ensure_ascii=False, separators=(',', ':'))}\n\n".encode()
 
 
-def trim(event: ChatEvent) -> Optional[Dict[str, Any]]:
-    """The widget's view of one event, or None to drop it."""
+def trim(event: ChatEvent, function_calls: bool = False) -> Optional[Dict[str, Any]]:
+    """The widget's view of one event, or None to drop it (function_call and tool_response messages
+    only with `function_calls`)."""
     if event.event in _CHAT_EVENTS and event.chat is not None:
         chat = event.chat
         out: Dict[str, Any] = {
@@ -81,7 +83,8 @@ def trim(event: ChatEvent) -> Optional[Dict[str, Any]]:
         return out
     if event.event in _MESSAGE_EVENTS and event.message is not None:
         msg = event.message
-        if str(msg.role) != "assistant" or str(msg.type) not in VISIBLE_TYPES:
+        visible = VISIBLE_TYPES | FUNCTION_CALL_TYPES if function_calls else VISIBLE_TYPES
+        if str(msg.role) not in ("assistant", "tool") or str(msg.type) not in visible:
             return None
         return {
             "id": msg.id,
@@ -100,19 +103,31 @@ class StreamCounter:
         self.open = 0
 
 
-async def relay(stream: AsyncStream[ChatStreamEvent], counter: StreamCounter) -> AsyncIterator[bytes]:
+async def relay(
+    stream: AsyncStream[ChatStreamEvent],
+    counter: StreamCounter,
+    *,
+    function_calls: bool = False,
+    chatflow: bool = False,
+) -> AsyncIterator[bytes]:
     """SSE frames for the browser; an error mid-stream becomes an `error` event with its logid. The
-    upstream stream is closed however this ends, including when the browser goes away."""
+    upstream stream is closed however this ends, including when the browser goes away. A chatflow's
+    `requires_action` (a question node, whose question was the answer) ends the turn: the visitor's
+    next message answers it."""
     counter.open += 1
     outcome = "cancelled"
     try:
         async for event in stream:
+            if event.event == ChatEventType.CONVERSATION_CHAT_REQUIRES_ACTION and chatflow:
+                outcome = "question"
+                yield sse("done", "[DONE]")
+                return
             if event.event == ChatEventType.CONVERSATION_CHAT_REQUIRES_ACTION:
                 msg = "the bot needs a local plugin, which the web widget cannot run"
                 yield sse("error", {"code": 4000, "msg": msg, "logid": stream.logid})
                 outcome = "requires_action"
                 return
-            data = trim(event)
+            data = trim(event, function_calls)
             if data is not None:
                 yield sse(str(event.event), data)
         outcome = "done"

@@ -29,7 +29,8 @@
       network: "Network error: check your connection", tooBig: "“{name}” is larger than {size}", badType:
       "“{name}” is not a file type you can send", uploading: "Uploading…", untitled: "Untitled chat",
       noConversations: "No conversations yet", footer: "Powered by cozekit. AI-generated content for reference only.",
-      suggestions: "Suggested questions", why: "What went wrong?", submit: "Submit", thanks: "Thanks for the feedback", failed: "The bot could not answer", thinking: "…", image: "[image]", file: "[file]"
+      suggestions: "Suggested questions", why: "What went wrong?", submit: "Submit", thanks: "Thanks for the feedback", failed: "The bot could not answer", thinking: "…", image: "[image]", file: "[file]",
+      quote: "Quote", delMessage: "Delete message", functionCall: "Function call", toolResponse: "Tool response"
     },
     "zh-CN": {
       open: "打开对话", close: "关闭对话", send: "发送", stop: "停止", placeholder: "输入消息",
@@ -40,7 +41,8 @@
       uploading: "上传中…", untitled: "未命名会话", noConversations: "暂无会话",
       footer: "由 cozekit 提供支持，内容由 AI 生成，仅供参考。", suggestions: "推荐问题",
       why: "哪里不好？", submit: "提交", thanks: "感谢反馈",
-      failed: "智能体未能回答", thinking: "…", image: "[图片]", file: "[文件]"
+      failed: "智能体未能回答", thinking: "…", image: "[图片]", file: "[文件]",
+      quote: "引用", delMessage: "删除消息", functionCall: "函数调用", toolResponse: "工具返回"
     }
   };
   var TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain",
@@ -116,6 +118,8 @@
     ".reasons .why{width:100%;font-size:12px;color:#555}",
     ".reasons .tag[aria-pressed=true]{background:#3b5bfd;color:#fff}",
     ".reasons .comment{width:100%;flex:none;height:48px}",
+    ".tool{font-size:12px;color:#555;background:#f7f8fa;border:1px dashed #cfd4de;border-radius:8px;padding:4px 8px;max-width:85%;margin-left:36px}",
+    ".tool pre{white-space:pre-wrap;overflow-wrap:anywhere;margin:4px 0 0;font:11px/1.4 ui-monospace,Menlo,Consolas,monospace}",
     ".err{align-self:center;color:#b00020;font-size:12px;text-align:center}",
     ".chips{display:flex;flex-wrap:wrap;gap:6px}",
     ".chip{border:1px solid #3b5bfd;color:#3b5bfd;background:#fff;border-radius:14px;padding:4px 10px;cursor:pointer;font:inherit;text-align:left}",
@@ -206,8 +210,23 @@
     var ui = options.ui || {};
     var base = ui.base || {}, chatBotUi = ui.chatBot || {}, header = ui.header || {}, footer = ui.footer || {};
     var userInfo = options.userInfo || {};
-    var botId = String(config.bot_id || config.botId || "");
-    if (!botId) throw new Error("CozeWebSDK.WebChatClient: config.bot_id is required");
+    // A bot (config.bot_id), or an app's chatflow (config.type 'app', appInfo: {appId, workflowId}).
+    var appInfo = config.type === "app" ? (config.appInfo || {}) : null;
+    var botId = appInfo ? "" : String(config.bot_id || config.botId || "");
+    var workflowId = appInfo ? String(appInfo.workflowId || appInfo.workflow_id || "") : "";
+    var appId = appInfo ? String(appInfo.appId || appInfo.app_id || "") : "";
+    if (appInfo && !workflowId) throw new Error("CozeWebSDK.WebChatClient: config.appInfo.workflowId is required");
+    if (!appInfo && !botId) throw new Error("CozeWebSDK.WebChatClient: config.bot_id is required");
+    var targetKey = botId || "workflow:" + appId + ":" + workflowId;
+    function target(extra) {
+      var out = botId ? { bot_id: botId } : { workflow_id: workflowId };
+      if (appId) out.app_id = appId;
+      Object.keys(extra || {}).forEach(function (k) { out[k] = extra[k]; });
+      return out;
+    }
+    var showCalls = chatBotUi.isNeedFunctionCallMessage === true;
+    var canDelete = chatBotUi.isNeedDeleteMessage === true;
+    var canQuote = chatBotUi.isNeedQuote === true;
     var proxyBase = String(config.proxy || config.proxyUrl || scriptBase || location.origin).replace(/\/$/, "");
     var lang = base.lang || ((navigator.language || "").toLowerCase().indexOf("zh") === 0 ? "zh-CN" : "en");
     var t = STRINGS[lang] || STRINGS.en;
@@ -224,7 +243,7 @@
     var self = this;
 
     var host = el("div");
-    host.setAttribute("data-cozekit-widget", botId);
+    host.setAttribute("data-cozekit-widget", targetKey);
     var root = host.attachShadow ? host.attachShadow({ mode: "open" }) : host;
     var style = el("style");
     style.textContent = CSS;
@@ -254,7 +273,8 @@
     var newButton = el("button", "icon newchat", t.newChat);
     newButton.type = "button";
     var closeButton = iconButton(CLOSE, t.close, "close");
-    if (ui.conversations && ui.conversations.isNeed) head.appendChild(listButton);
+    // Coze lists conversations by bot only: an app's chatflow resumes its last one instead.
+    if (ui.conversations && ui.conversations.isNeed && botId) head.appendChild(listButton);
     head.appendChild(headIcon);
     head.appendChild(titleEl);
     if (chatBotUi.isNeedAddNewConversation !== false) head.appendChild(newButton);
@@ -376,7 +396,7 @@
       return res.json().catch(function () { return { msg: "HTTP " + res.status }; });
     }
     function conversationKey() {
-      return "cozekit.conversation:" + proxyBase + ":" + botId + ":" + tokenTag(userToken);
+      return "cozekit.conversation:" + proxyBase + ":" + targetKey + ":" + tokenTag(userToken);
     }
     function remember(id) {
       conversationId = id;
@@ -501,6 +521,61 @@
       });
       stack.appendChild(bar);
     }
+    // ui.chatBot.isNeedQuote: put a reply into the input as a markdown quote.
+    function quoteButton(stack, text) {
+      if (!canQuote || !text) return;
+      var b = el("button", "icon small quote", t.quote);
+      b.type = "button";
+      b.addEventListener("click", function () {
+        var quoted = text.split("\n").map(function (l) { return "> " + l; }).join("\n") + "\n\n";
+        input.value = quoted + input.value;
+        input.focus();
+        input.setSelectionRange(input.value.length, input.value.length);
+      });
+      var bar = stack.querySelector(".actions") || stack.appendChild(el("div", "actions"));
+      bar.appendChild(b);
+    }
+    // ui.chatBot.isNeedDeleteMessage: the visitor deletes a question they sent (the proxy checks it is theirs).
+    function deleteButton(row, messageId) {
+      if (!canDelete || !messageId || row.querySelector(".delmsg")) return;
+      var convo = conversationId;
+      var b = el("button", "icon small delmsg", t.del);
+      b.type = "button";
+      b.setAttribute("aria-label", t.delMessage);
+      b.addEventListener("click", function () {
+        if (b.getAttribute("data-confirm") !== "1") { b.setAttribute("data-confirm", "1"); b.textContent = t.confirmDelete; return; }
+        var path = "/conversations/" + encodeURIComponent(convo) + "/messages/" + encodeURIComponent(messageId);
+        request("DELETE", path).then(function (res) {
+          if (!res.ok) return errorOf(res).then(showError);
+          row.remove();
+          input.focus();
+        });
+      });
+      row.setAttribute("data-id", messageId);
+      var stack = row.querySelector(".stack");
+      var bar = stack.querySelector(".actions") || stack.appendChild(el("div", "actions"));
+      bar.appendChild(b);
+    }
+    // After a reply: find the question's id (same chat) so it can be deleted.
+    function findQuestion(row, chatId) {
+      if (!canDelete || !chatId || !conversationId) return;
+      var convo = conversationId;
+      request("GET", "/conversations/" + encodeURIComponent(convo) + "/messages?limit=10").then(function (res) {
+        if (!res.ok) return;
+        return res.json().then(function (b) {
+          b.messages.forEach(function (m) { if (m.role === "user" && m.chat_id === chatId) deleteButton(row, m.id); });
+        });
+      });
+    }
+    // ui.chatBot.isNeedFunctionCallMessage: the bot's tool calls and their results, as plain text.
+    function toolRow(kind, content) {
+      var box = el("details", "tool " + kind);
+      box.appendChild(el("summary", "", kind === "function_call" ? t.functionCall : t.toolResponse));
+      box.appendChild(el("pre", "", content));
+      log.appendChild(box);
+      scroll();
+      return box;
+    }
     function describe(m) {
       if (m.content_type !== "object_string") return { text: m.content, files: [] };
       var items = [];
@@ -516,6 +591,7 @@
     // --- onboarding, history and conversations ------------------------------------------------------
     var onboarding = null;
     function loadBot() {
+      if (!botId) return Promise.resolve();
       return request("GET", "/bots/" + encodeURIComponent(botId)).then(function (res) {
         if (!res.ok) return;
         return res.json().then(function (b) {
@@ -534,7 +610,7 @@
     }
     function lastConversation() {
       var saved = store && store.getItem(conversationKey());
-      if (saved) return Promise.resolve(saved);
+      if (saved || !botId) return Promise.resolve(saved || null);
       return request("GET", "/conversations?limit=1&bot_id=" + encodeURIComponent(botId)).then(function (res) {
         if (!res.ok) return null;
         return res.json().then(function (b) { return b.conversations.length ? b.conversations[0].id : null; });
@@ -549,7 +625,8 @@
           b.messages.forEach(function (m) {
             var d = describe(m);
             var r = addRow(m.role === "user" ? "user" : "bot", d.text, d.files);
-            if (m.role !== "user") { r.row.setAttribute("data-done", m.id); rateButtons(r.stack, m.id); }
+            if (m.role !== "user") { r.row.setAttribute("data-done", m.id); rateButtons(r.stack, m.id); quoteButton(r.stack, d.text); }
+            else deleteButton(r.row, m.id);
           });
         });
       });
@@ -575,7 +652,7 @@
     }
     function newConversation() {
       if (busy) busy.abort();
-      return request("POST", "/conversations", { bot_id: botId }).then(function (res) {
+      return request("POST", "/conversations", target()).then(function (res) {
         if (!res.ok) return errorOf(res).then(showError);
         return res.json().then(function (b) { switchTo(b.conversation_id); refreshList(); });
       });
@@ -717,12 +794,13 @@
       staged = [];
       renderStaged();
       Array.prototype.forEach.call(log.querySelectorAll(".chips"), function (c) { c.remove(); });
-      addRow("user", text, ready);
+      var asked = addRow("user", text, ready), chatId = "";
       var answers = {}, suggestions = [], current = addRow("bot", t.thinking);
       current.row.setAttribute("aria-busy", "true");
       var controller = new AbortController();
       setBusy(controller);
-      var body = { bot_id: botId, message: text };
+      var body = target({ message: text });
+      if (showCalls) body.show_function_calls = true;
       if (ready.length) body.attachments = ready.map(function (f) { return { type: f.type, file_id: f.file_id }; });
       if (conversationId) body.conversation_id = conversationId;
       function slot(id) {
@@ -739,6 +817,8 @@
         return readEvents(res, function (name, data) {
           if (name === "conversation.chat.created") {
             if (conversationId !== data.conversation_id) { remember(data.conversation_id); refreshList(); }
+          } else if (name === "conversation.message.completed" && (data.type === "function_call" || data.type === "tool_response")) {
+            toolRow(data.type, data.content);
           } else if (name === "conversation.message.delta" && data.type === "answer") {
             var a = slot(data.id);
             a.text += data.content;
@@ -747,6 +827,8 @@
             var done = slot(data.id);
             done.text = data.content;
             done.id = data.id;
+            chatId = data.chat_id || chatId;
+            quoteButton(done.stack, data.content);
             renderMarkdown(done.bubble, done.text);
             done.row.removeAttribute("aria-busy");
             done.row.setAttribute("data-done", data.id);
@@ -766,6 +848,7 @@
         Object.keys(answers).forEach(function (k) { answers[k].row.removeAttribute("aria-busy"); });
         if (suggestions.length && !destroyed) chips(suggestions);
         setBusy(null);
+        findQuestion(asked.row, chatId);
       });
       return true;
     }
@@ -780,8 +863,20 @@
         if (form.requestSubmit) form.requestSubmit(); else sendButton.click();
       }
     });
+    // The open panel (a dialog) keeps keyboard focus: Tab and Shift+Tab cycle inside it.
+    function focusables() {
+      return Array.prototype.filter.call(panel.querySelectorAll("button, textarea, input, a[href], summary, [tabindex]"), function (n) {
+        return !n.disabled && !n.hidden && n.tabIndex >= 0 && n.getClientRects().length > 0;
+      });
+    }
     panel.addEventListener("keydown", function (e) {
-      if (e.key === "Escape" && !mount && header.isNeedClose !== false) { e.preventDefault(); self.hideChatBot(); }
+      if (e.key === "Escape" && !mount && header.isNeedClose !== false) { e.preventDefault(); self.hideChatBot(); return; }
+      if (e.key !== "Tab" || mount) return;
+      var items = focusables();
+      if (!items.length) return;
+      var active = root.activeElement, first = items[0], last = items[items.length - 1];
+      if (e.shiftKey && (active === first || items.indexOf(active) < 0)) { e.preventDefault(); last.focus(); }
+      else if (!e.shiftKey && (active === last || items.indexOf(active) < 0)) { e.preventDefault(); first.focus(); }
     });
 
     // --- showing and hiding -------------------------------------------------------------------------
