@@ -16,6 +16,7 @@ _EXTRAS = {
     "typer": "cli",
     "click": "cli",
     "rich": "cli",
+    "platformdirs": "cli",
     "uvicorn": "emulator",
     "fastapi": "emulator",
     "starlette": "emulator",
