@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import io
+import json
 import subprocess
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Dict, Iterator, List
+
+import pytest
 
 from cozekit import ChatStatus
-from cozekit.demo import FINAL_QUESTION, run
+from cozekit.demo import FINAL_QUESTION, main, run
+
+
+@pytest.fixture(autouse=True)
+def _no_model_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("BASE_URL", "API_KEY", "MODEL"):
+        monkeypatch.delenv(f"COZEKIT_EMULATOR_OPENAI_{name}", raising=False)
 
 
 def test_demo_shows_each_step_of_the_system() -> None:
@@ -33,7 +45,7 @@ def test_demo_shows_each_step_of_the_system() -> None:
     assert "bot: Tool results: get_weather returned Berlin: light rain" in tool
     # 3: the example workflow's nodes stream their output as it comes
     assert "node 1 [Note] Report on the cafe's espresso is ready." in workflow
-    assert "report: REPORT (2 lines): " in workflow and "finished: 2 nodes" in workflow
+    assert "report: REPORT (2 lines): " in workflow and "(nodes with output: 2)" in workflow
     # 4: the final reply streams, from the knowledge base, in the same conversation
     assert f"you: {FINAL_QUESTION}" in last
     assert "password is printed" in last and "on every receipt" in last
@@ -54,3 +66,78 @@ def test_demo_runs_as_a_module() -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     assert "[4/4] Final reply, streamed" in done.stdout and "done." in done.stdout
     assert done.stderr == ""
+
+
+class _FakeModel(BaseHTTPRequestHandler):
+    """A tiny OpenAI-compatible `/v1/chat/completions` (streamed) that records what it is asked."""
+
+    seen: List[Dict[str, Any]] = []
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        type(self).seen.append({"path": self.path, "auth": self.headers.get("Authorization"), **body})
+        last = body["messages"][-1]
+        system = next((m["content"] for m in body["messages"] if m["role"] == "system"), "")
+        if last["role"] == "tool":
+            deltas: List[Dict[str, Any]] = [{"content": f"Real model: {last['content']}."}]
+        elif body.get("tools") and "umbrella" in str(last["content"]):
+            call = {
+                "index": 0,
+                "id": "call_1",
+                "function": {"name": "get_weather", "arguments": '{"city": "Berlin"}'},
+            }
+            deltas = [{"tool_calls": [call]}]
+        elif "wifi" in str(last["content"]) and "password is printed" in system:
+            deltas = [{"content": "Real model: it is on your receipt."}]
+        elif "opens at eight" in system:
+            deltas = [{"content": "Real model: "}, {"content": "eight to six, closed on Sundays."}]
+        else:
+            deltas = [{"content": "Real model: noted."}]
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        for delta in deltas:
+            self.wfile.write(f"data: {json.dumps({'choices': [{'index': 0, 'delta': delta}]})}\n\n".encode())
+        self.wfile.write(b"data: [DONE]\n\n")
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def fake_model() -> Iterator[str]:
+    _FakeModel.seen = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _FakeModel)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_model_points_the_emulator_at_an_openai_compatible_endpoint(fake_model: str) -> None:
+    out = io.StringIO()
+    run(out, model_url=fake_model, model_name="tiny-model", api_key="sk-test")
+    text = out.getvalue()
+    assert f"model: {fake_model} (tiny-model)" in text
+    assert "bot: Real model: eight to six, closed on Sundays." in text  # answered with the recalled slice
+    assert 'tool call: get_weather({"city": "Berlin"})' in text  # the arguments the model chose
+    assert "bot: Real model: Berlin: light rain, 14 °C, take an umbrella." in text
+    assert "bot: Real model: it is on your receipt." in text  # the final reply, from the knowledge base
+    assert "deterministic" not in text
+    seen = _FakeModel.seen
+    assert seen and all(s["path"] == "/v1/chat/completions" and s["model"] == "tiny-model" for s in seen)
+    assert all(s["auth"] == "Bearer sk-test" for s in seen)
+    assert any(t["function"]["name"] == "get_weather" for s in seen for t in s.get("tools", []))
+
+
+def test_main_reads_the_model_from_the_environment(fake_model: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COZEKIT_EMULATOR_OPENAI_BASE_URL", fake_model)
+    monkeypatch.setenv("COZEKIT_EMULATOR_OPENAI_MODEL", "env-model")
+    out = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", out)
+    assert main([]) == 0
+    assert f"model: {fake_model} (env-model)" in out.getvalue()
+    assert {s["model"] for s in _FakeModel.seen} == {"env-model"}

@@ -159,7 +159,7 @@ def _workflow(session: _Session) -> str:
             if message.node_is_finish:
                 session.stream(f"  ({time.monotonic() - started:.1f} s)\n")
                 open_node = False
-    say(f"  finished: {steps} nodes with output in {time.monotonic() - started:.1f} s")
+    say(f"  finished in {time.monotonic() - started:.1f} s (nodes with output: {steps})")
     try:
         report = json.loads(output).get("output", output)
     except (ValueError, AttributeError):
@@ -168,14 +168,14 @@ def _workflow(session: _Session) -> str:
 
 
 def run(
-    out: TextIO = sys.stdout,
+    out: Optional[TextIO] = None,
     *,
     model_url: Optional[str] = None,
     model_name: Optional[str] = None,
     api_key: Optional[str] = None,
     chunk_delay: float = 0.0,
 ) -> ChatStreamAccumulator:
-    """The demo session, written to `out`; returns the final reply's chat."""
+    """The demo session, written to `out` (default stdout); returns the final reply's chat."""
     from .emulator import EmulatorConfig, ThreadedEmulator, example_workflows
     from .emulator.workflow_engine.loader import load_files
 
@@ -190,7 +190,7 @@ def run(
     with ThreadedEmulator(config) as emulator, Coze(TokenAuth(emulator.token), emulator.base_url) as coze:
         load_files(emulator.state, example_workflows())
         emulator.control.configure_ingestion(step_delay_ms=80)  # processing steps slow enough to watch
-        session = _Session(coze, emulator.demo_bot_id, out)
+        session = _Session(coze, emulator.demo_bot_id, out or sys.stdout)
         model = config.openai_base_url
         session.say(f"cozekit demo: an emulated Coze at {emulator.base_url} (no account, no network)")
         session.say(
