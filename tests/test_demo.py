@@ -138,6 +138,7 @@ def test_main_reads_the_model_from_the_environment(fake_model: str, monkeypatch:
     monkeypatch.setenv("COZEKIT_EMULATOR_OPENAI_MODEL", "env-model")
     out = io.StringIO()
     monkeypatch.setattr(sys, "stdout", out)
-    assert main([]) == 0
+    assert main(["what", "about", "the", "wifi?"]) == 0  # words after the options: the last question
     assert f"model: {fake_model} (env-model)" in out.getvalue()
+    assert "you: what about the wifi?\n  bot: Real model: it is on your receipt." in out.getvalue()
     assert {s["model"] for s in _FakeModel.seen} == {"env-model"}

@@ -1,6 +1,6 @@
 """The main job: a short session against the embedded emulator that shows what cozekit does.
 
-    python -m cozekit.demo [--model URL] [--model-name NAME] [--api-key KEY]
+    python -m cozekit.demo [--model URL] [--model-name NAME] [--api-key KEY] ["your last question"]
 
 1. the demo bot answers from a knowledge base the demo creates (upload, processing, recall);
 2. it calls a local tool (端插件), which this process answers through the SDK;
@@ -174,6 +174,7 @@ def run(
     model_name: Optional[str] = None,
     api_key: Optional[str] = None,
     chunk_delay: float = 0.0,
+    final_question: str = FINAL_QUESTION,
 ) -> ChatStreamAccumulator:
     """The demo session, written to `out` (default stdout); returns the final reply's chat."""
     from .emulator import EmulatorConfig, ThreadedEmulator, example_workflows
@@ -208,7 +209,7 @@ def run(
         session.say(f"  report: {report}")
         session.say("")
         session.say("[4/4] Final reply, streamed")
-        final = session.ask(FINAL_QUESTION)
+        final = session.ask(final_question)
         session.say("")
         session.say(f"conversation {session.conversation_id}: done.")
         return final
@@ -226,8 +227,15 @@ def main(argv: Optional[List[str]] = None) -> int:
         "--model-name", default=None, help="The model to ask (COZEKIT_EMULATOR_OPENAI_MODEL)."
     )
     parser.add_argument("--api-key", default=None, help="Its API key (COZEKIT_EMULATOR_OPENAI_API_KEY).")
+    parser.add_argument("question", nargs="*", help=f"The last question (default: {FINAL_QUESTION!r}).")
     args = parser.parse_args(argv)
-    run(model_url=args.model, model_name=args.model_name, api_key=args.api_key, chunk_delay=0.01)
+    run(
+        model_url=args.model,
+        model_name=args.model_name,
+        api_key=args.api_key,
+        chunk_delay=0.01,
+        final_question=" ".join(args.question) or FINAL_QUESTION,
+    )
     return 0
 
 
