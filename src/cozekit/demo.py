@@ -118,15 +118,16 @@ def _knowledge(session: _Session, workspace_id: str) -> None:
     )
     seen: List[int] = []
 
-    def show(progress: List[DocumentProgress]) -> None:
+    def show(progress: List[DocumentProgress]) -> None:  # each poll's progress, shown as it changes
         percent = min((p.progress or 0) for p in progress) if progress else 0
         if not seen or seen[-1] != percent:
+            session.stream(f"{' -> ' if seen else '  processing: '}{percent}%")
             seen.append(percent)
 
     coze.datasets.wait_for_processing(
         dataset_id=dataset.dataset_id, document_ids=docs, on_progress=show, poll_interval=0.05
     )
-    say("  processing: " + " -> ".join(f"{p}%" for p in seen) + " (done)")
+    say(" (done)")
     coze.bots.update(bot_id=session.bot_id, knowledge=BotKnowledge(dataset_ids=[dataset.dataset_id]))
     coze.bots.publish(bot_id=session.bot_id)
     say("  attached it to the demo bot and published the bot")
