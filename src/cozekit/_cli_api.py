@@ -12,6 +12,7 @@ from typing import Any, Dict, Iterator, List, Optional
 
 import typer
 
+from . import _cli_progress as progress
 from ._auth import TokenAuth
 from ._client import Coze
 from ._constants import COZE_COM_BASE_URL
@@ -61,7 +62,8 @@ def chat(
     with _client(base_url, token) as coze:
         try:
             if no_stream:
-                result = coze.chat.create_and_poll(additional_messages=[message], **args)
+                with progress.waiting("waiting for the answer"):
+                    result = coze.chat.create_and_poll(additional_messages=[message], **args)
                 typer.echo("\n".join(m.content for m in result.messages or [] if m.type == "answer"))
                 _footer(result.chat.conversation_id, result.chat.logid)
                 return
@@ -87,10 +89,12 @@ def files_upload(
     base_url: Optional[str] = BaseUrl,
     token: Optional[str] = Token,
 ) -> None:
-    """Upload a file and print its record (id, name, size)."""
+    """Upload a file and print its record (id, name, size); a terminal shows the bytes sent."""
     with _client(base_url, token) as coze:
         try:
-            _dump(coze.files.upload(file=path))
+            with progress.upload_source(path) as source:
+                uploaded = coze.files.upload(file=source)
+            _dump(uploaded)
         except CozeError as err:
             raise _fail(err) from None
 
@@ -141,7 +145,8 @@ def workflows_run(
     with _client(base_url, token) as coze:
         try:
             if not stream:
-                result = coze.workflows.runs.create(workflow_id=workflow_id, parameters=inputs)
+                with progress.waiting(f"running workflow {workflow_id}"):
+                    result = coze.workflows.runs.create(workflow_id=workflow_id, parameters=inputs)
                 typer.echo(result.data)
                 if result.interrupt_data is not None:
                     typer.echo("[interrupted: resume it through the API]", err=True)

@@ -32,12 +32,24 @@ def _root(
     """cozekit command line."""
 
 
+def default_data_dir() -> str:
+    """Where `cozekit serve` keeps its state unless `--data-dir` says otherwise: the platform's user data
+    directory (e.g. ~/.local/share/cozekit/emulator on Linux)."""
+    import os
+
+    from platformdirs import user_data_dir
+
+    return os.path.join(user_data_dir("cozekit", appauthor=False), "emulator")
+
+
 @app.command()
 def serve(
     port: int = typer.Option(8000, help="Port to listen on."),
     host: str = typer.Option("127.0.0.1", help="Interface to listen on (loopback unless told otherwise)."),
-    data_dir: str = typer.Option(
-        ".cozekit-emulator", "--data-dir", help="Where the emulator keeps its SQLite file."
+    data_dir: Optional[str] = typer.Option(
+        None,
+        "--data-dir",
+        help="Where the emulator keeps its state (default: the user data directory, printed on start).",
     ),
     workflows: Optional[str] = typer.Option(
         None, "--workflows", help="A workflow definition file or directory (JSON/YAML) to load and publish."
@@ -67,7 +79,7 @@ def serve(
     run(
         port=port,
         host=host,
-        data_dir=data_dir,
+        data_dir=data_dir or default_data_dir(),
         workflows=paths + ([examples()] if example_workflows else []),
         tls=tls,
         control_token=control_token,

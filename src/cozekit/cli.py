@@ -18,6 +18,7 @@ _EXTRAS = {
     "typer": "cli",
     "click": "cli",
     "rich": "cli",
+    "platformdirs": "cli",
     "uvicorn": "emulator",
     "fastapi": "emulator",
     "starlette": "emulator",

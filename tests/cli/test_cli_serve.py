@@ -1,0 +1,47 @@
+"""`cozekit serve` keeps its state in the user data directory unless `--data-dir` says otherwise."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Dict, List
+
+import platformdirs
+import pytest
+from typer.testing import CliRunner
+
+import cozekit.emulator.server as server
+from cozekit.cli import app
+
+
+@pytest.fixture
+def started(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> List[Dict[str, Any]]:
+    """A home of its own, and a uvicorn that records what it would serve instead of serving."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home" / "data"))
+    calls: List[Dict[str, Any]] = []
+    monkeypatch.setattr(server.uvicorn, "run", lambda app, **kw: calls.append(kw))
+    return calls
+
+
+def test_serve_keeps_state_in_the_user_data_directory_and_says_where(
+    started: List[Dict[str, Any]], tmp_path: Path
+) -> None:
+    result = CliRunner().invoke(app, ["serve", "--port", "8123"])
+    assert result.exit_code == 0, result.output
+    expected = os.path.join(platformdirs.user_data_dir("cozekit", appauthor=False), "emulator")
+    assert expected.startswith(str(tmp_path / "home"))
+    assert f"(state in {expected}/)" in result.stdout
+    assert os.path.isfile(os.path.join(expected, "emulator.sqlite3"))
+    assert started == [
+        {"host": "127.0.0.1", "port": 8123, "log_level": "warning", "ssl_certfile": None, "ssl_keyfile": None}
+    ]
+
+
+def test_data_dir_option_wins(started: List[Dict[str, Any]], tmp_path: Path) -> None:
+    chosen = tmp_path / "mine"
+    result = CliRunner().invoke(app, ["serve", "--data-dir", str(chosen)])
+    assert result.exit_code == 0, result.output
+    assert f"(state in {chosen}/)" in result.stdout
+    assert (chosen / "emulator.sqlite3").is_file()
+    assert not (tmp_path / "home" / "data" / "cozekit").exists()
