@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import List, Optional
 
 import typer
@@ -35,9 +36,7 @@ def _root(
 def default_data_dir() -> str:
     """Where `cozekit serve` keeps its state unless `--data-dir` says otherwise: the platform's user data
     directory (e.g. ~/.local/share/cozekit/emulator on Linux)."""
-    import os
-
-    from platformdirs import user_data_dir
+    from platformdirs import user_data_dir  # lazy: only `serve` needs it
 
     return os.path.join(user_data_dir("cozekit", appauthor=False), "emulator")
 
