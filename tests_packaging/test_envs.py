@@ -11,6 +11,7 @@ from typing import Dict, List
 import httpx
 import pytest
 
+from cozekit.proxy.app import _widget_bundle
 from pkg_helpers import ROOT, Env, free_port, start, wait_until_up
 
 HERE = Path(__file__).resolve().parent
@@ -69,10 +70,8 @@ def test_cli_and_proxy(envs: Dict[str, Env], tmp_path: Path, background: List[su
     proc = start(env, [*args, "--base-url", "http://127.0.0.1:9"], tmp_path, background)
     wait_until_up(f"http://127.0.0.1:{port}/widget.js", proc)
     widget = httpx.get(f"http://127.0.0.1:{port}/widget.js")
-    assert widget.status_code == 200  # the static assets, read from the installed wheel
-    assert widget.text == (ROOT / "src" / "cozekit" / "proxy" / "static" / "widget.js").read_text(
-        encoding="utf-8"
-    )
+    assert widget.status_code == 200  # the static assets (widget and vendored libraries) from the wheel
+    assert widget.text == _widget_bundle()  # the same bundle as this checkout's
 
 
 def _serve_and_chat(env: Env, tmp_path: Path, background: List[subprocess.Popen[str]]) -> List[str]:
