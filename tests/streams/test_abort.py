@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from typing import Any, Iterator, List, Optional
+from typing import Any, Callable, Iterator, List, Optional
 
 import anyio
 import pytest
@@ -38,6 +38,28 @@ def server() -> Iterator[WireServer]:
 
 def _stalling(server: WireServer) -> None:
     server.replies.append(Reply(pieces=[_FIRST], framing="chunked", stall=True))
+
+
+def _abort_during(
+    call: Callable[[], Any], ready: Callable[[], bool], controller: AbortController, still: str = ""
+) -> List[BaseException]:
+    """Runs `call` in a thread, aborts once `ready()` holds, and returns what the call raised (the join
+    is a hang guard; `still` says what a thread still alive would be stuck in)."""
+    errors: List[BaseException] = []
+
+    def run() -> None:
+        try:
+            call()
+        except BaseException as exc:  # reported to the test
+            errors.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    assert ready()
+    controller.abort()
+    thread.join(_GUARD)
+    assert not thread.is_alive(), still
+    return errors
 
 
 class _Reader(threading.Thread):
@@ -102,21 +124,12 @@ def test_aborting_a_sync_call_reading_its_body_raises(server: WireServer) -> Non
     )
     server.replies[0].body = body  # its Content-Length: the rest never comes
     controller = AbortController()
-    errors: List[BaseException] = []
 
     def call() -> None:
         with Coze(TokenAuth("t"), server.url, max_retries=0) as coze:
-            try:
-                coze.conversations.retrieve(conversation_id="v-1", abort_signal=controller.signal)
-            except BaseException as exc:  # reported to the test
-                errors.append(exc)
+            coze.conversations.retrieve(conversation_id="v-1", abort_signal=controller.signal)
 
-    thread = threading.Thread(target=call, daemon=True)
-    thread.start()
-    assert server.stalled.wait(_GUARD)
-    controller.abort()
-    thread.join(_GUARD)
-    assert not thread.is_alive()
+    errors = _abort_during(call, lambda: server.stalled.wait(_GUARD), controller)
     assert len(errors) == 1 and isinstance(errors[0], APIUserAbortError) and errors[0].logid == LOGID
 
 
@@ -124,26 +137,18 @@ def test_aborting_a_sync_call_reading_its_body_raises(server: WireServer) -> Non
 def test_aborting_a_sync_call_waiting_for_its_answer_raises(server: WireServer, streamed: bool) -> None:
     server.replies.append(Reply(silent=True))
     controller = AbortController()
-    errors: List[BaseException] = []
 
     def call() -> None:
         with Coze(TokenAuth("t"), server.url, max_retries=0) as coze:
-            try:
-                if streamed:
-                    coze.chat.stream(
-                        bot_id="b", user_id="u", additional_messages=_HI, abort_signal=controller.signal
-                    )
-                else:
-                    coze.conversations.retrieve(conversation_id="v-1", abort_signal=controller.signal)
-            except BaseException as exc:  # reported to the test
-                errors.append(exc)
+            if streamed:
+                coze.chat.stream(
+                    bot_id="b", user_id="u", additional_messages=_HI, abort_signal=controller.signal
+                )
+            else:
+                coze.conversations.retrieve(conversation_id="v-1", abort_signal=controller.signal)
 
-    thread = threading.Thread(target=call, daemon=True)
-    thread.start()
-    assert server.stalled.wait(_GUARD)
-    controller.abort()
-    thread.join(_GUARD)
-    assert not thread.is_alive(), "the call is still waiting for its headers"
+    waiting = "the call is still waiting for its headers"
+    errors = _abort_during(call, lambda: server.stalled.wait(_GUARD), controller, waiting)
     assert len(errors) == 1 and isinstance(errors[0], APIUserAbortError)
 
 
@@ -262,23 +267,18 @@ def _busy() -> Reply:
 def test_aborting_cuts_a_sync_retry_wait_short(server: WireServer) -> None:
     server.replies.append(_busy())
     controller = AbortController()
-    errors: List[BaseException] = []
     slow = RetryPolicy(initial_delay=3600.0, max_delay=3600.0, jitter=lambda: 1.0)
 
     def call() -> None:
         with Coze(TokenAuth("t"), server.url, max_retries=3, retry_policy=slow) as coze:
-            try:
-                coze.conversations.retrieve(conversation_id="v-1", abort_signal=controller.signal)
-            except BaseException as exc:  # reported to the test
-                errors.append(exc)
+            coze.conversations.retrieve(conversation_id="v-1", abort_signal=controller.signal)
 
-    thread = threading.Thread(target=call, daemon=True)
-    thread.start()
-    while not server.received:
-        controller.signal.wait(0.01)
-    controller.abort()
-    thread.join(_GUARD)
-    assert not thread.is_alive(), "the call is still sleeping before its retry"
+    def first_answer_sent() -> bool:
+        while not server.received:
+            controller.signal.wait(0.01)
+        return True
+
+    errors = _abort_during(call, first_answer_sent, controller, "the call is still sleeping before its retry")
     assert len(errors) == 1 and isinstance(errors[0], APIUserAbortError) and len(server.received) == 1
 
 
