@@ -33,7 +33,7 @@ from ._base_client import strict_from_env
 from ._exceptions import APIResponseValidationError, CozeInvalidEventError
 from ._response import ResponseInfo
 
-__all__ = ["lenient_model", "read_event_data", "read_model", "read_models", "validation_error"]
+__all__ = ["lenient_model", "read_event_data", "read_model", "read_models", "unusable", "validation_error"]
 
 _M = TypeVar("_M", bound=BaseModel)
 _Loc = Tuple[Union[str, int], ...]
@@ -87,7 +87,7 @@ def read_models(
                 logid=info.logid if info is not None else "",
                 status_code=info.status_code if info is not None else None,
             )
-        raise _unusable(cls, items, info, f"a list of {cls.__name__}")
+        raise unusable(items, info, f"a list of {cls.__name__}")
     validate = cls.__pydantic_validator__.validate_python
     out: List[_M] = []
     for index, item in enumerate(items):
@@ -141,9 +141,9 @@ def validation_error(
     return error
 
 
-def _unusable(cls: Type[BaseModel], data: Any, info: Optional[ResponseInfo], expected: str = "") -> Exception:
+def unusable(data: Any, info: Optional[ResponseInfo], expected: str) -> APIResponseValidationError:
+    """The error for an answer with no usable shape: `expected` says what was wanted, e.g. "a page"."""
     got = "null" if data is None else type(data).__name__
-    expected = expected or f"an object ({cls.__name__})"
     return APIResponseValidationError(
         f"the response has no usable shape: expected {expected}, got {got}",
         body=data,
@@ -164,7 +164,7 @@ def _recover(
         raise validation_error(exc, cls, data, info, prefix) from None
     result = _lenient(cls, data, exc)
     if result is None:
-        raise _unusable(cls, data, info) from None
+        raise unusable(data, info, f"an object ({cls.__name__})") from None
     return result
 
 

@@ -29,7 +29,7 @@ from ._base_client import AsyncAPIClient, SyncAPIClient
 from ._exceptions import APIResponseValidationError
 from ._models import CozeModel, ResponseInfo
 from ._request import RequestOptions
-from ._validation import read_models
+from ._validation import read_models, unusable
 
 __all__ = [
     "AsyncLastIDPaged",
@@ -114,12 +114,7 @@ def _mapping(payload: Any, info: ResponseInfo) -> Mapping[str, Any]:
     if payload is None:
         return {}
     if not isinstance(payload, Mapping):
-        raise APIResponseValidationError(
-            f"the response has no usable shape: expected a page (an object), got {type(payload).__name__}",
-            body=payload,
-            logid=info.logid,
-            status_code=info.status_code,
-        )
+        raise unusable(payload, info, "a page (an object)")
     return payload
 
 
