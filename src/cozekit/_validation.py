@@ -105,7 +105,7 @@ def _is_strict(info: Optional[ResponseInfo], strict: Optional[bool]) -> bool:
     if strict is not None:
         return strict
     if info is not None:
-        return bool(getattr(info, "strict", False))
+        return info.strict
     return strict_from_env()
 
 
