@@ -179,7 +179,7 @@ def run(
 ) -> ChatStreamAccumulator:
     """The demo session, written to `out` (default stdout); returns the final reply's chat."""
     from .emulator import EmulatorConfig, ThreadedEmulator, example_workflows  # lazy: heavy, an extra
-    from .emulator.workflow_engine.loader import load_files  # lazy: as above
+    from .emulator.workflows.engine.loader import load_files  # lazy: as above
 
     overrides: dict[str, Any] = {"chunk_delay": chunk_delay}
     if model_url:

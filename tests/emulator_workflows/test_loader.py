@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from cozekit.emulator.state import EmulatorState
-from cozekit.emulator.workflow_engine.definition import DefinitionError
-from cozekit.emulator.workflow_engine.loader import example_workflows, load_files
+from cozekit.emulator.workflows.engine.definition import DefinitionError
+from cozekit.emulator.workflows.engine.loader import example_workflows, load_files
 
 EXAMPLES = Path(example_workflows())
 

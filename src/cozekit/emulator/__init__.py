@@ -14,19 +14,19 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .app import create_app
-    from .config import EmulatorConfig
+    from .core.config import EmulatorConfig
     from .server import Control, ThreadedEmulator, serve
-    from .workflow_engine.loader import example_workflows
+    from .workflows.engine.loader import example_workflows
 
 __all__ = ["Control", "EmulatorConfig", "ThreadedEmulator", "create_app", "example_workflows", "serve"]
 
 _HOMES = {
     "create_app": ".app",
-    "EmulatorConfig": ".config",
+    "EmulatorConfig": ".core.config",
     "Control": ".server",
     "ThreadedEmulator": ".server",
     "serve": ".server",
-    "example_workflows": ".workflow_engine.loader",
+    "example_workflows": ".workflows.engine.loader",
 }
 
 

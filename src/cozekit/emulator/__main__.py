@@ -20,7 +20,7 @@ def main() -> None:
     parser.add_argument("--allow-host", action="append", default=[], help="another Host name for /_emulator/")
     args = parser.parse_args()
     from .server import serve
-    from .workflow_engine.loader import example_workflows
+    from .workflows.engine.loader import example_workflows
 
     paths = [args.workflows] if args.workflows else []
     if args.example_workflows:

@@ -7,7 +7,7 @@ from typing import Dict, Optional, Tuple
 from fastapi import Request
 from starlette.datastructures import UploadFile
 
-from ..errors import bad_request
+from .core.errors import bad_request
 
 
 async def read_form(request: Request, file_required: bool = True) -> Tuple[Optional[bytes], Dict[str, str]]:

@@ -13,17 +13,17 @@ from typing import TYPE_CHECKING, Dict, List, Optional
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .config import CONTROL_TOKEN_HEADER, EmulatorConfig
-from .control import Fault
-from .errors import (
+from .control.injections import Fault
+from .core.config import CONTROL_TOKEN_HEADER, EmulatorConfig
+from .core.errors import (
     EmulatorError,
     control_refused,
     control_unauthenticated,
     envelope_bytes,
     malformed_body,
 )
-from .ids import new_logid
-from .sse import frame
+from .core.ids import new_logid
+from .core.sse import frame
 
 if TYPE_CHECKING:
     from .state import EmulatorState

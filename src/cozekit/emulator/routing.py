@@ -11,9 +11,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BeforeValidator
 from typing_extensions import Annotated
 
-from ..backends.base import NO_PERMISSION, Account
-from ..errors import EmulatorError, envelope_body, forbidden, logid_of, unauthenticated
-from ..state import EmulatorState
+from .core.base import NO_PERMISSION, Account
+from .core.errors import EmulatorError, envelope_body, forbidden, logid_of, unauthenticated
+from .state import EmulatorState
 
 _bearer = HTTPBearer(auto_error=False, description="A personal access token, `Bearer pat_...`.")
 _UNSET: Any = object()

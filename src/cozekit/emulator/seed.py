@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Dict
 
-from .backends.base import Account
+from .core.base import Account
 
 if TYPE_CHECKING:
     from .state import EmulatorState

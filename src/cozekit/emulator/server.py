@@ -15,13 +15,13 @@ import uvicorn
 
 from .._server_thread import ServerThread
 from .app import create_app
-from .config import CONTROL_TOKEN_HEADER, EmulatorConfig
+from .core.config import CONTROL_TOKEN_HEADER, EmulatorConfig
 from .seed import DEMO_BOT_ID, TOKEN, USER_ID, WORKSPACE_ID
 from .state import EmulatorState
-from .workflow_engine.loader import load_files
+from .workflows.engine.loader import load_files
 
 if TYPE_CHECKING:
-    from .oauth_control import OAuthControl
+    from .control.oauth_client import OAuthControl
 
 
 class Control:
@@ -193,7 +193,7 @@ class Control:
     @property
     def oauth(self) -> OAuthControl:
         """The OAuth control plane (apps, codes, device decisions, the clock), on this client's connection."""
-        from .oauth_control import OAuthControl
+        from .control.oauth_client import OAuthControl
 
         return OAuthControl(str(self._http.base_url).rstrip("/")[: -len("/_emulator")], http=self._http)
 
@@ -256,7 +256,7 @@ class ThreadedEmulator:
     def start(self) -> ThreadedEmulator:
         key_file: Optional[str] = None
         if self.tls:
-            from .tls import self_signed
+            from .core.tls import self_signed
 
             self._tls_dir = tempfile.TemporaryDirectory(prefix="cozekit-emulator-tls-")
             self.ca_file, key_file = self_signed(self._tls_dir.name)
@@ -323,7 +323,7 @@ def serve(
     loaded = [summary for path in paths for summary in load_files(state, path)]
     cert_file = key_file = None
     if tls:
-        from .tls import self_signed
+        from .core.tls import self_signed
 
         tls_dir = os.path.join(data_dir, "tls")
         cert_file, key_file = os.path.join(tls_dir, "cert.pem"), os.path.join(tls_dir, "key.pem")

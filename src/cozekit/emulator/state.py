@@ -5,37 +5,37 @@ from __future__ import annotations
 import dataclasses
 from typing import Dict, Optional
 
-from .backends.accounts import AccountsBackend
-from .backends.api_apps import ApiAppsBackend
-from .backends.apps import AppsBackend
-from .backends.audio import AudioBackend
-from .backends.bots import BotsBackend
-from .backends.chats import ChatsBackend
-from .backends.commerce import CommerceBackend
-from .backends.connectors import ConnectorsBackend
-from .backends.conversations import ConversationsBackend
-from .backends.copy_tasks import CopyTasksBackend
-from .backends.enterprises import EnterprisesBackend
-from .backends.files import FilesBackend
-from .backends.folders import FoldersBackend
-from .backends.knowledge import KnowledgeBackend
-from .backends.live import LiveBackend
-from .backends.messages import MessagesBackend
-from .backends.oauth import OAuthBackend
-from .backends.plugins import PluginsBackend
-from .backends.templates import TemplatesBackend
-from .backends.variables import VariablesBackend
-from .backends.voiceprints import VoiceprintsBackend
-from .backends.workflows import WorkflowsBackend
-from .backends.workspaces import WorkspacesBackend
-from .callbacks import CallbackDeliveries
-from .config import EmulatorConfig
-from .control import FaultBook, ScriptBook, UnknownFieldLog
-from .engine import ChatEngine
-from .ids import IdGenerator
+from .admin.accounts import AccountsBackend
+from .admin.api_apps import ApiAppsBackend
+from .admin.callbacks import CallbackDeliveries
+from .admin.commerce import CommerceBackend
+from .admin.enterprises import EnterprisesBackend
+from .audio.backend import AudioBackend
+from .audio.live import LiveBackend
+from .audio.voiceprints import VoiceprintsBackend
+from .bots.backend import BotsBackend
+from .chat.backend import ChatsBackend
+from .chat.engine import ChatEngine
+from .control.injections import FaultBook, ScriptBook, UnknownFieldLog
+from .conversations.backend import ConversationsBackend
+from .conversations.messages import MessagesBackend
+from .core.config import EmulatorConfig
+from .core.ids import IdGenerator
+from .core.store import Store
+from .files.backend import FilesBackend
+from .knowledge.backend import KnowledgeBackend
+from .oauth.backend import OAuthBackend
+from .plugins.backend import PluginsBackend
 from .seed import seed
-from .store import Store
-from .workflow_engine.service import WorkflowRunner
+from .workflows.backend import WorkflowsBackend
+from .workflows.engine.service import WorkflowRunner
+from .workspaces.apps import AppsBackend
+from .workspaces.backend import WorkspacesBackend
+from .workspaces.connectors import ConnectorsBackend
+from .workspaces.copy_tasks import CopyTasksBackend
+from .workspaces.folders import FoldersBackend
+from .workspaces.templates import TemplatesBackend
+from .workspaces.variables import VariablesBackend
 
 
 class EmulatorState:

@@ -14,8 +14,8 @@ from fastapi import Request
 from pydantic import BaseModel
 from starlette.requests import HTTPConnection
 
-from ..errors import unknown_field
-from ._common import state_of
+from .core.errors import unknown_field
+from .routing import state_of
 
 CONTROL_PREFIX = "/_emulator"
 

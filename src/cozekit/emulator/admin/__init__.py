@@ -1,1 +1,2 @@
-"""Accounts, enterprises and organizations, commerce (benefits, bills, limits), callback apps and their deliveries."""
+"""Accounts, enterprises and organizations, commerce (benefits, bills, limits), callback apps and their
+deliveries."""

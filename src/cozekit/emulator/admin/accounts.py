@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from typing import Any, Dict, List, Optional
 
-from .base import Account, Backend
+from ..core.base import Account, Backend
 
 
 def token_hash(token: str) -> str:

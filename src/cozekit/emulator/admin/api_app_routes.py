@@ -7,9 +7,9 @@ from typing import List, Optional
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict
 
-from ..backends.base import Account
-from ..errors import callback_url_refused
-from ._common import IdStr, blank, current_account, ok, state_of
+from ..core.base import Account
+from ..core.errors import callback_url_refused
+from ..routing import IdStr, blank, current_account, ok, state_of
 
 router = APIRouter(tags=["api_apps"])
 APPS = "/v1/api_apps"

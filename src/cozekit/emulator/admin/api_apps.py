@@ -8,8 +8,8 @@ from __future__ import annotations
 import secrets
 from typing import Any, Dict, List, Optional, Tuple
 
-from ..errors import EmulatorError, bad_request
-from .base import Account, Backend
+from ..core.base import Account, Backend
+from ..core.errors import EmulatorError, bad_request
 
 APP_TYPES = ("normal", "connector")
 EVENT_TYPES = {

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import httpx
 
 if TYPE_CHECKING:
-    from .state import EmulatorState
+    from ..state import EmulatorState
 
 SIGNATURE_HEADER = "X-Coze-Signature"
 TIMESTAMP_HEADER = "X-Coze-Timestamp"

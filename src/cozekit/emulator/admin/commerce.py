@@ -11,10 +11,10 @@ from __future__ import annotations
 import time
 from typing import Any, Dict, List, Optional
 
-from ..errors import EmulatorError, bad_request, not_found
-from ..ids import IdGenerator
-from ..store import Store
-from .base import NO_PERMISSION, Account, Backend, page_bounds
+from ..core.base import NO_PERMISSION, Account, Backend, page_bounds
+from ..core.errors import EmulatorError, bad_request, not_found
+from ..core.ids import IdGenerator
+from ..core.store import Store
 from .enterprises import EnterprisesBackend
 
 DAY = 86400

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
-from ..errors import EmulatorError, bad_request, not_found
-from .base import NO_PERMISSION, Account, Backend, page_bounds
+from ..core.base import NO_PERMISSION, Account, Backend, page_bounds
+from ..core.errors import EmulatorError, bad_request, not_found
 
 ENTERPRISE_ROLES = ("enterprise_admin", "enterprise_member")
 SUPER_ADMIN = "enterprise_super_admin"

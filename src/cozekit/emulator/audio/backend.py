@@ -11,13 +11,13 @@ import hashlib
 import secrets
 from typing import Any, Dict, List, Optional, Tuple
 
-from ..errors import EmulatorError, bad_request
-from ..voice import opus, synth, tones
-from ..voice import pcm as pcmlib
-from ..voice.pcm import Audio
-from .base import Account, Backend
-from .bots import BotsBackend
-from .conversations import ConversationsBackend
+from ..bots.backend import BotsBackend
+from ..conversations.backend import ConversationsBackend
+from ..core.base import Account, Backend
+from ..core.errors import EmulatorError, bad_request
+from .voice import opus, synth, tones
+from .voice import pcm as pcmlib
+from .voice.pcm import Audio
 
 SAMPLE_RATES = (8000, 16000, 22050, 24000, 32000, 44100, 48000)
 FORMATS = ("wav", "pcm", "ogg_opus", "mp3")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
-from ..errors import bad_request, not_found
-from .base import Account, Backend
+from ..core.base import Account, Backend
+from ..core.errors import bad_request, not_found
 
 KIND = "audio_live"
 LIVE_TYPES = ("origin", "translation")

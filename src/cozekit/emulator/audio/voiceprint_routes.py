@@ -8,9 +8,9 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict
 from starlette.concurrency import run_in_threadpool
 
-from ..backends.base import Account
-from ._common import IdStr, blank, current_account, ok, state_of
-from ._forms import int_field, read_form
+from ..core.base import Account
+from ..forms import int_field, read_form
+from ..routing import IdStr, blank, current_account, ok, state_of
 
 router = APIRouter(tags=["voiceprints"])
 GROUPS = "/v1/audio/voiceprint_groups"

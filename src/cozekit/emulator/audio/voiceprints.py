@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
-from ..errors import EmulatorError, bad_request
-from ..voice import fingerprint as fp
-from ..voice import pcm as pcmlib
-from ..voice.pcm import Audio
-from .base import Account, Backend, page_bounds
+from ..core.base import Account, Backend, page_bounds
+from ..core.errors import EmulatorError, bad_request
+from .voice import fingerprint as fp
+from .voice import pcm as pcmlib
+from .voice.pcm import Audio
 
 MAX_FEATURE_BYTES = 10 * 1024 * 1024
 MAX_IDENTIFY_BYTES = 4 * 1024 * 1024

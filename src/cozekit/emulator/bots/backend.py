@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 from typing import Any, Dict, List, Optional
 
-from ..errors import EmulatorError, bad_request, forbidden, not_found
-from .base import NO_PERMISSION, Account, Backend, page_bounds
-from .workspaces import role_in
+from ..core.base import NO_PERMISSION, Account, Backend, page_bounds
+from ..core.errors import EmulatorError, bad_request, forbidden, not_found
+from ..workspaces.backend import role_in
 
 API_CONNECTOR = "1024"
 DRAFT_FIELDS = (

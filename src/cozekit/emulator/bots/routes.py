@@ -7,10 +7,10 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict
 from typing_extensions import Annotated
 
-from ..backends.base import Account
-from ..backends.bots import API_CONNECTOR
-from ..errors import bad_request
-from ._common import IdStr, current_account, ok, state_of
+from ..core.base import Account
+from ..core.errors import bad_request
+from ..routing import IdStr, current_account, ok, state_of
+from .backend import API_CONNECTOR
 
 router = APIRouter(tags=["bots"])
 

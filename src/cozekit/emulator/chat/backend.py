@@ -5,12 +5,12 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Dict, List, Optional
 
-from ..errors import EmulatorError, bad_request
-from ..llm import ModelRequest, ToolCall, ToolSpec, render_prompt
-from .base import Account, Backend, check_meta_data
-from .bots import BotsBackend
-from .conversations import ConversationsBackend
-from .messages import MessagesBackend, render_message
+from ..bots.backend import BotsBackend
+from ..conversations.backend import ConversationsBackend
+from ..conversations.messages import MessagesBackend, render_message
+from ..core.base import Account, Backend, check_meta_data
+from ..core.errors import EmulatorError, bad_request
+from ..core.llm import ModelRequest, ToolCall, ToolSpec, render_prompt
 
 RUNNING = ("created", "in_progress")
 PUBLIC = ("id", "conversation_id", "bot_id", "created_at", "completed_at", "failed_at", "meta_data")

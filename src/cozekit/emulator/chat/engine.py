@@ -10,8 +10,8 @@ import json
 import logging
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Set, Tuple
 
-from .backends.base import Account
-from .llm import (
+from ..core.base import Account
+from ..core.llm import (
     Calls,
     DeterministicModel,
     Failure,
@@ -24,12 +24,12 @@ from .llm import (
     deterministic_follow_ups,
     estimate_tokens,
 )
-from .openai_compat import OpenAICompatModel
-from .sse import DONE_FRAME, frame
-from .workflow_engine.bot_tools import call_bot_workflows
+from ..core.openai_compat import OpenAICompatModel
+from ..core.sse import DONE_FRAME, frame
+from ..workflows.engine.bot_tools import call_bot_workflows
 
 if TYPE_CHECKING:
-    from .state import EmulatorState
+    from ..state import EmulatorState
 
 log = logging.getLogger("cozekit.emulator")
 Sink = Optional["asyncio.Queue[Optional[bytes]]"]

@@ -8,10 +8,10 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict
 from typing_extensions import Annotated
 
-from ..backends.base import Account
-from ..backends.chats import ChatStart, render_chat
-from ..sse import EVENT_STREAM, drain, frame
-from ._common import IdStr, TextId, blank, current_account, ok, state_of
+from ..core.base import Account
+from ..core.sse import EVENT_STREAM, drain, frame
+from ..routing import IdStr, TextId, blank, current_account, ok, state_of
+from .backend import ChatStart, render_chat
 
 router = APIRouter(tags=["chat"])
 

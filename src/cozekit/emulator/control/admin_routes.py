@@ -9,11 +9,11 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel
 
-from ..backends.base import Account
-from ..errors import bad_request
+from ..core.base import Account
+from ..core.errors import bad_request
+from ..routing import ok, state_of
 from ..seed import TOKEN
 from ..state import EmulatorState
-from ._common import ok, state_of
 
 router = APIRouter(prefix="/_emulator", tags=["control plane"])
 

@@ -10,9 +10,9 @@ from typing import Any, Dict, List, Optional
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
-from ..errors import bad_request
+from ..core.errors import bad_request
+from ..routing import ok, state_of
 from ..seed import TOKEN
-from ._common import ok, state_of
 
 router = APIRouter(prefix="/_emulator", tags=["control"])
 SHA256 = re.compile(r"^[0-9a-fA-F]{64}$")

@@ -10,10 +10,10 @@ from typing import Any, Dict, Optional
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict
 
-from ..backends.api_apps import EVENT_TYPES
-from ..errors import bad_request, not_found
+from ..admin.api_apps import EVENT_TYPES
+from ..core.errors import bad_request, not_found
+from ..routing import IdStr, ok, state_of
 from ..seed import TOKEN
-from ._common import IdStr, ok, state_of
 
 router = APIRouter(prefix="/_emulator", tags=["control plane"])
 

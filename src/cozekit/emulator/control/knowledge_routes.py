@@ -9,9 +9,9 @@ from typing import Optional
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
-from ..backends.knowledge_ingest import FILE_ID
-from ..errors import bad_request, not_found
-from ._common import IdStr, ok, state_of
+from ..core.errors import bad_request, not_found
+from ..knowledge.ingest import FILE_ID
+from ..routing import IdStr, ok, state_of
 
 router = APIRouter(prefix="/_emulator/knowledge", tags=["control plane"])
 

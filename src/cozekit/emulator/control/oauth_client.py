@@ -6,7 +6,7 @@ from typing import Any, Dict, List, Optional
 
 import httpx
 
-from .config import CONTROL_TOKEN_HEADER
+from ..core.config import CONTROL_TOKEN_HEADER
 
 
 class OAuthControl:

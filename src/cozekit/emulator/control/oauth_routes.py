@@ -6,11 +6,11 @@ from typing import Any, Dict, List, Optional
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
-from ..backends.base import Account
-from ..backends.oauth import OAuthFailure
-from ..errors import EmulatorError, bad_request
+from ..core.base import Account
+from ..core.errors import EmulatorError, bad_request
+from ..oauth.backend import OAuthFailure
+from ..routing import ok, state_of
 from ..seed import USER_ID
-from ._common import ok, state_of
 
 router = APIRouter(prefix="/_emulator/oauth", tags=["control plane: oauth"])
 

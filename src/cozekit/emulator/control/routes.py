@@ -7,12 +7,12 @@ from typing import Any, Dict, List, Optional
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict
 
-from ..backends.base import Account
-from ..control import Fault, ScriptedReply
-from ..errors import EmulatorError, bad_request
-from ..llm import split
+from ..core.base import Account
+from ..core.errors import EmulatorError, bad_request
+from ..core.llm import split
+from ..routing import IdStr, ok, state_of
 from ..seed import TOKEN, seed
-from ._common import IdStr, ok, state_of
+from .injections import Fault, ScriptedReply
 
 router = APIRouter(prefix="/_emulator", tags=["control plane"])
 

@@ -6,14 +6,14 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
 from typing_extensions import Annotated
 
-from ..control import ScriptedReply
-from ..errors import EmulatorError, bad_request
-from ..llm import split
+from ..core.errors import EmulatorError, bad_request
+from ..core.llm import split
+from ..routing import IdStr, ok, state_of
 from ..seed import TOKEN
-from ..workflow_engine.definition import DefinitionError, load_text
-from ..workflow_engine.service import script_key
-from ._common import IdStr, ok, state_of
-from .control import ReplyIn
+from ..workflows.engine.definition import DefinitionError, load_text
+from ..workflows.engine.service import script_key
+from .injections import ScriptedReply
+from .routes import ReplyIn
 
 router = APIRouter(prefix="/_emulator", tags=["control plane"])
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
-from ..errors import EmulatorError, bad_request
-from .base import Account, Backend, check_meta_data, page_bounds
+from ..core.base import Account, Backend, check_meta_data, page_bounds
+from ..core.errors import EmulatorError, bad_request
 
 API_CONNECTOR = "1024"
 PUBLIC_FIELDS = (

@@ -7,9 +7,9 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict
 from typing_extensions import Annotated
 
-from ..backends.base import Account
-from ..backends.messages import render_message
-from ._common import IdStr, current_account, ok, state_of
+from ..core.base import Account
+from ..routing import IdStr, current_account, ok, state_of
+from .messages import render_message
 
 router = APIRouter(tags=["messages"])
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, List, Optional, Tuple
 
-from ..errors import EmulatorError, bad_request
-from .base import Account, Backend, check_meta_data
-from .conversations import ConversationsBackend
+from ..core.base import Account, Backend, check_meta_data
+from ..core.errors import EmulatorError, bad_request
+from .backend import ConversationsBackend
 
 LISTED_TYPES = ("question", "answer")
 MIDDLE_TYPES = ("function_call", "tool_response", "tool_output", "knowledge", "follow_up", "verbose")

@@ -6,10 +6,10 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict
 from typing_extensions import Annotated
 
-from ..backends.base import Account
-from ..backends.conversations import render_conversation
-from ._common import IdStr, current_account, ok, state_of
-from .chat import EnterMessage, enter_dict
+from ..chat.routes import EnterMessage, enter_dict
+from ..core.base import Account
+from ..routing import IdStr, current_account, ok, state_of
+from .backend import render_conversation
 
 router = APIRouter(tags=["conversations"])
 

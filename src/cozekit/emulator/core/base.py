@@ -6,10 +6,10 @@ import dataclasses
 import time
 from typing import Dict, Optional, Tuple
 
-from ..errors import NO_PERMISSION as NO_PERMISSION  # re-exported: backends import it from here
-from ..errors import EmulatorError, bad_request
-from ..ids import IdGenerator
-from ..store import Store
+from .errors import NO_PERMISSION as NO_PERMISSION  # re-exported: backends import it from here
+from .errors import EmulatorError, bad_request
+from .ids import IdGenerator
+from .store import Store
 
 META_MAX_PAIRS = 16
 META_MAX_KEY = 64

@@ -8,7 +8,7 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any, Dict, List, Optional, Protocol, Union
 
-from .control import ScriptedReply
+from ..control.injections import ScriptedReply
 
 
 @dataclasses.dataclass

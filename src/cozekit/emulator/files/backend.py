@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from typing import Any, Dict
 
-from ..errors import EmulatorError
-from .base import Account, Backend
+from ..core.base import Account, Backend
+from ..core.errors import EmulatorError
 
 # protocol.md §7.1, plus plain-text formats the emulator sees in tests.
 _EXTENSIONS = """

@@ -4,10 +4,10 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from starlette.datastructures import UploadFile
 from typing_extensions import Annotated
 
-from ..backends.base import Account
-from ..backends.files import render_file
-from ..errors import EmulatorError
-from ._common import IdStr, current_account, ok, state_of
+from ..core.base import Account
+from ..core.errors import EmulatorError
+from ..routing import IdStr, current_account, ok, state_of
+from .backend import render_file
 
 router = APIRouter(tags=["files"])
 

@@ -11,18 +11,18 @@ import base64
 import binascii
 from typing import Any, Dict, List, Optional, Tuple
 
-from ..errors import bad_request, not_found
-from ..ids import IdGenerator
-from ..knowledge.chunking import ChunkStrategyError, rule_from_strategy
-from ..knowledge.embeddings import Embedder
-from ..knowledge.images import IMAGE_TYPES
-from ..knowledge.parsing import TEXT_TYPES
-from ..knowledge.retrieval import HYBRID, TOP_K
-from ..store import Store
-from .base import Account, Backend, page_bounds
-from .knowledge_ingest import AUTO_CAPTION, DONE, FAILED, FILE_ID, LOCAL, PROCESSING, WEB, Ingestor, web_key
-from .knowledge_recall import KnowledgeRecall
-from .knowledge_render import bot_dataset_ids, render_document, render_photo, render_progress
+from ..core.base import Account, Backend, page_bounds
+from ..core.errors import bad_request, not_found
+from ..core.ids import IdGenerator
+from ..core.store import Store
+from .chunking import ChunkStrategyError, rule_from_strategy
+from .embeddings import Embedder
+from .images import IMAGE_TYPES
+from .ingest import AUTO_CAPTION, DONE, FAILED, FILE_ID, LOCAL, PROCESSING, WEB, Ingestor, web_key
+from .parsing import TEXT_TYPES
+from .recall import KnowledgeRecall
+from .retrieval import HYBRID, TOP_K
+from .views import bot_dataset_ids, render_document, render_photo, render_progress
 
 TEXT, TABLE, IMAGE = 0, 1, 2
 MAX_CREATE, MAX_DELETE, MAX_NAME = 10, 100, 100

@@ -15,10 +15,10 @@ import threading
 import time
 from typing import Any, Dict, List, Optional, Tuple
 
-from ..knowledge.chunking import chunk_text, rule_from_strategy
-from ..knowledge.images import auto_caption
-from ..knowledge.parsing import ParseError, parse_document, parse_html, parse_text
-from ..store import Store
+from ..core.store import Store
+from .chunking import chunk_text, rule_from_strategy
+from .images import auto_caption
+from .parsing import ParseError, parse_document, parse_html, parse_text
 
 log = logging.getLogger("cozekit.emulator")
 PROCESSING, DONE, FAILED = 0, 1, 9

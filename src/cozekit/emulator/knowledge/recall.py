@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Tuple
 
-from ..knowledge.embeddings import Embedder, load_embedder
-from ..knowledge.retrieval import HYBRID, TOP_K, rank
-from ..store import Store
-from .base import Account
-from .knowledge_ingest import DONE, Ingestor
+from ..core.base import Account
+from ..core.store import Store
+from .embeddings import Embedder, load_embedder
+from .ingest import DONE, Ingestor
+from .retrieval import HYBRID, TOP_K, rank
 
 _UNSET: Any = object()
 

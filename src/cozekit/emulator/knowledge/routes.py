@@ -9,9 +9,9 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict
 from typing_extensions import Annotated
 
-from ..backends.base import Account
-from ..errors import bad_request
-from ._common import IdStr, blank, current_account, ok, state_of
+from ..core.base import Account
+from ..core.errors import bad_request
+from ..routing import IdStr, blank, current_account, ok, state_of
 
 router = APIRouter(tags=["knowledge"])
 AGW_JS_CONV = "agw-js-conv"

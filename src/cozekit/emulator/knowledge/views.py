@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List
 
-from .knowledge_ingest import FAILED
+from .ingest import FAILED
 
 
 def render_document(doc: Dict[str, Any]) -> Dict[str, Any]:

@@ -13,9 +13,9 @@ import secrets
 import time
 from typing import Any, Dict, List, Optional
 
-from .accounts import token_hash
-from .base import Account, Backend
-from .workspaces import role_in
+from ..admin.accounts import token_hash
+from ..core.base import Account, Backend
+from ..workspaces.backend import role_in
 
 APP_TYPES = ("web", "pkce", "device", "jwt")
 ACCESS_TTL = 900

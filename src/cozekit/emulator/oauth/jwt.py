@@ -6,7 +6,7 @@ from typing import Any, Dict, Tuple
 
 import jwt
 
-from .oauth import OAuthBackend, invalid_client
+from .backend import OAuthBackend, invalid_client
 
 REQUIRED = ("iss", "aud", "iat", "exp", "jti")
 

@@ -11,8 +11,8 @@ from urllib.parse import urlencode
 from fastapi import Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from ..backends.oauth import OAuthFailure, redirect_allowed
-from ._common import state_of
+from ..routing import state_of
+from .backend import OAuthFailure, redirect_allowed
 
 DEVICE_PAGE = "/api/permission/oauth2/device/verify"
 CONSENT_FIELDS = ("client_id", "redirect_uri", "state", "code_challenge", "code_challenge_method", "user_id")

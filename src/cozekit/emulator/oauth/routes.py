@@ -11,11 +11,11 @@ from typing import Any, Awaitable, Callable, Dict, Optional
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
-from ..backends.oauth import OAuthFailure, invalid_client, invalid_request
-from ..backends.oauth_jwt import verify_assertion
+from ..routing import state_of
 from ..state import EmulatorState
-from . import oauth_pages as pages
-from ._common import state_of
+from . import pages
+from .backend import OAuthFailure, invalid_client, invalid_request
+from .jwt import verify_assertion
 
 router = APIRouter(tags=["oauth"])
 log = logging.getLogger("cozekit.emulator.oauth")

@@ -11,10 +11,10 @@ import math
 import operator
 from typing import Any, Callable, Dict, List, Optional
 
-from ..errors import bad_request, not_found
-from .base import Account, page_bounds
-from .commerce import CommerceBackend
-from .plugin_catalogue import CATEGORIES, PLUGINS
+from ..admin.commerce import CommerceBackend
+from ..core.base import Account, page_bounds
+from ..core.errors import bad_request, not_found
+from .catalogue import CATEGORIES, PLUGINS
 
 SORTS = ("heat", "newest", "relative")
 _OPS: Dict[type, Callable[[Any, Any], Any]] = {

@@ -7,8 +7,8 @@ from typing import Any, Optional
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict
 
-from ..backends.base import Account
-from ._common import blank, current_account, ok, state_of
+from ..core.base import Account
+from ..routing import blank, current_account, ok, state_of
 
 router = APIRouter(tags=["plugins"])
 

@@ -10,14 +10,14 @@ import contextlib
 import json
 from typing import Any, AsyncIterator, Coroutine, Dict, List, Optional, Tuple
 
-from ..backends.base import NO_PERMISSION
-from ..backends.chats import ChatStart
-from ..backends.messages import render_message
-from ..errors import EmulatorError, bad_request
-from ..sse import drain, frame
-from ..voice import pcm as pcmlib
-from ..voice.vad import TurnDetector
-from ..workflow_engine.chatflow import ChatflowRequest, start_chatflow
+from ..audio.voice import pcm as pcmlib
+from ..audio.voice.vad import TurnDetector
+from ..chat.backend import ChatStart
+from ..conversations.messages import render_message
+from ..core.base import NO_PERMISSION
+from ..core.errors import EmulatorError, bad_request
+from ..core.sse import drain, frame
+from ..workflows.engine.chatflow import ChatflowRequest, start_chatflow
 from .audio_config import (
     INPUT_DEFAULTS,
     OUTPUT_DEFAULTS,

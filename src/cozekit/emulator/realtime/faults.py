@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Optional, Tuple
 from fastapi import WebSocket
 from fastapi.responses import JSONResponse
 
-from ..control import Fault
-from ..errors import envelope_body
+from ..control.injections import Fault
+from ..core.errors import envelope_body
 from ..middleware import EmulatorMiddleware
 
 if TYPE_CHECKING:

@@ -9,16 +9,16 @@ from typing import Optional, Type
 from fastapi import APIRouter, WebSocket
 from fastapi.responses import JSONResponse
 
-from ..backends.base import Account
-from ..errors import AUTH_INVALID_MSG, envelope_body
-from ..ids import new_logid
-from ..realtime.chat import ChatSession
-from ..realtime.faults import handshake_fault
-from ..realtime.session import Session
-from ..realtime.simult_interpretation import SimultInterpretationSession
-from ..realtime.speech import SpeechSession
-from ..realtime.transcriptions import TranscriptionsSession
+from ..core.base import Account
+from ..core.errors import AUTH_INVALID_MSG, envelope_body
+from ..core.ids import new_logid
 from ..state import EmulatorState
+from .chat import ChatSession
+from .faults import handshake_fault
+from .session import Session
+from .simult_interpretation import SimultInterpretationSession
+from .speech import SpeechSession
+from .transcriptions import TranscriptionsSession
 
 router = APIRouter(tags=["realtime"])
 

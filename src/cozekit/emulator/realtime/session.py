@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable, Dict, Optional
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from ..backends.base import NO_PERMISSION, Account
-from ..control import Fault
-from ..errors import EmulatorError, malformed_body
+from ..control.injections import Fault
+from ..core.base import NO_PERMISSION, Account
+from ..core.errors import EmulatorError, malformed_body
 from ..middleware import lone_surrogate
 from . import pacing
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Dict, Optional
 
-from ..backends.audio import MAX_TEXT_BYTES
-from ..errors import EmulatorError
+from ..audio.backend import MAX_TEXT_BYTES
+from ..core.errors import EmulatorError
 from .audio_config import OUTPUT_DEFAULTS, b64, output_audio, output_rate, speed_of
 from .codecs import output_frames
 from .pacing import Pacer, pacer_for

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, List, Optional, Tuple
 
-from ..errors import EmulatorError, bad_request, not_found
-from ..workflow_engine.definition import Definition, DefinitionError, param_info, parse
-from .base import Account, Backend
+from ..core.base import Account, Backend
+from ..core.errors import EmulatorError, bad_request, not_found
+from .engine.definition import Definition, DefinitionError, param_info, parse
 
 MAX_PAGE = 30
 TRIM_BYTES = 1024 * 1024

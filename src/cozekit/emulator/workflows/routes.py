@@ -9,14 +9,14 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict
 from typing_extensions import Annotated
 
-from ..backends.base import Account
-from ..errors import envelope_body, logid_of
-from ..sse import EVENT_STREAM, drain
-from ..workflow_engine.chatflow import ChatflowRequest, start_chatflow
-from ..workflow_engine.runner import Failed, Outcome
-from ..workflow_engine.service import ASYNC, STREAM, SYNC, RunRequest, run_response
-from ._common import IdStr, blank, current_account, ok, state_of
-from .chat import EnterMessage, enter_dict
+from ..chat.routes import EnterMessage, enter_dict
+from ..core.base import Account
+from ..core.errors import envelope_body, logid_of
+from ..core.sse import EVENT_STREAM, drain
+from ..routing import IdStr, blank, current_account, ok, state_of
+from .engine.chatflow import ChatflowRequest, start_chatflow
+from .engine.runner import Failed, Outcome
+from .engine.service import ASYNC, STREAM, SYNC, RunRequest, run_response
 
 router = APIRouter(tags=["workflows"])
 SSE_HEADERS = {"content-type": EVENT_STREAM, "cache-control": "no-cache"}

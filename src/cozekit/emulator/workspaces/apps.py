@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
-from ..errors import EmulatorError, bad_request, not_found
-from ..ids import IdGenerator
-from ..store import Store
-from .base import NO_PERMISSION, Account, Backend, page_bounds
-from .workspaces import WorkspacesBackend
+from ..core.base import NO_PERMISSION, Account, Backend, page_bounds
+from ..core.errors import EmulatorError, bad_request, not_found
+from ..core.ids import IdGenerator
+from ..core.store import Store
+from .backend import WorkspacesBackend
 
 PUBLISH_STATUSES = ("all", "published_online", "published_draft", "unpublished_draft")
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Tuple
 
-from ..errors import EmulatorError, bad_request, not_found
-from ..store import Store
-from .base import NO_PERMISSION, Account, Backend, page_bounds
+from ..core.base import NO_PERMISSION, Account, Backend, page_bounds
+from ..core.errors import EmulatorError, bad_request, not_found
+from ..core.store import Store
 
 ROLES = ("admin", "member")
 MAX_ADD = 20

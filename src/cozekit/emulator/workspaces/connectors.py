@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
-from ..errors import EmulatorError, bad_request, forbidden, not_found
-from ..ids import IdGenerator
-from ..store import Store
-from .base import NO_PERMISSION, Account, Backend
-from .workspaces import WorkspacesBackend
+from ..core.base import NO_PERMISSION, Account, Backend
+from ..core.errors import EmulatorError, bad_request, forbidden, not_found
+from ..core.ids import IdGenerator
+from ..core.store import Store
+from .backend import WorkspacesBackend
 
 BUILT_IN = {"1024": "API", "999": "Chat SDK"}
 AUDIT_STATUSES = (1, 2, 3)

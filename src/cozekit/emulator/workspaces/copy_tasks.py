@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import Any, Dict, Optional
 
-from ..errors import bad_request, not_found
-from ..ids import IdGenerator
-from ..store import Store
+from ..core.base import Account, Backend
+from ..core.errors import bad_request, not_found
+from ..core.ids import IdGenerator
+from ..core.store import Store
 from .apps import AppsBackend
-from .base import Account, Backend
-from .workspaces import WorkspacesBackend
+from .backend import WorkspacesBackend
 
 KINDS = ("app", "bot", "workflow")
 

@@ -6,10 +6,10 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict
 from typing_extensions import Annotated
 
-from ..backends.base import Account
-from ..errors import bad_request
+from ..core.base import Account
+from ..core.errors import bad_request
+from ..routing import IdStr, current_account, ok, state_of
 from ..seed import TOKEN
-from ._common import IdStr, current_account, ok, state_of
 
 router = APIRouter(tags=["folders"])
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Dict, Optional
 
-from ..errors import EmulatorError, bad_request, not_found
-from .base import Account, Backend, page_bounds
-from .workspaces import WorkspacesBackend
+from ..core.base import Account, Backend, page_bounds
+from ..core.errors import EmulatorError, bad_request, not_found
+from .backend import WorkspacesBackend
 
 FOLDER_TYPES = ("development", "library")
 

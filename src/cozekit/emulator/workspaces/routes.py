@@ -5,8 +5,8 @@ from typing import List, Optional
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict
 
-from ..backends.base import Account
-from ._common import IdStr, current_account, ok, state_of
+from ..core.base import Account
+from ..routing import IdStr, current_account, ok, state_of
 
 router = APIRouter(tags=["workspaces"])
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
-from ..errors import bad_request, not_found
-from ..ids import IdGenerator
-from ..store import Store
+from ..bots.backend import BotsBackend, check_draft
+from ..core.base import Account, Backend
+from ..core.errors import bad_request, not_found
+from ..core.ids import IdGenerator
+from ..core.store import Store
 from .apps import AppsBackend
-from .base import Account, Backend
-from .bots import BotsBackend, check_draft
-from .workspaces import WorkspacesBackend
+from .backend import WorkspacesBackend
 
 KIND = "template"
 ENTITY_TYPES = ("agent", "app")

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
-from ..errors import EmulatorError, bad_request, not_found
-from .base import Account, Backend
+from ..core.base import Account, Backend
+from ..core.errors import EmulatorError, bad_request, not_found
 
 CHANNELS = ("1024", "999")
 """API and Chat SDK: the channels whose bots have user variables over the API."""

@@ -16,14 +16,14 @@ import dataclasses
 import json
 from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
-from ..backends.base import Account
-from ..errors import EmulatorError
-from ..llm import ModelRequest, ToolCall
+from ...core.base import Account
+from ...core.errors import EmulatorError
+from ...core.llm import ModelRequest, ToolCall
 from .runner import Done, Interrupted
 from .service import SYNC, RunRequest
 
 if TYPE_CHECKING:
-    from ..state import EmulatorState
+    from ...state import EmulatorState
 
 BINDING = "bot_workflow_interrupt"
 """Key on the conversation document: the workflow question the bot's next turn answers."""

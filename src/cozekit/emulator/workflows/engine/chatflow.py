@@ -12,15 +12,15 @@ import dataclasses
 import json
 from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
-from ..backends.base import Account
-from ..backends.messages import render_message
-from ..errors import EmulatorError, bad_request, not_found
-from ..sse import frame
+from ...conversations.messages import render_message
+from ...core.base import Account
+from ...core.errors import EmulatorError, bad_request, not_found
+from ...core.sse import frame
 from .runner import Done, Failed, Interrupted
 from .service import STREAM, RunRequest
 
 if TYPE_CHECKING:
-    from ..state import EmulatorState
+    from ...state import EmulatorState
 
 BINDING = "chatflow_interrupt"
 """Key on the conversation document: the interrupt the next user message answers."""

@@ -6,11 +6,11 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
-from ..backends.base import Account
+from ...core.base import Account
 from .definition import load_text
 
 if TYPE_CHECKING:
-    from ..state import EmulatorState
+    from ...state import EmulatorState
 
 SUFFIXES = (".json", ".yaml", ".yml")
 
@@ -33,7 +33,7 @@ def load_files(
 ) -> List[Dict[str, Any]]:
     """Load and publish every definition under `path` for `account` (default: the seeded developer).
     Loading an unchanged definition again publishes no new version."""
-    from ..seed import USER_ID, USER_NAME, WORKSPACE_ID
+    from ...seed import USER_ID, USER_NAME, WORKSPACE_ID
 
     account = account or Account(USER_ID, USER_NAME)
     loaded = []

@@ -6,7 +6,7 @@ import asyncio
 import json
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Union
 
-from ..llm import Calls, ModelRequest, Text, estimate_tokens, split
+from ...core.llm import Calls, ModelRequest, Text, estimate_tokens, split
 from . import expr
 from .definition import Node, condition_ports, declarations, end_plan, param_info
 from .params import ParameterError, check_parameters, check_values

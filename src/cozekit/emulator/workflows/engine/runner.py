@@ -9,7 +9,7 @@ import dataclasses
 import time
 from typing import Any, Callable, Dict, List, Optional, Protocol, Union
 
-from ..llm import Model
+from ...core.llm import Model
 from .definition import Definition, Node
 
 NODE_FAILED = 720701013

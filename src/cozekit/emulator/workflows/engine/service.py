@@ -10,17 +10,17 @@ import logging
 from collections.abc import AsyncIterator, Coroutine
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Set, Tuple
 
-from ..backends.base import Account
-from ..backends.workflows import history_output
-from ..errors import EmulatorError, bad_request
-from ..llm import DeterministicModel, Model, ScriptedModel
-from ..openai_compat import OpenAICompatModel
+from ...core.base import Account
+from ...core.errors import EmulatorError, bad_request
+from ...core.llm import DeterministicModel, Model, ScriptedModel
+from ...core.openai_compat import OpenAICompatModel
+from ..backend import history_output
 from .definition import Definition
 from .params import ParameterError, check_parameters
 from .runner import NODE_FAILED, Done, Failed, Interrupted, NodeFailure, Outcome, RunContext, RunState, run
 
 if TYPE_CHECKING:
-    from ..state import EmulatorState
+    from ...state import EmulatorState
 
 log = logging.getLogger("cozekit.emulator")
 Emit = Callable[[str, Dict[str, Any]], None]
