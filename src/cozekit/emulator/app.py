@@ -36,13 +36,13 @@ from .control import (
 from .conversations import message_routes
 from .conversations import routes as conversation_routes
 from .core.config import EmulatorConfig
-from .core.errors import install_error_handlers
 from .files import routes as file_routes
 from .knowledge import routes as knowledge_routes
 from .middleware import EmulatorMiddleware
 from .oauth import routes as oauth_routes
 from .plugins import routes as plugin_routes
 from .realtime import routes as realtime_routes
+from .render import install_error_handlers
 from .state import EmulatorState
 from .strict_fields import check_body_fields
 from .workflows import routes as workflow_routes

@@ -11,8 +11,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BeforeValidator
 from typing_extensions import Annotated
 
-from .core.base import NO_PERMISSION, Account
-from .core.errors import EmulatorError, envelope_body, forbidden, logid_of, unauthenticated
+from .core.base import Account
+from .core.errors import CozeErrors, envelope_body, forbidden, unauthenticated
+from .render import logid_of
 from .state import EmulatorState
 
 _bearer = HTTPBearer(auto_error=False, description="A personal access token, `Bearer pat_...`.")
@@ -79,7 +80,7 @@ async def current_account(
     if account is None:
         raise unauthenticated()
     if account.scoped and not request.url.path.startswith(CHAT_PATHS):
-        raise EmulatorError(4101, NO_PERMISSION)
+        raise CozeErrors.NO_PERMISSION()
     if account.workspace_id:
         await _stay_in_workspace(request, account.workspace_id)
     return account

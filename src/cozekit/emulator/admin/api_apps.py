@@ -9,7 +9,7 @@ import secrets
 from typing import Any, Dict, List, Optional, Tuple
 
 from ..core.base import Account, Backend
-from ..core.errors import EmulatorError, bad_request
+from ..core.errors import CozeErrors, bad_request
 
 APP_TYPES = ("normal", "connector")
 EVENT_TYPES = {
@@ -43,7 +43,7 @@ class ApiAppsBackend(Backend):
     def _app(self, account: Account, app_id: str) -> Dict[str, Any]:
         doc = self.store.get(self.KIND, app_id, owner=account.user_id)
         if doc is None:
-            raise EmulatorError(4200, f"Requested resource api_app_id={app_id} does not exist")
+            raise CozeErrors.RESOURCE_NOT_FOUND(what="api_app_id", id=app_id)
         return doc
 
     @staticmethod

@@ -11,8 +11,8 @@ from __future__ import annotations
 import time
 from typing import Any, Dict, List, Optional
 
-from ..core.base import NO_PERMISSION, Account, Backend, page_bounds
-from ..core.errors import EmulatorError, bad_request, not_found
+from ..core.base import Account, Backend, page_bounds
+from ..core.errors import CozeErrors, bad_request, not_found
 from ..core.ids import IdGenerator
 from ..core.store import Store
 from .enterprises import EnterprisesBackend
@@ -99,7 +99,7 @@ class CommerceBackend(Backend):
         """The enterprise the caller administers (the oldest), or 4101."""
         enterprise_id = self.enterprises.administered(account)
         if enterprise_id is None:
-            raise EmulatorError(4101, NO_PERMISSION)
+            raise CozeErrors.NO_PERMISSION()
         return enterprise_id
 
     # -- bill tasks -----------------------------------------------------------------------------

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
-from ..core.base import NO_PERMISSION, Account, Backend, page_bounds
-from ..core.errors import EmulatorError, bad_request, not_found
+from ..core.base import Account, Backend, page_bounds
+from ..core.errors import CozeErrors, bad_request, not_found
 
 ENTERPRISE_ROLES = ("enterprise_admin", "enterprise_member")
 SUPER_ADMIN = "enterprise_super_admin"
@@ -18,10 +18,6 @@ ORG_SUPER_ADMIN = "organization_super_admin"
 ORG_GUEST = "organization_guest"
 MAX_MEMBERS = 100
 MAX_ORGS = 20
-MEMBER_LIMIT = 777074011
-"""Coze's code for an enterprise at its member limit."""
-LAST_SUPER_ADMIN = 777074044
-"""Coze's code for removing an organization's only super admin."""
 
 
 def _check_texts(name: Optional[str], description: Optional[str], *, name_required: bool) -> None:
@@ -62,7 +58,7 @@ class EnterprisesBackend(Backend):
             raise not_found("enterprise_id", enterprise_id)
         me = self._member(enterprise_id, account.user_id)
         if me is None or me["role"] not in (SUPER_ADMIN, "enterprise_admin"):
-            raise EmulatorError(4101, NO_PERMISSION)
+            raise CozeErrors.NO_PERMISSION()
         return doc
 
     def administered(self, account: Account) -> Optional[str]:
@@ -106,9 +102,9 @@ class EnterprisesBackend(Backend):
             self._enterprise(account, enterprise_id)
             self._user(user_id)
             if self._member(enterprise_id, user_id) is not None:
-                raise EmulatorError(4201, f"user {user_id} is already a member of the enterprise")
+                raise CozeErrors.ALREADY_MEMBER(user_id=user_id, group="enterprise")
             if len(self.store.find("enterprise_member", parent=enterprise_id)) >= MAX_MEMBERS:
-                raise EmulatorError(MEMBER_LIMIT, f"an enterprise has at most {MAX_MEMBERS} members")
+                raise CozeErrors.ENTERPRISE_MEMBER_LIMIT(limit=MAX_MEMBERS)
             self._put_member(enterprise_id, user_id, str(role))
 
     def update_member(self, account: Account, enterprise_id: str, user_id: str, role: Optional[str]) -> None:
@@ -240,7 +236,7 @@ class EnterprisesBackend(Backend):
             if not employee and role != ORG_GUEST:
                 raise bad_request("a user outside the enterprise can only join as organization_guest")
             if self._org_member(organization_id, user_id) is not None:
-                raise EmulatorError(4201, f"user {user_id} is already a member of the organization")
+                raise CozeErrors.ALREADY_MEMBER(user_id=user_id, group="organization")
             self._put_org_member(organization_id, user_id, str(role))
 
     def list_org_members(
@@ -307,4 +303,4 @@ class EnterprisesBackend(Backend):
             if m["role"] == ORG_SUPER_ADMIN and m["user_id"] != leaving
         ]
         if not others:
-            raise EmulatorError(LAST_SUPER_ADMIN, "an organization needs another super admin first")
+            raise CozeErrors.LAST_SUPER_ADMIN()

@@ -14,7 +14,7 @@ from typing import Any, Dict, List, Optional, Tuple
 from ..bots.backend import BotsBackend
 from ..conversations.backend import ConversationsBackend
 from ..core.base import Account, Backend
-from ..core.errors import EmulatorError, bad_request
+from ..core.errors import CozeErrors, bad_request
 from .voice import opus, synth, tones
 from .voice import pcm as pcmlib
 from .voice.pcm import Audio
@@ -115,7 +115,7 @@ class AudioBackend(Backend):
                 return voice
         doc = self.store.get("voice", voice_id, owner=account.user_id)
         if doc is None:
-            raise EmulatorError(4000, f"voice_id {voice_id} does not exist")
+            raise CozeErrors.PARAM_ERROR(f"voice_id {voice_id} does not exist")
         return self._public(doc)
 
     @staticmethod
@@ -143,16 +143,16 @@ class AudioBackend(Backend):
         if text:
             heard = self.recognize(data)
             if heard is not None and _normal(heard) != _normal(text):
-                raise EmulatorError(1109, "WERError: the audio does not match the text")
+                raise CozeErrors.AUDIO_TEXT_MISMATCH()
         now = self.now()
         voice_id = fields.get("voice_id")
         with self.store.transaction():
             if voice_id:
                 doc = self.store.get("voice", voice_id, owner=account.user_id)
                 if doc is None:
-                    raise EmulatorError(4000, f"voice_id {voice_id} does not exist or is not yours")
+                    raise CozeErrors.PARAM_ERROR(f"voice_id {voice_id} does not exist or is not yours")
                 if doc["available_training_times"] <= 0:
-                    raise EmulatorError(4000, f"voice {voice_id} has been trained {MAX_TRAININGS} times")
+                    raise CozeErrors.PARAM_ERROR(f"voice {voice_id} has been trained {MAX_TRAININGS} times")
                 doc["available_training_times"] -= 1
             else:
                 voice_id = self.ids.next()
@@ -318,7 +318,7 @@ def check_text(text: str) -> None:
     if not text:
         raise bad_request("input is required")
     if len(text.encode()) > MAX_TEXT_BYTES:
-        raise EmulatorError(3010, f"the text exceeds {MAX_TEXT_BYTES} bytes")
+        raise CozeErrors.TEXT_TOO_LONG(limit=MAX_TEXT_BYTES)
 
 
 def check_rate(rate: int) -> None:

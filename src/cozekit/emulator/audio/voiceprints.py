@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional
 
 from ..core.base import Account, Backend, page_bounds
-from ..core.errors import EmulatorError, bad_request
+from ..core.errors import CozeErrors, bad_request
 from .voice import fingerprint as fp
 from .voice import pcm as pcmlib
 from .voice.pcm import Audio
@@ -53,14 +53,14 @@ class VoiceprintsBackend(Backend):
     def _group(self, account: Account, group_id: str) -> Dict[str, Any]:
         doc = self.store.get("voiceprint_group", group_id, owner=account.user_id)
         if doc is None:
-            raise EmulatorError(4200, f"Requested resource group_id={group_id} does not exist")
+            raise CozeErrors.RESOURCE_NOT_FOUND(what="group_id", id=group_id)
         return doc
 
     def _feature(self, account: Account, group_id: str, feature_id: str) -> Dict[str, Any]:
         self._group(account, group_id)
         doc = self.store.get("voiceprint_feature", feature_id, owner=account.user_id)
         if doc is None or doc["group_id"] != group_id:
-            raise EmulatorError(4200, f"Requested resource feature_id={feature_id} does not exist")
+            raise CozeErrors.RESOURCE_NOT_FOUND(what="feature_id", id=feature_id)
         return doc
 
     @staticmethod

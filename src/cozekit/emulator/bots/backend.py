@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from typing import Any, Dict, List, Optional
 
-from ..core.base import NO_PERMISSION, Account, Backend, page_bounds
-from ..core.errors import EmulatorError, bad_request, forbidden, not_found
+from ..core.base import Account, Backend, page_bounds
+from ..core.errors import CozeErrors, bad_request, forbidden, not_found
 from ..workspaces.backend import role_in
 
 API_CONNECTOR = "1024"
@@ -134,18 +134,16 @@ class BotsBackend(Backend):
     def for_chat(self, account: Account, bot_id: str, publish_status: Optional[str]) -> Dict[str, Any]:
         """The bot as a chat sees it: published (API connector) unless the draft is asked for."""
         if account.scoped and account.bot_ids and bot_id not in account.bot_ids:
-            raise EmulatorError(4101, NO_PERMISSION)
+            raise CozeErrors.NO_PERMISSION()
         bot = self.store.get("bot", bot_id, owner=account.user_id)
         if bot is None:
-            raise EmulatorError(4006, f"invalid bot: bot_id {bot_id} not found")
+            raise CozeErrors.BOT_NOT_FOUND(bot_id=bot_id)
         if account.workspace_id and bot["workspace_id"] != account.workspace_id:  # (WebSocket chats too)
             raise forbidden(f"this token is granted for workspace {account.workspace_id} only")
         if publish_status == "unpublished_draft":
             return {**bot, "config": bot["draft"]}
         if bot["published"] is None or API_CONNECTOR not in bot["connectors"]:
-            raise EmulatorError(
-                4015, f"The bot_id {bot_id} has not been published to the channel Agent As API."
-            )
+            raise CozeErrors.BOT_NOT_PUBLISHED_TO_CHANNEL(bot_id=bot_id, channel="Agent As API")
         return {**bot, "config": bot["published"]}
 
     def retrieve(self, account: Account, bot_id: str, is_published: bool = True) -> Dict[str, Any]:
@@ -153,7 +151,7 @@ class BotsBackend(Backend):
         if not is_published:
             return self._name_datasets(account, bot_info(bot, bot["draft"]))
         if bot["published"] is None:
-            raise EmulatorError(4200, f"Requested resource bot_id={bot_id} has not been published")
+            raise CozeErrors.RESOURCE_NOT_FOUND(f"Requested resource bot_id={bot_id} has not been published")
         return self._name_datasets(account, bot_info(bot, bot["published"]))
 
     def _name_datasets(self, account: Account, info: Dict[str, Any]) -> Dict[str, Any]:

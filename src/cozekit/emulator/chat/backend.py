@@ -9,7 +9,7 @@ from ..bots.backend import BotsBackend
 from ..conversations.backend import ConversationsBackend
 from ..conversations.messages import MessagesBackend, render_message
 from ..core.base import Account, Backend, check_meta_data
-from ..core.errors import EmulatorError, bad_request
+from ..core.errors import CozeErrors, bad_request
 from ..core.llm import ModelRequest, ToolCall, ToolSpec, render_prompt
 
 RUNNING = ("created", "in_progress")
@@ -56,12 +56,12 @@ class ChatsBackend(Backend):
 
     def _check_start(self, account: Account, req: ChatStart) -> None:
         if not req.stream and not req.auto_save_history:
-            raise EmulatorError(4007, "stream=false only allowed when auto_save_history=true")
+            raise CozeErrors.STREAM_NEEDS_HISTORY()
         if req.publish_status == "unpublished_draft" and req.bot_version:
             raise bad_request("bot_version cannot be used with publish_status=unpublished_draft")
-        check_meta_data(req.meta_data, code=4003)
+        check_meta_data(req.meta_data, CozeErrors.INVALID_META_DATA)
         if len(req.additional_messages) > MAX_ADDITIONAL:
-            raise EmulatorError(4004, f"additional_messages allows at most {MAX_ADDITIONAL} messages")
+            raise CozeErrors.TOO_MANY_ADDITIONAL_MESSAGES(limit=MAX_ADDITIONAL)
         for m in req.additional_messages:
             if m.get("role") not in ("user", "assistant"):
                 raise bad_request("additional_messages role must be user or assistant")
@@ -71,7 +71,7 @@ class ChatsBackend(Backend):
             if (m.get("type") or "") not in allowed:
                 raise bad_request(f"additional_messages type {m.get('type')!r} is not allowed here")
             self.messages.check_content(account, m.get("content") or "", m.get("content_type") or "text")
-            check_meta_data(m.get("meta_data"), code=4003)
+            check_meta_data(m.get("meta_data"), CozeErrors.INVALID_META_DATA)
 
     def start(self, account: Account, req: ChatStart) -> List[Dict[str, Any]]:
         """Validate and record a new chat; returns its `created` and `in_progress` snapshots."""
@@ -81,7 +81,7 @@ class ChatsBackend(Backend):
             if req.conversation_id:
                 conv = self.conversations.get(account, req.conversation_id)
                 if self.conversations.running_chats(account, conv["id"]):
-                    raise EmulatorError(4016, "a chat is already in progress in this conversation")
+                    raise CozeErrors.CHAT_IN_PROGRESS()
             else:
                 conv = self.conversations.create(account, bot_id=req.bot_id)
             visible = [m for m in self.messages.of_conversation(account, conv["id"]) if not m["hidden"]]
@@ -162,7 +162,7 @@ class ChatsBackend(Backend):
         self.conversations.get(account, conversation_id)
         chat = self.raw(account, chat_id)
         if chat is None or chat["conversation_id"] != conversation_id:
-            raise EmulatorError(4001, f"Invalid chat: chat_id {chat_id} not found")
+            raise CozeErrors.CHAT_NOT_FOUND(chat_id=chat_id)
         return chat
 
     def model_request(self, account: Account, chat: Dict[str, Any]) -> ModelRequest:
@@ -277,7 +277,7 @@ class ChatsBackend(Backend):
     def cancel(self, account: Account, conversation_id: str, chat_id: str) -> Dict[str, Any]:
         chat = self.get(account, conversation_id, chat_id)
         if chat["status"] not in RUNNING:
-            raise EmulatorError(4104, f"chat in status {chat['status']} cannot be canceled")
+            raise CozeErrors.CHAT_NOT_CANCELABLE(status=chat["status"])
         chat["status"] = "canceled"
         return render_chat(self._save(account, chat))
 
@@ -287,7 +287,9 @@ class ChatsBackend(Backend):
         """Accept the client's tool results; returns the tool_response messages and resumes the chat."""
         chat = self.get(account, conversation_id, chat_id)
         if not chat["auto_save_history"]:
-            raise EmulatorError(5000, "submit_tool_outputs needs a chat started with auto_save_history=true")
+            raise CozeErrors.INTERNAL_ERROR(
+                "submit_tool_outputs needs a chat started with auto_save_history=true"
+            )
         if chat["status"] != "requires_action":
             raise bad_request(f"chat {chat_id} is {chat['status']}, not waiting for tool outputs")
         pending = {c["id"] for c in chat["pending_calls"]}

@@ -11,6 +11,7 @@ import logging
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Set, Tuple
 
 from ..core.base import Account
+from ..core.errors import CozeErrors
 from ..core.llm import (
     Calls,
     DeterministicModel,
@@ -152,7 +153,8 @@ class ChatEngine:
             raise
         except Exception:
             log.exception("chat %s crashed", chat_id)
-            snap = chats.fail(account, chat_id, 5000, "internal error")
+            crash = CozeErrors.INTERNAL_ERROR
+            snap = chats.fail(account, chat_id, crash.code, crash.msg)
             if snap:
                 emit("conversation.chat.failed", snap)
         finally:

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
 from ..core.base import Account
-from ..core.errors import EmulatorError, bad_request
+from ..core.errors import CozeErrors, bad_request
 from ..oauth.backend import OAuthFailure
 from ..routing import ok, state_of
 from ..seed import USER_ID
@@ -95,7 +95,7 @@ def _key(request: Request, client_id: str, body: KeyIn) -> Dict[str, str]:
 def _app(request: Request, client_id: str) -> Dict[str, Any]:
     app = state_of(request).oauth.app(client_id)
     if app is None:
-        raise EmulatorError(4200, f"Requested resource client_id={client_id} does not exist", http_status=404)
+        raise CozeErrors.RESOURCE_NOT_FOUND(what="client_id", id=client_id, http_status=404)
     return app
 
 
@@ -164,7 +164,9 @@ async def _decide(request: Request, user_code: str, approve: bool, body: Optiona
     try:
         done = state_of(request).oauth.decide_device(user_code, approve, body.user_id if body else None)
     except KeyError:
-        raise EmulatorError(4200, f"unknown or expired user_code {user_code[:20]}", http_status=404) from None
+        raise CozeErrors.RESOURCE_NOT_FOUND(
+            f"unknown or expired user_code {user_code[:20]}", http_status=404
+        ) from None
     except ValueError as exc:
         raise bad_request(str(exc)) from None
     return ok(request, done)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict
 
 from ..core.base import Account
-from ..core.errors import EmulatorError, bad_request
+from ..core.errors import CozeErrors, bad_request
 from ..core.llm import split
 from ..routing import IdStr, ok, state_of
 from ..seed import TOKEN, seed
@@ -49,7 +49,7 @@ class ToolCallIn(BaseModel):
 
 
 class ErrorIn(BaseModel):
-    code: int = 5000
+    code: int = CozeErrors.INTERNAL_ERROR.code
     msg: str = "model error"
 
 
@@ -103,7 +103,7 @@ def _owner(request: Request, bot_id: str) -> Account:
     bot = state.store.get("bot", bot_id)
     account = state.accounts.account(str(bot["owner_user_id"])) if bot else None
     if account is None:
-        raise EmulatorError(4200, f"Requested resource bot_id={bot_id} does not exist", http_status=404)
+        raise CozeErrors.RESOURCE_NOT_FOUND(what="bot_id", id=bot_id, http_status=404)
     return account
 
 
@@ -224,7 +224,7 @@ async def patch_config(request: Request, body: ConfigIn) -> Response:
 async def inspect_chat(request: Request, chat_id: IdStr) -> Response:
     chat = state_of(request).store.get("chat", chat_id)
     if chat is None:
-        raise EmulatorError(4001, f"Invalid chat: chat_id {chat_id} not found", http_status=404)
+        raise CozeErrors.CHAT_NOT_FOUND(chat_id=chat_id, http_status=404)
     return ok(request, chat)
 
 

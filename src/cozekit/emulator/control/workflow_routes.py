@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
 from typing_extensions import Annotated
 
-from ..core.errors import EmulatorError, bad_request
+from ..core.errors import CozeErrors, bad_request
 from ..core.llm import split
 from ..routing import IdStr, ok, state_of
 from ..seed import TOKEN
@@ -58,9 +58,7 @@ async def load_workflow(request: Request, body: WorkflowIn) -> Response:
 async def script_node(request: Request, workflow_id: IdStr, node_id: str, body: NodeRepliesIn) -> Response:
     state = state_of(request)
     if state.store.get("workflow", workflow_id) is None:
-        raise EmulatorError(
-            4200, f"Requested resource workflow_id={workflow_id} does not exist", http_status=404
-        )
+        raise CozeErrors.RESOURCE_NOT_FOUND(what="workflow_id", id=workflow_id, http_status=404)
     replies = []
     for r in body.replies:
         chunks = r.chunks if r.chunks is not None else []
@@ -96,5 +94,5 @@ def _settings(request: Request) -> Dict[str, Any]:
 async def debug_page(request: Request, execute_id: Annotated[IdStr, Query()]) -> Response:
     run = state_of(request).store.get("workflow_run", execute_id)
     if run is None:
-        raise EmulatorError(4314, f"execute record {execute_id} not found", http_status=404)
+        raise CozeErrors.EXECUTION_NOT_FOUND(execute_id=execute_id, http_status=404)
     return ok(request, run)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional
 
 from ..core.base import Account, Backend, check_meta_data, page_bounds
-from ..core.errors import EmulatorError, bad_request
+from ..core.errors import CozeErrors, bad_request
 
 API_CONNECTOR = "1024"
 PUBLIC_FIELDS = (
@@ -35,7 +35,7 @@ class ConversationsBackend(Backend):
     def get(self, account: Account, conversation_id: str) -> Dict[str, Any]:
         doc = self.store.get("conversation", conversation_id, owner=account.space)
         if doc is None:
-            raise EmulatorError(4002, f"invalid conversation: conversation_id {conversation_id} not found")
+            raise CozeErrors.CONVERSATION_NOT_FOUND(conversation_id=conversation_id)
         return doc
 
     def save(self, account: Account, doc: Dict[str, Any]) -> Dict[str, Any]:
@@ -51,7 +51,7 @@ class ConversationsBackend(Backend):
         connector_id: Optional[str] = None,
     ) -> Dict[str, Any]:
         if bot_id and self.store.get("bot", bot_id, owner=account.user_id) is None:
-            raise EmulatorError(4006, f"invalid bot: bot_id {bot_id} not found")
+            raise CozeErrors.BOT_NOT_FOUND(bot_id=bot_id)
         now = self.now()
         doc = {
             "id": self.ids.next(),

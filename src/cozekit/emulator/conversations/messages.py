@@ -6,7 +6,7 @@ import json
 from typing import Any, Dict, List, Optional, Tuple
 
 from ..core.base import Account, Backend, check_meta_data
-from ..core.errors import EmulatorError, bad_request
+from ..core.errors import CozeErrors, EmulatorError, bad_request
 from .backend import ConversationsBackend
 
 LISTED_TYPES = ("question", "answer")
@@ -20,7 +20,7 @@ def render_message(doc: Dict[str, Any]) -> Dict[str, Any]:
 
 
 def invalid_message(msg: str) -> EmulatorError:
-    return EmulatorError(4005, f"invalid message: {msg}")
+    return CozeErrors.INVALID_MESSAGE(detail=msg)
 
 
 class MessagesBackend(Backend):
@@ -53,7 +53,7 @@ class MessagesBackend(Backend):
             if not file_id and not file_url:
                 raise bad_request(f"object_string {kind} item needs file_id or file_url")
             if file_id and self.store.get("file", str(file_id), owner=account.user_id) is None:
-                raise EmulatorError(4304, f"invalid file: file_id {file_id} not found")
+                raise CozeErrors.FILE_NOT_FOUND(file_id=file_id)
         if texts > 1:
             raise bad_request("object_string content allows at most one text item")
         if texts == len(items):

@@ -6,8 +6,7 @@ import dataclasses
 import time
 from typing import Dict, Optional, Tuple
 
-from .errors import NO_PERMISSION as NO_PERMISSION  # re-exported: backends import it from here
-from .errors import EmulatorError, bad_request
+from .errors import CozeError, CozeErrors, bad_request
 from .ids import IdGenerator
 from .store import Store
 
@@ -47,16 +46,18 @@ class Backend:
         return int(time.time())
 
 
-def check_meta_data(meta: Optional[Dict[str, str]], code: int = 4000) -> Dict[str, str]:
-    """Coze's meta_data limits: ≤16 pairs, keys 1–64 characters, values ≤512 characters."""
+def check_meta_data(
+    meta: Optional[Dict[str, str]], error: CozeError = CozeErrors.PARAM_ERROR
+) -> Dict[str, str]:
+    """Coze's meta_data limits: ≤16 pairs, keys 1–64 characters, values ≤512 characters (else `error`)."""
     meta = dict(meta or {})
     if len(meta) > META_MAX_PAIRS:
-        raise EmulatorError(code, f"meta_data has {len(meta)} pairs; at most {META_MAX_PAIRS} allowed")
+        raise error(f"meta_data has {len(meta)} pairs; at most {META_MAX_PAIRS} allowed")
     for key, value in meta.items():
         if not 1 <= len(key) <= META_MAX_KEY:
-            raise EmulatorError(code, f"meta_data key {key[:70]!r} must be 1-{META_MAX_KEY} characters")
+            raise error(f"meta_data key {key[:70]!r} must be 1-{META_MAX_KEY} characters")
         if len(value) > META_MAX_VALUE:
-            raise EmulatorError(code, f"meta_data value of {key!r} exceeds {META_MAX_VALUE} characters")
+            raise error(f"meta_data value of {key!r} exceeds {META_MAX_VALUE} characters")
     return meta
 
 

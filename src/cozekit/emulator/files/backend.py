@@ -6,7 +6,7 @@ import os
 from typing import Any, Dict
 
 from ..core.base import Account, Backend
-from ..core.errors import EmulatorError
+from ..core.errors import CozeErrors
 
 # protocol.md §7.1, plus plain-text formats the emulator sees in tests.
 _EXTENSIONS = """
@@ -25,12 +25,12 @@ class FilesBackend(Backend):
     def upload(self, account: Account, file_name: str, data: bytes, max_bytes: int) -> Dict[str, Any]:
         """Store one upload, applying Coze's rules: 4300 empty, 4302 too large, 4303 unsupported type."""
         if not data:
-            raise EmulatorError(4300, "the uploaded file is empty")
+            raise CozeErrors.FILE_MISSING()
         if len(data) > max_bytes:
-            raise EmulatorError(4302, f"file size exceeds the limit of {max_bytes} bytes")
+            raise CozeErrors.FILE_TOO_LARGE(limit=max_bytes)
         ext = os.path.splitext(file_name)[1].lstrip(".").lower()
         if ext not in SUPPORTED:
-            raise EmulatorError(4303, f"file type {ext or '(none)'!r} is not supported")
+            raise CozeErrors.FILE_TYPE_UNSUPPORTED(ext=ext or "(none)")
         doc = {"id": self.ids.next(), "bytes": len(data), "file_name": file_name, "created_at": self.now()}
         with self.store.transaction():
             self.store.put("file", doc, owner=account.user_id)
@@ -40,5 +40,5 @@ class FilesBackend(Backend):
     def get(self, account: Account, file_id: str) -> Dict[str, Any]:
         doc = self.store.get("file", file_id, owner=account.user_id)
         if doc is None:
-            raise EmulatorError(4200, f"Requested resource file_id={file_id} does not exist")
+            raise CozeErrors.RESOURCE_NOT_FOUND(what="file_id", id=file_id)
         return doc

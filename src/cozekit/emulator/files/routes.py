@@ -5,7 +5,7 @@ from starlette.datastructures import UploadFile
 from typing_extensions import Annotated
 
 from ..core.base import Account
-from ..core.errors import EmulatorError
+from ..core.errors import CozeErrors
 from ..routing import IdStr, current_account, ok, state_of
 from .backend import render_file
 
@@ -16,19 +16,21 @@ router = APIRouter(tags=["files"])
 async def upload_file(request: Request, account: Account = Depends(current_account)) -> Response:
     state = state_of(request)
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-        raise EmulatorError(4300, "no file in the request: send multipart/form-data with a part named file")
+        raise CozeErrors.FILE_MISSING(
+            "no file in the request: send multipart/form-data with a part named file"
+        )
     form = await request.form()
     parts = [(key, value) for key, value in form.multi_items() if isinstance(value, UploadFile)]
     if not parts:
-        raise EmulatorError(4300, "no file in the request: send a part named file")
+        raise CozeErrors.FILE_MISSING("no file in the request: send a part named file")
     if len(parts) > 1:
-        raise EmulatorError(4301, f"only one file per upload, got {len(parts)}")
+        raise CozeErrors.TOO_MANY_FILES(count=len(parts))
     key, upload = parts[0]
     if key != "file":
-        raise EmulatorError(4300, f"the file must be in the part named file, not {key!r}")
+        raise CozeErrors.FILE_MISSING(f"the file must be in the part named file, not {key!r}")
     limit = state.config.max_upload_bytes
     if upload.size is not None and upload.size > limit:
-        raise EmulatorError(4302, f"file size exceeds the limit of {limit} bytes")
+        raise CozeErrors.FILE_TOO_LARGE(limit=limit)
     data = await upload.read()
     doc = state.files.upload(account, upload.filename or "", data, limit)
     return ok(request, render_file(doc))

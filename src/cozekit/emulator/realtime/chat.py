@@ -14,8 +14,7 @@ from ..audio.voice import pcm as pcmlib
 from ..audio.voice.vad import TurnDetector
 from ..chat.backend import ChatStart
 from ..conversations.messages import render_message
-from ..core.base import NO_PERMISSION
-from ..core.errors import EmulatorError, bad_request
+from ..core.errors import CozeErrors, EmulatorError, bad_request
 from ..core.sse import drain, frame
 from ..workflows.engine.chatflow import ChatflowRequest, start_chatflow
 from .audio_config import (
@@ -71,7 +70,7 @@ class ChatSession(Session):
         if not self.bot_id:
             raise bad_request("bot_id is required in the query string")
         if self.workflow_id and self.account.scoped:
-            raise EmulatorError(4101, NO_PERMISSION)  # a channel token may not run workflows (as on REST)
+            raise CozeErrors.NO_PERMISSION()  # a channel token may not run workflows (as on REST)
         self.state.bots.for_chat(self.account, self.bot_id, None)  # 4101 for a bot outside its scope
         await super().opened()
 
@@ -267,7 +266,7 @@ class ChatSession(Session):
         if data.get("mode", "text") != "text" or not isinstance(text, str) or not text:
             raise bad_request("input_text.generate_audio takes {mode: text, text}")
         if len(text.encode()) > 1024:
-            raise EmulatorError(3010, "the text exceeds 1024 bytes")
+            raise CozeErrors.TEXT_TOO_LONG(limit=1024)
         await self._speak_alone(text)
 
     async def _speak_alone(self, text: str) -> None:
@@ -348,7 +347,7 @@ class ChatSession(Session):
         except Exception:
             log.exception("voice chat turn failed")
             with contextlib.suppress(Closed):
-                await self.error(5000, "internal error")
+                await self.error(CozeErrors.INTERNAL_ERROR.code, CozeErrors.INTERNAL_ERROR.msg)
 
     async def _relay(self, queue: asyncio.Queue[Optional[bytes]], head: Optional[bytes] = None) -> None:
         """Forward a run's chat events, speaking the answer sentence by sentence."""

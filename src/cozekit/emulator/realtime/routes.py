@@ -10,7 +10,7 @@ from fastapi import APIRouter, WebSocket
 from fastapi.responses import JSONResponse
 
 from ..core.base import Account
-from ..core.errors import AUTH_INVALID_MSG, envelope_body
+from ..core.errors import CozeErrors, envelope_body
 from ..core.ids import new_logid
 from ..state import EmulatorState
 from .chat import ChatSession
@@ -41,8 +41,11 @@ async def _serve(ws: WebSocket, kind: Type[Session]) -> None:
     logid = new_logid()
     account = _account(ws, state)
     if account is None:
-        body = envelope_body(4100, AUTH_INVALID_MSG, logid)
-        await ws.send_denial_response(JSONResponse(body, status_code=401, headers={"x-tt-logid": logid}))
+        denied = CozeErrors.UNAUTHENTICATED()
+        body = envelope_body(denied.code, denied.msg, logid)
+        await ws.send_denial_response(
+            JSONResponse(body, status_code=denied.http_status, headers={"x-tt-logid": logid})
+        )
         return
     proceed, fault = await handshake_fault(ws, state, logid)
     if proceed:

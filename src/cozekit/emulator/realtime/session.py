@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable, Dict, Optional
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from ..control.injections import Fault
-from ..core.base import NO_PERMISSION, Account
-from ..core.errors import EmulatorError, malformed_body
+from ..core.base import Account
+from ..core.errors import CozeErrors, EmulatorError, malformed_body
 from ..middleware import lone_surrogate
 from . import pacing
 
@@ -69,7 +69,8 @@ class Session:
     async def _play_fault(self, fault: Fault) -> None:
         self.fault = None
         if fault.kind != "drop":
-            error = {"code": fault.code or 5000, "msg": fault.msg or "internal error"}
+            internal = CozeErrors.INTERNAL_ERROR
+            error = {"code": fault.code or internal.code, "msg": fault.msg or internal.msg}
             frame = {"id": str(uuid.uuid4()), "event_type": "error", "data": error}
             frame["detail"] = {"logid": self.logid, "respond_at": str(int(pacing.clock.now() * 1000))}
             await self.ws.send_text(json.dumps(frame, ensure_ascii=False, separators=(",", ":")))
@@ -83,7 +84,7 @@ class Session:
     async def opened(self) -> None:
         """Runs after the handshake; raise EmulatorError to refuse the session with an error event."""
         if self.account.scoped and not self.for_channels:
-            raise EmulatorError(4101, NO_PERMISSION)
+            raise CozeErrors.NO_PERMISSION()
         await self.emit(self.created_event)
 
     async def finished(self) -> None:

@@ -6,7 +6,7 @@ import json
 from typing import Any, Dict, List, Optional, Tuple
 
 from ..core.base import Account, Backend
-from ..core.errors import EmulatorError, bad_request, not_found
+from ..core.errors import CozeErrors, bad_request, not_found
 from .engine.definition import Definition, DefinitionError, param_info, parse
 
 MAX_PAGE = 30
@@ -100,10 +100,10 @@ class WorkflowsBackend(Backend):
         """The workflow, its definition and version as runs see it: published only (else 4200)."""
         doc = self.get(account, workflow_id)
         if not doc["versions"]:
-            raise EmulatorError(4200, f"workflow_id={workflow_id} has not been published")
+            raise CozeErrors.RESOURCE_NOT_FOUND(f"workflow_id={workflow_id} has not been published")
         versions = [v for v in doc["versions"] if not version or v["version"] == version]
         if not versions:
-            raise EmulatorError(4200, f"workflow_id={workflow_id} has no version {version}")
+            raise CozeErrors.RESOURCE_NOT_FOUND(f"workflow_id={workflow_id} has no version {version}")
         entry = versions[-1]
         return doc, parse(entry["definition"]), entry["version"]
 
@@ -247,7 +247,7 @@ class WorkflowsBackend(Backend):
         self.get(account, workflow_id)
         run = self.run_of(account, execute_id)
         if run is None or run["workflow_id"] != workflow_id:
-            raise EmulatorError(4314, f"execute record {execute_id} not found")
+            raise CozeErrors.EXECUTION_NOT_FOUND(execute_id=execute_id)
         return run
 
     def history(self, account: Account, workflow_id: str, execute_id: str) -> List[Dict[str, Any]]:
@@ -294,7 +294,7 @@ class WorkflowsBackend(Backend):
         for rec in run["engine"]["nodes"].values():
             if rec["uuid"] == uuid:
                 return {"is_finish": rec["is_finish"], "node_output": rec.get("output", "")}
-        raise EmulatorError(4200, f"Requested resource node_execute_uuid={uuid} does not exist")
+        raise CozeErrors.RESOURCE_NOT_FOUND(what="node_execute_uuid", id=uuid)
 
 
 def _same(a: Dict[str, Any], b: Dict[str, Any]) -> bool:

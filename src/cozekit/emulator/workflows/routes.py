@@ -11,8 +11,9 @@ from typing_extensions import Annotated
 
 from ..chat.routes import EnterMessage, enter_dict
 from ..core.base import Account
-from ..core.errors import envelope_body, logid_of
+from ..core.errors import envelope_body
 from ..core.sse import EVENT_STREAM, drain
+from ..render import logid_of
 from ..routing import IdStr, blank, current_account, ok, state_of
 from .engine.chatflow import ChatflowRequest, start_chatflow
 from .engine.runner import Failed, Outcome

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
-from ..core.base import NO_PERMISSION, Account, Backend, page_bounds
-from ..core.errors import EmulatorError, bad_request, not_found
+from ..core.base import Account, Backend, page_bounds
+from ..core.errors import CozeErrors, EmulatorError, bad_request, not_found
 from ..core.ids import IdGenerator
 from ..core.store import Store
 from .backend import WorkspacesBackend
@@ -129,7 +129,7 @@ class AppsBackend(Backend):
         """Only the app's owner and collaborators may change its collaborators."""
         app = self.visible(account, app_id)
         if account.user_id != app["owner_user_id"] and account.user_id not in app["collaborators"]:
-            raise EmulatorError(4101, NO_PERMISSION)
+            raise CozeErrors.NO_PERMISSION()
         return app
 
 

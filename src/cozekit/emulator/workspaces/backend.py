@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Tuple
 
-from ..core.base import NO_PERMISSION, Account, Backend, page_bounds
-from ..core.errors import EmulatorError, bad_request, not_found
+from ..core.base import Account, Backend, page_bounds
+from ..core.errors import CozeErrors, bad_request, not_found
 from ..core.store import Store
 
 ROLES = ("admin", "member")
@@ -43,7 +43,7 @@ class WorkspacesBackend(Backend):
         """A workspace the caller owns or administers (4101 for a plain member)."""
         workspace, role = self.visible(account, workspace_id)
         if role not in ("owner", "admin"):
-            raise EmulatorError(4101, NO_PERMISSION)
+            raise CozeErrors.NO_PERMISSION()
         return workspace
 
     # -- workspaces --------------------------------------------------------------------------------

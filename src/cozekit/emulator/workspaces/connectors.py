@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
-from ..core.base import NO_PERMISSION, Account, Backend
-from ..core.errors import EmulatorError, bad_request, forbidden, not_found
+from ..core.base import Account, Backend
+from ..core.errors import CozeErrors, bad_request, forbidden, not_found
 from ..core.ids import IdGenerator
 from ..core.store import Store
 from .backend import WorkspacesBackend
@@ -69,7 +69,7 @@ class ConnectorsBackend(Backend):
         with self.store.transaction():
             _, role = self.workspaces.visible(account, workspace_id)
             if role not in ("owner", "admin"):
-                raise EmulatorError(4101, NO_PERMISSION)
+                raise CozeErrors.NO_PERMISSION()
             if connector_id in BUILT_IN:
                 return
             doc = self.get(connector_id)
@@ -88,7 +88,7 @@ class ConnectorsBackend(Backend):
         with self.store.transaction():
             doc = self._owned(account, connector_id)
             if not doc["device_keys"]:
-                raise EmulatorError(4101, f"device binding is not enabled for connector {connector_id}")
+                raise CozeErrors.NO_PERMISSION(f"device binding is not enabled for connector {connector_id}")
             for item in items:
                 if item["key"] not in doc["device_keys"]:
                     raise bad_request(f"config key {item['key']!r} is not configured for this connector")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional
 
 from ..core.base import Account, Backend
-from ..core.errors import EmulatorError, bad_request, not_found
+from ..core.errors import CozeErrors, bad_request, not_found
 
 CHANNELS = ("1024", "999")
 """API and Chat SDK: the channels whose bots have user variables over the API."""
@@ -37,7 +37,7 @@ class VariablesBackend(Backend):
         if bot is None:
             raise not_found("bot_id", bot_id)
         if bot.get("published") is None or channel not in bot.get("connectors", []):
-            raise EmulatorError(4015, f"The bot_id {bot_id} has not been published to the channel {channel}.")
+            raise CozeErrors.BOT_NOT_PUBLISHED_TO_CHANNEL(bot_id=bot_id, channel=channel)
         return f"bot:{bot_id}:{channel}:{uid}"
 
     def read(

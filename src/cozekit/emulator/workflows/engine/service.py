@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Coroutine
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Set, Tuple
 
 from ...core.base import Account
-from ...core.errors import EmulatorError, bad_request
+from ...core.errors import CozeErrors, EmulatorError, bad_request
 from ...core.llm import DeterministicModel, Model, ScriptedModel
 from ...core.openai_compat import OpenAICompatModel
 from ..backend import history_output
@@ -24,9 +24,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("cozekit.emulator")
 Emit = Callable[[str, Dict[str, Any]], None]
-PREMIUM_MSG = (
-    "Workflow execution with is_async=true is a premium feature available only to Coze Professional users"
-)
 SYNC, STREAM, ASYNC = 0, 1, 2
 
 
@@ -125,7 +122,7 @@ class WorkflowRunner:
         params = parse_parameters(req.parameters)
         params.update(extra or {})
         if req.bot_id and self.state.store.get("bot", req.bot_id, owner=account.user_id) is None:
-            raise EmulatorError(4200, f"Requested resource bot_id={req.bot_id} does not exist")
+            raise CozeErrors.RESOURCE_NOT_FOUND(what="bot_id", id=req.bot_id)
         workflows = self.state.workflows
         doc, definition, version = workflows.published(account, req.workflow_id, req.workflow_version)
         try:
@@ -133,7 +130,7 @@ class WorkflowRunner:
         except ParameterError as exc:
             raise bad_request(f"Request parameter error: {exc}") from None
         if run_mode == ASYNC and not workflows.premium:
-            raise EmulatorError(6003, PREMIUM_MSG)
+            raise CozeErrors.PREMIUM_REQUIRED()
         execute_id = self.state.ids.next()
         debug_url = (
             f"{req.base_url}/_emulator/work_flow?execute_id={execute_id}"
@@ -171,12 +168,12 @@ class WorkflowRunner:
         workflows.get(account, workflow_id)
         run_doc = workflows.run_of(account, event_id.split("/")[0])
         if run_doc is None or run_doc["workflow_id"] != workflow_id:
-            raise EmulatorError(4314, f"execute record of event {event_id} not found")
+            raise CozeErrors.EXECUTION_NOT_FOUND(f"execute record of event {event_id} not found")
         if run_doc["status"] in ("Success", "Fail"):
-            raise EmulatorError(4315, "the workflow execution has already finished")
+            raise CozeErrors.EXECUTION_FINISHED()
         pending = run_doc["engine"]["pending"]
         if run_doc["status"] != "Interrupted" or not pending or pending["event_id"] != event_id:
-            raise EmulatorError(4314, f"no interrupt event {event_id} is waiting")
+            raise CozeErrors.EXECUTION_NOT_FOUND(f"no interrupt event {event_id} is waiting")
         if int(interrupt_type) != int(pending["type"]):
             raise bad_request(f"interrupt_type must be {pending['type']} for event {event_id}")
         run_doc.update(status="Running", interrupt_data=None)
@@ -216,7 +213,7 @@ class WorkflowRunner:
             outcome = Failed(exc.code, exc.msg)
         except Exception:
             log.exception("workflow run %s crashed", run_doc["id"])
-            outcome = Failed(5000, "internal error")
+            outcome = Failed(CozeErrors.INTERNAL_ERROR.code, CozeErrors.INTERNAL_ERROR.msg)
         if isinstance(outcome, Done):
             run_doc.update(status="Success", output=history_output(st.result, st.messages))
         elif isinstance(outcome, Interrupted):
