@@ -14,16 +14,31 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .app import create_app
+    from .control.client import Control, ControlClient
+    from .control.oauth_client import OAuthControl, OAuthControlClient
     from .core.config import EmulatorConfig
-    from .server import Control, ThreadedEmulator, serve
+    from .server import ThreadedEmulator, serve
     from .workflows.engine.loader import example_workflows
 
-__all__ = ["Control", "EmulatorConfig", "ThreadedEmulator", "create_app", "example_workflows", "serve"]
+__all__ = [
+    "Control",
+    "ControlClient",
+    "EmulatorConfig",
+    "OAuthControl",
+    "OAuthControlClient",
+    "ThreadedEmulator",
+    "create_app",
+    "example_workflows",
+    "serve",
+]
 
 _HOMES = {
     "create_app": ".app",
     "EmulatorConfig": ".core.config",
-    "Control": ".server",
+    "Control": ".control.client",
+    "ControlClient": ".control.client",
+    "OAuthControl": ".control.oauth_client",
+    "OAuthControlClient": ".control.oauth_client",
     "ThreadedEmulator": ".server",
     "serve": ".server",
     "example_workflows": ".workflows.engine.loader",

@@ -1,4 +1,5 @@
-"""`OAuthControl`: a small client for `/_emulator/oauth/` (also reachable as `emulator.control.oauth`)."""
+"""`OAuthControlClient`: a small client for `/_emulator/oauth/` (also reachable as `emulator.control.oauth`).
+`OAuthControl` is its older name, kept for existing code."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import httpx
 from ..core.config import CONTROL_TOKEN_HEADER
 
 
-class OAuthControl:
+class OAuthControlClient:
     """Create OAuth apps, issue codes, decide device codes and move the OAuth clock."""
 
     def __init__(
@@ -72,3 +73,7 @@ class OAuthControl:
     def close(self) -> None:
         if self._owns:
             self._http.close()
+
+
+OAuthControl = OAuthControlClient
+"""The older name of `OAuthControlClient`."""
