@@ -8,7 +8,7 @@ from typing import Any, Dict, List, Optional, Tuple
 from cozekit.emulator.core.base import Account
 from cozekit.emulator.seed import USER_ID, USER_NAME, WORKSPACE_ID
 from cozekit.emulator.state import EmulatorState
-from cozekit.emulator.workflows.engine.runner import Outcome
+from cozekit.emulator.workflows.engine.context import Outcome
 from cozekit.emulator.workflows.engine.service import STREAM, RunRequest
 
 ACCOUNT = Account(USER_ID, USER_NAME)

@@ -8,7 +8,7 @@ import pytest
 
 from cozekit.emulator.control.injections import ScriptedReply
 from cozekit.emulator.core.errors import EmulatorError
-from cozekit.emulator.workflows.engine.runner import NODE_FAILED, Done, Failed, Interrupted
+from cozekit.emulator.workflows.engine.context import NODE_FAILED, Done, Failed, Interrupted
 from cozekit.emulator.workflows.engine.service import script_key
 
 from .engine_kit import Kit, end, start

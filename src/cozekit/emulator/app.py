@@ -81,7 +81,7 @@ def create_app(config: Optional[EmulatorConfig] = None, *, data_dir: Optional[st
     )
     app.state.emulator = state
     install_error_handlers(app)
-    app.add_middleware(EmulatorMiddleware, state=state)
+    app.add_middleware(EmulatorMiddleware, config=state.config, faults=state.faults)
     routers = (
         chat_routes,
         conversation_routes,

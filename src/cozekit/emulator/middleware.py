@@ -8,12 +8,12 @@ import hmac
 import json
 import logging
 import re
-from typing import TYPE_CHECKING, Dict, List, Optional
+from typing import Dict, List, Optional
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .control.injections import Fault
+from .control.injections import Fault, FaultBook
 from .core.config import CONTROL_TOKEN_HEADER, EmulatorConfig
 from .core.errors import (
     CozeErrors,
@@ -25,9 +25,6 @@ from .core.errors import (
 )
 from .core.ids import new_logid
 from .core.sse import frame
-
-if TYPE_CHECKING:
-    from .state import EmulatorState
 
 log = logging.getLogger("cozekit.emulator")
 CONTROL_PREFIX = "/_emulator"
@@ -50,9 +47,10 @@ class _Stop(Exception):
 
 
 class EmulatorMiddleware:
-    def __init__(self, app: ASGIApp, state: EmulatorState) -> None:
+    def __init__(self, app: ASGIApp, config: EmulatorConfig, faults: FaultBook) -> None:
         self.app = app
-        self.state = state
+        self.config = config
+        self.faults = faults
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -78,18 +76,18 @@ class EmulatorMiddleware:
 
         path: str = scope["path"]
         if path.startswith(CONTROL_PREFIX):
-            refusal = control_plane_refusal(scope, self.state.config)
+            refusal = control_plane_refusal(scope, self.config)
             if refusal is not None:
                 log.warning("control plane refused %s %s: %s", scope["method"], path, refusal.msg)
                 await reply(refusal.http_status, refusal.code, refusal.msg)
                 return
         fault = None
         if not path.startswith(CONTROL_PREFIX):
-            fault = await self._apply_latency(self.state.faults.take(scope["method"], path))
+            fault = await self._apply_latency(self.faults.take(scope["method"], path))
             if fault is not None and fault.kind in ("http_error", "business_error"):
                 await reply(*self._fault_reply(fault))
                 return
-        limit = _body_limit(self.state.config, path)
+        limit = _body_limit(self.config, path)
         too_large = (
             CozeErrors.FILE_TOO_LARGE("file size exceeds the limit", http_status=413)
             if path == UPLOAD_PATH

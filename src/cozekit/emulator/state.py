@@ -1,4 +1,6 @@
-"""Everything one emulator instance holds: store, backends, control-plane books and the chat engine."""
+"""The composition root: builds one emulator's store, backends, control-plane books and engines, and hands
+each part what it needs as constructor arguments. Nothing below the HTTP layer imports this module;
+routes reach the parts through `routing.state_of(request)`."""
 
 from __future__ import annotations
 
@@ -28,6 +30,8 @@ from .oauth.backend import OAuthBackend
 from .plugins.backend import PluginsBackend
 from .seed import seed
 from .workflows.backend import WorkflowsBackend
+from .workflows.engine.bot_tools import BotWorkflows
+from .workflows.engine.chatflow import Chatflows
 from .workflows.engine.service import WorkflowRunner
 from .workspaces.apps import AppsBackend
 from .workspaces.backend import WorkspacesBackend
@@ -68,12 +72,24 @@ class EmulatorState:
         self.templates = TemplatesBackend(self.store, self.ids, self.workspaces, self.bots, self.apps)
         self.folders = FoldersBackend(self.workspaces)
         self.variables = VariablesBackend(self.store, self.ids)
-        self.engine = ChatEngine(self)
-        self.callbacks = CallbackDeliveries(self)
         self.unknown_fields = UnknownFieldLog()
+        self.callbacks = CallbackDeliveries(self.config, self.store, self.api_apps, self.connectors)
         self.workflows = WorkflowsBackend(self.store, self.ids)
-        self.workflow_runner = WorkflowRunner(self)
-        self.info = seed(self)
+        self.workflow_runner = WorkflowRunner(self.config, self.store, self.ids, self.scripts, self.workflows)
+        self.chatflows = Chatflows(
+            self.store, self.ids, self.conversations, self.messages, self.workflows, self.workflow_runner
+        )
+        bot_workflows = BotWorkflows(
+            self.store, self.ids, self.conversations, self.chats, self.workflow_runner
+        )
+        self.engine = ChatEngine(
+            self.config, self.ids, self.scripts, self.chats, self.knowledge, bot_workflows
+        )
+        self.info = self.seed()
+
+    def seed(self) -> Dict[str, str]:
+        """Create the developer account, workspace, token and demo bot unless they exist."""
+        return seed(self.store, self.accounts, self.bots)
 
     def reset(self) -> Dict[str, str]:
         """Back to the first-start state: data, scripts, faults and settings."""
@@ -85,7 +101,7 @@ class EmulatorState:
         self.faults.clear()
         self.callbacks.reset()
         self.unknown_fields.clear()
-        self.config = dataclasses.replace(self.defaults)
+        self.config.restore(self.defaults)
         self.store.wipe()
-        self.info = seed(self)
+        self.info = self.seed()
         return self.info

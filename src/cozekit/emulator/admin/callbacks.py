@@ -14,13 +14,15 @@ import secrets
 import threading
 import time
 import uuid
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 from urllib.parse import urlsplit
 
 import httpx
 
-if TYPE_CHECKING:
-    from ..state import EmulatorState
+from ..core.config import EmulatorConfig
+from ..core.store import Store
+from ..workspaces.connectors import ConnectorsBackend
+from .api_apps import ApiAppsBackend
 
 SIGNATURE_HEADER = "X-Coze-Signature"
 TIMESTAMP_HEADER = "X-Coze-Timestamp"
@@ -67,8 +69,10 @@ def encode(payload: Dict[str, Any]) -> bytes:
 class CallbackDeliveries:
     """Background delivery of events and the log of every delivery."""
 
-    def __init__(self, state: EmulatorState) -> None:
-        self._state = state
+    def __init__(
+        self, config: EmulatorConfig, store: Store, api_apps: ApiAppsBackend, connectors: ConnectorsBackend
+    ) -> None:
+        self._config, self._store, self._api_apps, self._connectors = config, store, api_apps, connectors
         self._lock = threading.Lock()
         self._log: List[Dict[str, Any]] = []
         self._generation = 0
@@ -78,13 +82,13 @@ class CallbackDeliveries:
 
     async def challenge(self, url: str, verify_token: str) -> Optional[str]:
         """POST a signed `{"challenge"}` to `url`; None when it is echoed in time, else why not."""
-        why = url_refusal(url, self._state.config.callback_hosts)
+        why = url_refusal(url, self._config.callback_hosts)
         if why:
             return why
         challenge = secrets.token_urlsafe(16)
         body = encode({"challenge": challenge})
         try:
-            async with httpx.AsyncClient(timeout=self._state.config.callback_timeout) as client:
+            async with httpx.AsyncClient(timeout=self._config.callback_timeout) as client:
                 resp = await client.post(url, content=body, headers=signed_headers(verify_token, body))
             echoed = resp.json().get("challenge") if resp.status_code == 200 else None
         except (httpx.HTTPError, ValueError, AttributeError) as exc:
@@ -145,7 +149,7 @@ class CallbackDeliveries:
         return ids
 
     def _deliver(self, entry: Dict[str, Any], verify_token: str, generation: int) -> None:
-        config = self._state.config
+        config = self._config
         body = encode(entry["payload"])
         why = url_refusal(entry["url"], config.callback_hosts)
         if why:
@@ -189,7 +193,7 @@ class CallbackDeliveries:
         except ValueError:
             return
         bot_id = str(entry["payload"]["event"].get("bot_id_str") or "")
-        self._state.connectors.audit_answer(str(header["connector_id"]), bot_id, answer)
+        self._connectors.audit_answer(str(header["connector_id"]), bot_id, answer)
 
     def _finish(self, entry: Dict[str, Any], status: str, record: Optional[Dict[str, Any]] = None) -> None:
         with self._lock:
@@ -202,8 +206,7 @@ class CallbackDeliveries:
     ) -> List[str]:
         """Deliver a bot event: to the normal callback apps of the bot's workspace owner (with `space_id`)
         and to the connector callback apps of `connector_ids` (with the channel's `connector_id`)."""
-        state = self._state
-        workspace = state.store.get("workspace", str(bot["workspace_id"])) or {}
+        workspace = self._store.get("workspace", str(bot["workspace_id"])) or {}
         owner = str(workspace.get("owner_uid") or bot["owner_user_id"])
         cfg = bot.get("published") or bot["draft"]
         if event_type == "bot.published":
@@ -221,10 +224,10 @@ class CallbackDeliveries:
                 "bot_name": cfg.get("name") or "",
                 "description": cfg.get("description") or "",
             }
-        normal = [a for a in state.api_apps.subscribers(owner) if a["app_type"] == "normal"]
+        normal = [a for a in self._api_apps.subscribers(owner) if a["app_type"] == "normal"]
         ids = self.emit(normal, event_type, {**event, "space_id": str(bot["workspace_id"])}, owner)
         for connector_id in connector_ids:
-            apps = state.api_apps.connector_apps(connector_id)
+            apps = self._api_apps.connector_apps(connector_id)
             extra = {"connector_id": connector_id} if event_type == "bot.unpublished" else {}
             ids += self.emit(apps, event_type, {**event, **extra}, owner)
         return ids

@@ -8,10 +8,13 @@ import asyncio
 import dataclasses
 import json
 import logging
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Set, Tuple
+from typing import Any, Dict, List, Optional, Set, Tuple
 
+from ..control.injections import ScriptBook
 from ..core.base import Account
+from ..core.config import EmulatorConfig
 from ..core.errors import CozeErrors
+from ..core.ids import IdGenerator
 from ..core.llm import (
     Calls,
     DeterministicModel,
@@ -27,10 +30,9 @@ from ..core.llm import (
 )
 from ..core.openai_compat import OpenAICompatModel
 from ..core.sse import DONE_FRAME, frame
-from ..workflows.engine.bot_tools import call_bot_workflows
-
-if TYPE_CHECKING:
-    from ..state import EmulatorState
+from ..knowledge.backend import KnowledgeBackend
+from ..workflows.engine.bot_tools import BotWorkflows
+from .backend import ChatsBackend
 
 log = logging.getLogger("cozekit.emulator")
 Sink = Optional["asyncio.Queue[Optional[bytes]]"]
@@ -46,8 +48,17 @@ VERBOSE_FINISH = json.dumps(
 
 
 class ChatEngine:
-    def __init__(self, state: EmulatorState) -> None:
-        self.state = state
+    def __init__(
+        self,
+        config: EmulatorConfig,
+        ids: IdGenerator,
+        scripts: ScriptBook,
+        chats: ChatsBackend,
+        knowledge: KnowledgeBackend,
+        bot_workflows: BotWorkflows,
+    ) -> None:
+        self.config, self.ids, self.scripts = config, ids, scripts
+        self.chats, self.knowledge, self.bot_workflows = chats, knowledge, bot_workflows
         self._tasks: Set[asyncio.Task[None]] = set()
 
     def launch(self, account: Account, chat_id: str, first: List[bytes], stream: bool) -> Sink:
@@ -67,16 +78,16 @@ class ChatEngine:
             task.cancel()
 
     def _model_for(self, bot_id: str) -> Tuple[Model, Optional[List[str]]]:
-        scripted = self.state.scripts.pop(bot_id)
+        scripted = self.scripts.pop(bot_id)
         if scripted is not None:
             return ScriptedModel(scripted), scripted.follow_ups
-        cfg = self.state.config
+        cfg = self.config
         if cfg.openai_base_url:
             return OpenAICompatModel(cfg.openai_base_url, cfg.openai_api_key, cfg.openai_model), None
         return DeterministicModel(cfg.chunk_size), None
 
     async def _run(self, account: Account, chat_id: str, sink: Sink) -> None:
-        chats = self.state.chats
+        chats = self.chats
 
         def emit(event: str, data: Any) -> None:
             if sink is not None:
@@ -90,7 +101,7 @@ class ChatEngine:
             request = chats.model_request(account, chat)
             if not request.tool_outputs:
                 request = self._recall(account, chat, request, emit)
-            step = await call_bot_workflows(self.state, account, chat, request)
+            step = await self.bot_workflows.call(account, chat, request)
             for message in step.messages:
                 emit("conversation.message.completed", message)
             if step.interrupt is not None:  # a workflow question: the user answers it next
@@ -109,11 +120,11 @@ class ChatEngine:
             failure: Optional[Failure] = None
             async for event in model.run(request):
                 if isinstance(event, Text):
-                    if self.state.config.chunk_delay:
-                        await asyncio.sleep(self.state.config.chunk_delay)
+                    if self.config.chunk_delay:
+                        await asyncio.sleep(self.config.chunk_delay)
                     if chats.is_canceled(account, chat_id):
                         return
-                    msg_id = msg_id or self.state.ids.next()
+                    msg_id = msg_id or self.ids.next()
                     (reasoning if event.reasoning else text).append(event.chunk)
                     emit("conversation.message.delta", _delta(chat, msg_id, event))
                     await asyncio.sleep(0)
@@ -141,7 +152,7 @@ class ChatEngine:
                 self._require_action(account, chat, calls, usage, emit)
                 return
             emit("conversation.message.completed", chats.add_reply(account, chat, "verbose", VERBOSE_FINISH))
-            wanted = self.state.config.follow_ups
+            wanted = self.config.follow_ups
             if follow_ups is None and (wanted or (wanted is None and chat["bot"]["suggest"])):
                 follow_ups = deterministic_follow_ups(request.query)
             for question in follow_ups or []:
@@ -167,12 +178,10 @@ class ChatEngine:
     ) -> ModelRequest:
         """Knowledge recall before the model turn: a `knowledge` message, and the slices in the prompt."""
         knowledge = chat["bot"].get("knowledge") or {}
-        slices, content = self.state.knowledge.recall_for_chat(account, knowledge, request.query)
+        slices, content = self.knowledge.recall_for_chat(account, knowledge, request.query)
         if not slices:
             return request
-        emit(
-            "conversation.message.completed", self.state.chats.add_reply(account, chat, "knowledge", content)
-        )
+        emit("conversation.message.completed", self.chats.add_reply(account, chat, "knowledge", content))
         prompt = f"{request.system_prompt}\n\nRecalled knowledge:\n{content}".lstrip()
         return dataclasses.replace(request, knowledge=slices, system_prompt=prompt)
 
@@ -184,10 +193,10 @@ class ChatEngine:
         usage: Dict[str, int],
         emit: Any,
     ) -> None:
-        chats = self.state.chats
+        chats = self.chats
         calls = [
             ToolCall(
-                id=str(c.get("id") or f"call_{self.state.ids.next()}"),
+                id=str(c.get("id") or f"call_{self.ids.next()}"),
                 name=str(c["name"]),
                 arguments=arguments_json(c.get("arguments") or {}),
             )

@@ -1,7 +1,6 @@
 """The control plane under `/_emulator/`: reset, seed, accounts and bots, scripted replies, faults,
 settings, and a look inside chats. No auth: it is a local test tool."""
 
-import dataclasses
 from typing import Any, Dict, List, Optional
 
 from fastapi import APIRouter, Request, Response
@@ -11,7 +10,7 @@ from ..core.base import Account
 from ..core.errors import CozeErrors, bad_request
 from ..core.llm import split
 from ..routing import IdStr, ok, state_of
-from ..seed import TOKEN, seed
+from ..seed import TOKEN
 from .injections import Fault, ScriptedReply
 
 router = APIRouter(prefix="/_emulator", tags=["control plane"])
@@ -120,7 +119,7 @@ async def reset(request: Request) -> Response:
 
 @router.post("/seed", summary="Re-create the seeded account, workspace, token and demo bot if missing")
 async def reseed(request: Request) -> Response:
-    seed(state_of(request))
+    state_of(request).seed()
     return ok(request, _info(request))
 
 
@@ -216,7 +215,7 @@ async def patch_config(request: Request, body: ConfigIn) -> Response:
         changes.pop("follow_ups", None)
     else:
         changes["follow_ups"] = body.follow_ups
-    state.config = dataclasses.replace(state.config, **changes)
+    state.config.update(**changes)
     return ok(request, state.config.public())
 
 

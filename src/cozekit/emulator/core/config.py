@@ -72,6 +72,16 @@ class EmulatorConfig:
         )
         return dataclasses.replace(cfg, **overrides)
 
+    def update(self, **changes: Any) -> None:
+        """Change settings in place: every backend holding this config sees the new values."""
+        changed = dataclasses.replace(self, **changes)
+        for field in dataclasses.fields(self):
+            setattr(self, field.name, getattr(changed, field.name))
+
+    def restore(self, defaults: EmulatorConfig) -> None:
+        """Back to `defaults`, in place."""
+        self.update(**{f.name: getattr(defaults, f.name) for f in dataclasses.fields(defaults)})
+
     def public(self) -> Dict[str, Any]:
         """What the control plane shows (never the API key)."""
         out = dataclasses.asdict(self)

@@ -16,7 +16,7 @@ from ..chat.backend import ChatStart
 from ..conversations.messages import render_message
 from ..core.errors import CozeErrors, EmulatorError, bad_request
 from ..core.sse import drain, frame
-from ..workflows.engine.chatflow import ChatflowRequest, start_chatflow
+from ..workflows.engine.chatflow import ChatflowRequest
 from .audio_config import (
     INPUT_DEFAULTS,
     OUTPUT_DEFAULTS,
@@ -270,7 +270,11 @@ class ChatSession(Session):
         await self._speak_alone(text)
 
     async def _speak_alone(self, text: str) -> None:
-        speaker = Speaker(self, {"id": "0", "role": "assistant", "type": "answer", "chat_id": "0"})
+        speaker = Speaker(
+            self,
+            self.state.audio.synthesize,
+            {"id": "0", "role": "assistant", "type": "answer", "chat_id": "0"},
+        )
         await speaker.say(text)
         await self.emit("conversation.audio.completed", speaker.audio_message(""))
 
@@ -308,7 +312,7 @@ class ChatSession(Session):
                 conversation_id=self.conversation_id or None,
                 logid=self.logid,
             )
-            queue = start_chatflow(self.state, self.account, request)
+            queue = self.state.chatflows.start(self.account, request)
         else:
             start = ChatStart(
                 bot_id=self.bot_id,
@@ -365,7 +369,9 @@ class ChatSession(Session):
                 await self._echo_question(data)
             if event == "conversation.message.delta":
                 if speaker is None:
-                    speaker = Speaker(self, {k: data.get(k, "") for k in AUDIO_KEYS})
+                    speaker = Speaker(
+                        self, self.state.audio.synthesize, {k: data.get(k, "") for k in AUDIO_KEYS}
+                    )
                 await self.emit(event, data)
                 await speaker.feed(data.get("content") or "")
             elif event == "conversation.message.completed":

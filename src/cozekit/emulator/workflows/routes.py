@@ -15,8 +15,8 @@ from ..core.errors import envelope_body
 from ..core.sse import EVENT_STREAM, drain
 from ..render import logid_of
 from ..routing import IdStr, blank, current_account, ok, state_of
-from .engine.chatflow import ChatflowRequest, start_chatflow
-from .engine.runner import Failed, Outcome
+from .engine.chatflow import ChatflowRequest
+from .engine.context import Failed, Outcome
 from .engine.service import ASYNC, STREAM, SYNC, RunRequest, run_response
 
 router = APIRouter(tags=["workflows"])
@@ -179,7 +179,7 @@ async def chatflow(
         base_url=str(request.base_url).rstrip("/"),
         logid=logid_of(request),
     )
-    queue = start_chatflow(state_of(request), account, req)
+    queue = state_of(request).chatflows.start(account, req)
     return StreamingResponse(drain(queue), headers=SSE_HEADERS)
 
 

@@ -14,16 +14,17 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from typing import TYPE_CHECKING, Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional
 
+from ...chat.backend import ChatsBackend
+from ...conversations.backend import ConversationsBackend
 from ...core.base import Account
 from ...core.errors import EmulatorError
+from ...core.ids import IdGenerator
 from ...core.llm import ModelRequest, ToolCall
-from .runner import Done, Interrupted
-from .service import SYNC, RunRequest
-
-if TYPE_CHECKING:
-    from ...state import EmulatorState
+from ...core.store import Store
+from .context import Done, Interrupted
+from .service import SYNC, RunRequest, WorkflowRunner
 
 BINDING = "bot_workflow_interrupt"
 """Key on the conversation document: the workflow question the bot's next turn answers."""
@@ -44,44 +45,60 @@ class WorkflowStep:
     interrupt: Optional[ToolCall] = None
 
 
+@dataclasses.dataclass
+class BotWorkflows:
+    """What a bot's workflow tools need: bots and workflows (the store), conversations (where a waiting
+    question is bound), chat replies and the workflow runner."""
+
+    store: Store
+    ids: IdGenerator
+    conversations: ConversationsBackend
+    chats: ChatsBackend
+    runner: WorkflowRunner
+
+    async def call(self, account: Account, chat: Dict[str, Any], request: ModelRequest) -> WorkflowStep:
+        """Run (or resume) the workflows this turn calls; add their calls and outputs to `request`."""
+        return await call_bot_workflows(self, account, chat, request)
+
+
 async def call_bot_workflows(
-    state: EmulatorState, account: Account, chat: Dict[str, Any], request: ModelRequest
+    deps: BotWorkflows, account: Account, chat: Dict[str, Any], request: ModelRequest
 ) -> WorkflowStep:
     """Run (or resume) the workflows this turn calls; add their calls and outputs to `request`."""
-    conv = state.conversations.get(account, chat["conversation_id"])
+    conv = deps.conversations.get(account, chat["conversation_id"])
     binding = conv.get(BINDING)
     if binding and binding.get("bot_id") == chat["bot_id"]:
         answer = request.tool_outputs.get(binding["call_id"]) if request.tool_outputs else request.query
         if answer is not None:
             conv.pop(BINDING, None)
-            state.conversations.save(account, conv)
-            step = await _resume(state, account, chat, request, binding, answer)
+            deps.conversations.save(account, conv)
+            step = await _resume(deps, account, chat, request, binding, answer)
             if step is not None:
                 return step
     if request.tool_outputs:
         return WorkflowStep()
-    bot = state.store.get("bot", chat["bot_id"], owner=account.user_id) or {}
+    bot = deps.store.get("bot", chat["bot_id"], owner=account.user_id) or {}
     step = WorkflowStep()
     for workflow_id in workflow_ids(bot):
-        doc = state.store.get("workflow", workflow_id, owner=account.user_id)
+        doc = deps.store.get("workflow", workflow_id, owner=account.user_id)
         if doc is None or doc["name"].lower() not in request.query.lower():
             continue
         arguments = {"input": request.query}
-        call = ToolCall(id=f"call_{state.ids.next()}", name=doc["name"], arguments=json.dumps(arguments))
+        call = ToolCall(id=f"call_{deps.ids.next()}", name=doc["name"], arguments=json.dumps(arguments))
         content = {"name": doc["name"], "arguments": arguments, "plugin_id": workflow_id, "thought": ""}
-        step.messages.append(state.chats.add_reply(account, chat, "function_call", json.dumps(content)))
+        step.messages.append(deps.chats.add_reply(account, chat, "function_call", json.dumps(content)))
         try:
-            run_doc = state.workflow_runner.create(account, RunRequest(workflow_id, arguments), SYNC)
+            run_doc = deps.runner.create(account, RunRequest(workflow_id, arguments), SYNC)
         except EmulatorError as exc:
-            _answered(state, account, chat, request, call, f"error {exc.code}: {exc.msg}", step, True)
+            _answered(deps, account, chat, request, call, f"error {exc.code}: {exc.msg}", step, True)
             continue
-        if await _execute(state, account, chat, request, call, run_doc, None, step, True):
+        if await _execute(deps, account, chat, request, call, run_doc, None, step, True):
             return step
     return step
 
 
 async def _resume(
-    state: EmulatorState,
+    deps: BotWorkflows,
     account: Account,
     chat: Dict[str, Any],
     request: ModelRequest,
@@ -90,7 +107,7 @@ async def _resume(
 ) -> Optional[WorkflowStep]:
     """Continue the workflow a previous turn stopped on with `answer` (None when it is gone)."""
     try:
-        run_doc = state.workflow_runner.prepare_resume(
+        run_doc = deps.runner.prepare_resume(
             account, binding["workflow_id"], binding["event_id"], binding["type"]
         )
     except EmulatorError:
@@ -98,12 +115,12 @@ async def _resume(
     step = WorkflowStep()
     by_message = not request.tool_outputs  # else the client answered with submit_tool_outputs
     call = ToolCall(id=binding["call_id"], name=binding["name"], arguments=binding["arguments"])
-    await _execute(state, account, chat, request, call, run_doc, answer, step, by_message)
+    await _execute(deps, account, chat, request, call, run_doc, answer, step, by_message)
     return step
 
 
 async def _execute(
-    state: EmulatorState,
+    deps: BotWorkflows,
     account: Account,
     chat: Dict[str, Any],
     request: ModelRequest,
@@ -120,15 +137,13 @@ async def _execute(
         if event == "Message":
             said.append(str(data.get("content") or ""))
 
-    outcome = await state.workflow_runner.execute(account, run_doc, answer, on_event)
+    outcome = await deps.runner.execute(account, run_doc, answer, on_event)
     if isinstance(outcome, Interrupted):
         data = outcome.interrupt_data
-        asking = ToolCall(
-            id=f"call_{state.ids.next()}", name=call.name, arguments=str(data.get("data") or "")
-        )
+        asking = ToolCall(id=f"call_{deps.ids.next()}", name=call.name, arguments=str(data.get("data") or ""))
         if said:
-            step.messages.append(state.chats.add_reply(account, chat, "answer", "".join(said)))
-        conv = state.conversations.get(account, chat["conversation_id"])
+            step.messages.append(deps.chats.add_reply(account, chat, "answer", "".join(said)))
+        conv = deps.conversations.get(account, chat["conversation_id"])
         conv[BINDING] = {
             "bot_id": chat["bot_id"],
             "workflow_id": run_doc["workflow_id"],
@@ -138,16 +153,16 @@ async def _execute(
             "name": asking.name,
             "arguments": asking.arguments,
         }
-        state.conversations.save(account, conv)
+        deps.conversations.save(account, conv)
         step.interrupt = asking
         return True
     output = outcome.output if isinstance(outcome, Done) else f"error {outcome.code}: {outcome.msg}"
-    _answered(state, account, chat, request, call, output, step, new_call)
+    _answered(deps, account, chat, request, call, output, step, new_call)
     return False
 
 
 def _answered(
-    state: EmulatorState,
+    deps: BotWorkflows,
     account: Account,
     chat: Dict[str, Any],
     request: ModelRequest,
@@ -160,4 +175,4 @@ def _answered(
     if new_call:
         request.tool_calls.append(call)
     request.tool_outputs[call.id] = output
-    step.messages.append(state.chats.add_reply(account, chat, "tool_response", output))
+    step.messages.append(deps.chats.add_reply(account, chat, "tool_response", output))

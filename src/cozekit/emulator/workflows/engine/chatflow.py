@@ -10,17 +10,18 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
-from typing import TYPE_CHECKING, Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional
 
-from ...conversations.messages import render_message
+from ...conversations.backend import ConversationsBackend
+from ...conversations.messages import MessagesBackend, render_message
 from ...core.base import Account
 from ...core.errors import EmulatorError, bad_request, not_found
+from ...core.ids import IdGenerator
 from ...core.sse import frame
-from .runner import Done, Failed, Interrupted
-from .service import STREAM, RunRequest
-
-if TYPE_CHECKING:
-    from ...state import EmulatorState
+from ...core.store import Store
+from ..backend import WorkflowsBackend
+from .context import Done, Failed, Interrupted
+from .service import STREAM, RunRequest, WorkflowRunner
 
 BINDING = "chatflow_interrupt"
 """Key on the conversation document: the interrupt the next user message answers."""
@@ -50,7 +51,7 @@ def _finish_reason(reason: int) -> str:
     return _verbose("generate_answer_finish", json.dumps({"finish_reason": reason, "FinData": ""}))
 
 
-def _check(state: EmulatorState, account: Account, req: ChatflowRequest) -> None:
+def _check(flows: Chatflows, account: Account, req: ChatflowRequest) -> None:
     msgs = req.additional_messages
     if not msgs or msgs[-1]["role"] != "user":
         raise bad_request("additional_messages must end with this turn's user message (USER_INPUT)")
@@ -58,19 +59,35 @@ def _check(state: EmulatorState, account: Account, req: ChatflowRequest) -> None
         raise bad_request(f"additional_messages allows at most {MAX_MESSAGES} messages")
     if req.bot_id and req.app_id:
         raise bad_request("bot_id and app_id cannot both be set")
-    if req.bot_id and state.store.get("bot", req.bot_id, owner=account.user_id) is None:
+    if req.bot_id and flows.store.get("bot", req.bot_id, owner=account.user_id) is None:
         raise not_found("bot_id", req.bot_id)
-    definition = state.workflows.published(account, req.workflow_id, req.workflow_version)[1]
+    definition = flows.workflows.published(account, req.workflow_id, req.workflow_version)[1]
     if definition.mode != "chatflow":
         raise bad_request(f"workflow_id={req.workflow_id} is not a chatflow; run it with /v1/workflow/run")
 
 
+@dataclasses.dataclass
+class Chatflows:
+    """Chatflow chats (`/v1/workflows/chat` and the voice chat): what they need, and `start`."""
+
+    store: Store
+    ids: IdGenerator
+    conversations: ConversationsBackend
+    messages: MessagesBackend
+    workflows: WorkflowsBackend
+    runner: WorkflowRunner
+
+    def start(self, account: Account, req: ChatflowRequest) -> asyncio.Queue[Optional[bytes]]:
+        """Check the request, record the turn and run it in the background; the queue gets its frames."""
+        return start_chatflow(self, account, req)
+
+
 def start_chatflow(
-    state: EmulatorState, account: Account, req: ChatflowRequest
+    flows: Chatflows, account: Account, req: ChatflowRequest
 ) -> asyncio.Queue[Optional[bytes]]:
     """Check the request (errors before any event), record the turn and start the run."""
-    _check(state, account, req)
-    conversations, messages = state.conversations, state.messages
+    _check(flows, account, req)
+    conversations, messages = flows.conversations, flows.messages
     conv = conversations.get(account, req.conversation_id) if req.conversation_id else None
     section = conv["last_section_id"] if conv else ""
     history = [
@@ -86,7 +103,7 @@ def start_chatflow(
     query = messages.flatten(account, entries[-1][1], entries[-1][2])
 
     # the run first: a rejected request (4000...) leaves no trace in the conversation
-    runner = state.workflow_runner
+    runner = flows.runner
     binding = (conv or {}).get(BINDING)
     run_doc: Optional[Dict[str, Any]] = None
     answer: Optional[str] = None
@@ -113,7 +130,7 @@ def start_chatflow(
         conv = conversations.create(account, bot_id=req.bot_id, connector_id=req.connector_id)
     conv.pop(BINDING, None)
     conversations.save(account, conv)
-    chat_id = state.ids.next()
+    chat_id = flows.ids.next()
     for i, (m, content, ctype) in enumerate(entries):
         last = i == len(entries) - 1
         kind = "question" if m["role"] == "user" else "answer"
@@ -130,7 +147,7 @@ def start_chatflow(
     chat: Dict[str, Any] = {
         "id": chat_id,
         "conversation_id": conv["id"],
-        "created_at": state.workflows.now(),
+        "created_at": flows.workflows.now(),
         "last_error": {"code": 0, "msg": ""},
         "status": "created",
         "usage": {"token_count": 0, "output_count": 0, "input_count": 0},
@@ -140,7 +157,7 @@ def start_chatflow(
     queue.put_nowait(frame("conversation.chat.created", chat))
     chat["status"] = "in_progress"
     queue.put_nowait(frame("conversation.chat.in_progress", chat))
-    turn = _Turn(state, account, conv, chat, req.bot_id or "", queue)
+    turn = _Turn(flows, account, conv, chat, req.bot_id or "", queue)
     runner.launch(turn.run(run_doc, answer))
     return queue
 
@@ -148,14 +165,14 @@ def start_chatflow(
 class _Turn:
     def __init__(
         self,
-        state: EmulatorState,
+        flows: Chatflows,
         account: Account,
         conv: Dict[str, Any],
         chat: Dict[str, Any],
         bot_id: str,
         queue: asyncio.Queue[Optional[bytes]],
     ) -> None:
-        self.state, self.account, self.conv, self.chat, self.bot_id = state, account, conv, chat, bot_id
+        self.flows, self.account, self.conv, self.chat, self.bot_id = flows, account, conv, chat, bot_id
         self.queue = queue
         self.open: Dict[str, Dict[str, Any]] = {}
         """Messages being streamed, by node_execute_uuid: their id and the text so far."""
@@ -164,7 +181,7 @@ class _Turn:
         self.queue.put_nowait(frame(event, data))
 
     def add(self, type: str, content: str, id: Optional[str] = None, hidden: bool = False) -> Dict[str, Any]:
-        doc = self.state.messages.add(
+        doc = self.flows.messages.add(
             self.account,
             self.conv,
             role="assistant",
@@ -183,7 +200,7 @@ class _Turn:
             return
         uuid = str(data.get("node_execute_uuid"))
         current = self.open.setdefault(
-            uuid, {"id": self.state.ids.next(), "parts": [], "created_at": self.state.workflows.now()}
+            uuid, {"id": self.flows.ids.next(), "parts": [], "created_at": self.flows.workflows.now()}
         )
         current["parts"].append(data["content"])
         delta = {
@@ -208,10 +225,10 @@ class _Turn:
 
     async def run(self, run_doc: Dict[str, Any], answer: Optional[str]) -> None:
         try:
-            outcome = await self.state.workflow_runner.execute(self.account, run_doc, answer, self.on_event)
+            outcome = await self.flows.runner.execute(self.account, run_doc, answer, self.on_event)
             chat = self.chat
             chat["usage"] = dict(run_doc["engine"]["usage"])
-            now = self.state.workflows.now()
+            now = self.flows.workflows.now()
             if isinstance(outcome, Done):
                 self.put(
                     "conversation.message.completed", self.add("verbose", _finish_reason(0), hidden=True)
@@ -227,13 +244,13 @@ class _Turn:
                 self.put(
                     "conversation.message.completed", self.add("verbose", _finish_reason(1), hidden=True)
                 )
-                conv = self.state.conversations.get(self.account, self.conv["id"])
+                conv = self.flows.conversations.get(self.account, self.conv["id"])
                 conv[BINDING] = {
                     "workflow_id": run_doc["workflow_id"],
                     "event_id": data["event_id"],
                     "type": data["type"],
                 }
-                self.state.conversations.save(self.account, conv)
+                self.flows.conversations.save(self.account, conv)
                 chat.update(status="requires_action")
                 self.put("conversation.chat.requires_action", chat)
             else:

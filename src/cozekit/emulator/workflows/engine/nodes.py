@@ -1,4 +1,5 @@
-"""The node types: start, end, llm, template, condition, question, message, code and workflow."""
+"""The node types: start, end, llm, template, condition, question, message and code (the sub-workflow
+node runs a workflow, so it lives with the runner)."""
 
 from __future__ import annotations
 
@@ -8,33 +9,32 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Union
 
 from ...core.llm import Calls, ModelRequest, Text, estimate_tokens, split
 from . import expr
+from .context import NODE_FAILED, Interrupt, NodeFailure, RunContext
 from .definition import Node, condition_ports, declarations, end_plan, param_info
-from .params import ParameterError, check_parameters, check_values
+from .params import ParameterError, check_values
 from .refs import MissingValue, render, resolve
-from .runner import NODE_FAILED, Failed, Interrupt, Interrupted, NodeFailure, RunContext, RunState, run
 
 Executor = Callable[[RunContext, Node, Optional[str]], Awaitable[Any]]
-MAX_DEPTH = 5
 QUESTION = 2
 INPUT = 5
 
 
-def _fail(reason: Union[Exception, str]) -> NodeFailure:
+def node_failure(reason: Union[Exception, str]) -> NodeFailure:
     return NodeFailure(NODE_FAILED, str(reason))
 
 
-def _resolve(ctx: RunContext, value: Any) -> Any:
+def resolve_refs(ctx: RunContext, value: Any) -> Any:
     try:
         return resolve(value, ctx.state.outputs)
     except MissingValue as exc:
-        raise _fail(exc) from None
+        raise node_failure(exc) from None
 
 
 def _render(ctx: RunContext, template: str) -> str:
     try:
         return render(template, ctx.state.outputs)
     except MissingValue as exc:
-        raise _fail(exc) from None
+        raise node_failure(exc) from None
 
 
 async def emit_text(
@@ -76,7 +76,7 @@ async def end(ctx: RunContext, node: Node, answer: Optional[str]) -> Any:
         if ctx.depth == 0:
             await emit_text(ctx, node, text, bool(node.get("stream", True)), ctx.state.usage)
         return {"output": text}
-    outputs = _resolve(ctx, node.get("outputs") or {})
+    outputs = resolve_refs(ctx, node.get("outputs") or {})
     ctx.state.result = json.dumps(outputs, ensure_ascii=False)
     if ctx.depth == 0:
         await emit_text(ctx, node, ctx.state.result, False, ctx.state.usage)
@@ -114,7 +114,7 @@ async def message(ctx: RunContext, node: Node, answer: Optional[str]) -> Any:
 
 
 def _names(ctx: RunContext, node: Node) -> Dict[str, Any]:
-    return {**ctx.state.outputs, **_resolve(ctx, node.get("inputs") or {})}
+    return {**ctx.state.outputs, **resolve_refs(ctx, node.get("inputs") or {})}
 
 
 async def code(ctx: RunContext, node: Node, answer: Optional[str]) -> Any:
@@ -124,11 +124,11 @@ async def code(ctx: RunContext, node: Node, answer: Optional[str]) -> Any:
         try:
             outputs[name] = expr.evaluate(source, names)
         except expr.ExpressionError as exc:
-            raise _fail(f"output {name}: {exc}") from None
+            raise node_failure(f"output {name}: {exc}") from None
     try:
         json.dumps(outputs)
     except (TypeError, ValueError):
-        raise _fail("outputs must be JSON values") from None
+        raise node_failure("outputs must be JSON values") from None
     return outputs
 
 
@@ -140,7 +140,7 @@ async def condition(ctx: RunContext, node: Node, answer: Optional[str]) -> Any:
             if expr.evaluate(branch["when"], names):
                 return {"branch": port}
         except expr.ExpressionError as exc:
-            raise _fail(f"branch {port}: {exc}") from None
+            raise node_failure(f"branch {port}: {exc}") from None
     return {"branch": "false"}
 
 
@@ -150,7 +150,7 @@ def _option_id(i: int) -> str:
 
 async def question(ctx: RunContext, node: Node, answer: Optional[str]) -> Any:
     text = _render(ctx, str(node.get("question")))
-    options = [str(o) for o in _resolve(ctx, node.get("options") or [])]
+    options = [str(o) for o in resolve_refs(ctx, node.get("options") or [])]
     rec = ctx.state.nodes[node.id]
     if answer is not None:
         if not options:
@@ -217,50 +217,6 @@ def _match_option(answer: str, options: List[str]) -> Optional[int]:
     return None
 
 
-async def workflow(ctx: RunContext, node: Node, answer: Optional[str]) -> Any:
-    """Run a published workflow inside this one. A question inside it interrupts this run; the child's
-    state waits in this node's record (`child`) until the resume answers it."""
-    if ctx.depth >= MAX_DEPTH:
-        raise _fail(f"sub-workflows nest deeper than {MAX_DEPTH}")
-    version = node.get("workflow_version")
-    definition = ctx.services.sub_definition(str(node.get("workflow_id")), str(version) if version else None)
-    rec = ctx.state.nodes[node.id]
-    saved = rec.pop("child", None)
-    if saved is not None and answer is not None:
-        child = RunState.from_json(saved)
-    else:
-        try:
-            params = check_parameters(definition, _resolve(ctx, node.get("parameters") or {}))
-        except ParameterError as exc:
-            raise _fail(f"sub-workflow parameters: {exc}") from None
-        child = RunState(outputs={definition.start.id: params})
-        answer = None
-    sub = RunContext(
-        ctx.services,
-        str(node.get("workflow_id")),
-        ctx.execute_id,
-        definition,
-        child,
-        ctx.emit,
-        depth=ctx.depth + 1,
-    )
-    before = dict(child.usage)
-    outcome = await run(sub, answer)
-    used = {k: child.usage[k] - before[k] for k in ("input_count", "output_count")}
-    ctx.state.add_usage(used["input_count"], used["output_count"])
-    if isinstance(outcome, Failed):
-        raise NodeFailure(outcome.code, f"sub-workflow {sub.workflow_id}: {outcome.msg}")
-    if isinstance(outcome, Interrupted):
-        rec["child"] = child.to_json()
-        data = outcome.interrupt_data
-        extra = {k: v for k, v in data.items() if k not in ("event_id", "type", "data")}
-        raise Interrupt(int(data["type"]), str(data["data"]), outcome.node_title, extra)
-    end_id = next(
-        n for n in reversed(child.finished) if definition.by_id[n].type == "end" and n in child.outputs
-    )
-    return child.outputs[end_id]
-
-
 EXECUTORS: Dict[str, Executor] = {
     "start": start,
     "end": end,
@@ -271,5 +227,4 @@ EXECUTORS: Dict[str, Executor] = {
     "input": input_node,
     "message": message,
     "code": code,
-    "workflow": workflow,
 }

@@ -5,112 +5,28 @@ saved and resumed later."""
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import time
-from typing import Any, Callable, Dict, List, Optional, Protocol, Union
+from typing import Any, Dict, List, Optional
 
-from ...core.llm import Model
-from .definition import Definition, Node
+from .context import (
+    NODE_FAILED,
+    Done,
+    Failed,
+    Interrupt,
+    Interrupted,
+    NodeFailure,
+    Outcome,
+    RunContext,
+    RunState,
+)
+from .definition import Node
+from .nodes import EXECUTORS as NODE_EXECUTORS
+from .nodes import Executor, node_failure, resolve_refs
+from .params import ParameterError, check_parameters
+from .refs import as_text
 
-NODE_FAILED = 720701013
-"""The code of a failing node (Coze's workflow execution error seen in the wild)."""
-
-
-class NodeFailure(Exception):
-    def __init__(self, code: int, msg: str) -> None:
-        super().__init__(msg)
-        self.code = code
-        self.msg = msg
-
-
-class Interrupt(Exception):
-    """Raised by a node that waits for the caller (question node: type 2)."""
-
-    def __init__(self, type: int, data: str, title: str = "", extra: Optional[Dict[str, Any]] = None) -> None:
-        super().__init__("interrupt")
-        self.type = type
-        self.data = data
-        self.extra = extra or {}
-        """More interrupt_data fields (an input node's `required_parameters`)."""
-        self.title = title
-        """The asking node's title when it is not the raising node (a question inside a sub-workflow)."""
-
-
-@dataclasses.dataclass
-class Done:
-    output: str
-
-
-@dataclasses.dataclass
-class Interrupted:
-    interrupt_data: Dict[str, Any]
-    node_title: str
-
-
-@dataclasses.dataclass
-class Failed:
-    code: int
-    msg: str
-
-
-Outcome = Union[Done, Interrupted, Failed]
-
-
-class Services(Protocol):
-    """What nodes need from the emulator."""
-
-    chunk_size: int
-    chunk_delay: float
-
-    def new_id(self) -> str: ...
-
-    def model_for(self, workflow_id: str, node_id: str) -> Model: ...
-
-    def sub_definition(self, workflow_id: str, version: Optional[str]) -> Definition: ...
-
-
-@dataclasses.dataclass
-class RunState:
-    """Everything a run has done so far (JSON-serialisable)."""
-
-    outputs: Dict[str, Any] = dataclasses.field(default_factory=dict)
-    finished: List[str] = dataclasses.field(default_factory=list)
-    active: List[List[str]] = dataclasses.field(default_factory=list)
-    nodes: Dict[str, Dict[str, Any]] = dataclasses.field(default_factory=dict)
-    usage: Dict[str, int] = dataclasses.field(
-        default_factory=lambda: {"input_count": 0, "output_count": 0, "token_count": 0}
-    )
-    messages: Dict[str, str] = dataclasses.field(default_factory=dict)
-    """Output-node texts by node title (the run history's output shows them)."""
-    pending: Optional[Dict[str, Any]] = None
-    """The interrupt waiting for an answer: node_id, event_id, type."""
-    result: str = ""
-
-    def add_usage(self, input_count: int, output_count: int) -> None:
-        self.usage["input_count"] += input_count
-        self.usage["output_count"] += output_count
-        self.usage["token_count"] = self.usage["input_count"] + self.usage["output_count"]
-
-    def to_json(self) -> Dict[str, Any]:
-        return dataclasses.asdict(self)
-
-    @classmethod
-    def from_json(cls, doc: Dict[str, Any]) -> RunState:
-        return cls(**doc)
-
-
-@dataclasses.dataclass
-class RunContext:
-    services: Services
-    workflow_id: str
-    execute_id: str
-    definition: Definition
-    state: RunState
-    emit: Callable[[str, Dict[str, Any]], None]
-    save: Callable[[], None] = lambda: None
-    history: List[Dict[str, str]] = dataclasses.field(default_factory=list)
-    """Earlier conversation turns (chatflows), for LLM nodes."""
-    depth: int = 0
+MAX_DEPTH = 5
+"""How deep sub-workflows nest."""
 
 
 def _edge_key(edge: Any) -> List[str]:
@@ -119,8 +35,6 @@ def _edge_key(edge: Any) -> List[str]:
 
 async def run(ctx: RunContext, answer: Optional[str] = None) -> Outcome:
     """Run (or, with `answer`, resume) until an end node, an interrupt or a failure."""
-    from .nodes import EXECUTORS
-
     st = ctx.state
     for node in ctx.definition.nodes:
         if node.id in st.finished:
@@ -162,8 +76,6 @@ async def run(ctx: RunContext, answer: Optional[str] = None) -> Outcome:
 
 
 def _finish(ctx: RunContext, node: Node, output: Any) -> None:
-    from .refs import as_text
-
     st = ctx.state
     st.outputs[node.id] = output
     rec = st.nodes[node.id]
@@ -178,3 +90,50 @@ def _finish(ctx: RunContext, node: Node, output: Any) -> None:
             st.active.append(_edge_key(edge))
     st.finished.append(node.id)
     ctx.save()
+
+
+async def sub_workflow(ctx: RunContext, node: Node, answer: Optional[str]) -> Any:
+    """Run a published workflow inside this one. A question inside it interrupts this run; the child's
+    state waits in this node's record (`child`) until the resume answers it."""
+    if ctx.depth >= MAX_DEPTH:
+        raise node_failure(f"sub-workflows nest deeper than {MAX_DEPTH}")
+    version = node.get("workflow_version")
+    definition = ctx.services.sub_definition(str(node.get("workflow_id")), str(version) if version else None)
+    rec = ctx.state.nodes[node.id]
+    saved = rec.pop("child", None)
+    if saved is not None and answer is not None:
+        child = RunState.from_json(saved)
+    else:
+        try:
+            params = check_parameters(definition, resolve_refs(ctx, node.get("parameters") or {}))
+        except ParameterError as exc:
+            raise node_failure(f"sub-workflow parameters: {exc}") from None
+        child = RunState(outputs={definition.start.id: params})
+        answer = None
+    sub = RunContext(
+        ctx.services,
+        str(node.get("workflow_id")),
+        ctx.execute_id,
+        definition,
+        child,
+        ctx.emit,
+        depth=ctx.depth + 1,
+    )
+    before = dict(child.usage)
+    outcome = await run(sub, answer)
+    used = {k: child.usage[k] - before[k] for k in ("input_count", "output_count")}
+    ctx.state.add_usage(used["input_count"], used["output_count"])
+    if isinstance(outcome, Failed):
+        raise NodeFailure(outcome.code, f"sub-workflow {sub.workflow_id}: {outcome.msg}")
+    if isinstance(outcome, Interrupted):
+        rec["child"] = child.to_json()
+        data = outcome.interrupt_data
+        extra = {k: v for k, v in data.items() if k not in ("event_id", "type", "data")}
+        raise Interrupt(int(data["type"]), str(data["data"]), outcome.node_title, extra)
+    end_id = next(
+        n for n in reversed(child.finished) if definition.by_id[n].type == "end" and n in child.outputs
+    )
+    return child.outputs[end_id]
+
+
+EXECUTORS: Dict[str, Executor] = {**NODE_EXECUTORS, "workflow": sub_workflow}

@@ -8,19 +8,21 @@ import dataclasses
 import json
 import logging
 from collections.abc import AsyncIterator, Coroutine
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Set, Tuple
+from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
+from ...control.injections import ScriptBook
 from ...core.base import Account
+from ...core.config import EmulatorConfig
 from ...core.errors import CozeErrors, EmulatorError, bad_request
+from ...core.ids import IdGenerator
 from ...core.llm import DeterministicModel, Model, ScriptedModel
 from ...core.openai_compat import OpenAICompatModel
-from ..backend import history_output
+from ...core.store import Store
+from ..backend import WorkflowsBackend, history_output
+from .context import NODE_FAILED, Done, Failed, Interrupted, NodeFailure, Outcome, RunContext, RunState
 from .definition import Definition
 from .params import ParameterError, check_parameters
-from .runner import NODE_FAILED, Done, Failed, Interrupted, NodeFailure, Outcome, RunContext, RunState, run
-
-if TYPE_CHECKING:
-    from ...state import EmulatorState
+from .runner import run
 
 log = logging.getLogger("cozekit.emulator")
 Emit = Callable[[str, Dict[str, Any]], None]
@@ -61,27 +63,34 @@ def parse_parameters(parameters: Any) -> Dict[str, Any]:
 class EngineServices:
     """What nodes need, for one account."""
 
-    def __init__(self, state: EmulatorState, account: Account) -> None:
-        self.state = state
+    def __init__(
+        self,
+        config: EmulatorConfig,
+        ids: IdGenerator,
+        scripts: ScriptBook,
+        workflows: WorkflowsBackend,
+        account: Account,
+    ) -> None:
+        self.config, self.ids, self.scripts, self.workflows = config, ids, scripts, workflows
         self.account = account
-        self.chunk_size = state.config.chunk_size
-        self.chunk_delay = state.config.chunk_delay
+        self.chunk_size = config.chunk_size
+        self.chunk_delay = config.chunk_delay
 
     def new_id(self) -> str:
-        return self.state.ids.next()
+        return self.ids.next()
 
     def model_for(self, workflow_id: str, node_id: str) -> Model:
-        scripted = self.state.scripts.pop(script_key(workflow_id, node_id))
+        scripted = self.scripts.pop(script_key(workflow_id, node_id))
         if scripted is not None:
             return ScriptedModel(scripted)
-        cfg = self.state.config
+        cfg = self.config
         if cfg.openai_base_url:
             return OpenAICompatModel(cfg.openai_base_url, cfg.openai_api_key, cfg.openai_model)
         return DeterministicModel(cfg.chunk_size)
 
     def sub_definition(self, workflow_id: str, version: Optional[str]) -> Definition:
         try:
-            return self.state.workflows.published(self.account, workflow_id, version)[1]
+            return self.workflows.published(self.account, workflow_id, version)[1]
         except EmulatorError as exc:
             raise NodeFailure(NODE_FAILED, f"sub-workflow: {exc.msg}") from None
 
@@ -90,8 +99,21 @@ class WorkflowRunner:
     ping_interval = 10.0
     """Seconds of silence before a stream sends `PING`."""
 
-    def __init__(self, state: EmulatorState) -> None:
-        self.state = state
+    def __init__(
+        self,
+        config: EmulatorConfig,
+        store: Store,
+        ids: IdGenerator,
+        scripts: ScriptBook,
+        workflows: WorkflowsBackend,
+    ) -> None:
+        self.config, self.store, self.ids, self.scripts, self.workflows = (
+            config,
+            store,
+            ids,
+            scripts,
+            workflows,
+        )
         self._tasks: Set[asyncio.Task[Any]] = set()
 
     def cancel_all(self) -> None:
@@ -121,9 +143,9 @@ class WorkflowRunner:
             raise bad_request("bot_id and app_id cannot both be set")
         params = parse_parameters(req.parameters)
         params.update(extra or {})
-        if req.bot_id and self.state.store.get("bot", req.bot_id, owner=account.user_id) is None:
+        if req.bot_id and self.store.get("bot", req.bot_id, owner=account.user_id) is None:
             raise CozeErrors.RESOURCE_NOT_FOUND(what="bot_id", id=req.bot_id)
-        workflows = self.state.workflows
+        workflows = self.workflows
         doc, definition, version = workflows.published(account, req.workflow_id, req.workflow_version)
         try:
             params = check_parameters(definition, params)
@@ -131,7 +153,7 @@ class WorkflowRunner:
             raise bad_request(f"Request parameter error: {exc}") from None
         if run_mode == ASYNC and not workflows.premium:
             raise CozeErrors.PREMIUM_REQUIRED()
-        execute_id = self.state.ids.next()
+        execute_id = self.ids.next()
         debug_url = (
             f"{req.base_url}/_emulator/work_flow?execute_id={execute_id}"
             f"&space_id={doc['workspace_id']}&workflow_id={doc['id']}"
@@ -164,7 +186,7 @@ class WorkflowRunner:
         self, account: Account, workflow_id: str, event_id: str, interrupt_type: int
     ) -> Dict[str, Any]:
         """The interrupted run `event_id` belongs to, marked running again (4314 unknown, 4315 finished)."""
-        workflows = self.state.workflows
+        workflows = self.workflows
         workflows.get(account, workflow_id)
         run_doc = workflows.run_of(account, event_id.split("/")[0])
         if run_doc is None or run_doc["workflow_id"] != workflow_id:
@@ -186,7 +208,7 @@ class WorkflowRunner:
         self, account: Account, run_doc: Dict[str, Any], answer: Optional[str], emit: Emit
     ) -> Outcome:
         """Run (or resume) a recorded run to its next stop and record the outcome."""
-        workflows = self.state.workflows
+        workflows = self.workflows
         st = RunState.from_json(run_doc["engine"])
 
         def save() -> None:
@@ -195,7 +217,7 @@ class WorkflowRunner:
 
         try:
             _, definition, _ = workflows.published(account, run_doc["workflow_id"], run_doc["version"])
-            services = EngineServices(self.state, account)
+            services = EngineServices(self.config, self.ids, self.scripts, self.workflows, account)
             ctx = RunContext(
                 services,
                 run_doc["workflow_id"],
