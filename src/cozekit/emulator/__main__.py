@@ -19,6 +19,7 @@ def main() -> None:
     )
     parser.add_argument("--allow-host", action="append", default=[], help="another Host name for /_emulator/")
     args = parser.parse_args()
+    # lazy: `--help` answers without loading the emulator and its dependencies
     from .server import serve
     from .workflows.engine.loader import example_workflows
 

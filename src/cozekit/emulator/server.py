@@ -76,7 +76,7 @@ class ThreadedEmulator:
     def start(self) -> ThreadedEmulator:
         key_file: Optional[str] = None
         if self.tls:
-            from .core.tls import self_signed
+            from .core.tls import self_signed  # lazy: cryptography is needed only with tls
 
             self._tls_dir = tempfile.TemporaryDirectory(prefix="cozekit-emulator-tls-")
             self.ca_file, key_file = self_signed(self._tls_dir.name)
@@ -143,7 +143,7 @@ def serve(
     loaded = [summary for path in paths for summary in load_files(state.workflows, path)]
     cert_file = key_file = None
     if tls:
-        from .core.tls import self_signed
+        from .core.tls import self_signed  # lazy: cryptography is needed only with tls
 
         tls_dir = os.path.join(data_dir, "tls")
         cert_file, key_file = os.path.join(tls_dir, "cert.pem"), os.path.join(tls_dir, "key.pem")

@@ -12,6 +12,7 @@ import hmac
 import secrets
 import time
 from typing import Any, Dict, List, Optional
+from urllib.parse import urlsplit
 
 from ..admin.accounts import token_hash
 from ..core.base import Account, Backend
@@ -80,8 +81,6 @@ def redirect_allowed(registered: List[str], redirect_uri: str) -> bool:
     """Exact match, or for a loopback URI any port (RFC 8252 §7.3); no registered URI allows any."""
     if not registered:
         return True
-    from urllib.parse import urlsplit
-
     got = urlsplit(redirect_uri)
     for uri in registered:
         if uri == redirect_uri:
