@@ -1,6 +1,6 @@
 """Callback apps (`/v1/api_apps`) and their event subscriptions, per account.
 
-Delivery (and the `challenge` a new `callback_url` must answer) is in `emulator/callbacks.py`.
+Delivery (and the `challenge` a new `callback_url` must answer) is in `callbacks.py`.
 """
 
 from __future__ import annotations

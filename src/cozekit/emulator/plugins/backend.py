@@ -1,6 +1,6 @@
 """Plugins (details, batch details, tool calls) and the plugin store (listings, categories).
 
-The catalogue is fixed (`plugin_catalogue.py`); tool calls run a built-in, deterministic tool and
+The catalogue is fixed (`catalogue.py`); tool calls run a built-in, deterministic tool and
 count towards the account's `call_tool_limit` benefit.
 """
 

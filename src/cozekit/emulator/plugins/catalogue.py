@@ -1,6 +1,6 @@
 """The emulator's fixed plugin store: categories and paid plugins whose tools run locally.
 
-Ids are fixed so docs and tests can name them. Every tool is deterministic (see `plugins.py`).
+Ids are fixed so docs and tests can name them. Every tool is deterministic (see `backend.py`).
 """
 
 from __future__ import annotations

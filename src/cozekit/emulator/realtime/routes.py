@@ -47,7 +47,7 @@ async def _serve(ws: WebSocket, kind: Type[Session]) -> None:
             JSONResponse(body, status_code=denied.http_status, headers={"x-tt-logid": logid})
         )
         return
-    proceed, fault = await handshake_fault(ws, state, logid)
+    proceed, fault = await handshake_fault(ws, state.faults, logid)
     if proceed:
         await kind(ws, state, account, logid, fault).run()
 

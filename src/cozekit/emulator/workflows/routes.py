@@ -1,5 +1,5 @@
 """Workflows: run (sync, async, streamed), resume, run history, node output, chatflows, the catalogue
-and collaboration. Thin: parsing here, rules in `backends/workflows.py` and `workflow_engine/`."""
+and collaboration. Thin: parsing here, rules in `backend.py` and `engine/`."""
 
 import asyncio
 from typing import Any, Dict, List, Optional
