@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from cozekit.emulator.control.injections import ScriptedReply
 from cozekit.emulator.core.errors import EmulatorError
+from cozekit.emulator.core.injections import ScriptedReply
 from cozekit.emulator.workflows.engine.context import NODE_FAILED, Done, Failed, Interrupted
 from cozekit.emulator.workflows.engine.service import script_key
 

@@ -13,7 +13,6 @@ from typing import Dict, List, Optional
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .control.injections import Fault, FaultBook
 from .core.config import CONTROL_TOKEN_HEADER, EmulatorConfig
 from .core.errors import (
     CozeErrors,
@@ -24,6 +23,7 @@ from .core.errors import (
     malformed_body,
 )
 from .core.ids import new_logid
+from .core.injections import Fault, FaultBook
 from .core.sse import frame
 
 log = logging.getLogger("cozekit.emulator")

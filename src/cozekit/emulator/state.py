@@ -18,11 +18,11 @@ from .audio.voiceprints import VoiceprintsBackend
 from .bots.backend import BotsBackend
 from .chat.backend import ChatsBackend
 from .chat.engine import ChatEngine
-from .control.injections import FaultBook, ScriptBook, UnknownFieldLog
 from .conversations.backend import ConversationsBackend
 from .conversations.messages import MessagesBackend
 from .core.config import EmulatorConfig
 from .core.ids import IdGenerator
+from .core.injections import FaultBook, ScriptBook, UnknownFieldLog
 from .core.store import Store
 from .files.backend import FilesBackend
 from .knowledge.backend import KnowledgeBackend

@@ -10,11 +10,11 @@ import json
 import logging
 from typing import Any, Dict, List, Optional, Set, Tuple
 
-from ..control.injections import ScriptBook
 from ..core.base import Account
 from ..core.config import EmulatorConfig
 from ..core.errors import CozeErrors
 from ..core.ids import IdGenerator
+from ..core.injections import ScriptBook
 from ..core.llm import (
     Calls,
     DeterministicModel,

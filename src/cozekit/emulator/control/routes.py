@@ -8,10 +8,10 @@ from pydantic import BaseModel, ConfigDict
 
 from ..core.base import Account
 from ..core.errors import CozeErrors, bad_request
+from ..core.injections import Fault, ScriptedReply
 from ..core.llm import split
 from ..routing import IdStr, ok, state_of
 from ..seed import TOKEN
-from .injections import Fault, ScriptedReply
 
 router = APIRouter(prefix="/_emulator", tags=["control plane"])
 

@@ -7,12 +7,12 @@ from pydantic import BaseModel
 from typing_extensions import Annotated
 
 from ..core.errors import CozeErrors, bad_request
+from ..core.injections import ScriptedReply
 from ..core.llm import split
 from ..routing import IdStr, ok, state_of
 from ..seed import TOKEN
 from ..workflows.engine.definition import DefinitionError, load_text
 from ..workflows.engine.service import script_key
-from .injections import ScriptedReply
 from .routes import ReplyIn
 
 router = APIRouter(prefix="/_emulator", tags=["control plane"])

@@ -99,8 +99,12 @@ class CozeErrors:
     FILE_NOT_FOUND = CozeError(4304, "invalid file: file_id {file_id} not found")
     EXECUTION_NOT_FOUND = CozeError(4314, "execute record {execute_id} not found")
     EXECUTION_FINISHED = CozeError(4315, "the workflow execution has already finished")
+    MODEL_ERROR = CozeError(4013, "model error")
+    """The OpenAI-compatible model the emulator was pointed at failed."""
     INTERNAL_ERROR = CozeError(5000, "internal error")
     SERVER_ERROR = CozeError(5000, "internal server error", http_status=500)
+    WORKFLOW_NODE_FAILED = CozeError(720701013, "node failed")
+    """A workflow node failed (Coze's workflow execution error seen in the wild)."""
     PREMIUM_REQUIRED = CozeError(
         6003,
         "Workflow execution with is_async=true is a premium feature available only to Coze Professional"

@@ -8,7 +8,8 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any, Dict, List, Optional, Protocol, Union
 
-from ..control.injections import ScriptedReply
+from .errors import CozeErrors
+from .injections import ScriptedReply
 
 
 @dataclasses.dataclass
@@ -126,7 +127,8 @@ class ScriptedModel:
             yield Calls(list(self.reply.tool_calls))
         if self.reply.error is not None:
             yield Failure(
-                int(self.reply.error.get("code", 5000)), str(self.reply.error.get("msg", "model error"))
+                int(self.reply.error.get("code", CozeErrors.INTERNAL_ERROR.code)),
+                str(self.reply.error.get("msg", "model error")),
             )
 
 

@@ -8,9 +8,10 @@ from typing import Any, Dict, List
 
 import httpx
 
+from .errors import CozeErrors
 from .llm import Calls, Failure, ModelEvent, ModelRequest, Text
 
-MODEL_ERROR = 4013
+MODEL_ERROR = CozeErrors.MODEL_ERROR.code
 
 
 class OpenAICompatModel:

@@ -16,8 +16,8 @@ from typing import Optional, Tuple
 from fastapi import WebSocket
 from fastapi.responses import JSONResponse
 
-from ..control.injections import Fault, FaultBook
 from ..core.errors import envelope_body
+from ..core.injections import Fault, FaultBook
 from ..middleware import EmulatorMiddleware
 
 SESSION_KINDS = ("business_error", "stream_error", "drop")

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable, Dict, Optional
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from ..control.injections import Fault
 from ..core.base import Account
 from ..core.errors import CozeErrors, EmulatorError, malformed_body
+from ..core.injections import Fault
 from ..middleware import lone_surrogate
 from . import pacing
 
@@ -112,14 +112,14 @@ class Session:
 
     async def _handle(self, text: Optional[str], raw: Optional[bytes]) -> None:
         if text is None:
-            await self.error(4000, "send text frames with one JSON event each")
+            await self.error(CozeErrors.PARAM_ERROR.code, "send text frames with one JSON event each")
             return
         try:
             event = json.loads(text)
             if not isinstance(event, dict):
                 raise ValueError("not an object")
         except ValueError:
-            await self.error(4000, "the frame is not a JSON event")
+            await self.error(CozeErrors.PARAM_ERROR.code, "the frame is not a JSON event")
             return
         if lone_surrogate(text.encode("utf-8", "surrogatepass")):
             err = malformed_body()
@@ -128,15 +128,17 @@ class Session:
         event_type = event.get("event_type")
         handler = getattr(self, "on_" + str(event_type).replace(".", "_"), None)
         if not isinstance(event_type, str) or handler is None:
-            await self.error(4000, f"unsupported event_type {event_type!r} on this endpoint")
+            await self.error(
+                CozeErrors.PARAM_ERROR.code, f"unsupported event_type {event_type!r} on this endpoint"
+            )
             return
         data = event.get("data")
         if data is not None and not isinstance(data, dict):
-            await self.error(4000, f"{event_type}: data must be an object")
+            await self.error(CozeErrors.PARAM_ERROR.code, f"{event_type}: data must be an object")
             return
         try:
             await handler(data or {})
         except EmulatorError as err:
             await self.error(err.code, err.msg)
         except (KeyError, TypeError, ValueError) as exc:
-            await self.error(4000, f"{event_type}: invalid data ({exc})")
+            await self.error(CozeErrors.PARAM_ERROR.code, f"{event_type}: invalid data ({exc})")

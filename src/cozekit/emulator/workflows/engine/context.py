@@ -6,11 +6,12 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Callable, Dict, List, Optional, Protocol, Union
 
+from ...core.errors import CozeErrors
 from ...core.llm import Model
 from .definition import Definition
 
-NODE_FAILED = 720701013
-"""The code of a failing node (Coze's workflow execution error seen in the wild)."""
+NODE_FAILED = CozeErrors.WORKFLOW_NODE_FAILED.code
+"""The code of a failing node."""
 
 
 class NodeFailure(Exception):

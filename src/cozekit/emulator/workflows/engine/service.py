@@ -10,11 +10,11 @@ import logging
 from collections.abc import AsyncIterator, Coroutine
 from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
-from ...control.injections import ScriptBook
 from ...core.base import Account
 from ...core.config import EmulatorConfig
 from ...core.errors import CozeErrors, EmulatorError, bad_request
 from ...core.ids import IdGenerator
+from ...core.injections import ScriptBook
 from ...core.llm import DeterministicModel, Model, ScriptedModel
 from ...core.openai_compat import OpenAICompatModel
 from ...core.store import Store
