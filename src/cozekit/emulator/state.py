@@ -43,6 +43,8 @@ from .workspaces.variables import VariablesBackend
 
 
 class EmulatorState:
+    """One emulator: its settings, store, control-plane books, every backend and engine, wired together."""
+
     def __init__(self, config: Optional[EmulatorConfig] = None, db_path: str = ":memory:") -> None:
         self.defaults = config or EmulatorConfig.from_env()
         self.config = dataclasses.replace(self.defaults)
