@@ -14,9 +14,9 @@ from cozekit.auth import CozePKCEAuthError, DeviceOAuthApp, OAuthRefreshAuth
 base_url = os.environ.get("COZE_API_BASE", "https://api.coze.com")
 client_id = os.environ.get("COZE_CLIENT_ID", "")
 if not client_id:  # the emulator: register a device app first
-    from cozekit.emulator.oauth_control import OAuthControl
+    from cozekit.emulator import OAuthControlClient
 
-    client_id = OAuthControl(base_url).create_app("device")["client_id"]
+    client_id = OAuthControlClient(base_url).create_app("device")["client_id"]
 
 app = DeviceOAuthApp(client_id, base_url=base_url)
 code = app.get_device_code()

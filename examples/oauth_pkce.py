@@ -15,9 +15,9 @@ from cozekit.auth.loopback import RedirectListener
 base_url = os.environ.get("COZE_API_BASE", "https://api.coze.com")
 client_id = os.environ.get("COZE_CLIENT_ID", "")
 if not client_id:  # the emulator: register a PKCE app first
-    from cozekit.emulator.oauth_control import OAuthControl
+    from cozekit.emulator import OAuthControlClient
 
-    created = OAuthControl(base_url).create_app("pkce", redirect_uris=["http://127.0.0.1/callback"])
+    created = OAuthControlClient(base_url).create_app("pkce", redirect_uris=["http://127.0.0.1/callback"])
     client_id = created["client_id"]
 
 app = PKCEOAuthApp(client_id, base_url=base_url)

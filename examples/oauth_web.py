@@ -17,9 +17,9 @@ base_url = os.environ.get("COZE_API_BASE", "https://api.coze.com")
 client_id = os.environ.get("COZE_CLIENT_ID", "")
 client_secret = os.environ.get("COZE_CLIENT_SECRET", "")
 if not client_id:  # the emulator: register a web app first
-    from cozekit.emulator.oauth_control import OAuthControl
+    from cozekit.emulator import OAuthControlClient
 
-    created = OAuthControl(base_url).create_app("web", redirect_uris=["http://127.0.0.1/callback"])
+    created = OAuthControlClient(base_url).create_app("web", redirect_uris=["http://127.0.0.1/callback"])
     client_id, client_secret = created["client_id"], created["client_secret"]
 
 app = WebOAuthApp(client_id, client_secret, base_url=base_url)

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import settings
 
 from cozekit.emulator import ThreadedEmulator
-from cozekit.emulator.config import EmulatorConfig
+from cozekit.emulator.core.config import EmulatorConfig
 
 os.environ["COZEKIT_STRICT_VALIDATION"] = "1"
 

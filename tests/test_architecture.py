@@ -1,7 +1,8 @@
 """The rooms of `src/cozekit` and the arrows between them, read from the source with `ast`.
 
 Every import counts, at module level and inside functions (a function-level import is still an arrow);
-only `if TYPE_CHECKING:` blocks are skipped (they never run). Relative imports are resolved, and
+for the SDK only `if TYPE_CHECKING:` blocks are skipped (they never run). In the emulator they count too:
+a type-only import of the state object is still a reach-in. Relative imports are resolved, and
 `from package import name` points at `package.name` when that is a module.
 """
 
@@ -17,6 +18,24 @@ PACKAGE = "cozekit"
 EMULATOR = "cozekit.emulator"
 PROXY = "cozekit.proxy"
 SUBPACKAGES = ("auth", "connectors", "emulator", "lib", "proxy", "resources", "types", "websockets")
+
+EMULATOR_HTTP_SHELL = frozenset(
+    f"{EMULATOR}.{name}"
+    for name in (
+        "app",  # create_app: assembles the routers, the middleware and the renderer
+        "middleware",  # logids, faults, body limits, the control-plane gate (ASGI)
+        "render",  # the one error renderer: EmulatorError -> the Coze envelope
+        "routing",  # shared route plumbing: the caller's account, id types, the success envelope
+        "forms",  # multipart form fields
+        "strict_fields",  # strict_requests: unknown JSON body fields
+        "oauth.pages",  # the OAuth consent and device HTML pages
+        "realtime.session",  # the WebSocket session base class (the WebSocket APIs' request handler)
+        "realtime.faults",  # faults injected into a WebSocket handshake
+    )
+)
+"""Emulator modules other than routes (`<service>/routes.py`, `<service>/*_routes.py`) that may import an
+HTTP framework (fastapi, starlette). Backends, engines and `core/` are plain Python."""
+HTTP_FRAMEWORKS = ("fastapi", "starlette")
 
 EMULATOR_SHARED = frozenset({"cozekit._server_thread", "cozekit._version"})
 """The only SDK modules the emulator may import: it runs a server thread as the SDK's test helpers do,
@@ -168,6 +187,13 @@ def test_no_cycle_between_sdk_modules() -> None:
     assert not cycles, "\n".join("; ".join(_arrows(graph, c)) for c in cycles)
 
 
+def test_no_cycle_in_the_whole_package() -> None:
+    """SDK, emulator and proxy together (the CLI and the demo start the emulator)."""
+    graph = _graph()
+    cycles = _cycles(graph)
+    assert not cycles, "\n".join("; ".join(_arrows(graph, c)) for c in cycles)
+
+
 def test_no_cycle_between_sdk_rooms() -> None:
     rooms: Dict[str, Set[str]] = {}
     for module, targets in _sdk_graph().items():
@@ -195,6 +221,78 @@ def test_the_emulator_imports_only_the_declared_sdk_modules() -> None:
     assert used - EMULATOR_SHARED == set(), "declare it in EMULATOR_SHARED, or do without it"
 
 
+def _every_import(tree: ast.AST) -> Iterator[ast.stmt]:
+    """Every import statement, `if TYPE_CHECKING:` blocks included."""
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            yield node
+
+
+@cache
+def _emulator_graph() -> Mapping[str, Set[str]]:
+    """emulator module -> the emulator modules it imports (type-only imports included)."""
+    modules = _modules()
+    graph: Dict[str, Set[str]] = {}
+    for module, path in modules.items():
+        if not _in(module, EMULATOR):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        is_package = path.name == "__init__.py"
+        targets = {t for node in _every_import(tree) for t in _targets(module, is_package, node)}
+        graph[module] = {t for t in targets if t in modules and t != module and _in(t, EMULATOR)}
+    return graph
+
+
+def test_no_cycle_between_emulator_modules() -> None:
+    """Backends get what they need as constructor arguments (state.py wires them); nothing below the HTTP
+    layer reaches back into the composition root, not even for a type."""
+    graph = _emulator_graph()
+    assert "cozekit.emulator.state" in graph["cozekit.emulator.routing"]
+    cycles = _cycles(graph)
+    assert not cycles, "\n".join("; ".join(_arrows(graph, c)) for c in cycles)
+
+
+def test_only_the_composition_root_and_the_http_layer_know_the_state() -> None:
+    state = "cozekit.emulator.state"
+    knowing = sorted(m for m, targets in _emulator_graph().items() if state in targets)
+    runner = f"{EMULATOR}.server"  # ThreadedEmulator and serve() run the app and reach its state
+    strangers = [m for m in knowing if not (_is_route_module(m) or m in EMULATOR_HTTP_SHELL or m == runner)]
+    assert strangers == [], "pass the backend it needs as a constructor argument instead"
+
+
+def _is_route_module(module: str) -> bool:
+    last = module.rsplit(".", 1)[-1]
+    return _in(module, EMULATOR) and (last == "routes" or last.endswith("_routes"))
+
+
+def test_http_frameworks_only_in_routes_and_the_http_shell() -> None:
+    users = []
+    for module, path in _modules().items():
+        if not _in(module, EMULATOR) or _is_route_module(module) or module in EMULATOR_HTTP_SHELL:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for node in _every_import(tree):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+            if isinstance(node, ast.ImportFrom) and node.level:
+                continue
+            if any(n.split(".")[0] in HTTP_FRAMEWORKS for n in names):
+                users.append(f"{module}: {ast.unparse(node)}")
+    assert users == [], "raise CozeErrors.<NAME>(...) and let render.py answer; HTTP lives in routes"
+
+
+def test_emulator_errors_are_named() -> None:
+    """Raise sites use the table (`CozeErrors.<NAME>(...)` in core/errors.py), never a bare code."""
+    home = f"{EMULATOR}.core.errors"
+    bare = []
+    for module, path in _modules().items():
+        if not _in(module, EMULATOR) or module == home:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "EmulatorError":
+                bare.append(f"{path.relative_to(SRC)}:{node.lineno}")
+    assert bare == []
+
+
 def _import_lines(node: ast.stmt, lines: List[str]) -> Tuple[int, int]:
     """The first line of the block of adjacent import statements holding `node`, and `node`'s own."""
     first = node.lineno
@@ -203,12 +301,12 @@ def _import_lines(node: ast.stmt, lines: List[str]) -> Tuple[int, int]:
     return first, node.lineno
 
 
-def test_function_level_imports_in_the_sdk_say_why() -> None:
-    """A function-level import is kept only to load a heavy or optional module lazily, and says so (a
-    comment on the line, or just above its block of imports): never to dodge a cycle."""
+def test_function_level_imports_say_why() -> None:
+    """A function-level import (SDK or emulator) is kept only to load a heavy or optional module lazily,
+    and says so (a comment on the line, or just above its block of imports): never to dodge a cycle."""
     silent: List[str] = []
     for module, path in _modules().items():
-        if not _sdk(module):
+        if _in(module, PROXY):
             continue
         text = path.read_text(encoding="utf-8")
         lines = text.splitlines()

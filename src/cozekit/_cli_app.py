@@ -72,7 +72,7 @@ def serve(
     """Run the local Coze emulator."""
     # lazy: the emulator is heavy and an extra; the other commands do not load it
     from .emulator.server import serve as run
-    from .emulator.workflow_engine.loader import example_workflows as examples
+    from .emulator.workflows.engine.loader import example_workflows as examples
 
     paths = [workflows] if workflows else []
     run(

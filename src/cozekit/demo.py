@@ -179,7 +179,7 @@ def run(
 ) -> ChatStreamAccumulator:
     """The demo session, written to `out` (default stdout); returns the final reply's chat."""
     from .emulator import EmulatorConfig, ThreadedEmulator, example_workflows  # lazy: heavy, an extra
-    from .emulator.workflow_engine.loader import load_files  # lazy: as above
+    from .emulator.workflows.engine.loader import load_files  # lazy: as above
 
     overrides: dict[str, Any] = {"chunk_delay": chunk_delay}
     if model_url:
@@ -190,7 +190,7 @@ def run(
         overrides["openai_api_key"] = api_key
     config = EmulatorConfig.from_env(**overrides)
     with ThreadedEmulator(config) as emulator, Coze(TokenAuth(emulator.token), emulator.base_url) as coze:
-        load_files(emulator.state, example_workflows())
+        load_files(emulator.state.workflows, example_workflows())
         emulator.control.configure_ingestion(step_delay_ms=80)  # processing steps slow enough to watch
         session = _Session(coze, emulator.demo_bot_id, out or sys.stdout)
         model = config.openai_base_url

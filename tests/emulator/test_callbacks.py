@@ -333,8 +333,8 @@ def test_a_channel_callback_app_answers_bot_published_with_its_review(coze_emula
 
 
 def test_callback_hosts_beyond_loopback_come_from_config_or_the_environment(monkeypatch: Any) -> None:
-    from cozekit.emulator.callbacks import url_refusal
-    from cozekit.emulator.config import EmulatorConfig
+    from cozekit.emulator.admin.callbacks import url_refusal
+    from cozekit.emulator.core.config import EmulatorConfig
 
     monkeypatch.setenv("COZEKIT_EMULATOR_CALLBACK_HOSTS", "hooks.internal, Other.Test")
     hosts = EmulatorConfig.from_env().callback_hosts

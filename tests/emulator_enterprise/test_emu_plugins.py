@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from cozekit import BadRequestError, NotFoundError
-from cozekit.emulator.backends.plugin_catalogue import CALCULATOR_ID, ECHO_ID, TEXT_STATS_ID
+from cozekit.emulator.plugins.catalogue import CALCULATOR_ID, ECHO_ID, TEXT_STATS_ID
 from sync_or_async import Client, collect, run
 
 from ._raw import raw

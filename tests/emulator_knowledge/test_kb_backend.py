@@ -8,9 +8,9 @@ from typing import Any, Dict, List
 
 import pytest
 
-from cozekit.emulator.backends.base import Account
-from cozekit.emulator.backends.knowledge import DONE, FAILED, PROCESSING
-from cozekit.emulator.errors import EmulatorError
+from cozekit.emulator.core.base import Account
+from cozekit.emulator.core.errors import EmulatorError
+from cozekit.emulator.knowledge.backend import DONE, FAILED, PROCESSING
 from cozekit.emulator.seed import USER_ID, USER_NAME, WORKSPACE_ID
 from cozekit.emulator.state import EmulatorState
 

@@ -8,7 +8,7 @@ from typing import Any, Dict
 import pytest
 from headless_browser import REDIRECT
 
-from cozekit.emulator.oauth_control import OAuthControl
+from cozekit.emulator.control.oauth_client import OAuthControl
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def device_app(oauth: OAuthControl) -> Dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def jwt_keys() -> Dict[str, str]:
-    from cozekit.emulator.routes.control_oauth import new_key_pair
+    from cozekit.emulator.control.oauth_routes import new_key_pair
 
     return new_key_pair()
 

@@ -19,8 +19,8 @@ from typer.testing import CliRunner, Result
 from cozekit.auth import DeviceOAuthApp
 from cozekit.auth.saved_login import coze_from_login
 from cozekit.cli import app as cli
-from cozekit.emulator.oauth_control import OAuthControl
-from cozekit.emulator.routes.oauth_pages import DEVICE_PAGE
+from cozekit.emulator.control.oauth_client import OAuthControl
+from cozekit.emulator.oauth.pages import DEVICE_PAGE
 
 
 def _run(*args: str) -> Result:

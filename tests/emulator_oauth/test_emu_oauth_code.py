@@ -18,7 +18,7 @@ from cozekit.auth import (
     gen_code_verifier,
     gen_state,
 )
-from cozekit.emulator.oauth_control import OAuthControl
+from cozekit.emulator.control.oauth_client import OAuthControl
 
 
 def _me(base_url: str, token: str) -> str:

@@ -12,7 +12,7 @@ from headless_browser import decide
 from cozekit import Coze, TokenAuth
 from cozekit._exceptions import OAuthError
 from cozekit.auth import AsyncDeviceOAuthApp, CozePKCEAuthError, CozePKCEAuthErrorType, DeviceOAuthApp
-from cozekit.emulator.oauth_control import OAuthControl
+from cozekit.emulator.control.oauth_client import OAuthControl
 
 
 def _app(

@@ -17,7 +17,7 @@ from cozekit.auth import (
     DeviceOAuthApp,
     WebOAuthApp,
 )
-from cozekit.emulator.oauth_control import OAuthControl
+from cozekit.emulator.control.oauth_client import OAuthControl
 
 TOKEN = "/api/permission/oauth2/token"
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
@@ -139,7 +139,7 @@ def test_an_unexpected_failure_is_internal_error_without_details(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    from cozekit.emulator.backends.oauth import OAuthBackend
+    from cozekit.emulator.oauth.backend import OAuthBackend
 
     def broken(self: Any, app: Any, refresh_token: str) -> Dict[str, Any]:
         raise RuntimeError(f"store down while looking up {refresh_token}")

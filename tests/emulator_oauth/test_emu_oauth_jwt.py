@@ -14,8 +14,8 @@ import pytest
 from cozekit import AsyncCoze, Coze, Message, PermissionDeniedError, TokenAuth
 from cozekit._exceptions import CozeAPIError, OAuthError
 from cozekit.auth import AsyncJWTAuth, AsyncJWTOAuthApp, JWTAuth, JWTOAuthApp, Scope
-from cozekit.emulator.oauth_control import OAuthControl
-from cozekit.emulator.routes.control_oauth import new_key_pair
+from cozekit.emulator.control.oauth_client import OAuthControl
+from cozekit.emulator.control.oauth_routes import new_key_pair
 
 TOKEN_URL = "/api/permission/oauth2/token"
 

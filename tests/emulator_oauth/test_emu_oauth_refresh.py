@@ -24,7 +24,7 @@ from cozekit.auth import (
     code_challenge,
     gen_code_verifier,
 )
-from cozekit.emulator.oauth_control import OAuthControl
+from cozekit.emulator.control.oauth_client import OAuthControl
 from cozekit.types.oauth import OAuthToken
 
 

@@ -25,7 +25,7 @@ from cozekit.auth import (
     gen_code_verifier,
 )
 from cozekit.cli import app as cli
-from cozekit.emulator.oauth_control import OAuthControl
+from cozekit.emulator.control.oauth_client import OAuthControl
 
 
 def _pem_lines(pem: str) -> List[str]:

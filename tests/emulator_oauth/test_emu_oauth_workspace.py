@@ -18,7 +18,7 @@ from headless_browser import REDIRECT, consent, decide, query
 from cozekit import AsyncCoze, ChatEventType, Coze, Message, PermissionDeniedError, TokenAuth
 from cozekit import CozeAPIError as CozekitAPIError
 from cozekit.auth import DeviceOAuthApp, WebOAuthApp
-from cozekit.emulator.oauth_control import OAuthControl
+from cozekit.emulator.control.oauth_client import OAuthControl
 from cozekit.websockets import WebsocketsOptions
 
 MODES = ["sync", "async"]

@@ -7,7 +7,7 @@ from typing import AsyncIterator
 import pytest
 
 from cozekit.emulator import ThreadedEmulator
-from cozekit.emulator.voice import pcm, tones
+from cozekit.emulator.audio.voice import pcm, tones
 from sync_or_async import MODES, Client, open_client
 
 

@@ -11,8 +11,8 @@ import pytest
 
 from cozekit import BadRequestError, CozeAPIError
 from cozekit.emulator import ThreadedEmulator
-from cozekit.emulator.backends.audio import DEFAULT_VOICE_ID
-from cozekit.emulator.voice import pcm, tones
+from cozekit.emulator.audio.backend import DEFAULT_VOICE_ID
+from cozekit.emulator.audio.voice import pcm, tones
 from cozekit.types.audio import AudioFormat
 from sync_or_async import Client, collect, run
 

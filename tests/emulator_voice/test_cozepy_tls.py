@@ -16,7 +16,7 @@ from cozepy import Coze as CozepyCoze
 from cozekit import Coze
 from cozekit import TokenAuth as KitTokenAuth
 from cozekit.emulator import ThreadedEmulator
-from cozekit.emulator.voice import tones
+from cozekit.emulator.audio.voice import tones
 
 T = WebsocketsEventType
 

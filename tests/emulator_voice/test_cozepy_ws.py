@@ -18,7 +18,7 @@ from cozepy.websockets.audio import AsyncWebsocketsAudioClient, WebsocketsAudioC
 from cozepy.websockets.chat import AsyncWebsocketsChatBuildClient, WebsocketsChatBuildClient
 
 from cozekit.emulator import ThreadedEmulator
-from cozekit.emulator.voice import tones
+from cozekit.emulator.audio.voice import tones
 
 T = WebsocketsEventType
 PCM_16K = InputAudio(format="pcm", codec="pcm", sample_rate=16000, channel=1, bit_depth=16)

@@ -15,8 +15,8 @@ import pytest
 
 from cozekit import Coze, TokenAuth
 from cozekit.emulator import ThreadedEmulator
-from cozekit.emulator.backends.audio import DEFAULT_VOICE_ID
-from cozekit.emulator.voice import pcm, synth, tones
+from cozekit.emulator.audio.backend import DEFAULT_VOICE_ID
+from cozekit.emulator.audio.voice import pcm, synth, tones
 from cozekit.types.audio import AudioFormat
 
 from .wsutil import FAST, SPEECH_EVENTS, Recorder

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from cozekit import BadRequestError
-from cozekit.emulator.backends.audio import DEFAULT_VOICE_ID
+from cozekit.emulator.audio.backend import DEFAULT_VOICE_ID
+from cozekit.emulator.audio.voice import opus, pcm
 from cozekit.emulator.knowledge.parsing import ParseError, parse_document
-from cozekit.emulator.voice import opus, pcm
 from cozekit.types.audio import AudioFormat
 from sync_or_async import Client, run
 

@@ -12,8 +12,8 @@ import lameenc
 import pytest
 
 from cozekit import CozeAPIError
-from cozekit.emulator.backends.audio import DEFAULT_VOICE_ID
-from cozekit.emulator.voice import opus, tones
+from cozekit.emulator.audio.backend import DEFAULT_VOICE_ID
+from cozekit.emulator.audio.voice import opus, tones
 from cozekit.types.audio import AudioFormat
 from sync_or_async import Client, run
 

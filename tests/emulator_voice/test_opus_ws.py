@@ -12,7 +12,7 @@ import pytest
 
 from cozekit import AsyncCoze, Coze, CozeAPIError, TokenAuth
 from cozekit.emulator import ThreadedEmulator
-from cozekit.emulator.voice import opus, tones
+from cozekit.emulator.audio.voice import opus, tones
 
 from .wsutil import CHAT_EVENTS, FAST, SPEECH_EVENTS, TRANSCRIPTION_EVENTS, Recorder
 

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from cozekit import Coze, TokenAuth
-from cozekit.emulator.voice import tones
+from cozekit.emulator.audio.voice import tones
 
 from .wsutil import FAST, SPEECH_EVENTS, Recorder
 

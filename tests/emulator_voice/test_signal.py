@@ -9,8 +9,8 @@ from typing import List
 
 import pytest
 
-from cozekit.emulator.voice import fingerprint, pcm, tones, vad
-from cozekit.emulator.voice.pcm import Audio
+from cozekit.emulator.audio.voice import fingerprint, pcm, tones, vad
+from cozekit.emulator.audio.voice.pcm import Audio
 
 
 def wav(raw: bytes, rate: int, channels: int, bits: int, data_size: int = -1) -> bytes:

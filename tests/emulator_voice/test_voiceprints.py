@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cozekit import CozeAPIError
-from cozekit.emulator.voice import tones
+from cozekit.emulator.audio.voice import tones
 from sync_or_async import Client, collect, run
 
 from .conftest import spoken

@@ -12,7 +12,7 @@ import pytest
 
 from cozekit import AsyncCoze, ChatFailedError, Coze, CozeAPIError, TokenAuth
 from cozekit.emulator import ThreadedEmulator, example_workflows
-from cozekit.emulator.voice import g711, pcm, tones
+from cozekit.emulator.audio.voice import g711, pcm, tones
 
 from .wsutil import CHAT_EVENTS, FAST, Recorder
 

@@ -10,7 +10,7 @@ import pytest
 
 from cozekit import APITimeoutError, Coze, CozeAPIError, PermissionDeniedError, TokenAuth
 from cozekit.emulator import ThreadedEmulator
-from cozekit.emulator.voice import tones
+from cozekit.emulator.audio.voice import tones
 from cozekit.websockets import ReconnectPolicy, WebsocketsOptions
 
 from .wsutil import FAST, SPEECH_EVENTS, Recorder

@@ -11,8 +11,8 @@ import pytest
 
 from cozekit import AsyncCoze, Coze, CozeAPIError, TokenAuth
 from cozekit.emulator import ThreadedEmulator
+from cozekit.emulator.audio.voice import tones
 from cozekit.emulator.realtime import pacing
-from cozekit.emulator.voice import tones
 
 from .wsutil import CHAT_EVENTS, FAST, SPEECH_EVENTS, Recorder
 

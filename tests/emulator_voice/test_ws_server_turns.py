@@ -10,7 +10,7 @@ import pytest
 
 from cozekit import AsyncCoze, Coze, TokenAuth
 from cozekit.emulator import ThreadedEmulator
-from cozekit.emulator.voice import tones
+from cozekit.emulator.audio.voice import tones
 
 from .wsutil import CHAT_EVENTS, FAST, Recorder
 

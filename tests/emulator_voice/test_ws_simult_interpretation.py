@@ -12,8 +12,8 @@ from websockets.sync.client import connect
 
 from cozekit import AsyncCoze, AuthenticationError, Coze, CozeAPIError, TokenAuth
 from cozekit.emulator import ThreadedEmulator
-from cozekit.emulator.backends.audio import DEFAULT_VOICE_ID
-from cozekit.emulator.voice import pcm, tones
+from cozekit.emulator.audio.backend import DEFAULT_VOICE_ID
+from cozekit.emulator.audio.voice import pcm, tones
 
 from .conftest import spoken
 from .wsutil import FAST, SIMULT_EVENTS, Recorder

@@ -5,11 +5,11 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Dict, List, Optional, Tuple
 
-from cozekit.emulator.backends.base import Account
+from cozekit.emulator.core.base import Account
 from cozekit.emulator.seed import USER_ID, USER_NAME, WORKSPACE_ID
 from cozekit.emulator.state import EmulatorState
-from cozekit.emulator.workflow_engine.runner import Outcome
-from cozekit.emulator.workflow_engine.service import STREAM, RunRequest
+from cozekit.emulator.workflows.engine.context import Outcome
+from cozekit.emulator.workflows.engine.service import STREAM, RunRequest
 
 ACCOUNT = Account(USER_ID, USER_NAME)
 Event = Tuple[str, Dict[str, Any]]

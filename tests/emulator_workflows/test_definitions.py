@@ -6,9 +6,9 @@ from typing import Any, Dict
 
 import pytest
 
-from cozekit.emulator.errors import EmulatorError
+from cozekit.emulator.core.errors import EmulatorError
 from cozekit.emulator.seed import WORKSPACE_ID
-from cozekit.emulator.workflow_engine.definition import load_text
+from cozekit.emulator.workflows.engine.definition import load_text
 
 from .engine_kit import ACCOUNT, Kit, end, start
 

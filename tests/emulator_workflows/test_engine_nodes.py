@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from cozekit.emulator.control import ScriptedReply
-from cozekit.emulator.errors import EmulatorError
-from cozekit.emulator.workflow_engine.runner import NODE_FAILED, Done, Failed, Interrupted
-from cozekit.emulator.workflow_engine.service import script_key
+from cozekit.emulator.core.errors import EmulatorError
+from cozekit.emulator.core.injections import ScriptedReply
+from cozekit.emulator.workflows.engine.context import NODE_FAILED, Done, Failed, Interrupted
+from cozekit.emulator.workflows.engine.service import script_key
 
 from .engine_kit import Kit, end, start
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from cozekit.emulator.workflow_engine.expr import ExpressionError, evaluate, parse
+from cozekit.emulator.workflows.engine.expr import ExpressionError, evaluate, parse
 
 
 @pytest.mark.parametrize(

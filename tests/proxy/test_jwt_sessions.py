@@ -11,7 +11,7 @@ import pytest
 from cozekit import Coze, CozeAPIError
 from cozekit.auth import AsyncJWTAuth, AsyncJWTOAuthApp, JWTAuth, JWTOAuthApp
 from cozekit.emulator import ThreadedEmulator
-from cozekit.emulator.routes.control_oauth import new_key_pair
+from cozekit.emulator.control.oauth_routes import new_key_pair
 
 from .conftest import MakeProxy, as_user, parse_sse
 

@@ -28,7 +28,7 @@ from cozekit import (
     PermissionDeniedError,
     TokenAuth,
 )
-from cozekit.emulator.voice import tones
+from cozekit.emulator.audio.voice import tones
 from cozekit.lib import (
     AsyncVoiceChat,
     LocalPluginError,

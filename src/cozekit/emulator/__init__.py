@@ -10,29 +10,43 @@ audio codecs and document parsers. Imports are lazy so that the pytest plugin ca
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .app import create_app
-    from .config import EmulatorConfig
-    from .server import Control, ThreadedEmulator, serve
-    from .workflow_engine.loader import example_workflows
+    from .control.client import Control, ControlClient
+    from .control.oauth_client import OAuthControl, OAuthControlClient
+    from .core.config import EmulatorConfig
+    from .server import ThreadedEmulator, serve
+    from .workflows.engine.loader import example_workflows
 
-__all__ = ["Control", "EmulatorConfig", "ThreadedEmulator", "create_app", "example_workflows", "serve"]
+__all__ = [
+    "Control",
+    "ControlClient",
+    "EmulatorConfig",
+    "OAuthControl",
+    "OAuthControlClient",
+    "ThreadedEmulator",
+    "create_app",
+    "example_workflows",
+    "serve",
+]
 
 _HOMES = {
     "create_app": ".app",
-    "EmulatorConfig": ".config",
-    "Control": ".server",
+    "EmulatorConfig": ".core.config",
+    "Control": ".control.client",
+    "ControlClient": ".control.client",
+    "OAuthControl": ".control.oauth_client",
+    "OAuthControlClient": ".control.oauth_client",
     "ThreadedEmulator": ".server",
     "serve": ".server",
-    "example_workflows": ".workflow_engine.loader",
+    "example_workflows": ".workflows.engine.loader",
 }
 
 
 def __getattr__(name: str) -> Any:
     if name not in _HOMES:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
-
     return getattr(importlib.import_module(_HOMES[name], __name__), name)

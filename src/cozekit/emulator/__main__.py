@@ -19,8 +19,9 @@ def main() -> None:
     )
     parser.add_argument("--allow-host", action="append", default=[], help="another Host name for /_emulator/")
     args = parser.parse_args()
+    # lazy: `--help` answers without loading the emulator and its dependencies
     from .server import serve
-    from .workflow_engine.loader import example_workflows
+    from .workflows.engine.loader import example_workflows
 
     paths = [args.workflows] if args.workflows else []
     if args.example_workflows:

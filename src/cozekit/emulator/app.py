@@ -9,40 +9,45 @@ from typing import Optional
 from fastapi import Depends, FastAPI
 
 from .._version import __version__
-from .config import EmulatorConfig
-from .errors import install_error_handlers
-from .middleware import EmulatorMiddleware
-from .routes import (
-    api_apps,
-    apps,
-    audio,
-    bots,
-    chat,
-    commerce,
-    connectors,
-    control,
-    control_admin,
-    control_audio,
-    control_callbacks,
-    control_knowledge,
-    control_oauth,
-    control_workflows,
-    conversations,
-    enterprises,
-    files,
-    folders,
-    knowledge,
-    messages,
-    oauth,
-    plugins,
-    realtime,
-    variables,
-    voiceprints,
-    workflows,
-    workspaces,
+from .admin import api_app_routes, commerce_routes, enterprise_routes
+from .audio import routes as audio_routes
+from .audio import voiceprint_routes
+from .bots import routes as bot_routes
+from .chat import routes as chat_routes
+from .control import (
+    admin_routes,
+    callback_routes,
 )
-from .routes._fields import check_body_fields
+from .control import (
+    audio_routes as control_audio_routes,
+)
+from .control import (
+    knowledge_routes as control_knowledge_routes,
+)
+from .control import (
+    oauth_routes as control_oauth_routes,
+)
+from .control import (
+    routes as control_routes,
+)
+from .control import (
+    workflow_routes as control_workflow_routes,
+)
+from .conversations import message_routes
+from .conversations import routes as conversation_routes
+from .core.config import EmulatorConfig
+from .files import routes as file_routes
+from .knowledge import routes as knowledge_routes
+from .middleware import EmulatorMiddleware
+from .oauth import routes as oauth_routes
+from .plugins import routes as plugin_routes
+from .realtime import routes as realtime_routes
+from .render import install_error_handlers
 from .state import EmulatorState
+from .strict_fields import check_body_fields
+from .workflows import routes as workflow_routes
+from .workspaces import app_routes, connector_routes, folder_routes, variable_routes
+from .workspaces import routes as workspace_routes
 
 DB_FILE = "emulator.sqlite3"
 
@@ -76,18 +81,36 @@ def create_app(config: Optional[EmulatorConfig] = None, *, data_dir: Optional[st
     )
     app.state.emulator = state
     install_error_handlers(app)
-    app.add_middleware(EmulatorMiddleware, state=state)
-    for module in (chat, conversations, messages, files, bots, workspaces, control, oauth, control_oauth):
-        app.include_router(module.router)
-    for module in (audio, voiceprints, control_audio, realtime):
-        app.include_router(module.router)
-    app.include_router(workflows.router)
-    app.include_router(control_workflows.router)
-    app.include_router(knowledge.router)
-    app.include_router(control_knowledge.router)
-    app.include_router(api_apps.router)
-    for admin in (enterprises, connectors, commerce, plugins, apps, control_admin, control_callbacks):
-        app.include_router(admin.router)
-    for module in (folders, variables):
+    app.add_middleware(EmulatorMiddleware, config=state.config, faults=state.faults)
+    routers = (
+        chat_routes,
+        conversation_routes,
+        message_routes,
+        file_routes,
+        bot_routes,
+        workspace_routes,
+        control_routes,
+        oauth_routes,
+        control_oauth_routes,
+        audio_routes,
+        voiceprint_routes,
+        control_audio_routes,
+        realtime_routes,
+        workflow_routes,
+        control_workflow_routes,
+        knowledge_routes,
+        control_knowledge_routes,
+        api_app_routes,
+        enterprise_routes,
+        connector_routes,
+        commerce_routes,
+        plugin_routes,
+        app_routes,
+        admin_routes,
+        callback_routes,
+        folder_routes,
+        variable_routes,
+    )
+    for module in routers:
         app.include_router(module.router)
     return app

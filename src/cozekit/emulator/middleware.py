@@ -8,31 +8,29 @@ import hmac
 import json
 import logging
 import re
-from typing import TYPE_CHECKING, Dict, List, Optional
+from typing import Dict, List, Optional
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .config import CONTROL_TOKEN_HEADER, EmulatorConfig
-from .control import Fault
-from .errors import (
+from .core.config import CONTROL_TOKEN_HEADER, EmulatorConfig
+from .core.errors import (
+    CozeErrors,
     EmulatorError,
-    control_refused,
-    control_unauthenticated,
+    control_plane_refused,
+    control_token_required,
     envelope_bytes,
     malformed_body,
 )
-from .ids import new_logid
-from .sse import frame
-
-if TYPE_CHECKING:
-    from .state import EmulatorState
+from .core.ids import new_logid
+from .core.injections import Fault, FaultBook
+from .core.sse import frame
 
 log = logging.getLogger("cozekit.emulator")
 CONTROL_PREFIX = "/_emulator"
 UPLOAD_PATH = "/v1/files/upload"
 WORKFLOW_PATHS = ("/v1/workflow/", "/v1/workflows/")
-DEFAULT_FAULT = {429: (4009, "system rate limit reached, please retry later")}
+DEFAULT_FAULT = {429: CozeErrors.RATE_LIMITED}
 BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
 SIMPLE_TYPES = (b"text/plain", b"application/x-www-form-urlencoded", b"multipart/form-data")
@@ -49,9 +47,10 @@ class _Stop(Exception):
 
 
 class EmulatorMiddleware:
-    def __init__(self, app: ASGIApp, state: EmulatorState) -> None:
+    def __init__(self, app: ASGIApp, config: EmulatorConfig, faults: FaultBook) -> None:
         self.app = app
-        self.state = state
+        self.config = config
+        self.faults = faults
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -77,30 +76,32 @@ class EmulatorMiddleware:
 
         path: str = scope["path"]
         if path.startswith(CONTROL_PREFIX):
-            refusal = control_refusal(scope, self.state.config)
+            refusal = control_plane_refusal(scope, self.config)
             if refusal is not None:
                 log.warning("control plane refused %s %s: %s", scope["method"], path, refusal.msg)
                 await reply(refusal.http_status, refusal.code, refusal.msg)
                 return
         fault = None
         if not path.startswith(CONTROL_PREFIX):
-            fault = await self._apply_latency(self.state.faults.take(scope["method"], path))
+            fault = await self._apply_latency(self.faults.take(scope["method"], path))
             if fault is not None and fault.kind in ("http_error", "business_error"):
                 await reply(*self._fault_reply(fault))
                 return
-        limit = _body_limit(self.state.config, path)
+        limit = _body_limit(self.config, path)
         too_large = (
-            (4302, "file size exceeds the limit") if path == UPLOAD_PATH else (4000, "request body too large")
+            CozeErrors.FILE_TOO_LARGE("file size exceeds the limit", http_status=413)
+            if path == UPLOAD_PATH
+            else CozeErrors.BODY_TOO_LARGE()
         )
         length = _content_length(scope)
         if length is not None and length > limit:
-            await reply(413, *too_large)
+            await reply(too_large.http_status, too_large.code, too_large.msg)
             return
         is_json = b"json" in _header(scope, b"content-type")
         if scope["method"] in BODY_METHODS and (length is None or is_json):
             body = await _read_limited(receive, limit)
             if body is None:
-                await reply(413, *too_large)
+                await reply(too_large.http_status, too_large.code, too_large.msg)
                 return
             if is_json and lone_surrogate(body):
                 err = malformed_body()
@@ -116,7 +117,8 @@ class EmulatorMiddleware:
             if started:
                 raise
             log.exception("emulator crashed on %s %s", scope["method"], path)
-            await reply(500, 5000, "internal server error")
+            crash = CozeErrors.SERVER_ERROR()
+            await reply(crash.http_status, crash.code, crash.msg)
 
     @staticmethod
     async def _apply_latency(faults: List[Fault]) -> Optional[Fault]:
@@ -131,12 +133,9 @@ class EmulatorMiddleware:
     @staticmethod
     def _fault_reply(fault: Fault) -> tuple[int, int, str, Dict[str, str]]:
         status = 200 if fault.kind == "business_error" else fault.status
-        fallback = (
-            (5000, "internal server error")
-            if status >= 500 or status == 200
-            else (4000, "Request parameter error")
-        )
-        code, msg = DEFAULT_FAULT.get(status, fallback)
+        fallback = CozeErrors.SERVER_ERROR if status >= 500 or status == 200 else CozeErrors.PARAM_ERROR
+        error = DEFAULT_FAULT.get(status, fallback)
+        code, msg = error.code, error.msg
         headers = {"retry-after": str(fault.retry_after)} if fault.retry_after is not None else {}
         return status, fault.code if fault.code is not None else code, fault.msg or msg, headers
 
@@ -168,7 +167,8 @@ def _faulty_send(send: Send, fault: Fault) -> Send:
             await send(message)
             return
         if mode == "stream_error":
-            err = {"code": fault.code or 5000, "msg": fault.msg or "internal error"}
+            internal = CozeErrors.INTERNAL_ERROR
+            err = {"code": fault.code or internal.code, "msg": fault.msg or internal.msg}
             await send({"type": "http.response.body", "body": frame("error", err), "more_body": False})
         raise _Stop()
 
@@ -182,27 +182,27 @@ def _stopped(exc: BaseException) -> bool:
     return bool(inner) and all(_stopped(e) for e in inner)  # type: ignore[union-attr]
 
 
-def control_refusal(scope: Scope, config: EmulatorConfig) -> Optional[EmulatorError]:
+def control_plane_refusal(scope: Scope, config: EmulatorConfig) -> Optional[EmulatorError]:
     """Why a control-plane request is refused, or None. Browser pages are kept out (a foreign `Origin`,
     or a body type a form can send), so are foreign host names (DNS rebinding), and with a control
     token configured, so is anyone without it. Nothing is read or changed before this check."""
     host = _host_name(_header(scope, b"host").decode("latin-1"))
     allowed = {*LOOPBACK_NAMES, *(_host_name(h) for h in config.allowed_hosts)}
     if host not in allowed:
-        return control_refused(f"host {host or '(none)'!r} is not a name this server answers to")
+        return control_plane_refused(f"host {host or '(none)'!r} is not a name this server answers to")
     origin = _header(scope, b"origin").decode("latin-1").rstrip("/")
     if origin:
         own = f"{scope.get('scheme', 'http')}://{_header(scope, b'host').decode('latin-1')}"
         if origin not in (own, *(o.lower().rstrip("/") for o in config.allowed_origins)):
-            return control_refused(f"cross-origin request from {origin!r}")
+            return control_plane_refused(f"cross-origin request from {origin!r}")
     media_type = _header(scope, b"content-type").split(b";")[0].strip()
     if scope["method"] in BODY_METHODS and media_type in SIMPLE_TYPES:
-        return control_refused(f"{media_type.decode()} body (send application/json)")
+        return control_plane_refused(f"{media_type.decode()} body (send application/json)")
     token = config.control_token
     if token and not (scope["method"] == "GET" and scope["path"].startswith(LINKS)):
         sent = _header(scope, CONTROL_TOKEN_HEADER.lower().encode(), lower=False)
         if not hmac.compare_digest(sent, token.encode()):
-            return control_unauthenticated()
+            return control_token_required()
     return None
 
 

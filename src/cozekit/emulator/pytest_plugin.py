@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 @pytest.fixture(scope="session")
 def coze_emulator_server() -> Iterator[ThreadedEmulator]:
     """One emulator for the whole session (not reset: prefer `coze_emulator`)."""
-    from .server import ThreadedEmulator
+    from .server import ThreadedEmulator  # lazy: loading the plugin imports no third-party package
 
     with ThreadedEmulator() as emu:
         yield emu

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Dict
+from typing import Dict
 
-from .backends.base import Account
-
-if TYPE_CHECKING:
-    from .state import EmulatorState
+from .admin.accounts import AccountsBackend
+from .bots.backend import BotsBackend
+from .core.base import Account
+from .core.store import Store
 
 USER_ID = "7000000000000000001"
 WORKSPACE_ID = "7000000000000000002"
@@ -31,16 +31,14 @@ WEATHER_TOOL = {
 }
 
 
-def seed(state: EmulatorState) -> Dict[str, str]:
+def seed(store: Store, accounts: AccountsBackend, bots: BotsBackend) -> Dict[str, str]:
     """Create the developer account, workspace, token and published demo bot unless they exist."""
-    if state.accounts.account(USER_ID) is None:
-        state.accounts.create(name=USER_NAME, token=TOKEN, user_id=USER_ID, workspace_id=WORKSPACE_ID)
+    if accounts.account(USER_ID) is None:
+        accounts.create(name=USER_NAME, token=TOKEN, user_id=USER_ID, workspace_id=WORKSPACE_ID)
     account = Account(user_id=USER_ID, user_name=USER_NAME)
-    if state.store.get("bot", DEMO_BOT_ID) is None:
-        state.bots.create(
-            account, WORKSPACE_ID, dict(DEMO_BOT), bot_id=DEMO_BOT_ID, local_tools=[WEATHER_TOOL]
-        )
-        state.bots.publish(account, DEMO_BOT_ID, ["1024", "999"])
+    if store.get("bot", DEMO_BOT_ID) is None:
+        bots.create(account, WORKSPACE_ID, dict(DEMO_BOT), bot_id=DEMO_BOT_ID, local_tools=[WEATHER_TOOL])
+        bots.publish(account, DEMO_BOT_ID, ["1024", "999"])
     return info()
 
 

@@ -1,44 +1,50 @@
-"""Everything one emulator instance holds: store, backends, control-plane books and the chat engine."""
+"""The composition root: builds one emulator's store, backends, control-plane books and engines, and hands
+each part what it needs as constructor arguments. Nothing below the HTTP layer imports this module;
+routes reach the parts through `routing.state_of(request)`."""
 
 from __future__ import annotations
 
 import dataclasses
 from typing import Dict, Optional
 
-from .backends.accounts import AccountsBackend
-from .backends.api_apps import ApiAppsBackend
-from .backends.apps import AppsBackend
-from .backends.audio import AudioBackend
-from .backends.bots import BotsBackend
-from .backends.chats import ChatsBackend
-from .backends.commerce import CommerceBackend
-from .backends.connectors import ConnectorsBackend
-from .backends.conversations import ConversationsBackend
-from .backends.copy_tasks import CopyTasksBackend
-from .backends.enterprises import EnterprisesBackend
-from .backends.files import FilesBackend
-from .backends.folders import FoldersBackend
-from .backends.knowledge import KnowledgeBackend
-from .backends.live import LiveBackend
-from .backends.messages import MessagesBackend
-from .backends.oauth import OAuthBackend
-from .backends.plugins import PluginsBackend
-from .backends.templates import TemplatesBackend
-from .backends.variables import VariablesBackend
-from .backends.voiceprints import VoiceprintsBackend
-from .backends.workflows import WorkflowsBackend
-from .backends.workspaces import WorkspacesBackend
-from .callbacks import CallbackDeliveries
-from .config import EmulatorConfig
-from .control import FaultBook, ScriptBook, UnknownFieldLog
-from .engine import ChatEngine
-from .ids import IdGenerator
+from .admin.accounts import AccountsBackend
+from .admin.api_apps import ApiAppsBackend
+from .admin.callbacks import CallbackDeliveries
+from .admin.commerce import CommerceBackend
+from .admin.enterprises import EnterprisesBackend
+from .audio.backend import AudioBackend
+from .audio.live import LiveBackend
+from .audio.voiceprints import VoiceprintsBackend
+from .bots.backend import BotsBackend
+from .chat.backend import ChatsBackend
+from .chat.engine import ChatEngine
+from .conversations.backend import ConversationsBackend
+from .conversations.messages import MessagesBackend
+from .core.config import EmulatorConfig
+from .core.ids import IdGenerator
+from .core.injections import FaultBook, ScriptBook, UnknownFieldLog
+from .core.store import Store
+from .files.backend import FilesBackend
+from .knowledge.backend import KnowledgeBackend
+from .oauth.backend import OAuthBackend
+from .plugins.backend import PluginsBackend
 from .seed import seed
-from .store import Store
-from .workflow_engine.service import WorkflowRunner
+from .workflows.backend import WorkflowsBackend
+from .workflows.engine.bot_tools import BotWorkflows
+from .workflows.engine.chatflow import Chatflows
+from .workflows.engine.service import WorkflowRunner
+from .workspaces.apps import AppsBackend
+from .workspaces.backend import WorkspacesBackend
+from .workspaces.connectors import ConnectorsBackend
+from .workspaces.copy_tasks import CopyTasksBackend
+from .workspaces.folders import FoldersBackend
+from .workspaces.templates import TemplatesBackend
+from .workspaces.variables import VariablesBackend
 
 
 class EmulatorState:
+    """One emulator: its settings, store, control-plane books, every backend and engine, wired together."""
+
     def __init__(self, config: Optional[EmulatorConfig] = None, db_path: str = ":memory:") -> None:
         self.defaults = config or EmulatorConfig.from_env()
         self.config = dataclasses.replace(self.defaults)
@@ -68,12 +74,24 @@ class EmulatorState:
         self.templates = TemplatesBackend(self.store, self.ids, self.workspaces, self.bots, self.apps)
         self.folders = FoldersBackend(self.workspaces)
         self.variables = VariablesBackend(self.store, self.ids)
-        self.engine = ChatEngine(self)
-        self.callbacks = CallbackDeliveries(self)
         self.unknown_fields = UnknownFieldLog()
+        self.callbacks = CallbackDeliveries(self.config, self.store, self.api_apps, self.connectors)
         self.workflows = WorkflowsBackend(self.store, self.ids)
-        self.workflow_runner = WorkflowRunner(self)
-        self.info = seed(self)
+        self.workflow_runner = WorkflowRunner(self.config, self.store, self.ids, self.scripts, self.workflows)
+        self.chatflows = Chatflows(
+            self.store, self.ids, self.conversations, self.messages, self.workflows, self.workflow_runner
+        )
+        bot_workflows = BotWorkflows(
+            self.store, self.ids, self.conversations, self.chats, self.workflow_runner
+        )
+        self.engine = ChatEngine(
+            self.config, self.ids, self.scripts, self.chats, self.knowledge, bot_workflows
+        )
+        self.info = self.seed()
+
+    def seed(self) -> Dict[str, str]:
+        """Create the developer account, workspace, token and demo bot unless they exist."""
+        return seed(self.store, self.accounts, self.bots)
 
     def reset(self) -> Dict[str, str]:
         """Back to the first-start state: data, scripts, faults and settings."""
@@ -85,7 +103,7 @@ class EmulatorState:
         self.faults.clear()
         self.callbacks.reset()
         self.unknown_fields.clear()
-        self.config = dataclasses.replace(self.defaults)
+        self.config.restore(self.defaults)
         self.store.wipe()
-        self.info = seed(self)
+        self.info = self.seed()
         return self.info

@@ -6,10 +6,10 @@ import base64
 import binascii
 from typing import Any, Dict
 
-from ..backends.audio import DEFAULT_VOICE_ID, SAMPLE_RATES
-from ..errors import bad_request
-from ..voice import g711, opus, synth
-from ..voice import pcm as pcmlib
+from ..audio.backend import DEFAULT_VOICE_ID, SAMPLE_RATES
+from ..audio.voice import g711, opus, synth
+from ..audio.voice import pcm as pcmlib
+from ..core.errors import bad_request
 from .pacing import check_limit
 
 G711 = ("g711a", "g711u")

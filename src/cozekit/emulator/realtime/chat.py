@@ -10,14 +10,13 @@ import contextlib
 import json
 from typing import Any, AsyncIterator, Coroutine, Dict, List, Optional, Tuple
 
-from ..backends.base import NO_PERMISSION
-from ..backends.chats import ChatStart
-from ..backends.messages import render_message
-from ..errors import EmulatorError, bad_request
-from ..sse import drain, frame
-from ..voice import pcm as pcmlib
-from ..voice.vad import TurnDetector
-from ..workflow_engine.chatflow import ChatflowRequest, start_chatflow
+from ..audio.voice import pcm as pcmlib
+from ..audio.voice.vad import TurnDetector
+from ..chat.backend import ChatStart
+from ..conversations.messages import render_message
+from ..core.errors import CozeErrors, EmulatorError, bad_request
+from ..core.sse import drain, frame
+from ..workflows.engine.chatflow import ChatflowRequest
 from .audio_config import (
     INPUT_DEFAULTS,
     OUTPUT_DEFAULTS,
@@ -71,7 +70,7 @@ class ChatSession(Session):
         if not self.bot_id:
             raise bad_request("bot_id is required in the query string")
         if self.workflow_id and self.account.scoped:
-            raise EmulatorError(4101, NO_PERMISSION)  # a channel token may not run workflows (as on REST)
+            raise CozeErrors.NO_PERMISSION()  # a channel token may not run workflows (as on REST)
         self.state.bots.for_chat(self.account, self.bot_id, None)  # 4101 for a bot outside its scope
         await super().opened()
 
@@ -267,11 +266,15 @@ class ChatSession(Session):
         if data.get("mode", "text") != "text" or not isinstance(text, str) or not text:
             raise bad_request("input_text.generate_audio takes {mode: text, text}")
         if len(text.encode()) > 1024:
-            raise EmulatorError(3010, "the text exceeds 1024 bytes")
+            raise CozeErrors.TEXT_TOO_LONG(limit=1024)
         await self._speak_alone(text)
 
     async def _speak_alone(self, text: str) -> None:
-        speaker = Speaker(self, {"id": "0", "role": "assistant", "type": "answer", "chat_id": "0"})
+        speaker = Speaker(
+            self,
+            self.state.audio.synthesize,
+            {"id": "0", "role": "assistant", "type": "answer", "chat_id": "0"},
+        )
         await speaker.say(text)
         await self.emit("conversation.audio.completed", speaker.audio_message(""))
 
@@ -309,7 +312,7 @@ class ChatSession(Session):
                 conversation_id=self.conversation_id or None,
                 logid=self.logid,
             )
-            queue = start_chatflow(self.state, self.account, request)
+            queue = self.state.chatflows.start(self.account, request)
         else:
             start = ChatStart(
                 bot_id=self.bot_id,
@@ -348,7 +351,7 @@ class ChatSession(Session):
         except Exception:
             log.exception("voice chat turn failed")
             with contextlib.suppress(Closed):
-                await self.error(5000, "internal error")
+                await self.error(CozeErrors.INTERNAL_ERROR.code, CozeErrors.INTERNAL_ERROR.msg)
 
     async def _relay(self, queue: asyncio.Queue[Optional[bytes]], head: Optional[bytes] = None) -> None:
         """Forward a run's chat events, speaking the answer sentence by sentence."""
@@ -366,7 +369,9 @@ class ChatSession(Session):
                 await self._echo_question(data)
             if event == "conversation.message.delta":
                 if speaker is None:
-                    speaker = Speaker(self, {k: data.get(k, "") for k in AUDIO_KEYS})
+                    speaker = Speaker(
+                        self, self.state.audio.synthesize, {k: data.get(k, "") for k in AUDIO_KEYS}
+                    )
                 await self.emit(event, data)
                 await speaker.feed(data.get("content") or "")
             elif event == "conversation.message.completed":

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, List
 
-from ..voice import opus, synth
-from ..voice import pcm as pcmlib
+from ..audio.voice import opus, synth
+from ..audio.voice import pcm as pcmlib
 from .audio_config import decode_input, encode_output, frame_bytes, is_opus_input, output_rate
 
 

@@ -11,25 +11,22 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Optional, Tuple
+from typing import Optional, Tuple
 
 from fastapi import WebSocket
 from fastapi.responses import JSONResponse
 
-from ..control import Fault
-from ..errors import envelope_body
+from ..core.errors import envelope_body
+from ..core.injections import Fault, FaultBook
 from ..middleware import EmulatorMiddleware
-
-if TYPE_CHECKING:
-    from ..state import EmulatorState
 
 SESSION_KINDS = ("business_error", "stream_error", "drop")
 
 
-async def handshake_fault(ws: WebSocket, state: EmulatorState, logid: str) -> Tuple[bool, Optional[Fault]]:
+async def handshake_fault(ws: WebSocket, faults: FaultBook, logid: str) -> Tuple[bool, Optional[Fault]]:
     """(whether the handshake may go on, the fault the session must apply later)."""
     session_fault = None
-    for fault in state.faults.take("GET", ws.url.path):
+    for fault in faults.take("GET", ws.url.path):
         if fault.kind == "latency":
             await asyncio.sleep(fault.latency_ms / 1000)
         else:

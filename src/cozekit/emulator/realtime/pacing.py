@@ -10,7 +10,7 @@ import asyncio
 import time
 from typing import Any, Dict, Optional
 
-from ..errors import bad_request
+from ..core.errors import bad_request
 
 
 class Clock:

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable, Dict, Optional
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from ..backends.base import NO_PERMISSION, Account
-from ..control import Fault
-from ..errors import EmulatorError, malformed_body
+from ..core.base import Account
+from ..core.errors import CozeErrors, EmulatorError, malformed_body
+from ..core.injections import Fault
 from ..middleware import lone_surrogate
 from . import pacing
 
@@ -69,7 +69,8 @@ class Session:
     async def _play_fault(self, fault: Fault) -> None:
         self.fault = None
         if fault.kind != "drop":
-            error = {"code": fault.code or 5000, "msg": fault.msg or "internal error"}
+            internal = CozeErrors.INTERNAL_ERROR
+            error = {"code": fault.code or internal.code, "msg": fault.msg or internal.msg}
             frame = {"id": str(uuid.uuid4()), "event_type": "error", "data": error}
             frame["detail"] = {"logid": self.logid, "respond_at": str(int(pacing.clock.now() * 1000))}
             await self.ws.send_text(json.dumps(frame, ensure_ascii=False, separators=(",", ":")))
@@ -83,7 +84,7 @@ class Session:
     async def opened(self) -> None:
         """Runs after the handshake; raise EmulatorError to refuse the session with an error event."""
         if self.account.scoped and not self.for_channels:
-            raise EmulatorError(4101, NO_PERMISSION)
+            raise CozeErrors.NO_PERMISSION()
         await self.emit(self.created_event)
 
     async def finished(self) -> None:
@@ -111,14 +112,14 @@ class Session:
 
     async def _handle(self, text: Optional[str], raw: Optional[bytes]) -> None:
         if text is None:
-            await self.error(4000, "send text frames with one JSON event each")
+            await self.error(CozeErrors.PARAM_ERROR.code, "send text frames with one JSON event each")
             return
         try:
             event = json.loads(text)
             if not isinstance(event, dict):
                 raise ValueError("not an object")
         except ValueError:
-            await self.error(4000, "the frame is not a JSON event")
+            await self.error(CozeErrors.PARAM_ERROR.code, "the frame is not a JSON event")
             return
         if lone_surrogate(text.encode("utf-8", "surrogatepass")):
             err = malformed_body()
@@ -127,15 +128,17 @@ class Session:
         event_type = event.get("event_type")
         handler = getattr(self, "on_" + str(event_type).replace(".", "_"), None)
         if not isinstance(event_type, str) or handler is None:
-            await self.error(4000, f"unsupported event_type {event_type!r} on this endpoint")
+            await self.error(
+                CozeErrors.PARAM_ERROR.code, f"unsupported event_type {event_type!r} on this endpoint"
+            )
             return
         data = event.get("data")
         if data is not None and not isinstance(data, dict):
-            await self.error(4000, f"{event_type}: data must be an object")
+            await self.error(CozeErrors.PARAM_ERROR.code, f"{event_type}: data must be an object")
             return
         try:
             await handler(data or {})
         except EmulatorError as err:
             await self.error(err.code, err.msg)
         except (KeyError, TypeError, ValueError) as exc:
-            await self.error(4000, f"{event_type}: invalid data ({exc})")
+            await self.error(CozeErrors.PARAM_ERROR.code, f"{event_type}: invalid data ({exc})")

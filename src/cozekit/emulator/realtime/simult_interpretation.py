@@ -17,10 +17,10 @@ import asyncio
 import re
 from typing import Any, Dict, List, Optional
 
-from ..errors import bad_request
-from ..llm import split
-from ..voice import pcm as pcmlib
-from ..voice import tones
+from ..audio.voice import pcm as pcmlib
+from ..audio.voice import tones
+from ..core.errors import bad_request
+from ..core.llm import split
 from .audio_config import (
     INPUT_DEFAULTS,
     OUTPUT_DEFAULTS,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Dict, Optional
 
-from ..backends.audio import MAX_TEXT_BYTES
-from ..errors import EmulatorError
+from ..audio.backend import MAX_TEXT_BYTES
+from ..core.errors import CozeErrors
 from .audio_config import OUTPUT_DEFAULTS, b64, output_audio, output_rate, speed_of
 from .codecs import output_frames
 from .pacing import Pacer, pacer_for
@@ -34,9 +34,9 @@ class SpeechSession(Session):
     async def on_input_text_buffer_append(self, data: Dict[str, Any]) -> None:
         delta = data.get("delta")
         if not isinstance(delta, str):
-            raise EmulatorError(4000, "data.delta must be text")
+            raise CozeErrors.PARAM_ERROR("data.delta must be text")
         if len((self.text + delta).encode()) > MAX_TEXT_BYTES:
-            raise EmulatorError(3010, f"the text exceeds {MAX_TEXT_BYTES} bytes")
+            raise CozeErrors.TEXT_TOO_LONG(limit=MAX_TEXT_BYTES)
         self.text += delta
 
     async def on_input_text_buffer_complete(self, data: Dict[str, Any]) -> None:

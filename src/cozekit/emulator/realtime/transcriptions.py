@@ -9,8 +9,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Dict, Optional
 
-from ..voice import pcm as pcmlib
-from ..voice import tones
+from ..audio.voice import pcm as pcmlib
+from ..audio.voice import tones
 from .audio_config import INPUT_DEFAULTS, audio_delta, input_audio, is_opus_input
 from .codecs import InputDecoder
 from .session import Session

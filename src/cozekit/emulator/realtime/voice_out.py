@@ -4,20 +4,33 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any, Dict
+from typing import Any, Callable, Dict, Optional, Protocol
 
 from .audio_config import b64, output_rate, speed_of
 from .codecs import output_frames
+from .pacing import Pacer
 
-if TYPE_CHECKING:
-    from .chat import ChatSession
+Synthesize = Callable[[str, int, str, float, int], bytes]
+"""Text, sample rate, voice id, speed, loudness -> PCM (the audio backend's `synthesize`)."""
+
+
+class Voice(Protocol):
+    """What a speaker needs from its socket session: the current output settings and pacer (both change
+    with `chat.update`), and a way to send an event."""
+
+    output: Dict[str, Any]
+    pacer: Optional[Pacer]
+
+    async def emit(self, event_type: str, data: Optional[Any] = None) -> None: ...
+
 
 SENTENCE_END = "。！？；.!?;\n"
 
 
 class Speaker:
-    def __init__(self, session: ChatSession, message: Dict[str, Any]) -> None:
+    def __init__(self, session: Voice, synthesize: Synthesize, message: Dict[str, Any]) -> None:
         self.session = session
+        self.synthesize = synthesize
         self.message = message
         """The answer message the audio belongs to (ids, conversation, chat, section)."""
         self.pending = ""
@@ -43,9 +56,7 @@ class Speaker:
         output = session.output
         rate = output_rate(output)
         voice, speed, loudness = str(output["voice_id"]), speed_of(output), int(output["loudness_rate"])
-        pcm = await asyncio.to_thread(
-            session.state.audio.synthesize, sentence.strip(), rate, voice, speed, loudness
-        )
+        pcm = await asyncio.to_thread(self.synthesize, sentence.strip(), rate, voice, speed, loudness)
         frames = await asyncio.to_thread(output_frames, pcm, output)
         self.spoke = True
         await session.emit("conversation.audio.sentence_start", {"text": sentence.strip()})

@@ -1,1 +1,0 @@
-"""State and rules of the emulated Coze, one module per noun. No HTTP in here."""

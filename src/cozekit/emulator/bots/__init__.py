@@ -1,0 +1,1 @@
+"""Bots: drafts, publishing, versions, collaborators."""

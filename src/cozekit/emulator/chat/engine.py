@@ -1,0 +1,240 @@
+"""Runs chats: one asyncio task per model turn, writing state through the chat backend and, when a
+client streams, frames into a queue. A task outlives its HTTP request (non-stream chats, dropped
+streams) the way a real Coze chat keeps running server-side."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import logging
+from typing import Any, Dict, List, Optional, Set, Tuple
+
+from ..core.base import Account
+from ..core.config import EmulatorConfig
+from ..core.errors import CozeErrors
+from ..core.ids import IdGenerator
+from ..core.injections import ScriptBook
+from ..core.llm import (
+    Calls,
+    DeterministicModel,
+    Failure,
+    Model,
+    ModelRequest,
+    ScriptedModel,
+    Text,
+    ToolCall,
+    arguments_json,
+    deterministic_follow_ups,
+    estimate_tokens,
+)
+from ..core.openai_compat import OpenAICompatModel
+from ..core.sse import DONE_FRAME, frame
+from ..knowledge.backend import KnowledgeBackend
+from ..workflows.engine.bot_tools import BotWorkflows
+from .backend import ChatsBackend
+
+log = logging.getLogger("cozekit.emulator")
+Sink = Optional["asyncio.Queue[Optional[bytes]]"]
+VERBOSE_FINISH = json.dumps(
+    {
+        "msg_type": "generate_answer_finish",
+        "data": json.dumps({"finish_reason": 0, "FinData": ""}, separators=(",", ":")),
+        "from_module": None,
+        "from_unit": None,
+    },
+    separators=(",", ":"),
+)
+
+
+class ChatEngine:
+    def __init__(
+        self,
+        config: EmulatorConfig,
+        ids: IdGenerator,
+        scripts: ScriptBook,
+        chats: ChatsBackend,
+        knowledge: KnowledgeBackend,
+        bot_workflows: BotWorkflows,
+    ) -> None:
+        self.config, self.ids, self.scripts = config, ids, scripts
+        self.chats, self.knowledge, self.bot_workflows = chats, knowledge, bot_workflows
+        self._tasks: Set[asyncio.Task[None]] = set()
+
+    def launch(self, account: Account, chat_id: str, first: List[bytes], stream: bool) -> Sink:
+        """Start the chat's model turn in the background; with `stream`, return the frame queue."""
+        sink: Sink = None
+        if stream:
+            sink = asyncio.Queue()
+            for f in first:
+                sink.put_nowait(f)
+        task = asyncio.get_running_loop().create_task(self._run(account, chat_id, sink))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return sink
+
+    def cancel_all(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+
+    def _model_for(self, bot_id: str) -> Tuple[Model, Optional[List[str]]]:
+        scripted = self.scripts.pop(bot_id)
+        if scripted is not None:
+            return ScriptedModel(scripted), scripted.follow_ups
+        cfg = self.config
+        if cfg.openai_base_url:
+            return OpenAICompatModel(cfg.openai_base_url, cfg.openai_api_key, cfg.openai_model), None
+        return DeterministicModel(cfg.chunk_size), None
+
+    async def _run(self, account: Account, chat_id: str, sink: Sink) -> None:
+        chats = self.chats
+
+        def emit(event: str, data: Any) -> None:
+            if sink is not None:
+                sink.put_nowait(frame(event, data))
+
+        try:
+            await asyncio.sleep(0)
+            chat = chats.raw(account, chat_id)
+            if chat is None:
+                return
+            request = chats.model_request(account, chat)
+            if not request.tool_outputs:
+                request = self._recall(account, chat, request, emit)
+            step = await self.bot_workflows.call(account, chat, request)
+            for message in step.messages:
+                emit("conversation.message.completed", message)
+            if step.interrupt is not None:  # a workflow question: the user answers it next
+                snap = chats.require_action(
+                    account, chat_id, [step.interrupt], {"input_count": 0, "output_count": 0}, "reply_message"
+                )
+                if snap:
+                    emit("conversation.chat.requires_action", snap)
+                return
+            chats.record_input(account, chat_id, request)
+            model, follow_ups = self._model_for(chat["bot_id"])
+            msg_id = ""
+            text: List[str] = []
+            reasoning: List[str] = []
+            calls: List[Dict[str, Any]] = []
+            failure: Optional[Failure] = None
+            async for event in model.run(request):
+                if isinstance(event, Text):
+                    if self.config.chunk_delay:
+                        await asyncio.sleep(self.config.chunk_delay)
+                    if chats.is_canceled(account, chat_id):
+                        return
+                    msg_id = msg_id or self.ids.next()
+                    (reasoning if event.reasoning else text).append(event.chunk)
+                    emit("conversation.message.delta", _delta(chat, msg_id, event))
+                    await asyncio.sleep(0)
+                elif isinstance(event, Calls):
+                    calls = event.calls
+                    break
+                else:
+                    failure = event
+                    break
+            if chats.is_canceled(account, chat_id):
+                return
+            prompt = request.system_prompt + "".join(m["content"] for m in request.history) + request.query
+            usage = {"input_count": estimate_tokens(prompt), "output_count": estimate_tokens("".join(text))}
+            if failure is not None:
+                snap = chats.fail(account, chat_id, failure.code, failure.msg)
+                if snap:
+                    emit("conversation.chat.failed", snap)
+                return
+            if msg_id:
+                answer = chats.add_reply(
+                    account, chat, "answer", "".join(text), id=msg_id, reasoning="".join(reasoning)
+                )
+                emit("conversation.message.completed", answer)
+            if calls:
+                self._require_action(account, chat, calls, usage, emit)
+                return
+            emit("conversation.message.completed", chats.add_reply(account, chat, "verbose", VERBOSE_FINISH))
+            wanted = self.config.follow_ups
+            if follow_ups is None and (wanted or (wanted is None and chat["bot"]["suggest"])):
+                follow_ups = deterministic_follow_ups(request.query)
+            for question in follow_ups or []:
+                emit("conversation.message.completed", chats.add_reply(account, chat, "follow_up", question))
+            snap = chats.complete(account, chat_id, usage)
+            if snap:
+                emit("conversation.chat.completed", snap)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("chat %s crashed", chat_id)
+            crash = CozeErrors.INTERNAL_ERROR
+            snap = chats.fail(account, chat_id, crash.code, crash.msg)
+            if snap:
+                emit("conversation.chat.failed", snap)
+        finally:
+            if sink is not None:
+                sink.put_nowait(DONE_FRAME)
+                sink.put_nowait(None)
+
+    def _recall(
+        self, account: Account, chat: Dict[str, Any], request: ModelRequest, emit: Any
+    ) -> ModelRequest:
+        """Knowledge recall before the model turn: a `knowledge` message, and the slices in the prompt."""
+        knowledge = chat["bot"].get("knowledge") or {}
+        slices, content = self.knowledge.recall_for_chat(account, knowledge, request.query)
+        if not slices:
+            return request
+        emit("conversation.message.completed", self.chats.add_reply(account, chat, "knowledge", content))
+        prompt = f"{request.system_prompt}\n\nRecalled knowledge:\n{content}".lstrip()
+        return dataclasses.replace(request, knowledge=slices, system_prompt=prompt)
+
+    def _require_action(
+        self,
+        account: Account,
+        chat: Dict[str, Any],
+        raw_calls: List[Dict[str, Any]],
+        usage: Dict[str, int],
+        emit: Any,
+    ) -> None:
+        chats = self.chats
+        calls = [
+            ToolCall(
+                id=str(c.get("id") or f"call_{self.ids.next()}"),
+                name=str(c["name"]),
+                arguments=arguments_json(c.get("arguments") or {}),
+            )
+            for c in raw_calls
+        ]
+        for call in calls:
+            content = json.dumps(
+                {
+                    "name": call.name,
+                    "arguments": _loads(call.arguments),
+                    "plugin_type": 1,
+                    "thought": "",
+                },
+                ensure_ascii=False,
+            )
+            emit("conversation.message.completed", chats.add_reply(account, chat, "function_call", content))
+        snap = chats.require_action(account, chat["id"], calls, usage)
+        if snap:
+            emit("conversation.chat.requires_action", snap)
+
+
+def _loads(arguments: str) -> Any:
+    try:
+        return json.loads(arguments or "{}")
+    except ValueError:
+        return arguments
+
+
+def _delta(chat: Dict[str, Any], msg_id: str, event: Text) -> Dict[str, Any]:
+    return {
+        "id": msg_id,
+        "conversation_id": chat["conversation_id"],
+        "bot_id": chat["bot_id"],
+        "role": "assistant",
+        "type": "answer",
+        "content": "" if event.reasoning else event.chunk,
+        "content_type": "text",
+        "chat_id": chat["id"],
+        "section_id": chat["section_id"],
+        **({"reasoning_content": event.chunk} if event.reasoning else {}),
+    }

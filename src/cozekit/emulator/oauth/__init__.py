@@ -1,0 +1,1 @@
+"""The OAuth server: apps, grants, tokens, the consent and device pages."""

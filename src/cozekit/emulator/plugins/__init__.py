@@ -1,0 +1,1 @@
+"""Plugins: the fixed catalogue, tool calls and the plugin store."""

@@ -1,0 +1,264 @@
+"""Chatflows (`/v1/workflows/chat`): a chatflow run bound to a conversation, streamed as chat events.
+
+This turn's user message is `USER_INPUT`; earlier questions and answers of the conversation's section
+are the history LLM nodes see. Each node's text becomes one assistant `answer` message. A question
+node ends the turn in `requires_action`, and the next call in the same conversation answers it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+from typing import Any, Dict, List, Optional
+
+from ...conversations.backend import ConversationsBackend
+from ...conversations.messages import MessagesBackend, render_message
+from ...core.base import Account
+from ...core.errors import EmulatorError, bad_request, not_found
+from ...core.ids import IdGenerator
+from ...core.sse import frame
+from ...core.store import Store
+from ..backend import WorkflowsBackend
+from .context import Done, Failed, Interrupted
+from .service import STREAM, RunRequest, WorkflowRunner
+
+BINDING = "chatflow_interrupt"
+"""Key on the conversation document: the interrupt the next user message answers."""
+MAX_MESSAGES = 50
+
+
+@dataclasses.dataclass
+class ChatflowRequest:
+    workflow_id: str
+    additional_messages: List[Dict[str, Any]]
+    parameters: Any = None
+    app_id: Optional[str] = None
+    bot_id: Optional[str] = None
+    conversation_id: Optional[str] = None
+    workflow_version: Optional[str] = None
+    connector_id: Optional[str] = None
+    base_url: str = ""
+    logid: str = ""
+
+
+def _verbose(msg_type: str, data: str) -> str:
+    body = {"msg_type": msg_type, "data": data, "from_module": None, "from_unit": None}
+    return json.dumps(body, separators=(",", ":"))
+
+
+def _finish_reason(reason: int) -> str:
+    return _verbose("generate_answer_finish", json.dumps({"finish_reason": reason, "FinData": ""}))
+
+
+def _check(flows: Chatflows, account: Account, req: ChatflowRequest) -> None:
+    msgs = req.additional_messages
+    if not msgs or msgs[-1]["role"] != "user":
+        raise bad_request("additional_messages must end with this turn's user message (USER_INPUT)")
+    if len(msgs) > MAX_MESSAGES:
+        raise bad_request(f"additional_messages allows at most {MAX_MESSAGES} messages")
+    if req.bot_id and req.app_id:
+        raise bad_request("bot_id and app_id cannot both be set")
+    if req.bot_id and flows.store.get("bot", req.bot_id, owner=account.user_id) is None:
+        raise not_found("bot_id", req.bot_id)
+    definition = flows.workflows.published(account, req.workflow_id, req.workflow_version)[1]
+    if definition.mode != "chatflow":
+        raise bad_request(f"workflow_id={req.workflow_id} is not a chatflow; run it with /v1/workflow/run")
+
+
+@dataclasses.dataclass
+class Chatflows:
+    """Chatflow chats (`/v1/workflows/chat` and the voice chat): what they need, and `start`."""
+
+    store: Store
+    ids: IdGenerator
+    conversations: ConversationsBackend
+    messages: MessagesBackend
+    workflows: WorkflowsBackend
+    runner: WorkflowRunner
+
+    def start(self, account: Account, req: ChatflowRequest) -> asyncio.Queue[Optional[bytes]]:
+        """Check the request, record the turn and run it in the background; the queue gets its frames."""
+        return start_chatflow(self, account, req)
+
+
+def start_chatflow(
+    flows: Chatflows, account: Account, req: ChatflowRequest
+) -> asyncio.Queue[Optional[bytes]]:
+    """Check the request (errors before any event), record the turn and start the run."""
+    _check(flows, account, req)
+    conversations, messages = flows.conversations, flows.messages
+    conv = conversations.get(account, req.conversation_id) if req.conversation_id else None
+    section = conv["last_section_id"] if conv else ""
+    history = [
+        {"role": m["role"], "content": messages.flatten(account, m["content"], m["content_type"])}
+        for m in (messages.of_conversation(account, conv["id"]) if conv else [])
+        if m["section_id"] == section and m["type"] in ("question", "answer") and not m["hidden"]
+    ]
+    entries = [
+        (m, str(m.get("content") or ""), str(m.get("content_type") or "text"))
+        for m in req.additional_messages
+    ]
+    history += [{"role": m["role"], "content": messages.flatten(account, c, t)} for m, c, t in entries[:-1]]
+    query = messages.flatten(account, entries[-1][1], entries[-1][2])
+
+    # the run first: a rejected request (4000...) leaves no trace in the conversation
+    runner = flows.runner
+    binding = (conv or {}).get(BINDING)
+    run_doc: Optional[Dict[str, Any]] = None
+    answer: Optional[str] = None
+    if binding and binding["workflow_id"] == req.workflow_id:
+        try:
+            run_doc = runner.prepare_resume(account, req.workflow_id, binding["event_id"], binding["type"])
+            answer = query
+        except EmulatorError:
+            run_doc = None  # the interrupted run is gone or finished: start afresh
+    if run_doc is None:
+        run = RunRequest(
+            req.workflow_id,
+            req.parameters,
+            bot_id=req.bot_id,
+            app_id=req.app_id,
+            workflow_version=req.workflow_version,
+            connector_id=req.connector_id,
+            base_url=req.base_url,
+            logid=req.logid,
+        )
+        run_doc = runner.create(account, run, STREAM, extra={"USER_INPUT": query}, history=history)
+
+    if conv is None:
+        conv = conversations.create(account, bot_id=req.bot_id, connector_id=req.connector_id)
+    conv.pop(BINDING, None)
+    conversations.save(account, conv)
+    chat_id = flows.ids.next()
+    for i, (m, content, ctype) in enumerate(entries):
+        last = i == len(entries) - 1
+        kind = "question" if m["role"] == "user" else "answer"
+        messages.add(
+            account,
+            conv,
+            role=m["role"],
+            type=kind,
+            content=content,
+            content_type=ctype,
+            chat_id=chat_id if last else "",
+        )
+
+    chat: Dict[str, Any] = {
+        "id": chat_id,
+        "conversation_id": conv["id"],
+        "created_at": flows.workflows.now(),
+        "last_error": {"code": 0, "msg": ""},
+        "status": "created",
+        "usage": {"token_count": 0, "output_count": 0, "input_count": 0},
+        "section_id": conv["last_section_id"],
+    }
+    queue: asyncio.Queue[Optional[bytes]] = asyncio.Queue()
+    queue.put_nowait(frame("conversation.chat.created", chat))
+    chat["status"] = "in_progress"
+    queue.put_nowait(frame("conversation.chat.in_progress", chat))
+    turn = _Turn(flows, account, conv, chat, req.bot_id or "", queue)
+    runner.launch(turn.run(run_doc, answer))
+    return queue
+
+
+class _Turn:
+    def __init__(
+        self,
+        flows: Chatflows,
+        account: Account,
+        conv: Dict[str, Any],
+        chat: Dict[str, Any],
+        bot_id: str,
+        queue: asyncio.Queue[Optional[bytes]],
+    ) -> None:
+        self.flows, self.account, self.conv, self.chat, self.bot_id = flows, account, conv, chat, bot_id
+        self.queue = queue
+        self.open: Dict[str, Dict[str, Any]] = {}
+        """Messages being streamed, by node_execute_uuid: their id and the text so far."""
+
+    def put(self, event: str, data: Any) -> None:
+        self.queue.put_nowait(frame(event, data))
+
+    def add(self, type: str, content: str, id: Optional[str] = None, hidden: bool = False) -> Dict[str, Any]:
+        doc = self.flows.messages.add(
+            self.account,
+            self.conv,
+            role="assistant",
+            type=type,
+            content=content,
+            bot_id=self.bot_id,
+            chat_id=self.chat["id"],
+            id=id,
+            hidden=hidden,
+        )
+        return render_message(doc)
+
+    def on_event(self, event: str, data: Dict[str, Any]) -> None:
+        """Workflow `Message` events become answer deltas, one message per node execution."""
+        if event != "Message":
+            return
+        uuid = str(data.get("node_execute_uuid"))
+        current = self.open.setdefault(
+            uuid, {"id": self.flows.ids.next(), "parts": [], "created_at": self.flows.workflows.now()}
+        )
+        current["parts"].append(data["content"])
+        delta = {
+            "id": current["id"],
+            "conversation_id": self.conv["id"],
+            "role": "assistant",
+            "type": "answer",
+            "content": data["content"],
+            "content_type": "text",
+            "chat_id": self.chat["id"],
+            "section_id": self.conv["last_section_id"],
+            "created_at": current["created_at"],
+        }
+        if self.bot_id:
+            delta["bot_id"] = self.bot_id
+        self.put("conversation.message.delta", delta)
+        if data.get("node_is_finish"):
+            del self.open[uuid]
+            self.put(
+                "conversation.message.completed", self.add("answer", "".join(current["parts"]), current["id"])
+            )
+
+    async def run(self, run_doc: Dict[str, Any], answer: Optional[str]) -> None:
+        try:
+            outcome = await self.flows.runner.execute(self.account, run_doc, answer, self.on_event)
+            chat = self.chat
+            chat["usage"] = dict(run_doc["engine"]["usage"])
+            now = self.flows.workflows.now()
+            if isinstance(outcome, Done):
+                self.put(
+                    "conversation.message.completed", self.add("verbose", _finish_reason(0), hidden=True)
+                )
+                chat.update(status="completed", completed_at=now)
+                self.put("conversation.chat.completed", chat)
+            elif isinstance(outcome, Interrupted):
+                data = outcome.interrupt_data
+                self.put(
+                    "conversation.message.completed",
+                    self.add("verbose", _verbose("interrupt", ""), hidden=True),
+                )
+                self.put(
+                    "conversation.message.completed", self.add("verbose", _finish_reason(1), hidden=True)
+                )
+                conv = self.flows.conversations.get(self.account, self.conv["id"])
+                conv[BINDING] = {
+                    "workflow_id": run_doc["workflow_id"],
+                    "event_id": data["event_id"],
+                    "type": data["type"],
+                }
+                self.flows.conversations.save(self.account, conv)
+                chat.update(status="requires_action")
+                self.put("conversation.chat.requires_action", chat)
+            else:
+                assert isinstance(outcome, Failed)
+                chat.update(
+                    status="failed", failed_at=now, last_error={"code": outcome.code, "msg": outcome.msg}
+                )
+                self.put("conversation.chat.failed", chat)
+            self.put("done", {"debug_url": run_doc["debug_url"]})
+        finally:
+            self.queue.put_nowait(None)

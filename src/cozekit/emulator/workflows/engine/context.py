@@ -1,0 +1,111 @@
+"""What a workflow run is made of: its state (plain JSON, so an interrupted run can be saved and resumed),
+the context nodes run in, what nodes need from the emulator, and the outcomes a run ends in."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Callable, Dict, List, Optional, Protocol, Union
+
+from ...core.errors import CozeErrors
+from ...core.llm import Model
+from .definition import Definition
+
+NODE_FAILED = CozeErrors.WORKFLOW_NODE_FAILED.code
+"""The code of a failing node."""
+
+
+class NodeFailure(Exception):
+    def __init__(self, code: int, msg: str) -> None:
+        super().__init__(msg)
+        self.code = code
+        self.msg = msg
+
+
+class Interrupt(Exception):
+    """Raised by a node that waits for the caller (question node: type 2)."""
+
+    def __init__(self, type: int, data: str, title: str = "", extra: Optional[Dict[str, Any]] = None) -> None:
+        super().__init__("interrupt")
+        self.type = type
+        self.data = data
+        self.extra = extra or {}
+        """More interrupt_data fields (an input node's `required_parameters`)."""
+        self.title = title
+        """The asking node's title when it is not the raising node (a question inside a sub-workflow)."""
+
+
+@dataclasses.dataclass
+class Done:
+    output: str
+
+
+@dataclasses.dataclass
+class Interrupted:
+    interrupt_data: Dict[str, Any]
+    node_title: str
+
+
+@dataclasses.dataclass
+class Failed:
+    code: int
+    msg: str
+
+
+Outcome = Union[Done, Interrupted, Failed]
+
+
+class Services(Protocol):
+    """What nodes need from the emulator."""
+
+    chunk_size: int
+    chunk_delay: float
+
+    def new_id(self) -> str: ...
+
+    def model_for(self, workflow_id: str, node_id: str) -> Model: ...
+
+    def sub_definition(self, workflow_id: str, version: Optional[str]) -> Definition: ...
+
+
+@dataclasses.dataclass
+class RunState:
+    """Everything a run has done so far (JSON-serialisable)."""
+
+    outputs: Dict[str, Any] = dataclasses.field(default_factory=dict)
+    finished: List[str] = dataclasses.field(default_factory=list)
+    active: List[List[str]] = dataclasses.field(default_factory=list)
+    nodes: Dict[str, Dict[str, Any]] = dataclasses.field(default_factory=dict)
+    usage: Dict[str, int] = dataclasses.field(
+        default_factory=lambda: {"input_count": 0, "output_count": 0, "token_count": 0}
+    )
+    messages: Dict[str, str] = dataclasses.field(default_factory=dict)
+    """Output-node texts by node title (the run history's output shows them)."""
+    pending: Optional[Dict[str, Any]] = None
+    """The interrupt waiting for an answer: node_id, event_id, type."""
+    result: str = ""
+
+    def add_usage(self, input_count: int, output_count: int) -> None:
+        self.usage["input_count"] += input_count
+        self.usage["output_count"] += output_count
+        self.usage["token_count"] = self.usage["input_count"] + self.usage["output_count"]
+
+    def to_json(self) -> Dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_json(cls, doc: Dict[str, Any]) -> RunState:
+        return cls(**doc)
+
+
+@dataclasses.dataclass
+class RunContext:
+    services: Services
+    workflow_id: str
+    execute_id: str
+    definition: Definition
+    state: RunState
+    emit: Callable[[str, Dict[str, Any]], None]
+    save: Callable[[], None] = lambda: None
+    history: List[Dict[str, str]] = dataclasses.field(default_factory=list)
+    """Earlier conversation turns (chatflows), for LLM nodes."""
+    depth: int = 0

@@ -1,0 +1,309 @@
+"""Connects the engine to the emulator: creates run records, runs them (in the request, in a task,
+or streamed), resumes interrupts, and frames workflow streams."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import logging
+from collections.abc import AsyncIterator, Coroutine
+from typing import Any, Callable, Dict, List, Optional, Set, Tuple
+
+from ...core.base import Account
+from ...core.config import EmulatorConfig
+from ...core.errors import CozeErrors, EmulatorError, bad_request
+from ...core.ids import IdGenerator
+from ...core.injections import ScriptBook
+from ...core.llm import DeterministicModel, Model, ScriptedModel
+from ...core.openai_compat import OpenAICompatModel
+from ...core.store import Store
+from ..backend import WorkflowsBackend, history_output
+from .context import NODE_FAILED, Done, Failed, Interrupted, NodeFailure, Outcome, RunContext, RunState
+from .definition import Definition
+from .params import ParameterError, check_parameters
+from .runner import run
+
+log = logging.getLogger("cozekit.emulator")
+Emit = Callable[[str, Dict[str, Any]], None]
+SYNC, STREAM, ASYNC = 0, 1, 2
+
+
+def script_key(workflow_id: str, node_id: str) -> str:
+    """Scripted replies for one LLM node live in the script book under this key."""
+    return f"workflow:{workflow_id}:{node_id}"
+
+
+@dataclasses.dataclass
+class RunRequest:
+    workflow_id: str
+    parameters: Any = None
+    bot_id: Optional[str] = None
+    app_id: Optional[str] = None
+    workflow_version: Optional[str] = None
+    connector_id: Optional[str] = None
+    base_url: str = ""
+    logid: str = ""
+
+
+def parse_parameters(parameters: Any) -> Dict[str, Any]:
+    """`parameters` as an object or as JSON text (protocol.md §14 #3)."""
+    if parameters is None or parameters == "":
+        return {}
+    if isinstance(parameters, str):
+        try:
+            parameters = json.loads(parameters)
+        except json.JSONDecodeError:
+            raise bad_request("parameters must be a JSON object") from None
+    if not isinstance(parameters, dict):
+        raise bad_request("parameters must be a JSON object")
+    return parameters
+
+
+class EngineServices:
+    """What nodes need, for one account."""
+
+    def __init__(
+        self,
+        config: EmulatorConfig,
+        ids: IdGenerator,
+        scripts: ScriptBook,
+        workflows: WorkflowsBackend,
+        account: Account,
+    ) -> None:
+        self.config, self.ids, self.scripts, self.workflows = config, ids, scripts, workflows
+        self.account = account
+        self.chunk_size = config.chunk_size
+        self.chunk_delay = config.chunk_delay
+
+    def new_id(self) -> str:
+        return self.ids.next()
+
+    def model_for(self, workflow_id: str, node_id: str) -> Model:
+        scripted = self.scripts.pop(script_key(workflow_id, node_id))
+        if scripted is not None:
+            return ScriptedModel(scripted)
+        cfg = self.config
+        if cfg.openai_base_url:
+            return OpenAICompatModel(cfg.openai_base_url, cfg.openai_api_key, cfg.openai_model)
+        return DeterministicModel(cfg.chunk_size)
+
+    def sub_definition(self, workflow_id: str, version: Optional[str]) -> Definition:
+        try:
+            return self.workflows.published(self.account, workflow_id, version)[1]
+        except EmulatorError as exc:
+            raise NodeFailure(NODE_FAILED, f"sub-workflow: {exc.msg}") from None
+
+
+class WorkflowRunner:
+    ping_interval = 10.0
+    """Seconds of silence before a stream sends `PING`."""
+
+    def __init__(
+        self,
+        config: EmulatorConfig,
+        store: Store,
+        ids: IdGenerator,
+        scripts: ScriptBook,
+        workflows: WorkflowsBackend,
+    ) -> None:
+        self.config, self.store, self.ids, self.scripts, self.workflows = (
+            config,
+            store,
+            ids,
+            scripts,
+            workflows,
+        )
+        self._tasks: Set[asyncio.Task[Any]] = set()
+
+    def cancel_all(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        self.ping_interval = WorkflowRunner.ping_interval
+
+    def launch(self, job: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        """Run `job` in the background; it outlives the request (as a real run does)."""
+        task = asyncio.get_running_loop().create_task(job)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    # -- creating and resuming runs ------------------------------------------------------------------
+
+    def create(
+        self,
+        account: Account,
+        req: RunRequest,
+        run_mode: int,
+        extra: Optional[Dict[str, Any]] = None,
+        history: Optional[List[Dict[str, str]]] = None,
+    ) -> Dict[str, Any]:
+        """Check a run request (4000, 4200, 6003) and record the run."""
+        if req.bot_id and req.app_id:
+            raise bad_request("bot_id and app_id cannot both be set")
+        params = parse_parameters(req.parameters)
+        params.update(extra or {})
+        if req.bot_id and self.store.get("bot", req.bot_id, owner=account.user_id) is None:
+            raise CozeErrors.RESOURCE_NOT_FOUND(what="bot_id", id=req.bot_id)
+        workflows = self.workflows
+        doc, definition, version = workflows.published(account, req.workflow_id, req.workflow_version)
+        try:
+            params = check_parameters(definition, params)
+        except ParameterError as exc:
+            raise bad_request(f"Request parameter error: {exc}") from None
+        if run_mode == ASYNC and not workflows.premium:
+            raise CozeErrors.PREMIUM_REQUIRED()
+        execute_id = self.ids.next()
+        debug_url = (
+            f"{req.base_url}/_emulator/work_flow?execute_id={execute_id}"
+            f"&space_id={doc['workspace_id']}&workflow_id={doc['id']}"
+        )
+        now = workflows.now()
+        run_doc = {
+            "id": execute_id,
+            "workflow_id": doc["id"],
+            "version": version,
+            "mode": definition.mode,
+            "run_mode": run_mode,
+            "status": "Running",
+            "engine": RunState(outputs={definition.start.id: params}).to_json(),
+            "output": "",
+            "error_code": 0,
+            "error_message": "",
+            "interrupt_data": None,
+            "interrupt_title": "",
+            "bot_id": req.bot_id or "",
+            "connector_id": req.connector_id or "1024",
+            "logid": req.logid,
+            "debug_url": debug_url,
+            "create_time": now,
+            "history": list(history or []),
+        }
+        workflows.save_run(account, run_doc)
+        return run_doc
+
+    def prepare_resume(
+        self, account: Account, workflow_id: str, event_id: str, interrupt_type: int
+    ) -> Dict[str, Any]:
+        """The interrupted run `event_id` belongs to, marked running again (4314 unknown, 4315 finished)."""
+        workflows = self.workflows
+        workflows.get(account, workflow_id)
+        run_doc = workflows.run_of(account, event_id.split("/")[0])
+        if run_doc is None or run_doc["workflow_id"] != workflow_id:
+            raise CozeErrors.EXECUTION_NOT_FOUND(f"execute record of event {event_id} not found")
+        if run_doc["status"] in ("Success", "Fail"):
+            raise CozeErrors.EXECUTION_FINISHED()
+        pending = run_doc["engine"]["pending"]
+        if run_doc["status"] != "Interrupted" or not pending or pending["event_id"] != event_id:
+            raise CozeErrors.EXECUTION_NOT_FOUND(f"no interrupt event {event_id} is waiting")
+        if int(interrupt_type) != int(pending["type"]):
+            raise bad_request(f"interrupt_type must be {pending['type']} for event {event_id}")
+        run_doc.update(status="Running", interrupt_data=None)
+        workflows.save_run(account, run_doc)
+        return run_doc
+
+    # -- executing -----------------------------------------------------------------------------------
+
+    async def execute(
+        self, account: Account, run_doc: Dict[str, Any], answer: Optional[str], emit: Emit
+    ) -> Outcome:
+        """Run (or resume) a recorded run to its next stop and record the outcome."""
+        workflows = self.workflows
+        st = RunState.from_json(run_doc["engine"])
+
+        def save() -> None:
+            run_doc["engine"] = st.to_json()
+            workflows.save_run(account, run_doc)
+
+        try:
+            _, definition, _ = workflows.published(account, run_doc["workflow_id"], run_doc["version"])
+            services = EngineServices(self.config, self.ids, self.scripts, self.workflows, account)
+            ctx = RunContext(
+                services,
+                run_doc["workflow_id"],
+                run_doc["id"],
+                definition,
+                st,
+                emit,
+                save,
+                run_doc["history"],
+            )
+            outcome: Outcome = await run(ctx, answer)
+        except asyncio.CancelledError:
+            raise
+        except EmulatorError as exc:
+            outcome = Failed(exc.code, exc.msg)
+        except Exception:
+            log.exception("workflow run %s crashed", run_doc["id"])
+            outcome = Failed(CozeErrors.INTERNAL_ERROR.code, CozeErrors.INTERNAL_ERROR.msg)
+        if isinstance(outcome, Done):
+            run_doc.update(status="Success", output=history_output(st.result, st.messages))
+        elif isinstance(outcome, Interrupted):
+            run_doc.update(
+                status="Interrupted",
+                interrupt_data=outcome.interrupt_data,
+                interrupt_title=outcome.node_title,
+            )
+        else:
+            run_doc.update(status="Fail", error_code=outcome.code, error_message=outcome.msg)
+        save()
+        return outcome
+
+    def stream(
+        self, account: Account, run_doc: Dict[str, Any], answer: Optional[str]
+    ) -> AsyncIterator[bytes]:
+        """Run in a task and frame its events (`id:`, `event:`, `data:`); ids start at 0."""
+        queue: asyncio.Queue[Optional[Tuple[str, Dict[str, Any]]]] = asyncio.Queue()
+
+        async def job() -> None:
+            try:
+                outcome = await self.execute(account, run_doc, answer, lambda n, d: queue.put_nowait((n, d)))
+                queue.put_nowait(terminal_event(outcome, run_doc["debug_url"]))
+            finally:
+                queue.put_nowait(None)
+
+        self.launch(job())
+        return self._frames(queue)
+
+    async def _frames(
+        self, queue: asyncio.Queue[Optional[Tuple[str, Dict[str, Any]]]]
+    ) -> AsyncIterator[bytes]:
+        n = 0
+        while True:
+            try:
+                item = await asyncio.wait_for(queue.get(), self.ping_interval)
+            except asyncio.TimeoutError:
+                item = ("PING", {})
+            if item is None:
+                return
+            yield frame(n, *item)
+            n += 1
+
+
+def frame(n: int, event: str, data: Dict[str, Any]) -> bytes:
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return f"id: {n}\nevent: {event}\ndata: {payload}\n\n".encode()
+
+
+def terminal_event(outcome: Outcome, debug_url: str) -> Tuple[str, Dict[str, Any]]:
+    """The event that ends a stream: Done, Interrupt or Error."""
+    if isinstance(outcome, Done):
+        return "Done", {"debug_url": debug_url}
+    if isinstance(outcome, Interrupted):
+        return "Interrupt", {"interrupt_data": outcome.interrupt_data, "node_title": outcome.node_title}
+    return "Error", {"error_code": outcome.code, "error_message": outcome.msg}
+
+
+def run_response(run_doc: Dict[str, Any], outcome: Optional[Outcome]) -> Dict[str, Any]:
+    """The top-level fields of `/v1/workflow/run` and `/v1/workflows/resume` (besides code/msg)."""
+    usage = dict(run_doc["engine"]["usage"])
+    body: Dict[str, Any] = {"execute_id": run_doc["id"], "debug_url": run_doc["debug_url"]}
+    if outcome is None:  # async: only the id and the debug URL
+        return body
+    body["usage"] = usage
+    if isinstance(outcome, Done):
+        body["data"] = run_doc["engine"]["result"]
+    elif isinstance(outcome, Interrupted):
+        body["data"] = ""
+        body["interrupt_data"] = outcome.interrupt_data
+    return body
