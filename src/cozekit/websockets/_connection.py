@@ -209,7 +209,16 @@ class Connection:
                 delay = policy.delay(attempt)
                 log.debug("websocket: connect failed (%s); retry in %.2fs", exc, delay)
                 attempt += 1
-                yield Pause(delay)
+                yield from self._pause(delay)
+
+    def _pause(self, seconds: float) -> WireFlow[None]:
+        """Wait `seconds` (a send wakes the link meanwhile: wait on), or until `close()`."""
+        deadline = time.monotonic() + seconds
+        while not self.closing:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            yield Pause(left)
 
     def _connect_once(self) -> WireFlow[ClientProtocol]:
         headers = yield Invoke(self._headers)
@@ -288,15 +297,15 @@ class Connection:
                 if self._heard:  # a message arrived since the last drop
                     attempt, self._heard = 0, False
                 if attempt < self._options.reconnect.max_attempts and not self.closing:
-                    yield Pause(self._options.reconnect.delay(attempt))
+                    yield from self._pause(self._options.reconnect.delay(attempt))
                     attempt += 1
                     try:
                         protocol = yield from self._connect_once()
                     except CozeError as again:
                         error = again
                     else:
-                        if self.last_update is not None:
-                            self._outbox.appendleft(self.last_update)
+                        if self.last_update is not None and self.last_update not in self._outbox:
+                            self._outbox.appendleft(self.last_update)  # the configuration first, once
                         self._deliver(("reconnected", None))
                         continue
                 if not self.closing:
@@ -326,10 +335,11 @@ class Connection:
                     elif event.opcode is Opcode.PONG and ping is not None and event.data == ping:
                         ping, pong_deadline = None, None
                         ping_due = time.monotonic() + opts.ping_interval if opts.ping_interval else None
+            framed = 0
             if protocol.state is State.OPEN:
-                while self._outbox:
-                    protocol.send_text(self._outbox[0].encode("utf-8"))
-                    self._outbox.popleft()
+                for payload in list(self._outbox):
+                    protocol.send_text(payload.encode("utf-8"))
+                    framed += 1
                 if self.closing:
                     protocol.send_close(1000)
             if protocol.state is State.CLOSING and close_deadline is None:
@@ -339,7 +349,9 @@ class Connection:
                 if data:
                     yield Write(data)
             except OSError as exc:
-                raise _Lost(exc) from exc
+                raise _Lost(exc) from exc  # the frames stay queued for the next connection
+            for _ in range(framed):
+                self._outbox.popleft()
             if protocol.state is State.CLOSED:
                 if isinstance(protocol.close_exc, ConnectionClosedOK) or self.closing:
                     return
