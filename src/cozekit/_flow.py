@@ -1,4 +1,5 @@
-"""Multi-step operations (polling, waiting, the device flow, workflow runs) written once, sans I/O.
+"""Multi-step operations (polling, waiting, the device flow, workflow runs, voice turns) written once,
+sans I/O.
 
 A flow is a generator that yields steps and receives each step's result (or has its error thrown in); a
 sub-flow is entered with `yield from`. The steps:
@@ -15,7 +16,9 @@ The client that owns the connection runs a flow: `SyncAPIClient.run_flow` or `aw
 AsyncAPIClient.run_flow` (its result), `iter_flow` for a flow that emits (its items, as they come); the
 same runner performs every request's own steps, so nothing else differs between sync and async. The
 voice helpers' WebSocket flows (`lib/_voice_flow.py`) are such flows: their session's methods and event
-queue are `Invoke` steps (sync or async callables), their pacing is `Sleep`, their items `Emit`.
+queue are `Invoke` steps (sync or async callables), their pacing is `Sleep`, their items `Emit`. The
+WebSocket connection (`websockets/_connection.py`) is a flow too, of socket steps that the same runner
+hands to a link (`_run(flow, perform=link.perform)`).
 """
 
 from __future__ import annotations
