@@ -318,3 +318,42 @@ def test_function_level_imports_say_why() -> None:
                 if "#" not in lines[own - 1] and "#" not in lines[first - 2]:
                     silent.append(f"{path.relative_to(SRC)}:{own}")
     assert silent == []
+
+
+def _calls(attributes: Set[str]) -> Dict[str, List[str]]:
+    """SDK module -> `file:line` of each call of a method or function named in `attributes` (a name, or
+    `module.name` for a call written so, e.g. `asyncio.run`)."""
+    found: Dict[str, List[str]] = {}
+    for module, path in _modules().items():
+        if not _sdk(module):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                func = node.func
+                name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                owner = getattr(func.value, "id", "") if isinstance(func, ast.Attribute) else ""
+                if name in attributes or f"{owner}.{name}" in attributes:
+                    found.setdefault(module, []).append(f"{path.relative_to(SRC)}:{node.lineno}")
+    return found
+
+
+def test_one_runner_pair_drives_every_flow() -> None:
+    """Requests, polling, waits, the device flow, workflow runs, voice turns and the WebSocket connection
+    are flows (`_flow.py`) run by the clients' `_run`: nothing else resumes a generator with a step's
+    result or error."""
+    assert set(_calls({"throw"})) == {"cozekit._base_client"}
+
+
+def test_no_event_loop_behind_the_sync_api() -> None:
+    """The sync clients (the sync WebSocket session included) never start an event loop, nor hand work
+    to one on another thread; async code never hides a sync call on an executor behind the loop."""
+    loop_runners = {
+        "new_event_loop",
+        "run_coroutine_threadsafe",
+        "run_until_complete",
+        "run_forever",
+        "run_in_executor",
+        "asyncio.run",
+    }
+    found = _calls(loop_runners)
+    assert found == {}, found

@@ -3,8 +3,8 @@
 `BaseClient` holds every decision: building the request, unwrapping the declared envelope, mapping
 errors, retries and auth refresh. They are written once, as a generator (`_flow`) that yields the I/O it
 needs (a token, a send, a read, a sleep) and gets the results back. `SyncAPIClient` and `AsyncAPIClient`
-only perform that I/O. The same runners perform multi-step flows (`run_flow`, see `_flow.py`), whose
-`Call` steps are whole requests.
+only perform that I/O. The same runners perform multi-step flows (`run_flow`, `iter_flow`; see
+`_flow.py`), whose `Call` steps are whole requests.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from typing import (
     Dict,
     Generator,
     Iterable,
+    Iterator,
     Mapping,
     Optional,
     Tuple,
@@ -55,7 +56,7 @@ from ._exceptions import (
     CozeError,
     describe_exception,
 )
-from ._flow import Call, Consume, Flow, Invoke, Sleep, invoke_async, invoke_sync
+from ._flow import Call, Consume, Emit, Flow, Invoke, Sleep, invoke_async, invoke_sync
 from ._request import RequestOptions
 from ._response import ResponseInfo
 from ._retries import RetryPolicy
@@ -99,7 +100,7 @@ class _Opened:
     response: httpx.Response
 
 
-_Action = Union[_Token, _Send, _Read, Sleep, _Invalidate, Call, Consume, Invoke]
+_Action = Union[_Token, _Send, _Read, Sleep, _Invalidate, Call, Consume, Invoke, Emit]
 _Flow = Generator[_Action, Any, Any]
 
 
@@ -486,6 +487,18 @@ class SyncAPIClient(BaseClient):
 
         return self._run(flow, perform=perform)  # type: ignore[no-any-return]
 
+    def iter_flow(self, flow: Flow[Any]) -> Iterator[Any]:
+        """Run a flow that hands items to its caller (`Emit` steps): each is yielded as it is emitted; the
+        flow goes on when the next item is asked for, and is closed when the iteration stops."""
+        try:
+            while True:
+                paused = self._run(flow)
+                if not isinstance(paused, Emit):
+                    return
+                yield paused.item
+        finally:
+            flow.close()
+
     def _run(
         self,
         flow: _Flow,
@@ -504,6 +517,8 @@ class SyncAPIClient(BaseClient):
                     _close_result(stop.value)
                     raise _abort_error(signal, stop.value) from None
                 return stop.value
+            if isinstance(action, Emit):
+                return action  # the flow pauses here; running it again resumes it (see iter_flow)
             value, error = None, None
             try:
                 value = perform(action)
@@ -576,7 +591,7 @@ class SyncAPIClient(BaseClient):
             return None
         if isinstance(action, Invoke):
             return invoke_sync(action)
-        assert self._auth is not None
+        assert self._auth is not None and isinstance(action, _Invalidate)
         return self._auth.invalidate(action.token)
 
     def _sleep(self, seconds: float) -> None:
@@ -657,6 +672,17 @@ class AsyncAPIClient(BaseClient):
 
         return await self._run(flow, perform=perform)  # type: ignore[no-any-return]
 
+    async def iter_flow(self, flow: Flow[Any]) -> AsyncIterator[Any]:
+        """The async twin of `SyncAPIClient.iter_flow`."""
+        try:
+            while True:
+                paused = await self._run(flow)
+                if not isinstance(paused, Emit):
+                    return
+                yield paused.item
+        finally:
+            flow.close()
+
     async def _run(
         self,
         flow: _Flow,
@@ -675,6 +701,8 @@ class AsyncAPIClient(BaseClient):
                     await _aclose_result(stop.value)
                     raise _abort_error(signal, stop.value) from None
                 return stop.value
+            if isinstance(action, Emit):
+                return action  # the flow pauses here; running it again resumes it (see iter_flow)
             value, error = None, None
             try:
                 value = await perform(action)
@@ -733,7 +761,7 @@ class AsyncAPIClient(BaseClient):
             return None
         if isinstance(action, Invoke):
             return await invoke_async(action)
-        assert self._auth is not None
+        assert self._auth is not None and isinstance(action, _Invalidate)
         return await self._auth.ainvalidate(action.token)
 
     async def _sleep(self, seconds: float) -> None:

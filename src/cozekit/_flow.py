@@ -1,4 +1,5 @@
-"""Multi-step operations (polling, waiting, the device flow, workflow runs) written once, sans I/O.
+"""Multi-step operations (polling, waiting, the device flow, workflow runs, voice turns) written once,
+sans I/O.
 
 A flow is a generator that yields steps and receives each step's result (or has its error thrown in); a
 sub-flow is entered with `yield from`. The steps:
@@ -8,12 +9,16 @@ sub-flow is entered with `yield from`. The steps:
 - `Consume(options, decode, on_event, take)`: a stream request read to its end, each event handed to
   the caller's `on_event` and then to the flow's own `take`;
 - `Invoke(function)`: call the caller's code; an async runner awaits an awaitable result, a sync runner
-  refuses one.
+  refuses one;
+- `Emit(item)`: hand `item` to whoever iterates the flow; the flow resumes when the next item is asked for.
 
 The client that owns the connection runs a flow: `SyncAPIClient.run_flow` or `await
-AsyncAPIClient.run_flow`, the same runner that performs every request's own steps, so nothing else
-differs between sync and async. The voice helpers' WebSocket flows (`lib/_voice_flow.py`) use `Sleep`
-and `Invoke` with the same meaning.
+AsyncAPIClient.run_flow` (its result), `iter_flow` for a flow that emits (its items, as they come); the
+same runner performs every request's own steps, so nothing else differs between sync and async. The
+voice helpers' WebSocket flows (`lib/_voice_flow.py`) are such flows: their session's methods and event
+queue are `Invoke` steps (sync or async callables), their pacing is `Sleep`, their items `Emit`. The
+WebSocket connection (`websockets/_connection.py`) is a flow too, of socket steps that the same runner
+hands to a link (`_run(flow, perform=link.perform)`).
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from ._request import RequestOptions
 from ._response import ResponseInfo
 from ._streaming import EventDecoder
 
-__all__ = ["Call", "Consume", "Flow", "Invoke", "Sleep", "invoke_async", "invoke_sync"]
+__all__ = ["Call", "Consume", "Emit", "Flow", "Invoke", "Sleep", "invoke_async", "invoke_sync"]
 
 _R = TypeVar("_R")
 
@@ -67,7 +72,15 @@ class Invoke:
     async_api: str = "AsyncCoze"
 
 
-Flow = Generator[Union[Call, Sleep, Consume, Invoke], Any, _R]
+@dataclass(frozen=True)
+class Emit:
+    """Hand `item` to the flow's caller (`iter_flow`); the runner pauses the flow here and resumes it (with
+    None) when the caller asks for the next item."""
+
+    item: Any
+
+
+Flow = Generator[Union[Call, Sleep, Consume, Invoke, Emit], Any, _R]
 
 
 def invoke_sync(step: Invoke) -> Any:

@@ -612,6 +612,50 @@ def test_close_sends_a_close_frame_and_later_sends_fail(ws_server: ScriptServer)
         chat.conversation_clear()
 
 
+def _loop_running() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+def test_sync_session_runs_on_two_plain_threads_and_no_event_loop(ws_server: ScriptServer) -> None:
+    """The sync session's threads: one reads the socket, one runs the handlers; neither runs asyncio."""
+    ws_server.play([("send", event("chat.created")), ("recv", "conversation.clear"), ("close", None)])
+    before = set(threading.enumerate())
+    seen: List[Tuple[str, bool]] = []
+
+    def on_created(cli: Any, e: Any) -> None:
+        seen.append((threading.current_thread().name, _loop_running()))
+
+    chat = coze(ws_server).websockets.chat.create(
+        bot_id="b", on_event={"chat.created": on_created}, options=FAST
+    )
+    with chat:
+        chat.wait(["chat.created"])
+        during = sorted(t.name for t in set(threading.enumerate()) - before)
+        chat.conversation_clear()
+    assert seen == [("cozekit-ws-dispatch", False)]
+    assert during == ["cozekit-ws-dispatch", "cozekit-ws-io"]
+    assert not [t.name for t in set(threading.enumerate()) - before if t.is_alive()]
+
+
+def test_a_handler_may_close_the_session(ws_server: ScriptServer) -> None:
+    ws_server.play([("send", event("chat.created")), ("idle", None)])
+    closed: List[Any] = []
+    chat = coze(ws_server).websockets.chat.create(
+        bot_id="b",
+        on_event={"chat.created": lambda cli, e: cli.close(), "closed": closed.append},
+        options=FAST,
+    )
+    chat.connect()
+    with pytest.raises(APIConnectionError, match="closed before"):
+        chat.wait(["conversation.chat.completed"])
+    assert ws_server.done.wait(5)
+    assert closed == [chat] and chat.state == "closed"
+
+
 def test_dropped_connection_without_reconnect_fails_the_wait(ws_server: ScriptServer) -> None:
     ws_server.play([("recv", "chat.update"), ("abort", None)])
     with coze(ws_server).websockets.chat.create(bot_id="b", options=FAST) as chat:

@@ -1,35 +1,25 @@
-"""The voice helpers' WebSocket work written once, as generators of steps (like `_flow.py` for REST).
+"""The voice helpers' WebSocket work written once, as flows of `_flow.py` steps run by the client's runner
+(`coze.iter_flow(flow)`, `async for ... in coze.iter_flow(flow)`), the runner of every other flow.
 
-A voice flow yields `Send(method, data)` (call the session's uplink method), `Receive(deadline)` (the next
-server event, waiting at most until the deadline), `Poll()` (the next event if one is already there, else
-None), `Pull()` (the next audio chunk of the source, None at its end), `Sleep(seconds)`, `Emit(item)`
-(hand an item to the caller) and `Invoke(function)` (its result is sent into the flow, an exception it
-raises is thrown into it); `Sleep` and `Invoke` are the REST flows' steps (`_flow.py`), with one meaning.
-`drive_sync` and `drive_async` perform the steps; events reach them through a `SyncPump`/`AsyncPump`, the
-session's handlers, so errors and closes arrive in order with the events. They are not the client's
-runner: a voice flow runs on a WebSocket session and emits items to its caller as it goes.
+A voice flow talks to its session through a `VoiceIO`, whose methods make the steps: `send(method,
+data)` calls the session's uplink method, `poll()` takes the next server event if one is already there
+(else None), `pull()` the next audio chunk of the source (None at its end): each an `Invoke`, so a sync
+session's methods are called and an async session's awaited; `receive(deadline)` is a sub-flow (`yield
+from`) waiting for the next event at most until the deadline. Pacing is `Sleep`, items for the caller are
+`Emit`. Events reach the flow through a `SyncPump`/`AsyncPump`, the session's handlers, so errors and
+closes arrive in order with the events.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import queue
 import time
-from dataclasses import dataclass
-from typing import (
-    Any,
-    AsyncIterator,
-    Callable,
-    Dict,
-    Generator,
-    Iterator,
-    Optional,
-    Tuple,
-    Union,
-)
+from typing import Any, AsyncIterator, Callable, Dict, Iterator, Optional, Tuple, Union
 
 from .._exceptions import APIConnectionError, APITimeoutError
-from .._flow import Invoke, Sleep, invoke_async, invoke_sync
+from .._flow import Emit, Flow, Invoke, Sleep
 from ..types.websocket import WebsocketsEventType
 
 # Plain strings: importing `websockets` (the library) waits until a session is actually opened.
@@ -46,15 +36,10 @@ __all__ = [
     "Emit",
     "Event",
     "Invoke",
-    "Poll",
-    "Pull",
-    "Receive",
-    "Send",
     "Sleep",
     "SyncPump",
     "VoiceFlow",
-    "drive_async",
-    "drive_sync",
+    "VoiceIO",
     "lost",
 ]
 
@@ -62,38 +47,7 @@ Event = Tuple[str, Any]
 """(event type, typed event); ("error", CozeAPIError), ("client_error", exc), ("closed", None)..."""
 
 
-@dataclass(frozen=True)
-class Send:
-    method: str
-    data: Any = None
-
-
-@dataclass(frozen=True)
-class Receive:
-    deadline: float
-    """A `time.monotonic()` value."""
-    what: str = "an answer"
-    or_none: bool = False
-    """At the deadline, send None into the flow instead of raising `APITimeoutError`."""
-
-
-@dataclass(frozen=True)
-class Poll:
-    pass
-
-
-@dataclass(frozen=True)
-class Pull:
-    pass
-
-
-@dataclass(frozen=True)
-class Emit:
-    item: Any
-
-
-Step = Union[Send, Receive, Poll, Pull, Sleep, Emit, Invoke]
-VoiceFlow = Generator[Step, Any, None]
+VoiceFlow = Flow[None]
 
 
 def lost(key: str, arg: Any, path: str) -> Optional[BaseException]:
@@ -105,10 +59,6 @@ def lost(key: str, arg: Any, path: str) -> Optional[BaseException]:
     if key == RECONNECTED:
         return APIConnectionError(f"the WebSocket {path} reconnected mid-turn; the turn was lost")
     return None
-
-
-def _timeout(step: Receive, path: str) -> APITimeoutError:
-    return APITimeoutError(f"{path}: no {step.what} before the timeout")
 
 
 def _handlers(client: Any, put: Callable[[Event], None]) -> Dict[str, Callable[..., None]]:
@@ -124,7 +74,7 @@ def _handlers(client: Any, put: Callable[[Event], None]) -> Dict[str, Callable[.
 
 
 class SyncPump:
-    """The sync session's handlers put every event on a thread-safe queue; the driver takes them."""
+    """The sync session's handlers put every event on a thread-safe queue; the flow takes them (`VoiceIO`)."""
 
     def __init__(self) -> None:
         self._queue: queue.Queue[Event] = queue.Queue()
@@ -146,7 +96,7 @@ class SyncPump:
             pass
 
     def wake(self) -> None:
-        """Make a waiting `Receive` return (a `("wake", None)` event), e.g. after an interrupt."""
+        """Make a waiting `receive` return (a `("wake", None)` event), e.g. after an interrupt."""
         self._queue.put((WAKE, None))
 
 
@@ -179,90 +129,46 @@ class AsyncPump:
         self._queue.put_nowait((WAKE, None))
 
 
-def drive_sync(
-    client: Any, pump: SyncPump, flow: VoiceFlow, source: Optional[Iterator[bytes]] = None
-) -> Iterator[Any]:
-    """Run `flow` on a connected sync session; yields what the flow emits."""
-    value: Any = None
-    thrown: Optional[Exception] = None
-    path = getattr(client, "_path", "")
-    while True:
-        try:
-            step = flow.send(value) if thrown is None else flow.throw(thrown)
-        except StopIteration:
-            return
-        value, thrown = None, None
-        if isinstance(step, Emit):
-            yield step.item
-        elif isinstance(step, Invoke):
-            try:
-                value = invoke_sync(step)
-            except Exception as exc:
-                thrown = exc
-        elif isinstance(step, Send):
-            method = getattr(client, step.method)
-            if step.data is None:
-                method()
-            else:
-                method(step.data)
-        elif isinstance(step, Receive):
-            value = pump.get(max(0.0, step.deadline - time.monotonic()) or 1e-3)
-            if value is None and not step.or_none:
-                raise _timeout(step, path)
-        elif isinstance(step, Poll):
-            value = pump.get(0)
-        elif isinstance(step, Pull):
-            value = next(source, None) if source is not None else None
-        else:
-            time.sleep(step.seconds)
+class VoiceIO:
+    """The steps a voice flow takes on its session (sync or async), its pump and its audio `source`."""
+
+    def __init__(self, session: Any, pump: Union[SyncPump, AsyncPump], source: Any = None) -> None:
+        self._session = session
+        self._pump = pump
+        self._source = source
+        self._path = getattr(session, "_path", "")
+
+    def send(self, method: str, data: Any = None) -> Invoke:
+        """Call the session's uplink `method` (with `data` unless None)."""
+        function = getattr(self._session, method)
+        return Invoke(function if data is None else functools.partial(function, data))
+
+    def poll(self) -> Invoke:
+        """The next event if one is already queued, else None."""
+        return Invoke(functools.partial(self._pump.get, 0.0))
+
+    def pull(self) -> Invoke:
+        """The next chunk of the audio source (None at its end, or without a source)."""
+        return Invoke(self._next_chunk)
+
+    def receive(self, deadline: float, what: str = "an answer", or_none: bool = False) -> Flow[Any]:
+        """The next event, waiting at most until `deadline` (a `time.monotonic()` value); then
+        `APITimeoutError` naming `what`, or None with `or_none`."""
+        got = yield Invoke(lambda: self._pump.get(max(0.0, deadline - time.monotonic()) or 1e-3))
+        if got is None and not or_none:
+            raise APITimeoutError(f"{self._path}: no {what} before the timeout")
+        return got
+
+    def _next_chunk(self) -> Any:
+        source = self._source
+        if source is None:
+            return None
+        if isinstance(source, Iterator):
+            return next(source, None)
+        return _anext_or_none(source)
 
 
-async def drive_async(
-    client: Any,
-    pump: AsyncPump,
-    flow: VoiceFlow,
-    source: Union[AsyncIterator[bytes], Iterator[bytes], None] = None,
-) -> AsyncIterator[Any]:
-    """The async twin of `drive_sync`; `source` may be a sync or an async iterator."""
-    value: Any = None
-    thrown: Optional[Exception] = None
-    path = getattr(client, "_path", "")
-    while True:
-        try:
-            step = flow.send(value) if thrown is None else flow.throw(thrown)
-        except StopIteration:
-            return
-        value, thrown = None, None
-        if isinstance(step, Emit):
-            yield step.item
-        elif isinstance(step, Invoke):
-            try:
-                value = await invoke_async(step)
-            except Exception as exc:
-                thrown = exc
-        elif isinstance(step, Send):
-            method = getattr(client, step.method)
-            if step.data is None:
-                await method()
-            else:
-                await method(step.data)
-        elif isinstance(step, Receive):
-            value = await pump.get(max(0.0, step.deadline - time.monotonic()) or 1e-3)
-            if value is None and not step.or_none:
-                raise _timeout(step, path)
-        elif isinstance(step, Poll):
-            value = await pump.get(0)
-        elif isinstance(step, Pull):
-            value = await _next_chunk(source)
-        else:
-            await asyncio.sleep(step.seconds)
-
-
-async def _next_chunk(source: Union[AsyncIterator[bytes], Iterator[bytes], None]) -> Optional[bytes]:
-    if source is None:
-        return None
-    if isinstance(source, Iterator):
-        return next(source, None)
+async def _anext_or_none(source: AsyncIterator[bytes]) -> Optional[bytes]:
     try:
         return await source.__anext__()
     except StopAsyncIteration:

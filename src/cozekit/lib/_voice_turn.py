@@ -9,27 +9,14 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Dict, Generator, List, Mapping, Optional, Set, Union
+from typing import Any, Dict, List, Mapping, Optional, Set, Union
 
 from .._exceptions import ChatFailedError
+from .._flow import Flow
 from ..types.chat import Chat, ChatToolCall, ChatToolCallType
 from ..types.message import MessageContentType, MessageType
 from ..types.websocket import WebsocketsEventType
-from ._voice_flow import (
-    ASYNC_HELPER,
-    WAKE,
-    Emit,
-    Event,
-    Invoke,
-    Poll,
-    Pull,
-    Receive,
-    Send,
-    Sleep,
-    Step,
-    VoiceFlow,
-    lost,
-)
+from ._voice_flow import ASYNC_HELPER, WAKE, Emit, Event, Invoke, Sleep, VoiceFlow, VoiceIO, lost
 from .local_plugins import LocalPluginError, Tool, _invoke, _output, _prepare
 
 __all__ = [
@@ -208,7 +195,7 @@ def _error_output(exc: Exception) -> str:
     return json.dumps({"error": f"{type(exc).__name__}: {exc}"}, ensure_ascii=False)
 
 
-def _run_tool(turn: Turn, call: ChatToolCall) -> Generator[Step, Any, Dict[str, str]]:
+def _run_tool(turn: Turn, call: ChatToolCall) -> Flow[Dict[str, str]]:
     """Run one call's tool; emits a `ReplyToolCall` and returns the `tool_outputs` entry."""
     assert turn.tools is not None
     name = call.function.name if call.function is not None else ""
@@ -228,7 +215,7 @@ def _run_tool(turn: Turn, call: ChatToolCall) -> Generator[Step, Any, Dict[str, 
     return {"tool_call_id": call.id, "output": item.output}
 
 
-def tool_flow(turn: Turn) -> VoiceFlow:
+def tool_flow(io: VoiceIO, turn: Turn) -> VoiceFlow:
     """Answer a `requires_action` chat: run each tool, then `conversation.chat.submit_tool_outputs`; the
     same turn goes on. Interrupted meanwhile, the turn ends (canceled) without submitting."""
     chat, turn.action = turn.action, None
@@ -246,45 +233,45 @@ def tool_flow(turn: Turn) -> VoiceFlow:
         turn.finished = True
         yield Emit(ReplyDone(chat, canceled=True))
         return
-    yield Send("conversation_chat_submit_tool_outputs", {"chat_id": chat.id, "tool_outputs": outputs})
+    yield io.send("conversation_chat_submit_tool_outputs", {"chat_id": chat.id, "tool_outputs": outputs})
 
 
-def turn_flow(turn: Turn, sends: List[Send], feed: bool, pace: float) -> VoiceFlow:
+def turn_flow(io: VoiceIO, turn: Turn, sends: List[Invoke], feed: bool, pace: float) -> VoiceFlow:
     """Send the turn's opening events, then (for audio) the chunks, reading answers in between; then
     complete the input and read the reply until it ends. The reply timeout runs from the last chunk."""
     yield from sends
     if feed:
         while not turn.interrupted:
-            chunk = yield Pull()
+            chunk = yield io.pull()
             if chunk is None:
                 break
             if not chunk:
                 continue
-            yield Send("input_audio_buffer_append", {"delta": chunk})
+            yield io.send("input_audio_buffer_append", {"delta": chunk})
             while not turn.finished:
-                got = yield Poll()
+                got = yield io.poll()
                 if got is None:
                     break
                 for item in turn.take(got):
                     yield Emit(item)
                 if turn.action is not None:
-                    yield from tool_flow(turn)
+                    yield from tool_flow(io, turn)
             if turn.finished:
                 return
             if pace > 0:
                 yield Sleep(pace)
         if not turn.interrupted:
-            yield Send("input_audio_buffer_complete")
+            yield io.send("input_audio_buffer_complete")
             turn.input_completed = True
     reply_deadline = time.monotonic() + turn.reply_timeout
     while not turn.finished:
         if turn.interrupted and not turn.sent_cancel:
             turn.sent_cancel = True
             if feed and not turn.input_completed and turn.chat_id is None:
-                yield Send("input_audio_buffer_clear")  # nothing to cancel yet: drop the input
+                yield io.send("input_audio_buffer_clear")  # nothing to cancel yet: drop the input
             else:
-                yield Send("conversation_chat_cancel")
-        got = yield Receive(
+                yield io.send("conversation_chat_cancel")
+        got = yield from io.receive(
             turn.deadline(reply_deadline),
             _T.CONVERSATION_CHAT_COMPLETED.value,
             or_none=turn.cancel_deadline is not None,
@@ -292,16 +279,16 @@ def turn_flow(turn: Turn, sends: List[Send], feed: bool, pace: float) -> VoiceFl
         for item in turn.timed_out() if got is None else turn.take(got):
             yield Emit(item)
         if turn.action is not None:
-            yield from tool_flow(turn)
+            yield from tool_flow(io, turn)
             reply_deadline = time.monotonic() + turn.reply_timeout
 
 
-def setup_flow(config: Dict[str, Any], timeout: float) -> VoiceFlow:
+def setup_flow(io: VoiceIO, config: Dict[str, Any], timeout: float) -> VoiceFlow:
     """`chat.update`, then wait for `chat.updated` (an `error` raises)."""
-    yield Send("chat_update", config)
+    yield io.send("chat_update", config)
     deadline = time.monotonic() + timeout
     while True:
-        key, event = yield Receive(deadline, _T.CHAT_UPDATED.value)
+        key, event = yield from io.receive(deadline, _T.CHAT_UPDATED.value)
         failure = lost(key, event, _PATH)
         if failure is not None:
             raise failure

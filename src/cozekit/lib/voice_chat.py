@@ -25,14 +25,7 @@ from typing import TYPE_CHECKING, Any, AsyncIterator, Dict, Iterator, Mapping, O
 from .._exceptions import CozeError
 from ..types.chat import Chat
 from ._audio import AudioSource, PCMFormat, open_audio
-from ._voice_flow import (
-    AsyncPump,
-    Send,
-    SyncPump,
-    VoiceFlow,
-    drive_async,
-    drive_sync,
-)
+from ._voice_flow import AsyncPump, SyncPump, VoiceFlow, VoiceIO
 from ._voice_turn import (
     ReplyAudio,
     ReplyDone,
@@ -149,9 +142,9 @@ class _Core:
             raise CozeError("this turn was replaced by a later send_text/send_audio before it started")
         turn.started = True
 
-    def text_flow(self, turn: Turn, text: str) -> VoiceFlow:
+    def text_flow(self, io: VoiceIO, turn: Turn, text: str) -> VoiceFlow:
         message = {"role": "user", "content_type": "text", "content": text}
-        return turn_flow(turn, [Send("conversation_message_create", message)], False, 0.0)
+        return turn_flow(io, turn, [io.send("conversation_message_create", message)], False, 0.0)
 
     def audio_plan(self, audio: AudioSource) -> tuple[Any, Optional[PCMFormat]]:
         """The chunks and, when they differ from the session's, the format to configure first."""
@@ -160,11 +153,14 @@ class _Core:
             return source.chunks, None
         return source.chunks, source.format
 
-    def audio_flow(self, turn: Turn, new_format: Optional[PCMFormat]) -> VoiceFlow:
+    def audio_flow(self, io: VoiceIO, turn: Turn, new_format: Optional[PCMFormat]) -> VoiceFlow:
         if new_format is not None:
             self.input_format = new_format
-            yield from setup_flow(self.config(new_format), self._reply_timeout)
-        yield from turn_flow(turn, [], True, self._pace)
+            yield from setup_flow(io, self.config(new_format), self._reply_timeout)
+        yield from turn_flow(io, turn, [], True, self._pace)
+
+    def setup(self, io: VoiceIO) -> VoiceFlow:
+        return setup_flow(io, self.config(self.input_format), self._reply_timeout)
 
     def end(self, turn: Turn) -> bool:
         """Book-keep a turn that stopped; True if its reply must be canceled (abandoned mid-reply)."""
@@ -235,6 +231,7 @@ class VoiceChat(_Core):
         self._client: WebsocketsChatClient = coze.websockets.chat.create(
             bot_id=bot_id, workflow_id=workflow_id, options=options
         )
+        self._coze = coze
         self._pump = SyncPump()
         self._pump.attach(self._client)
 
@@ -246,10 +243,7 @@ class VoiceChat(_Core):
         """Open the connection and configure the session (waits for `chat.updated`)."""
         self._client.connect()
         try:
-            for _ in drive_sync(
-                self._client, self._pump, setup_flow(self.config(self.input_format), self._reply_timeout)
-            ):
-                pass
+            self._coze.run_flow(self.setup(VoiceIO(self._client, self._pump)))
         except BaseException:
             self._client.close()
             raise
@@ -274,13 +268,15 @@ class VoiceChat(_Core):
         """Ask in text; the reply comes as text and audio."""
         _check_text(text)
         turn = self.begin()
-        return self._run(turn, self.text_flow(turn, text), None)
+        return self._run(turn, self.text_flow(VoiceIO(self._client, self._pump), turn, text), None)
 
     def send_audio(self, audio: AudioSource) -> Iterator[VoiceChatItem]:
         """Speak: `audio` is a `.wav`/raw PCM path, bytes, or an iterable of raw PCM chunks."""
         chunks, new_format = self.audio_plan(audio)
         turn = self.begin()
-        return self._run(turn, self.audio_flow(turn, new_format), chunks)
+        return self._run(
+            turn, self.audio_flow(VoiceIO(self._client, self._pump, chunks), turn, new_format), chunks
+        )
 
     def interrupt(self) -> None:
         """Stop the current reply (`conversation.chat.cancel`); safe from any thread, a no-op when no turn
@@ -292,7 +288,7 @@ class VoiceChat(_Core):
         self.start(turn)
         self._pump.discard()
         try:
-            for item in drive_sync(self._client, self._pump, flow, chunks):
+            for item in self._coze.iter_flow(flow):
                 if isinstance(item, ReplyDone) and item.chat is not None:
                     self.last_chat = item.chat
                 yield item
@@ -347,6 +343,7 @@ class AsyncVoiceChat(_Core):
         self._client: AsyncWebsocketsChatClient = coze.websockets.chat.create(
             bot_id=bot_id, workflow_id=workflow_id, options=options
         )
+        self._coze = coze
         self._pump = AsyncPump()
         self._pump.attach(self._client)
 
@@ -357,9 +354,7 @@ class AsyncVoiceChat(_Core):
     async def connect(self) -> None:
         await self._client.connect()
         try:
-            flow = setup_flow(self.config(self.input_format), self._reply_timeout)
-            async for _ in drive_async(self._client, self._pump, flow):
-                pass
+            await self._coze.run_flow(self.setup(VoiceIO(self._client, self._pump)))
         except BaseException:
             await self._client.close()
             raise
@@ -382,12 +377,14 @@ class AsyncVoiceChat(_Core):
     def send_text(self, text: str) -> AsyncIterator[VoiceChatItem]:
         _check_text(text)
         turn = self.begin()
-        return self._run(turn, self.text_flow(turn, text), None)
+        return self._run(turn, self.text_flow(VoiceIO(self._client, self._pump), turn, text), None)
 
     def send_audio(self, audio: AudioSource) -> AsyncIterator[VoiceChatItem]:
         chunks, new_format = self.audio_plan(audio)
         turn = self.begin()
-        return self._run(turn, self.audio_flow(turn, new_format), chunks)
+        return self._run(
+            turn, self.audio_flow(VoiceIO(self._client, self._pump, chunks), turn, new_format), chunks
+        )
 
     async def interrupt(self) -> None:
         """The async twin of `VoiceChat.interrupt`."""
@@ -398,7 +395,7 @@ class AsyncVoiceChat(_Core):
         self.start(turn)
         self._pump.discard()
         try:
-            async for item in drive_async(self._client, self._pump, flow, chunks):
+            async for item in self._coze.iter_flow(flow):
                 if isinstance(item, ReplyDone) and item.chat is not None:
                     self.last_chat = item.chat
                 yield item

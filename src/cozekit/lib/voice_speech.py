@@ -17,17 +17,7 @@ from typing import TYPE_CHECKING, Any, AsyncIterator, Dict, Iterator, List, Opti
 from .._exceptions import APIConnectionError, NotFoundError
 from ..types.websocket import WebsocketsEventType
 from ._audio import AudioSink, PathLike, PCMFormat
-from ._voice_flow import (
-    AsyncPump,
-    Emit,
-    Receive,
-    Send,
-    SyncPump,
-    VoiceFlow,
-    drive_async,
-    drive_sync,
-    lost,
-)
+from ._voice_flow import AsyncPump, Emit, SyncPump, VoiceFlow, VoiceIO, lost
 
 if TYPE_CHECKING:
     from .._client import AsyncCoze, Coze
@@ -158,16 +148,16 @@ class _SpeechPlan:
             args["loudness_rate"] = self.loudness_rate
         return args
 
-    def flow(self) -> VoiceFlow:
+    def flow(self, io: VoiceIO) -> VoiceFlow:
         """The WebSocket exchange: configure; then for each piece send it (append, complete) and collect
         its audio until `speech.audio.completed`. Each piece's wait is bounded by `timeout`."""
-        yield Send("speech_update", {"output_audio": self.output_audio()})
+        yield io.send("speech_update", {"output_audio": self.output_audio()})
         for piece in self.pieces:
             deadline = time.monotonic() + self.timeout
-            yield Send("input_text_buffer_append", {"delta": piece})
-            yield Send("input_text_buffer_complete")
+            yield io.send("input_text_buffer_append", {"delta": piece})
+            yield io.send("input_text_buffer_complete")
             while True:
-                key, event = yield Receive(deadline, _T.SPEECH_AUDIO_COMPLETED.value)
+                key, event = yield from io.receive(deadline, _T.SPEECH_AUDIO_COMPLETED.value)
                 failure = lost(key, event, "/v1/audio/speech")
                 if failure is not None:
                     raise failure
@@ -201,7 +191,7 @@ def _speech_chunks(coze: Coze, plan: _SpeechPlan) -> Iterator[bytes]:
                 raise
         else:
             try:
-                yield from drive_sync(client, pump, plan.flow())
+                yield from coze.iter_flow(plan.flow(VoiceIO(client, pump)))
             finally:
                 client.close()
             return
@@ -300,7 +290,7 @@ async def _aspeech_chunks(coze: AsyncCoze, plan: _SpeechPlan) -> AsyncIterator[b
                 raise
         else:
             try:
-                async for chunk in drive_async(client, pump, plan.flow()):
+                async for chunk in coze.iter_flow(plan.flow(VoiceIO(client, pump))):
                     yield chunk
             finally:
                 await client.close()

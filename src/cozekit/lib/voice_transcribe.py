@@ -12,21 +12,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, Optional
 
 from ..types.websocket import WebsocketsEventType
 from ._audio import AudioSource, PCMFormat, open_audio
-from ._voice_flow import (
-    AsyncPump,
-    Emit,
-    Event,
-    Poll,
-    Pull,
-    Receive,
-    Send,
-    Sleep,
-    SyncPump,
-    VoiceFlow,
-    drive_async,
-    drive_sync,
-    lost,
-)
+from ._voice_flow import AsyncPump, Emit, Event, Sleep, SyncPump, VoiceFlow, VoiceIO, lost
 
 if TYPE_CHECKING:
     from .._client import AsyncCoze, Coze
@@ -50,19 +36,19 @@ def _asr_take(got: Event) -> tuple[Optional[str], bool]:
     return None, False
 
 
-def transcription_flow(config: Dict[str, Any], pace: float, timeout: float) -> VoiceFlow:
+def transcription_flow(io: VoiceIO, config: Dict[str, Any], pace: float, timeout: float) -> VoiceFlow:
     """Configure, send the audio chunk by chunk (reading answers as they come), complete, then wait at
     most `timeout` seconds for `transcriptions.message.completed`. Emits every text update."""
-    yield Send("transcriptions_update", config)
+    yield io.send("transcriptions_update", config)
     while True:
-        chunk = yield Pull()
+        chunk = yield io.pull()
         if chunk is None:
             break
         if not chunk:
             continue
-        yield Send("input_audio_buffer_append", {"delta": chunk})
+        yield io.send("input_audio_buffer_append", {"delta": chunk})
         while True:
-            got = yield Poll()
+            got = yield io.poll()
             if got is None:
                 break
             text, done = _asr_take(got)
@@ -72,10 +58,10 @@ def transcription_flow(config: Dict[str, Any], pace: float, timeout: float) -> V
                 return
         if pace > 0:
             yield Sleep(pace)
-    yield Send("input_audio_buffer_complete")
+    yield io.send("input_audio_buffer_complete")
     deadline = time.monotonic() + timeout
     while True:
-        text, done = _asr_take((yield Receive(deadline, _T.TRANSCRIPTIONS_MESSAGE_COMPLETED.value)))
+        text, done = _asr_take((yield from io.receive(deadline, _T.TRANSCRIPTIONS_MESSAGE_COMPLETED.value)))
         if text is not None:
             yield Emit(text)
         if done:
@@ -91,7 +77,8 @@ def _asr_setup(
     pace: float,
     language: Optional[str],
     timeout: float,
-) -> tuple[Any, VoiceFlow]:
+) -> tuple[Any, Dict[str, Any]]:
+    """The audio's chunks and the session configuration."""
     if timeout <= 0:
         raise ValueError("timeout must be > 0")
     if pace < 0:
@@ -100,7 +87,7 @@ def _asr_setup(
     config: Dict[str, Any] = {"input_audio": source.format.input_audio()}
     if language is not None:
         config["asr_config"] = {"user_language": language}
-    return source.chunks, transcription_flow(config, pace, timeout)
+    return source.chunks, config
 
 
 class _Partial:
@@ -136,14 +123,15 @@ def transcribe(
     chunks is real time). `on_partial` gets each new recognised text. After the last chunk the final
     text must arrive within `timeout` seconds (`APITimeoutError` otherwise).
     """
-    chunks, flow = _asr_setup(audio, sample_rate, channels, bit_depth, chunk_ms, pace, language, timeout)
+    chunks, config = _asr_setup(audio, sample_rate, channels, bit_depth, chunk_ms, pace, language, timeout)
     partial = _Partial(on_partial)
     client = coze.websockets.audio.transcriptions.create(options=options)
     pump = SyncPump()
     pump.attach(client)
+    flow = transcription_flow(VoiceIO(client, pump, chunks), config, pace, timeout)
     try:
         with client:
-            for text in drive_sync(client, pump, flow, chunks):
+            for text in coze.iter_flow(flow):
                 partial.add(text)
     finally:
         _close_source(chunks)
@@ -166,14 +154,15 @@ async def atranscribe(
 ) -> str:
     """The async twin of `transcribe`; `audio` may also be an async iterable of chunks, and
     `on_partial` a coroutine function."""
-    chunks, flow = _asr_setup(audio, sample_rate, channels, bit_depth, chunk_ms, pace, language, timeout)
+    chunks, config = _asr_setup(audio, sample_rate, channels, bit_depth, chunk_ms, pace, language, timeout)
     text = ""
     client = coze.websockets.audio.transcriptions.create(options=options)
     pump = AsyncPump()
     pump.attach(client)
+    flow = transcription_flow(VoiceIO(client, pump, chunks), config, pace, timeout)
     try:
         async with client:
-            async for update in drive_async(client, pump, flow, chunks):
+            async for update in coze.iter_flow(flow):
                 if update != text:
                     text = update
                     if on_partial is not None:

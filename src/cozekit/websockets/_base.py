@@ -1,18 +1,24 @@
-"""The session clients behind `coze.websockets.*`: `WebsocketsBaseClient` (sync: the connection runs on a
-private event-loop thread, handlers on a dispatcher thread) and `AsyncWebsocketsBaseClient` (on the
-caller's loop). Sends never block on the network; `connect`, `wait` and `close` are bounded by timeouts.
+"""The session clients behind `coze.websockets.*`: `WebsocketsBaseClient` (sync) and
+`AsyncWebsocketsBaseClient` (on the caller's loop). Sends never block on the network; `connect`, `wait`
+and `close` are bounded by timeouts.
 
-Why a loop thread behind the sync client: the `websockets` library does not force it (it has a threaded
-`websockets.sync` client too), but its asyncio client is the one `Connection` (`_connection.py`) both
-clients share, so the handshake, reconnects and close handling are written once. Moving the sync client
-to `websockets.sync` would need a second connection, or a sans-I/O one both drive."""
+Both run one connection logic (`_connection.Connection`: handshake, outbox, keepalive, reconnects and
+close, sans I/O over the `websockets` library's `ClientProtocol`) with the REST client's runner; they differ
+in the link that performs its socket steps and in where handlers run. The async session: a task on the
+caller's loop runs the connection, another one the handlers. The sync session has no event loop; it
+keeps two threads, because its API is callbacks: events must be read, pings answered and handlers run
+while the caller's thread is elsewhere (in `wait()`, or doing its own work):
+
+- `cozekit-ws-io`: runs the connection after `connect()` opened it on the caller's thread (blocking
+  sockets and `selectors`);
+- `cozekit-ws-dispatch`: runs the handlers, one at a time in arrival order, so a slow handler never
+  stalls the reading and keepalive, and a handler may call `close()`.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import contextlib
-import functools
 import inspect
 import logging
 import queue
@@ -23,10 +29,8 @@ from types import TracebackType
 from typing import (
     Any,
     AsyncIterator,
-    Awaitable,
     Callable,
     ClassVar,
-    Dict,
     FrozenSet,
     Iterator,
     List,
@@ -40,7 +44,7 @@ from typing import (
 from .._exceptions import APITimeoutError, CozeAPIError, CozeError
 from .._models import OpenEnum
 from ..types.websocket import WebsocketsEvent
-from ._connection import Connection, Item, WebsocketsOptions
+from ._connection import Connection, Item, SocketLink, StreamLink, WebsocketsOptions
 from ._dispatch import (
     CLIENT_ERROR,
     CLOSED,
@@ -75,11 +79,14 @@ class Endpoint:
     """Where and how to connect: the full `ws(s)://` URL and the handshake headers."""
 
     url: str
-    aheaders: Callable[[], Awaitable[Dict[str, str]]]
+    headers: Callable[[], Any]
+    """The handshake headers (auth included): a dict, or for an async client an awaitable of one."""
     user_agent: str
     on_handshake_error: Optional[Callable[[CozeAPIError], None]] = None
     strict: bool = False
     """Read events strictly (the client's `strict_validation`)."""
+    runner: Any = None
+    """The REST client whose runner runs the connection's flows (`_run`)."""
 
 
 class SessionState(OpenEnum):
@@ -186,71 +193,20 @@ class _Session:
             self._closed_reported = True
         return self._handlers.get(key)
 
-    def _open_budget(self) -> float:
-        policy = self._options.reconnect
-        delays = sum(policy.delay(n) for n in range(policy.max_attempts))
-        return self._options.connect_timeout * (policy.max_attempts + 1) + delays + 1.0
-
     def _connection_for(self, deliver: Callable[[Item], None]) -> Connection:
         return Connection(
             self._endpoint.url,
-            self._aheaders,
+            self._endpoint.headers,
             self._endpoint.user_agent,
             self._options,
             deliver,
             self._endpoint.on_handshake_error,
         )
 
-    async def _aheaders(self) -> Dict[str, str]:
-        return await self._endpoint.aheaders()
-
     def _payload(self, event: WebsocketsEvent) -> str:
         self._check_sendable()
         log.debug("websocket %s: send %s", self._path, event.event_type)
         return dump_event(event)
-
-
-class _LoopThread:
-    """A private event loop on a daemon thread, for the sync client's connection."""
-
-    def __init__(self, name: str) -> None:
-        self.loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        asyncio.set_event_loop(self.loop)
-        try:
-            self.loop.run_forever()
-            tasks = asyncio.all_tasks(self.loop)
-            for task in tasks:
-                task.cancel()
-            self.loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
-        finally:
-            self.loop.close()
-
-    def run(self, coro: Awaitable[_T], timeout: float) -> _T:
-        future = asyncio.run_coroutine_threadsafe(_as_coroutine(coro), self.loop)
-        try:
-            return future.result(timeout)
-        except concurrent.futures.TimeoutError:
-            future.cancel()
-            raise APITimeoutError(f"gave up after {timeout:.1f}s") from None
-
-    def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
-        self.loop.call_soon_threadsafe(functools.partial(fn, *args, **kwargs))
-
-    def stop(self, timeout: float) -> None:
-        if self.loop.is_closed():
-            return
-        with contextlib.suppress(RuntimeError):
-            self.loop.call_soon_threadsafe(self.loop.stop)
-        if threading.current_thread() is not self._thread:
-            self._thread.join(timeout)
-
-
-async def _as_coroutine(awaitable: Awaitable[_T]) -> _T:
-    return await awaitable
 
 
 _STOP: Any = object()
@@ -268,47 +224,68 @@ class WebsocketsBaseClient(_Session):
         super().__init__(endpoint, on_event, options)
         self._cond = threading.Condition()
         self._inbox: queue.Queue[Any] = queue.Queue()
-        self._loop: Optional[_LoopThread] = None
+        self._link: Optional[SocketLink] = None
+        self._io: Optional[threading.Thread] = None
         self._dispatcher: Optional[threading.Thread] = None
 
     # -- lifecycle ------------------------------------------------------------------------------------
 
     def connect(self) -> None:
-        """Open the connection (bounded by `connect_timeout`); raises the handshake's typed error."""
+        """Open the connection (each attempt bounded by `connect_timeout`); raises the handshake's typed
+        error."""
         if self._state != SessionState.INITIALIZED:
             raise CozeError(f"cannot connect a WebSocket session that is {self._state.value}")
         self._state = SessionState.CONNECTING
-        self._loop = _LoopThread(f"cozekit-ws{self._path}")
+        link = self._link = SocketLink()
+        connection = self._connection_for(self._inbox.put)
+        connection.wake = link.wake
+        runner = self._endpoint.runner
+        try:
+            protocol = runner._run(connection.open_flow(), perform=link.perform)
+        except BaseException:
+            self._state = SessionState.CLOSED
+            link.dispose()
+            raise
+        self._connection = connection
         self._dispatcher = threading.Thread(
             target=self._dispatch_loop, name="cozekit-ws-dispatch", daemon=True
         )
         self._dispatcher.start()
-        try:
-            self._connection = self._loop.run(self._open(), self._open_budget())
-        except BaseException:
-            self._state = SessionState.CLOSED
-            self._inbox.put(_STOP)
-            self._loop.stop(self._options.close_timeout)
-            raise
+        self._io = threading.Thread(
+            target=self._run_connection,
+            args=(runner, connection, protocol, link),
+            name="cozekit-ws-io",
+            daemon=True,
+        )
+        self._io.start()
         self._state = SessionState.CONNECTED
 
-    async def _open(self) -> Connection:
-        connection = self._connection_for(self._inbox.put)
-        await connection.open()
-        return connection
+    def _run_connection(self, runner: Any, connection: Connection, protocol: Any, link: SocketLink) -> None:
+        try:
+            runner._run(connection.run_flow(protocol), perform=link.perform)
+        except Exception as exc:  # a bug: report it as the session's failure, then the close
+            log.debug("websocket %s: connection failed: %r", self._path, exc)
+            self._inbox.put(("lost", exc))
+            self._inbox.put(("closed", None))
 
     def close(self) -> None:
         """Flush queued events, close the connection and stop the threads; bounded by `close_timeout`."""
         if self._state not in (SessionState.CONNECTED, SessionState.CONNECTING):
             return
         self._state = SessionState.CLOSING
-        assert self._loop is not None and self._connection is not None
-        with contextlib.suppress(Exception):
-            self._loop.run(self._connection.close(), self._options.close_timeout * 3 + 1)
+        assert self._link is not None and self._connection is not None and self._io is not None
+        self._connection.close()
+        if threading.current_thread() is not self._io:
+            self._io.join(self._options.close_timeout * 3 + 1)
+        if self._io.is_alive():  # the peer stalls the close: drop the socket, wake the I/O thread
+            self._link.abort()
+            self._link.wake()
+            self._inbox.put(("closed", None))
         self._inbox.put(_STOP)
         if self._dispatcher is not None and threading.current_thread() is not self._dispatcher:
             self._dispatcher.join(self._options.close_timeout)
-        self._loop.stop(self._options.close_timeout)
+        if not self._io.is_alive():
+            self._link.dispose()
         self._state = SessionState.CLOSED
 
     @contextlib.contextmanager
@@ -365,10 +342,8 @@ class WebsocketsBaseClient(_Session):
 
     def _send(self, event: WebsocketsEvent) -> None:
         payload = self._payload(event)
-        assert self._loop is not None and self._connection is not None
-        self._loop.call(
-            self._connection.send, payload, is_update=key_of(event.event_type) in self._update_events
-        )
+        assert self._connection is not None
+        self._connection.send(payload, is_update=key_of(event.event_type) in self._update_events)
 
     def wait(
         self,
@@ -410,6 +385,8 @@ class AsyncWebsocketsBaseClient(_Session):
         self._inbox: Optional[asyncio.Queue[Any]] = None
         self._changed: Optional[asyncio.Event] = None
         self._dispatcher: Optional[asyncio.Task[None]] = None
+        self._link: Optional[StreamLink] = None
+        self._io: Optional[asyncio.Future[Any]] = None
 
     async def connect(self) -> None:
         if self._state != SessionState.INITIALIZED:
@@ -418,26 +395,45 @@ class AsyncWebsocketsBaseClient(_Session):
         inbox: asyncio.Queue[Any] = asyncio.Queue()
         self._inbox = inbox
         self._changed = asyncio.Event()
+        link = self._link = StreamLink()
         connection = self._connection_for(inbox.put_nowait)
+        connection.wake = link.wake
+        runner = self._endpoint.runner
         try:
-            await asyncio.wait_for(connection.open(), self._open_budget())
-        except asyncio.TimeoutError:
-            self._state = SessionState.CLOSED
-            raise APITimeoutError(f"could not connect to {self.url} in time") from None
+            protocol = await runner._run(connection.open_flow(), perform=link.perform)
         except BaseException:
             self._state = SessionState.CLOSED
+            link.abort()
             raise
         self._connection = connection
         self._dispatcher = asyncio.ensure_future(self._dispatch_loop())
+        self._io = asyncio.ensure_future(self._run_connection(runner, connection, protocol, link))
         self._state = SessionState.CONNECTED
+
+    async def _run_connection(
+        self, runner: Any, connection: Connection, protocol: Any, link: StreamLink
+    ) -> None:
+        assert self._inbox is not None
+        try:
+            await runner._run(connection.run_flow(protocol), perform=link.perform)
+        except Exception as exc:  # a bug: report it as the session's failure, then the close
+            log.debug("websocket %s: connection failed: %r", self._path, exc)
+            self._inbox.put_nowait(("lost", exc))
+            self._inbox.put_nowait(("closed", None))
 
     async def close(self) -> None:
         if self._state not in (SessionState.CONNECTED, SessionState.CONNECTING):
             return
         self._state = SessionState.CLOSING
         assert self._connection is not None and self._inbox is not None
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(self._connection.close(), self._options.close_timeout * 3 + 1)
+        assert self._io is not None and self._link is not None
+        self._connection.close()
+        try:
+            await asyncio.wait_for(asyncio.shield(self._io), self._options.close_timeout * 3 + 1)
+        except (asyncio.TimeoutError, Exception):
+            self._io.cancel()
+            self._link.abort()
+            self._inbox.put_nowait(("closed", None))
         self._inbox.put_nowait(_STOP)
         task = self._dispatcher
         if task is not None and task is not asyncio.current_task():

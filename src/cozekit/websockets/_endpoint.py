@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any, Dict, Generic, Mapping, Optional, TypeVar
 from urllib.parse import urlencode, urlsplit
 
@@ -65,15 +64,20 @@ def make_endpoint(
     base.update(client._default_headers)
     base.update(headers or {})
 
-    async def aheaders() -> Dict[str, str]:
+    def sync_headers() -> Dict[str, str]:
         auth = client.auth
-        if auth is None:
-            return dict(base)
-        if isinstance(client, AsyncAPIClient):
-            token = await auth.aget_token()
-        else:
-            token = await asyncio.get_running_loop().run_in_executor(None, auth.get_token)
-        return {**base, "Authorization": f"Bearer {token}"}
+        return dict(base) if auth is None else {**base, "Authorization": f"Bearer {auth.get_token()}"}
+
+    async def async_headers() -> Dict[str, str]:
+        auth = client.auth
+        return dict(base) if auth is None else {**base, "Authorization": f"Bearer {await auth.aget_token()}"}
 
     user_agent = _PLATFORM_HEADERS["User-Agent"]
-    return Endpoint(url, aheaders, user_agent, client._add_region_hint, client.strict_validation)
+    return Endpoint(
+        url,
+        async_headers if isinstance(client, AsyncAPIClient) else sync_headers,
+        user_agent,
+        client._add_region_hint,
+        client.strict_validation,
+        client,
+    )
