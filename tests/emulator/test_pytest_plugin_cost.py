@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-SRC = Path(__file__).resolve().parents[1] / "src"
+SRC = Path(__file__).resolve().parents[2] / "src"
 PROBE = (
     "import json, sys, pytest; before = set(sys.modules); import cozekit.emulator.pytest_plugin; "
     "print(json.dumps(sorted(set(sys.modules) - before)))"

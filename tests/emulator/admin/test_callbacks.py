@@ -31,7 +31,7 @@ from cozekit.callbacks import (
 from cozekit.types.api_app import APIAppEventType
 from sync_or_async import MODES, open_client, run
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "callback_receiver.py"
+EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "callback_receiver.py"
 BOT_EVENTS = ["bot.published", "bot.unpublished", "bot.deleted", "benefit.usage"]
 
 

@@ -12,7 +12,7 @@ from cozekit import BadRequestError, NotFoundError, PermissionDeniedError
 from cozekit.types.commerce import BenefitLimitation
 from sync_or_async import Client, collect, open_client, run
 
-from ._raw import raw
+from ..raw import raw
 
 DAY = 86400
 

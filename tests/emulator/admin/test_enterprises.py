@@ -9,7 +9,7 @@ import pytest
 from cozekit import BadRequestError, CozeAPIError, NotFoundError, PermissionDeniedError
 from sync_or_async import Client, collect, open_client, run
 
-from ._raw import raw
+from ..raw import raw
 
 
 def _people(coze_emulator: Any, *names: str) -> Dict[str, str]:

@@ -16,7 +16,7 @@ from cozekit.emulator.voice import pcm, tones
 from cozekit.types.audio import AudioFormat
 from sync_or_async import Client, collect, run
 
-from .conftest import spoken
+from ..conftest import spoken
 
 
 async def test_system_voices_are_listed_and_filtered(client: Client) -> None:

@@ -19,7 +19,7 @@ from cozekit.emulator.backends.audio import DEFAULT_VOICE_ID
 from cozekit.emulator.voice import pcm, synth, tones
 from cozekit.types.audio import AudioFormat
 
-from .wsutil import FAST, SPEECH_EVENTS, Recorder
+from ..wsutil import FAST, SPEECH_EVENTS, Recorder
 
 FAKE = '''#!{python}
 """Stand-in espeak-ng: a 50 ms tone per character, as a mono 16-bit 22050 Hz WAV on stdout."""

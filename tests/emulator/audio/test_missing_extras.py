@@ -18,7 +18,7 @@ from cozekit.emulator.voice import opus, pcm
 from cozekit.types.audio import AudioFormat
 from sync_or_async import Client, run
 
-from .conftest import spoken
+from ..conftest import spoken
 
 HINT = "pip install 'cozekit[emulator]'"
 

@@ -8,7 +8,7 @@ from cozekit import CozeAPIError
 from cozekit.emulator.voice import tones
 from sync_or_async import Client, collect, run
 
-from .conftest import spoken
+from ..conftest import spoken
 
 
 async def test_group_crud(client: Client) -> None:

@@ -7,8 +7,7 @@ from typing import Any
 import pytest
 
 from cozekit import BadRequestError, NotFoundError
-
-from .conftest import run
+from sync_or_async import run
 
 
 async def test_collaborators_need_collaboration_mode_and_workspace_membership(

@@ -7,7 +7,7 @@ import re
 
 from cozekit.emulator import ThreadedEmulator
 
-from .conftest import Api, chat_of
+from ..conftest import Api, chat_of
 
 BOT = ThreadedEmulator.demo_bot_id
 

@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from cozekit.emulator import EmulatorConfig, ThreadedEmulator
 
-from .conftest import Api, chat_of
+from ..conftest import Api, chat_of
 
 
 def fake_openai(seen: List[Dict[str, Any]]) -> FastAPI:

@@ -7,7 +7,7 @@ from typing import Any, Dict
 
 from cozekit.emulator import ThreadedEmulator
 
-from .conftest import Api, chat_of, parse_sse
+from ..conftest import Api, chat_of, parse_sse
 
 BOT = ThreadedEmulator.demo_bot_id
 

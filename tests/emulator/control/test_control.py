@@ -9,7 +9,7 @@ import pytest
 
 from cozekit.emulator import ThreadedEmulator
 
-from .conftest import Api, parse_sse
+from ..conftest import Api, parse_sse
 
 BOT = ThreadedEmulator.demo_bot_id
 CHAT = {

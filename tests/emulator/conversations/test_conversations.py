@@ -6,7 +6,7 @@ from typing import Any, Dict, List
 
 from cozekit.emulator import ThreadedEmulator
 
-from .conftest import Api, chat_of
+from ..conftest import Api, chat_of
 
 BOT = ThreadedEmulator.demo_bot_id
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
 import httpx
 import pytest
 
 from cozekit.emulator import ThreadedEmulator
-from sync_or_async import MODES, Client, open_client
 
 POLL = {"poll_interval": 0.01, "poll_timeout": 20.0}
 """Fast polling; the timeout only guards against a hang."""
@@ -19,12 +18,6 @@ def emu(coze_emulator: ThreadedEmulator) -> Iterator[ThreadedEmulator]:
     coze_emulator.state.knowledge.set_embedder(None)  # BM25 only, even where a local model exists
     yield coze_emulator
     coze_emulator.control.configure_ingestion(hold=False)
-
-
-@pytest.fixture(params=MODES)
-async def client(request: pytest.FixtureRequest, emu: ThreadedEmulator) -> AsyncIterator[Client]:
-    async with open_client(request.param, emu.base_url, emu.token) as opened:
-        yield opened
 
 
 @pytest.fixture

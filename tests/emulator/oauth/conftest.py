@@ -6,9 +6,10 @@ from collections.abc import Iterator
 from typing import Any, Dict
 
 import pytest
-from headless_browser import REDIRECT
 
 from cozekit.emulator.oauth_control import OAuthControl
+
+from .headless_browser import REDIRECT
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from typing import Any, Dict, List
 
 import httpx
 import pytest
-from headless_browser import REDIRECT, consent, decide
 from typer.testing import CliRunner, Result
 
 from cozekit.auth import DeviceOAuthApp
@@ -21,6 +20,8 @@ from cozekit.auth.saved_login import coze_from_login
 from cozekit.cli import app as cli
 from cozekit.emulator.oauth_control import OAuthControl
 from cozekit.emulator.routes.oauth_pages import DEVICE_PAGE
+
+from .headless_browser import REDIRECT, consent, decide
 
 
 def _run(*args: str) -> Result:

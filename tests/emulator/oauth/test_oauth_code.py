@@ -6,7 +6,6 @@ from typing import Any, Dict
 
 import httpx
 import pytest
-from headless_browser import REDIRECT, consent, query
 
 from cozekit import AsyncCoze, Coze, TokenAuth
 from cozekit._exceptions import OAuthError
@@ -19,6 +18,8 @@ from cozekit.auth import (
     gen_state,
 )
 from cozekit.emulator.oauth_control import OAuthControl
+
+from .headless_browser import REDIRECT, consent, query
 
 
 def _me(base_url: str, token: str) -> str:

@@ -7,12 +7,13 @@ from typing import Any, Dict, List
 
 import httpx
 import pytest
-from headless_browser import decide
 
 from cozekit import Coze, TokenAuth
 from cozekit._exceptions import OAuthError
 from cozekit.auth import AsyncDeviceOAuthApp, CozePKCEAuthError, CozePKCEAuthErrorType, DeviceOAuthApp
 from cozekit.emulator.oauth_control import OAuthControl
+
+from .headless_browser import decide
 
 
 def _app(

@@ -7,7 +7,6 @@ from typing import Any, Dict
 
 import httpx
 import pytest
-from headless_browser import REDIRECT
 
 from cozekit._exceptions import OAuthError
 from cozekit.auth import (
@@ -18,6 +17,8 @@ from cozekit.auth import (
     WebOAuthApp,
 )
 from cozekit.emulator.oauth_control import OAuthControl
+
+from .headless_browser import REDIRECT
 
 TOKEN = "/api/permission/oauth2/token"
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"

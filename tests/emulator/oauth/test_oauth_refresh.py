@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any, Dict, List
 
 import pytest
-from headless_browser import REDIRECT
 
 from cozekit import AsyncCoze, Coze
 from cozekit._exceptions import OAuthError
@@ -26,6 +25,8 @@ from cozekit.auth import (
 )
 from cozekit.emulator.oauth_control import OAuthControl
 from cozekit.types.oauth import OAuthToken
+
+from .headless_browser import REDIRECT
 
 
 def _pkce_token(app: PKCEOAuthApp, oauth: OAuthControl) -> OAuthToken:

@@ -9,7 +9,6 @@ from typing import Any, Dict, List
 
 import httpx
 import pytest
-from headless_browser import REDIRECT, consent, query
 from typer.testing import CliRunner
 
 from cozekit import Coze
@@ -26,6 +25,8 @@ from cozekit.auth import (
 )
 from cozekit.cli import app as cli
 from cozekit.emulator.oauth_control import OAuthControl
+
+from .headless_browser import REDIRECT, consent, query
 
 
 def _pem_lines(pem: str) -> List[str]:

@@ -13,13 +13,14 @@ import pytest
 from cozepy import Coze as CozepyCoze
 from cozepy import CozeAPIError
 from cozepy import TokenAuth as CozepyTokenAuth
-from headless_browser import REDIRECT, consent, decide, query
 
 from cozekit import AsyncCoze, ChatEventType, Coze, Message, PermissionDeniedError, TokenAuth
 from cozekit import CozeAPIError as CozekitAPIError
 from cozekit.auth import DeviceOAuthApp, WebOAuthApp
 from cozekit.emulator.oauth_control import OAuthControl
 from cozekit.websockets import WebsocketsOptions
+
+from .headless_browser import REDIRECT, consent, decide, query
 
 MODES = ["sync", "async"]
 

@@ -10,7 +10,7 @@ from cozekit import BadRequestError, NotFoundError
 from cozekit.emulator.backends.plugin_catalogue import CALCULATOR_ID, ECHO_ID, TEXT_STATS_ID
 from sync_or_async import Client, collect, run
 
-from ._raw import raw
+from ..raw import raw
 
 
 async def test_plugin_details_and_tools(client: Client) -> None:

@@ -14,7 +14,7 @@ from cozekit import AsyncCoze, Coze, CozeAPIError, TokenAuth
 from cozekit.emulator import ThreadedEmulator
 from cozekit.emulator.voice import opus, tones
 
-from .wsutil import CHAT_EVENTS, FAST, SPEECH_EVENTS, TRANSCRIPTION_EVENTS, Recorder
+from ..wsutil import CHAT_EVENTS, FAST, SPEECH_EVENTS, TRANSCRIPTION_EVENTS, Recorder
 
 STREAMED = "an Ogg Opus stream, sent in pieces of 333 bytes"
 REPLY = "Cozekit Demo Bot (turn {n}) heard: {text}"

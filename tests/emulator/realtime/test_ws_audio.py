@@ -15,8 +15,8 @@ from cozekit.emulator import ThreadedEmulator
 from cozekit.emulator.backends.audio import DEFAULT_VOICE_ID
 from cozekit.emulator.voice import pcm, tones
 
-from .conftest import spoken
-from .wsutil import FAST, SPEECH_EVENTS, TRANSCRIPTION_EVENTS, Recorder
+from ..conftest import spoken
+from ..wsutil import FAST, SPEECH_EVENTS, TRANSCRIPTION_EVENTS, Recorder
 
 
 def sync_coze(emu: ThreadedEmulator, token: str = "") -> Coze:

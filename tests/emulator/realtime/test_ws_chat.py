@@ -14,7 +14,7 @@ from cozekit import AsyncCoze, ChatFailedError, Coze, CozeAPIError, TokenAuth
 from cozekit.emulator import ThreadedEmulator, example_workflows
 from cozekit.emulator.voice import g711, pcm, tones
 
-from .wsutil import CHAT_EVENTS, FAST, Recorder
+from ..wsutil import CHAT_EVENTS, FAST, Recorder
 
 REPLY = "Cozekit Demo Bot (turn {n}) heard: {text}"
 

@@ -13,7 +13,7 @@ from cozekit.emulator import ThreadedEmulator
 from cozekit.emulator.voice import tones
 from cozekit.websockets import ReconnectPolicy, WebsocketsOptions
 
-from .wsutil import FAST, SPEECH_EVENTS, Recorder
+from ..wsutil import FAST, SPEECH_EVENTS, Recorder
 
 
 def coze(emu: ThreadedEmulator) -> Coze:

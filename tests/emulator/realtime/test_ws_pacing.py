@@ -14,7 +14,7 @@ from cozekit.emulator import ThreadedEmulator
 from cozekit.emulator.realtime import pacing
 from cozekit.emulator.voice import tones
 
-from .wsutil import CHAT_EVENTS, FAST, SPEECH_EVENTS, Recorder
+from ..wsutil import CHAT_EVENTS, FAST, SPEECH_EVENTS, Recorder
 
 TEXT = "paced output audio"
 

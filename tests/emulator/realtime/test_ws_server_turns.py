@@ -12,7 +12,7 @@ from cozekit import AsyncCoze, Coze, TokenAuth
 from cozekit.emulator import ThreadedEmulator
 from cozekit.emulator.voice import tones
 
-from .wsutil import CHAT_EVENTS, FAST, Recorder
+from ..wsutil import CHAT_EVENTS, FAST, Recorder
 
 SILENCE = b"\0" * 16000  # 0.5 s at 16 kHz
 MARKER = {"role": "system", "content_type": "text", "content": "x"}

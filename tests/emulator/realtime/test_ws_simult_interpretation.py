@@ -15,8 +15,8 @@ from cozekit.emulator import ThreadedEmulator
 from cozekit.emulator.backends.audio import DEFAULT_VOICE_ID
 from cozekit.emulator.voice import pcm, tones
 
-from .conftest import spoken
-from .wsutil import FAST, SIMULT_EVENTS, Recorder
+from ..conftest import spoken
+from ..wsutil import FAST, SIMULT_EVENTS, Recorder
 
 PIECE_EVENTS = ("simult_interpretation.translation.delta", "simult_interpretation.audio.delta")
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Iterator
-from typing import Any, AsyncIterator, Callable, Dict
+from typing import Any, Callable, Dict
 
 import httpx
 import pytest
 
 from cozekit.emulator import ThreadedEmulator
-from sync_or_async import MODES, Client, open_client, run
+from sync_or_async import Client, run
 
 Loader = Callable[[Dict[str, Any]], str]
 
@@ -30,12 +30,6 @@ def load(emu: ThreadedEmulator) -> Loader:
         return str(emu.control.create_workflow(definition)["workflow_id"])
 
     return loader
-
-
-@pytest.fixture(params=MODES)
-async def client(request: pytest.FixtureRequest, emu: ThreadedEmulator) -> AsyncIterator[Client]:
-    async with open_client(request.param, emu.base_url, emu.token) as opened:
-        yield opened
 
 
 @pytest.fixture

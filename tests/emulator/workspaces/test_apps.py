@@ -9,7 +9,7 @@ import pytest
 from cozekit import BadRequestError, NotFoundError, PermissionDeniedError
 from sync_or_async import Client, collect, open_client, run
 
-from ._raw import raw
+from ..raw import raw
 
 
 async def _team(client: Client, *members: str) -> str:

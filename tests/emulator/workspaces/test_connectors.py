@@ -10,7 +10,7 @@ from cozekit import BadRequestError, NotFoundError, PermissionDeniedError
 from cozekit.types.connector import AuditStatus, UserConfig
 from sync_or_async import Client, open_client, run
 
-from ._raw import raw
+from ..raw import raw
 
 
 async def test_install_a_channel_in_a_workspace(client: Client, coze_emulator: Any) -> None:

@@ -21,7 +21,7 @@ from cozekit import (
 )
 from sync_or_async import Client, collect, open_client, run
 
-from ._raw import raw
+from ..raw import raw
 
 
 async def test_an_agent_template_becomes_a_bot_to_chat_with(client: Client, coze_emulator: Any) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from oauth_fakes import FakeClock, OAuthServer
+
+from .oauth_fakes import FakeClock, OAuthServer
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from typing import Any
 
 import httpx
 import pytest
-from oauth_fakes import BASE, CLIENT_ID, CLIENT_SECRET, NO_WAIT, OAuthServer, bearer, oauth_error
 
 from cozekit import (
     AsyncPKCEOAuthApp,
@@ -16,6 +15,8 @@ from cozekit import (
     PKCEOAuthApp,
     WebOAuthApp,
 )
+
+from .oauth_fakes import BASE, CLIENT_ID, CLIENT_SECRET, NO_WAIT, OAuthServer, bearer, oauth_error
 
 TOKEN_PATH = "/api/permission/oauth2/token"
 

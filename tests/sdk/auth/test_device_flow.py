@@ -8,7 +8,6 @@ from typing import List
 
 import httpx
 import pytest
-from oauth_fakes import BASE, CLIENT_ID, NO_WAIT, OAuthServer, oauth_error
 
 from cozekit import (
     AsyncDeviceOAuthApp,
@@ -18,6 +17,8 @@ from cozekit import (
     DeviceOAuthApp,
     OAuthError,
 )
+
+from .oauth_fakes import BASE, CLIENT_ID, NO_WAIT, OAuthServer, oauth_error
 
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 

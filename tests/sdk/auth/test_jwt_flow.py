@@ -8,7 +8,6 @@ from typing import Any, Dict
 import httpx
 import jwt
 import pytest
-from oauth_fakes import BASE, CLIENT_ID, KEY_ID, OAuthServer, bearer, oauth_error
 
 from cozekit import (
     COZE_CN_BASE_URL,
@@ -19,6 +18,8 @@ from cozekit import (
     Scope,
     SessionContext,
 )
+
+from .oauth_fakes import BASE, CLIENT_ID, KEY_ID, OAuthServer, bearer, oauth_error
 
 JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any, Dict, Type
 
 import pytest
-from oauth_fakes import CLIENT_ID, CLIENT_SECRET, KEY_ID
 
 from cozekit import (
     AsyncDeviceOAuthApp,
@@ -19,6 +18,8 @@ from cozekit import (
     load_async_oauth_app_from_config,
     load_oauth_app_from_config,
 )
+
+from .oauth_fakes import CLIENT_ID, CLIENT_SECRET, KEY_ID
 
 
 def config(client_type: str, private_pem: str = "") -> Dict[str, Any]:

@@ -6,7 +6,6 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from oauth_fakes import CLIENT_ID, CLIENT_SECRET
 
 from cozekit import (
     COZE_CN_BASE_URL,
@@ -17,6 +16,8 @@ from cozekit import (
     gen_code_verifier,
     gen_state,
 )
+
+from .oauth_fakes import CLIENT_ID, CLIENT_SECRET
 
 
 def _query(url: str) -> dict[str, str]:

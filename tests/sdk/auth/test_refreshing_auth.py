@@ -9,17 +9,6 @@ from typing import List
 
 import httpx
 import pytest
-from oauth_fakes import (
-    BASE,
-    CLIENT_ID,
-    CLIENT_SECRET,
-    KEY_ID,
-    NO_WAIT,
-    FakeClock,
-    OAuthServer,
-    bearer,
-    oauth_error,
-)
 
 from cozekit import (
     AsyncCoze,
@@ -36,6 +25,18 @@ from cozekit import (
     OAuthToken,
     PKCEOAuthApp,
     WebOAuthApp,
+)
+
+from .oauth_fakes import (
+    BASE,
+    CLIENT_ID,
+    CLIENT_SECRET,
+    KEY_ID,
+    NO_WAIT,
+    FakeClock,
+    OAuthServer,
+    bearer,
+    oauth_error,
 )
 
 

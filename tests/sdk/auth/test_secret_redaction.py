@@ -7,7 +7,6 @@ from typing import List
 
 import httpx
 import pytest
-from oauth_fakes import BASE, CLIENT_ID, CLIENT_SECRET, KEY_ID, NO_WAIT, OAuthServer, bearer, oauth_error
 
 from cozekit import (
     AsyncJWTAuth,
@@ -22,6 +21,8 @@ from cozekit import (
     PKCEOAuthApp,
     WebOAuthApp,
 )
+
+from .oauth_fakes import BASE, CLIENT_ID, CLIENT_SECRET, KEY_ID, NO_WAIT, OAuthServer, bearer, oauth_error
 
 
 def _secrets(server: OAuthServer, private_pem: str) -> List[str]:

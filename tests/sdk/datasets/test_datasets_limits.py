@@ -6,9 +6,10 @@ from typing import Any, Callable, Dict
 
 import httpx
 import pytest
-from ds_mock import make, run
 
 from cozekit import DocumentBase, DocumentChunkStrategy, DocumentUpdateRule, DocumentUpdateType
+
+from .ds_mock import make, run
 
 
 def _no_io(request: httpx.Request) -> httpx.Response:

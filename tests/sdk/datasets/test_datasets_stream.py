@@ -11,12 +11,13 @@ from typing import Any, List
 
 import httpx
 import pytest
-from ds_mock import BASE, NO_WAIT, Recorder, envelope, make, run
 
 from cozekit import AsyncCoze, Coze, DocumentBase, DocumentSourceInfo, TokenAuth
 from cozekit.resources._json_stream import READ_CHUNK, StreamedJSON, base64_chunks
 from cozekit.resources.datasets.documents import _create
 from cozekit.types.document import LocalDocumentFile
+
+from .ds_mock import BASE, NO_WAIT, Recorder, envelope, make, run
 
 MAX_PIECE = READ_CHUNK // 3 * 4
 

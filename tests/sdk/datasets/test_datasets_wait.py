@@ -6,7 +6,6 @@ import types
 from typing import Any, List
 
 import pytest
-from ds_mock import Recorder, envelope, error, make, run
 
 import cozekit.resources.datasets._process as wait_module
 from cozekit import (
@@ -17,6 +16,8 @@ from cozekit import (
     NotFoundError,
 )
 from cozekit._base_client import AsyncAPIClient, SyncAPIClient
+
+from .ds_mock import Recorder, envelope, error, make, run
 
 
 class FakeClock:

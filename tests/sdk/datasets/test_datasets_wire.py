@@ -7,7 +7,6 @@ import json
 from typing import Any
 
 import pytest
-from ds_mock import Recorder, collect, envelope, error, make, run
 
 from cozekit import (
     BadRequestError,
@@ -19,6 +18,8 @@ from cozekit import (
     DocumentUpdateType,
     PhotoStatus,
 )
+
+from .ds_mock import Recorder, collect, envelope, error, make, run
 
 DOC = {
     "document_id": "7386942056030100001",

@@ -6,7 +6,7 @@ import pytest
 
 from cozekit.types.plugin import CallPluginToolResp, Plugin, StoreCategory, StorePlugin, StorePluginSortType
 
-from .conftest import Wire, ok
+from ..conftest import Wire, ok
 
 TOOL = {
     "name": "asr_lite",

@@ -16,7 +16,7 @@ from typing import List, Tuple
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SRC = ROOT / "src"
 
 NARROWING = """

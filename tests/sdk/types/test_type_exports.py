@@ -10,7 +10,7 @@ from pathlib import Path
 
 import cozekit.types
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_the_package_exports_every_module_all_and_nothing_else() -> None:

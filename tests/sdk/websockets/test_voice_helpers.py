@@ -15,7 +15,6 @@ from typing import Any, AsyncIterator, Dict, Iterator, List
 
 import httpx
 import pytest
-from test_websockets import CHAT, PCM, USAGE, ScriptServer, event, msg
 
 from cozekit import (
     APIConnectionError,
@@ -48,6 +47,8 @@ from cozekit.lib import (
     transcribe,
 )
 from cozekit.websockets import WebsocketsOptions
+
+from .test_websockets import CHAT, PCM, USAGE, ScriptServer, event, msg
 
 FAST = WebsocketsOptions(connect_timeout=2, wait_timeout=5, close_timeout=1)
 VOICE = "7000000000000100001"

@@ -7,9 +7,10 @@ from typing import Any
 
 import httpx
 import pytest
-from wf_fakes import DEBUG, EXEC, WF, FakeCoze, envelope
 
 from cozekit import BadRequestError, CozeAPIError, InternalServerError, NotFoundError
+
+from .wf_fakes import DEBUG, EXEC, WF, FakeCoze, envelope
 
 RUN = ("POST", "/v1/workflow/run")
 

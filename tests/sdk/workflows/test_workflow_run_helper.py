@@ -8,9 +8,10 @@ from typing import Any, List
 
 import httpx
 import pytest
-from wf_fakes import DEBUG, DONE, WF, FakeCoze, envelope, interrupt, message, sse
 
 from cozekit import CozeAPIError, CozeError, NotFoundError, WorkflowEvent, WorkflowEventType
+
+from .wf_fakes import DEBUG, DONE, WF, FakeCoze, envelope, interrupt, message, sse
 
 RUN = ("POST", "/v1/workflow/stream_run")
 RESUME = ("POST", "/v1/workflow/stream_resume")

@@ -7,7 +7,6 @@ from typing import Any, List
 
 import httpx
 import pytest
-from wf_fakes import DEBUG, DONE, WF, FakeCoze, envelope, interrupt, message, sse
 
 from cozekit import (
     APIConnectionError,
@@ -21,6 +20,8 @@ from cozekit import (
     WorkflowEventType,
     WorkflowInterruptType,
 )
+
+from .wf_fakes import DEBUG, DONE, WF, FakeCoze, envelope, interrupt, message, sse
 
 STREAM_RUN = ("POST", "/v1/workflow/stream_run")
 

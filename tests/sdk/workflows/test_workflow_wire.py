@@ -7,7 +7,6 @@ import inspect
 from typing import Any, Callable, List
 
 import pytest
-from wf_fakes import BASE, DEBUG, DONE, EXEC, WF, FakeCoze, envelope, message, sse
 
 import cozekit
 from cozekit import (
@@ -17,6 +16,8 @@ from cozekit import (
     WorkflowRunMode,
     WorkflowTerminatePlan,
 )
+
+from .wf_fakes import BASE, DEBUG, DONE, EXEC, WF, FakeCoze, envelope, message, sse
 
 MODES = ["sync", "async"]
 

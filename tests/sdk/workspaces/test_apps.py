@@ -7,7 +7,7 @@ import pytest
 from cozekit.types.app import SimpleApp
 from cozekit.types.bot import PublishStatus
 
-from .conftest import Wire, ok
+from ..conftest import Wire, ok
 
 APP = {
     "id": "7516",

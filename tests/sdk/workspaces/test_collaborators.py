@@ -13,7 +13,7 @@ from cozekit.types.collaborator import (
     SwitchCollaborationModeResp,
 )
 
-from .conftest import Wire, ok
+from ..conftest import Wire, ok
 
 # (resource attribute, id keyword, path noun)
 OWNERS = [("bots", "bot_id", "bots"), ("apps", "app_id", "apps"), ("workflows", "workflow_id", "workflows")]

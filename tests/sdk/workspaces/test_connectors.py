@@ -15,7 +15,7 @@ from cozekit.types.connector import (
     UserConfigEnum,
 )
 
-from .conftest import MODES, FakeServer, call, envelope
+from ..admin.conftest import MODES, FakeServer, call, envelope
 
 
 @pytest.mark.parametrize("mode", MODES)

@@ -6,7 +6,7 @@ import pytest
 
 from cozekit.types.entity import CopyTask, CopyTaskStatus, CreateCopyTaskResp, EntityType
 
-from .conftest import Wire, ok
+from ..conftest import Wire, ok
 
 
 async def test_create_copies_a_bot_in_place_at_once(wire: Wire) -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from cozekit.types.folder import FolderType, SimpleFolder
 
-from .conftest import Wire, ok
+from ..conftest import Wire, ok
 
 FOLDER = {
     "id": "7523",

@@ -6,7 +6,7 @@ import pytest
 
 from cozekit.types.variable import UpdateVariableResp, VariableValue
 
-from .conftest import Wire, ok
+from ..conftest import Wire, ok
 
 
 async def test_retrieve_joins_keywords_and_reads_the_items(wire: Wire) -> None:

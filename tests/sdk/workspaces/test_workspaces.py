@@ -13,7 +13,7 @@ from cozekit.types.workspace import (
     WorkspaceRoleType,
 )
 
-from .conftest import Wire, ok
+from ..conftest import Wire, ok
 
 
 async def test_create_sends_the_fields_and_reads_the_new_id(wire: Wire) -> None:
