@@ -5,7 +5,9 @@
   tested on purpose, with clients made `strict_validation=False`: tests/lenient);
 - the emulator runs with `strict_requests`: a body field an endpoint does not know fails the request (4000),
   so a typo in what cozekit sends cannot pass silently;
-- hypothesis has no per-example deadline: a property fails on a wrong answer, never on a slow machine.
+- hypothesis has no per-example deadline: a property fails on a wrong answer, never on a slow machine;
+- the session emulator notes which test sent each request (tests/operation_log.py): a complete run that
+  passes writes what cozekit sent, operation by operation, and fails if docs/coverage.md says otherwise.
 
 Fixtures for every test against the session emulator: `emu` (the reset emulator; a folder's conftest may
 override it to configure the emulator first) and `client`, a `Coze` and an `AsyncCoze` for its seeded
@@ -22,6 +24,7 @@ from hypothesis import settings
 
 from cozekit.emulator import ThreadedEmulator
 from cozekit.emulator.config import EmulatorConfig
+from operation_log import OperationLog, RequestLog
 from sync_or_async import MODES, Client, open_client
 
 os.environ["COZEKIT_STRICT_VALIDATION"] = "1"
@@ -30,10 +33,26 @@ settings.register_profile("cozekit", deadline=None)
 settings.load_profile("cozekit")
 
 
+PLUGIN = "cozekit-operation-log"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(OperationLog(config), PLUGIN)
+
+
 @pytest.fixture(scope="session")
-def coze_emulator_server() -> Iterator[ThreadedEmulator]:
-    """The plugin's session emulator, strict about request fields."""
-    with ThreadedEmulator(EmulatorConfig.from_env(strict_requests=True)) as emu:
+def request_log(pytestconfig: pytest.Config) -> RequestLog:
+    """What the session emulator received, each request with the test that was running."""
+    plugin: OperationLog = pytestconfig.pluginmanager.get_plugin(PLUGIN)
+    return plugin.requests
+
+
+@pytest.fixture(scope="session")
+def coze_emulator_server(request_log: RequestLog) -> Iterator[ThreadedEmulator]:
+    """The plugin's session emulator, strict about request fields, noting what each test sends it."""
+    emu = ThreadedEmulator(EmulatorConfig.from_env(strict_requests=True))
+    emu.app.add_middleware(request_log.middleware)
+    with emu:
         yield emu
 
 
