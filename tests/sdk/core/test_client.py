@@ -13,8 +13,7 @@ import cozekit
 from cozekit import AsyncCoze, Coze, TokenAuth
 from cozekit._paths import path
 from cozekit._request import get, post
-
-from .conftest import BASE, Recorder, envelope, make_async, make_sync
+from fake_server import BASE, FakeServer, envelope, fake_client
 
 
 def _ident(payload: Any, info: Any) -> Any:
@@ -69,8 +68,8 @@ def test_proxy_is_used() -> None:
 
 
 def test_headers_auth_and_user_agent() -> None:
-    rec = Recorder(envelope({"x": 1}))
-    with make_sync(rec, default_headers={"X-Team": "a"}) as client:
+    rec = FakeServer(envelope({"x": 1}))
+    with fake_client("sync", rec, default_headers={"X-Team": "a"}) as client:
         client.request(get("/v1/users/me"), _ident)
     headers = rec.requests[0].headers
     assert headers["authorization"] == "Bearer pat_test"
@@ -82,8 +81,8 @@ def test_headers_auth_and_user_agent() -> None:
 
 
 def test_per_call_extras() -> None:
-    rec = Recorder(envelope({"x": 1}))
-    with make_sync(rec, default_query={"q0": "d"}) as client:
+    rec = FakeServer(envelope({"x": 1}))
+    with fake_client("sync", rec, default_query={"q0": "d"}) as client:
         opts = post("/v3/chat", {"bot_id": "b", "none": None}, {"conversation_id": "c"})
         opts = opts.with_call_options(
             {
@@ -107,8 +106,8 @@ def test_unknown_call_option_rejected() -> None:
 
 
 def test_with_options_shares_pool_and_changes_settings() -> None:
-    rec = Recorder(envelope(status=429, code=429))
-    client = make_sync(rec, max_retries=3)
+    rec = FakeServer(envelope(status=429, code=429))
+    client = fake_client("sync", rec, max_retries=3)
     quick = client.with_options(max_retries=0, default_headers={"X-A": "1"}, timeout=2.0)
     assert quick._http is client._http
     assert quick.max_retries == 0 and client.max_retries == 3
@@ -131,7 +130,7 @@ def test_owned_pool_is_closed() -> None:
 
 def test_token_provider_is_asked_each_request() -> None:
     tokens = iter(["t1", "t2"])
-    rec = Recorder(envelope({"ok": 1}))
+    rec = FakeServer(envelope({"ok": 1}))
     client = Coze(
         TokenAuth(lambda: next(tokens)), BASE, http_client=httpx.Client(transport=httpx.MockTransport(rec))
     )
@@ -144,7 +143,7 @@ def test_async_provider_refused_by_sync_client() -> None:
     async def provider() -> str:
         return "t"
 
-    rec = Recorder(envelope({"ok": 1}))
+    rec = FakeServer(envelope({"ok": 1}))
     client = Coze(TokenAuth(provider), BASE, http_client=httpx.Client(transport=httpx.MockTransport(rec)))
     with pytest.raises(TypeError, match="AsyncCoze"):
         client.request(get("/x"), _ident)
@@ -155,7 +154,7 @@ async def test_async_provider_is_awaited() -> None:
     async def provider() -> str:
         return "t-async"
 
-    rec = Recorder(envelope({"ok": 1}))
+    rec = FakeServer(envelope({"ok": 1}))
     client = AsyncCoze(
         TokenAuth(provider), BASE, http_client=httpx.AsyncClient(transport=httpx.MockTransport(rec))
     )
@@ -180,7 +179,7 @@ class RefreshingAuth(cozekit.Auth):
 @pytest.mark.parametrize("failure", [envelope(code=4100, msg="expired"), envelope(status=401, code=401)])
 def test_auth_error_refreshes_once_and_retries(failure: httpx.Response) -> None:
     auth = RefreshingAuth()
-    rec = Recorder(failure, envelope({"ok": 1}))
+    rec = FakeServer(failure, envelope({"ok": 1}))
     client = Coze(auth, BASE, http_client=httpx.Client(transport=httpx.MockTransport(rec)), max_retries=0)
     assert client.request(post("/v3/chat", {}), _ident) == {"ok": 1}
     assert auth.invalidated == ["old"]
@@ -189,7 +188,7 @@ def test_auth_error_refreshes_once_and_retries(failure: httpx.Response) -> None:
 
 def test_auth_error_refresh_happens_only_once() -> None:
     auth = RefreshingAuth()
-    rec = Recorder(envelope(code=4100, msg="expired"))
+    rec = FakeServer(envelope(code=4100, msg="expired"))
     client = Coze(auth, BASE, http_client=httpx.Client(transport=httpx.MockTransport(rec)))
     with pytest.raises(cozekit.AuthenticationError):
         client.request(get("/x"), _ident)
@@ -212,8 +211,8 @@ def test_path_params_are_encoded() -> None:
 
 def test_debug_logs_name_the_request_and_never_the_token(caplog: pytest.LogCaptureFixture) -> None:
     secret = "pat_SUPERSECRET_123"
-    rec = Recorder(envelope(code=4100, msg="authentication is invalid"))
-    client = make_sync(rec, token=secret, base_url="https://api.coze.com", max_retries=0)
+    rec = FakeServer(envelope(code=4100, msg="authentication is invalid"))
+    client = fake_client("sync", rec, token=secret, base_url="https://api.coze.com", max_retries=0)
     with caplog.at_level(logging.DEBUG, logger="cozekit"), pytest.raises(cozekit.AuthenticationError) as info:
         client.request(get("/v1/users/me"), _ident)
     text = caplog.text
@@ -230,5 +229,5 @@ async def test_async_client_closes_owned_pool() -> None:
     async with client:
         pass
     assert client._http.is_closed
-    other = make_async(Recorder(envelope({"a": 1})))
+    other = fake_client("async", FakeServer(envelope({"a": 1})))
     assert (await other.with_options(max_retries=1).request(get("/x"), _ident)) == {"a": 1}

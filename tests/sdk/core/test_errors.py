@@ -8,8 +8,7 @@ import pytest
 import cozekit
 from cozekit._envelope import DATA
 from cozekit._request import get
-
-from .conftest import Recorder, envelope, make_async, make_sync
+from fake_server import FakeServer, envelope, fake_client
 
 STATUS_TABLE = [
     (400, cozekit.BadRequestError),
@@ -47,8 +46,8 @@ def _call(client: cozekit.Coze) -> object:
 
 @pytest.mark.parametrize(("status", "cls"), STATUS_TABLE)
 def test_http_status_maps_to_class(status: int, cls: type) -> None:
-    rec = Recorder(envelope(code=status * 10 + 1, msg="boom", status=status))
-    with make_sync(rec, max_retries=0) as client, pytest.raises(cls) as info:
+    rec = FakeServer(envelope(code=status * 10 + 1, msg="boom", status=status))
+    with fake_client("sync", rec, max_retries=0) as client, pytest.raises(cls) as info:
         _call(client)
     err = info.value
     assert type(err) is cls
@@ -60,8 +59,8 @@ def test_http_status_maps_to_class(status: int, cls: type) -> None:
 
 @pytest.mark.parametrize(("code", "cls"), CODE_TABLE)
 def test_business_code_on_http_200_maps_to_class(code: int, cls: type) -> None:
-    rec = Recorder(envelope(code=code, msg="nope"))
-    with make_sync(rec, max_retries=0) as client, pytest.raises(cls) as info:
+    rec = FakeServer(envelope(code=code, msg="nope"))
+    with fake_client("sync", rec, max_retries=0) as client, pytest.raises(cls) as info:
         _call(client)
     assert type(info.value) is cls
     assert info.value.code == code
@@ -70,8 +69,8 @@ def test_business_code_on_http_200_maps_to_class(code: int, cls: type) -> None:
 
 
 def test_error_without_json_body_keeps_text_and_status() -> None:
-    rec = Recorder(httpx.Response(502, text="<html>bad gateway</html>"))
-    with make_sync(rec, max_retries=0) as client, pytest.raises(cozekit.GatewayError) as info:
+    rec = FakeServer(httpx.Response(502, text="<html>bad gateway</html>"))
+    with fake_client("sync", rec, max_retries=0) as client, pytest.raises(cozekit.GatewayError) as info:
         _call(client)
     assert info.value.code == 502
     assert "bad gateway" in info.value.msg
@@ -79,23 +78,23 @@ def test_error_without_json_body_keeps_text_and_status() -> None:
 
 
 def test_logid_falls_back_to_body_detail() -> None:
-    rec = Recorder(httpx.Response(200, json={"code": 4000, "msg": "bad", "detail": {"logid": "from-body"}}))
-    with make_sync(rec) as client, pytest.raises(cozekit.BadRequestError) as info:
+    rec = FakeServer(httpx.Response(200, json={"code": 4000, "msg": "bad", "detail": {"logid": "from-body"}}))
+    with fake_client("sync", rec) as client, pytest.raises(cozekit.BadRequestError) as info:
         _call(client)
     assert info.value.logid == "from-body"
     assert "from-body" in str(info.value)
 
 
 def test_debug_url_is_carried() -> None:
-    rec = Recorder(httpx.Response(200, json={"code": 4200, "msg": "x", "debug_url": "https://d/1"}))
-    with make_sync(rec) as client, pytest.raises(cozekit.NotFoundError) as info:
+    rec = FakeServer(httpx.Response(200, json={"code": 4200, "msg": "x", "debug_url": "https://d/1"}))
+    with fake_client("sync", rec) as client, pytest.raises(cozekit.NotFoundError) as info:
         _call(client)
     assert info.value.debug_url == "https://d/1"
 
 
 def test_success_that_is_not_json_is_a_validation_error() -> None:
-    rec = Recorder(httpx.Response(200, text="hello", headers={"x-tt-logid": "L"}))
-    with make_sync(rec) as client, pytest.raises(cozekit.APIResponseValidationError) as info:
+    rec = FakeServer(httpx.Response(200, text="hello", headers={"x-tt-logid": "L"}))
+    with fake_client("sync", rec) as client, pytest.raises(cozekit.APIResponseValidationError) as info:
         _call(client)
     assert info.value.logid == "L"
 
@@ -106,37 +105,37 @@ def test_success_that_is_not_json_is_a_validation_error() -> None:
 )
 @pytest.mark.parametrize("code", [4100, 4101])
 def test_auth_error_names_the_other_region(base_url: str, expected: str, code: int) -> None:
-    rec = Recorder(envelope(code=code, msg="authentication is invalid"))
-    with make_sync(rec, base_url=base_url) as client, pytest.raises(cozekit.CozeAPIError) as info:
+    rec = FakeServer(envelope(code=code, msg="authentication is invalid"))
+    with fake_client("sync", rec, base_url=base_url) as client, pytest.raises(cozekit.CozeAPIError) as info:
         _call(client)
     assert expected in str(info.value)
     assert info.value.code == code
 
 
 def test_no_region_hint_for_other_hosts() -> None:
-    rec = Recorder(envelope(code=4100, msg="authentication is invalid"))
-    with make_sync(rec) as client, pytest.raises(cozekit.AuthenticationError) as info:
+    rec = FakeServer(envelope(code=4100, msg="authentication is invalid"))
+    with fake_client("sync", rec) as client, pytest.raises(cozekit.AuthenticationError) as info:
         _call(client)
     assert "BASE_URL" not in str(info.value)
 
 
 def test_connection_error_is_wrapped() -> None:
-    rec = Recorder(httpx.ConnectError("refused"))
-    with make_sync(rec, max_retries=0) as client, pytest.raises(cozekit.APIConnectionError) as info:
+    rec = FakeServer(httpx.ConnectError("refused"))
+    with fake_client("sync", rec, max_retries=0) as client, pytest.raises(cozekit.APIConnectionError) as info:
         _call(client)
     assert not isinstance(info.value, cozekit.APITimeoutError)
     assert isinstance(info.value.__cause__, httpx.ConnectError)
 
 
 def test_timeout_is_wrapped() -> None:
-    rec = Recorder(httpx.ReadTimeout("slow"))
-    with make_sync(rec, max_retries=0) as client, pytest.raises(cozekit.APITimeoutError):
+    rec = FakeServer(httpx.ReadTimeout("slow"))
+    with fake_client("sync", rec, max_retries=0) as client, pytest.raises(cozekit.APITimeoutError):
         _call(client)
 
 
 async def test_async_errors_map_the_same() -> None:
-    rec = Recorder(envelope(code=4101, msg="denied"))
-    async with make_async(rec) as client:
+    rec = FakeServer(envelope(code=4101, msg="denied"))
+    async with fake_client("async", rec) as client:
         with pytest.raises(cozekit.PermissionDeniedError) as info:
             await client.request(get("/v1/thing"), lambda payload, info: payload)
     assert info.value.logid == "logid-1"

@@ -11,8 +11,7 @@ from cozekit import AsyncPager, CozeModel, SyncPager
 from cozekit._envelope import BODY
 from cozekit._request import RequestOptions, get, post
 from cozekit.pagination import LastIdPaging, NumberPaging, TokenPaging
-
-from .conftest import make_async, make_sync
+from fake_server import fake_client
 
 
 class Item(CozeModel):
@@ -44,7 +43,7 @@ def number_paging(page_size: int = 2) -> NumberPaging[Item]:
 
 def test_number_pager_walks_every_page_by_each_signal() -> None:
     for report in ("has_more", "total", "nothing"):
-        client = make_sync(numbered(5, report=report))
+        client = fake_client("sync", numbered(5, report=report))
         pager = SyncPager(client, number_paging())
         assert [item.id for item in pager] == ["0", "1", "2", "3", "4"]
         assert len(pager.items) == 2
@@ -52,7 +51,7 @@ def test_number_pager_walks_every_page_by_each_signal() -> None:
 
 
 def test_number_pager_pages_and_logids() -> None:
-    pager = SyncPager(make_sync(numbered(5, report="total")), number_paging())
+    pager = SyncPager(fake_client("sync", numbered(5, report="total")), number_paging())
     pages = list(pager.iter_pages())
     assert [len(p.items) for p in pages] == [2, 2, 1]
     assert [p.logid for p in pages] == ["p1", "p2", "p3"]
@@ -62,7 +61,7 @@ def test_number_pager_pages_and_logids() -> None:
 
 
 def test_number_pager_stops_on_empty_page() -> None:
-    pager = SyncPager(make_sync(numbered(4, report="nothing")), number_paging())
+    pager = SyncPager(fake_client("sync", numbered(4, report="nothing")), number_paging())
     assert len(list(pager)) == 4
 
 
@@ -74,7 +73,7 @@ def test_iterating_twice_walks_again_reusing_the_first_page() -> None:
         calls.append(request.url.params["page_num"])
         return handler(request)  # type: ignore[no-any-return]
 
-    pager = SyncPager(make_sync(counting), number_paging())
+    pager = SyncPager(fake_client("sync", counting), number_paging())
     assert len(list(pager)) == 3
     assert len(list(pager)) == 3
     assert calls == ["1", "2", "2"]
@@ -93,7 +92,7 @@ def token_paging() -> TokenPaging[Item]:
 
 
 def test_token_pager() -> None:
-    pager = SyncPager(make_sync(tokens), token_paging())
+    pager = SyncPager(fake_client("sync", tokens), token_paging())
     assert [i.id for i in pager] == ["a", "b", "c", "d"]
 
 
@@ -135,26 +134,29 @@ def message_request(before: Optional[str], after: Optional[str]) -> RequestOptio
 
 
 def test_last_id_pager_forward() -> None:
-    pager = SyncPager(make_sync(messages), LastIdPaging(Item, message_request))
+    pager = SyncPager(fake_client("sync", messages), LastIdPaging(Item, message_request))
     assert [i.id for i in pager] == MESSAGES
     assert pager.page.first_id == "0"
     assert pager.page.last_id == "2"
 
 
 def test_last_id_pager_backward_from_before_id() -> None:
-    pager = SyncPager(make_sync(messages), LastIdPaging(Item, message_request, before_id="6"))
+    pager = SyncPager(fake_client("sync", messages), LastIdPaging(Item, message_request, before_id="6"))
     assert [p.first_id for p in pager.iter_pages()] == ["3", "0"]
 
 
 async def test_async_pager_is_awaitable_and_iterable() -> None:
-    client = make_async(numbered(5, report="has_more"))
+    client = fake_client("async", numbered(5, report="has_more"))
     pager = await AsyncPager(client, number_paging())
     assert [i.id for i in pager.items] == ["0", "1"]
     assert pager.has_more
     assert [i.id async for i in pager] == ["0", "1", "2", "3", "4"]
-    direct = [i.id async for i in AsyncPager(make_async(tokens), token_paging())]
+    direct = [i.id async for i in AsyncPager(fake_client("async", tokens), token_paging())]
     assert direct == ["a", "b", "c", "d"]
     pages = [
-        p async for p in AsyncPager(make_async(messages), LastIdPaging(Item, message_request)).iter_pages()
+        p
+        async for p in AsyncPager(
+            fake_client("async", messages), LastIdPaging(Item, message_request)
+        ).iter_pages()
     ]
     assert [p.last_id for p in pages] == ["2", "5", "6"]

@@ -9,8 +9,7 @@ import pytest
 
 from cozekit._parsing import raw
 from cozekit._request import RequestOptions
-
-from .conftest import Recorder, envelope, make_async, make_sync
+from fake_server import FakeServer, envelope, fake_client
 
 BODY = b'{"a":"' + b"x" * 100 + b'"}'
 
@@ -30,8 +29,8 @@ def _opts(content: object, **kw: object) -> RequestOptions:
 
 
 def test_bytes_content_is_sent_as_is() -> None:
-    rec = Recorder(envelope({"ok": True}))
-    with make_sync(rec) as coze:
+    rec = FakeServer(envelope({"ok": True}))
+    with fake_client("sync", rec) as coze:
         assert coze.request(_opts(BODY), raw) == {"ok": True}
     request = rec.requests[0]
     assert request.content == BODY
@@ -41,8 +40,8 @@ def test_bytes_content_is_sent_as_is() -> None:
 
 def test_streamed_content_is_not_chunked_when_its_length_is_known() -> None:
     calls: List[int] = []
-    rec = Recorder(envelope({"ok": True}))
-    with make_sync(rec) as coze:
+    rec = FakeServer(envelope({"ok": True}))
+    with fake_client("sync", rec) as coze:
         coze.request(_opts(_factory(calls)), raw)
     request = rec.requests[0]
     assert request.content == BODY
@@ -53,8 +52,8 @@ def test_streamed_content_is_not_chunked_when_its_length_is_known() -> None:
 
 def test_a_retried_request_streams_a_fresh_iterator() -> None:
     calls: List[int] = []
-    rec = Recorder(httpx.ConnectError("reset"), envelope({"ok": True}))
-    with make_sync(rec) as coze:
+    rec = FakeServer(httpx.ConnectError("reset"), envelope({"ok": True}))
+    with fake_client("sync", rec) as coze:
         coze.request(_opts(_factory(calls), idempotent=True), raw)
     assert len(calls) == 2
     assert [r.content for r in rec.requests] == [BODY, BODY]
@@ -62,8 +61,8 @@ def test_a_retried_request_streams_a_fresh_iterator() -> None:
 
 async def test_async_client_streams_the_same_bytes_and_retries_fresh() -> None:
     calls: List[int] = []
-    rec = Recorder(httpx.ConnectError("reset"), envelope({"ok": True}))
-    async with make_async(rec) as coze:
+    rec = FakeServer(httpx.ConnectError("reset"), envelope({"ok": True}))
+    async with fake_client("async", rec) as coze:
         assert await coze.request(_opts(_factory(calls), idempotent=True), raw) == {"ok": True}
     assert len(calls) == 2
     assert [r.content for r in rec.requests] == [BODY, BODY]

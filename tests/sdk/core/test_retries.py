@@ -11,8 +11,7 @@ import cozekit
 from cozekit import RetryPolicy
 from cozekit._request import RequestOptions, get, post
 from cozekit._retries import retry_after
-
-from .conftest import Recorder, envelope, make_async, make_sync
+from fake_server import FakeServer, envelope, fake_client
 
 POLICY = RetryPolicy(initial_delay=0.5, max_delay=8.0, max_retry_after=60.0, jitter=lambda: 1.0)
 
@@ -86,8 +85,8 @@ def _ident(payload: Any, info: Any) -> Any:
 
 
 def test_loop_retries_429_then_succeeds_and_counts_attempts() -> None:
-    rec = Recorder(envelope(status=429, code=429), envelope(status=429, code=429), envelope({"ok": 1}))
-    with make_sync(rec, max_retries=2) as client:
+    rec = FakeServer(envelope(status=429, code=429), envelope(status=429, code=429), envelope({"ok": 1}))
+    with fake_client("sync", rec, max_retries=2) as client:
         assert client.request(_get(), _ident) == {"ok": 1}
     assert len(rec.requests) == 3
     assert "x-coze-retry-count" not in rec.requests[0].headers
@@ -95,51 +94,51 @@ def test_loop_retries_429_then_succeeds_and_counts_attempts() -> None:
 
 
 def test_loop_gives_up_after_max_retries() -> None:
-    rec = Recorder(envelope(status=503, code=503))
-    with make_sync(rec, max_retries=3) as client, pytest.raises(cozekit.ServerError):
+    rec = FakeServer(envelope(status=503, code=503))
+    with fake_client("sync", rec, max_retries=3) as client, pytest.raises(cozekit.ServerError):
         client.request(_get(), _ident)
     assert len(rec.requests) == 4
 
 
 def test_per_call_max_retries_overrides_client() -> None:
-    rec = Recorder(envelope(status=429, code=429))
-    with make_sync(rec, max_retries=5) as client, pytest.raises(cozekit.RateLimitError):
+    rec = FakeServer(envelope(status=429, code=429))
+    with fake_client("sync", rec, max_retries=5) as client, pytest.raises(cozekit.RateLimitError):
         client.request(_get().with_call_options({"max_retries": 0}), _ident)
     assert len(rec.requests) == 1
 
 
 def test_post_is_not_resent_after_5xx_or_read_timeout() -> None:
     for failure in (envelope(status=502, code=502), httpx.ReadTimeout("slow")):
-        rec = Recorder(failure, envelope({"ok": 1}))
-        with make_sync(rec, max_retries=3) as client, pytest.raises(cozekit.CozeError):
+        rec = FakeServer(failure, envelope({"ok": 1}))
+        with fake_client("sync", rec, max_retries=3) as client, pytest.raises(cozekit.CozeError):
             client.request(post("/v3/chat", {"bot_id": "1"}), _ident)
         assert len(rec.requests) == 1
 
 
 def test_post_is_resent_when_never_sent_or_rate_limited() -> None:
-    rec = Recorder(httpx.ConnectError("refused"), envelope(status=429, code=429), envelope({"ok": 1}))
-    with make_sync(rec, max_retries=3) as client:
+    rec = FakeServer(httpx.ConnectError("refused"), envelope(status=429, code=429), envelope({"ok": 1}))
+    with fake_client("sync", rec, max_retries=3) as client:
         assert client.request(post("/v3/chat", {"bot_id": "1"}), _ident) == {"ok": 1}
     assert len(rec.requests) == 3
 
 
 def test_opt_in_resends_non_idempotent_post() -> None:
-    rec = Recorder(envelope(status=502, code=502), envelope({"ok": 1}))
-    with make_sync(rec, max_retries=3, retry_non_idempotent=True) as client:
+    rec = FakeServer(envelope(status=502, code=502), envelope({"ok": 1}))
+    with fake_client("sync", rec, max_retries=3, retry_non_idempotent=True) as client:
         assert client.request(post("/v3/chat", {}), _ident) == {"ok": 1}
     assert len(rec.requests) == 2
 
 
 def test_http_200_overload_code_is_retried() -> None:
-    rec = Recorder(envelope(code=4009, msg="busy"), envelope({"ok": 2}))
-    with make_sync(rec) as client:
+    rec = FakeServer(envelope(code=4009, msg="busy"), envelope({"ok": 2}))
+    with fake_client("sync", rec) as client:
         assert client.request(post("/v3/chat", {}), _ident) == {"ok": 2}
 
 
 def test_sleeps_are_what_the_policy_says() -> None:
     slept: List[float] = []
-    rec = Recorder(envelope(status=429, code=429, **{"retry-after": "2"}), envelope({"ok": 1}))
-    client = make_sync(rec, retry_policy=RetryPolicy(jitter=lambda: 1.0))
+    rec = FakeServer(envelope(status=429, code=429, headers={"retry-after": "2"}), envelope({"ok": 1}))
+    client = fake_client("sync", rec, retry_policy=RetryPolicy(jitter=lambda: 1.0))
     import cozekit._base_client as base
 
     original = base.time.sleep
@@ -152,7 +151,7 @@ def test_sleeps_are_what_the_policy_says() -> None:
 
 
 async def test_async_loop_retries_like_sync() -> None:
-    rec = Recorder(httpx.ConnectError("refused"), envelope(status=503, code=503), envelope({"ok": 3}))
-    async with make_async(rec, max_retries=2) as client:
+    rec = FakeServer(httpx.ConnectError("refused"), envelope(status=503, code=503), envelope({"ok": 3}))
+    async with fake_client("async", rec, max_retries=2) as client:
         assert await client.request(_get(), _ident) == {"ok": 3}
     assert len(rec.requests) == 3

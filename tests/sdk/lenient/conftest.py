@@ -1,16 +1,15 @@
+"""The lenient-reading tests' server: odd answers over a loopback socket, as Coze's would come."""
+
 from __future__ import annotations
 
 from typing import Iterator
 
 import pytest
 
-from .odd_server import OddServer
+from fake_server import FakeServer
 
 
 @pytest.fixture
-def odd() -> Iterator[OddServer]:
-    server = OddServer().start()
-    try:
+def odd() -> Iterator[FakeServer]:
+    with FakeServer() as server:
         yield server
-    finally:
-        server.stop()

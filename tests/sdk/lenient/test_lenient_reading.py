@@ -7,9 +7,11 @@ The suite runs strict (tests/conftest.py), so lenient clients here say `strict_v
 
 from __future__ import annotations
 
+import json
 import os
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple, Union
 
+import httpx
 import pytest
 
 from cozekit import (
@@ -24,13 +26,39 @@ from cozekit import (
 )
 from cozekit.auth import AsyncDeviceOAuthApp, DeviceOAuthApp
 from cozekit.types import Chat, ChatMessageEvent, ChatStatusEvent, Message, WorkflowMessageEvent
+from fake_server import FakeServer
 from sync_or_async import MODES, collect, open_client, run
 
-from .odd_server import LOGID, OddServer, envelope, sse
-
+LOGID = "odd-logid"
 TOKEN = "pat_odd"
 LENIENT = {"strict_validation": False}
 STRICT = {"strict_validation": True}
+
+
+def sse(*events: Tuple[str, Any]) -> str:
+    """An event-stream body; each data is sent as given (text) or JSON-encoded."""
+    out = []
+    for index, (name, data) in enumerate(events):
+        text = data if isinstance(data, str) else json.dumps(data)
+        out.append(f"id:{index}\nevent:{name}\ndata:{text}\n\n")
+    return "".join(out)
+
+
+def envelope(data: Any) -> Dict[str, Any]:
+    return {"code": 0, "msg": "", "data": data, "detail": {"logid": LOGID}}
+
+
+def answer(
+    server: FakeServer, method: str, path: str, body: Union[Dict[str, Any], List[Any], str], status: int = 200
+) -> None:
+    """What `path` returns: a dict or list as JSON, text as an event stream (log id `LOGID`)."""
+    headers = {"x-tt-logid": LOGID}
+    if isinstance(body, str):
+        headers["content-type"] = "text/event-stream"
+        server.route(method, path, httpx.Response(status, text=body, headers=headers))
+    else:
+        server.route(method, path, httpx.Response(status, json=body, headers=headers))
+
 
 ODD_CHAT: Dict[str, Any] = {
     "id": 7382159487131697202,  # a number for a string: read as its text
@@ -68,17 +96,17 @@ def check_odd_chat(chat: Chat) -> None:
 
 
 @pytest.mark.parametrize("mode", MODES)
-async def test_a_plain_call_reads_an_odd_chat_leniently(mode: str, odd: OddServer) -> None:
-    odd.answer("GET", "/v3/chat/retrieve", envelope(ODD_CHAT))
-    async with open_client(mode, odd.base_url, TOKEN, **LENIENT) as client:
+async def test_a_plain_call_reads_an_odd_chat_leniently(mode: str, odd: FakeServer) -> None:
+    answer(odd, "GET", "/v3/chat/retrieve", envelope(ODD_CHAT))
+    async with open_client(mode, odd.url, TOKEN, **LENIENT) as client:
         check_odd_chat(await run(client.chat.retrieve(conversation_id="c", chat_id="1")))
 
 
 @pytest.mark.parametrize("mode", MODES)
-async def test_a_plain_call_raises_when_strict_naming_the_field(mode: str, odd: OddServer) -> None:
+async def test_a_plain_call_raises_when_strict_naming_the_field(mode: str, odd: FakeServer) -> None:
     chat = {"id": "1", "conversation_id": "c", "usage": {"token_count": 1, "output_count": "nineteen"}}
-    odd.answer("GET", "/v3/chat/retrieve", envelope(chat))
-    async with open_client(mode, odd.base_url, TOKEN, **STRICT) as client:
+    answer(odd, "GET", "/v3/chat/retrieve", envelope(chat))
+    async with open_client(mode, odd.url, TOKEN, **STRICT) as client:
         with pytest.raises(APIResponseValidationError) as caught:
             await run(client.chat.retrieve(conversation_id="c", chat_id="1"))
     error = caught.value
@@ -91,11 +119,11 @@ async def test_a_plain_call_raises_when_strict_naming_the_field(mode: str, odd: 
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("options", [LENIENT, STRICT], ids=["lenient", "strict"])
 async def test_an_answer_with_no_usable_shape_raises_in_both_modes(
-    mode: str, options: Dict[str, bool], odd: OddServer
+    mode: str, options: Dict[str, bool], odd: FakeServer
 ) -> None:
-    odd.answer("GET", "/v3/chat/retrieve", envelope([1, 2]))  # a list where the chat object should be
-    odd.answer("GET", "/v3/chat/message/list", envelope({"id": "m1"}))  # an object where a list should be
-    async with open_client(mode, odd.base_url, TOKEN, **options) as client:
+    answer(odd, "GET", "/v3/chat/retrieve", envelope([1, 2]))  # a list where the chat object should be
+    answer(odd, "GET", "/v3/chat/message/list", envelope({"id": "m1"}))  # an object where a list should be
+    async with open_client(mode, odd.url, TOKEN, **options) as client:
         with pytest.raises(APIResponseValidationError) as caught:
             await run(client.chat.retrieve(conversation_id="c", chat_id="1"))
         assert (caught.value.status_code, caught.value.logid, caught.value.body) == (200, LOGID, [1, 2])
@@ -105,13 +133,13 @@ async def test_an_answer_with_no_usable_shape_raises_in_both_modes(
 
 
 @pytest.mark.parametrize("mode", MODES)
-async def test_a_list_result_keeps_its_odd_items(mode: str, odd: OddServer) -> None:
+async def test_a_list_result_keeps_its_odd_items(mode: str, odd: FakeServer) -> None:
     items = [
         {"role": "assistant", "content": 7, "meta_data": {"k": 1}, "created_at": "soon", "extra": True},
         {"content": "no role", "type": "answer"},  # a required field missing: None
     ]
-    odd.answer("GET", "/v3/chat/message/list", envelope(items))
-    async with open_client(mode, odd.base_url, TOKEN, **LENIENT) as client:
+    answer(odd, "GET", "/v3/chat/message/list", envelope(items))
+    async with open_client(mode, odd.url, TOKEN, **LENIENT) as client:
         messages = await run(client.chat.messages.list(conversation_id="c", chat_id="1"))
     assert [type(m) for m in messages] == [Message, Message] and messages.logid == LOGID
     assert (messages[0].content, messages[0].meta_data, messages[0].created_at) == ("7", {"k": 1}, "soon")
@@ -124,7 +152,7 @@ async def test_a_list_result_keeps_its_odd_items(mode: str, odd: OddServer) -> N
 
 
 @pytest.mark.parametrize("mode", MODES)
-async def test_a_number_pager_reads_odd_pages(mode: str, odd: OddServer) -> None:
+async def test_a_number_pager_reads_odd_pages(mode: str, odd: FakeServer) -> None:
     page = {
         "conversations": [
             {"id": 1, "meta_data": None, "created_at": "1718792949", "surprise": [1]},
@@ -133,34 +161,35 @@ async def test_a_number_pager_reads_odd_pages(mode: str, odd: OddServer) -> None
         "has_more": "false",
         "total": "2",
     }
-    odd.answer("GET", "/v1/conversations", envelope(page))
-    async with open_client(mode, odd.base_url, TOKEN, **LENIENT) as client:
+    answer(odd, "GET", "/v1/conversations", envelope(page))
+    async with open_client(mode, odd.url, TOKEN, **LENIENT) as client:
         conversations = await collect(client.conversations.list(bot_id="b"))
     assert [c.id for c in conversations] == ["1", "c2"]
     assert conversations[0].meta_data == {} and conversations[0].created_at == 1718792949
     assert conversations[0].model_extra == {"surprise": [1]}
     assert conversations[1].name == "42" and conversations[1].meta_data == {"k": 1}
     assert all(c.logid == LOGID for c in conversations)
-    assert odd.paths.count("/v1/conversations") == 1  # has_more "false" was read as false
+    assert odd.paths().count("/v1/conversations") == 1  # has_more "false" was read as false
 
 
 @pytest.mark.parametrize("mode", MODES)
-async def test_a_message_pager_reads_odd_ids_and_null_lists(mode: str, odd: OddServer) -> None:
-    odd.answer(
+async def test_a_message_pager_reads_odd_ids_and_null_lists(mode: str, odd: FakeServer) -> None:
+    answer(
+        odd,
         "POST",
         "/v1/conversation/message/list",
         {"code": 0, "msg": "", "data": None, "first_id": 1, "last_id": 2, "has_more": 0},
     )
-    async with open_client(mode, odd.base_url, TOKEN, **LENIENT) as client:
+    async with open_client(mode, odd.url, TOKEN, **LENIENT) as client:
         pager = await run(client.conversations.messages.list(conversation_id="c"))
         assert pager.items == [] and pager.has_more is False
         assert (pager.page.first_id, pager.page.last_id) == ("1", "2")
 
 
 @pytest.mark.parametrize("mode", MODES)
-async def test_a_pager_raises_when_strict(mode: str, odd: OddServer) -> None:
-    odd.answer("GET", "/v1/conversations", envelope({"conversations": [{"id": "c1", "name": 42}]}))
-    async with open_client(mode, odd.base_url, TOKEN, **STRICT) as client:
+async def test_a_pager_raises_when_strict(mode: str, odd: FakeServer) -> None:
+    answer(odd, "GET", "/v1/conversations", envelope({"conversations": [{"id": "c1", "name": 42}]}))
+    async with open_client(mode, odd.url, TOKEN, **STRICT) as client:
         with pytest.raises(APIResponseValidationError) as caught:
             await collect(client.conversations.list(bot_id="b"))
     assert caught.value.field == "[0].name" and caught.value.logid == LOGID
@@ -168,9 +197,9 @@ async def test_a_pager_raises_when_strict(mode: str, odd: OddServer) -> None:
 
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("page", [["not", "a", "page"], {"conversations": ["text, not a conversation"]}])
-async def test_a_page_with_no_usable_shape_raises(mode: str, page: Any, odd: OddServer) -> None:
-    odd.answer("GET", "/v1/conversations", envelope(page))
-    async with open_client(mode, odd.base_url, TOKEN, **LENIENT) as client:
+async def test_a_page_with_no_usable_shape_raises(mode: str, page: Any, odd: FakeServer) -> None:
+    answer(odd, "GET", "/v1/conversations", envelope(page))
+    async with open_client(mode, odd.url, TOKEN, **LENIENT) as client:
         with pytest.raises(APIResponseValidationError) as caught:
             await collect(client.conversations.list(bot_id="b"))
     assert caught.value.status_code == 200 and caught.value.logid == LOGID
@@ -221,27 +250,27 @@ def check_odd_chat_stream(events: List[Any]) -> None:
 
 
 @pytest.mark.parametrize("mode", MODES)
-async def test_a_chat_stream_reads_odd_events_leniently(mode: str, odd: OddServer) -> None:
-    odd.answer("POST", "/v3/chat", ODD_CHAT_STREAM)
-    async with open_client(mode, odd.base_url, TOKEN, **LENIENT) as client:
+async def test_a_chat_stream_reads_odd_events_leniently(mode: str, odd: FakeServer) -> None:
+    answer(odd, "POST", "/v3/chat", ODD_CHAT_STREAM)
+    async with open_client(mode, odd.url, TOKEN, **LENIENT) as client:
         events = await collect(await run(client.chat.stream(bot_id="b", user_id="u")))
     check_odd_chat_stream(events)
     assert len(events) == 6  # done ends the stream
 
 
 @pytest.mark.parametrize("mode", MODES)
-async def test_a_chatflow_stream_reads_odd_events_leniently(mode: str, odd: OddServer) -> None:
-    odd.answer("POST", "/v1/workflows/chat", ODD_CHAT_STREAM)
-    async with open_client(mode, odd.base_url, TOKEN, **LENIENT) as client:
+async def test_a_chatflow_stream_reads_odd_events_leniently(mode: str, odd: FakeServer) -> None:
+    answer(odd, "POST", "/v1/workflows/chat", ODD_CHAT_STREAM)
+    async with open_client(mode, odd.url, TOKEN, **LENIENT) as client:
         events = await collect(await run(client.workflows.chat.stream(workflow_id="w")))
     check_odd_chat_stream(events)
     assert events[-1].event == ChatEventType.DONE  # a chatflow's done is yielded
 
 
 @pytest.mark.parametrize("mode", MODES)
-async def test_a_chat_stream_raises_when_strict(mode: str, odd: OddServer) -> None:
-    odd.answer("POST", "/v3/chat", ODD_CHAT_STREAM)
-    async with open_client(mode, odd.base_url, TOKEN, **STRICT) as client:
+async def test_a_chat_stream_raises_when_strict(mode: str, odd: FakeServer) -> None:
+    answer(odd, "POST", "/v3/chat", ODD_CHAT_STREAM)
+    async with open_client(mode, odd.url, TOKEN, **STRICT) as client:
         with pytest.raises(APIResponseValidationError) as caught:
             await collect(await run(client.chat.stream(bot_id="b", user_id="u")))
     error = caught.value
@@ -251,9 +280,9 @@ async def test_a_chat_stream_raises_when_strict(mode: str, odd: OddServer) -> No
 
 
 @pytest.mark.parametrize("mode", MODES)
-async def test_a_chat_event_with_no_usable_shape_raises(mode: str, odd: OddServer) -> None:
-    odd.answer("POST", "/v3/chat", sse(("conversation.message.delta", '["not", "a", "message"]')))
-    async with open_client(mode, odd.base_url, TOKEN, **LENIENT) as client:
+async def test_a_chat_event_with_no_usable_shape_raises(mode: str, odd: FakeServer) -> None:
+    answer(odd, "POST", "/v3/chat", sse(("conversation.message.delta", '["not", "a", "message"]')))
+    async with open_client(mode, odd.url, TOKEN, **LENIENT) as client:
         with pytest.raises(CozeInvalidEventError) as caught:
             await collect(await run(client.chat.stream(bot_id="b", user_id="u")))
     assert caught.value.field == "conversation.message.delta" and caught.value.logid == LOGID
@@ -279,9 +308,9 @@ ODD_WORKFLOW_STREAM = sse(
 
 
 @pytest.mark.parametrize("mode", MODES)
-async def test_a_workflow_stream_reads_odd_events_leniently(mode: str, odd: OddServer) -> None:
-    odd.answer("POST", "/v1/workflow/stream_run", ODD_WORKFLOW_STREAM)
-    async with open_client(mode, odd.base_url, TOKEN, **LENIENT) as client:
+async def test_a_workflow_stream_reads_odd_events_leniently(mode: str, odd: FakeServer) -> None:
+    answer(odd, "POST", "/v1/workflow/stream_run", ODD_WORKFLOW_STREAM)
+    async with open_client(mode, odd.url, TOKEN, **LENIENT) as client:
         events = await collect(await run(client.workflows.runs.stream(workflow_id="w")))
     message, interrupt = events
     assert isinstance(message, WorkflowMessageEvent) and message.event == WorkflowEventType.MESSAGE
@@ -300,9 +329,9 @@ async def test_a_workflow_stream_reads_odd_events_leniently(mode: str, odd: OddS
 
 
 @pytest.mark.parametrize("mode", MODES)
-async def test_a_workflow_stream_raises_when_strict(mode: str, odd: OddServer) -> None:
-    odd.answer("POST", "/v1/workflow/stream_run", ODD_WORKFLOW_STREAM)
-    async with open_client(mode, odd.base_url, TOKEN, **STRICT) as client:
+async def test_a_workflow_stream_raises_when_strict(mode: str, odd: FakeServer) -> None:
+    answer(odd, "POST", "/v1/workflow/stream_run", ODD_WORKFLOW_STREAM)
+    async with open_client(mode, odd.url, TOKEN, **STRICT) as client:
         with pytest.raises(APIResponseValidationError) as caught:
             await collect(await run(client.workflows.runs.stream(workflow_id="w")))
     assert caught.value.field == "content" and caught.value.logid == LOGID
@@ -313,8 +342,9 @@ async def test_a_workflow_stream_raises_when_strict(mode: str, odd: OddServer) -
 
 
 @pytest.mark.parametrize("mode", MODES)
-async def test_oauth_answers_are_read_leniently(mode: str, odd: OddServer) -> None:
-    odd.answer(
+async def test_oauth_answers_are_read_leniently(mode: str, odd: FakeServer) -> None:
+    answer(
+        odd,
         "POST",
         "/api/permission/oauth2/device/code",
         {
@@ -326,12 +356,13 @@ async def test_oauth_answers_are_read_leniently(mode: str, odd: OddServer) -> No
             "surprise": [1],
         },
     )
-    odd.answer(
+    answer(
+        odd,
         "POST",
         "/api/permission/oauth2/token",
         {"access_token": "tok", "expires_in": "1718792949", "token_type": 7, "refresh_token": None},
     )
-    app: Any = (DeviceOAuthApp if mode == "sync" else AsyncDeviceOAuthApp)("cid", odd.base_url, **LENIENT)
+    app: Any = (DeviceOAuthApp if mode == "sync" else AsyncDeviceOAuthApp)("cid", odd.url, **LENIENT)
     code = await run(app.get_device_code())
     assert (code.user_code, code.expires_in, code.interval) == ("1234", 600, 5)
     token = await run(app.get_access_token("d"))
@@ -342,7 +373,7 @@ async def test_oauth_answers_are_read_leniently(mode: str, odd: OddServer) -> No
         "",
     )
     assert token.logid == LOGID
-    strict: Any = (DeviceOAuthApp if mode == "sync" else AsyncDeviceOAuthApp)("cid", odd.base_url, **STRICT)
+    strict: Any = (DeviceOAuthApp if mode == "sync" else AsyncDeviceOAuthApp)("cid", odd.url, **STRICT)
     with pytest.raises(APIResponseValidationError) as caught:
         await run(strict.get_access_token("d"))
     assert caught.value.field == "refresh_token"  # null for a string

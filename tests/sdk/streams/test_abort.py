@@ -23,7 +23,7 @@ from cozekit import (
     RetryPolicy,
     TokenAuth,
 )
-from wire_server import LOGID, Reply, WireServer
+from fake_server import LOGID, FakeServer, Reply
 
 _HI = [Message.build_user_question_text("hi")]
 _FIRST = b'event:conversation.chat.created\ndata:{"id":"c","conversation_id":"v"}\n\n'
@@ -31,12 +31,12 @@ _GUARD = 30.0
 
 
 @pytest.fixture
-def server() -> Iterator[WireServer]:
-    with WireServer() as wire:
+def server() -> Iterator[FakeServer]:
+    with FakeServer() as wire:
         yield wire
 
 
-def _stalling(server: WireServer) -> None:
+def _stalling(server: FakeServer) -> None:
     server.replies.append(Reply(pieces=[_FIRST], framing="chunked", stall=True))
 
 
@@ -93,7 +93,7 @@ def _read_then(stream: Any, stop: Any) -> _Reader:
     return reader
 
 
-def test_closing_a_sync_stream_from_another_thread_stops_it(server: WireServer) -> None:
+def test_closing_a_sync_stream_from_another_thread_stops_it(server: FakeServer) -> None:
     _stalling(server)
     with Coze(TokenAuth("t"), server.url) as coze:
         stream = coze.chat.stream(bot_id="b", user_id="u", additional_messages=_HI)
@@ -103,7 +103,7 @@ def test_closing_a_sync_stream_from_another_thread_stops_it(server: WireServer) 
     assert stream.response.http_response is not None and stream.response.http_response.is_closed
 
 
-def test_aborting_a_sync_stream_from_another_thread_raises(server: WireServer) -> None:
+def test_aborting_a_sync_stream_from_another_thread_raises(server: FakeServer) -> None:
     _stalling(server)
     controller = AbortController()
     with Coze(TokenAuth("t"), server.url) as coze:
@@ -117,7 +117,7 @@ def test_aborting_a_sync_stream_from_another_thread_raises(server: WireServer) -
     assert len(reader.events) == 1
 
 
-def test_aborting_a_sync_call_reading_its_body_raises(server: WireServer) -> None:
+def test_aborting_a_sync_call_reading_its_body_raises(server: FakeServer) -> None:
     body = b'{"code":0,"data":{"id":"v-1"}}'
     server.replies.append(
         Reply(pieces=[body[:10]], content_type="application/json", framing="length", stall=True)
@@ -134,7 +134,7 @@ def test_aborting_a_sync_call_reading_its_body_raises(server: WireServer) -> Non
 
 
 @pytest.mark.parametrize("streamed", [False, True])
-def test_aborting_a_sync_call_waiting_for_its_answer_raises(server: WireServer, streamed: bool) -> None:
+def test_aborting_a_sync_call_waiting_for_its_answer_raises(server: FakeServer, streamed: bool) -> None:
     server.replies.append(Reply(silent=True))
     controller = AbortController()
 
@@ -152,13 +152,13 @@ def test_aborting_a_sync_call_waiting_for_its_answer_raises(server: WireServer, 
     assert len(errors) == 1 and isinstance(errors[0], APIUserAbortError)
 
 
-def test_an_aborted_signal_fails_sync_calls_at_once(server: WireServer) -> None:
+def test_an_aborted_signal_fails_sync_calls_at_once(server: FakeServer) -> None:
     server.replies.append(Reply(b'{"code":0,"data":{}}', content_type="application/json", framing="length"))
     controller = AbortController()
     controller.abort()
     with Coze(TokenAuth("t"), server.url) as coze, pytest.raises(APIUserAbortError):
         coze.conversations.retrieve(conversation_id="v-1", abort_signal=controller.signal)
-    assert server.received == []
+    assert server.requests == []
 
 
 def test_abort_signal_must_be_a_signal() -> None:
@@ -166,7 +166,7 @@ def test_abort_signal_must_be_a_signal() -> None:
         coze.users.me(abort_signal=threading.Event())  # type: ignore[arg-type]
 
 
-async def test_aborting_an_async_stream_from_another_task_raises(server: WireServer) -> None:
+async def test_aborting_an_async_stream_from_another_task_raises(server: FakeServer) -> None:
     _stalling(server)
     controller = AbortController()
     events: List[Any] = []
@@ -190,7 +190,7 @@ async def test_aborting_an_async_stream_from_another_task_raises(server: WireSer
     assert stream.response.http_response is not None and stream.response.http_response.is_closed
 
 
-async def test_aborting_an_async_stream_from_another_thread_raises(server: WireServer) -> None:
+async def test_aborting_an_async_stream_from_another_thread_raises(server: FakeServer) -> None:
     _stalling(server)
     controller = AbortController()
     async with AsyncCoze(TokenAuth("t"), server.url) as coze:
@@ -205,7 +205,7 @@ async def test_aborting_an_async_stream_from_another_thread_raises(server: WireS
     assert len(events) == 1
 
 
-async def test_aborting_an_async_call_waiting_for_its_answer_raises(server: WireServer) -> None:
+async def test_aborting_an_async_call_waiting_for_its_answer_raises(server: FakeServer) -> None:
     server.replies.append(Reply(silent=True))
     controller = AbortController()
     async with AsyncCoze(TokenAuth("t"), server.url, max_retries=0) as coze:
@@ -222,7 +222,7 @@ async def test_aborting_an_async_call_waiting_for_its_answer_raises(server: Wire
             await aborter
 
 
-async def test_an_async_stream_can_be_closed_by_another_task(server: WireServer) -> None:
+async def test_an_async_stream_can_be_closed_by_another_task(server: FakeServer) -> None:
     _stalling(server)
     async with AsyncCoze(TokenAuth("t"), server.url) as coze:
         stream = await coze.chat.stream(bot_id="b", user_id="u", additional_messages=_HI)
@@ -264,7 +264,7 @@ def _busy() -> Reply:
     return Reply(b'{"code":5000,"msg":"busy"}', status=503, content_type="application/json", framing="length")
 
 
-def test_aborting_cuts_a_sync_retry_wait_short(server: WireServer) -> None:
+def test_aborting_cuts_a_sync_retry_wait_short(server: FakeServer) -> None:
     server.replies.append(_busy())
     controller = AbortController()
     slow = RetryPolicy(initial_delay=3600.0, max_delay=3600.0, jitter=lambda: 1.0)
@@ -274,22 +274,22 @@ def test_aborting_cuts_a_sync_retry_wait_short(server: WireServer) -> None:
             coze.conversations.retrieve(conversation_id="v-1", abort_signal=controller.signal)
 
     def first_answer_sent() -> bool:
-        while not server.received:
+        while not server.requests:
             controller.signal.wait(0.01)
         return True
 
     errors = _abort_during(call, first_answer_sent, controller, "the call is still sleeping before its retry")
-    assert len(errors) == 1 and isinstance(errors[0], APIUserAbortError) and len(server.received) == 1
+    assert len(errors) == 1 and isinstance(errors[0], APIUserAbortError) and len(server.requests) == 1
 
 
-async def test_aborting_cuts_an_async_retry_wait_short(server: WireServer) -> None:
+async def test_aborting_cuts_an_async_retry_wait_short(server: FakeServer) -> None:
     server.replies.append(_busy())
     controller = AbortController()
     slow = RetryPolicy(initial_delay=3600.0, max_delay=3600.0, jitter=lambda: 1.0)
     async with AsyncCoze(TokenAuth("t"), server.url, max_retries=3, retry_policy=slow) as coze:
 
         async def abort_after_first_answer() -> None:
-            while not server.received:
+            while not server.requests:
                 await asyncio.sleep(0.01)
             controller.abort()
 
@@ -298,17 +298,17 @@ async def test_aborting_cuts_an_async_retry_wait_short(server: WireServer) -> No
             with pytest.raises(APIUserAbortError):
                 await coze.conversations.retrieve(conversation_id="v-1", abort_signal=controller.signal)
             await aborter
-    assert len(server.received) == 1
+    assert len(server.requests) == 1
 
 
-def _stalling_audio(server: WireServer) -> None:
+def _stalling_audio(server: FakeServer) -> None:
     audio = b"ID3" + b"\0" * 64
     server.replies.append(
         Reply(audio, pieces=[audio[:16]], content_type="audio/mpeg", framing="length", stall=True)
     )
 
 
-def test_aborting_a_sync_audio_download_raises(server: WireServer) -> None:
+def test_aborting_a_sync_audio_download_raises(server: FakeServer) -> None:
     _stalling_audio(server)
     controller = AbortController()
     with Coze(TokenAuth("t"), server.url) as coze:
@@ -318,7 +318,7 @@ def test_aborting_a_sync_audio_download_raises(server: WireServer) -> None:
     assert b"".join(reader.events) == b"ID3" + b"\0" * 13
 
 
-async def test_aborting_an_async_audio_download_raises(server: WireServer) -> None:
+async def test_aborting_an_async_audio_download_raises(server: FakeServer) -> None:
     _stalling_audio(server)
     controller = AbortController()
     async with AsyncCoze(TokenAuth("t"), server.url) as coze:

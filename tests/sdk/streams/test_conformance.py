@@ -10,8 +10,8 @@ import httpx
 import pytest
 
 from cozekit import Message
+from fake_server import LOGID, FakeServer, Reply
 from sync_or_async import MODES, Client, open_client, run
-from wire_server import LOGID, Reply, WireServer
 
 from .corpus import CHAT_CASES, WORKFLOW_CASES, Expected, Raises, chat_names
 
@@ -45,8 +45,8 @@ WORKFLOW_KINDS = {
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[WireServer]:
-    with WireServer() as wire:
+def server() -> Iterator[FakeServer]:
+    with FakeServer() as wire:
         yield wire
 
 
@@ -99,7 +99,7 @@ async def _check(client: Client, call: Any, expected: Expected) -> List[Any]:
 @pytest.mark.parametrize("kind", list(CHAT_KINDS))
 @pytest.mark.parametrize(("case", "body", "expected"), CHAT_CASES, ids=[c[0] for c in CHAT_CASES])
 async def test_chat_streams(
-    server: WireServer, mode: str, kind: str, case: str, body: bytes, expected: Expected
+    server: FakeServer, mode: str, kind: str, case: str, body: bytes, expected: Expected
 ) -> None:
     path, call = CHAT_KINDS[kind]
     server.replies[:] = [_reply(case, body)]
@@ -107,7 +107,7 @@ async def test_chat_streams(
         expected = chat_names(expected, body, chatflow=kind == "chatflow")
     async with open_client(mode, server.url, "pat_wire", max_retries=0) as client:
         events = await _check(client, call, expected)
-    assert server.received[-1].path.split("?")[0] == path
+    assert server.requests[-1].url.path == path
     for event in events:
         assert event.logid == LOGID
         if event.message is not None and "\ufffd" in body.decode("utf-8", "replace"):
@@ -123,13 +123,13 @@ async def test_chat_streams(
 @pytest.mark.parametrize("kind", list(WORKFLOW_KINDS))
 @pytest.mark.parametrize(("case", "body", "expected"), WORKFLOW_CASES, ids=[c[0] for c in WORKFLOW_CASES])
 async def test_workflow_streams(
-    server: WireServer, mode: str, kind: str, case: str, body: bytes, expected: Expected
+    server: FakeServer, mode: str, kind: str, case: str, body: bytes, expected: Expected
 ) -> None:
     path, call = WORKFLOW_KINDS[kind]
     server.replies[:] = [_reply(case, body)]
     async with open_client(mode, server.url, "pat_wire", max_retries=0) as client:
         events = await _check(client, call, expected)
-    assert server.received[-1].path == path
+    assert server.requests[-1].url.path == path
     for event in events:
         if _name(event) == "Error":
             assert (event.error.error_code, event.error.error_message) == (4000, "Request parameter error")

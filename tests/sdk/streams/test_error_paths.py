@@ -20,21 +20,21 @@ from cozekit import (
     Message,
     TokenAuth,
 )
+from fake_server import LOGID, FakeServer, Reply
 from sync_or_async import MODES, collect, open_client, run
-from wire_server import LOGID, Reply, WireServer
 
 _HI = [Message.build_user_question_text("hi")]
 _JSON = "application/json"
 
 
 @pytest.fixture
-def server() -> Iterator[WireServer]:
-    with WireServer() as wire:
+def server() -> Iterator[FakeServer]:
+    with FakeServer() as wire:
         yield wire
 
 
 @pytest.mark.parametrize("mode", MODES)
-async def test_a_json_body_cut_off_mid_way_names_the_logid(server: WireServer, mode: str) -> None:
+async def test_a_json_body_cut_off_mid_way_names_the_logid(server: FakeServer, mode: str) -> None:
     server.replies.append(Reply(b'{"code":0,"data":{"id":"v', content_type=_JSON, framing="length", cut=True))
     async with open_client(mode, server.url, "t", max_retries=0) as client:
         with pytest.raises(APIConnectionError) as info:
@@ -46,16 +46,16 @@ async def test_a_json_body_cut_off_mid_way_names_the_logid(server: WireServer, m
 
 
 @pytest.mark.parametrize("mode", MODES)
-async def test_retried_cut_off_bodies_still_name_the_last_logid(server: WireServer, mode: str) -> None:
+async def test_retried_cut_off_bodies_still_name_the_last_logid(server: FakeServer, mode: str) -> None:
     server.replies.append(Reply(b'{"code":0,"da', content_type=_JSON, framing="length", cut=True))
     async with open_client(mode, server.url, "t", max_retries=2) as client:
         with pytest.raises(APIConnectionError) as info:
             await run(client.conversations.retrieve(conversation_id="v-1"))  # a GET: retried
-    assert len(server.received) == 3 and info.value.logid == LOGID
+    assert len(server.requests) == 3 and info.value.logid == LOGID
 
 
 @pytest.mark.parametrize("mode", MODES)
-async def test_a_complete_body_that_is_not_json_names_the_logid(server: WireServer, mode: str) -> None:
+async def test_a_complete_body_that_is_not_json_names_the_logid(server: FakeServer, mode: str) -> None:
     server.replies.append(Reply(b'{"code":0,"da', content_type=_JSON, framing="length"))
     async with open_client(mode, server.url, "t", max_retries=0) as client:
         with pytest.raises(APIResponseValidationError) as info:
@@ -65,7 +65,7 @@ async def test_a_complete_body_that_is_not_json_names_the_logid(server: WireServ
 
 @pytest.mark.parametrize("mode", MODES)
 async def test_an_error_status_with_a_truncated_body_is_an_api_error_with_the_logid(
-    server: WireServer, mode: str
+    server: FakeServer, mode: str
 ) -> None:
     server.replies.append(Reply(b'{"code":5000,"msg":"bo', status=500, content_type=_JSON, framing="length"))
     async with open_client(mode, server.url, "t", max_retries=0) as client:
@@ -77,7 +77,7 @@ async def test_an_error_status_with_a_truncated_body_is_an_api_error_with_the_lo
 
 @pytest.mark.parametrize("mode", MODES)
 async def test_a_stream_whose_connection_drops_names_the_last_event_and_logid(
-    server: WireServer, mode: str
+    server: FakeServer, mode: str
 ) -> None:
     first = b'event:conversation.chat.created\ndata:{"id":"c","conversation_id":"v"}\n\n'
     server.replies.append(Reply(pieces=[first, b"event:conversation.me"], framing="chunked", cut=True))
@@ -100,7 +100,7 @@ async def test_a_stream_whose_connection_drops_names_the_last_event_and_logid(
 
 @pytest.mark.parametrize("mode", MODES)
 async def test_a_binary_body_that_breaks_names_the_logid_and_keeps_the_response(
-    server: WireServer, mode: str
+    server: FakeServer, mode: str
 ) -> None:
     server.replies.append(Reply(b"ID3audio", content_type="audio/mpeg", framing="length", cut=True))
     async with open_client(mode, server.url, "t", max_retries=0) as client:
