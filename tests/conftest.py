@@ -9,9 +9,10 @@
 - the session emulator notes which test sent each request (tests/operation_log.py): a complete run that
   passes writes what cozekit sent, operation by operation, and fails if docs/coverage.md says otherwise.
 
-Fixtures for every test against the session emulator: `emu` (the reset emulator; a folder's conftest may
-override it to configure the emulator first) and `client`, a `Coze` and an `AsyncCoze` for its seeded
-account (the test runs once with each; see `sync_or_async`).
+The one sync/async parametrisation: the `mode` fixture ("sync", "async"; see `sync_or_async`). For tests
+against the session emulator: `emu` (the reset emulator; a folder's conftest may override it to configure
+the emulator first) and `client`, a `Coze` or an `AsyncCoze` (by `mode`) for its seeded account. Tests
+against a fake server make their client with `FakeServer.client(mode)` (tests/fake_server.py).
 """
 
 from __future__ import annotations
@@ -62,6 +63,12 @@ def emu(coze_emulator: ThreadedEmulator) -> ThreadedEmulator:
 
 
 @pytest.fixture(params=MODES)
-async def client(request: pytest.FixtureRequest, emu: ThreadedEmulator) -> AsyncIterator[Client]:
-    async with open_client(request.param, emu.base_url, emu.token) as opened:
+def mode(request: pytest.FixtureRequest) -> str:
+    """ "sync" or "async": a test asking for it (or for `client`) runs once with each."""
+    return str(request.param)
+
+
+@pytest.fixture
+async def client(mode: str, emu: ThreadedEmulator) -> AsyncIterator[Client]:
+    async with open_client(mode, emu.base_url, emu.token) as opened:
         yield opened

@@ -26,7 +26,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 import httpx
 
 from cozekit import AsyncCoze, Coze, TokenAuth
-from sync_or_async import NO_WAIT, Client
+from sync_or_async import NO_WAIT, Client, collect, run
 
 LOGID = "wire-logid"
 """The log id header of a `Reply` unless it says otherwise."""
@@ -116,10 +116,18 @@ class FakeServer:
     repeating; any other gets `replies` in order, the last one repeating, or, once they are used up,
     `default` when there is one; with neither, a 404 (code 4200)."""
 
-    def __init__(self, *replies: Answer, default: Answer = None) -> None:
+    def __init__(
+        self,
+        *replies: Answer,
+        default: Answer = None,
+        routes: Optional[Dict[Tuple[str, str], Answer]] = None,
+    ) -> None:
+        """`routes` maps (method, path) to an answer, or to a list of answers served in order."""
         self.replies: List[Answer] = list(replies)
         self.default = default
         self.routes: Dict[Tuple[str, str], List[Answer]] = {}
+        for (method, path), answers in (routes or {}).items():
+            self.route(method, path, *(answers if isinstance(answers, list) else [answers]))
         self.requests: List[httpx.Request] = []
         self.stalled = threading.Event()
         """Set when a stalling or silent `Reply` has sent what it sends."""
@@ -139,7 +147,7 @@ class FakeServer:
     def _answer_for(self, request: httpx.Request) -> Answer:
         with self._lock:
             self.requests.append(request)
-            queue = self.routes.get((request.method, request.url.path))
+            queue = self.routes.get((request.method, _raw_path(request)))
             if queue is None and self.default is not None:
                 answer = self.replies.pop(0) if self.replies else self.default
             elif queue is None and not self.replies:
@@ -180,6 +188,14 @@ class FakeServer:
         """A `Coze` (mode "sync") or `AsyncCoze` reaching this server in-process."""
         return fake_client(mode, self, token=token, base_url=base_url, **options)
 
+    async def run(self, mode: str, call: Callable[[Any], Any]) -> Any:
+        """`call(client)` with a client of `mode`, its result awaited if need be."""
+        return await run(call(self.client(mode)))
+
+    async def collect(self, mode: str, call: Callable[[Any], Any]) -> List[Any]:
+        """Every item of the pager or stream `call(client)` makes with a client of `mode`."""
+        return await collect(call(self.client(mode)))
+
     def sync(self, **options: Any) -> Coze:
         return self.client("sync", **options)  # type: ignore[return-value]
 
@@ -200,6 +216,11 @@ class FakeServer:
 
     def paths(self) -> List[str]:
         return [request.url.path for request in self.requests]
+
+    def wire(self, index: int = -1) -> Tuple[str, str]:
+        """Method and path (percent-encoding kept) of a request."""
+        request = self.requests[index]
+        return request.method, _raw_path(request)
 
     # -- over a loopback socket -------------------------------------------------------------------------
     def __enter__(self) -> FakeServer:
@@ -232,6 +253,10 @@ def fake_client(mode: str, handler: Callable[[httpx.Request], Any], **options: A
     if mode == "sync":
         return Coze(auth, base_url, http_client=httpx.Client(transport=transport), **options)
     return AsyncCoze(auth, base_url, http_client=httpx.AsyncClient(transport=transport), **options)
+
+
+def _raw_path(request: httpx.Request) -> str:
+    return request.url.raw_path.decode("ascii").split("?")[0]
 
 
 def _fresh(response: httpx.Response) -> httpx.Response:

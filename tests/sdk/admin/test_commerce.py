@@ -19,8 +19,8 @@ from cozekit.types.commerce import (
     UpdateBenefitLimitationResp,
     UserLevel,
 )
-
-from .conftest import MODES, FakeServer, call, collect, envelope
+from fake_server import FakeServer, envelope
+from sync_or_async import MODES
 
 BENEFIT = {
     "basic_info": {"user_level": "enterprise"},
@@ -73,12 +73,11 @@ INFO = {
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_benefits_retrieve_joins_types_with_commas_and_reads_the_plan(mode: str) -> None:
+async def test_benefits_retrieve_joins_types_with_commas_and_reads_the_plan(mode: str) -> None:
     route = ("GET", "/v1/commerce/benefit/benefits/get")
-    server = FakeServer({route: envelope(BENEFIT)})
-    got = call(
+    server = FakeServer(routes={route: envelope(BENEFIT)})
+    got = await server.run(
         mode,
-        server,
         lambda c: c.commerce.benefits.retrieve(
             benefit_type_list=[BenefitType.API_RUN_QPS, "call_tool_limit"], resource_id="plugin"
         ),
@@ -94,14 +93,14 @@ def test_benefits_retrieve_joins_types_with_commas_and_reads_the_plan(mode: str)
     assert info.effective is not None and info.effective.item_info is not None
     assert (info.effective.item_info.used, info.effective.item_info.total) == (1.5, 130)
     assert info.effective.item_info.strategy == BenefitStrategy.BY_QUOTA
-    server.routes[route] = envelope({"basic_info": {"user_level": "free"}})
-    plain = call(mode, server, lambda c: c.commerce.benefits.retrieve())
+    server.route(*route, envelope({"basic_info": {"user_level": "free"}}))
+    plain = await server.run(mode, lambda c: c.commerce.benefits.retrieve())
     assert server.query() == {}
     assert plain.benefit_info == [] and plain.basic_info.user_level == UserLevel.FREE
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_bill_tasks_create_posts_the_days_and_reads_a_running_task(mode: str) -> None:
+async def test_bill_tasks_create_posts_the_days_and_reads_a_running_task(mode: str) -> None:
     route = ("POST", "/v1/commerce/benefit/bill_tasks")
     answer = {
         "task_id": 123,
@@ -112,9 +111,9 @@ def test_bill_tasks_create_posts_the_days_and_reads_a_running_task(mode: str) ->
         "file_urls": "",
         "status": "running",
     }
-    server = FakeServer({route: envelope(answer)})
-    task = call(
-        mode, server, lambda c: c.commerce.bill_tasks.create(started_at=1743004800, ended_at=1743091199)
+    server = FakeServer(routes={route: envelope(answer)})
+    task = await server.run(
+        mode, lambda c: c.commerce.bill_tasks.create(started_at=1743004800, ended_at=1743091199)
     )
     assert server.wire() == route
     assert server.body() == {"started_at": 1743004800, "ended_at": 1743091199}
@@ -124,15 +123,17 @@ def test_bill_tasks_create_posts_the_days_and_reads_a_running_task(mode: str) ->
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_bill_tasks_list_pages_by_number_and_joins_task_ids(mode: str) -> None:
+async def test_bill_tasks_list_pages_by_number_and_joins_task_ids(mode: str) -> None:
     route = ("GET", "/v1/commerce/benefit/bill_tasks")
 
     def task(n: int) -> Dict[str, Any]:
         return {"task_id": f"t{n}", "status": "succeed", "file_urls": [f"https://example.com/{n}.csv"]}
 
     pages = [envelope({"task_infos": [task(1)], "total": 2}), envelope({"task_infos": [task(2)], "total": 2})]
-    server = FakeServer({route: pages})
-    tasks = collect(mode, server, lambda c: c.commerce.bill_tasks.list(task_ids=["t1", "t2"], page_size=1))
+    server = FakeServer(routes={route: pages})
+    tasks = await server.collect(
+        mode, lambda c: c.commerce.bill_tasks.list(task_ids=["t1", "t2"], page_size=1)
+    )
     assert [t.task_id for t in tasks] == ["t1", "t2"]
     assert tasks[1].file_urls == ["https://example.com/2.csv"]
     assert server.query(0) == {"task_ids": "t1,t2", "page_num": "1", "page_size": "1"}
@@ -141,12 +142,13 @@ def test_bill_tasks_list_pages_by_number_and_joins_task_ids(mode: str) -> None:
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_limitations_create_posts_the_benefit_info_and_reads_either_shape(mode: str) -> None:
+async def test_limitations_create_posts_the_benefit_info_and_reads_either_shape(mode: str) -> None:
     route = ("POST", "/v1/commerce/benefit/limitations")
-    server = FakeServer({route: [envelope({**LIMIT, "benefit_id": 123}), envelope({"benefit_info": LIMIT})]})
-    made = call(
+    server = FakeServer(
+        routes={route: [envelope({**LIMIT, "benefit_id": 123}), envelope({"benefit_info": LIMIT})]}
+    )
+    made = await server.run(
         mode,
-        server,
         lambda c: c.commerce.limitations.create(
             entity_type=BenefitEntityType.SINGLE_DEVICE, entity_id="SN12345", benefit_info=INFO
         ),
@@ -156,9 +158,8 @@ def test_limitations_create_posts_the_benefit_info_and_reads_either_shape(mode: 
     assert isinstance(made, BenefitLimitation) and made.benefit_id == "123"
     assert (made.limit, made.trigger_unit, made.ended_at) == (100, BenefitTriggerUnit.NEVER, 1804185600)
     model_info = BenefitLimitation(**INFO, trigger_unit=BenefitTriggerUnit.DAY, trigger_time=1)
-    wrapped = call(
+    wrapped = await server.run(
         mode,
-        server,
         lambda c: c.commerce.limitations.create(
             entity_type="enterprise_all_devices", benefit_info=model_info
         ),
@@ -171,16 +172,15 @@ def test_limitations_create_posts_the_benefit_info_and_reads_either_shape(mode: 
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_limitations_list_pages_with_the_page_token(mode: str) -> None:
+async def test_limitations_list_pages_with_the_page_token(mode: str) -> None:
     route = ("GET", "/v1/commerce/benefit/limitations")
     pages = [
         envelope({"has_more": True, "page_token": "p2", "benefit_infos": [LIMIT]}),
         envelope({"has_more": False, "page_token": "", "benefit_infos": [{**LIMIT, "entity_id": "SN2"}]}),
     ]
-    server = FakeServer({route: pages})
-    limits = collect(
+    server = FakeServer(routes={route: pages})
+    limits = await server.collect(
         mode,
-        server,
         lambda c: c.commerce.limitations.list(
             entity_type="single_device", entity_id="SN12345", benefit_type="resource_point", status="valid"
         ),
@@ -192,12 +192,11 @@ def test_limitations_list_pages_with_the_page_token(mode: str) -> None:
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_limitations_update_puts_only_the_given_fields(mode: str) -> None:
+async def test_limitations_update_puts_only_the_given_fields(mode: str) -> None:
     route = ("PUT", "/v1/commerce/benefit/limitations/12345")
-    server = FakeServer({route: envelope({"benefit_id": "12345", "limit": 50})})
-    resp = call(
+    server = FakeServer(routes={route: envelope({"benefit_id": "12345", "limit": 50})})
+    resp = await server.run(
         mode,
-        server,
         lambda c: c.commerce.limitations.update(
             benefit_id="12345", limit=50, status=BenefitStatus.FROZEN, trigger_unit="hour", trigger_time=2
         ),
@@ -236,16 +235,16 @@ BAD = [
 
 @pytest.mark.parametrize("bad", BAD)
 @pytest.mark.parametrize("mode", MODES)
-def test_values_coze_would_reject_fail_before_any_request(mode: str, bad: Callable[[Any], Any]) -> None:
+async def test_values_coze_would_reject_fail_before_any_request(mode: str, bad: Callable[[Any], Any]) -> None:
     server = FakeServer()
     with pytest.raises(ValueError):
-        call(mode, server, bad)
+        await server.run(mode, bad)
     assert server.requests == []
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_a_bare_string_list_argument_is_a_type_error(mode: str) -> None:
+async def test_a_bare_string_list_argument_is_a_type_error(mode: str) -> None:
     server = FakeServer()
     with pytest.raises(TypeError):
-        call(mode, server, lambda c: c.commerce.bill_tasks.list(task_ids="t1"))
+        await server.run(mode, lambda c: c.commerce.bill_tasks.list(task_ids="t1"))
     assert server.requests == []

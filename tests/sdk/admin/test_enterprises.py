@@ -24,34 +24,33 @@ from cozekit.types.enterprise import (
     UpdateOrganizationMemberResp,
     UpdateOrganizationResp,
 )
-
-from .conftest import MODES, FakeServer, call, collect, envelope
+from fake_server import FakeServer, envelope
+from sync_or_async import MODES
 
 ENT = "volcano_2101950"
 ORG = "7490888144456"
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_enterprise_member_create_posts_one_user(mode: str) -> None:
+async def test_enterprise_member_create_posts_one_user(mode: str) -> None:
     route = ("POST", f"/v1/enterprises/{ENT}/members")
-    server = FakeServer({route: envelope()})
+    server = FakeServer(routes={route: envelope()})
     user = EnterpriseMember(user_id="2478", role=EnterpriseMemberRole.ENTERPRISE_MEMBER)
-    resp = call(mode, server, lambda c: c.enterprises.members.create(enterprise_id=ENT, users=[user]))
+    resp = await server.run(mode, lambda c: c.enterprises.members.create(enterprise_id=ENT, users=[user]))
     assert server.wire() == route
     assert server.body() == {"users": [{"user_id": "2478", "role": "enterprise_member"}]}
     assert isinstance(resp, CreateEnterpriseMemberResp) and resp.logid == "logid-1"
     users = [{"user_id": "2479", "role": "enterprise_admin"}]
-    call(mode, server, lambda c: c.enterprises.members.create(enterprise_id=ENT, users=users))
+    await server.run(mode, lambda c: c.enterprises.members.create(enterprise_id=ENT, users=users))
     assert server.body() == {"users": users}
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_enterprise_member_delete_sends_the_receiver_in_the_body(mode: str) -> None:
+async def test_enterprise_member_delete_sends_the_receiver_in_the_body(mode: str) -> None:
     route = ("DELETE", f"/v1/enterprises/{ENT}/members/2478")
-    server = FakeServer({route: envelope()})
-    resp = call(
+    server = FakeServer(routes={route: envelope()})
+    resp = await server.run(
         mode,
-        server,
         lambda c: c.enterprises.members.delete(enterprise_id=ENT, user_id="2478", receiver_user_id="4113"),
     )
     assert server.wire() == route
@@ -60,12 +59,11 @@ def test_enterprise_member_delete_sends_the_receiver_in_the_body(mode: str) -> N
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_enterprise_member_update_puts_the_role(mode: str) -> None:
+async def test_enterprise_member_update_puts_the_role(mode: str) -> None:
     route = ("PUT", f"/v1/enterprises/{ENT}/members/2478")
-    server = FakeServer({route: envelope()})
-    resp = call(
+    server = FakeServer(routes={route: envelope()})
+    resp = await server.run(
         mode,
-        server,
         lambda c: c.enterprises.members.update(
             enterprise_id=ENT, user_id="2478", role=EnterpriseMemberRole.ENTERPRISE_ADMIN
         ),
@@ -76,12 +74,11 @@ def test_enterprise_member_update_puts_the_role(mode: str) -> None:
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_enterprise_organization_create_reads_the_new_id(mode: str) -> None:
+async def test_enterprise_organization_create_reads_the_new_id(mode: str) -> None:
     route = ("POST", f"/v1/enterprises/{ENT}/organizations")
-    server = FakeServer({route: envelope({"organization_id": ORG})})
-    resp = call(
+    server = FakeServer(routes={route: envelope({"organization_id": ORG})})
+    resp = await server.run(
         mode,
-        server,
         lambda c: c.enterprises.organizations.create(
             enterprise_id=ENT, name="研发部", super_admin_user_id="4113", description="内部"
         ),
@@ -102,14 +99,16 @@ def _org(n: int) -> Dict[str, Any]:
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_enterprise_organizations_list_pages_by_number_until_the_total(mode: str) -> None:
+async def test_enterprise_organizations_list_pages_by_number_until_the_total(mode: str) -> None:
     route = ("GET", f"/v1/enterprises/{ENT}/organizations")
     pages = [
         envelope({"items": [_org(1), _org(2)], "total_count": 3}),
         envelope({"items": [_org(3)], "total_count": 3}),
     ]
-    server = FakeServer({route: pages})
-    orgs = collect(mode, server, lambda c: c.enterprises.organizations.list(enterprise_id=ENT, page_size=2))
+    server = FakeServer(routes={route: pages})
+    orgs = await server.collect(
+        mode, lambda c: c.enterprises.organizations.list(enterprise_id=ENT, page_size=2)
+    )
     assert [o.organization_id for o in orgs] == [f"{ORG}1", f"{ORG}2", f"{ORG}3"]
     assert all(isinstance(o, Organization) for o in orgs)
     assert [o.is_default_organization for o in orgs] == [True, False, False]
@@ -119,28 +118,27 @@ def test_enterprise_organizations_list_pages_by_number_until_the_total(mode: str
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_organization_update_puts_name_and_description(mode: str) -> None:
+async def test_organization_update_puts_name_and_description(mode: str) -> None:
     route = ("PUT", f"/v1/organizations/{ORG}")
-    server = FakeServer({route: envelope()})
-    resp = call(mode, server, lambda c: c.organizations.update(organization_id=ORG, name="市场部"))
+    server = FakeServer(routes={route: envelope()})
+    resp = await server.run(mode, lambda c: c.organizations.update(organization_id=ORG, name="市场部"))
     assert server.wire() == route
     assert server.body() == {"name": "市场部"}
     assert isinstance(resp, UpdateOrganizationResp)
-    call(mode, server, lambda c: c.organizations.update(organization_id=ORG, description="d"))
+    await server.run(mode, lambda c: c.organizations.update(organization_id=ORG, description="d"))
     assert server.body() == {"description": "d"}
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_organization_members_create_posts_organization_people(mode: str) -> None:
+async def test_organization_members_create_posts_organization_people(mode: str) -> None:
     route = ("POST", f"/v1/organizations/{ORG}/members")
-    server = FakeServer({route: envelope()})
+    server = FakeServer(routes={route: envelope()})
     people = [
         NewOrganizationMember(user_id="4113", organization_role_type=OrganizationRoleType.ORGANIZATION_ADMIN),
         {"user_id": "4114", "organization_role_type": "organization_member"},
     ]
-    resp = call(
+    resp = await server.run(
         mode,
-        server,
         lambda c: c.organizations.members.create(organization_id=ORG, organization_people=people),
     )
     assert server.wire() == route
@@ -154,7 +152,7 @@ def test_organization_members_create_posts_organization_people(mode: str) -> Non
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_organization_members_list_reads_members_and_pages(mode: str) -> None:
+async def test_organization_members_list_reads_members_and_pages(mode: str) -> None:
     route = ("GET", f"/v1/organizations/{ORG}/members")
     member = {
         "user_id": "4114",
@@ -170,8 +168,10 @@ def test_organization_members_list_reads_members_and_pages(mode: str) -> None:
         envelope({"items": [member], "total_count": 2}),
         envelope({"items": [{**member, "user_id": "4115", "people_type": "contractor"}], "total_count": 2}),
     ]
-    server = FakeServer({route: pages})
-    members = collect(mode, server, lambda c: c.organizations.members.list(organization_id=ORG, page_size=1))
+    server = FakeServer(routes={route: pages})
+    members = await server.collect(
+        mode, lambda c: c.organizations.members.list(organization_id=ORG, page_size=1)
+    )
     assert [m.user_id for m in members] == ["4114", "4115"]
     first = members[0]
     assert isinstance(first, OrganizationMember)
@@ -184,13 +184,12 @@ def test_organization_members_list_reads_members_and_pages(mode: str) -> None:
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_organization_member_delete_and_update(mode: str) -> None:
+async def test_organization_member_delete_and_update(mode: str) -> None:
     route_delete = ("DELETE", f"/v1/organizations/{ORG}/members/4114")
     route_put = ("PUT", f"/v1/organizations/{ORG}/members/4114")
-    server = FakeServer({route_delete: envelope(), route_put: envelope()})
-    deleted = call(
+    server = FakeServer(routes={route_delete: envelope(), route_put: envelope()})
+    deleted = await server.run(
         mode,
-        server,
         lambda c: c.organizations.members.delete(
             organization_id=ORG, user_id="4114", receiver_user_id="4113"
         ),
@@ -198,9 +197,8 @@ def test_organization_member_delete_and_update(mode: str) -> None:
     assert server.wire() == route_delete
     assert server.body() == {"receiver_user_id": "4113"}
     assert isinstance(deleted, DeleteOrganizationMemberResp)
-    updated = call(
+    updated = await server.run(
         mode,
-        server,
         lambda c: c.organizations.members.update(
             organization_id=ORG, user_id="4114", organization_role_type="organization_member"
         ),
@@ -252,20 +250,19 @@ BAD = [
 
 @pytest.mark.parametrize("bad", BAD)
 @pytest.mark.parametrize("mode", MODES)
-def test_values_coze_would_reject_fail_before_any_request(mode: str, bad: Callable[[Any], Any]) -> None:
+async def test_values_coze_would_reject_fail_before_any_request(mode: str, bad: Callable[[Any], Any]) -> None:
     server = FakeServer()
     with pytest.raises(ValueError):
-        call(mode, server, bad)
+        await server.run(mode, bad)
     assert server.requests == []
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_a_single_member_instead_of_a_list_is_a_type_error(mode: str) -> None:
+async def test_a_single_member_instead_of_a_list_is_a_type_error(mode: str) -> None:
     server = FakeServer()
     with pytest.raises(TypeError):
-        call(
+        await server.run(
             mode,
-            server,
             lambda c: c.enterprises.members.create(
                 enterprise_id=ENT, users={"user_id": "1", "role": "enterprise_member"}
             ),

@@ -8,8 +8,8 @@ import httpx
 import pytest
 
 from cozekit import DocumentBase, DocumentChunkStrategy, DocumentUpdateRule, DocumentUpdateType
-
-from .ds_mock import make, run
+from fake_server import fake_client
+from sync_or_async import run
 
 
 def _no_io(request: httpx.Request) -> httpx.Response:
@@ -72,7 +72,7 @@ CASES: Dict[str, Callable[[Any], Any]] = {
 
 @pytest.mark.parametrize("case", sorted(CASES))
 async def test_rejected_before_io(mode: str, case: str) -> None:
-    client = make(mode, _no_io)
+    client = fake_client(mode, _no_io)
     with pytest.raises((ValueError, TypeError)):
         await run(CASES[case](client))
 

@@ -16,8 +16,8 @@ from cozekit import AsyncCoze, Coze, DocumentBase, DocumentSourceInfo, TokenAuth
 from cozekit.resources._json_stream import READ_CHUNK, StreamedJSON, base64_chunks
 from cozekit.resources.datasets.documents import _create
 from cozekit.types.document import LocalDocumentFile
-
-from .ds_mock import BASE, NO_WAIT, Recorder, envelope, make, run
+from fake_server import BASE, FakeServer, envelope, fake_client
+from sync_or_async import NO_WAIT, run
 
 MAX_PIECE = READ_CHUNK // 3 * 4
 
@@ -30,8 +30,8 @@ def _write(path: Path, size: int) -> bytes:
 
 async def test_streamed_body_is_the_whole_files_base64(mode: str, tmp_path: Path) -> None:
     data = _write(tmp_path / "guide.pdf", 3 * READ_CHUNK + 2)
-    rec = Recorder(envelope(document_infos=[{"document_id": "1"}]))
-    client = make(mode, rec)
+    rec = FakeServer(envelope(document_infos=[{"document_id": "1"}]))
+    client = fake_client(mode, rec)
     bases = [
         DocumentBase.build_local_file(tmp_path / "guide.pdf"),
         DocumentBase.build_local_file(b"\x00\x01caf\xc3\xa9", name='名字 "q".TXT'),
@@ -131,8 +131,8 @@ def test_streaming_a_large_file_never_holds_it_in_memory(tmp_path: Path) -> None
 
 async def test_a_retried_upload_reads_the_file_again(mode: str, tmp_path: Path) -> None:
     data = _write(tmp_path / "a.txt", 100_000)
-    rec = Recorder(httpx.ConnectError("reset"), envelope(document_infos=[]))
-    client = make(mode, rec, retry_non_idempotent=True)
+    rec = FakeServer(httpx.ConnectError("reset"), envelope(document_infos=[]))
+    client = fake_client(mode, rec, retry_non_idempotent=True)
     base = DocumentBase.build_local_file(tmp_path / "a.txt")
     await run(client.datasets.documents.create(dataset_id="d1", document_bases=[base]))
     assert len(rec.requests) == 2
@@ -155,8 +155,8 @@ def test_a_file_that_changes_size_fails_the_upload(tmp_path: Path, change: Any) 
     else:
         with path.open("ab") as f:
             f.write(change)
-    rec = Recorder(envelope(document_infos=[]))
-    with make("sync", rec) as client, pytest.raises(OSError, match="changed size"):
+    rec = FakeServer(envelope(document_infos=[]))
+    with fake_client("sync", rec) as client, pytest.raises(OSError, match="changed size"):
         client.datasets.documents.create(dataset_id="d1", document_bases=[base])  # type: ignore[union-attr]
 
 
@@ -164,8 +164,8 @@ async def test_bodies_over_15_mb_are_refused_before_io(mode: str, tmp_path: Path
     path = tmp_path / "huge.pdf"
     with path.open("wb") as f:
         f.truncate(12 * 1024 * 1024)
-    rec = Recorder(envelope(document_infos=[]))
-    client = make(mode, rec)
+    rec = FakeServer(envelope(document_infos=[]))
+    client = fake_client(mode, rec)
     with pytest.raises(ValueError, match="15 MB"):
         await run(
             client.datasets.documents.create(

@@ -16,8 +16,8 @@ from cozekit import (
     NotFoundError,
 )
 from cozekit._base_client import AsyncAPIClient, SyncAPIClient
-
-from .ds_mock import Recorder, envelope, error, make, run
+from fake_server import FakeServer, envelope, fake_client
+from sync_or_async import run
 
 
 class FakeClock:
@@ -51,13 +51,13 @@ def _progress(*items: Any) -> Any:
 
 
 async def test_polls_until_every_document_is_done(mode: str, clock: FakeClock) -> None:
-    rec = Recorder(
+    rec = FakeServer(
         _progress(("a", 0, 0), ("b", 0, 10)),
         _progress(("a", 1, 100), ("b", 0, 60)),
         _progress(("a", 1, 100), ("b", 1, 100)),
     )
     seen: List[List[int]] = []
-    client = make(mode, rec)
+    client = fake_client(mode, rec)
     result = await run(
         client.datasets.wait_for_processing(
             dataset_id="d1",
@@ -80,10 +80,10 @@ async def test_a_failed_document_raises_naming_it(mode: str, clock: FakeClock) -
         "status": 9,
         "status_descript": "slicing failed",
     }
-    rec = Recorder(
+    rec = FakeServer(
         _progress(("a", 0, 0), ("b", 0, 0)), envelope({"data": [{"document_id": "a", "status": 0}, failed]})
     )
-    client = make(mode, rec)
+    client = fake_client(mode, rec)
     with pytest.raises(DocumentProcessingError) as info:
         await run(client.datasets.wait_for_processing(dataset_id="d1", document_ids=["a", "b"]))
     err = info.value
@@ -94,8 +94,8 @@ async def test_a_failed_document_raises_naming_it(mode: str, clock: FakeClock) -
 
 
 async def test_times_out_with_the_pending_ids(mode: str, clock: FakeClock) -> None:
-    rec = Recorder(_progress(("a", 1, 100), ("b", 0, 50)))
-    client = make(mode, rec)
+    rec = FakeServer(_progress(("a", 1, 100), ("b", 0, 50)))
+    client = fake_client(mode, rec)
     with pytest.raises(DocumentProcessingTimeoutError) as info:
         await run(
             client.datasets.wait_for_processing(
@@ -107,8 +107,8 @@ async def test_times_out_with_the_pending_ids(mode: str, clock: FakeClock) -> No
 
 
 async def test_documents_missing_from_an_answer_are_still_pending(mode: str, clock: FakeClock) -> None:
-    rec = Recorder(_progress(("a", 1, 100)), _progress(("a", 1, 100), ("b", 1, 100)))
-    client = make(mode, rec)
+    rec = FakeServer(_progress(("a", 1, 100)), _progress(("a", 1, 100), ("b", 1, 100)))
+    client = fake_client(mode, rec)
     result = await run(
         client.datasets.wait_for_processing(dataset_id="d1", document_ids=["a", "b"], poll_timeout=None)
     )
@@ -116,7 +116,12 @@ async def test_documents_missing_from_an_answer_are_still_pending(mode: str, clo
 
 
 async def test_api_errors_propagate(mode: str, clock: FakeClock) -> None:
-    client = make(mode, Recorder(_progress(("a", 0, 0)), error(4200, "not found")))
+    client = fake_client(
+        mode,
+        FakeServer(
+            _progress(("a", 0, 0)), envelope(code=4200, msg="not found", headers={"x-tt-logid": "logid-err"})
+        ),
+    )
     with pytest.raises(NotFoundError):
         await run(client.datasets.wait_for_processing(dataset_id="d1", document_ids=["a"]))
     assert clock.sleeps == [1.0]
@@ -126,7 +131,7 @@ async def test_an_async_callback_is_refused(mode: str, clock: FakeClock) -> None
     async def callback(progress: List[DocumentProgress]) -> None:
         pass
 
-    client = make(mode, Recorder(_progress(("a", 0, 0))))
+    client = fake_client(mode, FakeServer(_progress(("a", 0, 0))))
     with pytest.raises(TypeError, match="plain function"):
         await run(
             client.datasets.wait_for_processing(dataset_id="d1", document_ids=["a"], on_progress=callback)

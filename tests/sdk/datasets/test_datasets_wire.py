@@ -18,8 +18,8 @@ from cozekit import (
     DocumentUpdateType,
     PhotoStatus,
 )
-
-from .ds_mock import Recorder, collect, envelope, error, make, run
+from fake_server import FakeServer, envelope, fake_client
+from sync_or_async import collect, run
 
 DOC = {
     "document_id": "7386942056030100001",
@@ -40,8 +40,8 @@ def _agw(request: Any) -> str:
 
 
 async def test_create_dataset(mode: str) -> None:
-    rec = Recorder(envelope({"dataset_id": "744668935865830001"}))
-    client = make(mode, rec)
+    rec = FakeServer(envelope({"dataset_id": "744668935865830001"}))
+    client = fake_client(mode, rec)
     resp = await run(
         client.datasets.create(
             name="产品文档", space_id="731", format_type=DocumentFormatType.IMAGE, icon_file_id="f1"
@@ -57,8 +57,8 @@ async def test_create_dataset(mode: str) -> None:
 async def test_list_datasets_pages_with_total_count(mode: str) -> None:
     page1 = envelope({"total_count": 3, "dataset_list": [{"dataset_id": "1", "all_file_size": "0"}] * 2})
     page2 = envelope({"total_count": 3, "dataset_list": [{"dataset_id": 3, "status": 3}]})
-    rec = Recorder(page1, page2)
-    client = make(mode, rec)
+    rec = FakeServer(page1, page2)
+    client = fake_client(mode, rec)
     items = await collect(client.datasets.list(space_id="s1", name="kb", format_type=0, page_size=2))
     assert [d.dataset_id for d in items] == ["1", "1", "3"]
     assert items[2].status == 3 and items[0].all_file_size == 0
@@ -70,8 +70,8 @@ async def test_list_datasets_pages_with_total_count(mode: str) -> None:
 
 
 async def test_update_and_delete_dataset(mode: str) -> None:
-    rec = Recorder(envelope())
-    client = make(mode, rec)
+    rec = FakeServer(envelope())
+    client = fake_client(mode, rec)
     await run(client.datasets.update(dataset_id="d/1", name="AI", description="about AI"))
     assert (rec.last.method, rec.last.url.raw_path) == ("PUT", b"/v1/datasets/d%2F1")
     assert rec.body() == {"name": "AI", "description": "about AI"}
@@ -82,8 +82,8 @@ async def test_update_and_delete_dataset(mode: str) -> None:
 
 async def test_process_reads_data_data(mode: str) -> None:
     progress = {"document_id": 744667080521909, "status": 9, "progress": "40", "status_descript": "bad pdf"}
-    rec = Recorder(envelope({"data": [progress]}))
-    client = make(mode, rec)
+    rec = FakeServer(envelope({"data": [progress]}))
+    client = fake_client(mode, rec)
     result = await run(client.datasets.process(dataset_id="d1", document_ids=["a", 7]))
     assert (rec.last.method, rec.last.url.path) == ("POST", "/v1/datasets/d1/process")
     assert rec.body() == {"document_ids": ["a", "7"]}
@@ -92,8 +92,8 @@ async def test_process_reads_data_data(mode: str) -> None:
 
 
 async def test_create_documents_web_pages(mode: str) -> None:
-    rec = Recorder(envelope(document_infos=[DOC]))
-    client = make(mode, rec)
+    rec = FakeServer(envelope(document_infos=[DOC]))
+    client = fake_client(mode, rec)
     docs = await run(
         client.datasets.documents.create(
             dataset_id="d1",
@@ -134,8 +134,8 @@ async def test_create_documents_web_pages(mode: str) -> None:
 
 
 async def test_create_image_documents_default_to_automatic_captions(mode: str) -> None:
-    rec = Recorder(envelope(document_infos=[]))
-    client = make(mode, rec)
+    rec = FakeServer(envelope(document_infos=[]))
+    client = fake_client(mode, rec)
     images = [
         DocumentBase.build_image("744667846938145", name="cat", caption="a cat"),
         DocumentBase.build_image(9),
@@ -154,8 +154,8 @@ async def test_create_image_documents_default_to_automatic_captions(mode: str) -
 
 
 async def test_create_documents_default_chunking_and_extra_body(mode: str) -> None:
-    rec = Recorder(envelope(document_infos=[]))
-    client = make(mode, rec)
+    rec = FakeServer(envelope(document_infos=[]))
+    client = fake_client(mode, rec)
     bases = [{"name": "raw", "source_info": {"file_base64": "aGk=", "file_type": "txt"}}]
     await run(client.datasets.documents.create(dataset_id="d1", document_bases=bases, extra_body={"x": 1}))
     body = rec.body()
@@ -164,8 +164,8 @@ async def test_create_documents_default_chunking_and_extra_body(mode: str) -> No
 
 
 async def test_update_document(mode: str) -> None:
-    rec = Recorder(envelope(), envelope(document_info=DOC))
-    client = make(mode, rec)
+    rec = FakeServer(envelope(), envelope(document_info=DOC))
+    client = fake_client(mode, rec)
     res = await run(
         client.datasets.documents.update(
             document_id="doc1",
@@ -187,8 +187,8 @@ async def test_update_document(mode: str) -> None:
 
 
 async def test_delete_documents(mode: str) -> None:
-    rec = Recorder(envelope())
-    client = make(mode, rec)
+    rec = FakeServer(envelope())
+    client = fake_client(mode, rec)
     res = await run(client.datasets.documents.delete(document_ids=["1", "2"]))
     req = rec.last
     assert (req.method, req.url.path, _agw(req)) == ("POST", "/open_api/knowledge/document/delete", "str")
@@ -197,8 +197,8 @@ async def test_delete_documents(mode: str) -> None:
 
 async def test_list_documents_sends_page_and_size_and_reads_top_level(mode: str) -> None:
     docs = [dict(DOC, document_id=str(i)) for i in range(3)]
-    rec = Recorder(envelope(document_infos=docs[:2], total="3"), envelope(document_infos=docs[2:], total=3))
-    client = make(mode, rec)
+    rec = FakeServer(envelope(document_infos=docs[:2], total="3"), envelope(document_infos=docs[2:], total=3))
+    client = fake_client(mode, rec)
     pager = client.datasets.documents.list(dataset_id="d1", page_size=2)
     items = await collect(pager)
     assert [d.document_id for d in items] == ["0", "1", "2"]
@@ -210,8 +210,8 @@ async def test_list_documents_sends_page_and_size_and_reads_top_level(mode: str)
 
 
 async def test_list_documents_first_page_and_total(mode: str) -> None:
-    rec = Recorder(envelope(document_infos=[DOC], total=1))
-    client = make(mode, rec)
+    rec = FakeServer(envelope(document_infos=[DOC], total=1))
+    client = fake_client(mode, rec)
     pager = await run(client.datasets.documents.list(dataset_id="d1"))
     assert pager.total == 1 and pager.has_more is False and pager.items[0].name == "Coze.pdf"
     assert rec.body() == {"dataset_id": "d1", "page": 1, "size": 10}
@@ -219,8 +219,8 @@ async def test_list_documents_first_page_and_total(mode: str) -> None:
 
 async def test_list_images(mode: str) -> None:
     photo = {"document_id": "p1", "status": 1, "caption": "小猫", "source_type": 5, "create_time": 1733815232}
-    rec = Recorder(envelope({"total_count": 1, "photo_infos": [photo]}))
-    client = make(mode, rec)
+    rec = FakeServer(envelope({"total_count": 1, "photo_infos": [photo]}))
+    client = fake_client(mode, rec)
     items = await collect(
         client.datasets.images.list(dataset_id="d2", keyword="猫", has_caption=True, page_size=5)
     )
@@ -231,8 +231,8 @@ async def test_list_images(mode: str) -> None:
 
 
 async def test_update_image_caption(mode: str) -> None:
-    rec = Recorder(envelope())
-    client = make(mode, rec)
+    rec = FakeServer(envelope())
+    client = fake_client(mode, rec)
     await run(client.datasets.images.update(dataset_id="d2", document_id="p1", caption="小猫"))
     req = rec.last
     assert (req.method, req.url.path, _agw(req)) == ("PUT", "/v1/datasets/d2/images/p1", "")
@@ -240,7 +240,10 @@ async def test_update_image_caption(mode: str) -> None:
 
 
 async def test_errors_are_typed(mode: str) -> None:
-    client = make(mode, Recorder(error(4000, "Request parameter error")))
+    client = fake_client(
+        mode,
+        FakeServer(envelope(code=4000, msg="Request parameter error", headers={"x-tt-logid": "logid-err"})),
+    )
     with pytest.raises(BadRequestError) as info:
         await run(client.datasets.documents.delete(document_ids=["1"]))
     assert info.value.code == 4000 and info.value.logid == "logid-err"

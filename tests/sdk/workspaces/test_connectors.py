@@ -14,29 +14,28 @@ from cozekit.types.connector import (
     UserConfig,
     UserConfigEnum,
 )
-
-from ..admin.conftest import MODES, FakeServer, call, envelope
+from fake_server import FakeServer, envelope
+from sync_or_async import MODES
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_install_posts_the_workspace(mode: str) -> None:
-    server = FakeServer({("POST", "/v1/connectors/7452/install"): envelope()})
-    resp = call(mode, server, lambda c: c.connectors.install(connector_id="7452", workspace_id="7361"))
+async def test_install_posts_the_workspace(mode: str) -> None:
+    server = FakeServer(routes={("POST", "/v1/connectors/7452/install"): envelope()})
+    resp = await server.run(mode, lambda c: c.connectors.install(connector_id="7452", workspace_id="7361"))
     assert server.wire() == ("POST", "/v1/connectors/7452/install")
     assert server.body() == {"workspace_id": "7361"}
     assert isinstance(resp, InstallConnectorResp) and resp.logid == "logid-1"
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_user_configs_create_sends_models_and_dicts_alike(mode: str) -> None:
-    server = FakeServer({("POST", "/v1/connectors/7452/user_configs"): envelope()})
+async def test_user_configs_create_sends_models_and_dicts_alike(mode: str) -> None:
+    server = FakeServer(routes={("POST", "/v1/connectors/7452/user_configs"): envelope()})
     configs = [
         UserConfig(key="device_id", enums=[UserConfigEnum(label="客厅", value="5123")]),
         {"key": "room", "enums": [{"label": "主卧", "value": "5124"}]},
     ]
-    resp = call(
+    resp = await server.run(
         mode,
-        server,
         lambda c: c.connectors.user_configs.create(connector_id="7452", configs=configs, user_id="4497"),
     )
     assert server.wire() == ("POST", "/v1/connectors/7452/user_configs")
@@ -48,7 +47,9 @@ def test_user_configs_create_sends_models_and_dicts_alike(mode: str) -> None:
         "user_id": "4497",
     }
     assert isinstance(resp, BindConnectorUserConfigResp)
-    call(mode, server, lambda c: c.connectors.user_configs.create(connector_id="7452", configs=configs[:1]))
+    await server.run(
+        mode, lambda c: c.connectors.user_configs.create(connector_id="7452", configs=configs[:1])
+    )
     assert "user_id" not in server.body()
 
 
@@ -63,26 +64,26 @@ def test_user_configs_create_sends_models_and_dicts_alike(mode: str) -> None:
     ],
 )
 @pytest.mark.parametrize("mode", MODES)
-def test_user_configs_create_checks_configs_before_any_request(mode: str, configs: Any) -> None:
+async def test_user_configs_create_checks_configs_before_any_request(mode: str, configs: Any) -> None:
     server = FakeServer()
     with pytest.raises(ValueError):
-        call(mode, server, lambda c: c.connectors.user_configs.create(connector_id="7452", configs=configs))
+        await server.run(
+            mode, lambda c: c.connectors.user_configs.create(connector_id="7452", configs=configs)
+        )
     with pytest.raises(TypeError):
-        call(
+        await server.run(
             mode,
-            server,
             lambda c: c.connectors.user_configs.create(connector_id="7452", configs={"key": "x"}),
         )
     assert server.requests == []
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_bots_update_puts_the_review_result(mode: str) -> None:
+async def test_bots_update_puts_the_review_result(mode: str) -> None:
     route = ("PUT", "/v1/connectors/7420/bots/7342")
-    server = FakeServer({route: envelope()})
-    resp = call(
+    server = FakeServer(routes={route: envelope()})
+    resp = await server.run(
         mode,
-        server,
         lambda c: c.connectors.bots.update(
             bot_id="7342", connector_id="7420", audit_status=AuditStatus.REJECTED, reason="头像无法通过审核"
         ),
@@ -90,7 +91,9 @@ def test_bots_update_puts_the_review_result(mode: str) -> None:
     assert server.wire() == route
     assert server.body() == {"audit_status": 3, "reason": "头像无法通过审核"}
     assert isinstance(resp, UpdateConnectorBotResp) and resp.logid == "logid-1"
-    call(mode, server, lambda c: c.connectors.bots.update(bot_id="7342", connector_id="7420", audit_status=2))
+    await server.run(
+        mode, lambda c: c.connectors.bots.update(bot_id="7342", connector_id="7420", audit_status=2)
+    )
     assert server.body() == {"audit_status": 2}
 
 
@@ -106,16 +109,18 @@ def test_bots_update_puts_the_review_result(mode: str) -> None:
     ],
 )
 @pytest.mark.parametrize("mode", MODES)
-def test_connector_calls_check_their_values_before_any_request(mode: str, bad: Callable[[Any], Any]) -> None:
+async def test_connector_calls_check_their_values_before_any_request(
+    mode: str, bad: Callable[[Any], Any]
+) -> None:
     server = FakeServer()
     with pytest.raises(ValueError):
-        call(mode, server, bad)
+        await server.run(mode, bad)
     assert server.requests == []
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_ids_are_percent_encoded(mode: str) -> None:
+async def test_ids_are_percent_encoded(mode: str) -> None:
     route = ("POST", "/v1/connectors/a%2Fb/install")
-    server = FakeServer({route: envelope()})
-    call(mode, server, lambda c: c.connectors.install(connector_id="a/b", workspace_id="7361"))
+    server = FakeServer(routes={route: envelope()})
+    await server.run(mode, lambda c: c.connectors.install(connector_id="a/b", workspace_id="7361"))
     assert server.wire() == route
