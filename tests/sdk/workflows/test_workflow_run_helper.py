@@ -10,16 +10,17 @@ import httpx
 import pytest
 
 from cozekit import CozeAPIError, CozeError, NotFoundError, WorkflowEvent, WorkflowEventType
+from fake_server import FakeServer, envelope
 
-from .wf_fakes import DEBUG, DONE, WF, FakeCoze, envelope, interrupt, message, sse
+from .wf_fakes import DEBUG, DONE, WF, interrupt, message, sse
 
 RUN = ("POST", "/v1/workflow/stream_run")
 RESUME = ("POST", "/v1/workflow/stream_resume")
 
 
-def two_questions() -> FakeCoze:
-    return FakeCoze(
-        {
+def two_questions() -> FakeServer:
+    return FakeServer(
+        routes={
             RUN: sse(("PING", "{}"), message("哪个城市?", title="问答"), interrupt("e/1", 2)),
             RESUME: [
                 sse(message("哪一天?", title="问答"), interrupt("e/2", 5)),
@@ -59,7 +60,7 @@ def test_sync_loop_answers_each_interrupt_and_resumes_until_done() -> None:
     assert seen[0] == "PING" and seen[-1] == "Done"  # ...but on_event sees everything
 
 
-def test_async_loop_accepts_coroutine_callbacks() -> None:
+async def test_async_loop_accepts_coroutine_callbacks() -> None:
     fake = two_questions()
     seen: List[str] = []
 
@@ -70,19 +71,16 @@ def test_async_loop_accepts_coroutine_callbacks() -> None:
     async def watch(event: WorkflowEvent) -> None:
         seen.append(event.event)
 
-    async def go() -> Any:
-        return await fake.asyn().workflows.runs.stream_until_done(
-            workflow_id=WF, on_interrupt=answer, on_event=watch
-        )
-
-    done = asyncio.run(go())
+    done = await fake.asyn().workflows.runs.stream_until_done(
+        workflow_id=WF, on_interrupt=answer, on_event=watch
+    )
     assert done.resumes == 2 and done.debug_url == DEBUG
     assert fake.body(2)["resume_data"] == "answer to e/2"
     assert seen.count("Interrupt") == 2
 
 
 def test_a_run_without_interrupts_never_calls_back() -> None:
-    fake = FakeCoze({RUN: sse(message("x"), DONE)})
+    fake = FakeServer(routes={RUN: sse(message("x"), DONE)})
 
     def never(event: WorkflowEvent) -> str:
         raise AssertionError("no interrupt expected")
@@ -91,29 +89,23 @@ def test_a_run_without_interrupts_never_calls_back() -> None:
     assert done.resumes == 0 and done.output == "x" and len(fake.requests) == 1
 
 
-@pytest.mark.parametrize("mode", ["sync", "async"])
-def test_an_error_event_raises_its_typed_error(mode: str) -> None:
-    fake = FakeCoze(
-        {
+async def test_an_error_event_raises_its_typed_error(mode: str) -> None:
+    fake = FakeServer(
+        routes={
             RUN: sse(message("q"), interrupt("e/1")),
             RESUME: sse(("Error", {"error_code": 4200, "error_message": "workflow not found"})),
         }
     )
     with pytest.raises(NotFoundError) as caught:
-        if mode == "sync":
-            fake.sync().workflows.runs.stream_until_done(workflow_id=WF, on_interrupt=lambda e: "a")
-        else:
-
-            async def go() -> None:
-                await fake.asyn().workflows.runs.stream_until_done(workflow_id=WF, on_interrupt=lambda e: "a")
-
-            asyncio.run(go())
+        await fake.run(
+            mode, lambda c: c.workflows.runs.stream_until_done(workflow_id=WF, on_interrupt=lambda e: "a")
+        )
     assert caught.value.code == 4200 and caught.value.logid == "stream-logid"
 
 
 def test_a_resume_rejected_as_finished_raises_4315() -> None:
-    fake = FakeCoze(
-        {
+    fake = FakeServer(
+        routes={
             RUN: sse(interrupt("e/1")),
             RESUME: envelope(code=4315, msg="execution already finished"),
         }
@@ -124,7 +116,7 @@ def test_a_resume_rejected_as_finished_raises_4315() -> None:
 
 
 def test_too_many_interrupts_stop_the_loop() -> None:
-    fake = FakeCoze({RUN: sse(interrupt("e/0")), RESUME: sse(interrupt("e/again"))})
+    fake = FakeServer(routes={RUN: sse(interrupt("e/0")), RESUME: sse(interrupt("e/again"))})
     with pytest.raises(CozeError, match="after 2 resumes"):
         fake.sync().workflows.runs.stream_until_done(
             workflow_id=WF, on_interrupt=lambda e: "?", max_resumes=2
@@ -133,7 +125,7 @@ def test_too_many_interrupts_stop_the_loop() -> None:
 
 
 def test_sync_client_refuses_a_coroutine_callback() -> None:
-    fake = FakeCoze({RUN: sse(interrupt("e/0"))})
+    fake = FakeServer(routes={RUN: sse(interrupt("e/0"))})
 
     async def answer(event: WorkflowEvent) -> str:
         return "x"
@@ -143,7 +135,7 @@ def test_sync_client_refuses_a_coroutine_callback() -> None:
 
 
 def test_a_callback_answer_that_is_not_text_or_mapping_is_refused() -> None:
-    fake = FakeCoze({RUN: sse(interrupt("e/0"))})
+    fake = FakeServer(routes={RUN: sse(interrupt("e/0"))})
     with pytest.raises(TypeError):
         fake.sync().workflows.runs.stream_until_done(workflow_id=WF, on_interrupt=lambda e: 42)
     assert len(fake.requests) == 1
@@ -152,18 +144,18 @@ def test_a_callback_answer_that_is_not_text_or_mapping_is_refused() -> None:
 def test_a_stream_cut_short_surfaces_as_a_connection_error() -> None:
     from cozekit import APIConnectionError
 
-    fake = FakeCoze({RUN: sse(message("a", finish=False))})
+    fake = FakeServer(routes={RUN: sse(message("a", finish=False))})
     with pytest.raises(APIConnectionError):
         fake.sync().workflows.runs.stream_until_done(workflow_id=WF, on_interrupt=lambda e: "x")
 
 
 def test_max_resumes_must_not_be_negative() -> None:
     with pytest.raises(ValueError):
-        FakeCoze().sync().workflows.runs.stream_until_done(workflow_id=WF, on_interrupt=str, max_resumes=-1)
+        FakeServer().sync().workflows.runs.stream_until_done(workflow_id=WF, on_interrupt=str, max_resumes=-1)
 
 
 def test_resume_answers_keep_unicode() -> None:
-    fake = FakeCoze({RUN: sse(interrupt("e/0")), RESUME: sse(DONE)})
+    fake = FakeServer(routes={RUN: sse(interrupt("e/0")), RESUME: sse(DONE)})
     fake.sync().workflows.runs.stream_until_done(workflow_id=WF, on_interrupt=lambda e: {"城市": "杭州"})
     assert '"城市": "杭州"' in fake.body(1)["resume_data"]
     assert isinstance(fake.requests[1], httpx.Request)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any, List
 
 import httpx
@@ -20,25 +19,18 @@ from cozekit import (
     WorkflowEventType,
     WorkflowInterruptType,
 )
+from fake_server import FakeServer, envelope
 
-from .wf_fakes import DEBUG, DONE, WF, FakeCoze, envelope, interrupt, message, sse
+from .wf_fakes import DEBUG, DONE, WF, interrupt, message, sse
 
 STREAM_RUN = ("POST", "/v1/workflow/stream_run")
 
 
-def run_sync(answer: httpx.Response) -> List[WorkflowEvent]:
-    return list(FakeCoze({STREAM_RUN: answer}).sync().workflows.runs.stream(workflow_id=WF))
+async def stream_events(mode: str, answer: httpx.Response) -> List[WorkflowEvent]:
+    """Every event of a workflow stream answered with `answer`, read by a client of `mode`."""
+    server = FakeServer(routes={STREAM_RUN: answer})
+    return await server.collect(mode, lambda c: c.workflows.runs.stream(workflow_id=WF))
 
-
-def run_async(answer: httpx.Response) -> List[WorkflowEvent]:
-    async def go() -> List[WorkflowEvent]:
-        stream = await FakeCoze({STREAM_RUN: answer}).asyn().workflows.runs.stream(workflow_id=WF)
-        return [event async for event in stream]
-
-    return asyncio.run(go())
-
-
-RUNNERS = [run_sync, run_async]
 
 # The documented example, verbatim framing (`id: n`, `event: Name`, `data: {...}`, blank line).
 DOC_EXAMPLE = (
@@ -57,9 +49,8 @@ def stream_of(text: str) -> httpx.Response:
     return httpx.Response(200, content=text.encode(), headers={"content-type": "text/event-stream"})
 
 
-@pytest.mark.parametrize("runner", RUNNERS)
-def test_the_documented_stream_parses_into_typed_events(runner: Any) -> None:
-    events = runner(stream_of(DOC_EXAMPLE))
+async def test_the_documented_stream_parses_into_typed_events(mode: str) -> None:
+    events = await stream_events(mode, stream_of(DOC_EXAMPLE))
     assert [e.event for e in events] == ["Message", "Message", "Message", "Done"]
     assert [e.id for e in events] == [0, 1, 5, 6]
     assert events[0].event is WorkflowEventType.MESSAGE
@@ -74,17 +65,18 @@ def test_the_documented_stream_parses_into_typed_events(runner: Any) -> None:
     assert events[3].debug_url is None
 
 
-@pytest.mark.parametrize("runner", RUNNERS)
 @pytest.mark.parametrize(("space", "eol"), [(True, "\n"), (False, "\n"), (True, "\r\n"), (False, "\r")])
-def test_framing_with_or_without_space_and_any_line_ending(runner: Any, space: bool, eol: str) -> None:
-    events = runner(sse(message("a", 0, False), message("b", 1), DONE, space=space, eol=eol))
+async def test_framing_with_or_without_space_and_any_line_ending(mode: str, space: bool, eol: str) -> None:
+    events = await stream_events(
+        mode, sse(message("a", 0, False), message("b", 1), DONE, space=space, eol=eol)
+    )
     assert [(e.event, e.id) for e in events] == [("Message", 0), ("Message", 1), ("Done", 2)]
     assert [e.message.content for e in events[:2]] == ["a", "b"]
 
 
-@pytest.mark.parametrize("runner", RUNNERS)
-def test_ping_with_empty_object_or_absent_data_is_tolerated(runner: Any) -> None:
-    events = runner(
+async def test_ping_with_empty_object_or_absent_data_is_tolerated(mode: str) -> None:
+    events = await stream_events(
+        mode,
         sse(("PING", "{}"), message("a"), ("PING", ""), ("PING", None), ("ping", "{}"), DONE),
     )
     # An event with no data line is not dispatched (SSE rules); the others are typed PINGs.
@@ -93,10 +85,9 @@ def test_ping_with_empty_object_or_absent_data_is_tolerated(runner: Any) -> None
     assert events[-1].id == 5
 
 
-@pytest.mark.parametrize("runner", RUNNERS)
-def test_error_event_is_yielded_ends_the_stream_and_raises_typed_on_demand(runner: Any) -> None:
-    events = runner(
-        sse(message("partial"), ("Error", {"error_code": 4200, "error_message": "workflow not found"}))
+async def test_error_event_is_yielded_ends_the_stream_and_raises_typed_on_demand(mode: str) -> None:
+    events = await stream_events(
+        mode, sse(message("partial"), ("Error", {"error_code": 4200, "error_message": "workflow not found"}))
     )
     assert [e.event for e in events] == ["Message", "Error"]
     error = events[-1]
@@ -108,26 +99,29 @@ def test_error_event_is_yielded_ends_the_stream_and_raises_typed_on_demand(runne
     events[0].raise_for_error()  # no-op on other events
 
 
-def test_error_event_codes_map_to_the_error_tree() -> None:
-    events = run_sync(sse(("Error", {"error_code": 4000, "error_message": "Request parameter error"})))
+async def test_error_event_codes_map_to_the_error_tree() -> None:
+    events = await stream_events(
+        "sync", sse(("Error", {"error_code": 4000, "error_message": "Request parameter error"}))
+    )
     with pytest.raises(BadRequestError):
         events[0].raise_for_error()
-    odd = run_sync(sse(("Error", {"code": 720701013, "msg": "server issue"})))
+    odd = await stream_events("sync", sse(("Error", {"code": 720701013, "msg": "server issue"})))
     assert type(odd[0].error.to_exception()) is CozeAPIError
     assert odd[0].error.error_code == 720701013
-    text = run_sync(sse(("Error", "plain failure text")))
+    text = await stream_events("sync", sse(("Error", "plain failure text")))
     assert text[0].error.error_message == "plain failure text"
 
 
-def test_an_error_event_ends_the_stream_even_if_more_follows() -> None:
-    events = run_sync(sse(("Error", {"error_code": 5000, "error_message": "x"}), message("never")))
+async def test_an_error_event_ends_the_stream_even_if_more_follows() -> None:
+    events = await stream_events(
+        "sync", sse(("Error", {"error_code": 5000, "error_message": "x"}), message("never"))
+    )
     assert [e.event for e in events] == ["Error"]
 
 
-@pytest.mark.parametrize("runner", RUNNERS)
-def test_interrupt_ends_the_stream_with_its_resume_data(runner: Any) -> None:
+async def test_interrupt_ends_the_stream_with_its_resume_data(mode: str) -> None:
     question = message("请问你想查看哪个城市、哪一天的天气呢", title="问答")
-    events = runner(sse(question, interrupt(type_=5)))
+    events = await stream_events(mode, sse(question, interrupt(type_=5)))
     assert [e.event for e in events] == ["Message", "Interrupt"]
     data = events[1].interrupt.interrupt_data
     assert data.event_id == "7404830425073352713/2769808280134765896"
@@ -135,20 +129,18 @@ def test_interrupt_ends_the_stream_with_its_resume_data(runner: Any) -> None:
     assert events[1].interrupt.node_title == "问答"
 
 
-@pytest.mark.parametrize("runner", RUNNERS)
-def test_done_carries_debug_url(runner: Any) -> None:
-    events = runner(sse(message("x"), ("Done", {"debug_url": DEBUG})))
+async def test_done_carries_debug_url(mode: str) -> None:
+    events = await stream_events(mode, sse(message("x"), ("Done", {"debug_url": DEBUG})))
     assert events[-1].debug_url == DEBUG
 
 
-@pytest.mark.parametrize("runner", RUNNERS)
-def test_a_stream_that_stops_before_its_last_event_is_a_connection_error(runner: Any) -> None:
+async def test_a_stream_that_stops_before_its_last_event_is_a_connection_error(mode: str) -> None:
     with pytest.raises(APIConnectionError):
-        runner(sse(message("a", finish=False)))
+        await stream_events(mode, sse(message("a", finish=False)))
 
 
-def test_unknown_events_are_kept_with_their_name_and_data() -> None:
-    events = run_sync(sse(("NodeStart", {"node_id": "n1"}), DONE))
+async def test_unknown_events_are_kept_with_their_name_and_data() -> None:
+    events = await stream_events("sync", sse(("NodeStart", {"node_id": "n1"}), DONE))
     unknown = events[0]
     assert unknown.event == "NodeStart" and not unknown.event.is_known
     assert unknown.data == '{"node_id": "n1"}'
@@ -156,33 +148,34 @@ def test_unknown_events_are_kept_with_their_name_and_data() -> None:
 
 
 @pytest.mark.parametrize("bad", ["not json", "[1]", '"text"'])
-def test_a_message_with_no_usable_shape_is_an_invalid_event(bad: str) -> None:
+async def test_a_message_with_no_usable_shape_is_an_invalid_event(bad: str) -> None:
     with pytest.raises(CozeInvalidEventError):
-        run_sync(sse(("Message", bad), DONE))
+        await stream_events("sync", sse(("Message", bad), DONE))
 
 
-def test_a_wrong_typed_message_field_raises_when_strict() -> None:
+async def test_a_wrong_typed_message_field_raises_when_strict() -> None:
     # The suite runs strict (tests/conftest.py); lenient reading is tested in tests/lenient.
     with pytest.raises(APIResponseValidationError) as caught:
-        run_sync(sse(("Message", '{"content": {"nested": 1}}'), DONE))
+        await stream_events("sync", sse(("Message", '{"content": {"nested": 1}}'), DONE))
     assert caught.value.field == "content" and caught.value.logid == "stream-logid"
     assert caught.value.status_code == 200 and caught.value.body == '{"content": {"nested": 1}}'
 
 
-def test_a_message_with_an_integer_seq_id_is_read_as_text() -> None:
-    events = run_sync(sse(("Message", {"content": "x", "node_seq_id": 3, "node_is_finish": True}), DONE))
+async def test_a_message_with_an_integer_seq_id_is_read_as_text() -> None:
+    events = await stream_events(
+        "sync", sse(("Message", {"content": "x", "node_seq_id": 3, "node_is_finish": True}), DONE)
+    )
     assert events[0].message.node_seq_id == "3"
 
 
-@pytest.mark.parametrize("runner", RUNNERS)
-def test_a_stream_rejected_with_a_json_envelope_raises_at_the_call(runner: Any) -> None:
+async def test_a_stream_rejected_with_a_json_envelope_raises_at_the_call(mode: str) -> None:
     with pytest.raises(NotFoundError) as caught:
-        runner(envelope(code=4200, msg="Requested resource workflow_id=1 does not exist"))
+        await stream_events(mode, envelope(code=4200, msg="Requested resource workflow_id=1 does not exist"))
     assert caught.value.code == 4200
 
 
-def test_events_know_the_stream_logid() -> None:
-    events = run_sync(sse(message("a"), DONE))
+async def test_events_know_the_stream_logid() -> None:
+    events = await stream_events("sync", sse(message("a"), DONE))
     assert events[0].logid == "stream-logid"
 
 
@@ -198,8 +191,8 @@ def chat_stream(*events: Any) -> httpx.Response:
 
 
 def test_chatflow_stream_wire_format_and_events() -> None:
-    fake = FakeCoze(
-        {
+    fake = FakeServer(
+        routes={
             CHATFLOW: chat_stream(
                 ("conversation.chat.created", CHAT),
                 ("conversation.message.delta", {**DELTA, "content_type": "text"}),
@@ -238,22 +231,19 @@ def test_chatflow_stream_wire_format_and_events() -> None:
     assert events[-1].debug_url == DEBUG
 
 
-def test_chatflow_error_event_raises_its_typed_error_async() -> None:
-    fake = FakeCoze({CHATFLOW: chat_stream(("error", {"code": 4200, "msg": "no such workflow"}))})
+async def test_chatflow_error_event_raises_its_typed_error_async() -> None:
+    fake = FakeServer(routes={CHATFLOW: chat_stream(("error", {"code": 4200, "msg": "no such workflow"}))})
 
-    async def go() -> None:
+    with pytest.raises(NotFoundError):
         stream = await fake.asyn().workflows.chat.stream(
             workflow_id=WF, additional_messages=[{"role": "user", "content": "hi", "content_type": "text"}]
         )
         async for _ in stream:
             pass
 
-    with pytest.raises(NotFoundError):
-        asyncio.run(go())
-
 
 def test_chatflow_argument_checks() -> None:
-    client = FakeCoze().sync()
+    client = FakeServer().sync()
     with pytest.raises(ValueError):
         client.workflows.chat.stream(workflow_id=WF, app_id="a", bot_id="b")
     with pytest.raises(ValueError):

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import inspect
-from typing import Any, Callable, List
+from typing import Any
 
 import pytest
 
@@ -16,36 +14,11 @@ from cozekit import (
     WorkflowRunMode,
     WorkflowTerminatePlan,
 )
+from fake_server import BASE, FakeServer, envelope
 
-from .wf_fakes import BASE, DEBUG, DONE, EXEC, WF, FakeCoze, envelope, message, sse
+from .wf_fakes import DEBUG, DONE, EXEC, WF, message, sse
 
 MODES = ["sync", "async"]
-
-
-def call(mode: str, fake: FakeCoze, fn: Callable[[Any], Any]) -> Any:
-    """Run `fn(client)` with the sync client, or with the async one (awaiting the result)."""
-    if mode == "sync":
-        return fn(fake.sync())
-
-    async def go() -> Any:
-        result = fn(fake.asyn())
-        return await result if inspect.isawaitable(result) else result
-
-    return asyncio.run(go())
-
-
-def collect(mode: str, fake: FakeCoze, fn: Callable[[Any], Any]) -> List[Any]:
-    """Every item of a stream or pager made by `fn(client)`."""
-    if mode == "sync":
-        return list(fn(fake.sync()))
-
-    async def go() -> List[Any]:
-        made = fn(fake.asyn())
-        if inspect.isawaitable(made) and not hasattr(made, "__aiter__"):
-            made = await made
-        return [item async for item in made]
-
-    return asyncio.run(go())
 
 
 RUN_OK = envelope(
@@ -56,11 +29,10 @@ RUN_OK = envelope(
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_run_create_sends_parameters_as_an_object_and_reads_the_body_envelope(mode: str) -> None:
-    fake = FakeCoze({("POST", "/v1/workflow/run"): RUN_OK})
-    result = call(
+async def test_run_create_sends_parameters_as_an_object_and_reads_the_body_envelope(mode: str) -> None:
+    fake = FakeServer(routes={("POST", "/v1/workflow/run"): RUN_OK})
+    result = await fake.run(
         mode,
-        fake,
         lambda c: c.workflows.runs.create(
             workflow_id=WF,
             parameters={"city": "北京", "n": 2, "mode": WorkflowRunMode.ASYNCHRONOUS, "none": None},
@@ -90,27 +62,29 @@ def test_run_create_sends_parameters_as_an_object_and_reads_the_body_envelope(mo
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_run_create_async_returns_the_execute_id_even_without_code(mode: str) -> None:
+async def test_run_create_async_returns_the_execute_id_even_without_code(mode: str) -> None:
     # The documented async example has no `code`.
     import httpx
 
     answer = httpx.Response(200, json={"debug_url": DEBUG, "execute_id": EXEC, "msg": ""})
-    fake = FakeCoze({("POST", "/v1/workflow/run"): answer})
-    result = call(mode, fake, lambda c: c.workflows.runs.create(workflow_id=WF, is_async=True))
+    fake = FakeServer(routes={("POST", "/v1/workflow/run"): answer})
+    result = await fake.run(mode, lambda c: c.workflows.runs.create(workflow_id=WF, is_async=True))
     assert fake.body() == {"workflow_id": WF, "is_async": True}
     assert result.execute_id == EXEC
     assert result.data == "" and result.parsed_data is None
 
 
 def test_run_result_keeps_non_json_data_raw() -> None:
-    fake = FakeCoze({("POST", "/v1/workflow/run"): envelope(data="plain text, not JSON", debug_url=DEBUG)})
+    fake = FakeServer(
+        routes={("POST", "/v1/workflow/run"): envelope(data="plain text, not JSON", debug_url=DEBUG)}
+    )
     result = fake.sync().workflows.runs.create(workflow_id=WF)
     assert result.data == "plain text, not JSON"
     assert result.parsed_data is None
 
 
 def test_parameters_given_as_json_text_are_sent_as_an_object() -> None:
-    fake = FakeCoze({("POST", "/v1/workflow/run"): RUN_OK})
+    fake = FakeServer(routes={("POST", "/v1/workflow/run"): RUN_OK})
     fake.sync().workflows.runs.create(workflow_id=WF, parameters='{"image": "{\\"file_id\\":\\"1\\"}"}')
     assert fake.body()["parameters"] == {"image": '{"file_id":"1"}'}
 
@@ -126,7 +100,7 @@ def test_parameters_given_as_json_text_are_sent_as_an_object() -> None:
     ],
 )
 def test_bad_run_arguments_fail_before_any_request(kwargs: Any, error: type) -> None:
-    fake = FakeCoze({("POST", "/v1/workflow/run"): RUN_OK})
+    fake = FakeServer(routes={("POST", "/v1/workflow/run"): RUN_OK})
     with pytest.raises(error):
         fake.sync().workflows.runs.create(**kwargs)
     assert fake.requests == []
@@ -139,8 +113,8 @@ def test_run_create_reads_interrupt_data() -> None:
         "event_id": "740483198820252/1",
         "required_parameters": {"name": {"type": "string", "required": True}},
     }
-    fake = FakeCoze(
-        {
+    fake = FakeServer(
+        routes={
             ("POST", "/v1/workflow/run"): envelope(
                 debug_url=DEBUG, interrupt_data=interrupt_data, execute_id=EXEC
             )
@@ -155,10 +129,10 @@ def test_run_create_reads_interrupt_data() -> None:
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_stream_run_posts_to_stream_run_without_is_async(mode: str) -> None:
-    fake = FakeCoze({("POST", "/v1/workflow/stream_run"): sse(message("hi"), DONE)})
-    events = collect(
-        mode, fake, lambda c: c.workflows.runs.stream(workflow_id=WF, parameters={"q": "x"}, app_id="app1")
+async def test_stream_run_posts_to_stream_run_without_is_async(mode: str) -> None:
+    fake = FakeServer(routes={("POST", "/v1/workflow/stream_run"): sse(message("hi"), DONE)})
+    events = await fake.collect(
+        mode, lambda c: c.workflows.runs.stream(workflow_id=WF, parameters={"q": "x"}, app_id="app1")
     )
     assert fake.last.url.path == "/v1/workflow/stream_run"
     assert fake.body() == {"workflow_id": WF, "parameters": {"q": "x"}, "app_id": "app1"}
@@ -166,11 +140,10 @@ def test_stream_run_posts_to_stream_run_without_is_async(mode: str) -> None:
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_resume_streams_by_default_to_stream_resume(mode: str) -> None:
-    fake = FakeCoze({("POST", "/v1/workflow/stream_resume"): sse(message("ok"), DONE)})
-    events = collect(
+async def test_resume_streams_by_default_to_stream_resume(mode: str) -> None:
+    fake = FakeServer(routes={("POST", "/v1/workflow/stream_resume"): sse(message("ok"), DONE)})
+    events = await fake.collect(
         mode,
-        fake,
         lambda c: c.workflows.runs.resume(
             workflow_id=WF, event_id="1/2", resume_data={"file_id": "99"}, interrupt_type=5
         ),
@@ -185,12 +158,11 @@ def test_resume_streams_by_default_to_stream_resume(mode: str) -> None:
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_resume_without_stream_uses_the_plural_path_and_the_body_envelope(mode: str) -> None:
+async def test_resume_without_stream_uses_the_plural_path_and_the_body_envelope(mode: str) -> None:
     answer = envelope(data='{"output":"杭州"}', debug_url=DEBUG, usage={"token_count": 3})
-    fake = FakeCoze({("POST", "/v1/workflows/resume"): answer})
-    result = call(
+    fake = FakeServer(routes={("POST", "/v1/workflows/resume"): answer})
+    result = await fake.run(
         mode,
-        fake,
         lambda c: c.workflows.runs.resume(
             workflow_id=WF, event_id="1/2", resume_data="杭州", interrupt_type=2, stream=False
         ),
@@ -202,7 +174,7 @@ def test_resume_without_stream_uses_the_plural_path_and_the_body_envelope(mode: 
 
 @pytest.mark.parametrize("bad", [{"interrupt_type": True}, {"interrupt_type": "2"}, {"event_id": ""}])
 def test_bad_resume_arguments_fail_before_any_request(bad: Any) -> None:
-    fake = FakeCoze()
+    fake = FakeServer()
     kwargs = {"workflow_id": WF, "event_id": "1/2", "resume_data": "x", "interrupt_type": 2, **bad}
     with pytest.raises((TypeError, ValueError)):
         fake.sync().workflows.runs.resume(**kwargs)
@@ -238,10 +210,10 @@ HISTORY = {
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_run_history_reads_the_single_record_of_its_array(mode: str) -> None:
-    fake = FakeCoze({("GET", f"/v1/workflows/{WF}/run_histories/{EXEC}"): envelope(data=[HISTORY])})
-    record = call(
-        mode, fake, lambda c: c.workflows.runs.run_histories.retrieve(workflow_id=WF, execute_id=EXEC)
+async def test_run_history_reads_the_single_record_of_its_array(mode: str) -> None:
+    fake = FakeServer(routes={("GET", f"/v1/workflows/{WF}/run_histories/{EXEC}"): envelope(data=[HISTORY])})
+    record = await fake.run(
+        mode, lambda c: c.workflows.runs.run_histories.retrieve(workflow_id=WF, execute_id=EXEC)
     )
     assert fake.last.method == "GET" and fake.last.content == b""
     assert record.execute_status is WorkflowExecuteStatus.SUCCESS
@@ -256,25 +228,26 @@ def test_run_history_reads_the_single_record_of_its_array(mode: str) -> None:
 
 def test_run_history_of_a_failed_run_keeps_its_error_code() -> None:
     failed = {**HISTORY, "execute_status": "Fail", "error_code": "720701013", "error_message": "boom"}
-    fake = FakeCoze({("GET", f"/v1/workflows/{WF}/run_histories/{EXEC}"): envelope(data=[failed])})
+    fake = FakeServer(routes={("GET", f"/v1/workflows/{WF}/run_histories/{EXEC}"): envelope(data=[failed])})
     record = fake.sync().workflows.runs.run_histories.retrieve(workflow_id=WF, execute_id=EXEC)
     assert record.execute_status is WorkflowExecuteStatus.FAIL
     assert (record.error_code, record.error_message) == (720701013, "boom")
 
 
 def test_run_history_with_no_record_is_a_validation_error() -> None:
-    fake = FakeCoze({("GET", f"/v1/workflows/{WF}/run_histories/{EXEC}"): envelope(data=[])})
+    fake = FakeServer(routes={("GET", f"/v1/workflows/{WF}/run_histories/{EXEC}"): envelope(data=[])})
     with pytest.raises(APIResponseValidationError):
         fake.sync().workflows.runs.run_histories.retrieve(workflow_id=WF, execute_id=EXEC)
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_node_output_retrieval(mode: str) -> None:
+async def test_node_output_retrieval(mode: str) -> None:
     url = f"/v1/workflows/{WF}/run_histories/{EXEC}/execute_nodes/u-1"
-    fake = FakeCoze({("GET", url): envelope(data={"is_finish": True, "node_output": "0《零的奇妙冒险》"})})
-    node = call(
+    fake = FakeServer(
+        routes={("GET", url): envelope(data={"is_finish": True, "node_output": "0《零的奇妙冒险》"})}
+    )
+    node = await fake.run(
         mode,
-        fake,
         lambda c: c.workflows.runs.run_histories.execute_nodes.retrieve(
             workflow_id=WF, execute_id=EXEC, node_execute_uuid="u-1"
         ),
@@ -284,7 +257,7 @@ def test_node_output_retrieval(mode: str) -> None:
 
 
 def test_path_ids_are_encoded_and_checked() -> None:
-    fake = FakeCoze({("GET", f"/v1/workflows/{WF}/run_histories/a%2Fb"): envelope(data=[HISTORY])})
+    fake = FakeServer(routes={("GET", f"/v1/workflows/{WF}/run_histories/a%2Fb"): envelope(data=[HISTORY])})
     fake.sync().workflows.runs.run_histories.retrieve(workflow_id=WF, execute_id="a/b")
     assert fake.last.url.raw_path == f"/v1/workflows/{WF}/run_histories/a%2Fb".encode()
     with pytest.raises(ValueError):
@@ -307,15 +280,14 @@ def _basic(i: int) -> Any:
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_list_pages_by_number_and_clamps_page_size_to_30(mode: str) -> None:
+async def test_list_pages_by_number_and_clamps_page_size_to_30(mode: str) -> None:
     pages = [
         envelope(data={"items": [_basic(1), _basic(2)], "has_more": True}),
         envelope(data={"items": [_basic(3)], "has_more": False}),
     ]
-    fake = FakeCoze({("GET", "/v1/workflows"): pages})
-    items = collect(
+    fake = FakeServer(routes={("GET", "/v1/workflows"): pages})
+    items = await fake.collect(
         mode,
-        fake,
         lambda c: c.workflows.list(
             workspace_id="ws1", workflow_mode="chatflow", publish_status="all", page_size=100
         ),
@@ -335,11 +307,11 @@ def test_list_pages_by_number_and_clamps_page_size_to_30(mode: str) -> None:
 
 def test_list_needs_a_workspace() -> None:
     with pytest.raises(ValueError):
-        FakeCoze().sync().workflows.list(workspace_id="")
+        FakeServer().sync().workflows.list(workspace_id="")
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_retrieve_reads_detail_input_and_output(mode: str) -> None:
+async def test_retrieve_reads_detail_input_and_output(mode: str) -> None:
     info = {
         "workflow_detail": {**_basic(1), "created_at": 1747888248},
         "input": {"parameters": {"USER_INPUT": {"type": "string", "required": False}}},
@@ -349,8 +321,10 @@ def test_retrieve_reads_detail_input_and_output(mode: str) -> None:
             "content": "数量为{{arr}}",
         },
     }
-    fake = FakeCoze({("GET", "/v1/workflows/wf1"): envelope(data=info)})
-    result = call(mode, fake, lambda c: c.workflows.retrieve(workflow_id="wf1", include_input_output=True))
+    fake = FakeServer(routes={("GET", "/v1/workflows/wf1"): envelope(data=info)})
+    result = await fake.run(
+        mode, lambda c: c.workflows.retrieve(workflow_id="wf1", include_input_output=True)
+    )
     assert fake.query() == {"include_input_output": "true"}
     assert result.workflow_detail.workflow_name == "name1"
     assert result.input.parameters["USER_INPUT"].type == "string"
@@ -359,14 +333,14 @@ def test_retrieve_reads_detail_input_and_output(mode: str) -> None:
 
 
 def test_retrieve_sends_no_query_by_default() -> None:
-    fake = FakeCoze({("GET", "/v1/workflows/wf1"): envelope(data={"workflow_detail": _basic(1)})})
+    fake = FakeServer(routes={("GET", "/v1/workflows/wf1"): envelope(data={"workflow_detail": _basic(1)})})
     result = fake.sync().workflows.retrieve(workflow_id="wf1")
     assert fake.last.url.query == b""
     assert result.input is None
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_versions_page_by_token(mode: str) -> None:
+async def test_versions_page_by_token(mode: str) -> None:
     version = {
         "workflow_id": WF,
         "version": "v0.0.1",
@@ -381,10 +355,9 @@ def test_versions_page_by_token(mode: str) -> None:
             data={"items": [{**version, "version": "v0.0.0"}], "has_more": False, "next_page_token": ""}
         ),
     ]
-    fake = FakeCoze({("GET", f"/v1/workflows/{WF}/versions"): pages})
-    items = collect(
+    fake = FakeServer(routes={("GET", f"/v1/workflows/{WF}/versions"): pages})
+    items = await fake.collect(
         mode,
-        fake,
         lambda c: c.workflows.versions.list(workflow_id=WF, publish_status="all", include_input_output=False),
     )
     assert [v.version for v in items] == ["v0.0.1", "v0.0.0"]
@@ -394,8 +367,8 @@ def test_versions_page_by_token(mode: str) -> None:
 
 
 def test_versions_start_token_and_page_size_limits() -> None:
-    fake = FakeCoze(
-        {("GET", f"/v1/workflows/{WF}/versions"): envelope(data={"items": [], "has_more": False})}
+    fake = FakeServer(
+        routes={("GET", f"/v1/workflows/{WF}/versions"): envelope(data={"items": [], "has_more": False})}
     )
     list(fake.sync().workflows.versions.list(workflow_id=WF, page_token="t9", page_size=30))
     assert fake.query()["page_token"] == "t9"
@@ -404,7 +377,7 @@ def test_versions_start_token_and_page_size_limits() -> None:
 
 
 def test_every_request_is_authenticated_against_the_base_url() -> None:
-    fake = FakeCoze({("POST", "/v1/workflow/run"): RUN_OK})
+    fake = FakeServer(routes={("POST", "/v1/workflow/run"): RUN_OK})
     fake.sync().workflows.runs.create(workflow_id=WF)
     assert str(fake.last.url).startswith(BASE)
     assert fake.last.headers["authorization"] == "Bearer pat_test"
@@ -412,7 +385,7 @@ def test_every_request_is_authenticated_against_the_base_url() -> None:
 
 
 def test_workflows_are_reachable_from_both_clients() -> None:
-    fake = FakeCoze()
+    fake = FakeServer()
     assert isinstance(
         fake.sync().workflows.runs.run_histories.execute_nodes, cozekit._resource.SyncAPIResource
     )
