@@ -2,37 +2,13 @@
 
 from __future__ import annotations
 
-import inspect
-from typing import Any, AsyncIterator, List, Union
+from typing import Any
 
 import pytest
 
-from cozekit import AsyncCoze, AsyncPager, BadRequestError, Coze, NotFoundError, RetryPolicy, TokenAuth
+from cozekit import AsyncPager, BadRequestError, Coze, NotFoundError, TokenAuth
 from cozekit.types.api_app import APIAppEventType, AppType
-
-Client = Union[Coze, AsyncCoze]
-NO_WAIT = RetryPolicy(initial_delay=0.0, jitter=lambda: 1.0)
-
-
-@pytest.fixture(params=["sync", "async"])
-async def client(request: pytest.FixtureRequest, coze_emulator: Any) -> AsyncIterator[Client]:
-    auth = TokenAuth(coze_emulator.token)
-    if request.param == "sync":
-        with Coze(auth, coze_emulator.base_url, retry_policy=NO_WAIT) as sync:
-            yield sync
-    else:
-        async with AsyncCoze(auth, coze_emulator.base_url, retry_policy=NO_WAIT) as asyn:
-            yield asyn
-
-
-async def run(result: Any) -> Any:
-    return await result if inspect.isawaitable(result) else result
-
-
-async def collect(pager: Any) -> List[Any]:
-    if isinstance(pager, AsyncPager):
-        return [item async for item in pager]
-    return list(pager)
+from sync_or_async import NO_WAIT, Client, collect, run
 
 
 async def test_create_list_update_delete_a_callback_app(client: Client) -> None:

@@ -4,9 +4,7 @@ APIs; refreshing keeps the limit. Through cozekit (sync and async) and cozepy.""
 
 from __future__ import annotations
 
-import inspect
-from contextlib import asynccontextmanager
-from typing import Any, AsyncIterator, Dict, List
+from typing import Any, Dict
 
 import httpx
 import pytest
@@ -14,36 +12,14 @@ from cozepy import Coze as CozepyCoze
 from cozepy import CozeAPIError
 from cozepy import TokenAuth as CozepyTokenAuth
 
-from cozekit import AsyncCoze, ChatEventType, Coze, Message, PermissionDeniedError, TokenAuth
+from cozekit import ChatEventType, Coze, Message, PermissionDeniedError, TokenAuth
 from cozekit import CozeAPIError as CozekitAPIError
 from cozekit.auth import DeviceOAuthApp, WebOAuthApp
 from cozekit.emulator.oauth_control import OAuthControl
 from cozekit.websockets import WebsocketsOptions
+from sync_or_async import MODES, collect, open_client, run
 
 from .headless_browser import REDIRECT, consent, decide, query
-
-MODES = ["sync", "async"]
-
-
-@asynccontextmanager
-async def open_client(mode: str, base_url: str, token: str) -> AsyncIterator[Any]:
-    """A `Coze` or `AsyncCoze` (this directory is not a package, so `sync_or_async` is out of reach)."""
-    if mode == "sync":
-        with Coze(TokenAuth(token), base_url, max_retries=0) as sync:
-            yield sync
-    else:
-        async with AsyncCoze(TokenAuth(token), base_url, max_retries=0) as asyn:
-            yield asyn
-
-
-async def run(result: Any) -> Any:
-    return await result if inspect.isawaitable(result) else result
-
-
-async def collect(items: Any) -> List[Any]:
-    if hasattr(items, "__aiter__"):
-        return [item async for item in items]
-    return list(items)
 
 
 @pytest.fixture
@@ -79,7 +55,7 @@ async def test_a_workspace_token_acts_in_its_workspace_only(
     token = scoped_token(web, oauth, team["workspace_id"]).access_token
     personal, demo = coze_emulator.workspace_id, coze_emulator.demo_bot_id
     hello = [Message.build_user_question_text("hello")]
-    async with open_client(mode, coze_emulator.base_url, token) as client:
+    async with open_client(mode, coze_emulator.base_url, token, max_retries=0) as client:
         assert (await run(client.bots.retrieve(bot_id=team["bot_id"]))).bot_id == team["bot_id"]
         listed = await collect(await run(client.bots.list(space_id=team["workspace_id"])))
         assert [b.bot_id for b in listed] == [team["bot_id"]]
@@ -107,7 +83,7 @@ async def test_a_workspace_token_acts_in_its_workspace_only(
             assert err.value.code == 4101 and team["workspace_id"] in str(err.value.msg)
         with pytest.raises(PermissionDeniedError):
             await collect(await run(client.chat.stream(bot_id=demo, user_id="u1", additional_messages=hello)))
-    async with open_client(mode, coze_emulator.base_url, coze_emulator.token) as owner:
+    async with open_client(mode, coze_emulator.base_url, coze_emulator.token, max_retries=0) as owner:
         mine = await collect(await run(owner.bots.list(space_id=personal)))
         assert [b.bot_id for b in mine] == [demo]  # nothing was created by the refused calls
 
@@ -207,7 +183,7 @@ async def test_documents_of_another_workspaces_knowledge_base_are_out_of_reach(
     ).json()
     document_id = created["document_infos"][0]["document_id"]
     token = scoped_token(web, oauth, team["workspace_id"]).access_token
-    async with open_client(mode, coze_emulator.base_url, token) as client:
+    async with open_client(mode, coze_emulator.base_url, token, max_retries=0) as client:
         calls = [
             lambda: client.datasets.documents.delete(document_ids=[document_id]),
             lambda: client.datasets.documents.update(document_id=document_id, document_name="renamed"),

@@ -1,19 +1,16 @@
-"""SDK tests of the emulator's workspace, folder, variable and collaborator endpoints; each test runs with
-`Coze` and with `AsyncCoze` against the `coze_emulator` fixture."""
+"""SDK tests of the emulator's workspace, folder, variable and app endpoints: `clients` makes clients of the
+test's `mode` for other accounts; `control` posts to the control plane."""
 
 from __future__ import annotations
 
 import inspect
-from typing import Any, AsyncIterator, Callable, Dict, List, Union
+from typing import Any, AsyncIterator, Callable, Dict, List
 
 import httpx
 import pytest
 
-from cozekit import AsyncCoze, Coze, RetryPolicy, TokenAuth
-
-NO_WAIT = RetryPolicy(initial_delay=0.0, jitter=lambda: 1.0)
-
-Client = Union[Coze, AsyncCoze]
+from cozekit import AsyncCoze, Coze, TokenAuth
+from sync_or_async import NO_WAIT, Client
 
 
 class Clients:
@@ -37,29 +34,11 @@ class Clients:
                 await result
 
 
-@pytest.fixture(params=["sync", "async"])
-async def clients(request: pytest.FixtureRequest, coze_emulator: Any) -> AsyncIterator[Clients]:
-    made = Clients(request.param, coze_emulator)
+@pytest.fixture
+async def clients(mode: str, coze_emulator: Any) -> AsyncIterator[Clients]:
+    made = Clients(mode, coze_emulator)
     yield made
     await made.close()
-
-
-@pytest.fixture
-def client(clients: Clients, coze_emulator: Any) -> Any:
-    """A client for the seeded account."""
-    return clients.make(coze_emulator.token)
-
-
-async def run(result: Any) -> Any:
-    """The value of a sync call, or of an awaited async one."""
-    return await result if inspect.isawaitable(result) else result
-
-
-async def items(pager: Any) -> List[Any]:
-    """Every item of a sync or async pager."""
-    if hasattr(pager, "__aiter__"):
-        return [item async for item in pager]
-    return list(pager)
 
 
 def control(emulator: Any, path: str, body: Dict[str, Any]) -> Any:

@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 
 from cozekit import CozeAPIError, NotFoundError
+from sync_or_async import run
 
-from .conftest import Clients, run
+from .conftest import Clients
 
 
 async def test_set_then_read_per_end_user(client: Any, coze_emulator: Any) -> None:

@@ -7,19 +7,20 @@ from typing import Any
 import pytest
 
 from cozekit import BadRequestError, NotFoundError, PermissionDeniedError
+from sync_or_async import collect, run
 
-from .conftest import Clients, items, run
+from .conftest import Clients
 
 
 async def test_create_then_list_and_rename(client: Any) -> None:
     made = await run(client.workspaces.create(name="Docs", description="for the docs team"))
     assert made.id
-    listed = {w.id: w for w in await items(client.workspaces.list())}
+    listed = {w.id: w for w in await collect(client.workspaces.list())}
     assert listed[made.id].name == "Docs"
     assert listed[made.id].workspace_type == "team"
     assert listed[made.id].role_type == "owner"
     await run(client.workspaces.update(workspace_id=made.id, name="Docs team"))
-    listed = {w.id: w for w in await items(client.workspaces.list())}
+    listed = {w.id: w for w in await collect(client.workspaces.list())}
     assert listed[made.id].name == "Docs team"
     assert listed[made.id].description == "for the docs team"
 
@@ -33,7 +34,7 @@ async def test_unknown_workspace_is_4200(client: Any) -> None:
     with pytest.raises(NotFoundError):
         await run(client.workspaces.update(workspace_id="123", name="x"))
     with pytest.raises(NotFoundError):
-        await items(client.workspaces.members.list(workspace_id="123"))
+        await collect(client.workspaces.members.list(workspace_id="123"))
 
 
 async def test_members_join_list_and_leave(clients: Clients, client: Any, coze_emulator: Any) -> None:
@@ -60,7 +61,7 @@ async def test_members_join_list_and_leave(clients: Clients, client: Any, coze_e
     )
     assert again.already_joined_user_ids == [bob["user_id"]]
 
-    members = await items(client.workspaces.members.list(workspace_id=team, page_size=2))
+    members = await collect(client.workspaces.members.list(workspace_id=team, page_size=2))
     assert [(m.user_id, m.role_type) for m in members] == [
         (coze_emulator.user_id, "owner"),
         (alice["user_id"], "admin"),
@@ -69,7 +70,7 @@ async def test_members_join_list_and_leave(clients: Clients, client: Any, coze_e
     assert members[1].user_unique_name == "alice"
 
     as_bob = clients.make(bob["token"])
-    seen = {w.id: w for w in await items(as_bob.workspaces.list())}
+    seen = {w.id: w for w in await collect(as_bob.workspaces.list())}
     assert seen[team].role_type == "member"
     assert seen[team].owner_uid == coze_emulator.user_id
     assert seen[team].admin_uids == [alice["user_id"]]
@@ -85,9 +86,9 @@ async def test_members_join_list_and_leave(clients: Clients, client: Any, coze_e
     assert removed.removed_success_user_ids == [bob["user_id"]]
     assert removed.owner_not_support_remove_user_ids == [coze_emulator.user_id]
     assert removed.not_in_workspace_user_ids == ["404"]
-    assert team not in {w.id for w in await items(as_bob.workspaces.list())}
+    assert team not in {w.id for w in await collect(as_bob.workspaces.list())}
     with pytest.raises(NotFoundError):
-        await items(as_bob.workspaces.members.list(workspace_id=team))
+        await collect(as_bob.workspaces.members.list(workspace_id=team))
 
 
 async def test_a_personal_workspace_takes_no_members(client: Any, coze_emulator: Any) -> None:

@@ -1,21 +1,18 @@
-"""Audio REST and voiceprint resources against httpx.MockTransport, sync and async."""
+"""Audio REST and voiceprint resources against the fake server (in-process), sync and async."""
 
 from __future__ import annotations
 
-import inspect
 import json
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Union
+from typing import Any, Callable, Dict
 
 import httpx
 import pytest
 
-from cozekit import APIConnectionError, AsyncCoze, Coze, PermissionDeniedError, RetryPolicy, TokenAuth
+from cozekit import APIConnectionError, Coze, PermissionDeniedError, TokenAuth
 from cozekit.types.audio import AudioFormat, RoomConfig
-
-BASE = "http://coze.test"
-NO_WAIT = RetryPolicy(initial_delay=0.0, jitter=lambda: 1.0)
-Client = Union[Coze, AsyncCoze]
+from fake_server import BASE, FakeServer, fake_client
+from sync_or_async import Client, collect, run
 
 
 def ok(data: Any = None) -> httpx.Response:
@@ -25,39 +22,10 @@ def ok(data: Any = None) -> httpx.Response:
     return httpx.Response(200, json=body, headers={"x-tt-logid": "rest-logid"})
 
 
-class Recorder:
-    def __init__(self, *responses: Union[httpx.Response, Callable[[httpx.Request], httpx.Response]]) -> None:
-        self.responses = list(responses)
-        self.requests: List[httpx.Request] = []
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        request.read()
-        self.requests.append(request)
-        item = self.responses.pop(0) if len(self.responses) > 1 else self.responses[0]
-        return item(request) if callable(item) else item
-
-
-@pytest.fixture(params=["sync", "async"])
-def make(request: pytest.FixtureRequest) -> Callable[[Recorder], Client]:
-    def build(recorder: Recorder) -> Client:
-        if request.param == "sync":
-            return Coze(
-                TokenAuth("pat"), BASE, http_client=httpx.Client(transport=httpx.MockTransport(recorder))
-            )
-        transport = httpx.MockTransport(recorder)
-        return AsyncCoze(TokenAuth("pat"), BASE, http_client=httpx.AsyncClient(transport=transport))
-
-    return build
-
-
-async def run(result: Any) -> Any:
-    return await result if inspect.isawaitable(result) else result
-
-
-async def collect(pager: Any) -> List[Any]:
-    if hasattr(pager, "__aiter__"):
-        return [item async for item in pager]
-    return list(pager)
+@pytest.fixture
+def make(mode: str) -> Callable[[FakeServer], Client]:
+    """A client of the test's `mode` answered by a fake server."""
+    return lambda server: fake_client(mode, server, token="pat")
 
 
 def form(request: httpx.Request) -> bytes:
@@ -65,7 +33,7 @@ def form(request: httpx.Request) -> bytes:
 
 
 async def test_voices_list_pages_with_has_more(make: Any) -> None:
-    rec = Recorder(
+    rec = FakeServer(
         ok({"voice_list": [{"voice_id": "v1", "name": "a", "model_type": "big"}], "has_more": True}),
         ok(
             {
@@ -86,7 +54,7 @@ async def test_voices_list_pages_with_has_more(make: Any) -> None:
 async def test_voices_clone_is_multipart(make: Any, tmp_path: Path) -> None:
     sample = tmp_path / "me.mp3"
     sample.write_bytes(b"ID3" + b"\0" * 100)
-    rec = Recorder(ok({"voice_id": "cloned-1"}))
+    rec = FakeServer(ok({"voice_id": "cloned-1"}))
     voice = await run(
         make(rec).audio.voices.clone(
             voice_name="me", file=sample, audio_format=AudioFormat.MP3, language="zh"
@@ -107,7 +75,7 @@ def test_clone_refuses_oversized_audio_before_io(tmp_path: Path) -> None:
 
 async def test_speech_streams_audio_to_a_file(make: Any, tmp_path: Path) -> None:
     audio = b"ID3" + bytes(range(256)) * 1000
-    rec = Recorder(
+    rec = FakeServer(
         httpx.Response(200, content=audio, headers={"content-type": "audio/mpeg", "x-tt-logid": "L"})
     )
     response = await run(
@@ -130,7 +98,7 @@ async def test_speech_streams_audio_to_a_file(make: Any, tmp_path: Path) -> None
 
 async def test_speech_chunks_can_be_iterated(make: Any) -> None:
     audio = b"\1\2" * 100_000
-    rec = Recorder(httpx.Response(200, content=audio, headers={"content-type": "audio/wav"}))
+    rec = FakeServer(httpx.Response(200, content=audio, headers={"content-type": "audio/wav"}))
     response = await run(
         make(rec).audio.speech.create(input="hi", voice_id="v", response_format=AudioFormat.WAV)
     )
@@ -139,7 +107,7 @@ async def test_speech_chunks_can_be_iterated(make: Any) -> None:
 
 
 async def test_speech_json_error_is_a_typed_error(make: Any) -> None:
-    rec = Recorder(
+    rec = FakeServer(
         httpx.Response(200, json={"code": 4101, "msg": "no permission"}, headers={"x-tt-logid": "E"})
     )
     with pytest.raises(PermissionDeniedError) as info:
@@ -171,7 +139,7 @@ def test_a_broken_download_raises_api_connection_error(tmp_path: Path) -> None:
 
 
 async def test_transcriptions_create(make: Any) -> None:
-    rec = Recorder(ok({"text": "今天天气不错"}))
+    rec = FakeServer(ok({"text": "今天天气不错"}))
     result = await run(make(rec).audio.transcriptions.create(file=("q.wav", b"RIFF....")))
     assert result.text == "今天天气不错"
     assert rec.requests[0].url.path == "/v1/audio/transcriptions"
@@ -179,7 +147,7 @@ async def test_transcriptions_create(make: Any) -> None:
 
 
 async def test_rooms_create_sends_config_with_aliases(make: Any) -> None:
-    rec = Recorder(ok({"room_id": "r", "app_id": "a", "token": "t", "uid": "u"}))
+    rec = FakeServer(ok({"room_id": "r", "app_id": "a", "token": "t", "uid": "u"}))
     config = RoomConfig.model_validate(
         {"audio_config": {"codec": "OPUS"}, "translate_config": {"from": "zh"}}
     )
@@ -194,7 +162,7 @@ async def test_rooms_create_sends_config_with_aliases(make: Any) -> None:
 
 
 async def test_voiceprint_groups_crud_and_identify(make: Any) -> None:
-    rec = Recorder(
+    rec = FakeServer(
         ok({"id": "g1"}),
         ok(),
         ok({"items": [{"id": "g1", "name": "team", "feature_count": 2, "created_at": 1}], "total": 1}),
@@ -221,7 +189,7 @@ async def test_voiceprint_groups_crud_and_identify(make: Any) -> None:
 
 
 async def test_voiceprint_features_crud(make: Any) -> None:
-    rec = Recorder(
+    rec = FakeServer(
         ok({"id": "f1"}),
         ok(),
         ok(),

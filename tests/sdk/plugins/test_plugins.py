@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from cozekit.types.plugin import CallPluginToolResp, Plugin, StoreCategory, StorePlugin, StorePluginSortType
+from fake_server import ok
 
-from ..conftest import Wire, ok
+from ..conftest import Wire
 
 TOOL = {
     "name": "asr_lite",

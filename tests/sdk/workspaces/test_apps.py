@@ -6,8 +6,9 @@ import pytest
 
 from cozekit.types.app import SimpleApp
 from cozekit.types.bot import PublishStatus
+from fake_server import ok
 
-from ..conftest import Wire, ok
+from ..conftest import Wire
 
 APP = {
     "id": "7516",

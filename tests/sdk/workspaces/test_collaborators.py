@@ -12,8 +12,9 @@ from cozekit.types.collaborator import (
     DeleteCollaboratorResp,
     SwitchCollaborationModeResp,
 )
+from fake_server import ok
 
-from ..conftest import Wire, ok
+from ..conftest import Wire
 
 # (resource attribute, id keyword, path noun)
 OWNERS = [("bots", "bot_id", "bots"), ("apps", "app_id", "apps"), ("workflows", "workflow_id", "workflows")]

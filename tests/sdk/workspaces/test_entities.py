@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from cozekit.types.entity import CopyTask, CopyTaskStatus, CreateCopyTaskResp, EntityType
+from fake_server import ok
 
-from ..conftest import Wire, ok
+from ..conftest import Wire
 
 
 async def test_create_copies_a_bot_in_place_at_once(wire: Wire) -> None:

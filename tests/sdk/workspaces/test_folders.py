@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from cozekit.types.folder import FolderType, SimpleFolder
+from fake_server import ok
 
-from ..conftest import Wire, ok
+from ..conftest import Wire
 
 FOLDER = {
     "id": "7523",

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from cozekit.types.variable import UpdateVariableResp, VariableValue
+from fake_server import ok
 
-from ..conftest import Wire, ok
+from ..conftest import Wire
 
 
 async def test_retrieve_joins_keywords_and_reads_the_items(wire: Wire) -> None:

@@ -12,8 +12,9 @@ from cozekit.types.workspace import (
     WorkspaceMember,
     WorkspaceRoleType,
 )
+from fake_server import ok
 
-from ..conftest import Wire, ok
+from ..conftest import Wire
 
 
 async def test_create_sends_the_fields_and_reads_the_new_id(wire: Wire) -> None:
