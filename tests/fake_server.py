@@ -132,6 +132,8 @@ class FakeServer:
         self.stalled = threading.Event()
         """Set when a stalling or silent `Reply` has sent what it sends."""
         self.stopping = threading.Event()
+        self.connections = 0
+        """How many connections the loopback socket accepted (keep-alive reuses one)."""
         self._lock = threading.Lock()
         self._socket: Optional[_Server] = None
 
@@ -275,6 +277,8 @@ class _Handler(socketserver.BaseRequestHandler):
         sock: socket.socket = self.request
         reader = sock.makefile("rb")
         owner = self.server.owner
+        with owner._lock:
+            owner.connections += 1
         while True:
             request = _read_request(reader, owner.url)
             if request is None:

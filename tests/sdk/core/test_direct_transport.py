@@ -3,9 +3,6 @@ same as through `httpx.Client.send`, redirects are still followed, proxies still
 
 from __future__ import annotations
 
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Iterator, List, Tuple
 
 import httpx
@@ -13,6 +10,7 @@ import pytest
 
 from cozekit import AsyncCoze, Coze, TokenAuth
 from cozekit._request import RequestOptions
+from fake_server import FakeServer
 
 AUTH = TokenAuth("pat_test")
 
@@ -60,62 +58,41 @@ def test_a_proxy_or_own_http_client_goes_through_httpx(monkeypatch: pytest.Monke
     assert not AsyncCoze(AUTH, "https://api.coze.cn")._direct
 
 
-class _Handler(BaseHTTPRequestHandler):
-    seen: List[Tuple[str, str]] = []
-
-    def do_GET(self) -> None:
-        self.seen.append((self.path, self.headers.get("Authorization", "")))
-        if self.path.startswith("/old/"):
-            self.send_response(307)
-            self.send_header("Location", self.path[len("/old") :])
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
-        body = json.dumps({"code": 0, "msg": "", "data": {"id": "c1", "created_at": 1}}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("x-tt-logid", "LOG1")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: Any) -> None:
-        pass
+def _answer(request: httpx.Request) -> httpx.Response:
+    """A conversation; under `/old/` a redirect to the same path without it."""
+    if request.url.path.startswith("/old/"):
+        return httpx.Response(307, headers={"Location": str(request.url.raw_path.decode())[len("/old") :]})
+    data = {"id": "c1", "created_at": 1}
+    return httpx.Response(200, json={"code": 0, "msg": "", "data": data}, headers={"x-tt-logid": "LOG1"})
 
 
 @pytest.fixture
-def server() -> Iterator[str]:
-    _Handler.seen = []
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+def server() -> Iterator[FakeServer]:
+    with FakeServer(_answer) as fake:
+        yield fake
 
 
-def test_calls_work_redirects_are_followed_and_closed_clients_refuse(server: str) -> None:
-    coze = Coze(AUTH, server)
+def test_calls_work_redirects_are_followed_and_closed_clients_refuse(server: FakeServer) -> None:
+    coze = Coze(AUTH, server.url)
     assert coze._direct
     conv = coze.conversations.retrieve(conversation_id="c1")
     assert conv.id == "c1" and conv.logid == "LOG1"
-    with Coze(AUTH, server + "/old") as moved:
+    with Coze(AUTH, server.url + "/old") as moved:
         assert moved._direct
         assert moved.conversations.retrieve(conversation_id="c1").id == "c1"
-    paths = [path.split("?")[0] for path, _ in _Handler.seen]
-    assert paths == [
+    assert server.paths() == [
         "/v1/conversation/retrieve",
         "/old/v1/conversation/retrieve",
         "/v1/conversation/retrieve",
     ]
-    assert all(token == "Bearer pat_test" for _, token in _Handler.seen)
+    assert all(request.headers["authorization"] == "Bearer pat_test" for request in server.requests)
     coze.close()
     with pytest.raises(RuntimeError, match="closed"):
         coze.conversations.retrieve(conversation_id="c1")
 
 
-async def test_async_calls_go_direct_too(server: str) -> None:
-    async with AsyncCoze(AUTH, server) as coze:
+async def test_async_calls_go_direct_too(server: FakeServer) -> None:
+    async with AsyncCoze(AUTH, server.url) as coze:
         assert coze._direct
         conv = await coze.conversations.retrieve(conversation_id="c1")
         assert conv.id == "c1" and conv.response is not None and conv.response.status_code == 200

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, AsyncIterator, Iterator, List, Set, Tuple
+from typing import Any, AsyncIterator, Iterator, List, Tuple
 
 import anyio
 import httpx
@@ -12,6 +10,7 @@ import pytest
 
 import cozekit._streaming
 from cozekit import AsyncCoze, AsyncStream, Coze, Message, ResponseInfo, ServerSentEvent, Stream, TokenAuth
+from fake_server import FakeServer
 
 
 class _Counted(httpx.SyncByteStream, httpx.AsyncByteStream):
@@ -68,51 +67,30 @@ _STREAM = (
 )
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    peers: Set[int] = set()
-
-    def do_POST(self) -> None:
-        self.peers.add(self.client_address[1])
-        self.rfile.read(int(self.headers.get("Content-Length", "0")))
-        self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream")
-        self.send_header("Content-Length", str(len(_STREAM)))
-        self.end_headers()
-        self.wfile.write(_STREAM)
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture
-def server() -> Iterator[str]:
-    _Handler.peers = set()
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+def server() -> Iterator[FakeServer]:
+    answer = httpx.Response(200, content=_STREAM, headers={"Content-Type": "text/event-stream"})
+    with FakeServer(answer) as fake:
+        yield fake
 
 
-def test_consecutive_chat_streams_share_one_connection(server: str) -> None:
+def test_consecutive_chat_streams_share_one_connection(server: FakeServer) -> None:
     msg = [Message.build_user_question_text("hi")]
-    with Coze(TokenAuth("t"), server) as coze:
+    with Coze(TokenAuth("t"), server.url) as coze:
         for _ in range(3):
             with coze.chat.stream(bot_id="1", user_id="u", additional_messages=msg) as events:
                 assert [e.message.content for e in events if e.message] == ["Hi"]
-    assert len(_Handler.peers) == 1
+    assert server.connections == 1 and len(server.requests) == 3
 
 
-async def test_consecutive_async_chat_streams_share_one_connection(server: str) -> None:
+async def test_consecutive_async_chat_streams_share_one_connection(server: FakeServer) -> None:
     msg = [Message.build_user_question_text("hi")]
-    async with AsyncCoze(TokenAuth("t"), server) as coze:
+    async with AsyncCoze(TokenAuth("t"), server.url) as coze:
         for _ in range(3):
             events = await coze.chat.stream(bot_id="1", user_id="u", additional_messages=msg)
             async with events:
                 assert [e.message.content async for e in events if e.message] == ["Hi"]
-    assert len(_Handler.peers) == 1
+    assert server.connections == 1 and len(server.requests) == 3
 
 
 class _Stalling(httpx.AsyncByteStream):
