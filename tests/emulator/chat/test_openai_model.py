@@ -3,74 +3,63 @@
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
-from collections.abc import AsyncIterator, Iterator
-from typing import Any, Dict, List
+from collections.abc import Iterator
+from typing import Any, Dict, Tuple
 
+import httpx
 import pytest
-import uvicorn
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from cozekit.emulator import EmulatorConfig, ThreadedEmulator
+from fake_server import FakeServer
 
 from ..conftest import Api, chat_of
 
 
-def fake_openai(seen: List[Dict[str, Any]]) -> FastAPI:
-    app = FastAPI()
+def _completions(request: httpx.Request) -> httpx.Response:
+    """A tiny OpenAI-compatible `/v1/chat/completions`, streamed; a question with "fail" gets a 500."""
+    body = json.loads(request.content)
+    last = body["messages"][-1]
+    if "fail" in str(last.get("content")):
+        return httpx.Response(500, json={"error": {"message": "overloaded"}})
+    if body.get("tools") and last["role"] == "user" and "weather" in last["content"]:
+        chunks = [
+            {
+                "tool_calls": [
+                    {"index": 0, "id": "call_1", "function": {"name": "get_weather", "arguments": '{"ci'}}
+                ]
+            },
+            {"tool_calls": [{"index": 0, "function": {"arguments": 'ty": "Oslo"}'}}]},
+        ]
+    else:
+        reply = "It is sunny." if last["role"] == "tool" else f"Hello from {body['model']}"
+        chunks = [{"content": reply[:5]}, {"content": reply[5:]}]
+    events = [f"data: {json.dumps({'choices': [{'index': 0, 'delta': delta}]})}\n\n" for delta in chunks]
+    return httpx.Response(
+        200, text="".join(events) + "data: [DONE]\n\n", headers={"content-type": "text/event-stream"}
+    )
 
-    @app.post("/v1/chat/completions")
-    async def completions(request: Request) -> Response:
-        body = await request.json()
-        seen.append({"auth": request.headers.get("authorization"), **body})
-        last = body["messages"][-1]
-        if "fail" in str(last.get("content")):
-            return JSONResponse({"error": {"message": "overloaded"}}, status_code=500)
-        if body.get("tools") and last["role"] == "user" and "weather" in last["content"]:
-            chunks = [
-                {
-                    "tool_calls": [
-                        {"index": 0, "id": "call_1", "function": {"name": "get_weather", "arguments": '{"ci'}}
-                    ]
-                },
-                {"tool_calls": [{"index": 0, "function": {"arguments": 'ty": "Oslo"}'}}]},
-            ]
-        else:
-            reply = "It is sunny." if last["role"] == "tool" else f"Hello from {body['model']}"
-            chunks = [{"content": reply[:5]}, {"content": reply[5:]}]
 
-        async def stream() -> AsyncIterator[bytes]:
-            for delta in chunks:
-                yield f"data: {json.dumps({'choices': [{'index': 0, 'delta': delta}]})}\n\n".encode()
-            yield b"data: [DONE]\n\n"
+class _Asked:
+    """What the model has been asked so far: the authorization and body of each request."""
 
-        return StreamingResponse(stream(), media_type="text/event-stream")
+    def __init__(self, server: FakeServer) -> None:
+        self.server = server
 
-    return app
+    def __getitem__(self, index: int) -> Dict[str, Any]:
+        request = self.server.requests[index]
+        return {"auth": request.headers.get("authorization"), **json.loads(request.content)}
 
 
 @pytest.fixture(scope="module")
-def openai_emu() -> Iterator[tuple[ThreadedEmulator, List[Dict[str, Any]]]]:
-    seen: List[Dict[str, Any]] = []
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(fake_openai(seen), log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.005)
-    base = f"http://127.0.0.1:{sock.getsockname()[1]}/v1"
-    config = EmulatorConfig(openai_base_url=base, openai_api_key="sk-test", openai_model="fake-1")
-    with ThreadedEmulator(config) as emu:
-        yield emu, seen
-    server.should_exit = True
-    thread.join(timeout=5)
+def openai_emu() -> Iterator[Tuple[ThreadedEmulator, _Asked]]:
+    with FakeServer(_completions) as model:
+        base = model.url + "/v1"
+        config = EmulatorConfig(openai_base_url=base, openai_api_key="sk-test", openai_model="fake-1")
+        with ThreadedEmulator(config) as emu:
+            yield emu, _Asked(model)
 
 
-def test_streams_the_model_answer(openai_emu: tuple[ThreadedEmulator, List[Dict[str, Any]]]) -> None:
+def test_streams_the_model_answer(openai_emu: Tuple[ThreadedEmulator, _Asked]) -> None:
     emu, seen = openai_emu
     api = Api(emu.base_url, emu.token)
     events = api.stream(emu.demo_bot_id, "hi", custom_variables={"user_name": "Bo"})
@@ -87,7 +76,7 @@ def test_streams_the_model_answer(openai_emu: tuple[ThreadedEmulator, List[Dict[
     assert [t["function"]["name"] for t in request["tools"]] == ["get_weather"]
 
 
-def test_tool_calls_round_trip(openai_emu: tuple[ThreadedEmulator, List[Dict[str, Any]]]) -> None:
+def test_tool_calls_round_trip(openai_emu: Tuple[ThreadedEmulator, _Asked]) -> None:
     emu, seen = openai_emu
     api = Api(emu.base_url, emu.token)
     chat = chat_of(api.stream(emu.demo_bot_id, "weather in Oslo?"), "conversation.chat.requires_action")
@@ -104,14 +93,14 @@ def test_tool_calls_round_trip(openai_emu: tuple[ThreadedEmulator, List[Dict[str
     assert seen[-1]["messages"][-1] == {"role": "tool", "tool_call_id": "call_1", "content": "18C"}
 
 
-def test_model_errors_fail_the_chat(openai_emu: tuple[ThreadedEmulator, List[Dict[str, Any]]]) -> None:
+def test_model_errors_fail_the_chat(openai_emu: Tuple[ThreadedEmulator, _Asked]) -> None:
     emu, _ = openai_emu
     api = Api(emu.base_url, emu.token)
     failed = chat_of(api.stream(emu.demo_bot_id, "please fail"), "conversation.chat.failed")
     assert failed["last_error"]["code"] == 4013 and "HTTP 500" in failed["last_error"]["msg"]
 
 
-def test_scripted_replies_still_win(openai_emu: tuple[ThreadedEmulator, List[Dict[str, Any]]]) -> None:
+def test_scripted_replies_still_win(openai_emu: Tuple[ThreadedEmulator, _Asked]) -> None:
     emu, _ = openai_emu
     emu.control.script(emu.demo_bot_id, {"text": "scripted"})
     api = Api(emu.base_url, emu.token)
