@@ -1,6 +1,6 @@
-"""Workspace-scoped OAuth tokens (the collaboration flow, protocol.md §11.2/§11.4): a code or device code
-issued for one workspace gives a token that acts only there (4101 elsewhere) and gets no conversation
-APIs; refreshing keeps the limit. Through cozekit (sync and async) and cozepy."""
+"""Workspace-scoped OAuth tokens (the collaboration flow of the official `oauth_collaborate` page): a code
+or device code issued for one workspace gives a token that acts only there (4101 elsewhere) and gets no
+conversation APIs; refreshing keeps the limit. Through cozekit (sync and async) and cozepy."""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ FRAME = re.compile(r"id: (\d+)\nevent: (\w+)\ndata: (\{[^\n]*\})\n\n")
 
 
 def frames(raw: str) -> List[Tuple[int, str, Dict[str, Any]]]:
-    """Exactly `id:`, `event:`, `data:` per event (protocol.md §6.2), nothing else."""
+    """Exactly `id:`, `event:`, `data:` per event (the official `workflow_stream_run` page), nothing else."""
     out, pos = [], 0
     while pos < len(raw):
         m = FRAME.match(raw, pos)
