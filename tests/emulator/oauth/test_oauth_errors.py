@@ -1,5 +1,6 @@
 """Every documented OAuth error (the official `oauth_code`, `oauth_jwt` and `oauth_device_code` pages) as
-the emulator answers it, and as the SDK raises it, sync and async: HTTP status plus `error`, `error_code`, `error_message` and `error_description`."""
+the emulator answers it, and as the SDK raises it, sync and async: HTTP status plus `error`, `error_code`,
+`error_message` and `error_description`."""
 
 from __future__ import annotations
 
