@@ -2,7 +2,7 @@
 
 - every response is read strictly (`COZEKIT_STRICT_VALIDATION=1`): a model or emulator answer that drifts
   from the declared types fails the test that sees it instead of being read leniently (lenient reading is
-  tested on purpose, with clients made `strict_validation=False`: tests/lenient);
+  tested on purpose, with clients made `strict_validation=False`: tests/sdk/lenient);
 - the emulator runs with `strict_requests`: a body field an endpoint does not know fails the request (4000),
   so a typo in what cozekit sends cannot pass silently;
 - hypothesis has no per-example deadline: a property fails on a wrong answer, never on a slow machine;

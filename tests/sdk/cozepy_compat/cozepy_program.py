@@ -1,5 +1,5 @@
 """A cozepy 0.20.0 program, written against cozepy's API only. The test runs it with `cozepy` resolved to
-cozekit (tests/cozepy_compat/shim on PYTHONPATH) against the emulator, and checks what it prints.
+cozekit (tests/sdk/cozepy_compat/shim on PYTHONPATH) against the emulator, and checks what it prints.
 
 Reads COZE_API_BASE, COZE_API_TOKEN, COZE_WORKSPACE_ID, COZE_BOT_ID, COZE_WORKFLOW_ID; argv[1] is a file
 to upload and argv[2] a folder to write audio to.

@@ -154,7 +154,7 @@ async def test_a_message_with_no_usable_shape_is_an_invalid_event(bad: str) -> N
 
 
 async def test_a_wrong_typed_message_field_raises_when_strict() -> None:
-    # The suite runs strict (tests/conftest.py); lenient reading is tested in tests/lenient.
+    # The suite runs strict (tests/conftest.py); lenient reading is tested in tests/sdk/lenient.
     with pytest.raises(APIResponseValidationError) as caught:
         await stream_events("sync", sse(("Message", '{"content": {"nested": 1}}'), DONE))
     assert caught.value.field == "content" and caught.value.logid == "stream-logid"
