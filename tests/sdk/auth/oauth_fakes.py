@@ -1,16 +1,16 @@
-"""A fake Coze OAuth server for `httpx.MockTransport`, RSA keys, and helpers shared by the auth tests."""
+"""Coze's OAuth endpoints played on the fake server, a fake clock, and helpers shared by the auth tests."""
 
 from __future__ import annotations
 
 import itertools
 import json
-import threading
 import time
 from typing import Any, Callable, Dict, List, Optional, Union
 
 import httpx
 
 from cozekit import RetryPolicy
+from fake_server import FakeServer
 
 BASE = "http://coze.test"
 CLIENT_ID = "1234567890.app.coze"
@@ -32,20 +32,19 @@ def oauth_error(code: str, message: str = "", status: int = 400, style: str = "b
     return httpx.Response(status, json=body, headers={"x-tt-logid": "logid-oauth"})
 
 
-class OAuthServer:
-    """Plays Coze's OAuth endpoints. Each token answer is a fresh `czu_<n>`/`rt_<n>` pair expiring
-    `lifetime` seconds after `now()`; `replies` (popped first) override answers in order."""
+class OAuthServer(FakeServer):
+    """Plays Coze's OAuth endpoints on the fake server. Each token answer is a fresh `czu_<n>`/`rt_<n>` pair
+    expiring `lifetime` seconds after `now()`; `replies` (popped first, for any path) override answers in
+    order, `api_replies` the answers of the API (`/v1/...`); `delay` holds every answer back."""
 
     def __init__(self, now: Callable[[], float] = time.time, lifetime: int = 900) -> None:
+        super().__init__(default=self._route)
         self.now = now
         self.lifetime = lifetime
-        self.requests: List[httpx.Request] = []
-        self.replies: List[Reply] = []
         self.api_replies: List[Reply] = []
         self.issued: List[str] = []
         self.delay = 0.0
         self._counter = itertools.count(1)
-        self._lock = threading.Lock()
 
     # -- inspection -----------------------------------------------------------------------------------
     def token_requests(self) -> List[httpx.Request]:
@@ -55,15 +54,14 @@ class OAuthServer:
         return [r for r in self.requests if r.url.path.startswith("/v1/")]
 
     @staticmethod
-    def body(request: httpx.Request) -> Any:
+    def body(request: httpx.Request) -> Any:  # type: ignore[override]
         return json.loads(request.content)
 
     # -- answering ------------------------------------------------------------------------------------
     def token(self) -> httpx.Response:
         n = next(self._counter)
         access = f"czu_access{n}"
-        with self._lock:
-            self.issued.append(access)
+        self.issued.append(access)
         body = {
             "access_token": access,
             "expires_in": int(self.now()) + self.lifetime,
@@ -79,8 +77,6 @@ class OAuthServer:
                 return _answer(self.api_replies.pop(0), request)
             data = {"user_id": "u1", "user_name": "n", "nick_name": "n", "avatar_url": ""}
             return httpx.Response(200, json={"code": 0, "msg": "", "data": data})
-        if self.replies:
-            return _answer(self.replies.pop(0), request)
         if path.endswith("/device/code"):
             return httpx.Response(
                 200,
@@ -97,20 +93,16 @@ class OAuthServer:
         return httpx.Response(404, json={"code": 4200, "msg": "not found"})
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
-        with self._lock:
-            self.requests.append(request)
         if self.delay:
             time.sleep(self.delay)
-        return self._route(request)
+        return super().__call__(request)
 
     async def handle_async(self, request: httpx.Request) -> httpx.Response:
         import asyncio
 
-        with self._lock:
-            self.requests.append(request)
         if self.delay:
             await asyncio.sleep(self.delay)
-        return self._route(request)
+        return super().__call__(request)
 
     def sync_client(self) -> httpx.Client:
         return httpx.Client(transport=httpx.MockTransport(self))
