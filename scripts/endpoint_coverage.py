@@ -2,21 +2,26 @@
 that index in `EXTRA_OPERATIONS`), the cozekit call(s) that send it, whether the emulator serves it and which
 tests run it through cozekit against the emulator.
 
-    .venv/bin/python scripts/endpoint_coverage.py            # rewrite docs/coverage.md
+    .venv/bin/python -m pytest                               # a complete run records what its tests send
+    .venv/bin/python scripts/endpoint_coverage.py            # rewrite docs/coverage.md from that record
     .venv/bin/python scripts/endpoint_coverage.py --check    # exit 1 if it is stale or anything is wrong
 
 Nothing here is trusted by hand beyond `CALLS` (operation -> call): every call is resolved on `Coze` and
 `AsyncCoze` (or on the sync and async OAuth app), then made over an `httpx.MockTransport` that records the
 first request, which must have the operation's method and path. Emulator routes come from
-`create_app().routes`; tests are found by searching the emulator test files for the call.
+`create_app().routes`. The tests of an operation are those during which the test suite's emulator received
+it from cozekit: tests/operation_log.py records each request per test and writes `RECORD` at the end of a
+complete, passing run (and fails that run when this document disagrees with it).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import functools
 import inspect
+import json
 import re
 import sys
 from dataclasses import dataclass, field
@@ -29,7 +34,6 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 ENDPOINTS = ROOT / "scripts" / "endpoints.tsv"
 DOC = ROOT / "docs" / "coverage.md"
-TESTS = ROOT / "tests"
 BASE = "http://coze.test"
 
 AUDIO = b"RIFF\x24\x00\x00\x00WAVEfmt "
@@ -564,168 +568,109 @@ def served(op: Operation, routes: Set[Tuple[str, str]]) -> bool:
     return ("WS" if op.kind == "ws" else op.method, _normal(op.path)) in routes
 
 
-# --- tests: which emulator tests make each call ----------------------------------------------------------
+# --- tests: which tests sent each operation to the emulator -----------------------------------------------
 
-EMULATOR_MARKERS = ("coze_emulator", "ThreadedEmulator", "create_app(")
+RECORD = ROOT / "test-artifacts" / "tested-operations.json"
+"""Written by the test suite (tests/operation_log.py) at the end of a complete, passing run: for each
+operation, the tests during which the session emulator received it from cozekit."""
 
-
-def emulator_test_files() -> Dict[str, Tuple[str, str]]:
-    """Test files (relative path -> source, conftest source) that run against the emulator and do not use
-    cozepy."""
-    files: Dict[str, Tuple[str, str]] = {}
-    for path in sorted(TESTS.rglob("test_*.py")):
-        text = path.read_text(encoding="utf-8")
-        conftest = path.parent / "conftest.py"
-        shared = conftest.read_text(encoding="utf-8") if conftest.exists() else ""
-        uses_cozepy = re.search(r"^\s*(import|from) cozepy\b", text, re.MULTILINE) is not None
-        if any(marker in text + shared for marker in EMULATOR_MARKERS) and not uses_cozepy:
-            files[path.relative_to(ROOT).as_posix()] = (text, shared)
-    return files
-
-
-CALL_EXPR = re.compile(r"(?:\)|\b[A-Za-z_]\w*)(?:\.[A-Za-z_]\w*)+(?=\()")
-"""A dotted call: `coze.chat.stream(`, `self.client.files.upload(`, `make(token).bots.list(`."""
-ALIAS = re.compile(r"^\s*(\w+)\s*=\s*([A-Za-z_][\w.]*(?:\([^()\n]*\))?(?:\.[A-Za-z_]\w*)+)\s*$", re.MULTILINE)
-"""`vp = client.audio.voiceprint_groups`: later `vp.list(` is `client.audio.voiceprint_groups.list(`."""
-APP = re.compile(r"\b(\w+)\s*=\s*(?:Async)?(\w+OAuthApp)\(")
-"""`app = JWTOAuthApp(`: later `app.get_access_token(` is that app's."""
-NOT_CLIENTS = {"state"}
-"""Heads that are emulator backends, not cozekit clients (`state.files.upload(...)`)."""
+TOKEN_PATH = "/api/permission/oauth2/token"
+AUTHORIZE_PATH = "/api/permission/oauth2/authorize"
+GRANTS = {
+    "authorization_code": "oauth_code",
+    "urn:ietf:params:oauth:grant-type:device_code": "oauth_device_code",
+    "urn:ietf:params:oauth:grant-type:jwt-bearer": "oauth_jwt",
+}
+"""The operation a token request belongs to, by grant (a refresh belongs to no operation of its own)."""
 
 
 @dataclass(frozen=True)
-class Site:
-    """One call in a test file: its dotted expression (aliases expanded) and its argument text."""
+class Received:
+    """What the emulator received: enough of a request to tell which operation it is."""
 
-    expr: str
-    args: str
-
-
-def _args(text: str, start: int) -> str:
-    depth = 0
-    for index in range(start, min(len(text), start + 5000)):
-        depth += {"(": 1, ")": -1}.get(text[index], 0)
-        if depth == 0:
-            return text[start + 1 : index]
-    return text[start + 1 : start + 5000]
-
-
-def call_sites(text: str) -> List[Site]:
-    aliases = dict(ALIAS.findall(text))
-    apps = dict(APP.findall(text))
-    sites: List[Site] = []
-    for match in CALL_EXPR.finditer(text):
-        expr = match.group()
-        first, _, rest = expr.partition(".")
-        if first in apps:
-            expr = f"{apps[first]}.{rest}"
-        elif first in aliases:
-            expr = f"{aliases[first]}.{rest}"
-        sites.append(Site(expr, _args(text, match.end())))
-    return sites
-
-
-def _segments() -> Set[str]:
-    return {
-        name
-        for calls in CALLS.values()
-        for call in calls
-        if call.kind != "oauth"
-        for name in call.chain.split(".")
-    }
+    method: str
+    path: str
+    websocket: bool = False
+    query: Mapping[str, str] = field(default_factory=dict)
+    form: Mapping[str, Any] = field(default_factory=dict)
+    """The body's fields, read only for the token endpoint (where the grant selects the operation)."""
+    bearer: str = ""
 
 
 @functools.cache
-def _default_of(chain: str, kind: str, name: str) -> Any:
-    if kind == "oauth":
-        import cozekit.auth
-
-        cls, method = chain.split(".")
-        fn = getattr(getattr(cozekit.auth, cls), method)
-    else:
-        from cozekit import Coze, TokenAuth
-
-        with Coze(TokenAuth("pat"), BASE) as coze:
-            fn = _resolve(coze, chain)
-    return inspect.signature(fn).parameters[name].default
+def _candidates(method: str, path: str, websocket: bool) -> Tuple[Operation, ...]:
+    ops = with_extras(load_operations())
+    found = [op for op in ops if (op.kind == "ws") == websocket and op.matches(method, path)]
+    return tuple(sorted(found, key=lambda op: len(re.findall(r":\w+|\{\w+\}", op.path))))
 
 
-def _default(call: Call, name: str) -> Any:
-    return _default_of(call.chain, call.kind, name)
+def operation_of(request: Received) -> Optional[str]:
+    """doc_page of the operation a request performs (the most literal path wins), or None."""
+    found = _candidates(request.method, request.path, request.websocket)
+    if not found:
+        return None
+    if request.path == AUTHORIZE_PATH:
+        return "oauth_pkce" if "code_challenge" in request.query else "oauth_code"
+    if request.path == TOKEN_PATH:
+        page = GRANTS.get(str(request.form.get("grant_type", "")))
+        if page == "oauth_code" and "code_verifier" in request.form:
+            return "oauth_pkce"
+        if page == "oauth_jwt" and "session_context" in _jwt_claims(request.bearer):
+            return "oauth_jwt_channel"
+        return page
+    return found[0].doc_page
 
 
-def _args_select(call: Call, args: str) -> bool:
-    """Whether a call's argument text selects the same operation as `call.shown` does."""
-    for name in call.shown:
-        value = call.kwargs[name]
-        given = re.search(rf"\b{name}\s*=\s*([^,)\s]+)", args)
-        literal = isinstance(value, (bool, int))
-        if value == _default(call, name) and literal:
-            if given and given.group(1) != repr(value):
-                return False
-        elif not given or (literal and given.group(1) != repr(value)):
-            return False
-    return True
+def _jwt_claims(token: str) -> Dict[str, Any]:
+    """The claims of a JWT, unverified (only to see which fields it carries)."""
+    parts = token.split(".")
+    if len(parts) != 3:
+        return {}
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
+    except ValueError:
+        return {}
+    return claims if isinstance(claims, dict) else {}
 
 
-def _makes(call: Call, sites: Mapping[str, List[Site]], scope: str, segments: Set[str]) -> bool:
-    """Whether a test file calls `call`: `<client>.<chain>(` where <client> does not end in a resource name
-    (`coze.chat.stream(` counts for `chat.stream`, `coze.workflows.chat.stream(` does not) nor in an
-    emulator backend, with arguments that select the same operation; for OAuth, `<app>.<method>(` on an
-    app of that class (or any app when the file or its conftest names the class)."""
-    if call.kind == "oauth":
-        cls, method = call.chain.split(".")
-        named = re.search(rf"\b(Async)?{cls}\b", scope) is not None
-        return any(
-            _args_select(call, site.args)
-            for site in sites.get(method, [])
-            if site.expr == f"{cls}.{method}"
-            or (named and site.expr.endswith(f".{method}") and "OAuthApp" not in site.expr)
-        )
-    for site in sites.get(call.chain.rsplit(".", 1)[-1], []):
-        head, dot, tail = site.expr.rpartition("." + call.chain)
-        last = head.rsplit(".", 1)[-1]
-        client_like = head and last not in segments and last not in NOT_CLIENTS
-        if dot and not tail and client_like and _args_select(call, site.args):
-            return True
-    return False
+def load_record(path: Path = RECORD) -> Dict[str, List[str]]:
+    """doc_page -> ids of the tests that sent it, from a record the test suite wrote."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {page: list(tests) for page, tests in data["operations"].items()}
 
 
-@functools.cache
-def _sites_by_method(text: str) -> Dict[str, List[Site]]:
-    sites: Dict[str, List[Site]] = {}
-    for site in call_sites(text):
-        sites.setdefault(site.expr.rsplit(".", 1)[-1], []).append(site)
-    return sites
+def tested_files(record: Mapping[str, Iterable[str]]) -> Dict[str, List[str]]:
+    """doc_page -> the test files of its tests (`tests/x/test_y.py::test_z[sync]` -> `tests/x/test_y.py`)."""
+    return {page: sorted({test.split("::")[0] for test in tests}) for page, tests in record.items() if tests}
 
 
-def tests_for(calls: Iterable[Call], files: Mapping[str, Tuple[str, str]]) -> List[str]:
-    """Test files (of `emulator_test_files()`) that make one of `calls`."""
-    segments = _segments()
-    found: List[str] = []
-    for name, (text, conftest) in files.items():
-        sites = _sites_by_method(text)
-        if any(_makes(call, sites, text + conftest, segments) for call in calls):
-            found.append(name)
-    return sorted(found)
+def tested_in_doc(text: str) -> Dict[str, List[str]]:
+    """doc_page -> the test files the Tests column of a coverage document lists."""
+    tested: Dict[str, List[str]] = {}
+    for line in text.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 6 and cells[5].startswith("`tests/"):
+            tested[cells[1]] = [name.strip("`") for name in cells[5].split("<br>")]
+    return tested
 
 
 # --- the document -----------------------------------------------------------------------------------------
 
 INTRO = """# Coze OpenAPI coverage
 
-Generated by `scripts/endpoint_coverage.py` (do not edit by hand; `tests/test_coverage.py` fails when this
-file is stale). One row per operation of the Coze OpenAPI as listed in `scripts/endpoints.tsv`; the
-operations the official clients have beyond that list follow in a table of their own.
+Generated by `scripts/endpoint_coverage.py` (do not edit by hand; `tests/test_coverage.py` and the end of a
+complete test run fail when this file is stale). One row per operation of the Coze OpenAPI as listed in
+`scripts/endpoints.tsv`; the operations the official clients have beyond that list follow in a table of
+their own.
 
 - **cozekit**: the call(s) that perform it (`coze` is a `Coze` or `AsyncCoze`; OAuth apps are in
   `cozekit.auth`, each with an `Async` twin). Each call is checked on both clients by sending it over a
   recording transport: it must send this method and path.
 - **Emulator**: whether `cozekit.emulator.app.create_app()` has a route for it (`ws` = WebSocket route).
-- **Tests**: test files that make the call through cozekit against the emulator, found by reading the
-  emulator test files (those using `coze_emulator`, `ThreadedEmulator` or `create_app(`, not cozepy) for
-  `<client>.<call>(` with the arguments that select the operation; a heuristic: a call made through a helper
-  is not seen.
+- **Tests**: the test files during which the test suite's emulator received the operation from cozekit
+  (a request with cozekit's `User-Agent`), as recorded by the emulator per test over a whole test run
+  (`tests/operation_log.py`). Requests to the OAuth token endpoint count for the operation of their grant
+  (code, PKCE, device, JWT, JWT with a session context); refreshes count for none.
 """
 
 
@@ -737,14 +682,12 @@ are ours. Official clients: {sources}.
 """
 
 
-def render(
-    operations: List[Operation], routes: Set[Tuple[str, str]], files: Mapping[str, Tuple[str, str]]
-) -> str:
-    lines, counts, missing = _table(operations, routes, files)
+def render(operations: List[Operation], routes: Set[Tuple[str, str]], tested: Mapping[str, List[str]]) -> str:
+    lines, counts, missing = _table(operations, routes, tested)
     summary = [_summary(len(operations), counts), ""]
     gaps = ["", "## Not served by the emulator", ""]
     gaps += [f"- {op.family} `{op.doc_page}`: `{op.method} {op.path}`" for op in missing] or ["None."]
-    extra_lines, extra_counts, _ = _table(EXTRA_OPERATIONS, routes, files)
+    extra_lines, extra_counts, _ = _table(EXTRA_OPERATIONS, routes, tested)
     sources = "; ".join(f"`{op.doc_page}`: {EXTRA_SOURCES[op.doc_page]}" for op in EXTRA_OPERATIONS)
     extra = [
         "",
@@ -764,7 +707,7 @@ def _summary(total: int, counts: Mapping[str, int]) -> str:
 
 
 def _table(
-    operations: List[Operation], routes: Set[Tuple[str, str]], files: Mapping[str, Tuple[str, str]]
+    operations: List[Operation], routes: Set[Tuple[str, str]], tested: Mapping[str, List[str]]
 ) -> Tuple[List[str], Dict[str, int], List[Operation]]:
     lines = [
         "| Family | Operation | Method and path | cozekit | Emulator | Tests |",
@@ -774,7 +717,7 @@ def _table(
     missing: List[Operation] = []
     for op in sorted(operations, key=lambda o: (o.family, o.path, o.method, o.doc_page)):
         calls = CALLS.get(op.doc_page, [])
-        found = tests_for(calls, files)
+        found = tested.get(op.doc_page, [])
         is_served = served(op, routes)
         counts["sdk"] += bool(calls)
         counts["emulator"] += is_served
@@ -790,21 +733,34 @@ def _table(
     return lines, counts, missing
 
 
-def generate() -> str:
-    operations = load_operations()
-    return render(operations, emulator_routes(), emulator_test_files())
+def generate(tested: Mapping[str, List[str]]) -> str:
+    """The document, with `tested` (doc_page -> test files) as its Tests column."""
+    return render(load_operations(), emulator_routes(), tested)
 
 
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--check", action="store_true", help="do not write; exit 1 if stale or wrong")
+    parser.add_argument(
+        "--record",
+        type=Path,
+        default=RECORD,
+        help=f"what a complete test run recorded (default: {RECORD.relative_to(ROOT)})",
+    )
     args = parser.parse_args(argv)
+    if not args.record.exists():
+        print(
+            f"{args.record} does not exist: run the whole test suite first (python -m pytest), "
+            "which records the operations its tests send",
+            file=sys.stderr,
+        )
+        return 2
     operations = load_operations()
     problems = [f"{page}: no cozekit call" for page in unmapped(with_extras(operations))]
     problems += check_calls(operations)
     for problem in problems:
         print(problem, file=sys.stderr)
-    text = generate()
+    text = generate(tested_files(load_record(args.record)))
     if args.check:
         stale = not DOC.exists() or DOC.read_text(encoding="utf-8") != text
         if stale:

@@ -36,7 +36,9 @@ async def run(result: Any) -> Any:
 
 
 async def collect(items: Any) -> List[Any]:
-    """Every item of a pager or stream, sync or async."""
+    """Every item of a pager or stream, sync or async (an async stream still to be awaited included)."""
+    if inspect.isawaitable(items) and not hasattr(items, "__aiter__"):
+        items = await items
     if hasattr(items, "__aiter__"):
         return [item async for item in items]
     return list(items)

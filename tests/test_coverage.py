@@ -1,21 +1,27 @@
 """docs/coverage.md is complete and current: every operation in scripts/endpoints.tsv (and every operation
 beyond it, `EXTRA_OPERATIONS`) has a cozekit call that exists on `Coze` and `AsyncCoze` and sends that
 operation, the committed table is what scripts/endpoint_coverage.py generates now, the emulator serves every
-operation and every emulator route the table claims is served."""
+operation and every emulator route the table claims is served.
+
+The Tests column is what a whole test run sends, so it is checked at the end of one (tests/operation_log.py);
+here: that the session emulator notes each request with the test that sent it, that requests are matched to
+the right operations, and that a table listing other tests than a run's record is reported."""
 
 from __future__ import annotations
 
-import importlib.util
+import base64
+import json
 import re
-import sys
 from pathlib import Path
-from types import ModuleType
-from typing import Dict, List
+from typing import Any, Dict, List
 
+import httpx
 import pytest
 from starlette.routing import Match
 
 from cozekit.emulator.app import create_app
+from operation_log import RequestLog, coverage_script, stale_table
+from sync_or_async import Client, collect, run
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -30,18 +36,7 @@ EMULATOR_GAPS: List[str] = []
 like KNOWN_GAPS."""
 
 
-def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "endpoint_coverage", ROOT / "scripts" / "endpoint_coverage.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
-cov = _load()
+cov = coverage_script()
 OPERATIONS = cov.load_operations()
 EXTRAS = cov.EXTRA_OPERATIONS
 
@@ -83,8 +78,9 @@ def test_a_wrong_or_missing_call_is_reported(monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_the_committed_table_is_current() -> None:
+    """Everything but the Tests column (taken from the table itself; a whole run checks that one)."""
     committed = (ROOT / "docs" / "coverage.md").read_text(encoding="utf-8")
-    assert committed == cov.generate(), (
+    assert committed == cov.generate(cov.tested_in_doc(committed)), (
         "docs/coverage.md is stale: run .venv/bin/python scripts/endpoint_coverage.py"
     )
 
@@ -116,3 +112,94 @@ def test_every_claimed_emulator_route_is_served() -> None:
         matched = any(route.matches(scope)[0] == Match.FULL for route in routes)
         expected = ("ws" if op.kind == "ws" else "yes") if matched else "no"
         assert claims[op.doc_page] == expected, op
+
+
+def _received(method: str, path: str, **fields: Any) -> Any:
+    return cov.Received(method, path, **fields)
+
+
+def _jwt(**claims: Any) -> str:
+    payload = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
+    return f"eyJhbGciOiJSUzI1NiJ9.{payload}.c2lnbmF0dXJl"
+
+
+@pytest.mark.parametrize(
+    ("received", "page"),
+    [
+        (_received("POST", "/v3/chat"), "chat_v3"),
+        (_received("GET", "/v1/plugins/mget"), "batch_get_plugins_info"),
+        (_received("GET", "/v1/plugins/7401"), "get_plugin"),
+        (_received("GET", "/v1/audio/speech", websocket=True), "tts_api"),
+        (_received("GET", "/v1/audio/speech"), None),
+        (_received("GET", "/v3/chat"), None),
+        (_received("POST", "/_emulator/reset"), None),
+        (_received("GET", "/api/permission/oauth2/authorize", query={"client_id": "c"}), "oauth_code"),
+        (
+            _received("GET", "/api/permission/oauth2/authorize", query={"code_challenge": "x"}),
+            "oauth_pkce",
+        ),
+        (_received("POST", cov.TOKEN_PATH, form={"grant_type": "authorization_code"}), "oauth_code"),
+        (
+            _received(
+                "POST", cov.TOKEN_PATH, form={"grant_type": "authorization_code", "code_verifier": "v"}
+            ),
+            "oauth_pkce",
+        ),
+        (
+            _received(
+                "POST", cov.TOKEN_PATH, form={"grant_type": "urn:ietf:params:oauth:grant-type:device_code"}
+            ),
+            "oauth_device_code",
+        ),
+        (_received("POST", cov.TOKEN_PATH, form={"grant_type": "refresh_token"}), None),
+        (
+            _received(
+                "POST",
+                cov.TOKEN_PATH,
+                form={"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer"},
+                bearer=_jwt(iss="c", session_name="u1"),
+            ),
+            "oauth_jwt",
+        ),
+        (
+            _received(
+                "POST",
+                cov.TOKEN_PATH,
+                form={"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer"},
+                bearer=_jwt(iss="c", session_context={"device_info": {"device_id": "1"}}),
+            ),
+            "oauth_jwt_channel",
+        ),
+        (_received("POST", "/api/permission/oauth2/account/acc1/token"), "oauth_jwt_collaborate"),
+    ],
+)
+def test_a_request_is_matched_to_its_operation(received: Any, page: Any) -> None:
+    assert cov.operation_of(received) == page
+
+
+async def test_the_session_emulator_notes_what_each_test_sends(
+    client: Client, emu: Any, request_log: RequestLog, request: pytest.FixtureRequest
+) -> None:
+    conversation = await run(client.conversations.create())
+    await collect(client.conversations.messages.list(conversation_id=conversation.id))
+    with httpx.Client(base_url=emu.base_url, headers={"Authorization": f"Bearer {emu.token}"}) as raw:
+        answer = raw.get("/v1/conversation/retrieve", params={"conversation_id": conversation.id})
+    assert answer.json()["code"] == 0
+
+    sent = request_log.sent_by(request.node.nodeid)
+    assert sent == [("create_conversation", True), ("list_message", True), ("retrieve_conversation", False)]
+    record = request_log.record()
+    assert request.node.nodeid in record["create_conversation"]
+    assert request.node.nodeid not in record.get("retrieve_conversation", [])
+
+
+def test_a_table_listing_other_tests_than_the_record_is_reported() -> None:
+    document = (ROOT / "docs" / "coverage.md").read_text(encoding="utf-8")
+    listed = cov.tested_in_doc(document)
+    assert len(listed) > 100
+    assert stale_table(document, listed) == ""
+
+    moved = {**listed, "chat_v3": ["tests/sdk/chat/test_elsewhere.py"]}
+    untested = {page: files for page, files in listed.items() if page != "list_workspace"}
+    assert "chat_v3: listed" in stale_table(document, moved)
+    assert "list_workspace: listed" in stale_table(document, untested)

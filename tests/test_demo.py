@@ -6,14 +6,14 @@ import io
 import json
 import subprocess
 import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Dict, Iterator, List
 
+import httpx
 import pytest
 
 from cozekit import ChatStatus
 from cozekit.demo import FINAL_QUESTION, main, run
+from fake_server import FakeServer
 
 
 @pytest.fixture(autouse=True)
@@ -68,77 +68,72 @@ def test_demo_runs_as_a_module() -> None:
     assert done.stderr == ""
 
 
-class _FakeModel(BaseHTTPRequestHandler):
-    """A tiny OpenAI-compatible `/v1/chat/completions` (streamed) that records what it is asked."""
-
-    seen: List[Dict[str, Any]] = []
-
-    def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        type(self).seen.append({"path": self.path, "auth": self.headers.get("Authorization"), **body})
-        last = body["messages"][-1]
-        system = next((m["content"] for m in body["messages"] if m["role"] == "system"), "")
-        if last["role"] == "tool":
-            deltas: List[Dict[str, Any]] = [{"content": f"Real model: {last['content']}."}]
-        elif body.get("tools") and "umbrella" in str(last["content"]):
-            call = {
-                "index": 0,
-                "id": "call_1",
-                "function": {"name": "get_weather", "arguments": '{"city": "Berlin"}'},
-            }
-            deltas = [{"tool_calls": [call]}]
-        elif "wifi" in str(last["content"]) and "password is printed" in system:
-            deltas = [{"content": "Real model: it is on your receipt."}]
-        elif "opens at eight" in system:
-            deltas = [{"content": "Real model: "}, {"content": "eight to six, closed on Sundays."}]
-        else:
-            deltas = [{"content": "Real model: noted."}]
-        self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream")
-        self.end_headers()
-        for delta in deltas:
-            self.wfile.write(f"data: {json.dumps({'choices': [{'index': 0, 'delta': delta}]})}\n\n".encode())
-        self.wfile.write(b"data: [DONE]\n\n")
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+def _model(request: httpx.Request) -> httpx.Response:
+    """A tiny OpenAI-compatible `/v1/chat/completions`, streamed."""
+    body = json.loads(request.content)
+    last = body["messages"][-1]
+    system = next((m["content"] for m in body["messages"] if m["role"] == "system"), "")
+    if last["role"] == "tool":
+        deltas: List[Dict[str, Any]] = [{"content": f"Real model: {last['content']}."}]
+    elif body.get("tools") and "umbrella" in str(last["content"]):
+        call = {
+            "index": 0,
+            "id": "call_1",
+            "function": {"name": "get_weather", "arguments": '{"city": "Berlin"}'},
+        }
+        deltas = [{"tool_calls": [call]}]
+    elif "wifi" in str(last["content"]) and "password is printed" in system:
+        deltas = [{"content": "Real model: it is on your receipt."}]
+    elif "opens at eight" in system:
+        deltas = [{"content": "Real model: "}, {"content": "eight to six, closed on Sundays."}]
+    else:
+        deltas = [{"content": "Real model: noted."}]
+    events = [f"data: {json.dumps({'choices': [{'index': 0, 'delta': delta}]})}\n\n" for delta in deltas]
+    return httpx.Response(
+        200, text="".join(events) + "data: [DONE]\n\n", headers={"content-type": "text/event-stream"}
+    )
 
 
 @pytest.fixture
-def fake_model() -> Iterator[str]:
-    _FakeModel.seen = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _FakeModel)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    finally:
-        server.shutdown()
-        server.server_close()
+def model() -> Iterator[FakeServer]:
+    with FakeServer(_model) as server:
+        yield server
 
 
-def test_model_points_the_emulator_at_an_openai_compatible_endpoint(fake_model: str) -> None:
+def _asked(model: FakeServer) -> List[Dict[str, Any]]:
+    """What the model was asked: each request's path, authorization and body."""
+    return [
+        {"path": r.url.path, "auth": r.headers.get("authorization"), **json.loads(r.content)}
+        for r in model.requests
+    ]
+
+
+def test_model_points_the_emulator_at_an_openai_compatible_endpoint(model: FakeServer) -> None:
+    url = model.url + "/v1"
     out = io.StringIO()
-    run(out, model_url=fake_model, model_name="tiny-model", api_key="sk-test")
+    run(out, model_url=url, model_name="tiny-model", api_key="sk-test")
     text = out.getvalue()
-    assert f"model: {fake_model} (tiny-model)" in text
+    assert f"model: {url} (tiny-model)" in text
     assert "bot: Real model: eight to six, closed on Sundays." in text  # answered with the recalled slice
     assert 'tool call: get_weather({"city": "Berlin"})' in text  # the arguments the model chose
     assert "bot: Real model: Berlin: light rain, 14 °C, take an umbrella." in text
     assert "bot: Real model: it is on your receipt." in text  # the final reply, from the knowledge base
     assert "deterministic" not in text
-    seen = _FakeModel.seen
+    seen = _asked(model)
     assert seen and all(s["path"] == "/v1/chat/completions" and s["model"] == "tiny-model" for s in seen)
     assert all(s["auth"] == "Bearer sk-test" for s in seen)
     assert any(t["function"]["name"] == "get_weather" for s in seen for t in s.get("tools", []))
 
 
-def test_main_reads_the_model_from_the_environment(fake_model: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("COZEKIT_EMULATOR_OPENAI_BASE_URL", fake_model)
+def test_main_reads_the_model_from_the_environment(
+    model: FakeServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = model.url + "/v1"
+    monkeypatch.setenv("COZEKIT_EMULATOR_OPENAI_BASE_URL", url)
     monkeypatch.setenv("COZEKIT_EMULATOR_OPENAI_MODEL", "env-model")
     out = io.StringIO()
     monkeypatch.setattr(sys, "stdout", out)
     assert main(["what", "about", "the", "wifi?"]) == 0  # words after the options: the last question
-    assert f"model: {fake_model} (env-model)" in out.getvalue()
+    assert f"model: {url} (env-model)" in out.getvalue()
     assert "you: what about the wifi?\n  bot: Real model: it is on your receipt." in out.getvalue()
-    assert {s["model"] for s in _FakeModel.seen} == {"env-model"}
+    assert {s["model"] for s in _asked(model)} == {"env-model"}

@@ -78,7 +78,7 @@ def test_example_runs(name: str, coze_emulator: Any) -> None:
         env["COZE_ASYNC_WORKFLOW_ID"] = "7000000000000000102"
         env["COZE_CHATFLOW_ID"] = "7000000000000000103"
     if name.startswith("oauth_"):  # the "browser" presses Authorize on the emulator's page
-        browser = Path(__file__).parent / "emulator_oauth" / "headless_browser.py"
+        browser = Path(__file__).parent / "emulator" / "oauth" / "headless_browser.py"
         env["BROWSER"] = f"{sys.executable} {browser} %s"
         env.pop("COZE_CLIENT_ID", None)
     if name.startswith("ws_"):  # voice: audio as fast as the emulator can make it

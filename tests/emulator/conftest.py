@@ -1,4 +1,4 @@
-"""Helpers for the emulator tests: an authenticated httpx client and a strict SSE reader."""
+"""Helpers for the emulator tests: an authenticated httpx client, a strict SSE reader, spoken audio."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from cozekit.emulator import ThreadedEmulator
+from cozekit.emulator.audio.voice import pcm, tones
 
 FRAME = re.compile(r"event:([^\n]+)\ndata:([^\n]*)\n\n")
 Event = Tuple[str, Any]
@@ -79,9 +80,9 @@ def chat_of(events: List[Event], name: str = "conversation.chat.completed") -> D
     return data
 
 
-@pytest.fixture
-def emu(coze_emulator: ThreadedEmulator) -> ThreadedEmulator:
-    return coze_emulator
+def spoken(text: str, rate: int = 16000, voice_id: str = "tester") -> bytes:
+    """A WAV file the emulator will transcribe as `text`."""
+    return pcm.wav_bytes(tones.encode(text, rate, voice_id), rate)
 
 
 @pytest.fixture

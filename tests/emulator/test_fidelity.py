@@ -24,8 +24,9 @@ from websockets.sync.client import connect
 
 from cozekit import BadRequestError, ChatEventType, ChatStatus, Message, NotFoundError, PermissionDeniedError
 from cozekit.emulator import ThreadedEmulator
-from emulator_knowledge.kb_files import make_png
 from sync_or_async import MODES, collect, open_client, run
+
+from .knowledge.kb_files import make_png
 
 WRONG_SPACE = "wrong space id"
 """What @coze/api's error-handling example sends, expecting a bad-request error."""
