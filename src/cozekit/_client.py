@@ -97,9 +97,9 @@ class Coze(SyncAPIClient):
     `CozeModel.invalid_fields`); `strict_validation=True` (default: `$COZEKIT_STRICT_VALIDATION`) raises
     `APIResponseValidationError` instead.
 
-    `max_connections` (default 1000) is how many requests and streams may be open at once: the pool
-    opens up to that many connections and keeps all of them alive between bursts (ignored with
-    `http_client=`, whose pool is yours to size).
+    `max_connections` (default 1000) is how many requests and streams may be open at once without
+    queueing: the pool opens up to that many connections and keeps up to 100 of them alive when idle
+    (ignored with `http_client=`, whose pool is yours to size).
     """
 
     def __init__(

@@ -1,5 +1,5 @@
 """What the connection pool and the send path guarantee on a real loopback socket: streams open at once
-each get a connection and all of them are kept alive for the next burst, `max_connections` caps them,
+each get a connection and (up to 100) are kept alive for the next burst, `max_connections` caps them,
 an upload is streamed in chunks, and a request that may have reached the server is not sent twice."""
 
 from __future__ import annotations
@@ -137,6 +137,13 @@ def test_every_connection_of_a_threaded_burst_is_kept_for_the_next(burst_server:
                 thread.join()
     assert errors == []
     assert len(burst_server.peers) == BURST
+
+
+def test_the_pool_is_sized_from_max_connections() -> None:
+    from cozekit._transport import pool_limits
+
+    assert (pool_limits(1000).max_connections, pool_limits(1000).max_keepalive_connections) == (1000, 100)
+    assert (pool_limits(30).max_connections, pool_limits(30).max_keepalive_connections) == (30, 30)
 
 
 async def test_max_connections_caps_the_connections(server: _Server) -> None:
