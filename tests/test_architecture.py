@@ -357,3 +357,79 @@ def test_no_event_loop_behind_the_sync_api() -> None:
     }
     found = _calls(loop_runners)
     assert found == {}, found
+
+
+HTTP_PRIVATE = frozenset(
+    {
+        "_build_redirect_request",
+        "_mounts",
+        "_network_backend",
+        "_pool",
+        "_send_handling_auth",
+        "_send_handling_redirects",
+        "_send_single_request",
+        "_transport",
+        "_transport_for_url",
+    }
+)
+"""Private attributes of httpx's clients and transports and of httpcore's pools: an SDK that reaches into
+them breaks on a patch release of either."""
+
+TRANSPORT = "cozekit._transport"
+"""The one module that hands requests to a transport itself: the transport cozekit creates."""
+
+
+def _private_name_argument(call: ast.Call) -> bool:
+    """`getattr(x, "_pool")` and the like."""
+    if not (isinstance(call.func, ast.Name) and call.func.id in ("getattr", "setattr", "hasattr")):
+        return False
+    name = call.args[1] if len(call.args) > 1 else None
+    return isinstance(name, ast.Constant) and name.value in HTTP_PRIVATE
+
+
+def _http_privacy_breaches(module: str, tree: ast.AST) -> Iterator[Tuple[int, str]]:
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+            for name in names:
+                if name.split(".")[0] in ("httpx", "httpcore") and "._" in name:
+                    yield node.lineno, f"imports {name}"
+        elif isinstance(node, ast.Attribute):
+            if node.attr in HTTP_PRIVATE:
+                yield node.lineno, f"reads .{node.attr}"
+            elif node.attr in ("handle_request", "handle_async_request") and module != TRANSPORT:
+                yield node.lineno, f"calls .{node.attr} (requests go through Client.send)"
+        elif isinstance(node, ast.Call) and _private_name_argument(node):
+            yield node.lineno, f"{ast.unparse(node.func)}(..., {ast.unparse(node.args[1])})"
+
+
+def test_the_sdk_uses_only_public_httpx_and_httpcore() -> None:
+    """Every request goes through `httpx.Client.send` (or the async one); no module imports a private
+    httpx or httpcore module or reads one of their private attributes; only `_transport` hands a
+    request to a transport (its own httpcore pool)."""
+    breaches: List[str] = []
+    for module, path in _modules().items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        breaches += [
+            f"{path.relative_to(SRC)}:{line}: {what}" for line, what in _http_privacy_breaches(module, tree)
+        ]
+    assert breaches == []
+
+
+def test_the_privacy_check_sees_the_shapes_it_forbids() -> None:
+    samples = {
+        "transport._pool._network_backend = b": ["reads ._network_backend", "reads ._pool"],
+        "getattr(http, '_build_redirect_request')": ["getattr(..., '_build_redirect_request')"],
+        "self._transport.handle_request(r)": [
+            "calls .handle_request (requests go through Client.send)",
+            "reads ._transport",
+        ],
+        "from httpx._transports.default import map_httpcore_exceptions": [
+            "imports httpx._transports.default"
+        ],
+        "import httpcore._async": ["imports httpcore._async"],
+        "http.send(request, stream=True)": [],
+    }
+    for code, expected in samples.items():
+        found = sorted(what for _, what in _http_privacy_breaches("cozekit._x", ast.parse(code)))
+        assert found == sorted(expected), code

@@ -171,9 +171,9 @@ async def abortable(
 
 
 # A sync call waiting for its response headers is blocked in a socket read that httpx offers no way to
-# interrupt. For the transport a client creates itself, the network backend is wrapped so that each
-# read notes, for a thread that asked (`watch_thread`), which socket it is blocked on: an abort shuts
-# that socket down.
+# interrupt. The transport a client creates itself (`_transport.SyncTransport`) makes its pool with
+# `TrackingBackend`, through httpcore's public `network_backend=` argument: each read notes, for a thread
+# that asked (`watch_thread`), which socket it is blocked on, and an abort shuts that socket down.
 
 
 class _Watch:
@@ -198,7 +198,7 @@ def _shutdown(stream: Any) -> None:
 @contextmanager
 def watch_thread(signal: AbortSignal) -> Iterator[None]:
     """While inside, an abort of `signal` wakes this thread's blocked network read (on a transport
-    wrapped by `track_reads`; elsewhere, nothing happens until the read returns)."""
+    made with `TrackingBackend`; elsewhere, nothing happens until the read returns)."""
     watch = _Watch()
     thread = threading.get_ident()
 
@@ -257,7 +257,9 @@ class _TrackedStream(httpcore.NetworkStream):
         return self._inner.get_extra_info(info)
 
 
-class _TrackingBackend(httpcore.NetworkBackend):
+class TrackingBackend(httpcore.NetworkBackend):
+    """A network backend whose streams note, for a watched thread, the socket it is blocked reading."""
+
     def __init__(self, inner: httpcore.NetworkBackend) -> None:
         self._inner = inner
 
@@ -278,12 +280,3 @@ class _TrackingBackend(httpcore.NetworkBackend):
 
     def sleep(self, seconds: float) -> None:
         self._inner.sleep(seconds)
-
-
-def track_reads(transport: Any) -> None:
-    """Wrap the network backend of an `httpx.HTTPTransport` we created (see `watch_thread`); a
-    transport of another shape is left alone."""
-    pool = getattr(transport, "_pool", None)
-    backend = getattr(pool, "_network_backend", None)
-    if isinstance(backend, httpcore.NetworkBackend) and not isinstance(backend, _TrackingBackend):
-        pool._network_backend = _TrackingBackend(backend)  # type: ignore[union-attr]

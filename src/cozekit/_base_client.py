@@ -18,7 +18,6 @@ import platform
 import sys
 import time
 from dataclasses import dataclass
-from datetime import timedelta
 from functools import partial
 from types import TracebackType
 from typing import (
@@ -39,11 +38,10 @@ from typing import (
     Union,
 )
 from urllib.parse import urlsplit
-from urllib.request import getproxies
 
 import httpx
 
-from ._abort import AbortSignal, cancel_on_abort, interrupt, track_reads, watch_thread
+from ._abort import AbortSignal, cancel_on_abort, interrupt, watch_thread
 from ._auth import Auth
 from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ENV_STRICT_VALIDATION, RETRY_COUNT_HEADER
 from ._envelope import error_from_body, logid_of, unwrap
@@ -61,6 +59,7 @@ from ._request import RequestOptions
 from ._response import ResponseInfo
 from ._retries import RetryPolicy
 from ._streaming import AsyncBinaryResponse, AsyncStream, BinaryResponse, EventDecoder, Stream
+from ._transport import DEFAULT_MAX_CONNECTIONS, SyncTransport, async_transport, pool_limits
 from ._types import NOT_GIVEN, NotGiven, Timeout
 from ._version import __version__
 
@@ -185,8 +184,8 @@ class BaseClient:
         """Raise `APIResponseValidationError` for any answer that does not validate, instead of reading
         it leniently (default: `$COZEKIT_STRICT_VALIDATION`)."""
         self._region_hint = _REGION_HINTS.get(parts.hostname or "", "")
-        self._direct = False
-        """True when requests go straight to our own transport (see `_direct_transport`)."""
+        self._builds_requests = False
+        """True when requests are built here rather than by `http.build_request` (see `_direct_request`)."""
         self._timeout_extension: Optional[Tuple[Timeout, Dict[str, Optional[float]]]] = None
 
     @property
@@ -214,7 +213,7 @@ class BaseClient:
         params = {**self._default_query, **(opts.params or {})}
         url = opts.path if opts.path.startswith(("http://", "https://")) else self.base_url + opts.path
         timeout = self.timeout if isinstance(opts.timeout, NotGiven) else opts.timeout
-        if self._direct:
+        if self._builds_requests:
             return self._direct_request(http, opts, url, params, headers, timeout)
         return http.build_request(
             opts.method,
@@ -238,7 +237,8 @@ class BaseClient:
         timeout: Timeout,
     ) -> httpx.Request:
         """What `http.build_request` makes for a client we created ourselves (no cookies, no default
-        query, our own headers over httpx's defaults), without its URL merging and re-parsing."""
+        query, our own headers over httpx's defaults), without its URL merging and re-parsing: the
+        public `httpx.Request`, sent by `http.send` like any other."""
         query = {k: _query_value(v) for k, v in params.items() if v is not None}
         if query:
             url = url.split("?", 1)[0] + "?" + str(httpx.QueryParams(query))  # params replace, as in httpx
@@ -398,33 +398,6 @@ async def _aiter_chunks(chunks: Iterable[bytes]) -> AsyncIterator[bytes]:
         yield chunk
 
 
-def _can_go_direct(http_client: object, proxy: Optional[str]) -> bool:
-    """Whether a client we create may send straight to its transport.
-
-    `httpx.Client.send` adds cookies, auth, event hooks, proxy mounts and redirects to the transport's
-    work, and builds requests by merging and re-parsing URLs: half the cost of a small call. A client we
-    create has no cookies, auth or hooks to honour, so its requests go to the transport directly unless
-    a proxy is configured (argument or environment); redirects are handed back to httpx.
-    """
-    return http_client is None and proxy is None and not getproxies()
-
-
-def _redirect(
-    http: Union[httpx.Client, httpx.AsyncClient],
-    response: httpx.Response,
-    request: httpx.Request,
-    started: float,
-) -> Optional[httpx.Request]:
-    """Finish a response from the transport as `Client.send` would; for a redirect, the request httpx
-    would follow it with (then sent through `http`, which follows any further ones), else None."""
-    response.request = request
-    response.elapsed = timedelta(seconds=time.perf_counter() - started)
-    if not response.has_redirect_location:
-        return None
-    build = getattr(http, "_build_redirect_request", None)  # httpx's own rules (method, auth, body)
-    return build(request, response) if build is not None else None
-
-
 def _query_value(value: Any) -> Any:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -435,22 +408,26 @@ class SyncAPIClient(BaseClient):
     """Performs the flow's I/O with an `httpx.Client`."""
 
     def __init__(
-        self, *, http_client: Optional[httpx.Client] = None, proxy: Optional[str] = None, **config: Any
+        self,
+        *,
+        http_client: Optional[httpx.Client] = None,
+        proxy: Optional[str] = None,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
+        **config: Any,
     ) -> None:
         super().__init__(**config)
         if http_client is not None and proxy is not None:
             raise ValueError("pass proxy= or http_client=, not both (set the proxy on your httpx.Client)")
         self._owns_http = http_client is None
-        self._transport = httpx.HTTPTransport(trust_env=True) if _can_go_direct(http_client, proxy) else None
-        self._direct = self._transport is not None
-        if self._transport is not None:
-            track_reads(self._transport)  # so that an abort can wake a call waiting for its headers
+        self._builds_requests = http_client is None
+        limits = pool_limits(max_connections)
         self._http = http_client or httpx.Client(
             timeout=self.timeout,
             proxy=proxy,
             follow_redirects=True,
             trust_env=True,
-            transport=self._transport,
+            limits=limits,  # for the transports httpx makes for proxies
+            transport=SyncTransport(limits) if proxy is None else None,
         )
 
     def request(self, opts: RequestOptions, parse: Parser[_T]) -> _T:
@@ -561,17 +538,7 @@ class SyncAPIClient(BaseClient):
             assert self._auth is not None
             return self._auth.get_token()
         if isinstance(action, _Send):
-            if self._transport is None:
-                return self._http.send(action.request, stream=True)
-            if self._http.is_closed:
-                raise RuntimeError("Cannot send a request, as the client has been closed.")
-            started = time.perf_counter()
-            response = self._transport.handle_request(action.request)
-            follow = _redirect(self._http, response, action.request, started)
-            if follow is None:
-                return response
-            response.close()
-            return self._http.send(follow, stream=True)
+            return self._http.send(action.request, stream=True)
         if isinstance(action, _Read):
             try:
                 return action.response.read()
@@ -618,7 +585,12 @@ class AsyncAPIClient(BaseClient):
     """Performs the flow's I/O with an `httpx.AsyncClient`."""
 
     def __init__(
-        self, *, http_client: Optional[httpx.AsyncClient] = None, proxy: Optional[str] = None, **config: Any
+        self,
+        *,
+        http_client: Optional[httpx.AsyncClient] = None,
+        proxy: Optional[str] = None,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
+        **config: Any,
     ) -> None:
         super().__init__(**config)
         if http_client is not None and proxy is not None:
@@ -626,16 +598,15 @@ class AsyncAPIClient(BaseClient):
                 "pass proxy= or http_client=, not both (set the proxy on your httpx.AsyncClient)"
             )
         self._owns_http = http_client is None
-        self._transport = (
-            httpx.AsyncHTTPTransport(trust_env=True) if _can_go_direct(http_client, proxy) else None
-        )
-        self._direct = self._transport is not None
+        self._builds_requests = http_client is None
+        limits = pool_limits(max_connections)
         self._http = http_client or httpx.AsyncClient(
             timeout=self.timeout,
             proxy=proxy,
             follow_redirects=True,
             trust_env=True,
-            transport=self._transport,
+            limits=limits,  # for the transports httpx makes for proxies
+            transport=async_transport(limits) if proxy is None else None,
         )
 
     async def request(self, opts: RequestOptions, parse: Parser[_T]) -> _T:
@@ -729,17 +700,7 @@ class AsyncAPIClient(BaseClient):
             assert self._auth is not None
             return await self._auth.aget_token()
         if isinstance(action, _Send):
-            if self._transport is None:
-                return await self._http.send(action.request, stream=True)
-            if self._http.is_closed:
-                raise RuntimeError("Cannot send a request, as the client has been closed.")
-            started = time.perf_counter()
-            response = await self._transport.handle_async_request(action.request)
-            follow = _redirect(self._http, response, action.request, started)
-            if follow is None:
-                return response
-            await response.aclose()
-            return await self._http.send(follow, stream=True)
+            return await self._http.send(action.request, stream=True)
         if isinstance(action, _Read):
             try:
                 return await action.response.aread()

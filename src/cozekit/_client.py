@@ -11,7 +11,13 @@ import httpx
 
 from ._auth import Auth, TokenAuth
 from ._base_client import AsyncAPIClient, BaseClient, SyncAPIClient, env
-from ._constants import COZE_COM_BASE_URL, DEFAULT_MAX_RETRIES, ENV_API_BASE, ENV_API_TOKEN
+from ._constants import (
+    COZE_COM_BASE_URL,
+    DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_MAX_RETRIES,
+    ENV_API_BASE,
+    ENV_API_TOKEN,
+)
 from ._resource import AsyncAPIResource, SyncAPIResource
 from ._retries import RetryPolicy
 from ._types import NOT_GIVEN, NotGiven, Timeout
@@ -90,6 +96,10 @@ class Coze(SyncAPIClient):
     Answers are read leniently (a field of an unexpected type is kept as sent; see
     `CozeModel.invalid_fields`); `strict_validation=True` (default: `$COZEKIT_STRICT_VALIDATION`) raises
     `APIResponseValidationError` instead.
+
+    `max_connections` (default 1000) is how many requests and streams may be open at once without
+    queueing: the pool opens up to that many connections and keeps up to 100 of them alive when idle
+    (ignored with `http_client=`, whose pool is yours to size).
     """
 
     def __init__(
@@ -103,6 +113,7 @@ class Coze(SyncAPIClient):
         default_query: Optional[Mapping[str, Any]] = None,
         http_client: Optional[httpx.Client] = None,
         proxy: Optional[str] = None,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
         retry_policy: Optional[RetryPolicy] = None,
         retry_non_idempotent: bool = False,
         strict_validation: Optional[bool] = None,
@@ -117,6 +128,7 @@ class Coze(SyncAPIClient):
             default_query=default_query,
             http_client=http_client,
             proxy=proxy,
+            max_connections=max_connections,
             retry_policy=retry_policy,
             retry_non_idempotent=retry_non_idempotent,
             strict_validation=strict_validation,
@@ -305,6 +317,7 @@ class AsyncCoze(AsyncAPIClient):
         default_query: Optional[Mapping[str, Any]] = None,
         http_client: Optional[httpx.AsyncClient] = None,
         proxy: Optional[str] = None,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
         retry_policy: Optional[RetryPolicy] = None,
         retry_non_idempotent: bool = False,
         strict_validation: Optional[bool] = None,
@@ -319,6 +332,7 @@ class AsyncCoze(AsyncAPIClient):
             default_query=default_query,
             http_client=http_client,
             proxy=proxy,
+            max_connections=max_connections,
             retry_policy=retry_policy,
             retry_non_idempotent=retry_non_idempotent,
             strict_validation=strict_validation,

@@ -15,6 +15,8 @@ ENV_STRICT_VALIDATION = "COZEKIT_STRICT_VALIDATION"
 DEFAULT_TIMEOUT = httpx.Timeout(timeout=600.0, connect=5.0)
 DEFAULT_MAX_RETRIES = 2
 DEFAULT_CONNECTION_LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=100)
+DEFAULT_MAX_CONNECTIONS = 1000
+"""Connections a client cozekit creates opens at most (cozepy's limit); see `_transport.pool_limits`."""
 
 INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0

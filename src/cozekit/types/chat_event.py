@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, Type, TypeVar, Union, cast
+from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, Tuple, Type, TypeVar, Union, cast
 
 from pydantic import ValidationError
 from typing_extensions import Literal
@@ -171,28 +171,28 @@ _new = object.__new__
 _set = object.__setattr__
 
 
-def _built(
-    cls: Type[_E], event: ChatEventType, name: str, value: Any, response: Optional[ResponseInfo]
-) -> _E:
-    """`cls(event=event, <name>=value)` for a value already validated, without validating again
-    (what `model_construct` does, minus its generality: this runs once per streamed event)."""
-    out = _new(cls)
-    values = _DEFAULTS.copy()
-    values["event"] = event
-    values[name] = value
-    _set(out, "__dict__", values)
-    _set(out, "__pydantic_fields_set__", {"event", name})
-    _set(out, "__pydantic_extra__", {})
-    _set(out, "__pydantic_private__", None if response is None else {"_response": response})
-    return out
+class _Typed:
+    """How to build the event of one name whose data is a model (`chat` or `message`): validated once
+    in Rust, then set on an instance without validating again (what `model_construct` does, minus its
+    generality: this runs once per streamed event)."""
+
+    __slots__ = ("cls", "event", "field", "model", "validate", "values")
+
+    def __init__(self, cls: Type[ChatEvent], event: ChatEventType, field: str, model: Any) -> None:
+        self.cls = cls
+        self.event = event
+        self.field = field
+        self.model = model
+        self.validate = model.__pydantic_validator__.validate_json
+        self.values = {**_DEFAULTS, "event": event}
 
 
 def _chat_event(event: ChatEventType, data: str, response: Optional[ResponseInfo]) -> ChatStatusEvent:
-    return _built(ChatStatusEvent, event, "chat", _validate(Chat, event, data, response), response)
+    return cast(ChatStatusEvent, parse_chat_event(event.value, data, response))
 
 
 def _message_event(event: ChatEventType, data: str, response: Optional[ResponseInfo]) -> ChatMessageEvent:
-    return _built(ChatMessageEvent, event, "message", _validate(Message, event, data, response), response)
+    return cast(ChatMessageEvent, parse_chat_event(event.value, data, response))
 
 
 def _error_event(event: ChatEventType, data: str, response: Optional[ResponseInfo]) -> ChatErrorEvent:
@@ -240,6 +240,12 @@ _CLASS_OF: Dict[Any, Type[ChatEvent]] = {
     _done_event: ChatDoneEvent,
 }
 _CLASSES: Dict[str, Type[ChatEvent]] = {name: _CLASS_OF[handler] for name, handler in _HANDLERS.items()}
+_MODEL_OF: Dict[Any, Tuple[str, Any]] = {_chat_event: ("chat", Chat), _message_event: ("message", Message)}
+_TYPED: Dict[str, _Typed] = {
+    name: _Typed(_CLASSES[name], _KNOWN[name], *_MODEL_OF[handler])
+    for name, handler in _HANDLERS.items()
+    if handler in _MODEL_OF
+}
 
 
 def parse_chat_event(event_name: str, data: str, response: Optional[ResponseInfo] = None) -> ChatStreamEvent:
@@ -258,6 +264,20 @@ def parse_chat_event(event_name: str, data: str, response: Optional[ResponseInfo
     `APIResponseValidationError`. Raises `CozeInvalidEventError` if a chat or message event's data is not
     the JSON object it must be.
     """
+    typed = _TYPED.get(event_name)
+    if typed is not None:  # the hot path: every delta of a stream
+        try:
+            value = typed.validate(data)
+        except ValidationError as exc:
+            value = read_event_data(typed.model, event_name, data, exc, response)
+        out = _new(typed.cls)
+        values = typed.values.copy()
+        values[typed.field] = value
+        _set(out, "__dict__", values)
+        _set(out, "__pydantic_fields_set__", {"event", typed.field})
+        _set(out, "__pydantic_extra__", {})
+        _set(out, "__pydantic_private__", None if response is None else {"_response": response})
+        return cast(ChatStreamEvent, out)
     handler = _HANDLERS.get(event_name)
     if handler is not None:
         return handler(_KNOWN[event_name], data, response)
@@ -269,13 +289,6 @@ def parse_chat_event(event_name: str, data: str, response: Optional[ResponseInfo
     out = ChatUnknownEvent(event=cast(Any, ChatEventType(name)), data=data, unknown=unknown)
     out._attach(response)
     return out
-
-
-def _validate(model: Any, event: ChatEventType, data: str, response: Optional[ResponseInfo]) -> Any:
-    try:
-        return model.__pydantic_validator__.validate_json(data)
-    except ValidationError as exc:
-        return read_event_data(model, event.value, data, exc, response)
 
 
 def _loads(data: str) -> Any:

@@ -1,5 +1,7 @@
-"""A client that owns its httpx client sends straight to its transport; what goes on the wire is the
-same as through `httpx.Client.send`, redirects are still followed, proxies still honoured."""
+"""One send path: every request goes through `httpx.Client.send` (or the async one). A client that
+creates its httpx client builds its requests itself (the public `httpx.Request`), and what goes on the
+wire is what `httpx.Client.build_request` would make; redirects are followed; the pool keeps as many
+connections alive as the client may open (`max_connections`)."""
 
 from __future__ import annotations
 
@@ -38,9 +40,9 @@ def _wire(request: httpx.Request) -> Tuple[str, str, List[Tuple[str, str]], byte
 )
 def test_direct_requests_equal_the_ones_httpx_builds(opts: RequestOptions) -> None:
     direct = Coze(AUTH, "http://127.0.0.1:9", default_headers={"ACCEPT": "application/json"})
-    assert direct._direct
+    assert direct._builds_requests
     via_httpx = Coze(AUTH, "http://127.0.0.1:9", default_headers={"ACCEPT": "application/json"})
-    via_httpx._direct = False
+    via_httpx._builds_requests = False
     got = direct._build_request(direct._http, opts, "tok", 1)
     want = via_httpx._build_request(via_httpx._http, opts, "tok", 1)
     if opts.files:  # multipart boundaries are random
@@ -50,12 +52,10 @@ def test_direct_requests_equal_the_ones_httpx_builds(opts: RequestOptions) -> No
     assert _wire(got) == _wire(want)
 
 
-def test_a_proxy_or_own_http_client_goes_through_httpx(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert not Coze(AUTH, "http://127.0.0.1:9", http_client=httpx.Client())._direct
-    assert not Coze(AUTH, "http://127.0.0.1:9", proxy="http://127.0.0.1:8")._direct
-    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:8")
-    assert not Coze(AUTH, "https://api.coze.cn")._direct
-    assert not AsyncCoze(AUTH, "https://api.coze.cn")._direct
+def test_a_client_of_your_own_builds_requests_with_httpx() -> None:
+    assert not Coze(AUTH, "http://127.0.0.1:9", http_client=httpx.Client())._builds_requests
+    assert not AsyncCoze(AUTH, "http://127.0.0.1:9", http_client=httpx.AsyncClient())._builds_requests
+    assert Coze(AUTH, "http://127.0.0.1:9", proxy="http://127.0.0.1:8")._builds_requests
 
 
 def _answer(request: httpx.Request) -> httpx.Response:
@@ -72,14 +72,23 @@ def server() -> Iterator[FakeServer]:
         yield fake
 
 
-def test_calls_work_redirects_are_followed_and_closed_clients_refuse(server: FakeServer) -> None:
+def test_calls_work_redirects_are_followed_and_closed_clients_refuse(
+    server: FakeServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sent: List[str] = []
+    send = httpx.Client.send
+
+    def spy(self: httpx.Client, request: httpx.Request, **kwargs: Any) -> httpx.Response:
+        sent.append(request.url.path)
+        return send(self, request, **kwargs)
+
+    monkeypatch.setattr(httpx.Client, "send", spy)
     coze = Coze(AUTH, server.url)
-    assert coze._direct
     conv = coze.conversations.retrieve(conversation_id="c1")
     assert conv.id == "c1" and conv.logid == "LOG1"
     with Coze(AUTH, server.url + "/old") as moved:
-        assert moved._direct
         assert moved.conversations.retrieve(conversation_id="c1").id == "c1"
+    assert sent == ["/v1/conversation/retrieve", "/old/v1/conversation/retrieve"]  # httpx followed the 307
     assert server.paths() == [
         "/v1/conversation/retrieve",
         "/old/v1/conversation/retrieve",
@@ -91,8 +100,31 @@ def test_calls_work_redirects_are_followed_and_closed_clients_refuse(server: Fak
         coze.conversations.retrieve(conversation_id="c1")
 
 
-async def test_async_calls_go_direct_too(server: FakeServer) -> None:
-    async with AsyncCoze(AUTH, server.url) as coze:
-        assert coze._direct
+async def test_async_calls_go_through_async_client_send(
+    server: FakeServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sent: List[str] = []
+    send = httpx.AsyncClient.send
+
+    async def spy(self: httpx.AsyncClient, request: httpx.Request, **kwargs: Any) -> httpx.Response:
+        sent.append(request.url.path)
+        return await send(self, request, **kwargs)
+
+    monkeypatch.setattr(httpx.AsyncClient, "send", spy)
+    async with AsyncCoze(AUTH, server.url + "/old") as coze:
         conv = await coze.conversations.retrieve(conversation_id="c1")
         assert conv.id == "c1" and conv.response is not None and conv.response.status_code == 200
+    assert sent == ["/old/v1/conversation/retrieve"]
+
+
+def test_event_hooks_of_your_own_client_see_every_request(server: FakeServer) -> None:
+    seen: List[str] = []
+    http = httpx.Client(event_hooks={"request": [lambda request: seen.append(request.url.path)]})
+    with Coze(AUTH, server.url, http_client=http) as coze:
+        coze.conversations.retrieve(conversation_id="c1")
+    assert seen == ["/v1/conversation/retrieve"]
+
+
+def test_max_connections_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="max_connections"):
+        Coze(AUTH, "http://127.0.0.1:9", max_connections=0)
