@@ -29,7 +29,7 @@ from ._stats import Figure, Ratio, Summary, ratio
 DELTA = "conversation.message.delta"
 DELTAS = 20
 HOLD = 1.0
-DEADLINE = 30.0
+DEADLINE = 60.0
 """Seconds a contender may take for its N streams; past it the run stops and its figures are lower bounds."""
 CONTENDERS = ["cozekit AsyncCoze", "cozepy AsyncCoze", "httpx AsyncClient"]
 METRICS = {  # key: (label, unit)

@@ -20,7 +20,6 @@ FIRST_PY = "cozepy: import, client, first call"
 IMPORTTIME = {
     "-X importtime: import cozekit (lazy module)": ("import cozekit", "cozekit"),
     "-X importtime: import cozepy": ("import cozepy", "cozepy"),
-    "-X importtime: import httpx (reference)": ("import httpx", "httpx"),
 }
 WALL = {
     "cozekit: from cozekit import Coze, TokenAuth": "from cozekit import Coze, TokenAuth",
