@@ -48,6 +48,7 @@ def chart(figure: Dict[str, Any], path: str) -> str:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter
 
     panels = _panels(figure["rows"])
     heights = [max(1.2, 0.34 * len(rows) + 0.6) for rows in panels.values()]
@@ -74,7 +75,7 @@ def chart(figure: Dict[str, Any], path: str) -> str:
             ax.scatter(r["samples"], [y] * len(r["samples"]), s=7, color="black", alpha=0.45, zorder=3)
             ax.annotate(
                 f" {_fmt(r['median'])}",
-                (max(r["median"], r["q3"]), y),
+                (max(r["median"], r["q3"], max(r["samples"])), y),
                 va="center",
                 fontsize=8,
                 xytext=(3, 0),
@@ -84,7 +85,8 @@ def chart(figure: Dict[str, Any], path: str) -> str:
         ax.set_yticklabels(labels, fontsize=8)
         ax.set_xlabel(unit, fontsize=8)
         ax.tick_params(axis="x", labelsize=8)
-        ax.set_xlim(0, max(max(r["max"], r["q3"]) for r in rows) * 1.18 or 1)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: f"{x:,.10g}"))
+        ax.set_xlim(0, max(max(r["max"], r["q3"]) for r in rows) * 1.2 or 1)
         ax.grid(axis="x", alpha=0.3)
         ax.set_axisbelow(True)
     fig.suptitle(figure["title"] + ("\n" + headline if headline else ""), fontsize=9, ha="left", x=0.01)
@@ -96,6 +98,8 @@ def chart(figure: Dict[str, Any], path: str) -> str:
 
 
 def _fmt(value: float) -> str:
+    if value == int(value) and abs(value) >= 10:
+        return f"{value:,.0f}"
     if abs(value) >= 1000:
         return f"{value:,.0f}"
     if abs(value) >= 10:

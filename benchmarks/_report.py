@@ -41,6 +41,8 @@ def machine() -> Dict[str, Any]:
 
 
 def _fmt(value: float) -> str:
+    if value == int(value) and abs(value) >= 10:
+        return f"{value:,.0f}"
     if abs(value) >= 1000:
         return f"{value:,.0f}"
     if abs(value) >= 10:

@@ -81,4 +81,4 @@ def test_report_states_each_target_and_includes_notes_chart_and_profile() -> Non
     assert "![SSE throughput](charts/sse.png)" in text
     assert "profile lines" in text
     assert "load average (1, 5, 15 min) at the start (3.00, 2.00, 1.00)" in text
-    assert "| cozekit sync | **100.0** events/s | 95.0 – 105.0 | 90.0 – 110.0 | 3 |" in text
+    assert "| cozekit sync | **100** events/s | 95 – 105 | 90 – 110 | 3 |" in text
