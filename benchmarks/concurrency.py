@@ -38,6 +38,7 @@ METRICS = {  # key: (label, unit)
     "rss": ("peak RSS growth", "MiB"),
     "opened": ("connections opened", "connections"),
     "peak_open": ("connections open at most at once", "open connections"),
+    "failed": ("streams failed", "failed streams"),
 }
 
 
@@ -131,10 +132,14 @@ async def _child(contender: str, url: str, n: int, deadline: float, profile: boo
     profiler = cProfile.Profile() if profile else None
     if profiler is not None:
         profiler.enable()
-    try:
-        counts = await asyncio.wait_for(asyncio.gather(*(stream() for _ in range(n))), deadline)
+    try:  # a stream that fails (a connect timeout, say) is counted, not fatal: it is part of the figure
+        results = await asyncio.wait_for(
+            asyncio.gather(*(stream() for _ in range(n)), return_exceptions=True), deadline
+        )
     except asyncio.TimeoutError:  # the figures so far are lower bounds; the report says so
-        timed_out, counts = True, []
+        timed_out, results = True, []
+    counts = [c for c in results if not isinstance(c, BaseException)]
+    errors = sorted({type(c).__name__ for c in results if isinstance(c, BaseException)})
     if profiler is not None:
         profiler.disable()
     wall, cpu = time.perf_counter() - started, time.process_time() - cpu
@@ -145,6 +150,8 @@ async def _child(contender: str, url: str, n: int, deadline: float, profile: boo
         raise RuntimeError(f"{contender}: streams saw {sorted(set(counts))} deltas, expected {DELTAS}")
     return {
         "timed_out": timed_out,
+        "failed": len(results) - len(counts),
+        "errors": errors,
         "wall": wall,
         "cpu": cpu,
         "rss": rss / (1 << 20),
@@ -224,6 +231,7 @@ def run(quick: bool = False) -> Figure:
     deadline = 20.0 if quick else DEADLINE
     samples: Dict[str, List[float]] = {}
     timed_out: List[str] = []
+    failures: Dict[str, List[str]] = {}
     with LoopbackServer(DELTAS, hold) as url:
         for r in range(rounds):
             for n in sizes:
@@ -234,6 +242,10 @@ def run(quick: bool = False) -> Figure:
                     result = _measure(contender, url, n, deadline)
                     if result["timed_out"]:
                         timed_out.append(f"{contender}, {n:,} streams")
+                    if result["failed"]:
+                        failures.setdefault(f"{contender}, {n:,} streams", []).append(
+                            f"{result['failed']} failed ({', '.join(result['errors'])})"
+                        )
                     for metric in METRICS:
                         samples.setdefault(label(contender, n, metric), []).append(float(result[metric]))
         rows = {name: Summary(name, METRICS[_metric(name)][1], s) for name, s in samples.items()}
@@ -267,6 +279,13 @@ def run(quick: bool = False) -> Figure:
             + "."
             if timed_out
             else ""
+        )
+        + (
+            " **Streams failed** (counted, not retried): "
+            + "; ".join(f"{k}: {', '.join(v)}" for k, v in failures.items())
+            + "."
+            if failures
+            else ""
         ),
         {
             "headline": [
@@ -274,6 +293,7 @@ def run(quick: bool = False) -> Figure:
                 f"{max(sizes):,} streams: wall cozekit / cozepy",
             ],
             "timed_out": timed_out,
+            "failures": failures,
             "sizes": sizes,
             "profile": profile,
         },

@@ -14,6 +14,7 @@ import json
 import os
 import sys
 import time
+import traceback
 from typing import Any, Callable, Dict, Optional
 
 if __package__ in (None, ""):  # `python benchmarks/run.py`
@@ -73,19 +74,23 @@ def main(argv: Optional[list] = None) -> int:
         return 0
     results: Dict[str, Any] = {"machine": _report.machine(), "quick": args.quick, "figures": []}
     started = time.perf_counter()
+    os.makedirs(out, exist_ok=True)
     for name in wanted:
         print(f"running {name}...", file=sys.stderr, flush=True)
         t = time.perf_counter()
-        figure = FIGURES[name](args.quick).as_dict()
+        try:
+            figure = FIGURES[name](args.quick).as_dict()
+        except Exception as exc:  # one broken figure must not cost the others: it is reported as such
+            traceback.print_exc()
+            figure = Figure(name, f"{name}: failed", [], [], f"**The figure failed**: {exc!r}").as_dict()
         figure["seconds"] = time.perf_counter() - t
         results["figures"].append(figure)
         print("\n".join(_report.table(figure)), flush=True)
         print(f"({name}: {figure['seconds']:.0f} s)", file=sys.stderr, flush=True)
-    results["seconds"] = time.perf_counter() - started
-    results["load_average_end"] = os.getloadavg()
-    os.makedirs(out, exist_ok=True)
-    with open(os.path.join(out, "results.json"), "w", encoding="utf-8") as f:
-        json.dump(results, f, indent=1, ensure_ascii=False)
+        results["seconds"] = time.perf_counter() - started
+        results["load_average_end"] = os.getloadavg()
+        with open(os.path.join(out, "results.json"), "w", encoding="utf-8") as f:  # after each figure
+            json.dump(results, f, indent=1, ensure_ascii=False)
     path = render(results, out)
     missed = [r["name"] for fig in results["figures"] for r in fig["ratios"] if r["met"] is False]
     print(f"done in {results['seconds']:.0f} s; targets missed: {'; '.join(missed) or 'none'}")

@@ -155,7 +155,7 @@ def run(quick: bool = False) -> Figure:
     deltas = 20_000 if quick else 100_000
     with LoopbackServer(deltas) as url:
         contenders = {name: (lambda fn=fn: _time_once(fn, url, deltas)) for name, fn in CONTENDERS.items()}
-        samples = interleave(contenders, 2 if quick else 7)
+        samples = interleave(contenders, 2 if quick else 5)
         profile = (
             "cozekit sync, one stream of the same body under cProfile (profiling inflates small calls):\n\n"
             + _profile.profiled(lambda: _cozekit_sync(url))
