@@ -2,14 +2,18 @@
 the client's GIL and has no thread convoys.
 
 It answers `/v3/chat` with a pre-built event stream, `/v1/conversation/retrieve` with a canned
-conversation and `/v1/files/upload` by draining the body. Run by `LoopbackServer`; it prints its port
-and serves until its stdin closes.
+conversation and `/v1/files/upload` by draining the body. With `hold` > 0 it writes each chat stream
+in pieces spread over `hold` seconds, so that many streams are open at once; `/_bench/stats` tells how
+many connections clients have opened (connections that only ask for the stats are not counted) and how
+many were open at most at once. Run by `LoopbackServer`; it prints its port and serves until its stdin
+closes.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import subprocess
 import sys
@@ -18,6 +22,22 @@ from typing import Dict, Optional, Tuple
 from . import _body
 
 _DRAIN = 1 << 20
+_PIECES = 10
+
+
+class _Stats:
+    """Connections opened by clients (counted at their first request that is not `/_bench/stats`), open
+    now, and open at most at once since the last time the stats were asked."""
+
+    def __init__(self) -> None:
+        self.opened = 0
+        self.open = 0
+        self.peak_open = 0
+
+    def as_body(self) -> bytes:
+        return json.dumps({"opened": self.opened, "open": self.open, "peak_open": self.peak_open}).encode()
+
+
 _LOGID = "20241210152726467C48D89D6DB2BENCH"
 
 
@@ -72,7 +92,10 @@ def _route(path: str, size: int, stream: bytes) -> Tuple[bytes, str, str]:
     return b'{"code":4000,"msg":"no such path in the benchmark server"}', "application/json", "404 Not Found"
 
 
-async def _connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, stream: bytes) -> None:
+async def _connection(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, stream: bytes, hold: float, stats: _Stats
+) -> None:
+    counted = False
     try:
         while True:
             try:
@@ -80,7 +103,22 @@ async def _connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter
             except asyncio.IncompleteReadError:
                 return
             path, headers = _parse_head(head[:-4])
+            if path == "/_bench/stats":
+                await _drain(reader, headers)
+                body = stats.as_body()
+                stats.peak_open = stats.open  # each ask starts a new peak
+                writer.write(_head(body, "application/json") + body)
+                await writer.drain()
+                continue
+            if not counted:
+                counted = True
+                stats.opened += 1
+                stats.open += 1
+                stats.peak_open = max(stats.peak_open, stats.open)
             body, content_type, status = _route(path, await _drain(reader, headers), stream)
+            if hold > 0 and path == "/v3/chat":
+                await _paced(writer, _head(body, content_type, status), body, hold)
+                continue
             writer.write(
                 _head(body, content_type, status) + body if len(body) < 65536 else _head(body, content_type)
             )
@@ -90,35 +128,82 @@ async def _connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     except (ConnectionError, ValueError, OSError, asyncio.CancelledError):
         return
     finally:
+        if counted:
+            stats.open -= 1
         writer.close()
 
 
-async def _serve(deltas: int) -> None:
+async def _paced(writer: asyncio.StreamWriter, head: bytes, body: bytes, hold: float) -> None:
+    """Writes the head and the first piece at once, then the rest in pieces `hold / _PIECES` apart."""
+    step = -(-len(body) // _PIECES)
+    writer.write(head + body[:step])
+    await writer.drain()
+    for start in range(step, len(body), step):
+        await asyncio.sleep(hold / _PIECES)
+        writer.write(body[start : start + step])
+        await writer.drain()
+
+
+async def _serve(deltas: int, hold: float) -> None:
     stream = _body.chat_stream(deltas)
+    stats = _Stats()
     server = await asyncio.start_server(
-        lambda r, w: _connection(r, w, stream), "127.0.0.1", 0, backlog=1024, limit=1 << 20
+        lambda r, w: _connection(r, w, stream, hold, stats), "127.0.0.1", 0, backlog=4096, limit=1 << 20
     )
     print(f"PORT {server.sockets[0].getsockname()[1]}", flush=True)
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
     server.close()
 
 
-def serve(deltas: int) -> None:
+def serve(deltas: int, hold: float = 0.0) -> None:
     """Serves on an ephemeral port of 127.0.0.1 (one asyncio loop, no threads) until stdin closes."""
-    asyncio.run(_serve(deltas))
+    raise_fd_limit()
+    asyncio.run(_serve(deltas, hold))
+
+
+def raise_fd_limit() -> None:
+    """Lifts the soft limit on open files to the hard one (a thousand streams need a thousand)."""
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        if hard == resource.RLIM_INFINITY or soft < hard:
+            resource.setrlimit(
+                resource.RLIMIT_NOFILE, (hard if hard != resource.RLIM_INFINITY else 65536, hard)
+            )
+    except (ImportError, ValueError, OSError):
+        pass
+
+
+def stats(url: str) -> Dict[str, int]:
+    """The server's connection counts (asked on a connection of its own, which is not counted)."""
+    from urllib.request import urlopen
+
+    with urlopen(url + "/_bench/stats", timeout=30) as r:
+        result: Dict[str, int] = json.loads(r.read())
+    return result
 
 
 class LoopbackServer:
     """Starts `_server` in a subprocess: `with LoopbackServer(deltas) as url: ...`."""
 
-    def __init__(self, deltas: int = 0) -> None:
+    def __init__(self, deltas: int = 0, hold: float = 0.0) -> None:
         self.deltas = deltas
+        self.hold = hold
         self._proc: Optional[subprocess.Popen[str]] = None
 
     def __enter__(self) -> str:
         root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "benchmarks._server", "--deltas", str(self.deltas)],
+            [
+                sys.executable,
+                "-m",
+                "benchmarks._server",
+                "--deltas",
+                str(self.deltas),
+                "--hold",
+                str(self.hold),
+            ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -144,4 +229,6 @@ class LoopbackServer:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--deltas", type=int, default=0)
-    serve(parser.parse_args().deltas)
+    parser.add_argument("--hold", type=float, default=0.0)
+    args = parser.parse_args()
+    serve(args.deltas, args.hold)

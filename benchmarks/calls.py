@@ -134,7 +134,7 @@ def _measure(url: str, token: str, conv: str, quick: bool, where: str) -> List[S
     # Many short samples rather than a few long ones: on a shared machine a burst of someone else's
     # work then spoils a few samples (which the median drops) instead of a whole contender's figure.
     sync = interleave(_sync_contenders(url, token, conv, 100 if quick else 200, where), 3 if quick else 15)
-    conc = interleave(_async_contenders(url, token, conv, 2 if quick else 3), 2 if quick else 9)
+    conc = interleave(_async_contenders(url, token, conv, 2 if quick else 3), 2 if quick else 7)
     rows = [Summary(f"{name} ({where})", "calls/s", s) for name, s in {**sync, **conc}.items()]
     for name in ("cozekit", "cozepy", "httpx"):
         rows.append(Summary(f"{name} sync client CPU ({where})", "µs/call", CPU[f"{name} ({where})"][1:]))
