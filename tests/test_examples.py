@@ -69,6 +69,7 @@ EXPECTED: Dict[str, List[str]] = {
     "chatflow.py": [
         r"bot: Helpdesk \(turn 1\) heard: My printer is offline\.",
         r"bot: Helpdesk \(turn 2\) heard: It still does not work\.",
+        r"bot: Helpdesk \(turn 3\) heard: This is its display: \[image: printer.png\]",
     ],
     "conversations_messages.py": [
         rf"conversation: {ID} example",
