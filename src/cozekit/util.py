@@ -33,13 +33,13 @@ if sys.version_info >= (3, 10):
     from builtins import anext
 else:  # pragma: no cover - Python 3.9
 
-    async def anext(iterator: Any, *default: Any) -> Any:
-        """The next item of an async iterator (the builtin from Python 3.10)."""
+    async def anext(iterator: Any, default: Any = None) -> Any:
+        """The next item of an async iterator, else `default` (raises when it is None), as cozepy's."""
         try:
             return await iterator.__anext__()
         except StopAsyncIteration:
-            if default:
-                return default[0]
+            if default is not None:
+                return default
             raise
 
 
