@@ -21,9 +21,9 @@ base_url = os.environ.get("COZE_API_BASE", "https://api.coze.com")
 enterprise_id = os.environ.get("COZE_ENTERPRISE_ID", "")
 member_ids: List[str] = [uid for uid in os.environ.get("COZE_MEMBER_USER_IDS", "").split(",") if uid]
 if not enterprise_id:  # the emulator: an enterprise run by this token's account, and two people to add
-    from cozekit.emulator.server import Control
+    from cozekit.emulator import ControlClient
 
-    control = Control(base_url)
+    control = ControlClient(base_url)
     enterprise_id = control.create_enterprise(token=os.environ["COZE_API_TOKEN"])["enterprise_id"]
     member_ids = [control.create_account(name)["user_id"] for name in ("ann", "bob")]
     control.close()

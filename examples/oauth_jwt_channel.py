@@ -18,9 +18,9 @@ if client_id:
     public_key_id = os.environ["COZE_JWT_PUBLIC_KEY_ID"]
     private_key = Path(os.environ["COZE_JWT_PRIVATE_KEY_FILE"]).read_text()
 else:  # the emulator: register a JWT app; it answers with a fresh key pair
-    from cozekit.emulator.oauth_control import OAuthControl
+    from cozekit.emulator import OAuthControlClient
 
-    created = OAuthControl(base_url).create_app("jwt")
+    created = OAuthControlClient(base_url).create_app("jwt")
     client_id, public_key_id, private_key = (
         created[k] for k in ("client_id", "public_key_id", "private_key")
     )

@@ -13,9 +13,9 @@ from cozekit.types import CollaborationMode, WorkspaceMember, WorkspaceRoleType
 base_url = os.environ.get("COZE_API_BASE", "https://api.coze.com")
 member_ids: List[str] = [uid for uid in os.environ.get("COZE_MEMBER_USER_IDS", "").split(",") if uid]
 if not member_ids:  # the emulator: two more accounts to invite
-    from cozekit.emulator.server import Control
+    from cozekit.emulator import ControlClient
 
-    control = Control(base_url)
+    control = ControlClient(base_url)
     member_ids = [control.create_account(name)["user_id"] for name in ("alice", "bob")]
     control.close()
 alice, bob = member_ids[:2]
