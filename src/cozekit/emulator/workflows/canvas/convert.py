@@ -253,3 +253,30 @@ def pair(values: Tuple[Any, Any]) -> Tuple[Any, Any]:
     if isinstance(a, float) and isinstance(b, int):
         return a, float(b)
     return a, b
+
+
+def fill(value: Any, info: TypeInfo, zero: bool, inside: bool = False) -> Any:
+    """Coze's filling of declared fields: missing object fields become null (recursively, list items
+    too); with `zero` (node inputs), a missing or null top-level value becomes its type's zero value."""
+    if value is None:
+        if info.props and not inside:
+            return {k: fill(None, p, zero, True) for k, p in info.props.items()}
+        return empty_of(info) if zero and not inside else None
+    if info.props and isinstance(value, dict):
+        out = dict(value)
+        for key, prop in info.props.items():
+            out[key] = fill(out.get(key), prop, zero, True)
+        return out
+    if info.type == "list" and info.elem is not None and isinstance(value, list):
+        return [
+            (empty_of(info.elem) if zero else None) if item is None else fill(item, info.elem, zero, True)
+            for item in value
+        ]
+    return value
+
+
+def fill_all(values: Dict[str, Any], types: Mapping[str, TypeInfo], zero: bool) -> Dict[str, Any]:
+    out = dict(values)
+    for name, info in types.items():
+        out[name] = fill(out.get(name), info, zero)
+    return out

@@ -15,7 +15,7 @@ from typing import Any, Awaitable, Callable, Dict, List, MutableMapping, Optiona
 
 from ...llm import Model, split
 from . import model as m
-from .convert import ConversionError, TemplateError, as_text, convert, convert_all, empty_of
+from .convert import ConversionError, TemplateError, as_text, convert, convert_all, empty_of, fill_all
 from .graph import Graph, top_level
 from .model import Canvas, Node, Value
 from .validate import error_mode
@@ -196,12 +196,20 @@ def resolve(run: Run, scope: Scope, value: Value, where: str = "") -> Any:
         raise NodeError(str(exc)) from None
 
 
+PRE_FILL_ZERO = {m.END, m.LLM, m.CODE, m.OUTPUT, m.TEXT, m.QUESTION, m.LOOP, m.INTENT, m.BATCH, m.HTTP}
+"""Node types whose missing or null inputs read as their type's zero value (as in Coze Studio)."""
+POST_FILL_NIL = {m.START, m.LLM, m.CODE, m.QUESTION, m.LOOP, m.INTENT, m.BATCH, m.INPUT, m.AGGREGATOR, m.HTTP}
+"""Node types whose declared but missing outputs read as null."""
+
+
 def inputs_of(run: Run, scope: Scope, node: Node) -> Dict[str, Any]:
     """The node's `inputParameters` by name."""
     out = {p.name: resolve(run, scope, p.value, p.name) for p in node.params}
     for p in node.params:
         if p.value.type.required and out.get(p.name) is None:
             raise NodeError(f"missing required input {p.name}")
+    if node.type in PRE_FILL_ZERO:
+        out = fill_all(out, {p.name: p.value.type for p in node.params}, zero=True)
     return out
 
 
@@ -274,6 +282,9 @@ async def run_node(run: Run, node: Node, scope: Scope, answer: Optional[str]) ->
                 run_batch_mode(run, node, scope) if _batch_mode(node) else executor(run, node, scope, answer)
             )
             result: Result = await (asyncio.wait_for(coro, timeout) if timeout else coro)
+            if node.type in POST_FILL_NIL:
+                declared = {v.name: v.type for v in node.outputs if v.value is None}
+                result.output = fill_all(result.output, declared, zero=False)
             if mode in (2, 3):
                 result.output = {**result.output, "isSuccess": True}
                 if mode == 3 and result.port is None:

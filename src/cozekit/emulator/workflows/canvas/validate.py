@@ -11,7 +11,7 @@ import contextlib
 from typing import Dict, List, Optional, Set, Tuple
 
 from . import model as m
-from .convert import compatible
+from .convert import compatible, template_names
 from .graph import INLINE_OUT, Graph, body, top_level
 from .model import Canvas, CanvasError, Node, TypeInfo, Value
 
@@ -53,8 +53,11 @@ def validate(canvas: Canvas) -> None:
             raise CanvasError(
                 f"a {node.name} node inside a loop or batch is not supported by the emulator", node.id
             )
+        if node.parent is not None and node.type in (m.LOOP, m.BATCH):
+            raise CanvasError("loops and batches cannot be nested inside a loop or batch", node.id)
         if node.parent is None and node.type in (m.BREAK, m.CONTINUE, m.SET_VARIABLE):
             raise CanvasError(f"a {node.name} node belongs inside a loop", node.id)
+        _check_settings(node)
     starts = [n for n in canvas.nodes if n.type == m.START]
     if len(starts) != 1:
         raise CanvasError(f"a canvas needs exactly one start node (type 1), found {len(starts)}")
@@ -71,7 +74,6 @@ def validate(canvas: Canvas) -> None:
                 raise CanvasError(f"the {node.name} body is not connected to the {node.name} node", node.id)
             _check_level(canvas, inner, inner.entry)
     for node in canvas.all_nodes.values():
-        _check_settings(node)
         _check_refs(canvas, node)
 
 
@@ -163,6 +165,17 @@ def _check_settings(node: Node) -> None:
             raise CanvasError(f"terminatePlan {plan!r} is not returnVariables or useAnswerContent", node.id)
     if kind == m.LOOP and (node.setting("loopType") or "array") not in ("array", "count", "infinite"):
         raise CanvasError(f"loopType {node.setting('loopType')!r} is not array, count or infinite", node.id)
+    skills = node.setting("fcParam") if kind == m.LLM else None
+    if isinstance(skills, dict):
+        lists = [
+            (skills.get("pluginFCParam") or {}).get("pluginList"),
+            (skills.get("workflowFCParam") or {}).get("workflowList"),
+            (skills.get("knowledgeFCParam") or {}).get("knowledgeList"),
+        ]
+        if any(lists):
+            raise CanvasError(
+                "LLM skills (plugins, workflows, knowledge) are not supported by the emulator", node.id
+            )
     batch = node.setting("batch")
     if isinstance(batch, dict) and batch.get("batchEnable") and kind in (m.QUESTION, m.INPUT, m.END, m.START):
         raise CanvasError(f"batch mode on a {node.name} node is not supported by the emulator", node.id)
@@ -261,6 +274,19 @@ def _check_refs(canvas: Canvas, node: Node) -> None:
     allowed = visible(canvas, node)
     for where, value in _values(node):
         _check_value(canvas, node, where, value, allowed)
+    if node.type == m.HTTP:
+        body = (node.setting("body") or {}).get("bodyData") or {}
+        for where, text in (
+            ("url", (node.setting("apiInfo") or {}).get("url")),
+            ("JSON body", body.get("json")),
+            ("raw body", body.get("rawText")),
+        ):
+            for name in template_names(str(text or "")):
+                target = name[len("block_output_") :] if name.startswith("block_output_") else ""
+                if target and target not in allowed:
+                    raise CanvasError(
+                        f"the {where} uses {{{{{name}}}}}, but node {target} does not run before it", node.id
+                    )
     if node.type in (m.LOOP, m.BATCH):
         inner = {b.id for b in canvas.all_nodes.values() if _inside(canvas, b, node.id)}
         for var in node.outputs:
