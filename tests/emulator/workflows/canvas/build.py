@@ -146,6 +146,16 @@ class FakeHost:
     def http_allowed(self, url: str) -> bool:
         return self.allow_all or url.startswith(("http://127.0.0.1", "http://localhost"))
 
+    def recall(self, dataset_ids: List[str], query: str, top_k: int, strategy: int) -> List[Dict[str, Any]]:
+        self.recalled = (dataset_ids, query, top_k, strategy)
+        slices = [f"{d}: about {query}" for d in dataset_ids]
+        return [{"content": s, "document_id": str(i), "score": 1.0} for i, s in enumerate(slices)][:top_k]
+
+    def call_plugin(self, plugin_id: str, tool_name: str, arguments: Dict[str, Any]) -> Dict[str, Any]:
+        if tool_name != "shout":
+            raise cv.NodeError(f"plugin {plugin_id} has no tool {tool_name!r}")
+        return {"text": str(arguments.get("text", "")).upper(), "plugin": plugin_id}
+
 
 class Runner:
     """One run of a canvas, with its events."""

@@ -848,3 +848,61 @@ def test_a_question_inside_a_sub_workflow_interrupts_the_parent():
 def test_a_missing_sub_workflow_fails_the_node():
     failed = failure(parent_canvas(), {"who": "x"})
     assert failed.node_id == "9" and "7002 is not published" in failed.msg
+
+
+# -- knowledge and plugins -----------------------------------------------------------------------------
+
+
+def test_knowledge_retrieval_asks_the_host():
+    settings = [
+        param("datasetList", lit(["7501", "7502"], "list", {"type": "string"})),
+        param("topK", lit(1, "integer")),
+        param("strategy", lit(20, "integer")),
+    ]
+    recall = node(
+        "6",
+        6,
+        "Search",
+        inputs={"datasetParam": settings},
+        params=[param("Query", ref(S, "q"))],
+        outputs=[out("outputList", "list", {"type": "object", "schema": [out("output")]})],
+    )
+    raw = through(recall, [out("q")], [param("hits", ref("6", "outputList", "list", {"type": "object"}))])
+    host = FakeHost()
+    got = run(raw, {"q": "refunds"}, host)
+    assert got == {"hits": [{"output": "7501: about refunds", "documentId": "0"}]}
+    assert host.recalled == (["7501", "7502"], "refunds", 1, 20)
+
+
+def plugin_node(tool: str) -> Dict[str, Any]:
+    api = [
+        param("pluginID", lit("7000000000000000299")),
+        param("apiName", lit(tool)),
+        param("pluginName", lit("P")),
+    ]
+    return node(
+        "4",
+        4,
+        "Shout",
+        inputs={"apiParam": api},
+        params=[param("text", ref(S, "t"))],
+        outputs=[out("text"), out("missing", "integer")],
+    )
+
+
+def test_plugin_calls_the_tool_with_the_inputs():
+    raw = through(
+        plugin_node("shout"),
+        [out("t")],
+        [param("r", ref("4", "text")), param("m", ref("4", "missing", "integer"))],
+    )
+    assert run(raw, {"t": "hi"}, FakeHost()) == {"r": "HI", "m": 0}
+    failed = failure(through(plugin_node("whisper"), [out("t")], []), {"t": "x"})
+    assert failed.node_id == "4" and "no tool 'whisper'" in failed.msg
+
+
+def test_a_plugin_node_must_name_its_tool():
+    bad = node("4", 4, "P", inputs={"apiParam": [param("pluginID", lit("1"))]}, outputs=[])
+    with pytest.raises(cv.CanvasError) as info:
+        cv.load(through(bad, [], []))
+    assert "pluginID and apiName" in str(info.value)

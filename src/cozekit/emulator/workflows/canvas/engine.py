@@ -91,6 +91,14 @@ class Host(Protocol):
         """Whether an HTTP request node may call `url` (the emulator allows loopback only by default)."""
         ...
 
+    def recall(self, dataset_ids: List[str], query: str, top_k: int, strategy: int) -> List[Dict[str, Any]]:
+        """Knowledge slices for `query`, best first: `{"content", "document_id", "score"}`."""
+        ...
+
+    def call_plugin(self, plugin_id: str, tool_name: str, arguments: Dict[str, Any]) -> Dict[str, Any]:
+        """A plugin tool's result; raises NodeError for an unknown plugin or tool, or bad arguments."""
+        ...
+
 
 class State(Protocol):
     outputs: Dict[str, Any]
@@ -196,9 +204,35 @@ def resolve(run: Run, scope: Scope, value: Value, where: str = "") -> Any:
         raise NodeError(str(exc)) from None
 
 
-PRE_FILL_ZERO = {m.END, m.LLM, m.CODE, m.OUTPUT, m.TEXT, m.QUESTION, m.LOOP, m.INTENT, m.BATCH, m.HTTP}
+PRE_FILL_ZERO = {
+    m.END,
+    m.LLM,
+    m.CODE,
+    m.OUTPUT,
+    m.TEXT,
+    m.QUESTION,
+    m.LOOP,
+    m.INTENT,
+    m.BATCH,
+    m.HTTP,
+    m.PLUGIN,
+    m.KNOWLEDGE_RETRIEVE,
+}
 """Node types whose missing or null inputs read as their type's zero value (as in Coze Studio)."""
-POST_FILL_NIL = {m.START, m.LLM, m.CODE, m.QUESTION, m.LOOP, m.INTENT, m.BATCH, m.INPUT, m.AGGREGATOR, m.HTTP}
+POST_FILL_NIL = {
+    m.START,
+    m.LLM,
+    m.CODE,
+    m.QUESTION,
+    m.LOOP,
+    m.INTENT,
+    m.BATCH,
+    m.INPUT,
+    m.AGGREGATOR,
+    m.HTTP,
+    m.PLUGIN,
+    m.KNOWLEDGE_RETRIEVE,
+}
 """Node types whose declared but missing outputs read as null."""
 
 

@@ -607,6 +607,31 @@ async def sub_workflow(run: Run, node: Node, scope: Scope, answer: Optional[str]
     return Result(typed_outputs(node, dict(child.outputs[end_id])))
 
 
+def _settings(run: Run, scope: Scope, node: Node, key: str) -> Dict[str, Any]:
+    """A list of `{name, input}` settings (`apiParam`, `datasetParam`) by name, resolved."""
+    return {p.name: resolve(run, scope, p.value, p.name) for p in m.params(node.setting(key), key, node.id)}
+
+
+async def knowledge(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
+    """Recalls slices of the knowledge bases in `datasetList` for `Query` (`topK`, `strategy`)."""
+    values = inputs_of(run, scope, node)
+    settings = _settings(run, scope, node, "datasetParam")
+    ids = [as_text(i) for i in settings.get("datasetList") or []]
+    top_k = int(settings.get("topK") or 5)
+    strategy = int(settings.get("strategy") or 0) if settings.get("strategy") is not None else 1
+    hits = run.host.recall(ids, as_text(values.get("Query")), top_k, strategy)
+    found = [{"output": h["content"], "documentId": h.get("document_id")} for h in hits]
+    return Result(typed_outputs(node, {"outputList": found}))
+
+
+async def plugin(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
+    """Calls a tool (`apiName`) of a plugin of the emulator's catalogue (`pluginID`)."""
+    api = _settings(run, scope, node, "apiParam")
+    values = {k: v for k, v in inputs_of(run, scope, node).items() if v is not None}
+    result = run.host.call_plugin(as_text(api.get("pluginID")), as_text(api.get("apiName")), values)
+    return Result(typed_outputs(node, result))
+
+
 async def comment(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
     return Result({})
 
@@ -639,4 +664,6 @@ EXECUTORS: Dict[int, Executor] = {
     m.HTTP: http,
     m.JSON_SERIALIZE: json_serialize,
     m.JSON_DESERIALIZE: json_deserialize,
+    m.KNOWLEDGE_RETRIEVE: knowledge,
+    m.PLUGIN: plugin,
 }

@@ -37,6 +37,8 @@ SUPPORTED = {
     m.HTTP,
     m.JSON_SERIALIZE,
     m.JSON_DESERIALIZE,
+    m.KNOWLEDGE_RETRIEVE,
+    m.PLUGIN,
 }
 ERROR_PORTS = ("default", "branch_error")
 INTERRUPTING = (m.QUESTION, m.INPUT)
@@ -165,6 +167,10 @@ def _check_settings(node: Node) -> None:
             raise CanvasError(f"terminatePlan {plan!r} is not returnVariables or useAnswerContent", node.id)
     if kind == m.LOOP and (node.setting("loopType") or "array") not in ("array", "count", "infinite"):
         raise CanvasError(f"loopType {node.setting('loopType')!r} is not array, count or infinite", node.id)
+    if kind == m.PLUGIN:
+        api = {p.name: p.value.literal for p in m.params(node.setting("apiParam"), "apiParam", node.id)}
+        if not api.get("pluginID") or not api.get("apiName"):
+            raise CanvasError("a plugin node needs pluginID and apiName in apiParam", node.id)
     skills = node.setting("fcParam") if kind == m.LLM else None
     if isinstance(skills, dict):
         lists = [
@@ -216,7 +222,7 @@ def _values(node: Node) -> List[Tuple[str, Value]]:
     if isinstance(batch, dict) and batch.get("batchEnable"):
         for p in m.params(batch.get("inputLists"), "batch inputLists", node.id):
             out.append((f"batch list {p.name}", p.value))
-    for key in ("headers", "params"):
+    for key in ("headers", "params", "apiParam", "datasetParam"):
         for p in m.params(inputs.get(key), key, node.id):
             out.append((f"{key} {p.name}", p.value))
     return out
