@@ -138,6 +138,13 @@ def test_llm_json_output_follows_the_schema():
     assert "not a JSON object" in failure(raw, {}, host).msg
 
 
+def test_llm_json_format_with_one_text_output_reads_the_reply_as_text():
+    raw = through(llm_node("hi", fmt=2, outputs=[out("answer")]), [], [param("a", ref("3", "answer"))])
+    host = FakeHost()
+    host.models["3"] = Scripted("plain words")
+    assert run(raw, {}, host) == {"a": "plain words"}
+
+
 def test_llm_json_output_with_the_deterministic_model_fills_text_outputs():
     outputs = [out("summary"), out("n", "integer")]
     raw = through(
@@ -597,6 +604,14 @@ def test_input_node_asks_for_typed_values():
     again = runner.go('{"age": "old"}')
     assert isinstance(again, cv.Interrupted) and "age" in json.loads(again.interrupt_data["data"])["error"]
     assert runner.go('{"age": "41", "tags": "[\\"a\\"]"}') == cv.Done('{"age":41,"tags":["a"]}')
+
+
+def test_an_input_node_with_one_field_takes_a_plain_answer():
+    schema = [out("city", required=True)]
+    ask = node("30", 30, "Form", inputs={"outputSchema": json.dumps(schema)}, outputs=schema)
+    runner = Runner(through(ask, [], [param("c", ref("30", "city"))]), {})
+    assert isinstance(runner.go(), cv.Interrupted)
+    assert runner.go("Oslo") == cv.Done('{"c":"Oslo"}')
 
 
 # -- loop ----------------------------------------------------------------------------------------------

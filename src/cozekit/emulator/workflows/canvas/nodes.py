@@ -158,7 +158,10 @@ async def llm(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Resu
     text, reasoning, stand_in = await ask_model(run, node, system, prompt, _history(run, params, node))
     declared = [v for v in node.outputs if v.name not in ("reasoning_content", "errorBody", "isSuccess")]
     out: Dict[str, Any]
-    if str(params.get("responseFormat", 0)) == "2" and declared:  # JSON
+    as_json = str(params.get("responseFormat", 0)) == "2"
+    if len(declared) == 1 and declared[0].type.type == "string":
+        as_json = False  # one text output: Coze reads the reply as text whatever the format
+    if as_json and declared:
         fenced = _FENCE.match(text)
         try:
             parsed = json.loads(fenced.group(1) if fenced else text)
@@ -405,15 +408,20 @@ def _extracted(node: Node, answer: str) -> Dict[str, Any]:
     return {n: parsed.get(n) for n in names} if isinstance(parsed, dict) else {n: None for n in names}
 
 
-def _form(answer: str) -> Dict[str, Any]:
+def _form(answer: str, names: List[str]) -> Dict[str, Any]:
+    """An input node's answer: a JSON object, `name: value` lines, or (one field) the value itself."""
     try:
         value = json.loads(answer)
     except json.JSONDecodeError:
         value = None
     if isinstance(value, dict):
         return value
-    pairs = [line.split(":", 1) for line in answer.splitlines() if ":" in line]
-    return {k.strip(): v.strip() for k, v in pairs}
+    pairs = {
+        k.strip(): v.strip() for k, v in (line.split(":", 1) for line in answer.splitlines() if ":" in line)
+    }
+    if len(names) == 1 and names[0] not in pairs:
+        return {names[0]: answer}
+    return pairs
 
 
 def _param_info(var: m.Variable) -> Dict[str, Any]:
@@ -427,7 +435,8 @@ async def input_node(run: Run, node: Node, scope: Scope, answer: Optional[str]) 
     if answer is not None:
         warnings: List[str] = []
         try:
-            values = convert_all(_form(answer), {v.name: v.type for v in node.outputs}, warnings)
+            form = _form(answer, [v.name for v in node.outputs])
+            values = convert_all(form, {v.name: v.type for v in node.outputs}, warnings)
             if not warnings:
                 return Result(values)
             problem = "; ".join(warnings)
