@@ -27,10 +27,10 @@ def typed(type: str = "string", schema: Any = None, **extra: Any) -> Dict[str, A
     return out
 
 
-def ref(node: str, name: str, type: str = "string", schema: Any = None) -> Dict[str, Any]:
+def ref(node: str, name: str, type: str = "string", schema: Any = None, **extra: Any) -> Dict[str, Any]:
     """An input that reads `name` (a dotted path) from node `node`."""
     value = {"type": "ref", "content": {"source": "block-output", "blockID": node, "name": name}}
-    return {**typed(type, schema), "value": value}
+    return {**typed(type, schema, **extra), "value": value}
 
 
 def lit(content: Any, type: str = "string", schema: Any = None) -> Dict[str, Any]:

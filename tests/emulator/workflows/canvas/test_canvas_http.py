@@ -14,6 +14,12 @@ from .build import FakeHost, chain, end_vars, failure, lit, node, out, param, re
 
 class Echo(BaseHTTPRequestHandler):
     def _answer(self) -> None:
+        if self.path == "/file.txt":
+            self.send_response(200)
+            self.send_header("Content-Length", "5")
+            self.end_headers()
+            self.wfile.write(b"BYTES")
+            return
         size = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(size).decode() if size else ""
         status = 418 if "teapot" in self.path else 200
@@ -121,6 +127,20 @@ def test_form_body(server):
     body = {"bodyType": "FORM_URLENCODED", "bodyData": {"formURLEncoded": [param("a", ref("100001", "q"))]}}
     got = call(http_node(server + "/f", "PUT", body), {"q": "x y"})
     assert got["body"]["body"] == "a=x+y"
+
+
+def test_form_data_files_and_binary_bodies_are_downloaded(server):
+    fields = [param("note", lit("hi")), param("doc", ref("100001", "q", "string", assistType=1))]
+    body = {"bodyType": "FORM_DATA", "bodyData": {"formData": {"data": fields}}}
+    got = call(http_node(server + "/up", "POST", body), {"q": server + "/file.txt"})
+    sent = got["body"]["body"]
+    assert 'name="note"' in sent and "hi" in sent and 'filename="file.txt"' in sent and "BYTES" in sent
+    binary = {
+        "bodyType": "BINARY",
+        "bodyData": {"binary": {"fileURL": ref("100001", "q", "string", assistType=1)}},
+    }
+    got = call(http_node(server + "/bin", "PUT", binary), {"q": server + "/file.txt"})
+    assert got["body"]["body"] == "BYTES" and got["body"]["type"] == "application/octet-stream"
 
 
 def test_error_status_fails_the_node(server):

@@ -33,7 +33,7 @@ async def request(run: Run, node: Node, scope: Scope) -> Result:
     if method not in METHODS:
         raise NodeError(f"HTTP method {method} is not one of {', '.join(METHODS)}")
     values = _implicit(scope)
-    url = render(str(info.get("url") or ""), values)
+    url = render(str(info.get("url") or ""), values).strip()
     if not run.host.http_allowed(url):
         raise NodeError(f"the emulator calls only loopback addresses; {url} is not allowed")
     params = _pairs(run, scope, node, node.setting("params"), "params")
@@ -52,7 +52,7 @@ async def request(run: Run, node: Node, scope: Scope) -> Result:
                 params.append((key, val))
             else:
                 headers[key] = val
-    content, form, files = _body(run, scope, node, values, headers)
+    content, form, files = await _body(run, scope, node, values, headers)
     setting = node.setting("setting") or {}
     timeout = float(setting.get("timeout") or 120) if isinstance(setting, dict) else 120.0
     retries = int(setting.get("retryTimes") or 0) if isinstance(setting, dict) else 0
@@ -78,7 +78,21 @@ async def request(run: Run, node: Node, scope: Scope) -> Result:
     return Result(typed_outputs(node, out))
 
 
-def _body(
+async def _download(run: Run, url: str) -> bytes:
+    """A file a body sends (form-data files, binary bodies), fetched from its URL."""
+    if not run.host.http_allowed(url):
+        raise NodeError(f"the emulator fetches files only from loopback addresses; {url} is not allowed")
+    try:
+        async with httpx.AsyncClient(timeout=30, follow_redirects=True, trust_env=False) as client:
+            response = await client.get(url)
+    except httpx.HTTPError as exc:
+        raise NodeError(f"downloading {url} failed: {exc}") from None
+    if response.status_code != 200:
+        raise NodeError(f"downloading {url} answered {response.status_code}")
+    return response.content
+
+
+async def _body(
     run: Run, scope: Scope, node: Node, values: Dict[str, Any], headers: Dict[str, str]
 ) -> Tuple[Optional[bytes], Optional[Dict[str, str]], Optional[Dict[str, Any]]]:
     body = node.setting("body") or {}
@@ -95,7 +109,18 @@ def _body(
     if kind == "FORM_URLENCODED":
         return None, dict(_pairs(run, scope, node, data.get("formURLEncoded"), "form")), None
     if kind == "FORM_DATA":
-        fields = (data.get("formData") or {}).get("data")
-        files = {k: (None, v) for k, v in _pairs(run, scope, node, fields, "form data")}
+        files: Dict[str, Any] = {}
+        for p in m.params((data.get("formData") or {}).get("data"), "form data", node.id):
+            value = as_text(resolve(run, scope, p.value, p.name))
+            if p.value.type.type == "file":  # a file field: the file behind the URL
+                name = value.split("?")[0].rsplit("/", 1)[-1] or p.name
+                files[p.name] = (name, await _download(run, value))
+            else:
+                files[p.name] = (None, value)
         return None, None, files
+    if kind == "BINARY":
+        raw = ((data.get("binary") or {}).get("fileURL")) or {}
+        url = as_text(resolve(run, scope, m.parse_value(raw, "binary file", node.id)))
+        headers.setdefault("Content-Type", "application/octet-stream")
+        return await _download(run, url), None, None
     raise NodeError(f"body type {kind} is not supported by the emulator")
