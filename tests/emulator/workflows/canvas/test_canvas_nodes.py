@@ -753,6 +753,34 @@ def test_batch_runs_every_item_within_its_size():
     assert run(raw, {"nums": [1, 2, 3, 4], "c": 2}) == {"r": [1, 4, 9]}
 
 
+def test_a_failing_body_node_fails_the_batch_with_its_id():
+    code = node(
+        "50",
+        5,
+        "Invert",
+        inputs={"language": 3, "code": "def main(args):\n    return {'r': 1 / args.params['v']}\n"},
+        params=[param("v", ref("28", "num", "integer"))],
+        outputs=[out("r", "float")],
+    )
+    batch = node(
+        "28",
+        28,
+        "Batch",
+        inputs={},
+        params=[param("num", ref(S, "nums", "list", {"type": "integer"}))],
+        outputs=[loop_out("rs", "50", "r", "list", {"type": "float"})],
+        blocks=[code],
+        edges=[
+            edge("28", "50", "batch-function-inline-output"),
+            edge("50", "28", "", "batch-function-inline-input"),
+        ],
+    )
+    raw = chain(start(out("nums", "list", {"type": "integer"})), batch, end_vars())
+    failed = failure(raw, {"nums": [1, 0]})
+    assert failed.node_id == "28"
+    assert "node Batch (28) failed: Invert (50): ZeroDivisionError" in failed.msg
+
+
 def test_node_in_batch_mode_collects_output_list():
     n = text("15", "<{{w}}>", param("w", ref("15", "word")))
     n["data"]["inputs"]["batch"] = {
@@ -921,3 +949,31 @@ def test_a_plugin_node_must_name_its_tool():
     with pytest.raises(cv.CanvasError) as info:
         cv.load(through(bad, [], []))
     assert "pluginID and apiName" in str(info.value)
+
+
+def test_a_question_reached_inside_a_loop_fails_clearly():
+    host = FakeHost()
+    host.subs["7002"] = cv.load(child_canvas(ask=True))
+    sub = node(
+        "9",
+        9,
+        "Child",
+        inputs={"workflowId": "7002"},
+        params=[param("name", lit("x"))],
+        outputs=[out("greeting")],
+    )
+    loop = node(
+        "21",
+        21,
+        "Loop",
+        inputs={"loopType": "count", "loopCount": lit(2, "integer")},
+        params=[],
+        outputs=[],
+        blocks=[sub],
+        edges=[
+            edge("21", "9", "loop-function-inline-output"),
+            edge("9", "21", "", "loop-function-inline-input"),
+        ],
+    )
+    failed = failure(chain(start(), loop, end_vars()), {}, host)
+    assert failed.node_id == "21" and "Child (9) waits for an answer" in failed.msg

@@ -431,7 +431,15 @@ async def run_body(run: Run, graph: Graph, scope: Scope) -> Dict[str, Any]:
     for node in graph.order():
         if not any(e[1] == node.id for e in active):
             continue  # on a branch not taken
-        result = await run_node(run, node, scope, None)
+        try:
+            result = await run_node(run, node, scope, None)
+        except NodeError as exc:  # the loop fails; its message names the body node
+            raise NodeError(f"{node.title} ({node.id}): {exc.msg}", exc.code) from None
+        except Interrupt:
+            raise NodeError(
+                f"{node.title} ({node.id}) waits for an answer, which the emulator does not support "
+                "inside a loop or batch"
+            ) from None
         scope[node.id] = result.output
         ran[node.id] = result.output
         for e in graph.outgoing(node.id):
