@@ -977,3 +977,31 @@ def test_a_question_reached_inside_a_loop_fails_clearly():
     )
     failed = failure(chain(start(), loop, end_vars()), {}, host)
     assert failed.node_id == "21" and "Child (9) waits for an answer" in failed.msg
+
+
+def test_conversation_history_gives_the_last_rounds():
+    hist = node(
+        "54",
+        54,
+        "History",
+        params=[param("conversationName", ref(S, "CONVERSATION_NAME")), param("rounds", lit(1, "integer"))],
+        outputs=[out("messageList", "list", {"type": "object", "schema": [out("role"), out("content")]})],
+    )
+    raw = through(
+        hist,
+        [out("USER_INPUT"), out("CONVERSATION_NAME")],
+        [param("m", ref("54", "messageList", "list", {"type": "object"}))],
+    )
+    history = [
+        {"role": "user", "content": "one"},
+        {"role": "assistant", "content": "1"},
+        {"role": "user", "content": "two"},
+        {"role": "assistant", "content": "2"},
+    ]
+    runner = Runner(raw, {"USER_INPUT": "three", "CONVERSATION_NAME": "Default"}, history=history)
+    assert runner.go() == cv.Done(
+        '{"m":[{"role":"user","content":"two"},{"role":"assistant","content":"2"}]}'
+    )
+    hist["data"]["inputs"]["inputParameters"][0]["input"] = lit("Sales")
+    failed = failure(raw, {"USER_INPUT": "x", "CONVERSATION_NAME": "Default"})
+    assert failed.node_id == "54" and "only this run's conversation" in failed.msg

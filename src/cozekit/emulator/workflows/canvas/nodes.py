@@ -641,6 +641,22 @@ async def plugin(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> R
     return Result(typed_outputs(node, result))
 
 
+async def conversation_history(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
+    """The last `rounds` rounds of the chatflow's conversation (the run's own: the emulator has no
+    other named conversations for canvases)."""
+    values = inputs_of(run, scope, node)
+    wanted = as_text(values.get("conversationName"))
+    current = as_text((scope.get(run.canvas.start.id) or {}).get("CONVERSATION_NAME"))
+    if wanted and current and wanted != current:
+        raise NodeError(
+            f"conversation {wanted!r}: the emulator has only this run's conversation ({current!r})"
+        )
+    rounds = int(values.get("rounds") or 0)
+    history = run.history[-2 * rounds :] if rounds > 0 else list(run.history)
+    messages = [{"role": str(h.get("role")), "content": str(h.get("content"))} for h in history]
+    return Result(typed_outputs(node, {"messageList": messages}))
+
+
 async def comment(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
     return Result({})
 
@@ -675,4 +691,5 @@ EXECUTORS: Dict[int, Executor] = {
     m.JSON_DESERIALIZE: json_deserialize,
     m.KNOWLEDGE_RETRIEVE: knowledge,
     m.PLUGIN: plugin,
+    m.CONVERSATION_HISTORY: conversation_history,
 }
