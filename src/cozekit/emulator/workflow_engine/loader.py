@@ -40,6 +40,10 @@ def load_files(
     for name in definition_files(path):
         with open(name, encoding="utf-8") as f:
             raw = load_text(f.read(), name)
+        if name.endswith(".json"):  # a bare Coze canvas is named after its file
+            from ..workflows.canvas.adapter import wrap_file
+
+            raw = wrap_file(raw, name)
         summary = state.workflows.load(account, workspace_id or WORKSPACE_ID, raw)
         loaded.append({**summary, "file": name})
     return loaded

@@ -121,6 +121,10 @@ async def run(ctx: RunContext, answer: Optional[str] = None) -> Outcome:
     """Run (or, with `answer`, resume) until an end node, an interrupt or a failure."""
     from .nodes import EXECUTORS
 
+    if hasattr(ctx.definition, "canvas"):  # a Coze canvas runs in the canvas package
+        from ..workflows.canvas.adapter import run_canvas
+
+        return await run_canvas(ctx, answer)
     st = ctx.state
     for node in ctx.definition.nodes:
         if node.id in st.finished:
