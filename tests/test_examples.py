@@ -43,6 +43,7 @@ EXPECTED: Dict[str, str] = {
     "workflow_stream_question.py": "Hangzhou on Saturday",
     "workflow_async_poll.py": "note output: Report on rainfall is ready.",
     "chatflow.py": "Helpdesk (turn 2) heard: It still does not work.",
+    "workflow_canvas.py": "'note': 'Big order: desk x2 = 160'",
     "oauth_web.py": "refresh token rotated: True",
     "oauth_pkce.py": "acting as user: ",
     "oauth_device.py": "acting as user: ",
