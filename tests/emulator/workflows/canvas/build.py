@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
-from cozekit.emulator.llm import DeterministicModel, Model, ModelEvent, ModelRequest, Text
+from cozekit.emulator.core.llm import DeterministicModel, Model, ModelEvent, ModelRequest, Text
 from cozekit.emulator.workflows import canvas as cv
 
 DATA = Path(__file__).parent / "data"
@@ -177,6 +177,7 @@ class Runner:
             "7001",
             "9001",
             self.state,
+            cv.EXECUTORS,
             lambda n, d: self.events.append((n, d)),
             history=list(history or []),
         )

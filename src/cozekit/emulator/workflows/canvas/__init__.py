@@ -1,6 +1,7 @@
 """Coze workflow canvases (the JSON Coze's editor saves), checked on load and run node by node.
 
-`load` parses and validates a canvas; `execute` runs it with a `Run` (state, host, event sink).
+`load` parses and validates a canvas; `execute` runs it with a `Run` (state, host, the node table
+`EXECUTORS`, event sink).
 Nothing here speaks HTTP: the emulator's workflow service adapts runs to its routes.
 """
 
@@ -21,9 +22,11 @@ from .engine import (
     execute,
 )
 from .model import Canvas, CanvasError, looks_like_canvas, parse
+from .nodes import EXECUTORS
 from .validate import SUPPORTED, validate
 
 __all__ = [
+    "EXECUTORS",
     "NODE_FAILED",
     "SUPPORTED",
     "Canvas",

@@ -11,9 +11,9 @@ import asyncio
 import dataclasses
 import json
 import time
-from typing import Any, Awaitable, Callable, Dict, List, MutableMapping, Optional, Protocol, Union
+from typing import Any, Awaitable, Callable, Dict, List, Mapping, MutableMapping, Optional, Protocol, Union
 
-from ...llm import Model, split
+from ...core.llm import Model, split
 from . import model as m
 from .convert import ConversionError, TemplateError, as_text, convert, convert_all, empty_of, fill_all
 from .graph import Graph, top_level
@@ -150,6 +150,8 @@ class Run:
     workflow_id: str
     execute_id: str
     state: State
+    executors: Mapping[int, Executor]
+    """How each node type runs (`nodes.EXECUTORS`); loop bodies and sub-workflows run with the same."""
     emit: Callable[[str, Dict[str, Any]], None] = lambda name, data: None
     save: Callable[[], None] = lambda: None
     history: List[Dict[str, str]] = dataclasses.field(default_factory=list)
@@ -167,6 +169,10 @@ class Result:
     output: Dict[str, Any]
     port: Optional[str] = None
     """The chosen branch; None for a node without branches."""
+
+
+Executor = Callable[[Run, Node, Scope, Optional[str]], Awaitable[Result]]
+"""Runs one node type: `(run, node, scope, answer)`."""
 
 
 # -- values ------------------------------------------------------------------------------------------
@@ -301,14 +307,12 @@ async def emit_text(
 
 async def run_node(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
     """Execute one node with its exception handling (timeout, retries, default output, error branch)."""
-    from .nodes import EXECUTORS
-
     setting = node.setting("settingOnError") or {}
     setting = setting if isinstance(setting, dict) else {}
     mode = error_mode(node)
     timeout = float(setting.get("timeoutMs") or 0) / 1000 or None
     retries = max(0, int(setting.get("retryTimes") or 0))
-    executor = EXECUTORS[node.type]
+    executor = run.executors[node.type]
     attempt = 0
     while True:
         try:
@@ -362,8 +366,6 @@ def _batch_mode(node: Node) -> bool:
 
 async def run_batch_mode(run: Run, node: Node, scope: Scope) -> Result:
     """A node in batch mode runs once per item of its input lists; `outputList` holds the outputs."""
-    from .nodes import EXECUTORS
-
     batch = node.setting("batch")
     lists = {
         p.name: resolve(run, scope, p.value, p.name) for p in m.params(batch.get("inputLists"), "", node.id)
@@ -378,7 +380,7 @@ async def run_batch_mode(run: Run, node: Node, scope: Scope) -> Result:
     async def one(i: int) -> Dict[str, Any]:
         async with limit:
             local: Dict[str, Any] = {node.id: {name: items[i] for name, items in lists.items()}}
-            result = await EXECUTORS[node.type](run, node, _Layered(local, scope), None)
+            result = await run.executors[node.type](run, node, _Layered(local, scope), None)
             return result.output
 
     outputs = await asyncio.gather(*(one(i) for i in range(size)))

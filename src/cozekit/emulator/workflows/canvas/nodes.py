@@ -6,14 +6,16 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
-from ...llm import Calls, DeterministicModel, ModelRequest, Text, estimate_tokens
+from ...core.llm import Calls, DeterministicModel, ModelRequest, Text, estimate_tokens
+from . import http_node
 from . import model as m
 from .code_runner import CodeError, run_code
 from .convert import ConversionError, as_text, convert, convert_all, empty_of, pair, render, to_json
 from .engine import (
     MAX_DEPTH,
+    Executor,
     Failed,
     Interrupt,
     Interrupted,
@@ -35,7 +37,6 @@ from .engine import (
 from .graph import body
 from .model import Node, TypeInfo
 
-Executor = Callable[[Run, Node, Scope, Optional[str]], Awaitable[Result]]
 QUESTION, INPUT = 2, 5
 MAX_ITERATIONS = 1000
 """An infinite loop stops with an error after this many iterations (a break node ends it sooner)."""
@@ -592,6 +593,7 @@ async def sub_workflow(run: Run, node: Node, scope: Scope, answer: Optional[str]
         workflow_id,
         run.execute_id,
         child,
+        run.executors,
         run.emit,
         history=run.history,
         depth=run.depth + 1,
@@ -662,9 +664,7 @@ async def comment(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> 
 
 
 async def http(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
-    from .http_node import request
-
-    return await request(run, node, scope)
+    return await http_node.request(run, node, scope)
 
 
 EXECUTORS: Dict[int, Executor] = {
