@@ -11,6 +11,7 @@ from ..core.injections import ScriptedReply
 from ..core.llm import split
 from ..routing import IdStr, ok, state_of
 from ..seed import TOKEN
+from ..workflows.canvas.adapter import request_document
 from ..workflows.engine.definition import DefinitionError, load_text
 from ..workflows.engine.service import script_key
 from .routes import ReplyIn
@@ -54,8 +55,6 @@ async def load_workflow(request: Request, body: WorkflowIn) -> Response:
         raise bad_request("unknown token")
     raw = body.definition
     if raw is None:
-        from ..workflows.canvas.adapter import request_document
-
         raw = request_document(body.model_dump(exclude_none=True))
     if isinstance(raw, str):
         try:

@@ -14,7 +14,7 @@ import pytest
 from cozekit import ChatEventType, ChatStatus, Message, WorkflowEventType
 from cozekit.emulator import ThreadedEmulator
 from cozekit.emulator.state import EmulatorState
-from cozekit.emulator.workflow_engine.loader import load_files
+from cozekit.emulator.workflows.engine.loader import load_files
 from sync_or_async import MODES, Client, collect, open_client, run
 
 from .build import DATA, data, end_answer, end_vars, lit, node, out, param, ref, through
@@ -361,5 +361,5 @@ def test_definition_directories_load_bare_canvases(tmp_path: Path) -> None:
     (tmp_path / "legacy.yaml").write_text(
         "name: legacy\nnodes:\n  - {id: s, type: start}\n  - {id: e, type: end, answer: hi}\n"
     )
-    loaded = load_files(EmulatorState(), str(tmp_path))
+    loaded = load_files(EmulatorState().workflows, str(tmp_path))
     assert sorted(w["name"] for w in loaded) == ["legacy", "weather"]

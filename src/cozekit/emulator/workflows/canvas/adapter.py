@@ -12,14 +12,15 @@ import ipaddress
 import json
 import os
 import urllib.parse
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional
 
-from ...workflow_engine import definition as legacy
-from ...workflow_engine import runner
+from ...core.errors import bad_request
+from ..engine import context as run_types
+from ..engine import definition as legacy
 from . import load, looks_like_canvas
 from .engine import Done, Failed, Interrupted, NodeError, Run, execute
 from .model import END, START, Canvas, CanvasError
-from .nodes import default_of
+from .nodes import EXECUTORS, default_of
 
 HTTP_HOSTS_ENV = "COZEKIT_EMULATOR_WORKFLOW_HTTP_HOSTS"
 """Comma-separated host names HTTP request nodes may call besides loopback (`*`: any host)."""
@@ -71,8 +72,6 @@ def document(canvas: Any, name: Optional[str] = None, **fields: Any) -> Dict[str
 def request_document(body: Dict[str, Any]) -> Dict[str, Any]:
     """The document of a control-plane request: `{"canvas", "name", "workflow_id"?, "mode"?}`, or a
     bare canvas object (`nodes`, `edges`, and optionally `name`)."""
-    from ...errors import bad_request
-
     canvas = body.get("canvas")
     if canvas is None and isinstance(body.get("nodes"), list):
         canvas = {k: body[k] for k in ("nodes", "edges", "versions") if k in body}
@@ -119,7 +118,7 @@ def definition(raw: Dict[str, Any]) -> legacy.Definition:
 class _Host:
     """The service's engine services as a canvas `Host`."""
 
-    def __init__(self, services: runner.Services) -> None:
+    def __init__(self, services: run_types.Services) -> None:
         self.services = services
         self.chunk_size = services.chunk_size
         self.chunk_delay = services.chunk_delay
@@ -133,7 +132,7 @@ class _Host:
     def sub_canvas(self, workflow_id: str, version: Optional[str]) -> Canvas:
         try:
             found = self.services.sub_definition(workflow_id, version)
-        except runner.NodeFailure as exc:
+        except run_types.NodeFailure as exc:
             raise NodeError(exc.msg, exc.code) from None
         if not isinstance(found, CanvasDefinition):
             raise NodeError(f"workflow {workflow_id} is not a canvas workflow")
@@ -142,25 +141,14 @@ class _Host:
     def http_allowed(self, url: str) -> bool:
         return http_allowed(url, os.environ.get(HTTP_HOSTS_ENV, ""))
 
-    def _emulator(self) -> Tuple[Any, Any]:
-        state, account = getattr(self.services, "state", None), getattr(self.services, "account", None)
-        if state is None or account is None:
-            raise NodeError("this node needs the emulator's knowledge bases and plugins")
-        return state, account
-
     def recall(self, dataset_ids: List[str], query: str, top_k: int, strategy: int) -> List[Dict[str, Any]]:
-        state, account = self._emulator()
-        hits: List[Dict[str, Any]] = state.knowledge.recall(account, dataset_ids, query, strategy, top_k)
-        return hits
+        return self.services.recall(dataset_ids, query, top_k, strategy)
 
     def call_plugin(self, plugin_id: str, tool_name: str, arguments: Dict[str, Any]) -> Dict[str, Any]:
-        from ...errors import EmulatorError
-
-        state, account = self._emulator()
         try:
-            result = state.plugins.call_tool(account, plugin_id, tool_name, arguments)["result"]
-        except EmulatorError as exc:
-            raise NodeError(f"plugin {plugin_id}: {exc.msg}") from None
+            result = self.services.call_plugin(plugin_id, tool_name, arguments)
+        except run_types.NodeFailure as exc:
+            raise NodeError(exc.msg, exc.code) from None
         return dict(result) if isinstance(result, dict) else {"result": result}
 
 
@@ -175,8 +163,8 @@ def http_allowed(url: str, extra: str = "") -> bool:
         return False
 
 
-async def run_canvas(ctx: runner.RunContext, answer: Optional[str]) -> runner.Outcome:
-    """Run a canvas definition for the service (`runner.run` hands canvas definitions here)."""
+async def run_canvas(ctx: run_types.RunContext, answer: Optional[str]) -> run_types.Outcome:
+    """Run a canvas definition for the service (`engine.runner.run` hands canvas definitions here)."""
     found = ctx.definition
     assert isinstance(found, CanvasDefinition)
     run = Run(
@@ -185,6 +173,7 @@ async def run_canvas(ctx: runner.RunContext, answer: Optional[str]) -> runner.Ou
         ctx.workflow_id,
         ctx.execute_id,
         ctx.state,
+        EXECUTORS,
         ctx.emit,
         ctx.save,
         list(ctx.history),
@@ -192,8 +181,8 @@ async def run_canvas(ctx: runner.RunContext, answer: Optional[str]) -> runner.Ou
     )
     outcome = await execute(run, answer)
     if isinstance(outcome, Done):
-        return runner.Done(outcome.output)
+        return run_types.Done(outcome.output)
     if isinstance(outcome, Interrupted):
-        return runner.Interrupted(outcome.interrupt_data, outcome.node_title)
+        return run_types.Interrupted(outcome.interrupt_data, outcome.node_title)
     assert isinstance(outcome, Failed)
-    return runner.Failed(outcome.code, outcome.msg)
+    return run_types.Failed(outcome.code, outcome.msg)

@@ -191,10 +191,6 @@ def load_text(text: str, filename: str = "") -> Dict[str, Any]:
 
 def parse(raw: Dict[str, Any]) -> Definition:
     """Check a definition document and order its nodes; raises DefinitionError."""
-    if "canvas" in raw:  # a Coze canvas: the canvas package checks and runs it
-        from ..workflows.canvas.adapter import definition as canvas_definition
-
-        return canvas_definition(raw)
     name = raw.get("name")
     if not isinstance(name, str) or not name.strip():
         raise DefinitionError("name is required")
