@@ -170,6 +170,7 @@ EXPECTED: Dict[str, List[str]] = {
         r"status: Success",
         r"  note output: Report on rainfall is ready\.",
     ],
+    "workflow_canvas.py": [r"outputs: \{.*'note': 'Big order: desk x2 = 160'.*\}"],
     "workflow_run.py": [
         r"question: Which day would you like the weather in Hangzhou for\?",
         r"answer: Sunday",

@@ -77,7 +77,9 @@ class EmulatorState:
         self.unknown_fields = UnknownFieldLog()
         self.callbacks = CallbackDeliveries(self.config, self.store, self.api_apps, self.connectors)
         self.workflows = WorkflowsBackend(self.store, self.ids)
-        self.workflow_runner = WorkflowRunner(self.config, self.store, self.ids, self.scripts, self.workflows)
+        self.workflow_runner = WorkflowRunner(
+            self.config, self.store, self.ids, self.scripts, self.workflows, self.knowledge, self.plugins
+        )
         self.chatflows = Chatflows(
             self.store, self.ids, self.conversations, self.messages, self.workflows, self.workflow_runner
         )

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import base64
+import os
 import ssl
 from typing import Any, Dict, List, Optional, Sequence, Union
 
@@ -157,6 +158,34 @@ class ControlClient:
         `publish=False`: `{"workflow_id", "name", "mode", "version", "workspace_id"}`."""
         body = {"definition": definition, "publish": publish, "format": format}
         body.update({k: v for k, v in (("token", token), ("workspace_id", workspace_id)) if v})
+        return dict(self._call("POST", "/workflows", body))
+
+    def load_canvas(
+        self,
+        canvas: Union[Dict[str, Any], str, os.PathLike[str]],
+        name: Optional[str] = None,
+        *,
+        workflow_id: Optional[str] = None,
+        mode: Optional[str] = None,
+        publish: bool = True,
+        token: Optional[str] = None,
+        workspace_id: Optional[str] = None,
+    ) -> Dict[str, Any]:
+        """Load and publish a Coze canvas (an object, JSON text, or a `.json` file's path; a file's
+        workflow is named after it): `{"workflow_id", "name", "mode", "version", "workspace_id"}`."""
+        if not isinstance(canvas, dict) and not str(canvas).lstrip().startswith("{"):
+            path = os.fspath(canvas)
+            name = name or os.path.splitext(os.path.basename(path))[0]
+            with open(path, encoding="utf-8") as f:
+                canvas = f.read()
+        body: Dict[str, Any] = {"canvas": canvas, "name": name, "publish": publish}
+        extra = (
+            ("workflow_id", workflow_id),
+            ("mode", mode),
+            ("token", token),
+            ("workspace_id", workspace_id),
+        )
+        body.update({k: v for k, v in extra if v})
         return dict(self._call("POST", "/workflows", body))
 
     def script_workflow_node(self, workflow_id: str, node_id: str, *replies: Dict[str, Any]) -> int:

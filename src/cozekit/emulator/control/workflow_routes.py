@@ -3,7 +3,7 @@
 from typing import Any, Dict, List, Optional, Union
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from typing_extensions import Annotated
 
 from ..core.errors import CozeErrors, bad_request
@@ -11,6 +11,7 @@ from ..core.injections import ScriptedReply
 from ..core.llm import split
 from ..routing import IdStr, ok, state_of
 from ..seed import TOKEN
+from ..workflows.canvas.adapter import request_document
 from ..workflows.engine.definition import DefinitionError, load_text
 from ..workflows.engine.service import script_key
 from .routes import ReplyIn
@@ -19,8 +20,17 @@ router = APIRouter(prefix="/_emulator", tags=["control plane"])
 
 
 class WorkflowIn(BaseModel):
-    definition: Union[Dict[str, Any], str]
+    model_config = ConfigDict(extra="allow")
+    """A bare Coze canvas (`nodes`, `edges`) is a body too."""
+
+    definition: Union[Dict[str, Any], str, None] = None
     """The definition (docs/emulator-workflows.md) as an object, or as JSON/YAML text."""
+    canvas: Union[Dict[str, Any], str, None] = None
+    """A Coze canvas (object or JSON text), with `name` and an optional `workflow_id`."""
+    name: Optional[str] = None
+    workflow_id: Optional[IdStr] = None
+    mode: Optional[str] = None
+    description: Optional[str] = None
     format: str = "json"
     token: Optional[str] = None
     workspace_id: Optional[IdStr] = None
@@ -44,6 +54,8 @@ async def load_workflow(request: Request, body: WorkflowIn) -> Response:
     if account is None:
         raise bad_request("unknown token")
     raw = body.definition
+    if raw is None:
+        raw = request_document(body.model_dump(exclude_none=True))
     if isinstance(raw, str):
         try:
             raw = load_text(raw, "definition.yaml" if body.format == "yaml" else "definition.json")

@@ -7,11 +7,21 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from ..core.base import Account, Backend
 from ..core.errors import CozeErrors, bad_request, not_found
-from .engine.definition import Definition, DefinitionError, param_info, parse
+from .canvas.adapter import definition as canvas_definition
+from .engine.definition import Definition, DefinitionError, param_info
+from .engine.definition import parse as parse_definition
 
 MAX_PAGE = 30
 TRIM_BYTES = 1024 * 1024
 STATUS_OUT = {"Interrupted": "Running"}
+
+
+def parse(raw: Dict[str, Any]) -> Definition:
+    """A stored document's definition: a Coze canvas (`canvas`, run by the canvas package) or the
+    emulator's own format (docs/emulator-workflows.md); raises DefinitionError."""
+    if "canvas" in raw:
+        return canvas_definition(raw)
+    return parse_definition(raw)
 
 
 class WorkflowsBackend(Backend):

@@ -66,6 +66,14 @@ class Services(Protocol):
 
     def sub_definition(self, workflow_id: str, version: Optional[str]) -> Definition: ...
 
+    def recall(self, dataset_ids: List[str], query: str, top_k: int, strategy: int) -> List[Dict[str, Any]]:
+        """Knowledge slices for `query` from the account's knowledge bases, best first."""
+        ...
+
+    def call_plugin(self, plugin_id: str, tool_name: str, arguments: Dict[str, Any]) -> Any:
+        """A plugin tool's result; raises NodeFailure for an unknown plugin or tool, or bad arguments."""
+        ...
+
 
 @dataclasses.dataclass
 class RunState:

@@ -9,6 +9,7 @@ from typing import Any, Dict, List, Optional
 from ...core.base import Account
 from ...seed import USER_ID, USER_NAME, WORKSPACE_ID
 from ..backend import WorkflowsBackend
+from ..canvas.adapter import wrap_file
 from .definition import load_text
 
 SUFFIXES = (".json", ".yaml", ".yml")
@@ -40,6 +41,8 @@ def load_files(
     for name in definition_files(path):
         with open(name, encoding="utf-8") as f:
             raw = load_text(f.read(), name)
+        if name.endswith(".json"):  # a bare Coze canvas is named after its file
+            raw = wrap_file(raw, name)
         summary = workflows.load(account, workspace_id or WORKSPACE_ID, raw)
         loaded.append({**summary, "file": name})
     return loaded

@@ -8,6 +8,7 @@ import asyncio
 import time
 from typing import Any, Dict, List, Optional
 
+from ..canvas.adapter import CanvasDefinition, run_canvas
 from .context import (
     NODE_FAILED,
     Done,
@@ -35,6 +36,8 @@ def _edge_key(edge: Any) -> List[str]:
 
 async def run(ctx: RunContext, answer: Optional[str] = None) -> Outcome:
     """Run (or, with `answer`, resume) until an end node, an interrupt or a failure."""
+    if isinstance(ctx.definition, CanvasDefinition):  # a Coze canvas runs in the canvas package
+        return await run_canvas(ctx, answer)
     st = ctx.state
     for node in ctx.definition.nodes:
         if node.id in st.finished:

@@ -18,6 +18,8 @@ from ...core.injections import ScriptBook
 from ...core.llm import DeterministicModel, Model, ScriptedModel
 from ...core.openai_compat import OpenAICompatModel
 from ...core.store import Store
+from ...knowledge.backend import KnowledgeBackend
+from ...plugins.backend import PluginsBackend
 from ..backend import WorkflowsBackend, history_output
 from .context import NODE_FAILED, Done, Failed, Interrupted, NodeFailure, Outcome, RunContext, RunState
 from .definition import Definition
@@ -69,9 +71,12 @@ class EngineServices:
         ids: IdGenerator,
         scripts: ScriptBook,
         workflows: WorkflowsBackend,
+        knowledge: KnowledgeBackend,
+        plugins: PluginsBackend,
         account: Account,
     ) -> None:
         self.config, self.ids, self.scripts, self.workflows = config, ids, scripts, workflows
+        self.knowledge, self.plugins = knowledge, plugins
         self.account = account
         self.chunk_size = config.chunk_size
         self.chunk_delay = config.chunk_delay
@@ -94,6 +99,15 @@ class EngineServices:
         except EmulatorError as exc:
             raise NodeFailure(NODE_FAILED, f"sub-workflow: {exc.msg}") from None
 
+    def recall(self, dataset_ids: List[str], query: str, top_k: int, strategy: int) -> List[Dict[str, Any]]:
+        return self.knowledge.recall(self.account, dataset_ids, query, strategy, top_k)
+
+    def call_plugin(self, plugin_id: str, tool_name: str, arguments: Dict[str, Any]) -> Any:
+        try:
+            return self.plugins.call_tool(self.account, plugin_id, tool_name, arguments)["result"]
+        except EmulatorError as exc:
+            raise NodeFailure(NODE_FAILED, f"plugin {plugin_id}: {exc.msg}") from None
+
 
 class WorkflowRunner:
     ping_interval = 10.0
@@ -106,6 +120,8 @@ class WorkflowRunner:
         ids: IdGenerator,
         scripts: ScriptBook,
         workflows: WorkflowsBackend,
+        knowledge: KnowledgeBackend,
+        plugins: PluginsBackend,
     ) -> None:
         self.config, self.store, self.ids, self.scripts, self.workflows = (
             config,
@@ -114,6 +130,8 @@ class WorkflowRunner:
             scripts,
             workflows,
         )
+        self.knowledge, self.plugins = knowledge, plugins
+        """Knowledge retrieval and plugin nodes of canvas workflows reach these."""
         self._tasks: Set[asyncio.Task[Any]] = set()
 
     def cancel_all(self) -> None:
@@ -217,7 +235,9 @@ class WorkflowRunner:
 
         try:
             _, definition, _ = workflows.published(account, run_doc["workflow_id"], run_doc["version"])
-            services = EngineServices(self.config, self.ids, self.scripts, self.workflows, account)
+            services = EngineServices(
+                self.config, self.ids, self.scripts, self.workflows, self.knowledge, self.plugins, account
+            )
             ctx = RunContext(
                 services,
                 run_doc["workflow_id"],

@@ -1,0 +1,52 @@
+"""Coze workflow canvases (the JSON Coze's editor saves), checked on load and run node by node.
+
+`load` parses and validates a canvas; `execute` runs it with a `Run` (state, host, the node table
+`EXECUTORS`, event sink).
+Nothing here speaks HTTP: the emulator's workflow service adapts runs to its routes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .engine import (
+    NODE_FAILED,
+    Done,
+    Failed,
+    Host,
+    Interrupted,
+    NodeError,
+    Outcome,
+    Run,
+    RunState,
+    execute,
+)
+from .model import Canvas, CanvasError, looks_like_canvas, parse
+from .nodes import EXECUTORS
+from .validate import SUPPORTED, validate
+
+__all__ = [
+    "EXECUTORS",
+    "NODE_FAILED",
+    "SUPPORTED",
+    "Canvas",
+    "CanvasError",
+    "Done",
+    "Failed",
+    "Host",
+    "Interrupted",
+    "NodeError",
+    "Outcome",
+    "Run",
+    "RunState",
+    "execute",
+    "load",
+    "looks_like_canvas",
+]
+
+
+def load(raw: Any) -> Canvas:
+    """A checked canvas from an object or JSON text; raises CanvasError naming the node and problem."""
+    canvas = parse(raw)
+    validate(canvas)
+    return canvas

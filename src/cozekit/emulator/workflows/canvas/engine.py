@@ -1,0 +1,500 @@
+"""Running a canvas: nodes in edge order, branches, exception handling, interrupts and resume.
+
+The run's state is plain JSON (`RunState`), saved after every node, so an interrupted run resumes in a
+later request. What the run needs from the emulator (ids, models, other workflows) comes through
+`Host`; what it reports goes to `emit` as the events of a workflow stream (`Message`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import time
+from typing import Any, Awaitable, Callable, Dict, List, Mapping, MutableMapping, Optional, Protocol, Union
+
+from ...core.llm import Model, split
+from . import model as m
+from .convert import ConversionError, TemplateError, as_text, convert, convert_all, empty_of, fill_all
+from .graph import Graph, top_level
+from .model import Canvas, Node, Value
+from .validate import error_mode
+
+NODE_FAILED = 720701013
+"""The error code of a failing node (Coze's workflow execution error)."""
+MAX_DEPTH = 5
+
+
+class NodeError(Exception):
+    """A node failed; the run fails unless the node handles its errors."""
+
+    def __init__(self, msg: str, code: int = NODE_FAILED) -> None:
+        super().__init__(msg)
+        self.code = code
+        self.msg = msg
+
+
+class Interrupt(Exception):
+    """A node waits for the caller: type 2 (question) or 5 (input)."""
+
+    def __init__(self, type: int, data: str, title: str = "", extra: Optional[Dict[str, Any]] = None) -> None:
+        super().__init__("interrupt")
+        self.type = type
+        self.data = data
+        self.title = title
+        self.extra = extra or {}
+
+
+class LoopSignal(Exception):
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
+
+
+@dataclasses.dataclass
+class Done:
+    output: str
+
+
+@dataclasses.dataclass
+class Interrupted:
+    interrupt_data: Dict[str, Any]
+    node_title: str
+
+
+@dataclasses.dataclass
+class Failed:
+    code: int
+    msg: str
+    node_id: str = ""
+    node_title: str = ""
+
+
+Outcome = Union[Done, Interrupted, Failed]
+
+
+class Host(Protocol):
+    """What a run needs from the emulator."""
+
+    chunk_size: int
+    chunk_delay: float
+
+    def new_id(self) -> str: ...
+
+    def model_for(self, workflow_id: str, node_id: str) -> Model: ...
+
+    def sub_canvas(self, workflow_id: str, version: Optional[str]) -> Canvas:
+        """A published canvas workflow; raises NodeError when there is none."""
+        ...
+
+    def http_allowed(self, url: str) -> bool:
+        """Whether an HTTP request node may call `url` (the emulator allows loopback only by default)."""
+        ...
+
+    def recall(self, dataset_ids: List[str], query: str, top_k: int, strategy: int) -> List[Dict[str, Any]]:
+        """Knowledge slices for `query`, best first: `{"content", "document_id", "score"}`."""
+        ...
+
+    def call_plugin(self, plugin_id: str, tool_name: str, arguments: Dict[str, Any]) -> Dict[str, Any]:
+        """A plugin tool's result; raises NodeError for an unknown plugin or tool, or bad arguments."""
+        ...
+
+
+class State(Protocol):
+    outputs: Dict[str, Any]
+    finished: List[str]
+    active: List[List[str]]
+    nodes: Dict[str, Dict[str, Any]]
+    usage: Dict[str, int]
+    messages: Dict[str, str]
+    pending: Optional[Dict[str, Any]]
+    result: str
+
+    def add_usage(self, input_count: int, output_count: int) -> None: ...
+
+
+@dataclasses.dataclass
+class RunState:
+    """A run's progress as JSON: node outputs, finished nodes, taken edges, node records, usage."""
+
+    outputs: Dict[str, Any] = dataclasses.field(default_factory=dict)
+    finished: List[str] = dataclasses.field(default_factory=list)
+    active: List[List[str]] = dataclasses.field(default_factory=list)
+    nodes: Dict[str, Dict[str, Any]] = dataclasses.field(default_factory=dict)
+    usage: Dict[str, int] = dataclasses.field(
+        default_factory=lambda: {"input_count": 0, "output_count": 0, "token_count": 0}
+    )
+    messages: Dict[str, str] = dataclasses.field(default_factory=dict)
+    pending: Optional[Dict[str, Any]] = None
+    result: str = ""
+
+    def add_usage(self, input_count: int, output_count: int) -> None:
+        self.usage["input_count"] += input_count
+        self.usage["output_count"] += output_count
+        self.usage["token_count"] = self.usage["input_count"] + self.usage["output_count"]
+
+    def to_json(self) -> Dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_json(cls, doc: Dict[str, Any]) -> RunState:
+        return cls(**doc)
+
+
+@dataclasses.dataclass
+class Run:
+    """One run of a canvas (a sub-workflow runs as a Run of its own, one level deeper)."""
+
+    host: Host
+    canvas: Canvas
+    workflow_id: str
+    execute_id: str
+    state: State
+    executors: Mapping[int, Executor]
+    """How each node type runs (`nodes.EXECUTORS`); loop bodies and sub-workflows run with the same."""
+    emit: Callable[[str, Dict[str, Any]], None] = lambda name, data: None
+    save: Callable[[], None] = lambda: None
+    history: List[Dict[str, str]] = dataclasses.field(default_factory=list)
+    depth: int = 0
+    variables: Dict[str, Dict[str, Any]] = dataclasses.field(default_factory=dict)
+    """Global variables by source (`global_variable_app`, `_user`, `_system`); unknown ones read as null."""
+
+
+Scope = MutableMapping[str, Any]
+"""Node outputs by node id, as a node's references see them."""
+
+
+@dataclasses.dataclass
+class Result:
+    output: Dict[str, Any]
+    port: Optional[str] = None
+    """The chosen branch; None for a node without branches."""
+
+
+Executor = Callable[[Run, Node, Scope, Optional[str]], Awaitable[Result]]
+"""Runs one node type: `(run, node, scope, answer)`."""
+
+
+# -- values ------------------------------------------------------------------------------------------
+
+
+def lookup(run: Run, scope: Scope, ref: m.Ref) -> Any:
+    if ref.source != "block-output":
+        current: Any = run.variables.get(ref.source, {})
+        for step in ref.path:
+            current = current.get(step) if isinstance(current, dict) else None
+        return current
+    current = scope.get(ref.block_id)
+    for step in ref.path:
+        if isinstance(current, dict):
+            current = current.get(step)
+        elif isinstance(current, list):  # a field of every item (`list.field`)
+            current = [item.get(step) if isinstance(item, dict) else None for item in current]
+        else:
+            return None
+    return current
+
+
+def resolve(run: Run, scope: Scope, value: Value, where: str = "") -> Any:
+    """A node input's value, converted to its declared type."""
+    if value.kind == "object_ref":
+        raw: Any = {f.name: resolve(run, scope, f.value, f"{where}.{f.name}") for f in value.fields}
+    elif value.kind == "ref" and value.ref is not None:
+        raw = lookup(run, scope, value.ref)
+    else:
+        raw = value.literal
+    warnings: List[str] = []
+    try:
+        return convert(raw, value.type, where or "value", warnings)
+    except ConversionError as exc:
+        raise NodeError(str(exc)) from None
+
+
+PRE_FILL_ZERO = {
+    m.END,
+    m.LLM,
+    m.CODE,
+    m.OUTPUT,
+    m.TEXT,
+    m.QUESTION,
+    m.LOOP,
+    m.INTENT,
+    m.BATCH,
+    m.HTTP,
+    m.PLUGIN,
+    m.KNOWLEDGE_RETRIEVE,
+}
+"""Node types whose missing or null inputs read as their type's zero value (as in Coze Studio)."""
+POST_FILL_NIL = {
+    m.START,
+    m.LLM,
+    m.CODE,
+    m.QUESTION,
+    m.LOOP,
+    m.INTENT,
+    m.BATCH,
+    m.INPUT,
+    m.AGGREGATOR,
+    m.HTTP,
+    m.PLUGIN,
+    m.KNOWLEDGE_RETRIEVE,
+}
+"""Node types whose declared but missing outputs read as null."""
+
+
+def inputs_of(run: Run, scope: Scope, node: Node) -> Dict[str, Any]:
+    """The node's `inputParameters` by name."""
+    out = {p.name: resolve(run, scope, p.value, p.name) for p in node.params}
+    for p in node.params:
+        if p.value.type.required and out.get(p.name) is None:
+            raise NodeError(f"missing required input {p.name}")
+    if node.type in PRE_FILL_ZERO:
+        out = fill_all(out, {p.name: p.value.type for p in node.params}, zero=True)
+    return out
+
+
+def setting_value(run: Run, scope: Scope, node: Node, key: str, default: Any = None) -> Any:
+    """A node setting written as a value (`{type, value}`) resolved; a bare setting as is."""
+    raw = node.setting(key)
+    if isinstance(raw, dict) and "value" in raw:
+        return resolve(run, scope, m.parse_value(raw, key, node.id), key)
+    return default if raw is None else raw
+
+
+def typed_outputs(node: Node, values: Dict[str, Any]) -> Dict[str, Any]:
+    """Node outputs converted to their declared types (undeclared names kept)."""
+    types = {v.name: v.type for v in node.outputs if v.value is None}
+    warnings: List[str] = []
+    try:
+        return convert_all(values, types, warnings, check_required=False)
+    except ConversionError as exc:
+        raise NodeError(str(exc)) from None
+
+
+# -- events --------------------------------------------------------------------------------------------
+
+
+async def emit_text(
+    run: Run, node: Node, text: str, stream: bool, usage: Optional[Dict[str, int]] = None
+) -> None:
+    """`Message` events for one node's text: chunks numbered from "0", the last one finished."""
+    host = run.host
+    chunks = split(text, host.chunk_size) if stream else [text]
+    uuid = run.state.nodes.get(node.id, {}).get("uuid") or host.new_id()
+    for i, chunk in enumerate(chunks):
+        if stream and host.chunk_delay:
+            await asyncio.sleep(host.chunk_delay)
+        last = i == len(chunks) - 1
+        data: Dict[str, Any] = {
+            "content": chunk,
+            "content_type": "text",
+            "node_title": node.title,
+            "node_seq_id": str(i),
+            "node_is_finish": last,
+            "node_id": node.id,
+            "node_execute_uuid": uuid,
+        }
+        if last and usage is not None:
+            data["usage"] = dict(usage)
+            data["cost"] = "0.00"
+            data["token"] = int(usage.get("token_count", 0))
+        run.emit("Message", data)
+        await asyncio.sleep(0)
+
+
+# -- one node -------------------------------------------------------------------------------------------
+
+
+async def run_node(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
+    """Execute one node with its exception handling (timeout, retries, default output, error branch)."""
+    setting = node.setting("settingOnError") or {}
+    setting = setting if isinstance(setting, dict) else {}
+    mode = error_mode(node)
+    timeout = float(setting.get("timeoutMs") or 0) / 1000 or None
+    retries = max(0, int(setting.get("retryTimes") or 0))
+    executor = run.executors[node.type]
+    attempt = 0
+    while True:
+        try:
+            coro: Awaitable[Result] = (
+                run_batch_mode(run, node, scope) if _batch_mode(node) else executor(run, node, scope, answer)
+            )
+            result: Result = await (asyncio.wait_for(coro, timeout) if timeout else coro)
+            if node.type in POST_FILL_NIL:
+                declared = {v.name: v.type for v in node.outputs if v.value is None}
+                result.output = fill_all(result.output, declared, zero=False)
+            if mode in (2, 3):
+                result.output = {**result.output, "isSuccess": True}
+                if mode == 3 and result.port is None:
+                    result.port = "default"
+            return result
+        except (Interrupt, LoopSignal):
+            raise
+        except asyncio.TimeoutError:
+            error = NodeError(f"timed out after {timeout:g} s")
+        except NodeError as exc:
+            error = exc
+        except TemplateError as exc:
+            error = NodeError(str(exc))
+        attempt += 1
+        if attempt <= retries:
+            continue
+        if mode == 1:
+            raise error
+        return Result(_error_output(node, setting, error), "branch_error" if mode == 3 else None)
+
+
+def _error_output(node: Node, setting: Dict[str, Any], error: NodeError) -> Dict[str, Any]:
+    data: Any = None
+    if setting.get("dataOnErr"):
+        try:
+            data = json.loads(str(setting["dataOnErr"]))
+        except json.JSONDecodeError:
+            data = None
+    if not isinstance(data, dict):
+        data = {v.name: empty_of(v.type) for v in node.outputs if v.name not in ("errorBody", "isSuccess")}
+    out = typed_outputs(node, data)
+    out["errorBody"] = {"errorMessage": error.msg, "errorCode": str(error.code)}
+    out["isSuccess"] = False
+    return out
+
+
+def _batch_mode(node: Node) -> bool:
+    batch = node.setting("batch")
+    return isinstance(batch, dict) and bool(batch.get("batchEnable"))
+
+
+async def run_batch_mode(run: Run, node: Node, scope: Scope) -> Result:
+    """A node in batch mode runs once per item of its input lists; `outputList` holds the outputs."""
+    batch = node.setting("batch")
+    lists = {
+        p.name: resolve(run, scope, p.value, p.name) for p in m.params(batch.get("inputLists"), "", node.id)
+    }
+    for name, items in lists.items():
+        if not isinstance(items, list):
+            raise NodeError(f"batch list {name} is not a list")
+    size = min([len(v) for v in lists.values()] or [0])
+    size = min(size, int(batch.get("batchSize") or size))
+    limit = asyncio.Semaphore(max(1, int(batch.get("concurrentSize") or 1)))
+
+    async def one(i: int) -> Dict[str, Any]:
+        async with limit:
+            local: Dict[str, Any] = {node.id: {name: items[i] for name, items in lists.items()}}
+            result = await run.executors[node.type](run, node, _Layered(local, scope), None)
+            return result.output
+
+    outputs = await asyncio.gather(*(one(i) for i in range(size)))
+    return Result({"outputList": list(outputs)})
+
+
+class _Layered(MutableMapping[str, Any]):
+    """A scope whose writes stay local (a loop or batch iteration) over the enclosing scope."""
+
+    def __init__(self, local: Dict[str, Any], outer: Scope) -> None:
+        self.local = local
+        self.outer = outer
+
+    def __getitem__(self, key: str) -> Any:
+        if key in self.local:
+            return self.local[key]
+        return self.outer[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.local[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.local[key]
+
+    def __iter__(self) -> Any:
+        return iter({**dict(self.outer), **self.local})
+
+    def __len__(self) -> int:
+        return len({**dict(self.outer), **self.local})
+
+
+def layered(local: Dict[str, Any], outer: Scope) -> Scope:
+    return _Layered(local, outer)
+
+
+# -- a level of the canvas -------------------------------------------------------------------------------
+
+
+def _takes(edge_port: str, port: Optional[str]) -> bool:
+    if port is None or port == "default":
+        return edge_port in ("", "default", "loop-output", "batch-output")
+    return edge_port == port
+
+
+async def run_body(run: Run, graph: Graph, scope: Scope) -> Dict[str, Any]:
+    """One pass through a loop or batch body; the outputs of the nodes that ran, by node id.
+    Break and continue nodes raise LoopSignal."""
+    ran: Dict[str, Any] = {}
+    active: List[List[str]] = [[graph.parent.id if graph.parent else "", n] for n in graph.entry]
+    for node in graph.order():
+        if not any(e[1] == node.id for e in active):
+            continue  # on a branch not taken
+        try:
+            result = await run_node(run, node, scope, None)
+        except NodeError as exc:  # the loop fails; its message names the body node
+            raise NodeError(f"{node.title} ({node.id}): {exc.msg}", exc.code) from None
+        except Interrupt:
+            raise NodeError(
+                f"{node.title} ({node.id}) waits for an answer, which the emulator does not support "
+                "inside a loop or batch"
+            ) from None
+        scope[node.id] = result.output
+        ran[node.id] = result.output
+        for e in graph.outgoing(node.id):
+            if _takes(e.source_port, result.port):
+                active.append([node.id, e.target])
+    return ran
+
+
+async def execute(run: Run, answer: Optional[str] = None) -> Outcome:
+    """Run (or, with `answer`, resume) the canvas until an end node, an interrupt or a failure."""
+    st = run.state
+    graph = top_level(run.canvas.nodes, run.canvas.edges)
+    start = run.canvas.start
+    for node in graph.order():
+        if node.id in st.finished:
+            continue
+        if node.id != start.id and not any([e.source, node.id] in st.active for e in graph.incoming(node.id)):
+            st.finished.append(node.id)  # on a branch not taken
+            continue
+        rec = st.nodes.get(node.id)
+        if rec is None:
+            rec = {"node_id": node.id, "title": node.title, "uuid": run.host.new_id(), "is_finish": False}
+            st.nodes[node.id] = rec
+        rec["update_time"] = int(time.time())
+        run.save()
+        resuming = st.pending is not None and st.pending["node_id"] == node.id
+        given, answer = (answer, None) if resuming else (None, answer)
+        st.pending = None
+        try:
+            result = await run_node(run, node, st.outputs, given)
+        except Interrupt as intr:
+            event_id = f"{run.execute_id}/{run.host.new_id()}"
+            st.pending = {"node_id": node.id, "event_id": event_id, "type": intr.type}
+            run.save()
+            data = {"event_id": event_id, "type": intr.type, "data": intr.data, **intr.extra}
+            return Interrupted(data, intr.title or node.title)
+        except NodeError as exc:
+            run.save()
+            msg = f"node {node.title} ({node.id}) failed: {exc.msg}"
+            return Failed(exc.code, msg, node.id, node.title)
+        except LoopSignal as sig:
+            return Failed(NODE_FAILED, f"node {node.title} ({node.id}): {sig.kind} outside a loop", node.id)
+        st.outputs[node.id] = result.output
+        rec.update(is_finish=True, update_time=int(time.time()), output=as_text(result.output))
+        if node.type == m.OUTPUT:
+            rec["output"] = str(result.output.get("output", ""))
+        elif node.type == m.END:
+            rec["output"] = st.result
+        for e in graph.outgoing(node.id):
+            if _takes(e.source_port, result.port):
+                st.active.append([node.id, e.target])
+        st.finished.append(node.id)
+        run.save()
+        if node.type == m.END:
+            return Done(st.result)
+    return Failed(NODE_FAILED, "the run reached no end node")

@@ -1,0 +1,695 @@
+"""What each node type does. An executor takes the run, the node, the scope of node outputs and (on
+resume) the caller's answer, and returns the node's outputs and the branch it takes."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from typing import Any, Dict, List, Optional, Tuple
+
+from ...core.llm import Calls, DeterministicModel, ModelRequest, Text, estimate_tokens
+from . import http_node
+from . import model as m
+from .code_runner import CodeError, run_code
+from .convert import ConversionError, as_text, convert, convert_all, empty_of, pair, render, to_json
+from .engine import (
+    MAX_DEPTH,
+    Executor,
+    Failed,
+    Interrupt,
+    Interrupted,
+    LoopSignal,
+    NodeError,
+    Result,
+    Run,
+    RunState,
+    Scope,
+    emit_text,
+    execute,
+    inputs_of,
+    layered,
+    resolve,
+    run_body,
+    setting_value,
+    typed_outputs,
+)
+from .graph import body
+from .model import Node, TypeInfo
+
+QUESTION, INPUT = 2, 5
+MAX_ITERATIONS = 1000
+"""An infinite loop stops with an error after this many iterations (a break node ends it sooner)."""
+
+
+def _start_decls(node: Node) -> Dict[str, TypeInfo]:
+    return {v.name: v.type for v in node.outputs}
+
+
+def default_of(var: m.Variable) -> Any:
+    """A declared default (the editor stores most as text) as a value of its type."""
+    if var.default is None or var.default == "":
+        return None
+    warnings: List[str] = []
+    return convert(var.default, var.type, var.name, warnings)
+
+
+async def start(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
+    given = dict(scope.get(node.id) or {})
+    for var in node.outputs:
+        if given.get(var.name) is None:
+            default = default_of(var)
+            if default is not None:
+                given[var.name] = default
+    warnings: List[str] = []
+    try:
+        values = convert_all(given, _start_decls(node), warnings)
+    except ConversionError as exc:
+        raise NodeError(str(exc)) from None
+    return Result(values)
+
+
+async def end(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
+    values = inputs_of(run, scope, node)
+    st = run.state
+    if (node.setting("terminatePlan") or "returnVariables") == "useAnswerContent":
+        text = render(str(setting_value(run, scope, node, "content", "") or ""), values)
+        st.result = text
+        if run.depth == 0:
+            await emit_text(run, node, text, bool(node.setting("streamingOutput", False)), st.usage)
+        return Result({"output": text})
+    st.result = to_json(values)
+    if run.depth == 0:
+        await emit_text(run, node, st.result, False, st.usage)
+    return Result(values)
+
+
+async def output(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
+    values = inputs_of(run, scope, node)
+    text = render(str(setting_value(run, scope, node, "content", "") or ""), values)
+    run.state.messages[node.title] = text
+    await emit_text(run, node, text, bool(node.setting("streamingOutput", False)))
+    return Result({"output": text})
+
+
+# -- models -----------------------------------------------------------------------------------------------
+
+
+def llm_params(node: Node) -> Dict[str, Any]:
+    """`llmParam` as a dict: the LLM node writes a list of `{name, input}`, others an object."""
+    raw = node.setting("llmParam")
+    if isinstance(raw, dict):
+        out: Dict[str, Any] = {}
+        for key, value in raw.items():
+            if isinstance(value, dict) and isinstance(value.get("value"), dict):
+                out[key] = value["value"].get("content")
+            else:
+                out[key] = value
+        return out
+    out = {}
+    for item in raw or []:
+        if isinstance(item, dict) and isinstance(item.get("input"), dict):
+            out[str(item.get("name"))] = (item["input"].get("value") or {}).get("content")
+    return out
+
+
+def _history(run: Run, params: Dict[str, Any], node: Node) -> List[Dict[str, str]]:
+    setting = node.setting("chatHistorySetting") or {}
+    enabled = params.get("enableChatHistory") or (
+        isinstance(setting, dict) and setting.get("enableChatHistory")
+    )
+    if not enabled or not _truthy(enabled):
+        return []
+    rounds = int(params.get("chatHistoryRound") or (setting or {}).get("chatHistoryRound") or 3)
+    return list(run.history[-2 * rounds :])
+
+
+def _truthy(value: Any) -> bool:
+    return value is True or str(value).lower() == "true"
+
+
+async def ask_model(
+    run: Run, node: Node, system: str, prompt: str, history: List[Dict[str, str]]
+) -> Tuple[str, str, bool]:
+    """The model's reply text, its reasoning, and whether it is the deterministic stand-in."""
+    model = run.host.model_for(run.workflow_id, node.id)
+    request = ModelRequest(bot_name=node.title, system_prompt=system, history=history, query=prompt)
+    parts: List[str] = []
+    reasoning: List[str] = []
+    async for event in model.run(request):
+        if isinstance(event, Text):
+            (reasoning if event.reasoning else parts).append(event.chunk)
+        elif isinstance(event, Calls):
+            raise NodeError("the model called a tool, but this LLM node has no skills")
+        else:
+            raise NodeError(event.msg, event.code)
+    text = "".join(parts)
+    run.state.add_usage(estimate_tokens(system + prompt), estimate_tokens(text))
+    return text, "".join(reasoning), isinstance(model, DeterministicModel)
+
+
+_FENCE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.S)
+
+
+async def llm(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
+    params = llm_params(node)
+    values = inputs_of(run, scope, node)
+    prompt = render(str(params.get("prompt") or ""), values)
+    system = render(str(params.get("systemPrompt") or ""), values)
+    text, reasoning, stand_in = await ask_model(run, node, system, prompt, _history(run, params, node))
+    declared = [v for v in node.outputs if v.name not in ("reasoning_content", "errorBody", "isSuccess")]
+    out: Dict[str, Any]
+    as_json = str(params.get("responseFormat", 0)) == "2"
+    if len(declared) == 1 and declared[0].type.type == "string":
+        as_json = False  # one text output: Coze reads the reply as text whatever the format
+    if as_json and declared:
+        fenced = _FENCE.match(text)
+        try:
+            parsed = json.loads(fenced.group(1) if fenced else text)
+        except json.JSONDecodeError:
+            parsed = None
+        if not isinstance(parsed, dict):
+            if not stand_in:
+                raise NodeError(f"the model's reply is not a JSON object: {text[:80]!r}")
+            # the deterministic model answers in prose: put it in the text outputs, zero values elsewhere
+            parsed = {v.name: text if v.type.type == "string" else empty_of(v.type) for v in declared}
+        out = parsed
+    else:
+        out = {(declared[0].name if declared else "output"): text}
+    if node.output("reasoning_content") is not None:
+        out["reasoning_content"] = reasoning
+    return Result(typed_outputs(node, out))
+
+
+async def intent(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
+    """Picks one of the intents for `query`; `classificationId` 0 (the default branch) means none."""
+    intents = [str((i or {}).get("name") or "") for i in node.setting("intents") or []]
+    values = inputs_of(run, scope, node)
+    query = as_text(values.get("query"))
+    params = llm_params(node)
+    listing = "\n".join(f"{i + 1}. {name}" for i, name in enumerate(intents))
+    system = render(str(params.get("systemPrompt") or ""), values)
+    prompt = (
+        f"Classify the user's message into one of these intents (0 for none):\n{listing}\nMessage: {query}"
+    )
+    text, _, stand_in = await ask_model(run, node, system, prompt, _history(run, params, node))
+    chosen = 0
+    if stand_in:  # the deterministic stand-in: the first intent named in the query
+        lowered = query.lower()
+        chosen = next((i + 1 for i, name in enumerate(intents) if name and name.lower() in lowered), 0)
+        reason = f"the message mentions {intents[chosen - 1]!r}" if chosen else "no intent is mentioned"
+    else:
+        found = re.search(r"\d+", text)
+        chosen = int(found.group(0)) if found and int(found.group(0)) <= len(intents) else 0
+        reason = text
+    port = f"branch_{chosen - 1}" if chosen else "default"
+    return Result(typed_outputs(node, {"classificationId": chosen, "reason": reason}), port)
+
+
+# -- logic ----------------------------------------------------------------------------------------------
+
+
+def _operand(run: Run, scope: Scope, raw: Any) -> Tuple[Any, Optional[TypeInfo]]:
+    if not isinstance(raw, dict) or not isinstance(raw.get("input"), dict):
+        return None, None
+    value = m.parse_value(raw["input"], "operand", "")
+    return resolve(run, scope, value), value.type
+
+
+def _length(value: Any) -> int:
+    return len(value) if isinstance(value, (str, list, dict)) else 0
+
+
+def compare(op: int, left: Any, right: Any, left_type: Optional[TypeInfo] = None) -> bool:
+    """One condition of a condition node, with Coze's operator numbers and null rules."""
+    if op == 1:  # equal: null equals only null; numbers compare across int and float
+        if left is None or right is None:
+            return left is None and right is None
+        a, b = pair((left, right))
+        return type(a) is type(b) and bool(a == b)
+    if op == 2:
+        return not compare(1, left, right)
+    if op in (3, 4, 5, 6):  # length comparisons (null has length 0)
+        n, limit = _length(left), int(right or 0)
+        return {3: n > limit, 4: n >= limit, 5: n < limit, 6: n <= limit}[op]
+    if op in (7, 8):  # contain / not contain (a key, for objects)
+        if left is None:
+            found = False
+        elif isinstance(left, (dict, str)):
+            found = str(right) in left
+        elif isinstance(left, list):
+            found = right in left
+        else:
+            found = False
+        return found if op == 7 else not found
+    if op in (9, 10):  # empty / not empty
+        empty = (
+            left is None
+            or (isinstance(left, (list, dict)) and not left)
+            or (isinstance(left, str) and left in ("", "None"))
+            or (isinstance(left, bool) and not left)
+            or (not isinstance(left, bool) and isinstance(left, (int, float)) and left == 0)
+        )
+        return empty if op == 9 else not empty
+    if op == 11:
+        return left is True
+    if op == 12:
+        return left is None or left is False
+    if op in (13, 14, 15, 16):
+        if left is None or right is None:  # Coze's null rules: null is below every number
+            nulls = {
+                13: left is not None,
+                14: left is not None or right is None,
+                15: left is None and right is not None,
+                16: left is None,
+            }
+            return nulls[op]
+        a, b = pair((left, right))
+        try:
+            return bool({13: a > b, 14: a >= b, 15: a < b, 16: a <= b}[op])
+        except TypeError:
+            raise NodeError(f"cannot compare {as_text(left)!r} with {as_text(right)!r}") from None
+    raise NodeError(f"unknown condition operator {op}")
+
+
+async def selector(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
+    for i, branch in enumerate(node.setting("branches") or []):
+        condition = (branch or {}).get("condition") or {}
+        results = []
+        for cond in condition.get("conditions") or []:
+            left, left_type = _operand(run, scope, cond.get("left"))
+            right, _ = _operand(run, scope, cond.get("right"))
+            results.append(compare(int(cond.get("operator") or 0), left, right, left_type))
+        logic = int(condition.get("logic") or 2)
+        hit = any(results) if logic == 1 else (all(results) and bool(results))
+        if hit:
+            return Result({}, "true" if i == 0 else f"true_{i}")
+    return Result({}, "false")
+
+
+async def aggregator(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
+    """Each group's first variable that has a value."""
+    out: Dict[str, Any] = {}
+    for group in node.setting("mergeGroups") or []:
+        chosen = None
+        for raw in group.get("variables") or []:
+            value = resolve(run, scope, m.parse_value(raw, str(group.get("name")), node.id))
+            if value is not None:
+                chosen = value
+                break
+        out[str(group.get("name"))] = chosen
+    return Result(typed_outputs(node, out))
+
+
+async def text(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
+    values = inputs_of(run, scope, node)
+    if node.setting("method") == "concat":
+        settings = {
+            p.name: p.value.literal for p in m.params(node.setting("concatParams"), "concatParams", node.id)
+        }
+        joiner = str(settings.get("arrayItemConcatChar") or "")
+        tpl = str(settings.get("concatResult") or "")
+        result = render(tpl, values, lambda items: joiner.join(as_text(i, True) for i in items))
+        return Result({"output": result})
+    settings = {
+        p.name: p.value.literal for p in m.params(node.setting("splitParams"), "splitParams", node.id)
+    }
+    separators = [str(s) for s in settings.get("delimiters") or [] if s != ""] or [","]
+    source = values.get("String")
+    if not isinstance(source, str):
+        raise NodeError("split needs the text in the input named String")
+    parts = [source]
+    for sep in separators:
+        parts = [piece for part in parts for piece in part.split(sep)]
+    return Result({"output": parts})
+
+
+async def json_serialize(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
+    values = inputs_of(run, scope, node)
+    return Result({"output": to_json(values.get("input"))})
+
+
+async def json_deserialize(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
+    values = inputs_of(run, scope, node)
+    source = values.get("input")
+    if not isinstance(source, str):
+        raise NodeError("the input to deserialize must be text")
+    try:
+        parsed = json.loads(source)
+    except json.JSONDecodeError as exc:
+        raise NodeError(f"the input is not JSON: {exc}") from None
+    return Result(typed_outputs(node, {"output": parsed}))
+
+
+async def code(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
+    values = inputs_of(run, scope, node)
+    setting = node.setting("settingOnError") or {}
+    timeout = float(setting.get("timeoutMs") or 0) / 1000 if isinstance(setting, dict) else 0
+    try:
+        result = await run_code(
+            int(node.setting("language")), str(node.setting("code") or ""), values, timeout or None
+        )
+    except CodeError as exc:
+        raise NodeError(str(exc)) from None
+    if not isinstance(result, dict):
+        raise NodeError(f"main must return an object, not {as_text(result)[:60]!r}")
+    declared = {v.name for v in node.outputs if v.name not in ("errorBody", "isSuccess")}
+    return Result(typed_outputs(node, {k: v for k, v in result.items() if k in declared or not declared}))
+
+
+# -- waiting for the caller -------------------------------------------------------------------------------
+
+
+def _option_id(i: int) -> str:
+    return chr(ord("A") + i) if i < 26 else str(i)
+
+
+async def question(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
+    values = inputs_of(run, scope, node)
+    text_ = render(str(node.setting("question") or ""), values)
+    options: List[str] = []
+    if node.setting("answer_type") == "option":
+        if node.setting("option_type") == "dynamic":
+            dynamic = setting_value(run, scope, node, "dynamic_option", [])
+            options = [as_text(o) for o in (dynamic if isinstance(dynamic, list) else [])]
+        else:
+            options = [
+                render(str((o or {}).get("name") or ""), values) for o in node.setting("options") or []
+            ]
+    if answer is not None:
+        if not options:
+            out: Dict[str, Any] = {"USER_RESPONSE": answer}
+            if node.setting("extra_output"):
+                out.update(_extracted(node, answer))
+            return Result(typed_outputs(node, out))
+        cleaned = answer.strip().lower()
+        for i, option in enumerate(options):
+            if cleaned in (option.lower(), _option_id(i).lower()):
+                port = "branch_0" if node.setting("option_type") == "dynamic" else f"branch_{i}"
+                return Result({"optionId": _option_id(i), "optionContent": option}, port)
+        return Result({"optionId": "other", "optionContent": answer}, "default")
+    content: Any = text_ if not options else {"question": text_, "options": [{"name": o} for o in options]}
+    await emit_text(run, node, text_, False)
+    msg = {
+        "type": "question",
+        "content_type": "option" if options else "text",
+        "content": content,
+        "id": node.id,
+    }
+    raise Interrupt(QUESTION, json.dumps({"messages": [msg]}, ensure_ascii=False))
+
+
+def _extracted(node: Node, answer: str) -> Dict[str, Any]:
+    """Fields a question node extracts from a free answer: taken from a JSON object answer."""
+    try:
+        parsed = json.loads(answer)
+    except json.JSONDecodeError:
+        parsed = None
+    names = [v.name for v in node.outputs if v.name != "USER_RESPONSE"]
+    return {n: parsed.get(n) for n in names} if isinstance(parsed, dict) else {n: None for n in names}
+
+
+def _form(answer: str, names: List[str]) -> Dict[str, Any]:
+    """An input node's answer: a JSON object, `name: value` lines, or (one field) the value itself."""
+    try:
+        value = json.loads(answer)
+    except json.JSONDecodeError:
+        value = None
+    if isinstance(value, dict):
+        return value
+    pairs = {
+        k.strip(): v.strip() for k, v in (line.split(":", 1) for line in answer.splitlines() if ":" in line)
+    }
+    if len(names) == 1 and names[0] not in pairs:
+        return {names[0]: answer}
+    return pairs
+
+
+def _param_info(var: m.Variable) -> Dict[str, Any]:
+    kind = {"list": "array", "time": "string", "file": "string"}.get(var.type.type, var.type.type)
+    return {"type": kind, "required": var.type.required}
+
+
+async def input_node(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
+    """Interrupts (type 5) for the declared values; the resume sends a JSON object or `name: value` lines."""
+    problem = ""
+    if answer is not None:
+        warnings: List[str] = []
+        try:
+            form = _form(answer, [v.name for v in node.outputs])
+            values = convert_all(form, {v.name: v.type for v in node.outputs}, warnings)
+            if not warnings:
+                return Result(values)
+            problem = "; ".join(warnings)
+        except ConversionError as exc:
+            problem = str(exc)
+    data = {"content": "", "error": problem}
+    required = {v.name: _param_info(v) for v in node.outputs}
+    raise Interrupt(INPUT, json.dumps(data, ensure_ascii=False), extra={"required_parameters": required})
+
+
+# -- composites --------------------------------------------------------------------------------------------
+
+
+def _collect(run: Run, node: Node, scope: Scope, gathered: Dict[str, List[Any]]) -> Dict[str, Any]:
+    """A loop or batch node's outputs: references into the body become lists, its own values stay."""
+    out: Dict[str, Any] = {}
+    for var in node.outputs:
+        value = var.value
+        if value is None or value.ref is None:
+            out[var.name] = resolve(run, scope, value) if value is not None else None
+            continue
+        if value.ref.block_id == node.id:
+            out[var.name] = resolve(run, scope, value)
+        else:
+            key = ".".join([value.ref.block_id, *value.ref.path])
+            warnings: List[str] = []
+            out[var.name] = convert(gathered.get(key, []), value.type, var.name, warnings)
+    return out
+
+
+def _body_refs(node: Node) -> List[m.Ref]:
+    return [
+        v.value.ref
+        for v in node.outputs
+        if v.value is not None and v.value.ref and v.value.ref.block_id != node.id
+    ]
+
+
+def _gather(node: Node, ran: Dict[str, Any], gathered: Dict[str, List[Any]], keep_missing: bool) -> None:
+    for ref in _body_refs(node):
+        key = ".".join([ref.block_id, *ref.path])
+        if ref.block_id in ran:
+            current: Any = ran[ref.block_id]
+            for step in ref.path:
+                current = current.get(step) if isinstance(current, dict) else None
+            gathered.setdefault(key, []).append(current)
+        elif keep_missing:
+            gathered.setdefault(key, []).append(None)
+
+
+async def loop(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
+    kind = node.setting("loopType") or "array"
+    values = inputs_of(run, scope, node)
+    lists = {k: v for k, v in values.items() if isinstance(v, list)}
+    if kind == "array":
+        count = min([len(v) for v in lists.values()] or [0])
+    elif kind == "count":
+        count = int(setting_value(run, scope, node, "loopCount", 0) or 0)
+    else:
+        count = MAX_ITERATIONS + 1
+    variables = {
+        p.name: resolve(run, scope, p.value, p.name)
+        for p in m.params(node.setting("variableParameters"), "variableParameters", node.id)
+    }
+    graph = body(node)
+    gathered: Dict[str, List[Any]] = {}
+    for i in range(count):
+        if i == MAX_ITERATIONS:
+            raise NodeError(f"the loop ran {MAX_ITERATIONS} times without reaching a break node")
+        own = {**values, **{k: v[i] for k, v in lists.items()}, "index": i, **variables}
+        local: Dict[str, Any] = {node.id: own, "__loop_variables__": variables}
+        signal = ""
+        ran: Dict[str, Any] = {}
+        try:
+            ran = await run_body(run, graph, layered(local, scope))
+        except LoopSignal as sig:
+            signal = sig.kind
+            ran = {k: v for k, v in local.items() if k != node.id and not k.startswith("__")}
+        _gather(node, ran, gathered, keep_missing=False)
+        if signal == "break":
+            break
+    final = layered({node.id: {**values, **variables}}, scope)
+    return Result(_collect(run, node, final, gathered))
+
+
+async def set_variable(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
+    """Assigns loop variables: each `{left: <loop variable>, right: <value>}`."""
+    variables = scope.get("__loop_variables__")
+    if not isinstance(variables, dict):
+        raise NodeError("set variable works only inside a loop")
+    for i, raw in enumerate(node.setting("inputParameters") or []):
+        left = m.parse_value((raw or {}).get("left"), f"assignment {i}", node.id)
+        right = m.parse_value((raw or {}).get("right"), f"assignment {i}", node.id)
+        if left.ref is None or not left.ref.path:
+            raise NodeError(f"assignment {i}: the left side must be a loop variable")
+        name = left.ref.path[0]
+        warnings: List[str] = []
+        variables[name] = convert(resolve(run, scope, right), left.type, name, warnings)
+        own = scope.get(left.ref.block_id)
+        if isinstance(own, dict):
+            own[name] = variables[name]
+    return Result({})
+
+
+async def break_node(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
+    raise LoopSignal("break")
+
+
+async def continue_node(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
+    raise LoopSignal("continue")
+
+
+async def batch(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
+    """Runs the body once per item (at most `batchSize` items, `concurrentSize` at a time)."""
+    values = inputs_of(run, scope, node)
+    lists = {k: v for k, v in values.items() if isinstance(v, list)}
+    count = min([len(v) for v in lists.values()] or [0])
+    size = int(setting_value(run, scope, node, "batchSize", 100) or 100)
+    concurrency = max(1, int(setting_value(run, scope, node, "concurrentSize", 10) or 10))
+    count = min(count, size)
+    graph = body(node)
+    limit = asyncio.Semaphore(concurrency)
+
+    async def one(i: int) -> Dict[str, Any]:
+        async with limit:
+            own = {**values, **{k: v[i] for k, v in lists.items()}, "index": i}
+            return await run_body(run, graph, layered({node.id: own}, scope))
+
+    runs = await asyncio.gather(*(one(i) for i in range(count)))
+    gathered: Dict[str, List[Any]] = {}
+    for ran in runs:
+        _gather(node, ran, gathered, keep_missing=True)
+    return Result(_collect(run, node, layered({node.id: values}, scope), gathered))
+
+
+async def sub_workflow(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
+    """Runs another (published, canvas) workflow; a question inside it interrupts this run."""
+    if run.depth >= MAX_DEPTH:
+        raise NodeError(f"sub-workflows nest deeper than {MAX_DEPTH}")
+    workflow_id = str(node.setting("workflowId"))
+    version = node.setting("workflowVersion") or None
+    child_canvas = run.host.sub_canvas(workflow_id, str(version) if version else None)
+    rec = run.state.nodes.setdefault(node.id, {})
+    saved = rec.pop("child", None)
+    if saved is not None and answer is not None:
+        child = RunState.from_json(saved)
+    else:
+        child = RunState(outputs={child_canvas.start.id: inputs_of(run, scope, node)})
+        answer = None
+    sub = Run(
+        run.host,
+        child_canvas,
+        workflow_id,
+        run.execute_id,
+        child,
+        run.executors,
+        run.emit,
+        history=run.history,
+        depth=run.depth + 1,
+        variables=run.variables,
+    )
+    before = dict(child.usage)
+    outcome = await execute(sub, answer)
+    run.state.add_usage(
+        child.usage["input_count"] - before["input_count"],
+        child.usage["output_count"] - before["output_count"],
+    )
+    if isinstance(outcome, Failed):
+        raise NodeError(f"sub-workflow {workflow_id}: {outcome.msg}", outcome.code)
+    if isinstance(outcome, Interrupted):
+        rec["child"] = child.to_json()
+        data = outcome.interrupt_data
+        extra = {k: v for k, v in data.items() if k not in ("event_id", "type", "data")}
+        raise Interrupt(int(data["type"]), str(data["data"]), outcome.node_title, extra)
+    end_id = next(
+        n for n in reversed(child.finished) if n in child.outputs and child_canvas.all_nodes[n].type == m.END
+    )
+    return Result(typed_outputs(node, dict(child.outputs[end_id])))
+
+
+def _settings(run: Run, scope: Scope, node: Node, key: str) -> Dict[str, Any]:
+    """A list of `{name, input}` settings (`apiParam`, `datasetParam`) by name, resolved."""
+    return {p.name: resolve(run, scope, p.value, p.name) for p in m.params(node.setting(key), key, node.id)}
+
+
+async def knowledge(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
+    """Recalls slices of the knowledge bases in `datasetList` for `Query` (`topK`, `strategy`)."""
+    values = inputs_of(run, scope, node)
+    settings = _settings(run, scope, node, "datasetParam")
+    ids = [as_text(i) for i in settings.get("datasetList") or []]
+    top_k = int(settings.get("topK") or 5)
+    strategy = int(settings.get("strategy") or 0) if settings.get("strategy") is not None else 1
+    hits = run.host.recall(ids, as_text(values.get("Query")), top_k, strategy)
+    found = [{"output": h["content"], "documentId": h.get("document_id")} for h in hits]
+    return Result(typed_outputs(node, {"outputList": found}))
+
+
+async def plugin(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
+    """Calls a tool (`apiName`) of a plugin of the emulator's catalogue (`pluginID`)."""
+    api = _settings(run, scope, node, "apiParam")
+    values = {k: v for k, v in inputs_of(run, scope, node).items() if v is not None}
+    result = run.host.call_plugin(as_text(api.get("pluginID")), as_text(api.get("apiName")), values)
+    return Result(typed_outputs(node, result))
+
+
+async def conversation_history(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
+    """The last `rounds` rounds of the chatflow's conversation (the run's own: the emulator has no
+    other named conversations for canvases)."""
+    values = inputs_of(run, scope, node)
+    wanted = as_text(values.get("conversationName"))
+    current = as_text((scope.get(run.canvas.start.id) or {}).get("CONVERSATION_NAME"))
+    if wanted and current and wanted != current:
+        raise NodeError(
+            f"conversation {wanted!r}: the emulator has only this run's conversation ({current!r})"
+        )
+    rounds = int(values.get("rounds") or 0)
+    history = run.history[-2 * rounds :] if rounds > 0 else list(run.history)
+    messages = [{"role": str(h.get("role")), "content": str(h.get("content"))} for h in history]
+    return Result(typed_outputs(node, {"messageList": messages}))
+
+
+async def comment(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
+    return Result({})
+
+
+async def http(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
+    return await http_node.request(run, node, scope)
+
+
+EXECUTORS: Dict[int, Executor] = {
+    m.START: start,
+    m.END: end,
+    m.LLM: llm,
+    m.CODE: code,
+    m.SELECTOR: selector,
+    m.SUB_WORKFLOW: sub_workflow,
+    m.OUTPUT: output,
+    m.TEXT: text,
+    m.QUESTION: question,
+    m.BREAK: break_node,
+    m.SET_VARIABLE: set_variable,
+    m.LOOP: loop,
+    m.INTENT: intent,
+    m.BATCH: batch,
+    m.CONTINUE: continue_node,
+    m.INPUT: input_node,
+    m.COMMENT: comment,
+    m.AGGREGATOR: aggregator,
+    m.HTTP: http,
+    m.JSON_SERIALIZE: json_serialize,
+    m.JSON_DESERIALIZE: json_deserialize,
+    m.KNOWLEDGE_RETRIEVE: knowledge,
+    m.PLUGIN: plugin,
+    m.CONVERSATION_HISTORY: conversation_history,
+}
