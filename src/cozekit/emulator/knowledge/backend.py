@@ -12,6 +12,7 @@ import binascii
 from typing import Any, Dict, List, Optional, Tuple
 
 from ..core.base import Account, Backend, page_bounds
+from ..core.blobs import BlobStore
 from ..core.errors import bad_request, not_found
 from ..core.ids import IdGenerator
 from ..core.store import Store
@@ -37,9 +38,10 @@ def _name(name: Any) -> str:
 
 
 class KnowledgeBackend(Backend):
-    def __init__(self, store: Store, ids: IdGenerator) -> None:
+    def __init__(self, store: Store, ids: IdGenerator, blobs: BlobStore) -> None:
         super().__init__(store, ids)
-        self.ingestor = Ingestor(store)
+        self.blobs = blobs
+        self.ingestor = Ingestor(store, blobs)
         self.recaller = KnowledgeRecall(store, self.ingestor)
 
     # -- datasets -------------------------------------------------------------------------------
@@ -180,6 +182,7 @@ class KnowledgeBackend(Backend):
     def _drop_document(self, doc: Dict[str, Any]) -> None:
         self.store.delete("kdocument", doc["id"])
         self.store.delete("kslices", doc["id"])
+        self.blobs.delete("kdoc", str(doc["id"]))
         self.recaller.forget(doc["id"])
 
     def create_documents(
@@ -212,17 +215,25 @@ class KnowledgeBackend(Backend):
         if len(methods) > 1:
             raise bad_request("one upload method per request: local files, web pages or file ids")
         docs = []
-        with self.store.transaction():
-            for doc, blob in prepared:
-                doc.update(dataset_id=dataset_id, chunk_strategy=strategy, owner=account.user_id)
+        written = []
+        try:
+            for doc, blob in prepared:  # the bytes first: a document is never stored without them
                 if blob is not None:
-                    self.store.put_blob(f"kdoc:{doc['id']}", blob)
-                self.store.put("kdocument", doc, owner=account.user_id, parent=dataset_id)
-                docs.append(doc)
-            if ds["chunk_strategy"] is None:
-                ds["chunk_strategy"] = strategy
-            ds["update_time"] = self.now()
-            self.store.put("dataset", ds, owner=account.user_id, parent=ds["space_id"])
+                    self.blobs.put("kdoc", str(doc["id"]), blob)
+                    written.append(str(doc["id"]))
+            with self.store.transaction():
+                for doc, _ in prepared:
+                    doc.update(dataset_id=dataset_id, chunk_strategy=strategy, owner=account.user_id)
+                    self.store.put("kdocument", doc, owner=account.user_id, parent=dataset_id)
+                    docs.append(doc)
+                if ds["chunk_strategy"] is None:
+                    ds["chunk_strategy"] = strategy
+                ds["update_time"] = self.now()
+                self.store.put("dataset", ds, owner=account.user_id, parent=ds["space_id"])
+        except BaseException:
+            for doc_id in written:
+                self.blobs.delete("kdoc", doc_id)
+            raise
         for doc in docs:
             self.ingestor.start(doc["id"])
         return [render_document(d) for d in docs]
