@@ -2,7 +2,8 @@
 
 This module holds the rules. Documents are processed in the background (`knowledge_ingest`), recall
 lives in `knowledge_recall` and Coze's views in `knowledge_render`. Store kinds: `dataset`, `kdocument`
-(parent: dataset), `kslices` (a document's slices) and `web_page` (registered through the control plane).
+(parent: dataset), `kslices` (a document's slices), `kindex` (a dataset's recall-index stamp, `index.py`)
+and `web_page` (registered through the control plane). Uploaded bytes live in the blob store.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from ..core.store import Store
 from .chunking import ChunkStrategyError, rule_from_strategy
 from .embeddings import Embedder
 from .images import IMAGE_TYPES
+from .index import KnowledgeIndex
 from .ingest import AUTO_CAPTION, DONE, FAILED, FILE_ID, LOCAL, PROCESSING, WEB, Ingestor, web_key
 from .parsing import TEXT_TYPES
 from .recall import KnowledgeRecall
@@ -41,8 +43,9 @@ class KnowledgeBackend(Backend):
     def __init__(self, store: Store, ids: IdGenerator, blobs: BlobStore) -> None:
         super().__init__(store, ids)
         self.blobs = blobs
-        self.ingestor = Ingestor(store, blobs)
-        self.recaller = KnowledgeRecall(store, self.ingestor)
+        self.index = KnowledgeIndex(store)
+        self.ingestor = Ingestor(store, blobs, self.index.document_changed)
+        self.recaller = KnowledgeRecall(store, self.index)
 
     # -- datasets -------------------------------------------------------------------------------
     def _dataset(self, account: Account, dataset_id: str) -> Dict[str, Any]:
@@ -127,6 +130,7 @@ class KnowledgeBackend(Backend):
             for doc in self._documents(account, dataset_id):
                 self._drop_document(doc)
             self.store.delete("dataset", dataset_id)
+            self.index.dataset_deleted(dataset_id)
 
     def render_dataset(self, account: Account, ds: Dict[str, Any]) -> Dict[str, Any]:
         docs = self._documents(account, ds["id"])
@@ -183,7 +187,7 @@ class KnowledgeBackend(Backend):
         self.store.delete("kdocument", doc["id"])
         self.store.delete("kslices", doc["id"])
         self.blobs.delete("kdoc", str(doc["id"]))
-        self.recaller.forget(doc["id"])
+        self.index.document_changed(str(doc["dataset_id"]), str(doc["id"]), None)
 
     def create_documents(
         self,
@@ -405,7 +409,6 @@ class KnowledgeBackend(Backend):
             if doc["status"] == DONE:
                 slices = [caption] if caption.strip() else []
                 self.ingestor.save_slices(doc, slices)
-        self.recaller.forget(document_id, 0)
 
     # -- recall -------------------------------------------------------------------------------
     @property
@@ -430,7 +433,7 @@ class KnowledgeBackend(Backend):
 
     # -- control plane --------------------------------------------------------------------------
     def reset(self) -> None:
-        """Drop running work, cached vectors and settings (the store is wiped by the caller)."""
+        """Drop running work, the recall indexes and settings (the store is wiped by the caller)."""
         self.ingestor.cancel_all()
         self.recaller.reset()
 

@@ -13,7 +13,7 @@ import logging
 import queue
 import threading
 import time
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from ..core.blobs import BlobStore
 from ..core.store import Store
@@ -29,6 +29,8 @@ SLICE_BATCH = 8
 """Slices written between two progress updates."""
 IMAGE_HEAD = 1024 * 1024
 """Bytes of an uploaded image read to caption it (its size is in the header)."""
+SlicesChanged = Callable[[str, str, Optional[Sequence[str]]], None]
+"""(dataset id, document id, its slices now; None: gone)."""
 NOT_FETCHED = (
     "the web page could not be fetched: the emulator never uses the network; register the page's "
     "content first (Control.register_web_page)"
@@ -45,9 +47,12 @@ class _Canceled(Exception):
 
 
 class Ingestor:
-    def __init__(self, store: Store, blobs: BlobStore) -> None:
+    def __init__(self, store: Store, blobs: BlobStore, on_slices: SlicesChanged) -> None:
+        """`on_slices(dataset_id, document_id, slices)` is called inside the transaction that saves
+        a document's slices (the recall index follows them)."""
         self.store = store
         self.blobs = blobs
+        self.on_slices = on_slices
         self.step_delay = 0.0
         self._queue: queue.Queue[Tuple[int, str]] = queue.Queue()
         self._generation = 0
@@ -103,6 +108,7 @@ class Ingestor:
             self.store.put("kslices", {"id": doc["id"], "slices": slices}, owner=doc["owner"])
             doc.update(slice_count=len(slices), char_count=sum(len(s) for s in slices))
             self.store.put("kdocument", doc, owner=doc["owner"], parent=doc["dataset_id"])
+            self.on_slices(str(doc["dataset_id"]), str(doc["id"]), slices)
 
     # -- the worker -------------------------------------------------------------------------------
     def _run(self) -> None:
