@@ -209,3 +209,15 @@ async def test_the_sdk_uploads_a_file_that_lands_on_disk(mode: str, tmp_path: Pa
         stored = tmp_path / "data" / "files" / "file" / uploaded.id[-2:] / uploaded.id
         assert stored.read_bytes() == source.read_bytes()
         assert os.listdir(tmp_path / "data" / "files" / "tmp") == []
+
+
+def test_other_multipart_endpoints_stop_a_chunked_body_at_their_limit(emu: ThreadedEmulator) -> None:
+    emu.control.configure(max_body_bytes=MB)
+    body = Body(part_head(file_name="speech.wav"), 8 * MB)
+    with httpx.Client(base_url=emu.base_url, headers={"Authorization": f"Bearer {emu.token}"}) as http:
+        resp = http.post(
+            "/v1/audio/transcriptions",
+            content=body.chunks(),
+            headers={"content-type": f"multipart/form-data; boundary={BOUNDARY}"},
+        )
+    assert resp.status_code == 413 and resp.json()["code"] == 4000
