@@ -206,6 +206,8 @@ async def test_the_sdk_uploads_a_file_that_lands_on_disk(mode: str, tmp_path: Pa
             assert uploaded.bytes == 3 * MB + 17 and uploaded.file_name == "report.pdf"
             again = await run(coze.files.retrieve(file_id=uploaded.id))
             assert again.id == uploaded.id
+            named = await run(coze.files.upload(file=b"x,y\n1,2\n", file_name="报告 2026.csv"))
+            assert (named.file_name, named.bytes) == ("报告 2026.csv", 8)
         stored = tmp_path / "data" / "files" / "file" / uploaded.id[-2:] / uploaded.id
         assert stored.read_bytes() == source.read_bytes()
         assert os.listdir(tmp_path / "data" / "files" / "tmp") == []
