@@ -119,9 +119,9 @@ async def receive_upload(
                     in_file = True
                 elif event == "data" and in_file:
                     assert writer is not None
-                    writer.write(payload)
-                    if writer.size > limit:
+                    if writer.size + len(payload) > limit:
                         raise too_large()
+                    writer.write(payload)
                 elif event == "end" and in_file:
                     in_file, done = False, True
             events.items.clear()
