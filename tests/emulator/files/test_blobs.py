@@ -39,6 +39,11 @@ def test_a_writer_is_invisible_until_committed_and_leaves_nothing_when_aborted(t
     aborted.abort()
     aborted.abort()
     assert os.listdir(tmp_path / "tmp") == []
+    taken = blobs.writer()
+    taken.write(b"other")
+    with pytest.raises(FileExistsError):
+        taken.commit("file", "1")  # an id names one file: never replaced
+    assert blobs.read("file", "1") == b"abcdef" and os.listdir(tmp_path / "tmp") == []
 
 
 def test_names_cannot_leave_the_root(tmp_path: Path) -> None:

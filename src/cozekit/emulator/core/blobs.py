@@ -42,11 +42,23 @@ class BlobWriter:
         self.size += len(data)
 
     def commit(self, kind: str, id: str) -> str:
-        """Move the written bytes to their place; returns the path."""
+        """Move the written bytes to their place; returns the path. A file already there is never
+        replaced (`FileExistsError`): an id names one upload, whichever process wrote it."""
         self._handle.close()
         path = self._blobs.path(kind, id)
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        os.replace(self.temp_path, path)
+        try:
+            os.link(self.temp_path, path)  # atomic, and fails if the name is taken
+        except FileExistsError:
+            self.abort()
+            raise
+        except OSError:  # a file system without hard links: rename (which would replace)
+            if os.path.exists(path):
+                self.abort()
+                raise FileExistsError(path) from None
+            os.replace(self.temp_path, path)
+            return path
+        os.unlink(self.temp_path)
         return path
 
     def abort(self) -> None:
