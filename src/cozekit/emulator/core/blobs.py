@@ -1,5 +1,6 @@
 """Uploaded bytes as plain files: `<root>/<kind>/<shard>/<id>`, written under a temporary name and
-renamed into place, so a reader never sees half a file and several worker processes can share a root.
+moved into place (a hard link, so an existing file is never replaced), so a reader never sees half a file
+and several worker processes can share a root.
 
 The store keeps the metadata; this keeps the bytes. An emulator without a data dir keeps its files in
 a temporary directory that is removed when the emulator closes (or the interpreter exits).
