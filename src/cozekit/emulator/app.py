@@ -50,6 +50,8 @@ from .workspaces import app_routes, connector_routes, folder_routes, variable_ro
 from .workspaces import routes as workspace_routes
 
 DB_FILE = "emulator.sqlite3"
+FILES_DIR = "files"
+"""Uploaded bytes, under the data dir (`files/<kind>/<shard>/<id>`)."""
 
 
 def _require_multipart() -> None:
@@ -66,13 +68,16 @@ def _require_multipart() -> None:
 
 
 def create_app(config: Optional[EmulatorConfig] = None, *, data_dir: Optional[str] = None) -> FastAPI:
-    """A fresh emulator. State lives in `data_dir/emulator.sqlite3`, or in memory without `data_dir`."""
+    """A fresh emulator. State lives in `data_dir/emulator.sqlite3` and uploads in `data_dir/files/`;
+    without `data_dir`, in memory and a temporary directory."""
     _require_multipart()
     db_path = ":memory:"
+    files_dir = None
     if data_dir is not None:
         os.makedirs(data_dir, exist_ok=True)
         db_path = os.path.join(data_dir, DB_FILE)
-    state = EmulatorState(config, db_path=db_path)
+        files_dir = os.path.join(data_dir, FILES_DIR)
+    state = EmulatorState(config, db_path=db_path, files_dir=files_dir)
     app = FastAPI(
         title="cozekit Coze emulator",
         version=__version__,

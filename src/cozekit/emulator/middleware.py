@@ -98,7 +98,9 @@ class EmulatorMiddleware:
             await reply(too_large.http_status, too_large.code, too_large.msg)
             return
         is_json = b"json" in _header(scope, b"content-type")
-        if scope["method"] in BODY_METHODS and (length is None or is_json):
+        if scope["method"] in BODY_METHODS and length is None and not is_json:
+            receive = _counted(receive, limit, too_large)  # an upload streams: counted, never buffered
+        elif scope["method"] in BODY_METHODS and is_json:
             body = await _read_limited(receive, limit)
             if body is None:
                 await reply(too_large.http_status, too_large.code, too_large.msg)
@@ -269,6 +271,23 @@ async def _read_limited(receive: Receive, limit: int) -> Optional[bytes]:
         if not message.get("more_body"):
             break
     return b"".join(chunks)
+
+
+def _counted(original: Receive, limit: int, too_large: EmulatorError) -> Receive:
+    """The connection's messages, with a running count of body bytes: past `limit`, the next read
+    raises `too_large` (rendered as the Coze envelope), so a chunked body stops at the limit."""
+    size = 0
+
+    async def receive() -> Message:
+        nonlocal size
+        message = await original()
+        if message["type"] == "http.request":
+            size += len(message.get("body", b""))
+            if size > limit:
+                raise too_large
+        return message
+
+    return receive
 
 
 def _replay(body: bytes, original: Receive) -> Receive:

@@ -99,6 +99,7 @@ class ThreadedEmulator:
         if self._thread is not None:
             self._thread.stop()
             self.state.store.close()
+            self.state.blobs.close()
         self._thread = None
         if self._tls_dir is not None:
             self._tls_dir.cleanup()

@@ -20,6 +20,7 @@ from .chat.backend import ChatsBackend
 from .chat.engine import ChatEngine
 from .conversations.backend import ConversationsBackend
 from .conversations.messages import MessagesBackend
+from .core.blobs import BlobStore
 from .core.config import EmulatorConfig
 from .core.ids import IdGenerator
 from .core.injections import FaultBook, ScriptBook, UnknownFieldLog
@@ -45,10 +46,17 @@ from .workspaces.variables import VariablesBackend
 class EmulatorState:
     """One emulator: its settings, store, control-plane books, every backend and engine, wired together."""
 
-    def __init__(self, config: Optional[EmulatorConfig] = None, db_path: str = ":memory:") -> None:
+    def __init__(
+        self,
+        config: Optional[EmulatorConfig] = None,
+        db_path: str = ":memory:",
+        files_dir: Optional[str] = None,
+    ) -> None:
+        """`files_dir`: where uploaded bytes live (a private temporary directory when None)."""
         self.defaults = config or EmulatorConfig.from_env()
         self.config = dataclasses.replace(self.defaults)
         self.store = Store(db_path)
+        self.blobs = BlobStore(files_dir)
         self.ids = IdGenerator()
         self.scripts = ScriptBook()
         self.faults = FaultBook()
@@ -56,8 +64,8 @@ class EmulatorState:
         self.bots = BotsBackend(self.store, self.ids)
         self.conversations = ConversationsBackend(self.store, self.ids)
         self.messages = MessagesBackend(self.conversations)
-        self.files = FilesBackend(self.store, self.ids)
-        self.knowledge = KnowledgeBackend(self.store, self.ids)
+        self.files = FilesBackend(self.store, self.ids, self.blobs)
+        self.knowledge = KnowledgeBackend(self.store, self.ids, self.blobs)
         self.oauth = OAuthBackend(self.store, self.ids)
         self.chats = ChatsBackend(self.bots, self.conversations, self.messages)
         self.audio = AudioBackend(self.bots, self.conversations)
@@ -107,5 +115,6 @@ class EmulatorState:
         self.unknown_fields.clear()
         self.config.restore(self.defaults)
         self.store.wipe()
+        self.blobs.wipe()
         self.info = self.seed()
         return self.info

@@ -7,6 +7,7 @@ import mimetypes
 from typing import Optional
 
 from fastapi import APIRouter, Request, Response
+from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
 from ..core.errors import bad_request, not_found
@@ -63,9 +64,11 @@ async def document_content(request: Request, document_id: IdStr) -> Response:
     doc = state.store.get("kdocument", document_id)
     if doc is None:
         raise not_found("document_id", document_id)
-    key = str(doc["file_id"]) if doc["source_type"] == FILE_ID else f"kdoc:{document_id}"
-    data = state.store.get_blob(key)
-    if data is None:
+    if doc["source_type"] == FILE_ID:
+        path = state.knowledge.blobs.find("file", str(doc["file_id"]))
+    else:
+        path = state.knowledge.blobs.find("kdoc", document_id)
+    if path is None:
         raise not_found("document_id", document_id)
     kind = mimetypes.guess_type(f"x.{doc['type']}")[0] or "application/octet-stream"
-    return Response(data, media_type=kind)
+    return FileResponse(path, media_type=kind)  # streamed from the file, never read whole

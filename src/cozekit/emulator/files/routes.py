@@ -1,13 +1,13 @@
-"""Files: multipart upload (one part named `file`) and retrieve."""
+"""Files: multipart upload (one part named `file`), streamed to disk, and retrieve."""
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from starlette.datastructures import UploadFile
+from starlette.concurrency import run_in_threadpool
 from typing_extensions import Annotated
 
 from ..core.base import Account
-from ..core.errors import CozeErrors
 from ..routing import IdStr, current_account, ok, state_of
-from .backend import render_file
+from .backend import check_file_name, render_file
+from .upload import receive_upload
 
 router = APIRouter(tags=["files"])
 
@@ -15,24 +15,16 @@ router = APIRouter(tags=["files"])
 @router.post("/v1/files/upload", summary="Upload a file (multipart, part `file`)")
 async def upload_file(request: Request, account: Account = Depends(current_account)) -> Response:
     state = state_of(request)
-    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-        raise CozeErrors.FILE_MISSING(
-            "no file in the request: send multipart/form-data with a part named file"
-        )
-    form = await request.form()
-    parts = [(key, value) for key, value in form.multi_items() if isinstance(value, UploadFile)]
-    if not parts:
-        raise CozeErrors.FILE_MISSING("no file in the request: send a part named file")
-    if len(parts) > 1:
-        raise CozeErrors.TOO_MANY_FILES(count=len(parts))
-    key, upload = parts[0]
-    if key != "file":
-        raise CozeErrors.FILE_MISSING(f"the file must be in the part named file, not {key!r}")
+    content_type = request.headers.get("content-type", "")
     limit = state.config.max_upload_bytes
-    if upload.size is not None and upload.size > limit:
-        raise CozeErrors.FILE_TOO_LARGE(limit=limit)
-    data = await upload.read()
-    doc = state.files.upload(account, upload.filename or "", data, limit)
+    name, writer = await receive_upload(
+        request.stream(), content_type, state.files.blobs, limit, check_file_name
+    )
+    try:
+        doc = await run_in_threadpool(state.files.keep, account, name, writer)
+    except BaseException:
+        writer.abort()
+        raise
     return ok(request, render_file(doc))
 
 

@@ -2,7 +2,8 @@
 
 This module holds the rules. Documents are processed in the background (`knowledge_ingest`), recall
 lives in `knowledge_recall` and Coze's views in `knowledge_render`. Store kinds: `dataset`, `kdocument`
-(parent: dataset), `kslices` (a document's slices) and `web_page` (registered through the control plane).
+(parent: dataset), `kslices` (a document's slices), `kindex` (a dataset's recall-index stamp, `index.py`)
+and `web_page` (registered through the control plane). Uploaded bytes live in the blob store.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ import binascii
 from typing import Any, Dict, List, Optional, Tuple
 
 from ..core.base import Account, Backend, page_bounds
+from ..core.blobs import BlobStore
 from ..core.errors import bad_request, not_found
 from ..core.ids import IdGenerator
 from ..core.store import Store
 from .chunking import ChunkStrategyError, rule_from_strategy
 from .embeddings import Embedder
 from .images import IMAGE_TYPES
+from .index import KnowledgeIndex
 from .ingest import AUTO_CAPTION, DONE, FAILED, FILE_ID, LOCAL, PROCESSING, WEB, Ingestor, web_key
 from .parsing import TEXT_TYPES
 from .recall import KnowledgeRecall
@@ -37,10 +40,12 @@ def _name(name: Any) -> str:
 
 
 class KnowledgeBackend(Backend):
-    def __init__(self, store: Store, ids: IdGenerator) -> None:
+    def __init__(self, store: Store, ids: IdGenerator, blobs: BlobStore) -> None:
         super().__init__(store, ids)
-        self.ingestor = Ingestor(store)
-        self.recaller = KnowledgeRecall(store, self.ingestor)
+        self.blobs = blobs
+        self.index = KnowledgeIndex(store)
+        self.ingestor = Ingestor(store, blobs, self.index.document_changed)
+        self.recaller = KnowledgeRecall(store, self.index)
 
     # -- datasets -------------------------------------------------------------------------------
     def _dataset(self, account: Account, dataset_id: str) -> Dict[str, Any]:
@@ -125,6 +130,7 @@ class KnowledgeBackend(Backend):
             for doc in self._documents(account, dataset_id):
                 self._drop_document(doc)
             self.store.delete("dataset", dataset_id)
+            self.index.dataset_deleted(dataset_id)
 
     def render_dataset(self, account: Account, ds: Dict[str, Any]) -> Dict[str, Any]:
         docs = self._documents(account, ds["id"])
@@ -180,7 +186,8 @@ class KnowledgeBackend(Backend):
     def _drop_document(self, doc: Dict[str, Any]) -> None:
         self.store.delete("kdocument", doc["id"])
         self.store.delete("kslices", doc["id"])
-        self.recaller.forget(doc["id"])
+        self.blobs.delete("kdoc", str(doc["id"]))
+        self.index.document_changed(str(doc["dataset_id"]), str(doc["id"]), None)
 
     def create_documents(
         self,
@@ -212,17 +219,25 @@ class KnowledgeBackend(Backend):
         if len(methods) > 1:
             raise bad_request("one upload method per request: local files, web pages or file ids")
         docs = []
-        with self.store.transaction():
-            for doc, blob in prepared:
-                doc.update(dataset_id=dataset_id, chunk_strategy=strategy, owner=account.user_id)
+        written = []
+        try:
+            for doc, blob in prepared:  # the bytes first: a document is never stored without them
                 if blob is not None:
-                    self.store.put_blob(f"kdoc:{doc['id']}", blob)
-                self.store.put("kdocument", doc, owner=account.user_id, parent=dataset_id)
-                docs.append(doc)
-            if ds["chunk_strategy"] is None:
-                ds["chunk_strategy"] = strategy
-            ds["update_time"] = self.now()
-            self.store.put("dataset", ds, owner=account.user_id, parent=ds["space_id"])
+                    self.blobs.put("kdoc", str(doc["id"]), blob)
+                    written.append(str(doc["id"]))
+            with self.store.transaction():
+                for doc, _ in prepared:
+                    doc.update(dataset_id=dataset_id, chunk_strategy=strategy, owner=account.user_id)
+                    self.store.put("kdocument", doc, owner=account.user_id, parent=dataset_id)
+                    docs.append(doc)
+                if ds["chunk_strategy"] is None:
+                    ds["chunk_strategy"] = strategy
+                ds["update_time"] = self.now()
+                self.store.put("dataset", ds, owner=account.user_id, parent=ds["space_id"])
+        except BaseException:
+            for doc_id in written:
+                self.blobs.delete("kdoc", doc_id)
+            raise
         for doc in docs:
             self.ingestor.start(doc["id"])
         return [render_document(d) for d in docs]
@@ -394,7 +409,6 @@ class KnowledgeBackend(Backend):
             if doc["status"] == DONE:
                 slices = [caption] if caption.strip() else []
                 self.ingestor.save_slices(doc, slices)
-        self.recaller.forget(document_id, 0)
 
     # -- recall -------------------------------------------------------------------------------
     @property
@@ -419,7 +433,7 @@ class KnowledgeBackend(Backend):
 
     # -- control plane --------------------------------------------------------------------------
     def reset(self) -> None:
-        """Drop running work, cached vectors and settings (the store is wiped by the caller)."""
+        """Drop running work, the recall indexes and settings (the store is wiped by the caller)."""
         self.ingestor.cancel_all()
         self.recaller.reset()
 

@@ -13,8 +13,9 @@ import logging
 import queue
 import threading
 import time
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
+from ..core.blobs import BlobStore
 from ..core.store import Store
 from .chunking import chunk_text, rule_from_strategy
 from .images import auto_caption
@@ -26,6 +27,10 @@ LOCAL, WEB, FILE_ID = 0, 1, 5
 AUTO_CAPTION = 0
 SLICE_BATCH = 8
 """Slices written between two progress updates."""
+IMAGE_HEAD = 1024 * 1024
+"""Bytes of an uploaded image read to caption it (its size is in the header)."""
+SlicesChanged = Callable[[str, str, Optional[Sequence[str]]], None]
+"""(dataset id, document id, its slices now; None: gone)."""
 NOT_FETCHED = (
     "the web page could not be fetched: the emulator never uses the network; register the page's "
     "content first (Control.register_web_page)"
@@ -42,8 +47,12 @@ class _Canceled(Exception):
 
 
 class Ingestor:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, blobs: BlobStore, on_slices: SlicesChanged) -> None:
+        """`on_slices(dataset_id, document_id, slices)` is called inside the transaction that saves
+        a document's slices (the recall index follows them)."""
         self.store = store
+        self.blobs = blobs
+        self.on_slices = on_slices
         self.step_delay = 0.0
         self._queue: queue.Queue[Tuple[int, str]] = queue.Queue()
         self._generation = 0
@@ -99,6 +108,7 @@ class Ingestor:
             self.store.put("kslices", {"id": doc["id"], "slices": slices}, owner=doc["owner"])
             doc.update(slice_count=len(slices), char_count=sum(len(s) for s in slices))
             self.store.put("kdocument", doc, owner=doc["owner"], parent=doc["dataset_id"])
+            self.on_slices(str(doc["dataset_id"]), str(doc["id"]), slices)
 
     # -- the worker -------------------------------------------------------------------------------
     def _run(self) -> None:
@@ -186,8 +196,10 @@ class Ingestor:
             if page is None:
                 raise ParseError(NOT_FETCHED)
             return str(page["content"]).encode()
-        key = str(doc["file_id"]) if doc["source_type"] == FILE_ID else f"kdoc:{doc['id']}"
-        data = self.store.get_blob(key)
+        if doc["source_type"] == FILE_ID:  # an image: its header is all the captioner reads
+            data = self.blobs.read("file", str(doc["file_id"]), limit=IMAGE_HEAD)
+        else:
+            data = self.blobs.read("kdoc", str(doc["id"]))
         if data is None:
             raise ParseError("the uploaded file is no longer available")
         return data

@@ -1,37 +1,31 @@
 """Recall for chats: the best slices of a bot's knowledge bases for a query (BM25, plus embeddings when
-a local model is loaded), and the hit counters Coze keeps on documents and knowledge bases."""
+a local model is loaded), from the indexes kept per knowledge base (`index.py`), and the hit counters
+Coze keeps on documents and knowledge bases."""
 
 from __future__ import annotations
 
+import heapq
 from typing import Any, Dict, List, Optional, Tuple
 
 from ..core.base import Account
 from ..core.store import Store
 from .embeddings import Embedder, load_embedder
-from .ingest import DONE, Ingestor
-from .retrieval import HYBRID, TOP_K, rank
+from .index import KnowledgeIndex, PoolKey, bm25_pool_scores, dense_pool_scores, slice_of
+from .retrieval import HYBRID, SEMANTIC, TOP_K, fuse
 
 _UNSET: Any = object()
 
 
 class KnowledgeRecall:
-    def __init__(self, store: Store, ingestor: Ingestor) -> None:
+    def __init__(self, store: Store, index: KnowledgeIndex) -> None:
         self.store = store
-        self.ingestor = ingestor
+        self.index = index
         self._embedder: Any = _UNSET
-        self._vectors: Dict[Tuple[str, int], List[float]] = {}
 
     def reset(self) -> None:
-        """Forget cached vectors and any embedder set by hand (the installed model loads again)."""
-        self._vectors.clear()
+        """Forget the indexes and any embedder set by hand (the installed model loads again)."""
+        self.index.clear()
         self._embedder = _UNSET
-
-    def forget(self, document_id: str, slice_index: Optional[int] = None) -> None:
-        """Drop the cached vectors of a deleted document (or of one changed slice)."""
-        if slice_index is not None:
-            self._vectors.pop((document_id, slice_index), None)
-        else:
-            self._vectors = {k: v for k, v in self._vectors.items() if k[0] != document_id}
 
     @property
     def embedder(self) -> Optional[Embedder]:
@@ -43,7 +37,7 @@ class KnowledgeRecall:
     def set_embedder(self, embedder: Optional[Embedder]) -> None:
         """Use this embedder (None: BM25 only) instead of the installed model, e.g. in tests."""
         self._embedder = embedder
-        self._vectors.clear()
+        self.index.clear()  # vectors of another model must not be compared with this one's
 
     def recall(
         self,
@@ -54,34 +48,45 @@ class KnowledgeRecall:
         top_k: int = TOP_K,
     ) -> List[Dict[str, Any]]:
         """The best slices of the finished documents of these knowledge bases (missing ones skipped)."""
-        pool: List[Dict[str, Any]] = []
+        found = []
         for dataset_id in dict.fromkeys(str(d) for d in dataset_ids):
-            if self.store.get("dataset", dataset_id, owner=account.user_id) is None:
-                continue
-            for doc in self.store.find("kdocument", owner=account.user_id, parent=dataset_id):
-                if doc["status"] != DONE:
-                    continue
-                for n, text in enumerate(self.ingestor.slices(doc["id"])):
-                    pool.append({"dataset_id": dataset_id, "document": doc, "slice": n, "content": text})
-        if not pool or not query.strip():
+            if self.store.get("dataset", dataset_id, owner=account.user_id) is not None:
+                found.append((dataset_id, self.index.current(dataset_id, account.user_id)))
+        if not query.strip():
             return []
-        texts = [p["content"] for p in pool]
+        indexes = [index for _, index in found]
         embedder = self.embedder
-        vectors = self._pool_vectors(pool, embedder) if embedder is not None else None
-        hits = rank(texts, query, strategy=strategy, embedder=embedder, vectors=vectors, top_k=top_k)
-        chosen = [{**pool[h.index], "score": h.score} for h in hits]
-        self._count_hits(account, chosen)
-        return [
-            {
-                "dataset_id": c["dataset_id"],
-                "document_id": c["document"]["id"],
-                "document_name": c["document"]["name"],
-                "slice": c["slice"],
-                "content": c["content"],
-                "score": c["score"],
-            }
-            for c in chosen
-        ]
+        with self.index.lock:
+            keyword: Dict[PoolKey, float] = {}
+            if strategy != SEMANTIC or embedder is None:
+                keyword = bm25_pool_scores(indexes, query)
+            dense: Dict[PoolKey, float] = {}
+            if embedder is not None and strategy in (SEMANTIC, HYBRID):
+                dense = dense_pool_scores(indexes, query, embedder)
+            fused = fuse(keyword, dense, strategy, embedder is not None)
+            order = lambda k: (-fused[k], k)  # noqa: E731
+            best = heapq.nsmallest(top_k, fused, key=order) if top_k > 0 else sorted(fused, key=order)[:top_k]
+            chosen = [(found[k[0]][0], slice_of(indexes, k), fused[k]) for k in best]
+        hits = []
+        documents: Dict[str, Optional[Dict[str, Any]]] = {}
+        for dataset_id, piece, score in chosen:
+            if piece.document_id not in documents:
+                documents[piece.document_id] = self.store.get("kdocument", piece.document_id)
+            doc = documents[piece.document_id]
+            if doc is None:  # deleted by another worker since the index was read
+                continue
+            hits.append(
+                {
+                    "dataset_id": dataset_id,
+                    "document_id": doc["id"],
+                    "document_name": doc["name"],
+                    "slice": piece.number,
+                    "content": piece.content,
+                    "score": score,
+                }
+            )
+        self._count_hits(account, hits)
+        return hits
 
     def recall_for_chat(
         self, account: Account, knowledge: Dict[str, Any], query: str
@@ -96,22 +101,16 @@ class KnowledgeRecall:
         slices = [str(h["content"]) for h in hits]
         return slices, "".join(f"---\nrecall slice {n}:{s}\n" for n, s in enumerate(slices, 1))
 
-    def _pool_vectors(self, pool: List[Dict[str, Any]], embedder: Embedder) -> List[List[float]]:
-        missing = [p for p in pool if (p["document"]["id"], p["slice"]) not in self._vectors]
-        if missing:
-            fresh = embedder([p["content"] for p in missing])
-            for p, v in zip(missing, fresh):
-                self._vectors[(p["document"]["id"], p["slice"])] = v
-        return [self._vectors[(p["document"]["id"], p["slice"])] for p in pool]
-
-    def _count_hits(self, account: Account, chosen: List[Dict[str, Any]]) -> None:
+    def _count_hits(self, account: Account, hits: List[Dict[str, Any]]) -> None:
+        if not hits:
+            return
         with self.store.transaction():
-            for doc_id in dict.fromkeys(c["document"]["id"] for c in chosen):
+            for doc_id in dict.fromkeys(h["document_id"] for h in hits):
                 doc = self.store.get("kdocument", doc_id)
                 if doc is not None:
                     doc["hit_count"] += 1
                     self.store.put("kdocument", doc, owner=account.user_id, parent=doc["dataset_id"])
-            for dataset_id in dict.fromkeys(c["dataset_id"] for c in chosen):
+            for dataset_id in dict.fromkeys(h["dataset_id"] for h in hits):
                 ds = self.store.get("dataset", dataset_id)
                 if ds is not None:
                     ds["hit_count"] += 1

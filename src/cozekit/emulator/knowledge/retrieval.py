@@ -7,10 +7,11 @@ import dataclasses
 import math
 import re
 from collections import Counter
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Mapping, Optional, Sequence, TypeVar
 
 from .embeddings import Embedder, cosine
 
+K = TypeVar("K")
 SEMANTIC, HYBRID, FULL_TEXT = 0, 1, 20
 """A bot's `knowledge.search_strategy`."""
 TOP_K = 3
@@ -103,8 +104,22 @@ def dense_scores(
     return {i: s for i, s in sims.items() if s >= MIN_COSINE}
 
 
-def _ordered(scores: Dict[int, float]) -> List[int]:
+def _ordered(scores: Mapping[K, float]) -> List[K]:
     return sorted(scores, key=lambda i: (-scores[i], i))
+
+
+def fuse(keyword: Dict[K, float], dense: Dict[K, float], strategy: int, embedded: bool) -> Dict[K, float]:
+    """The final scores: dense alone for SEMANTIC with an embedder (`embedded`), keywords alone when
+    there are no dense scores, else reciprocal rank fusion of the two rankings."""
+    if strategy == SEMANTIC and embedded:
+        return dense
+    if not dense:
+        return keyword
+    fused: Dict[K, float] = {}
+    for ranking in (_ordered(keyword), _ordered(dense)):
+        for position, i in enumerate(ranking):
+            fused[i] = fused.get(i, 0.0) + 1.0 / (RRF_K + position + 1)
+    return fused
 
 
 def rank(
@@ -116,19 +131,12 @@ def rank(
     vectors: Optional[List[List[float]]] = None,
     top_k: int = TOP_K,
 ) -> List[Hit]:
-    """The best `top_k` slices for the query. Without an embedder every strategy is full-text."""
+    """The best `top_k` slices for the query. Without an embedder every strategy is full-text.
+    (Recall uses the indexes of `index.py`, which give the same ranking without re-reading the texts.)"""
     keyword = bm25_scores(texts, query) if strategy != SEMANTIC or embedder is None else {}
     dense: Dict[int, float] = {}
     if embedder is not None and strategy in (SEMANTIC, HYBRID):
         dense = dense_scores(texts, query, embedder, vectors)
-    if strategy == SEMANTIC and embedder is not None:
-        fused = dense
-    elif not dense:
-        fused = keyword
-    else:
-        fused = {}
-        for ranking in (_ordered(keyword), _ordered(dense)):
-            for position, i in enumerate(ranking):
-                fused[i] = fused.get(i, 0.0) + 1.0 / (RRF_K + position + 1)
+    fused = fuse(keyword, dense, strategy, embedder is not None)
     hits = [Hit(i, fused[i], keyword.get(i, 0.0), dense.get(i)) for i in _ordered(fused)]
     return hits[:top_k]

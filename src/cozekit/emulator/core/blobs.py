@@ -1,0 +1,144 @@
+"""Uploaded bytes as plain files: `<root>/<kind>/<shard>/<id>`, written under a temporary name and
+moved into place (a hard link, so an existing file is never replaced), so a reader never sees half a file
+and several worker processes can share a root.
+
+The store keeps the metadata; this keeps the bytes. An emulator without a data dir keeps its files in
+a temporary directory that is removed when the emulator closes (or the interpreter exits).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import tempfile
+import threading
+import uuid
+import weakref
+from typing import Any, BinaryIO, Callable, Optional
+
+CHUNK = 64 * 1024
+"""Bytes per read when a file is streamed or copied."""
+_SAFE = re.compile(r"^[A-Za-z0-9_.-]{1,200}$")
+KINDS = ("file", "kdoc")
+"""`file`: /v1/files/upload; `kdoc`: a knowledge document sent as base64."""
+
+
+class BlobWriter:
+    """One file being written: `write` chunks, then `commit` (renamed into place) or `abort`."""
+
+    def __init__(self, blobs: BlobStore, handle: BinaryIO, temp_path: str) -> None:
+        self._blobs = blobs
+        self._handle = handle
+        self.temp_path = temp_path
+        self.size = 0
+        self.head = b""
+        """The first bytes written (up to one chunk), for checks that look at a file's start."""
+
+    def write(self, data: bytes) -> None:
+        if len(self.head) < CHUNK:
+            self.head += data[: CHUNK - len(self.head)]
+        self._handle.write(data)
+        self.size += len(data)
+
+    def commit(self, kind: str, id: str) -> str:
+        """Move the written bytes to their place; returns the path. A file already there is never
+        replaced (`FileExistsError`): an id names one upload, whichever process wrote it."""
+        self._handle.close()
+        path = self._blobs.path(kind, id)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        try:
+            os.link(self.temp_path, path)  # atomic, and fails if the name is taken
+        except FileExistsError:
+            self.abort()
+            raise
+        except OSError:  # a file system without hard links: rename (which would replace)
+            if os.path.exists(path):
+                self.abort()
+                raise FileExistsError(path) from None
+            os.replace(self.temp_path, path)
+            return path
+        os.unlink(self.temp_path)
+        return path
+
+    def abort(self) -> None:
+        """Drop what was written (safe to call twice, or after `commit`)."""
+        self._handle.close()
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.temp_path)
+
+
+class BlobStore:
+    """Files by (kind, id) under `root`, or under a private temporary directory when `root` is None."""
+
+    def __init__(self, root: Optional[str] = None) -> None:
+        self._root = root
+        self._temporary = root is None
+        self._lock = threading.Lock()
+        self._finalizer: Optional[Callable[[], Any]] = None
+
+    @property
+    def root(self) -> str:
+        """The directory (created on first use)."""
+        with self._lock:
+            if self._root is None:
+                self._root = tempfile.mkdtemp(prefix="cozekit-emulator-files-")
+                self._finalizer = weakref.finalize(self, shutil.rmtree, self._root, True)
+            os.makedirs(self._root, exist_ok=True)
+            return self._root
+
+    def path(self, kind: str, id: str) -> str:
+        """Where (kind, id) lives: `<root>/<kind>/<last two characters of id>/<id>`."""
+        if kind not in KINDS or not _SAFE.match(id) or id in (".", ".."):
+            raise ValueError(f"not a blob name: {kind!r}/{id!r}")
+        return os.path.join(self.root, kind, id[-2:].rjust(2, "_"), id)
+
+    def writer(self) -> BlobWriter:
+        """A new file under a temporary name (in `<root>/tmp`, on the same file system as its place)."""
+        temp_dir = os.path.join(self.root, "tmp")
+        os.makedirs(temp_dir, exist_ok=True)
+        temp_path = os.path.join(temp_dir, f"{uuid.uuid4().hex}.part")
+        return BlobWriter(self, open(temp_path, "xb"), temp_path)
+
+    def put(self, kind: str, id: str, data: bytes) -> str:
+        """Store `data` whole (small payloads: a knowledge document sent as base64)."""
+        writer = self.writer()
+        try:
+            writer.write(data)
+            return writer.commit(kind, id)
+        except BaseException:
+            writer.abort()
+            raise
+
+    def find(self, kind: str, id: str) -> Optional[str]:
+        """The path of (kind, id), or None when it was never stored (or was deleted)."""
+        path = self.path(kind, id)
+        return path if os.path.isfile(path) else None
+
+    def read(self, kind: str, id: str, limit: Optional[int] = None) -> Optional[bytes]:
+        """The bytes (at most `limit` of them), or None when missing."""
+        path = self.find(kind, id)
+        if path is None:
+            return None
+        try:
+            with open(path, "rb") as f:
+                return f.read() if limit is None else f.read(limit)
+        except FileNotFoundError:  # deleted meanwhile
+            return None
+
+    def delete(self, kind: str, id: str) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.path(kind, id))
+
+    def wipe(self) -> None:
+        """Delete every stored file (uploads still being written finish into an empty store)."""
+        if self._root is None:
+            return
+        for kind in KINDS:
+            shutil.rmtree(os.path.join(self._root, kind), ignore_errors=True)
+
+    def close(self) -> None:
+        """Remove the directory of a temporary store; a data dir's files stay."""
+        if self._finalizer is not None:
+            self._finalizer()
