@@ -96,7 +96,7 @@ class SimultInterpretationSession(Session):
     async def on_simult_interpretation_update(self, data: Dict[str, Any]) -> None:
         inp = input_audio(self.input, data.get("input_audio") or {})
         out = output_audio(self.output, data.get("output_audio") or {})
-        self.state.audio.voice(self.account, str(out["voice_id"]))
+        self.services.audio.voice(self.account, str(out["voice_id"]))
         config = translate_config(self.translate, data.get("translate_config") or {})
         if inp != self.input:
             self.decoder, self.reader = None, None
@@ -126,7 +126,9 @@ class SimultInterpretationSession(Session):
     async def on_input_audio_buffer_complete(self, data: Dict[str, Any]) -> None:
         buffer, decoder = self.buffer, self.decoder or InputDecoder(self.input)
         await self.emit("input_audio_buffer.completed")
-        text = await asyncio.to_thread(self.state.audio.transcribe, decoder.whole(buffer)) if buffer else ""
+        text = (
+            await asyncio.to_thread(self.services.audio.transcribe, decoder.whole(buffer)) if buffer else ""
+        )
         if text.startswith(self.heard) and len(text) > len(self.heard):
             await self._heard(text)
         if self.heard[self.translated :].strip():
@@ -143,7 +145,7 @@ class SimultInterpretationSession(Session):
         piece = self.heard[self.translated : end]
         translation = translate(piece, self.translate, first=self.translated == 0)
         self.translated = end
-        for delta in split(translation, self.state.config.chunk_size):
+        for delta in split(translation, self.services.config.chunk_size):
             await self.emit("simult_interpretation.translation.delta", {"delta": delta})
         for frame in await asyncio.to_thread(self._speak, translation.strip()):
             if self.pacer is not None:
@@ -154,7 +156,7 @@ class SimultInterpretationSession(Session):
     def _speak(self, text: str) -> List[bytes]:
         output = self.output
         voice, speed, loudness = str(output["voice_id"]), speed_of(output), int(output["loudness_rate"])
-        pcm = self.state.audio.synthesize(text, output_rate(output), voice, speed, loudness)
+        pcm = self.services.audio.synthesize(text, output_rate(output), voice, speed, loudness)
         return output_frames(pcm, output)
 
 

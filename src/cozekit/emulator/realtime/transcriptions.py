@@ -68,4 +68,4 @@ class TranscriptionsSession(Session):
 
     def transcribe(self, audio: bytes) -> str:
         """Like the REST endpoint, on the whole buffer as an audio file (see `InputDecoder.whole`)."""
-        return self.state.audio.transcribe(audio)
+        return self.services.audio.transcribe(audio)
