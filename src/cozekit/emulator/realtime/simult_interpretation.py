@@ -17,7 +17,6 @@ import asyncio
 import re
 from typing import Any, Dict, List, Optional
 
-from ..audio.voice import pcm as pcmlib
 from ..audio.voice import tones
 from ..core.errors import bad_request
 from ..core.llm import split
@@ -27,12 +26,11 @@ from .audio_config import (
     audio_delta,
     b64,
     input_audio,
-    is_opus_input,
     output_audio,
     output_rate,
     speed_of,
 )
-from .codecs import InputDecoder, output_frames
+from .codecs import InputDecoder, Recognizer, output_frames
 from .pacing import Pacer, pacer_for
 from .session import Session
 
@@ -73,7 +71,7 @@ def translate(text: str, config: Dict[str, Any], first: bool) -> str:
     return (f"[{config['from']}→{config['to']}] " + out.lstrip()) if first else out
 
 
-class SimultInterpretationSession(Session):
+class SimultInterpretationSession(Session, Recognizer):
     created_event = "simult_interpretation.created"
 
     def __init__(self, *args: Any) -> None:
@@ -114,14 +112,6 @@ class SimultInterpretationSession(Session):
             end = _last_sentence_end(self.heard, self.translated)
             if end is not None:
                 await self._interpret(end)
-
-    def _partial(self, chunk: bytes) -> Optional[str]:
-        if self.decoder is None:
-            self.decoder = InputDecoder(self.input)
-        if self.reader is None:
-            wav = None if is_opus_input(self.input) else pcmlib.parse_wav(chunk)
-            self.reader = tones.Reader(wav.rate if wav is not None else self.decoder.rate)
-        return self.reader.feed(self.decoder.feed(chunk)).text(partial=True)
 
     async def on_input_audio_buffer_complete(self, data: Dict[str, Any]) -> None:
         buffer, decoder = self.buffer, self.decoder or InputDecoder(self.input)
