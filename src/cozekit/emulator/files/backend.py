@@ -8,7 +8,7 @@ from typing import Any, Dict
 from ..core.base import Account, Backend
 from ..core.errors import CozeErrors
 
-# protocol.md §7.1, plus plain-text formats the emulator sees in tests.
+# doc page upload_files, plus plain-text formats the emulator sees in tests.
 _EXTENSIONS = """
 doc docx xls xlsx ppt pptx pdf numbers csv cpp py java c txt md json html xml yaml yml
 jpg jpeg jpg2 png gif webp heic heif bmp pcd tif tiff wav mp3 flac m4a aac ogg opus wma mid midi
