@@ -37,6 +37,15 @@ EMULATOR_HTTP_SHELL = frozenset(
 HTTP framework (fastapi, starlette). Backends, engines and `core/` are plain Python."""
 HTTP_FRAMEWORKS = ("fastapi", "starlette")
 
+STATE_READERS = frozenset(
+    {
+        f"{EMULATOR}.app",  # create_app builds the state and hangs it on the app
+        f"{EMULATOR}.routing",  # the route dependency that hands a route the state
+        f"{EMULATOR}.server",  # ThreadedEmulator and serve() run the app and reach its state
+    }
+)
+"""Modules besides routes that may know the emulator's state (`state.py`, the composition root)."""
+
 EMULATOR_SHARED = frozenset({"cozekit._server_thread", "cozekit._version"})
 """The only SDK modules the emulator may import: it runs a server thread as the SDK's test helpers do,
 and reports the package version. Anything else is a new dependency of the emulator on the SDK."""
@@ -255,8 +264,7 @@ def test_no_cycle_between_emulator_modules() -> None:
 def test_only_the_composition_root_and_the_http_layer_know_the_state() -> None:
     state = "cozekit.emulator.state"
     knowing = sorted(m for m, targets in _emulator_graph().items() if state in targets)
-    runner = f"{EMULATOR}.server"  # ThreadedEmulator and serve() run the app and reach its state
-    strangers = [m for m in knowing if not (_is_route_module(m) or m in EMULATOR_HTTP_SHELL or m == runner)]
+    strangers = [m for m in knowing if not (_is_route_module(m) or m in STATE_READERS)]
     assert strangers == [], "pass the backend it needs as a constructor argument instead"
 
 

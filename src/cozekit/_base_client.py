@@ -13,7 +13,6 @@ import asyncio
 import inspect
 import json
 import logging
-import os
 import platform
 import sys
 import time
@@ -43,7 +42,8 @@ import httpx
 
 from ._abort import AbortSignal, cancel_on_abort, interrupt, watch_thread
 from ._auth import Auth
-from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ENV_STRICT_VALIDATION, RETRY_COUNT_HEADER
+from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, RETRY_COUNT_HEADER
+from ._env import strict_from_env
 from ._envelope import error_from_body, logid_of, unwrap
 from ._exceptions import (
     AUTH_CODES,
@@ -770,13 +770,3 @@ def _never(payload: Any, info: ResponseInfo) -> Any:
 
 _SelfSync = TypeVar("_SelfSync", bound=SyncAPIClient)
 _SelfAsync = TypeVar("_SelfAsync", bound=AsyncAPIClient)
-
-
-def env(name: str) -> Optional[str]:
-    value = os.environ.get(name)
-    return value if value else None
-
-
-def strict_from_env() -> bool:
-    """True when `$COZEKIT_STRICT_VALIDATION` is 1, true, yes or on."""
-    return (env(ENV_STRICT_VALIDATION) or "").strip().lower() in ("1", "true", "yes", "on")

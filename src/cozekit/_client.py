@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Optional, TypeVar, Union
 import httpx
 
 from ._auth import Auth, TokenAuth
-from ._base_client import AsyncAPIClient, BaseClient, SyncAPIClient, env
+from ._base_client import AsyncAPIClient, BaseClient, SyncAPIClient
 from ._constants import (
     COZE_COM_BASE_URL,
     DEFAULT_MAX_CONNECTIONS,
@@ -18,6 +18,7 @@ from ._constants import (
     ENV_API_BASE,
     ENV_API_TOKEN,
 )
+from ._env import env
 from ._resource import AsyncAPIResource, SyncAPIResource
 from ._retries import RetryPolicy
 from ._types import NOT_GIVEN, NotGiven, Timeout

@@ -29,7 +29,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 from typing_extensions import Annotated
 
-from ._base_client import strict_from_env
+from ._env import strict_from_env
 from ._exceptions import APIResponseValidationError, CozeInvalidEventError
 from ._response import ResponseInfo
 

@@ -13,183 +13,120 @@ from typing import TYPE_CHECKING
 from .._lazy import lazy_exports
 
 if TYPE_CHECKING:
+    # (isort would split the `X as X` re-exports into a statement each)
+    # isort: off
     from .._auth import (
-        AsyncAuth,
-        AsyncTokenAuth,
-        Auth,
-        SyncAuth,
-        TokenAuth,
+        AsyncAuth as AsyncAuth,
+        AsyncTokenAuth as AsyncTokenAuth,
+        Auth as Auth,
+        SyncAuth as SyncAuth,
+        TokenAuth as TokenAuth,
     )
     from .._constants import (
-        COZE_CN_BASE_URL,
-        COZE_COM_BASE_URL,
+        COZE_CN_BASE_URL as COZE_CN_BASE_URL,
+        COZE_COM_BASE_URL as COZE_COM_BASE_URL,
     )
     from ..types.oauth import (
-        DeviceAuthCode,
-        DeviceInfo,
-        OAuthToken,
-        Scope,
-        ScopeAccountPermission,
-        ScopeAttributeConstraint,
-        ScopeAttributeConstraintConnectorBotChatAttribute,
-        SessionContext,
+        DeviceAuthCode as DeviceAuthCode,
+        DeviceInfo as DeviceInfo,
+        OAuthToken as OAuthToken,
+        Scope as Scope,
+        ScopeAccountPermission as ScopeAccountPermission,
+        ScopeAttributeConstraint as ScopeAttributeConstraint,
+        ScopeAttributeConstraintConnectorBotChatAttribute as ScopeAttributeConstraintConnectorBotChatAttribute,  # noqa: E501
+        SessionContext as SessionContext,
     )
     from ._auths import (
-        AsyncJWTAuth,
-        AsyncOAuthRefreshAuth,
-        JWTAuth,
-        OAuthRefreshAuth,
+        AsyncJWTAuth as AsyncJWTAuth,
+        AsyncOAuthRefreshAuth as AsyncOAuthRefreshAuth,
+        JWTAuth as JWTAuth,
+        OAuthRefreshAuth as OAuthRefreshAuth,
     )
     from ._base import (
-        OAuthApp,
+        OAuthApp as OAuthApp,
     )
     from ._code_apps import (
-        AsyncPKCEOAuthApp,
-        AsyncWebOAuthApp,
-        PKCEOAuthApp,
-        WebOAuthApp,
+        AsyncPKCEOAuthApp as AsyncPKCEOAuthApp,
+        AsyncWebOAuthApp as AsyncWebOAuthApp,
+        PKCEOAuthApp as PKCEOAuthApp,
+        WebOAuthApp as WebOAuthApp,
     )
     from ._config import (
-        load_async_oauth_app_from_config,
-        load_oauth_app_from_config,
+        load_async_oauth_app_from_config as load_async_oauth_app_from_config,
+        load_oauth_app_from_config as load_oauth_app_from_config,
     )
     from ._device import (
-        AsyncDeviceOAuthApp,
-        DeviceOAuthApp,
+        AsyncDeviceOAuthApp as AsyncDeviceOAuthApp,
+        DeviceOAuthApp as DeviceOAuthApp,
     )
     from ._errors import (
-        CozePKCEAuthError,
-        CozePKCEAuthErrorType,
+        CozePKCEAuthError as CozePKCEAuthError,
+        CozePKCEAuthErrorType as CozePKCEAuthErrorType,
     )
     from ._jwt import (
-        AsyncJWTOAuthApp,
-        JWTOAuthApp,
+        AsyncJWTOAuthApp as AsyncJWTOAuthApp,
+        JWTOAuthApp as JWTOAuthApp,
     )
     from ._refreshing import (
-        AsyncRefreshingAuth,
-        RefreshingAuth,
+        AsyncRefreshingAuth as AsyncRefreshingAuth,
+        RefreshingAuth as RefreshingAuth,
     )
     from ._requests import (
-        code_challenge,
-        gen_code_verifier,
-        gen_state,
+        code_challenge as code_challenge,
+        gen_code_verifier as gen_code_verifier,
+        gen_state as gen_state,
     )
     from ._token_store import (
-        FileTokenStore,
-        MemoryTokenStore,
-        TokenStore,
+        FileTokenStore as FileTokenStore,
+        MemoryTokenStore as MemoryTokenStore,
+        TokenStore as TokenStore,
     )
 
 # Imported on first use (PEP 562): JWT and cryptography stay unloaded until an OAuth flow is used.
+# lazy exports: written by scripts/lazy_exports.py from the TYPE_CHECKING imports; do not edit
 _EXPORTS = {
-    ".._auth": (
-        "AsyncAuth",
-        "AsyncTokenAuth",
-        "Auth",
-        "SyncAuth",
-        "TokenAuth",
-    ),
-    ".._constants": (
-        "COZE_CN_BASE_URL",
-        "COZE_COM_BASE_URL",
-    ),
-    "..types.oauth": (
-        "DeviceAuthCode",
-        "DeviceInfo",
-        "OAuthToken",
-        "Scope",
-        "ScopeAccountPermission",
-        "ScopeAttributeConstraint",
-        "ScopeAttributeConstraintConnectorBotChatAttribute",
-        "SessionContext",
-    ),
-    "._auths": (
-        "AsyncJWTAuth",
-        "AsyncOAuthRefreshAuth",
-        "JWTAuth",
-        "OAuthRefreshAuth",
-    ),
-    "._base": ("OAuthApp",),
-    "._code_apps": (
-        "AsyncPKCEOAuthApp",
-        "AsyncWebOAuthApp",
-        "PKCEOAuthApp",
-        "WebOAuthApp",
-    ),
-    "._config": (
-        "load_async_oauth_app_from_config",
-        "load_oauth_app_from_config",
-    ),
-    "._device": (
-        "AsyncDeviceOAuthApp",
-        "DeviceOAuthApp",
-    ),
-    "._errors": (
-        "CozePKCEAuthError",
-        "CozePKCEAuthErrorType",
-    ),
-    "._jwt": (
-        "AsyncJWTOAuthApp",
-        "JWTOAuthApp",
-    ),
-    "._refreshing": (
-        "AsyncRefreshingAuth",
-        "RefreshingAuth",
-    ),
-    "._requests": (
-        "code_challenge",
-        "gen_code_verifier",
-        "gen_state",
-    ),
-    "._token_store": (
-        "FileTokenStore",
-        "MemoryTokenStore",
-        "TokenStore",
-    ),
+    "AsyncAuth": ".._auth",
+    "AsyncTokenAuth": ".._auth",
+    "Auth": ".._auth",
+    "SyncAuth": ".._auth",
+    "TokenAuth": ".._auth",
+    "COZE_CN_BASE_URL": ".._constants",
+    "COZE_COM_BASE_URL": ".._constants",
+    "DeviceAuthCode": "..types.oauth",
+    "DeviceInfo": "..types.oauth",
+    "OAuthToken": "..types.oauth",
+    "Scope": "..types.oauth",
+    "ScopeAccountPermission": "..types.oauth",
+    "ScopeAttributeConstraint": "..types.oauth",
+    "ScopeAttributeConstraintConnectorBotChatAttribute": "..types.oauth",
+    "SessionContext": "..types.oauth",
+    "AsyncJWTAuth": "._auths",
+    "AsyncOAuthRefreshAuth": "._auths",
+    "JWTAuth": "._auths",
+    "OAuthRefreshAuth": "._auths",
+    "OAuthApp": "._base",
+    "AsyncPKCEOAuthApp": "._code_apps",
+    "AsyncWebOAuthApp": "._code_apps",
+    "PKCEOAuthApp": "._code_apps",
+    "WebOAuthApp": "._code_apps",
+    "load_async_oauth_app_from_config": "._config",
+    "load_oauth_app_from_config": "._config",
+    "AsyncDeviceOAuthApp": "._device",
+    "DeviceOAuthApp": "._device",
+    "CozePKCEAuthError": "._errors",
+    "CozePKCEAuthErrorType": "._errors",
+    "AsyncJWTOAuthApp": "._jwt",
+    "JWTOAuthApp": "._jwt",
+    "AsyncRefreshingAuth": "._refreshing",
+    "RefreshingAuth": "._refreshing",
+    "code_challenge": "._requests",
+    "gen_code_verifier": "._requests",
+    "gen_state": "._requests",
+    "FileTokenStore": "._token_store",
+    "MemoryTokenStore": "._token_store",
+    "TokenStore": "._token_store",
 }
-
-__all__ = [
-    "COZE_CN_BASE_URL",
-    "COZE_COM_BASE_URL",
-    "AsyncAuth",
-    "AsyncDeviceOAuthApp",
-    "AsyncJWTAuth",
-    "AsyncJWTOAuthApp",
-    "AsyncOAuthRefreshAuth",
-    "AsyncPKCEOAuthApp",
-    "AsyncRefreshingAuth",
-    "AsyncTokenAuth",
-    "AsyncWebOAuthApp",
-    "Auth",
-    "CozePKCEAuthError",
-    "CozePKCEAuthErrorType",
-    "DeviceAuthCode",
-    "DeviceInfo",
-    "DeviceOAuthApp",
-    "FileTokenStore",
-    "JWTAuth",
-    "JWTOAuthApp",
-    "MemoryTokenStore",
-    "OAuthApp",
-    "OAuthRefreshAuth",
-    "OAuthToken",
-    "PKCEOAuthApp",
-    "RefreshingAuth",
-    "Scope",
-    "ScopeAccountPermission",
-    "ScopeAttributeConstraint",
-    "ScopeAttributeConstraintConnectorBotChatAttribute",
-    "SessionContext",
-    "SyncAuth",
-    "TokenAuth",
-    "TokenStore",
-    "WebOAuthApp",
-    "code_challenge",
-    "gen_code_verifier",
-    "gen_state",
-    "load_async_oauth_app_from_config",
-    "load_oauth_app_from_config",
-]
+# end of lazy exports
 
 if not TYPE_CHECKING:
-    __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())
+    __getattr__, __dir__, __all__ = lazy_exports(__name__, _EXPORTS, globals())

@@ -10,7 +10,7 @@ from .._constants import COZE_COM_BASE_URL
 from ..types.oauth import OAuthToken
 from ._code_apps import AsyncPKCEOAuthApp, AsyncWebOAuthApp, PKCEOAuthApp, WebOAuthApp
 from ._device import AsyncDeviceOAuthApp, DeviceOAuthApp
-from ._jwt import MAX_TTL, AsyncJWTOAuthApp, JWTOAuthApp, ScopeArg, SessionContextArg
+from ._jwt import AsyncJWTOAuthApp, JWTOAuthApp, ScopeArg, SessionContextArg, check_ttl
 from ._refreshing import DEFAULT_LEEWAY, AsyncRefreshingAuth, Clock, RefreshingAuth
 from ._token_store import TokenStore
 
@@ -21,25 +21,10 @@ AsyncRefreshApp = Union[AsyncWebOAuthApp, AsyncPKCEOAuthApp, AsyncDeviceOAuthApp
 
 
 class _JWTOptions:
-    def _set_jwt_options(
-        self,
-        ttl: int,
-        scope: ScopeArg,
-        session_name: Optional[str],
-        session_context: SessionContextArg,
-        account_id: Optional[str],
-        enterprise_id: Optional[str],
-    ) -> None:
-        if isinstance(ttl, bool) or not isinstance(ttl, int) or not 1 <= ttl <= MAX_TTL:
-            raise ValueError(f"ttl must be an int from 1 to {MAX_TTL}, got {ttl!r}")
-        self._ttl = ttl
-        self._jwt_kwargs: dict[str, Any] = {
-            "scope": scope,
-            "session_name": session_name,
-            "session_context": session_context,
-            "account_id": account_id,
-            "enterprise_id": enterprise_id,
-        }
+    def _set_jwt_options(self, ttl: int, **options: Any) -> None:
+        """The lifetime and the keywords (scope, session...) every token is asked with."""
+        self._ttl = check_ttl(ttl)
+        self._jwt_kwargs: dict[str, Any] = options
 
 
 class JWTAuth(RefreshingAuth, _JWTOptions):
@@ -75,7 +60,14 @@ class JWTAuth(RefreshingAuth, _JWTOptions):
                 raise ValueError("JWTAuth needs oauth_app, or client_id, private_key and public_key_id")
             oauth_app = JWTOAuthApp(client_id, private_key, public_key_id, base_url)
         self._app = oauth_app
-        self._set_jwt_options(ttl, scope, session_name, session_context, account_id, enterprise_id)
+        self._set_jwt_options(
+            ttl,
+            scope=scope,
+            session_name=session_name,
+            session_context=session_context,
+            account_id=account_id,
+            enterprise_id=enterprise_id,
+        )
 
     def _fetch(self) -> OAuthToken:
         return self._app.get_access_token(self._ttl, **self._jwt_kwargs)
@@ -107,7 +99,14 @@ class AsyncJWTAuth(AsyncRefreshingAuth, _JWTOptions):
                 raise ValueError("AsyncJWTAuth needs oauth_app, or client_id, private_key and public_key_id")
             oauth_app = AsyncJWTOAuthApp(client_id, private_key, public_key_id, base_url)
         self._app = oauth_app
-        self._set_jwt_options(ttl, scope, session_name, session_context, account_id, enterprise_id)
+        self._set_jwt_options(
+            ttl,
+            scope=scope,
+            session_name=session_name,
+            session_context=session_context,
+            account_id=account_id,
+            enterprise_id=enterprise_id,
+        )
 
     async def _afetch(self) -> OAuthToken:
         return await self._app.get_access_token(self._ttl, **self._jwt_kwargs)

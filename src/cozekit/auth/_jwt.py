@@ -22,12 +22,20 @@ from ._requests import JWT_GRANT, TOKEN_PATH, api_host, token_request
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
-__all__ = ["AsyncJWTOAuthApp", "JWTOAuthApp", "load_private_key"]
+__all__ = ["AsyncJWTOAuthApp", "JWTOAuthApp", "check_ttl", "load_private_key"]
 
 DEFAULT_TTL = 900
 MAX_TTL = 86399
 ASSERTION_TTL = 3600
 """Seconds the signed assertion itself stays valid (it is single-use: `jti` is new every time)."""
+
+
+def check_ttl(ttl: int, name: str = "ttl") -> int:
+    """`ttl`, a token's lifetime in seconds, if it is an int from 1 to `MAX_TTL`."""
+    if isinstance(ttl, bool) or not isinstance(ttl, int) or not 1 <= ttl <= MAX_TTL:
+        raise ValueError(f"{name} must be an int from 1 to {MAX_TTL}, got {ttl!r}")
+    return ttl
+
 
 SessionContextArg = Union[SessionContext, Mapping[str, Any], None]
 ScopeArg = Union[Scope, Mapping[str, Any], None]
@@ -110,8 +118,7 @@ class _JWTSigner(OAuthApp):
         account_id: Optional[str],
         enterprise_id: Optional[str],
     ) -> RequestOptions:
-        if isinstance(ttl, bool) or not isinstance(ttl, int) or not 1 <= ttl <= MAX_TTL:
-            raise ValueError(f"ttl (duration_seconds) must be an int from 1 to {MAX_TTL}, got {ttl!r}")
+        check_ttl(ttl, "ttl (duration_seconds)")
         route = token_route(account_id, enterprise_id)
         body = {"grant_type": JWT_GRANT, "duration_seconds": ttl, "scope": _dump(scope)}
         return token_request(body, self._assertion(session_name, session_context), route)

@@ -219,7 +219,8 @@ def _host_name(host: str) -> str:
 
 
 def _body_limit(config: EmulatorConfig, path: str) -> int:
-    """Uploads 512 MB, workflow APIs 20 MB, everything else 15 MB (protocol.md §13), as configured."""
+    """Uploads 512 MB, workflow APIs 20 MB, everything else 15 MB (doc pages coze_api_overview,
+    upload_files, workflow_run), as configured."""
     if path == UPLOAD_PATH:
         return config.max_upload_bytes
     if path.startswith(WORKFLOW_PATHS):

@@ -50,8 +50,8 @@ def _int64_id(value: Any) -> Any:
 
 
 def well_formed_id(value: str) -> bool:
-    """Digits only, within int64: the shape of every Coze object id (protocol.md §2.4). A malformed id
-    is a parameter error (4000); a well-formed one that names nothing is the not-found family."""
+    """Digits only, within int64: the shape of every Coze object id (doc page coze_error_codes). A
+    malformed id is a parameter error (4000); a well-formed one that names nothing is the not-found family."""
     return value.isascii() and value.isdigit() and len(value) <= 19 and int(value) <= INT64_MAX
 
 
@@ -87,8 +87,8 @@ async def current_account(
 
 
 async def _stay_in_workspace(request: Request, workspace_id: str) -> None:
-    """A token granted for one workspace (protocol.md §11.2, the collaboration flow) acts only on what
-    lives there: every workspace, bot, workflow, knowledge base, folder or app the request names
+    """A token granted for one workspace (doc page oauth_code, the workspace collaboration flow) acts only
+    on what lives there: every workspace, bot, workflow, knowledge base, folder or app the request names
     (path, query or JSON body) must be in it. Conversations belong to no workspace, so it gets none."""
     if request.url.path.startswith(CONVERSATION_PATHS):
         raise forbidden(

@@ -151,6 +151,29 @@ class VoiceIO:
         """The next chunk of the audio source (None at its end, or without a source)."""
         return Invoke(self._next_chunk)
 
+    def feed(
+        self, pace: float, handle: Callable[[Event], Flow[bool]], stopped: Callable[[], bool] = lambda: False
+    ) -> Flow[bool]:
+        """Send the audio source chunk by chunk (`input_audio_buffer.append`), `pace` seconds apart, until it
+        ends or `stopped()`; after each chunk the events already queued go to the sub-flow `handle`, which
+        returns True when the exchange is over: then so does this flow, at once."""
+        while not stopped():
+            chunk = yield self.pull()
+            if chunk is None:
+                break
+            if not chunk:
+                continue
+            yield self.send("input_audio_buffer_append", {"delta": chunk})
+            while True:
+                got = yield self.poll()
+                if got is None:
+                    break
+                if (yield from handle(got)):
+                    return True
+            if pace > 0:
+                yield Sleep(pace)
+        return False
+
     def receive(self, deadline: float, what: str = "an answer", or_none: bool = False) -> Flow[Any]:
         """The next event, waiting at most until `deadline` (a `time.monotonic()` value); then
         `APITimeoutError` naming `what`, or None with `or_none`."""

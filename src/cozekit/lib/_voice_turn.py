@@ -16,7 +16,7 @@ from .._flow import Flow
 from ..types.chat import Chat, ChatToolCall, ChatToolCallType
 from ..types.message import MessageContentType, MessageType
 from ..types.websocket import WebsocketsEventType
-from ._voice_flow import ASYNC_HELPER, WAKE, Emit, Event, Invoke, Sleep, VoiceFlow, VoiceIO, lost
+from ._voice_flow import ASYNC_HELPER, WAKE, Emit, Event, Invoke, VoiceFlow, VoiceIO, lost
 from .local_plugins import LocalPluginError, Tool, _invoke, _output, _prepare
 
 __all__ = [
@@ -236,30 +236,23 @@ def tool_flow(io: VoiceIO, turn: Turn) -> VoiceFlow:
     yield io.send("conversation_chat_submit_tool_outputs", {"chat_id": chat.id, "tool_outputs": outputs})
 
 
+def _answer_flow(io: VoiceIO, turn: Turn, got: Event) -> Flow[bool]:
+    """One event that came while the input was sent: its items out, a tool call answered; True once the
+    turn is finished."""
+    for item in turn.take(got):
+        yield Emit(item)
+    if turn.action is not None:
+        yield from tool_flow(io, turn)
+    return turn.finished
+
+
 def turn_flow(io: VoiceIO, turn: Turn, sends: List[Invoke], feed: bool, pace: float) -> VoiceFlow:
     """Send the turn's opening events, then (for audio) the chunks, reading answers in between; then
     complete the input and read the reply until it ends. The reply timeout runs from the last chunk."""
     yield from sends
     if feed:
-        while not turn.interrupted:
-            chunk = yield io.pull()
-            if chunk is None:
-                break
-            if not chunk:
-                continue
-            yield io.send("input_audio_buffer_append", {"delta": chunk})
-            while not turn.finished:
-                got = yield io.poll()
-                if got is None:
-                    break
-                for item in turn.take(got):
-                    yield Emit(item)
-                if turn.action is not None:
-                    yield from tool_flow(io, turn)
-            if turn.finished:
-                return
-            if pace > 0:
-                yield Sleep(pace)
+        if (yield from io.feed(pace, functools.partial(_answer_flow, io, turn), lambda: turn.interrupted)):
+            return
         if not turn.interrupted:
             yield io.send("input_audio_buffer_complete")
             turn.input_completed = True

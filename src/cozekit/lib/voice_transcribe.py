@@ -10,9 +10,10 @@ import inspect
 import time
 from typing import TYPE_CHECKING, Any, Callable, Dict, Optional
 
+from .._flow import Flow
 from ..types.websocket import WebsocketsEventType
 from ._audio import AudioSource, PCMFormat, open_audio
-from ._voice_flow import AsyncPump, Emit, Event, Sleep, SyncPump, VoiceFlow, VoiceIO, lost
+from ._voice_flow import AsyncPump, Emit, Event, SyncPump, VoiceFlow, VoiceIO, lost
 
 if TYPE_CHECKING:
     from .._client import AsyncCoze, Coze
@@ -36,28 +37,20 @@ def _asr_take(got: Event) -> tuple[Optional[str], bool]:
     return None, False
 
 
+def _update_flow(got: Event) -> Flow[bool]:
+    """A text update out; True once the transcription is complete."""
+    text, done = _asr_take(got)
+    if text is not None:
+        yield Emit(text)
+    return done
+
+
 def transcription_flow(io: VoiceIO, config: Dict[str, Any], pace: float, timeout: float) -> VoiceFlow:
     """Configure, send the audio chunk by chunk (reading answers as they come), complete, then wait at
     most `timeout` seconds for `transcriptions.message.completed`. Emits every text update."""
     yield io.send("transcriptions_update", config)
-    while True:
-        chunk = yield io.pull()
-        if chunk is None:
-            break
-        if not chunk:
-            continue
-        yield io.send("input_audio_buffer_append", {"delta": chunk})
-        while True:
-            got = yield io.poll()
-            if got is None:
-                break
-            text, done = _asr_take(got)
-            if text is not None:
-                yield Emit(text)
-            if done:
-                return
-        if pace > 0:
-            yield Sleep(pace)
+    if (yield from io.feed(pace, _update_flow)):
+        return
     yield io.send("input_audio_buffer_complete")
     deadline = time.monotonic() + timeout
     while True:

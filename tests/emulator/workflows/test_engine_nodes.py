@@ -34,7 +34,7 @@ async def test_start_fills_defaults_and_coerces_types(kit: Kit) -> None:
         ),
         end(n="{{start.n}}", flag="{{start.flag}}", tag="{{start.tag}}"),
     )
-    res = await kit.run(wf, '{"n": "41", "flag": "true"}')  # parameters as JSON text (protocol §14 #3)
+    res = await kit.run(wf, '{"n": "41", "flag": "true"}')  # parameters as JSON text (workflow_run's table)
     assert output(res.outcome) == {"n": 41, "flag": True, "tag": "x"}
 
 

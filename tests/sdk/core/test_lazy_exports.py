@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import ast
 import importlib
+import importlib.util
 import inspect
 import subprocess
 import sys
+from pathlib import Path
 from types import ModuleType
 from typing import Dict, Set
 
 import pytest
 
 PACKAGES = ["cozekit", "cozekit.types", "cozekit.auth"]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def _loaded_after(statement: str) -> Set[str]:
@@ -34,44 +37,56 @@ def test_making_a_client_loads_no_models_auth_crypto_or_websockets() -> None:
     assert not {"pydantic", "cryptography", "jwt", "websockets"} & loaded
 
 
-def _static_imports(module: ModuleType) -> Dict[str, str]:
-    """name -> relative module of the `if TYPE_CHECKING:` imports (what mypy sees); a star import of a
-    module that lists `__all__` stands for its names."""
-    tree = ast.parse(inspect.getsource(module))
+def _static_imports(package: str) -> Dict[str, str]:
+    """name -> absolute module, from the `if TYPE_CHECKING:` imports (what mypy and pyright read); a star
+    import stands for the `__all__` of what it imports."""
+    tree = ast.parse(inspect.getsource(importlib.import_module(package)))
+    blocks = [n for n in tree.body if isinstance(n, ast.If) and getattr(n.test, "id", "") == "TYPE_CHECKING"]
+    assert len(blocks) == 1
     found: Dict[str, str] = {}
-    for node in tree.body:
-        if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING":
-            for imp in node.body:
-                if not isinstance(imp, ast.ImportFrom):
-                    continue
-                source = "." * imp.level + (imp.module or "")
-                if imp.names[0].name != "*":
-                    for alias in imp.names:
-                        found[alias.asname or alias.name] = source
-                elif imp.level == 1:
-                    names = importlib.import_module(source, module.__name__).__all__
-                    for name in names:
-                        found.setdefault(name, source)
+    for imp in blocks[0].body:
+        assert isinstance(imp, ast.ImportFrom)
+        source = importlib.util.resolve_name("." * imp.level + (imp.module or ""), package)
+        if imp.names[0].name == "*":
+            for name in importlib.import_module(source).__all__:
+                found.setdefault(name, source)
+            continue
+        for alias in imp.names:
+            assert alias.asname == alias.name, f"{package}: {alias.name} is not re-exported"
+            found.setdefault(alias.name, source)
     return found
 
 
+def _lazy_source(package: ModuleType, name: str) -> str:
+    """The absolute module the runtime imports `name` from (a lazy package for names it passes on)."""
+    relative = package._EXPORTS.get(name)
+    if relative is None:
+        relative = next(
+            p
+            for p in getattr(package, "_PACKAGES", ())
+            if name in importlib.import_module(p, package.__name__).__all__
+        )
+    return importlib.util.resolve_name(relative, package.__name__)
+
+
 @pytest.mark.parametrize("name", PACKAGES)
-def test_every_export_resolves_and_the_three_lists_agree(name: str) -> None:
+def test_the_lazy_table_all_and_the_type_checking_imports_agree(name: str) -> None:
     package = importlib.import_module(name)
-    exports = package._EXPORTS
-    lazy = {n: module for module, names in exports.items() for n in names}
-    static = _static_imports(package)
-    public = set(package.__all__) - {"__version__", "VERSION"}
+    eager = {"VERSION", "__version__"} if name == "cozekit" else set()
     assert len(package.__all__) == len(set(package.__all__))
-    assert set(lazy) == public
-    assert {n: m for n, m in lazy.items() if m not in (".types", ".auth")} == {
-        n: m for n, m in static.items() if m not in (".types", ".auth")
-    }
-    assert public <= set(dir(package))
-    for export in package.__all__:
-        assert getattr(package, export) is not None
+    lazy = {export: _lazy_source(package, export) for export in package.__all__ if export not in eager}
+    assert lazy == _static_imports(name)
+    assert set(package.__all__) <= set(dir(package))
+    for export in lazy:
+        assert getattr(package, export) is getattr(importlib.import_module(lazy[export]), export)
     with pytest.raises(AttributeError, match="no attribute 'NoSuchName'"):
         package.NoSuchName  # noqa: B018
+
+
+def test_the_lazy_tables_are_current() -> None:
+    script = ROOT / "scripts" / "lazy_exports.py"
+    done = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
 
 
 def test_top_level_names_are_the_same_objects_and_report_the_public_module() -> None:

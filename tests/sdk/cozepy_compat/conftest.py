@@ -15,24 +15,10 @@ with warnings.catch_warnings():
 
 import cozekit
 from cozekit.emulator import ThreadedEmulator
+from emulator.workflows.defs import WEATHER  # the emulator tests' ask-then-report workflow
 
 SDKS: Dict[str, ModuleType] = {"cozepy": cozepy, "cozekit": cozekit}
-
-WEATHER: Dict[str, Any] = {
-    "name": "weather_compat",
-    "description": "Asks for a day, then reports the weather.",
-    "nodes": [
-        {"id": "start", "type": "start", "inputs": {"city": {"type": "string", "required": True}}},
-        {"id": "ask", "type": "question", "title": "Question", "question": "Which day in {{start.city}}?"},
-        {
-            "id": "report",
-            "type": "message",
-            "title": "Report",
-            "content": "{{start.city}} on {{ask.USER_RESPONSE}}",
-        },
-        {"id": "end", "type": "end", "outputs": {"output": "{{report.output}}"}},
-    ],
-}
+__all__ = ["SDKS", "WEATHER", "async_client", "sync_client"]
 
 
 @pytest.fixture

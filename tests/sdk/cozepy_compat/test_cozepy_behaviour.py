@@ -281,7 +281,7 @@ async def test_a_workflow_stream_handled_cozepys_way(emu: ThreadedEmulator) -> N
     assert all(r == results[0] for r in results)
     assert results[0][0][0] == "message" and results[0][1][0] == "interrupt"
     assert results[0][-1][:2] == ("message", "End")
-    assert json.loads(results[0][-1][2]) == {"output": "Lima on Tuesday"}
+    assert json.loads(results[0][-1][2]) == {"output": "Lima on Tuesday: sunny"}
 
 
 def test_workflow_done_is_yielded_by_cozekit_and_dropped_by_cozepy(emu: ThreadedEmulator) -> None:

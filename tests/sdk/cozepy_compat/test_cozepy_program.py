@@ -55,8 +55,11 @@ def test_a_cozepy_program_runs_unchanged_on_cozekit(emu: ThreadedEmulator, tmp_p
     ]
     assert workflow[:2] == ["workflow message: Question Which day in Lima?", "workflow interrupt: 2"]
     report = "workflow message: Report "
-    assert "".join(line[len(report) :] for line in workflow if line.startswith(report)) == "Lima on Tuesday"
-    assert workflow[-1].startswith("workflow message: End ") and "Lima on Tuesday" in workflow[-1]
+    assert (
+        "".join(line[len(report) :] for line in workflow if line.startswith(report))
+        == "Lima on Tuesday: sunny"
+    )
+    assert workflow[-1].startswith("workflow message: End ") and "Lima on Tuesday: sunny" in workflow[-1]
     # setup_logging(DEBUG) printed the SDK's records, in cozepy's format, under cozekit's name.
     assert "[cozekit][DEBUG]" in done.stderr and "request: GET /v1/workspaces" in done.stderr
     assert "[cozekit][INFO]" in done.stderr and "websocket chat completed" in done.stderr

@@ -1,4 +1,5 @@
-"""Knowledge-base models parse the documented samples and the known discrepancies (protocol §14 #11, #20)."""
+"""Knowledge-base models parse the documented samples and the known discrepancies (doc pages
+create_knowledge_files, list_dataset: ids as numbers, sizes as text)."""
 
 from __future__ import annotations
 

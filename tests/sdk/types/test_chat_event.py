@@ -34,7 +34,7 @@ BOT_ID = "7379462189365198898"
 
 
 def read_events(text: str) -> List[Tuple[str, str]]:
-    """Split the fixture's `event:`/`data:` pairs (the framing of §4.6: no space after the colon)."""
+    """Split the fixture's `event:`/`data:` pairs (chat_v3 page's framing: no space after the colon)."""
     events = []
     for block in text.strip().split("\n\n"):
         lines = block.split("\n")

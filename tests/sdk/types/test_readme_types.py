@@ -54,6 +54,25 @@ def control(event: ChatStreamEvent) -> str:
 """
 
 
+def every_export() -> str:
+    """Each lazy package's every exported name, used: both checkers see them all (their view is the
+    `if TYPE_CHECKING:` imports, the runtime's the generated table; tests/sdk/core/test_lazy_exports.py
+    keeps the two in step)."""
+    import cozekit.auth
+    import cozekit.types
+
+    lines = [
+        "import cozekit",
+        "import cozekit.auth",
+        "import cozekit.types",
+        "",
+        'EVERY_EXPORT: "tuple[object, ...]" = (',
+    ]
+    for package in (cozekit, cozekit.auth, cozekit.types):
+        lines += [f"    {package.__name__}.{name}," for name in package.__all__]
+    return "\n".join([*lines, ")", "print(len(EVERY_EXPORT))", ""])
+
+
 def readme_snippets() -> List[str]:
     text = (ROOT / "README.md").read_text("utf-8")
     return re.findall(r"^```python\n(.*?)^```", text, flags=re.S | re.M)
@@ -100,8 +119,9 @@ def test_the_first_readme_snippet_streams_a_chat() -> None:
 @pytest.mark.parametrize("checker", CHECKERS)
 def test_readme_snippets_and_narrowing_type_check(checker: str, tmp_path: Path) -> None:
     """One program per checker (each run takes seconds): the README's snippets, then what narrows, then
-    a control that must be the only error (so the checker did check against cozekit's types)."""
-    source = "\n".join([*readme_snippets(), NARROWING, CONTROL])
+    every exported name, then a control that must be the only error (so the checker did check against
+    cozekit's types)."""
+    source = "\n".join([*readme_snippets(), NARROWING, every_export(), CONTROL])
     path = tmp_path / "snippet.py"
     path.write_text(source, "utf-8")
     control = source.splitlines().index(CONTROL.splitlines()[3]) + 1

@@ -244,7 +244,7 @@ def msg(
 
 
 def chat_script() -> List[Any]:
-    """§10.3's recorded text-input chat (audio shortened)."""
+    """coze-go's recorded text-input chat (audio shortened)."""
     audio = [msg(base64.b64encode(chunk).decode(), content_type="audio") for chunk in PCM]
     return [
         ("send", event("chat.created")),
@@ -365,7 +365,7 @@ def test_sync_chat_plays_the_recorded_sequence_with_a_handler_class(ws_server: S
     assert json.loads(conn.headers["X-Coze-Client-User-Agent"])["lang"] == "python"
     sent = conn.received[0]
     assert sent["event_type"] == "conversation.message.create" and sent["data"] == QUESTION
-    assert len(sent["id"]) == 36  # a UUID, always sent (protocol §14 #17)
+    assert len(sent["id"]) == 36  # a UUID, always sent (doc page streaming_chat_event: required)
     assert order[0] == "chat.created" and order.count("conversation.audio.delta") == 3
     assert "".join(text) == "是啊，"
     assert audio == PCM
@@ -696,7 +696,7 @@ def test_reconnect_replays_the_session_config(ws_server: ScriptServer) -> None:
 
 
 def speech_script() -> List[Any]:
-    """§10.4's recorded session (ten audio updates, three here)."""
+    """coze-go's recorded speech session (ten audio updates, three here)."""
     return [
         ("send", event("speech.created")),
         ("recv", "input_text_buffer.complete"),
@@ -741,7 +741,7 @@ def test_speech_text_over_1024_bytes_is_refused_locally(ws_server: ScriptServer)
 
 
 def transcriptions_script() -> List[Any]:
-    """§10.5's recorded session."""
+    """coze-go's recorded transcription session."""
     return [
         ("send", event("transcriptions.created")),
         ("recv", "input_audio_buffer.complete"),

@@ -1,4 +1,5 @@
-"""Delivering callback events (protocol.md §12): signed POSTs to callback apps' URLs, off the request path.
+"""Delivering callback events (doc pages subscribe_callback_message, agent_callback_messages): signed
+POSTs to callback apps' URLs, off the request path.
 
 Each delivery runs in its own daemon thread, retries a bounded number of times with exponential backoff,
 and is recorded in a log the control plane shows. Only URLs whose host is loopback or listed in the

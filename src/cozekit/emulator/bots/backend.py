@@ -26,7 +26,7 @@ DEFAULT_MODEL = {"model_id": "emulator-deterministic", "model_name": "Emulator d
 
 
 def check_draft(fields: Dict[str, Any]) -> None:
-    """The documented limits on bot fields (protocol.md §13)."""
+    """The documented limits on bot fields (doc pages create_bot, update_bot)."""
     if "name" in fields and not 1 <= len(fields["name"] or "") <= 20:
         raise bad_request("name must be 1-20 characters")
     if len(fields.get("description") or "") > 500:
@@ -271,7 +271,7 @@ NO_BACKGROUND: Dict[str, Any] = {
 
 
 def bot_info(bot: Dict[str, Any], cfg: Dict[str, Any]) -> Dict[str, Any]:
-    """The BotInfo object of protocol.md §8.2 for one configuration (draft or published)."""
+    """The BotInfo object of the get_metadata doc page for one configuration (draft or published)."""
     knowledge = cfg.get("knowledge") or {}
     dataset_ids = [str(d) for d in knowledge.get("dataset_ids") or []]
     model = {**DEFAULT_MODEL, **(cfg.get("model_info_config") or {})}

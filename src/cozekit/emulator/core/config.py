@@ -26,7 +26,7 @@ class EmulatorConfig:
     """Seconds to wait before each delta (0 in tests; `serve` uses a small delay)."""
     max_body_bytes: int = 15 * MB
     max_workflow_body_bytes: int = 20 * MB
-    """Workflow APIs take larger bodies than the rest (protocol.md §13)."""
+    """Workflow APIs take larger bodies than the rest (doc pages coze_api_overview, workflow_run)."""
     max_upload_bytes: int = 512 * MB
     follow_ups: Optional[bool] = None
     """Force follow-up suggestions on (True) or off (False); None follows each bot's settings."""

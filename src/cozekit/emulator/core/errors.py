@@ -57,7 +57,7 @@ class CozeError:
 
 
 class CozeErrors:
-    """Every Coze error the emulator raises, by name (protocol.md §14 and the doc pages)."""
+    """Every Coze error the emulator raises, by name (doc page coze_error_codes and the endpoint pages)."""
 
     AUDIO_TEXT_MISMATCH = CozeError(1109, "WERError: the audio does not match the text")
     TEXT_TOO_LONG = CozeError(3010, "the text exceeds {limit} bytes")
@@ -80,7 +80,7 @@ class CozeErrors:
     )
     CHAT_IN_PROGRESS = CozeError(4016, "a chat is already in progress in this conversation")
     UNAUTHENTICATED = CozeError(4100, AUTH_INVALID_MSG, http_status=401)
-    """Sent with HTTP 401 (protocol.md §14 #7)."""
+    """Sent with HTTP 401 (as the SDKs' issue reports show Coze does)."""
     CONTROL_TOKEN_REQUIRED = CozeError(
         4100, "control plane: missing or wrong X-Cozekit-Control-Token", http_status=401
     )
@@ -159,7 +159,7 @@ def not_found(what: str, id: str) -> EmulatorError:
 
 
 def unauthenticated() -> EmulatorError:
-    """Coze 4100, sent with HTTP 401 (protocol.md §14 #7)."""
+    """Coze 4100, sent with HTTP 401 (as the SDKs' issue reports show Coze does)."""
     return CozeErrors.UNAUTHENTICATED()
 
 

@@ -1,4 +1,5 @@
-"""Chat-stream framing, exactly as protocol.md §4.6: `event:<name>\\ndata:<json>\\n\\n`, nothing else."""
+"""Chat-stream framing, exactly as the chat_v3 doc page's examples: `event:<name>\\ndata:<json>\\n\\n`,
+nothing else."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from ..core.errors import CozeErrors
 from ..core.ids import IdGenerator
 from ..core.store import Store
 
-# protocol.md §7.1, plus plain-text formats the emulator sees in tests.
+# doc page upload_files, plus plain-text formats the emulator sees in tests.
 _EXTENSIONS = """
 doc docx xls xlsx ppt pptx pdf numbers csv cpp py java c txt md json html xml yaml yml
 jpg jpeg jpg2 png gif webp heic heif bmp pcd tif tiff wav mp3 flac m4a aac ogg opus wma mid midi

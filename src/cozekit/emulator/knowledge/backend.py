@@ -1,4 +1,5 @@
-"""Knowledge bases (datasets), their documents and images, and recall for chats (protocol.md §7.2-7.4).
+"""Knowledge bases (datasets), their documents and images, and recall for chats (doc pages
+create_dataset, create_knowledge_files, get_images).
 
 This module holds the rules. Documents are processed in the background (`knowledge_ingest`), recall
 lives in `knowledge_recall` and Coze's views in `knowledge_render`. Store kinds: `dataset`, `kdocument`

@@ -1,4 +1,5 @@
-"""Background processing of knowledge documents: read, parse, chunk, index (protocol.md §7.3).
+"""Background processing of knowledge documents: read, parse, chunk, index (doc pages
+create_knowledge_files, get_dataset_progress).
 
 One worker thread takes documents in upload order, as Coze's indexing queue does, and writes real
 progress (0-100) and status (0 processing, 1 done, 9 failed) after each step. `hold()` parks the

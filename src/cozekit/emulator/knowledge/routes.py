@@ -1,5 +1,6 @@
-"""Knowledge bases (protocol.md §7.2-7.4): datasets under /v1/datasets, documents under
-/open_api/knowledge/document/*, images under /v1/datasets/{id}/images. Thin: the backend holds the rules."""
+"""Knowledge bases (doc pages create_dataset, create_knowledge_files, get_images): datasets under
+/v1/datasets, documents under /open_api/knowledge/document/*, images under /v1/datasets/{id}/images.
+Thin: the backend holds the rules."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Coze's views of knowledge objects: DocumentInfo, DocumentProgress and PhotoInfo (protocol.md §7.3-7.4)."""
+"""Coze's views of knowledge objects: DocumentInfo, DocumentProgress and PhotoInfo (doc pages
+list_knowledge_files, get_dataset_progress, get_images)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """The OAuth endpoints: authorize page, token (all grants, plus account/enterprise variants), device code.
 
 Answers are flat OAuth JSON, never the Coze envelope; errors carry `error`, `error_code`,
-`error_message` and `error_description` (protocol.md §11.7).
+`error_message` and `error_description` (the oauth_code, oauth_jwt and oauth_device_code doc pages
+name them differently).
 """
 
 import json

@@ -8,24 +8,15 @@ from __future__ import annotations
 
 import ast
 import math
-import operator
 from typing import Any, Callable, Dict, List, Optional
 
 from ..admin.commerce import CommerceBackend
+from ..core.arith import ARITHMETIC
 from ..core.base import Account, page_bounds
 from ..core.errors import bad_request, not_found
 from .catalogue import CATEGORIES, PLUGINS
 
 SORTS = ("heat", "newest", "relative")
-_OPS: Dict[type, Callable[[Any, Any], Any]] = {
-    ast.Add: operator.add,
-    ast.Sub: operator.sub,
-    ast.Mult: operator.mul,
-    ast.Div: operator.truediv,
-    ast.FloorDiv: operator.floordiv,
-    ast.Mod: operator.mod,
-    ast.Pow: operator.pow,
-}
 
 
 def _evaluate(node: ast.AST) -> float:
@@ -38,11 +29,11 @@ def _evaluate(node: ast.AST) -> float:
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.UAdd, ast.USub)):
         value = _evaluate(node.operand)
         return value if isinstance(node.op, ast.UAdd) else -value
-    if isinstance(node, ast.BinOp) and type(node.op) in _OPS:
+    if isinstance(node, ast.BinOp) and type(node.op) in ARITHMETIC:
         left, right = _evaluate(node.left), _evaluate(node.right)
         if isinstance(node.op, ast.Pow) and abs(right) > 64:
             raise ValueError("exponent too large")
-        return float(_OPS[type(node.op)](left, right))
+        return float(ARITHMETIC[type(node.op)](left, right))
     raise ValueError("only numbers, + - * / // % ** and parentheses are allowed")
 
 

@@ -71,7 +71,7 @@ class ChatSession(Session):
             raise bad_request("bot_id is required in the query string")
         if self.workflow_id and self.account.scoped:
             raise CozeErrors.NO_PERMISSION()  # a channel token may not run workflows (as on REST)
-        self.state.bots.for_chat(self.account, self.bot_id, None)  # 4101 for a bot outside its scope
+        self.services.bots.for_chat(self.account, self.bot_id, None)  # 4101 for a bot outside its scope
         await super().opened()
 
     async def emit(self, event_type: str, data: Optional[Any] = None) -> None:
@@ -89,10 +89,10 @@ class ChatSession(Session):
         chat_config = {**self.chat_config, **(data.get("chat_config") or {})}
         conversation_id = chat_config.get("conversation_id")
         if conversation_id:
-            self.state.conversations.get(self.account, str(conversation_id))
+            self.services.conversations.get(self.account, str(conversation_id))
         new_input = input_audio(self.input, data.get("input_audio") or {}, g711=True)
         new_output = output_audio(self.output, data.get("output_audio") or {}, g711=True)
-        self.state.audio.voice(self.account, str(new_output["voice_id"]))
+        self.services.audio.voice(self.account, str(new_output["voice_id"]))
         turn_detection = {**self.turn_detection, **(data.get("turn_detection") or {})}
         if turn_detection.get("type") not in TURN_TYPES:
             raise bad_request(f"turn_detection.type must be one of {', '.join(TURN_TYPES)}")
@@ -125,7 +125,7 @@ class ChatSession(Session):
         if not isinstance(config, dict):
             raise bad_request("voice_print_config must be an object")
         if config.get("group_id"):
-            self.state.voiceprints.check_group(self.account, str(config["group_id"]))
+            self.services.voiceprints.check_group(self.account, str(config["group_id"]))
         if not 0 <= int(config.get("score", 40)) <= 100:
             raise bad_request("voice_print_config.score must be between 0 and 100")
 
@@ -155,7 +155,7 @@ class ChatSession(Session):
     async def _prologue(self) -> None:
         text = self.extra.get("prologue_content")
         if not text:
-            bot = self.state.bots.for_chat(self.account, self.bot_id, None)
+            bot = self.services.bots.for_chat(self.account, self.bot_id, None)
             text = (bot["config"].get("onboarding_info") or {}).get("prologue") or ""
         if text:
             await self._speak_alone(str(text))
@@ -206,7 +206,7 @@ class ChatSession(Session):
     async def _heard(self, wav: bytes, keywords: Optional[Dict[str, Any]] = None) -> None:
         """A user turn from speech. With keyword interruption, speech during a reply only counts
         (and interrupts it) when it has one of the keywords."""
-        text = await asyncio.to_thread(self.state.audio.transcribe, wav)
+        text = await asyncio.to_thread(self.services.audio.transcribe, wav)
         await self.emit("conversation.audio_transcript.update", {"content": text})
         await self.emit("conversation.audio_transcript.completed", {"content": text})
         if not text:
@@ -227,7 +227,7 @@ class ChatSession(Session):
             raise bad_request("role must be user or assistant")
         if content_type not in ("text", "object_string") or not isinstance(content, str):
             raise bad_request("content_type must be text or object_string, with string content")
-        self.state.messages.check_content(self.account, content, content_type)
+        self.services.messages.check_content(self.account, content, content_type)
         message = {"role": role, "content_type": content_type, "content": content}
         if role == "assistant":
             self.pending.append({**message, "type": "answer"})
@@ -238,7 +238,7 @@ class ChatSession(Session):
     async def on_conversation_clear(self, data: Dict[str, Any]) -> None:
         await self._stop_turn()
         if self.conversation_id:
-            self.state.conversations.clear(self.account, self.conversation_id)
+            self.services.conversations.clear(self.account, self.conversation_id)
         self.pending = []
         await self.emit("conversation.cleared")
 
@@ -253,11 +253,11 @@ class ChatSession(Session):
         ]
         if not self.conversation_id:
             raise bad_request("no chat is waiting for tool outputs")
-        chats = self.state.chats
+        chats = self.services.chats
         responses = chats.submit_tool_outputs(self.account, self.conversation_id, chat_id, outputs)
         first = [frame("conversation.chat.in_progress", chats.snapshot(self.account, chat_id))]
         first += [frame("conversation.message.completed", r) for r in responses]
-        queue = self.state.engine.launch(self.account, chat_id, first, stream=True)
+        queue = self.services.engine.launch(self.account, chat_id, first, stream=True)
         assert queue is not None
         self.turn = asyncio.get_running_loop().create_task(self._guarded(self._relay(queue)))
 
@@ -272,7 +272,7 @@ class ChatSession(Session):
     async def _speak_alone(self, text: str) -> None:
         speaker = Speaker(
             self,
-            self.state.audio.synthesize,
+            self.services.audio.synthesize,
             {"id": "0", "role": "assistant", "type": "answer", "chat_id": "0"},
         )
         await speaker.say(text)
@@ -296,7 +296,7 @@ class ChatSession(Session):
             await task
         if self.chat_id and self.conversation_id:
             with contextlib.suppress(EmulatorError):
-                self.state.chats.cancel(self.account, self.conversation_id, self.chat_id)
+                self.services.chats.cancel(self.account, self.conversation_id, self.chat_id)
         return True
 
     async def _start(self, message: Dict[str, Any]) -> None:
@@ -312,7 +312,7 @@ class ChatSession(Session):
                 conversation_id=self.conversation_id or None,
                 logid=self.logid,
             )
-            queue = self.state.chatflows.start(self.account, request)
+            queue = self.services.chatflows.start(self.account, request)
         else:
             start = ChatStart(
                 bot_id=self.bot_id,
@@ -324,12 +324,12 @@ class ChatSession(Session):
                 custom_variables=cfg.get("custom_variables"),
                 meta_data=cfg.get("meta_data"),
             )
-            created, in_progress = self.state.chats.start(self.account, start)
+            created, in_progress = self.services.chats.start(self.account, start)
             first = [
                 frame("conversation.chat.created", created),
                 frame("conversation.chat.in_progress", in_progress),
             ]
-            launched = self.state.engine.launch(self.account, created["id"], first, stream=True)
+            launched = self.services.engine.launch(self.account, created["id"], first, stream=True)
             assert launched is not None
             queue = launched
         self.pending = []
@@ -370,7 +370,7 @@ class ChatSession(Session):
             if event == "conversation.message.delta":
                 if speaker is None:
                     speaker = Speaker(
-                        self, self.state.audio.synthesize, {k: data.get(k, "") for k in AUDIO_KEYS}
+                        self, self.services.audio.synthesize, {k: data.get(k, "") for k in AUDIO_KEYS}
                     )
                 await self.emit(event, data)
                 await speaker.feed(data.get("content") or "")
@@ -386,7 +386,7 @@ class ChatSession(Session):
 
     async def _echo_question(self, chat: Dict[str, Any]) -> None:
         """The turn's user message, as Coze echoes it before `conversation.chat.created`."""
-        for m in self.state.messages.of_conversation(self.account, chat["conversation_id"]):
+        for m in self.services.messages.of_conversation(self.account, chat["conversation_id"]):
             if m["chat_id"] == chat["id"] and m["role"] == "user":
                 await self.emit("conversation.message.completed", render_message(m))
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
-from ..audio.voice import opus, synth
+from ..audio.voice import opus, synth, tones
 from ..audio.voice import pcm as pcmlib
 from .audio_config import decode_input, encode_output, frame_bytes, is_opus_input, output_rate
 
@@ -62,3 +62,21 @@ class InputDecoder:
         if pcmlib.parse_wav(buffer) is not None:
             return buffer
         return pcmlib.wav_bytes(decode_input(buffer, self.config), self.rate)
+
+
+class Recognizer:
+    """What a session that listens (transcriptions, simultaneous interpretation) keeps to show the text
+    heard while audio arrives: the `input` config, its decoder and the tone reader (None: made anew)."""
+
+    input: Dict[str, Any]
+    decoder: Optional[InputDecoder]
+    reader: Optional[tones.Reader]
+
+    def _partial(self, chunk: bytes) -> Optional[str]:
+        """The text decoded so far (each chunk is analysed once)."""
+        if self.decoder is None:
+            self.decoder = InputDecoder(self.input)
+        if self.reader is None:
+            wav = None if is_opus_input(self.input) else pcmlib.parse_wav(chunk)
+            self.reader = tones.Reader(wav.rate if wav is not None else self.decoder.rate)
+        return self.reader.feed(self.decoder.feed(chunk)).text(partial=True)

@@ -15,6 +15,7 @@ from ..core.ids import new_logid
 from ..state import EmulatorState
 from .chat import ChatSession
 from .faults import handshake_fault
+from .services import RealtimeServices
 from .session import Session
 from .simult_interpretation import SimultInterpretationSession
 from .speech import SpeechSession
@@ -36,6 +37,20 @@ def _account(ws: WebSocket, state: EmulatorState) -> Optional[Account]:
     return state.accounts.authenticate(token) or state.oauth.authenticate(token)
 
 
+def _services(state: EmulatorState) -> RealtimeServices:
+    return RealtimeServices(
+        config=state.config,
+        audio=state.audio,
+        voiceprints=state.voiceprints,
+        bots=state.bots,
+        conversations=state.conversations,
+        messages=state.messages,
+        chats=state.chats,
+        engine=state.engine,
+        chatflows=state.chatflows,
+    )
+
+
 async def _serve(ws: WebSocket, kind: Type[Session]) -> None:
     state: EmulatorState = ws.app.state.emulator
     logid = new_logid()
@@ -49,7 +64,7 @@ async def _serve(ws: WebSocket, kind: Type[Session]) -> None:
         return
     proceed, fault = await handshake_fault(ws, state.faults, logid)
     if proceed:
-        await kind(ws, state, account, logid, fault).run()
+        await kind(ws, _services(state), account, logid, fault).run()
 
 
 @router.websocket("/v1/chat")

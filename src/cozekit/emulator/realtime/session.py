@@ -7,7 +7,7 @@ import asyncio
 import json
 import logging
 import uuid
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, Dict, Optional
+from typing import Any, Awaitable, Callable, Dict, Optional
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
@@ -16,9 +16,7 @@ from ..core.errors import CozeErrors, EmulatorError, malformed_body
 from ..core.injections import Fault
 from ..middleware import lone_surrogate
 from . import pacing
-
-if TYPE_CHECKING:
-    from ..state import EmulatorState
+from .services import RealtimeServices
 
 log = logging.getLogger("cozekit.emulator")
 Handler = Callable[[Dict[str, Any]], Awaitable[None]]
@@ -35,10 +33,15 @@ class Session:
     """Whether a channel token (JWT with a bot-chat `scope`) may open it: only `/v1/chat` (as on REST)."""
 
     def __init__(
-        self, ws: WebSocket, state: EmulatorState, account: Account, logid: str, fault: Optional[Fault] = None
+        self,
+        ws: WebSocket,
+        services: RealtimeServices,
+        account: Account,
+        logid: str,
+        fault: Optional[Fault] = None,
     ) -> None:
         self.ws = ws
-        self.state = state
+        self.services = services
         self.account = account
         self.logid = logid
         self.fault = fault

@@ -17,7 +17,6 @@ import asyncio
 import re
 from typing import Any, Dict, List, Optional
 
-from ..audio.voice import pcm as pcmlib
 from ..audio.voice import tones
 from ..core.errors import bad_request
 from ..core.llm import split
@@ -27,12 +26,11 @@ from .audio_config import (
     audio_delta,
     b64,
     input_audio,
-    is_opus_input,
     output_audio,
     output_rate,
     speed_of,
 )
-from .codecs import InputDecoder, output_frames
+from .codecs import InputDecoder, Recognizer, output_frames
 from .pacing import Pacer, pacer_for
 from .session import Session
 
@@ -73,7 +71,7 @@ def translate(text: str, config: Dict[str, Any], first: bool) -> str:
     return (f"[{config['from']}→{config['to']}] " + out.lstrip()) if first else out
 
 
-class SimultInterpretationSession(Session):
+class SimultInterpretationSession(Session, Recognizer):
     created_event = "simult_interpretation.created"
 
     def __init__(self, *args: Any) -> None:
@@ -96,7 +94,7 @@ class SimultInterpretationSession(Session):
     async def on_simult_interpretation_update(self, data: Dict[str, Any]) -> None:
         inp = input_audio(self.input, data.get("input_audio") or {})
         out = output_audio(self.output, data.get("output_audio") or {})
-        self.state.audio.voice(self.account, str(out["voice_id"]))
+        self.services.audio.voice(self.account, str(out["voice_id"]))
         config = translate_config(self.translate, data.get("translate_config") or {})
         if inp != self.input:
             self.decoder, self.reader = None, None
@@ -115,18 +113,12 @@ class SimultInterpretationSession(Session):
             if end is not None:
                 await self._interpret(end)
 
-    def _partial(self, chunk: bytes) -> Optional[str]:
-        if self.decoder is None:
-            self.decoder = InputDecoder(self.input)
-        if self.reader is None:
-            wav = None if is_opus_input(self.input) else pcmlib.parse_wav(chunk)
-            self.reader = tones.Reader(wav.rate if wav is not None else self.decoder.rate)
-        return self.reader.feed(self.decoder.feed(chunk)).text(partial=True)
-
     async def on_input_audio_buffer_complete(self, data: Dict[str, Any]) -> None:
         buffer, decoder = self.buffer, self.decoder or InputDecoder(self.input)
         await self.emit("input_audio_buffer.completed")
-        text = await asyncio.to_thread(self.state.audio.transcribe, decoder.whole(buffer)) if buffer else ""
+        text = (
+            await asyncio.to_thread(self.services.audio.transcribe, decoder.whole(buffer)) if buffer else ""
+        )
         if text.startswith(self.heard) and len(text) > len(self.heard):
             await self._heard(text)
         if self.heard[self.translated :].strip():
@@ -143,7 +135,7 @@ class SimultInterpretationSession(Session):
         piece = self.heard[self.translated : end]
         translation = translate(piece, self.translate, first=self.translated == 0)
         self.translated = end
-        for delta in split(translation, self.state.config.chunk_size):
+        for delta in split(translation, self.services.config.chunk_size):
             await self.emit("simult_interpretation.translation.delta", {"delta": delta})
         for frame in await asyncio.to_thread(self._speak, translation.strip()):
             if self.pacer is not None:
@@ -154,7 +146,7 @@ class SimultInterpretationSession(Session):
     def _speak(self, text: str) -> List[bytes]:
         output = self.output
         voice, speed, loudness = str(output["voice_id"]), speed_of(output), int(output["loudness_rate"])
-        pcm = self.state.audio.synthesize(text, output_rate(output), voice, speed, loudness)
+        pcm = self.services.audio.synthesize(text, output_rate(output), voice, speed, loudness)
         return output_frames(pcm, output)
 
 

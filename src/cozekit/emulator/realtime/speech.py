@@ -26,7 +26,7 @@ class SpeechSession(Session):
     async def on_speech_update(self, data: Dict[str, Any]) -> None:
         update = data.get("output_audio") or {}
         merged = output_audio(self.output, update)
-        self.state.audio.voice(self.account, str(merged["voice_id"]))
+        self.services.audio.voice(self.account, str(merged["voice_id"]))
         self.output = merged
         self.pacer = pacer_for(merged)
         await self.emit("speech.updated", {"output_audio": self.output})
@@ -46,7 +46,7 @@ class SpeechSession(Session):
             output = self.output
             voice, speed, loudness = str(output["voice_id"]), speed_of(output), int(output["loudness_rate"])
             pcm = await asyncio.to_thread(
-                self.state.audio.synthesize, text, output_rate(output), voice, speed, loudness
+                self.services.audio.synthesize, text, output_rate(output), voice, speed, loudness
             )
             for frame in await asyncio.to_thread(output_frames, pcm, output):
                 if self.pacer is not None:

@@ -9,14 +9,13 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Dict, Optional
 
-from ..audio.voice import pcm as pcmlib
 from ..audio.voice import tones
-from .audio_config import INPUT_DEFAULTS, audio_delta, input_audio, is_opus_input
-from .codecs import InputDecoder
+from .audio_config import INPUT_DEFAULTS, audio_delta, input_audio
+from .codecs import InputDecoder, Recognizer
 from .session import Session
 
 
-class TranscriptionsSession(Session):
+class TranscriptionsSession(Session, Recognizer):
     created_event = "transcriptions.created"
 
     def __init__(self, *args: Any) -> None:
@@ -45,15 +44,6 @@ class TranscriptionsSession(Session):
             self.heard = partial
             await self.emit("transcriptions.message.update", {"content": partial})
 
-    def _partial(self, chunk: bytes) -> Optional[str]:
-        """The text decoded so far (each chunk is analysed once)."""
-        if self.decoder is None:
-            self.decoder = InputDecoder(self.input)
-        if self.reader is None:
-            wav = None if is_opus_input(self.input) else pcmlib.parse_wav(chunk)
-            self.reader = tones.Reader(wav.rate if wav is not None else self.decoder.rate)
-        return self.reader.feed(self.decoder.feed(chunk)).text(partial=True)
-
     async def on_input_audio_buffer_clear(self, data: Dict[str, Any]) -> None:
         self.buffer, self.heard, self.reader, self.decoder = b"", "", None, None
         await self.emit("input_audio_buffer.cleared")
@@ -68,4 +58,4 @@ class TranscriptionsSession(Session):
 
     def transcribe(self, audio: bytes) -> str:
         """Like the REST endpoint, on the whole buffer as an audio file (see `InputDecoder.whole`)."""
-        return self.state.audio.transcribe(audio)
+        return self.services.audio.transcribe(audio)

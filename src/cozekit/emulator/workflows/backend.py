@@ -149,7 +149,7 @@ class WorkflowsBackend(Backend):
     ) -> Dict[str, Any]:
         if page_num < 1:
             raise bad_request("page_num must be >= 1")
-        size = max(1, min(page_size, MAX_PAGE))  # PY sends 100: clamp, don't reject (protocol §14 #19)
+        size = max(1, min(page_size, MAX_PAGE))  # PY sends 100: clamp, don't reject (get_workflow_list: 1-30)
         if self.store.get("workspace", workspace_id, owner=account.user_id) is None:
             raise not_found("workspace_id", workspace_id)
         docs = self.store.find("workflow", owner=account.user_id, parent=workspace_id)

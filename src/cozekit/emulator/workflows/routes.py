@@ -27,7 +27,8 @@ class RunBody(BaseModel):
     model_config = ConfigDict(extra="ignore")
     workflow_id: IdStr
     parameters: Optional[Any] = None
-    """An object, or the same object as JSON text (protocol.md §14 #3)."""
+    """An object, or the same object as JSON text (doc page workflow_run: its table says text, its
+    examples send an object)."""
     bot_id: Optional[IdStr] = None
     app_id: Optional[IdStr] = None
     ext: Optional[Dict[str, str]] = None

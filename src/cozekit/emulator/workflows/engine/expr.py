@@ -14,6 +14,8 @@ import math
 import operator
 from typing import Any, Callable, Dict, Mapping
 
+from ...core.arith import ARITHMETIC
+
 MAX_TEXT = 1_000_000
 MAX_EXPONENT = 1000
 MAX_BITS = 100_000
@@ -87,15 +89,7 @@ FUNCTIONS: Dict[str, Callable[..., Any]] = {
     "ceil": math.ceil,
 }
 
-_BINOPS: Dict[type, Callable[[Any, Any], Any]] = {
-    ast.Add: operator.add,
-    ast.Sub: operator.sub,
-    ast.Mult: operator.mul,
-    ast.Div: operator.truediv,
-    ast.FloorDiv: operator.floordiv,
-    ast.Mod: operator.mod,
-    ast.Pow: operator.pow,
-}
+_BINOPS = ARITHMETIC
 _CMPOPS: Dict[type, Callable[[Any, Any], Any]] = {
     ast.Eq: operator.eq,
     ast.NotEq: operator.ne,

@@ -49,7 +49,8 @@ class RunRequest:
 
 
 def parse_parameters(parameters: Any) -> Dict[str, Any]:
-    """`parameters` as an object or as JSON text (protocol.md §14 #3)."""
+    """`parameters` as an object or as JSON text (doc page workflow_run: its table says text, its
+    examples send an object)."""
     if parameters is None or parameters == "":
         return {}
     if isinstance(parameters, str):
