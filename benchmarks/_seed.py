@@ -59,7 +59,8 @@ async def conversations(data_dir: str, sizes: List[int]) -> Dict[str, str]:
         raise RuntimeError("the seeded token does not authenticate")
     bots: Dict[str, str] = {}
     for size in sizes:
-        bot_id = await _maybe(state.bots.create(account, info["workspace_id"], {"name": f"bench {size}"}))
+        bot = await _maybe(state.bots.create(account, info["workspace_id"], {"name": f"bench {size}"}))
+        bot_id = bot.get("bot_id") or bot.get("id") if isinstance(bot, dict) else bot  # an id, or a record
         for start in range(0, size, BATCH):
             with _batch(state):
                 for _ in range(start, min(size, start + BATCH)):
