@@ -15,7 +15,9 @@ OTHER = "#718096"
 
 def _colour(label: str) -> str:
     low = label.lower()
-    if low.startswith("cozekit") and "decoder only" not in low:
+    if "ceiling" in low:
+        return LIMIT
+    if (low.startswith("cozekit") and "decoder only" not in low) or "emulator" in low:
         return COZEKIT
     if "cozepy" in low:
         return COZEPY

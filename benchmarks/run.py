@@ -5,6 +5,9 @@ Prints each figure's tables, then writes into the output directory `results.json
 A full run of every figure writes into `benchmarks/` itself (the committed report); `--quick` or
 `--only` runs write into `benchmarks/out/` unless `--out` says otherwise. `--report-only` re-renders
 RESULTS.md and the charts from the output directory's results.json without measuring anything.
+
+The emulator's benchmark (`python -m benchmarks.emulator`, the same options) is another suite of the
+same machinery: `emulator_results.json`, `EMULATOR_RESULTS.md` with `EMULATOR_NOTES.md`.
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ import os
 import sys
 import time
 import traceback
-from typing import Any, Callable, Dict, Optional
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, List, Optional, Sequence, Union
 
 if __package__ in (None, ""):  # `python benchmarks/run.py`
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -36,31 +40,97 @@ SCRATCH = os.path.join(HERE, "out")
 NOTES = os.path.join(HERE, "NOTES.md")
 
 
-def render(results: Dict[str, Any], out: str, notes_path: str = NOTES) -> str:
-    """Writes RESULTS.md and one chart per figure into `out`; returns the RESULTS.md path."""
+@dataclass
+class Suite:
+    """One report: its figures, its hand-written notes, the files it writes and the top of its page."""
+
+    figures: Dict[str, Callable[[bool], Union[Figure, Sequence[Figure]]]]
+    notes: str = NOTES
+    results: str = "results.json"
+    report: str = "RESULTS.md"
+    heading: Optional[List[str]] = None
+    """The report's first lines (title and how it was made); None: the SDK benchmarks' own."""
+    notes_when_quick: bool = False
+    """Include the notes in a quick run's report too."""
+    options: Callable[[argparse.ArgumentParser], None] = lambda parser: None
+    apply: Callable[[argparse.Namespace], Dict[str, Any]] = lambda args: {}
+    """Applies the suite's own options; what it returns is kept in the results (`run`)."""
+    description: str = __doc__ or ""
+
+
+SDK_SUITE = Suite(FIGURES)
+
+
+def _emulator_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--serve-arg",
+        action="append",
+        default=[],
+        help="an extra `cozekit serve` argument, repeatable (e.g. --serve-arg=--database-url=postgresql://...)",
+    )
+    parser.add_argument("--label", default="", help="a label for this run, shown in the report (e.g. before)")
+    parser.add_argument(
+        "--workdir", default="", help="where the emulators' data dirs go (default: the temp dir)"
+    )
+
+
+def _emulator_apply(args: argparse.Namespace) -> Dict[str, Any]:
+    from benchmarks import emulator
+
+    emulator.OPTIONS.serve_args = list(args.serve_arg)
+    emulator.OPTIONS.workdir = args.workdir
+    return {"label": args.label, "serve_args": list(args.serve_arg)}
+
+
+def emulator_suite() -> Suite:
+    """The emulator's storage and serving benchmark (`python -m benchmarks.emulator`)."""
+    from benchmarks import emulator
+
+    return Suite(
+        emulator.FIGURES,
+        notes=os.path.join(HERE, "EMULATOR_NOTES.md"),
+        results="emulator_results.json",
+        report="EMULATOR_RESULTS.md",
+        heading=_report.EMULATOR_HEADING,
+        notes_when_quick=True,
+        options=_emulator_options,
+        apply=_emulator_apply,
+        description=emulator.__doc__ or "",
+    )
+
+
+def render(results: Dict[str, Any], out: str, suite: Suite = SDK_SUITE) -> str:
+    """Writes the report and one chart per figure into `out`; returns the report's path."""
     notes = ""
-    if os.path.exists(notes_path) and not results.get("quick"):
-        with open(notes_path, encoding="utf-8") as f:
+    if os.path.exists(suite.notes) and (suite.notes_when_quick or not results.get("quick")):
+        with open(suite.notes, encoding="utf-8") as f:
             notes = f.read()
     for figure in results["figures"]:
         if figure["rows"]:
             _charts.chart(figure, os.path.join(out, "charts", f"{figure['key']}.png"))
-    path = os.path.join(out, "RESULTS.md")
+    path = os.path.join(out, suite.report)
     with open(path, "w", encoding="utf-8") as f:
-        f.write(_report.markdown(results, notes) + "\n")
+        f.write(_report.markdown(results, notes, heading=suite.heading) + "\n")
     return path
 
 
-def main(argv: Optional[list] = None) -> int:
+def _figures(name: str, made: Union[Figure, Sequence[Figure]]) -> List[Dict[str, Any]]:
+    return [f.as_dict() for f in ([made] if isinstance(made, Figure) else made)]
+
+
+def main(argv: Optional[list] = None, suite: Optional[Suite] = None) -> int:
+    suite = suite or SDK_SUITE
+    FIGURES = suite.figures
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        description=suite.description, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--quick", action="store_true", help="a smoke run: fewer rounds, smaller inputs")
     parser.add_argument(
         "--only", default="", help=f"comma-separated figures to run (of {', '.join(FIGURES)})"
     )
     parser.add_argument("--out", default=None, help="directory for results.json, RESULTS.md and charts/")
-    parser.add_argument("--report-only", action="store_true", help="re-render from <out>/results.json")
+    parser.add_argument("--report-only", action="store_true", help=f"re-render from <out>/{suite.results}")
+    suite.options(parser)
     args = parser.parse_args(argv)
     wanted = [name.strip() for name in args.only.split(",") if name.strip()] or list(FIGURES)
     unknown = set(wanted) - set(FIGURES)
@@ -69,32 +139,36 @@ def main(argv: Optional[list] = None) -> int:
     partial = args.quick or wanted != list(FIGURES)
     out = args.out or (SCRATCH if partial and not args.report_only else HERE)
     if args.report_only:
-        with open(os.path.join(out, "results.json"), encoding="utf-8") as f:
-            print(f"wrote {render(json.load(f), out)}")
+        with open(os.path.join(out, suite.results), encoding="utf-8") as f:
+            print(f"wrote {render(json.load(f), out, suite)}")
         return 0
     results: Dict[str, Any] = {"machine": _report.machine(), "quick": args.quick, "figures": []}
+    results.update(suite.apply(args))
+    if wanted != list(FIGURES):
+        results["only"] = wanted
     started = time.perf_counter()
     os.makedirs(out, exist_ok=True)
     for name in wanted:
         print(f"running {name}...", file=sys.stderr, flush=True)
         t = time.perf_counter()
         try:
-            figure = FIGURES[name](args.quick).as_dict()
+            figures = _figures(name, FIGURES[name](args.quick))
         except Exception as exc:  # one broken figure must not cost the others: it is reported as such
             traceback.print_exc()
-            figure = Figure(name, f"{name}: failed", [], [], f"**The figure failed**: {exc!r}").as_dict()
-        figure["seconds"] = time.perf_counter() - t
-        results["figures"].append(figure)
-        print("\n".join(_report.table(figure)), flush=True)
-        print(f"({name}: {figure['seconds']:.0f} s)", file=sys.stderr, flush=True)
+            figures = [Figure(name, f"{name}: failed", [], [], f"**The figure failed**: {exc!r}").as_dict()]
+        for figure in figures:
+            figure["seconds"] = (time.perf_counter() - t) / len(figures)
+            results["figures"].append(figure)
+            print("\n".join(_report.table(figure)), flush=True)
+        print(f"({name}: {time.perf_counter() - t:.0f} s)", file=sys.stderr, flush=True)
         results["seconds"] = time.perf_counter() - started
         results["load_average_end"] = os.getloadavg()
-        with open(os.path.join(out, "results.json"), "w", encoding="utf-8") as f:  # after each figure
+        with open(os.path.join(out, suite.results), "w", encoding="utf-8") as f:  # after each figure
             json.dump(results, f, indent=1, ensure_ascii=False)
-    path = render(results, out)
+    path = render(results, out, suite)
     missed = [r["name"] for fig in results["figures"] for r in fig["ratios"] if r["met"] is False]
     print(f"done in {results['seconds']:.0f} s; targets missed: {'; '.join(missed) or 'none'}")
-    print(f"wrote {os.path.join(out, 'results.json')}, {path} and its charts")
+    print(f"wrote {os.path.join(out, suite.results)}, {path} and its charts")
     return 0
 
 
