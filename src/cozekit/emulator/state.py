@@ -78,7 +78,14 @@ class EmulatorState:
         self.callbacks = CallbackDeliveries(self.config, self.store, self.api_apps, self.connectors)
         self.workflows = WorkflowsBackend(self.store, self.ids)
         self.workflow_runner = WorkflowRunner(
-            self.config, self.store, self.ids, self.scripts, self.workflows, self.knowledge, self.plugins
+            self.config,
+            self.store,
+            self.ids,
+            self.scripts,
+            self.workflows,
+            self.knowledge,
+            self.plugins,
+            self.variables,
         )
         self.chatflows = Chatflows(
             self.store, self.ids, self.conversations, self.messages, self.workflows, self.workflow_runner

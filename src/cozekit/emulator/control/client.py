@@ -170,9 +170,11 @@ class ControlClient:
         publish: bool = True,
         token: Optional[str] = None,
         workspace_id: Optional[str] = None,
+        variables: Optional[Dict[str, Dict[str, Any]]] = None,
     ) -> Dict[str, Any]:
         """Load and publish a Coze canvas (an object, JSON text, or a `.json` file's path; a file's
-        workflow is named after it): `{"workflow_id", "name", "mode", "version", "workspace_id"}`."""
+        workflow is named after it): `{"workflow_id", "name", "mode", "version", "workspace_id"}`.
+        `variables` declares app and user variables with their defaults: `{"app": {...}, "user": {...}}`."""
         if not isinstance(canvas, dict) and not str(canvas).lstrip().startswith("{"):
             path = os.fspath(canvas)
             name = name or os.path.splitext(os.path.basename(path))[0]
@@ -184,6 +186,7 @@ class ControlClient:
             ("mode", mode),
             ("token", token),
             ("workspace_id", workspace_id),
+            ("variables", variables),
         )
         body.update({k: v for k, v in extra if v})
         return dict(self._call("POST", "/workflows", body))

@@ -78,6 +78,7 @@ def _request(request: Request, body: RunBody) -> RunRequest:
         connector_id=blank(body.connector_id),
         base_url=str(request.base_url).rstrip("/"),
         logid=logid_of(request),
+        user_id=blank((body.ext or {}).get("user_id")),
     )
 
 

@@ -33,6 +33,12 @@ def ref(node: str, name: str, type: str = "string", schema: Any = None, **extra:
     return {**typed(type, schema, **extra), "value": value}
 
 
+def var(source: str, name: str, type: str = "string", schema: Any = None) -> Dict[str, Any]:
+    """An input that reads a global variable (`app`, `user` or `system`)."""
+    content = {"source": f"global_variable_{source}", "path": [name], "blockID": "", "name": ""}
+    return {**typed(type, schema), "value": {"type": "ref", "content": content}}
+
+
 def lit(content: Any, type: str = "string", schema: Any = None) -> Dict[str, Any]:
     return {**typed(type, schema), "value": {"type": "literal", "content": content}}
 
@@ -155,6 +161,9 @@ class FakeHost:
         if tool_name != "shout":
             raise cv.NodeError(f"plugin {plugin_id} has no tool {tool_name!r}")
         return {"text": str(arguments.get("text", "")).upper(), "plugin": plugin_id}
+
+    def set_user_variable(self, name: str, value: Any) -> None:
+        self.user_variables = {**getattr(self, "user_variables", {}), name: value}
 
 
 class Runner:

@@ -99,6 +99,10 @@ class Host(Protocol):
         """A plugin tool's result; raises NodeError for an unknown plugin or tool, or bad arguments."""
         ...
 
+    def set_user_variable(self, name: str, value: Any) -> None:
+        """Store a user variable of the run's user (`global_variable_user`)."""
+        ...
+
 
 class State(Protocol):
     outputs: Dict[str, Any]
@@ -109,6 +113,7 @@ class State(Protocol):
     messages: Dict[str, str]
     pending: Optional[Dict[str, Any]]
     result: str
+    variables: Dict[str, Any]
 
     def add_usage(self, input_count: int, output_count: int) -> None: ...
 
@@ -127,6 +132,7 @@ class RunState:
     messages: Dict[str, str] = dataclasses.field(default_factory=dict)
     pending: Optional[Dict[str, Any]] = None
     result: str = ""
+    variables: Dict[str, Any] = dataclasses.field(default_factory=dict)
 
     def add_usage(self, input_count: int, output_count: int) -> None:
         self.usage["input_count"] += input_count
@@ -157,7 +163,15 @@ class Run:
     history: List[Dict[str, str]] = dataclasses.field(default_factory=list)
     depth: int = 0
     variables: Dict[str, Dict[str, Any]] = dataclasses.field(default_factory=dict)
-    """Global variables by source (`global_variable_app`, `_user`, `_system`); unknown ones read as null."""
+    """Global variables by source (`global_variable_app`, `_user`, `_system`); unknown ones read as null.
+    A sub-workflow shares its parent's."""
+
+
+APP_VARIABLES, USER_VARIABLES, SYSTEM_VARIABLES = (
+    "global_variable_app",
+    "global_variable_user",
+    "global_variable_system",
+)
 
 
 Scope = MutableMapping[str, Any]

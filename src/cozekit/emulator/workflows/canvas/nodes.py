@@ -15,6 +15,7 @@ from .code_runner import CodeError, run_code
 from .convert import ConversionError, as_text, convert, convert_all, empty_of, pair, render, to_json
 from .engine import (
     MAX_DEPTH,
+    USER_VARIABLES,
     Executor,
     Failed,
     Interrupt,
@@ -542,6 +543,24 @@ async def set_variable(run: Run, node: Node, scope: Scope, answer: Optional[str]
     return Result({})
 
 
+async def assign_variables(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
+    """Variable assigner (type 40): each `{left: <app or user variable>, input: <value>}`. App variables
+    keep the value for the rest of the run (and its sub-workflows); user variables are stored for the
+    run's user."""
+    for i, raw in enumerate(node.setting("inputParameters") or []):
+        left = m.parse_value((raw or {}).get("left"), f"assignment {i}", node.id)
+        right = m.parse_value((raw or {}).get("input"), f"assignment {i}", node.id)
+        assert left.ref is not None  # checked on load
+        name = left.ref.path[0]
+        value = resolve(run, scope, right, name)
+        warnings: List[str] = []
+        value = convert(value, left.type, name, warnings)
+        run.variables.setdefault(left.ref.source, {})[name] = value
+        if left.ref.source == USER_VARIABLES:
+            run.host.set_user_variable(name, value)
+    return Result({"isSuccess": True})
+
+
 async def break_node(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
     raise LoopSignal("break")
 
@@ -692,4 +711,5 @@ EXECUTORS: Dict[int, Executor] = {
     m.KNOWLEDGE_RETRIEVE: knowledge,
     m.PLUGIN: plugin,
     m.CONVERSATION_HISTORY: conversation_history,
+    m.VARIABLE_ASSIGNER: assign_variables,
 }

@@ -40,6 +40,7 @@ SUPPORTED = {
     m.KNOWLEDGE_RETRIEVE,
     m.PLUGIN,
     m.CONVERSATION_HISTORY,
+    m.VARIABLE_ASSIGNER,
 }
 ERROR_PORTS = ("default", "branch_error")
 INTERRUPTING = (m.QUESTION, m.INPUT)
@@ -168,6 +169,8 @@ def _check_settings(node: Node) -> None:
             raise CanvasError(f"terminatePlan {plan!r} is not returnVariables or useAnswerContent", node.id)
     if kind == m.LOOP and (node.setting("loopType") or "array") not in ("array", "count", "infinite"):
         raise CanvasError(f"loopType {node.setting('loopType')!r} is not array, count or infinite", node.id)
+    if kind == m.VARIABLE_ASSIGNER:
+        _check_assignments(node)
     if kind == m.PLUGIN:
         api = {p.name: p.value.literal for p in m.params(node.setting("apiParam"), "apiParam", node.id)}
         if not api.get("pluginID") or not api.get("apiName"):
@@ -186,6 +189,25 @@ def _check_settings(node: Node) -> None:
     batch = node.setting("batch")
     if isinstance(batch, dict) and batch.get("batchEnable") and kind in (m.QUESTION, m.INPUT, m.END, m.START):
         raise CanvasError(f"batch mode on a {node.name} node is not supported by the emulator", node.id)
+
+
+def _check_assignments(node: Node) -> None:
+    for i, raw in enumerate(node.setting("inputParameters") or []):
+        if (
+            not isinstance(raw, dict)
+            or not isinstance(raw.get("left"), dict)
+            or not isinstance(raw.get("input"), dict)
+        ):
+            raise CanvasError(f"assignment {i} needs `left` (the variable) and `input` (the value)", node.id)
+        left = m.parse_value(raw["left"], f"assignment {i}", node.id)
+        source = left.ref.source if left.ref is not None else ""
+        if source == "global_variable_system":
+            raise CanvasError(f"assignment {i}: system variables are read-only", node.id)
+        if source not in ("global_variable_app", "global_variable_user"):
+            raise CanvasError(f"assignment {i}: the left side must be an app or user variable", node.id)
+        assert left.ref is not None
+        if len(left.ref.path) != 1:
+            raise CanvasError(f"assignment {i}: only a top-level variable can be assigned", node.id)
 
 
 # -- references --------------------------------------------------------------------------------------

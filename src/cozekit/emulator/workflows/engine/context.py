@@ -74,6 +74,16 @@ class Services(Protocol):
         """A plugin tool's result; raises NodeFailure for an unknown plugin or tool, or bad arguments."""
         ...
 
+    def user_variables(self) -> Dict[str, str]:
+        """The run's user's variables (`/v1/variables` values) for the run's bot, app or workflow."""
+        ...
+
+    def set_user_variable(self, name: str, value: str) -> None: ...
+
+    def system_variables(self) -> Dict[str, Any]:
+        """Read-only variables of the run (`sys_uuid`: the run's user)."""
+        ...
+
 
 @dataclasses.dataclass
 class RunState:
@@ -91,6 +101,8 @@ class RunState:
     pending: Optional[Dict[str, Any]] = None
     """The interrupt waiting for an answer: node_id, event_id, type."""
     result: str = ""
+    variables: Dict[str, Any] = dataclasses.field(default_factory=dict)
+    """App variables as this run sees them (canvas runs: assignments last for the run)."""
 
     def add_usage(self, input_count: int, output_count: int) -> None:
         self.usage["input_count"] += input_count

@@ -20,6 +20,7 @@ from ...core.openai_compat import OpenAICompatModel
 from ...core.store import Store
 from ...knowledge.backend import KnowledgeBackend
 from ...plugins.backend import PluginsBackend
+from ...workspaces.variables import VariablesBackend
 from ..backend import WorkflowsBackend, history_output
 from .context import NODE_FAILED, Done, Failed, Interrupted, NodeFailure, Outcome, RunContext, RunState
 from .definition import Definition
@@ -46,6 +47,8 @@ class RunRequest:
     connector_id: Optional[str] = None
     base_url: str = ""
     logid: str = ""
+    user_id: Optional[str] = None
+    """The end user (`ext.user_id`): whose user variables a canvas run reads and writes."""
 
 
 def parse_parameters(parameters: Any) -> Dict[str, Any]:
@@ -74,10 +77,13 @@ class EngineServices:
         knowledge: KnowledgeBackend,
         plugins: PluginsBackend,
         account: Account,
+        variables: Optional[VariablesBackend] = None,
+        run_doc: Optional[Dict[str, Any]] = None,
     ) -> None:
         self.config, self.ids, self.scripts, self.workflows = config, ids, scripts, workflows
-        self.knowledge, self.plugins = knowledge, plugins
+        self.knowledge, self.plugins, self.variables = knowledge, plugins, variables
         self.account = account
+        self.run_doc = run_doc or {}
         self.chunk_size = config.chunk_size
         self.chunk_delay = config.chunk_delay
 
@@ -108,6 +114,33 @@ class EngineServices:
         except EmulatorError as exc:
             raise NodeFailure(NODE_FAILED, f"plugin {plugin_id}: {exc.msg}") from None
 
+    def _user(self) -> str:
+        return str(self.run_doc.get("user_id") or self.account.user_id)
+
+    def _variable_scope(self) -> str:
+        doc = self.run_doc
+        channel = str(doc.get("connector_id") or "1024")
+        if doc.get("bot_id"):
+            owner = f"bot:{doc['bot_id']}"
+        elif doc.get("app_id"):
+            owner = f"app:{doc['app_id']}"
+        else:
+            owner = f"space:{self.account.space}"  # a workflow run with no bot or app
+        return f"{owner}:{channel}:{self._user()}"
+
+    def user_variables(self) -> Dict[str, str]:
+        if self.variables is None:
+            return {}
+        return self.variables.values(self.account, self._variable_scope())
+
+    def set_user_variable(self, name: str, value: str) -> None:
+        if self.variables is None:
+            raise NodeFailure(NODE_FAILED, "user variables are not available")
+        self.variables.set_value(self.account, self._variable_scope(), name, value)
+
+    def system_variables(self) -> Dict[str, Any]:
+        return {"sys_uuid": self._user()}
+
 
 class WorkflowRunner:
     ping_interval = 10.0
@@ -122,7 +155,10 @@ class WorkflowRunner:
         workflows: WorkflowsBackend,
         knowledge: KnowledgeBackend,
         plugins: PluginsBackend,
+        variables: Optional[VariablesBackend] = None,
     ) -> None:
+        self.variables = variables
+        """User variables of canvas runs (the `/v1/variables` store)."""
         self.config, self.store, self.ids, self.scripts, self.workflows = (
             config,
             store,
@@ -191,6 +227,8 @@ class WorkflowRunner:
             "interrupt_data": None,
             "interrupt_title": "",
             "bot_id": req.bot_id or "",
+            "app_id": req.app_id or "",
+            "user_id": req.user_id or "",
             "connector_id": req.connector_id or "1024",
             "logid": req.logid,
             "debug_url": debug_url,
@@ -236,7 +274,15 @@ class WorkflowRunner:
         try:
             _, definition, _ = workflows.published(account, run_doc["workflow_id"], run_doc["version"])
             services = EngineServices(
-                self.config, self.ids, self.scripts, self.workflows, self.knowledge, self.plugins, account
+                self.config,
+                self.ids,
+                self.scripts,
+                self.workflows,
+                self.knowledge,
+                self.plugins,
+                account,
+                self.variables,
+                run_doc,
             )
             ctx = RunContext(
                 services,
