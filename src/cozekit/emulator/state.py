@@ -20,6 +20,7 @@ from .chat.backend import ChatsBackend
 from .chat.engine import ChatEngine
 from .conversations.backend import ConversationsBackend
 from .conversations.messages import MessagesBackend
+from .conversations.named import AppConversations
 from .core.config import EmulatorConfig
 from .core.ids import IdGenerator
 from .core.injections import FaultBook, ScriptBook, UnknownFieldLog
@@ -86,6 +87,7 @@ class EmulatorState:
             self.knowledge,
             self.plugins,
             self.variables,
+            AppConversations(self.store, self.ids, self.conversations, self.messages),
         )
         self.chatflows = Chatflows(
             self.store, self.ids, self.conversations, self.messages, self.workflows, self.workflow_runner

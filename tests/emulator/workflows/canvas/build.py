@@ -165,6 +165,9 @@ class FakeHost:
     def set_user_variable(self, name: str, value: Any) -> None:
         self.user_variables = {**getattr(self, "user_variables", {}), name: value}
 
+    def conversation(self, op: str, **args: Any) -> Any:
+        raise cv.NodeError(f"no conversation named {args.get('name')!r}")
+
 
 class Runner:
     """One run of a canvas, with its events."""

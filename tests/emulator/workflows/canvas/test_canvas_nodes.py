@@ -1004,4 +1004,4 @@ def test_conversation_history_gives_the_last_rounds():
     )
     hist["data"]["inputs"]["inputParameters"][0]["input"] = lit("Sales")
     failed = failure(raw, {"USER_INPUT": "x", "CONVERSATION_NAME": "Default"})
-    assert failed.node_id == "54" and "only this run's conversation" in failed.msg
+    assert failed.node_id == "54" and "no conversation named 'Sales'" in failed.msg

@@ -170,6 +170,12 @@ class _Host:
     def set_user_variable(self, name: str, value: Any) -> None:
         self.services.set_user_variable(name, as_text(value))
 
+    def conversation(self, op: str, **args: Any) -> Any:
+        try:
+            return self.services.conversation(op, args)
+        except run_types.NodeFailure as exc:
+            raise NodeError(exc.msg, exc.code) from None
+
 
 def http_allowed(url: str, extra: str = "") -> bool:
     host = (urllib.parse.urlsplit(url).hostname or "").lower()

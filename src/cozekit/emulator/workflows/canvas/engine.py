@@ -103,6 +103,12 @@ class Host(Protocol):
         """Store a user variable of the run's user (`global_variable_user`)."""
         ...
 
+    def conversation(self, op: str, **args: Any) -> Any:
+        """An operation on the named conversations of the run's app and user: `create`, `rename`,
+        `delete`, `list`, `clear`, `messages`, `history`, `add_message`, `edit_message`,
+        `delete_message` (`conversations.named.AppConversations`); raises NodeError."""
+        ...
+
 
 class State(Protocol):
     outputs: Dict[str, Any]

@@ -9,7 +9,7 @@ import re
 from typing import Any, Dict, List, Optional, Tuple
 
 from ...core.llm import Calls, DeterministicModel, ModelRequest, Text, estimate_tokens
-from . import http_node
+from . import conversation_nodes, http_node
 from . import model as m
 from .code_runner import CodeError, run_code
 from .convert import ConversionError, as_text, convert, convert_all, empty_of, pair, render, to_json
@@ -663,17 +663,16 @@ async def plugin(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> R
 
 
 async def conversation_history(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
-    """The last `rounds` rounds of the chatflow's conversation (the run's own: the emulator has no
-    other named conversations for canvases)."""
+    """The last `rounds` rounds of a conversation: the chatflow's own, or another named one."""
     values = inputs_of(run, scope, node)
     wanted = as_text(values.get("conversationName"))
     current = as_text((scope.get(run.canvas.start.id) or {}).get("CONVERSATION_NAME"))
-    if wanted and current and wanted != current:
-        raise NodeError(
-            f"conversation {wanted!r}: the emulator has only this run's conversation ({current!r})"
-        )
     rounds = int(values.get("rounds") or 0)
-    history = run.history[-2 * rounds :] if rounds > 0 else list(run.history)
+    if wanted and wanted != current and not (wanted == "Default" and run.history):
+        history = list(run.host.conversation("history", name=wanted))
+    else:
+        history = list(run.history)
+    history = history[-2 * rounds :] if rounds > 0 else history
     messages = [{"role": str(h.get("role")), "content": str(h.get("content"))} for h in history]
     return Result(typed_outputs(node, {"messageList": messages}))
 
@@ -712,4 +711,5 @@ EXECUTORS: Dict[int, Executor] = {
     m.PLUGIN: plugin,
     m.CONVERSATION_HISTORY: conversation_history,
     m.VARIABLE_ASSIGNER: assign_variables,
+    **conversation_nodes.EXECUTORS,
 }

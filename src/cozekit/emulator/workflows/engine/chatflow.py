@@ -128,6 +128,7 @@ def start_chatflow(
 
     if conv is None:
         conv = conversations.create(account, bot_id=req.bot_id, connector_id=req.connector_id)
+    run_doc["conversation_id"] = conv["id"]  # the `Default` conversation of conversation nodes
     conv.pop(BINDING, None)
     conversations.save(account, conv)
     chat_id = flows.ids.next()

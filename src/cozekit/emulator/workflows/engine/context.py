@@ -84,6 +84,10 @@ class Services(Protocol):
         """Read-only variables of the run (`sys_uuid`: the run's user)."""
         ...
 
+    def conversation(self, op: str, args: Dict[str, Any]) -> Any:
+        """Named conversations of the run's app and user (canvas conversation and message nodes)."""
+        ...
+
 
 @dataclasses.dataclass
 class RunState:

@@ -10,6 +10,8 @@ import logging
 from collections.abc import AsyncIterator, Coroutine
 from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
+from ...conversations.named import DEFAULT as DEFAULT_CONVERSATION
+from ...conversations.named import AppConversations
 from ...core.base import Account
 from ...core.config import EmulatorConfig
 from ...core.errors import CozeErrors, EmulatorError, bad_request
@@ -79,9 +81,11 @@ class EngineServices:
         account: Account,
         variables: Optional[VariablesBackend] = None,
         run_doc: Optional[Dict[str, Any]] = None,
+        app_conversations: Optional[AppConversations] = None,
     ) -> None:
         self.config, self.ids, self.scripts, self.workflows = config, ids, scripts, workflows
         self.knowledge, self.plugins, self.variables = knowledge, plugins, variables
+        self.app_conversations = app_conversations
         self.account = account
         self.run_doc = run_doc or {}
         self.chunk_size = config.chunk_size
@@ -141,6 +145,55 @@ class EngineServices:
     def system_variables(self) -> Dict[str, Any]:
         return {"sys_uuid": self._user()}
 
+    def conversation(self, op: str, args: Dict[str, Any]) -> Any:
+        named, doc, account = self.app_conversations, self.run_doc, self.account
+        if named is None:
+            raise NodeFailure(NODE_FAILED, "conversations are not available")
+        name = str(args.get("name") or "")
+        if doc.get("bot_id"):  # Coze Studio: the agent scenario has only its chat's conversation
+            if op in ("create", "rename", "delete", "list", "clear"):
+                raise NodeFailure(NODE_FAILED, "conversation nodes are not available in a run for a bot")
+            if name != DEFAULT_CONVERSATION:
+                raise NodeFailure(NODE_FAILED, "a run for a bot has only the Default conversation")
+        channel = str(doc.get("connector_id") or "1024")
+        scope = f"{doc.get('app_id') or 'space'}:{channel}:{self._user()}"
+        current = str(doc.get("conversation_id") or "")
+        if doc.get("bot_id") and not current and op != "history":
+            return {"messages": ([], "0", "0", False)}.get(op)  # no chat: nothing to work on
+        try:
+            if op == "create":
+                return named.create(account, scope, name, current, channel)
+            if op == "rename":
+                return named.rename(account, scope, name, str(args["new_name"]))
+            if op == "delete":
+                named.delete(account, scope, name)
+                return None
+            if op == "list":
+                return named.list(account, scope)
+            if op == "clear":
+                return named.clear(account, scope, name, current)
+            if op == "messages":
+                return named.message_list(
+                    account, scope, name, current, args["limit"], args["before_id"], args["after_id"]
+                )
+            if op == "history":
+                if name != DEFAULT_CONVERSATION and named.lookup(account, scope, name) is None:
+                    raise KeyError(name)
+                return named.history(account, scope, name, current)
+            if op == "add_message":
+                return named.add_message(account, scope, name, args["role"], args["content"], current)
+            if op == "edit_message":
+                return named.edit_message(account, scope, name, args["message_id"], args["content"], current)
+            if op == "delete_message":
+                return named.delete_message(account, scope, name, args["message_id"], current)
+        except KeyError:
+            raise NodeFailure(NODE_FAILED, f"no conversation named {name!r}") from None
+        except ValueError as exc:
+            raise NodeFailure(NODE_FAILED, str(exc)) from None
+        except EmulatorError as exc:
+            raise NodeFailure(NODE_FAILED, exc.msg) from None
+        raise NodeFailure(NODE_FAILED, f"unknown conversation operation {op!r}")
+
 
 class WorkflowRunner:
     ping_interval = 10.0
@@ -156,8 +209,11 @@ class WorkflowRunner:
         knowledge: KnowledgeBackend,
         plugins: PluginsBackend,
         variables: Optional[VariablesBackend] = None,
+        app_conversations: Optional[AppConversations] = None,
     ) -> None:
         self.variables = variables
+        self.app_conversations = app_conversations
+        """Named conversations of canvas conversation and message nodes."""
         """User variables of canvas runs (the `/v1/variables` store)."""
         self.config, self.store, self.ids, self.scripts, self.workflows = (
             config,
@@ -283,6 +339,7 @@ class WorkflowRunner:
                 account,
                 self.variables,
                 run_doc,
+                self.app_conversations,
             )
             ctx = RunContext(
                 services,
