@@ -170,6 +170,20 @@ class _Host:
     def set_user_variable(self, name: str, value: Any) -> None:
         self.services.set_user_variable(name, as_text(value))
 
+    def write_knowledge(
+        self, dataset_id: str, file_name: str, file_type: str, data: bytes, strategy: Dict[str, Any]
+    ) -> Dict[str, Any]:
+        try:
+            return self.services.write_knowledge(dataset_id, file_name, file_type, data, strategy)
+        except run_types.NodeFailure as exc:
+            raise NodeError(exc.msg, exc.code) from None
+
+    def delete_knowledge(self, dataset_id: str, document_id: str) -> bool:
+        try:
+            return self.services.delete_knowledge(dataset_id, document_id)
+        except run_types.NodeFailure as exc:
+            raise NodeError(exc.msg, exc.code) from None
+
     def conversation(self, op: str, **args: Any) -> Any:
         try:
             return self.services.conversation(op, args)

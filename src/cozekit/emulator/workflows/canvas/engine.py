@@ -103,6 +103,17 @@ class Host(Protocol):
         """Store a user variable of the run's user (`global_variable_user`)."""
         ...
 
+    def write_knowledge(
+        self, dataset_id: str, file_name: str, file_type: str, data: bytes, strategy: Dict[str, Any]
+    ) -> Dict[str, Any]:
+        """Add a document to a knowledge base (`strategy` as the OpenAPI's `chunk_strategy`): its
+        `document_id`; raises NodeError."""
+        ...
+
+    def delete_knowledge(self, dataset_id: str, document_id: str) -> bool:
+        """Delete a document of a knowledge base; False when the base has no such document."""
+        ...
+
     def conversation(self, op: str, **args: Any) -> Any:
         """An operation on the named conversations of the run's app and user: `create`, `rename`,
         `delete`, `list`, `clear`, `messages`, `history`, `add_message`, `edit_message`,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import urllib.parse
 from typing import Any, Dict, List, Optional, Tuple
 
 from ...core.llm import Calls, DeterministicModel, ModelRequest, Text, estimate_tokens
@@ -654,6 +655,53 @@ async def knowledge(run: Run, node: Node, scope: Scope, answer: Optional[str]) -
     return Result(typed_outputs(node, {"outputList": found}))
 
 
+TEXT_FILE_TYPES = ("pdf", "txt", "doc", "docx", "md", "csv")
+
+
+def _dataset(run: Run, scope: Scope, node: Node) -> str:
+    ids = _settings(run, scope, node, "datasetParam").get("datasetList") or []
+    if not ids:
+        raise NodeError("datasetList names no knowledge base")
+    return as_text(ids[0])
+
+
+def _chunk_strategy(node: Node) -> Dict[str, Any]:
+    """`strategyParam.chunkStrategy` as the OpenAPI's `chunk_strategy` (Coze's overlap is a fraction)."""
+    strategy = (node.setting("strategyParam") or {}).get("chunkStrategy") or {}
+    if strategy.get("chunkType") != "custom":
+        return {"chunk_type": 0}
+    out: Dict[str, Any] = {"chunk_type": 1, "separator": str(strategy.get("separator") or "\n")}
+    out["max_tokens"] = int(strategy.get("maxToken") or 800)
+    out["overlap"] = max(0, min(90, round(float(strategy.get("overlap") or 0) * 100)))
+    return out
+
+
+async def knowledge_write(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
+    """Adds the file behind `knowledge` (a URL) to the first knowledge base of `datasetList`."""
+    dataset = _dataset(run, scope, node)
+    url = as_text(inputs_of(run, scope, node).get("knowledge"))
+    if not url:
+        raise NodeError("knowledge (the file's URL) is required")
+    path = urllib.parse.urlsplit(url).path
+    name = path.rsplit("/", 1)[-1] or "document"
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if ext not in TEXT_FILE_TYPES:
+        raise NodeError(f"unsupported file type: {ext or name!r} (use {', '.join(TEXT_FILE_TYPES)})")
+    data = await http_node.download(run, url)
+    made = run.host.write_knowledge(dataset, name, ext, data, _chunk_strategy(node))
+    out = {"documentId": str(made["document_id"]), "fileName": name, "fileUrl": url}
+    return Result(typed_outputs(node, out))
+
+
+async def knowledge_delete(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
+    """Deletes document `documentID` from the first knowledge base of `datasetList`."""
+    dataset = _dataset(run, scope, node)
+    document = as_text(inputs_of(run, scope, node).get("documentID"))
+    if not document.isdigit():
+        raise NodeError(f"invalid document id: {document!r}")
+    return Result(typed_outputs(node, {"isSuccess": run.host.delete_knowledge(dataset, document)}))
+
+
 async def plugin(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
     """Calls a tool (`apiName`) of a plugin of the emulator's catalogue (`pluginID`)."""
     api = _settings(run, scope, node, "apiParam")
@@ -711,5 +759,7 @@ EXECUTORS: Dict[int, Executor] = {
     m.PLUGIN: plugin,
     m.CONVERSATION_HISTORY: conversation_history,
     m.VARIABLE_ASSIGNER: assign_variables,
+    m.KNOWLEDGE_WRITE: knowledge_write,
+    m.KNOWLEDGE_DELETE: knowledge_delete,
     **conversation_nodes.EXECUTORS,
 }

@@ -42,6 +42,8 @@ SUPPORTED = {
     m.CONVERSATION_HISTORY,
     m.VARIABLE_ASSIGNER,
     *m.CONVERSATION_NODES,
+    m.KNOWLEDGE_WRITE,
+    m.KNOWLEDGE_DELETE,
 }
 ERROR_PORTS = ("default", "branch_error")
 INTERRUPTING = (m.QUESTION, m.INPUT)
@@ -170,6 +172,11 @@ def _check_settings(node: Node) -> None:
             raise CanvasError(f"terminatePlan {plan!r} is not returnVariables or useAnswerContent", node.id)
     if kind == m.LOOP and (node.setting("loopType") or "array") not in ("array", "count", "infinite"):
         raise CanvasError(f"loopType {node.setting('loopType')!r} is not array, count or infinite", node.id)
+    if kind in (m.KNOWLEDGE_WRITE, m.KNOWLEDGE_DELETE):
+        dataset = {p.name: p.value for p in m.params(node.setting("datasetParam"), "datasetParam", node.id)}
+        chosen = dataset.get("datasetList")
+        if chosen is None or (chosen.kind == "literal" and not chosen.literal):
+            raise CanvasError(f"a {node.name} node needs a knowledge base in datasetList", node.id)
     if kind == m.VARIABLE_ASSIGNER:
         _check_assignments(node)
     if kind == m.PLUGIN:

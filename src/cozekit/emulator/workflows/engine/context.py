@@ -84,6 +84,14 @@ class Services(Protocol):
         """Read-only variables of the run (`sys_uuid`: the run's user)."""
         ...
 
+    def write_knowledge(
+        self, dataset_id: str, file_name: str, file_type: str, data: bytes, strategy: Dict[str, Any]
+    ) -> Dict[str, Any]:
+        """A new document of a knowledge base: `{"document_id", ...}`; raises NodeFailure."""
+        ...
+
+    def delete_knowledge(self, dataset_id: str, document_id: str) -> bool: ...
+
     def conversation(self, op: str, args: Dict[str, Any]) -> Any:
         """Named conversations of the run's app and user (canvas conversation and message nodes)."""
         ...

@@ -4,6 +4,7 @@ or streamed), resumes interrupts, and frames workflow streams."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import dataclasses
 import json
 import logging
@@ -117,6 +118,30 @@ class EngineServices:
             return self.plugins.call_tool(self.account, plugin_id, tool_name, arguments)["result"]
         except EmulatorError as exc:
             raise NodeFailure(NODE_FAILED, f"plugin {plugin_id}: {exc.msg}") from None
+
+    def write_knowledge(
+        self, dataset_id: str, file_name: str, file_type: str, data: bytes, strategy: Dict[str, Any]
+    ) -> Dict[str, Any]:
+        base = {
+            "name": file_name,
+            "source_info": {"file_base64": base64.b64encode(data).decode(), "file_type": file_type},
+        }
+        try:
+            made = self.knowledge.create_documents(self.account, dataset_id, [base], strategy, None)
+        except EmulatorError as exc:
+            raise NodeFailure(NODE_FAILED, f"knowledge {dataset_id}: {exc.msg}") from None
+        return dict(made[0])
+
+    def delete_knowledge(self, dataset_id: str, document_id: str) -> bool:
+        try:
+            listed = self.knowledge.list_documents(self.account, dataset_id, 1, 300)
+            ids = {str(d["document_id"]) for d in listed["document_infos"]}
+            if document_id not in ids:
+                return False
+            self.knowledge.delete_documents(self.account, [document_id])
+        except EmulatorError as exc:
+            raise NodeFailure(NODE_FAILED, f"knowledge {dataset_id}: {exc.msg}") from None
+        return True
 
     def _user(self) -> str:
         return str(self.run_doc.get("user_id") or self.account.user_id)
