@@ -25,6 +25,7 @@ from .core.config import EmulatorConfig
 from .core.ids import IdGenerator
 from .core.injections import FaultBook, ScriptBook, UnknownFieldLog
 from .core.store import Store
+from .databases.backend import DatabasesBackend
 from .files.backend import FilesBackend
 from .knowledge.backend import KnowledgeBackend
 from .oauth.backend import OAuthBackend
@@ -78,6 +79,7 @@ class EmulatorState:
         self.unknown_fields = UnknownFieldLog()
         self.callbacks = CallbackDeliveries(self.config, self.store, self.api_apps, self.connectors)
         self.workflows = WorkflowsBackend(self.store, self.ids)
+        self.databases = DatabasesBackend(self.store, self.ids)
         self.workflow_runner = WorkflowRunner(
             self.config,
             self.store,
@@ -88,6 +90,7 @@ class EmulatorState:
             self.plugins,
             self.variables,
             AppConversations(self.store, self.ids, self.conversations, self.messages),
+            self.databases,
         )
         self.chatflows = Chatflows(
             self.store, self.ids, self.conversations, self.messages, self.workflows, self.workflow_runner

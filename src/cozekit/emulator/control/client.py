@@ -191,6 +191,25 @@ class ControlClient:
         body.update({k: v for k, v in extra if v})
         return dict(self._call("POST", "/workflows", body))
 
+    def create_database(
+        self,
+        name: str,
+        fields: List[Dict[str, Any]],
+        *,
+        database_id: Optional[str] = None,
+        workspace_id: Optional[str] = None,
+    ) -> Dict[str, Any]:
+        """Define a table for workflow database nodes: fields `{"name", "type", "required"?, "id"?}`
+        (types string, integer, number, boolean, time). Returns `{"database_id", "name", "fields"}`, the
+        fields with their ids."""
+        body: Dict[str, Any] = {"name": name, "fields": fields}
+        body.update({k: v for k, v in (("database_id", database_id), ("workspace_id", workspace_id)) if v})
+        return dict(self._call("POST", "/databases", body))
+
+    def database_rows(self, database_id: str) -> List[Dict[str, Any]]:
+        """Every row of a database table, oldest first, with its system fields."""
+        return list(self._call("GET", f"/databases/{database_id}/rows")["rows"])
+
     def script_workflow_node(self, workflow_id: str, node_id: str, *replies: Dict[str, Any]) -> int:
         """Queue replies (`{"text"}`, `{"chunks"}`, `{"error"}`) for one LLM node of a workflow."""
         path = f"/workflows/{workflow_id}/nodes/{node_id}/replies"

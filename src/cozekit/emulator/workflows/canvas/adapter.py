@@ -184,6 +184,12 @@ class _Host:
         except run_types.NodeFailure as exc:
             raise NodeError(exc.msg, exc.code) from None
 
+    def database(self, op: str, database_id: str, **args: Any) -> Any:
+        try:
+            return self.services.database(op, database_id, args)
+        except run_types.NodeFailure as exc:
+            raise NodeError(exc.msg, exc.code) from None
+
     def conversation(self, op: str, **args: Any) -> Any:
         try:
             return self.services.conversation(op, args)

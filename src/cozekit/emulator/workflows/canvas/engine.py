@@ -114,6 +114,11 @@ class Host(Protocol):
         """Delete a document of a knowledge base; False when the base has no such document."""
         ...
 
+    def database(self, op: str, database_id: str, **args: Any) -> Any:
+        """An operation on a database table (`databases.backend.DatabasesBackend`): `table`, `insert`,
+        `query`, `update`, `delete`, `sql`; raises NodeError."""
+        ...
+
     def conversation(self, op: str, **args: Any) -> Any:
         """An operation on the named conversations of the run's app and user: `create`, `rename`,
         `delete`, `list`, `clear`, `messages`, `history`, `add_message`, `edit_message`,

@@ -10,7 +10,7 @@ import urllib.parse
 from typing import Any, Dict, List, Optional, Tuple
 
 from ...core.llm import Calls, DeterministicModel, ModelRequest, Text, estimate_tokens
-from . import conversation_nodes, http_node
+from . import conversation_nodes, database_nodes, http_node
 from . import model as m
 from .code_runner import CodeError, run_code
 from .convert import ConversionError, as_text, convert, convert_all, empty_of, pair, render, to_json
@@ -762,4 +762,5 @@ EXECUTORS: Dict[int, Executor] = {
     m.KNOWLEDGE_WRITE: knowledge_write,
     m.KNOWLEDGE_DELETE: knowledge_delete,
     **conversation_nodes.EXECUTORS,
+    **database_nodes.EXECUTORS,
 }

@@ -44,6 +44,7 @@ SUPPORTED = {
     *m.CONVERSATION_NODES,
     m.KNOWLEDGE_WRITE,
     m.KNOWLEDGE_DELETE,
+    *m.DATABASE_NODES,
 }
 ERROR_PORTS = ("default", "branch_error")
 INTERRUPTING = (m.QUESTION, m.INPUT)
@@ -53,9 +54,12 @@ def validate(canvas: Canvas) -> None:
     """Raise CanvasError for the first problem found."""
     for node in canvas.all_nodes.values():
         if node.type not in SUPPORTED:
-            raise CanvasError(
-                f"{node.name} nodes (type {node.type}) are not supported by the emulator", node.id
+            what = (
+                f"{node.name} nodes (type {node.type}) are"
+                if node.type in m.NODE_NAMES
+                else (f"node type {node.type} is")
             )
+            raise CanvasError(f"{what} not supported by the emulator", node.id)
         if node.parent is not None and node.type in INTERRUPTING:
             raise CanvasError(
                 f"a {node.name} node inside a loop or batch is not supported by the emulator", node.id
@@ -179,6 +183,15 @@ def _check_settings(node: Node) -> None:
             raise CanvasError(f"a {node.name} node needs a knowledge base in datasetList", node.id)
     if kind == m.VARIABLE_ASSIGNER:
         _check_assignments(node)
+    if kind in m.DATABASE_NODES:
+        infos = node.setting("databaseInfoList")
+        first = infos[0] if isinstance(infos, list) and infos else None
+        if not isinstance(first, dict) or not first.get("databaseInfoID"):
+            raise CanvasError("a database node needs databaseInfoList with a databaseInfoID", node.id)
+        if kind == m.DB_CUSTOM_SQL and not str(node.setting("sql") or "").strip():
+            raise CanvasError("a custom SQL node needs its sql", node.id)
+        if kind == m.DB_QUERY and int((node.setting("selectParam") or {}).get("limit") or 0) <= 0:
+            raise CanvasError("a database query node needs a limit greater than 0", node.id)
     if kind == m.PLUGIN:
         api = {p.name: p.value.literal for p in m.params(node.setting("apiParam"), "apiParam", node.id)}
         if not api.get("pluginID") or not api.get("apiName"):

@@ -92,6 +92,11 @@ class Services(Protocol):
 
     def delete_knowledge(self, dataset_id: str, document_id: str) -> bool: ...
 
+    def database(self, op: str, database_id: str, args: Dict[str, Any]) -> Any:
+        """A database table's operation (canvas database nodes): `table`, `insert`, `query`, `update`,
+        `delete`, `sql`."""
+        ...
+
     def conversation(self, op: str, args: Dict[str, Any]) -> Any:
         """Named conversations of the run's app and user (canvas conversation and message nodes)."""
         ...

@@ -21,6 +21,7 @@ from ...core.injections import ScriptBook
 from ...core.llm import DeterministicModel, Model, ScriptedModel
 from ...core.openai_compat import OpenAICompatModel
 from ...core.store import Store
+from ...databases.backend import DatabaseError, DatabasesBackend
 from ...knowledge.backend import KnowledgeBackend
 from ...plugins.backend import PluginsBackend
 from ...workspaces.variables import VariablesBackend
@@ -83,7 +84,9 @@ class EngineServices:
         variables: Optional[VariablesBackend] = None,
         run_doc: Optional[Dict[str, Any]] = None,
         app_conversations: Optional[AppConversations] = None,
+        databases: Optional[DatabasesBackend] = None,
     ) -> None:
+        self.databases = databases
         self.config, self.ids, self.scripts, self.workflows = config, ids, scripts, workflows
         self.knowledge, self.plugins, self.variables = knowledge, plugins, variables
         self.app_conversations = app_conversations
@@ -170,6 +173,39 @@ class EngineServices:
     def system_variables(self) -> Dict[str, Any]:
         return {"sys_uuid": self._user()}
 
+    def database(self, op: str, database_id: str, args: Dict[str, Any]) -> Any:
+        tables, account = self.databases, self.account
+        if tables is None:
+            raise NodeFailure(NODE_FAILED, "databases are not available")
+        user, platform = self._user(), str(self.run_doc.get("connector_id") or "1024")
+        try:
+            if op == "table":
+                return tables.get(account, database_id)
+            if op == "insert":
+                return tables.insert(account, database_id, args["values"], user, platform)
+            if op == "query":
+                return tables.query(
+                    account,
+                    database_id,
+                    args["fields"],
+                    args["logic"],
+                    args["clauses"],
+                    args["order"],
+                    args["limit"],
+                    args.get("distinct", False),
+                )
+            if op == "update":
+                return tables.update(account, database_id, args["logic"], args["clauses"], args["values"])
+            if op == "delete":
+                return tables.delete_rows(account, database_id, args["logic"], args["clauses"])
+            if op == "sql":
+                return tables.execute_sql(account, database_id, args["sql"], args["params"], user, platform)
+        except DatabaseError as exc:
+            raise NodeFailure(NODE_FAILED, f"database {database_id}: {exc}") from None
+        except EmulatorError as exc:
+            raise NodeFailure(NODE_FAILED, f"database {database_id}: {exc.msg}") from None
+        raise NodeFailure(NODE_FAILED, f"unknown database operation {op!r}")
+
     def conversation(self, op: str, args: Dict[str, Any]) -> Any:
         named, doc, account = self.app_conversations, self.run_doc, self.account
         if named is None:
@@ -235,7 +271,10 @@ class WorkflowRunner:
         plugins: PluginsBackend,
         variables: Optional[VariablesBackend] = None,
         app_conversations: Optional[AppConversations] = None,
+        databases: Optional[DatabasesBackend] = None,
     ) -> None:
+        self.databases = databases
+        """Tables of canvas database nodes."""
         self.variables = variables
         self.app_conversations = app_conversations
         """Named conversations of canvas conversation and message nodes."""
@@ -365,6 +404,7 @@ class WorkflowRunner:
                 self.variables,
                 run_doc,
                 self.app_conversations,
+                self.databases,
             )
             ctx = RunContext(
                 services,
