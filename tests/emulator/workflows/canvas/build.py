@@ -149,6 +149,10 @@ class FakeHost:
             raise cv.NodeError(f"workflow {workflow_id} is not published")
         return self.subs[workflow_id]
 
+    def workflow_info(self, workflow_id: str, version: Optional[str]) -> Tuple[str, str]:
+        self.sub_canvas(workflow_id, version)
+        return f"flow_{workflow_id}", ""
+
     def http_allowed(self, url: str) -> bool:
         return self.allow_all or url.startswith(("http://127.0.0.1", "http://localhost"))
 

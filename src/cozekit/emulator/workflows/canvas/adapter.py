@@ -12,7 +12,7 @@ import ipaddress
 import json
 import os
 import urllib.parse
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from ...core.errors import bad_request
 from ..engine import context as run_types
@@ -153,6 +153,13 @@ class _Host:
         if not isinstance(found, CanvasDefinition):
             raise NodeError(f"workflow {workflow_id} is not a canvas workflow")
         return found.canvas
+
+    def workflow_info(self, workflow_id: str, version: Optional[str]) -> Tuple[str, str]:
+        try:
+            found = self.services.sub_definition(workflow_id, version)
+        except run_types.NodeFailure as exc:
+            raise NodeError(exc.msg, exc.code) from None
+        return found.name, found.description
 
     def http_allowed(self, url: str) -> bool:
         return http_allowed(url, os.environ.get(HTTP_HOSTS_ENV, ""))

@@ -11,7 +11,19 @@ import asyncio
 import dataclasses
 import json
 import time
-from typing import Any, Awaitable, Callable, Dict, List, Mapping, MutableMapping, Optional, Protocol, Union
+from typing import (
+    Any,
+    Awaitable,
+    Callable,
+    Dict,
+    List,
+    Mapping,
+    MutableMapping,
+    Optional,
+    Protocol,
+    Tuple,
+    Union,
+)
 
 from ...core.llm import Model, split
 from . import model as m
@@ -85,6 +97,10 @@ class Host(Protocol):
 
     def sub_canvas(self, workflow_id: str, version: Optional[str]) -> Canvas:
         """A published canvas workflow; raises NodeError when there is none."""
+        ...
+
+    def workflow_info(self, workflow_id: str, version: Optional[str]) -> Tuple[str, str]:
+        """A published workflow's name and description (an LLM node's workflow skill); raises NodeError."""
         ...
 
     def http_allowed(self, url: str) -> bool:

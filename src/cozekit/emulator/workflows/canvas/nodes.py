@@ -9,8 +9,7 @@ import re
 import urllib.parse
 from typing import Any, Dict, List, Optional, Tuple
 
-from ...core.llm import Calls, DeterministicModel, ModelRequest, Text, estimate_tokens
-from . import conversation_nodes, database_nodes, http_node
+from . import conversation_nodes, database_nodes, http_node, skills
 from . import model as m
 from .code_runner import CodeError, run_code
 from .convert import ConversionError, as_text, convert, convert_all, empty_of, pair, render, to_json
@@ -133,21 +132,8 @@ def _truthy(value: Any) -> bool:
 async def ask_model(
     run: Run, node: Node, system: str, prompt: str, history: List[Dict[str, str]]
 ) -> Tuple[str, str, bool]:
-    """The model's reply text, its reasoning, and whether it is the deterministic stand-in."""
-    model = run.host.model_for(run.workflow_id, node.id)
-    request = ModelRequest(bot_name=node.title, system_prompt=system, history=history, query=prompt)
-    parts: List[str] = []
-    reasoning: List[str] = []
-    async for event in model.run(request):
-        if isinstance(event, Text):
-            (reasoning if event.reasoning else parts).append(event.chunk)
-        elif isinstance(event, Calls):
-            raise NodeError("the model called a tool, but this LLM node has no skills")
-        else:
-            raise NodeError(event.msg, event.code)
-    text = "".join(parts)
-    run.state.add_usage(estimate_tokens(system + prompt), estimate_tokens(text))
-    return text, "".join(reasoning), isinstance(model, DeterministicModel)
+    """The model's reply text, its reasoning, and whether it is the deterministic stand-in (no tools)."""
+    return await skills.converse(run, node, system, prompt, history, None)
 
 
 _FENCE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.S)
@@ -158,7 +144,10 @@ async def llm(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Resu
     values = inputs_of(run, scope, node)
     prompt = render(str(params.get("prompt") or ""), values)
     system = render(str(params.get("systemPrompt") or ""), values)
-    text, reasoning, stand_in = await ask_model(run, node, system, prompt, _history(run, params, node))
+    history = _history(run, params, node)
+    text, reasoning, stand_in = await skills.converse(
+        run, node, system, prompt, history, skills.of(run, node)
+    )
     declared = [v for v in node.outputs if v.name not in ("reasoning_content", "errorBody", "isSuccess")]
     out: Dict[str, Any]
     as_json = str(params.get("responseFormat", 0)) == "2"

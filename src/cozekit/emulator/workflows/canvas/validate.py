@@ -196,20 +196,25 @@ def _check_settings(node: Node) -> None:
         api = {p.name: p.value.literal for p in m.params(node.setting("apiParam"), "apiParam", node.id)}
         if not api.get("pluginID") or not api.get("apiName"):
             raise CanvasError("a plugin node needs pluginID and apiName in apiParam", node.id)
-    skills = node.setting("fcParam") if kind == m.LLM else None
-    if isinstance(skills, dict):
-        lists = [
-            (skills.get("pluginFCParam") or {}).get("pluginList"),
-            (skills.get("workflowFCParam") or {}).get("workflowList"),
-            (skills.get("knowledgeFCParam") or {}).get("knowledgeList"),
-        ]
-        if any(lists):
-            raise CanvasError(
-                "LLM skills (plugins, workflows, knowledge) are not supported by the emulator", node.id
-            )
+    if kind == m.LLM:
+        _check_skills(node)
     batch = node.setting("batch")
     if isinstance(batch, dict) and batch.get("batchEnable") and kind in (m.QUESTION, m.INPUT, m.END, m.START):
         raise CanvasError(f"batch mode on a {node.name} node is not supported by the emulator", node.id)
+
+
+def _check_skills(node: Node) -> None:
+    raw = node.setting("fcParam")
+    raw = raw if isinstance(raw, dict) else {}
+    for i, p in enumerate((raw.get("pluginFCParam") or {}).get("pluginList") or []):
+        if not isinstance(p, dict) or not p.get("plugin_id") or not p.get("api_name"):
+            raise CanvasError(f"skill plugin {i} needs plugin_id and api_name", node.id)
+    for i, w in enumerate((raw.get("workflowFCParam") or {}).get("workflowList") or []):
+        if not isinstance(w, dict) or not w.get("workflow_id"):
+            raise CanvasError(f"skill workflow {i} needs workflow_id", node.id)
+    for i, k in enumerate((raw.get("knowledgeFCParam") or {}).get("knowledgeList") or []):
+        if not isinstance(k, dict) or not k.get("id"):
+            raise CanvasError(f"skill knowledge base {i} needs an id", node.id)
 
 
 def _check_assignments(node: Node) -> None:
