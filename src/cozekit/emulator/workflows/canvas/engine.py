@@ -55,6 +55,8 @@ class Interrupt(Exception):
         self.data = data
         self.title = title
         self.extra = extra or {}
+        self.progress: Optional[Dict[str, Any]] = None
+        """Where a loop or batch body stopped (set by `run_body`)."""
 
 
 class LoopSignal(Exception):
@@ -477,23 +479,35 @@ def _takes(edge_port: str, port: Optional[str]) -> bool:
     return edge_port == port
 
 
-async def run_body(run: Run, graph: Graph, scope: Scope) -> Dict[str, Any]:
+async def run_body(
+    run: Run,
+    graph: Graph,
+    scope: Scope,
+    resume: Optional[Dict[str, Any]] = None,
+    answer: Optional[str] = None,
+) -> Dict[str, Any]:
     """One pass through a loop or batch body; the outputs of the nodes that ran, by node id.
-    Break and continue nodes raise LoopSignal."""
+    Break and continue nodes raise LoopSignal. A question or input node raises Interrupt with
+    `progress` set (the pass so far); `resume` (that progress) and `answer` carry on from it."""
     ran: Dict[str, Any] = {}
     active: List[List[str]] = [[graph.parent.id if graph.parent else "", n] for n in graph.entry]
+    pending = ""
+    if resume is not None:
+        ran, active, pending = dict(resume["ran"]), [list(e) for e in resume["active"]], resume["pending"]
+        for nid, output in ran.items():
+            scope[nid] = output
     for node in graph.order():
-        if not any(e[1] == node.id for e in active):
-            continue  # on a branch not taken
+        if node.id in ran or not any(e[1] == node.id for e in active):
+            continue  # done before the interrupt, or on a branch not taken
+        given = answer if node.id == pending else None
         try:
-            result = await run_node(run, node, scope, None)
+            result = await run_node(run, node, scope, given)
         except NodeError as exc:  # the loop fails; its message names the body node
             raise NodeError(f"{node.title} ({node.id}): {exc.msg}", exc.code) from None
-        except Interrupt:
-            raise NodeError(
-                f"{node.title} ({node.id}) waits for an answer, which the emulator does not support "
-                "inside a loop or batch"
-            ) from None
+        except Interrupt as intr:
+            intr.title = intr.title or node.title
+            intr.progress = {"ran": ran, "active": active, "pending": node.id}
+            raise
         scope[node.id] = result.output
         ran[node.id] = result.output
         for e in graph.outgoing(node.id):

@@ -495,15 +495,25 @@ async def loop(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Res
     }
     graph = body(node)
     gathered: Dict[str, List[Any]] = {}
-    for i in range(count):
+    rec = run.state.nodes.setdefault(node.id, {})
+    saved = rec.pop("loop", None)
+    first, progress = 0, None
+    if saved is not None and answer is not None:  # resuming a question or input node of the body
+        first, gathered, progress = saved["index"], saved["gathered"], saved["body"]
+        variables.update(saved["variables"])
+    for i in range(first, count):
         if i == MAX_ITERATIONS:
             raise NodeError(f"the loop ran {MAX_ITERATIONS} times without reaching a break node")
         own = {**values, **{k: v[i] for k, v in lists.items()}, "index": i, **variables}
         local: Dict[str, Any] = {node.id: own, "__loop_variables__": variables}
         signal = ""
         ran: Dict[str, Any] = {}
+        resume, progress = progress, None
         try:
-            ran = await run_body(run, graph, layered(local, scope))
+            ran = await run_body(run, graph, layered(local, scope), resume, answer if resume else None)
+        except Interrupt as intr:
+            rec["loop"] = {"index": i, "gathered": gathered, "variables": variables, "body": intr.progress}
+            raise
         except LoopSignal as sig:
             signal = sig.kind
             ran = {k: v for k, v in local.items() if k != node.id and not k.startswith("__")}
