@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, AsyncIterator, Dict
 
 import httpx
@@ -11,7 +12,7 @@ from cozekit import WorkflowEventType
 from cozekit.emulator import ThreadedEmulator
 from sync_or_async import MODES, Client, collect, open_client, run
 
-from .build import chain, edge, end_answer, node, out, param, ref, start
+from .build import chain, edge, end_answer, lit, node, out, param, ref, start
 
 S = "100001"
 TEXTS = ("list", {"type": "string"})
@@ -93,3 +94,56 @@ async def test_each_round_asks_and_the_loop_collects_the_answers(
     assert events[-1].event == WorkflowEventType.DONE
     text = "".join(e.message.content for e in events if e.message and e.message.node_title == "End")
     assert text == '["2","1"] / ["hot","big"]'
+
+
+def tasting() -> Dict[str, Any]:
+    ask = node(
+        "18002",
+        18,
+        "Rate",
+        inputs={"question": "Rate {{item}}", "answer_type": "text"},
+        params=[param("item", ref("28001", "input", "string"))],
+        outputs=[out("USER_RESPONSE")],
+    )
+    batch = node(
+        "28001",
+        28,
+        "Each dish",
+        inputs={"batchSize": lit(10, "integer"), "concurrentSize": lit(2, "integer")},
+        params=[param("input", ref(S, "items", *TEXTS))],
+        outputs=[{"name": "rates", "input": ref("18002", "USER_RESPONSE", *TEXTS)}],
+        blocks=[ask],
+        edges=[
+            edge("28001", "18002", "batch-function-inline-output"),
+            edge("18002", "28001", "", "batch-function-inline-input"),
+        ],
+    )
+    return chain(
+        start(out("items", *TEXTS)),
+        batch,
+        end_answer("{{rates}}", param("rates", ref("28001", "rates", *TEXTS))),
+    )
+
+
+async def test_a_batch_asks_for_each_waiting_item_in_order(client: Client, emu: ThreadedEmulator) -> None:
+    body = {"canvas": tasting(), "name": "tasting"}
+    wf = httpx.post(f"{emu.base_url}/_emulator/workflows", json=body, timeout=10).json()["data"][
+        "workflow_id"
+    ]
+    first = await run(
+        client.workflows.runs.create(workflow_id=wf, parameters={"items": ["soup", "pie", "tea"]})
+    )
+    titles = []
+    data = first.interrupt_data
+    for item, answer in (("soup", "good"), ("pie", "great"), ("tea", "fine")):
+        assert data is not None and data.type == 2
+        assert json.loads(data.data)["messages"][0]["content"] == f"Rate {item}"
+        titles.append(data.event_id)
+        step = await run(
+            client.workflows.runs.resume(
+                workflow_id=wf, event_id=data.event_id, resume_data=answer, interrupt_type=2, stream=False
+            )
+        )
+        data = step.interrupt_data
+    assert data is None and step.data == '["good","great","fine"]'
+    assert len(set(titles)) == 3

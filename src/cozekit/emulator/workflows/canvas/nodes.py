@@ -579,16 +579,44 @@ async def batch(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Re
     count = min(count, size)
     graph = body(node)
     limit = asyncio.Semaphore(concurrency)
+    rec = run.state.nodes.setdefault(node.id, {})
+    saved = rec.pop("batch", None)
+    done: Dict[int, Dict[str, Any]] = {}
+    waiting: Dict[int, Dict[str, Any]] = {}
+    asking: Optional[int] = None
+    if saved is not None and answer is not None:  # resuming one item's question or input node
+        done = {int(k): v for k, v in saved["done"].items()}
+        waiting = {int(k): v for k, v in saved["waiting"].items()}
+        asking = int(saved["asking"])
 
-    async def one(i: int) -> Dict[str, Any]:
+    async def one(i: int) -> None:
+        resume = waiting.pop(i)["progress"] if i == asking else None
         async with limit:
             own = {**values, **{k: v[i] for k, v in lists.items()}, "index": i}
-            return await run_body(run, graph, layered({node.id: own}, scope))
+            try:
+                done[i] = await run_body(run, graph, layered({node.id: own}, scope), resume, answer)
+            except Interrupt as intr:
+                pending = graph.by_id[(intr.progress or {}).get("pending", "")]
+                if pending.type == m.SUB_WORKFLOW and count > 1:
+                    raise NodeError(
+                        f"{pending.title} ({pending.id}) waits for an answer inside a sub-workflow; the "
+                        "emulator supports that in a batch of one item only"
+                    ) from None
+                waiting[i] = {
+                    "progress": intr.progress,
+                    "interrupt": [intr.type, intr.data, intr.title, intr.extra],
+                }
 
-    runs = await asyncio.gather(*(one(i) for i in range(count)))
+    todo = [i for i in range(count) if i not in done and (i not in waiting or i == asking)]
+    await asyncio.gather(*(one(i) for i in todo))
+    if waiting:  # ask for one item at a time, in item order
+        first = min(waiting)
+        rec["batch"] = {"done": done, "waiting": waiting, "asking": first}
+        kind, data, title, extra = waiting[first]["interrupt"]
+        raise Interrupt(int(kind), str(data), str(title), dict(extra))
     gathered: Dict[str, List[Any]] = {}
-    for ran in runs:
-        _gather(node, ran, gathered, keep_missing=True)
+    for i in range(count):
+        _gather(node, done[i], gathered, keep_missing=True)
     return Result(_collect(run, node, layered({node.id: values}, scope), gathered))
 
 

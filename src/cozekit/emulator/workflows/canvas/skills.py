@@ -115,9 +115,7 @@ async def _call_workflow(
     if isinstance(outcome, Failed):
         raise NodeError(f"skill workflow {workflow_id}: {outcome.msg}", outcome.code)
     if not isinstance(outcome, Done):
-        raise NodeError(
-            f"skill workflow {workflow_id} stopped for an answer (not supported in a skill)"
-        )
+        raise NodeError(f"skill workflow {workflow_id} stopped for an answer (not supported in a skill)")
     end = canvas.end
     direct = (end.setting("terminatePlan") or "returnVariables") == "useAnswerContent"
     return outcome.output, direct

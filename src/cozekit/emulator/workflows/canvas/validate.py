@@ -47,7 +47,6 @@ SUPPORTED = {
     *m.DATABASE_NODES,
 }
 ERROR_PORTS = ("default", "branch_error")
-INTERRUPTING = (m.QUESTION, m.INPUT)
 
 
 def validate(canvas: Canvas) -> None:
@@ -60,9 +59,6 @@ def validate(canvas: Canvas) -> None:
                 else (f"node type {node.type} is")
             )
             raise CanvasError(f"{what} not supported by the emulator", node.id)
-        parent = canvas.all_nodes.get(node.parent) if node.parent is not None else None
-        if parent is not None and parent.type == m.BATCH and node.type in INTERRUPTING:
-            raise CanvasError(f"a {node.name} node inside a batch is not supported by the emulator", node.id)
         if node.parent is not None and node.type in (m.LOOP, m.BATCH):
             raise CanvasError("loops and batches cannot be nested inside a loop or batch", node.id)
         if node.parent is None and node.type in (m.BREAK, m.CONTINUE, m.SET_VARIABLE):
