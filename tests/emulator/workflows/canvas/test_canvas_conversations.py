@@ -205,3 +205,30 @@ async def test_default_conversation_cannot_be_deleted(client: Client, emu: Threa
     events = await collect(client.workflows.runs.stream(workflow_id=wf))
     error = next(e for e in events if e.event == "Error")
     assert "only conversations created by nodes can be renamed or deleted" in error.error.error_message
+
+
+async def test_in_a_chatflow_default_is_the_chats_conversation(client: Client, emu: ThreadedEmulator) -> None:
+    from cozekit import ChatEventType, Message
+
+    note = conv_node(
+        "401",
+        55,
+        [named(lit("Default")), param("role", lit("assistant")), param("content", lit("noted by the flow"))],
+        [out("isSuccess", "boolean"), out("message", "object", MESSAGE)],
+    )
+    flow = chain(
+        start(out("USER_INPUT"), out("CONVERSATION_NAME")),
+        note,
+        end_vars(param("ok", ref("401", "isSuccess", "boolean"))),
+    )
+    wf = load(emu, flow, "noter")
+    events = await collect(
+        await run(
+            client.workflows.chat.stream(
+                workflow_id=wf, additional_messages=[Message.build_user_question_text("hi")]
+            )
+        )
+    )
+    done = next(e for e in events if e.event == ChatEventType.CONVERSATION_CHAT_COMPLETED)
+    listed = await collect(client.conversations.messages.list(conversation_id=done.chat.conversation_id))
+    assert "noted by the flow" in [m.content for m in listed]
