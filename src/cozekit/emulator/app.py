@@ -22,6 +22,9 @@ from .control import (
     audio_routes as control_audio_routes,
 )
 from .control import (
+    database_routes as control_database_routes,
+)
+from .control import (
     knowledge_routes as control_knowledge_routes,
 )
 from .control import (
@@ -103,6 +106,7 @@ def create_app(config: Optional[EmulatorConfig] = None, *, data_dir: Optional[st
         realtime_routes,
         workflow_routes,
         control_workflow_routes,
+        control_database_routes,
         knowledge_routes,
         control_knowledge_routes,
         api_app_routes,

@@ -20,11 +20,13 @@ from .chat.backend import ChatsBackend
 from .chat.engine import ChatEngine
 from .conversations.backend import ConversationsBackend
 from .conversations.messages import MessagesBackend
+from .conversations.named import AppConversations
 from .core.blobs import BlobStore
 from .core.config import EmulatorConfig
 from .core.ids import IdGenerator
 from .core.injections import FaultBook, ScriptBook, UnknownFieldLog
 from .core.store import Store
+from .databases.backend import DatabasesBackend
 from .files.backend import FilesBackend
 from .knowledge.backend import KnowledgeBackend
 from .oauth.backend import OAuthBackend
@@ -85,8 +87,18 @@ class EmulatorState:
         self.unknown_fields = UnknownFieldLog()
         self.callbacks = CallbackDeliveries(self.config, self.store, self.api_apps, self.connectors)
         self.workflows = WorkflowsBackend(self.store, self.ids)
+        self.databases = DatabasesBackend(self.store, self.ids)
         self.workflow_runner = WorkflowRunner(
-            self.config, self.store, self.ids, self.scripts, self.workflows, self.knowledge, self.plugins
+            self.config,
+            self.store,
+            self.ids,
+            self.scripts,
+            self.workflows,
+            self.knowledge,
+            self.plugins,
+            self.variables,
+            AppConversations(self.store, self.ids, self.conversations, self.messages),
+            self.databases,
         )
         self.chatflows = Chatflows(
             self.store, self.ids, self.conversations, self.messages, self.workflows, self.workflow_runner

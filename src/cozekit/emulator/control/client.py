@@ -170,9 +170,11 @@ class ControlClient:
         publish: bool = True,
         token: Optional[str] = None,
         workspace_id: Optional[str] = None,
+        variables: Optional[Dict[str, Dict[str, Any]]] = None,
     ) -> Dict[str, Any]:
         """Load and publish a Coze canvas (an object, JSON text, or a `.json` file's path; a file's
-        workflow is named after it): `{"workflow_id", "name", "mode", "version", "workspace_id"}`."""
+        workflow is named after it): `{"workflow_id", "name", "mode", "version", "workspace_id"}`.
+        `variables` declares app and user variables with their defaults: `{"app": {...}, "user": {...}}`."""
         if not isinstance(canvas, dict) and not str(canvas).lstrip().startswith("{"):
             path = os.fspath(canvas)
             name = name or os.path.splitext(os.path.basename(path))[0]
@@ -184,9 +186,29 @@ class ControlClient:
             ("mode", mode),
             ("token", token),
             ("workspace_id", workspace_id),
+            ("variables", variables),
         )
         body.update({k: v for k, v in extra if v})
         return dict(self._call("POST", "/workflows", body))
+
+    def create_database(
+        self,
+        name: str,
+        fields: List[Dict[str, Any]],
+        *,
+        database_id: Optional[str] = None,
+        workspace_id: Optional[str] = None,
+    ) -> Dict[str, Any]:
+        """Define a table for workflow database nodes: fields `{"name", "type", "required"?, "id"?}`
+        (types string, integer, number, boolean, time). Returns `{"database_id", "name", "fields"}`, the
+        fields with their ids."""
+        body: Dict[str, Any] = {"name": name, "fields": fields}
+        body.update({k: v for k, v in (("database_id", database_id), ("workspace_id", workspace_id)) if v})
+        return dict(self._call("POST", "/databases", body))
+
+    def database_rows(self, database_id: str) -> List[Dict[str, Any]]:
+        """Every row of a database table, oldest first, with its system fields."""
+        return list(self._call("GET", f"/databases/{database_id}/rows")["rows"])
 
     def script_workflow_node(self, workflow_id: str, node_id: str, *replies: Dict[str, Any]) -> int:
         """Queue replies (`{"text"}`, `{"chunks"}`, `{"error"}`) for one LLM node of a workflow."""

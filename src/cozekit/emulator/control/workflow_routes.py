@@ -77,7 +77,8 @@ async def script_node(request: Request, workflow_id: IdStr, node_id: str, body: 
         if r.text is not None:
             chunks = split(r.text, r.chunk_size or state.config.chunk_size)
         error = r.error.model_dump() if r.error else None
-        replies.append(ScriptedReply(chunks=chunks, error=error, reasoning=r.reasoning))
+        calls = [c.model_dump(exclude_none=True) for c in r.tool_calls]
+        replies.append(ScriptedReply(chunks=chunks, tool_calls=calls, error=error, reasoning=r.reasoning))
     return ok(request, {"pending": state.scripts.push(script_key(workflow_id, node_id), replies)})
 
 

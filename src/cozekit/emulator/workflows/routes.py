@@ -79,6 +79,7 @@ def _request(request: Request, body: RunBody) -> RunRequest:
         connector_id=blank(body.connector_id),
         base_url=str(request.base_url).rstrip("/"),
         logid=logid_of(request),
+        user_id=blank((body.ext or {}).get("user_id")),
     )
 
 
@@ -179,6 +180,7 @@ async def chatflow(
         connector_id=blank(body.connector_id),
         base_url=str(request.base_url).rstrip("/"),
         logid=logid_of(request),
+        user_id=blank((body.ext or {}).get("user_id")),
     )
     queue = state_of(request).chatflows.start(account, req)
     return StreamingResponse(drain(queue), headers=SSE_HEADERS)

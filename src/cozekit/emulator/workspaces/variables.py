@@ -86,3 +86,24 @@ class VariablesBackend(Backend):
                     "update_time": now,
                 }
                 self.store.put("variable", doc, owner=account.user_id, parent=scope)
+
+    # -- for workflow runs (no HTTP) -------------------------------------------------------------------
+
+    def values(self, account: Account, scope: str) -> Dict[str, str]:
+        """The values set in a scope (`bot:<id>:<channel>:<uid>`; `app:<id>` or `space:<id>` for
+        canvas runs without a bot), by keyword."""
+        rows = self.store.find("variable", owner=account.user_id, parent=scope)
+        return {r["keyword"]: r["value"] for r in rows}
+
+    def set_value(self, account: Account, scope: str, keyword: str, value: str) -> None:
+        doc_id = f"{scope}:{keyword}"
+        now = self.now()
+        old = self.store.get("variable", doc_id, owner=account.user_id)
+        doc = {
+            "id": doc_id,
+            "keyword": keyword,
+            "value": value,
+            "create_time": old["create_time"] if old else now,
+            "update_time": now,
+        }
+        self.store.put("variable", doc, owner=account.user_id, parent=scope)

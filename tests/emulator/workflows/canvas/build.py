@@ -33,6 +33,12 @@ def ref(node: str, name: str, type: str = "string", schema: Any = None, **extra:
     return {**typed(type, schema, **extra), "value": value}
 
 
+def var(source: str, name: str, type: str = "string", schema: Any = None) -> Dict[str, Any]:
+    """An input that reads a global variable (`app`, `user` or `system`)."""
+    content = {"source": f"global_variable_{source}", "path": [name], "blockID": "", "name": ""}
+    return {**typed(type, schema), "value": {"type": "ref", "content": content}}
+
+
 def lit(content: Any, type: str = "string", schema: Any = None) -> Dict[str, Any]:
     return {**typed(type, schema), "value": {"type": "literal", "content": content}}
 
@@ -143,6 +149,10 @@ class FakeHost:
             raise cv.NodeError(f"workflow {workflow_id} is not published")
         return self.subs[workflow_id]
 
+    def workflow_info(self, workflow_id: str, version: Optional[str]) -> Tuple[str, str]:
+        self.sub_canvas(workflow_id, version)
+        return f"flow_{workflow_id}", ""
+
     def http_allowed(self, url: str) -> bool:
         return self.allow_all or url.startswith(("http://127.0.0.1", "http://localhost"))
 
@@ -155,6 +165,12 @@ class FakeHost:
         if tool_name != "shout":
             raise cv.NodeError(f"plugin {plugin_id} has no tool {tool_name!r}")
         return {"text": str(arguments.get("text", "")).upper(), "plugin": plugin_id}
+
+    def set_user_variable(self, name: str, value: Any) -> None:
+        self.user_variables = {**getattr(self, "user_variables", {}), name: value}
+
+    def conversation(self, op: str, **args: Any) -> Any:
+        raise cv.NodeError(f"no conversation named {args.get('name')!r}")
 
 
 class Runner:

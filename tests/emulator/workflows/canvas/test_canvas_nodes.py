@@ -951,7 +951,7 @@ def test_a_plugin_node_must_name_its_tool():
     assert "pluginID and apiName" in str(info.value)
 
 
-def test_a_question_reached_inside_a_loop_fails_clearly():
+def test_a_question_inside_a_loop_interrupts_each_round_and_resumes():
     host = FakeHost()
     host.subs["7002"] = cv.load(child_canvas(ask=True))
     sub = node(
@@ -959,8 +959,8 @@ def test_a_question_reached_inside_a_loop_fails_clearly():
         9,
         "Child",
         inputs={"workflowId": "7002"},
-        params=[param("name", lit("x"))],
-        outputs=[out("greeting")],
+        params=[param("name", ref("21", "index", "string"))],
+        outputs=[out("greeting"), out("sure")],
     )
     loop = node(
         "21",
@@ -968,15 +968,23 @@ def test_a_question_reached_inside_a_loop_fails_clearly():
         "Loop",
         inputs={"loopType": "count", "loopCount": lit(2, "integer")},
         params=[],
-        outputs=[],
+        outputs=[{"name": "answers", "input": ref("9", "sure", "list", {"type": "string"})}],
         blocks=[sub],
         edges=[
             edge("21", "9", "loop-function-inline-output"),
             edge("9", "21", "", "loop-function-inline-input"),
         ],
     )
-    failed = failure(chain(start(), loop, end_vars()), {}, host)
-    assert failed.node_id == "21" and "Child (9) waits for an answer" in failed.msg
+    raw = chain(start(), loop, end_vars(param("a", ref("21", "answers", "list", {"type": "string"}))))
+    runner = Runner(raw, {}, host)
+    first = runner.go()
+    assert isinstance(first, cv.Interrupted) and first.node_title == "Child asks"
+    second = runner.go("yes")
+    assert (
+        isinstance(second, cv.Interrupted)
+        and second.interrupt_data["event_id"] != first.interrupt_data["event_id"]
+    )
+    assert runner.go("no") == cv.Done('{"a":["yes","no"]}')
 
 
 def test_conversation_history_gives_the_last_rounds():
@@ -1004,4 +1012,4 @@ def test_conversation_history_gives_the_last_rounds():
     )
     hist["data"]["inputs"]["inputParameters"][0]["input"] = lit("Sales")
     failed = failure(raw, {"USER_INPUT": "x", "CONVERSATION_NAME": "Default"})
-    assert failed.node_id == "54" and "only this run's conversation" in failed.msg
+    assert failed.node_id == "54" and "no conversation named 'Sales'" in failed.msg

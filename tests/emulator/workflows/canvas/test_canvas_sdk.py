@@ -336,9 +336,9 @@ def test_control_plane_forms_and_refusals(emu: ThreadedEmulator) -> None:
     assert refused.json()["code"] == 4000
     assert "node 900001: input q refers to 4242.q, but there is no node 4242" in refused.json()["msg"]
     unsupported = json.loads(json.dumps(raw))
-    unsupported["nodes"][1]["type"] = "43"
+    unsupported["nodes"][1]["type"] = "1000"
     msg = control(emu, {"canvas": unsupported, "name": "query"}).json()["msg"]
-    assert "node 120004: database query nodes (type 43) are not supported by the emulator" in msg
+    assert "node 120004: node type 1000 is not supported by the emulator" in msg
     assert "send `definition`, `canvas`" in control(emu, {"name": "nothing"}).json()["msg"]
 
 

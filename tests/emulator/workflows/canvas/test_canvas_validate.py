@@ -48,13 +48,13 @@ def test_not_json_and_not_a_canvas():
 
 
 def test_an_unsupported_node_type_is_named_with_its_id():
-    raw = chain(start(out("q")), node("7", 12, "Custom SQL", outputs=[out("x")]), end_vars())
+    raw = chain(start(out("q")), node("7", 1000, "Lambda", outputs=[out("x")]), end_vars())
     err = refused(raw)
     assert err.node_id == "7"
-    assert "database custom SQL nodes (type 12) are not supported by the emulator" in str(err)
+    assert "node type 1000 is not supported by the emulator" in str(err)
 
 
-@pytest.mark.parametrize("kind", [12, 27, 37, 40, 43, 55, 60])
+@pytest.mark.parametrize("kind", [7, 23, 1000])
 def test_every_unsupported_type_is_refused(kind):
     err = refused(chain(start(), node("7", kind), end_vars()))
     assert "not supported by the emulator" in str(err) and err.node_id == "7"
@@ -176,10 +176,12 @@ def loop_with(inner: Dict[str, Any]) -> Dict[str, Any]:
     return chain(start(), loop, end_vars())
 
 
-def test_questions_and_nested_loops_inside_a_loop_are_refused():
+def test_questions_inside_loops_load_but_nested_loops_are_refused():
     q = node("21", 18, "Ask", inputs={"question": "?", "answer_type": "text"}, outputs=[out("USER_RESPONSE")])
-    err = refused(loop_with(q))
-    assert err.node_id == "21" and "inside a loop or batch is not supported" in str(err)
+    cv.load(loop_with(q))
+    in_batch = loop_with(q)
+    in_batch["nodes"][1]["type"] = "28"
+    cv.load(in_batch)
     inner_loop = node("22", 21, "Inner", inputs={"loopType": "count"}, blocks=[], edges=[])
     assert "cannot be nested" in str(refused(loop_with(inner_loop)))
 

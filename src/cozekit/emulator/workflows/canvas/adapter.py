@@ -12,13 +12,24 @@ import ipaddress
 import json
 import os
 import urllib.parse
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from ...core.errors import bad_request
 from ..engine import context as run_types
 from ..engine import definition as legacy
 from . import load, looks_like_canvas
-from .engine import Done, Failed, Interrupted, NodeError, Run, execute
+from .convert import as_text
+from .engine import (
+    APP_VARIABLES,
+    SYSTEM_VARIABLES,
+    USER_VARIABLES,
+    Done,
+    Failed,
+    Interrupted,
+    NodeError,
+    Run,
+    execute,
+)
 from .model import END, START, Canvas, CanvasError
 from .nodes import EXECUTORS, default_of
 
@@ -82,7 +93,7 @@ def request_document(body: Dict[str, Any]) -> Dict[str, Any]:
             canvas = json.loads(canvas)
         except json.JSONDecodeError as exc:
             raise bad_request(f"invalid workflow definition: canvas: not JSON: {exc}") from None
-    fields = {k: body.get(k) for k in ("mode", "description")}
+    fields = {k: body.get(k) for k in ("mode", "description", "variables")}
     return document(canvas, body.get("name"), id=body.get("workflow_id"), **fields)
 
 
@@ -102,6 +113,11 @@ def definition(raw: Dict[str, Any]) -> legacy.Definition:
         canvas = load(raw["canvas"])
     except CanvasError as exc:
         raise legacy.DefinitionError(f"canvas: {exc}") from None
+    declared = raw.get("variables") or {}
+    if not isinstance(declared, dict) or any(
+        k not in ("app", "user") or not isinstance(v, dict) for k, v in declared.items()
+    ):
+        raise legacy.DefinitionError('variables must be {"app": {name: default}, "user": {name: default}}')
     mode = str(raw.get("mode") or ("chatflow" if canvas.is_chatflow else "workflow"))
     if mode not in ("workflow", "chatflow"):
         raise legacy.DefinitionError("mode must be workflow or chatflow")
@@ -138,6 +154,13 @@ class _Host:
             raise NodeError(f"workflow {workflow_id} is not a canvas workflow")
         return found.canvas
 
+    def workflow_info(self, workflow_id: str, version: Optional[str]) -> Tuple[str, str]:
+        try:
+            found = self.services.sub_definition(workflow_id, version)
+        except run_types.NodeFailure as exc:
+            raise NodeError(exc.msg, exc.code) from None
+        return found.name, found.description
+
     def http_allowed(self, url: str) -> bool:
         return http_allowed(url, os.environ.get(HTTP_HOSTS_ENV, ""))
 
@@ -150,6 +173,35 @@ class _Host:
         except run_types.NodeFailure as exc:
             raise NodeError(exc.msg, exc.code) from None
         return dict(result) if isinstance(result, dict) else {"result": result}
+
+    def set_user_variable(self, name: str, value: Any) -> None:
+        self.services.set_user_variable(name, as_text(value))
+
+    def write_knowledge(
+        self, dataset_id: str, file_name: str, file_type: str, data: bytes, strategy: Dict[str, Any]
+    ) -> Dict[str, Any]:
+        try:
+            return self.services.write_knowledge(dataset_id, file_name, file_type, data, strategy)
+        except run_types.NodeFailure as exc:
+            raise NodeError(exc.msg, exc.code) from None
+
+    def delete_knowledge(self, dataset_id: str, document_id: str) -> bool:
+        try:
+            return self.services.delete_knowledge(dataset_id, document_id)
+        except run_types.NodeFailure as exc:
+            raise NodeError(exc.msg, exc.code) from None
+
+    def database(self, op: str, database_id: str, **args: Any) -> Any:
+        try:
+            return self.services.database(op, database_id, args)
+        except run_types.NodeFailure as exc:
+            raise NodeError(exc.msg, exc.code) from None
+
+    def conversation(self, op: str, **args: Any) -> Any:
+        try:
+            return self.services.conversation(op, args)
+        except run_types.NodeFailure as exc:
+            raise NodeError(exc.msg, exc.code) from None
 
 
 def http_allowed(url: str, extra: str = "") -> bool:
@@ -167,6 +219,11 @@ async def run_canvas(ctx: run_types.RunContext, answer: Optional[str]) -> run_ty
     """Run a canvas definition for the service (`engine.runner.run` hands canvas definitions here)."""
     found = ctx.definition
     assert isinstance(found, CanvasDefinition)
+    declared = found.raw.get("variables") or {}
+    st = ctx.state
+    if not st.finished:  # a new run starts from the declared app variables
+        st.variables = dict(declared.get("app") or {})
+    user = {**(declared.get("user") or {}), **ctx.services.user_variables()}
     run = Run(
         _Host(ctx.services),
         found.canvas,
@@ -178,6 +235,11 @@ async def run_canvas(ctx: run_types.RunContext, answer: Optional[str]) -> run_ty
         ctx.save,
         list(ctx.history),
         ctx.depth,
+        {
+            APP_VARIABLES: st.variables,
+            USER_VARIABLES: user,
+            SYSTEM_VARIABLES: ctx.services.system_variables(),
+        },
     )
     outcome = await execute(run, answer)
     if isinstance(outcome, Done):

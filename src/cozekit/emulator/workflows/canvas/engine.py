@@ -11,7 +11,19 @@ import asyncio
 import dataclasses
 import json
 import time
-from typing import Any, Awaitable, Callable, Dict, List, Mapping, MutableMapping, Optional, Protocol, Union
+from typing import (
+    Any,
+    Awaitable,
+    Callable,
+    Dict,
+    List,
+    Mapping,
+    MutableMapping,
+    Optional,
+    Protocol,
+    Tuple,
+    Union,
+)
 
 from ...core.llm import Model, split
 from . import model as m
@@ -43,6 +55,8 @@ class Interrupt(Exception):
         self.data = data
         self.title = title
         self.extra = extra or {}
+        self.progress: Optional[Dict[str, Any]] = None
+        """Where a loop or batch body stopped (set by `run_body`)."""
 
 
 class LoopSignal(Exception):
@@ -87,6 +101,10 @@ class Host(Protocol):
         """A published canvas workflow; raises NodeError when there is none."""
         ...
 
+    def workflow_info(self, workflow_id: str, version: Optional[str]) -> Tuple[str, str]:
+        """A published workflow's name and description (an LLM node's workflow skill); raises NodeError."""
+        ...
+
     def http_allowed(self, url: str) -> bool:
         """Whether an HTTP request node may call `url` (the emulator allows loopback only by default)."""
         ...
@@ -99,6 +117,32 @@ class Host(Protocol):
         """A plugin tool's result; raises NodeError for an unknown plugin or tool, or bad arguments."""
         ...
 
+    def set_user_variable(self, name: str, value: Any) -> None:
+        """Store a user variable of the run's user (`global_variable_user`)."""
+        ...
+
+    def write_knowledge(
+        self, dataset_id: str, file_name: str, file_type: str, data: bytes, strategy: Dict[str, Any]
+    ) -> Dict[str, Any]:
+        """Add a document to a knowledge base (`strategy` as the OpenAPI's `chunk_strategy`): its
+        `document_id`; raises NodeError."""
+        ...
+
+    def delete_knowledge(self, dataset_id: str, document_id: str) -> bool:
+        """Delete a document of a knowledge base; False when the base has no such document."""
+        ...
+
+    def database(self, op: str, database_id: str, **args: Any) -> Any:
+        """An operation on a database table (`databases.backend.DatabasesBackend`): `table`, `insert`,
+        `query`, `update`, `delete`, `sql`; raises NodeError."""
+        ...
+
+    def conversation(self, op: str, **args: Any) -> Any:
+        """An operation on the named conversations of the run's app and user: `create`, `rename`,
+        `delete`, `list`, `clear`, `messages`, `history`, `add_message`, `edit_message`,
+        `delete_message` (`conversations.named.AppConversations`); raises NodeError."""
+        ...
+
 
 class State(Protocol):
     outputs: Dict[str, Any]
@@ -109,6 +153,7 @@ class State(Protocol):
     messages: Dict[str, str]
     pending: Optional[Dict[str, Any]]
     result: str
+    variables: Dict[str, Any]
 
     def add_usage(self, input_count: int, output_count: int) -> None: ...
 
@@ -127,6 +172,7 @@ class RunState:
     messages: Dict[str, str] = dataclasses.field(default_factory=dict)
     pending: Optional[Dict[str, Any]] = None
     result: str = ""
+    variables: Dict[str, Any] = dataclasses.field(default_factory=dict)
 
     def add_usage(self, input_count: int, output_count: int) -> None:
         self.usage["input_count"] += input_count
@@ -157,7 +203,15 @@ class Run:
     history: List[Dict[str, str]] = dataclasses.field(default_factory=list)
     depth: int = 0
     variables: Dict[str, Dict[str, Any]] = dataclasses.field(default_factory=dict)
-    """Global variables by source (`global_variable_app`, `_user`, `_system`); unknown ones read as null."""
+    """Global variables by source (`global_variable_app`, `_user`, `_system`); unknown ones read as null.
+    A sub-workflow shares its parent's."""
+
+
+APP_VARIABLES, USER_VARIABLES, SYSTEM_VARIABLES = (
+    "global_variable_app",
+    "global_variable_user",
+    "global_variable_system",
+)
 
 
 Scope = MutableMapping[str, Any]
@@ -425,23 +479,35 @@ def _takes(edge_port: str, port: Optional[str]) -> bool:
     return edge_port == port
 
 
-async def run_body(run: Run, graph: Graph, scope: Scope) -> Dict[str, Any]:
+async def run_body(
+    run: Run,
+    graph: Graph,
+    scope: Scope,
+    resume: Optional[Dict[str, Any]] = None,
+    answer: Optional[str] = None,
+) -> Dict[str, Any]:
     """One pass through a loop or batch body; the outputs of the nodes that ran, by node id.
-    Break and continue nodes raise LoopSignal."""
+    Break and continue nodes raise LoopSignal. A question or input node raises Interrupt with
+    `progress` set (the pass so far); `resume` (that progress) and `answer` carry on from it."""
     ran: Dict[str, Any] = {}
     active: List[List[str]] = [[graph.parent.id if graph.parent else "", n] for n in graph.entry]
+    pending = ""
+    if resume is not None:
+        ran, active, pending = dict(resume["ran"]), [list(e) for e in resume["active"]], resume["pending"]
+        for nid, output in ran.items():
+            scope[nid] = output
     for node in graph.order():
-        if not any(e[1] == node.id for e in active):
-            continue  # on a branch not taken
+        if node.id in ran or not any(e[1] == node.id for e in active):
+            continue  # done before the interrupt, or on a branch not taken
+        given = answer if node.id == pending else None
         try:
-            result = await run_node(run, node, scope, None)
+            result = await run_node(run, node, scope, given)
         except NodeError as exc:  # the loop fails; its message names the body node
             raise NodeError(f"{node.title} ({node.id}): {exc.msg}", exc.code) from None
-        except Interrupt:
-            raise NodeError(
-                f"{node.title} ({node.id}) waits for an answer, which the emulator does not support "
-                "inside a loop or batch"
-            ) from None
+        except Interrupt as intr:
+            intr.title = intr.title or node.title
+            intr.progress = {"ran": ran, "active": active, "pending": node.id}
+            raise
         scope[node.id] = result.output
         ran[node.id] = result.output
         for e in graph.outgoing(node.id):

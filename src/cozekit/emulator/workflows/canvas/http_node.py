@@ -78,7 +78,7 @@ async def request(run: Run, node: Node, scope: Scope) -> Result:
     return Result(typed_outputs(node, out))
 
 
-async def _download(run: Run, url: str) -> bytes:
+async def download(run: Run, url: str) -> bytes:
     """A file a body sends (form-data files, binary bodies), fetched from its URL."""
     if not run.host.http_allowed(url):
         raise NodeError(f"the emulator fetches files only from loopback addresses; {url} is not allowed")
@@ -114,7 +114,7 @@ async def _body(
             value = as_text(resolve(run, scope, p.value, p.name))
             if p.value.type.type == "file":  # a file field: the file behind the URL
                 name = value.split("?")[0].rsplit("/", 1)[-1] or p.name
-                files[p.name] = (name, await _download(run, value))
+                files[p.name] = (name, await download(run, value))
             else:
                 files[p.name] = (None, value)
         return None, None, files
@@ -122,5 +122,5 @@ async def _body(
         raw = ((data.get("binary") or {}).get("fileURL")) or {}
         url = as_text(resolve(run, scope, m.parse_value(raw, "binary file", node.id)))
         headers.setdefault("Content-Type", "application/octet-stream")
-        return await _download(run, url), None, None
+        return await download(run, url), None, None
     raise NodeError(f"body type {kind} is not supported by the emulator")

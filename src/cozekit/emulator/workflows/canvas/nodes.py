@@ -6,15 +6,16 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import urllib.parse
 from typing import Any, Dict, List, Optional, Tuple
 
-from ...core.llm import Calls, DeterministicModel, ModelRequest, Text, estimate_tokens
-from . import http_node
+from . import conversation_nodes, database_nodes, http_node, skills
 from . import model as m
 from .code_runner import CodeError, run_code
 from .convert import ConversionError, as_text, convert, convert_all, empty_of, pair, render, to_json
 from .engine import (
     MAX_DEPTH,
+    USER_VARIABLES,
     Executor,
     Failed,
     Interrupt,
@@ -131,21 +132,8 @@ def _truthy(value: Any) -> bool:
 async def ask_model(
     run: Run, node: Node, system: str, prompt: str, history: List[Dict[str, str]]
 ) -> Tuple[str, str, bool]:
-    """The model's reply text, its reasoning, and whether it is the deterministic stand-in."""
-    model = run.host.model_for(run.workflow_id, node.id)
-    request = ModelRequest(bot_name=node.title, system_prompt=system, history=history, query=prompt)
-    parts: List[str] = []
-    reasoning: List[str] = []
-    async for event in model.run(request):
-        if isinstance(event, Text):
-            (reasoning if event.reasoning else parts).append(event.chunk)
-        elif isinstance(event, Calls):
-            raise NodeError("the model called a tool, but this LLM node has no skills")
-        else:
-            raise NodeError(event.msg, event.code)
-    text = "".join(parts)
-    run.state.add_usage(estimate_tokens(system + prompt), estimate_tokens(text))
-    return text, "".join(reasoning), isinstance(model, DeterministicModel)
+    """The model's reply text, its reasoning, and whether it is the deterministic stand-in (no tools)."""
+    return await skills.converse(run, node, system, prompt, history, None)
 
 
 _FENCE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.S)
@@ -156,7 +144,10 @@ async def llm(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Resu
     values = inputs_of(run, scope, node)
     prompt = render(str(params.get("prompt") or ""), values)
     system = render(str(params.get("systemPrompt") or ""), values)
-    text, reasoning, stand_in = await ask_model(run, node, system, prompt, _history(run, params, node))
+    history = _history(run, params, node)
+    text, reasoning, stand_in = await skills.converse(
+        run, node, system, prompt, history, skills.of(run, node)
+    )
     declared = [v for v in node.outputs if v.name not in ("reasoning_content", "errorBody", "isSuccess")]
     out: Dict[str, Any]
     as_json = str(params.get("responseFormat", 0)) == "2"
@@ -504,15 +495,25 @@ async def loop(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Res
     }
     graph = body(node)
     gathered: Dict[str, List[Any]] = {}
-    for i in range(count):
+    rec = run.state.nodes.setdefault(node.id, {})
+    saved = rec.pop("loop", None)
+    first, progress = 0, None
+    if saved is not None and answer is not None:  # resuming a question or input node of the body
+        first, gathered, progress = saved["index"], saved["gathered"], saved["body"]
+        variables.update(saved["variables"])
+    for i in range(first, count):
         if i == MAX_ITERATIONS:
             raise NodeError(f"the loop ran {MAX_ITERATIONS} times without reaching a break node")
         own = {**values, **{k: v[i] for k, v in lists.items()}, "index": i, **variables}
         local: Dict[str, Any] = {node.id: own, "__loop_variables__": variables}
         signal = ""
         ran: Dict[str, Any] = {}
+        resume, progress = progress, None
         try:
-            ran = await run_body(run, graph, layered(local, scope))
+            ran = await run_body(run, graph, layered(local, scope), resume, answer if resume else None)
+        except Interrupt as intr:
+            rec["loop"] = {"index": i, "gathered": gathered, "variables": variables, "body": intr.progress}
+            raise
         except LoopSignal as sig:
             signal = sig.kind
             ran = {k: v for k, v in local.items() if k != node.id and not k.startswith("__")}
@@ -542,6 +543,24 @@ async def set_variable(run: Run, node: Node, scope: Scope, answer: Optional[str]
     return Result({})
 
 
+async def assign_variables(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
+    """Variable assigner (type 40): each `{left: <app or user variable>, input: <value>}`. App variables
+    keep the value for the rest of the run (and its sub-workflows); user variables are stored for the
+    run's user."""
+    for i, raw in enumerate(node.setting("inputParameters") or []):
+        left = m.parse_value((raw or {}).get("left"), f"assignment {i}", node.id)
+        right = m.parse_value((raw or {}).get("input"), f"assignment {i}", node.id)
+        assert left.ref is not None  # checked on load
+        name = left.ref.path[0]
+        value = resolve(run, scope, right, name)
+        warnings: List[str] = []
+        value = convert(value, left.type, name, warnings)
+        run.variables.setdefault(left.ref.source, {})[name] = value
+        if left.ref.source == USER_VARIABLES:
+            run.host.set_user_variable(name, value)
+    return Result({"isSuccess": True})
+
+
 async def break_node(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
     raise LoopSignal("break")
 
@@ -560,16 +579,44 @@ async def batch(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Re
     count = min(count, size)
     graph = body(node)
     limit = asyncio.Semaphore(concurrency)
+    rec = run.state.nodes.setdefault(node.id, {})
+    saved = rec.pop("batch", None)
+    done: Dict[int, Dict[str, Any]] = {}
+    waiting: Dict[int, Dict[str, Any]] = {}
+    asking: Optional[int] = None
+    if saved is not None and answer is not None:  # resuming one item's question or input node
+        done = {int(k): v for k, v in saved["done"].items()}
+        waiting = {int(k): v for k, v in saved["waiting"].items()}
+        asking = int(saved["asking"])
 
-    async def one(i: int) -> Dict[str, Any]:
+    async def one(i: int) -> None:
+        resume = waiting.pop(i)["progress"] if i == asking else None
         async with limit:
             own = {**values, **{k: v[i] for k, v in lists.items()}, "index": i}
-            return await run_body(run, graph, layered({node.id: own}, scope))
+            try:
+                done[i] = await run_body(run, graph, layered({node.id: own}, scope), resume, answer)
+            except Interrupt as intr:
+                pending = graph.by_id[(intr.progress or {}).get("pending", "")]
+                if pending.type == m.SUB_WORKFLOW and count > 1:
+                    raise NodeError(
+                        f"{pending.title} ({pending.id}) waits for an answer inside a sub-workflow; the "
+                        "emulator supports that in a batch of one item only"
+                    ) from None
+                waiting[i] = {
+                    "progress": intr.progress,
+                    "interrupt": [intr.type, intr.data, intr.title, intr.extra],
+                }
 
-    runs = await asyncio.gather(*(one(i) for i in range(count)))
+    todo = [i for i in range(count) if i not in done and (i not in waiting or i == asking)]
+    await asyncio.gather(*(one(i) for i in todo))
+    if waiting:  # ask for one item at a time, in item order
+        first = min(waiting)
+        rec["batch"] = {"done": done, "waiting": waiting, "asking": first}
+        kind, data, title, extra = waiting[first]["interrupt"]
+        raise Interrupt(int(kind), str(data), str(title), dict(extra))
     gathered: Dict[str, List[Any]] = {}
-    for ran in runs:
-        _gather(node, ran, gathered, keep_missing=True)
+    for i in range(count):
+        _gather(node, done[i], gathered, keep_missing=True)
     return Result(_collect(run, node, layered({node.id: values}, scope), gathered))
 
 
@@ -635,6 +682,53 @@ async def knowledge(run: Run, node: Node, scope: Scope, answer: Optional[str]) -
     return Result(typed_outputs(node, {"outputList": found}))
 
 
+TEXT_FILE_TYPES = ("pdf", "txt", "doc", "docx", "md", "csv")
+
+
+def _dataset(run: Run, scope: Scope, node: Node) -> str:
+    ids = _settings(run, scope, node, "datasetParam").get("datasetList") or []
+    if not ids:
+        raise NodeError("datasetList names no knowledge base")
+    return as_text(ids[0])
+
+
+def _chunk_strategy(node: Node) -> Dict[str, Any]:
+    """`strategyParam.chunkStrategy` as the OpenAPI's `chunk_strategy` (Coze's overlap is a fraction)."""
+    strategy = (node.setting("strategyParam") or {}).get("chunkStrategy") or {}
+    if strategy.get("chunkType") != "custom":
+        return {"chunk_type": 0}
+    out: Dict[str, Any] = {"chunk_type": 1, "separator": str(strategy.get("separator") or "\n")}
+    out["max_tokens"] = int(strategy.get("maxToken") or 800)
+    out["overlap"] = max(0, min(90, round(float(strategy.get("overlap") or 0) * 100)))
+    return out
+
+
+async def knowledge_write(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
+    """Adds the file behind `knowledge` (a URL) to the first knowledge base of `datasetList`."""
+    dataset = _dataset(run, scope, node)
+    url = as_text(inputs_of(run, scope, node).get("knowledge"))
+    if not url:
+        raise NodeError("knowledge (the file's URL) is required")
+    path = urllib.parse.urlsplit(url).path
+    name = path.rsplit("/", 1)[-1] or "document"
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if ext not in TEXT_FILE_TYPES:
+        raise NodeError(f"unsupported file type: {ext or name!r} (use {', '.join(TEXT_FILE_TYPES)})")
+    data = await http_node.download(run, url)
+    made = run.host.write_knowledge(dataset, name, ext, data, _chunk_strategy(node))
+    out = {"documentId": str(made["document_id"]), "fileName": name, "fileUrl": url}
+    return Result(typed_outputs(node, out))
+
+
+async def knowledge_delete(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
+    """Deletes document `documentID` from the first knowledge base of `datasetList`."""
+    dataset = _dataset(run, scope, node)
+    document = as_text(inputs_of(run, scope, node).get("documentID"))
+    if not document.isdigit():
+        raise NodeError(f"invalid document id: {document!r}")
+    return Result(typed_outputs(node, {"isSuccess": run.host.delete_knowledge(dataset, document)}))
+
+
 async def plugin(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
     """Calls a tool (`apiName`) of a plugin of the emulator's catalogue (`pluginID`)."""
     api = _settings(run, scope, node, "apiParam")
@@ -644,17 +738,16 @@ async def plugin(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> R
 
 
 async def conversation_history(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
-    """The last `rounds` rounds of the chatflow's conversation (the run's own: the emulator has no
-    other named conversations for canvases)."""
+    """The last `rounds` rounds of a conversation: the chatflow's own, or another named one."""
     values = inputs_of(run, scope, node)
     wanted = as_text(values.get("conversationName"))
     current = as_text((scope.get(run.canvas.start.id) or {}).get("CONVERSATION_NAME"))
-    if wanted and current and wanted != current:
-        raise NodeError(
-            f"conversation {wanted!r}: the emulator has only this run's conversation ({current!r})"
-        )
     rounds = int(values.get("rounds") or 0)
-    history = run.history[-2 * rounds :] if rounds > 0 else list(run.history)
+    if wanted and wanted != current and not (wanted == "Default" and run.history):
+        history = list(run.host.conversation("history", name=wanted))
+    else:
+        history = list(run.history)
+    history = history[-2 * rounds :] if rounds > 0 else history
     messages = [{"role": str(h.get("role")), "content": str(h.get("content"))} for h in history]
     return Result(typed_outputs(node, {"messageList": messages}))
 
@@ -692,4 +785,9 @@ EXECUTORS: Dict[int, Executor] = {
     m.KNOWLEDGE_RETRIEVE: knowledge,
     m.PLUGIN: plugin,
     m.CONVERSATION_HISTORY: conversation_history,
+    m.VARIABLE_ASSIGNER: assign_variables,
+    m.KNOWLEDGE_WRITE: knowledge_write,
+    m.KNOWLEDGE_DELETE: knowledge_delete,
+    **conversation_nodes.EXECUTORS,
+    **database_nodes.EXECUTORS,
 }

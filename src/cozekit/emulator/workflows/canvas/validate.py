@@ -40,22 +40,25 @@ SUPPORTED = {
     m.KNOWLEDGE_RETRIEVE,
     m.PLUGIN,
     m.CONVERSATION_HISTORY,
+    m.VARIABLE_ASSIGNER,
+    *m.CONVERSATION_NODES,
+    m.KNOWLEDGE_WRITE,
+    m.KNOWLEDGE_DELETE,
+    *m.DATABASE_NODES,
 }
 ERROR_PORTS = ("default", "branch_error")
-INTERRUPTING = (m.QUESTION, m.INPUT)
 
 
 def validate(canvas: Canvas) -> None:
     """Raise CanvasError for the first problem found."""
     for node in canvas.all_nodes.values():
         if node.type not in SUPPORTED:
-            raise CanvasError(
-                f"{node.name} nodes (type {node.type}) are not supported by the emulator", node.id
+            what = (
+                f"{node.name} nodes (type {node.type}) are"
+                if node.type in m.NODE_NAMES
+                else (f"node type {node.type} is")
             )
-        if node.parent is not None and node.type in INTERRUPTING:
-            raise CanvasError(
-                f"a {node.name} node inside a loop or batch is not supported by the emulator", node.id
-            )
+            raise CanvasError(f"{what} not supported by the emulator", node.id)
         if node.parent is not None and node.type in (m.LOOP, m.BATCH):
             raise CanvasError("loops and batches cannot be nested inside a loop or batch", node.id)
         if node.parent is None and node.type in (m.BREAK, m.CONTINUE, m.SET_VARIABLE):
@@ -168,24 +171,64 @@ def _check_settings(node: Node) -> None:
             raise CanvasError(f"terminatePlan {plan!r} is not returnVariables or useAnswerContent", node.id)
     if kind == m.LOOP and (node.setting("loopType") or "array") not in ("array", "count", "infinite"):
         raise CanvasError(f"loopType {node.setting('loopType')!r} is not array, count or infinite", node.id)
+    if kind in (m.KNOWLEDGE_WRITE, m.KNOWLEDGE_DELETE):
+        dataset = {p.name: p.value for p in m.params(node.setting("datasetParam"), "datasetParam", node.id)}
+        chosen = dataset.get("datasetList")
+        if chosen is None or (chosen.kind == "literal" and not chosen.literal):
+            raise CanvasError(f"a {node.name} node needs a knowledge base in datasetList", node.id)
+    if kind == m.VARIABLE_ASSIGNER:
+        _check_assignments(node)
+    if kind in m.DATABASE_NODES:
+        infos = node.setting("databaseInfoList")
+        first = infos[0] if isinstance(infos, list) and infos else None
+        if not isinstance(first, dict) or not first.get("databaseInfoID"):
+            raise CanvasError("a database node needs databaseInfoList with a databaseInfoID", node.id)
+        if kind == m.DB_CUSTOM_SQL and not str(node.setting("sql") or "").strip():
+            raise CanvasError("a custom SQL node needs its sql", node.id)
+        if kind == m.DB_QUERY and int((node.setting("selectParam") or {}).get("limit") or 0) <= 0:
+            raise CanvasError("a database query node needs a limit greater than 0", node.id)
     if kind == m.PLUGIN:
         api = {p.name: p.value.literal for p in m.params(node.setting("apiParam"), "apiParam", node.id)}
         if not api.get("pluginID") or not api.get("apiName"):
             raise CanvasError("a plugin node needs pluginID and apiName in apiParam", node.id)
-    skills = node.setting("fcParam") if kind == m.LLM else None
-    if isinstance(skills, dict):
-        lists = [
-            (skills.get("pluginFCParam") or {}).get("pluginList"),
-            (skills.get("workflowFCParam") or {}).get("workflowList"),
-            (skills.get("knowledgeFCParam") or {}).get("knowledgeList"),
-        ]
-        if any(lists):
-            raise CanvasError(
-                "LLM skills (plugins, workflows, knowledge) are not supported by the emulator", node.id
-            )
+    if kind == m.LLM:
+        _check_skills(node)
     batch = node.setting("batch")
     if isinstance(batch, dict) and batch.get("batchEnable") and kind in (m.QUESTION, m.INPUT, m.END, m.START):
         raise CanvasError(f"batch mode on a {node.name} node is not supported by the emulator", node.id)
+
+
+def _check_skills(node: Node) -> None:
+    raw = node.setting("fcParam")
+    raw = raw if isinstance(raw, dict) else {}
+    for i, p in enumerate((raw.get("pluginFCParam") or {}).get("pluginList") or []):
+        if not isinstance(p, dict) or not p.get("plugin_id") or not p.get("api_name"):
+            raise CanvasError(f"skill plugin {i} needs plugin_id and api_name", node.id)
+    for i, w in enumerate((raw.get("workflowFCParam") or {}).get("workflowList") or []):
+        if not isinstance(w, dict) or not w.get("workflow_id"):
+            raise CanvasError(f"skill workflow {i} needs workflow_id", node.id)
+    for i, k in enumerate((raw.get("knowledgeFCParam") or {}).get("knowledgeList") or []):
+        if not isinstance(k, dict) or not k.get("id"):
+            raise CanvasError(f"skill knowledge base {i} needs an id", node.id)
+
+
+def _check_assignments(node: Node) -> None:
+    for i, raw in enumerate(node.setting("inputParameters") or []):
+        if (
+            not isinstance(raw, dict)
+            or not isinstance(raw.get("left"), dict)
+            or not isinstance(raw.get("input"), dict)
+        ):
+            raise CanvasError(f"assignment {i} needs `left` (the variable) and `input` (the value)", node.id)
+        left = m.parse_value(raw["left"], f"assignment {i}", node.id)
+        source = left.ref.source if left.ref is not None else ""
+        if source == "global_variable_system":
+            raise CanvasError(f"assignment {i}: system variables are read-only", node.id)
+        if source not in ("global_variable_app", "global_variable_user"):
+            raise CanvasError(f"assignment {i}: the left side must be an app or user variable", node.id)
+        assert left.ref is not None
+        if len(left.ref.path) != 1:
+            raise CanvasError(f"assignment {i}: only a top-level variable can be assigned", node.id)
 
 
 # -- references --------------------------------------------------------------------------------------

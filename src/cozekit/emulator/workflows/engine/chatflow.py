@@ -40,6 +40,8 @@ class ChatflowRequest:
     connector_id: Optional[str] = None
     base_url: str = ""
     logid: str = ""
+    user_id: Optional[str] = None
+    """`ext.user_id`: the end user of canvas user variables and named conversations."""
 
 
 def _verbose(msg_type: str, data: str) -> str:
@@ -123,11 +125,13 @@ def start_chatflow(
             connector_id=req.connector_id,
             base_url=req.base_url,
             logid=req.logid,
+            user_id=req.user_id,
         )
         run_doc = runner.create(account, run, STREAM, extra={"USER_INPUT": query}, history=history)
 
     if conv is None:
         conv = conversations.create(account, bot_id=req.bot_id, connector_id=req.connector_id)
+    run_doc["conversation_id"] = conv["id"]  # the `Default` conversation of conversation nodes
     conv.pop(BINDING, None)
     conversations.save(account, conv)
     chat_id = flows.ids.next()

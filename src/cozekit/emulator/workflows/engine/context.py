@@ -74,6 +74,33 @@ class Services(Protocol):
         """A plugin tool's result; raises NodeFailure for an unknown plugin or tool, or bad arguments."""
         ...
 
+    def user_variables(self) -> Dict[str, str]:
+        """The run's user's variables (`/v1/variables` values) for the run's bot, app or workflow."""
+        ...
+
+    def set_user_variable(self, name: str, value: str) -> None: ...
+
+    def system_variables(self) -> Dict[str, Any]:
+        """Read-only variables of the run (`sys_uuid`: the run's user)."""
+        ...
+
+    def write_knowledge(
+        self, dataset_id: str, file_name: str, file_type: str, data: bytes, strategy: Dict[str, Any]
+    ) -> Dict[str, Any]:
+        """A new document of a knowledge base: `{"document_id", ...}`; raises NodeFailure."""
+        ...
+
+    def delete_knowledge(self, dataset_id: str, document_id: str) -> bool: ...
+
+    def database(self, op: str, database_id: str, args: Dict[str, Any]) -> Any:
+        """A database table's operation (canvas database nodes): `table`, `insert`, `query`, `update`,
+        `delete`, `sql`."""
+        ...
+
+    def conversation(self, op: str, args: Dict[str, Any]) -> Any:
+        """Named conversations of the run's app and user (canvas conversation and message nodes)."""
+        ...
+
 
 @dataclasses.dataclass
 class RunState:
@@ -91,6 +118,8 @@ class RunState:
     pending: Optional[Dict[str, Any]] = None
     """The interrupt waiting for an answer: node_id, event_id, type."""
     result: str = ""
+    variables: Dict[str, Any] = dataclasses.field(default_factory=dict)
+    """App variables as this run sees them (canvas runs: assignments last for the run)."""
 
     def add_usage(self, input_count: int, output_count: int) -> None:
         self.usage["input_count"] += input_count

@@ -4,12 +4,15 @@ or streamed), resumes interrupts, and frames workflow streams."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import dataclasses
 import json
 import logging
 from collections.abc import AsyncIterator, Coroutine
 from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
+from ...conversations.named import DEFAULT as DEFAULT_CONVERSATION
+from ...conversations.named import AppConversations
 from ...core.base import Account
 from ...core.config import EmulatorConfig
 from ...core.errors import CozeErrors, EmulatorError, bad_request
@@ -18,8 +21,10 @@ from ...core.injections import ScriptBook
 from ...core.llm import DeterministicModel, Model, ScriptedModel
 from ...core.openai_compat import OpenAICompatModel
 from ...core.store import Store
+from ...databases.backend import DatabaseError, DatabasesBackend
 from ...knowledge.backend import KnowledgeBackend
 from ...plugins.backend import PluginsBackend
+from ...workspaces.variables import VariablesBackend
 from ..backend import WorkflowsBackend, history_output
 from .context import NODE_FAILED, Done, Failed, Interrupted, NodeFailure, Outcome, RunContext, RunState
 from .definition import Definition
@@ -46,6 +51,8 @@ class RunRequest:
     connector_id: Optional[str] = None
     base_url: str = ""
     logid: str = ""
+    user_id: Optional[str] = None
+    """The end user (`ext.user_id`): whose user variables a canvas run reads and writes."""
 
 
 def parse_parameters(parameters: Any) -> Dict[str, Any]:
@@ -75,10 +82,17 @@ class EngineServices:
         knowledge: KnowledgeBackend,
         plugins: PluginsBackend,
         account: Account,
+        variables: Optional[VariablesBackend] = None,
+        run_doc: Optional[Dict[str, Any]] = None,
+        app_conversations: Optional[AppConversations] = None,
+        databases: Optional[DatabasesBackend] = None,
     ) -> None:
+        self.databases = databases
         self.config, self.ids, self.scripts, self.workflows = config, ids, scripts, workflows
-        self.knowledge, self.plugins = knowledge, plugins
+        self.knowledge, self.plugins, self.variables = knowledge, plugins, variables
+        self.app_conversations = app_conversations
         self.account = account
+        self.run_doc = run_doc or {}
         self.chunk_size = config.chunk_size
         self.chunk_delay = config.chunk_delay
 
@@ -109,6 +123,139 @@ class EngineServices:
         except EmulatorError as exc:
             raise NodeFailure(NODE_FAILED, f"plugin {plugin_id}: {exc.msg}") from None
 
+    def write_knowledge(
+        self, dataset_id: str, file_name: str, file_type: str, data: bytes, strategy: Dict[str, Any]
+    ) -> Dict[str, Any]:
+        base = {
+            "name": file_name,
+            "source_info": {"file_base64": base64.b64encode(data).decode(), "file_type": file_type},
+        }
+        try:
+            made = self.knowledge.create_documents(self.account, dataset_id, [base], strategy, None)
+        except EmulatorError as exc:
+            raise NodeFailure(NODE_FAILED, f"knowledge {dataset_id}: {exc.msg}") from None
+        return dict(made[0])
+
+    def delete_knowledge(self, dataset_id: str, document_id: str) -> bool:
+        try:
+            listed = self.knowledge.list_documents(self.account, dataset_id, 1, 300)
+            ids = {str(d["document_id"]) for d in listed["document_infos"]}
+            if document_id not in ids:
+                return False
+            self.knowledge.delete_documents(self.account, [document_id])
+        except EmulatorError as exc:
+            raise NodeFailure(NODE_FAILED, f"knowledge {dataset_id}: {exc.msg}") from None
+        return True
+
+    def _user(self) -> str:
+        return str(self.run_doc.get("user_id") or self.account.user_id)
+
+    def _variable_scope(self) -> str:
+        doc = self.run_doc
+        channel = str(doc.get("connector_id") or "1024")
+        if doc.get("bot_id"):
+            owner = f"bot:{doc['bot_id']}"
+        elif doc.get("app_id"):
+            owner = f"app:{doc['app_id']}"
+        else:
+            owner = f"space:{self.account.space}"  # a workflow run with no bot or app
+        return f"{owner}:{channel}:{self._user()}"
+
+    def user_variables(self) -> Dict[str, str]:
+        if self.variables is None:
+            return {}
+        return self.variables.values(self.account, self._variable_scope())
+
+    def set_user_variable(self, name: str, value: str) -> None:
+        if self.variables is None:
+            raise NodeFailure(NODE_FAILED, "user variables are not available")
+        self.variables.set_value(self.account, self._variable_scope(), name, value)
+
+    def system_variables(self) -> Dict[str, Any]:
+        return {"sys_uuid": self._user()}
+
+    def database(self, op: str, database_id: str, args: Dict[str, Any]) -> Any:
+        tables, account = self.databases, self.account
+        if tables is None:
+            raise NodeFailure(NODE_FAILED, "databases are not available")
+        user, platform = self._user(), str(self.run_doc.get("connector_id") or "1024")
+        try:
+            if op == "table":
+                return tables.get(account, database_id)
+            if op == "insert":
+                return tables.insert(account, database_id, args["values"], user, platform)
+            if op == "query":
+                return tables.query(
+                    account,
+                    database_id,
+                    args["fields"],
+                    args["logic"],
+                    args["clauses"],
+                    args["order"],
+                    args["limit"],
+                    args.get("distinct", False),
+                )
+            if op == "update":
+                return tables.update(account, database_id, args["logic"], args["clauses"], args["values"])
+            if op == "delete":
+                return tables.delete_rows(account, database_id, args["logic"], args["clauses"])
+            if op == "sql":
+                return tables.execute_sql(account, database_id, args["sql"], args["params"], user, platform)
+        except DatabaseError as exc:
+            raise NodeFailure(NODE_FAILED, f"database {database_id}: {exc}") from None
+        except EmulatorError as exc:
+            raise NodeFailure(NODE_FAILED, f"database {database_id}: {exc.msg}") from None
+        raise NodeFailure(NODE_FAILED, f"unknown database operation {op!r}")
+
+    def conversation(self, op: str, args: Dict[str, Any]) -> Any:
+        named, doc, account = self.app_conversations, self.run_doc, self.account
+        if named is None:
+            raise NodeFailure(NODE_FAILED, "conversations are not available")
+        name = str(args.get("name") or "")
+        if doc.get("bot_id"):  # Coze Studio: the agent scenario has only its chat's conversation
+            if op in ("create", "rename", "delete", "list", "clear"):
+                raise NodeFailure(NODE_FAILED, "conversation nodes are not available in a run for a bot")
+            if name != DEFAULT_CONVERSATION:
+                raise NodeFailure(NODE_FAILED, "a run for a bot has only the Default conversation")
+        channel = str(doc.get("connector_id") or "1024")
+        scope = f"{doc.get('app_id') or 'space'}:{channel}:{self._user()}"
+        current = str(doc.get("conversation_id") or "")
+        if doc.get("bot_id") and not current and op != "history":
+            return {"messages": ([], "0", "0", False)}.get(op)  # no chat: nothing to work on
+        try:
+            if op == "create":
+                return named.create(account, scope, name, current, channel)
+            if op == "rename":
+                return named.rename(account, scope, name, str(args["new_name"]))
+            if op == "delete":
+                named.delete(account, scope, name)
+                return None
+            if op == "list":
+                return named.list(account, scope)
+            if op == "clear":
+                return named.clear(account, scope, name, current)
+            if op == "messages":
+                return named.message_list(
+                    account, scope, name, current, args["limit"], args["before_id"], args["after_id"]
+                )
+            if op == "history":
+                if name != DEFAULT_CONVERSATION and named.lookup(account, scope, name) is None:
+                    raise KeyError(name)
+                return named.history(account, scope, name, current)
+            if op == "add_message":
+                return named.add_message(account, scope, name, args["role"], args["content"], current)
+            if op == "edit_message":
+                return named.edit_message(account, scope, name, args["message_id"], args["content"], current)
+            if op == "delete_message":
+                return named.delete_message(account, scope, name, args["message_id"], current)
+        except KeyError:
+            raise NodeFailure(NODE_FAILED, f"no conversation named {name!r}") from None
+        except ValueError as exc:
+            raise NodeFailure(NODE_FAILED, str(exc)) from None
+        except EmulatorError as exc:
+            raise NodeFailure(NODE_FAILED, exc.msg) from None
+        raise NodeFailure(NODE_FAILED, f"unknown conversation operation {op!r}")
+
 
 class WorkflowRunner:
     ping_interval = 10.0
@@ -123,7 +270,16 @@ class WorkflowRunner:
         workflows: WorkflowsBackend,
         knowledge: KnowledgeBackend,
         plugins: PluginsBackend,
+        variables: Optional[VariablesBackend] = None,
+        app_conversations: Optional[AppConversations] = None,
+        databases: Optional[DatabasesBackend] = None,
     ) -> None:
+        self.databases = databases
+        """Tables of canvas database nodes."""
+        self.variables = variables
+        self.app_conversations = app_conversations
+        """Named conversations of canvas conversation and message nodes."""
+        """User variables of canvas runs (the `/v1/variables` store)."""
         self.config, self.store, self.ids, self.scripts, self.workflows = (
             config,
             store,
@@ -192,6 +348,8 @@ class WorkflowRunner:
             "interrupt_data": None,
             "interrupt_title": "",
             "bot_id": req.bot_id or "",
+            "app_id": req.app_id or "",
+            "user_id": req.user_id or "",
             "connector_id": req.connector_id or "1024",
             "logid": req.logid,
             "debug_url": debug_url,
@@ -237,7 +395,17 @@ class WorkflowRunner:
         try:
             _, definition, _ = workflows.published(account, run_doc["workflow_id"], run_doc["version"])
             services = EngineServices(
-                self.config, self.ids, self.scripts, self.workflows, self.knowledge, self.plugins, account
+                self.config,
+                self.ids,
+                self.scripts,
+                self.workflows,
+                self.knowledge,
+                self.plugins,
+                account,
+                self.variables,
+                run_doc,
+                self.app_conversations,
+                self.databases,
             )
             ctx = RunContext(
                 services,

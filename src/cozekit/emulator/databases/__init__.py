@@ -1,0 +1,1 @@
+"""Databases: the tables of workflow database nodes (control plane: `/_emulator/databases`)."""

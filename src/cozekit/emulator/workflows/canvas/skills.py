@@ -1,0 +1,198 @@
+"""An LLM node's skills (`fcParam`): plugin tools and workflows the model may call, and knowledge bases
+whose slices are recalled for the prompt before the model answers.
+
+The model is asked in rounds: when it calls tools, they run and the next round sees their outputs; a
+workflow tool whose end node answers with text (`useAnswerContent`) ends the node with that text, as
+Coze Studio returns such tools directly.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Any, Dict, List, Optional, Tuple
+
+from ...core.llm import (
+    Calls,
+    DeterministicModel,
+    ModelRequest,
+    Text,
+    ToolCall,
+    ToolSpec,
+    arguments_json,
+    estimate_tokens,
+)
+from . import model as m
+from .convert import as_text
+from .engine import MAX_DEPTH, Done, Failed, NodeError, Run, RunState, execute
+from .model import Node
+
+MAX_ROUNDS = 6
+"""Model turns per LLM node with tools; a model still calling tools after that fails the node."""
+SEARCH_MODES = {0: 0, 1: 1, 20: 20}
+
+
+@dataclasses.dataclass
+class Tool:
+    spec: ToolSpec
+    plugin: Optional[Tuple[str, str]] = None
+    """(plugin id, tool name)."""
+    workflow: Optional[Tuple[str, Optional[str]]] = None
+    """(workflow id, version)."""
+
+
+@dataclasses.dataclass
+class Skills:
+    tools: List[Tool]
+    knowledge: List[str]
+    top_k: int = 3
+    search_mode: int = 0
+
+
+def lists(node: Node) -> Tuple[List[Any], List[Any], List[Any], Dict[str, Any]]:
+    raw = node.setting("fcParam") if node.type == m.LLM else None
+    raw = raw if isinstance(raw, dict) else {}
+    plugins = (raw.get("pluginFCParam") or {}).get("pluginList") or []
+    workflows = (raw.get("workflowFCParam") or {}).get("workflowList") or []
+    know = raw.get("knowledgeFCParam") or {}
+    return plugins, workflows, know.get("knowledgeList") or [], know.get("global_setting") or {}
+
+
+def of(run: Run, node: Node) -> Skills:
+    plugins, workflows, knowledge, setting = lists(node)
+    tools = [
+        Tool(
+            ToolSpec(str(p["api_name"]), f"{p['api_name']} of plugin {p['plugin_id']}"),
+            plugin=(
+                str(p["plugin_id"]),
+                str(p["api_name"]),
+            ),
+        )
+        for p in plugins
+    ]
+    for w in workflows:
+        version = str(w.get("workflow_version") or "") or None
+        name, description = run.host.workflow_info(str(w["workflow_id"]), version)
+        tools.append(Tool(ToolSpec(name, description), workflow=(str(w["workflow_id"]), version)))
+    return Skills(
+        tools,
+        [str(k["id"]) for k in knowledge],
+        int(setting.get("top_k") or 3),
+        SEARCH_MODES.get(int(setting.get("search_mode") or 0), 0),
+    )
+
+
+def with_knowledge(prompt: str, slices: List[str]) -> str:
+    """The prompt with recalled slices in front of it."""
+    if not slices:
+        return prompt
+    listing = "\n\n".join(slices)
+    head = "Reference material from the knowledge base:"
+    return f"{head}\n---\n{listing}\n---\nUsing it where it helps, answer: {prompt}"
+
+
+async def _call_workflow(
+    run: Run, workflow_id: str, version: Optional[str], arguments: Dict[str, Any]
+) -> Tuple[str, bool]:
+    """Runs a workflow tool: its output text, and whether it answers directly (`useAnswerContent`)."""
+    if run.depth >= MAX_DEPTH:
+        raise NodeError(f"workflows nest deeper than {MAX_DEPTH}")
+    canvas = run.host.sub_canvas(workflow_id, version)
+    child = RunState(outputs={canvas.start.id: dict(arguments)})
+    sub = Run(
+        run.host,
+        canvas,
+        workflow_id,
+        run.execute_id,
+        child,
+        run.executors,
+        history=run.history,
+        depth=run.depth + 1,
+        variables=run.variables,
+    )
+    outcome = await execute(sub)
+    run.state.add_usage(child.usage["input_count"], child.usage["output_count"])
+    if isinstance(outcome, Failed):
+        raise NodeError(f"skill workflow {workflow_id}: {outcome.msg}", outcome.code)
+    if not isinstance(outcome, Done):
+        raise NodeError(f"skill workflow {workflow_id} stopped for an answer (not supported in a skill)")
+    end = canvas.end
+    direct = (end.setting("terminatePlan") or "returnVariables") == "useAnswerContent"
+    return outcome.output, direct
+
+
+async def _run_tool(run: Run, tool: Tool, arguments: Dict[str, Any]) -> Tuple[str, bool]:
+    if tool.plugin is not None:
+        result = run.host.call_plugin(tool.plugin[0], tool.plugin[1], arguments)
+        return json.dumps(result, ensure_ascii=False), False
+    assert tool.workflow is not None
+    return await _call_workflow(run, tool.workflow[0], tool.workflow[1], arguments)
+
+
+def _arguments(raw: Any) -> Dict[str, Any]:
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw) if raw.strip() else {}
+        except json.JSONDecodeError:
+            raise NodeError(f"the model's tool arguments are not JSON: {raw[:80]!r}") from None
+    if not isinstance(raw, dict):
+        raise NodeError("the model's tool arguments are not an object")
+    return raw
+
+
+async def converse(
+    run: Run, node: Node, system: str, prompt: str, history: List[Dict[str, str]], skills: Optional[Skills]
+) -> Tuple[str, str, bool]:
+    """The model's final text, its reasoning, and whether the deterministic stand-in gave it; tool calls
+    in between run the node's skills."""
+    skills = skills or Skills([], [])
+    slices: List[str] = []
+    if skills.knowledge:
+        hits = run.host.recall(skills.knowledge, prompt, skills.top_k, skills.search_mode)
+        slices = [as_text(h.get("content")) for h in hits]
+    query = with_knowledge(prompt, slices)
+    by_name = {t.spec.name: t for t in skills.tools}
+    calls: List[ToolCall] = []
+    outputs: Dict[str, str] = {}
+    for _ in range(MAX_ROUNDS):
+        model = run.host.model_for(run.workflow_id, node.id)
+        request = ModelRequest(
+            bot_name=node.title,
+            system_prompt=system,
+            history=history,
+            query=query,
+            tools=[t.spec for t in skills.tools],
+            tool_calls=list(calls),
+            tool_outputs=dict(outputs),
+            knowledge=slices,
+        )
+        parts: List[str] = []
+        reasoning: List[str] = []
+        asked: List[Dict[str, Any]] = []
+        async for event in model.run(request):
+            if isinstance(event, Text):
+                (reasoning if event.reasoning else parts).append(event.chunk)
+            elif isinstance(event, Calls):
+                asked.extend(event.calls)
+            else:
+                raise NodeError(event.msg, event.code)
+        text = "".join(parts)
+        run.state.add_usage(estimate_tokens(system + query + json.dumps(outputs)), estimate_tokens(text))
+        if not asked:
+            return text, "".join(reasoning), isinstance(model, DeterministicModel)
+        if not skills.tools:
+            raise NodeError("the model called a tool, but this LLM node has no skills")
+        for call in asked:
+            name = str(call.get("name") or "")
+            call_id = str(call.get("id") or run.host.new_id())
+            tool = by_name.get(name)
+            arguments = _arguments(call.get("arguments"))
+            if tool is None:
+                result, direct = f"error: there is no tool named {name!r}", False
+            else:
+                result, direct = await _run_tool(run, tool, arguments)
+            if direct:
+                return result, "", False
+            calls.append(ToolCall(call_id, name, arguments_json(arguments)))
+            outputs[call_id] = result
+    raise NodeError(f"the model was still calling tools after {MAX_ROUNDS} turns")

@@ -1,0 +1,133 @@
+"""LLM skills on canvas LLM nodes: plugin tools, workflows as tools and knowledge, through cozekit."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, AsyncIterator, Dict
+
+import httpx
+import pytest
+
+from cozekit.emulator import ThreadedEmulator
+from cozekit.types.document import DocumentBase, DocumentChunkStrategy
+from sync_or_async import MODES, Client, open_client, run
+
+from .build import chain, end_answer, end_vars, lit, node, out, param, ref, start
+
+S = "100001"
+CALCULATOR = "7000000000000000201"
+
+
+@pytest.fixture
+def emu(coze_emulator: ThreadedEmulator) -> ThreadedEmulator:
+    coze_emulator.control.configure(chunk_delay_ms=0)
+    return coze_emulator
+
+
+@pytest.fixture(params=MODES)
+async def client(request: pytest.FixtureRequest, emu: ThreadedEmulator) -> AsyncIterator[Client]:
+    async with open_client(request.param, emu.base_url, emu.token) as opened:
+        yield opened
+
+
+def load(emu: ThreadedEmulator, canvas: Dict[str, Any], name: str) -> str:
+    resp = httpx.post(
+        f"{emu.base_url}/_emulator/workflows", json={"canvas": canvas, "name": name}, timeout=10
+    )
+    assert resp.json()["code"] == 0, resp.text
+    return str(resp.json()["data"]["workflow_id"])
+
+
+def llm(fc: Dict[str, Any]) -> Dict[str, Any]:
+    params = [
+        param("prompt", lit("{{q}}")),
+        param("systemPrompt", lit("")),
+        param("responseFormat", lit("0", "integer")),
+    ]
+    return node(
+        "3001",
+        3,
+        "Helper",
+        inputs={"llmParam": params, "fcParam": fc},
+        params=[param("q", ref(S, "q"))],
+        outputs=[out("output")],
+    )
+
+
+def asking(fc: Dict[str, Any]) -> Dict[str, Any]:
+    return chain(start(out("q")), llm(fc), end_vars(param("answer", ref("3001", "output"))))
+
+
+async def test_the_model_calls_a_plugin_tool_and_answers_from_its_result(
+    client: Client, emu: ThreadedEmulator
+) -> None:
+    fc = {
+        "pluginFCParam": {"pluginList": [{"plugin_id": CALCULATOR, "api_id": "1", "api_name": "calculate"}]}
+    }
+    wf = load(emu, asking(fc), "calc")
+    call = {"name": "calculate", "arguments": {"expression": "6 * 7"}, "id": "call-1"}
+    emu.control.script_workflow_node(wf, "3001", {"tool_calls": [call]}, {"text": "It is 42."})
+    got = await run(client.workflows.runs.create(workflow_id=wf, parameters={"q": "what is 6 * 7?"}))
+    assert got.parsed_data == {"answer": "It is 42."}
+    # only the tool call scripted: the deterministic model answers from the tool's result
+    emu.control.script_workflow_node(wf, "3001", {"tool_calls": [call]})
+    got = await run(client.workflows.runs.create(workflow_id=wf, parameters={"q": "again"}))
+    answer = got.parsed_data["answer"]
+    assert answer.startswith("Tool results: calculate returned ") and json.loads(answer[33:-1])["value"] == 42
+
+
+async def test_a_workflow_skill_that_answers_with_text_answers_for_the_node(
+    client: Client, emu: ThreadedEmulator
+) -> None:
+    greeter = chain(
+        start(out("query")), end_answer("Hello from the greeter: {{query}}", param("query", ref(S, "query")))
+    )
+    tool_id = load(emu, greeter, "greeter")
+    wf = load(
+        emu,
+        asking({"workflowFCParam": {"workflowList": [{"workflow_id": tool_id, "plugin_id": "0"}]}}),
+        "main",
+    )
+    # the deterministic model calls a tool the prompt names, with {"query": prompt}
+    got = await run(client.workflows.runs.create(workflow_id=wf, parameters={"q": "please ask the greeter"}))
+    assert got.parsed_data == {"answer": "Hello from the greeter: please ask the greeter"}
+    plain = await run(client.workflows.runs.create(workflow_id=wf, parameters={"q": "no tools today"}))
+    assert plain.parsed_data == {"answer": "Helper (turn 1) heard: no tools today"}
+
+
+async def test_knowledge_skills_recall_slices_for_the_prompt(client: Client, emu: ThreadedEmulator) -> None:
+    kb = await run(client.datasets.create(name="Pets", space_id=emu.workspace_id, format_type=0))
+    text = (
+        "Cats sleep for most of the day and wake up hungry in the evening.\n\n"
+        "Parrots can learn to say many words and copy the sounds of a house."
+    )
+    docs = await run(
+        client.datasets.documents.create(
+            dataset_id=kb.dataset_id,
+            document_bases=[DocumentBase.build_local_file(text.encode(), name="pets.txt")],
+            chunk_strategy=DocumentChunkStrategy.build_custom(100, "\n\n"),
+        )
+    )
+    await run(
+        client.datasets.wait_for_processing(
+            dataset_id=kb.dataset_id, document_ids=docs, poll_interval=0.02, poll_timeout=20
+        )
+    )
+    fc = {
+        "knowledgeFCParam": {
+            "knowledgeList": [{"id": kb.dataset_id}],
+            "global_setting": {"top_k": 1, "search_mode": 20},
+        }
+    }
+    wf = load(emu, asking(fc), "pets")
+    got = await run(client.workflows.runs.create(workflow_id=wf, parameters={"q": "do parrots talk?"}))
+    assert got.parsed_data == {
+        "answer": "Helper (turn 1) found in the knowledge base: "
+        "Parrots can learn to say many words and copy the sounds of a house."
+    }
+
+
+def test_skill_entries_are_checked_on_load(emu: ThreadedEmulator) -> None:
+    bad = asking({"pluginFCParam": {"pluginList": [{"plugin_id": CALCULATOR}]}})
+    resp = httpx.post(f"{emu.base_url}/_emulator/workflows", json={"canvas": bad, "name": "bad"}, timeout=10)
+    assert "node 3001: skill plugin 0 needs plugin_id and api_name" in resp.json()["msg"]
