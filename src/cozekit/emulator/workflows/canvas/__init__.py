@@ -9,18 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .engine import (
-    NODE_FAILED,
-    Done,
-    Failed,
-    Host,
-    Interrupted,
-    NodeError,
-    Outcome,
-    Run,
-    RunState,
-    execute,
-)
+from ..engine.context import Done, Failed, Interrupted, Outcome, RunState
+from .engine import NODE_FAILED, Host, NodeError, Run, execute
 from .model import Canvas, CanvasError, looks_like_canvas, parse
 from .nodes import EXECUTORS
 from .validate import SUPPORTED, validate

@@ -23,9 +23,6 @@ from .engine import (
     APP_VARIABLES,
     SYSTEM_VARIABLES,
     USER_VARIABLES,
-    Done,
-    Failed,
-    Interrupted,
     NodeError,
     Run,
     execute,
@@ -241,10 +238,4 @@ async def run_canvas(ctx: run_types.RunContext, answer: Optional[str]) -> run_ty
             SYSTEM_VARIABLES: ctx.services.system_variables(),
         },
     )
-    outcome = await execute(run, answer)
-    if isinstance(outcome, Done):
-        return run_types.Done(outcome.output)
-    if isinstance(outcome, Interrupted):
-        return run_types.Interrupted(outcome.interrupt_data, outcome.node_title)
-    assert isinstance(outcome, Failed)
-    return run_types.Failed(outcome.code, outcome.msg)
+    return await execute(run, answer)

@@ -22,10 +22,10 @@ from typing import (
     Optional,
     Protocol,
     Tuple,
-    Union,
 )
 
 from ...core.llm import Model, split
+from ..engine.context import Done, Failed, Interrupted, Outcome
 from . import model as m
 from .convert import ConversionError, TemplateError, as_text, convert, convert_all, empty_of, fill_all
 from .graph import Graph, top_level
@@ -63,28 +63,6 @@ class LoopSignal(Exception):
     def __init__(self, kind: str) -> None:
         super().__init__(kind)
         self.kind = kind
-
-
-@dataclasses.dataclass
-class Done:
-    output: str
-
-
-@dataclasses.dataclass
-class Interrupted:
-    interrupt_data: Dict[str, Any]
-    node_title: str
-
-
-@dataclasses.dataclass
-class Failed:
-    code: int
-    msg: str
-    node_id: str = ""
-    node_title: str = ""
-
-
-Outcome = Union[Done, Interrupted, Failed]
 
 
 class Host(Protocol):
@@ -156,35 +134,6 @@ class State(Protocol):
     variables: Dict[str, Any]
 
     def add_usage(self, input_count: int, output_count: int) -> None: ...
-
-
-@dataclasses.dataclass
-class RunState:
-    """A run's progress as JSON: node outputs, finished nodes, taken edges, node records, usage."""
-
-    outputs: Dict[str, Any] = dataclasses.field(default_factory=dict)
-    finished: List[str] = dataclasses.field(default_factory=list)
-    active: List[List[str]] = dataclasses.field(default_factory=list)
-    nodes: Dict[str, Dict[str, Any]] = dataclasses.field(default_factory=dict)
-    usage: Dict[str, int] = dataclasses.field(
-        default_factory=lambda: {"input_count": 0, "output_count": 0, "token_count": 0}
-    )
-    messages: Dict[str, str] = dataclasses.field(default_factory=dict)
-    pending: Optional[Dict[str, Any]] = None
-    result: str = ""
-    variables: Dict[str, Any] = dataclasses.field(default_factory=dict)
-
-    def add_usage(self, input_count: int, output_count: int) -> None:
-        self.usage["input_count"] += input_count
-        self.usage["output_count"] += output_count
-        self.usage["token_count"] = self.usage["input_count"] + self.usage["output_count"]
-
-    def to_json(self) -> Dict[str, Any]:
-        return dataclasses.asdict(self)
-
-    @classmethod
-    def from_json(cls, doc: Dict[str, Any]) -> RunState:
-        return cls(**doc)
 
 
 @dataclasses.dataclass

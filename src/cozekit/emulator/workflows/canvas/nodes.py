@@ -9,6 +9,7 @@ import re
 import urllib.parse
 from typing import Any, Dict, List, Optional, Tuple
 
+from ..engine.context import Failed, Interrupted, RunState
 from . import conversation_nodes, database_nodes, http_node, skills
 from . import model as m
 from .code_runner import CodeError, run_code
@@ -17,14 +18,11 @@ from .engine import (
     MAX_DEPTH,
     USER_VARIABLES,
     Executor,
-    Failed,
     Interrupt,
-    Interrupted,
     LoopSignal,
     NodeError,
     Result,
     Run,
-    RunState,
     Scope,
     emit_text,
     execute,

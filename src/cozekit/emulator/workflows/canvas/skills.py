@@ -22,9 +22,10 @@ from ...core.llm import (
     arguments_json,
     estimate_tokens,
 )
+from ..engine.context import Done, Failed, RunState
 from . import model as m
 from .convert import as_text
-from .engine import MAX_DEPTH, Done, Failed, NodeError, Run, RunState, execute
+from .engine import MAX_DEPTH, NodeError, Run, execute
 from .model import Node
 
 MAX_ROUNDS = 6

@@ -49,6 +49,9 @@ class Interrupted:
 class Failed:
     code: int
     msg: str
+    node_id: str = ""
+    node_title: str = ""
+    """The failing node, when a canvas run names it."""
 
 
 Outcome = Union[Done, Interrupted, Failed]
