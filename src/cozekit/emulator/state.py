@@ -46,10 +46,11 @@ class EmulatorState:
     """One emulator: its settings, store, control-plane books, every backend and engine, wired together."""
 
     def __init__(self, config: Optional[EmulatorConfig] = None, db_path: str = ":memory:") -> None:
+        """`db_path`: a SQLite file or `:memory:`; `config.database_url`, when set, wins (PostgreSQL)."""
         self.defaults = config or EmulatorConfig.from_env()
         self.config = dataclasses.replace(self.defaults)
-        self.store = Store(db_path)
-        self.ids = IdGenerator()
+        self.store = Store(self.defaults.database_url or db_path)
+        self.ids = IdGenerator(node=self.store.claim_id_node())
         self.scripts = ScriptBook()
         self.faults = FaultBook()
         self.accounts = AccountsBackend(self.store, self.ids)

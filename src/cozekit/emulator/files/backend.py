@@ -33,7 +33,7 @@ class FilesBackend(Backend):
             raise CozeErrors.FILE_TYPE_UNSUPPORTED(ext=ext or "(none)")
         doc = {"id": self.ids.next(), "bytes": len(data), "file_name": file_name, "created_at": self.now()}
         with self.store.transaction():
-            self.store.put("file", doc, owner=account.user_id)
+            self.store.insert("file", doc, owner=account.user_id)
             self.store.put_blob(str(doc["id"]), data)
         return doc
 

@@ -386,9 +386,11 @@ class ChatSession(Session):
 
     async def _echo_question(self, chat: Dict[str, Any]) -> None:
         """The turn's user message, as Coze echoes it before `conversation.chat.created`."""
-        for m in self.state.messages.of_conversation(self.account, chat["conversation_id"]):
-            if m["chat_id"] == chat["id"] and m["role"] == "user":
-                await self.emit("conversation.message.completed", render_message(m))
+        turn = self.state.messages.of_conversation(
+            self.account, chat["conversation_id"], chat_id=chat["id"], role="user"
+        )
+        for m in turn:
+            await self.emit("conversation.message.completed", render_message(m))
 
 
 async def anext_or_none(frames: AsyncIterator[bytes]) -> Optional[bytes]:

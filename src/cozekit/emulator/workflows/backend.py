@@ -46,6 +46,7 @@ class WorkflowsBackend(Backend):
         with self.store.transaction():
             doc = self._existing(account, workspace_id, raw, definition)
             now = self.now()
+            write = self.store.update if doc is not None else self.store.insert
             if doc is None:
                 doc = {
                     "id": str(raw.get("id") or self.ids.next()),
@@ -70,7 +71,7 @@ class WorkflowsBackend(Backend):
                     raise bad_request(f"workflow {doc['id']} already has version {version}")
                 entry = {"version": version, "definition": raw, "description": definition.description}
                 doc["versions"].append({**entry, "created_at": now, "updated_at": now})
-            self.store.put("workflow", doc, owner=account.user_id, parent=workspace_id)
+            write("workflow", doc, owner=account.user_id, parent=workspace_id)
         return self.summary(doc)
 
     def _existing(
@@ -226,14 +227,14 @@ class WorkflowsBackend(Backend):
                 raise not_found("user_id", user_id)
             if user_id not in doc.setdefault("collaborators", []) and user_id != account.user_id:
                 doc["collaborators"].append(user_id)
-        self.store.put("workflow", doc, owner=account.user_id, parent=doc["workspace_id"])
+        self.store.update("workflow", doc, owner=account.user_id, parent=doc["workspace_id"])
 
     def remove_collaborator(self, account: Account, workflow_id: str, user_id: str) -> None:
         doc = self.get(account, workflow_id)
         if user_id not in doc.get("collaborators", []):
             raise not_found("collaborator user_id", user_id)
         doc["collaborators"].remove(user_id)
-        self.store.put("workflow", doc, owner=account.user_id, parent=doc["workspace_id"])
+        self.store.update("workflow", doc, owner=account.user_id, parent=doc["workspace_id"])
 
     def set_collaboration_mode(self, account: Account, workflow_id: str, mode: str) -> None:
         doc = self.get(account, workflow_id)
@@ -242,13 +243,14 @@ class WorkflowsBackend(Backend):
         if mode == "single" and doc.get("collaborators"):
             raise bad_request("remove all collaborators before switching to single-user mode")
         doc["collaboration_mode"] = mode
-        self.store.put("workflow", doc, owner=account.user_id, parent=doc["workspace_id"])
+        self.store.update("workflow", doc, owner=account.user_id, parent=doc["workspace_id"])
 
     # -- runs --------------------------------------------------------------------------------------
 
-    def save_run(self, account: Account, run: Dict[str, Any]) -> None:
+    def save_run(self, account: Account, run: Dict[str, Any], *, new: bool = False) -> None:
         run["update_time"] = self.now()
-        self.store.put("workflow_run", run, owner=account.user_id, parent=run["workflow_id"])
+        write = self.store.insert if new else self.store.update
+        write("workflow_run", run, owner=account.user_id, parent=run["workflow_id"])
 
     def run_of(self, account: Account, execute_id: str) -> Optional[Dict[str, Any]]:
         return self.store.get("workflow_run", execute_id, owner=account.user_id)
