@@ -48,7 +48,7 @@ class WorkflowSettingsIn(BaseModel):
 
 
 @router.post("/workflows", summary="Load (create or update) and publish a workflow from a definition")
-async def load_workflow(request: Request, body: WorkflowIn) -> Response:
+def load_workflow(request: Request, body: WorkflowIn) -> Response:
     state = state_of(request)
     account = state.accounts.authenticate(body.token or TOKEN)
     if account is None:
@@ -67,7 +67,7 @@ async def load_workflow(request: Request, body: WorkflowIn) -> Response:
 
 
 @router.post("/workflows/{workflow_id}/nodes/{node_id}/replies", summary="Queue replies for one LLM node")
-async def script_node(request: Request, workflow_id: IdStr, node_id: str, body: NodeRepliesIn) -> Response:
+def script_node(request: Request, workflow_id: IdStr, node_id: str, body: NodeRepliesIn) -> Response:
     state = state_of(request)
     if state.store.get("workflow", workflow_id) is None:
         raise CozeErrors.RESOURCE_NOT_FOUND(what="workflow_id", id=workflow_id, http_status=404)
@@ -82,7 +82,7 @@ async def script_node(request: Request, workflow_id: IdStr, node_id: str, body: 
 
 
 @router.patch("/workflows/settings", summary="Async runs allowed (premium), history trim size, PING interval")
-async def workflow_settings(request: Request, body: WorkflowSettingsIn) -> Response:
+def workflow_settings(request: Request, body: WorkflowSettingsIn) -> Response:
     state = state_of(request)
     if body.premium is not None:
         state.workflows.premium = body.premium
@@ -103,7 +103,7 @@ def _settings(request: Request) -> Dict[str, Any]:
 
 
 @router.get("/work_flow", summary="The debug page of a run (`debug_url`): the stored run as JSON")
-async def debug_page(request: Request, execute_id: Annotated[IdStr, Query()]) -> Response:
+def debug_page(request: Request, execute_id: Annotated[IdStr, Query()]) -> Response:
     run = state_of(request).store.get("workflow_run", execute_id)
     if run is None:
         raise CozeErrors.EXECUTION_NOT_FOUND(execute_id=execute_id, http_status=404)
