@@ -39,12 +39,14 @@ objects = sa.Table(
     sa.Column("updated_at", sa.BigInteger, nullable=False, server_default="0"),
     sa.Column("data", sa.JSON, nullable=False),
 )
-sa.Index("objects_by_parent", objects.c.kind, objects.c.owner, objects.c.parent, objects.c.seq)
-sa.Index("objects_by_owner", objects.c.kind, objects.c.owner, objects.c.seq)
-sa.Index("objects_by_parent_only", objects.c.kind, objects.c.parent, objects.c.seq)
-sa.Index("objects_by_updated", objects.c.kind, objects.c.owner, objects.c.parent, objects.c.updated_at)
-sa.Index("objects_by_created", objects.c.kind, objects.c.owner, objects.c.parent, objects.c.created_at)
-sa.Index("objects_by_name", objects.c.kind, objects.c.owner, objects.c.parent, objects.c.name)
+_C = objects.c
+# Every list reads one of these in order and stops after the page (ties go by seq, then id).
+sa.Index("objects_by_parent", _C.kind, _C.owner, _C.parent, _C.seq, _C.id)
+sa.Index("objects_by_owner", _C.kind, _C.owner, _C.seq, _C.id)
+sa.Index("objects_by_parent_only", _C.kind, _C.parent, _C.seq, _C.id)
+sa.Index("objects_by_updated", _C.kind, _C.owner, _C.parent, _C.updated_at, _C.seq, _C.id)
+sa.Index("objects_by_created", _C.kind, _C.owner, _C.parent, _C.created_at, _C.seq, _C.id)
+sa.Index("objects_by_name", _C.kind, _C.owner, _C.parent, _C.name, _C.seq, _C.id)
 
 blobs = sa.Table(
     "blobs",
