@@ -15,6 +15,7 @@ import socket
 import subprocess
 import tempfile
 import uuid
+from pathlib import Path
 from typing import List, Optional
 
 import psycopg
@@ -64,7 +65,7 @@ class PostgresServer:
             command = ["runuser", "-u", OWNER, "--", *command]
         done = subprocess.run(command, capture_output=True, text=True, check=False)
         if done.returncode != 0:
-            log = open(self.log).read() if os.path.exists(self.log) else ""
+            log = Path(self.log).read_text() if os.path.exists(self.log) else ""
             raise RuntimeError(f"{' '.join(args[:1])} failed: {done.stdout}{done.stderr}{log}")
 
     def start(self) -> PostgresServer:
