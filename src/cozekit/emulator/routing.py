@@ -144,6 +144,18 @@ async def _json_body(request: Request) -> Any:
         return None
 
 
+def per_worker(request: Request) -> None:
+    """A dependency of the control-plane routes whose state each worker process keeps in its own memory:
+    with several workers a call would reach one of them only, so it is refused (HTTP 409)."""
+    workers = state_of(request).config.workers
+    if workers > 1:
+        raise CozeErrors.CONTROL_PLANE_REFUSED(
+            why=f"{request.method} {request.url.path} changes what each worker keeps in memory, and this "
+            f"server runs {workers} workers: run it with one worker (--workers 1) to use this",
+            http_status=409,
+        )
+
+
 def ok(request: Request, data: Any = _UNSET, **top: Any) -> JSONResponse:
     """A success envelope: `data` (if given) plus any top-level keys."""
     extra = dict(top)

@@ -7,12 +7,12 @@ import asyncio
 import time
 from typing import Any, Dict, Optional
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict
 
 from ..admin.api_apps import EVENT_TYPES
 from ..core.errors import bad_request, not_found
-from ..routing import IdStr, ok, state_of
+from ..routing import IdStr, ok, per_worker, state_of
 from ..seed import TOKEN
 
 router = APIRouter(prefix="/_emulator", tags=["control plane"])
@@ -105,7 +105,11 @@ def raise_event(request: Request, body: EventIn) -> Response:
     return ok(request, {"deliveries": deliveries})
 
 
-@router.get("/callbacks/deliveries", summary="Every callback delivery: payload, attempts, status")
+@router.get(
+    "/callbacks/deliveries",
+    summary="Every callback delivery: payload, attempts, status",
+    dependencies=[Depends(per_worker)],
+)
 async def deliveries(
     request: Request,
     api_app_id: Optional[str] = Query(None),

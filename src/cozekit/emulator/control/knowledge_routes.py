@@ -6,12 +6,12 @@ from __future__ import annotations
 import mimetypes
 from typing import Optional
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel
 
 from ..core.errors import bad_request, not_found
 from ..knowledge.ingest import FILE_ID
-from ..routing import IdStr, ok, state_of
+from ..routing import IdStr, ok, per_worker, state_of
 
 router = APIRouter(prefix="/_emulator/knowledge", tags=["control plane"])
 
@@ -45,7 +45,11 @@ def get_ingestion(request: Request) -> Response:
     return ok(request, _settings(request))
 
 
-@router.patch("/ingestion", summary="Hold document processing, or slow each step down")
+@router.patch(
+    "/ingestion",
+    summary="Hold document processing, or slow each step down",
+    dependencies=[Depends(per_worker)],
+)
 def set_ingestion(request: Request, body: IngestionIn) -> Response:
     ingestor = state_of(request).knowledge.ingestor
     if body.step_delay_ms is not None:

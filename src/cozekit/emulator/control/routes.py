@@ -1,16 +1,17 @@
 """The control plane under `/_emulator/`: reset, seed, accounts and bots, scripted replies, faults,
 settings, and a look inside chats. No auth: it is a local test tool."""
 
+import os
 from typing import Any, Dict, List, Optional
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict
 
 from ..core.base import Account
 from ..core.errors import CozeErrors, bad_request
 from ..core.injections import Fault, ScriptedReply
 from ..core.llm import split
-from ..routing import IdStr, ok, state_of
+from ..routing import IdStr, ok, per_worker, state_of
 from ..seed import TOKEN
 
 router = APIRouter(prefix="/_emulator", tags=["control plane"])
@@ -94,7 +95,12 @@ class ConfigIn(BaseModel):
 
 def _info(request: Request) -> Dict[str, Any]:
     state = state_of(request)
-    return {**state.info, "base_url": str(request.base_url).rstrip("/"), "config": state.config.public()}
+    return {
+        **state.info,
+        "base_url": str(request.base_url).rstrip("/"),
+        "config": state.config.public(),
+        "worker_pid": os.getpid(),  # which worker process answered (`--workers`)
+    }
 
 
 def _owner(request: Request, bot_id: str) -> Account:
@@ -111,7 +117,11 @@ def info(request: Request) -> Response:
     return ok(request, _info(request))
 
 
-@router.post("/reset", summary="Wipe all data, scripts, faults and settings; re-seed")
+@router.post(
+    "/reset",
+    summary="Wipe all data, scripts, faults and settings; re-seed",
+    dependencies=[Depends(per_worker)],
+)
 async def reset(request: Request) -> Response:
     state_of(request).reset()  # on the event loop: it cancels the running chat and workflow tasks
     return ok(request, _info(request))
@@ -153,7 +163,11 @@ def set_local_tools(request: Request, bot_id: IdStr, body: ToolsIn) -> Response:
     return ok(request)
 
 
-@router.post("/bots/{bot_id}/replies", summary="Queue scripted replies, one per model turn")
+@router.post(
+    "/bots/{bot_id}/replies",
+    summary="Queue scripted replies, one per model turn",
+    dependencies=[Depends(per_worker)],
+)
 def push_replies(request: Request, bot_id: IdStr, body: RepliesIn) -> Response:
     state = state_of(request)
     _owner(request, bot_id)
@@ -174,13 +188,15 @@ def push_replies(request: Request, bot_id: IdStr, body: RepliesIn) -> Response:
     return ok(request, {"pending": state.scripts.push(bot_id, replies)})
 
 
-@router.delete("/bots/{bot_id}/replies", summary="Drop a bot's queued replies")
+@router.delete(
+    "/bots/{bot_id}/replies", summary="Drop a bot's queued replies", dependencies=[Depends(per_worker)]
+)
 def clear_replies(request: Request, bot_id: IdStr) -> Response:
     state_of(request).scripts.clear(bot_id)
     return ok(request)
 
 
-@router.post("/faults", summary="Arm a fault")
+@router.post("/faults", summary="Arm a fault", dependencies=[Depends(per_worker)])
 def add_fault(request: Request, body: FaultIn) -> Response:
     try:
         fault = state_of(request).faults.add(Fault(**body.model_dump()))
@@ -189,12 +205,12 @@ def add_fault(request: Request, body: FaultIn) -> Response:
     return ok(request, fault.public())
 
 
-@router.get("/faults", summary="Armed faults")
+@router.get("/faults", summary="Armed faults", dependencies=[Depends(per_worker)])
 def list_faults(request: Request) -> Response:
     return ok(request, [f.public() for f in state_of(request).faults.list()])
 
 
-@router.delete("/faults", summary="Disarm all faults")
+@router.delete("/faults", summary="Disarm all faults", dependencies=[Depends(per_worker)])
 def clear_faults(request: Request) -> Response:
     state_of(request).faults.clear()
     return ok(request)
@@ -205,7 +221,7 @@ def get_config(request: Request) -> Response:
     return ok(request, state_of(request).config.public())
 
 
-@router.patch("/config", summary="Change settings until the next reset")
+@router.patch("/config", summary="Change settings until the next reset", dependencies=[Depends(per_worker)])
 def patch_config(request: Request, body: ConfigIn) -> Response:
     state = state_of(request)
     changes = body.model_dump(exclude_none=True)
@@ -227,6 +243,10 @@ def inspect_chat(request: Request, chat_id: IdStr) -> Response:
     return ok(request, chat)
 
 
-@router.get("/unknown_fields", summary="JSON body fields requests carried that their endpoint does not know")
+@router.get(
+    "/unknown_fields",
+    summary="JSON body fields requests carried that their endpoint does not know",
+    dependencies=[Depends(per_worker)],
+)
 def unknown_fields(request: Request) -> Response:
     return ok(request, state_of(request).unknown_fields.entries())

@@ -2,14 +2,14 @@
 
 from typing import Any, Dict, List, Optional, Union
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict
 from typing_extensions import Annotated
 
 from ..core.errors import CozeErrors, bad_request
 from ..core.injections import ScriptedReply
 from ..core.llm import split
-from ..routing import IdStr, ok, state_of
+from ..routing import IdStr, ok, per_worker, state_of
 from ..seed import TOKEN
 from ..workflows.canvas.adapter import request_document
 from ..workflows.engine.definition import DefinitionError, load_text
@@ -66,7 +66,11 @@ def load_workflow(request: Request, body: WorkflowIn) -> Response:
     return ok(request, {**summary, "workspace_id": workspace_id})
 
 
-@router.post("/workflows/{workflow_id}/nodes/{node_id}/replies", summary="Queue replies for one LLM node")
+@router.post(
+    "/workflows/{workflow_id}/nodes/{node_id}/replies",
+    summary="Queue replies for one LLM node",
+    dependencies=[Depends(per_worker)],
+)
 def script_node(request: Request, workflow_id: IdStr, node_id: str, body: NodeRepliesIn) -> Response:
     state = state_of(request)
     if state.store.get("workflow", workflow_id) is None:
@@ -81,7 +85,11 @@ def script_node(request: Request, workflow_id: IdStr, node_id: str, body: NodeRe
     return ok(request, {"pending": state.scripts.push(script_key(workflow_id, node_id), replies)})
 
 
-@router.patch("/workflows/settings", summary="Async runs allowed (premium), history trim size, PING interval")
+@router.patch(
+    "/workflows/settings",
+    summary="Async runs allowed (premium), history trim size, PING interval",
+    dependencies=[Depends(per_worker)],
+)
 def workflow_settings(request: Request, body: WorkflowSettingsIn) -> Response:
     state = state_of(request)
     if body.premium is not None:

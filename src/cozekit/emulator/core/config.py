@@ -53,6 +53,9 @@ class EmulatorConfig:
     callback_timeout: float = 3.0
     """Seconds a callback receiver has to answer (Coze: 3 s, 10 s for bot.published)."""
 
+    workers: int = 1
+    """Worker processes serving this emulator (`--workers`); above 1 the control plane refuses what each
+    worker keeps in its own memory (scripted replies, faults, settings, reset: docs/deployment.md)."""
     database_url: Optional[str] = None
     """Keep state in this database (`postgresql://...`, or `sqlite:///path`) instead of the SQLite file in
     the data directory (or memory); read when the emulator starts (`--database-url`)."""
