@@ -139,6 +139,11 @@ def test_where_filters_json_fields_and_columns(store: Store) -> None:
     store.insert("bot", _doc("3"), owner="u1")
     assert [d["id"] for d in store.find("bot", where={"published": not_null()})] == ["2"]
     assert [d["id"] for d in store.find("bot", where={"published": is_null()})] == ["1", "3"]
+    store.insert("workflow", _doc("1", versions=[]), owner="u1")
+    store.insert("workflow", _doc("2", versions=[{"version": "v1", "meta": {"by": "ann"}}]), owner="u1")
+    assert [d["id"] for d in store.find("workflow", where={"versions.0": not_null()})] == ["2"]
+    assert [d["id"] for d in store.find("workflow", where={"versions.0": is_null()})] == ["1"]
+    assert [d["id"] for d in store.find("workflow", where={"versions.0.meta.by": "ann"})] == ["2"]
     assert store.delete_where("conversation", parent="bot1", where={"kind_of": "even"}) == 10
     assert store.count("conversation") == 10
 

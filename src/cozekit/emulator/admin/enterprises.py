@@ -103,7 +103,7 @@ class EnterprisesBackend(Backend):
             self._user(user_id)
             if self._member(enterprise_id, user_id) is not None:
                 raise CozeErrors.ALREADY_MEMBER(user_id=user_id, group="enterprise")
-            if len(self.store.find("enterprise_member", parent=enterprise_id)) >= MAX_MEMBERS:
+            if self.store.count("enterprise_member", parent=enterprise_id) >= MAX_MEMBERS:
                 raise CozeErrors.ENTERPRISE_MEMBER_LIMIT(limit=MAX_MEMBERS)
             self._put_member(enterprise_id, user_id, str(role))
 
@@ -158,7 +158,7 @@ class EnterprisesBackend(Backend):
             self._enterprise(account, enterprise_id)
             if self._member(enterprise_id, super_admin_user_id) is None:
                 raise bad_request("super_admin_user_id must be an employee of the enterprise")
-            if len(self.store.find("organization", parent=enterprise_id)) >= MAX_ORGS:
+            if self.store.count("organization", parent=enterprise_id) >= MAX_ORGS:
                 raise bad_request(f"an enterprise has at most {MAX_ORGS} organizations")
             org = {
                 "id": self.ids.next(),

@@ -123,7 +123,7 @@ class VoiceprintsBackend(Backend):
         groups.reverse()
         items = []
         for g in groups[start:end]:
-            count = len(self.store.find("voiceprint_feature", owner=account.user_id, parent=g["id"]))
+            count = self.store.count("voiceprint_feature", owner=account.user_id, parent=g["id"])
             items.append({**g, "user_info": self._user_info(account), "feature_count": count})
         return {"items": items, "total": len(groups)}
 

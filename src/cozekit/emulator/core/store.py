@@ -35,7 +35,8 @@ Doc = Dict[str, Any]
 ORDERS = ("seq", "created_at", "updated_at", "name")
 """The columns a page can be ordered by (`seq`: the id, i.e. creation order); ties go by id."""
 COLUMNS = ("id", "seq", "name", "created_at", "updated_at")
-"""`where` keys that are columns; any other key is a field of the JSON document."""
+"""`where` keys that are columns; any other key is a field of the JSON document (`a.b.0`: a path into it,
+numbers indexing lists)."""
 ID_NODES = 1024
 """Id nodes handed out by `claim_id_node` (10 bits of every id; see `ids.IdGenerator`)."""
 _LOCK_KEY = 0x0C02E
@@ -127,7 +128,7 @@ def make_engine(target: str) -> Engine:
             url,
             json_serializer=_json_dumps,
             pool_size=5,
-            max_overflow=20,
+            max_overflow=35,
             pool_pre_ping=True,
         )
     if url.get_backend_name() != "sqlite":
@@ -419,7 +420,8 @@ def _condition(key: str, value: Any) -> Any:
         column: Any = objects.c[key]
         text = column
     else:
-        field = objects.c.data[key]
+        path = tuple(int(p) if p.isdigit() else p for p in key.split("."))
+        field = objects.c.data[path if len(path) > 1 else key]
         sample = value.value if isinstance(value, Cond) else value
         if isinstance(sample, (list, tuple, set)):
             sample = next(iter(sample), "")

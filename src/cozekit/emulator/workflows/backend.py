@@ -7,6 +7,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from ..core.base import Account, Backend
 from ..core.errors import CozeErrors, bad_request, not_found
+from ..core.store import is_null, not_null
 from .canvas.adapter import definition as canvas_definition
 from .engine.definition import Definition, DefinitionError, param_info
 from .engine.definition import parse as parse_definition
@@ -153,24 +154,32 @@ class WorkflowsBackend(Backend):
         size = max(1, min(page_size, MAX_PAGE))  # PY sends 100: clamp, don't reject (protocol §14 #19)
         if self.store.get("workspace", workspace_id, owner=account.user_id) is None:
             raise not_found("workspace_id", workspace_id)
-        docs = self.store.find("workflow", owner=account.user_id, parent=workspace_id)
+        where: Dict[str, Any] = {}
         status = publish_status or "published_online"
         if status == "published_online":
-            docs = [d for d in docs if d["versions"]]
+            where["versions.0"] = not_null()
         elif status == "unpublished_draft":
-            docs = [d for d in docs if not d["versions"]]
+            where["versions.0"] = is_null()
         elif status != "all":
             raise bad_request(f"unknown publish_status {publish_status!r}")
         if workflow_mode:
             if workflow_mode not in ("workflow", "chatflow"):
                 raise bad_request("workflow_mode must be workflow or chatflow")
-            docs = [d for d in docs if d["mode"] == workflow_mode]
+            where["mode"] = workflow_mode
         if app_id:
-            docs = [d for d in docs if d["app_id"] == app_id]
-        docs.sort(key=lambda d: (-int(d["updated_at"]), d["id"]))
-        start = (page_num - 1) * size
-        items = [self.basic(d, text_times=True) for d in docs[start : start + size]]
-        return {"items": items, "has_more": start + size < len(docs)}
+            where["app_id"] = app_id
+        page = self.store.page(
+            "workflow",
+            owner=account.user_id,
+            parent=workspace_id,
+            where=where,
+            order="updated_at",
+            desc=True,
+            offset=(page_num - 1) * size,
+            limit=size,
+        )
+        items = [self.basic(d, text_times=True) for d in page.items]
+        return {"items": items, "has_more": page.has_more}
 
     def info(self, account: Account, workflow_id: str, include_io: bool) -> Dict[str, Any]:
         doc = self.get(account, workflow_id)
