@@ -133,7 +133,8 @@ def make_engine(target: str) -> Engine:
         )
     if url.get_backend_name() != "sqlite":
         raise ValueError(f"unsupported database {url.get_backend_name()!r}: use sqlite or postgresql")
-    if url.database in (None, "", ":memory:"):
+    memory = url.database in (None, "", ":memory:")
+    if memory:
         engine = sa.create_engine(
             url,
             json_serializer=_json_dumps,
@@ -149,9 +150,10 @@ def make_engine(target: str) -> Engine:
             pool_timeout=120,
             connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT},
         )
+    _sqlite_begin_hooks(engine)  # before the first connection, so every connection gets them
+    if not memory:
         with engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA journal_mode = WAL")
-    _sqlite_begin_hooks(engine)
     return engine
 
 
@@ -256,7 +258,11 @@ class Store:
             try:
                 return self.update(kind, doc, owner=owner, parent=parent)
             except MissingDocument:
+                pass
+            try:
                 return self.insert(kind, doc, owner=owner, parent=parent)
+            except DuplicateId:  # another process created it meanwhile (PostgreSQL, read committed)
+                return self.update(kind, doc, owner=owner, parent=parent)
 
     def insert_missing(self, kind: str, doc: Doc, *, owner: str, parent: str = "") -> bool:
         """Create the document unless its id exists (seeding several workers at once); True if created."""
