@@ -60,6 +60,7 @@ def test_the_metadata_declares_the_extras(dist: Dict[str, Path]) -> None:
         "cli",
         "dev",
         "emulator",
+        "postgres",
         "proxy",
         "testing",
     ]
@@ -81,6 +82,8 @@ def test_the_metadata_declares_the_extras(dist: Dict[str, Path]) -> None:
         for r in requires
         if "extra == 'testing'" in r or 'extra == "testing"' in r
     }
-    assert testing == {"fastapi", "uvicorn", "python-multipart", "pyyaml"}
+    assert testing == {"fastapi", "uvicorn", "python-multipart", "pyyaml", "sqlalchemy"}
+    postgres = {r.split(";")[0].split(">")[0].strip().lower() for r in requires if "extra == 'postgres'" in r}
+    assert postgres == testing | {"psycopg[binary]"}
     assert not any("numpy" in r or "rank-bm25" in r for r in requires)
     assert metadata["Version"] == dist["wheel"].name.split("-")[1]

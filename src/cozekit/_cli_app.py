@@ -68,6 +68,15 @@ def serve(
         "--example-workflows",
         help="Load the example workflows shipped with cozekit (ids 70000000000000001xx).",
     ),
+    database_url: Optional[str] = typer.Option(
+        None,
+        "--database-url",
+        envvar="COZEKIT_EMULATOR_DATABASE_URL",
+        help="Keep state in this database (postgresql://user:pass@host/db) instead of SQLite in --data-dir.",
+    ),
+    workers: int = typer.Option(
+        1, "--workers", min=1, help="Worker processes on the one port and database (see docs/deployment.md)."
+    ),
 ) -> None:
     """Run the local Coze emulator."""
     # lazy: the emulator is heavy and an extra; the other commands do not load it
@@ -83,4 +92,6 @@ def serve(
         tls=tls,
         control_token=control_token,
         allowed_hosts=allow_host,
+        database_url=database_url,
+        workers=workers,
     )

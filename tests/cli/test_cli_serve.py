@@ -45,3 +45,26 @@ def test_data_dir_option_wins(started: List[Dict[str, Any]], tmp_path: Path) -> 
     assert f"(state in {chosen}/)" in result.stdout
     assert (chosen / "emulator.sqlite3").is_file()
     assert not (tmp_path / "home" / "data" / "cozekit").exists()
+
+
+def test_workers_and_database_url_reach_the_worker_processes(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    served: List[Any] = []
+    monkeypatch.setattr(server.uvicorn, "run", lambda app, **kw: served.append((app, kw)))
+    monkeypatch.setenv(server.WORKER_SETTINGS_ENV, "")  # restored after the test
+    database = tmp_path / "shared.sqlite3"
+    args = ["serve", "--workers", "2", "--database-url", f"sqlite:///{database}", "--data-dir", str(tmp_path)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert f"(state in sqlite:///{database}, 2 workers)" in result.stdout
+    assert database.is_file() and not (tmp_path / "emulator.sqlite3").exists()  # migrated and seeded there
+    ((target, options),) = served
+    assert target == "cozekit.emulator.server:worker_app"
+    assert options["factory"] is True and options["workers"] == 2 and options["port"] == 8000
+    worker = server.worker_app()  # what each worker process builds
+    config = worker.state.emulator.config
+    assert (config.workers, config.database_url) == (2, f"sqlite:///{database}")
+    assert config.allowed_hosts == ("127.0.0.1",) and config.chunk_delay == 0.02
+    assert worker.state.emulator.store.get("bot", server.DEMO_BOT_ID) is not None
+    worker.state.emulator.store.close()

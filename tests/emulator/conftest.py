@@ -14,6 +14,8 @@ import pytest
 from cozekit.emulator import ThreadedEmulator
 from cozekit.emulator.audio.voice import pcm, tones
 
+from .postgres_server import PostgresServer
+
 FRAME = re.compile(r"event:([^\n]+)\ndata:([^\n]*)\n\n")
 Event = Tuple[str, Any]
 
@@ -99,3 +101,19 @@ def other(emu: ThreadedEmulator) -> Iterator[Api]:
     client = Api(emu.base_url, account["token"])
     yield client
     client.http.close()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A real PostgreSQL server on a free loopback port for the whole run (started on first use)."""
+    server = PostgresServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres: PostgresServer) -> str:
+    """The URL of a fresh, empty database on the test PostgreSQL server."""
+    return postgres.create_database()

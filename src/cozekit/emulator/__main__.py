@@ -1,5 +1,5 @@
 """`python -m cozekit.emulator [--port N] [--host H] [--data-dir DIR] [--workflows PATH] [--example-workflows]
-[--tls] [--control-token T] [--allow-host NAME ...]`."""
+[--tls] [--control-token T] [--allow-host NAME ...] [--database-url URL] [--workers N]`."""
 
 from __future__ import annotations
 
@@ -18,6 +18,12 @@ def main() -> None:
         "--control-token", default=None, help="require it on /_emulator/ (X-Cozekit-Control-Token)"
     )
     parser.add_argument("--allow-host", action="append", default=[], help="another Host name for /_emulator/")
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="keep state in this database (postgresql://...) instead of SQLite",
+    )
+    parser.add_argument("--workers", type=int, default=1, help="worker processes on one port and database")
     args = parser.parse_args()
     # lazy: `--help` answers without loading the emulator and its dependencies
     from .server import serve
@@ -34,6 +40,8 @@ def main() -> None:
         tls=args.tls,
         control_token=args.control_token,
         allowed_hosts=args.allow_host,
+        database_url=args.database_url,
+        workers=args.workers,
     )
 
 

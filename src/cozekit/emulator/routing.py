@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, Iterator, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BeforeValidator
@@ -76,7 +77,7 @@ async def current_account(
         raise unauthenticated()
     state = state_of(request)
     token = credentials.credentials.strip()
-    account = state.accounts.authenticate(token) or state.oauth.authenticate(token)
+    account = await run_in_threadpool(_authenticate, state, token)
     if account is None:
         raise unauthenticated()
     if account.scoped and not request.url.path.startswith(CHAT_PATHS):
@@ -84,6 +85,10 @@ async def current_account(
     if account.workspace_id:
         await _stay_in_workspace(request, account.workspace_id)
     return account
+
+
+def _authenticate(state: EmulatorState, token: str) -> Optional[Account]:
+    return state.accounts.authenticate(token) or state.oauth.authenticate(token)
 
 
 async def _stay_in_workspace(request: Request, workspace_id: str) -> None:
@@ -95,7 +100,12 @@ async def _stay_in_workspace(request: Request, workspace_id: str) -> None:
             f"this token is granted for workspace {workspace_id} only; conversations are not in a workspace"
         )
     state = state_of(request)
-    for field, value in _named_ids(request, await _json_body(request)):
+    named = list(_named_ids(request, await _json_body(request)))
+    await run_in_threadpool(_check_workspace, state, named, workspace_id)
+
+
+def _check_workspace(state: EmulatorState, named: List[Tuple[str, str]], workspace_id: str) -> None:
+    for field, value in named:
         if field in WORKSPACE_FIELDS:
             where = value
         else:
@@ -132,6 +142,18 @@ async def _json_body(request: Request) -> Any:
         return json.loads(await request.body() or b"null")
     except ValueError:
         return None
+
+
+def per_worker(request: Request) -> None:
+    """A dependency of the control-plane routes whose state each worker process keeps in its own memory:
+    with several workers a call would reach one of them only, so it is refused (HTTP 409)."""
+    workers = state_of(request).config.workers
+    if workers > 1:
+        raise CozeErrors.CONTROL_PLANE_REFUSED(
+            why=f"{request.method} {request.url.path} changes what each worker keeps in memory, and this "
+            f"server runs {workers} workers: run it with one worker (--workers 1) to use this",
+            http_status=409,
+        )
 
 
 def ok(request: Request, data: Any = _UNSET, **top: Any) -> JSONResponse:

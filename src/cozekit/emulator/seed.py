@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Dict
 
 from .admin.accounts import AccountsBackend
 from .bots.backend import BotsBackend
 from .core.base import Account
-from .core.store import Store
+from .core.store import DuplicateId, Store
 
 USER_ID = "7000000000000000001"
 WORKSPACE_ID = "7000000000000000002"
@@ -33,11 +34,16 @@ WEATHER_TOOL = {
 
 def seed(store: Store, accounts: AccountsBackend, bots: BotsBackend) -> Dict[str, str]:
     """Create the developer account, workspace, token and published demo bot unless they exist."""
+    # Several workers may seed one database at once: whoever inserts first wins, the others move on.
     if accounts.account(USER_ID) is None:
-        accounts.create(name=USER_NAME, token=TOKEN, user_id=USER_ID, workspace_id=WORKSPACE_ID)
+        with contextlib.suppress(DuplicateId):
+            accounts.create(name=USER_NAME, token=TOKEN, user_id=USER_ID, workspace_id=WORKSPACE_ID)
     account = Account(user_id=USER_ID, user_name=USER_NAME)
     if store.get("bot", DEMO_BOT_ID) is None:
-        bots.create(account, WORKSPACE_ID, dict(DEMO_BOT), bot_id=DEMO_BOT_ID, local_tools=[WEATHER_TOOL])
+        try:
+            bots.create(account, WORKSPACE_ID, dict(DEMO_BOT), bot_id=DEMO_BOT_ID, local_tools=[WEATHER_TOOL])
+        except DuplicateId:
+            return info()
         bots.publish(account, DEMO_BOT_ID, ["1024", "999"])
     return info()
 

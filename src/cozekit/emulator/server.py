@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import ssl
 import tempfile
 from types import TracebackType
-from typing import Optional, Sequence, Type, Union
+from typing import Any, Dict, Optional, Sequence, Type, Union
 
 import uvicorn
 
@@ -121,6 +122,24 @@ class ThreadedEmulator:
         self.stop()
 
 
+WORKER_SETTINGS_ENV = "COZEKIT_EMULATOR_WORKER_SETTINGS"
+"""How `serve(workers=N)` hands its settings to the worker processes uvicorn starts (JSON)."""
+
+
+def worker_app() -> Any:
+    """The app of one worker process of `serve(workers=N)` (a uvicorn factory): the settings come from
+    the parent through `COZEKIT_EMULATOR_WORKER_SETTINGS`; the parent already migrated, seeded and loaded
+    the workflows into the shared database."""
+    settings: Dict[str, Any] = json.loads(os.environ[WORKER_SETTINGS_ENV])
+    fields = {f.name: f for f in dataclasses.fields(EmulatorConfig)}
+    values: Dict[str, Any] = {
+        name: tuple(value) if isinstance(value, list) else value
+        for name, value in settings["config"].items()
+        if name in fields
+    }
+    return create_app(EmulatorConfig(**values), data_dir=settings["data_dir"])
+
+
 def serve(
     port: int = 8000,
     data_dir: str = ".cozekit-emulator",
@@ -129,15 +148,23 @@ def serve(
     tls: bool = False,
     control_token: Optional[str] = None,
     allowed_hosts: Sequence[str] = (),
+    database_url: Optional[str] = None,
+    workers: int = 1,
 ) -> None:
     """Run the emulator in the foreground until interrupted; `workflows` is a definition file or directory
     (or several: `example_workflows()` is the bundled examples' directory).
     With `tls`, serve https/wss with a self-signed certificate kept in `data_dir/tls/`. The control plane
     answers only to loopback names, `host` and `allowed_hosts`, and with `control_token` only to callers
-    sending it (`X-Cozekit-Control-Token`)."""
-    config = EmulatorConfig.from_env(chunk_delay=0.02, allowed_hosts=(host, *allowed_hosts))
+    sending it (`X-Cozekit-Control-Token`). State lives in `data_dir/emulator.sqlite3` unless
+    `database_url` (or `COZEKIT_EMULATOR_DATABASE_URL`) names a database (`postgresql://...`).
+    `workers` > 1 runs that many processes on the one socket and database (docs/deployment.md)."""
+    if workers < 1:
+        raise ValueError("workers must be at least 1")
+    config = EmulatorConfig.from_env(chunk_delay=0.02, allowed_hosts=(host, *allowed_hosts), workers=workers)
     if control_token:
         config = dataclasses.replace(config, control_token=control_token)
+    if database_url:
+        config = dataclasses.replace(config, database_url=database_url)
     app = create_app(config, data_dir=data_dir)
     state: EmulatorState = app.state.emulator
     paths = [workflows] if isinstance(workflows, str) else list(workflows or [])
@@ -152,8 +179,11 @@ def serve(
             os.makedirs(tls_dir, exist_ok=True)
             cert_file, key_file = self_signed(tls_dir)
     base_url = f"{'https' if tls else 'http'}://{host}:{port}"
+    where = (
+        state.store.engine.url.render_as_string(hide_password=True) if config.database_url else data_dir + "/"
+    )
     lines = [
-        f"Coze emulator at {base_url}  (state in {data_dir}/)",
+        f"Coze emulator at {base_url}  (state in {where}" + (f", {workers} workers)" if workers > 1 else ")"),
         f"  base URL      {base_url}",
         f"  token         {state.info['token']}",
         f"  workspace_id  {state.info['workspace_id']}",
@@ -170,4 +200,22 @@ def serve(
     else:
         lines.append(f"  control plane {base_url}/_emulator/  (no control token: --control-token locks it)")
     print("\n".join(lines), flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning", ssl_certfile=cert_file, ssl_keyfile=key_file)
+    if workers == 1:
+        uvicorn.run(
+            app, host=host, port=port, log_level="warning", ssl_certfile=cert_file, ssl_keyfile=key_file
+        )
+        return
+    state.store.close()  # the workers open their own
+    os.environ[WORKER_SETTINGS_ENV] = json.dumps(
+        {"config": dataclasses.asdict(config), "data_dir": data_dir}, ensure_ascii=False
+    )
+    uvicorn.run(
+        f"{__name__}:worker_app",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="warning",
+        ssl_certfile=cert_file,
+        ssl_keyfile=key_file,
+    )

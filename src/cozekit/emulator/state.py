@@ -54,12 +54,13 @@ class EmulatorState:
         db_path: str = ":memory:",
         files_dir: Optional[str] = None,
     ) -> None:
-        """`files_dir`: where uploaded bytes live (a private temporary directory when None)."""
+        """`db_path`: a SQLite file or `:memory:`; `config.database_url`, when set, wins (PostgreSQL).
+        `files_dir`: where uploaded bytes live (a private temporary directory when None)."""
         self.defaults = config or EmulatorConfig.from_env()
         self.config = dataclasses.replace(self.defaults)
-        self.store = Store(db_path)
+        self.store = Store(self.defaults.database_url or db_path)
         self.blobs = BlobStore(files_dir)
-        self.ids = IdGenerator()
+        self.ids = IdGenerator(node=self.store.claim_id_node())
         self.scripts = ScriptBook()
         self.faults = FaultBook()
         self.accounts = AccountsBackend(self.store, self.ids)

@@ -27,12 +27,12 @@ class AccountsBackend(Backend):
         workspace_id = workspace_id or self.ids.next()
         token = token or "pat_" + secrets.token_hex(32)
         with self.store.transaction():
-            self.store.put(
+            self.store.insert(
                 "user",
                 {"id": user_id, "user_name": name, "nick_name": name.title(), "created_at": self.now()},
                 owner=user_id,
             )
-            self.store.put(
+            self.store.insert(
                 "workspace",
                 {
                     "id": workspace_id,
@@ -49,7 +49,7 @@ class AccountsBackend(Backend):
 
     def add_token(self, user_id: str, token: str, name: str) -> None:
         doc = {"id": token_hash(token), "user_id": user_id, "name": name, "created_at": self.now()}
-        self.store.put("token", doc, owner=user_id)
+        self.store.insert("token", doc, owner=user_id)
 
     def authenticate(self, token: str) -> Optional[Account]:
         row = self.store.get("token", token_hash(token))

@@ -34,15 +34,13 @@ class EventsBody(BaseModel):
 
 
 @router.post(APPS, summary="Create a callback app")
-async def create_app(
-    request: Request, body: CreateBody, account: Account = Depends(current_account)
-) -> Response:
+def create_app(request: Request, body: CreateBody, account: Account = Depends(current_account)) -> Response:
     app = state_of(request).api_apps.create(account, body.app_type, body.name, blank(body.connector_id))
     return ok(request, app)
 
 
 @router.get(APPS, summary="List callback apps")
-async def list_apps(
+def list_apps(
     request: Request,
     page_token: Optional[str] = Query(None),
     page_size: int = Query(50),
@@ -68,15 +66,13 @@ async def update_app(
 
 
 @router.delete(APPS + "/{api_app_id}", summary="Delete a callback app")
-async def delete_app(
-    request: Request, api_app_id: IdStr, account: Account = Depends(current_account)
-) -> Response:
+def delete_app(request: Request, api_app_id: IdStr, account: Account = Depends(current_account)) -> Response:
     state_of(request).api_apps.delete(account, api_app_id)
     return ok(request)
 
 
 @router.post(APPS + "/{api_app_id}/events", summary="Subscribe a callback app to events")
-async def subscribe(
+def subscribe(
     request: Request, api_app_id: IdStr, body: EventsBody, account: Account = Depends(current_account)
 ) -> Response:
     state_of(request).api_apps.subscribe(account, api_app_id, body.event_types)
@@ -84,7 +80,7 @@ async def subscribe(
 
 
 @router.get(APPS + "/{api_app_id}/events", summary="List a callback app's subscribed events")
-async def list_events(
+def list_events(
     request: Request,
     api_app_id: IdStr,
     page_token: Optional[str] = Query(None),
@@ -96,7 +92,7 @@ async def list_events(
 
 
 @router.delete(APPS + "/{api_app_id}/events", summary="Unsubscribe a callback app from events")
-async def unsubscribe(
+def unsubscribe(
     request: Request, api_app_id: IdStr, body: EventsBody, account: Account = Depends(current_account)
 ) -> Response:
     state_of(request).api_apps.unsubscribe(account, api_app_id, body.event_types)

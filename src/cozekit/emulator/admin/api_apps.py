@@ -74,7 +74,7 @@ class ApiAppsBackend(Backend):
         }
         if connector_id:
             doc["connector_id"] = connector_id
-        self.store.put(self.KIND, doc, owner=account.user_id)
+        self.store.insert(self.KIND, doc, owner=account.user_id)
         return _public(doc)
 
     def list(
@@ -95,7 +95,7 @@ class ApiAppsBackend(Backend):
                 doc["name"] = name
             if callback_url is not None:
                 doc["callback_url"] = callback_url
-            self.store.put(self.KIND, doc, owner=account.user_id)
+            self.store.update(self.KIND, doc, owner=account.user_id)
 
     def delete(self, account: Account, app_id: str) -> None:
         with self.store.transaction():
@@ -116,14 +116,14 @@ class ApiAppsBackend(Backend):
         with self.store.transaction():
             doc = self._app(account, app_id)
             doc["events"] = [*doc["events"], *(t for t in wanted if t not in doc["events"])]
-            self.store.put(self.KIND, doc, owner=account.user_id)
+            self.store.update(self.KIND, doc, owner=account.user_id)
 
     def unsubscribe(self, account: Account, app_id: str, event_types: Optional[List[str]]) -> None:
         unwanted = self._event_types(event_types)
         with self.store.transaction():
             doc = self._app(account, app_id)
             doc["events"] = [t for t in doc["events"] if t not in unwanted]
-            self.store.put(self.KIND, doc, owner=account.user_id)
+            self.store.update(self.KIND, doc, owner=account.user_id)
 
     def get(self, account: Account, app_id: str) -> Dict[str, Any]:
         return self._app(account, app_id)

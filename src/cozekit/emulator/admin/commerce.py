@@ -91,7 +91,7 @@ class CommerceBackend(Backend):
         """One more use of `what` (e.g. a paid plugin tool call) by the account."""
         with self.store.transaction():
             doc = {"id": f"{account.user_id}:{what}", "count": self.usage(account, what) + 1}
-            self.store.put("benefit_usage", doc, owner=account.user_id)
+            self.store.upsert("benefit_usage", doc, owner=account.user_id)
 
     # -- access ---------------------------------------------------------------------------------
 
@@ -122,7 +122,7 @@ class CommerceBackend(Backend):
             "created_at": now,
             "expires_at": now + BILL_KEEP,
         }
-        self.store.put("bill_task", task, owner=owner)
+        self.store.insert("bill_task", task, owner=owner)
         return _task(task, "")
 
     def list_bill_tasks(
@@ -143,7 +143,7 @@ class CommerceBackend(Backend):
             for task in page:
                 if task["status"] == "running":
                     task["status"] = "succeed"
-                    self.store.put("bill_task", task, owner=owner)
+                    self.store.update("bill_task", task, owner=owner)
         return {"task_infos": [_task(t, base_url) for t in page], "total": len(tasks)}
 
     def bill_file(self, task_id: str) -> str:
@@ -191,7 +191,7 @@ class CommerceBackend(Backend):
                         kind = "periodic" if periodic else "cumulative"
                         raise bad_request(f"{entity_type} already has a {kind} {doc['benefit_type']} limit")
             doc["id"] = self.ids.next()
-            self.store.put("benefit_limitation", doc, owner=owner)
+            self.store.insert("benefit_limitation", doc, owner=owner)
         return {"benefit_info": _limitation(doc)}
 
     def list_limitations(
@@ -239,7 +239,7 @@ class CommerceBackend(Backend):
             merged = {**doc, **changes}
             if merged["started_at"] > merged["ended_at"]:
                 raise bad_request("started_at must not be after ended_at")
-            self.store.put("benefit_limitation", merged, owner=owner)
+            self.store.update("benefit_limitation", merged, owner=owner)
 
 
 def _entity(entity_type: Optional[str], entity_id: Optional[str]) -> str:

@@ -32,7 +32,7 @@ def _base_url(request: Request) -> str:
 
 
 @router.get(BENEFIT + "/benefits/get", summary="The plan and its benefits")
-async def get_benefits(
+def get_benefits(
     request: Request,
     benefit_type_list: Optional[str] = Query(None),
     resource_id: Optional[str] = Query(None),
@@ -43,14 +43,14 @@ async def get_benefits(
 
 
 @router.post(BENEFIT + "/bill_tasks", summary="Export end users' bills for whole days")
-async def create_bill_task(
+def create_bill_task(
     request: Request, body: BillTaskBody, account: Account = Depends(current_account)
 ) -> Response:
     return ok(request, state_of(request).commerce.create_bill_task(account, body.started_at, body.ended_at))
 
 
 @router.get(BENEFIT + "/bill_tasks", summary="Bill export tasks and their files")
-async def list_bill_tasks(
+def list_bill_tasks(
     request: Request,
     task_ids: Optional[str] = Query(None),
     page_num: int = Query(1),
@@ -63,7 +63,7 @@ async def list_bill_tasks(
 
 
 @router.post(BENEFIT + "/limitations", summary="Create an end-user benefit limit")
-async def create_limitation(
+def create_limitation(
     request: Request, body: LimitationBody, account: Account = Depends(current_account)
 ) -> Response:
     commerce = state_of(request).commerce
@@ -72,7 +72,7 @@ async def create_limitation(
 
 
 @router.get(BENEFIT + "/limitations", summary="List end-user benefit limits")
-async def list_limitations(
+def list_limitations(
     request: Request,
     entity_type: Optional[str] = Query(None),
     entity_id: Optional[str] = Query(None),
@@ -89,7 +89,7 @@ async def list_limitations(
 
 
 @router.put(BENEFIT + "/limitations/{benefit_id}", summary="Update an end-user benefit limit")
-async def update_limitation(
+def update_limitation(
     request: Request, benefit_id: str, body: Dict[str, Any], account: Account = Depends(current_account)
 ) -> Response:
     state_of(request).commerce.update_limitation(account, benefit_id, body)

@@ -48,7 +48,7 @@ class OrgRoleBody(BaseModel):
 
 
 @router.post(ENTERPRISE + "/members", summary="Add an enterprise member")
-async def add_member(
+def add_member(
     request: Request, enterprise_id: str, body: MembersBody, account: Account = Depends(current_account)
 ) -> Response:
     state_of(request).enterprises.add_member(account, enterprise_id, body.users)
@@ -56,7 +56,7 @@ async def add_member(
 
 
 @router.put(ENTERPRISE + "/members/{user_id}", summary="Change an enterprise member's role")
-async def update_member(
+def update_member(
     request: Request,
     enterprise_id: str,
     user_id: str,
@@ -68,7 +68,7 @@ async def update_member(
 
 
 @router.delete(ENTERPRISE + "/members/{user_id}", summary="Remove an enterprise member")
-async def remove_member(
+def remove_member(
     request: Request,
     enterprise_id: str,
     user_id: str,
@@ -81,7 +81,7 @@ async def remove_member(
 
 
 @router.post(ENTERPRISE + "/organizations", summary="Create an organization")
-async def create_organization(
+def create_organization(
     request: Request, enterprise_id: str, body: OrganizationBody, account: Account = Depends(current_account)
 ) -> Response:
     data = state_of(request).enterprises.create_organization(
@@ -91,7 +91,7 @@ async def create_organization(
 
 
 @router.get(ENTERPRISE + "/organizations", summary="List an enterprise's organizations")
-async def list_organizations(
+def list_organizations(
     request: Request,
     enterprise_id: str,
     page_num: int = Query(1),
@@ -103,7 +103,7 @@ async def list_organizations(
 
 
 @router.put(ORGANIZATION, summary="Rename or describe an organization")
-async def update_organization(
+def update_organization(
     request: Request,
     organization_id: str,
     body: OrganizationBody,
@@ -114,7 +114,7 @@ async def update_organization(
 
 
 @router.post(ORGANIZATION + "/members", summary="Add an organization member")
-async def add_org_members(
+def add_org_members(
     request: Request, organization_id: str, body: PeopleBody, account: Account = Depends(current_account)
 ) -> Response:
     state_of(request).enterprises.add_org_members(account, organization_id, body.organization_people)
@@ -122,7 +122,7 @@ async def add_org_members(
 
 
 @router.get(ORGANIZATION + "/members", summary="List an organization's members")
-async def list_org_members(
+def list_org_members(
     request: Request,
     organization_id: str,
     page_num: int = Query(1),
@@ -134,7 +134,7 @@ async def list_org_members(
 
 
 @router.put(ORGANIZATION + "/members/{user_id}", summary="Change an organization member's role")
-async def update_org_member(
+def update_org_member(
     request: Request,
     organization_id: str,
     user_id: str,
@@ -147,7 +147,7 @@ async def update_org_member(
 
 
 @router.delete(ORGANIZATION + "/members/{user_id}", summary="Remove an organization member")
-async def remove_org_member(
+def remove_org_member(
     request: Request,
     organization_id: str,
     user_id: str,

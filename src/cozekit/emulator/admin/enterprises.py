@@ -36,7 +36,7 @@ class EnterprisesBackend(Backend):
         org_id = self.ids.next()
         with self.store.transaction():
             doc = {"id": enterprise_id, "name": name, "owner": owner.user_id, "created_at": self.now()}
-            self.store.put("enterprise", doc, owner=owner.user_id)
+            self.store.insert("enterprise", doc, owner=owner.user_id)
             self._put_member(enterprise_id, owner.user_id, SUPER_ADMIN)
             org = {
                 "id": org_id,
@@ -46,7 +46,7 @@ class EnterprisesBackend(Backend):
                 "is_default": True,
                 "created_at": self.now(),
             }
-            self.store.put("organization", org, owner=enterprise_id, parent=enterprise_id)
+            self.store.insert("organization", org, owner=enterprise_id, parent=enterprise_id)
             self._put_org_member(org_id, owner.user_id, ORG_SUPER_ADMIN)
         return {"enterprise_id": enterprise_id, "organization_id": org_id}
 
@@ -88,7 +88,7 @@ class EnterprisesBackend(Backend):
 
     def _put_member(self, enterprise_id: str, user_id: str, role: str) -> None:
         doc = {"id": f"{enterprise_id}:{user_id}", "user_id": user_id, "role": role, "created_at": self.now()}
-        self.store.put("enterprise_member", doc, owner=enterprise_id, parent=enterprise_id)
+        self.store.upsert("enterprise_member", doc, owner=enterprise_id, parent=enterprise_id)
 
     def add_member(self, account: Account, enterprise_id: str, users: Optional[List[Dict[str, Any]]]) -> None:
         if not users or len(users) != 1:
@@ -103,7 +103,7 @@ class EnterprisesBackend(Backend):
             self._user(user_id)
             if self._member(enterprise_id, user_id) is not None:
                 raise CozeErrors.ALREADY_MEMBER(user_id=user_id, group="enterprise")
-            if len(self.store.find("enterprise_member", parent=enterprise_id)) >= MAX_MEMBERS:
+            if self.store.count("enterprise_member", parent=enterprise_id) >= MAX_MEMBERS:
                 raise CozeErrors.ENTERPRISE_MEMBER_LIMIT(limit=MAX_MEMBERS)
             self._put_member(enterprise_id, user_id, str(role))
 
@@ -158,7 +158,7 @@ class EnterprisesBackend(Backend):
             self._enterprise(account, enterprise_id)
             if self._member(enterprise_id, super_admin_user_id) is None:
                 raise bad_request("super_admin_user_id must be an employee of the enterprise")
-            if len(self.store.find("organization", parent=enterprise_id)) >= MAX_ORGS:
+            if self.store.count("organization", parent=enterprise_id) >= MAX_ORGS:
                 raise bad_request(f"an enterprise has at most {MAX_ORGS} organizations")
             org = {
                 "id": self.ids.next(),
@@ -168,7 +168,7 @@ class EnterprisesBackend(Backend):
                 "is_default": False,
                 "created_at": self.now(),
             }
-            self.store.put("organization", org, owner=enterprise_id, parent=enterprise_id)
+            self.store.insert("organization", org, owner=enterprise_id, parent=enterprise_id)
             self._put_org_member(str(org["id"]), super_admin_user_id, ORG_SUPER_ADMIN)
         return {"organization_id": str(org["id"])}
 
@@ -199,7 +199,7 @@ class EnterprisesBackend(Backend):
                 org["name"] = name
             if description is not None:
                 org["description"] = description
-            self.store.put(
+            self.store.update(
                 "organization", org, owner=str(org["enterprise_id"]), parent=str(org["enterprise_id"])
             )
 
@@ -215,7 +215,7 @@ class EnterprisesBackend(Backend):
             "role": role,
             "created_at": joined or self.now(),
         }
-        self.store.put("organization_member", doc, owner=organization_id, parent=organization_id)
+        self.store.upsert("organization_member", doc, owner=organization_id, parent=organization_id)
 
     def add_org_members(
         self, account: Account, organization_id: str, people: Optional[List[Dict[str, Any]]]

@@ -176,7 +176,8 @@ class AudioBackend(Backend):
                 description=fields.get("description") or "",
                 space_id=fields.get("space_id") or "",
             )
-            self.store.put("voice", doc, owner=account.user_id)
+            write = self.store.update if fields.get("voice_id") else self.store.insert
+            write("voice", doc, owner=account.user_id)
         return {"voice_id": voice_id}
 
     # speech
@@ -245,10 +246,10 @@ class AudioBackend(Backend):
             keys.add(sha(pcmlib.trim(audio)))
         with self.store.transaction():
             for key in keys:
-                self.store.put("transcript", {"id": key, "text": text}, owner="")
+                self.store.upsert("transcript", {"id": key, "text": text}, owner="")
 
     def register_hash(self, digest: str, text: str) -> None:
-        self.store.put("transcript", {"id": digest.lower(), "text": text}, owner="")
+        self.store.upsert("transcript", {"id": digest.lower(), "text": text}, owner="")
 
     def _known(self, data: bytes) -> Optional[str]:
         doc = self.store.get("transcript", sha(data))
@@ -310,7 +311,7 @@ class AudioBackend(Backend):
             "token": secrets.token_urlsafe(24),
             "created_at": self.now(),
         }
-        self.store.put("room", room, owner=account.user_id)
+        self.store.insert("room", room, owner=account.user_id)
         return {"room_id": room["id"], "app_id": RTC_APP_ID, "token": room["token"], "uid": str(room["uid"])}
 
 

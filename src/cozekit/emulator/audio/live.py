@@ -39,7 +39,7 @@ class LiveBackend(Backend):
             "app_id": app_id or f"rtc_app_{self.ids.next()}",
             "stream_infos": infos,
         }
-        self.store.put(KIND, live, owner=account.user_id)
+        self.store.upsert(KIND, live, owner=account.user_id)
         return live
 
     def retrieve(self, account: Account, live_id: str) -> Dict[str, Any]:

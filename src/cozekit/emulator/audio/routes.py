@@ -16,7 +16,7 @@ router = APIRouter(tags=["audio"])
 
 
 @router.get("/v1/audio/voices", summary="List system and cloned voices")
-async def list_voices(
+def list_voices(
     request: Request,
     filter_system_voice: bool = Query(False),
     model_type: Optional[str] = Query(None),
@@ -89,9 +89,7 @@ class RoomBody(BaseModel):
 
 
 @router.post("/v1/audio/rooms", summary="Create an RTC room for a bot")
-async def create_room(
-    request: Request, body: RoomBody, account: Account = Depends(current_account)
-) -> Response:
+def create_room(request: Request, body: RoomBody, account: Account = Depends(current_account)) -> Response:
     room = state_of(request).audio.create_room(
         account, body.bot_id, blank(body.conversation_id), blank(body.voice_id), blank(body.uid), body.config
     )
@@ -99,7 +97,5 @@ async def create_room(
 
 
 @router.get("/v1/audio/live/{live_id}", summary="A live broadcast's RTC app and streams")
-async def retrieve_live(
-    request: Request, live_id: str, account: Account = Depends(current_account)
-) -> Response:
+def retrieve_live(request: Request, live_id: str, account: Account = Depends(current_account)) -> Response:
     return ok(request, state_of(request).live.retrieve(account, live_id))

@@ -23,14 +23,12 @@ class GroupBody(BaseModel):
 
 
 @router.post(GROUPS, summary="Create a voiceprint group")
-async def create_group(
-    request: Request, body: GroupBody, account: Account = Depends(current_account)
-) -> Response:
+def create_group(request: Request, body: GroupBody, account: Account = Depends(current_account)) -> Response:
     return ok(request, state_of(request).voiceprints.create_group(account, body.name or "", body.desc))
 
 
 @router.get(GROUPS, summary="List voiceprint groups")
-async def list_groups(
+def list_groups(
     request: Request,
     page_num: int = Query(1),
     page_size: int = Query(10),
@@ -46,7 +44,7 @@ async def list_groups(
 
 
 @router.put(GROUPS + "/{group_id}", summary="Rename or describe a voiceprint group")
-async def update_group(
+def update_group(
     request: Request, group_id: IdStr, body: GroupBody, account: Account = Depends(current_account)
 ) -> Response:
     state_of(request).voiceprints.update_group(account, group_id, body.name, body.desc)
@@ -54,9 +52,7 @@ async def update_group(
 
 
 @router.delete(GROUPS + "/{group_id}", summary="Delete a voiceprint group and its features")
-async def delete_group(
-    request: Request, group_id: IdStr, account: Account = Depends(current_account)
-) -> Response:
+def delete_group(request: Request, group_id: IdStr, account: Account = Depends(current_account)) -> Response:
     state_of(request).voiceprints.delete_group(account, group_id)
     return ok(request)
 
@@ -81,7 +77,7 @@ async def create_feature(
 
 
 @router.get(GROUPS + "/{group_id}/features", summary="List a group's features")
-async def list_features(
+def list_features(
     request: Request,
     group_id: IdStr,
     page_num: int = Query(1),
@@ -109,7 +105,7 @@ async def update_feature(
 
 
 @router.delete(GROUPS + "/{group_id}/features/{feature_id}", summary="Delete a feature")
-async def delete_feature(
+def delete_feature(
     request: Request, group_id: IdStr, feature_id: IdStr, account: Account = Depends(current_account)
 ) -> Response:
     state_of(request).voiceprints.delete_feature(account, group_id, feature_id)

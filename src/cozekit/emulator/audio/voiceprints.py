@@ -83,7 +83,7 @@ class VoiceprintsBackend(Backend):
             "created_at": now,
         }
         doc["updated_at"] = now
-        self.store.put("voiceprint_group", doc, owner=account.user_id)
+        self.store.insert("voiceprint_group", doc, owner=account.user_id)
         return {"id": str(doc["id"])}
 
     def update_group(self, account: Account, group_id: str, name: Optional[str], desc: Optional[str]) -> None:
@@ -95,7 +95,7 @@ class VoiceprintsBackend(Backend):
             if desc is not None:
                 doc["desc"] = desc
             doc["updated_at"] = self.now()
-            self.store.put("voiceprint_group", doc, owner=account.user_id)
+            self.store.update("voiceprint_group", doc, owner=account.user_id)
 
     def delete_group(self, account: Account, group_id: str) -> None:
         with self.store.transaction():
@@ -123,7 +123,7 @@ class VoiceprintsBackend(Backend):
         groups.reverse()
         items = []
         for g in groups[start:end]:
-            count = len(self.store.find("voiceprint_feature", owner=account.user_id, parent=g["id"]))
+            count = self.store.count("voiceprint_feature", owner=account.user_id, parent=g["id"])
             items.append({**g, "user_info": self._user_info(account), "feature_count": count})
         return {"items": items, "total": len(groups)}
 
@@ -157,7 +157,7 @@ class VoiceprintsBackend(Backend):
             "updated_at": now,
             "fingerprint": fp.fingerprint(audio),
         }
-        self.store.put("voiceprint_feature", doc, owner=account.user_id, parent=group_id)
+        self.store.insert("voiceprint_feature", doc, owner=account.user_id, parent=group_id)
         return {"id": feature_id}
 
     def update_feature(
@@ -173,7 +173,7 @@ class VoiceprintsBackend(Backend):
                 audio = decode_sample(data, fields.get("sample_rate"), fields.get("channel"))
                 doc["fingerprint"] = fp.fingerprint(audio)
             doc["updated_at"] = self.now()
-            self.store.put("voiceprint_feature", doc, owner=account.user_id, parent=group_id)
+            self.store.update("voiceprint_feature", doc, owner=account.user_id, parent=group_id)
 
     def delete_feature(self, account: Account, group_id: str, feature_id: str) -> None:
         self._feature(account, group_id, feature_id)

@@ -7,6 +7,7 @@ from typing import Any, Dict, List, Optional
 
 from ..core.base import Account, Backend, page_bounds
 from ..core.errors import CozeErrors, bad_request, forbidden, not_found
+from ..core.store import is_null, not_null
 from ..workspaces.backend import role_in
 
 API_CONNECTOR = "1024"
@@ -60,8 +61,9 @@ class BotsBackend(Backend):
             self.store.delete("bot", bot_id)
         return bot
 
-    def _save(self, account: Account, bot: Dict[str, Any]) -> None:
-        self.store.put("bot", bot, owner=account.user_id, parent=bot["workspace_id"])
+    def _save(self, account: Account, bot: Dict[str, Any], *, new: bool = False) -> None:
+        write = self.store.insert if new else self.store.update
+        write("bot", bot, owner=account.user_id, parent=bot["workspace_id"])
 
     def create(
         self,
@@ -93,7 +95,7 @@ class BotsBackend(Backend):
             "published_at": None,
             "local_tools": list(local_tools or []),
         }
-        self._save(account, bot)
+        self._save(account, bot, new=True)
         return str(bot["id"])
 
     def update(self, account: Account, bot_id: str, fields: Dict[str, Any]) -> None:
@@ -167,15 +169,16 @@ class BotsBackend(Backend):
         start, end = page_bounds(page_num, page_size, 100)
         if self.store.get("workspace", workspace_id, owner=account.user_id) is None:
             raise not_found("workspace_id", workspace_id)
-        bots = self.store.find("bot", owner=account.user_id, parent=workspace_id)
+        where: Dict[str, Any] = {}
         if publish_status in ("published_online", "published_draft"):
-            bots = [b for b in bots if b["published"] is not None]
+            where["published"] = not_null()
         elif publish_status == "unpublished_draft":
-            bots = [b for b in bots if b["published"] is None]
+            where["published"] = is_null()
         elif publish_status != "all":
             raise bad_request(f"unknown publish_status {publish_status!r}")
-        bots.sort(key=lambda b: -int(b["update_time"]))
-        return {"items": [simple_info(b) for b in bots[start:end]], "total": len(bots)}
+        scope: Dict[str, Any] = {"owner": account.user_id, "parent": workspace_id, "where": where}
+        page = self.store.page("bot", **scope, order="updated_at", desc=True, offset=start, limit=end - start)
+        return {"items": [simple_info(b) for b in page.items], "total": self.store.count("bot", **scope)}
 
     def list_published_v1(
         self, account: Account, space_id: str, page_index: int, page_size: int

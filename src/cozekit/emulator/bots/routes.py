@@ -67,25 +67,19 @@ def _fields(body: BotFields) -> Dict[str, Any]:
 
 
 @router.post("/v1/bot/create", summary="Create a bot (draft)")
-async def create_bot(
-    request: Request, body: CreateBody, account: Account = Depends(current_account)
-) -> Response:
+def create_bot(request: Request, body: CreateBody, account: Account = Depends(current_account)) -> Response:
     bot_id = state_of(request).bots.create(account, body.space_id, _fields(body))
     return ok(request, {"bot_id": bot_id})
 
 
 @router.post("/v1/bot/update", summary="Update a bot's draft")
-async def update_bot(
-    request: Request, body: UpdateBody, account: Account = Depends(current_account)
-) -> Response:
+def update_bot(request: Request, body: UpdateBody, account: Account = Depends(current_account)) -> Response:
     state_of(request).bots.update(account, body.bot_id, _fields(body))
     return ok(request)
 
 
 @router.post("/v1/bot/publish", summary="Publish a bot's draft to connectors")
-async def publish_bot(
-    request: Request, body: PublishBody, account: Account = Depends(current_account)
-) -> Response:
+def publish_bot(request: Request, body: PublishBody, account: Account = Depends(current_account)) -> Response:
     state = state_of(request)
     published = state.bots.publish(account, body.bot_id, body.connector_ids)
     bot = state.bots.get(account, body.bot_id)
@@ -95,7 +89,7 @@ async def publish_bot(
 
 
 @router.post("/v1/bots/{bot_id}/unpublish", summary="Unpublish a bot from a connector")
-async def unpublish_bot(
+def unpublish_bot(
     request: Request, bot_id: IdStr, body: UnpublishBody, account: Account = Depends(current_account)
 ) -> Response:
     if body.unpublish_reason and len(body.unpublish_reason) > 1024:
@@ -107,7 +101,7 @@ async def unpublish_bot(
 
 
 @router.get("/v1/bots", summary="List bots (accepts page_num and page_index)")
-async def list_bots(
+def list_bots(
     request: Request,
     workspace_id: Annotated[IdStr, Query()],
     publish_status: str = Query("published_online"),
@@ -122,7 +116,7 @@ async def list_bots(
 
 
 @router.get("/v1/space/published_bots_list", summary="List published bots (old API)")
-async def list_published_bots(
+def list_published_bots(
     request: Request,
     space_id: Annotated[IdStr, Query()],
     page_index: int = Query(1),
@@ -133,7 +127,7 @@ async def list_published_bots(
 
 
 @router.get("/v1/bots/{bot_id}", summary="Retrieve a bot (published by default)")
-async def retrieve_bot(
+def retrieve_bot(
     request: Request,
     bot_id: IdStr,
     is_published: bool = Query(True),
@@ -143,14 +137,14 @@ async def retrieve_bot(
 
 
 @router.get("/v1/bot/get_online_info", summary="Retrieve a published bot (old API)")
-async def get_online_info(
+def get_online_info(
     request: Request, bot_id: Annotated[IdStr, Query()], account: Account = Depends(current_account)
 ) -> Response:
     return ok(request, state_of(request).bots.retrieve(account, bot_id, True))
 
 
 @router.get("/v1/bots/{bot_id}/versions", summary="List a bot's published versions")
-async def list_versions(
+def list_versions(
     request: Request,
     bot_id: IdStr,
     page_num: int = Query(1),
@@ -161,7 +155,7 @@ async def list_versions(
 
 
 @router.post("/v1/bots/{bot_id}/collaborators", summary="Add a collaborator")
-async def add_collaborator(
+def add_collaborator(
     request: Request, bot_id: IdStr, body: CollaboratorsBody, account: Account = Depends(current_account)
 ) -> Response:
     state_of(request).bots.add_collaborators(account, bot_id, [c.user_id for c in body.collaborators])
@@ -169,7 +163,7 @@ async def add_collaborator(
 
 
 @router.delete("/v1/bots/{bot_id}/collaborators/{user_id}", summary="Remove a collaborator")
-async def remove_collaborator(
+def remove_collaborator(
     request: Request, bot_id: IdStr, user_id: IdStr, account: Account = Depends(current_account)
 ) -> Response:
     state_of(request).bots.remove_collaborator(account, bot_id, user_id)
@@ -177,7 +171,7 @@ async def remove_collaborator(
 
 
 @router.post("/v1/bots/{bot_id}/collaboration_mode", summary="Single-user or collaboration mode")
-async def collaboration_mode(
+def collaboration_mode(
     request: Request, bot_id: IdStr, body: ModeBody, account: Account = Depends(current_account)
 ) -> Response:
     state_of(request).bots.set_collaboration_mode(account, bot_id, body.collaboration_mode)

@@ -84,8 +84,7 @@ class ChatsBackend(Backend):
                     raise CozeErrors.CHAT_IN_PROGRESS()
             else:
                 conv = self.conversations.create(account, bot_id=req.bot_id)
-            visible = [m for m in self.messages.of_conversation(account, conv["id"]) if not m["hidden"]]
-            if not req.additional_messages and not visible:
+            if not req.additional_messages and not self.messages.has_visible(account, conv["id"]):
                 raise bad_request("additional_messages is required when the conversation has no messages")
             chat_id = self.ids.next()
             query_id, query, inserted = "", "", []
@@ -108,12 +107,10 @@ class ChatsBackend(Backend):
                     query_id = saved["id"]
                     query = self.messages.flatten(account, saved["content"], saved["content_type"])
             if not query_id:
-                last_user = [m for m in visible if m["role"] == "user"]
-                if last_user:
-                    query_id = last_user[-1]["id"]
-                    query = self.messages.flatten(
-                        account, last_user[-1]["content"], last_user[-1]["content_type"]
-                    )
+                last_user = self.messages.last_visible(account, conv["id"], role="user")
+                if last_user is not None:
+                    query_id = last_user["id"]
+                    query = self.messages.flatten(account, last_user["content"], last_user["content_type"])
             cfg = bot["config"]
             suggest = (cfg.get("suggest_reply_info") or {}).get("reply_mode") in ("enable", "customized")
             chat = {
@@ -146,14 +143,15 @@ class ChatsBackend(Backend):
                 "pending_calls": [],
                 "tool_outputs": {},
             }
-            created = render_chat(self._save(account, chat))
+            created = render_chat(self._save(account, chat, new=True))
             chat["status"] = "in_progress"
             in_progress = render_chat(self._save(account, chat))
             self.conversations.touch(account, conv)
         return [created, in_progress]
 
-    def _save(self, account: Account, chat: Dict[str, Any]) -> Dict[str, Any]:
-        return self.store.put("chat", chat, owner=account.space, parent=chat["conversation_id"])
+    def _save(self, account: Account, chat: Dict[str, Any], *, new: bool = False) -> Dict[str, Any]:
+        write = self.store.insert if new else self.store.update
+        return write("chat", chat, owner=account.space, parent=chat["conversation_id"])
 
     def raw(self, account: Account, chat_id: str) -> Optional[Dict[str, Any]]:
         return self.store.get("chat", chat_id, owner=account.space)
@@ -168,7 +166,10 @@ class ChatsBackend(Backend):
     def model_request(self, account: Account, chat: Dict[str, Any]) -> ModelRequest:
         """What the model sees: the bot prompt, the current section's questions and answers, the query."""
         history = []
-        for m in self.messages.of_conversation(account, chat["conversation_id"]):
+        turns = self.messages.of_conversation(
+            account, chat["conversation_id"], section_id=chat["section_id"], type=["question", "answer"]
+        )
+        for m in turns:
             own = m["chat_id"] == chat["id"]
             if m["id"] == chat["query_id"] or m["section_id"] != chat["section_id"]:
                 continue
@@ -311,8 +312,10 @@ class ChatsBackend(Backend):
         inserted = set(chat["inserted_ids"])
         return [
             render_message(m)
-            for m in self.messages.of_conversation(account, conversation_id)
-            if m["chat_id"] == chat["id"] and m["role"] == "assistant" and m["id"] not in inserted
+            for m in self.messages.of_conversation(
+                account, conversation_id, chat_id=chat["id"], role="assistant"
+            )
+            if m["id"] not in inserted
         ]
 
     def snapshot(self, account: Account, chat_id: str) -> Optional[Dict[str, Any]]:

@@ -8,7 +8,8 @@ import asyncio
 import dataclasses
 import json
 import logging
-from typing import Any, Dict, List, Optional, Set, Tuple
+from asyncio import to_thread
+from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
 from ..core.base import Account
 from ..core.config import EmulatorConfig
@@ -95,23 +96,31 @@ class ChatEngine:
 
         try:
             await asyncio.sleep(0)
-            chat = chats.raw(account, chat_id)
+            chat = await to_thread(chats.raw, account, chat_id)
             if chat is None:
                 return
-            request = chats.model_request(account, chat)
+            request = await to_thread(chats.model_request, account, chat)
             if not request.tool_outputs:
-                request = self._recall(account, chat, request, emit)
+                later: List[Tuple[str, Any]] = []
+                request = await to_thread(self._recall, account, chat, request, _collect(later))
+                for name, data in later:
+                    emit(name, data)
             step = await self.bot_workflows.call(account, chat, request)
             for message in step.messages:
                 emit("conversation.message.completed", message)
             if step.interrupt is not None:  # a workflow question: the user answers it next
-                snap = chats.require_action(
-                    account, chat_id, [step.interrupt], {"input_count": 0, "output_count": 0}, "reply_message"
+                snap = await to_thread(
+                    chats.require_action,
+                    account,
+                    chat_id,
+                    [step.interrupt],
+                    {"input_count": 0, "output_count": 0},
+                    "reply_message",
                 )
                 if snap:
                     emit("conversation.chat.requires_action", snap)
                 return
-            chats.record_input(account, chat_id, request)
+            await to_thread(chats.record_input, account, chat_id, request)
             model, follow_ups = self._model_for(chat["bot_id"])
             msg_id = ""
             text: List[str] = []
@@ -122,7 +131,7 @@ class ChatEngine:
                 if isinstance(event, Text):
                     if self.config.chunk_delay:
                         await asyncio.sleep(self.config.chunk_delay)
-                    if chats.is_canceled(account, chat_id):
+                    if await to_thread(chats.is_canceled, account, chat_id):
                         return
                     msg_id = msg_id or self.ids.next()
                     (reasoning if event.reasoning else text).append(event.chunk)
@@ -134,44 +143,77 @@ class ChatEngine:
                 else:
                     failure = event
                     break
-            if chats.is_canceled(account, chat_id):
+            if await to_thread(chats.is_canceled, account, chat_id):
                 return
             prompt = request.system_prompt + "".join(m["content"] for m in request.history) + request.query
             usage = {"input_count": estimate_tokens(prompt), "output_count": estimate_tokens("".join(text))}
             if failure is not None:
-                snap = chats.fail(account, chat_id, failure.code, failure.msg)
+                snap = await to_thread(chats.fail, account, chat_id, failure.code, failure.msg)
                 if snap:
                     emit("conversation.chat.failed", snap)
                 return
-            if msg_id:
-                answer = chats.add_reply(
-                    account, chat, "answer", "".join(text), id=msg_id, reasoning="".join(reasoning)
-                )
-                emit("conversation.message.completed", answer)
-            if calls:
-                self._require_action(account, chat, calls, usage, emit)
-                return
-            emit("conversation.message.completed", chats.add_reply(account, chat, "verbose", VERBOSE_FINISH))
-            wanted = self.config.follow_ups
-            if follow_ups is None and (wanted or (wanted is None and chat["bot"]["suggest"])):
-                follow_ups = deterministic_follow_ups(request.query)
-            for question in follow_ups or []:
-                emit("conversation.message.completed", chats.add_reply(account, chat, "follow_up", question))
-            snap = chats.complete(account, chat_id, usage)
-            if snap:
-                emit("conversation.chat.completed", snap)
+            later = []
+            await to_thread(
+                self._finish,
+                account,
+                chat,
+                request,
+                msg_id,
+                text,
+                reasoning,
+                calls,
+                follow_ups,
+                usage,
+                _collect(later),
+            )
+            for name, data in later:
+                emit(name, data)
         except asyncio.CancelledError:
             raise
         except Exception:
             log.exception("chat %s crashed", chat_id)
             crash = CozeErrors.INTERNAL_ERROR
-            snap = chats.fail(account, chat_id, crash.code, crash.msg)
+            snap = await to_thread(chats.fail, account, chat_id, crash.code, crash.msg)
             if snap:
                 emit("conversation.chat.failed", snap)
         finally:
             if sink is not None:
                 sink.put_nowait(DONE_FRAME)
                 sink.put_nowait(None)
+
+    def _finish(
+        self,
+        account: Account,
+        chat: Dict[str, Any],
+        request: ModelRequest,
+        msg_id: str,
+        text: List[str],
+        reasoning: List[str],
+        calls: List[Dict[str, Any]],
+        follow_ups: Optional[List[str]],
+        usage: Dict[str, int],
+        emit: Emit,
+    ) -> None:
+        """After the model turn (in a worker thread): store the answer, the tool calls or the closing
+        messages and the chat's end state, emitting their events."""
+        chats = self.chats
+        if msg_id:
+            answer = chats.add_reply(
+                account, chat, "answer", "".join(text), id=msg_id, reasoning="".join(reasoning)
+            )
+            emit("conversation.message.completed", answer)
+        if calls:
+            self._require_action(account, chat, calls, usage, emit)
+            return
+        emit("conversation.message.completed", chats.add_reply(account, chat, "verbose", VERBOSE_FINISH))
+        wanted = self.config.follow_ups
+        if follow_ups is None and (wanted or (wanted is None and chat["bot"]["suggest"])):
+            follow_ups = deterministic_follow_ups(request.query)
+        for question in follow_ups or []:
+            emit("conversation.message.completed", chats.add_reply(account, chat, "follow_up", question))
+        snap = chats.complete(account, chat["id"], usage)
+        if snap:
+            emit("conversation.chat.completed", snap)
 
     def _recall(
         self, account: Account, chat: Dict[str, Any], request: ModelRequest, emit: Any
@@ -238,3 +280,15 @@ def _delta(chat: Dict[str, Any], msg_id: str, event: Text) -> Dict[str, Any]:
         "section_id": chat["section_id"],
         **({"reasoning_content": event.chunk} if event.reasoning else {}),
     }
+
+
+Emit = Callable[[str, Any], None]
+
+
+def _collect(into: List[Tuple[str, Any]]) -> Emit:
+    """An `emit` for code running in a worker thread: events are kept, the loop sends them after."""
+
+    def emit(event: str, data: Any) -> None:
+        into.append((event, data))
+
+    return emit

@@ -4,6 +4,7 @@ import json
 from typing import Any, Dict, List, Optional
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict
 from typing_extensions import Annotated
@@ -95,7 +96,7 @@ async def create_chat(
         publish_status=body.publish_status,
         bot_version=body.bot_version,
     )
-    created, in_progress = state.chats.start(account, start)
+    created, in_progress = await run_in_threadpool(state.chats.start, account, start)
     if start.stream:
         first = [
             frame("conversation.chat.created", created),
@@ -110,7 +111,7 @@ async def create_chat(
 @router.post(
     "/v3/chat/retrieve", summary="Retrieve a chat (POST, as SDKs send it)", operation_id="retrieve_chat_post"
 )
-async def retrieve_chat(
+def retrieve_chat(
     request: Request,
     conversation_id: Annotated[IdStr, Query()],
     chat_id: Annotated[IdStr, Query()],
@@ -120,7 +121,7 @@ async def retrieve_chat(
 
 
 @router.get("/v3/chat/message/list", summary="Messages a chat produced")
-async def list_chat_messages(
+def list_chat_messages(
     request: Request,
     conversation_id: Annotated[IdStr, Query()],
     chat_id: Annotated[IdStr, Query()],
@@ -130,9 +131,7 @@ async def list_chat_messages(
 
 
 @router.post("/v3/chat/cancel", summary="Cancel a running chat")
-async def cancel_chat(
-    request: Request, body: CancelBody, account: Account = Depends(current_account)
-) -> Response:
+def cancel_chat(request: Request, body: CancelBody, account: Account = Depends(current_account)) -> Response:
     return ok(request, state_of(request).chats.cancel(account, body.conversation_id, body.chat_id))
 
 
@@ -146,8 +145,10 @@ async def submit_tool_outputs(
 ) -> Response:
     state = state_of(request)
     outputs = [o.model_dump() for o in body.tool_outputs]
-    responses = state.chats.submit_tool_outputs(account, conversation_id, chat_id, outputs)
-    snap = state.chats.snapshot(account, chat_id)
+    responses = await run_in_threadpool(
+        state.chats.submit_tool_outputs, account, conversation_id, chat_id, outputs
+    )
+    snap = await run_in_threadpool(state.chats.snapshot, account, chat_id)
     assert snap is not None
     if body.stream:
         first = [frame("conversation.chat.in_progress", snap)]

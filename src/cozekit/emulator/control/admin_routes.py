@@ -61,32 +61,32 @@ def _account(state: EmulatorState, token: Optional[str]) -> Account:
 
 
 @router.post("/enterprises", summary="Create an enterprise whose super admin is the token's account")
-async def create_enterprise(request: Request, body: EnterpriseIn) -> Response:
+def create_enterprise(request: Request, body: EnterpriseIn) -> Response:
     state = state_of(request)
     return ok(request, state.enterprises.create_enterprise(_account(state, body.token), body.name))
 
 
 @router.post("/connectors", summary="Create a custom channel owned by the token's account")
-async def create_connector(request: Request, body: ConnectorIn) -> Response:
+def create_connector(request: Request, body: ConnectorIn) -> Response:
     state = state_of(request)
     doc = state.connectors.create(_account(state, body.token), body.name, body.device_keys)
     return ok(request, {"connector_id": doc["id"]})
 
 
 @router.get("/connectors/{connector_id}", summary="A custom channel: installs, bound devices, reviews")
-async def get_connector(request: Request, connector_id: str) -> Response:
+def get_connector(request: Request, connector_id: str) -> Response:
     doc = state_of(request).connectors.get(connector_id)
     configs: Dict[str, Any] = {user: list(bound.values()) for user, bound in doc["user_configs"].items()}
     return ok(request, {**doc, "connector_id": doc["id"], "user_configs": configs})
 
 
 @router.get("/commerce/bills/{task_id}.csv", summary="The file of a finished bill export task")
-async def bill_file(request: Request, task_id: str) -> Response:
+def bill_file(request: Request, task_id: str) -> Response:
     return PlainTextResponse(state_of(request).commerce.bill_file(task_id), media_type="text/csv")
 
 
 @router.post("/apps", summary="Create an app (published unless published is false) in a workspace")
-async def create_app(request: Request, body: AppIn) -> Response:
+def create_app(request: Request, body: AppIn) -> Response:
     state = state_of(request)
     account = _account(state, body.token)
     workspace_id = body.workspace_id or state.accounts.workspace_ids(account)[0]
@@ -103,12 +103,12 @@ async def create_app(request: Request, body: AppIn) -> Response:
 
 
 @router.put("/copy_tasks/hold", summary="Keep copy tasks in progress (true) or let them finish (false)")
-async def hold_copy_tasks(request: Request, body: HoldIn) -> Response:
+def hold_copy_tasks(request: Request, body: HoldIn) -> Response:
     state_of(request).copy_tasks.hold(body.hold)
     return ok(request, {"hold": body.hold})
 
 
 @router.post("/templates", summary="Create a template (agent or app) that every account can duplicate")
-async def create_template(request: Request, body: TemplateIn) -> Response:
+def create_template(request: Request, body: TemplateIn) -> Response:
     template = state_of(request).templates.create(**body.model_dump())
     return ok(request, {**{k: v for k, v in template.items() if k != "id"}, "template_id": template["id"]})

@@ -25,7 +25,7 @@ class TranscriptBody(BaseModel):
 
 
 @router.post("/transcripts", summary="Register the text of a recording (base64 audio or its sha256)")
-async def register_transcript(request: Request, body: TranscriptBody) -> Response:
+def register_transcript(request: Request, body: TranscriptBody) -> Response:
     audio = state_of(request).audio
     if body.audio_base64 is not None:
         try:
@@ -48,7 +48,7 @@ class LiveBody(BaseModel):
 
 
 @router.post("/audio/live", summary="A live broadcast for an account (its streams: origin and translations)")
-async def create_live(request: Request, body: LiveBody) -> Response:
+def create_live(request: Request, body: LiveBody) -> Response:
     state = state_of(request)
     account = state.accounts.authenticate(body.token or TOKEN)
     if account is None:

@@ -7,12 +7,12 @@ import asyncio
 import time
 from typing import Any, Dict, Optional
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict
 
 from ..admin.api_apps import EVENT_TYPES
 from ..core.errors import bad_request, not_found
-from ..routing import IdStr, ok, state_of
+from ..routing import IdStr, ok, per_worker, state_of
 from ..seed import TOKEN
 
 router = APIRouter(prefix="/_emulator", tags=["control plane"])
@@ -81,7 +81,7 @@ def _billing_defaults(event_type: str, account_id: str, workspace_id: str) -> Di
 
 
 @router.delete("/bots/{bot_id}", summary="Delete a bot (as in the Coze UI): callback apps hear bot.deleted")
-async def delete_bot(request: Request, bot_id: IdStr) -> Response:
+def delete_bot(request: Request, bot_id: IdStr) -> Response:
     state = state_of(request)
     bot = state.bots.delete(bot_id)
     if bot is None:
@@ -91,7 +91,7 @@ async def delete_bot(request: Request, bot_id: IdStr) -> Response:
 
 
 @router.post("/callbacks/events", summary="Raise a billing event (benefit.*) for an account's callback apps")
-async def raise_event(request: Request, body: EventIn) -> Response:
+def raise_event(request: Request, body: EventIn) -> Response:
     state = state_of(request)
     if body.event_type not in BILLING_EVENTS:
         raise bad_request(f"event_type must be one of {', '.join(BILLING_EVENTS)}")
@@ -105,7 +105,11 @@ async def raise_event(request: Request, body: EventIn) -> Response:
     return ok(request, {"deliveries": deliveries})
 
 
-@router.get("/callbacks/deliveries", summary="Every callback delivery: payload, attempts, status")
+@router.get(
+    "/callbacks/deliveries",
+    summary="Every callback delivery: payload, attempts, status",
+    dependencies=[Depends(per_worker)],
+)
 async def deliveries(
     request: Request,
     api_app_id: Optional[str] = Query(None),

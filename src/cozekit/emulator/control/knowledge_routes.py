@@ -6,13 +6,13 @@ from __future__ import annotations
 import mimetypes
 from typing import Optional
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
 from ..core.errors import bad_request, not_found
 from ..knowledge.ingest import FILE_ID
-from ..routing import IdStr, ok, state_of
+from ..routing import IdStr, ok, per_worker, state_of
 
 router = APIRouter(prefix="/_emulator/knowledge", tags=["control plane"])
 
@@ -34,7 +34,7 @@ def _settings(request: Request) -> dict[str, object]:
 
 
 @router.post("/web_pages", summary="Register the content (HTML or text) served for a web page URL")
-async def register_web_page(request: Request, body: WebPageIn) -> Response:
+def register_web_page(request: Request, body: WebPageIn) -> Response:
     if not body.url.strip():
         raise bad_request("url is required")
     page = state_of(request).knowledge.register_web_page(body.url, body.content, body.title)
@@ -42,12 +42,16 @@ async def register_web_page(request: Request, body: WebPageIn) -> Response:
 
 
 @router.get("/ingestion", summary="Document processing settings")
-async def get_ingestion(request: Request) -> Response:
+def get_ingestion(request: Request) -> Response:
     return ok(request, _settings(request))
 
 
-@router.patch("/ingestion", summary="Hold document processing, or slow each step down")
-async def set_ingestion(request: Request, body: IngestionIn) -> Response:
+@router.patch(
+    "/ingestion",
+    summary="Hold document processing, or slow each step down",
+    dependencies=[Depends(per_worker)],
+)
+def set_ingestion(request: Request, body: IngestionIn) -> Response:
     ingestor = state_of(request).knowledge.ingestor
     if body.step_delay_ms is not None:
         if not 0 <= body.step_delay_ms <= 60_000:
@@ -59,7 +63,7 @@ async def set_ingestion(request: Request, body: IngestionIn) -> Response:
 
 
 @router.get("/documents/{document_id}/content", summary="The uploaded bytes of a document or image")
-async def document_content(request: Request, document_id: IdStr) -> Response:
+def document_content(request: Request, document_id: IdStr) -> Response:
     state = state_of(request)
     doc = state.store.get("kdocument", document_id)
     if doc is None:

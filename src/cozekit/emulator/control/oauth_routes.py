@@ -100,7 +100,7 @@ def _app(request: Request, client_id: str) -> Dict[str, Any]:
 
 
 @router.post("/apps", summary="Create an OAuth app (web, pkce, device or jwt; jwt gets a key pair)")
-async def create_app(request: Request, body: AppIn) -> Response:
+def create_app(request: Request, body: AppIn) -> Response:
     state = state_of(request)
     owner = state.accounts.account(body.owner_user_id or USER_ID)
     if owner is None:
@@ -120,25 +120,25 @@ async def create_app(request: Request, body: AppIn) -> Response:
 
 
 @router.get("/apps/{client_id}", summary="An app's settings (no secrets)")
-async def get_app(request: Request, client_id: str) -> Response:
+def get_app(request: Request, client_id: str) -> Response:
     return ok(request, state_of(request).oauth.public(_app(request, client_id)))
 
 
 @router.patch("/apps/{client_id}", summary="Change an app: token lifetimes, poll interval, disabled...")
-async def patch_app(request: Request, client_id: str, body: AppPatch) -> Response:
+def patch_app(request: Request, client_id: str, body: AppPatch) -> Response:
     _app(request, client_id)
     changes = body.model_dump(exclude_none=True)
     return ok(request, state_of(request).oauth.update_app(client_id, changes))
 
 
 @router.post("/apps/{client_id}/keys", summary="Register a public key (or generate a pair) for a JWT app")
-async def add_key(request: Request, client_id: str, body: KeyIn) -> Response:
+def add_key(request: Request, client_id: str, body: KeyIn) -> Response:
     _app(request, client_id)
     return ok(request, _key(request, client_id, body))
 
 
 @router.post("/apps/{client_id}/codes", summary="Issue an authorization code as if the user consented")
-async def issue_code(request: Request, client_id: str, body: CodeIn) -> Response:
+def issue_code(request: Request, client_id: str, body: CodeIn) -> Response:
     oauth = state_of(request).oauth
     app = _app(request, client_id)
     try:
@@ -156,7 +156,7 @@ async def issue_code(request: Request, client_id: str, body: CodeIn) -> Response
 
 
 @router.get("/devices", summary="Pending device codes (user codes only)")
-async def pending_devices(request: Request, client_id: Optional[str] = None) -> Response:
+def pending_devices(request: Request, client_id: Optional[str] = None) -> Response:
     return ok(request, state_of(request).oauth.pending_devices(client_id))
 
 
@@ -183,13 +183,13 @@ async def deny_device(request: Request, user_code: str, body: Optional[DecisionI
 
 
 @router.get("/clock", summary="The OAuth clock (Unix seconds) and its offset from real time")
-async def get_clock(request: Request) -> Response:
+def get_clock(request: Request) -> Response:
     oauth = state_of(request).oauth
     return ok(request, {"now": oauth.clock(), "offset": oauth.offset()})
 
 
 @router.post("/clock", summary="Move the OAuth clock forward: tokens, codes and JWTs expire by it")
-async def advance_clock(request: Request, body: ClockIn) -> Response:
+def advance_clock(request: Request, body: ClockIn) -> Response:
     oauth = state_of(request).oauth
     if body.advance < 0:
         raise bad_request("advance must be >= 0")
@@ -200,7 +200,7 @@ async def advance_clock(request: Request, body: ClockIn) -> Response:
 @router.post(
     "/failures", summary="Make the next token/device-code answers an OAuth error (e.g. internal_error)"
 )
-async def arm_failure(request: Request, body: FailureIn) -> Response:
+def arm_failure(request: Request, body: FailureIn) -> Response:
     try:
         state_of(request).oauth.arm_failure(body.error, body.message or "", body.status, body.times)
     except ValueError as exc:

@@ -1,16 +1,17 @@
 """The control plane under `/_emulator/`: reset, seed, accounts and bots, scripted replies, faults,
 settings, and a look inside chats. No auth: it is a local test tool."""
 
+import os
 from typing import Any, Dict, List, Optional
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict
 
 from ..core.base import Account
 from ..core.errors import CozeErrors, bad_request
 from ..core.injections import Fault, ScriptedReply
 from ..core.llm import split
-from ..routing import IdStr, ok, state_of
+from ..routing import IdStr, ok, per_worker, state_of
 from ..seed import TOKEN
 
 router = APIRouter(prefix="/_emulator", tags=["control plane"])
@@ -94,7 +95,12 @@ class ConfigIn(BaseModel):
 
 def _info(request: Request) -> Dict[str, Any]:
     state = state_of(request)
-    return {**state.info, "base_url": str(request.base_url).rstrip("/"), "config": state.config.public()}
+    return {
+        **state.info,
+        "base_url": str(request.base_url).rstrip("/"),
+        "config": state.config.public(),
+        "worker_pid": os.getpid(),  # which worker process answered (`--workers`)
+    }
 
 
 def _owner(request: Request, bot_id: str) -> Account:
@@ -107,29 +113,33 @@ def _owner(request: Request, bot_id: str) -> Account:
 
 
 @router.get("/info", summary="Seeded ids, the dev token and the settings")
-async def info(request: Request) -> Response:
+def info(request: Request) -> Response:
     return ok(request, _info(request))
 
 
-@router.post("/reset", summary="Wipe all data, scripts, faults and settings; re-seed")
+@router.post(
+    "/reset",
+    summary="Wipe all data, scripts, faults and settings; re-seed",
+    dependencies=[Depends(per_worker)],
+)
 async def reset(request: Request) -> Response:
-    state_of(request).reset()
+    state_of(request).reset()  # on the event loop: it cancels the running chat and workflow tasks
     return ok(request, _info(request))
 
 
 @router.post("/seed", summary="Re-create the seeded account, workspace, token and demo bot if missing")
-async def reseed(request: Request) -> Response:
+def reseed(request: Request) -> Response:
     state_of(request).seed()
     return ok(request, _info(request))
 
 
 @router.post("/accounts", summary="Create another account (user, workspace, token)")
-async def create_account(request: Request, body: AccountIn) -> Response:
+def create_account(request: Request, body: AccountIn) -> Response:
     return ok(request, state_of(request).accounts.create(name=body.name))
 
 
 @router.post("/bots", summary="Create (and publish) a bot for an account in one call")
-async def create_bot(request: Request, body: BotIn) -> Response:
+def create_bot(request: Request, body: BotIn) -> Response:
     state = state_of(request)
     account = state.accounts.authenticate(body.token or TOKEN)
     if account is None:
@@ -146,15 +156,19 @@ async def create_bot(request: Request, body: BotIn) -> Response:
 
 
 @router.put("/bots/{bot_id}/local_tools", summary="Declare a bot's local tools (端插件)")
-async def set_local_tools(request: Request, bot_id: IdStr, body: ToolsIn) -> Response:
+def set_local_tools(request: Request, bot_id: IdStr, body: ToolsIn) -> Response:
     state_of(request).bots.set_local_tools(
         _owner(request, bot_id), bot_id, [t.model_dump() for t in body.tools]
     )
     return ok(request)
 
 
-@router.post("/bots/{bot_id}/replies", summary="Queue scripted replies, one per model turn")
-async def push_replies(request: Request, bot_id: IdStr, body: RepliesIn) -> Response:
+@router.post(
+    "/bots/{bot_id}/replies",
+    summary="Queue scripted replies, one per model turn",
+    dependencies=[Depends(per_worker)],
+)
+def push_replies(request: Request, bot_id: IdStr, body: RepliesIn) -> Response:
     state = state_of(request)
     _owner(request, bot_id)
     replies = []
@@ -174,14 +188,16 @@ async def push_replies(request: Request, bot_id: IdStr, body: RepliesIn) -> Resp
     return ok(request, {"pending": state.scripts.push(bot_id, replies)})
 
 
-@router.delete("/bots/{bot_id}/replies", summary="Drop a bot's queued replies")
-async def clear_replies(request: Request, bot_id: IdStr) -> Response:
+@router.delete(
+    "/bots/{bot_id}/replies", summary="Drop a bot's queued replies", dependencies=[Depends(per_worker)]
+)
+def clear_replies(request: Request, bot_id: IdStr) -> Response:
     state_of(request).scripts.clear(bot_id)
     return ok(request)
 
 
-@router.post("/faults", summary="Arm a fault")
-async def add_fault(request: Request, body: FaultIn) -> Response:
+@router.post("/faults", summary="Arm a fault", dependencies=[Depends(per_worker)])
+def add_fault(request: Request, body: FaultIn) -> Response:
     try:
         fault = state_of(request).faults.add(Fault(**body.model_dump()))
     except ValueError as exc:
@@ -189,24 +205,24 @@ async def add_fault(request: Request, body: FaultIn) -> Response:
     return ok(request, fault.public())
 
 
-@router.get("/faults", summary="Armed faults")
-async def list_faults(request: Request) -> Response:
+@router.get("/faults", summary="Armed faults", dependencies=[Depends(per_worker)])
+def list_faults(request: Request) -> Response:
     return ok(request, [f.public() for f in state_of(request).faults.list()])
 
 
-@router.delete("/faults", summary="Disarm all faults")
-async def clear_faults(request: Request) -> Response:
+@router.delete("/faults", summary="Disarm all faults", dependencies=[Depends(per_worker)])
+def clear_faults(request: Request) -> Response:
     state_of(request).faults.clear()
     return ok(request)
 
 
 @router.get("/config", summary="Current settings")
-async def get_config(request: Request) -> Response:
+def get_config(request: Request) -> Response:
     return ok(request, state_of(request).config.public())
 
 
-@router.patch("/config", summary="Change settings until the next reset")
-async def patch_config(request: Request, body: ConfigIn) -> Response:
+@router.patch("/config", summary="Change settings until the next reset", dependencies=[Depends(per_worker)])
+def patch_config(request: Request, body: ConfigIn) -> Response:
     state = state_of(request)
     changes = body.model_dump(exclude_none=True)
     if "chunk_delay_ms" in changes:
@@ -220,13 +236,17 @@ async def patch_config(request: Request, body: ConfigIn) -> Response:
 
 
 @router.get("/chats/{chat_id}", summary="A chat as stored, with what its model turns were given")
-async def inspect_chat(request: Request, chat_id: IdStr) -> Response:
+def inspect_chat(request: Request, chat_id: IdStr) -> Response:
     chat = state_of(request).store.get("chat", chat_id)
     if chat is None:
         raise CozeErrors.CHAT_NOT_FOUND(chat_id=chat_id, http_status=404)
     return ok(request, chat)
 
 
-@router.get("/unknown_fields", summary="JSON body fields requests carried that their endpoint does not know")
-async def unknown_fields(request: Request) -> Response:
+@router.get(
+    "/unknown_fields",
+    summary="JSON body fields requests carried that their endpoint does not know",
+    dependencies=[Depends(per_worker)],
+)
+def unknown_fields(request: Request) -> Response:
     return ok(request, state_of(request).unknown_fields.entries())

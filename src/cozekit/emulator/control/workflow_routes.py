@@ -2,14 +2,14 @@
 
 from typing import Any, Dict, List, Optional, Union
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict
 from typing_extensions import Annotated
 
 from ..core.errors import CozeErrors, bad_request
 from ..core.injections import ScriptedReply
 from ..core.llm import split
-from ..routing import IdStr, ok, state_of
+from ..routing import IdStr, ok, per_worker, state_of
 from ..seed import TOKEN
 from ..workflows.canvas.adapter import request_document
 from ..workflows.engine.definition import DefinitionError, load_text
@@ -48,7 +48,7 @@ class WorkflowSettingsIn(BaseModel):
 
 
 @router.post("/workflows", summary="Load (create or update) and publish a workflow from a definition")
-async def load_workflow(request: Request, body: WorkflowIn) -> Response:
+def load_workflow(request: Request, body: WorkflowIn) -> Response:
     state = state_of(request)
     account = state.accounts.authenticate(body.token or TOKEN)
     if account is None:
@@ -66,8 +66,12 @@ async def load_workflow(request: Request, body: WorkflowIn) -> Response:
     return ok(request, {**summary, "workspace_id": workspace_id})
 
 
-@router.post("/workflows/{workflow_id}/nodes/{node_id}/replies", summary="Queue replies for one LLM node")
-async def script_node(request: Request, workflow_id: IdStr, node_id: str, body: NodeRepliesIn) -> Response:
+@router.post(
+    "/workflows/{workflow_id}/nodes/{node_id}/replies",
+    summary="Queue replies for one LLM node",
+    dependencies=[Depends(per_worker)],
+)
+def script_node(request: Request, workflow_id: IdStr, node_id: str, body: NodeRepliesIn) -> Response:
     state = state_of(request)
     if state.store.get("workflow", workflow_id) is None:
         raise CozeErrors.RESOURCE_NOT_FOUND(what="workflow_id", id=workflow_id, http_status=404)
@@ -82,8 +86,12 @@ async def script_node(request: Request, workflow_id: IdStr, node_id: str, body: 
     return ok(request, {"pending": state.scripts.push(script_key(workflow_id, node_id), replies)})
 
 
-@router.patch("/workflows/settings", summary="Async runs allowed (premium), history trim size, PING interval")
-async def workflow_settings(request: Request, body: WorkflowSettingsIn) -> Response:
+@router.patch(
+    "/workflows/settings",
+    summary="Async runs allowed (premium), history trim size, PING interval",
+    dependencies=[Depends(per_worker)],
+)
+def workflow_settings(request: Request, body: WorkflowSettingsIn) -> Response:
     state = state_of(request)
     if body.premium is not None:
         state.workflows.premium = body.premium
@@ -104,7 +112,7 @@ def _settings(request: Request) -> Dict[str, Any]:
 
 
 @router.get("/work_flow", summary="The debug page of a run (`debug_url`): the stored run as JSON")
-async def debug_page(request: Request, execute_id: Annotated[IdStr, Query()]) -> Response:
+def debug_page(request: Request, execute_id: Annotated[IdStr, Query()]) -> Response:
     run = state_of(request).store.get("workflow_run", execute_id)
     if run is None:
         raise CozeErrors.EXECUTION_NOT_FOUND(execute_id=execute_id, http_status=404)

@@ -38,8 +38,9 @@ class ConversationsBackend(Backend):
             raise CozeErrors.CONVERSATION_NOT_FOUND(conversation_id=conversation_id)
         return doc
 
-    def save(self, account: Account, doc: Dict[str, Any]) -> Dict[str, Any]:
-        return self.store.put("conversation", doc, owner=account.space, parent=doc["bot_id"])
+    def save(self, account: Account, doc: Dict[str, Any], *, new: bool = False) -> Dict[str, Any]:
+        write = self.store.insert if new else self.store.update
+        return write("conversation", doc, owner=account.space, parent=doc["bot_id"])
 
     def create(
         self,
@@ -64,7 +65,7 @@ class ConversationsBackend(Backend):
             "connector_id": connector_id or API_CONNECTOR,
             "bot_id": bot_id or "",
         }
-        return self.save(account, doc)
+        return self.save(account, doc, new=True)
 
     def touch(self, account: Account, doc: Dict[str, Any]) -> None:
         doc["updated_at"] = self.now()
@@ -83,17 +84,16 @@ class ConversationsBackend(Backend):
         start, end = page_bounds(page_num, page_size, 50)
         if sort_order.upper() not in ("ASC", "DESC"):
             raise bad_request("sort_order must be ASC or DESC")
-        rows = [
-            c
-            for c in self.store.find("conversation", owner=account.space, parent=bot_id)
-            if c["connector_id"] == connector_id
-        ]
-        if sort_order.upper() == "DESC":
-            rows.reverse()
-        return {
-            "has_more": end < len(rows),
-            "conversations": [render_conversation(c) for c in rows[start:end]],
-        }
+        page = self.store.page(
+            "conversation",
+            owner=account.space,
+            parent=bot_id,
+            where={"connector_id": connector_id},
+            desc=sort_order.upper() == "DESC",
+            offset=start,
+            limit=end - start,
+        )
+        return {"has_more": page.has_more, "conversations": [render_conversation(c) for c in page.items]}
 
     def rename(self, account: Account, conversation_id: str, name: str) -> Dict[str, Any]:
         doc = self.get(account, conversation_id)
@@ -107,8 +107,7 @@ class ConversationsBackend(Backend):
         self.get(account, conversation_id)
         with self.store.transaction():
             for kind in ("message", "chat"):
-                for row in self.store.find(kind, owner=account.space, parent=conversation_id):
-                    self.store.delete(kind, row["id"])
+                self.store.delete_where(kind, owner=account.space, parent=conversation_id)
             self.store.delete("conversation", conversation_id)
 
     def clear(self, account: Account, conversation_id: str) -> Dict[str, str]:
@@ -119,8 +118,9 @@ class ConversationsBackend(Backend):
         return {"id": doc["last_section_id"], "conversation_id": conversation_id}
 
     def running_chats(self, account: Account, conversation_id: str) -> List[Dict[str, Any]]:
-        return [
-            c
-            for c in self.store.find("chat", owner=account.space, parent=conversation_id)
-            if c["status"] in ("created", "in_progress")
-        ]
+        return self.store.find(
+            "chat",
+            owner=account.space,
+            parent=conversation_id,
+            where={"status": ["created", "in_progress"]},
+        )

@@ -50,7 +50,7 @@ def _text(content: Any) -> Optional[str]:
 
 
 @router.post("/v1/conversation/message/create", summary="Add a message to a conversation")
-async def create_message(
+def create_message(
     request: Request,
     body: CreateBody,
     conversation_id: Annotated[IdStr, Query()],
@@ -68,7 +68,7 @@ async def create_message(
 
 
 @router.post("/v1/conversation/message/list", summary="List messages (id cursor paging)")
-async def list_messages(
+def list_messages(
     request: Request,
     conversation_id: Annotated[IdStr, Query()],
     body: Optional[ListBody] = None,
@@ -89,7 +89,7 @@ async def list_messages(
 
 
 @router.get("/v1/conversation/message/retrieve", summary="Retrieve a message")
-async def retrieve_message(
+def retrieve_message(
     request: Request,
     conversation_id: Annotated[IdStr, Query()],
     message_id: Annotated[IdStr, Query()],
@@ -99,7 +99,7 @@ async def retrieve_message(
 
 
 @router.post("/v1/conversation/message/modify", summary="Modify a message (answer under `message`)")
-async def modify_message(
+def modify_message(
     request: Request,
     body: ModifyBody,
     conversation_id: Annotated[IdStr, Query()],
@@ -118,7 +118,7 @@ async def modify_message(
 
 
 @router.post("/v1/conversation/message/delete", summary="Delete a question or answer")
-async def delete_message(
+def delete_message(
     request: Request,
     conversation_id: Annotated[IdStr, Query()],
     message_id: Annotated[IdStr, Query()],
@@ -132,7 +132,7 @@ async def delete_message(
 @router.post(
     "/v1/conversations/{conversation_id}/messages/{message_id}/feedback", summary="Like or unlike an answer"
 )
-async def create_feedback(
+def create_feedback(
     request: Request,
     conversation_id: IdStr,
     message_id: IdStr,
@@ -146,7 +146,7 @@ async def create_feedback(
 @router.delete(
     "/v1/conversations/{conversation_id}/messages/{message_id}/feedback", summary="Remove feedback"
 )
-async def delete_feedback(
+def delete_feedback(
     request: Request, conversation_id: IdStr, message_id: IdStr, account: Account = Depends(current_account)
 ) -> Response:
     state_of(request).messages.set_feedback(account, conversation_id, message_id, None)

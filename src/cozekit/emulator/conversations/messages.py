@@ -108,10 +108,26 @@ class MessagesBackend(Backend):
             "updated_at": now,
             "hidden": hidden,
         }
-        return self.store.put("message", doc, owner=account.space, parent=conversation["id"])
+        return self.store.insert("message", doc, owner=account.space, parent=conversation["id"])
 
-    def of_conversation(self, account: Account, conversation_id: str) -> List[Dict[str, Any]]:
-        return self.store.find("message", owner=account.space, parent=conversation_id)
+    def of_conversation(self, account: Account, conversation_id: str, **where: Any) -> List[Dict[str, Any]]:
+        """The conversation's messages matching `where` (field: value, or field: [values]), oldest first."""
+        return self.store.find("message", owner=account.space, parent=conversation_id, where=where)
+
+    def has_visible(self, account: Account, conversation_id: str) -> bool:
+        return self.last_visible(account, conversation_id) is not None
+
+    def last_visible(self, account: Account, conversation_id: str, **where: Any) -> Optional[Dict[str, Any]]:
+        """The newest message not hidden (and matching `where`), or None."""
+        page = self.store.page(
+            "message",
+            owner=account.space,
+            parent=conversation_id,
+            where={"hidden": False, **where},
+            desc=True,
+            limit=1,
+        )
+        return page.items[0] if page.items else None
 
     # -- the message API ----------------------------------------------------------------------
     def create(
@@ -162,29 +178,22 @@ class MessagesBackend(Backend):
         if not 1 <= limit <= 50:
             raise bad_request("limit must be between 1 and 50")
         types = LISTED_TYPES + (MIDDLE_TYPES if include_middle_message else ())
-        rows = [
-            m
-            for m in self.of_conversation(account, conversation_id)
-            if not m["hidden"] and m["type"] in types and (not chat_id or m["chat_id"] == chat_id)
-        ]
-        rows.sort(key=lambda m: int(m["id"]), reverse=order == "desc")
-        keys = [int(m["id"]) for m in rows]
-        after = int(after_id) if after_id and after_id != "0" else None
-        before = int(before_id) if before_id and before_id != "0" else None
-
-        def later(k: int, ref: int) -> bool:
-            """Whether id `k` comes after `ref` in list order."""
-            return k < ref if order == "desc" else k > ref
-
-        if after is not None:
-            rest = [m for m, k in zip(rows, keys) if later(k, after)]
-            page, has_more = rest[:limit], len(rest) > limit
-        elif before is not None:
-            rest = [m for m, k in zip(rows, keys) if later(before, k)]
-            page, has_more = rest[-limit:], len(rest) > limit
-        else:
-            page, has_more = rows[:limit], len(rows) > limit
-        items = [render_message(m) for m in page]
+        where: Dict[str, Any] = {"hidden": False, "type": list(types)}
+        if chat_id:
+            where["chat_id"] = chat_id
+        after = _cursor(after_id)
+        page = self.store.page(
+            "message",
+            owner=account.space,
+            parent=conversation_id,
+            where=where,
+            desc=order == "desc",
+            after=after,
+            before=_cursor(before_id) if after is None else None,
+            limit=limit,
+        )
+        has_more = page.has_more
+        items = [render_message(m) for m in page.items]
         first = items[0]["id"] if items else ""
         last = items[-1]["id"] if items else ""
         return items, first, last, has_more
@@ -217,7 +226,7 @@ class MessagesBackend(Backend):
         if meta_data:
             doc["meta_data"] = check_meta_data(meta_data)
         doc["updated_at"] = self.now()
-        return self.store.put("message", doc, owner=account.space, parent=conversation_id)
+        return self.store.update("message", doc, owner=account.space, parent=conversation_id)
 
     def delete(self, account: Account, conversation_id: str, message_id: str) -> Dict[str, Any]:
         """Delete a question or answer; an answer takes its chat's intermediate messages with it."""
@@ -227,9 +236,12 @@ class MessagesBackend(Backend):
         with self.store.transaction():
             self.store.delete("message", message_id)
             if doc["type"] == "answer" and doc["chat_id"]:
-                for m in self.of_conversation(account, conversation_id):
-                    if m["chat_id"] == doc["chat_id"] and m["type"] in MIDDLE_TYPES:
-                        self.store.delete("message", m["id"])
+                self.store.delete_where(
+                    "message",
+                    owner=account.space,
+                    parent=conversation_id,
+                    where={"chat_id": doc["chat_id"], "type": list(MIDDLE_TYPES)},
+                )
         return doc
 
     def set_feedback(
@@ -252,4 +264,9 @@ class MessagesBackend(Backend):
             if len(feedback.get("comment") or "") > 250:
                 raise bad_request("comment must be at most 250 characters")
         doc["feedback"] = feedback
-        self.store.put("message", doc, owner=account.space, parent=conversation_id)
+        self.store.update("message", doc, owner=account.space, parent=conversation_id)
+
+
+def _cursor(message_id: Optional[str]) -> Optional[str]:
+    """A list cursor: a message id; empty and "0" mean none."""
+    return message_id if message_id and message_id != "0" else None

@@ -57,7 +57,7 @@ class AppConversations(Backend):
             "dynamic": dynamic,
             "created_at": self.now(),
         }
-        return self.store.put(KIND, doc, owner=account.space, parent=scope), False
+        return self.store.upsert(KIND, doc, owner=account.space, parent=scope), False
 
     def create(
         self, account: Account, scope: str, name: str, current: str = "", connector_id: str = "1024"
@@ -84,7 +84,7 @@ class AppConversations(Backend):
             return {"conversationId": str(taken["conversation_id"]), "isSuccess": False, "isExisted": True}
         self.store.delete(KIND, doc["id"])
         doc["id"], doc["name"] = self._key(scope, new_name), new_name
-        self.store.put(KIND, doc, owner=account.space, parent=scope)
+        self.store.insert(KIND, doc, owner=account.space, parent=scope)
         self.conversations.rename(account, doc["conversation_id"], new_name[:100])
         return {"conversationId": str(doc["conversation_id"]), "isSuccess": True, "isExisted": False}
 
@@ -178,7 +178,7 @@ class AppConversations(Backend):
         if doc is None or message is None:
             return False
         message["content"], message["updated_at"] = content, self.now()
-        self.store.put("message", message, owner=account.space, parent=message["conversation_id"])
+        self.store.update("message", message, owner=account.space, parent=message["conversation_id"])
         return True
 
     def delete_message(

@@ -28,7 +28,7 @@ class RenameBody(BaseModel):
 
 
 @router.post("/v1/conversation/create", summary="Create a conversation")
-async def create_conversation(
+def create_conversation(
     request: Request, body: CreateBody, account: Account = Depends(current_account)
 ) -> Response:
     state = state_of(request)
@@ -55,14 +55,14 @@ async def create_conversation(
 
 
 @router.get("/v1/conversation/retrieve", summary="Retrieve a conversation")
-async def retrieve_conversation(
+def retrieve_conversation(
     request: Request, conversation_id: Annotated[IdStr, Query()], account: Account = Depends(current_account)
 ) -> Response:
     return ok(request, render_conversation(state_of(request).conversations.get(account, conversation_id)))
 
 
 @router.get("/v1/conversations", summary="List a bot's conversations")
-async def list_conversations(
+def list_conversations(
     request: Request,
     bot_id: Annotated[IdStr, Query()],
     page_num: int = Query(1),
@@ -83,7 +83,7 @@ async def list_conversations(
 
 
 @router.put("/v1/conversations/{conversation_id}", summary="Rename a conversation")
-async def rename_conversation(
+def rename_conversation(
     request: Request, conversation_id: IdStr, body: RenameBody, account: Account = Depends(current_account)
 ) -> Response:
     conv = state_of(request).conversations.rename(account, conversation_id, body.name)
@@ -91,7 +91,7 @@ async def rename_conversation(
 
 
 @router.delete("/v1/conversations/{conversation_id}", summary="Delete a conversation")
-async def delete_conversation(
+def delete_conversation(
     request: Request, conversation_id: IdStr, account: Account = Depends(current_account)
 ) -> Response:
     state_of(request).conversations.delete(account, conversation_id)
@@ -99,7 +99,7 @@ async def delete_conversation(
 
 
 @router.post("/v1/conversations/{conversation_id}/clear", summary="Clear context (start a new section)")
-async def clear_conversation(
+def clear_conversation(
     request: Request, conversation_id: IdStr, account: Account = Depends(current_account)
 ) -> Response:
     return ok(request, state_of(request).conversations.clear(account, conversation_id))

@@ -11,6 +11,8 @@ ENV_PREFIX = "COZEKIT_EMULATOR_OPENAI_"
 CONTROL_TOKEN_ENV = "COZEKIT_EMULATOR_CONTROL_TOKEN"
 STRICT_ENV = "COZEKIT_EMULATOR_STRICT_REQUESTS"
 CALLBACK_HOSTS_ENV = "COZEKIT_EMULATOR_CALLBACK_HOSTS"
+DATABASE_URL_ENV = "COZEKIT_EMULATOR_DATABASE_URL"
+"""A database URL for the emulator's state (`postgresql://user:pass@host/db`), instead of SQLite."""
 """Comma-separated host names callbacks may go to besides loopback."""
 CONTROL_TOKEN_HEADER = "X-Cozekit-Control-Token"
 """The header that carries the control token (`--control-token`)."""
@@ -51,6 +53,13 @@ class EmulatorConfig:
     callback_timeout: float = 3.0
     """Seconds a callback receiver has to answer (Coze: 3 s, 10 s for bot.published)."""
 
+    workers: int = 1
+    """Worker processes serving this emulator (`--workers`); above 1 the control plane refuses what each
+    worker keeps in its own memory (scripted replies, faults, settings, reset: docs/deployment.md)."""
+    database_url: Optional[str] = None
+    """Keep state in this database (`postgresql://...`, or `sqlite:///path`) instead of the SQLite file in
+    the data directory (or memory); read when the emulator starts (`--database-url`)."""
+
     strict_requests: bool = False
     """Refuse (4000) a JSON body field the endpoint does not know, instead of ignoring it as Coze does;
     unknown fields are recorded either way (`GET /_emulator/unknown_fields`)."""
@@ -66,6 +75,7 @@ class EmulatorConfig:
             openai_model=os.environ.get(ENV_PREFIX + "MODEL") or None,
             control_token=os.environ.get(CONTROL_TOKEN_ENV) or None,
             strict_requests=os.environ.get(STRICT_ENV, "").lower() in ("1", "true", "yes"),
+            database_url=os.environ.get(DATABASE_URL_ENV) or None,
             callback_hosts=tuple(
                 h.strip() for h in os.environ.get(CALLBACK_HOSTS_ENV, "").split(",") if h.strip()
             ),
@@ -89,7 +99,18 @@ class EmulatorConfig:
         out.pop("chunk_delay")
         out["openai_api_key"] = "***" if self.openai_api_key else None
         out["control_token"] = "***" if self.control_token else None
+        out["database_url"] = _without_password(self.database_url)
         out["allowed_hosts"] = list(self.allowed_hosts)
         out["allowed_origins"] = list(self.allowed_origins)
         out["callback_hosts"] = list(self.callback_hosts)
         return out
+
+
+def _without_password(url: Optional[str]) -> Optional[str]:
+    """A database URL fit to show: its password replaced by `***`."""
+    if not url or "@" not in url or "://" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    credentials, host = rest.rsplit("@", 1)
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}" if ":" in credentials else url

@@ -5,22 +5,40 @@ from __future__ import annotations
 import secrets
 import threading
 import time
+from typing import Optional
 
-_COUNTER_BITS = 22
+_LOW_BITS = 22
+"""Below the millisecond clock: a 10-bit node (one per running process) and a 12-bit sequence."""
+_NODE_BITS = 10
+_SEQ_BITS = _LOW_BITS - _NODE_BITS
+NODES = 1 << _NODE_BITS
+_SEQS = 1 << _SEQ_BITS
 
 
 class IdGenerator:
-    """Millisecond clock shifted left by 22 bits plus a counter: sortable, unique per process."""
+    """Millisecond clock << 22 | node << 12 | sequence: sortable by time, increasing within a process and
+    unique across processes holding different nodes (the store hands each process its own,
+    `Store.claim_id_node`; without one, a random node). More than 4096 ids in a millisecond borrow the
+    next millisecond, so ids never repeat or go backwards."""
 
-    def __init__(self) -> None:
+    def __init__(self, node: Optional[int] = None) -> None:
+        self.node = secrets.randbelow(NODES) if node is None else node
+        if not 0 <= self.node < NODES:
+            raise ValueError(f"node must be in 0..{NODES - 1}")
         self._lock = threading.Lock()
-        self._last = 0
+        self._ms = 0
+        self._seq = 0
 
     def next(self) -> str:
         with self._lock:
-            candidate = int(time.time() * 1000) << _COUNTER_BITS
-            self._last = max(candidate, self._last + 1)
-            return str(self._last)
+            now = int(time.time() * 1000)
+            if now > self._ms:
+                self._ms, self._seq = now, 0
+            else:
+                self._seq += 1
+                if self._seq == _SEQS:
+                    self._ms, self._seq = self._ms + 1, 0
+            return str((self._ms << _LOW_BITS) | (self.node << _SEQ_BITS) | self._seq)
 
 
 def new_logid() -> str:

@@ -155,7 +155,7 @@ class DatabasesBackend(Backend):
             "owner": account.user_id,
             "create_time": old["create_time"] if old else self.now(),
         }
-        return self.store.put(self.KIND, doc, owner=account.user_id, parent=workspace_id)
+        return self.store.upsert(self.KIND, doc, owner=account.user_id, parent=workspace_id)
 
     def get(self, account: Account, database_id: str) -> Dict[str, Any]:
         doc = self.store.get(self.KIND, database_id, owner=account.user_id)
@@ -198,7 +198,7 @@ class DatabasesBackend(Backend):
 
     def _save(self, database_id: str, owner: str, values: Dict[str, Any]) -> None:
         doc = {"id": f"{database_id}:{values['id']}", "values": values}
-        self.store.put(self.ROW, doc, owner=owner, parent=database_id)
+        self.store.upsert(self.ROW, doc, owner=owner, parent=database_id)
 
     def _next_id(self, database_id: str) -> int:
         ids = [int(d["values"]["id"]) for d in self.store.find(self.ROW, parent=database_id)]

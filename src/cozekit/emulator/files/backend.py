@@ -56,7 +56,7 @@ class FilesBackend(Backend):
         doc = {"id": self.ids.next(), "bytes": writer.size, "file_name": file_name, "created_at": self.now()}
         writer.commit("file", str(doc["id"]))
         try:
-            self.store.put("file", doc, owner=account.user_id)
+            self.store.insert("file", doc, owner=account.user_id)
         except BaseException:
             self.blobs.delete("file", str(doc["id"]))
             raise

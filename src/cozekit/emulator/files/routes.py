@@ -29,7 +29,7 @@ async def upload_file(request: Request, account: Account = Depends(current_accou
 
 
 @router.get("/v1/files/retrieve", summary="Retrieve a file's metadata")
-async def retrieve_file(
+def retrieve_file(
     request: Request, file_id: Annotated[IdStr, Query()], account: Account = Depends(current_account)
 ) -> Response:
     return ok(request, render_file(state_of(request).files.get(account, file_id)))

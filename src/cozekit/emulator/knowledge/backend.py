@@ -17,7 +17,7 @@ from ..core.base import Account, Backend, page_bounds
 from ..core.blobs import BlobStore
 from ..core.errors import bad_request, not_found
 from ..core.ids import IdGenerator
-from ..core.store import Store
+from ..core.store import Store, contains
 from .chunking import ChunkStrategyError, rule_from_strategy
 from .embeddings import Embedder
 from .images import IMAGE_TYPES
@@ -89,7 +89,7 @@ class KnowledgeBackend(Backend):
             "hit_count": 0,
             "chunk_strategy": None,
         }
-        self.store.put("dataset", ds, owner=account.user_id, parent=space_id)
+        self.store.insert("dataset", ds, owner=account.user_id, parent=space_id)
         return str(ds["id"])
 
     def list_datasets(
@@ -103,15 +103,18 @@ class KnowledgeBackend(Backend):
     ) -> Dict[str, Any]:
         start, end = page_bounds(page_num, page_size, 300)
         self._check_space(account, space_id)
-        rows = self.store.find("dataset", owner=account.user_id, parent=space_id)
+        where: Dict[str, Any] = {}
         if name:
-            rows = [d for d in rows if name.lower() in d["name"].lower()]
+            where["name"] = contains(name)
         if format_type is not None:
-            rows = [d for d in rows if d["format_type"] == format_type]
-        rows.sort(key=lambda d: (-int(d["create_time"]), -int(d["id"])))
+            where["format_type"] = format_type
+        scope: Dict[str, Any] = {"owner": account.user_id, "parent": space_id, "where": where}
+        page = self.store.page(
+            "dataset", **scope, order="created_at", desc=True, offset=start, limit=end - start
+        )
         return {
-            "total_count": len(rows),
-            "dataset_list": [self.render_dataset(account, d) for d in rows[start:end]],
+            "total_count": self.store.count("dataset", **scope),
+            "dataset_list": [self.render_dataset(account, d) for d in page.items],
         }
 
     def update_dataset(
@@ -123,7 +126,7 @@ class KnowledgeBackend(Backend):
             self._file(account, file_id)
         ds.update(name=name, description=description or "", icon_file_id=file_id or "")
         ds["update_time"] = self.now()
-        self.store.put("dataset", ds, owner=account.user_id, parent=ds["space_id"])
+        self.store.update("dataset", ds, owner=account.user_id, parent=ds["space_id"])
 
     def delete_dataset(self, account: Account, dataset_id: str) -> None:
         self._dataset(account, dataset_id)
@@ -229,12 +232,12 @@ class KnowledgeBackend(Backend):
             with self.store.transaction():
                 for doc, _ in prepared:
                     doc.update(dataset_id=dataset_id, chunk_strategy=strategy, owner=account.user_id)
-                    self.store.put("kdocument", doc, owner=account.user_id, parent=dataset_id)
+                    self.store.insert("kdocument", doc, owner=account.user_id, parent=dataset_id)
                     docs.append(doc)
                 if ds["chunk_strategy"] is None:
                     ds["chunk_strategy"] = strategy
                 ds["update_time"] = self.now()
-                self.store.put("dataset", ds, owner=account.user_id, parent=ds["space_id"])
+                self.store.update("dataset", ds, owner=account.user_id, parent=ds["space_id"])
         except BaseException:
             for doc_id in written:
                 self.blobs.delete("kdoc", doc_id)
@@ -347,7 +350,7 @@ class KnowledgeBackend(Backend):
             doc["update_type"] = rule.get("update_type") or 0
             doc["update_interval"] = rule.get("update_interval") or 0
         doc["update_time"] = self.now()
-        self.store.put("kdocument", doc, owner=account.user_id, parent=doc["dataset_id"])
+        self.store.update("kdocument", doc, owner=account.user_id, parent=doc["dataset_id"])
         return render_document(doc)
 
     def delete_documents(self, account: Account, document_ids: List[str]) -> None:
@@ -363,8 +366,12 @@ class KnowledgeBackend(Backend):
     def list_documents(self, account: Account, dataset_id: str, page: int, size: int) -> Dict[str, Any]:
         self._dataset(account, dataset_id)
         start, end = page_bounds(max(page, 1), size, 300)
-        docs = self._documents(account, dataset_id)
-        return {"document_infos": [render_document(d) for d in docs[start:end]], "total": len(docs)}
+        scope: Dict[str, Any] = {"owner": account.user_id, "parent": dataset_id}
+        rows = self.store.page("kdocument", **scope, offset=start, limit=end - start)
+        return {
+            "document_infos": [render_document(d) for d in rows.items],
+            "total": self.store.count("kdocument", **scope),
+        }
 
     def progress(self, account: Account, dataset_id: str, document_ids: List[str]) -> List[Dict[str, Any]]:
         self._dataset(account, dataset_id)
@@ -406,7 +413,7 @@ class KnowledgeBackend(Backend):
             if doc["dataset_id"] != dataset_id or doc["format_type"] != IMAGE:
                 raise not_found("document_id", document_id)
             doc.update(caption=caption, update_time=self.now())
-            self.store.put("kdocument", doc, owner=account.user_id, parent=dataset_id)
+            self.store.update("kdocument", doc, owner=account.user_id, parent=dataset_id)
             if doc["status"] == DONE:
                 slices = [caption] if caption.strip() else []
                 self.ingestor.save_slices(doc, slices)
@@ -440,5 +447,5 @@ class KnowledgeBackend(Backend):
 
     def register_web_page(self, url: str, content: str, title: str = "") -> Dict[str, str]:
         page = {"id": web_key(url), "url": url, "content": content, "title": title}
-        self.store.put("web_page", page, owner="")
+        self.store.upsert("web_page", page, owner="")
         return page

@@ -106,7 +106,7 @@ class KnowledgeIndex:
         row = self.store.get(STAMP_KIND, dataset_id)
         old = "" if row is None else str(row["stamp"])
         new = uuid.uuid4().hex
-        self.store.put(STAMP_KIND, {"id": dataset_id, "stamp": new}, owner="")
+        self.store.upsert(STAMP_KIND, {"id": dataset_id, "stamp": new}, owner="")
         with self._lock:
             index = self._indexes.get(dataset_id)
             if index is None:

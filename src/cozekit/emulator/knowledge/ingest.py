@@ -106,9 +106,9 @@ class Ingestor:
     def save_slices(self, doc: Dict[str, Any], slices: List[str]) -> None:
         """Replace a document's slices and its counts (the caller saves nothing else)."""
         with self.store.transaction():
-            self.store.put("kslices", {"id": doc["id"], "slices": slices}, owner=doc["owner"])
+            self.store.upsert("kslices", {"id": doc["id"], "slices": slices}, owner=doc["owner"])
             doc.update(slice_count=len(slices), char_count=sum(len(s) for s in slices))
-            self.store.put("kdocument", doc, owner=doc["owner"], parent=doc["dataset_id"])
+            self.store.update("kdocument", doc, owner=doc["owner"], parent=doc["dataset_id"])
             self.on_slices(str(doc["dataset_id"]), str(doc["id"]), slices)
 
     # -- the worker -------------------------------------------------------------------------------
@@ -145,7 +145,7 @@ class Ingestor:
             if doc is None or generation != self._generation:
                 raise _Canceled
             doc.update(fields)
-            self.store.put("kdocument", doc, owner=doc["owner"], parent=doc["dataset_id"])
+            self.store.update("kdocument", doc, owner=doc["owner"], parent=doc["dataset_id"])
             return doc
 
     def _process(self, generation: int, doc_id: str) -> None:

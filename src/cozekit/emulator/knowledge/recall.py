@@ -109,9 +109,9 @@ class KnowledgeRecall:
                 doc = self.store.get("kdocument", doc_id)
                 if doc is not None:
                     doc["hit_count"] += 1
-                    self.store.put("kdocument", doc, owner=account.user_id, parent=doc["dataset_id"])
+                    self.store.update("kdocument", doc, owner=account.user_id, parent=doc["dataset_id"])
             for dataset_id in dict.fromkeys(h["dataset_id"] for h in hits):
                 ds = self.store.get("dataset", dataset_id)
                 if ds is not None:
                     ds["hit_count"] += 1
-                    self.store.put("dataset", ds, owner=account.user_id, parent=ds["space_id"])
+                    self.store.update("dataset", ds, owner=account.user_id, parent=ds["space_id"])

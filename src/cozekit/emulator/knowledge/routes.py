@@ -104,7 +104,7 @@ def _optional_bool(name: str, value: Optional[str]) -> Optional[bool]:
 
 # -- datasets ---------------------------------------------------------------------------------------
 @router.post("/v1/datasets", summary="Create a knowledge base (format_type 0 text, 2 image)")
-async def create_dataset(
+def create_dataset(
     request: Request, body: DatasetIn, account: Account = Depends(current_account)
 ) -> Response:
     knowledge = state_of(request).knowledge
@@ -115,7 +115,7 @@ async def create_dataset(
 
 
 @router.get("/v1/datasets", summary="List a workspace's knowledge bases")
-async def list_datasets(
+def list_datasets(
     request: Request,
     space_id: Annotated[IdStr, Query()] = "",
     name: Optional[str] = Query(None),
@@ -131,7 +131,7 @@ async def list_datasets(
 
 
 @router.put("/v1/datasets/{dataset_id}", summary="Update a knowledge base's name, description, icon")
-async def update_dataset(
+def update_dataset(
     request: Request, dataset_id: IdStr, body: DatasetUpdateIn, account: Account = Depends(current_account)
 ) -> Response:
     state_of(request).knowledge.update_dataset(account, dataset_id, body.name, body.description, body.file_id)
@@ -139,7 +139,7 @@ async def update_dataset(
 
 
 @router.delete("/v1/datasets/{dataset_id}", summary="Delete a knowledge base and its documents")
-async def delete_dataset(
+def delete_dataset(
     request: Request, dataset_id: IdStr, account: Account = Depends(current_account)
 ) -> Response:
     state_of(request).knowledge.delete_dataset(account, dataset_id)
@@ -147,7 +147,7 @@ async def delete_dataset(
 
 
 @router.post("/v1/datasets/{dataset_id}/process", summary="Processing progress of documents")
-async def process(
+def process(
     request: Request, dataset_id: IdStr, body: DocumentIdsIn, account: Account = Depends(current_account)
 ) -> Response:
     progress = state_of(request).knowledge.progress(account, dataset_id, body.document_ids)
@@ -156,7 +156,7 @@ async def process(
 
 # -- documents (payload at the top level) ------------------------------------------------------------
 @router.post("/open_api/knowledge/document/create", summary="Upload up to 10 documents")
-async def create_documents(
+def create_documents(
     request: Request, body: DocumentsIn, account: Account = Depends(current_account)
 ) -> Response:
     docs = state_of(request).knowledge.create_documents(
@@ -166,7 +166,7 @@ async def create_documents(
 
 
 @router.post("/open_api/knowledge/document/update", summary="Rename a document or change its update rule")
-async def update_document(
+def update_document(
     request: Request, body: DocumentUpdateIn, account: Account = Depends(current_account)
 ) -> Response:
     knowledge = state_of(request).knowledge
@@ -175,7 +175,7 @@ async def update_document(
 
 
 @router.post("/open_api/knowledge/document/delete", summary="Delete up to 100 documents")
-async def delete_documents(
+def delete_documents(
     request: Request, body: DocumentIdsIn, account: Account = Depends(current_account)
 ) -> Response:
     state_of(request).knowledge.delete_documents(account, body.document_ids)
@@ -183,7 +183,7 @@ async def delete_documents(
 
 
 @router.post("/open_api/knowledge/document/list", summary="List a knowledge base's documents")
-async def list_documents(
+def list_documents(
     request: Request, body: DocumentListIn, account: Account = Depends(current_account)
 ) -> Response:
     data = state_of(request).knowledge.list_documents(account, body.dataset_id, body.page, body.size)
@@ -193,7 +193,7 @@ async def list_documents(
 
 # -- images ---------------------------------------------------------------------------------------
 @router.get("/v1/datasets/{dataset_id}/images", summary="List the images of an image knowledge base")
-async def list_images(
+def list_images(
     request: Request,
     dataset_id: IdStr,
     page_num: int = Query(1),
@@ -210,7 +210,7 @@ async def list_images(
 
 
 @router.put("/v1/datasets/{dataset_id}/images/{document_id}", summary="Set an image's caption")
-async def update_caption(
+def update_caption(
     request: Request,
     dataset_id: IdStr,
     document_id: IdStr,

@@ -106,7 +106,7 @@ class OAuthBackend(Backend):
         return time.time() + self.offset()
 
     def advance(self, seconds: float) -> float:
-        self.store.put("oauth_clock", {"id": "clock", "offset": self.offset() + seconds}, owner="")
+        self.store.upsert("oauth_clock", {"id": "clock", "offset": self.offset() + seconds}, owner="")
         return self.clock()
 
     # -- armed failures ------------------------------------------------------------------------
@@ -118,7 +118,7 @@ class OAuthBackend(Backend):
             raise ValueError("times must be >= 1")
         status = status or (500 if error == "internal_error" else 401 if error == "invalid_client" else 400)
         doc = {"id": "next", "error": error, "message": message or FAILURE_MESSAGES.get(error, error)}
-        self.store.put("oauth_failure", {**doc, "status": status, "times": times}, owner="")
+        self.store.upsert("oauth_failure", {**doc, "status": status, "times": times}, owner="")
 
     def take_failure(self) -> Optional[OAuthFailure]:
         doc = self.store.get("oauth_failure", "next")
@@ -127,7 +127,7 @@ class OAuthBackend(Backend):
         if int(doc["times"]) <= 1:
             self.store.delete("oauth_failure", "next")
         else:
-            self.store.put("oauth_failure", {**doc, "times": int(doc["times"]) - 1}, owner="")
+            self.store.update("oauth_failure", {**doc, "times": int(doc["times"]) - 1}, owner="")
         return OAuthFailure(str(doc["error"]), str(doc["message"]), int(doc["status"]))
 
     # -- apps ----------------------------------------------------------------------------------
@@ -156,7 +156,7 @@ class OAuthBackend(Backend):
             secret = "sec_" + secrets.token_urlsafe(32)
             app["secret_hash"] = token_hash(secret)
             out["client_secret"] = secret
-        self.store.put("oauth_app", app, owner=owner.user_id)
+        self.store.insert("oauth_app", app, owner=owner.user_id)
         return {**out, **self.public(app)}
 
     def app(self, client_id: str) -> Optional[Dict[str, Any]]:
@@ -167,7 +167,7 @@ class OAuthBackend(Backend):
         if app is None:
             raise KeyError(client_id)
         app.update(changes)
-        self.store.put("oauth_app", app, owner=app["owner_user_id"])
+        self.store.update("oauth_app", app, owner=app["owner_user_id"])
         return self.public(app)
 
     def add_public_key(self, client_id: str, public_key: str, key_id: Optional[str] = None) -> str:
@@ -176,7 +176,7 @@ class OAuthBackend(Backend):
             raise KeyError(client_id)
         kid = key_id or secrets.token_hex(20)
         app["public_keys"][kid] = public_key
-        self.store.put("oauth_app", app, owner=app["owner_user_id"])
+        self.store.update("oauth_app", app, owner=app["owner_user_id"])
         return kid
 
     @staticmethod
@@ -229,7 +229,7 @@ class OAuthBackend(Backend):
             "workspace_id": workspace_id or "",
             "expires_at": self.clock() + CODE_TTL,
         }
-        self.store.put("oauth_code", doc, owner=user_id)
+        self.store.insert("oauth_code", doc, owner=user_id)
         return code
 
     def redeem_code(
@@ -271,7 +271,7 @@ class OAuthBackend(Backend):
             "expires_at": self.clock() + app["device_code_ttl"],
             "last_poll": 0.0,
         }
-        self.store.put("oauth_device", doc, owner="")
+        self.store.insert("oauth_device", doc, owner="")
         return {
             "device_code": device_code,
             "user_code": user_code,
@@ -309,7 +309,7 @@ class OAuthBackend(Backend):
             raise ValueError(f"the user is not a member of workspace {doc['workspace_id']}")
         doc["status"] = "approved" if approve else "denied"
         doc["user_id"] = user_id
-        self.store.put("oauth_device", doc, owner="")
+        self.store.update("oauth_device", doc, owner="")
         return {"user_code": doc["user_code"], "client_id": doc["client_id"], "status": doc["status"]}
 
     def poll_device(self, app: Dict[str, Any], device_code: str) -> Dict[str, Any]:
@@ -330,7 +330,7 @@ class OAuthBackend(Backend):
         if too_soon:
             interval = int(doc["interval"])
             doc["interval"] = max(interval, min(interval + SLOW_DOWN_STEP, MAX_DEVICE_INTERVAL))
-        self.store.put("oauth_device", doc, owner="")
+        self.store.update("oauth_device", doc, owner="")
         if too_soon:
             raise OAuthFailure("slow_down", "polling too fast; wait longer between requests")
         raise OAuthFailure("authorization_pending", "the user has not finished authorization yet")
@@ -349,7 +349,7 @@ class OAuthBackend(Backend):
             "workspace_id": workspace_id,
             "expires_at": now + int(app["refresh_token_ttl"]),
         }
-        self.store.put("oauth_refresh", doc, owner=user_id)
+        self.store.insert("oauth_refresh", doc, owner=user_id)
         return {**body, "refresh_token": refresh}
 
     def issue_service_token(
@@ -379,7 +379,7 @@ class OAuthBackend(Backend):
             "workspace_id": workspace_id,
             "expires_at": expires_at,
         }
-        self.store.put("oauth_token", doc, owner=user_id)
+        self.store.insert("oauth_token", doc, owner=user_id)
         return {"access_token": token, "expires_in": expires_at, "token_type": "Bearer"}
 
     def refresh(self, app: Dict[str, Any], refresh_token: str) -> Dict[str, Any]:
@@ -402,9 +402,7 @@ class OAuthBackend(Backend):
     def seen_jti(self, client_id: str, jti: str, exp: float) -> bool:
         """Record a JWT id; True when it was used before (a replay)."""
         key = token_hash(f"{client_id}\n{jti}")
-        if self.store.get("oauth_jti", key) is not None:
-            return True
-        self.store.put("oauth_jti", {"id": key, "exp": exp}, owner="")
+        return not self.store.insert_missing("oauth_jti", {"id": key, "exp": exp}, owner="")
         return False
 
     def authenticate(self, access_token: str) -> Optional[Account]:

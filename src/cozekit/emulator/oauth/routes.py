@@ -188,12 +188,12 @@ async def workspace_device_code(request: Request, workspace_id: str) -> Response
 
 
 @router.get(P + "/authorize", summary="The consent page (code and PKCE flows)")
-async def authorize(request: Request) -> Response:
+def authorize(request: Request) -> Response:
     return pages.consent_page(request, None)
 
 
 @router.get(P + "/workspace_id/{workspace_id}/authorize", summary="The consent page for a workspace")
-async def workspace_authorize(request: Request, workspace_id: str) -> Response:
+def workspace_authorize(request: Request, workspace_id: str) -> Response:
     return pages.consent_page(request, workspace_id)
 
 
@@ -208,7 +208,7 @@ async def workspace_authorize_decision(request: Request, workspace_id: str) -> R
 
 
 @router.get(pages.DEVICE_PAGE, summary="Where the user enters (or confirms) a device user code")
-async def device_page(request: Request) -> Response:
+def device_page(request: Request) -> Response:
     return pages.device_page(request)
 
 

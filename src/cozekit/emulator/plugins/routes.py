@@ -20,19 +20,19 @@ class CallBody(BaseModel):
 
 
 @router.get("/v1/plugins/mget", summary="The details of 1-20 plugins")
-async def batch_retrieve(
+def batch_retrieve(
     request: Request, ids: Optional[str] = Query(None), account: Account = Depends(current_account)
 ) -> Response:
     return ok(request, state_of(request).plugins.batch_retrieve(ids))
 
 
 @router.get("/v1/plugins/{plugin_id}", summary="A plugin's details and tools")
-async def retrieve(request: Request, plugin_id: str, account: Account = Depends(current_account)) -> Response:
+def retrieve(request: Request, plugin_id: str, account: Account = Depends(current_account)) -> Response:
     return ok(request, state_of(request).plugins.retrieve(plugin_id))
 
 
 @router.post("/v1/plugins/{plugin_id}/tools/call", summary="Call a tool of a paid plugin")
-async def call_tool(
+def call_tool(
     request: Request, plugin_id: str, body: CallBody, account: Account = Depends(current_account)
 ) -> Response:
     data = state_of(request).plugins.call_tool(account, plugin_id, body.tool_name, body.arguments)
@@ -40,7 +40,7 @@ async def call_tool(
 
 
 @router.get("/v1/stores/plugins", summary="Paid plugins in the store")
-async def list_store_plugins(
+def list_store_plugins(
     request: Request,
     keyword: Optional[str] = Query(None),
     is_official: Optional[bool] = Query(None),
@@ -57,7 +57,7 @@ async def list_store_plugins(
 
 
 @router.get("/v1/stores/categories", summary="Plugin categories of the store")
-async def list_store_categories(
+def list_store_categories(
     request: Request,
     entity_type: Optional[str] = Query(None),
     page_num: int = Query(1),

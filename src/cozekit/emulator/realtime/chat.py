@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+from asyncio import to_thread
 from typing import Any, AsyncIterator, Coroutine, Dict, List, Optional, Tuple
 
 from ..audio.voice import pcm as pcmlib
@@ -71,7 +72,9 @@ class ChatSession(Session):
             raise bad_request("bot_id is required in the query string")
         if self.workflow_id and self.account.scoped:
             raise CozeErrors.NO_PERMISSION()  # a channel token may not run workflows (as on REST)
-        self.services.bots.for_chat(self.account, self.bot_id, None)  # 4101 for a bot outside its scope
+        await to_thread(
+            self.services.bots.for_chat, self.account, self.bot_id, None
+        )  # 4101 for a bot outside its scope
         await super().opened()
 
     async def emit(self, event_type: str, data: Optional[Any] = None) -> None:
@@ -89,7 +92,7 @@ class ChatSession(Session):
         chat_config = {**self.chat_config, **(data.get("chat_config") or {})}
         conversation_id = chat_config.get("conversation_id")
         if conversation_id:
-            self.services.conversations.get(self.account, str(conversation_id))
+            await to_thread(self.services.conversations.get, self.account, str(conversation_id))
         new_input = input_audio(self.input, data.get("input_audio") or {}, g711=True)
         new_output = output_audio(self.output, data.get("output_audio") or {}, g711=True)
         self.services.audio.voice(self.account, str(new_output["voice_id"]))
@@ -155,7 +158,7 @@ class ChatSession(Session):
     async def _prologue(self) -> None:
         text = self.extra.get("prologue_content")
         if not text:
-            bot = self.services.bots.for_chat(self.account, self.bot_id, None)
+            bot = await to_thread(self.services.bots.for_chat, self.account, self.bot_id, None)
             text = (bot["config"].get("onboarding_info") or {}).get("prologue") or ""
         if text:
             await self._speak_alone(str(text))
@@ -227,7 +230,7 @@ class ChatSession(Session):
             raise bad_request("role must be user or assistant")
         if content_type not in ("text", "object_string") or not isinstance(content, str):
             raise bad_request("content_type must be text or object_string, with string content")
-        self.services.messages.check_content(self.account, content, content_type)
+        await to_thread(self.services.messages.check_content, self.account, content, content_type)
         message = {"role": role, "content_type": content_type, "content": content}
         if role == "assistant":
             self.pending.append({**message, "type": "answer"})
@@ -238,7 +241,7 @@ class ChatSession(Session):
     async def on_conversation_clear(self, data: Dict[str, Any]) -> None:
         await self._stop_turn()
         if self.conversation_id:
-            self.services.conversations.clear(self.account, self.conversation_id)
+            await to_thread(self.services.conversations.clear, self.account, self.conversation_id)
         self.pending = []
         await self.emit("conversation.cleared")
 
@@ -296,7 +299,7 @@ class ChatSession(Session):
             await task
         if self.chat_id and self.conversation_id:
             with contextlib.suppress(EmulatorError):
-                self.services.chats.cancel(self.account, self.conversation_id, self.chat_id)
+                await to_thread(self.services.chats.cancel, self.account, self.conversation_id, self.chat_id)
         return True
 
     async def _start(self, message: Dict[str, Any]) -> None:
@@ -324,7 +327,7 @@ class ChatSession(Session):
                 custom_variables=cfg.get("custom_variables"),
                 meta_data=cfg.get("meta_data"),
             )
-            created, in_progress = self.services.chats.start(self.account, start)
+            created, in_progress = await to_thread(self.services.chats.start, self.account, start)
             first = [
                 frame("conversation.chat.created", created),
                 frame("conversation.chat.in_progress", in_progress),
@@ -386,9 +389,15 @@ class ChatSession(Session):
 
     async def _echo_question(self, chat: Dict[str, Any]) -> None:
         """The turn's user message, as Coze echoes it before `conversation.chat.created`."""
-        for m in self.services.messages.of_conversation(self.account, chat["conversation_id"]):
-            if m["chat_id"] == chat["id"] and m["role"] == "user":
-                await self.emit("conversation.message.completed", render_message(m))
+        turn = await to_thread(
+            self.services.messages.of_conversation,
+            self.account,
+            chat["conversation_id"],
+            chat_id=chat["id"],
+            role="user",
+        )
+        for m in turn:
+            await self.emit("conversation.message.completed", render_message(m))
 
 
 async def anext_or_none(frames: AsyncIterator[bytes]) -> Optional[bytes]:

@@ -7,6 +7,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from ..core.base import Account, Backend
 from ..core.errors import CozeErrors, bad_request, not_found
+from ..core.store import is_null, not_null
 from .canvas.adapter import definition as canvas_definition
 from .engine.definition import Definition, DefinitionError, param_info
 from .engine.definition import parse as parse_definition
@@ -46,6 +47,7 @@ class WorkflowsBackend(Backend):
         with self.store.transaction():
             doc = self._existing(account, workspace_id, raw, definition)
             now = self.now()
+            write = self.store.update if doc is not None else self.store.insert
             if doc is None:
                 doc = {
                     "id": str(raw.get("id") or self.ids.next()),
@@ -70,7 +72,7 @@ class WorkflowsBackend(Backend):
                     raise bad_request(f"workflow {doc['id']} already has version {version}")
                 entry = {"version": version, "definition": raw, "description": definition.description}
                 doc["versions"].append({**entry, "created_at": now, "updated_at": now})
-            self.store.put("workflow", doc, owner=account.user_id, parent=workspace_id)
+            write("workflow", doc, owner=account.user_id, parent=workspace_id)
         return self.summary(doc)
 
     def _existing(
@@ -152,24 +154,32 @@ class WorkflowsBackend(Backend):
         size = max(1, min(page_size, MAX_PAGE))  # PY sends 100: clamp, don't reject (get_workflow_list: 1-30)
         if self.store.get("workspace", workspace_id, owner=account.user_id) is None:
             raise not_found("workspace_id", workspace_id)
-        docs = self.store.find("workflow", owner=account.user_id, parent=workspace_id)
+        where: Dict[str, Any] = {}
         status = publish_status or "published_online"
         if status == "published_online":
-            docs = [d for d in docs if d["versions"]]
+            where["versions.0"] = not_null()
         elif status == "unpublished_draft":
-            docs = [d for d in docs if not d["versions"]]
+            where["versions.0"] = is_null()
         elif status != "all":
             raise bad_request(f"unknown publish_status {publish_status!r}")
         if workflow_mode:
             if workflow_mode not in ("workflow", "chatflow"):
                 raise bad_request("workflow_mode must be workflow or chatflow")
-            docs = [d for d in docs if d["mode"] == workflow_mode]
+            where["mode"] = workflow_mode
         if app_id:
-            docs = [d for d in docs if d["app_id"] == app_id]
-        docs.sort(key=lambda d: (-int(d["updated_at"]), d["id"]))
-        start = (page_num - 1) * size
-        items = [self.basic(d, text_times=True) for d in docs[start : start + size]]
-        return {"items": items, "has_more": start + size < len(docs)}
+            where["app_id"] = app_id
+        page = self.store.page(
+            "workflow",
+            owner=account.user_id,
+            parent=workspace_id,
+            where=where,
+            order="updated_at",
+            desc=True,
+            offset=(page_num - 1) * size,
+            limit=size,
+        )
+        items = [self.basic(d, text_times=True) for d in page.items]
+        return {"items": items, "has_more": page.has_more}
 
     def info(self, account: Account, workflow_id: str, include_io: bool) -> Dict[str, Any]:
         doc = self.get(account, workflow_id)
@@ -226,14 +236,14 @@ class WorkflowsBackend(Backend):
                 raise not_found("user_id", user_id)
             if user_id not in doc.setdefault("collaborators", []) and user_id != account.user_id:
                 doc["collaborators"].append(user_id)
-        self.store.put("workflow", doc, owner=account.user_id, parent=doc["workspace_id"])
+        self.store.update("workflow", doc, owner=account.user_id, parent=doc["workspace_id"])
 
     def remove_collaborator(self, account: Account, workflow_id: str, user_id: str) -> None:
         doc = self.get(account, workflow_id)
         if user_id not in doc.get("collaborators", []):
             raise not_found("collaborator user_id", user_id)
         doc["collaborators"].remove(user_id)
-        self.store.put("workflow", doc, owner=account.user_id, parent=doc["workspace_id"])
+        self.store.update("workflow", doc, owner=account.user_id, parent=doc["workspace_id"])
 
     def set_collaboration_mode(self, account: Account, workflow_id: str, mode: str) -> None:
         doc = self.get(account, workflow_id)
@@ -242,13 +252,14 @@ class WorkflowsBackend(Backend):
         if mode == "single" and doc.get("collaborators"):
             raise bad_request("remove all collaborators before switching to single-user mode")
         doc["collaboration_mode"] = mode
-        self.store.put("workflow", doc, owner=account.user_id, parent=doc["workspace_id"])
+        self.store.update("workflow", doc, owner=account.user_id, parent=doc["workspace_id"])
 
     # -- runs --------------------------------------------------------------------------------------
 
-    def save_run(self, account: Account, run: Dict[str, Any]) -> None:
+    def save_run(self, account: Account, run: Dict[str, Any], *, new: bool = False) -> None:
         run["update_time"] = self.now()
-        self.store.put("workflow_run", run, owner=account.user_id, parent=run["workflow_id"])
+        write = self.store.insert if new else self.store.update
+        write("workflow_run", run, owner=account.user_id, parent=run["workflow_id"])
 
     def run_of(self, account: Account, execute_id: str) -> Optional[Dict[str, Any]]:
         return self.store.get("workflow_run", execute_id, owner=account.user_id)

@@ -5,6 +5,7 @@ import asyncio
 from typing import Any, Dict, List, Optional
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict
 from typing_extensions import Annotated
@@ -110,7 +111,9 @@ async def run_workflow(
     request: Request, body: RunBody, account: Account = Depends(current_account)
 ) -> Response:
     mode = ASYNC if body.is_async else SYNC
-    run_doc = state_of(request).workflow_runner.create(account, _request(request, body), mode)
+    run_doc = await run_in_threadpool(
+        state_of(request).workflow_runner.create, account, _request(request, body), mode
+    )
     if mode == ASYNC:
         return _in_background(request, account, run_doc, None)
     return await _finish(request, account, run_doc, None)
@@ -121,7 +124,7 @@ async def stream_workflow(
     request: Request, body: RunBody, account: Account = Depends(current_account)
 ) -> Response:
     runner = state_of(request).workflow_runner
-    run_doc = runner.create(account, _request(request, body), STREAM)
+    run_doc = await run_in_threadpool(runner.create, account, _request(request, body), STREAM)
     return StreamingResponse(runner.stream(account, run_doc, None), headers=SSE_HEADERS)
 
 
@@ -130,21 +133,25 @@ async def stream_resume(
     request: Request, body: ResumeBody, account: Account = Depends(current_account)
 ) -> Response:
     runner = state_of(request).workflow_runner
-    run_doc = runner.prepare_resume(account, body.workflow_id, body.event_id, body.interrupt_type)
+    run_doc = await run_in_threadpool(
+        runner.prepare_resume, account, body.workflow_id, body.event_id, body.interrupt_type
+    )
     return StreamingResponse(runner.stream(account, run_doc, body.resume_data), headers=SSE_HEADERS)
 
 
 @router.post("/v1/workflows/resume", summary="Answer an interrupt (not streamed; async if the run was)")
 async def resume(request: Request, body: ResumeBody, account: Account = Depends(current_account)) -> Response:
     runner = state_of(request).workflow_runner
-    run_doc = runner.prepare_resume(account, body.workflow_id, body.event_id, body.interrupt_type)
+    run_doc = await run_in_threadpool(
+        runner.prepare_resume, account, body.workflow_id, body.event_id, body.interrupt_type
+    )
     if run_doc["run_mode"] == ASYNC:
         return _in_background(request, account, run_doc, body.resume_data)
     return await _finish(request, account, run_doc, body.resume_data)
 
 
 @router.get("/v1/workflows/{workflow_id}/run_histories/{execute_id}", summary="A run's history record")
-async def run_history(
+def run_history(
     request: Request, workflow_id: IdStr, execute_id: IdStr, account: Account = Depends(current_account)
 ) -> Response:
     return ok(request, state_of(request).workflows.history(account, workflow_id, execute_id))
@@ -154,7 +161,7 @@ async def run_history(
     "/v1/workflows/{workflow_id}/run_histories/{execute_id}/execute_nodes/{node_execute_uuid}",
     summary="One node's output in a run",
 )
-async def node_output(
+def node_output(
     request: Request,
     workflow_id: IdStr,
     execute_id: IdStr,
@@ -187,7 +194,7 @@ async def chatflow(
 
 
 @router.get("/v1/workflows", summary="Workflows of a workspace")
-async def list_workflows(
+def list_workflows(
     request: Request,
     workspace_id: Annotated[IdStr, Query()],
     page_num: int = Query(1),
@@ -205,7 +212,7 @@ async def list_workflows(
 
 
 @router.get("/v1/workflows/{workflow_id}", summary="A workflow's basic information (and its inputs/outputs)")
-async def workflow_info(
+def workflow_info(
     request: Request,
     workflow_id: IdStr,
     include_input_output: Optional[bool] = Query(False),
@@ -215,7 +222,7 @@ async def workflow_info(
 
 
 @router.get("/v1/workflows/{workflow_id}/versions", summary="Published versions, newest first")
-async def workflow_versions(
+def workflow_versions(
     request: Request,
     workflow_id: IdStr,
     page_size: int = Query(10),
@@ -231,7 +238,7 @@ async def workflow_versions(
 
 
 @router.post("/v1/workflows/{workflow_id}/collaborators", summary="Add a collaborator")
-async def add_collaborator(
+def add_collaborator(
     request: Request, workflow_id: IdStr, body: CollaboratorsBody, account: Account = Depends(current_account)
 ) -> Response:
     users = [c.user_id for c in body.collaborators]
@@ -240,7 +247,7 @@ async def add_collaborator(
 
 
 @router.delete("/v1/workflows/{workflow_id}/collaborators/{user_id}", summary="Remove a collaborator")
-async def remove_collaborator(
+def remove_collaborator(
     request: Request, workflow_id: IdStr, user_id: IdStr, account: Account = Depends(current_account)
 ) -> Response:
     state_of(request).workflows.remove_collaborator(account, workflow_id, user_id)
@@ -248,7 +255,7 @@ async def remove_collaborator(
 
 
 @router.post("/v1/workflows/{workflow_id}/collaboration_mode", summary="Single-user or collaboration mode")
-async def collaboration_mode(
+def collaboration_mode(
     request: Request, workflow_id: IdStr, body: ModeBody, account: Account = Depends(current_account)
 ) -> Response:
     state_of(request).workflows.set_collaboration_mode(account, workflow_id, body.collaboration_mode)

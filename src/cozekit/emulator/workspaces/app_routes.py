@@ -28,7 +28,7 @@ class CopyBody(BaseModel):
 
 
 @router.get("/v1/apps", summary="A workspace's apps")
-async def list_apps(
+def list_apps(
     request: Request,
     workspace_id: Annotated[Optional[IdStr], Query()] = None,
     publish_status: Optional[str] = Query(None),
@@ -46,7 +46,7 @@ async def list_apps(
 
 
 @router.post("/v1/apps/{app_id}/collaborators", summary="Add an app collaborator")
-async def add_collaborator(
+def add_collaborator(
     request: Request, app_id: IdStr, body: CollaboratorsBody, account: Account = Depends(current_account)
 ) -> Response:
     state_of(request).apps.add_collaborators(account, app_id, body.collaborators)
@@ -54,7 +54,7 @@ async def add_collaborator(
 
 
 @router.delete("/v1/apps/{app_id}/collaborators/{user_id}", summary="Remove an app collaborator")
-async def remove_collaborator(
+def remove_collaborator(
     request: Request, app_id: IdStr, user_id: IdStr, account: Account = Depends(current_account)
 ) -> Response:
     state_of(request).apps.remove_collaborator(account, app_id, user_id)
@@ -68,7 +68,7 @@ class DuplicateBody(BaseModel):
 
 
 @router.post("/v1/templates/{template_id}/duplicate", summary="Copy a template into a workspace")
-async def duplicate_template(
+def duplicate_template(
     request: Request, template_id: IdStr, body: DuplicateBody, account: Account = Depends(current_account)
 ) -> Response:
     templates = state_of(request).templates
@@ -76,7 +76,7 @@ async def duplicate_template(
 
 
 @router.post("/v1/entities/copy_tasks", summary="Copy a bot, app or workflow")
-async def create_copy_task(
+def create_copy_task(
     request: Request, body: CopyBody, account: Account = Depends(current_account)
 ) -> Response:
     copies = state_of(request).copy_tasks
@@ -85,7 +85,7 @@ async def create_copy_task(
 
 
 @router.get("/v1/entities/copy_tasks/{task_id}", summary="A copy task's progress and result")
-async def retrieve_copy_task(
+def retrieve_copy_task(
     request: Request, task_id: IdStr, account: Account = Depends(current_account)
 ) -> Response:
     return ok(request, state_of(request).copy_tasks.retrieve(account, task_id))

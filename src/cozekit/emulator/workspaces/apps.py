@@ -58,11 +58,12 @@ class AppsBackend(Backend):
             "draft_changed": bool(published and draft_changed),
             "collaborators": [],
         }
-        self.save(app)
+        self.save(app, new=True)
         return app
 
-    def save(self, app: Dict[str, Any]) -> None:
-        self.store.put(self.KIND, app, owner=str(app["owner_user_id"]), parent=str(app["workspace_id"]))
+    def save(self, app: Dict[str, Any], *, new: bool = False) -> None:
+        write = self.store.insert if new else self.store.update
+        write(self.KIND, app, owner=str(app["owner_user_id"]), parent=str(app["workspace_id"]))
 
     def visible(self, account: Account, app_id: str) -> Dict[str, Any]:
         """An app in a workspace the caller is in (4200 otherwise)."""

@@ -104,7 +104,7 @@ class WorkspacesBackend(Backend):
             "created_at": self.now(),
         }
         with self.store.transaction():
-            self.store.put("workspace", doc, owner=owner)
+            self.store.insert("workspace", doc, owner=owner)
             if owner != account.user_id:
                 self._put_member(workspace_id, account.user_id, "admin")
         return {"id": workspace_id}
@@ -120,7 +120,7 @@ class WorkspacesBackend(Backend):
             workspace["name"] = name
         if description:
             workspace["description"] = description
-        self.store.put("workspace", workspace, owner=_owner(workspace) or account.user_id)
+        self.store.update("workspace", workspace, owner=_owner(workspace) or account.user_id)
 
     # -- members -----------------------------------------------------------------------------------
 
@@ -132,7 +132,7 @@ class WorkspacesBackend(Backend):
             "role_type": role,
             "joined_at": self.now(),
         }
-        self.store.put("workspace_member", doc, owner=user_id, parent=workspace_id)
+        self.store.upsert("workspace_member", doc, owner=user_id, parent=workspace_id)
 
     def add_members(self, account: Account, workspace_id: str, users: List[Dict[str, str]]) -> Dict[str, Any]:
         workspace = self._managed(account, workspace_id)

@@ -32,7 +32,7 @@ class ReviewBody(BaseModel):
 
 
 @router.post(CONNECTOR + "/install", summary="Add a channel to a workspace")
-async def install(
+def install(
     request: Request, connector_id: IdStr, body: InstallBody, account: Account = Depends(current_account)
 ) -> Response:
     state_of(request).connectors.install(account, connector_id, body.workspace_id)
@@ -40,7 +40,7 @@ async def install(
 
 
 @router.post(CONNECTOR + "/user_configs", summary="Bind devices to a custom channel")
-async def bind_user_configs(
+def bind_user_configs(
     request: Request, connector_id: IdStr, body: UserConfigsBody, account: Account = Depends(current_account)
 ) -> Response:
     state_of(request).connectors.bind_user_configs(account, connector_id, body.configs, body.user_id)
@@ -48,7 +48,7 @@ async def bind_user_configs(
 
 
 @router.put(CONNECTOR + "/bots/{bot_id}", summary="Report a channel's review of a published bot")
-async def review(
+def review(
     request: Request,
     connector_id: IdStr,
     bot_id: IdStr,

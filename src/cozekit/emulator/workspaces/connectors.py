@@ -38,7 +38,7 @@ class ConnectorsBackend(Backend):
             "user_configs": {},
             "reviews": {},
         }
-        self.store.put(self.KIND, doc, owner=owner.user_id)
+        self.store.insert(self.KIND, doc, owner=owner.user_id)
         return doc
 
     def get(self, connector_id: str) -> Dict[str, Any]:
@@ -61,7 +61,7 @@ class ConnectorsBackend(Backend):
         return doc
 
     def _save(self, doc: Dict[str, Any]) -> None:
-        self.store.put(self.KIND, doc, owner=str(doc["owner"]))
+        self.store.update(self.KIND, doc, owner=str(doc["owner"]))
 
     def install(self, account: Account, connector_id: str, workspace_id: Optional[str]) -> None:
         if not workspace_id:

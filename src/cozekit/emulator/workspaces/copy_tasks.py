@@ -31,7 +31,7 @@ class CopyTasksBackend(Backend):
     # -- the control plane's hold ---------------------------------------------------------------
 
     def hold(self, on: bool) -> None:
-        self.store.put("copy_settings", {"id": "hold", "on": on}, owner="")
+        self.store.upsert("copy_settings", {"id": "hold", "on": on}, owner="")
 
     def held(self) -> bool:
         doc = self.store.get("copy_settings", "hold")
@@ -77,7 +77,7 @@ class CopyTasksBackend(Backend):
             "target_entity_id": "",
             "failed_reasons": [],
         }
-        self.store.put("copy_task", task, owner=account.user_id)
+        self.store.insert("copy_task", task, owner=account.user_id)
         return {"task_id": str(task["id"])}
 
     def retrieve(self, account: Account, task_id: str) -> Dict[str, Any]:
@@ -87,7 +87,7 @@ class CopyTasksBackend(Backend):
                 raise not_found("task_id", task_id)
             if task["task_status"] == "in_progress" and not self.held():
                 self._finish(account, task)
-                self.store.put("copy_task", task, owner=account.user_id)
+                self.store.update("copy_task", task, owner=account.user_id)
         out = {k: v for k, v in task.items() if k != "id"}
         out["task_id"] = task["id"]
         return out
@@ -117,10 +117,10 @@ class CopyTasksBackend(Backend):
         elif kind == "app":
             copy.update(owner_user_id=account.user_id, published_at=None, connectors=[], draft_changed=False)
             copy.update(collaborators=[], folder_id="", created_at=now, updated_at=now)
-            self.apps.save(copy)
+            self.apps.save(copy, new=True)
             return str(copy["id"])
         else:
             copy.update(creator={"id": account.user_id, "name": account.user_name}, versions=[])
             copy.update(created_at=now, updated_at=now)
-        self.store.put(kind, copy, owner=account.user_id, parent=workspace_id)
+        self.store.insert(kind, copy, owner=account.user_id, parent=workspace_id)
         return str(copy["id"])

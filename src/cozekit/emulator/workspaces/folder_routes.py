@@ -25,7 +25,7 @@ class FolderIn(BaseModel):
 
 
 @router.get("/v1/folders", summary="List the folders under a parent (the workspace root by default)")
-async def list_folders(
+def list_folders(
     request: Request,
     workspace_id: Annotated[IdStr, Query()],
     folder_type: str = Query(...),
@@ -41,14 +41,14 @@ async def list_folders(
 
 
 @router.get("/v1/folders/{folder_id}", summary="A folder's details")
-async def retrieve_folder(
+def retrieve_folder(
     request: Request, folder_id: IdStr, account: Account = Depends(current_account)
 ) -> Response:
     return ok(request, state_of(request).folders.retrieve(account, folder_id))
 
 
 @router.post("/_emulator/folders", tags=["control plane"], summary="Create a folder as an account (no auth)")
-async def create_folder(request: Request, body: FolderIn) -> Response:
+def create_folder(request: Request, body: FolderIn) -> Response:
     state = state_of(request)
     account = state.accounts.authenticate(body.token or TOKEN)
     if account is None:

@@ -43,7 +43,7 @@ class FoldersBackend(Backend):
             "folder_type": folder_type,
             "parent_folder_id": parent_folder_id or "",
         }
-        self.store.put("folder", doc, owner=account.user_id, parent=workspace_id)
+        self.store.insert("folder", doc, owner=account.user_id, parent=workspace_id)
         return _public(doc)
 
     def retrieve(self, account: Account, folder_id: str) -> Dict[str, Any]:

@@ -40,7 +40,7 @@ class RemoveMembersBody(BaseModel):
 
 
 @router.get("/v1/workspaces", summary="List the caller's workspaces")
-async def list_workspaces(
+def list_workspaces(
     request: Request,
     page_num: int = Query(1),
     page_size: int = Query(20),
@@ -51,7 +51,7 @@ async def list_workspaces(
 
 
 @router.post("/v1/workspaces", summary="Create a team workspace")
-async def create_workspace(
+def create_workspace(
     request: Request, body: CreateBody, account: Account = Depends(current_account)
 ) -> Response:
     made = state_of(request).workspaces.create(
@@ -61,7 +61,7 @@ async def create_workspace(
 
 
 @router.put("/v1/workspaces/{workspace_id}", summary="Rename a workspace or change its description")
-async def update_workspace(
+def update_workspace(
     request: Request, workspace_id: IdStr, body: UpdateBody, account: Account = Depends(current_account)
 ) -> Response:
     state_of(request).workspaces.update(account, workspace_id, body.name, body.description)
@@ -69,7 +69,7 @@ async def update_workspace(
 
 
 @router.get("/v1/workspaces/{workspace_id}/members", summary="List a workspace's members")
-async def list_members(
+def list_members(
     request: Request,
     workspace_id: IdStr,
     page_num: int = Query(1),
@@ -80,7 +80,7 @@ async def list_members(
 
 
 @router.post("/v1/workspaces/{workspace_id}/members", summary="Add members (they join at once)")
-async def add_members(
+def add_members(
     request: Request, workspace_id: IdStr, body: AddMembersBody, account: Account = Depends(current_account)
 ) -> Response:
     users = [u.model_dump() for u in body.users]
@@ -88,7 +88,7 @@ async def add_members(
 
 
 @router.delete("/v1/workspaces/{workspace_id}/members", summary="Remove members (JSON body)")
-async def remove_members(
+def remove_members(
     request: Request,
     workspace_id: IdStr,
     body: RemoveMembersBody,
@@ -100,5 +100,5 @@ async def remove_members(
 
 
 @router.get("/v1/users/me", summary="The caller")
-async def users_me(request: Request, account: Account = Depends(current_account)) -> Response:
+def users_me(request: Request, account: Account = Depends(current_account)) -> Response:
     return ok(request, state_of(request).accounts.me(account))

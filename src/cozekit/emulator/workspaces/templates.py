@@ -62,7 +62,7 @@ class TemplatesBackend(Backend):
             "local_tools": list(local_tools or []),
             "created_at": self.now(),
         }
-        self.store.put(KIND, template, owner="")
+        self.store.upsert(KIND, template, owner="")
         return template
 
     def duplicate(

@@ -27,7 +27,7 @@ class UpdateBody(BaseModel):
 
 
 @router.get("/v1/variables", summary="Read an end user's variable values")
-async def read_variables(
+def read_variables(
     request: Request,
     connector_uid: Optional[str] = Query(None),
     app_id: Annotated[Optional[IdStr], Query()] = None,
@@ -41,7 +41,7 @@ async def read_variables(
 
 
 @router.put("/v1/variables", summary="Set an end user's variable values")
-async def update_variables(
+def update_variables(
     request: Request, body: UpdateBody, account: Account = Depends(current_account)
 ) -> Response:
     pairs = [p.model_dump() for p in body.data]

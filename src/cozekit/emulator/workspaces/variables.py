@@ -85,7 +85,7 @@ class VariablesBackend(Backend):
                     "create_time": old["create_time"] if old else now,
                     "update_time": now,
                 }
-                self.store.put("variable", doc, owner=account.user_id, parent=scope)
+                self.store.upsert("variable", doc, owner=account.user_id, parent=scope)
 
     # -- for workflow runs (no HTTP) -------------------------------------------------------------------
 
@@ -106,4 +106,4 @@ class VariablesBackend(Backend):
             "create_time": old["create_time"] if old else now,
             "update_time": now,
         }
-        self.store.put("variable", doc, owner=account.user_id, parent=scope)
+        self.store.upsert("variable", doc, owner=account.user_id, parent=scope)

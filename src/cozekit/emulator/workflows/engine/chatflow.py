@@ -94,8 +94,13 @@ def start_chatflow(
     section = conv["last_section_id"] if conv else ""
     history = [
         {"role": m["role"], "content": messages.flatten(account, m["content"], m["content_type"])}
-        for m in (messages.of_conversation(account, conv["id"]) if conv else [])
-        if m["section_id"] == section and m["type"] in ("question", "answer") and not m["hidden"]
+        for m in (
+            messages.of_conversation(
+                account, conv["id"], section_id=section, type=["question", "answer"], hidden=False
+            )
+            if conv
+            else []
+        )
     ]
     entries = [
         (m, str(m.get("content") or ""), str(m.get("content_type") or "text"))

@@ -356,7 +356,7 @@ class WorkflowRunner:
             "create_time": now,
             "history": list(history or []),
         }
-        workflows.save_run(account, run_doc)
+        workflows.save_run(account, run_doc, new=True)
         return run_doc
 
     def prepare_resume(

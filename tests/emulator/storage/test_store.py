@@ -1,0 +1,324 @@
+"""The emulator's store on both engines: a SQLite file and a real PostgreSQL server (loopback)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any, Dict, Iterator, List
+
+import pytest
+import sqlalchemy as sa
+
+from cozekit.emulator.core import schema
+from cozekit.emulator.core.ids import IdGenerator
+from cozekit.emulator.core.store import DuplicateId, MissingDocument, Store, contains, is_null, not_null
+
+ENGINES = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(params=ENGINES)
+def target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return str(tmp_path / "emulator.sqlite3")
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
+@pytest.fixture
+def store(target: str) -> Iterator[Store]:
+    s = Store(target)
+    yield s
+    s.close()
+
+
+def _doc(id: str, **fields: Any) -> Dict[str, Any]:
+    return {"id": id, **fields}
+
+
+def _fill(store: Store, n: int, parent: str = "bot1", owner: str = "u1") -> List[str]:
+    ids = IdGenerator(node=1)
+    made = []
+    for i in range(n):
+        doc = _doc(ids.next(), name=f"conv {i:03d}", created_at=1000 + i // 2, hidden=i % 5 == 0, n=i)
+        doc["kind_of"] = "even" if i % 2 == 0 else "odd"
+        store.insert("conversation", doc, owner=owner, parent=parent)
+        made.append(doc["id"])
+    return made
+
+
+def test_the_engine_is_the_one_asked_for(store: Store, target: str) -> None:
+    assert store.dialect == ("postgresql" if target.startswith("postgresql") else "sqlite")
+    assert store.schema_version() == schema.VERSION
+
+
+def test_insert_get_update_delete(store: Store) -> None:
+    doc = _doc("7000000000000000100", name="first", meta={"k": "v"}, text="中文")
+    assert store.insert("bot", doc, owner="u1", parent="ws1") == doc
+    assert store.get("bot", doc["id"]) == doc
+    assert store.get("bot", doc["id"], owner="u1") == doc
+    assert store.get("bot", doc["id"], owner="someone else") is None
+    assert store.get("conversation", doc["id"]) is None  # ids are per kind
+    store.update("bot", {**doc, "name": "renamed"}, owner="u1", parent="ws1")
+    assert store.get("bot", doc["id"]) == {**doc, "name": "renamed"}
+    store.delete("bot", doc["id"])
+    assert store.get("bot", doc["id"]) is None
+
+
+def test_a_duplicate_id_is_an_error_never_an_overwrite(store: Store) -> None:
+    store.insert("message", _doc("1", content="original"), owner="u1")
+    with pytest.raises(DuplicateId):
+        store.insert("message", _doc("1", content="intruder"), owner="u2")
+    assert store.get("message", "1") == _doc("1", content="original")
+    assert store.insert_missing("message", _doc("1", content="again"), owner="u1") is False
+    assert store.insert_missing("message", _doc("2", content="new"), owner="u1") is True
+
+
+def test_updating_a_missing_document_is_an_error(store: Store) -> None:
+    with pytest.raises(MissingDocument):
+        store.update("message", _doc("404"), owner="u1")
+    assert store.get("message", "404") is None
+    store.upsert("setting", _doc("clock", offset=1), owner="")
+    store.upsert("setting", _doc("clock", offset=2), owner="")
+    assert store.find("setting") == [_doc("clock", offset=2)]
+
+
+def test_page_by_offset_in_both_orders_with_count(store: Store) -> None:
+    ids = _fill(store, 25)
+    first = store.page("conversation", owner="u1", parent="bot1", limit=10)
+    assert [d["id"] for d in first.items] == ids[:10] and first.has_more
+    last = store.page("conversation", owner="u1", parent="bot1", offset=20, limit=10)
+    assert [d["id"] for d in last.items] == ids[20:] and not last.has_more
+    newest = store.page("conversation", owner="u1", parent="bot1", desc=True, offset=5, limit=5)
+    assert [d["id"] for d in newest.items] == ids[::-1][5:10]
+    assert store.count("conversation", owner="u1", parent="bot1") == 25
+    assert store.count("conversation", owner="u1", parent="other bot") == 0
+    assert store.page("conversation", owner="u2", parent="bot1", limit=5).items == []
+
+
+def test_cursor_pages_forward_and_back(store: Store) -> None:
+    ids = _fill(store, 12)
+    page = store.page("conversation", parent="bot1", after=ids[3], limit=4)
+    assert [d["id"] for d in page.items] == ids[4:8] and page.has_more
+    page = store.page("conversation", parent="bot1", after=ids[7], limit=4)
+    assert [d["id"] for d in page.items] == ids[8:12] and not page.has_more
+    back = store.page("conversation", parent="bot1", before=ids[8], limit=3)
+    assert [d["id"] for d in back.items] == ids[5:8] and back.has_more
+    back = store.page("conversation", parent="bot1", before=ids[2], limit=3)
+    assert [d["id"] for d in back.items] == ids[:2] and not back.has_more
+    newest_first = store.page("conversation", parent="bot1", desc=True, after=ids[6], limit=3)
+    assert [d["id"] for d in newest_first.items] == [ids[5], ids[4], ids[3]]
+    newest_first = store.page("conversation", parent="bot1", desc=True, before=ids[6], limit=3)
+    assert [d["id"] for d in newest_first.items] == [ids[9], ids[8], ids[7]]
+
+
+def test_pages_ordered_by_a_column_keep_ties_in_id_order(store: Store) -> None:
+    ids = _fill(store, 10)  # created_at: two documents per second
+    desc = store.page("conversation", parent="bot1", order="created_at", desc=True, limit=4)
+    assert [d["id"] for d in desc.items] == [ids[9], ids[8], ids[7], ids[6]]
+    after = store.page("conversation", parent="bot1", order="created_at", desc=True, after=ids[6], limit=3)
+    assert [d["id"] for d in after.items] == [ids[5], ids[4], ids[3]]
+    by_name = store.page("conversation", parent="bot1", order="name", desc=True, limit=2)
+    assert [d["name"] for d in by_name.items] == ["conv 009", "conv 008"]
+
+
+def test_where_filters_json_fields_and_columns(store: Store) -> None:
+    ids = _fill(store, 20)
+    visible = store.find("conversation", parent="bot1", where={"hidden": False})
+    assert [d["id"] for d in visible] == [i for n, i in enumerate(ids) if n % 5 != 0]
+    odd = store.page("conversation", parent="bot1", where={"kind_of": "odd", "hidden": False}, limit=50)
+    assert [d["n"] for d in odd.items] == [1, 3, 7, 9, 11, 13, 17, 19]
+    assert store.count("conversation", where={"n": [1, 2, 3]}) == 3
+    assert store.count("conversation", where={"n": 7}) == 1
+    assert store.count("conversation", where={"name": contains("CONV 01")}) == 10
+    assert store.count("conversation", where={"name": contains("%")}) == 0
+    assert store.count("conversation", where={"kind_of": []}) == 0
+    store.insert("bot", _doc("1", published=None), owner="u1")
+    store.insert("bot", _doc("2", published={"version": "1"}), owner="u1")
+    store.insert("bot", _doc("3"), owner="u1")
+    assert [d["id"] for d in store.find("bot", where={"published": not_null()})] == ["2"]
+    assert [d["id"] for d in store.find("bot", where={"published": is_null()})] == ["1", "3"]
+    store.insert("workflow", _doc("1", versions=[]), owner="u1")
+    store.insert("workflow", _doc("2", versions=[{"version": "v1", "meta": {"by": "ann"}}]), owner="u1")
+    assert [d["id"] for d in store.find("workflow", where={"versions.0": not_null()})] == ["2"]
+    assert [d["id"] for d in store.find("workflow", where={"versions.0": is_null()})] == ["1"]
+    assert [d["id"] for d in store.find("workflow", where={"versions.0.meta.by": "ann"})] == ["2"]
+    assert store.delete_where("conversation", parent="bot1", where={"kind_of": "even"}) == 10
+    assert store.count("conversation") == 10
+
+
+def test_a_transaction_is_all_or_nothing(store: Store) -> None:
+    with pytest.raises(RuntimeError), store.transaction():
+        store.insert("file", _doc("1"), owner="u1")
+        with store.transaction():  # nested: joins the outer one
+            store.insert("file", _doc("2"), owner="u1")
+        assert store.count("file") == 2  # visible inside
+        raise RuntimeError("abort")
+    assert store.count("file") == 0
+    with store.transaction():
+        store.insert("file", _doc("3"), owner="u1")
+        store.update("file", _doc("3", bytes=5), owner="u1")
+    assert store.get("file", "3") == _doc("3", bytes=5)
+
+
+def test_a_failed_insert_inside_a_transaction_can_be_recovered(store: Store) -> None:
+    store.insert("token", _doc("t"), owner="u1")
+    with store.transaction():
+        assert store.insert_missing("token", _doc("t"), owner="u1") is False
+        store.insert("token", _doc("u"), owner="u1")
+    assert store.count("token") == 2
+
+
+def test_ids_are_unique_across_stores_on_one_database(target: str) -> None:
+    stores = [Store(target) for _ in range(3)]
+    try:
+        nodes = [s.claim_id_node() for s in stores]
+        assert len(set(nodes)) == 3
+        generators = [IdGenerator(node=n) for n in nodes]
+        minted = [[g.next() for _ in range(5000)] for g in generators]
+        everything = [i for batch in minted for i in batch]
+        assert len(set(everything)) == len(everything)
+        for batch in minted:
+            assert all(len(i) == 19 and i.isdigit() for i in batch)
+            assert [int(i) for i in batch] == sorted(int(i) for i in batch)
+    finally:
+        for s in stores:
+            s.close()
+
+
+def test_writes_from_many_threads_all_land(store: Store) -> None:
+    ids = IdGenerator()
+    errors: List[BaseException] = []
+
+    def work(t: int) -> None:
+        try:
+            for i in range(40):
+                with store.transaction():
+                    doc = _doc(ids.next(), t=t, i=i)
+                    store.insert("message", doc, owner="u1", parent=f"c{t % 2}")
+                    assert store.get("message", doc["id"]) == doc
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(t,)) for t in range(8)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert errors == []
+    assert store.count("message") == 320
+    assert store.count("message", parent="c0") == 160
+
+
+def test_wipe_empties_documents_and_blobs(store: Store) -> None:
+    _fill(store, 3)
+    store.put_blob("b1", b"\x00\x01")
+    assert store.get_blob("b1") == b"\x00\x01"
+    store.wipe()
+    assert store.count("conversation") == 0 and store.get_blob("b1") is None
+    assert store.schema_version() == schema.VERSION
+
+
+def _version_zero(target: str, rows: List[Dict[str, Any]]) -> None:
+    """A database as the store's first schema wrote it (before schema versions)."""
+    url = target if "://" in target else f"sqlite:///{target}"
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "CREATE TABLE objects (kind TEXT NOT NULL, id TEXT NOT NULL, owner TEXT NOT NULL, "
+                "parent TEXT NOT NULL DEFAULT '', data TEXT NOT NULL, PRIMARY KEY (kind, id))"
+            )
+        )
+        conn.execute(sa.text("CREATE INDEX objects_by_owner ON objects (kind, owner, parent)"))
+        blob_type = "BYTEA" if url.startswith("postgresql") else "BLOB"
+        conn.execute(sa.text(f"CREATE TABLE blobs (id TEXT PRIMARY KEY, data {blob_type} NOT NULL)"))
+        for r in rows:
+            conn.execute(
+                sa.text("INSERT INTO objects VALUES (:kind, :id, :owner, :parent, :data)"),
+                {**r, "data": json.dumps(r["data"])},
+            )
+        conn.execute(sa.text("INSERT INTO blobs VALUES ('f1', :data)"), {"data": b"bytes"})
+    engine.dispose()
+
+
+def test_a_version_zero_database_is_migrated_in_place(target: str) -> None:
+    rows = [
+        {
+            "kind": "conversation",
+            "id": str(7000000000000000200 + i),
+            "owner": "u1",
+            "parent": "bot1",
+            "data": {"id": str(7000000000000000200 + i), "name": f"c{i}", "updated_at": 50 - i},
+        }
+        for i in range(5)
+    ]
+    rows.append({"kind": "oauth_clock", "id": "clock", "owner": "", "parent": "", "data": {"id": "clock"}})
+    _version_zero(target, rows)
+    store = Store(target)
+    try:
+        assert store.schema_version() == schema.VERSION
+        assert store.count("conversation", owner="u1", parent="bot1") == 5
+        newest = store.page("conversation", parent="bot1", order="updated_at", desc=True, limit=2)
+        assert [d["name"] for d in newest.items] == ["c0", "c1"]  # the indexed columns were filled in
+        assert store.get("oauth_clock", "clock") == {"id": "clock"}
+        assert store.get_blob("f1") == b"bytes"
+        with pytest.raises(DuplicateId):
+            store.insert("conversation", rows[0]["data"], owner="u1", parent="bot1")
+    finally:
+        store.close()
+    again = Store(target)  # opening an up-to-date database changes nothing
+    try:
+        assert again.count("conversation") == 5 and again.schema_version() == schema.VERSION
+    finally:
+        again.close()
+
+
+def test_an_empty_database_gets_the_current_schema(target: str) -> None:
+    store = Store(target)
+    try:
+        tables = set(sa.inspect(store.engine).get_table_names())
+        assert {"objects", "blobs", "schema_version", "id_nodes"} <= tables
+        indexes = {i["name"] for i in sa.inspect(store.engine).get_indexes("objects")}
+        assert {"objects_by_parent", "objects_by_updated", "objects_by_created"} <= indexes
+    finally:
+        store.close()
+
+
+def test_a_newer_database_is_refused(target: str) -> None:
+    Store(target).close()
+    url = target if "://" in target else f"sqlite:///{target}"
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.begin() as conn:
+        conn.execute(schema.schema_version.update().values(version=schema.VERSION + 1))
+    engine.dispose()
+    with pytest.raises(RuntimeError, match="newer than this cozekit"):
+        Store(target)
+
+
+def test_sqlite_pages_read_in_index_order(tmp_path: Path) -> None:
+    """The list query walks an index in list order and stops at the page: no full scan, no sort."""
+    path = str(tmp_path / "plan.sqlite3")
+    store = Store(path)
+    _fill(store, 50)
+    store.close()
+    db = sqlite3.connect(path)
+    plans = {
+        "by id": "SELECT data FROM objects WHERE kind = 'conversation' AND owner = 'u1' AND parent = 'bot1' "
+        "ORDER BY seq DESC, id DESC LIMIT 11 OFFSET 20",
+        "by update": "SELECT data FROM objects WHERE kind = 'bot' AND owner = 'u1' AND parent = 'ws' "
+        "ORDER BY updated_at DESC, seq DESC, id DESC LIMIT 11",
+    }
+    for name, sql in plans.items():
+        plan = " ".join(str(row[-1]) for row in db.execute("EXPLAIN QUERY PLAN " + sql))
+        assert "USING INDEX" in plan and "TEMP B-TREE" not in plan, (name, plan)
+    db.close()
+
+
+def test_sqlite_file_is_in_wal_mode(tmp_path: Path) -> None:
+    path = str(tmp_path / "wal.sqlite3")
+    Store(path).close()
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    db.close()
