@@ -87,3 +87,4 @@ def test_the_metadata_declares_the_extras(dist: Dict[str, Path]) -> None:
     assert postgres == testing | {"psycopg[binary]"}
     assert not any("numpy" in r or "rank-bm25" in r for r in requires)
     assert metadata["Version"] == dist["wheel"].name.split("-")[1]
+    assert metadata["Requires-Python"] == ">=3.10"  # mypy and ruff check for this floor (pyproject)

@@ -4,6 +4,7 @@ says which extra to install."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 from typing import Dict, List
@@ -146,8 +147,39 @@ def test_testing_extra(envs: Dict[str, Env], tmp_path: Path, background: List[su
     _fixture_in_a_project(env, tmp_path)
 
 
+def test_the_demo_needs_only_the_testing_extra(envs: Dict[str, Env], tmp_path: Path) -> None:
+    """`./dev demo` installs only `.[testing]` on its first run: the whole session works with it."""
+    shown = _ok(envs["testing"].run(["python", "-m", "cozekit.demo"], cwd=tmp_path, timeout=300))
+    for step in (
+        "  recalled: Opening hours: the Cozekit Cafe opens at eight",  # the knowledge base answered
+        "  answered here by the SDK: 'Berlin: light rain, 14 °C, take an umbrella'",  # the local tool
+        "  report: REPORT (2 lines)",  # the workflow's output
+        "[4/4] Final reply, streamed",
+    ):
+        assert any(line.startswith(step) for line in shown.splitlines()), (step, shown)
+    assert shown.rstrip().endswith(": done.")
+
+
 def test_all_extras(envs: Dict[str, Env], tmp_path: Path, background: List[subprocess.Popen[str]]) -> None:
     env = envs["all"]
     lines = _serve_and_chat(env, tmp_path, background)
     assert lines[2] == "speech: audio/mpeg True"
     _fixture_in_a_project(env, tmp_path)
+    _readme_snippets_type_check(env, tmp_path)
+
+
+def _readme_snippets_type_check(env: Env, tmp_path: Path) -> None:
+    """The README's Python snippets, as one program, pass `mypy --strict` against the installed wheel (its
+    py.typed and annotations as a user gets them); a control line proves mypy read cozekit's types."""
+    readme = (ROOT / "README.md").read_text("utf-8")
+    snippets = re.findall(r"^```python\n(.*?)^```", readme, flags=re.S | re.M)
+    assert snippets
+    checked = tmp_path / "readme_types"
+    checked.mkdir()
+    (checked / "snippets.py").write_text("\n".join(snippets), "utf-8")
+    mypy = ["python", "-m", "mypy", "--strict", "--no-incremental"]
+    _ok(env.run([*mypy, "snippets.py"], cwd=checked, timeout=600))
+    control = "from cozekit import Coze\n\nCoze().chat.stream(bot_id=1)\n"  # an int where str goes
+    (checked / "control.py").write_text(control, "utf-8")
+    wrong = env.run([*mypy, "control.py"], cwd=checked, timeout=600)
+    assert wrong.returncode == 1 and 'control.py:3: error: Argument "bot_id"' in wrong.stdout, wrong.stdout

@@ -1,4 +1,4 @@
-"""`cozekit chat`, `cozekit files` and `cozekit workflows`: the API from a terminal.
+"""`cozekit chat`, `cozekit files`, `cozekit datasets` and `cozekit workflows`: the API from a terminal.
 
 Every command reads `--base-url`/`--token` (or `COZE_API_BASE`/`COZE_API_TOKEN`; without a token, the one
 `cozekit login` saved). A Coze error is printed with its code and logid, and the command exits with status 1.
@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any, Dict, Iterator, List, Optional, Sequence
 
 import typer
+from pydantic import BaseModel
 
 from . import _cli_progress as progress
 from ._auth import TokenAuth
@@ -19,8 +20,10 @@ from ._constants import COZE_COM_BASE_URL
 from ._exceptions import CozeError
 from .auth.saved_login import coze_from_login
 from .types import ChatEventType, Message
+from .types.document import DocumentBase
 
 files_app = typer.Typer(help="Upload and look up files.", no_args_is_help=True)
+datasets_app = typer.Typer(help="Fill knowledge bases.", no_args_is_help=True)
 workflows_app = typer.Typer(help="Run workflows.", no_args_is_help=True)
 
 BaseUrl = typer.Option(None, "--base-url", envvar="COZE_API_BASE", help="API base URL.")
@@ -113,6 +116,35 @@ def files_retrieve(
             raise _fail(err) from None
 
 
+@datasets_app.command("upload")
+def datasets_upload(
+    dataset_id: str = typer.Argument(..., help="The knowledge base (a text one) to add the files to."),
+    paths: List[str] = typer.Argument(..., help="Local files (1-10): txt, md, csv, pdf, docx..."),
+    wait: bool = typer.Option(True, "--wait/--no-wait", help="Wait until Coze has processed them."),
+    timeout: float = typer.Option(600.0, "--timeout", help="Seconds to wait for the processing."),
+    base_url: Optional[str] = BaseUrl,
+    token: Optional[str] = Token,
+) -> None:
+    """Add local files to a knowledge base and wait for their processing (a terminal shows a bar per file);
+    prints each document's state."""
+    bases = [DocumentBase.build_local_file(path) for path in paths]  # a missing file: one line, exit 1
+    with _client(base_url, token) as coze:
+        try:
+            created = coze.datasets.documents.create(dataset_id=dataset_id, document_bases=bases)
+            docs: Sequence[BaseModel] = created
+            if wait:
+                with progress.processing() as on_progress:
+                    docs = coze.datasets.wait_for_processing(  # each document's final state
+                        dataset_id=dataset_id,
+                        document_ids=created,
+                        on_progress=on_progress,
+                        poll_timeout=timeout,
+                    )
+            typer.echo(json.dumps([d.model_dump(mode="json", exclude_none=True) for d in docs], indent=2))
+        except CozeError as err:
+            raise _fail(err) from None
+
+
 def _parameters(pairs: List[str], parameters_json: Optional[str]) -> Dict[str, Any]:
     params: Dict[str, Any] = {}
     if parameters_json:
@@ -173,4 +205,5 @@ def register(app: typer.Typer) -> None:
     """Add the API commands to the `cozekit` command line."""
     app.command()(chat)
     app.add_typer(files_app, name="files")
+    app.add_typer(datasets_app, name="datasets")
     app.add_typer(workflows_app, name="workflows")

@@ -1,4 +1,5 @@
-"""Progress for the command line (rich): bytes sent by an upload, elapsed time of a long wait.
+"""Progress for the command line (rich): bytes sent by an upload, a knowledge base's document processing,
+elapsed time of a long wait.
 
 Drawn on stderr, and only when stderr is a terminal: pipes, files and tests see nothing of it.
 """
@@ -7,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from typing import IO, Any, Callable, Iterator, Optional
+from typing import IO, Any, Callable, Dict, Iterator, List, Optional
 
 from rich.console import Console
 from rich.progress import (
@@ -21,7 +22,9 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
-__all__ = ["ReadProgress", "console", "upload_source", "waiting"]
+from .types.dataset import DocumentProgress
+
+__all__ = ["ReadProgress", "console", "processing", "upload_source", "waiting"]
 
 
 def console() -> Console:
@@ -92,3 +95,33 @@ def waiting(what: str, out: Optional[Console] = None) -> Iterator[None]:
     with Progress(*columns, console=out, transient=True) as progress:
         progress.add_task(what, total=None)
         yield
+
+
+ProcessingCallback = Callable[[List[DocumentProgress]], None]
+
+
+@contextlib.contextmanager
+def processing(out: Optional[Console] = None) -> Iterator[Optional[ProcessingCallback]]:
+    """An `on_progress` for `datasets.wait_for_processing` that draws a bar per document (percent processed),
+    or None when no bar is drawn."""
+    out = out or console()
+    if not out.is_terminal:
+        yield None
+        return
+    columns = (
+        TextColumn("processing {task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=out) as progress:
+        tasks: Dict[str, Any] = {}
+
+        def show(documents: List[DocumentProgress]) -> None:
+            for doc in documents:
+                if doc.document_id not in tasks:
+                    name = doc.document_name or doc.document_id
+                    tasks[doc.document_id] = progress.add_task(name, total=100)
+                progress.update(tasks[doc.document_id], completed=doc.progress or 0)
+
+        yield show

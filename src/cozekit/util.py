@@ -7,8 +7,8 @@ import enum
 import inspect
 import os
 import secrets
-import sys
 import wave
+from builtins import anext  # cozepy's util re-exports the builtin (and backported it for 3.9)
 from typing import Any, BinaryIO, Dict, List, Mapping, Union
 
 from pydantic import BaseModel
@@ -28,19 +28,6 @@ __all__ = [
     "remove_url_trailing_slash",
     "write_pcm_to_wav_file",
 ]
-
-if sys.version_info >= (3, 10):
-    from builtins import anext
-else:  # pragma: no cover - Python 3.9
-
-    async def anext(iterator: Any, default: Any = None) -> Any:
-        """The next item of an async iterator, else `default` (raises when it is None), as cozepy's."""
-        try:
-            return await iterator.__anext__()
-        except StopAsyncIteration:
-            if default is not None:
-                return default
-            raise
 
 
 def base64_encode_string(s: str) -> str:

@@ -19,10 +19,7 @@ def run(coze_emulator: ThreadedEmulator, monkeypatch: pytest.MonkeyPatch, tmp_pa
     monkeypatch.setenv("COZEKIT_TOKEN_FILE", str(tmp_path / "no-saved-login.json"))
     monkeypatch.setenv("COZE_API_BASE", coze_emulator.base_url)
     monkeypatch.setenv("COZE_API_TOKEN", coze_emulator.token)
-    try:
-        return CliRunner(mix_stderr=False)  # type: ignore[call-arg]  # click < 8.2 (Python 3.9)
-    except TypeError:  # click >= 8.2 always keeps stderr apart
-        return CliRunner()
+    return CliRunner()  # click >= 8.2 keeps stderr apart
 
 
 def invoke(runner: CliRunner, args: List[str]) -> Result:

@@ -98,3 +98,12 @@ def test_proxy_without_its_extra_names_the_proxy_extra(tmp_path: Path) -> None:
     result = _run_without("uvicorn", ["proxy", "--bot", "7000000000000000001"], tmp_path)
     assert result.returncode == 1
     assert result.stderr == "error: this command needs the `uvicorn` package: pip install 'cozekit[proxy]'\n"
+
+
+def test_a_missing_document_file_is_one_line(
+    env: ThreadedEmulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["datasets", "upload", "7000", str(tmp_path / "absent.txt")]
+    code, out, err = run_main(argv, monkeypatch, capsys)
+    assert code == 1 and out == ""
+    assert err.startswith("error: ") and "absent.txt" in err and err.count("\n") == 1

@@ -1,4 +1,5 @@
-"""Progress (rich) for uploads and long waits: on a terminal only, never in pipes or tests' output."""
+"""Progress (rich) for uploads, document processing and long waits: on a terminal only, never in pipes or
+tests' output."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ from click.testing import Result
 from rich.console import Console
 from typer.testing import CliRunner
 
-from cozekit import _cli_progress
+from cozekit import Coze, TokenAuth, _cli_progress
 from cozekit.cli import app
 from cozekit.emulator import ThreadedEmulator
+from cozekit.types.dataset import DocumentProgress
+from cozekit.types.document import DocumentFormatType
 
 UPPER = {
     "name": "upper",
@@ -35,10 +38,7 @@ def run(coze_emulator: ThreadedEmulator, monkeypatch: pytest.MonkeyPatch, tmp_pa
     monkeypatch.setenv("COZEKIT_TOKEN_FILE", str(tmp_path / "no-saved-login.json"))
     monkeypatch.setenv("COZE_API_BASE", coze_emulator.base_url)
     monkeypatch.setenv("COZE_API_TOKEN", coze_emulator.token)
-    try:
-        return CliRunner(mix_stderr=False)  # type: ignore[call-arg]  # click < 8.2 (Python 3.9)
-    except TypeError:
-        return CliRunner()
+    return CliRunner()  # click >= 8.2 keeps stderr apart
 
 
 @pytest.fixture
@@ -110,3 +110,65 @@ def test_read_progress_reports_positions_and_starts_over_on_seek(tmp_path: Path)
             pass
         assert reader.name == str(path)
     assert positions == [100_000, 0, 128_000, 256_000, 300_000, 300_000]
+
+
+def _dataset(emulator: ThreadedEmulator, tmp_path: Path) -> tuple[str, Path, Path]:
+    with Coze(TokenAuth(emulator.token), emulator.base_url) as coze:
+        created = coze.datasets.create(
+            name="handbook", space_id=emulator.workspace_id, format_type=DocumentFormatType.DOCUMENT
+        )
+    hours, wifi = tmp_path / "hours.txt", tmp_path / "wifi.md"
+    hours.write_text("The cafe opens at eight and closes at six.\n")
+    wifi.write_text("# Wifi\n\nThe guest network is cozekit-guest.\n")
+    return created.dataset_id, hours, wifi
+
+
+def test_dataset_processing_without_a_terminal_prints_only_the_documents(
+    run: CliRunner, coze_emulator: ThreadedEmulator, tmp_path: Path
+) -> None:
+    dataset_id, hours, wifi = _dataset(coze_emulator, tmp_path)
+    uploaded = invoke(run, ["datasets", "upload", dataset_id, str(hours), str(wifi)])
+    assert uploaded.exit_code == 0, uploaded.output
+    docs = json.loads(uploaded.stdout)
+    assert [(d["document_name"], d["status"], d["progress"]) for d in docs] == [
+        ("hours.txt", 1, 100),
+        ("wifi.md", 1, 100),
+    ]
+    assert uploaded.stderr == ""
+
+
+def test_a_terminal_shows_each_documents_processing(
+    run: CliRunner, coze_emulator: ThreadedEmulator, tmp_path: Path, terminal: io.StringIO
+) -> None:
+    dataset_id, hours, wifi = _dataset(coze_emulator, tmp_path)
+    coze_emulator.control.configure_ingestion(step_delay_ms=300)  # still processing at the first poll
+    uploaded = invoke(run, ["datasets", "upload", dataset_id, str(hours), str(wifi)])
+    assert uploaded.exit_code == 0, uploaded.output
+    assert [d["status"] for d in json.loads(uploaded.stdout)] == [1, 1]  # stdout stays the documents
+    shown = terminal.getvalue()
+    assert "processing hours.txt" in shown and "processing wifi.md" in shown
+    assert "100%" in shown
+    assert "\x1b[" in shown
+
+
+def test_no_wait_prints_the_documents_as_created(
+    run: CliRunner, coze_emulator: ThreadedEmulator, tmp_path: Path, terminal: io.StringIO
+) -> None:
+    dataset_id, hours, _ = _dataset(coze_emulator, tmp_path)
+    coze_emulator.control.configure_ingestion(hold=True)
+    uploaded = invoke(run, ["datasets", "upload", dataset_id, str(hours), "--no-wait"])
+    assert uploaded.exit_code == 0, uploaded.output
+    [doc] = json.loads(uploaded.stdout)
+    assert doc["name"] == "hours.txt" and doc["status"] == 0  # still processing
+    assert terminal.getvalue() == ""
+
+
+def test_processing_bars_follow_each_documents_percent() -> None:
+    screen = io.StringIO()
+    with _cli_progress.processing(Console(file=screen, force_terminal=True, width=100)) as show:
+        assert show is not None
+        show([DocumentProgress(document_id="1", document_name="a.txt", progress=40)])
+        show([DocumentProgress(document_id="1", document_name="a.txt", progress=100)])
+    assert "processing a.txt" in screen.getvalue() and "100%" in screen.getvalue()
+    with _cli_progress.processing(Console(file=io.StringIO())) as show:  # not a terminal: no callback
+        assert show is None

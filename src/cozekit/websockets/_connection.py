@@ -232,7 +232,7 @@ class Connection:
         tls = ssl.create_default_context() if uri.secure else None
         try:
             yield Dial(uri.host, uri.port, tls, timeout)
-        except (socket.timeout, TimeoutError):
+        except TimeoutError:  # socket.timeout is its alias
             raise APITimeoutError(too_slow) from None
         except OSError as exc:
             raise APIConnectionError(f"could not open a WebSocket to {self.url}: {exc}") from exc
