@@ -121,8 +121,12 @@ class FakeServer:
         *replies: Answer,
         default: Answer = None,
         routes: Optional[Dict[Tuple[str, str], Answer]] = None,
+        keep_bodies_up_to: Optional[int] = None,
     ) -> None:
-        """`routes` maps (method, path) to an answer, or to a list of answers served in order."""
+        """`routes` maps (method, path) to an answer, or to a list of answers served in order.
+        `keep_bodies_up_to`: over the socket, a longer request body is read in pieces and dropped (the
+        recorded request has an empty body), so that a huge upload costs the server no memory; every
+        body's size is in `body_sizes`."""
         self.replies: List[Answer] = list(replies)
         self.default = default
         self.routes: Dict[Tuple[str, str], List[Answer]] = {}
@@ -134,6 +138,9 @@ class FakeServer:
         self.stopping = threading.Event()
         self.connections = 0
         """How many connections the loopback socket accepted (keep-alive reuses one)."""
+        self.keep_bodies_up_to = keep_bodies_up_to
+        self.body_sizes: List[int] = []
+        """The size of each request body received over the socket, in order of arrival."""
         self._lock = threading.Lock()
         self._socket: Optional[_Server] = None
 
@@ -280,7 +287,7 @@ class _Handler(socketserver.BaseRequestHandler):
         with owner._lock:
             owner.connections += 1
         while True:
-            request = _read_request(reader, owner.url)
+            request = _read_request(reader, owner)
             if request is None:
                 return
             answer = owner._answer_for(request)
@@ -306,7 +313,7 @@ class _Handler(socketserver.BaseRequestHandler):
                 return
 
 
-def _read_request(reader: Any, base_url: str) -> Optional[httpx.Request]:
+def _read_request(reader: Any, owner: FakeServer) -> Optional[httpx.Request]:
     request_line = reader.readline()
     if not request_line.strip():
         return None
@@ -318,19 +325,48 @@ def _read_request(reader: Any, base_url: str) -> Optional[httpx.Request]:
         name, _, value = line.decode("latin-1").partition(":")
         headers.append((name.strip(), value.strip()))
     fields = {name.lower(): value for name, value in headers}
+    body = _Body(owner.keep_bodies_up_to)
     if fields.get("transfer-encoding", "").lower() == "chunked":
-        body = b""
         while True:
-            size = int(reader.readline().split(b";")[0].strip() or b"0", 16)
-            chunk = reader.read(size + 2)[:size]
-            if not size:
+            length = int(reader.readline().split(b";")[0].strip() or b"0", 16)
+            if not length:
+                reader.readline()
                 break
-            body += chunk
+            body.read(reader, length)
+            reader.readline()
     else:
-        body = reader.read(int(fields.get("content-length") or 0))
+        body.read(reader, int(fields.get("content-length") or 0))
+    with owner._lock:
+        owner.body_sizes.append(body.size)
     method, target = request_line.decode("latin-1").split()[:2]
     kept = [(name, value) for name, value in headers if name.lower() != "transfer-encoding"]
-    return httpx.Request(method, base_url + target, headers=kept, content=body)
+    return httpx.Request(method, owner.url + target, headers=kept, content=body.content())
+
+
+class _Body:
+    """A request body as it arrives: kept, or past `keep` bytes only counted."""
+
+    def __init__(self, keep: Optional[int]) -> None:
+        self.keep = keep
+        self.size = 0
+        self.pieces: List[bytes] = []
+
+    def read(self, reader: Any, length: int) -> None:
+        buffer = memoryview(bytearray(min(length, 1 << 20)))
+        left = length
+        while left:
+            n = reader.readinto(buffer[: min(left, len(buffer))])
+            if not n:
+                return
+            left -= n
+            self.size += n
+            if self.keep is None or self.size <= self.keep:
+                self.pieces.append(bytes(buffer[:n]))
+            else:
+                self.pieces.clear()
+
+    def content(self) -> bytes:
+        return b"" if self.keep is not None and self.size > self.keep else b"".join(self.pieces)
 
 
 def _as_reply(response: httpx.Response) -> Reply:
@@ -343,4 +379,5 @@ def _as_reply(response: httpx.Response) -> Reply:
 class _Server(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128  # a burst of connections at once is accepted without SYN retries
     owner: FakeServer

@@ -381,10 +381,52 @@ HTTP_PRIVATE = frozenset(
     }
 )
 """Private attributes of httpx's clients and transports and of httpcore's pools: an SDK that reaches into
-them breaks on a patch release of either."""
+them breaks on a patch release of either. (The check also derives every private name from httpx's and
+httpcore's own source: `_library_private_names`.)"""
 
 TRANSPORT = "cozekit._transport"
 """The one module that hands requests to a transport itself: the transport cozekit creates."""
+
+
+def _is_private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__")
+
+
+@cache
+def _library_private_names() -> frozenset:
+    """Every private name httpx and httpcore define on their objects, read from their installed source:
+    private methods, and private attributes they set on `self` (`_network_stream`, `_connections`,
+    `_h11_state`, `_sock`...)."""
+    import httpcore
+    import httpx
+
+    names: Set[str] = set(HTTP_PRIVATE)
+    for package in (httpx, httpcore):
+        assert package.__file__ is not None
+        for path in Path(package.__file__).parent.rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _is_private(node.name):
+                    names.add(node.name)
+                elif _on_self(node) and isinstance(node.ctx, ast.Store) and _is_private(node.attr):
+                    names.add(node.attr)
+    return frozenset(names)
+
+
+def _on_self(node: ast.AST) -> bool:
+    if not isinstance(node, ast.Attribute):
+        return False
+    return isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")
+
+
+def _own_private_names(tree: ast.AST) -> Set[str]:
+    """The private names a cozekit module defines itself (methods, and attributes it assigns)."""
+    own: Set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and _is_private(node.name):
+            own.add(node.name)
+        elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store) and _is_private(node.attr):
+            own.add(node.attr)
+    return own
 
 
 def _private_name_argument(call: ast.Call) -> bool:
@@ -392,10 +434,12 @@ def _private_name_argument(call: ast.Call) -> bool:
     if not (isinstance(call.func, ast.Name) and call.func.id in ("getattr", "setattr", "hasattr")):
         return False
     name = call.args[1] if len(call.args) > 1 else None
-    return isinstance(name, ast.Constant) and name.value in HTTP_PRIVATE
+    return isinstance(name, ast.Constant) and name.value in _library_private_names()
 
 
 def _http_privacy_breaches(module: str, tree: ast.AST) -> Iterator[Tuple[int, str]]:
+    library = _library_private_names()
+    foreign = library - _own_private_names(tree)
     for node in ast.walk(tree):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
@@ -403,7 +447,7 @@ def _http_privacy_breaches(module: str, tree: ast.AST) -> Iterator[Tuple[int, st
                 if name.split(".")[0] in ("httpx", "httpcore") and "._" in name:
                     yield node.lineno, f"imports {name}"
         elif isinstance(node, ast.Attribute):
-            if node.attr in HTTP_PRIVATE:
+            if node.attr in HTTP_PRIVATE or (node.attr in foreign and not _on_self(node)):
                 yield node.lineno, f"reads .{node.attr}"
             elif node.attr in ("handle_request", "handle_async_request") and module != TRANSPORT:
                 yield node.lineno, f"calls .{node.attr} (requests go through Client.send)"
@@ -413,8 +457,9 @@ def _http_privacy_breaches(module: str, tree: ast.AST) -> Iterator[Tuple[int, st
 
 def test_the_sdk_uses_only_public_httpx_and_httpcore() -> None:
     """Every request goes through `httpx.Client.send` (or the async one); no module imports a private
-    httpx or httpcore module or reads one of their private attributes; only `_transport` hands a
-    request to a transport (its own httpcore pool)."""
+    httpx or httpcore module or reads a private attribute of theirs (any private name httpx or httpcore
+    defines, read from anything but the module's own objects); only `_transport` hands a request to a
+    transport (its own httpcore pool)."""
     breaches: List[str] = []
     for module, path in _modules().items():
         tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -422,6 +467,19 @@ def test_the_sdk_uses_only_public_httpx_and_httpcore() -> None:
             f"{path.relative_to(SRC)}:{line}: {what}" for line, what in _http_privacy_breaches(module, tree)
         ]
     assert breaches == []
+
+
+def test_the_privacy_check_reads_the_modules_that_handle_httpcore_objects() -> None:
+    """`_abort` (sockets of blocked reads, the network backend) and `_transport` (the pool) are the
+    modules that touch httpcore's objects: the check reads them, and would see what they once did."""
+    library = _library_private_names()
+    assert {"_network_stream", "_connections", "_sock", "_pool", "_h11_state"} <= library
+    for module in ("cozekit._abort", "cozekit._transport"):
+        path = _modules()[module]
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        reached_in = ast.parse(path.read_text(encoding="utf-8") + "\npool._network_backend = backend\n")
+        assert list(_http_privacy_breaches(module, tree)) == []
+        assert [what for _, what in _http_privacy_breaches(module, reached_in)] == ["reads ._network_backend"]
 
 
 def test_the_privacy_check_sees_the_shapes_it_forbids() -> None:
@@ -437,6 +495,11 @@ def test_the_privacy_check_sees_the_shapes_it_forbids() -> None:
         ],
         "import httpcore._async": ["imports httpcore._async"],
         "http.send(request, stream=True)": [],
+        "response.extensions['network_stream'].get_extra_info('socket')": [],
+        "connection._network_stream.read(1)": ["reads ._network_stream"],
+        "pool._connections[0]": ["reads ._connections"],
+        "self._connections.handle_request(r)": ["calls .handle_request (requests go through Client.send)"],
+        "self._inner = inner\nother._inner.read(1)": [],
     }
     for code, expected in samples.items():
         found = sorted(what for _, what in _http_privacy_breaches("cozekit._x", ast.parse(code)))

@@ -28,6 +28,7 @@ from typing import (
     Iterable,
     Iterator,
     List,
+    NoReturn,
     Optional,
     Tuple,
     Type,
@@ -212,8 +213,7 @@ class _StreamBase(Generic[_T]):
         self._signal = abort_signal
         self._last_event: Optional[str] = None
         self._closing = False
-        self._stopped = False
-        """Set by `_items` at the stream's last event, or when `close()` was called."""
+        """Set by `close()`: no more events are decoded."""
 
     @property
     def logid(self) -> str:
@@ -258,26 +258,12 @@ class _StreamBase(Generic[_T]):
         if self._end_required and (self._last_event or "").strip() not in self._ends_after:
             raise self._incomplete()
 
-    def _items(self, batch: List[ServerSentEvent]) -> Iterator[_T]:
-        """The items one batch of events gives; sets `_stopped` at the last event (or once closing)."""
-        decode, info = self._decode, self.response
-        for sse in batch:
-            if self._closing:
-                self._stopped = True
-                return
-            self._last_event = sse.event
-            try:
-                item, stop = decode(sse, info)
-            except Exception as exc:
-                error = self._decode_error(exc, sse)
-                if error is exc:
-                    raise
-                raise error from exc
-            if item is not None:
-                yield item
-            if stop:
-                self._stopped = True
-                return
+    def _raise_decode_error(self, exc: Exception, sse: ServerSentEvent) -> NoReturn:
+        """Raise what a decoder raised, made a `CozeError` that names the logid."""
+        error = self._decode_error(exc, sse)
+        if error is exc:
+            raise exc
+        raise error from exc
 
     def _broken(self, exc: Exception) -> Optional[CozeError]:
         """The error for a body that broke off: an abort's, else None when closing, else incomplete."""
@@ -356,18 +342,36 @@ class Stream(_StreamBase[_T]):
         self._iterator = self._iterate()
 
     def _iterate(self) -> Generator[_T, None, None]:
+        # One frame per event: the decoder's events are decoded and yielded here (see `AsyncStream`).
         unsubscribe = None
         if self._signal is not None:
             unsubscribe = self._signal.subscribe(lambda: interrupt(self._http))
         chunks = self._http.iter_bytes()
+        decode, info, decoder = self._decode, self.response, SSEDecoder()
         try:
             try:
-                for batch in iter_sse_batches(chunks):
-                    yield from self._items(batch)
-                    if self._stopped:
-                        if not self._closing:
-                            _drain(chunks)
-                        return
+                more = True
+                while more:
+                    chunk = next(chunks, None)
+                    if chunk is None:
+                        more = False
+                        batch = decoder.end()
+                    else:
+                        batch = decoder.feed(chunk)
+                    for sse in batch:
+                        if self._closing:
+                            return
+                        self._last_event = sse.event
+                        try:
+                            item, stop = decode(sse, info)
+                        except Exception as exc:
+                            self._raise_decode_error(exc, sse)
+                        if item is not None:
+                            yield item
+                        if stop:
+                            if more and not self._closing:
+                                _drain(chunks)
+                            return
             except (httpx.HTTPError, httpx.StreamError) as exc:
                 error = self._broken(exc)
                 if error is None:
@@ -425,19 +429,37 @@ class AsyncStream(_StreamBase[_T]):
         self._iterator = self._iterate()
 
     async def _iterate(self) -> AsyncGenerator[_T, None]:
+        # The twin of `Stream._iterate`, one frame per event too; the body's chunks are awaited here
+        # rather than through an async generator of batches, which would be left to the event loop's
+        # finalizer (a wake-up of the loop per stream) when the stream stops at its last event.
         chunks: AsyncIterator[bytes] = self._http.aiter_bytes()
         guarded: Optional[AsyncGenerator[bytes, None]] = None
         if self._signal is not None:
             chunks = guarded = abortable(chunks, self._signal, self.logid)
+        decode, info, decoder = self._decode, self.response, SSEDecoder()
         try:
             try:
-                async for batch in aiter_sse_batches(chunks):
-                    for item in self._items(batch):
-                        yield item
-                    if self._stopped:
-                        if not self._closing:
-                            await _adrain(chunks)
-                        return
+                more = True
+                while more:
+                    try:
+                        batch = decoder.feed(await chunks.__anext__())
+                    except StopAsyncIteration:
+                        more = False
+                        batch = decoder.end()
+                    for sse in batch:
+                        if self._closing:
+                            return
+                        self._last_event = sse.event
+                        try:
+                            item, stop = decode(sse, info)
+                        except Exception as exc:
+                            self._raise_decode_error(exc, sse)
+                        if item is not None:
+                            yield item
+                        if stop:
+                            if more and not self._closing:
+                                await _adrain(chunks)
+                            return
             except (httpx.HTTPError, httpx.StreamError) as exc:
                 error = self._broken(exc)
                 if error is None:

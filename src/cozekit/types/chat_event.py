@@ -167,7 +167,7 @@ _Handler = Callable[[ChatEventType, str, Optional[ResponseInfo]], ChatStreamEven
 
 
 _DEFAULTS: Dict[str, Any] = {name: field.default for name, field in ChatEvent.model_fields.items()}
-_new = object.__new__
+_new: Callable[[Type[ChatEvent]], ChatStreamEvent] = object.__new__  # type: ignore[assignment]
 _set = object.__setattr__
 
 
@@ -277,7 +277,7 @@ def parse_chat_event(event_name: str, data: str, response: Optional[ResponseInfo
         _set(out, "__pydantic_fields_set__", {"event", typed.field})
         _set(out, "__pydantic_extra__", {})
         _set(out, "__pydantic_private__", None if response is None else {"_response": response})
-        return cast(ChatStreamEvent, out)
+        return out  # no typing.cast here: it is a Python call, once per event
     handler = _HANDLERS.get(event_name)
     if handler is not None:
         return handler(_KNOWN[event_name], data, response)

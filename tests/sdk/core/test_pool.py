@@ -1,105 +1,50 @@
-"""What the connection pool and the send path guarantee on a real loopback socket: streams open at once
-each get a connection and (up to 100) are kept alive for the next burst, `max_connections` caps them,
-an upload is streamed in chunks, and a request that may have reached the server is not sent twice."""
+"""What the connection pool and the send path guarantee on a real loopback socket (the one fake
+server's, `FakeServer`): streams open at once each get a connection and (up to 100) are kept alive for
+the next burst, `max_connections` caps them, an upload is streamed in chunks, and a request that may
+have reached the server is not sent twice."""
 
 from __future__ import annotations
 
 import asyncio
-import json
+import io
 import threading
 import tracemalloc
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-from typing import Any, Iterator, List, Optional, Set
+from typing import Any, Iterator, List
 
 import httpx
 import pytest
 
 from cozekit import APIConnectionError, AsyncCoze, Coze, Message, TokenAuth
+from fake_server import FakeServer, Reply, envelope
+from sync_or_async import NO_WAIT
 
-_STREAM = (
+_STREAM = Reply(
     b'event:conversation.message.delta\ndata:{"role":"assistant","type":"answer","content":"Hi"}\n\n'
-    b'event:done\ndata:"[DONE]"\n\n'
+    b'event:done\ndata:"[DONE]"\n\n',
+    framing="length",
 )
-_FILE = json.dumps({"code": 0, "msg": "", "data": {"id": "f1", "bytes": 1, "created_at": 1}}).encode()
-_CONV = json.dumps({"code": 0, "msg": "", "data": {"id": "c1", "created_at": 1}}).encode()
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 128
-
-    def __init__(self, together: int = 1) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.peers: Set[int] = set()
-        self.requests: List[str] = []
-        self.barrier: Optional[threading.Barrier] = threading.Barrier(together) if together > 1 else None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server: _Server
-
-    def do_GET(self) -> None:
-        self.server.requests.append("GET " + self.path.split("?")[0])
-        if self.path.startswith("/v1/conversation/retrieve"):
-            self.close_connection = True  # the answer never comes: the connection just ends
-            return
-        self._answer("application/json", _CONV)
-
-    def do_POST(self) -> None:
-        self.server.peers.add(self.client_address[1])
-        self.server.requests.append("POST " + self.path)
-        if self.path == "/v1/files/upload":
-            left = int(self.headers["Content-Length"])
-            while left:
-                left -= len(self.rfile.read(min(left, 1 << 16)))
-            self._answer("application/json", _FILE)
-            return
-        self.rfile.read(int(self.headers.get("Content-Length", "0")))
-        if self.path == "/v1/conversation/create":
-            self.close_connection = True
-            return
-        if self.server.barrier is not None:
-            self.server.barrier.wait(timeout=30)  # every stream of the burst is open at once
-        self._answer("text/event-stream", _STREAM)
-
-    def _answer(self, content_type: str, body: bytes) -> None:
-        self.send_response(200)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
-def _serve(together: int = 1) -> Iterator[_Server]:
-    httpd = _Server(together)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield httpd
-    httpd.shutdown()
-    httpd.server_close()
-
 
 BURST = 30
 """More than httpx's default keep-alive limit (20): a pool sized by httpx's defaults reopens some."""
 
 
 @pytest.fixture
-def burst_server() -> Iterator[_Server]:
-    yield from _serve(BURST)
+def burst_server() -> Iterator[FakeServer]:
+    """Answers a chat stream once `BURST` of them are open at once (each connection has its thread)."""
+    barrier = threading.Barrier(BURST)
+
+    def together(request: httpx.Request) -> Reply:
+        barrier.wait(timeout=30)
+        return _STREAM
+
+    with FakeServer(together) as server:
+        yield server
 
 
 @pytest.fixture
-def server() -> Iterator[_Server]:
-    yield from _serve()
+def server() -> Iterator[FakeServer]:
+    with FakeServer(_STREAM) as server:
+        yield server
 
 
 _MSG = [Message.build_user_question_text("hi")]
@@ -110,15 +55,15 @@ async def _chat(coze: AsyncCoze) -> List[str]:
         return [e.message.content async for e in events if e.message]
 
 
-async def test_every_connection_of_a_burst_is_kept_for_the_next(burst_server: _Server) -> None:
+async def test_every_connection_of_a_burst_is_kept_for_the_next(burst_server: FakeServer) -> None:
     async with AsyncCoze(TokenAuth("t"), burst_server.url) as coze:
         for _ in range(2):
             answers = await asyncio.gather(*[_chat(coze) for _ in range(BURST)])
             assert answers == [["Hi"]] * BURST
-    assert len(burst_server.peers) == BURST
+    assert burst_server.connections == BURST
 
 
-def test_every_connection_of_a_threaded_burst_is_kept_for_the_next(burst_server: _Server) -> None:
+def test_every_connection_of_a_threaded_burst_is_kept_for_the_next(burst_server: FakeServer) -> None:
     errors: List[BaseException] = []
 
     def chat(coze: Coze) -> None:
@@ -136,7 +81,7 @@ def test_every_connection_of_a_threaded_burst_is_kept_for_the_next(burst_server:
             for thread in threads:
                 thread.join()
     assert errors == []
-    assert len(burst_server.peers) == BURST
+    assert burst_server.connections == BURST
 
 
 def test_the_pool_is_sized_from_max_connections() -> None:
@@ -146,54 +91,90 @@ def test_the_pool_is_sized_from_max_connections() -> None:
     assert (pool_limits(30).max_connections, pool_limits(30).max_keepalive_connections) == (30, 30)
 
 
-async def test_max_connections_caps_the_connections(server: _Server) -> None:
+async def test_max_connections_caps_the_connections(server: FakeServer) -> None:
     async with AsyncCoze(TokenAuth("t"), server.url, max_connections=2) as coze:
         answers = await asyncio.gather(*[_chat(coze) for _ in range(8)])
     assert answers == [["Hi"]] * 8
-    assert len(server.peers) <= 2
+    assert server.connections <= 2
 
 
 @pytest.mark.parametrize("mode", ["sync", "async"])
-async def test_a_dropped_post_is_not_sent_again_and_a_get_is(server: _Server, mode: str) -> None:
+async def test_a_dropped_post_is_not_sent_again_and_a_get_is(mode: str) -> None:
     """The server reads the request and closes without answering: a POST may have been acted on, so it
     is not resent; a GET is (`max_retries` times)."""
-    if mode == "sync":
-        with Coze(TokenAuth("t"), server.url, max_retries=2) as coze:
-            with pytest.raises(APIConnectionError):
-                coze.conversations.create()
-            with pytest.raises(APIConnectionError):
-                coze.conversations.retrieve(conversation_id="c1")
-    else:
-        async with AsyncCoze(TokenAuth("t"), server.url, max_retries=2) as acoze:
-            with pytest.raises(APIConnectionError):
-                await acoze.conversations.create()
-            with pytest.raises(APIConnectionError):
-                await acoze.conversations.retrieve(conversation_id="c1")
-    assert server.requests == ["POST /v1/conversation/create"] + ["GET /v1/conversation/retrieve"] * 3
+    dropped = ConnectionResetError("the connection just ends")
+    routes = {("POST", "/v1/conversation/create"): dropped, ("GET", "/v1/conversation/retrieve"): dropped}
+    with FakeServer(routes=routes) as server:
+        if mode == "sync":
+            with Coze(TokenAuth("t"), server.url, max_retries=2, retry_policy=NO_WAIT) as coze:
+                with pytest.raises(APIConnectionError):
+                    coze.conversations.create()
+                with pytest.raises(APIConnectionError):
+                    coze.conversations.retrieve(conversation_id="c1")
+        else:
+            async with AsyncCoze(TokenAuth("t"), server.url, max_retries=2, retry_policy=NO_WAIT) as acoze:
+                with pytest.raises(APIConnectionError):
+                    await acoze.conversations.create()
+                with pytest.raises(APIConnectionError):
+                    await acoze.conversations.retrieve(conversation_id="c1")
+    sent = [(r.method, r.url.path) for r in server.requests]
+    assert sent == [("POST", "/v1/conversation/create")] + [("GET", "/v1/conversation/retrieve")] * 3
 
 
-UPLOAD = 48 * 1024 * 1024
+GIB = 1 << 30
+UPLOAD_GROWTH = 64 << 20
+"""Issue #19: a 1 GiB upload grows the client's memory by less than this."""
+
+
+class _Zeros(io.RawIOBase):
+    """`size` zero bytes as a binary file: a 1 GiB source that costs neither memory nor disk."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.position = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        n = max(0, min(len(buffer), self.size - self.position))
+        buffer[:n] = bytes(n)
+        self.position += n
+        return n
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self.position, io.SEEK_END: self.size}[whence]
+        self.position = base + offset
+        return self.position
+
+    def tell(self) -> int:
+        return self.position
 
 
 @pytest.mark.parametrize("mode", ["sync", "async"])
-async def test_an_upload_is_streamed_in_chunks(server: _Server, mode: str, tmp_path: Path) -> None:
-    """The file goes out in pieces: the memory traced while uploading stays far below its size."""
-    path = tmp_path / "big.bin"
-    with open(path, "wb") as out:
-        out.truncate(UPLOAD)
-    tracemalloc.start()
-    try:
-        if mode == "sync":
-            with Coze(TokenAuth("t"), server.url) as coze:
-                assert coze.files.upload(file=path).id == "f1"
-        else:
-            async with AsyncCoze(TokenAuth("t"), server.url) as acoze:
-                assert (await acoze.files.upload(file=path)).id == "f1"
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    assert server.requests == ["POST /v1/files/upload"]
-    assert peak < 4 * 1024 * 1024, f"peak {peak} bytes while uploading {UPLOAD} bytes"
+async def test_a_1_gib_upload_is_streamed_in_chunks(mode: str) -> None:
+    """The file goes out in pieces: the memory traced while uploading (client and server alike, in this
+    process) grows far less than its size, and the server receives every byte."""
+    uploaded = envelope({"id": "f1", "bytes": GIB, "created_at": 1})
+    with FakeServer(uploaded, keep_bodies_up_to=1 << 20) as server:
+        tracemalloc.start()
+        try:
+            if mode == "sync":
+                with Coze(TokenAuth("t"), server.url) as coze:
+                    assert coze.files.upload(file=_Zeros(GIB), file_name="big.bin").id == "f1"
+            else:
+                async with AsyncCoze(TokenAuth("t"), server.url) as acoze:
+                    assert (await acoze.files.upload(file=_Zeros(GIB), file_name="big.bin")).id == "f1"
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    assert server.wire() == ("POST", "/v1/files/upload")
+    assert len(server.requests) == 1
+    assert server.body_sizes[0] > GIB  # the file and its multipart framing
+    assert peak < UPLOAD_GROWTH, f"peak {peak} bytes while uploading {GIB} bytes"
 
 
 def test_the_transport_raises_httpx_errors() -> None:
