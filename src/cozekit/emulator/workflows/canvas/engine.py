@@ -24,8 +24,8 @@ from typing import (
     Tuple,
 )
 
-from ...core.llm import Model, split
-from ..engine.context import Done, Failed, Interrupted, Outcome
+from ...core.llm import Model
+from ..engine.context import Done, Failed, Interrupted, Outcome, emit_message
 from . import model as m
 from .convert import ConversionError, TemplateError, as_text, convert, convert_all, empty_of, fill_all
 from .graph import Graph, top_level
@@ -280,29 +280,19 @@ def typed_outputs(node: Node, values: Dict[str, Any]) -> Dict[str, Any]:
 async def emit_text(
     run: Run, node: Node, text: str, stream: bool, usage: Optional[Dict[str, int]] = None
 ) -> None:
-    """`Message` events for one node's text: chunks numbered from "0", the last one finished."""
+    """`Message` events for one node's text."""
     host = run.host
-    chunks = split(text, host.chunk_size) if stream else [text]
-    uuid = run.state.nodes.get(node.id, {}).get("uuid") or host.new_id()
-    for i, chunk in enumerate(chunks):
-        if stream and host.chunk_delay:
-            await asyncio.sleep(host.chunk_delay)
-        last = i == len(chunks) - 1
-        data: Dict[str, Any] = {
-            "content": chunk,
-            "content_type": "text",
-            "node_title": node.title,
-            "node_seq_id": str(i),
-            "node_is_finish": last,
-            "node_id": node.id,
-            "node_execute_uuid": uuid,
-        }
-        if last and usage is not None:
-            data["usage"] = dict(usage)
-            data["cost"] = "0.00"
-            data["token"] = int(usage.get("token_count", 0))
-        run.emit("Message", data)
-        await asyncio.sleep(0)
+    await emit_message(
+        run.emit,
+        text,
+        node_id=node.id,
+        node_title=node.title,
+        uuid=run.state.nodes.get(node.id, {}).get("uuid") or host.new_id(),
+        chunk_size=host.chunk_size,
+        chunk_delay=host.chunk_delay,
+        stream=stream,
+        usage=usage,
+    )
 
 
 # -- one node -------------------------------------------------------------------------------------------

@@ -3,11 +3,12 @@ the context nodes run in, what nodes need from the emulator, and the outcomes a 
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from typing import Any, Callable, Dict, List, Optional, Protocol, Union
 
 from ...core.errors import CozeErrors
-from ...core.llm import Model
+from ...core.llm import Model, split
 from .definition import Definition
 
 NODE_FAILED = CozeErrors.WORKFLOW_NODE_FAILED.code
@@ -149,3 +150,39 @@ class RunContext:
     history: List[Dict[str, str]] = dataclasses.field(default_factory=list)
     """Earlier conversation turns (chatflows), for LLM nodes."""
     depth: int = 0
+
+
+async def emit_message(
+    emit: Callable[[str, Dict[str, Any]], None],
+    text: str,
+    *,
+    node_id: str,
+    node_title: str,
+    uuid: str,
+    chunk_size: int,
+    chunk_delay: float,
+    stream: bool,
+    usage: Optional[Dict[str, int]] = None,
+) -> None:
+    """`Message` events for one node's text (both engines): chunks numbered from "0", the last one
+    finished and, for the End node's answer, carrying what the run cost, as recordings show."""
+    chunks = split(text, chunk_size) if stream else [text]
+    for i, chunk in enumerate(chunks):
+        if stream and chunk_delay:
+            await asyncio.sleep(chunk_delay)
+        last = i == len(chunks) - 1
+        data: Dict[str, Any] = {
+            "content": chunk,
+            "content_type": "text",
+            "node_title": node_title,
+            "node_seq_id": str(i),
+            "node_is_finish": last,
+            "node_id": node_id,
+            "node_execute_uuid": uuid,
+        }
+        if last and usage is not None:
+            data["usage"] = dict(usage)
+            data["cost"] = "0.00"
+            data["token"] = int(usage.get("token_count", 0))
+        emit("Message", data)
+        await asyncio.sleep(0)

@@ -3,13 +3,12 @@ node runs a workflow, so it lives with the runner)."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Union
 
-from ...core.llm import Calls, ModelRequest, Text, estimate_tokens, split
+from ...core.llm import Calls, ModelRequest, Text, estimate_tokens
 from . import expr
-from .context import NODE_FAILED, Interrupt, NodeFailure, RunContext
+from .context import NODE_FAILED, Interrupt, NodeFailure, RunContext, emit_message
 from .definition import Node, condition_ports, declarations, end_plan, param_info
 from .params import ParameterError, check_values
 from .refs import MissingValue, render, resolve
@@ -40,29 +39,19 @@ def _render(ctx: RunContext, template: str) -> str:
 async def emit_text(
     ctx: RunContext, node: Node, text: str, stream: bool, usage: Optional[Dict[str, int]] = None
 ) -> None:
-    """Message events for one node's text: chunks numbered from "0", the last one finished."""
+    """Message events for one node's text."""
     services = ctx.services
-    chunks = split(text, services.chunk_size) if stream else [text]
-    uuid = ctx.state.nodes[node.id]["uuid"]
-    for i, chunk in enumerate(chunks):
-        if stream and services.chunk_delay:
-            await asyncio.sleep(services.chunk_delay)
-        last = i == len(chunks) - 1
-        data: Dict[str, Any] = {
-            "content": chunk,
-            "content_type": "text",
-            "node_title": node.title,
-            "node_seq_id": str(i),
-            "node_is_finish": last,
-            "node_id": node.id,
-            "node_execute_uuid": uuid,
-        }
-        if last and usage is not None:  # the End node's answer: what the run cost, as recordings show
-            data["usage"] = dict(usage)
-            data["cost"] = "0.00"
-            data["token"] = int(usage.get("token_count", 0))
-        ctx.emit("Message", data)
-        await asyncio.sleep(0)
+    await emit_message(
+        ctx.emit,
+        text,
+        node_id=node.id,
+        node_title=node.title,
+        uuid=ctx.state.nodes[node.id]["uuid"],
+        chunk_size=services.chunk_size,
+        chunk_delay=services.chunk_delay,
+        stream=stream,
+        usage=usage,
+    )
 
 
 async def start(ctx: RunContext, node: Node, answer: Optional[str]) -> Any:
