@@ -221,17 +221,19 @@ class ChatsBackend(Backend):
         return render_message(doc)
 
     def _finish(self, account: Account, chat_id: str, **changes: Any) -> Optional[Dict[str, Any]]:
-        """Apply a terminal (or waiting) state unless the chat was canceled meanwhile."""
-        chat = self.raw(account, chat_id)
-        if chat is None or chat["status"] == "canceled":
-            return None
-        usage = changes.pop("add_usage", None)
-        if usage:
-            for k in ("input_count", "output_count"):
-                chat["usage"][k] += usage[k]
-            chat["usage"]["token_count"] = chat["usage"]["input_count"] + chat["usage"]["output_count"]
-        chat.update(changes)
-        return render_chat(self._save(account, chat))
+        """Apply a terminal (or waiting) state unless the chat was canceled meanwhile (read and written in
+        one transaction: a cancel from another thread or worker either comes first and wins, or after)."""
+        with self.store.transaction():
+            chat = self.store.get("chat", chat_id, owner=account.space, lock=True)
+            if chat is None or chat["status"] == "canceled":
+                return None
+            usage = changes.pop("add_usage", None)
+            if usage:
+                for k in ("input_count", "output_count"):
+                    chat["usage"][k] += usage[k]
+                chat["usage"]["token_count"] = chat["usage"]["input_count"] + chat["usage"]["output_count"]
+            chat.update(changes)
+            return render_chat(self._save(account, chat))
 
     def complete(self, account: Account, chat_id: str, usage: Dict[str, int]) -> Optional[Dict[str, Any]]:
         return self._finish(account, chat_id, status="completed", completed_at=self.now(), add_usage=usage)
@@ -276,11 +278,15 @@ class ChatsBackend(Backend):
         return chat is None or chat["status"] == "canceled"
 
     def cancel(self, account: Account, conversation_id: str, chat_id: str) -> Dict[str, Any]:
-        chat = self.get(account, conversation_id, chat_id)
-        if chat["status"] not in RUNNING:
-            raise CozeErrors.CHAT_NOT_CANCELABLE(status=chat["status"])
-        chat["status"] = "canceled"
-        return render_chat(self._save(account, chat))
+        self.get(account, conversation_id, chat_id)  # 4200-family errors for a wrong pair
+        with self.store.transaction():
+            chat = self.store.get("chat", chat_id, owner=account.space, lock=True)
+            if chat is None:  # its conversation was deleted meanwhile
+                raise CozeErrors.CHAT_NOT_FOUND(chat_id=chat_id)
+            if chat["status"] not in RUNNING:
+                raise CozeErrors.CHAT_NOT_CANCELABLE(status=chat["status"])
+            chat["status"] = "canceled"
+            return render_chat(self._save(account, chat))
 
     def submit_tool_outputs(
         self, account: Account, conversation_id: str, chat_id: str, outputs: List[Dict[str, str]]

@@ -160,6 +160,8 @@ def make_engine(target: str) -> Engine:
 _BY_KEY = (objects.c.kind == sa.bindparam("b_kind"), objects.c.id == sa.bindparam("b_id"))
 _GET = sa.select(objects.c.data).where(*_BY_KEY)
 _GET_OWNED = _GET.where(objects.c.owner == sa.bindparam("b_owner"))
+_GET_LOCKED = _GET.with_for_update()
+_GET_OWNED_LOCKED = _GET_OWNED.with_for_update()
 _INSERT = objects.insert()
 _SET = ("owner", "parent", "seq", "name", "created_at", "updated_at", "data")
 _UPDATE = objects.update().where(*_BY_KEY).values({c: sa.bindparam("v_" + c) for c in _SET})
@@ -279,12 +281,19 @@ class Store:
             return False
         return True
 
-    def get(self, kind: str, id: str, *, owner: Optional[str] = None) -> Optional[Doc]:
+    def get(self, kind: str, id: str, *, owner: Optional[str] = None, lock: bool = False) -> Optional[Doc]:
+        """A document, or None. `lock` (inside `transaction()`): hold it against other writers until the
+        transaction ends, for a read-check-write (PostgreSQL's FOR UPDATE; SQLite's write transactions
+        already exclude each other)."""
         params = {"b_kind": kind, "b_id": id}
         if owner is not None:
             params["b_owner"] = owner
+        if owner is None:
+            query = _GET_LOCKED if lock else _GET
+        else:
+            query = _GET_OWNED_LOCKED if lock else _GET_OWNED
         with self._read() as conn:
-            data = conn.execute(_GET if owner is None else _GET_OWNED, params).scalar()
+            data = conn.execute(query, params).scalar()
         return None if data is None else dict(data)
 
     def _filtered(
