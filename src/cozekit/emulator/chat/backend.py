@@ -190,10 +190,11 @@ class ChatsBackend(Backend):
         )
 
     def record_input(self, account: Account, chat_id: str, request: ModelRequest) -> None:
-        chat = self.raw(account, chat_id)
-        if chat is not None:
-            chat.setdefault("model_inputs", []).append(request.to_json())
-            self._save(account, chat)
+        with self.store.transaction():  # never over a cancel written meanwhile
+            chat = self.store.get("chat", chat_id, owner=account.space, lock=True)
+            if chat is not None:
+                chat.setdefault("model_inputs", []).append(request.to_json())
+                self._save(account, chat)
 
     def add_reply(
         self,
@@ -292,7 +293,17 @@ class ChatsBackend(Backend):
         self, account: Account, conversation_id: str, chat_id: str, outputs: List[Dict[str, str]]
     ) -> List[Dict[str, Any]]:
         """Accept the client's tool results; returns the tool_response messages and resumes the chat."""
-        chat = self.get(account, conversation_id, chat_id)
+        self.get(account, conversation_id, chat_id)  # 4200-family errors for a wrong pair
+        with self.store.transaction():  # read, check and write as one: a cancel is either before or after
+            chat = self.store.get("chat", chat_id, owner=account.space, lock=True)
+            if chat is None:
+                raise CozeErrors.CHAT_NOT_FOUND(chat_id=chat_id)
+            return self._submit(account, chat, outputs)
+
+    def _submit(
+        self, account: Account, chat: Dict[str, Any], outputs: List[Dict[str, str]]
+    ) -> List[Dict[str, Any]]:
+        chat_id = chat["id"]
         if not chat["auto_save_history"]:
             raise CozeErrors.INTERNAL_ERROR(
                 "submit_tool_outputs needs a chat started with auto_save_history=true"
