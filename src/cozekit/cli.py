@@ -25,6 +25,8 @@ _EXTRAS = {
     "multipart": "emulator",
     "python_multipart": "emulator",
     "yaml": "emulator",
+    "sqlalchemy": "emulator",
+    "psycopg": "postgres",
     "av": "emulator",
     "lameenc": "emulator",
     "pypdf": "emulator",
