@@ -9,6 +9,9 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
+import httpx
+
+from cozekit.emulator import ThreadedEmulator
 from cozekit.emulator.core.llm import DeterministicModel, Model, ModelEvent, ModelRequest, Text
 from cozekit.emulator.workflows import canvas as cv
 
@@ -222,3 +225,11 @@ def failure(
     outcome = Runner(raw, params, host).go()
     assert isinstance(outcome, cv.Failed), outcome
     return outcome
+
+
+def load(emu: ThreadedEmulator, canvas: Dict[str, Any], name: str, **extra: Any) -> str:
+    """Load a canvas through the control plane (`POST /_emulator/workflows`); its workflow id."""
+    body = {"canvas": canvas, "name": name, **extra}
+    resp = httpx.post(f"{emu.base_url}/_emulator/workflows", json=body, timeout=10)
+    assert resp.status_code == 200 and resp.json()["code"] == 0, resp.text
+    return str(resp.json()["data"]["workflow_id"])

@@ -2,39 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any, AsyncIterator, Dict, List
+from typing import Any, Dict, List
 
-import httpx
 import pytest
 
 from cozekit import CozeAPIError
 from cozekit.emulator import ThreadedEmulator
-from sync_or_async import MODES, Client, collect, open_client, run
+from sync_or_async import Client, collect, run
 
-from .build import chain, end_vars, lit, node, out, param, ref, start
+from .build import chain, end_vars, lit, load, node, out, param, ref, start
 
 S = "100001"
 MESSAGE = [out("messageId"), out("role"), out("contentType"), out("content")]
-
-
-@pytest.fixture
-def emu(coze_emulator: ThreadedEmulator) -> ThreadedEmulator:
-    coze_emulator.control.configure(chunk_delay_ms=0)
-    return coze_emulator
-
-
-@pytest.fixture(params=MODES)
-async def client(request: pytest.FixtureRequest, emu: ThreadedEmulator) -> AsyncIterator[Client]:
-    async with open_client(request.param, emu.base_url, emu.token) as opened:
-        yield opened
-
-
-def load(emu: ThreadedEmulator, canvas: Dict[str, Any], name: str) -> str:
-    resp = httpx.post(
-        f"{emu.base_url}/_emulator/workflows", json={"canvas": canvas, "name": name}, timeout=10
-    )
-    assert resp.status_code == 200 and resp.json()["code"] == 0, resp.text
-    return str(resp.json()["data"]["workflow_id"])
 
 
 def named(conv: Dict[str, Any]) -> Dict[str, Any]:

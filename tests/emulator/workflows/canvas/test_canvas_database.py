@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, AsyncIterator, Dict, List
+from typing import Any, Dict, List
 
 import httpx
 import pytest
 
 from cozekit import CozeAPIError
 from cozekit.emulator import ThreadedEmulator
-from sync_or_async import MODES, Client, open_client, run
+from sync_or_async import Client, run
 
-from .build import chain, end_vars, lit, node, out, param, ref, start
+from .build import chain, end_vars, lit, load, node, out, param, ref, start
 
 S = "100001"
 ROW = [out("name"), out("score", "integer")]
@@ -20,30 +20,10 @@ DB_OUT = [out("outputList", *ROWS), out("rowNum", "integer")]
 
 
 @pytest.fixture
-def emu(coze_emulator: ThreadedEmulator) -> ThreadedEmulator:
-    coze_emulator.control.configure(chunk_delay_ms=0)
-    return coze_emulator
-
-
-@pytest.fixture(params=MODES)
-async def client(request: pytest.FixtureRequest, emu: ThreadedEmulator) -> AsyncIterator[Client]:
-    async with open_client(request.param, emu.base_url, emu.token) as opened:
-        yield opened
-
-
-@pytest.fixture
 def table(emu: ThreadedEmulator) -> Dict[str, Any]:
     fields = [{"name": "name", "type": "string", "required": True}, {"name": "score", "type": "integer"}]
     made = emu.control.create_database("players", fields)
     return {"id": made["database_id"], **{f["name"]: f["id"] for f in made["fields"]}}
-
-
-def load(emu: ThreadedEmulator, canvas: Dict[str, Any], name: str) -> str:
-    resp = httpx.post(
-        f"{emu.base_url}/_emulator/workflows", json={"canvas": canvas, "name": name}, timeout=10
-    )
-    assert resp.json()["code"] == 0, resp.text
-    return str(resp.json()["data"]["workflow_id"])
 
 
 def db_node(id: str, type: int, table: Dict[str, Any], **inputs: Any) -> Dict[str, Any]:

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, AsyncIterator, Dict, Iterator
+from typing import Any, Dict, Iterator
 
-import httpx
 import pytest
 
 from cozekit import CozeAPIError
 from cozekit.emulator import ThreadedEmulator
-from sync_or_async import MODES, Client, collect, open_client, run
+from sync_or_async import Client, collect, run
 
-from .build import chain, end_vars, node, out, param, ref, start
+from .build import chain, end_vars, load, node, out, param, ref, start
 
 NOTES = (
     b"Opening hours: nine to five on weekdays, and ten to four on Saturdays in every branch.\n\n"
@@ -43,26 +42,6 @@ def files() -> Iterator[str]:
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
     httpd.server_close()
-
-
-@pytest.fixture
-def emu(coze_emulator: ThreadedEmulator) -> ThreadedEmulator:
-    coze_emulator.control.configure(chunk_delay_ms=0)
-    return coze_emulator
-
-
-@pytest.fixture(params=MODES)
-async def client(request: pytest.FixtureRequest, emu: ThreadedEmulator) -> AsyncIterator[Client]:
-    async with open_client(request.param, emu.base_url, emu.token) as opened:
-        yield opened
-
-
-def load(emu: ThreadedEmulator, canvas: Dict[str, Any], name: str) -> str:
-    resp = httpx.post(
-        f"{emu.base_url}/_emulator/workflows", json={"canvas": canvas, "name": name}, timeout=10
-    )
-    assert resp.json()["code"] == 0, resp.text
-    return str(resp.json()["data"]["workflow_id"])
 
 
 def writer() -> Dict[str, Any]:

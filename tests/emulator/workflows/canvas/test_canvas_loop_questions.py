@@ -3,31 +3,18 @@
 from __future__ import annotations
 
 import json
-from typing import Any, AsyncIterator, Dict
+from typing import Any, Dict
 
 import httpx
-import pytest
 
 from cozekit import WorkflowEventType
 from cozekit.emulator import ThreadedEmulator
-from sync_or_async import MODES, Client, collect, open_client, run
+from sync_or_async import Client, collect, run
 
 from .build import chain, edge, end_answer, lit, node, out, param, ref, start
 
 S = "100001"
 TEXTS = ("list", {"type": "string"})
-
-
-@pytest.fixture
-def emu(coze_emulator: ThreadedEmulator) -> ThreadedEmulator:
-    coze_emulator.control.configure(chunk_delay_ms=0)
-    return coze_emulator
-
-
-@pytest.fixture(params=MODES)
-async def client(request: pytest.FixtureRequest, emu: ThreadedEmulator) -> AsyncIterator[Client]:
-    async with open_client(request.param, emu.base_url, emu.token) as opened:
-        yield opened
 
 
 def order() -> Dict[str, Any]:

@@ -2,34 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, AsyncIterator, Dict
+from typing import Any, Dict
 
 import httpx
-import pytest
 
 from cozekit.emulator import ThreadedEmulator
-from sync_or_async import MODES, Client, collect, open_client, run
+from sync_or_async import Client, collect, run
 
-from .build import chain, end_vars, lit, node, out, param, ref, start, var
-
-
-@pytest.fixture
-def emu(coze_emulator: ThreadedEmulator) -> ThreadedEmulator:
-    coze_emulator.control.configure(chunk_delay_ms=0)
-    return coze_emulator
-
-
-@pytest.fixture(params=MODES)
-async def client(request: pytest.FixtureRequest, emu: ThreadedEmulator) -> AsyncIterator[Client]:
-    async with open_client(request.param, emu.base_url, emu.token) as opened:
-        yield opened
-
-
-def load(emu: ThreadedEmulator, canvas: Dict[str, Any], name: str, **extra: Any) -> str:
-    body = {"canvas": canvas, "name": name, **extra}
-    resp = httpx.post(f"{emu.base_url}/_emulator/workflows", json=body, timeout=10)
-    assert resp.status_code == 200, resp.text
-    return str(resp.json()["data"]["workflow_id"])
+from .build import chain, end_vars, lit, load, node, out, param, ref, start, var
 
 
 def assign(id: str, *pairs: Dict[str, Any]) -> Dict[str, Any]:

@@ -6,7 +6,7 @@ import asyncio
 import json
 import time
 from pathlib import Path
-from typing import Any, AsyncIterator, List
+from typing import Any, List
 
 import httpx
 import pytest
@@ -15,21 +15,9 @@ from cozekit import ChatEventType, ChatStatus, Message, WorkflowEventType
 from cozekit.emulator import ThreadedEmulator
 from cozekit.emulator.state import EmulatorState
 from cozekit.emulator.workflows.engine.loader import load_files
-from sync_or_async import MODES, Client, collect, open_client, run
+from sync_or_async import Client, collect, run
 
 from .build import DATA, data, end_answer, end_vars, lit, node, out, param, ref, through
-
-
-@pytest.fixture
-def emu(coze_emulator: ThreadedEmulator) -> ThreadedEmulator:
-    coze_emulator.control.configure(chunk_delay_ms=0)
-    return coze_emulator
-
-
-@pytest.fixture(params=MODES)
-async def client(request: pytest.FixtureRequest, emu: ThreadedEmulator) -> AsyncIterator[Client]:
-    async with open_client(request.param, emu.base_url, emu.token) as opened:
-        yield opened
 
 
 def control(emu: ThreadedEmulator, body: Any) -> httpx.Response:

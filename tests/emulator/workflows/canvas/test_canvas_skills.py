@@ -3,39 +3,18 @@
 from __future__ import annotations
 
 import json
-from typing import Any, AsyncIterator, Dict
+from typing import Any, Dict
 
 import httpx
-import pytest
 
 from cozekit.emulator import ThreadedEmulator
 from cozekit.types.document import DocumentBase, DocumentChunkStrategy
-from sync_or_async import MODES, Client, open_client, run
+from sync_or_async import Client, run
 
-from .build import chain, end_answer, end_vars, lit, node, out, param, ref, start
+from .build import chain, end_answer, end_vars, lit, load, node, out, param, ref, start
 
 S = "100001"
 CALCULATOR = "7000000000000000201"
-
-
-@pytest.fixture
-def emu(coze_emulator: ThreadedEmulator) -> ThreadedEmulator:
-    coze_emulator.control.configure(chunk_delay_ms=0)
-    return coze_emulator
-
-
-@pytest.fixture(params=MODES)
-async def client(request: pytest.FixtureRequest, emu: ThreadedEmulator) -> AsyncIterator[Client]:
-    async with open_client(request.param, emu.base_url, emu.token) as opened:
-        yield opened
-
-
-def load(emu: ThreadedEmulator, canvas: Dict[str, Any], name: str) -> str:
-    resp = httpx.post(
-        f"{emu.base_url}/_emulator/workflows", json={"canvas": canvas, "name": name}, timeout=10
-    )
-    assert resp.json()["code"] == 0, resp.text
-    return str(resp.json()["data"]["workflow_id"])
 
 
 def llm(fc: Dict[str, Any]) -> Dict[str, Any]:
