@@ -4,14 +4,14 @@ device flows, which rotate a refresh token)."""
 from __future__ import annotations
 
 import time
-from typing import Any, Optional, Union
+from typing import Any, Optional, Tuple, Type, TypeVar, Union
 
 from .._constants import COZE_COM_BASE_URL
 from ..types.oauth import OAuthToken
 from ._code_apps import AsyncPKCEOAuthApp, AsyncWebOAuthApp, PKCEOAuthApp, WebOAuthApp
 from ._device import AsyncDeviceOAuthApp, DeviceOAuthApp
 from ._jwt import AsyncJWTOAuthApp, JWTOAuthApp, ScopeArg, SessionContextArg, check_ttl
-from ._refreshing import DEFAULT_LEEWAY, AsyncRefreshingAuth, Clock, RefreshingAuth
+from ._refreshing import DEFAULT_LEEWAY, AsyncRefreshingAuth, Clock, RefreshingAuth, TokenCache
 from ._token_store import TokenStore
 
 __all__ = ["AsyncJWTAuth", "AsyncOAuthRefreshAuth", "JWTAuth", "OAuthRefreshAuth"]
@@ -20,11 +20,31 @@ RefreshApp = Union[WebOAuthApp, PKCEOAuthApp, DeviceOAuthApp]
 AsyncRefreshApp = Union[AsyncWebOAuthApp, AsyncPKCEOAuthApp, AsyncDeviceOAuthApp]
 
 
+_App = TypeVar("_App", JWTOAuthApp, AsyncJWTOAuthApp)
+
+
 class _JWTOptions:
     def _set_jwt_options(self, ttl: int, **options: Any) -> None:
         """The lifetime and the keywords (scope, session...) every token is asked with."""
         self._ttl = check_ttl(ttl)
         self._jwt_kwargs: dict[str, Any] = options
+
+
+def _jwt_app(
+    app_class: Type[_App],
+    oauth_app: Optional[_App],
+    client_id: Optional[str],
+    private_key: Optional[str],
+    public_key_id: Optional[str],
+    base_url: str,
+    auth_name: str,
+) -> _App:
+    """The given app, or one made of the given keys."""
+    if oauth_app is not None:
+        return oauth_app
+    if client_id is None or private_key is None or public_key_id is None:
+        raise ValueError(f"{auth_name} needs oauth_app, or client_id, private_key and public_key_id")
+    return app_class(client_id, private_key, public_key_id, base_url)
 
 
 class JWTAuth(RefreshingAuth, _JWTOptions):
@@ -55,11 +75,9 @@ class JWTAuth(RefreshingAuth, _JWTOptions):
         clock: Clock = time.time,
     ) -> None:
         super().__init__(leeway, clock)
-        if oauth_app is None:
-            if client_id is None or private_key is None or public_key_id is None:
-                raise ValueError("JWTAuth needs oauth_app, or client_id, private_key and public_key_id")
-            oauth_app = JWTOAuthApp(client_id, private_key, public_key_id, base_url)
-        self._app = oauth_app
+        self._app = _jwt_app(
+            JWTOAuthApp, oauth_app, client_id, private_key, public_key_id, base_url, "JWTAuth"
+        )
         self._set_jwt_options(
             ttl,
             scope=scope,
@@ -94,11 +112,9 @@ class AsyncJWTAuth(AsyncRefreshingAuth, _JWTOptions):
         clock: Clock = time.time,
     ) -> None:
         super().__init__(leeway, clock)
-        if oauth_app is None:
-            if client_id is None or private_key is None or public_key_id is None:
-                raise ValueError("AsyncJWTAuth needs oauth_app, or client_id, private_key and public_key_id")
-            oauth_app = AsyncJWTOAuthApp(client_id, private_key, public_key_id, base_url)
-        self._app = oauth_app
+        self._app = _jwt_app(
+            AsyncJWTOAuthApp, oauth_app, client_id, private_key, public_key_id, base_url, "AsyncJWTAuth"
+        )
         self._set_jwt_options(
             ttl,
             scope=scope,
@@ -115,9 +131,12 @@ class AsyncJWTAuth(AsyncRefreshingAuth, _JWTOptions):
 class _RefreshTokenState:
     """The starting token (given or loaded from a store) and where new ones are saved."""
 
+    _cache: TokenCache
+
     def _init_state(
         self, app_key: str, token: Optional[OAuthToken], store: Optional[TokenStore], key: Optional[str]
-    ) -> Optional[OAuthToken]:
+    ) -> None:
+        """Keep the first token (given, or loaded from `store`) in the cache."""
         self._store = store
         self._key = key or app_key
         if token is None and store is not None:
@@ -126,7 +145,20 @@ class _RefreshTokenState:
             raise ValueError("pass the token from the authorization (or a store that holds one)")
         if not token.refresh_token:
             raise ValueError("this token has no refresh_token (JWT tokens are renewed with JWTAuth)")
-        return token
+        self._cache.accept(token)
+
+    def _refresh_start(self) -> Tuple[Optional[OAuthToken], str]:
+        """Before a refresh: a newer stored token to use as it is (else None), and the refresh token to
+        send otherwise."""
+        current = self._cache.token
+        stored = self._newer_stored(current)
+        if stored is not None:
+            self._cache.accept(stored)
+            if self._cache.current() is not None:
+                return stored, ""
+            current = stored
+        assert current is not None
+        return None, current.refresh_token
 
     def _save(self, token: OAuthToken) -> None:
         if self._store is not None:
@@ -166,20 +198,13 @@ class OAuthRefreshAuth(RefreshingAuth, _RefreshTokenState):
     ) -> None:
         super().__init__(leeway, clock)
         self._app = app
-        first = self._init_state(_app_key(app.client_id, app.base_url), token, store, key)
-        assert first is not None
-        self._cache.accept(first)
+        self._init_state(_app_key(app.client_id, app.base_url), token, store, key)
 
     def _fetch(self) -> OAuthToken:
-        current = self._cache.token
-        stored = self._newer_stored(current)
+        stored, refresh_token = self._refresh_start()
         if stored is not None:
-            self._cache.accept(stored)
-            if self._cache.current() is not None:
-                return stored
-            current = stored
-        assert current is not None
-        return self._app.refresh_access_token(current.refresh_token)
+            return stored
+        return self._app.refresh_access_token(refresh_token)
 
     def _on_new_token(self, token: OAuthToken) -> None:
         self._save(token)
@@ -200,20 +225,13 @@ class AsyncOAuthRefreshAuth(AsyncRefreshingAuth, _RefreshTokenState):
     ) -> None:
         super().__init__(leeway, clock)
         self._app = app
-        first = self._init_state(_app_key(app.client_id, app.base_url), token, store, key)
-        assert first is not None
-        self._cache.accept(first)
+        self._init_state(_app_key(app.client_id, app.base_url), token, store, key)
 
     async def _afetch(self) -> OAuthToken:
-        current = self._cache.token
-        stored = self._newer_stored(current)
+        stored, refresh_token = self._refresh_start()
         if stored is not None:
-            self._cache.accept(stored)
-            if self._cache.current() is not None:
-                return stored
-            current = stored
-        assert current is not None
-        return await self._app.refresh_access_token(current.refresh_token)
+            return stored
+        return await self._app.refresh_access_token(refresh_token)
 
     def _on_new_token(self, token: OAuthToken) -> None:
         self._save(token)
