@@ -69,6 +69,7 @@ log = logging.getLogger("cozekit")
 
 _T = TypeVar("_T")
 _S = TypeVar("_S", Stream[Any], AsyncStream[Any])
+_Http = TypeVar("_Http", httpx.Client, httpx.AsyncClient)
 Parser = Callable[[Any, ResponseInfo], _T]
 
 
@@ -187,6 +188,34 @@ class BaseClient:
         self._builds_requests = False
         """True when requests are built here rather than by `http.build_request` (see `_direct_request`)."""
         self._timeout_extension: Optional[Tuple[Timeout, Dict[str, Optional[float]]]] = None
+
+    def _own_http(
+        self,
+        http_client: Optional[_Http],
+        http_class: Type[_Http],
+        transport: Callable[[httpx.Limits], Any],
+        proxy: Optional[str],
+        max_connections: int,
+    ) -> _Http:
+        """The caller's httpx client (then not closed here, and requests are built by it), else one made
+        here with a pool of `max_connections` (`transport` over it unless a proxy is set)."""
+        if http_client is not None and proxy is not None:
+            raise ValueError(
+                f"pass proxy= or http_client=, not both (set the proxy on your httpx.{http_class.__name__})"
+            )
+        self._owns_http = http_client is None
+        self._builds_requests = http_client is None
+        limits = pool_limits(max_connections)
+        if http_client is not None:
+            return http_client
+        return http_class(
+            timeout=self.timeout,
+            proxy=proxy,
+            follow_redirects=True,
+            trust_env=True,
+            limits=limits,  # for the transports httpx makes for proxies
+            transport=transport(limits) if proxy is None else None,
+        )
 
     @property
     def auth(self) -> Optional[Auth]:
@@ -416,19 +445,7 @@ class SyncAPIClient(BaseClient):
         **config: Any,
     ) -> None:
         super().__init__(**config)
-        if http_client is not None and proxy is not None:
-            raise ValueError("pass proxy= or http_client=, not both (set the proxy on your httpx.Client)")
-        self._owns_http = http_client is None
-        self._builds_requests = http_client is None
-        limits = pool_limits(max_connections)
-        self._http = http_client or httpx.Client(
-            timeout=self.timeout,
-            proxy=proxy,
-            follow_redirects=True,
-            trust_env=True,
-            limits=limits,  # for the transports httpx makes for proxies
-            transport=SyncTransport(limits) if proxy is None else None,
-        )
+        self._http = self._own_http(http_client, httpx.Client, SyncTransport, proxy, max_connections)
 
     def request(self, opts: RequestOptions, parse: Parser[_T]) -> _T:
         result = self._run(self._flow(self._http, opts, parse), opts.abort_signal)
@@ -593,21 +610,7 @@ class AsyncAPIClient(BaseClient):
         **config: Any,
     ) -> None:
         super().__init__(**config)
-        if http_client is not None and proxy is not None:
-            raise ValueError(
-                "pass proxy= or http_client=, not both (set the proxy on your httpx.AsyncClient)"
-            )
-        self._owns_http = http_client is None
-        self._builds_requests = http_client is None
-        limits = pool_limits(max_connections)
-        self._http = http_client or httpx.AsyncClient(
-            timeout=self.timeout,
-            proxy=proxy,
-            follow_redirects=True,
-            trust_env=True,
-            limits=limits,  # for the transports httpx makes for proxies
-            transport=async_transport(limits) if proxy is None else None,
-        )
+        self._http = self._own_http(http_client, httpx.AsyncClient, async_transport, proxy, max_connections)
 
     async def request(self, opts: RequestOptions, parse: Parser[_T]) -> _T:
         result = await self._run(self._flow(self._http, opts, parse), opts.abort_signal)
