@@ -18,9 +18,9 @@ from ..._exceptions import CozeError
 from ..._flow import Consume, Flow, Invoke
 from ..._request import CallOptions, RequestOptions
 from ...types.workflow_event import WorkflowCompletion, WorkflowEvent, WorkflowEventType
-from ._build import ResumeData, decode_workflow_event, resume
+from ._build import Parameters, ResumeData, decode_workflow_event, resume, run
 
-__all__ = ["EventHandler", "InterruptHandler", "InterruptLoop", "completion_flow"]
+__all__ = ["EventHandler", "InterruptHandler", "InterruptLoop", "completion_flow", "until_done"]
 
 InterruptHandler = Callable[[WorkflowEvent], Union[ResumeData, Awaitable[ResumeData]]]
 """Gets the `Interrupt` event, returns the answer (`resume_data`): text or a mapping. The async client
@@ -89,3 +89,33 @@ def completion_flow(
             return loop.result
         answer = yield Invoke(partial(on_interrupt, interrupt))
         opts = loop.resume(interrupt, answer)
+
+
+def until_done(
+    *,
+    workflow_id: str,
+    on_interrupt: InterruptHandler,
+    parameters: Optional[Parameters],
+    bot_id: Optional[str],
+    app_id: Optional[str],
+    ext: Optional[Mapping[str, str]],
+    workflow_version: Optional[str],
+    connector_id: Optional[str],
+    on_event: Optional[EventHandler],
+    max_resumes: int,
+    options: CallOptions,
+) -> Flow[WorkflowCompletion]:
+    """`stream_until_done`: the streamed run, then a resume for each interrupt (arguments checked now)."""
+    start = run(
+        workflow_id=workflow_id,
+        parameters=parameters,
+        bot_id=bot_id,
+        app_id=app_id,
+        ext=ext,
+        workflow_version=workflow_version,
+        connector_id=connector_id,
+        stream=True,
+        options=options,
+    )
+    loop = InterruptLoop(workflow_id, max_resumes, options)
+    return completion_flow(start, loop, on_interrupt, on_event)

@@ -25,7 +25,7 @@ from ._build import (
     resume,
     run,
 )
-from ._run import EventHandler, InterruptHandler, InterruptLoop, completion_flow
+from ._run import EventHandler, InterruptHandler, until_done
 
 __all__ = [
     "AsyncWorkflowExecuteNodes",
@@ -147,19 +147,7 @@ class WorkflowRuns(SyncAPIResource):
         `on_event(event)` sees every event live. An `Error` event raises its typed error; more than
         `max_resumes` interrupts raise `CozeError`.
         """
-        start = run(
-            workflow_id=workflow_id,
-            parameters=parameters,
-            bot_id=bot_id,
-            app_id=app_id,
-            ext=ext,
-            workflow_version=workflow_version,
-            connector_id=connector_id,
-            stream=True,
-            options=options,
-        )
-        loop = InterruptLoop(workflow_id, max_resumes, options)
-        return self._client.run_flow(completion_flow(start, loop, on_interrupt, on_event))
+        return self._client.run_flow(until_done(**arguments(locals())))
 
 
 class WorkflowRunHistories(SyncAPIResource):
@@ -277,19 +265,7 @@ class AsyncWorkflowRuns(AsyncAPIResource):
         **options: Unpack[CallOptions],
     ) -> WorkflowCompletion:
         """As `WorkflowRuns.stream_until_done`; the callbacks may also be coroutine functions."""
-        start = run(
-            workflow_id=workflow_id,
-            parameters=parameters,
-            bot_id=bot_id,
-            app_id=app_id,
-            ext=ext,
-            workflow_version=workflow_version,
-            connector_id=connector_id,
-            stream=True,
-            options=options,
-        )
-        loop = InterruptLoop(workflow_id, max_resumes, options)
-        return await self._client.run_flow(completion_flow(start, loop, on_interrupt, on_event))
+        return await self._client.run_flow(until_done(**arguments(locals())))
 
 
 class AsyncWorkflowRunHistories(AsyncAPIResource):
