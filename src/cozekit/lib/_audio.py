@@ -4,13 +4,14 @@ and a file sink that writes as chunks arrive (a WAV header, patched at the end, 
 from __future__ import annotations
 
 import contextlib
+import inspect
 import io
 import os
 import wave
 from dataclasses import dataclass
 from typing import Any, AsyncIterable, AsyncIterator, BinaryIO, Dict, Iterable, Iterator, Optional, Union
 
-__all__ = ["AudioInput", "AudioSink", "PCMFormat", "open_audio"]
+__all__ = ["AudioInput", "AudioSink", "PCMFormat", "aclose_source", "close_source", "open_audio"]
 
 PathLike = Union[str, "os.PathLike[str]"]
 AudioSource = Union[PathLike, bytes, Iterable[bytes], AsyncIterable[bytes]]
@@ -88,6 +89,23 @@ def _file_chunks(path: PathLike, chunk_bytes: int) -> Iterator[bytes]:
 def _bytes_chunks(data: bytes, chunk_bytes: int) -> Iterator[bytes]:
     for start in range(0, len(data), chunk_bytes):
         yield data[start : start + chunk_bytes]
+
+
+def close_source(chunks: Any) -> None:
+    """Close an audio source's chunk iterator (a generator reading a file) if it can be closed."""
+    close = getattr(chunks, "close", None)
+    if callable(close):
+        close()
+
+
+async def aclose_source(chunks: Any) -> None:
+    """`close_source` for the async helpers: `aclose()` (else `close()`), awaited when it returns an
+    awaitable."""
+    close = getattr(chunks, "aclose", None) or getattr(chunks, "close", None)
+    if callable(close):
+        closing = close()
+        if inspect.isawaitable(closing):
+            await closing
 
 
 def open_audio(source: Any, fmt: PCMFormat, chunk_ms: int) -> AudioInput:

@@ -20,11 +20,23 @@ from __future__ import annotations
 
 import contextlib
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, AsyncIterator, Dict, Iterator, Mapping, Optional, Set, Type
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    AsyncIterator,
+    Dict,
+    Iterator,
+    Mapping,
+    Optional,
+    Set,
+    Tuple,
+    Type,
+    Union,
+)
 
 from .._exceptions import CozeError
 from ..types.chat import Chat
-from ._audio import AudioSource, PCMFormat, open_audio
+from ._audio import AudioSource, PCMFormat, aclose_source, close_source, open_audio
 from ._voice_flow import AsyncPump, SyncPump, VoiceFlow, VoiceIO
 from ._voice_turn import (
     ReplyAudio,
@@ -55,6 +67,7 @@ __all__ = [
 ]
 
 TURN_DETECTIONS = ("client_interrupt", "server_vad", "semantic_vad")
+Pump = Union[SyncPump, AsyncPump]
 
 
 def _check_text(text: str) -> None:
@@ -142,18 +155,29 @@ class _Core:
             raise CozeError("this turn was replaced by a later send_text/send_audio before it started")
         turn.started = True
 
-    def text_flow(self, io: VoiceIO, turn: Turn, text: str) -> VoiceFlow:
+    def text_turn(self, session: Any, pump: Pump, text: str) -> Tuple[Turn, VoiceFlow, Any]:
+        """A new turn asking `text`, its flow, and no audio source."""
+        _check_text(text)
+        turn = self.begin()
+        io = VoiceIO(session, pump)
         message = {"role": "user", "content_type": "text", "content": text}
-        return turn_flow(io, turn, [io.send("conversation_message_create", message)], False, 0.0)
+        return turn, turn_flow(io, turn, [io.send("conversation_message_create", message)], False, 0.0), None
 
-    def audio_plan(self, audio: AudioSource) -> tuple[Any, Optional[PCMFormat]]:
-        """The chunks and, when they differ from the session's, the format to configure first."""
+    def audio_turn(self, session: Any, pump: Pump, audio: AudioSource) -> Tuple[Turn, VoiceFlow, Any]:
+        """A new turn speaking `audio`, its flow (configuring the audio's format first when it differs
+        from the session's), and the audio's chunks (closed by the caller when the turn stops)."""
         source = open_audio(audio, self.input_format, self._chunk_ms)
-        if source.format == self.input_format:
-            return source.chunks, None
-        return source.chunks, source.format
+        new_format = None if source.format == self.input_format else source.format
+        turn = self.begin()
+        io = VoiceIO(session, pump, source.chunks)
+        return turn, self._audio_flow(io, turn, new_format), source.chunks
 
-    def audio_flow(self, io: VoiceIO, turn: Turn, new_format: Optional[PCMFormat]) -> VoiceFlow:
+    def took(self, item: VoiceChatItem) -> None:
+        """An item the caller got: a `ReplyDone`'s chat becomes `last_chat`."""
+        if isinstance(item, ReplyDone) and item.chat is not None:
+            self.last_chat = item.chat
+
+    def _audio_flow(self, io: VoiceIO, turn: Turn, new_format: Optional[PCMFormat]) -> VoiceFlow:
         if new_format is not None:
             self.input_format = new_format
             yield from setup_flow(io, self.config(new_format), self._reply_timeout)
@@ -266,17 +290,11 @@ class VoiceChat(_Core):
 
     def send_text(self, text: str) -> Iterator[VoiceChatItem]:
         """Ask in text; the reply comes as text and audio."""
-        _check_text(text)
-        turn = self.begin()
-        return self._run(turn, self.text_flow(VoiceIO(self._client, self._pump), turn, text), None)
+        return self._run(*self.text_turn(self._client, self._pump, text))
 
     def send_audio(self, audio: AudioSource) -> Iterator[VoiceChatItem]:
         """Speak: `audio` is a `.wav`/raw PCM path, bytes, or an iterable of raw PCM chunks."""
-        chunks, new_format = self.audio_plan(audio)
-        turn = self.begin()
-        return self._run(
-            turn, self.audio_flow(VoiceIO(self._client, self._pump, chunks), turn, new_format), chunks
-        )
+        return self._run(*self.audio_turn(self._client, self._pump, audio))
 
     def interrupt(self) -> None:
         """Stop the current reply (`conversation.chat.cancel`); safe from any thread, a no-op when no turn
@@ -289,16 +307,13 @@ class VoiceChat(_Core):
         self._pump.discard()
         try:
             for item in self._coze.iter_flow(flow):
-                if isinstance(item, ReplyDone) and item.chat is not None:
-                    self.last_chat = item.chat
+                self.took(item)
                 yield item
         finally:
             if self.end(turn):
                 with contextlib.suppress(CozeError):
                     self._client.conversation_chat_cancel()
-            close = getattr(chunks, "close", None)
-            if callable(close):
-                close()
+            close_source(chunks)
 
 
 class AsyncVoiceChat(_Core):
@@ -375,16 +390,10 @@ class AsyncVoiceChat(_Core):
         await self.close()
 
     def send_text(self, text: str) -> AsyncIterator[VoiceChatItem]:
-        _check_text(text)
-        turn = self.begin()
-        return self._run(turn, self.text_flow(VoiceIO(self._client, self._pump), turn, text), None)
+        return self._run(*self.text_turn(self._client, self._pump, text))
 
     def send_audio(self, audio: AudioSource) -> AsyncIterator[VoiceChatItem]:
-        chunks, new_format = self.audio_plan(audio)
-        turn = self.begin()
-        return self._run(
-            turn, self.audio_flow(VoiceIO(self._client, self._pump, chunks), turn, new_format), chunks
-        )
+        return self._run(*self.audio_turn(self._client, self._pump, audio))
 
     async def interrupt(self) -> None:
         """The async twin of `VoiceChat.interrupt`."""
@@ -396,15 +405,10 @@ class AsyncVoiceChat(_Core):
         self._pump.discard()
         try:
             async for item in self._coze.iter_flow(flow):
-                if isinstance(item, ReplyDone) and item.chat is not None:
-                    self.last_chat = item.chat
+                self.took(item)
                 yield item
         finally:
             if self.end(turn):
                 with contextlib.suppress(CozeError):
                     await self._client.conversation_chat_cancel()
-            aclose = getattr(chunks, "aclose", None) or getattr(chunks, "close", None)
-            if callable(aclose):
-                closing = aclose()
-                if closing is not None:
-                    await closing
+            await aclose_source(chunks)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, AsyncIterator, Dict, Iterator, List, Optional
+from typing import TYPE_CHECKING, Any, AsyncIterator, Dict, Iterator, List, Optional, Type
 
 from .._exceptions import APIConnectionError, NotFoundError
 from ..types.websocket import WebsocketsEventType
@@ -167,13 +167,31 @@ class _SpeechPlan:
                     break
 
 
-def _plan(text: str, **kwargs: Any) -> _SpeechPlan:
-    return _SpeechPlan(text, **kwargs)
+def _plan(arguments: Dict[str, Any]) -> _SpeechPlan:
+    """The plan of a `synthesize*` call, from its `locals()` (all but the client and the file)."""
+    return _SpeechPlan(**{k: v for k, v in arguments.items() if k not in ("coze", "file")})
 
 
-def _sink(file: PathLike, plan: _SpeechPlan) -> AudioSink:
-    wav = str(file).lower().endswith(".wav") and plan.codec == "pcm"
-    return AudioSink(file, PCMFormat(plan.sample_rate) if wav else None)
+class _SpeechWriter:
+    """`synthesize`'s file: chunks are written as they come, the file is kept only if all came."""
+
+    def __init__(self, file: PathLike, plan: _SpeechPlan) -> None:
+        wav = str(file).lower().endswith(".wav") and plan.codec == "pcm"
+        self.sink = AudioSink(file, PCMFormat(plan.sample_rate) if wav else None)
+        self._plan = plan
+
+    def __enter__(self) -> AudioSink:
+        return self.sink
+
+    def __exit__(self, exc_type: Optional[Type[BaseException]], exc: Any, tb: Any) -> None:
+        if exc_type is not None:
+            self.sink.abort()
+        else:
+            self.sink.finish()
+
+    def result(self) -> SpeechFile:
+        plan = self._plan
+        return SpeechFile(self.sink.path, self.sink.audio_bytes, plan.codec, plan.sample_rate, plan.used)
 
 
 # -- sync ---------------------------------------------------------------------------------------------
@@ -223,17 +241,7 @@ def synthesize_stream(
     "auto" (REST when the WebSocket cannot be opened). Raises `APITimeoutError` after `timeout` seconds.
     Arguments are checked at once; the connection opens on the first `next()`.
     """
-    plan = _plan(
-        text,
-        voice_id=voice_id,
-        codec=codec,
-        sample_rate=sample_rate,
-        speech_rate=speech_rate,
-        loudness_rate=loudness_rate,
-        transport=transport,
-        timeout=timeout,
-        options=options,
-    )
+    plan = _plan(locals())
     return _speech_chunks(coze, plan)
 
 
@@ -253,26 +261,12 @@ def synthesize(
 ) -> SpeechFile:
     """Write the audio of `text` to `file` as it arrives (via `file.part`, renamed when complete).
     PCM into a `.wav` path gets a WAV header. Arguments as `synthesize_stream`."""
-    plan = _plan(
-        text,
-        voice_id=voice_id,
-        codec=codec,
-        sample_rate=sample_rate,
-        speech_rate=speech_rate,
-        loudness_rate=loudness_rate,
-        transport=transport,
-        timeout=timeout,
-        options=options,
-    )
-    sink = _sink(file, plan)
-    try:
+    plan = _plan(locals())
+    writer = _SpeechWriter(file, plan)
+    with writer as sink:
         for chunk in _speech_chunks(coze, plan):
             sink.write(chunk)
-    except BaseException:
-        sink.abort()
-        raise
-    sink.finish()
-    return SpeechFile(sink.path, sink.audio_bytes, plan.codec, plan.sample_rate, plan.used)
+    return writer.result()
 
 
 # -- async --------------------------------------------------------------------------------------------
@@ -316,17 +310,7 @@ def asynthesize_stream(
     options: Optional[WebsocketsOptions] = None,
 ) -> AsyncIterator[bytes]:
     """The async twin of `synthesize_stream`: `async for chunk in asynthesize_stream(coze, text)`."""
-    plan = _plan(
-        text,
-        voice_id=voice_id,
-        codec=codec,
-        sample_rate=sample_rate,
-        speech_rate=speech_rate,
-        loudness_rate=loudness_rate,
-        transport=transport,
-        timeout=timeout,
-        options=options,
-    )
+    plan = _plan(locals())
     return _aspeech_chunks(coze, plan)
 
 
@@ -345,23 +329,9 @@ async def asynthesize(
     options: Optional[WebsocketsOptions] = None,
 ) -> SpeechFile:
     """The async twin of `synthesize`."""
-    plan = _plan(
-        text,
-        voice_id=voice_id,
-        codec=codec,
-        sample_rate=sample_rate,
-        speech_rate=speech_rate,
-        loudness_rate=loudness_rate,
-        transport=transport,
-        timeout=timeout,
-        options=options,
-    )
-    sink = _sink(file, plan)
-    try:
+    plan = _plan(locals())
+    writer = _SpeechWriter(file, plan)
+    with writer as sink:
         async for chunk in _aspeech_chunks(coze, plan):
             sink.write(chunk)
-    except BaseException:
-        sink.abort()
-        raise
-    sink.finish()
-    return SpeechFile(sink.path, sink.audio_bytes, plan.codec, plan.sample_rate, plan.used)
+    return writer.result()

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, Optional
 
 from .._flow import Flow
 from ..types.websocket import WebsocketsEventType
-from ._audio import AudioSource, PCMFormat, open_audio
+from ._audio import AudioSource, PCMFormat, aclose_source, close_source, open_audio
 from ._voice_flow import AsyncPump, Emit, Event, SyncPump, VoiceFlow, VoiceIO, lost
 
 if TYPE_CHECKING:
@@ -88,11 +88,13 @@ class _Partial:
         self.text = ""
         self._on_partial = on_partial
 
-    def add(self, text: str) -> None:
-        if text != self.text:
-            self.text = text
-            if self._on_partial is not None:
-                self._on_partial(text)
+    def add(self, text: str) -> Any:
+        """Keep `text` if it is new; then what `on_partial(text)` returned (an awaitable from a coroutine
+        function, for the async caller to await)."""
+        if text == self.text:
+            return None
+        self.text = text
+        return None if self._on_partial is None else self._on_partial(text)
 
 
 def transcribe(
@@ -127,7 +129,7 @@ def transcribe(
             for text in coze.iter_flow(flow):
                 partial.add(text)
     finally:
-        _close_source(chunks)
+        close_source(chunks)
     return partial.text
 
 
@@ -148,34 +150,17 @@ async def atranscribe(
     """The async twin of `transcribe`; `audio` may also be an async iterable of chunks, and
     `on_partial` a coroutine function."""
     chunks, config = _asr_setup(audio, sample_rate, channels, bit_depth, chunk_ms, pace, language, timeout)
-    text = ""
+    partial = _Partial(on_partial)
     client = coze.websockets.audio.transcriptions.create(options=options)
     pump = AsyncPump()
     pump.attach(client)
     flow = transcription_flow(VoiceIO(client, pump, chunks), config, pace, timeout)
     try:
         async with client:
-            async for update in coze.iter_flow(flow):
-                if update != text:
-                    text = update
-                    if on_partial is not None:
-                        seen = on_partial(text)
-                        if inspect.isawaitable(seen):
-                            await seen
+            async for text in coze.iter_flow(flow):
+                seen = partial.add(text)
+                if inspect.isawaitable(seen):
+                    await seen
     finally:
-        await _aclose_source(chunks)
-    return text
-
-
-def _close_source(chunks: Any) -> None:
-    close = getattr(chunks, "close", None)
-    if callable(close):
-        close()
-
-
-async def _aclose_source(chunks: Any) -> None:
-    aclose = getattr(chunks, "aclose", None)
-    if callable(aclose):
-        await aclose()
-    else:
-        _close_source(chunks)
+        await aclose_source(chunks)
+    return partial.text
