@@ -25,7 +25,7 @@ from typing import (
 )
 
 from ...core.llm import Model
-from ..engine.context import Done, Failed, Interrupted, Outcome, emit_message
+from ..engine.context import Done, Failed, Interrupt, Interrupted, Outcome, emit_message
 from . import model as m
 from .convert import ConversionError, TemplateError, as_text, convert, convert_all, empty_of, fill_all
 from .graph import Graph, top_level
@@ -44,19 +44,6 @@ class NodeError(Exception):
         super().__init__(msg)
         self.code = code
         self.msg = msg
-
-
-class Interrupt(Exception):
-    """A node waits for the caller: type 2 (question) or 5 (input)."""
-
-    def __init__(self, type: int, data: str, title: str = "", extra: Optional[Dict[str, Any]] = None) -> None:
-        super().__init__("interrupt")
-        self.type = type
-        self.data = data
-        self.title = title
-        self.extra = extra or {}
-        self.progress: Optional[Dict[str, Any]] = None
-        """Where a loop or batch body stopped (set by `run_body`)."""
 
 
 class LoopSignal(Exception):

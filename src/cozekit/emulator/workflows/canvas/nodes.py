@@ -9,7 +9,7 @@ import re
 import urllib.parse
 from typing import Any, Dict, List, Optional, Tuple
 
-from ..engine.context import Failed, Interrupted, RunState
+from ..engine.context import Failed, Interrupt, Interrupted, RunState
 from . import conversation_nodes, database_nodes, http_node, skills
 from . import model as m
 from .code_runner import CodeError, run_code
@@ -18,7 +18,6 @@ from .engine import (
     MAX_DEPTH,
     USER_VARIABLES,
     Executor,
-    Interrupt,
     LoopSignal,
     NodeError,
     Result,
@@ -36,7 +35,6 @@ from .engine import (
 from .graph import body
 from .model import Node, TypeInfo
 
-QUESTION, INPUT = 2, 5
 MAX_ITERATIONS = 1000
 """An infinite loop stops with an error after this many iterations (a break node ends it sooner)."""
 
@@ -377,15 +375,8 @@ async def question(run: Run, node: Node, scope: Scope, answer: Optional[str]) ->
                 port = "branch_0" if node.setting("option_type") == "dynamic" else f"branch_{i}"
                 return Result({"optionId": _option_id(i), "optionContent": option}, port)
         return Result({"optionId": "other", "optionContent": answer}, "default")
-    content: Any = text_ if not options else {"question": text_, "options": [{"name": o} for o in options]}
     await emit_text(run, node, text_, False)
-    msg = {
-        "type": "question",
-        "content_type": "option" if options else "text",
-        "content": content,
-        "id": node.id,
-    }
-    raise Interrupt(QUESTION, json.dumps({"messages": [msg]}, ensure_ascii=False))
+    raise Interrupt.question(node.id, text_, options)
 
 
 def _extracted(node: Node, answer: str) -> Dict[str, Any]:
@@ -432,9 +423,7 @@ async def input_node(run: Run, node: Node, scope: Scope, answer: Optional[str]) 
             problem = "; ".join(warnings)
         except ConversionError as exc:
             problem = str(exc)
-    data = {"content": "", "error": problem}
-    required = {v.name: _param_info(v) for v in node.outputs}
-    raise Interrupt(INPUT, json.dumps(data, ensure_ascii=False), extra={"required_parameters": required})
+    raise Interrupt.input("", problem, {v.name: _param_info(v) for v in node.outputs})
 
 
 # -- composites --------------------------------------------------------------------------------------------
@@ -654,9 +643,7 @@ async def sub_workflow(run: Run, node: Node, scope: Scope, answer: Optional[str]
         raise NodeError(f"sub-workflow {workflow_id}: {outcome.msg}", outcome.code)
     if isinstance(outcome, Interrupted):
         rec["child"] = child.to_json()
-        data = outcome.interrupt_data
-        extra = {k: v for k, v in data.items() if k not in ("event_id", "type", "data")}
-        raise Interrupt(int(data["type"]), str(data["data"]), outcome.node_title, extra)
+        raise Interrupt.passed_on(outcome)
     end_id = next(
         n for n in reversed(child.finished) if n in child.outputs and child_canvas.all_nodes[n].type == m.END
     )

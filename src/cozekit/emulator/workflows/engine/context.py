@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
 from typing import Any, Callable, Dict, List, Optional, Protocol, Union
 
 from ...core.errors import CozeErrors
@@ -22,8 +23,14 @@ class NodeFailure(Exception):
         self.msg = msg
 
 
+QUESTION = 2
+"""The interrupt type of a question node."""
+INPUT = 5
+"""The interrupt type of an input node."""
+
+
 class Interrupt(Exception):
-    """Raised by a node that waits for the caller (question node: type 2)."""
+    """Raised by a node that waits for the caller (both engines): a question (type 2) or an input (5)."""
 
     def __init__(self, type: int, data: str, title: str = "", extra: Optional[Dict[str, Any]] = None) -> None:
         super().__init__("interrupt")
@@ -33,6 +40,33 @@ class Interrupt(Exception):
         """More interrupt_data fields (an input node's `required_parameters`)."""
         self.title = title
         """The asking node's title when it is not the raising node (a question inside a sub-workflow)."""
+        self.progress: Optional[Dict[str, Any]] = None
+        """Where a canvas loop or batch body stopped (set by the canvas engine's `run_body`)."""
+
+    @classmethod
+    def question(cls, node_id: str, text: str, options: List[str]) -> Interrupt:
+        """A question node's interrupt: the question as a message, with its options if it has any."""
+        content: Any = text if not options else {"question": text, "options": [{"name": o} for o in options]}
+        msg = {
+            "type": "question",
+            "content_type": "option" if options else "text",
+            "content": content,
+            "id": node_id,
+        }
+        return cls(QUESTION, json.dumps({"messages": [msg]}, ensure_ascii=False))
+
+    @classmethod
+    def input(cls, content: str, problem: str, required: Dict[str, Any]) -> Interrupt:
+        """An input node's interrupt: its prompt, what was wrong with the last answer, the fields asked."""
+        data = {"content": content, "error": problem}
+        return cls(INPUT, json.dumps(data, ensure_ascii=False), extra={"required_parameters": required})
+
+    @classmethod
+    def passed_on(cls, outcome: Interrupted) -> Interrupt:
+        """A sub-workflow's interrupt, raised again by the node that ran the sub-workflow."""
+        data = outcome.interrupt_data
+        extra = {k: v for k, v in data.items() if k not in ("event_id", "type", "data")}
+        return cls(int(data["type"]), str(data["data"]), outcome.node_title, extra)
 
 
 @dataclasses.dataclass

@@ -14,8 +14,6 @@ from .params import ParameterError, check_values
 from .refs import MissingValue, render, resolve
 
 Executor = Callable[[RunContext, Node, Optional[str]], Awaitable[Any]]
-QUESTION = 2
-INPUT = 5
 
 
 def node_failure(reason: Union[Exception, str]) -> NodeFailure:
@@ -153,15 +151,8 @@ async def question(ctx: RunContext, node: Node, answer: Optional[str]) -> Any:
         if rec["misses"] >= int(node.get("max_attempts", 3)):
             raise NodeFailure(NODE_FAILED, f"no valid answer after {rec['misses']} attempts")
         text = f"Please answer with one of: {', '.join(options)}. {text}"
-    content: Any = text if not options else {"question": text, "options": [{"name": o} for o in options]}
     await emit_text(ctx, node, text, False)
-    msg = {
-        "type": "question",
-        "content_type": "option" if options else "text",
-        "content": content,
-        "id": node.id,
-    }
-    raise Interrupt(QUESTION, json.dumps({"messages": [msg]}, ensure_ascii=False))
+    raise Interrupt.question(node.id, text, options)
 
 
 def _form(answer: str) -> Dict[str, Any]:
@@ -193,9 +184,8 @@ async def input_node(ctx: RunContext, node: Node, answer: Optional[str]) -> Any:
                     NODE_FAILED, f"no valid input after {rec['misses']} attempts: {exc}"
                 ) from None
             problem = str(exc)
-    data = {"content": _render(ctx, str(node.get("prompt", ""))), "error": problem}
-    required = {k: param_info(d) for k, d in decls.items()}
-    raise Interrupt(INPUT, json.dumps(data, ensure_ascii=False), extra={"required_parameters": required})
+    content = _render(ctx, str(node.get("prompt", "")))
+    raise Interrupt.input(content, problem, {k: param_info(d) for k, d in decls.items()})
 
 
 def _match_option(answer: str, options: List[str]) -> Optional[int]:

@@ -130,9 +130,7 @@ async def sub_workflow(ctx: RunContext, node: Node, answer: Optional[str]) -> An
         raise NodeFailure(outcome.code, f"sub-workflow {sub.workflow_id}: {outcome.msg}")
     if isinstance(outcome, Interrupted):
         rec["child"] = child.to_json()
-        data = outcome.interrupt_data
-        extra = {k: v for k, v in data.items() if k not in ("event_id", "type", "data")}
-        raise Interrupt(int(data["type"]), str(data["data"]), outcome.node_title, extra)
+        raise Interrupt.passed_on(outcome)
     end_id = next(
         n for n in reversed(child.finished) if definition.by_id[n].type == "end" and n in child.outputs
     )
