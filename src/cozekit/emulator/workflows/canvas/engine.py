@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
-import time
 from typing import (
     Any,
     Awaitable,
@@ -25,7 +24,8 @@ from typing import (
 )
 
 from ...core.llm import Model
-from ..engine.context import Done, Failed, Interrupt, Interrupted, Outcome, emit_message
+from ..engine.context import Failed, Interrupt, Outcome, emit_message
+from ..engine.walk import Step, walk
 from . import model as m
 from .convert import ConversionError, TemplateError, as_text, convert, convert_all, empty_of, fill_all
 from .graph import Graph, top_level
@@ -268,18 +268,7 @@ async def emit_text(
     run: Run, node: Node, text: str, stream: bool, usage: Optional[Dict[str, int]] = None
 ) -> None:
     """`Message` events for one node's text."""
-    host = run.host
-    await emit_message(
-        run.emit,
-        text,
-        node_id=node.id,
-        node_title=node.title,
-        uuid=run.state.nodes.get(node.id, {}).get("uuid") or host.new_id(),
-        chunk_size=host.chunk_size,
-        chunk_delay=host.chunk_delay,
-        stream=stream,
-        usage=usage,
-    )
+    await emit_message(run.emit, run.host, run.state.nodes, node.id, node.title, text, stream, usage)
 
 
 # -- one node -------------------------------------------------------------------------------------------
@@ -447,46 +436,36 @@ async def execute(run: Run, answer: Optional[str] = None) -> Outcome:
     st = run.state
     graph = top_level(run.canvas.nodes, run.canvas.edges)
     start = run.canvas.start
-    for node in graph.order():
-        if node.id in st.finished:
-            continue
-        if node.id != start.id and not any([e.source, node.id] in st.active for e in graph.incoming(node.id)):
-            st.finished.append(node.id)  # on a branch not taken
-            continue
-        rec = st.nodes.get(node.id)
-        if rec is None:
-            rec = {"node_id": node.id, "title": node.title, "uuid": run.host.new_id(), "is_finish": False}
-            st.nodes[node.id] = rec
-        rec["update_time"] = int(time.time())
-        run.save()
-        resuming = st.pending is not None and st.pending["node_id"] == node.id
-        given, answer = (answer, None) if resuming else (None, answer)
-        st.pending = None
-        try:
-            result = await run_node(run, node, st.outputs, given)
-        except Interrupt as intr:
-            event_id = f"{run.execute_id}/{run.host.new_id()}"
-            st.pending = {"node_id": node.id, "event_id": event_id, "type": intr.type}
-            run.save()
-            data = {"event_id": event_id, "type": intr.type, "data": intr.data, **intr.extra}
-            return Interrupted(data, intr.title or node.title)
-        except NodeError as exc:
-            run.save()
-            msg = f"node {node.title} ({node.id}) failed: {exc.msg}"
-            return Failed(exc.code, msg, node.id, node.title)
-        except LoopSignal as sig:
-            return Failed(NODE_FAILED, f"node {node.title} ({node.id}): {sig.kind} outside a loop", node.id)
-        st.outputs[node.id] = result.output
-        rec.update(is_finish=True, update_time=int(time.time()), output=as_text(result.output))
+
+    def reachable(node: Node) -> bool:
+        return node.id == start.id or any([e.source, node.id] in st.active for e in graph.incoming(node.id))
+
+    async def step(node: Node, given: Optional[str]) -> Step:
+        result = await run_node(run, node, st.outputs, given)
+        shown = as_text(result.output)
         if node.type == m.OUTPUT:
-            rec["output"] = str(result.output.get("output", ""))
+            shown = str(result.output.get("output", ""))
         elif node.type == m.END:
-            rec["output"] = st.result
-        for e in graph.outgoing(node.id):
-            if _takes(e.source_port, result.port):
-                st.active.append([node.id, e.target])
-        st.finished.append(node.id)
-        run.save()
-        if node.type == m.END:
-            return Done(st.result)
-    return Failed(NODE_FAILED, "the run reached no end node")
+            shown = st.result
+        edges = [[node.id, e.target] for e in graph.outgoing(node.id) if _takes(e.source_port, result.port)]
+        return Step(result.output, shown, edges, end=node.type == m.END)
+
+    def failed(node: Node, exc: Exception) -> Optional[Failed]:
+        if isinstance(exc, NodeError):
+            run.save()
+            return Failed(exc.code, f"node {node.title} ({node.id}) failed: {exc.msg}", node.id, node.title)
+        if isinstance(exc, LoopSignal):
+            return Failed(NODE_FAILED, f"node {node.title} ({node.id}): {exc.kind} outside a loop", node.id)
+        return None
+
+    return await walk(
+        st,
+        graph.order(),
+        execute_id=run.execute_id,
+        new_id=run.host.new_id,
+        save=run.save,
+        reachable=reachable,
+        step=step,
+        failed=failed,
+        answer=answer,
+    )

@@ -186,21 +186,31 @@ class RunContext:
     depth: int = 0
 
 
+class Chunking(Protocol):
+    """How an engine's host streams text (`Services` and the canvas `Host` both are)."""
+
+    chunk_size: int
+    chunk_delay: float
+
+    def new_id(self) -> str: ...
+
+
 async def emit_message(
     emit: Callable[[str, Dict[str, Any]], None],
-    text: str,
-    *,
+    host: Chunking,
+    nodes: Dict[str, Dict[str, Any]],
     node_id: str,
     node_title: str,
-    uuid: str,
-    chunk_size: int,
-    chunk_delay: float,
+    text: str,
     stream: bool,
     usage: Optional[Dict[str, int]] = None,
 ) -> None:
     """`Message` events for one node's text (both engines): chunks numbered from "0", the last one
-    finished and, for the End node's answer, carrying what the run cost, as recordings show."""
-    chunks = split(text, chunk_size) if stream else [text]
+    finished and, for the End node's answer, carrying what the run cost, as recordings show. `nodes`:
+    the run's node records (the node's `uuid` names its events)."""
+    uuid = nodes.get(node_id, {}).get("uuid") or host.new_id()
+    chunk_delay = host.chunk_delay
+    chunks = split(text, host.chunk_size) if stream else [text]
     for i, chunk in enumerate(chunks):
         if stream and chunk_delay:
             await asyncio.sleep(chunk_delay)

@@ -38,18 +38,7 @@ async def emit_text(
     ctx: RunContext, node: Node, text: str, stream: bool, usage: Optional[Dict[str, int]] = None
 ) -> None:
     """Message events for one node's text."""
-    services = ctx.services
-    await emit_message(
-        ctx.emit,
-        text,
-        node_id=node.id,
-        node_title=node.title,
-        uuid=ctx.state.nodes[node.id]["uuid"],
-        chunk_size=services.chunk_size,
-        chunk_delay=services.chunk_delay,
-        stream=stream,
-        usage=usage,
-    )
+    await emit_message(ctx.emit, ctx.services, ctx.state.nodes, node.id, node.title, text, stream, usage)
 
 
 async def start(ctx: RunContext, node: Node, answer: Optional[str]) -> Any:

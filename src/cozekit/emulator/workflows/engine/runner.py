@@ -5,13 +5,11 @@ saved and resumed later."""
 from __future__ import annotations
 
 import asyncio
-import time
 from typing import Any, Dict, List, Optional
 
 from ..canvas.adapter import CanvasDefinition, run_canvas
 from .context import (
     NODE_FAILED,
-    Done,
     Failed,
     Interrupt,
     Interrupted,
@@ -25,6 +23,7 @@ from .nodes import EXECUTORS as NODE_EXECUTORS
 from .nodes import Executor, node_failure, resolve_refs
 from .params import ParameterError, check_parameters
 from .refs import as_text
+from .walk import Step, walk
 
 MAX_DEPTH = 5
 """How deep sub-workflows nest."""
@@ -39,60 +38,45 @@ async def run(ctx: RunContext, answer: Optional[str] = None) -> Outcome:
     if isinstance(ctx.definition, CanvasDefinition):  # a Coze canvas runs in the canvas package
         return await run_canvas(ctx, answer)
     st = ctx.state
-    for node in ctx.definition.nodes:
-        if node.id in st.finished:
-            continue
-        incoming = ctx.definition.incoming(node.id)
-        if node.type != "start" and not any(_edge_key(e) in st.active for e in incoming):
-            st.finished.append(node.id)  # on a branch not taken
-            continue
-        rec = st.nodes.get(node.id)
-        if rec is None:
-            rec = {"node_id": node.id, "title": node.title, "uuid": ctx.services.new_id(), "is_finish": False}
-            st.nodes[node.id] = rec
-        rec["update_time"] = int(time.time())
+    definition = ctx.definition
+
+    def reachable(node: Node) -> bool:
+        return node.type == "start" or any(_edge_key(e) in st.active for e in definition.incoming(node.id))
+
+    async def step(node: Node, given: Optional[str]) -> Step:
+        delay = node.get("delay_ms")
+        if delay:
+            await asyncio.sleep(float(delay) / 1000)
+        fail = node.get("fail")
+        if fail:
+            raise NodeFailure(int(fail.get("code", NODE_FAILED)), str(fail.get("message", "node failed")))
+        output = await EXECUTORS[node.type](ctx, node, given)
+        shown = as_text(output)
+        if node.type == "message":
+            shown = output["output"]
+        elif node.type == "end":
+            shown = st.result
+        port = output.get("branch") if node.type == "condition" else None
+        edges = [_edge_key(e) for e in definition.outgoing(node.id) if port is None or e[2] == port]
+        return Step(output, shown, edges, end=node.type == "end")
+
+    def failed(node: Node, exc: Exception) -> Optional[Failed]:
+        if not isinstance(exc, NodeFailure):
+            return None
         ctx.save()
-        resuming = st.pending is not None and st.pending["node_id"] == node.id
-        given, answer = (answer, None) if resuming else (None, answer)
-        st.pending = None
-        try:
-            delay = node.get("delay_ms")
-            if delay:
-                await asyncio.sleep(float(delay) / 1000)
-            fail = node.get("fail")
-            if fail:
-                raise NodeFailure(int(fail.get("code", NODE_FAILED)), str(fail.get("message", "node failed")))
-            output = await EXECUTORS[node.type](ctx, node, given)
-        except Interrupt as intr:
-            event_id = f"{ctx.execute_id}/{ctx.services.new_id()}"
-            st.pending = {"node_id": node.id, "event_id": event_id, "type": intr.type}
-            ctx.save()
-            data = {"event_id": event_id, "type": intr.type, "data": intr.data, **intr.extra}
-            return Interrupted(data, intr.title or node.title)
-        except NodeFailure as exc:
-            ctx.save()
-            return Failed(exc.code, f"node {node.title} ({node.id}) failed: {exc.msg}")
-        _finish(ctx, node, output)
-        if node.type == "end":
-            return Done(st.result)
-    return Failed(NODE_FAILED, "the run reached no end node")
+        return Failed(exc.code, f"node {node.title} ({node.id}) failed: {exc.msg}")
 
-
-def _finish(ctx: RunContext, node: Node, output: Any) -> None:
-    st = ctx.state
-    st.outputs[node.id] = output
-    rec = st.nodes[node.id]
-    rec.update(is_finish=True, update_time=int(time.time()), output=as_text(output))
-    if node.type == "message":
-        rec["output"] = output["output"]
-    elif node.type == "end":
-        rec["output"] = st.result
-    port = output.get("branch") if node.type == "condition" else None
-    for edge in ctx.definition.outgoing(node.id):
-        if port is None or edge[2] == port:
-            st.active.append(_edge_key(edge))
-    st.finished.append(node.id)
-    ctx.save()
+    return await walk(
+        st,
+        definition.nodes,
+        execute_id=ctx.execute_id,
+        new_id=ctx.services.new_id,
+        save=ctx.save,
+        reachable=reachable,
+        step=step,
+        failed=failed,
+        answer=answer,
+    )
 
 
 async def sub_workflow(ctx: RunContext, node: Node, answer: Optional[str]) -> Any:
