@@ -6,7 +6,7 @@ admin and enterprise admins may manage it (4101 for anyone else); members are em
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from ..core.base import Account, Backend, page_bounds
 from ..core.errors import CozeErrors, bad_request, not_found
@@ -27,6 +27,36 @@ def _check_texts(name: Optional[str], description: Optional[str], *, name_requir
         raise bad_request("name has 1-30 characters")
     if description is not None and len(description) > 100:
         raise bad_request("description has at most 100 characters")
+
+
+def _one_person(
+    people: Optional[List[Dict[str, Any]]], field: str, role_key: str, roles: Sequence[str]
+) -> Tuple[str, str]:
+    """The one member a call adds (`field` holds exactly one) with a valid role."""
+    if not people or len(people) != 1:
+        raise bad_request(f"{field} takes exactly one member per call")
+    user_id, role = str(people[0].get("user_id") or ""), people[0].get(role_key)
+    if not user_id:
+        raise bad_request(f"{field}[0].user_id is required")
+    return user_id, _check_role(role, role_key, roles)
+
+
+def _check_role(role: Optional[str], role_key: str, roles: Sequence[str]) -> str:
+    if role not in roles:
+        raise bad_request(f"{role_key} must be one of {', '.join(roles)}")
+    return str(role)
+
+
+def _require_receiver(receiver_user_id: Optional[str]) -> str:
+    if not receiver_user_id:
+        raise bad_request("receiver_user_id is required")
+    return receiver_user_id
+
+
+def _found(member: Optional[Dict[str, Any]], user_id: str) -> Dict[str, Any]:
+    if member is None:
+        raise not_found("user_id", user_id)
+    return member
 
 
 class EnterprisesBackend(Backend):
@@ -91,13 +121,7 @@ class EnterprisesBackend(Backend):
         self.store.upsert("enterprise_member", doc, owner=enterprise_id, parent=enterprise_id)
 
     def add_member(self, account: Account, enterprise_id: str, users: Optional[List[Dict[str, Any]]]) -> None:
-        if not users or len(users) != 1:
-            raise bad_request("users takes exactly one member per call")
-        user_id, role = str(users[0].get("user_id") or ""), users[0].get("role")
-        if not user_id:
-            raise bad_request("users[0].user_id is required")
-        if role not in ENTERPRISE_ROLES:
-            raise bad_request(f"role must be one of {', '.join(ENTERPRISE_ROLES)}")
+        user_id, role = _one_person(users, "users", "role", ENTERPRISE_ROLES)
         with self.store.transaction():
             self._enterprise(account, enterprise_id)
             self._user(user_id)
@@ -105,34 +129,28 @@ class EnterprisesBackend(Backend):
                 raise CozeErrors.ALREADY_MEMBER(user_id=user_id, group="enterprise")
             if self.store.count("enterprise_member", parent=enterprise_id) >= MAX_MEMBERS:
                 raise CozeErrors.ENTERPRISE_MEMBER_LIMIT(limit=MAX_MEMBERS)
-            self._put_member(enterprise_id, user_id, str(role))
+            self._put_member(enterprise_id, user_id, role)
 
     def update_member(self, account: Account, enterprise_id: str, user_id: str, role: Optional[str]) -> None:
-        if role not in ENTERPRISE_ROLES:
-            raise bad_request(f"role must be one of {', '.join(ENTERPRISE_ROLES)}")
+        new_role = _check_role(role, "role", ENTERPRISE_ROLES)
         with self.store.transaction():
             self._enterprise(account, enterprise_id)
-            member = self._member(enterprise_id, user_id)
-            if member is None:
-                raise not_found("user_id", user_id)
+            member = _found(self._member(enterprise_id, user_id), user_id)
             if member["role"] == SUPER_ADMIN:
                 raise bad_request("the enterprise super admin's role cannot be changed")
-            self._put_member(enterprise_id, user_id, str(role))
+            self._put_member(enterprise_id, user_id, new_role)
 
     def remove_member(
         self, account: Account, enterprise_id: str, user_id: str, receiver_user_id: Optional[str]
     ) -> None:
-        if not receiver_user_id:
-            raise bad_request("receiver_user_id is required")
+        receiver_id = _require_receiver(receiver_user_id)
         with self.store.transaction():
             self._enterprise(account, enterprise_id)
-            member = self._member(enterprise_id, user_id)
-            if member is None:
-                raise not_found("user_id", user_id)
+            member = _found(self._member(enterprise_id, user_id), user_id)
             if member["role"] == SUPER_ADMIN:
                 raise bad_request("the enterprise super admin cannot be removed")
-            receiver = self._member(enterprise_id, receiver_user_id)
-            if receiver_user_id == user_id or receiver is None or receiver["role"] == "enterprise_member":
+            receiver = self._member(enterprise_id, receiver_id)
+            if receiver_id == user_id or receiver is None or receiver["role"] == "enterprise_member":
                 raise bad_request(
                     "receiver_user_id must be the enterprise super admin or an enterprise admin"
                 )
@@ -220,13 +238,7 @@ class EnterprisesBackend(Backend):
     def add_org_members(
         self, account: Account, organization_id: str, people: Optional[List[Dict[str, Any]]]
     ) -> None:
-        if not people or len(people) != 1:
-            raise bad_request("organization_people takes exactly one member per call")
-        user_id, role = str(people[0].get("user_id") or ""), people[0].get("organization_role_type")
-        if not user_id:
-            raise bad_request("organization_people[0].user_id is required")
-        if role not in ORG_ROLES:
-            raise bad_request(f"organization_role_type must be one of {', '.join(ORG_ROLES)}")
+        user_id, role = _one_person(people, "organization_people", "organization_role_type", ORG_ROLES)
         with self.store.transaction():
             org = self._organization(account, organization_id)
             self._user(user_id)
@@ -237,7 +249,7 @@ class EnterprisesBackend(Backend):
                 raise bad_request("a user outside the enterprise can only join as organization_guest")
             if self._org_member(organization_id, user_id) is not None:
                 raise CozeErrors.ALREADY_MEMBER(user_id=user_id, group="organization")
-            self._put_org_member(organization_id, user_id, str(role))
+            self._put_org_member(organization_id, user_id, role)
 
     def list_org_members(
         self, account: Account, organization_id: str, page_num: int, page_size: int
@@ -266,33 +278,27 @@ class EnterprisesBackend(Backend):
     def update_org_member(
         self, account: Account, organization_id: str, user_id: str, role: Optional[str]
     ) -> None:
-        if role not in ORG_ROLES[:3]:
-            raise bad_request(f"organization_role_type must be one of {', '.join(ORG_ROLES[:3])}")
+        new_role = _check_role(role, "organization_role_type", ORG_ROLES[:3])
         with self.store.transaction():
             self._organization(account, organization_id)
-            member = self._org_member(organization_id, user_id)
-            if member is None:
-                raise not_found("user_id", user_id)
+            member = _found(self._org_member(organization_id, user_id), user_id)
             if member["role"] == ORG_GUEST:
                 raise bad_request("a guest's role cannot be changed")
-            if member["role"] == ORG_SUPER_ADMIN and role != ORG_SUPER_ADMIN:
+            if member["role"] == ORG_SUPER_ADMIN and new_role != ORG_SUPER_ADMIN:
                 self._keep_a_super_admin(organization_id, user_id)
-            self._put_org_member(organization_id, user_id, str(role), joined=int(member["created_at"]))
+            self._put_org_member(organization_id, user_id, new_role, joined=int(member["created_at"]))
 
     def remove_org_member(
         self, account: Account, organization_id: str, user_id: str, receiver_user_id: Optional[str]
     ) -> None:
-        if not receiver_user_id:
-            raise bad_request("receiver_user_id is required")
+        receiver_id = _require_receiver(receiver_user_id)
         with self.store.transaction():
             self._organization(account, organization_id)
-            member = self._org_member(organization_id, user_id)
-            if member is None:
-                raise not_found("user_id", user_id)
+            member = _found(self._org_member(organization_id, user_id), user_id)
             if member["role"] == ORG_SUPER_ADMIN:
                 self._keep_a_super_admin(organization_id, user_id)
-            receiver = self._org_member(organization_id, receiver_user_id)
-            if receiver_user_id == user_id or receiver is None or receiver["role"] != ORG_SUPER_ADMIN:
+            receiver = self._org_member(organization_id, receiver_id)
+            if receiver_id == user_id or receiver is None or receiver["role"] != ORG_SUPER_ADMIN:
                 raise bad_request("receiver_user_id must be a super admin of the organization")
             self.store.delete("organization_member", f"{organization_id}:{user_id}")
 
