@@ -6,6 +6,12 @@ import time
 from typing import Any, Dict, List, Optional
 
 from ..core.base import Account, Backend, page_bounds
+from ..core.collaboration import (
+    add_collaborator,
+    collaborator_to_add,
+    remove_collaborator,
+    set_collaboration_mode,
+)
 from ..core.errors import CozeErrors, bad_request, forbidden, not_found
 from ..core.store import is_null, not_null
 from ..workspaces.backend import role_in
@@ -217,34 +223,23 @@ class BotsBackend(Backend):
 
     def add_collaborators(self, account: Account, bot_id: str, user_ids: List[str]) -> None:
         bot = self._get(account, bot_id)
-        if len(user_ids) != 1:
-            raise bad_request("collaborators takes exactly one user per call")
-        if bot.get("collaboration_mode", "single") != "collaboration":
-            raise bad_request(f"bot {bot_id} is in single-user mode; switch to collaboration first")
-        user_id = user_ids[0]
+        user_id = collaborator_to_add(bot, f"bot {bot_id}", user_ids)
         if self.store.get("user", user_id) is None:
             raise not_found("user_id", user_id)
         workspace = self.store.get("workspace", str(bot["workspace_id"])) or {"id": bot["workspace_id"]}
         if role_in(self.store, workspace, user_id) is None:
             raise bad_request(f"user {user_id} is not a member of the bot's workspace")
-        if user_id not in bot.setdefault("collaborators", []) and user_id != account.user_id:
-            bot["collaborators"].append(user_id)
+        if add_collaborator(bot, user_id, account.user_id):
             self._save(account, bot)
 
     def remove_collaborator(self, account: Account, bot_id: str, user_id: str) -> None:
         bot = self._get(account, bot_id)
-        if user_id not in bot.get("collaborators", []):
-            raise not_found("collaborator user_id", user_id)
-        bot["collaborators"].remove(user_id)
+        remove_collaborator(bot, user_id)
         self._save(account, bot)
 
     def set_collaboration_mode(self, account: Account, bot_id: str, mode: str) -> None:
         bot = self._get(account, bot_id)
-        if mode not in ("single", "collaboration"):
-            raise bad_request("collaboration_mode must be single or collaboration")
-        if mode == "single" and bot.get("collaborators"):
-            raise bad_request("remove all collaborators before switching to single-user mode")
-        bot["collaboration_mode"] = mode
+        set_collaboration_mode(bot, mode)
         self._save(account, bot)
 
 

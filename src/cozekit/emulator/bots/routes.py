@@ -9,7 +9,7 @@ from typing_extensions import Annotated
 
 from ..core.base import Account
 from ..core.errors import bad_request
-from ..routing import IdStr, current_account, ok, state_of
+from ..routing import CollaboratorsBody, IdStr, ModeBody, current_account, ok, state_of
 from .backend import API_CONNECTOR
 
 router = APIRouter(tags=["bots"])
@@ -48,18 +48,6 @@ class UnpublishBody(BaseModel):
     model_config = ConfigDict(extra="ignore")
     connector_id: IdStr
     unpublish_reason: Optional[str] = None
-
-
-class Collaborator(BaseModel):
-    user_id: IdStr
-
-
-class CollaboratorsBody(BaseModel):
-    collaborators: List[Collaborator]
-
-
-class ModeBody(BaseModel):
-    collaboration_mode: str = "collaboration"
 
 
 def _fields(body: BotFields) -> Dict[str, Any]:

@@ -6,6 +6,12 @@ import json
 from typing import Any, Dict, List, Optional, Tuple
 
 from ..core.base import Account, Backend
+from ..core.collaboration import (
+    add_collaborator,
+    collaborator_to_add,
+    remove_collaborator,
+    set_collaboration_mode,
+)
 from ..core.errors import CozeErrors, bad_request, not_found
 from ..core.store import is_null, not_null
 from .canvas.adapter import definition as canvas_definition
@@ -227,31 +233,20 @@ class WorkflowsBackend(Backend):
 
     def add_collaborators(self, account: Account, workflow_id: str, user_ids: List[str]) -> None:
         doc = self.get(account, workflow_id)
-        if len(user_ids) != 1:
-            raise bad_request("collaborators takes exactly one user per call")
-        if doc.get("collaboration_mode", "single") != "collaboration":
-            raise bad_request(f"workflow {workflow_id} is in single-user mode; switch to collaboration first")
-        for user_id in user_ids:
-            if self.store.get("user", user_id) is None:
-                raise not_found("user_id", user_id)
-            if user_id not in doc.setdefault("collaborators", []) and user_id != account.user_id:
-                doc["collaborators"].append(user_id)
+        user_id = collaborator_to_add(doc, f"workflow {workflow_id}", user_ids)
+        if self.store.get("user", user_id) is None:
+            raise not_found("user_id", user_id)
+        add_collaborator(doc, user_id, account.user_id)
         self.store.update("workflow", doc, owner=account.user_id, parent=doc["workspace_id"])
 
     def remove_collaborator(self, account: Account, workflow_id: str, user_id: str) -> None:
         doc = self.get(account, workflow_id)
-        if user_id not in doc.get("collaborators", []):
-            raise not_found("collaborator user_id", user_id)
-        doc["collaborators"].remove(user_id)
+        remove_collaborator(doc, user_id)
         self.store.update("workflow", doc, owner=account.user_id, parent=doc["workspace_id"])
 
     def set_collaboration_mode(self, account: Account, workflow_id: str, mode: str) -> None:
         doc = self.get(account, workflow_id)
-        if mode not in ("single", "collaboration"):
-            raise bad_request("collaboration_mode must be single or collaboration")
-        if mode == "single" and doc.get("collaborators"):
-            raise bad_request("remove all collaborators before switching to single-user mode")
-        doc["collaboration_mode"] = mode
+        set_collaboration_mode(doc, mode)
         self.store.update("workflow", doc, owner=account.user_id, parent=doc["workspace_id"])
 
     # -- runs --------------------------------------------------------------------------------------

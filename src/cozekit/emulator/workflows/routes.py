@@ -15,7 +15,7 @@ from ..core.base import Account
 from ..core.errors import envelope_body
 from ..core.sse import EVENT_STREAM, drain
 from ..render import logid_of
-from ..routing import IdStr, blank, current_account, ok, state_of
+from ..routing import CollaboratorsBody, IdStr, ModeBody, blank, current_account, ok, state_of
 from .engine.chatflow import ChatflowRequest
 from .engine.context import Failed, Outcome
 from .engine.service import ASYNC, STREAM, SYNC, RunRequest, run_response
@@ -56,18 +56,6 @@ class ChatflowBody(BaseModel):
     ext: Optional[Dict[str, str]] = None
     workflow_version: Optional[str] = None
     connector_id: Optional[IdStr] = None
-
-
-class Collaborator(BaseModel):
-    user_id: IdStr
-
-
-class CollaboratorsBody(BaseModel):
-    collaborators: List[Collaborator]
-
-
-class ModeBody(BaseModel):
-    collaboration_mode: str = "collaboration"
 
 
 def _request(request: Request, body: RunBody) -> RunRequest:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional
 
 from ..core.base import Account, Backend, page_bounds
+from ..core.collaboration import add_collaborator, remove_collaborator
 from ..core.errors import CozeErrors, EmulatorError, bad_request, not_found
 from ..core.ids import IdGenerator
 from ..core.store import Store
@@ -114,16 +115,13 @@ class AppsBackend(Backend):
             workspace = self.store.get("workspace", str(app["workspace_id"])) or {"id": app["workspace_id"]}
             if self.workspaces.role(workspace, user_id) is None:
                 raise bad_request(f"user {user_id} is not a member of the app's workspace")
-            if user_id != app["owner_user_id"] and user_id not in app["collaborators"]:
-                app["collaborators"].append(user_id)
+            if add_collaborator(app, user_id, app["owner_user_id"]):
                 self.save(app)
 
     def remove_collaborator(self, account: Account, app_id: str, user_id: str) -> None:
         with self.store.transaction():
             app = self._managed(account, app_id)
-            if user_id not in app["collaborators"]:
-                raise not_found("collaborator user_id", user_id)
-            app["collaborators"].remove(user_id)
+            remove_collaborator(app, user_id)
             self.save(app)
 
     def _managed(self, account: Account, app_id: str) -> Dict[str, Any]:
