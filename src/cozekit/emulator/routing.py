@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, BeforeValidator
+from pydantic import BeforeValidator
 from typing_extensions import Annotated
 
 from .core.base import Account
@@ -61,20 +61,6 @@ IdStr = Annotated[str, BeforeValidator(_int64_id)]
 else (words, negative or too large numbers) fails validation, which answers 4000."""
 TextId = Annotated[str, BeforeValidator(_id)]
 """A caller-chosen id (an end user's `user_id`): any string, or a number."""
-
-
-class Collaborator(BaseModel):
-    user_id: IdStr
-
-
-class CollaboratorsBody(BaseModel):
-    """The body adding a bot's or workflow's collaborator."""
-
-    collaborators: List[Collaborator]
-
-
-class ModeBody(BaseModel):
-    collaboration_mode: str = "collaboration"
 
 
 def state_of(request: Request) -> EmulatorState:

@@ -45,3 +45,19 @@ async def test_someone_else_s_bot_is_not_found(client: Any, coze_emulator: Any) 
         await run(client.bots.switch_collaboration_mode(bot_id="404", collaboration_mode="collaboration"))
     with pytest.raises(NotFoundError):
         await run(client.bots.collaborators.delete(bot_id="404", user_id="1"))
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("POST", "/v1/bots/abc/collaborators", {"collaborators": [{"user_id": "5"}]}),
+        ("DELETE", "/v1/bots/abc/collaborators/5", None),
+        ("POST", "/v1/workflows/abc/collaboration_mode", {"collaboration_mode": "single"}),
+        ("DELETE", "/v1/apps/abc/collaborators/5", None),
+    ],
+)
+def test_collaborator_routes_check_the_object_id(api: Any, method: str, path: str, body: Any) -> None:
+    """The shared collaborator routes validate the object's id as its own routes do (4000, naming it)."""
+    answer = api.call(method, path, json=body)
+    assert answer["code"] == 4000
+    assert path.split("/")[2][:-1] + "_id" in answer["msg"]

@@ -7,9 +7,10 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict
 from typing_extensions import Annotated
 
+from ..collaboration_routes import collaborator_routes
 from ..core.base import Account
 from ..core.errors import bad_request
-from ..routing import CollaboratorsBody, IdStr, ModeBody, current_account, ok, state_of
+from ..routing import IdStr, current_account, ok, state_of
 from .backend import API_CONNECTOR
 
 router = APIRouter(tags=["bots"])
@@ -142,25 +143,4 @@ def list_versions(
     return ok(request, state_of(request).bots.versions(account, bot_id, page_num, page_size))
 
 
-@router.post("/v1/bots/{bot_id}/collaborators", summary="Add a collaborator")
-def add_collaborator(
-    request: Request, bot_id: IdStr, body: CollaboratorsBody, account: Account = Depends(current_account)
-) -> Response:
-    state_of(request).bots.add_collaborators(account, bot_id, [c.user_id for c in body.collaborators])
-    return ok(request)
-
-
-@router.delete("/v1/bots/{bot_id}/collaborators/{user_id}", summary="Remove a collaborator")
-def remove_collaborator(
-    request: Request, bot_id: IdStr, user_id: IdStr, account: Account = Depends(current_account)
-) -> Response:
-    state_of(request).bots.remove_collaborator(account, bot_id, user_id)
-    return ok(request)
-
-
-@router.post("/v1/bots/{bot_id}/collaboration_mode", summary="Single-user or collaboration mode")
-def collaboration_mode(
-    request: Request, bot_id: IdStr, body: ModeBody, account: Account = Depends(current_account)
-) -> Response:
-    state_of(request).bots.set_collaboration_mode(account, bot_id, body.collaboration_mode)
-    return ok(request)
+collaborator_routes(router, "/v1/bots/{bot_id}", "bot_id", lambda state: state.bots)

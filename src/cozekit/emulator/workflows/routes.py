@@ -11,11 +11,12 @@ from pydantic import BaseModel, ConfigDict
 from typing_extensions import Annotated
 
 from ..chat.routes import EnterMessage, enter_dict
+from ..collaboration_routes import collaborator_routes
 from ..core.base import Account
 from ..core.errors import envelope_body
 from ..core.sse import EVENT_STREAM, drain
 from ..render import logid_of
-from ..routing import CollaboratorsBody, IdStr, ModeBody, blank, current_account, ok, state_of
+from ..routing import IdStr, blank, current_account, ok, state_of
 from .engine.chatflow import ChatflowRequest
 from .engine.context import Failed, Outcome
 from .engine.service import ASYNC, STREAM, SYNC, RunRequest, run_response
@@ -225,26 +226,4 @@ def workflow_versions(
     return ok(request, data)
 
 
-@router.post("/v1/workflows/{workflow_id}/collaborators", summary="Add a collaborator")
-def add_collaborator(
-    request: Request, workflow_id: IdStr, body: CollaboratorsBody, account: Account = Depends(current_account)
-) -> Response:
-    users = [c.user_id for c in body.collaborators]
-    state_of(request).workflows.add_collaborators(account, workflow_id, users)
-    return ok(request)
-
-
-@router.delete("/v1/workflows/{workflow_id}/collaborators/{user_id}", summary="Remove a collaborator")
-def remove_collaborator(
-    request: Request, workflow_id: IdStr, user_id: IdStr, account: Account = Depends(current_account)
-) -> Response:
-    state_of(request).workflows.remove_collaborator(account, workflow_id, user_id)
-    return ok(request)
-
-
-@router.post("/v1/workflows/{workflow_id}/collaboration_mode", summary="Single-user or collaboration mode")
-def collaboration_mode(
-    request: Request, workflow_id: IdStr, body: ModeBody, account: Account = Depends(current_account)
-) -> Response:
-    state_of(request).workflows.set_collaboration_mode(account, workflow_id, body.collaboration_mode)
-    return ok(request)
+collaborator_routes(router, "/v1/workflows/{workflow_id}", "workflow_id", lambda state: state.workflows)

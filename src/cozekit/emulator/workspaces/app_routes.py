@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict
 from typing_extensions import Annotated
 
+from ..collaboration_routes import collaborator_routes
 from ..core.base import Account
 from ..routing import IdStr, blank, current_account, ok, state_of
 
@@ -53,12 +54,15 @@ def add_collaborator(
     return ok(request)
 
 
-@router.delete("/v1/apps/{app_id}/collaborators/{user_id}", summary="Remove an app collaborator")
-def remove_collaborator(
-    request: Request, app_id: IdStr, user_id: IdStr, account: Account = Depends(current_account)
-) -> Response:
-    state_of(request).apps.remove_collaborator(account, app_id, user_id)
-    return ok(request)
+collaborator_routes(
+    router,
+    "/v1/apps/{app_id}",
+    "app_id",
+    lambda state: state.apps,
+    "an app collaborator",
+    add=False,
+    mode=False,
+)
 
 
 class DuplicateBody(BaseModel):
