@@ -5,11 +5,13 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from typing import Any, Optional
+from types import TracebackType
+from typing import Any, Optional, Type
 
 import uvicorn
+from typing_extensions import Self
 
-__all__ = ["ServerThread"]
+__all__ = ["Served", "ServerThread"]
 
 
 class ServerThread:
@@ -56,3 +58,24 @@ class ServerThread:
             self._server.should_exit = True
             self._thread.join(timeout=timeout)
         self._server = self._thread = None
+
+
+class Served:
+    """A server run by `start()`/`stop()`, or by a `with` block around its use."""
+
+    def start(self) -> Self:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        self.stop()

@@ -7,12 +7,12 @@ import json
 import os
 import ssl
 import tempfile
-from types import TracebackType
-from typing import Any, Dict, Optional, Sequence, Type, Union
+from typing import Any, Dict, Optional, Sequence, Union
 
 import uvicorn
+from typing_extensions import Self
 
-from .._server_thread import ServerThread
+from .._server_thread import Served, ServerThread
 from .app import create_app
 from .control.client import Control as Control  # re-exported: `cozekit.emulator.server.Control`
 from .control.client import ControlClient
@@ -22,7 +22,7 @@ from .state import EmulatorState
 from .workflows.engine.loader import load_files
 
 
-class ThreadedEmulator:
+class ThreadedEmulator(Served):
     """The emulator on a free loopback port in a background thread.
 
     >>> with ThreadedEmulator() as emu:
@@ -74,7 +74,7 @@ class ThreadedEmulator:
         """With `tls`, a client context trusting the emulator (e.g. `httpx.Client(verify=...)`)."""
         return ssl.create_default_context(cafile=self.ca_file) if self.ca_file else None
 
-    def start(self) -> ThreadedEmulator:
+    def start(self) -> Self:
         key_file: Optional[str] = None
         if self.tls:
             from .core.tls import self_signed  # lazy: cryptography is needed only with tls
@@ -109,17 +109,6 @@ class ThreadedEmulator:
     def reset(self) -> None:
         """Back to the seeded state (data, scripts, faults, settings)."""
         self.control.reset()
-
-    def __enter__(self) -> ThreadedEmulator:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: Optional[Type[BaseException]],
-        exc: Optional[BaseException],
-        tb: Optional[TracebackType],
-    ) -> None:
-        self.stop()
 
 
 WORKER_SETTINGS_ENV = "COZEKIT_EMULATOR_WORKER_SETTINGS"

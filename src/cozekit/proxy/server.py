@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from types import TracebackType
-from typing import Optional, Type
-
 import uvicorn
 from fastapi import FastAPI
+from typing_extensions import Self
 
-from .._server_thread import ServerThread
+from .._server_thread import Served, ServerThread
 
 __all__ = ["ThreadedProxy", "serve"]
 
 
-class ThreadedProxy:
+class ThreadedProxy(Served):
     """A proxy app on a free loopback port in a background thread.
 
     >>> with ThreadedProxy(create_proxy_app(coze, bots=[BOT])) as proxy:
@@ -25,23 +23,12 @@ class ThreadedProxy:
         self._thread = ServerThread(app, port=port, name="proxy")
         self.base_url = ""
 
-    def start(self) -> ThreadedProxy:
+    def start(self) -> Self:
         self.base_url = f"http://127.0.0.1:{self._thread.start()}"
         return self
 
     def stop(self) -> None:
         self._thread.stop()
-
-    def __enter__(self) -> ThreadedProxy:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: Optional[Type[BaseException]],
-        exc: Optional[BaseException],
-        tb: Optional[TracebackType],
-    ) -> None:
-        self.stop()
 
 
 def serve(app: FastAPI, *, host: str = "127.0.0.1", port: int = 8080) -> None:
