@@ -67,19 +67,6 @@ class RepliesIn(BaseModel):
     replies: List[ReplyIn]
 
 
-class FaultIn(BaseModel):
-    kind: str
-    path: str = "*"
-    method: Optional[str] = None
-    count: Optional[int] = 1
-    status: int = 500
-    code: Optional[int] = None
-    msg: Optional[str] = None
-    retry_after: Optional[int] = None
-    latency_ms: int = 0
-    after_events: int = 0
-
-
 class ConfigIn(BaseModel):
     chunk_size: Optional[int] = None
     chunk_delay_ms: Optional[int] = None
@@ -197,9 +184,10 @@ def clear_replies(request: Request, bot_id: IdStr) -> Response:
 
 
 @router.post("/faults", summary="Arm a fault", dependencies=[Depends(per_worker)])
-def add_fault(request: Request, body: FaultIn) -> Response:
+def add_fault(request: Request, body: Fault) -> Response:
+    """The body is a `Fault` (its `id` is given here)."""
     try:
-        fault = state_of(request).faults.add(Fault(**body.model_dump()))
+        fault = state_of(request).faults.add(body)
     except ValueError as exc:
         raise bad_request(str(exc)) from None
     return ok(request, fault.public())
