@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import inspect
 import json
-from typing import TYPE_CHECKING, Any, Callable, List, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Mapping, Optional, Tuple
 
 from .._exceptions import CozeError
 from ..types.chat import ChatStatus, ChatToolCall, ToolOutput
@@ -55,6 +55,30 @@ def _pending(acc: ChatStreamAccumulator, round_: int, max_rounds: int) -> List[C
     return acc.tool_calls
 
 
+def _take(acc: ChatStreamAccumulator, event: Any, on_text: Optional[Callable[[str], None]]) -> None:
+    text = acc.add(event)
+    if text and on_text is not None:
+        on_text(text)
+
+
+def _calls(tools: Mapping[str, Tool], calls: List[ChatToolCall]) -> Iterator[Tuple[ChatToolCall, Any]]:
+    """Each call with what its tool returned (an awaitable from an async tool, for the caller to await)."""
+    for call in calls:
+        tool, arguments = _prepare(tools, call)
+        yield call, _invoke(tool, arguments)
+
+
+def _submission(acc: ChatStreamAccumulator, outputs: List[ToolOutput]) -> Dict[str, Any]:
+    """`chat.submit_tool_outputs` arguments answering the chat's tool calls, streamed."""
+    assert acc.chat is not None
+    return {
+        "conversation_id": acc.chat.conversation_id,
+        "chat_id": acc.chat.id,
+        "tool_outputs": outputs,
+        "stream": True,
+    }
+
+
 def run_with_local_plugins(
     coze: Coze,
     *,
@@ -69,20 +93,12 @@ def run_with_local_plugins(
     for round_ in range(max_rounds + 1):
         with events:
             for event in events:
-                text = acc.add(event)
-                if text and on_text is not None:
-                    on_text(text)
+                _take(acc, event, on_text)
         calls = _pending(acc, round_, max_rounds)
         if not calls:
             break
-        outputs = []
-        for call in calls:
-            tool, arguments = _prepare(tools, call)
-            outputs.append(_output(call, _invoke(tool, arguments)))
-        assert acc.chat is not None
-        events = coze.chat.submit_tool_outputs(
-            conversation_id=acc.chat.conversation_id, chat_id=acc.chat.id, tool_outputs=outputs, stream=True
-        )
+        outputs = [_output(call, result) for call, result in _calls(tools, calls)]
+        events = coze.chat.submit_tool_outputs(**_submission(acc, outputs))
     return acc
 
 
@@ -100,19 +116,12 @@ async def arun_with_local_plugins(
     for round_ in range(max_rounds + 1):
         async with events:
             async for event in events:
-                text = acc.add(event)
-                if text and on_text is not None:
-                    on_text(text)
+                _take(acc, event, on_text)
         calls = _pending(acc, round_, max_rounds)
         if not calls:
             break
         outputs = []
-        for call in calls:
-            tool, arguments = _prepare(tools, call)
-            result = _invoke(tool, arguments)
+        for call, result in _calls(tools, calls):
             outputs.append(_output(call, await result if inspect.isawaitable(result) else result))
-        assert acc.chat is not None
-        events = await coze.chat.submit_tool_outputs(
-            conversation_id=acc.chat.conversation_id, chat_id=acc.chat.id, tool_outputs=outputs, stream=True
-        )
+        events = await coze.chat.submit_tool_outputs(**_submission(acc, outputs))
     return acc
