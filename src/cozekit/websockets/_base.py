@@ -193,6 +193,16 @@ class _Session:
             self._closed_reported = True
         return self._handlers.get(key)
 
+    def _handle(self, key: str, arg: Any) -> Any:
+        """Call the handler of `key` (`CLOSED` and `RECONNECTED` get only the client) and return what it
+        returned; without a handler an error event raises its error, others are dropped."""
+        handler = self._handler_for(key)
+        if handler is None:
+            if key in (ERROR, CLIENT_ERROR):
+                raise arg
+            return None
+        return handler(self) if key in (CLOSED, RECONNECTED) else handler(self, arg)
+
     def _connection_for(self, deliver: Callable[[Item], None]) -> Connection:
         return Connection(
             self._endpoint.url,
@@ -324,16 +334,8 @@ class WebsocketsBaseClient(_Session):
                     self._cond.notify_all()
 
     def _call(self, key: str, arg: Any) -> None:
-        handler = self._handler_for(key)
         try:
-            if handler is None:
-                if key in (ERROR, CLIENT_ERROR):
-                    raise arg
-                return
-            if key in (CLOSED, RECONNECTED):
-                handler(self)
-            else:
-                handler(self, arg)
+            self._handle(key, arg)
         except Exception as exc:
             log.debug("websocket %s: session failed: %r", self._path, exc)
             with self._cond:
@@ -476,13 +478,8 @@ class AsyncWebsocketsBaseClient(_Session):
                 self._changed.set()
 
     async def _call(self, key: str, arg: Any) -> None:
-        handler = self._handler_for(key)
         try:
-            if handler is None:
-                if key in (ERROR, CLIENT_ERROR):
-                    raise arg
-                return
-            result = handler(self) if key in (CLOSED, RECONNECTED) else handler(self, arg)
+            result = self._handle(key, arg)
             if inspect.isawaitable(result):
                 await result
         except Exception as exc:
