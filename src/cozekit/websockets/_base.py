@@ -218,6 +218,17 @@ class _Session:
         log.debug("websocket %s: send %s", self._path, event.event_type)
         return dump_event(event)
 
+    def _send(self, event: WebsocketsEvent) -> None:
+        payload = self._payload(event)
+        assert self._connection is not None
+        self._connection.send(payload, is_update=key_of(event.event_type) in self._update_events)
+
+    def _start_connecting(self) -> None:
+        """A session connects once: from `INITIALIZED` to `CONNECTING`."""
+        if self._state != SessionState.INITIALIZED:
+            raise CozeError(f"cannot connect a WebSocket session that is {self._state.value}")
+        self._state = SessionState.CONNECTING
+
 
 _STOP: Any = object()
 
@@ -243,9 +254,7 @@ class WebsocketsBaseClient(_Session):
     def connect(self) -> None:
         """Open the connection (each attempt bounded by `connect_timeout`); raises the handshake's typed
         error."""
-        if self._state != SessionState.INITIALIZED:
-            raise CozeError(f"cannot connect a WebSocket session that is {self._state.value}")
-        self._state = SessionState.CONNECTING
+        self._start_connecting()
         link = self._link = SocketLink()
         connection = self._connection_for(self._inbox.put)
         connection.wake = link.wake
@@ -342,11 +351,6 @@ class WebsocketsBaseClient(_Session):
                 self._waits.fail(exc)
                 self._cond.notify_all()
 
-    def _send(self, event: WebsocketsEvent) -> None:
-        payload = self._payload(event)
-        assert self._connection is not None
-        self._connection.send(payload, is_update=key_of(event.event_type) in self._update_events)
-
     def wait(
         self,
         events: Optional[Sequence[EventKey]] = None,
@@ -391,9 +395,7 @@ class AsyncWebsocketsBaseClient(_Session):
         self._io: Optional[asyncio.Future[Any]] = None
 
     async def connect(self) -> None:
-        if self._state != SessionState.INITIALIZED:
-            raise CozeError(f"cannot connect a WebSocket session that is {self._state.value}")
-        self._state = SessionState.CONNECTING
+        self._start_connecting()
         inbox: asyncio.Queue[Any] = asyncio.Queue()
         self._inbox = inbox
         self._changed = asyncio.Event()
@@ -487,11 +489,6 @@ class AsyncWebsocketsBaseClient(_Session):
             self._waits.fail(exc)
             assert self._changed is not None
             self._changed.set()
-
-    def _send(self, event: WebsocketsEvent) -> None:
-        payload = self._payload(event)
-        assert self._connection is not None
-        self._connection.send(payload, is_update=key_of(event.event_type) in self._update_events)
 
     async def wait(
         self,
