@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from functools import cached_property
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 from typing_extensions import Unpack
 
@@ -136,6 +137,45 @@ def _feature_update(
     return RequestOptions("PUT", _feature(group_id, feature_id), files=parts).with_call_options(options)
 
 
+@contextlib.contextmanager
+def _feature_upload(
+    group_id: str,
+    name: str,
+    file: FileInput,
+    desc: Optional[str],
+    sample_rate: Optional[int],
+    channel: Optional[int],
+    options: CallOptions,
+) -> Iterator[RequestOptions]:
+    """The multipart request enrolling a feature (the file open while it is sent)."""
+    require(group_id=group_id, name=name)
+    check_audio_size(file)
+    fields = _feature_fields(name, desc, sample_rate, channel)
+    with open_upload(file, None, _group(group_id, "/features"), options, **fields) as opts:
+        yield opts
+
+
+@contextlib.contextmanager
+def _feature_change(
+    group_id: str,
+    feature_id: str,
+    name: Optional[str],
+    desc: Optional[str],
+    file: Optional[FileInput],
+    sample_rate: Optional[int],
+    channel: Optional[int],
+    options: CallOptions,
+) -> Iterator[RequestOptions]:
+    """The PUT updating a feature: its fields alone, or with a new recording (open while it is sent)."""
+    fields = _feature_fields(name, desc, sample_rate, channel)
+    if file is None:
+        yield _feature_update(group_id, feature_id, fields, options)
+        return
+    check_audio_size(file)
+    with open_upload(file, None, _feature(group_id, feature_id), options, **fields) as opts:
+        yield dataclasses.replace(opts, method="PUT")
+
+
 def _feature_delete(group_id: str, feature_id: str, options: CallOptions) -> RequestOptions:
     return delete(_feature(group_id, feature_id)).with_call_options(options)
 
@@ -207,10 +247,7 @@ class VoiceprintGroupFeatures(SyncAPIResource):
         channel: Optional[int] = None,
         **options: Unpack[CallOptions],
     ) -> CreateVoicePrintGroupFeatureResp:
-        require(group_id=group_id, name=name)
-        check_audio_size(file)
-        fields = _feature_fields(name, desc, sample_rate, channel)
-        with open_upload(file, None, _group(group_id, "/features"), options, **fields) as opts:
+        with _feature_upload(group_id, name, file, desc, sample_rate, channel, options) as opts:
             return self._client.request(opts, model(CreateVoicePrintGroupFeatureResp))
 
     def update(
@@ -225,13 +262,9 @@ class VoiceprintGroupFeatures(SyncAPIResource):
         channel: Optional[int] = None,
         **options: Unpack[CallOptions],
     ) -> UpdateVoicePrintGroupFeatureResp:
-        fields = _feature_fields(name, desc, sample_rate, channel)
-        parse = model(UpdateVoicePrintGroupFeatureResp)
-        if file is None:
-            return self._client.request(_feature_update(group_id, feature_id, fields, options), parse)
-        check_audio_size(file)
-        with open_upload(file, None, _feature(group_id, feature_id), options, **fields) as opts:
-            return self._client.request(_as_put(opts), parse)
+        args = (group_id, feature_id, name, desc, file, sample_rate, channel, options)
+        with _feature_change(*args) as opts:
+            return self._client.request(opts, model(UpdateVoicePrintGroupFeatureResp))
 
     def delete(
         self, *, group_id: str, feature_id: str, **options: Unpack[CallOptions]
@@ -308,10 +341,7 @@ class AsyncVoiceprintGroupFeatures(AsyncAPIResource):
         channel: Optional[int] = None,
         **options: Unpack[CallOptions],
     ) -> CreateVoicePrintGroupFeatureResp:
-        require(group_id=group_id, name=name)
-        check_audio_size(file)
-        fields = _feature_fields(name, desc, sample_rate, channel)
-        with open_upload(file, None, _group(group_id, "/features"), options, **fields) as opts:
+        with _feature_upload(group_id, name, file, desc, sample_rate, channel, options) as opts:
             return await self._client.request(opts, model(CreateVoicePrintGroupFeatureResp))
 
     async def update(
@@ -326,13 +356,9 @@ class AsyncVoiceprintGroupFeatures(AsyncAPIResource):
         channel: Optional[int] = None,
         **options: Unpack[CallOptions],
     ) -> UpdateVoicePrintGroupFeatureResp:
-        fields = _feature_fields(name, desc, sample_rate, channel)
-        parse = model(UpdateVoicePrintGroupFeatureResp)
-        if file is None:
-            return await self._client.request(_feature_update(group_id, feature_id, fields, options), parse)
-        check_audio_size(file)
-        with open_upload(file, None, _feature(group_id, feature_id), options, **fields) as opts:
-            return await self._client.request(_as_put(opts), parse)
+        args = (group_id, feature_id, name, desc, file, sample_rate, channel, options)
+        with _feature_change(*args) as opts:
+            return await self._client.request(opts, model(UpdateVoicePrintGroupFeatureResp))
 
     async def delete(
         self, *, group_id: str, feature_id: str, **options: Unpack[CallOptions]
@@ -344,7 +370,3 @@ class AsyncVoiceprintGroupFeatures(AsyncAPIResource):
         self, *, group_id: str, page_num: int = 1, page_size: int = 10, **options: Unpack[CallOptions]
     ) -> AsyncPager[VoicePrintGroupFeature]:
         return AsyncPager(self._client, _feature_list(group_id, page_num, page_size, options))
-
-
-def _as_put(opts: RequestOptions) -> RequestOptions:
-    return dataclasses.replace(opts, method="PUT")
