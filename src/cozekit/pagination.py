@@ -244,83 +244,17 @@ class LastIdPaging(Paging[_T]):
         return (self._request(None, page.last_id), None) if page.last_id else None
 
 
-class SyncPager(Generic[_T]):
-    """Iterates every item of every page. `.items`, `.has_more`, `.total` describe the first page."""
+class _FirstPage(Generic[_T]):
+    """What a pager tells of its first page (`page`), and how it reads a page of its paging."""
 
-    def __init__(self, client: SyncAPIClient, paging: Paging[_T]) -> None:
-        self._client = client
-        self._paging = paging
-        self._first = self._fetch(paging.first())
-
-    def _fetch(self, step: Step) -> Page[_T]:
-        opts, cursor = step
-        return self._client.request(opts, lambda payload, info: self._paging.parse(payload, info, cursor))
+    _paging: Paging[_T]
 
     @property
     def page(self) -> Page[_T]:
-        return self._first
+        raise NotImplementedError
 
-    @property
-    def items(self) -> List[_T]:
-        return self._first.items
-
-    @property
-    def has_more(self) -> bool:
-        return self._first.has_more
-
-    @property
-    def total(self) -> Optional[int]:
-        return self._first.total
-
-    @property
-    def response(self) -> Optional[ResponseInfo]:
-        """The first page's HTTP response (`.logid`, `.status_code`, `.headers`, `.http_response`)."""
-        return self._first.response
-
-    @property
-    def logid(self) -> str:
-        return self._first.logid
-
-    def iter_pages(self) -> Iterator[Page[_T]]:
-        """Every page, starting with the first (fetched already); each later page is fetched lazily."""
-        page: Optional[Page[_T]] = self._first
-        while page is not None:
-            yield page
-            step = self._paging.next(page)
-            page = self._fetch(step) if step is not None else None
-
-    def __iter__(self) -> Iterator[_T]:
-        for page in self.iter_pages():
-            yield from page.items
-
-
-class AsyncPager(Generic[_T]):
-    """Awaitable (fetches the first page) and async-iterable (walks every item)."""
-
-    def __init__(self, client: AsyncAPIClient, paging: Paging[_T]) -> None:
-        self._client = client
-        self._paging = paging
-        self._first: Optional[Page[_T]] = None
-
-    async def _fetch(self, step: Step) -> Page[_T]:
-        opts, cursor = step
-        return await self._client.request(
-            opts, lambda payload, info: self._paging.parse(payload, info, cursor)
-        )
-
-    def __await__(self) -> Generator[Any, None, AsyncPager[_T]]:
-        return self._load().__await__()
-
-    async def _load(self) -> AsyncPager[_T]:
-        if self._first is None:
-            self._first = await self._fetch(self._paging.first())
-        return self
-
-    @property
-    def page(self) -> Page[_T]:
-        if self._first is None:
-            raise RuntimeError("await the pager before reading its first page")
-        return self._first
+    def _parser(self, cursor: Any) -> Callable[[Any, ResponseInfo], Page[_T]]:
+        return lambda payload, info: self._paging.parse(payload, info, cursor)
 
     @property
     def items(self) -> List[_T]:
@@ -342,6 +276,62 @@ class AsyncPager(Generic[_T]):
     @property
     def logid(self) -> str:
         return self.page.logid
+
+
+class SyncPager(_FirstPage[_T]):
+    """Iterates every item of every page. `.items`, `.has_more`, `.total` describe the first page."""
+
+    def __init__(self, client: SyncAPIClient, paging: Paging[_T]) -> None:
+        self._client = client
+        self._paging = paging
+        self._first = self._fetch(paging.first())
+
+    def _fetch(self, step: Step) -> Page[_T]:
+        opts, cursor = step
+        return self._client.request(opts, self._parser(cursor))
+
+    @property
+    def page(self) -> Page[_T]:
+        return self._first
+
+    def iter_pages(self) -> Iterator[Page[_T]]:
+        """Every page, starting with the first (fetched already); each later page is fetched lazily."""
+        page: Optional[Page[_T]] = self._first
+        while page is not None:
+            yield page
+            step = self._paging.next(page)
+            page = self._fetch(step) if step is not None else None
+
+    def __iter__(self) -> Iterator[_T]:
+        for page in self.iter_pages():
+            yield from page.items
+
+
+class AsyncPager(_FirstPage[_T]):
+    """Awaitable (fetches the first page) and async-iterable (walks every item)."""
+
+    def __init__(self, client: AsyncAPIClient, paging: Paging[_T]) -> None:
+        self._client = client
+        self._paging = paging
+        self._first: Optional[Page[_T]] = None
+
+    async def _fetch(self, step: Step) -> Page[_T]:
+        opts, cursor = step
+        return await self._client.request(opts, self._parser(cursor))
+
+    def __await__(self) -> Generator[Any, None, AsyncPager[_T]]:
+        return self._load().__await__()
+
+    async def _load(self) -> AsyncPager[_T]:
+        if self._first is None:
+            self._first = await self._fetch(self._paging.first())
+        return self
+
+    @property
+    def page(self) -> Page[_T]:
+        if self._first is None:
+            raise RuntimeError("await the pager before reading its first page")
+        return self._first
 
     async def iter_pages(self) -> AsyncIterator[Page[_T]]:
         """Every page, starting with the first."""
