@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Dict, List, Optional, Set
+from typing import Callable, Dict, Iterable, List, Optional, Set
 
 from .model import COMMENT, Edge, Node
 
@@ -54,26 +54,21 @@ class Graph:
 
     def upstream(self, node_id: str) -> Set[str]:
         """Nodes with a path to `node_id` at this level."""
-        seen: Set[str] = set()
-        todo = [node_id]
-        while todo:
-            current = todo.pop()
-            for e in self.incoming(current):
-                if e.source not in seen:
-                    seen.add(e.source)
-                    todo.append(e.source)
-        return seen
+        return _spread([node_id], lambda n: (e.source for e in self.incoming(n)), set())
 
     def reachable(self, roots: List[str]) -> Set[str]:
-        seen: Set[str] = set(roots)
-        todo = list(roots)
-        while todo:
-            current = todo.pop()
-            for e in self.outgoing(current):
-                if e.target not in seen:
-                    seen.add(e.target)
-                    todo.append(e.target)
-        return seen
+        return _spread(roots, lambda n: (e.target for e in self.outgoing(n)), set(roots))
+
+
+def _spread(roots: List[str], neighbours: Callable[[str], Iterable[str]], seen: Set[str]) -> Set[str]:
+    """`seen` grown by every node reached from `roots` through `neighbours`."""
+    todo = list(roots)
+    while todo:
+        for node in neighbours(todo.pop()):
+            if node not in seen:
+                seen.add(node)
+                todo.append(node)
+    return seen
 
 
 def top_level(nodes: List[Node], edges: List[Edge]) -> Graph:
