@@ -2,7 +2,7 @@
 and collaboration. Thin: parsing here, rules in `backend.py` and `engine/`."""
 
 import asyncio
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Union
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -59,18 +59,23 @@ class ChatflowBody(BaseModel):
     connector_id: Optional[IdStr] = None
 
 
+def _run_fields(request: Request, body: Union[RunBody, ChatflowBody]) -> Dict[str, Any]:
+    """What a workflow run and a chatflow take alike from their request."""
+    return {
+        "workflow_id": body.workflow_id,
+        "parameters": body.parameters,
+        "bot_id": blank(body.bot_id),
+        "app_id": blank(body.app_id),
+        "workflow_version": blank(body.workflow_version),
+        "connector_id": blank(body.connector_id),
+        "base_url": str(request.base_url).rstrip("/"),
+        "logid": logid_of(request),
+        "user_id": blank((body.ext or {}).get("user_id")),
+    }
+
+
 def _request(request: Request, body: RunBody) -> RunRequest:
-    return RunRequest(
-        workflow_id=body.workflow_id,
-        parameters=body.parameters,
-        bot_id=blank(body.bot_id),
-        app_id=blank(body.app_id),
-        workflow_version=blank(body.workflow_version),
-        connector_id=blank(body.connector_id),
-        base_url=str(request.base_url).rstrip("/"),
-        logid=logid_of(request),
-        user_id=blank((body.ext or {}).get("user_id")),
-    )
+    return RunRequest(**_run_fields(request, body))
 
 
 async def _finish(
@@ -166,17 +171,9 @@ async def chatflow(
     request: Request, body: ChatflowBody, account: Account = Depends(current_account)
 ) -> Response:
     req = ChatflowRequest(
-        workflow_id=body.workflow_id,
+        **_run_fields(request, body),
         additional_messages=[enter_dict(m) for m in body.additional_messages or []],
-        parameters=body.parameters,
-        app_id=blank(body.app_id),
-        bot_id=blank(body.bot_id),
         conversation_id=blank(body.conversation_id),
-        workflow_version=blank(body.workflow_version),
-        connector_id=blank(body.connector_id),
-        base_url=str(request.base_url).rstrip("/"),
-        logid=logid_of(request),
-        user_id=blank((body.ext or {}).get("user_id")),
     )
     queue = state_of(request).chatflows.start(account, req)
     return StreamingResponse(drain(queue), headers=SSE_HEADERS)

@@ -121,17 +121,7 @@ def start_chatflow(
         except EmulatorError:
             run_doc = None  # the interrupted run is gone or finished: start afresh
     if run_doc is None:
-        run = RunRequest(
-            req.workflow_id,
-            req.parameters,
-            bot_id=req.bot_id,
-            app_id=req.app_id,
-            workflow_version=req.workflow_version,
-            connector_id=req.connector_id,
-            base_url=req.base_url,
-            logid=req.logid,
-            user_id=req.user_id,
-        )
+        run = RunRequest(**{f.name: getattr(req, f.name) for f in dataclasses.fields(RunRequest)})
         run_doc = runner.create(account, run, STREAM, extra={"USER_INPUT": query}, history=history)
 
     if conv is None:
