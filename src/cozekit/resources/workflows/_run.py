@@ -18,7 +18,7 @@ from ..._exceptions import CozeError
 from ..._flow import Consume, Flow, Invoke
 from ..._request import CallOptions, RequestOptions
 from ...types.workflow_event import WorkflowCompletion, WorkflowEvent, WorkflowEventType
-from ._build import Parameters, ResumeData, decode_workflow_event, resume, run
+from ._build import ResumeData, decode_workflow_event, resume, run
 
 __all__ = ["EventHandler", "InterruptHandler", "InterruptLoop", "completion_flow", "until_done"]
 
@@ -93,29 +93,14 @@ def completion_flow(
 
 def until_done(
     *,
-    workflow_id: str,
     on_interrupt: InterruptHandler,
-    parameters: Optional[Parameters],
-    bot_id: Optional[str],
-    app_id: Optional[str],
-    ext: Optional[Mapping[str, str]],
-    workflow_version: Optional[str],
-    connector_id: Optional[str],
     on_event: Optional[EventHandler],
     max_resumes: int,
     options: CallOptions,
+    **run_arguments: Any,
 ) -> Flow[WorkflowCompletion]:
-    """`stream_until_done`: the streamed run, then a resume for each interrupt (arguments checked now)."""
-    start = run(
-        workflow_id=workflow_id,
-        parameters=parameters,
-        bot_id=bot_id,
-        app_id=app_id,
-        ext=ext,
-        workflow_version=workflow_version,
-        connector_id=connector_id,
-        stream=True,
-        options=options,
-    )
-    loop = InterruptLoop(workflow_id, max_resumes, options)
+    """`stream_until_done`: the streamed run (`run_arguments` as `run` takes them), then a resume for each
+    interrupt (arguments checked now)."""
+    start = run(stream=True, options=options, **run_arguments)
+    loop = InterruptLoop(run_arguments["workflow_id"], max_resumes, options)
     return completion_flow(start, loop, on_interrupt, on_event)
