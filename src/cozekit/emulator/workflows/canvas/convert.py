@@ -99,13 +99,19 @@ def _warn(warnings: List[str], path: str, kind: str, value: Any) -> None:
     return None
 
 
-def _object(value: Any, info: TypeInfo, path: str, warnings: List[str]) -> Any:
+def _decoded(value: Any, kind: type) -> Tuple[Any, bool]:
+    """`value`, read as JSON when it is text, and whether that is a `kind`."""
     if isinstance(value, str):
         try:
             value = json.loads(value)
         except json.JSONDecodeError:
-            return _warn(warnings, path, "object", value)
-    if not isinstance(value, dict):
+            return value, False
+    return value, isinstance(value, kind)
+
+
+def _object(value: Any, info: TypeInfo, path: str, warnings: List[str]) -> Any:
+    value, ok = _decoded(value, dict)
+    if not ok:
         return _warn(warnings, path, "object", value)
     out = {}
     for key, item in value.items():
@@ -119,13 +125,8 @@ def _object(value: Any, info: TypeInfo, path: str, warnings: List[str]) -> Any:
 
 
 def _list(value: Any, info: TypeInfo, path: str, warnings: List[str]) -> Any:
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except json.JSONDecodeError:
-            _warn(warnings, path, "list", value)
-            return []
-    if not isinstance(value, list):
+    value, ok = _decoded(value, list)
+    if not ok:
         _warn(warnings, path, "list", value)
         return []
     out = []
