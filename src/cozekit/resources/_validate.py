@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Optional, Sequence
 
-__all__ = ["check_messages", "check_meta_data"]
+__all__ = ["check_messages", "check_meta_data", "check_page_size"]
 
 
 def check_meta_data(meta_data: Optional[Mapping[str, str]]) -> None:
@@ -23,3 +23,9 @@ def check_meta_data(meta_data: Optional[Mapping[str, str]]) -> None:
 def check_messages(messages: Optional[Sequence[Any]], limit: int = 100) -> None:
     if messages is not None and len(messages) > limit:
         raise ValueError(f"at most {limit} messages per request, got {len(messages)}")
+
+
+def check_page_size(page_size: int, largest: int) -> None:
+    """A page size the endpoint accepts: 1 to `largest`."""
+    if not 1 <= page_size <= largest:
+        raise ValueError(f"page_size must be between 1 and {largest}")

@@ -21,6 +21,7 @@ from ..types.api_app import (
     DeleteAPIAppsResp,
     UpdateAPIAppsResp,
 )
+from ._validate import check_page_size
 
 __all__ = ["APIApps", "APIAppsEvents", "AsyncAPIApps", "AsyncAPIAppsEvents"]
 
@@ -35,8 +36,7 @@ def _text(value: str) -> str:
 
 
 def _check_page_size(page_size: int) -> None:
-    if not 1 <= page_size <= 50:
-        raise ValueError("page_size must be between 1 and 50")
+    check_page_size(page_size, 50)
 
 
 def _create(

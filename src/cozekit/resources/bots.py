@@ -16,6 +16,7 @@ from ..pagination import AsyncPager, NumberPaging, SyncPager
 from ..types.bot import Bot, BotVersionInfo, PublishedBot, SimpleBot, UnpublishBotResp, UpdateBotResp
 from ..types.collaborator import CollaborationMode, SwitchCollaborationModeResp
 from ._body import arguments, to_json
+from ._validate import check_page_size
 from .collaborators import AsyncBotCollaborators, BotCollaborators, switch_mode
 
 __all__ = ["AsyncBots", "Bots"]
@@ -118,8 +119,7 @@ def _versions(
     options: CallOptions,
 ) -> NumberPaging[BotVersionInfo]:
     bot_path = path("/v1/bots/{bot_id}/versions", bot_id=bot_id)
-    if not 1 <= page_size <= 30:
-        raise ValueError("page_size must be between 1 and 30")
+    check_page_size(page_size, 30)
 
     def request(num: int, size: int) -> RequestOptions:
         params = {

@@ -15,6 +15,7 @@ from .._resource import AsyncAPIResource, SyncAPIResource
 from ..pagination import AsyncPager, NumberPaging, SyncPager, TokenPaging
 from ..types.commerce import Benefit, BenefitBillTask, BenefitLimitation, UpdateBenefitLimitationResp
 from ._body import to_json
+from ._validate import check_page_size
 
 __all__ = [
     "AsyncBenefits",
@@ -78,8 +79,7 @@ def _bill_list(
     task_ids: Optional[Sequence[str]], page_num: int, page_size: int, options: CallOptions
 ) -> NumberPaging[BenefitBillTask]:
     ids = _strings("task_ids", task_ids, 100) if task_ids is not None else None
-    if not 1 <= page_size <= 200:
-        raise ValueError("page_size must be between 1 and 200")
+    check_page_size(page_size, 200)
 
     def request(num: int, size: int) -> RequestOptions:
         params = {"task_ids": ids, "page_num": num, "page_size": size}
@@ -123,8 +123,7 @@ def _limit_list(
 ) -> TokenPaging[BenefitLimitation]:
     kind = _check_entity(entity_type, entity_id)
     require(benefit_type=benefit_type)
-    if not 1 <= page_size <= 200:
-        raise ValueError("page_size must be between 1 and 200")
+    check_page_size(page_size, 200)
 
     def request(token: str) -> RequestOptions:
         params = {

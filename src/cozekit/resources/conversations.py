@@ -22,7 +22,7 @@ from ..types.conversation import (
     Section,
 )
 from ..types.message import Message, MessageObjectString, message_to_wire, messages_to_wire
-from ._validate import check_messages, check_meta_data
+from ._validate import check_messages, check_meta_data, check_page_size
 
 __all__ = [
     "AsyncConversationMessages",
@@ -77,8 +77,7 @@ def _list(
     options: CallOptions,
 ) -> NumberPaging[Conversation]:
     require(bot_id=bot_id)
-    if not 1 <= page_size <= 50:
-        raise ValueError("page_size must be between 1 and 50")
+    check_page_size(page_size, 50)
 
     def request(num: int, size: int) -> RequestOptions:
         params = {

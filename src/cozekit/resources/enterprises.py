@@ -22,6 +22,7 @@ from ..types.enterprise import (
     UpdateEnterpriseMemberResp,
 )
 from ._members import check_organization_texts, member_list
+from ._validate import check_page_size
 
 __all__ = [
     "AsyncEnterprises",
@@ -83,8 +84,7 @@ def _org_list(
     enterprise_id: str, page_num: int, page_size: int, options: CallOptions
 ) -> NumberPaging[Organization]:
     orgs_path = _enterprise_path(enterprise_id, "/organizations")
-    if not 1 <= page_size <= 20:
-        raise ValueError("page_size must be between 1 and 20")
+    check_page_size(page_size, 20)
 
     def request(num: int, size: int) -> RequestOptions:
         return get(orgs_path, {"page_num": num, "page_size": size}).with_call_options(options)

@@ -13,6 +13,7 @@ from .._resource import AsyncAPIResource, SyncAPIResource
 from ..pagination import AsyncPager, NumberPaging, SyncPager
 from ..types.folder import FolderType, SimpleFolder
 from ._body import to_json
+from ._validate import check_page_size
 
 __all__ = ["AsyncFolders", "Folders"]
 
@@ -26,8 +27,7 @@ def _list(
     options: CallOptions,
 ) -> NumberPaging[SimpleFolder]:
     require(workspace_id=workspace_id, folder_type=folder_type)
-    if not 1 <= page_size <= 50:
-        raise ValueError("page_size must be between 1 and 50")
+    check_page_size(page_size, 50)
 
     def request(num: int, size: int) -> RequestOptions:
         params = {

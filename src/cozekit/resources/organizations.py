@@ -22,6 +22,7 @@ from ..types.enterprise import (
     UpdateOrganizationResp,
 )
 from ._members import check_organization_texts, member_list
+from ._validate import check_page_size
 
 __all__ = ["AsyncOrganizations", "AsyncOrganizationsMembers", "Organizations", "OrganizationsMembers"]
 
@@ -62,8 +63,7 @@ def _member_list(
     organization_id: str, page_num: int, page_size: int, options: CallOptions
 ) -> NumberPaging[OrganizationMember]:
     members_path = _org_path(organization_id, "/members")
-    if not 1 <= page_size <= 50:
-        raise ValueError("page_size must be between 1 and 50")
+    check_page_size(page_size, 50)
 
     def request(num: int, size: int) -> RequestOptions:
         return get(members_path, {"page_num": num, "page_size": size}).with_call_options(options)

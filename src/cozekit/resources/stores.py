@@ -13,6 +13,7 @@ from .._resource import AsyncAPIResource, SyncAPIResource
 from ..pagination import AsyncPager, NumberPaging, SyncPager
 from ..types.plugin import StoreCategory, StorePlugin, StorePluginSortType
 from ._body import to_json
+from ._validate import check_page_size
 
 __all__ = [
     "AsyncStoreCategories",
@@ -25,8 +26,7 @@ __all__ = [
 
 
 def _check_size(page_size: int) -> None:
-    if not 1 <= page_size <= 100:
-        raise ValueError("page_size must be between 1 and 100")
+    check_page_size(page_size, 100)
 
 
 def _plugins(

@@ -21,6 +21,7 @@ from ..types.workspace import (
     Workspace,
     WorkspaceMember,
 )
+from ._validate import check_page_size
 
 __all__ = ["AsyncWorkspaceMembers", "AsyncWorkspaces", "WorkspaceMembers", "Workspaces"]
 
@@ -36,8 +37,7 @@ def _list(
     coze_account_id: Optional[str],
     options: CallOptions,
 ) -> NumberPaging[Workspace]:
-    if not 1 <= page_size <= 50:
-        raise ValueError("page_size must be between 1 and 50")
+    check_page_size(page_size, 50)
 
     def request(num: int, size: int) -> RequestOptions:
         params = {
@@ -121,8 +121,7 @@ def _list_members(
     workspace_id: str, page_num: int, page_size: int, options: CallOptions
 ) -> NumberPaging[WorkspaceMember]:
     url = _members_path(workspace_id)
-    if not 1 <= page_size <= 50:
-        raise ValueError("page_size must be between 1 and 50")
+    check_page_size(page_size, 50)
 
     def request(num: int, size: int) -> RequestOptions:
         return get(url, {"page_num": num, "page_size": size}).with_call_options(options)

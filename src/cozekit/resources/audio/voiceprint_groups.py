@@ -25,6 +25,7 @@ from ...types.voiceprint import (
     VoicePrintGroup,
     VoicePrintGroupFeature,
 )
+from .._validate import check_page_size
 from ..files import FileInput, open_upload
 from ._upload import check_audio_size
 
@@ -54,8 +55,7 @@ def _check_group_fields(name: Optional[str], desc: Optional[str]) -> None:
 
 
 def _page_size(page_size: int) -> None:
-    if not 1 <= page_size <= 200:
-        raise ValueError("page_size must be between 1 and 200")
+    check_page_size(page_size, 200)
 
 
 def _create(name: str, desc: Optional[str], options: CallOptions) -> RequestOptions:

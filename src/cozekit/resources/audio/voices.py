@@ -13,6 +13,7 @@ from ..._resource import AsyncAPIResource, SyncAPIResource
 from ...pagination import AsyncPager, NumberPaging, SyncPager
 from ...types.audio import AudioFormat, Voice, VoiceModelType, VoiceState
 from .._body import to_json
+from .._validate import check_page_size
 from ..files import FileInput, open_upload
 from ._upload import check_audio_size
 
@@ -27,8 +28,7 @@ def _list(
     page_size: int,
     options: CallOptions,
 ) -> NumberPaging[Voice]:
-    if not 1 <= page_size <= 100:
-        raise ValueError("page_size must be between 1 and 100")
+    check_page_size(page_size, 100)
 
     def request(num: int, size: int) -> RequestOptions:
         params = {

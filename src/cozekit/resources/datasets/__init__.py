@@ -15,6 +15,7 @@ from ..._resource import AsyncAPIResource, SyncAPIResource
 from ...pagination import AsyncPager, NumberPaging, SyncPager
 from ...types.dataset import CreateDatasetResp, Dataset, DeleteDatasetRes, DocumentProgress, UpdateDatasetRes
 from ...types.document import DocumentFormatType
+from .._validate import check_page_size
 from ._process import DocumentRef, ProgressCallback, process_request, wait_flow
 from .documents import AsyncDatasetDocuments, DatasetDocuments
 from .images import AsyncDatasetImages, DatasetImages
@@ -65,8 +66,7 @@ def _list(
     options: CallOptions,
 ) -> NumberPaging[Dataset]:
     require(space_id=space_id)
-    if not 1 <= page_size <= 300:
-        raise ValueError("page_size must be between 1 and 300")
+    check_page_size(page_size, 300)
     kind = None if format_type is None else int(DocumentFormatType(format_type))
 
     def request(num: int, size: int) -> RequestOptions:

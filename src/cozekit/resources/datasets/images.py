@@ -12,6 +12,7 @@ from ..._request import CallOptions, RequestOptions, get, put
 from ..._resource import AsyncAPIResource, SyncAPIResource
 from ...pagination import AsyncPager, NumberPaging, SyncPager
 from ...types.dataset import Photo, UpdateImageRes
+from .._validate import check_page_size
 
 __all__ = ["AsyncDatasetImages", "DatasetImages"]
 
@@ -34,8 +35,7 @@ def _list(
     options: CallOptions,
 ) -> NumberPaging[Photo]:
     require(dataset_id=dataset_id)
-    if not 1 <= page_size <= 299:
-        raise ValueError("page_size must be between 1 and 299")
+    check_page_size(page_size, 299)
     url = path(_IMAGE, dataset_id=dataset_id)
 
     def request(num: int, size: int) -> RequestOptions:

@@ -11,6 +11,7 @@ from ..._request import CallOptions, RequestOptions, get
 from ..._resource import AsyncAPIResource, SyncAPIResource
 from ...pagination import AsyncPager, SyncPager, TokenPaging
 from ...types.workflow import WorkflowVersionInfo
+from .._validate import check_page_size
 
 __all__ = ["AsyncWorkflowVersions", "WorkflowVersions"]
 
@@ -24,8 +25,7 @@ def _versions(
     options: CallOptions,
 ) -> TokenPaging[WorkflowVersionInfo]:
     url = path("/v1/workflows/{workflow_id}/versions", workflow_id=workflow_id)
-    if not 1 <= page_size <= 30:
-        raise ValueError("page_size must be between 1 and 30")
+    check_page_size(page_size, 30)
 
     def request(token: str) -> RequestOptions:
         params = {
