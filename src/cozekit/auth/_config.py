@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Union
+from typing import Any, Dict, Mapping, Union, cast
 
 from .._constants import COZE_COM_BASE_URL
 from ._code_apps import AsyncPKCEOAuthApp, AsyncWebOAuthApp, PKCEOAuthApp, WebOAuthApp
@@ -43,27 +43,28 @@ def _secret(config: Mapping[str, Any], name: str) -> str:
     return value
 
 
-def load_oauth_app_from_config(config: Mapping[str, Any], **options: Any) -> SyncApp:
-    """The sync app the config describes; `options` (`http_client`, `timeout`...) go to its client."""
+def _load(
+    config: Mapping[str, Any], options: Dict[str, Any], web: Any, pkce: Any, device: Any, jwt: Any
+) -> Any:
+    """The app of the config's `client_type`, made with the given classes (sync or async)."""
     client_type, client_id, api_base, www_base = _fields(config)
     if client_type == "web":
-        return WebOAuthApp(client_id, _secret(config, "client_secret"), api_base, www_base, **options)
+        return web(client_id, _secret(config, "client_secret"), api_base, www_base, **options)
     if client_type == "pkce":
-        return PKCEOAuthApp(client_id, api_base, www_base, **options)
+        return pkce(client_id, api_base, www_base, **options)
     if client_type == "device":
-        return DeviceOAuthApp(client_id, api_base, www_base, **options)
+        return device(client_id, api_base, www_base, **options)
     key, key_id = _secret(config, "private_key"), _secret(config, "public_key_id")
-    return JWTOAuthApp(client_id, key, key_id, api_base, **options)
+    return jwt(client_id, key, key_id, api_base, **options)
+
+
+def load_oauth_app_from_config(config: Mapping[str, Any], **options: Any) -> SyncApp:
+    """The sync app the config describes; `options` (`http_client`, `timeout`...) go to its client."""
+    apps = (WebOAuthApp, PKCEOAuthApp, DeviceOAuthApp, JWTOAuthApp)
+    return cast(SyncApp, _load(config, options, *apps))
 
 
 def load_async_oauth_app_from_config(config: Mapping[str, Any], **options: Any) -> AsyncApp:
     """The async twin of `load_oauth_app_from_config`."""
-    client_type, client_id, api_base, www_base = _fields(config)
-    if client_type == "web":
-        return AsyncWebOAuthApp(client_id, _secret(config, "client_secret"), api_base, www_base, **options)
-    if client_type == "pkce":
-        return AsyncPKCEOAuthApp(client_id, api_base, www_base, **options)
-    if client_type == "device":
-        return AsyncDeviceOAuthApp(client_id, api_base, www_base, **options)
-    key, key_id = _secret(config, "private_key"), _secret(config, "public_key_id")
-    return AsyncJWTOAuthApp(client_id, key, key_id, api_base, **options)
+    apps = (AsyncWebOAuthApp, AsyncPKCEOAuthApp, AsyncDeviceOAuthApp, AsyncJWTOAuthApp)
+    return cast(AsyncApp, _load(config, options, *apps))
