@@ -261,8 +261,8 @@ class WorkflowsBackend(Backend):
         write = self.store.insert if new else self.store.update
         write("workflow_run", run, owner=account.user_id, parent=run["workflow_id"])
 
-    def run_of(self, account: Account, execute_id: str) -> Optional[Dict[str, Any]]:
-        return self.store.get("workflow_run", execute_id, owner=account.user_id)
+    def run_of(self, account: Account, execute_id: str, lock: bool = False) -> Optional[Dict[str, Any]]:
+        return self.store.get("workflow_run", execute_id, owner=account.user_id, lock=lock)
 
     def _run(self, account: Account, workflow_id: str, execute_id: str) -> Dict[str, Any]:
         self.get(account, workflow_id)

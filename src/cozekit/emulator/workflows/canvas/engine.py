@@ -25,7 +25,7 @@ from typing import (
 )
 
 from ...core.llm import Model
-from ..engine.context import Done, Failed, Interrupted, Outcome, emit_message
+from ..engine.context import Done, Failed, Interrupted, Outcome, emit_message, no_save
 from . import model as m
 from .convert import ConversionError, TemplateError, as_text, convert, convert_all, empty_of, fill_all
 from .graph import Graph, top_level
@@ -148,7 +148,7 @@ class Run:
     executors: Mapping[int, Executor]
     """How each node type runs (`nodes.EXECUTORS`); loop bodies and sub-workflows run with the same."""
     emit: Callable[[str, Dict[str, Any]], None] = lambda name, data: None
-    save: Callable[[], None] = lambda: None
+    save: Callable[[], Awaitable[None]] = no_save
     history: List[Dict[str, str]] = dataclasses.field(default_factory=list)
     depth: int = 0
     variables: Dict[str, Dict[str, Any]] = dataclasses.field(default_factory=dict)
@@ -471,7 +471,7 @@ async def execute(run: Run, answer: Optional[str] = None) -> Outcome:
             rec = {"node_id": node.id, "title": node.title, "uuid": run.host.new_id(), "is_finish": False}
             st.nodes[node.id] = rec
         rec["update_time"] = int(time.time())
-        run.save()
+        await run.save()
         resuming = st.pending is not None and st.pending["node_id"] == node.id
         given, answer = (answer, None) if resuming else (None, answer)
         st.pending = None
@@ -480,11 +480,11 @@ async def execute(run: Run, answer: Optional[str] = None) -> Outcome:
         except Interrupt as intr:
             event_id = f"{run.execute_id}/{run.host.new_id()}"
             st.pending = {"node_id": node.id, "event_id": event_id, "type": intr.type}
-            run.save()
+            await run.save()
             data = {"event_id": event_id, "type": intr.type, "data": intr.data, **intr.extra}
             return Interrupted(data, intr.title or node.title)
         except NodeError as exc:
-            run.save()
+            await run.save()
             msg = f"node {node.title} ({node.id}) failed: {exc.msg}"
             return Failed(exc.code, msg, node.id, node.title)
         except LoopSignal as sig:
@@ -499,7 +499,7 @@ async def execute(run: Run, answer: Optional[str] = None) -> Outcome:
             if _takes(e.source_port, result.port):
                 st.active.append([node.id, e.target])
         st.finished.append(node.id)
-        run.save()
+        await run.save()
         if node.type == m.END:
             return Done(st.result)
     return Failed(NODE_FAILED, "the run reached no end node")

@@ -51,7 +51,7 @@ async def run(ctx: RunContext, answer: Optional[str] = None) -> Outcome:
             rec = {"node_id": node.id, "title": node.title, "uuid": ctx.services.new_id(), "is_finish": False}
             st.nodes[node.id] = rec
         rec["update_time"] = int(time.time())
-        ctx.save()
+        await ctx.save()
         resuming = st.pending is not None and st.pending["node_id"] == node.id
         given, answer = (answer, None) if resuming else (None, answer)
         st.pending = None
@@ -66,19 +66,19 @@ async def run(ctx: RunContext, answer: Optional[str] = None) -> Outcome:
         except Interrupt as intr:
             event_id = f"{ctx.execute_id}/{ctx.services.new_id()}"
             st.pending = {"node_id": node.id, "event_id": event_id, "type": intr.type}
-            ctx.save()
+            await ctx.save()
             data = {"event_id": event_id, "type": intr.type, "data": intr.data, **intr.extra}
             return Interrupted(data, intr.title or node.title)
         except NodeFailure as exc:
-            ctx.save()
+            await ctx.save()
             return Failed(exc.code, f"node {node.title} ({node.id}) failed: {exc.msg}")
-        _finish(ctx, node, output)
+        await _finish(ctx, node, output)
         if node.type == "end":
             return Done(st.result)
     return Failed(NODE_FAILED, "the run reached no end node")
 
 
-def _finish(ctx: RunContext, node: Node, output: Any) -> None:
+async def _finish(ctx: RunContext, node: Node, output: Any) -> None:
     st = ctx.state
     st.outputs[node.id] = output
     rec = st.nodes[node.id]
@@ -92,7 +92,7 @@ def _finish(ctx: RunContext, node: Node, output: Any) -> None:
         if port is None or edge[2] == port:
             st.active.append(_edge_key(edge))
     st.finished.append(node.id)
-    ctx.save()
+    await ctx.save()
 
 
 async def sub_workflow(ctx: RunContext, node: Node, answer: Optional[str]) -> Any:
