@@ -189,7 +189,7 @@ async def chatflow(
         logid=logid_of(request),
         user_id=blank((body.ext or {}).get("user_id")),
     )
-    queue = state_of(request).chatflows.start(account, req)
+    queue = await state_of(request).chatflows.start(account, req)
     return StreamingResponse(drain(queue), headers=SSE_HEADERS)
 
 

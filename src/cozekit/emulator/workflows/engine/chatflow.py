@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from ...conversations.backend import ConversationsBackend
 from ...conversations.messages import MessagesBackend, render_message
@@ -79,15 +79,32 @@ class Chatflows:
     workflows: WorkflowsBackend
     runner: WorkflowRunner
 
-    def start(self, account: Account, req: ChatflowRequest) -> asyncio.Queue[Optional[bytes]]:
-        """Check the request, record the turn and run it in the background; the queue gets its frames."""
-        return start_chatflow(self, account, req)
+    async def start(self, account: Account, req: ChatflowRequest) -> asyncio.Queue[Optional[bytes]]:
+        """Check the request and record the turn (in the thread pool), then run it in the background;
+        the queue gets its frames."""
+        return self.launch(account, await asyncio.to_thread(self.record, account, req))
+
+    def record(self, account: Account, req: ChatflowRequest) -> RecordedTurn:
+        """Check the request (errors before any event) and record the turn (store work: any thread)."""
+        return record_chatflow(self, account, req)
+
+    def launch(self, account: Account, turn: RecordedTurn) -> asyncio.Queue[Optional[bytes]]:
+        """Start a recorded turn's run in the background (on the event loop); the queue gets its frames."""
+        conv, chat, bot_id, run_doc, answer = turn
+        queue: asyncio.Queue[Optional[bytes]] = asyncio.Queue()
+        queue.put_nowait(frame("conversation.chat.created", chat))
+        chat["status"] = "in_progress"
+        queue.put_nowait(frame("conversation.chat.in_progress", chat))
+        self.runner.launch(_Turn(self, account, conv, chat, bot_id, queue).run(run_doc, answer))
+        return queue
 
 
-def start_chatflow(
-    flows: Chatflows, account: Account, req: ChatflowRequest
-) -> asyncio.Queue[Optional[bytes]]:
-    """Check the request (errors before any event), record the turn and start the run."""
+RecordedTurn = Tuple[Dict[str, Any], Dict[str, Any], str, Dict[str, Any], Optional[str]]
+"""A recorded chatflow turn: its conversation, chat, bot id, run and the answer it resumes with."""
+
+
+def record_chatflow(flows: Chatflows, account: Account, req: ChatflowRequest) -> RecordedTurn:
+    """Check the request (errors before any event) and record the turn, its run first."""
     _check(flows, account, req)
     conversations, messages = flows.conversations, flows.messages
     conv = conversations.get(account, req.conversation_id) if req.conversation_id else None
@@ -162,13 +179,7 @@ def start_chatflow(
         "usage": {"token_count": 0, "output_count": 0, "input_count": 0},
         "section_id": conv["last_section_id"],
     }
-    queue: asyncio.Queue[Optional[bytes]] = asyncio.Queue()
-    queue.put_nowait(frame("conversation.chat.created", chat))
-    chat["status"] = "in_progress"
-    queue.put_nowait(frame("conversation.chat.in_progress", chat))
-    turn = _Turn(flows, account, conv, chat, req.bot_id or "", queue)
-    runner.launch(turn.run(run_doc, answer))
-    return queue
+    return conv, chat, req.bot_id or "", run_doc, answer
 
 
 class _Turn:
