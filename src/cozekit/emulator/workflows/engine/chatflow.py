@@ -151,24 +151,27 @@ def record_chatflow(flows: Chatflows, account: Account, req: ChatflowRequest) ->
         )
         run_doc = runner.create(account, run, STREAM, extra={"USER_INPUT": query}, history=history)
 
-    if conv is None:
-        conv = conversations.create(account, bot_id=req.bot_id, connector_id=req.connector_id)
-    run_doc["conversation_id"] = conv["id"]  # the `Default` conversation of conversation nodes
-    conv.pop(BINDING, None)
-    conversations.save(account, conv)
-    chat_id = flows.ids.next()
-    for i, (m, content, ctype) in enumerate(entries):
-        last = i == len(entries) - 1
-        kind = "question" if m["role"] == "user" else "answer"
-        messages.add(
-            account,
-            conv,
-            role=m["role"],
-            type=kind,
-            content=content,
-            content_type=ctype,
-            chat_id=chat_id if last else "",
-        )
+    with flows.store.transaction():  # the conversation as it is now: a clear or rename meanwhile is kept
+        if conv is None:
+            conv = conversations.create(account, bot_id=req.bot_id, connector_id=req.connector_id)
+        else:
+            conv = conversations.get(account, conv["id"], lock=True)
+        run_doc["conversation_id"] = conv["id"]  # the `Default` conversation of conversation nodes
+        conv.pop(BINDING, None)
+        conversations.save(account, conv)
+        chat_id = flows.ids.next()
+        for i, (m, content, ctype) in enumerate(entries):
+            last = i == len(entries) - 1
+            kind = "question" if m["role"] == "user" else "answer"
+            messages.add(
+                account,
+                conv,
+                role=m["role"],
+                type=kind,
+                content=content,
+                content_type=ctype,
+                chat_id=chat_id if last else "",
+            )
 
     chat: Dict[str, Any] = {
         "id": chat_id,
@@ -243,6 +246,17 @@ class _Turn:
                 "conversation.message.completed", self.add("answer", "".join(current["parts"]), current["id"])
             )
 
+    def _bind(self, workflow_id: str, interrupt: Dict[str, Any]) -> None:
+        """The conversation's next turn answers this interrupt (written under its lock)."""
+        with self.flows.store.transaction():
+            conv = self.flows.conversations.get(self.account, self.conv["id"], lock=True)
+            conv[BINDING] = {
+                "workflow_id": workflow_id,
+                "event_id": interrupt["event_id"],
+                "type": interrupt["type"],
+            }
+            self.flows.conversations.save(self.account, conv)
+
     async def run(self, run_doc: Dict[str, Any], answer: Optional[str]) -> None:
         try:
             outcome = await self.flows.runner.execute(self.account, run_doc, answer, self.on_event)
@@ -264,13 +278,7 @@ class _Turn:
                 self.put(
                     "conversation.message.completed", self.add("verbose", _finish_reason(1), hidden=True)
                 )
-                conv = self.flows.conversations.get(self.account, self.conv["id"])
-                conv[BINDING] = {
-                    "workflow_id": run_doc["workflow_id"],
-                    "event_id": data["event_id"],
-                    "type": data["type"],
-                }
-                self.flows.conversations.save(self.account, conv)
+                await asyncio.to_thread(self._bind, run_doc["workflow_id"], data)
                 chat.update(status="requires_action")
                 self.put("conversation.chat.requires_action", chat)
             else:
