@@ -78,14 +78,14 @@ class WorkflowsBackend(Backend):
     def _existing(
         self, account: Account, workspace_id: str, raw: Dict[str, Any], definition: Definition
     ) -> Optional[Dict[str, Any]]:
-        if raw.get("id"):
-            doc = self.store.get("workflow", str(raw["id"]))
+        if raw.get("id"):  # held: two loads of one workflow each add their version
+            doc = self.store.get("workflow", str(raw["id"]), lock=True)
             if doc is not None and doc["workspace_id"] != workspace_id:
                 raise bad_request(f"workflow id {raw['id']} belongs to another workspace")
             return doc
         for doc in self.store.find("workflow", owner=account.user_id, parent=workspace_id):
             if doc["name"] == definition.name:
-                return doc
+                return self.store.get("workflow", str(doc["id"]), lock=True)
         return None
 
     @staticmethod
@@ -93,8 +93,8 @@ class WorkflowsBackend(Backend):
         latest = doc["versions"][-1]["version"] if doc["versions"] else ""
         return {"workflow_id": doc["id"], "name": doc["name"], "mode": doc["mode"], "version": latest}
 
-    def get(self, account: Account, workflow_id: str) -> Dict[str, Any]:
-        doc = self.store.get("workflow", workflow_id, owner=account.user_id)
+    def get(self, account: Account, workflow_id: str, lock: bool = False) -> Dict[str, Any]:
+        doc = self.store.get("workflow", workflow_id, owner=account.user_id, lock=lock)
         if doc is None:
             raise not_found("workflow_id", workflow_id)
         return doc
@@ -226,33 +226,38 @@ class WorkflowsBackend(Backend):
     # -- collaboration -----------------------------------------------------------------------------
 
     def add_collaborators(self, account: Account, workflow_id: str, user_ids: List[str]) -> None:
-        doc = self.get(account, workflow_id)
-        if len(user_ids) != 1:
-            raise bad_request("collaborators takes exactly one user per call")
-        if doc.get("collaboration_mode", "single") != "collaboration":
-            raise bad_request(f"workflow {workflow_id} is in single-user mode; switch to collaboration first")
-        for user_id in user_ids:
-            if self.store.get("user", user_id) is None:
-                raise not_found("user_id", user_id)
-            if user_id not in doc.setdefault("collaborators", []) and user_id != account.user_id:
-                doc["collaborators"].append(user_id)
-        self.store.update("workflow", doc, owner=account.user_id, parent=doc["workspace_id"])
+        with self.store.transaction():  # the workflow as it is now: a change made meanwhile is kept
+            doc = self.get(account, workflow_id, lock=True)
+            if len(user_ids) != 1:
+                raise bad_request("collaborators takes exactly one user per call")
+            if doc.get("collaboration_mode", "single") != "collaboration":
+                raise bad_request(
+                    f"workflow {workflow_id} is in single-user mode; switch to collaboration first"
+                )
+            for user_id in user_ids:
+                if self.store.get("user", user_id) is None:
+                    raise not_found("user_id", user_id)
+                if user_id not in doc.setdefault("collaborators", []) and user_id != account.user_id:
+                    doc["collaborators"].append(user_id)
+            self.store.update("workflow", doc, owner=account.user_id, parent=doc["workspace_id"])
 
     def remove_collaborator(self, account: Account, workflow_id: str, user_id: str) -> None:
-        doc = self.get(account, workflow_id)
-        if user_id not in doc.get("collaborators", []):
-            raise not_found("collaborator user_id", user_id)
-        doc["collaborators"].remove(user_id)
-        self.store.update("workflow", doc, owner=account.user_id, parent=doc["workspace_id"])
+        with self.store.transaction():  # the workflow as it is now: a change made meanwhile is kept
+            doc = self.get(account, workflow_id, lock=True)
+            if user_id not in doc.get("collaborators", []):
+                raise not_found("collaborator user_id", user_id)
+            doc["collaborators"].remove(user_id)
+            self.store.update("workflow", doc, owner=account.user_id, parent=doc["workspace_id"])
 
     def set_collaboration_mode(self, account: Account, workflow_id: str, mode: str) -> None:
-        doc = self.get(account, workflow_id)
-        if mode not in ("single", "collaboration"):
-            raise bad_request("collaboration_mode must be single or collaboration")
-        if mode == "single" and doc.get("collaborators"):
-            raise bad_request("remove all collaborators before switching to single-user mode")
-        doc["collaboration_mode"] = mode
-        self.store.update("workflow", doc, owner=account.user_id, parent=doc["workspace_id"])
+        with self.store.transaction():  # the workflow as it is now: a change made meanwhile is kept
+            doc = self.get(account, workflow_id, lock=True)
+            if mode not in ("single", "collaboration"):
+                raise bad_request("collaboration_mode must be single or collaboration")
+            if mode == "single" and doc.get("collaborators"):
+                raise bad_request("remove all collaborators before switching to single-user mode")
+            doc["collaboration_mode"] = mode
+            self.store.update("workflow", doc, owner=account.user_id, parent=doc["workspace_id"])
 
     # -- runs --------------------------------------------------------------------------------------
 
