@@ -235,7 +235,7 @@ class CommerceBackend(Backend):
             raise bad_request("nothing to change")
         owner = self._enterprise_of(account)
         with self.store.transaction():
-            doc = self.store.get("benefit_limitation", benefit_id, owner=owner)
+            doc = self.store.get("benefit_limitation", benefit_id, owner=owner, lock=True)
             if doc is None:
                 raise not_found("benefit_id", benefit_id)
             merged = {**doc, **changes}

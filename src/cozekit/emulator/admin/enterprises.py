@@ -52,8 +52,10 @@ class EnterprisesBackend(Backend):
 
     # -- access ---------------------------------------------------------------------------------
 
-    def _enterprise(self, account: Account, enterprise_id: str) -> Dict[str, Any]:
-        doc = self.store.get("enterprise", enterprise_id)
+    def _enterprise(self, account: Account, enterprise_id: str, lock: bool = False) -> Dict[str, Any]:
+        """The enterprise the caller administers; `lock` (in a transaction): member changes of one
+        enterprise take turns, so checks such as "one super admin stays" hold."""
+        doc = self.store.get("enterprise", enterprise_id, lock=lock)
         if doc is None:
             raise not_found("enterprise_id", enterprise_id)
         me = self._member(enterprise_id, account.user_id)
@@ -68,8 +70,8 @@ class EnterprisesBackend(Backend):
                 return str(member["id"]).rsplit(":", 1)[0]
         return None
 
-    def _organization(self, account: Account, organization_id: str) -> Dict[str, Any]:
-        org = self.store.get("organization", organization_id)
+    def _organization(self, account: Account, organization_id: str, lock: bool = False) -> Dict[str, Any]:
+        org = self.store.get("organization", organization_id, lock=lock)
         if org is None:
             raise not_found("organization_id", organization_id)
         self._enterprise(account, str(org["enterprise_id"]))
@@ -99,7 +101,7 @@ class EnterprisesBackend(Backend):
         if role not in ENTERPRISE_ROLES:
             raise bad_request(f"role must be one of {', '.join(ENTERPRISE_ROLES)}")
         with self.store.transaction():
-            self._enterprise(account, enterprise_id)
+            self._enterprise(account, enterprise_id, lock=True)
             self._user(user_id)
             if self._member(enterprise_id, user_id) is not None:
                 raise CozeErrors.ALREADY_MEMBER(user_id=user_id, group="enterprise")
@@ -111,7 +113,7 @@ class EnterprisesBackend(Backend):
         if role not in ENTERPRISE_ROLES:
             raise bad_request(f"role must be one of {', '.join(ENTERPRISE_ROLES)}")
         with self.store.transaction():
-            self._enterprise(account, enterprise_id)
+            self._enterprise(account, enterprise_id, lock=True)
             member = self._member(enterprise_id, user_id)
             if member is None:
                 raise not_found("user_id", user_id)
@@ -125,7 +127,7 @@ class EnterprisesBackend(Backend):
         if not receiver_user_id:
             raise bad_request("receiver_user_id is required")
         with self.store.transaction():
-            self._enterprise(account, enterprise_id)
+            self._enterprise(account, enterprise_id, lock=True)
             member = self._member(enterprise_id, user_id)
             if member is None:
                 raise not_found("user_id", user_id)
@@ -155,7 +157,7 @@ class EnterprisesBackend(Backend):
         if not super_admin_user_id:
             raise bad_request("super_admin_user_id is required")
         with self.store.transaction():
-            self._enterprise(account, enterprise_id)
+            self._enterprise(account, enterprise_id, lock=True)
             if self._member(enterprise_id, super_admin_user_id) is None:
                 raise bad_request("super_admin_user_id must be an employee of the enterprise")
             if self.store.count("organization", parent=enterprise_id) >= MAX_ORGS:
@@ -194,7 +196,7 @@ class EnterprisesBackend(Backend):
     ) -> None:
         _check_texts(name, description, name_required=False)
         with self.store.transaction():
-            org = self._organization(account, organization_id)
+            org = self._organization(account, organization_id, lock=True)
             if name is not None:
                 org["name"] = name
             if description is not None:
@@ -228,7 +230,7 @@ class EnterprisesBackend(Backend):
         if role not in ORG_ROLES:
             raise bad_request(f"organization_role_type must be one of {', '.join(ORG_ROLES)}")
         with self.store.transaction():
-            org = self._organization(account, organization_id)
+            org = self._organization(account, organization_id, lock=True)
             self._user(user_id)
             employee = self._member(str(org["enterprise_id"]), user_id) is not None
             if employee and role == ORG_GUEST:
@@ -269,7 +271,7 @@ class EnterprisesBackend(Backend):
         if role not in ORG_ROLES[:3]:
             raise bad_request(f"organization_role_type must be one of {', '.join(ORG_ROLES[:3])}")
         with self.store.transaction():
-            self._organization(account, organization_id)
+            self._organization(account, organization_id, lock=True)
             member = self._org_member(organization_id, user_id)
             if member is None:
                 raise not_found("user_id", user_id)
@@ -285,7 +287,7 @@ class EnterprisesBackend(Backend):
         if not receiver_user_id:
             raise bad_request("receiver_user_id is required")
         with self.store.transaction():
-            self._organization(account, organization_id)
+            self._organization(account, organization_id, lock=True)
             member = self._org_member(organization_id, user_id)
             if member is None:
                 raise not_found("user_id", user_id)
