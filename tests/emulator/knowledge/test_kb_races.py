@@ -82,3 +82,16 @@ def test_two_processes_changing_one_knowledge_base_at_once(engine_state: Any) ->
         )
         for index in (one, two):
             assert set(index.current(ds, USER_ID).documents) == before | {a, b}
+
+
+def test_an_ingestion_step_and_a_rename_at_once_both_stay(engine_state: Any) -> None:
+    knowledge = engine_state.knowledge
+    ingestor = knowledge.ingestor
+    _, (doc,) = _ready(engine_state, "Refunds take five days.")
+    for n in range(ROUNDS):
+        race(
+            lambda n=n: ingestor._write(ingestor._generation, doc, progress=n),  # a processing step's write
+            lambda n=n: knowledge.update_document(ME, doc, f"renamed {n}", None),
+        )
+        stored = engine_state.store.get("kdocument", doc)
+        assert (stored["name"], stored["progress"]) == (f"renamed {n}", n)
