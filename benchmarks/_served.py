@@ -37,6 +37,11 @@ def accepts_workers() -> bool:
     return option_offered(serve_help(), "--workers")
 
 
+def accepts_chunk_delay() -> bool:
+    """Whether the installed `cozekit serve` takes the streaming delay at start (`--chunk-delay-ms`)."""
+    return option_offered(serve_help(), "--chunk-delay-ms")
+
+
 def option_offered(help_text: str, option: str) -> bool:
     """Whether `option` appears as an option name in a command's help (not inside another word)."""
     return re.search(rf"(?<![\w-]){re.escape(option)}(?![\w-])", help_text) is not None
@@ -92,7 +97,8 @@ def reset_peak(pid: int) -> bool:
 
 class ServedEmulator:
     """`with ServedEmulator(data_dir, workers=2) as emu:` gives `emu.url`, `emu.token`, `emu.bot_id`,
-    `emu.workspace_id`; the streaming delay of `serve` is set to 0 through the control plane."""
+    `emu.workspace_id`; the streaming delay of `serve` is set to 0 at start (`--chunk-delay-ms 0`), or
+    through the control plane by a `serve` without that option (which, with several workers, refuses)."""
 
     def __init__(self, data_dir: str, workers: int = 1, extra_args: Sequence[str] = ()) -> None:
         self.data_dir = data_dir
@@ -110,6 +116,8 @@ class ServedEmulator:
         cmd = [*SERVE, "--port", str(port), "--data-dir", self.data_dir]
         if self.workers > 1:
             cmd += ["--workers", str(self.workers)]
+        if accepts_chunk_delay():
+            cmd += ["--chunk-delay-ms", "0"]
         return cmd + self.extra_args
 
     def __enter__(self) -> ServedEmulator:
@@ -139,7 +147,10 @@ class ServedEmulator:
         self.token = self.info["token"]
         self.bot_id = self.info["demo_bot_id"]
         self.workspace_id = self.info["workspace_id"]
-        self.set_config(chunk_delay_ms=0)
+        if not accepts_chunk_delay():
+            self.set_config(chunk_delay_ms=0)
+        elif (delay := self.info["config"]["chunk_delay_ms"]) != 0:
+            raise RuntimeError(f"`serve --chunk-delay-ms 0` reports a delay of {delay} ms")
         return self
 
     def set_config(self, **changes: Any) -> None:

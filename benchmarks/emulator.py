@@ -553,6 +553,20 @@ def _knowledge_bot(emu: ServedEmulator, documents: int, rng: random.Random) -> s
     return str(bot)
 
 
+def _answer_of(stream: bytes) -> str:
+    """The content of the `answer` message a chat stream completed."""
+    for block in stream.decode().split("\n\n"):
+        event, _, data = block.partition("\ndata:")
+        if event.strip() == "event:conversation.message.completed":
+            message = json.loads(data)
+            if message.get("type") == "answer":
+                return str(message["content"])
+    raise RuntimeError("the chat stream has no answer message")
+
+
+SAME_ANSWER = "no knowledge, the same answer"
+
+
 def recall(quick: bool = False) -> Figure:
     rounds = 5 if quick else 11
     rng = random.Random(15)
@@ -560,17 +574,26 @@ def recall(quick: bool = False) -> Figure:
     started = time.perf_counter()
     try:
         with ServedEmulator(os.path.join(work, "data"), extra_args=OPTIONS.serve_args) as emu:
-            bots = {n: _knowledge_bot(emu, n, rng) for n in (0, *RECALL_SIZES)}
+            bots: Dict[Any, str] = {n: _knowledge_bot(emu, n, rng) for n in (0, *RECALL_SIZES)}
+            bots[SAME_ANSWER] = _knowledge_bot(emu, 0, rng)
             seeded = time.perf_counter() - started
             loop = asyncio.new_event_loop()
             conn = Connection(emu.url)
             contenders: Dict[str, Callable[[], float]] = {}
+            answer = ""
             for n, bot in bots.items():
+                if n == SAME_ANSWER:  # the longest recall's answer, scripted: the chat's cost without recall
+                    replies = {"replies": [{"text": answer}] * (rounds + 3)}
+                    path = f"/_emulator/bots/{bot}/replies"
+                    _check(_loadgen.call(emu.url, Request("POST", path, body=replies)), "scripted replies")
                 request = Request("POST", "/v3/chat", emu.token, chat_body(bot, True, QUERY))
                 first = _check(loop.run_until_complete(conn.send(request)), "chat")
                 recalled = b'"type":"knowledge"' in first.body
-                if bool(n) != recalled:
+                if (n != SAME_ANSWER and bool(n)) != recalled:
                     raise RuntimeError(f"the chat with {n} documents {'did not recall' if n else 'recalled'}")
+                answer = _answer_of(first.body) if n == RECALL_SIZES[-1] else answer
+                if n == SAME_ANSWER and _answer_of(first.body) != answer:
+                    raise RuntimeError("the scripted answer is not the recalled chat's")
 
                 def chat(request: Request = request) -> float:
                     t = time.perf_counter()
@@ -579,16 +602,22 @@ def recall(quick: bool = False) -> Figure:
                         raise RuntimeError("the chat stream did not end with done")
                     return (time.perf_counter() - t) * 1000
 
-                contenders["no knowledge" if not n else f"{n:,} documents"] = chat
+                label = SAME_ANSWER if n == SAME_ANSWER else "no knowledge" if not n else f"{n:,} documents"
+                contenders[label] = chat
             samples = interleave(contenders, rounds, warmup=1)
             loop.run_until_complete(conn.close())
             loop.close()
     finally:
         shutil.rmtree(work, ignore_errors=True)
     rows = [Summary(name, "ms", s) for name, s in samples.items()]
-    base = rows[0]
-    ratios = [ratio(f"recall: {rows[-1].label} / {base.label}", rows[-1], base, RECALL_TARGET, "<=")]
-    ratios += [ratio(f"recall: {r.label} / {base.label}", r, base) for r in rows[1:-1]]
+    by = {r.label: r for r in rows}
+    base, most, same = by["no knowledge"], by[f"{RECALL_SIZES[-1]:,} documents"], by[SAME_ANSWER]
+    ratios = [ratio(f"recall: {most.label} / {base.label}", most, base, RECALL_TARGET, "<=")]
+    ratios += [
+        ratio(f"recall: {by[f'{n:,} documents'].label} / {base.label}", by[f"{n:,} documents"], base)
+        for n in RECALL_SIZES[:-1]
+    ]
+    ratios.append(ratio(f"recall: {most.label} / {same.label}", most, same))
     return Figure(
         "emulator-recall",
         "Emulator knowledge recall: a whole streamed chat, with a knowledge base of N documents and without "
@@ -598,7 +627,9 @@ def recall(quick: bool = False) -> Figure:
         f"Text documents of about 80 words each (one slice), made through the API and processed in "
         f"{seeded:.0f} s; each bot's knowledge base is bound and published. One client, a new conversation "
         f"per chat, time from the request to the `done` event; {rounds} interleaved samples after one "
-        "unrecorded.",
+        f"unrecorded. A chat with knowledge answers with the best slice, so its answer is longer than "
+        f"one without; `{SAME_ANSWER}` is a bot without knowledge scripted to give the "
+        f"{RECALL_SIZES[-1]:,}-document chat's answer: the last ratio is what the recall itself costs.",
         {"headline": [ratios[0].name]},
     )
 

@@ -77,6 +77,14 @@ def serve(
     workers: int = typer.Option(
         1, "--workers", min=1, help="Worker processes on the one port and database (see docs/deployment.md)."
     ),
+    chunk_delay_ms: Optional[int] = typer.Option(
+        None,
+        "--chunk-delay-ms",
+        min=0,
+        envvar="COZEKIT_EMULATOR_CHUNK_DELAY_MS",
+        help="Milliseconds before each streamed delta (default 20; 0 streams at full speed). Set at start, "
+        "every worker has it.",
+    ),
 ) -> None:
     """Run the local Coze emulator."""
     # lazy: the emulator is heavy and an extra; the other commands do not load it
@@ -94,4 +102,5 @@ def serve(
         allowed_hosts=allow_host,
         database_url=database_url,
         workers=workers,
+        chunk_delay_ms=chunk_delay_ms,
     )

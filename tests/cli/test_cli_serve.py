@@ -68,3 +68,29 @@ def test_workers_and_database_url_reach_the_worker_processes(
     assert config.allowed_hosts == ("127.0.0.1",) and config.chunk_delay == 0.02
     assert worker.state.emulator.store.get("bot", server.DEMO_BOT_ID) is not None
     worker.state.emulator.store.close()
+
+
+@pytest.mark.parametrize("how", ["option", "environment"])
+def test_chunk_delay_set_at_start_reaches_every_worker(
+    how: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    served: List[Any] = []
+    monkeypatch.setattr(server.uvicorn, "run", lambda app, **kw: served.append((app, kw)))
+    monkeypatch.setenv(server.WORKER_SETTINGS_ENV, "")  # restored after the test
+    args = ["serve", "--workers", "2", "--data-dir", str(tmp_path)]
+    if how == "option":
+        args += ["--chunk-delay-ms", "0"]
+        monkeypatch.setenv("COZEKIT_EMULATOR_CHUNK_DELAY_MS", "9")  # the option wins
+    else:
+        monkeypatch.setenv("COZEKIT_EMULATOR_CHUNK_DELAY_MS", "0")
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    worker = server.worker_app()
+    assert worker.state.emulator.config.chunk_delay == 0
+    assert worker.state.emulator.config.public()["chunk_delay_ms"] == 0
+    worker.state.emulator.store.close()
+
+
+def test_a_negative_chunk_delay_is_refused(started: List[Dict[str, Any]], tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["serve", "--chunk-delay-ms", "-1", "--data-dir", str(tmp_path)])
+    assert result.exit_code != 0 and started == []

@@ -117,3 +117,19 @@ def postgres() -> Iterator[PostgresServer]:
 def postgres_url(postgres: PostgresServer) -> str:
     """The URL of a fresh, empty database on the test PostgreSQL server."""
     return postgres.create_database()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine_state(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[Any]:
+    """An emulator's state (no server) on a SQLite file, and on a fresh PostgreSQL database: for races
+    between backend calls on two threads, as the thread pool and several workers run them."""
+    from cozekit.emulator import create_app
+    from cozekit.emulator.core.config import EmulatorConfig
+
+    url = request.getfixturevalue("postgres_url") if request.param == "postgresql" else None
+    state = create_app(EmulatorConfig(database_url=url), data_dir=str(tmp_path)).state.emulator
+    try:
+        yield state
+    finally:
+        state.store.close()
+        state.blobs.close()

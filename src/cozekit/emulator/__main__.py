@@ -1,5 +1,6 @@
 """`python -m cozekit.emulator [--port N] [--host H] [--data-dir DIR] [--workflows PATH] [--example-workflows]
-[--tls] [--control-token T] [--allow-host NAME ...] [--database-url URL] [--workers N]`."""
+[--tls] [--control-token T] [--allow-host NAME ...] [--database-url URL] [--workers N]
+[--chunk-delay-ms MS]`."""
 
 from __future__ import annotations
 
@@ -24,6 +25,12 @@ def main() -> None:
         help="keep state in this database (postgresql://...) instead of SQLite",
     )
     parser.add_argument("--workers", type=int, default=1, help="worker processes on one port and database")
+    parser.add_argument(
+        "--chunk-delay-ms",
+        type=int,
+        default=None,
+        help="milliseconds before each streamed delta (default 20, or COZEKIT_EMULATOR_CHUNK_DELAY_MS)",
+    )
     args = parser.parse_args()
     # lazy: `--help` answers without loading the emulator and its dependencies
     from .server import serve
@@ -42,6 +49,7 @@ def main() -> None:
         allowed_hosts=args.allow_host,
         database_url=args.database_url,
         workers=args.workers,
+        chunk_delay_ms=args.chunk_delay_ms,
     )
 
 

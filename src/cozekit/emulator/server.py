@@ -16,7 +16,7 @@ from .._server_thread import Served, ServerThread
 from .app import create_app
 from .control.client import Control as Control  # re-exported: `cozekit.emulator.server.Control`
 from .control.client import ControlClient
-from .core.config import CONTROL_TOKEN_HEADER, EmulatorConfig
+from .core.config import CHUNK_DELAY_ENV, CONTROL_TOKEN_HEADER, EmulatorConfig
 from .seed import DEMO_BOT_ID, TOKEN, USER_ID, WORKSPACE_ID
 from .state import EmulatorState
 from .workflows.engine.loader import load_files
@@ -111,6 +111,9 @@ class ThreadedEmulator(Served):
         self.control.reset()
 
 
+DEFAULT_CHUNK_DELAY_MS = 20
+"""`serve`'s wait before each streamed delta, so a terminal shows the reply arriving."""
+
 WORKER_SETTINGS_ENV = "COZEKIT_EMULATOR_WORKER_SETTINGS"
 """How `serve(workers=N)` hands its settings to the worker processes uvicorn starts (JSON)."""
 
@@ -139,6 +142,7 @@ def serve(
     allowed_hosts: Sequence[str] = (),
     database_url: Optional[str] = None,
     workers: int = 1,
+    chunk_delay_ms: Optional[int] = None,
 ) -> None:
     """Run the emulator in the foreground until interrupted; `workflows` is a definition file or directory
     (or several: `example_workflows()` is the bundled examples' directory).
@@ -146,10 +150,19 @@ def serve(
     answers only to loopback names, `host` and `allowed_hosts`, and with `control_token` only to callers
     sending it (`X-Cozekit-Control-Token`). State lives in `data_dir/emulator.sqlite3` unless
     `database_url` (or `COZEKIT_EMULATOR_DATABASE_URL`) names a database (`postgresql://...`).
-    `workers` > 1 runs that many processes on the one socket and database (docs/deployment.md)."""
+    `workers` > 1 runs that many processes on the one socket and database (docs/deployment.md).
+    `chunk_delay_ms` is the wait before each streamed delta (default 20, or
+    `COZEKIT_EMULATOR_CHUNK_DELAY_MS`): set at start, every worker has it (a running server with several
+    workers refuses `PATCH /config`)."""
     if workers < 1:
         raise ValueError("workers must be at least 1")
-    config = EmulatorConfig.from_env(chunk_delay=0.02, allowed_hosts=(host, *allowed_hosts), workers=workers)
+    if chunk_delay_ms is None:
+        chunk_delay_ms = int(os.environ.get(CHUNK_DELAY_ENV) or DEFAULT_CHUNK_DELAY_MS)
+    if chunk_delay_ms < 0:
+        raise ValueError("chunk_delay_ms must not be negative")
+    config = EmulatorConfig.from_env(
+        chunk_delay=chunk_delay_ms / 1000, allowed_hosts=(host, *allowed_hosts), workers=workers
+    )
     if control_token:
         config = dataclasses.replace(config, control_token=control_token)
     if database_url:

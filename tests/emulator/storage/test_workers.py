@@ -182,3 +182,42 @@ def test_two_workers_share_one_database(server: str) -> None:
         assert refused.status_code == 409 and "2 workers" in refused.json()["msg"]
         assert http.post("/_emulator/faults", json={"kind": "error"}).status_code == 409
         assert http.get("/_emulator/config").json()["data"]["workers"] == 2
+
+
+def test_a_chunk_delay_set_at_start_holds_in_every_worker(tmp_path: Path) -> None:
+    """`PATCH /_emulator/config` is refused with two workers; a delay given at start (here from the
+    environment; `--chunk-delay-ms` in tests/cli/test_cli_serve.py) is every worker's."""
+    port = _free_port()
+    command = [sys.executable, "-m", "cozekit.emulator", "--port", str(port), "--data-dir", str(tmp_path)]
+    command += ["--workers", "2"]
+    env = {**os.environ, "COZEKIT_EMULATOR_OPENAI_BASE_URL": "", "COZEKIT_EMULATOR_DATABASE_URL": ""}
+    env["COZEKIT_EMULATOR_CHUNK_DELAY_MS"] = "3"
+    log = (tmp_path / "server.log").open("w")
+    proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_ready(base, proc, tmp_path / "server.log")
+        delays: Dict[int, set[int]] = {}
+        while len(delays) < 2:  # fresh connections until both workers have answered
+            info = httpx.get(base + "/_emulator/info", timeout=5).json()["data"]
+            delays.setdefault(info["worker_pid"], set()).add(info["config"]["chunk_delay_ms"])
+        assert list(delays.values()) == [{3}, {3}]
+        refused = httpx.patch(base + "/_emulator/config", json={"chunk_delay_ms": 0}, timeout=5)
+        assert refused.status_code == 409
+        with httpx.Client(base_url=base, headers=AUTH, timeout=60) as http:
+            body = {
+                "bot_id": BOT,
+                "user_id": "u",
+                "stream": True,
+                "additional_messages": [{"role": "user", "content": "hi", "content_type": "text"}],
+            }
+            streamed = http.post("/v3/chat", json=body)
+            assert streamed.status_code == 200 and streamed.text.rstrip().endswith('"[DONE]"')
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # pragma: no cover - a hung server
+            proc.kill()
+            proc.wait()
+        log.close()

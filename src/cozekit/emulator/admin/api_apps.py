@@ -40,8 +40,8 @@ def _page(items: List[Dict[str, Any]], page_token: Optional[str], page_size: int
 class ApiAppsBackend(Backend):
     KIND = "api_app"
 
-    def _app(self, account: Account, app_id: str) -> Dict[str, Any]:
-        doc = self.store.get(self.KIND, app_id, owner=account.user_id)
+    def _app(self, account: Account, app_id: str, lock: bool = False) -> Dict[str, Any]:
+        doc = self.store.get(self.KIND, app_id, owner=account.user_id, lock=lock)
         if doc is None:
             raise CozeErrors.RESOURCE_NOT_FOUND(what="api_app_id", id=app_id)
         return doc
@@ -90,7 +90,7 @@ class ApiAppsBackend(Backend):
     def update(self, account: Account, app_id: str, name: Optional[str], callback_url: Optional[str]) -> None:
         self._check_name(name)
         with self.store.transaction():
-            doc = self._app(account, app_id)
+            doc = self._app(account, app_id, lock=True)
             if name is not None:
                 doc["name"] = name
             if callback_url is not None:
@@ -114,14 +114,14 @@ class ApiAppsBackend(Backend):
     def subscribe(self, account: Account, app_id: str, event_types: Optional[List[str]]) -> None:
         wanted = self._event_types(event_types)
         with self.store.transaction():
-            doc = self._app(account, app_id)
+            doc = self._app(account, app_id, lock=True)
             doc["events"] = [*doc["events"], *(t for t in wanted if t not in doc["events"])]
             self.store.update(self.KIND, doc, owner=account.user_id)
 
     def unsubscribe(self, account: Account, app_id: str, event_types: Optional[List[str]]) -> None:
         unwanted = self._event_types(event_types)
         with self.store.transaction():
-            doc = self._app(account, app_id)
+            doc = self._app(account, app_id, lock=True)
             doc["events"] = [t for t in doc["events"] if t not in unwanted]
             self.store.update(self.KIND, doc, owner=account.user_id)
 

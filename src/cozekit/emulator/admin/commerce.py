@@ -89,9 +89,11 @@ class CommerceBackend(Backend):
 
     def count_use(self, account: Account, what: str) -> None:
         """One more use of `what` (e.g. a paid plugin tool call) by the account."""
-        with self.store.transaction():
-            doc = {"id": f"{account.user_id}:{what}", "count": self.usage(account, what) + 1}
-            self.store.upsert("benefit_usage", doc, owner=account.user_id)
+        key = f"{account.user_id}:{what}"
+        self.store.insert_missing("benefit_usage", {"id": key, "count": 0}, owner=account.user_id)
+        with self.store.transaction():  # uses counted at once all count
+            doc = self.store.get("benefit_usage", key, lock=True) or {"id": key, "count": 0}
+            self.store.upsert("benefit_usage", {**doc, "count": int(doc["count"]) + 1}, owner=account.user_id)
 
     # -- access ---------------------------------------------------------------------------------
 
@@ -233,7 +235,7 @@ class CommerceBackend(Backend):
             raise bad_request("nothing to change")
         owner = self._enterprise_of(account)
         with self.store.transaction():
-            doc = self.store.get("benefit_limitation", benefit_id, owner=owner)
+            doc = self.store.get("benefit_limitation", benefit_id, owner=owner, lock=True)
             if doc is None:
                 raise not_found("benefit_id", benefit_id)
             merged = {**doc, **changes}

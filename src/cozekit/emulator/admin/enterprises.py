@@ -82,8 +82,10 @@ class EnterprisesBackend(Backend):
 
     # -- access ---------------------------------------------------------------------------------
 
-    def _enterprise(self, account: Account, enterprise_id: str) -> Dict[str, Any]:
-        doc = self.store.get("enterprise", enterprise_id)
+    def _enterprise(self, account: Account, enterprise_id: str, lock: bool = False) -> Dict[str, Any]:
+        """The enterprise the caller administers; `lock` (in a transaction): member changes of one
+        enterprise take turns, so checks such as "one super admin stays" hold."""
+        doc = self.store.get("enterprise", enterprise_id, lock=lock)
         if doc is None:
             raise not_found("enterprise_id", enterprise_id)
         me = self._member(enterprise_id, account.user_id)
@@ -98,8 +100,8 @@ class EnterprisesBackend(Backend):
                 return str(member["id"]).rsplit(":", 1)[0]
         return None
 
-    def _organization(self, account: Account, organization_id: str) -> Dict[str, Any]:
-        org = self.store.get("organization", organization_id)
+    def _organization(self, account: Account, organization_id: str, lock: bool = False) -> Dict[str, Any]:
+        org = self.store.get("organization", organization_id, lock=lock)
         if org is None:
             raise not_found("organization_id", organization_id)
         self._enterprise(account, str(org["enterprise_id"]))
@@ -123,7 +125,7 @@ class EnterprisesBackend(Backend):
     def add_member(self, account: Account, enterprise_id: str, users: Optional[List[Dict[str, Any]]]) -> None:
         user_id, role = _one_person(users, "users", "role", ENTERPRISE_ROLES)
         with self.store.transaction():
-            self._enterprise(account, enterprise_id)
+            self._enterprise(account, enterprise_id, lock=True)
             self._user(user_id)
             if self._member(enterprise_id, user_id) is not None:
                 raise CozeErrors.ALREADY_MEMBER(user_id=user_id, group="enterprise")
@@ -134,7 +136,7 @@ class EnterprisesBackend(Backend):
     def update_member(self, account: Account, enterprise_id: str, user_id: str, role: Optional[str]) -> None:
         new_role = _check_role(role, "role", ENTERPRISE_ROLES)
         with self.store.transaction():
-            self._enterprise(account, enterprise_id)
+            self._enterprise(account, enterprise_id, lock=True)
             member = _found(self._member(enterprise_id, user_id), user_id)
             if member["role"] == SUPER_ADMIN:
                 raise bad_request("the enterprise super admin's role cannot be changed")
@@ -145,7 +147,7 @@ class EnterprisesBackend(Backend):
     ) -> None:
         receiver_id = _require_receiver(receiver_user_id)
         with self.store.transaction():
-            self._enterprise(account, enterprise_id)
+            self._enterprise(account, enterprise_id, lock=True)
             member = _found(self._member(enterprise_id, user_id), user_id)
             if member["role"] == SUPER_ADMIN:
                 raise bad_request("the enterprise super admin cannot be removed")
@@ -173,7 +175,7 @@ class EnterprisesBackend(Backend):
         if not super_admin_user_id:
             raise bad_request("super_admin_user_id is required")
         with self.store.transaction():
-            self._enterprise(account, enterprise_id)
+            self._enterprise(account, enterprise_id, lock=True)
             if self._member(enterprise_id, super_admin_user_id) is None:
                 raise bad_request("super_admin_user_id must be an employee of the enterprise")
             if self.store.count("organization", parent=enterprise_id) >= MAX_ORGS:
@@ -212,7 +214,7 @@ class EnterprisesBackend(Backend):
     ) -> None:
         _check_texts(name, description, name_required=False)
         with self.store.transaction():
-            org = self._organization(account, organization_id)
+            org = self._organization(account, organization_id, lock=True)
             if name is not None:
                 org["name"] = name
             if description is not None:
@@ -240,7 +242,7 @@ class EnterprisesBackend(Backend):
     ) -> None:
         user_id, role = _one_person(people, "organization_people", "organization_role_type", ORG_ROLES)
         with self.store.transaction():
-            org = self._organization(account, organization_id)
+            org = self._organization(account, organization_id, lock=True)
             self._user(user_id)
             employee = self._member(str(org["enterprise_id"]), user_id) is not None
             if employee and role == ORG_GUEST:
@@ -280,7 +282,7 @@ class EnterprisesBackend(Backend):
     ) -> None:
         new_role = _check_role(role, "organization_role_type", ORG_ROLES[:3])
         with self.store.transaction():
-            self._organization(account, organization_id)
+            self._organization(account, organization_id, lock=True)
             member = _found(self._org_member(organization_id, user_id), user_id)
             if member["role"] == ORG_GUEST:
                 raise bad_request("a guest's role cannot be changed")
@@ -293,7 +295,7 @@ class EnterprisesBackend(Backend):
     ) -> None:
         receiver_id = _require_receiver(receiver_user_id)
         with self.store.transaction():
-            self._organization(account, organization_id)
+            self._organization(account, organization_id, lock=True)
             member = _found(self._org_member(organization_id, user_id), user_id)
             if member["role"] == ORG_SUPER_ADMIN:
                 self._keep_a_super_admin(organization_id, user_id)

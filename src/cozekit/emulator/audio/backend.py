@@ -148,7 +148,7 @@ class AudioBackend(Backend):
         voice_id = fields.get("voice_id")
         with self.store.transaction():
             if voice_id:
-                doc = self.store.get("voice", voice_id, owner=account.user_id)
+                doc = self.store.get("voice", voice_id, owner=account.user_id, lock=True)  # training count
                 if doc is None:
                     raise CozeErrors.PARAM_ERROR(f"voice_id {voice_id} does not exist or is not yours")
                 if doc["available_training_times"] <= 0:

@@ -50,15 +50,17 @@ class VoiceprintsBackend(Backend):
         """4200 unless the account has this group."""
         self._group(account, group_id)
 
-    def _group(self, account: Account, group_id: str) -> Dict[str, Any]:
-        doc = self.store.get("voiceprint_group", group_id, owner=account.user_id)
+    def _group(self, account: Account, group_id: str, lock: bool = False) -> Dict[str, Any]:
+        doc = self.store.get("voiceprint_group", group_id, owner=account.user_id, lock=lock)
         if doc is None:
             raise CozeErrors.RESOURCE_NOT_FOUND(what="group_id", id=group_id)
         return doc
 
-    def _feature(self, account: Account, group_id: str, feature_id: str) -> Dict[str, Any]:
+    def _feature(
+        self, account: Account, group_id: str, feature_id: str, lock: bool = False
+    ) -> Dict[str, Any]:
         self._group(account, group_id)
-        doc = self.store.get("voiceprint_feature", feature_id, owner=account.user_id)
+        doc = self.store.get("voiceprint_feature", feature_id, owner=account.user_id, lock=lock)
         if doc is None or doc["group_id"] != group_id:
             raise CozeErrors.RESOURCE_NOT_FOUND(what="feature_id", id=feature_id)
         return doc
@@ -89,7 +91,7 @@ class VoiceprintsBackend(Backend):
     def update_group(self, account: Account, group_id: str, name: Optional[str], desc: Optional[str]) -> None:
         self._check(name, desc)
         with self.store.transaction():
-            doc = self._group(account, group_id)
+            doc = self._group(account, group_id, lock=True)
             if name is not None:
                 doc["name"] = name
             if desc is not None:
@@ -98,8 +100,8 @@ class VoiceprintsBackend(Backend):
             self.store.update("voiceprint_group", doc, owner=account.user_id)
 
     def delete_group(self, account: Account, group_id: str) -> None:
-        with self.store.transaction():
-            self._group(account, group_id)
+        with self.store.transaction():  # held: a feature being added waits, then finds no group
+            self._group(account, group_id, lock=True)
             for feature in self.store.find("voiceprint_feature", owner=account.user_id, parent=group_id):
                 self.store.delete("voiceprint_feature", feature["id"])
             self.store.delete("voiceprint_group", group_id)
@@ -157,21 +159,27 @@ class VoiceprintsBackend(Backend):
             "updated_at": now,
             "fingerprint": fp.fingerprint(audio),
         }
-        self.store.insert("voiceprint_feature", doc, owner=account.user_id, parent=group_id)
+        with self.store.transaction():  # the group still there (a delete meanwhile leaves no orphan)
+            self._group(account, group_id, lock=True)
+            self.store.insert("voiceprint_feature", doc, owner=account.user_id, parent=group_id)
         return {"id": feature_id}
 
     def update_feature(
         self, account: Account, group_id: str, feature_id: str, fields: Dict[str, Any], data: Optional[bytes]
     ) -> None:
         self._check(fields.get("name"), fields.get("desc"), max_name=128)
+        self._feature(account, group_id, feature_id)
+        fingerprint = None
+        if data is not None:  # decoded before the row is held
+            audio = decode_sample(data, fields.get("sample_rate"), fields.get("channel"))
+            fingerprint = fp.fingerprint(audio)
         with self.store.transaction():
-            doc = self._feature(account, group_id, feature_id)
+            doc = self._feature(account, group_id, feature_id, lock=True)
             for key in ("name", "desc"):
                 if fields.get(key) is not None:
                     doc[key] = fields[key]
-            if data is not None:
-                audio = decode_sample(data, fields.get("sample_rate"), fields.get("channel"))
-                doc["fingerprint"] = fp.fingerprint(audio)
+            if fingerprint is not None:
+                doc["fingerprint"] = fingerprint
             doc["updated_at"] = self.now()
             self.store.update("voiceprint_feature", doc, owner=account.user_id, parent=group_id)
 

@@ -50,8 +50,8 @@ def check_draft(fields: Dict[str, Any]) -> None:
 
 
 class BotsBackend(Backend):
-    def _get(self, account: Account, bot_id: str) -> Dict[str, Any]:
-        bot = self.store.get("bot", bot_id, owner=account.user_id)
+    def _get(self, account: Account, bot_id: str, lock: bool = False) -> Dict[str, Any]:
+        bot = self.store.get("bot", bot_id, owner=account.user_id, lock=lock)
         if bot is None:
             raise not_found("bot_id", bot_id)
         return bot
@@ -105,39 +105,43 @@ class BotsBackend(Backend):
         return str(bot["id"])
 
     def update(self, account: Account, bot_id: str, fields: Dict[str, Any]) -> None:
-        bot = self._get(account, bot_id)
-        check_draft(fields)
-        bot["draft"].update({k: v for k, v in fields.items() if k in DRAFT_FIELDS and v is not None})
-        bot["update_time"] = self.now()
-        self._save(account, bot)
+        with self.store.transaction():  # the bot as it is now: a change made meanwhile is kept
+            bot = self._get(account, bot_id, lock=True)
+            check_draft(fields)
+            bot["draft"].update({k: v for k, v in fields.items() if k in DRAFT_FIELDS and v is not None})
+            bot["update_time"] = self.now()
+            self._save(account, bot)
 
     def publish(self, account: Account, bot_id: str, connector_ids: Optional[List[str]]) -> Dict[str, str]:
-        bot = self._get(account, bot_id)
-        connectors = [str(c) for c in connector_ids or [API_CONNECTOR]]
-        version = str(max(int(time.time() * 1000), int(bot["version"] or 0) + 1))
-        bot["published"] = dict(bot["draft"])
-        bot["connectors"] = sorted(set(bot["connectors"]) | set(connectors))
-        bot["version"] = version
-        bot["published_at"] = self.now()
-        bot["versions"].append(
-            {"version": version, "created_at": self.now(), "connector_ids": connectors, "changelog": ""}
-        )
-        self._save(account, bot)
-        return {"bot_id": bot_id, "version": version}
+        with self.store.transaction():  # the bot as it is now: a change made meanwhile is kept
+            bot = self._get(account, bot_id, lock=True)
+            connectors = [str(c) for c in connector_ids or [API_CONNECTOR]]
+            version = str(max(int(time.time() * 1000), int(bot["version"] or 0) + 1))
+            bot["published"] = dict(bot["draft"])
+            bot["connectors"] = sorted(set(bot["connectors"]) | set(connectors))
+            bot["version"] = version
+            bot["published_at"] = self.now()
+            bot["versions"].append(
+                {"version": version, "created_at": self.now(), "connector_ids": connectors, "changelog": ""}
+            )
+            self._save(account, bot)
+            return {"bot_id": bot_id, "version": version}
 
     def unpublish(self, account: Account, bot_id: str, connector_id: str) -> None:
-        bot = self._get(account, bot_id)
-        if connector_id not in bot["connectors"]:
-            raise bad_request(f"bot {bot_id} is not published to connector {connector_id}")
-        bot["connectors"].remove(connector_id)
-        if not bot["connectors"]:
-            bot["published"] = None
-        self._save(account, bot)
+        with self.store.transaction():  # the bot as it is now: a change made meanwhile is kept
+            bot = self._get(account, bot_id, lock=True)
+            if connector_id not in bot["connectors"]:
+                raise bad_request(f"bot {bot_id} is not published to connector {connector_id}")
+            bot["connectors"].remove(connector_id)
+            if not bot["connectors"]:
+                bot["published"] = None
+            self._save(account, bot)
 
     def set_local_tools(self, account: Account, bot_id: str, tools: List[Dict[str, Any]]) -> None:
-        bot = self._get(account, bot_id)
-        bot["local_tools"] = tools
-        self._save(account, bot)
+        with self.store.transaction():  # the bot as it is now: a change made meanwhile is kept
+            bot = self._get(account, bot_id, lock=True)
+            bot["local_tools"] = tools
+            self._save(account, bot)
 
     def for_chat(self, account: Account, bot_id: str, publish_status: Optional[str]) -> Dict[str, Any]:
         """The bot as a chat sees it: published (API connector) unless the draft is asked for."""
@@ -222,25 +226,28 @@ class BotsBackend(Backend):
     # -- collaboration (one collaborator per call; workspace members only) -------------------------
 
     def add_collaborators(self, account: Account, bot_id: str, user_ids: List[str]) -> None:
-        bot = self._get(account, bot_id)
-        user_id = collaborator_to_add(bot, f"bot {bot_id}", user_ids)
-        if self.store.get("user", user_id) is None:
-            raise not_found("user_id", user_id)
-        workspace = self.store.get("workspace", str(bot["workspace_id"])) or {"id": bot["workspace_id"]}
-        if role_in(self.store, workspace, user_id) is None:
-            raise bad_request(f"user {user_id} is not a member of the bot's workspace")
-        if add_collaborator(bot, user_id, account.user_id):
-            self._save(account, bot)
+        with self.store.transaction():  # the bot as it is now: a change made meanwhile is kept
+            bot = self._get(account, bot_id, lock=True)
+            user_id = collaborator_to_add(bot, f"bot {bot_id}", user_ids)
+            if self.store.get("user", user_id) is None:
+                raise not_found("user_id", user_id)
+            workspace = self.store.get("workspace", str(bot["workspace_id"])) or {"id": bot["workspace_id"]}
+            if role_in(self.store, workspace, user_id) is None:
+                raise bad_request(f"user {user_id} is not a member of the bot's workspace")
+            if add_collaborator(bot, user_id, account.user_id):
+                self._save(account, bot)
 
     def remove_collaborator(self, account: Account, bot_id: str, user_id: str) -> None:
-        bot = self._get(account, bot_id)
-        remove_collaborator(bot, user_id)
-        self._save(account, bot)
+        with self.store.transaction():  # the bot as it is now: a change made meanwhile is kept
+            bot = self._get(account, bot_id, lock=True)
+            remove_collaborator(bot, user_id)
+            self._save(account, bot)
 
     def set_collaboration_mode(self, account: Account, bot_id: str, mode: str) -> None:
-        bot = self._get(account, bot_id)
-        set_collaboration_mode(bot, mode)
-        self._save(account, bot)
+        with self.store.transaction():  # the bot as it is now: a change made meanwhile is kept
+            bot = self._get(account, bot_id, lock=True)
+            set_collaboration_mode(bot, mode)
+            self._save(account, bot)
 
 
 def simple_info(bot: Dict[str, Any]) -> Dict[str, Any]:

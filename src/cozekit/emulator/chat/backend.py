@@ -78,8 +78,8 @@ class ChatsBackend(Backend):
         self._check_start(account, req)
         bot = self.bots.for_chat(account, req.bot_id, req.publish_status)
         with self.store.transaction():
-            if req.conversation_id:
-                conv = self.conversations.get(account, req.conversation_id)
+            if req.conversation_id:  # locked: one running chat per conversation, and a clear is kept
+                conv = self.conversations.get(account, req.conversation_id, lock=True)
                 if self.conversations.running_chats(account, conv["id"]):
                     raise CozeErrors.CHAT_IN_PROGRESS()
             else:

@@ -32,8 +32,10 @@ def check_name(name: Optional[str]) -> str:
 
 
 class ConversationsBackend(Backend):
-    def get(self, account: Account, conversation_id: str) -> Dict[str, Any]:
-        doc = self.store.get("conversation", conversation_id, owner=account.space)
+    def get(self, account: Account, conversation_id: str, lock: bool = False) -> Dict[str, Any]:
+        """The conversation (4101 if missing); `lock` inside `store.transaction()`: held until it ends, so a
+        change written back from it undoes nothing another request wrote meanwhile."""
+        doc = self.store.get("conversation", conversation_id, owner=account.space, lock=lock)
         if doc is None:
             raise CozeErrors.CONVERSATION_NOT_FOUND(conversation_id=conversation_id)
         return doc
@@ -96,11 +98,12 @@ class ConversationsBackend(Backend):
         return {"has_more": page.has_more, "conversations": [render_conversation(c) for c in page.items]}
 
     def rename(self, account: Account, conversation_id: str, name: str) -> Dict[str, Any]:
-        doc = self.get(account, conversation_id)
-        if not name:
-            raise bad_request("name is required")
-        doc["name"] = check_name(name)
-        self.touch(account, doc)
+        with self.store.transaction():
+            doc = self.get(account, conversation_id, lock=True)
+            if not name:
+                raise bad_request("name is required")
+            doc["name"] = check_name(name)
+            self.touch(account, doc)
         return doc
 
     def delete(self, account: Account, conversation_id: str) -> None:
@@ -112,9 +115,10 @@ class ConversationsBackend(Backend):
 
     def clear(self, account: Account, conversation_id: str) -> Dict[str, str]:
         """Start a new context section: earlier messages stay listed but no longer reach the model."""
-        doc = self.get(account, conversation_id)
-        doc["last_section_id"] = self.ids.next()
-        self.touch(account, doc)
+        with self.store.transaction():  # a message or chat added meanwhile never brings the old one back
+            doc = self.get(account, conversation_id, lock=True)
+            doc["last_section_id"] = self.ids.next()
+            self.touch(account, doc)
         return {"id": doc["last_section_id"], "conversation_id": conversation_id}
 
     def running_chats(self, account: Account, conversation_id: str) -> List[Dict[str, Any]]:

@@ -155,10 +155,11 @@ class AppConversations(Backend):
         doc = self.lookup(account, scope, name, current)
         if doc is None:
             return None
-        conv = self.conversations.get(account, doc["conversation_id"])
-        kind = "question" if role == "user" else "answer"
-        message = self.messages.add(account, conv, role=role, type=kind, content=content)
-        self.conversations.touch(account, conv)
+        with self.store.transaction():
+            conv = self.conversations.get(account, doc["conversation_id"], lock=True)
+            kind = "question" if role == "user" else "answer"
+            message = self.messages.add(account, conv, role=role, type=kind, content=content)
+            self.conversations.touch(account, conv)
         return message
 
     def _message(

@@ -200,6 +200,11 @@ class DatabasesBackend(Backend):
         doc = {"id": f"{database_id}:{values['id']}", "values": values}
         self.store.upsert(self.ROW, doc, owner=owner, parent=database_id)
 
+    def _hold(self, database_id: str) -> None:
+        """Inside a transaction: lock the table's record until it ends, so row writes (and the next row
+        id) of two requests at once take turns (FOR UPDATE on PostgreSQL)."""
+        self.store.get(self.KIND, database_id, lock=True)
+
     def _next_id(self, database_id: str) -> int:
         ids = [int(d["values"]["id"]) for d in self.store.find(self.ROW, parent=database_id)]
         return max(ids, default=0) + 1
@@ -220,6 +225,7 @@ class DatabasesBackend(Backend):
             if f["required"] and row[f["name"]] is None:
                 raise DatabaseError(f"field {f['name']} is required")
         with self.store.transaction():
+            self._hold(database_id)
             row.update(
                 id=self._next_id(database_id),
                 uuid=user,
@@ -322,6 +328,7 @@ class DatabasesBackend(Backend):
             changes[name] = _coerce(value, types[name], name)
         count = 0
         with self.store.transaction():
+            self._hold(database_id)
             for row in self.rows(account, database_id):
                 if self._matches(table, row, logic, clauses):
                     row.update(changes)
@@ -333,6 +340,7 @@ class DatabasesBackend(Backend):
         table = self.get(account, database_id)
         count = 0
         with self.store.transaction():
+            self._hold(database_id)
             for row in self.rows(account, database_id):
                 if self._matches(table, row, logic, clauses):
                     self.store.delete(self.ROW, f"{database_id}:{row['id']}")
@@ -345,7 +353,14 @@ class DatabasesBackend(Backend):
         self, account: Account, database_id: str, sql: str, params: Sequence[Any], user: str, platform: str
     ) -> Tuple[List[Dict[str, Any]], int]:
         """One SQL statement over the table (SQLite's dialect): the rows it returns, and the number of
-        rows it changed (or returned)."""
+        rows it changed (or returned). The rows are read and written back under the table's lock."""
+        with self.store.transaction():
+            self._hold(database_id)
+            return self._execute_sql(account, database_id, sql, params, user, platform)
+
+    def _execute_sql(
+        self, account: Account, database_id: str, sql: str, params: Sequence[Any], user: str, platform: str
+    ) -> Tuple[List[Dict[str, Any]], int]:
         table = self.get(account, database_id)
         types = self.types(table)
         names = list(types)

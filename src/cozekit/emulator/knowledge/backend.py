@@ -49,8 +49,8 @@ class KnowledgeBackend(Backend):
         self.recaller = KnowledgeRecall(store, self.index)
 
     # -- datasets -------------------------------------------------------------------------------
-    def _dataset(self, account: Account, dataset_id: str) -> Dict[str, Any]:
-        ds = self.store.get("dataset", dataset_id, owner=account.user_id)
+    def _dataset(self, account: Account, dataset_id: str, lock: bool = False) -> Dict[str, Any]:
+        ds = self.store.get("dataset", dataset_id, owner=account.user_id, lock=lock)
         if ds is None:
             raise not_found("dataset_id", dataset_id)
         return ds
@@ -120,13 +120,15 @@ class KnowledgeBackend(Backend):
     def update_dataset(
         self, account: Account, dataset_id: str, name: Any, description: Optional[str], file_id: Optional[str]
     ) -> None:
-        ds = self._dataset(account, dataset_id)
+        self._dataset(account, dataset_id)
         _name(name)
         if file_id:
             self._file(account, file_id)
-        ds.update(name=name, description=description or "", icon_file_id=file_id or "")
-        ds["update_time"] = self.now()
-        self.store.update("dataset", ds, owner=account.user_id, parent=ds["space_id"])
+        with self.store.transaction():  # a hit count or a document added meanwhile is kept
+            ds = self._dataset(account, dataset_id, lock=True)
+            ds.update(name=name, description=description or "", icon_file_id=file_id or "")
+            ds["update_time"] = self.now()
+            self.store.update("dataset", ds, owner=account.user_id, parent=ds["space_id"])
 
     def delete_dataset(self, account: Account, dataset_id: str) -> None:
         self._dataset(account, dataset_id)
@@ -175,8 +177,8 @@ class KnowledgeBackend(Backend):
     def _documents(self, account: Account, dataset_id: str) -> List[Dict[str, Any]]:
         return self.store.find("kdocument", owner=account.user_id, parent=dataset_id)
 
-    def _document(self, account: Account, document_id: str) -> Dict[str, Any]:
-        doc = self.store.get("kdocument", document_id, owner=account.user_id)
+    def _document(self, account: Account, document_id: str, lock: bool = False) -> Dict[str, Any]:
+        doc = self.store.get("kdocument", document_id, owner=account.user_id, lock=lock)
         if doc is None:
             raise not_found("document_id", document_id)
         return doc
@@ -230,6 +232,7 @@ class KnowledgeBackend(Backend):
                     self.blobs.put("kdoc", str(doc["id"]), blob)
                     written.append(str(doc["id"]))
             with self.store.transaction():
+                ds = self._dataset(account, dataset_id, lock=True)  # as it is now: a rename is kept
                 for doc, _ in prepared:
                     doc.update(dataset_id=dataset_id, chunk_strategy=strategy, owner=account.user_id)
                     self.store.insert("kdocument", doc, owner=account.user_id, parent=dataset_id)
@@ -337,7 +340,7 @@ class KnowledgeBackend(Backend):
     def _update_document(
         self, account: Account, document_id: str, name: Optional[str], rule: Optional[Dict[str, Any]]
     ) -> Dict[str, Any]:
-        doc = self._document(account, document_id)
+        doc = self._document(account, document_id, lock=True)
         if name is not None:
             if not name.strip():
                 raise bad_request("document_name must not be empty")
@@ -409,7 +412,7 @@ class KnowledgeBackend(Backend):
         if not isinstance(caption, str):
             raise bad_request("caption is required")
         with self.store.transaction():  # read and write under the lock the ingestion worker takes
-            doc = self._document(account, document_id)
+            doc = self._document(account, document_id, lock=True)
             if doc["dataset_id"] != dataset_id or doc["format_type"] != IMAGE:
                 raise not_found("document_id", document_id)
             doc.update(caption=caption, update_time=self.now())

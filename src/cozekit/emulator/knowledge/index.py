@@ -103,7 +103,10 @@ class KnowledgeIndex:
     # -- changes (called inside the store transaction that writes the slices) --------------------
     def document_changed(self, dataset_id: str, document_id: str, slices: Optional[Sequence[str]]) -> None:
         """A document's recallable slices are now `slices` (None: it has none any more)."""
-        row = self.store.get(STAMP_KIND, dataset_id)
+        # the stamp row exists and is held (FOR UPDATE on PostgreSQL) until the change commits, so two
+        # changes in two processes never both replace the same stamp and both keep their index as current
+        self.store.insert_missing(STAMP_KIND, {"id": dataset_id, "stamp": ""}, owner="")
+        row = self.store.get(STAMP_KIND, dataset_id, lock=True)
         old = "" if row is None else str(row["stamp"])
         new = uuid.uuid4().hex
         self.store.upsert(STAMP_KIND, {"id": dataset_id, "stamp": new}, owner="")
@@ -132,24 +135,28 @@ class KnowledgeIndex:
 
     # -- reading ----------------------------------------------------------------------------------
     def current(self, dataset_id: str, owner: str) -> DatasetIndex:
-        """The dataset's index, rebuilt from the store when its stamp is not the stored one."""
-        with self.store.transaction():  # the stamp and the slices it describes, read together
-            row = self.store.get(STAMP_KIND, dataset_id)
-            stamp = "" if row is None else str(row["stamp"])
-            with self._lock:
-                index = self._indexes.get(dataset_id)
-                if index is not None and index.stamp == stamp:
-                    return index
-                index = DatasetIndex(stamp)
-                for doc in self.store.find("kdocument", owner=owner, parent=dataset_id):
-                    if doc["status"] != DONE:
-                        continue
-                    stored = self.store.get("kslices", str(doc["id"]))
-                    texts = [] if stored is None else [str(s) for s in stored["slices"]]
-                    index.put_document(str(doc["id"]), texts, self._tokenize)
-                self._indexes[dataset_id] = index
-                self.builds += 1
+        """The dataset's index, rebuilt from the store when its stamp is not the stored one.
+
+        One keyed read when the index is current, and no transaction: the stamp is read before the
+        slices, so a change committed after that read leaves a newer stamp in the store than the one
+        the rebuilt index holds, and the next recall rebuilds again (never an index wrongly current).
+        The store is read outside the index lock (a change takes the store's lock, then this one)."""
+        row = self.store.get(STAMP_KIND, dataset_id)
+        stamp = "" if row is None else str(row["stamp"])
+        with self._lock:
+            index = self._indexes.get(dataset_id)
+            if index is not None and index.stamp == stamp:
                 return index
+        docs = self.store.find("kdocument", owner=owner, parent=dataset_id)
+        slices = {str(d["id"]): self.store.get("kslices", str(d["id"])) for d in docs if d["status"] == DONE}
+        built = DatasetIndex(stamp)
+        with self._lock:
+            for doc_id, stored in slices.items():
+                texts = [] if stored is None else [str(s) for s in stored["slices"]]
+                built.put_document(doc_id, texts, self._tokenize)
+            self._indexes[dataset_id] = built
+            self.builds += 1
+        return built
 
     @property
     def lock(self) -> threading.RLock:

@@ -140,8 +140,8 @@ class Ingestor:
 
     def _write(self, generation: int, doc_id: str, **fields: Any) -> Dict[str, Any]:
         """Update the stored document unless it is gone or the emulator was reset meanwhile."""
-        with self.store.transaction():
-            doc = self.store.get("kdocument", doc_id)
+        with self.store.transaction():  # held against a rename, a caption or a hit count meanwhile
+            doc = self.store.get("kdocument", doc_id, lock=True)
             if doc is None or generation != self._generation:
                 raise _Canceled
             doc.update(fields)

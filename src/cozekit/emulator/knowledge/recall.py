@@ -10,7 +10,7 @@ from typing import Any, Dict, List, Optional, Tuple
 from ..core.base import Account
 from ..core.store import Store
 from .embeddings import Embedder, load_embedder
-from .index import KnowledgeIndex, PoolKey, bm25_pool_scores, dense_pool_scores, slice_of
+from .index import KnowledgeIndex, PoolKey, Slice, bm25_pool_scores, dense_pool_scores, slice_of
 from .retrieval import HYBRID, SEMANTIC, TOP_K, fuse
 
 _UNSET: Any = object()
@@ -67,12 +67,10 @@ class KnowledgeRecall:
             order = lambda k: (-fused[k], k)  # noqa: E731
             best = heapq.nsmallest(top_k, fused, key=order) if top_k > 0 else sorted(fused, key=order)[:top_k]
             chosen = [(found[k[0]][0], slice_of(indexes, k), fused[k]) for k in best]
+        documents = self._count_hits(account, chosen)
         hits = []
-        documents: Dict[str, Optional[Dict[str, Any]]] = {}
         for dataset_id, piece, score in chosen:
-            if piece.document_id not in documents:
-                documents[piece.document_id] = self.store.get("kdocument", piece.document_id)
-            doc = documents[piece.document_id]
+            doc = documents.get(piece.document_id)
             if doc is None:  # deleted by another worker since the index was read
                 continue
             hits.append(
@@ -85,7 +83,6 @@ class KnowledgeRecall:
                     "score": score,
                 }
             )
-        self._count_hits(account, hits)
         return hits
 
     def recall_for_chat(
@@ -101,17 +98,26 @@ class KnowledgeRecall:
         slices = [str(h["content"]) for h in hits]
         return slices, "".join(f"---\nrecall slice {n}:{s}\n" for n, s in enumerate(slices, 1))
 
-    def _count_hits(self, account: Account, hits: List[Dict[str, Any]]) -> None:
-        if not hits:
-            return
+    def _count_hits(
+        self, account: Account, chosen: List[Tuple[str, Slice, float]]
+    ) -> Dict[str, Dict[str, Any]]:
+        """Count a hit on each recalled document and knowledge base, read and written under their locks
+        (FOR UPDATE on PostgreSQL) so concurrent recalls and document changes lose no count or change;
+        returns the documents as read (a deleted one is missing)."""
+        documents: Dict[str, Dict[str, Any]] = {}
+        if not chosen:
+            return documents
         with self.store.transaction():
-            for doc_id in dict.fromkeys(h["document_id"] for h in hits):
-                doc = self.store.get("kdocument", doc_id)
-                if doc is not None:
-                    doc["hit_count"] += 1
-                    self.store.update("kdocument", doc, owner=account.user_id, parent=doc["dataset_id"])
-            for dataset_id in dict.fromkeys(h["dataset_id"] for h in hits):
-                ds = self.store.get("dataset", dataset_id)
+            for doc_id in dict.fromkeys(piece.document_id for _, piece, _ in chosen):
+                doc = self.store.get("kdocument", doc_id, lock=True)
+                if doc is None:
+                    continue
+                doc["hit_count"] += 1
+                self.store.update("kdocument", doc, owner=account.user_id, parent=doc["dataset_id"])
+                documents[doc_id] = doc
+            for dataset_id in dict.fromkeys(d for d, piece, _ in chosen if piece.document_id in documents):
+                ds = self.store.get("dataset", dataset_id, lock=True)
                 if ds is not None:
                     ds["hit_count"] += 1
                     self.store.update("dataset", ds, owner=account.user_id, parent=ds["space_id"])
+        return documents

@@ -106,7 +106,10 @@ class OAuthBackend(Backend):
         return time.time() + self.offset()
 
     def advance(self, seconds: float) -> float:
-        self.store.upsert("oauth_clock", {"id": "clock", "offset": self.offset() + seconds}, owner="")
+        self.store.insert_missing("oauth_clock", {"id": "clock", "offset": 0.0}, owner="")
+        with self.store.transaction():  # two advances at once both count
+            doc = self.store.get("oauth_clock", "clock", lock=True) or {"id": "clock", "offset": 0.0}
+            self.store.upsert("oauth_clock", {**doc, "offset": float(doc["offset"]) + seconds}, owner="")
         return self.clock()
 
     # -- armed failures ------------------------------------------------------------------------
@@ -121,13 +124,17 @@ class OAuthBackend(Backend):
         self.store.upsert("oauth_failure", {**doc, "status": status, "times": times}, owner="")
 
     def take_failure(self) -> Optional[OAuthFailure]:
-        doc = self.store.get("oauth_failure", "next")
-        if doc is None:
+        """The armed failure for this answer, if any, used up once (two requests never take one use)."""
+        if self.store.get("oauth_failure", "next") is None:  # the common case: one read, no transaction
             return None
-        if int(doc["times"]) <= 1:
-            self.store.delete("oauth_failure", "next")
-        else:
-            self.store.update("oauth_failure", {**doc, "times": int(doc["times"]) - 1}, owner="")
+        with self.store.transaction():
+            doc = self.store.get("oauth_failure", "next", lock=True)
+            if doc is None:
+                return None
+            if int(doc["times"]) <= 1:
+                self.store.delete("oauth_failure", "next")
+            else:
+                self.store.update("oauth_failure", {**doc, "times": int(doc["times"]) - 1}, owner="")
         return OAuthFailure(str(doc["error"]), str(doc["message"]), int(doc["status"]))
 
     # -- apps ----------------------------------------------------------------------------------
@@ -162,21 +169,26 @@ class OAuthBackend(Backend):
     def app(self, client_id: str) -> Optional[Dict[str, Any]]:
         return self.store.get("oauth_app", client_id) if client_id else None
 
-    def update_app(self, client_id: str, changes: Dict[str, Any]) -> Dict[str, Any]:
-        app = self.app(client_id)
+    def _locked_app(self, client_id: str) -> Dict[str, Any]:
+        """The app, held until the caller's transaction ends (KeyError if there is none)."""
+        app = self.store.get("oauth_app", client_id, lock=True) if client_id else None
         if app is None:
             raise KeyError(client_id)
-        app.update(changes)
-        self.store.update("oauth_app", app, owner=app["owner_user_id"])
+        return app
+
+    def update_app(self, client_id: str, changes: Dict[str, Any]) -> Dict[str, Any]:
+        with self.store.transaction():
+            app = self._locked_app(client_id)
+            app.update(changes)
+            self.store.update("oauth_app", app, owner=app["owner_user_id"])
         return self.public(app)
 
     def add_public_key(self, client_id: str, public_key: str, key_id: Optional[str] = None) -> str:
-        app = self.app(client_id)
-        if app is None:
-            raise KeyError(client_id)
-        kid = key_id or secrets.token_hex(20)
-        app["public_keys"][kid] = public_key
-        self.store.update("oauth_app", app, owner=app["owner_user_id"])
+        with self.store.transaction():  # keys added at once are all kept
+            app = self._locked_app(client_id)
+            kid = key_id or secrets.token_hex(20)
+            app["public_keys"][kid] = public_key
+            self.store.update("oauth_app", app, owner=app["owner_user_id"])
         return kid
 
     @staticmethod
@@ -235,11 +247,13 @@ class OAuthBackend(Backend):
     def redeem_code(
         self, app: Dict[str, Any], code: str, redirect_uri: str, verifier: Optional[str]
     ) -> Dict[str, Any]:
-        """Use a code once: it must be this app's, for this redirect URI, unexpired, and (PKCE) proven."""
-        doc = self.store.get("oauth_code", token_hash(code)) if code else None
-        if doc is None or doc["client_id"] != app["id"] or doc["expires_at"] <= self.clock():
-            raise invalid_request("code")
-        self.store.delete("oauth_code", doc["id"])
+        """Use a code once: it must be this app's, for this redirect URI, unexpired, and (PKCE) proven.
+        A code shown with a wrong redirect URI or verifier is used up too."""
+        with self.store.transaction():  # two redemptions at once: one gets the code, the other an error
+            doc = self.store.get("oauth_code", token_hash(code), lock=True) if code else None
+            if doc is None or doc["client_id"] != app["id"] or doc["expires_at"] <= self.clock():
+                raise invalid_request("code")
+            self.store.delete("oauth_code", doc["id"])
         if doc["redirect_uri"] != redirect_uri:
             raise invalid_request("redirect_uri")
         if doc["challenge"]:
@@ -297,40 +311,45 @@ class OAuthBackend(Backend):
         ]
 
     def decide_device(self, user_code: str, approve: bool, user_id: Optional[str] = None) -> Dict[str, Any]:
-        """The user approved (or denied) the device code shown to them."""
-        doc = self.device_by_user_code(user_code)
-        if doc is None or doc["expires_at"] <= self.clock():
-            raise KeyError(user_code)
-        if doc["status"] != "pending":
-            raise ValueError(f"user code {doc['user_code']} was already {doc['status']}")
-        app = self.app(doc["client_id"]) or {}
-        user_id = user_id or str(app.get("owner_user_id", ""))
-        if approve and doc["workspace_id"] and not self.member_of(user_id, doc["workspace_id"]):
-            raise ValueError(f"the user is not a member of workspace {doc['workspace_id']}")
-        doc["status"] = "approved" if approve else "denied"
-        doc["user_id"] = user_id
-        self.store.update("oauth_device", doc, owner="")
+        """The user approved (or denied) the device code shown to them (one decision wins)."""
+        found = self.device_by_user_code(user_code)
+        with self.store.transaction():  # a decision and a poll (or another decision) at once
+            doc = self.store.get("oauth_device", found["id"], lock=True) if found else None
+            if doc is None or doc["expires_at"] <= self.clock():
+                raise KeyError(user_code)
+            if doc["status"] != "pending":
+                raise ValueError(f"user code {doc['user_code']} was already {doc['status']}")
+            app = self.app(doc["client_id"]) or {}
+            user_id = user_id or str(app.get("owner_user_id", ""))
+            if approve and doc["workspace_id"] and not self.member_of(user_id, doc["workspace_id"]):
+                raise ValueError(f"the user is not a member of workspace {doc['workspace_id']}")
+            doc["status"] = "approved" if approve else "denied"
+            doc["user_id"] = user_id
+            self.store.update("oauth_device", doc, owner="")
         return {"user_code": doc["user_code"], "client_id": doc["client_id"], "status": doc["status"]}
 
     def poll_device(self, app: Dict[str, Any], device_code: str) -> Dict[str, Any]:
-        """One poll: the approved code (used up), or the device error to answer."""
-        doc = self.store.get("oauth_device", token_hash(device_code)) if device_code else None
-        if doc is None or doc["client_id"] != app["id"]:
-            raise invalid_request("device_code")
-        now = self.clock()
-        if doc["expires_at"] <= now:
-            raise OAuthFailure("expired_token", "the device code has expired")
-        if doc["status"] == "denied":
-            raise OAuthFailure("access_denied", "the user denied the authorization request")
-        if doc["status"] == "approved":
-            self.store.delete("oauth_device", doc["id"])
-            return doc
-        too_soon = now - float(doc["last_poll"]) < float(doc["interval"])
-        doc["last_poll"] = now
-        if too_soon:
-            interval = int(doc["interval"])
-            doc["interval"] = max(interval, min(interval + SLOW_DOWN_STEP, MAX_DEVICE_INTERVAL))
-        self.store.update("oauth_device", doc, owner="")
+        """One poll: the approved code (used up: two polls at once never both get it), or the device
+        error to answer (a pending code's poll time is written under its lock, so it never undoes a
+        decision made meanwhile)."""
+        with self.store.transaction():
+            doc = self.store.get("oauth_device", token_hash(device_code), lock=True) if device_code else None
+            if doc is None or doc["client_id"] != app["id"]:
+                raise invalid_request("device_code")
+            now = self.clock()
+            if doc["expires_at"] <= now:
+                raise OAuthFailure("expired_token", "the device code has expired")
+            if doc["status"] == "denied":
+                raise OAuthFailure("access_denied", "the user denied the authorization request")
+            if doc["status"] == "approved":
+                self.store.delete("oauth_device", doc["id"])
+                return doc
+            too_soon = now - float(doc["last_poll"]) < float(doc["interval"])
+            doc["last_poll"] = now
+            if too_soon:
+                interval = int(doc["interval"])
+                doc["interval"] = max(interval, min(interval + SLOW_DOWN_STEP, MAX_DEVICE_INTERVAL))
+            self.store.update("oauth_device", doc, owner="")
         if too_soon:
             raise OAuthFailure("slow_down", "polling too fast; wait longer between requests")
         raise OAuthFailure("authorization_pending", "the user has not finished authorization yet")
@@ -383,12 +402,18 @@ class OAuthBackend(Backend):
         return {"access_token": token, "expires_in": expires_at, "token_type": "Bearer"}
 
     def refresh(self, app: Dict[str, Any], refresh_token: str) -> Dict[str, Any]:
-        """Trade a refresh token (once) for a new access and refresh token."""
-        doc = self.store.get("oauth_refresh", token_hash(refresh_token)) if refresh_token else None
-        if doc is None or doc["client_id"] != app["id"] or doc["expires_at"] <= self.clock():
-            raise invalid_request("refresh_token")
-        self.store.delete("oauth_refresh", doc["id"])
-        return self.issue_user_token(app, doc["user_id"], str(doc.get("workspace_id") or ""))
+        """Trade a refresh token (once: of two refreshes at once, one gets tokens and the other an error)
+        for a new access and refresh token."""
+        with self.store.transaction():
+            doc = (
+                self.store.get("oauth_refresh", token_hash(refresh_token), lock=True)
+                if refresh_token
+                else None
+            )
+            if doc is None or doc["client_id"] != app["id"] or doc["expires_at"] <= self.clock():
+                raise invalid_request("refresh_token")
+            self.store.delete("oauth_refresh", doc["id"])
+            return self.issue_user_token(app, doc["user_id"], str(doc.get("workspace_id") or ""))
 
     def token_info(self, access_token: str) -> Optional[Dict[str, Any]]:
         """The stored token if it exists and has not expired."""

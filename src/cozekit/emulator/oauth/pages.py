@@ -74,8 +74,12 @@ def consent_page(request: Request, workspace_id: Optional[str]) -> Response:
     return _html("Authorize app", _form(request.url.path, fields, prompt))
 
 
-async def consent_decision(request: Request, workspace_id: Optional[str]) -> Response:
-    form = {k: str(v) for k, v in (await request.form()).items()}
+async def read_form(request: Request) -> Dict[str, str]:
+    """A posted form's fields (read on the event loop; the decisions run in the thread pool)."""
+    return {k: str(v) for k, v in (await request.form()).items()}
+
+
+def consent_decision(request: Request, form: Dict[str, str], workspace_id: Optional[str]) -> Response:
     try:
         who = _check(request, form, workspace_id)
     except OAuthFailure as failure:
@@ -115,8 +119,7 @@ def device_page(request: Request) -> Response:
     return _html("Connect a device", _form(DEVICE_PAGE, {"user_code": user_code}, prompt))
 
 
-async def device_decision(request: Request) -> Response:
-    form = {k: str(v) for k, v in (await request.form()).items()}
+def device_decision(request: Request, form: Dict[str, str]) -> Response:
     approve = form.get("decision") == "approve"
     try:
         state_of(request).oauth.decide_device(form.get("user_code", ""), approve, form.get("user_id"))

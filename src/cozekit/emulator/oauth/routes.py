@@ -7,9 +7,10 @@ name them differently).
 
 import json
 import logging
-from typing import Any, Awaitable, Callable, Dict, Optional
+from typing import Any, Callable, Dict, Optional
 
 from fastapi import APIRouter, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from ..routing import state_of
@@ -36,9 +37,9 @@ def _bearer(request: Request) -> Optional[str]:
     return credential.strip() or None if scheme.lower() == "bearer" else None
 
 
-async def _json(request: Request) -> Dict[str, Any]:
+def _json(raw: bytes) -> Dict[str, Any]:
     try:
-        body = json.loads(await request.body() or b"{}")
+        body = json.loads(raw or b"{}")
     except ValueError:
         raise invalid_request("body is not JSON") from None
     if not isinstance(body, dict):
@@ -46,12 +47,22 @@ async def _json(request: Request) -> Dict[str, Any]:
     return body
 
 
-async def _answer(request: Request, make: Callable[[], Awaitable[Dict[str, Any]]]) -> Response:
+Grant = Callable[[Request, Dict[str, Any]], Dict[str, Any]]
+"""What an endpoint answers for its JSON body (store work: run in the thread pool)."""
+
+
+def _work(request: Request, raw: bytes, make: Grant) -> Dict[str, Any]:
+    armed = state_of(request).oauth.take_failure()
+    if armed is not None:
+        raise armed
+    return make(request, _json(raw))
+
+
+async def _answer(request: Request, make: Grant) -> Response:
+    """The body read on the event loop; the armed failure, the grant and its store work in a thread."""
     try:
-        armed = state_of(request).oauth.take_failure()
-        if armed is not None:
-            raise armed
-        return JSONResponse(await make())
+        raw = await request.body()
+        return JSONResponse(await run_in_threadpool(_work, request, raw, make))
     except OAuthFailure as failure:
         return JSONResponse(failure.body(), status_code=failure.status)
     except Exception as exc:  # never echo the request (it carries secrets), only the kind of error
@@ -68,9 +79,10 @@ def _str(body: Dict[str, Any], name: str) -> str:
 # -- token --------------------------------------------------------------------------------------
 
 
-async def _grant(request: Request, account_id: Optional[str], enterprise_id: Optional[str]) -> Dict[str, Any]:
+def _grant(
+    request: Request, body: Dict[str, Any], account_id: Optional[str], enterprise_id: Optional[str]
+) -> Dict[str, Any]:
     state = state_of(request)
-    body = await _json(request)
     grant = _str(body, "grant_type")
     if grant == JWT_GRANT:
         return _jwt_grant(state, request, body, account_id, enterprise_id)
@@ -147,25 +159,24 @@ def _valid_scope(scope: Any) -> bool:
 
 @router.post(P + "/token", summary="Token endpoint: code, PKCE, refresh, device and JWT grants")
 async def token(request: Request) -> Response:
-    return await _answer(request, lambda: _grant(request, None, None))
+    return await _answer(request, lambda r, body: _grant(r, body, None, None))
 
 
 @router.post(P + "/account/{account_id}/token", summary="JWT token for another (authorizing) account")
 async def account_token(request: Request, account_id: str) -> Response:
-    return await _answer(request, lambda: _grant(request, account_id, None))
+    return await _answer(request, lambda r, body: _grant(r, body, account_id, None))
 
 
 @router.post(P + "/enterprise_id/{enterprise_id}/token", summary="JWT token of an enterprise privileged app")
 async def enterprise_token(request: Request, enterprise_id: str) -> Response:
-    return await _answer(request, lambda: _grant(request, None, enterprise_id))
+    return await _answer(request, lambda r, body: _grant(r, body, None, enterprise_id))
 
 
 # -- device code --------------------------------------------------------------------------------
 
 
-async def _device_code(request: Request, workspace_id: Optional[str]) -> Dict[str, Any]:
+def _device_code(request: Request, body: Dict[str, Any], workspace_id: Optional[str]) -> Dict[str, Any]:
     state = state_of(request)
-    body = await _json(request)
     app = state.oauth.usable_app(_str(body, "client_id"), "device")
     if workspace_id is not None and state.store.get("workspace", workspace_id) is None:
         raise invalid_request("workspace_id")
@@ -176,12 +187,12 @@ async def _device_code(request: Request, workspace_id: Optional[str]) -> Dict[st
 
 @router.post(P + "/device/code", summary="Start the device flow")
 async def device_code(request: Request) -> Response:
-    return await _answer(request, lambda: _device_code(request, None))
+    return await _answer(request, lambda r, body: _device_code(r, body, None))
 
 
 @router.post(P + "/workspace_id/{workspace_id}/device/code", summary="Start the device flow for a workspace")
 async def workspace_device_code(request: Request, workspace_id: str) -> Response:
-    return await _answer(request, lambda: _device_code(request, workspace_id))
+    return await _answer(request, lambda r, body: _device_code(r, body, workspace_id))
 
 
 # -- browser pages ------------------------------------------------------------------------------
@@ -199,12 +210,14 @@ def workspace_authorize(request: Request, workspace_id: str) -> Response:
 
 @router.post(P + "/authorize", summary="Consent given or refused: redirect back with a code")
 async def authorize_decision(request: Request) -> Response:
-    return await pages.consent_decision(request, None)
+    form = await pages.read_form(request)
+    return await run_in_threadpool(pages.consent_decision, request, form, None)
 
 
 @router.post(P + "/workspace_id/{workspace_id}/authorize", summary="Consent for a workspace")
 async def workspace_authorize_decision(request: Request, workspace_id: str) -> Response:
-    return await pages.consent_decision(request, workspace_id)
+    form = await pages.read_form(request)
+    return await run_in_threadpool(pages.consent_decision, request, form, workspace_id)
 
 
 @router.get(pages.DEVICE_PAGE, summary="Where the user enters (or confirms) a device user code")
@@ -214,4 +227,5 @@ def device_page(request: Request) -> Response:
 
 @router.post(pages.DEVICE_PAGE, summary="The user approves or denies a device code")
 async def device_decision(request: Request) -> Response:
-    return await pages.device_decision(request)
+    form = await pages.read_form(request)
+    return await run_in_threadpool(pages.device_decision, request, form)

@@ -315,7 +315,7 @@ class ChatSession(Session):
                 conversation_id=self.conversation_id or None,
                 logid=self.logid,
             )
-            queue = self.services.chatflows.start(self.account, request)
+            queue = await self.services.chatflows.start(self.account, request)
         else:
             start = ChatStart(
                 bot_id=self.bot_id,

@@ -84,14 +84,14 @@ class WorkflowsBackend(Backend):
     def _existing(
         self, account: Account, workspace_id: str, raw: Dict[str, Any], definition: Definition
     ) -> Optional[Dict[str, Any]]:
-        if raw.get("id"):
-            doc = self.store.get("workflow", str(raw["id"]))
+        if raw.get("id"):  # held: two loads of one workflow each add their version
+            doc = self.store.get("workflow", str(raw["id"]), lock=True)
             if doc is not None and doc["workspace_id"] != workspace_id:
                 raise bad_request(f"workflow id {raw['id']} belongs to another workspace")
             return doc
         for doc in self.store.find("workflow", owner=account.user_id, parent=workspace_id):
             if doc["name"] == definition.name:
-                return doc
+                return self.store.get("workflow", str(doc["id"]), lock=True)
         return None
 
     @staticmethod
@@ -99,8 +99,8 @@ class WorkflowsBackend(Backend):
         latest = doc["versions"][-1]["version"] if doc["versions"] else ""
         return {"workflow_id": doc["id"], "name": doc["name"], "mode": doc["mode"], "version": latest}
 
-    def get(self, account: Account, workflow_id: str) -> Dict[str, Any]:
-        doc = self.store.get("workflow", workflow_id, owner=account.user_id)
+    def get(self, account: Account, workflow_id: str, lock: bool = False) -> Dict[str, Any]:
+        doc = self.store.get("workflow", workflow_id, owner=account.user_id, lock=lock)
         if doc is None:
             raise not_found("workflow_id", workflow_id)
         return doc
@@ -232,22 +232,25 @@ class WorkflowsBackend(Backend):
     # -- collaboration -----------------------------------------------------------------------------
 
     def add_collaborators(self, account: Account, workflow_id: str, user_ids: List[str]) -> None:
-        doc = self.get(account, workflow_id)
-        user_id = collaborator_to_add(doc, f"workflow {workflow_id}", user_ids)
-        if self.store.get("user", user_id) is None:
-            raise not_found("user_id", user_id)
-        add_collaborator(doc, user_id, account.user_id)
-        self.store.update("workflow", doc, owner=account.user_id, parent=doc["workspace_id"])
+        with self.store.transaction():  # the workflow as it is now: a change made meanwhile is kept
+            doc = self.get(account, workflow_id, lock=True)
+            user_id = collaborator_to_add(doc, f"workflow {workflow_id}", user_ids)
+            if self.store.get("user", user_id) is None:
+                raise not_found("user_id", user_id)
+            add_collaborator(doc, user_id, account.user_id)
+            self.store.update("workflow", doc, owner=account.user_id, parent=doc["workspace_id"])
 
     def remove_collaborator(self, account: Account, workflow_id: str, user_id: str) -> None:
-        doc = self.get(account, workflow_id)
-        remove_collaborator(doc, user_id)
-        self.store.update("workflow", doc, owner=account.user_id, parent=doc["workspace_id"])
+        with self.store.transaction():  # the workflow as it is now: a change made meanwhile is kept
+            doc = self.get(account, workflow_id, lock=True)
+            remove_collaborator(doc, user_id)
+            self.store.update("workflow", doc, owner=account.user_id, parent=doc["workspace_id"])
 
     def set_collaboration_mode(self, account: Account, workflow_id: str, mode: str) -> None:
-        doc = self.get(account, workflow_id)
-        set_collaboration_mode(doc, mode)
-        self.store.update("workflow", doc, owner=account.user_id, parent=doc["workspace_id"])
+        with self.store.transaction():  # the workflow as it is now: a change made meanwhile is kept
+            doc = self.get(account, workflow_id, lock=True)
+            set_collaboration_mode(doc, mode)
+            self.store.update("workflow", doc, owner=account.user_id, parent=doc["workspace_id"])
 
     # -- runs --------------------------------------------------------------------------------------
 
@@ -256,8 +259,8 @@ class WorkflowsBackend(Backend):
         write = self.store.insert if new else self.store.update
         write("workflow_run", run, owner=account.user_id, parent=run["workflow_id"])
 
-    def run_of(self, account: Account, execute_id: str) -> Optional[Dict[str, Any]]:
-        return self.store.get("workflow_run", execute_id, owner=account.user_id)
+    def run_of(self, account: Account, execute_id: str, lock: bool = False) -> Optional[Dict[str, Any]]:
+        return self.store.get("workflow_run", execute_id, owner=account.user_id, lock=lock)
 
     def _run(self, account: Account, workflow_id: str, execute_id: str) -> Dict[str, Any]:
         self.get(account, workflow_id)

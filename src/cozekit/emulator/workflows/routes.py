@@ -175,7 +175,7 @@ async def chatflow(
         additional_messages=[enter_dict(m) for m in body.additional_messages or []],
         conversation_id=blank(body.conversation_id),
     )
-    queue = state_of(request).chatflows.start(account, req)
+    queue = await state_of(request).chatflows.start(account, req)
     return StreamingResponse(drain(queue), headers=SSE_HEADERS)
 
 

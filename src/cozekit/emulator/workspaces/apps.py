@@ -66,9 +66,9 @@ class AppsBackend(Backend):
         write = self.store.insert if new else self.store.update
         write(self.KIND, app, owner=str(app["owner_user_id"]), parent=str(app["workspace_id"]))
 
-    def visible(self, account: Account, app_id: str) -> Dict[str, Any]:
+    def visible(self, account: Account, app_id: str, lock: bool = False) -> Dict[str, Any]:
         """An app in a workspace the caller is in (4200 otherwise)."""
-        app = self.store.get(self.KIND, app_id)
+        app = self.store.get(self.KIND, app_id, lock=lock)
         if app is None:
             raise not_found("app_id", app_id)
         try:
@@ -125,8 +125,9 @@ class AppsBackend(Backend):
             self.save(app)
 
     def _managed(self, account: Account, app_id: str) -> Dict[str, Any]:
-        """Only the app's owner and collaborators may change its collaborators."""
-        app = self.visible(account, app_id)
+        """Only the app's owner and collaborators may change its collaborators (the app is held until the
+        caller's transaction ends)."""
+        app = self.visible(account, app_id, lock=True)
         if account.user_id != app["owner_user_id"] and account.user_id not in app["collaborators"]:
             raise CozeErrors.NO_PERMISSION()
         return app

@@ -116,11 +116,13 @@ class WorkspacesBackend(Backend):
         if workspace.get("workspace_type") == "personal":
             raise bad_request("the personal workspace's name and description cannot be changed")
         _check_texts(name or None, description)
-        if name:
-            workspace["name"] = name
-        if description:
-            workspace["description"] = description
-        self.store.update("workspace", workspace, owner=_owner(workspace) or account.user_id)
+        with self.store.transaction():  # a name and a description changed at once are both kept
+            workspace = self.store.get("workspace", workspace_id, lock=True) or workspace
+            if name:
+                workspace["name"] = name
+            if description:
+                workspace["description"] = description
+            self.store.update("workspace", workspace, owner=_owner(workspace) or account.user_id)
 
     # -- members -----------------------------------------------------------------------------------
 

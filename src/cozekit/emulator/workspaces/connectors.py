@@ -41,13 +41,13 @@ class ConnectorsBackend(Backend):
         self.store.insert(self.KIND, doc, owner=owner.user_id)
         return doc
 
-    def get(self, connector_id: str) -> Dict[str, Any]:
-        doc = self.store.get(self.KIND, connector_id)
+    def get(self, connector_id: str, lock: bool = False) -> Dict[str, Any]:
+        doc = self.store.get(self.KIND, connector_id, lock=lock)
         if doc is None:
             raise not_found("connector_id", connector_id)
         return doc
 
-    def _owned(self, account: Account, connector_id: str) -> Dict[str, Any]:
+    def _owned(self, account: Account, connector_id: str, lock: bool = False) -> Dict[str, Any]:
         """A custom channel the caller owns (its token is the channel token). The built-in channels
         exist, but belong to the platform: no account binds devices or reports reviews for them."""
         if connector_id in BUILT_IN:
@@ -55,7 +55,7 @@ class ConnectorsBackend(Backend):
                 f"connector {connector_id} ({BUILT_IN[connector_id]}) is built in; only a custom channel's "
                 "own token binds devices or reports review results"
             )
-        doc = self.get(connector_id)
+        doc = self.get(connector_id, lock=lock)
         if doc["owner"] != account.user_id:
             raise forbidden()
         return doc
@@ -72,7 +72,7 @@ class ConnectorsBackend(Backend):
                 raise CozeErrors.NO_PERMISSION()
             if connector_id in BUILT_IN:
                 return
-            doc = self.get(connector_id)
+            doc = self.get(connector_id, lock=True)  # installs at once are all kept
             if workspace_id not in doc["installed_workspaces"]:
                 doc["installed_workspaces"].append(workspace_id)
                 self._save(doc)
@@ -86,7 +86,7 @@ class ConnectorsBackend(Backend):
     ) -> None:
         items = _check_configs(configs)
         with self.store.transaction():
-            doc = self._owned(account, connector_id)
+            doc = self._owned(account, connector_id, lock=True)
             if not doc["device_keys"]:
                 raise CozeErrors.NO_PERMISSION(f"device binding is not enabled for connector {connector_id}")
             for item in items:
@@ -117,7 +117,7 @@ class ConnectorsBackend(Backend):
         if audit_status == REJECTED and not (reason or "").strip():
             raise bad_request("reason is required when audit_status is 3 (rejected)")
         with self.store.transaction():
-            doc = self._owned(account, connector_id)
+            doc = self._owned(account, connector_id, lock=True)
             bot = self.store.get("bot", bot_id)
             if bot is None:
                 raise not_found("bot_id", bot_id)
@@ -134,7 +134,7 @@ class ConnectorsBackend(Backend):
         if status not in AUDIT_STATUSES:
             return False
         with self.store.transaction():
-            doc = self.store.get(self.KIND, connector_id)
+            doc = self.store.get(self.KIND, connector_id, lock=True)
             if doc is None:
                 return False
             reason = str(audit.get("reason") or "")  # type: ignore[union-attr]

@@ -82,7 +82,8 @@ class CopyTasksBackend(Backend):
 
     def retrieve(self, account: Account, task_id: str) -> Dict[str, Any]:
         with self.store.transaction():
-            task = self.store.get("copy_task", task_id, owner=account.user_id)
+            # locked: of two retrieves at once, one finishes the copy, the other reads its result
+            task = self.store.get("copy_task", task_id, owner=account.user_id, lock=True)
             if task is None:
                 raise not_found("task_id", task_id)
             if task["task_status"] == "in_progress" and not self.held():

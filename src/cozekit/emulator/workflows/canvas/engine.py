@@ -24,7 +24,7 @@ from typing import (
 )
 
 from ...core.llm import Model
-from ..engine.context import Failed, Interrupt, Outcome, emit_message
+from ..engine.context import Failed, Interrupt, Outcome, emit_message, no_save
 from ..engine.walk import Step, walk
 from . import model as m
 from .convert import ConversionError, TemplateError, as_text, convert, convert_all, empty_of, fill_all
@@ -135,7 +135,7 @@ class Run:
     executors: Mapping[int, Executor]
     """How each node type runs (`nodes.EXECUTORS`); loop bodies and sub-workflows run with the same."""
     emit: Callable[[str, Dict[str, Any]], None] = lambda name, data: None
-    save: Callable[[], None] = lambda: None
+    save: Callable[[], Awaitable[None]] = no_save
     history: List[Dict[str, str]] = dataclasses.field(default_factory=list)
     depth: int = 0
     variables: Dict[str, Dict[str, Any]] = dataclasses.field(default_factory=dict)
@@ -450,9 +450,9 @@ async def execute(run: Run, answer: Optional[str] = None) -> Outcome:
         edges = [[node.id, e.target] for e in graph.outgoing(node.id) if _takes(e.source_port, result.port)]
         return Step(result.output, shown, edges, end=node.type == m.END)
 
-    def failed(node: Node, exc: Exception) -> Optional[Failed]:
+    async def failed(node: Node, exc: Exception) -> Optional[Failed]:
         if isinstance(exc, NodeError):
-            run.save()
+            await run.save()
             return Failed(exc.code, f"node {node.title} ({node.id}) failed: {exc.msg}", node.id, node.title)
         if isinstance(exc, LoopSignal):
             return Failed(NODE_FAILED, f"node {node.title} ({node.id}): {exc.kind} outside a loop", node.id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from ...conversations.backend import ConversationsBackend
 from ...conversations.messages import MessagesBackend, render_message
@@ -79,15 +79,32 @@ class Chatflows:
     workflows: WorkflowsBackend
     runner: WorkflowRunner
 
-    def start(self, account: Account, req: ChatflowRequest) -> asyncio.Queue[Optional[bytes]]:
-        """Check the request, record the turn and run it in the background; the queue gets its frames."""
-        return start_chatflow(self, account, req)
+    async def start(self, account: Account, req: ChatflowRequest) -> asyncio.Queue[Optional[bytes]]:
+        """Check the request and record the turn (in the thread pool), then run it in the background;
+        the queue gets its frames."""
+        return self.launch(account, await asyncio.to_thread(self.record, account, req))
+
+    def record(self, account: Account, req: ChatflowRequest) -> RecordedTurn:
+        """Check the request (errors before any event) and record the turn (store work: any thread)."""
+        return record_chatflow(self, account, req)
+
+    def launch(self, account: Account, turn: RecordedTurn) -> asyncio.Queue[Optional[bytes]]:
+        """Start a recorded turn's run in the background (on the event loop); the queue gets its frames."""
+        conv, chat, bot_id, run_doc, answer = turn
+        queue: asyncio.Queue[Optional[bytes]] = asyncio.Queue()
+        queue.put_nowait(frame("conversation.chat.created", chat))
+        chat["status"] = "in_progress"
+        queue.put_nowait(frame("conversation.chat.in_progress", chat))
+        self.runner.launch(_Turn(self, account, conv, chat, bot_id, queue).run(run_doc, answer))
+        return queue
 
 
-def start_chatflow(
-    flows: Chatflows, account: Account, req: ChatflowRequest
-) -> asyncio.Queue[Optional[bytes]]:
-    """Check the request (errors before any event), record the turn and start the run."""
+RecordedTurn = Tuple[Dict[str, Any], Dict[str, Any], str, Dict[str, Any], Optional[str]]
+"""A recorded chatflow turn: its conversation, chat, bot id, run and the answer it resumes with."""
+
+
+def record_chatflow(flows: Chatflows, account: Account, req: ChatflowRequest) -> RecordedTurn:
+    """Check the request (errors before any event) and record the turn, its run first."""
     _check(flows, account, req)
     conversations, messages = flows.conversations, flows.messages
     conv = conversations.get(account, req.conversation_id) if req.conversation_id else None
@@ -124,24 +141,27 @@ def start_chatflow(
         run = RunRequest(**{f.name: getattr(req, f.name) for f in dataclasses.fields(RunRequest)})
         run_doc = runner.create(account, run, STREAM, extra={"USER_INPUT": query}, history=history)
 
-    if conv is None:
-        conv = conversations.create(account, bot_id=req.bot_id, connector_id=req.connector_id)
-    run_doc["conversation_id"] = conv["id"]  # the `Default` conversation of conversation nodes
-    conv.pop(BINDING, None)
-    conversations.save(account, conv)
-    chat_id = flows.ids.next()
-    for i, (m, content, ctype) in enumerate(entries):
-        last = i == len(entries) - 1
-        kind = "question" if m["role"] == "user" else "answer"
-        messages.add(
-            account,
-            conv,
-            role=m["role"],
-            type=kind,
-            content=content,
-            content_type=ctype,
-            chat_id=chat_id if last else "",
-        )
+    with flows.store.transaction():  # the conversation as it is now: a clear or rename meanwhile is kept
+        if conv is None:
+            conv = conversations.create(account, bot_id=req.bot_id, connector_id=req.connector_id)
+        else:
+            conv = conversations.get(account, conv["id"], lock=True)
+        run_doc["conversation_id"] = conv["id"]  # the `Default` conversation of conversation nodes
+        conv.pop(BINDING, None)
+        conversations.save(account, conv)
+        chat_id = flows.ids.next()
+        for i, (m, content, ctype) in enumerate(entries):
+            last = i == len(entries) - 1
+            kind = "question" if m["role"] == "user" else "answer"
+            messages.add(
+                account,
+                conv,
+                role=m["role"],
+                type=kind,
+                content=content,
+                content_type=ctype,
+                chat_id=chat_id if last else "",
+            )
 
     chat: Dict[str, Any] = {
         "id": chat_id,
@@ -152,13 +172,7 @@ def start_chatflow(
         "usage": {"token_count": 0, "output_count": 0, "input_count": 0},
         "section_id": conv["last_section_id"],
     }
-    queue: asyncio.Queue[Optional[bytes]] = asyncio.Queue()
-    queue.put_nowait(frame("conversation.chat.created", chat))
-    chat["status"] = "in_progress"
-    queue.put_nowait(frame("conversation.chat.in_progress", chat))
-    turn = _Turn(flows, account, conv, chat, req.bot_id or "", queue)
-    runner.launch(turn.run(run_doc, answer))
-    return queue
+    return conv, chat, req.bot_id or "", run_doc, answer
 
 
 class _Turn:
@@ -222,6 +236,17 @@ class _Turn:
                 "conversation.message.completed", self.add("answer", "".join(current["parts"]), current["id"])
             )
 
+    def _bind(self, workflow_id: str, interrupt: Dict[str, Any]) -> None:
+        """The conversation's next turn answers this interrupt (written under its lock)."""
+        with self.flows.store.transaction():
+            conv = self.flows.conversations.get(self.account, self.conv["id"], lock=True)
+            conv[BINDING] = {
+                "workflow_id": workflow_id,
+                "event_id": interrupt["event_id"],
+                "type": interrupt["type"],
+            }
+            self.flows.conversations.save(self.account, conv)
+
     async def run(self, run_doc: Dict[str, Any], answer: Optional[str]) -> None:
         try:
             outcome = await self.flows.runner.execute(self.account, run_doc, answer, self.on_event)
@@ -243,13 +268,7 @@ class _Turn:
                 self.put(
                     "conversation.message.completed", self.add("verbose", _finish_reason(1), hidden=True)
                 )
-                conv = self.flows.conversations.get(self.account, self.conv["id"])
-                conv[BINDING] = {
-                    "workflow_id": run_doc["workflow_id"],
-                    "event_id": data["event_id"],
-                    "type": data["type"],
-                }
-                self.flows.conversations.save(self.account, conv)
+                await asyncio.to_thread(self._bind, run_doc["workflow_id"], data)
                 chat.update(status="requires_action")
                 self.put("conversation.chat.requires_action", chat)
             else:

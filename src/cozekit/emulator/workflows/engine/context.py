@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
-from typing import Any, Callable, Dict, List, Optional, Protocol, Union
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Protocol, Union
 
 from ...core.errors import CozeErrors
 from ...core.llm import Model, split
@@ -172,6 +172,10 @@ class RunState:
         return cls(**doc)
 
 
+async def no_save() -> None:
+    """A run that records nothing (a sub-workflow: its parent records the state holding it)."""
+
+
 @dataclasses.dataclass
 class RunContext:
     services: Services
@@ -180,7 +184,8 @@ class RunContext:
     definition: Definition
     state: RunState
     emit: Callable[[str, Dict[str, Any]], None]
-    save: Callable[[], None] = lambda: None
+    save: Callable[[], Awaitable[None]] = no_save
+    """Records the run's state (the store write runs in the thread pool)."""
     history: List[Dict[str, str]] = dataclasses.field(default_factory=list)
     """Earlier conversation turns (chatflows), for LLM nodes."""
     depth: int = 0

@@ -60,10 +60,10 @@ async def run(ctx: RunContext, answer: Optional[str] = None) -> Outcome:
         edges = [_edge_key(e) for e in definition.outgoing(node.id) if port is None or e[2] == port]
         return Step(output, shown, edges, end=node.type == "end")
 
-    def failed(node: Node, exc: Exception) -> Optional[Failed]:
+    async def failed(node: Node, exc: Exception) -> Optional[Failed]:
         if not isinstance(exc, NodeFailure):
             return None
-        ctx.save()
+        await ctx.save()
         return Failed(exc.code, f"node {node.title} ({node.id}) failed: {exc.msg}")
 
     return await walk(

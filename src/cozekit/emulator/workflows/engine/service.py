@@ -362,10 +362,18 @@ class WorkflowRunner:
     def prepare_resume(
         self, account: Account, workflow_id: str, event_id: str, interrupt_type: int
     ) -> Dict[str, Any]:
-        """The interrupted run `event_id` belongs to, marked running again (4314 unknown, 4315 finished)."""
+        """The interrupted run `event_id` belongs to, marked running again (4314 unknown, 4315 finished).
+        Checked and marked under the run's lock: of two resumes at once, one runs it, the other is told
+        no interrupt is waiting."""
+        self.workflows.get(account, workflow_id)
+        with self.store.transaction():
+            return self._mark_resumed(account, workflow_id, event_id, interrupt_type)
+
+    def _mark_resumed(
+        self, account: Account, workflow_id: str, event_id: str, interrupt_type: int
+    ) -> Dict[str, Any]:
         workflows = self.workflows
-        workflows.get(account, workflow_id)
-        run_doc = workflows.run_of(account, event_id.split("/")[0])
+        run_doc = workflows.run_of(account, event_id.split("/")[0], lock=True)
         if run_doc is None or run_doc["workflow_id"] != workflow_id:
             raise CozeErrors.EXECUTION_NOT_FOUND(f"execute record of event {event_id} not found")
         if run_doc["status"] in ("Success", "Fail"):
@@ -388,12 +396,14 @@ class WorkflowRunner:
         workflows = self.workflows
         st = RunState.from_json(run_doc["engine"])
 
-        def save() -> None:
-            run_doc["engine"] = st.to_json()
-            workflows.save_run(account, run_doc)
+        async def save() -> None:
+            run_doc["engine"] = st.to_json()  # the state as of now; the write in the thread pool
+            await asyncio.to_thread(workflows.save_run, account, run_doc)
 
         try:
-            _, definition, _ = workflows.published(account, run_doc["workflow_id"], run_doc["version"])
+            _, definition, _ = await asyncio.to_thread(
+                workflows.published, account, run_doc["workflow_id"], run_doc["version"]
+            )
             services = EngineServices(
                 self.config,
                 self.ids,
@@ -435,7 +445,7 @@ class WorkflowRunner:
             )
         else:
             run_doc.update(status="Fail", error_code=outcome.code, error_message=outcome.msg)
-        save()
+        await save()
         return outcome
 
     def stream(

@@ -50,10 +50,10 @@ async def walk(
     *,
     execute_id: str,
     new_id: Callable[[], str],
-    save: Callable[[], None],
+    save: Callable[[], Awaitable[None]],
     reachable: Callable[[N], bool],
     step: Callable[[N, Optional[str]], Awaitable[Step]],
-    failed: Callable[[N, Exception], Optional[Failed]],
+    failed: Callable[[N, Exception], Awaitable[Optional[Failed]]],
     answer: Optional[str] = None,
 ) -> Outcome:
     """Run (or, with `answer`, resume at the pending node) until an end node, an interrupt or a failure.
@@ -69,7 +69,7 @@ async def walk(
             rec = {"node_id": node.id, "title": node.title, "uuid": new_id(), "is_finish": False}
             state.nodes[node.id] = rec
         rec["update_time"] = int(time.time())
-        save()
+        await save()
         resuming = state.pending is not None and state.pending["node_id"] == node.id
         given, answer = (answer, None) if resuming else (None, answer)
         state.pending = None
@@ -78,11 +78,11 @@ async def walk(
         except Interrupt as intr:
             event_id = f"{execute_id}/{new_id()}"
             state.pending = {"node_id": node.id, "event_id": event_id, "type": intr.type}
-            save()
+            await save()
             data = {"event_id": event_id, "type": intr.type, "data": intr.data, **intr.extra}
             return Interrupted(data, intr.title or node.title)
         except Exception as exc:
-            failure = failed(node, exc)
+            failure = await failed(node, exc)
             if failure is None:
                 raise
             return failure
@@ -90,7 +90,7 @@ async def walk(
         rec.update(is_finish=True, update_time=int(time.time()), output=done.shown)
         state.active.extend(done.edges)
         state.finished.append(node.id)
-        save()
+        await save()
         if done.end:
             return Done(state.result)
     return Failed(NODE_FAILED, "the run reached no end node")
