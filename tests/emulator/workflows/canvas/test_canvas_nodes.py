@@ -67,7 +67,8 @@ def test_end_returns_variables_with_zero_values_for_missing_ones():
             param("c", lit(3, "integer")),
         ),
     )
-    assert run(raw, {}) == {"a": "", "l": [], "c": 3}
+    # Coze Studio's zero value of a list (and of an object) is Go's nil: null in the output
+    assert run(raw, {}) == {"a": "", "l": None, "c": 3}
 
 
 def test_end_answer_mode_renders_and_streams():

@@ -12,7 +12,7 @@ import ipaddress
 import json
 import os
 import urllib.parse
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, ClassVar, Dict, List, Optional, Tuple
 
 from ...core.errors import bad_request
 from ..engine import context as run_types
@@ -39,6 +39,7 @@ class CanvasDefinition(legacy.Definition):
     """A canvas workflow as the service sees it: start and end nodes, parameters, outputs."""
 
     canvas: Canvas
+    fill_empty_parameters: ClassVar[bool] = False  # Coze Studio: a parameter not given reads as null
 
     def inputs(self) -> Dict[str, Dict[str, Any]]:
         decls: Dict[str, Dict[str, Any]] = {}

@@ -369,15 +369,27 @@ async def run_batch_mode(run: Run, node: Node, scope: Scope) -> Result:
     size = min([len(v) for v in lists.values()] or [0])
     size = min(size, int(batch.get("batchSize") or size))
     limit = asyncio.Semaphore(max(1, int(batch.get("concurrentSize") or 1)))
+    item_node = _item_node(node)
 
     async def one(i: int) -> Dict[str, Any]:
         async with limit:
             local: Dict[str, Any] = {node.id: {name: items[i] for name, items in lists.items()}}
-            result = await run.executors[node.type](run, node, _Layered(local, scope), None)
+            result = await run.executors[node.type](run, item_node, _Layered(local, scope), None)
             return result.output
 
     outputs = await asyncio.gather(*(one(i) for i in range(size)))
     return Result({"outputList": list(outputs)})
+
+
+def _item_node(node: Node) -> Node:
+    """The node as one item of its batch runs it: its outputs are the fields of `outputList`'s items
+    (as in Coze Studio), when it declares them."""
+    declared = node.output("outputList")
+    elem = declared.type.elem if declared is not None else None
+    if elem is None or not elem.props:
+        return node
+    outputs = [m.Variable(name, info) for name, info in elem.props.items()]
+    return dataclasses.replace(node, outputs=outputs)
 
 
 class _Layered(MutableMapping[str, Any]):

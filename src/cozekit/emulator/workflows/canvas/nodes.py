@@ -53,16 +53,24 @@ def default_of(var: m.Variable) -> Any:
     return convert(var.default, var.type, var.name, warnings)
 
 
+def _unset(value: Any, kind: str) -> bool:
+    """Whether a start value gives way to the parameter's default: missing, or (as in Coze Studio) an
+    empty text, list or object."""
+    if value is None:
+        return True
+    return kind in ("string", "list", "object") and isinstance(value, (str, list, dict)) and not value
+
+
 async def start(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
     given = dict(scope.get(node.id) or {})
-    for var in node.outputs:
-        if given.get(var.name) is None:
-            default = default_of(var)
-            if default is not None:
-                given[var.name] = default
     warnings: List[str] = []
     try:
-        values = convert_all(given, _start_decls(node), warnings)
+        values = convert_all(given, _start_decls(node), warnings, check_required=False)
+        for var in node.outputs:
+            default = default_of(var)
+            if default is not None and _unset(values.get(var.name), var.type.type):
+                values[var.name] = default
+        values = convert_all(values, _start_decls(node), warnings)
     except ConversionError as exc:
         raise NodeError(str(exc)) from None
     return Result(values)
@@ -477,10 +485,18 @@ def _gather(node: Node, ran: Dict[str, Any], gathered: Dict[str, List[Any]], kee
             gathered.setdefault(key, []).append(None)
 
 
+def _lists(node: Node, values: Dict[str, Any]) -> Dict[str, List[Any]]:
+    """The list inputs a loop or batch goes through (a missing list, Coze's nil, has no items)."""
+    kinds = {p.name: p.value.type.type for p in node.params}
+    return {
+        k: v or [] for k, v in values.items() if isinstance(v, list) or (v is None and kinds.get(k) == "list")
+    }
+
+
 async def loop(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
     kind = node.setting("loopType") or "array"
     values = inputs_of(run, scope, node)
-    lists = {k: v for k, v in values.items() if isinstance(v, list)}
+    lists = _lists(node, values)
     if kind == "array":
         count = min([len(v) for v in lists.values()] or [0])
     elif kind == "count":
@@ -570,7 +586,7 @@ async def continue_node(run: Run, node: Node, scope: Scope, answer: Optional[str
 async def batch(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
     """Runs the body once per item (at most `batchSize` items, `concurrentSize` at a time)."""
     values = inputs_of(run, scope, node)
-    lists = {k: v for k, v in values.items() if isinstance(v, list)}
+    lists = _lists(node, values)
     count = min([len(v) for v in lists.values()] or [0])
     size = int(setting_value(run, scope, node, "batchSize", 100) or 100)
     concurrency = max(1, int(setting_value(run, scope, node, "concurrentSize", 10) or 10))
