@@ -134,3 +134,60 @@ async def test_a_batch_asks_for_each_waiting_item_in_order(client: Client, emu: 
         data = step.interrupt_data
     assert data is None and step.data == '["good","great","fine"]'
     assert len(set(titles)) == 3
+
+
+def survey() -> Dict[str, Any]:
+    """A batch whose body asks twice per item: a form (input node), then a question."""
+    form = node("30003", 30, "Name", outputs=[out("name")])
+    ask = node(
+        "18003",
+        18,
+        "Rate",
+        inputs={"question": "Rate {{item}}, {{name}}", "answer_type": "text"},
+        params=[param("item", ref("28003", "input", "string")), param("name", ref("30003", "name"))],
+        outputs=[out("USER_RESPONSE")],
+    )
+    batch = node(
+        "28003",
+        28,
+        "Each dish",
+        inputs={"batchSize": lit(10, "integer"), "concurrentSize": lit(2, "integer")},
+        params=[param("input", ref(S, "items", *TEXTS))],
+        outputs=[{"name": "rates", "input": ref("18003", "USER_RESPONSE", *TEXTS)}],
+        blocks=[form, ask],
+        edges=[
+            edge("28003", "30003", "batch-function-inline-output"),
+            edge("30003", "18003"),
+            edge("18003", "28003", "", "batch-function-inline-input"),
+        ],
+    )
+    return chain(
+        start(out("items", *TEXTS)),
+        batch,
+        end_answer("{{rates}}", param("rates", ref("28003", "rates", *TEXTS))),
+    )
+
+
+async def test_batch_items_are_asked_first_come_first_asked(client: Client, emu: ThreadedEmulator) -> None:
+    # Coze Studio: both items stop at their form; answering the first item's form lets it reach its
+    # question, which waits behind the second item's form
+    wf = httpx.post(
+        f"{emu.base_url}/_emulator/workflows", json={"canvas": survey(), "name": "survey"}, timeout=10
+    ).json()["data"]["workflow_id"]
+    step = await run(client.workflows.runs.create(workflow_id=wf, parameters={"items": ["soup", "pie"]}))
+    kinds = []
+    for answer in ("Ann", "Bob", "good", "great"):
+        data = step.interrupt_data
+        assert data is not None
+        kinds.append(data.type)
+        step = await run(
+            client.workflows.runs.resume(
+                workflow_id=wf,
+                event_id=data.event_id,
+                resume_data=answer,
+                interrupt_type=data.type,
+                stream=False,
+            )
+        )
+    assert kinds == [5, 5, 2, 2]
+    assert step.interrupt_data is None and step.data == '["good","great"]'

@@ -623,9 +623,16 @@ async def batch(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Re
 
     todo = [i for i in range(count) if i not in done and (i not in waiting or i == asking)]
     await asyncio.gather(*(one(i) for i in todo))
-    if waiting:  # ask for one item at a time, in item order
-        first = min(waiting)
-        rec["batch"] = {"done": done, "waiting": waiting, "asking": first}
+    if waiting:
+        # one item at a time, first come first asked (as Coze Studio): the items that stopped in this
+        # pass queue up behind the ones already waiting, in item order
+        turn = int((saved or {}).get("turn", 0))
+        for i in sorted(waiting):
+            if "turn" not in waiting[i]:
+                waiting[i]["turn"] = turn
+                turn += 1
+        first = min(waiting, key=lambda i: int(waiting[i]["turn"]))
+        rec["batch"] = {"done": done, "waiting": waiting, "asking": first, "turn": turn}
         kind, data, title, extra = waiting[first]["interrupt"]
         raise Interrupt(int(kind), str(data), str(title), dict(extra))
     gathered: Dict[str, List[Any]] = {}
