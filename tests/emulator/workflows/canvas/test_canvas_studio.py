@@ -4,6 +4,8 @@ checked)."""
 
 from __future__ import annotations
 
+import httpx
+
 from cozekit.emulator import ThreadedEmulator
 from sync_or_async import Client, run
 
@@ -118,3 +120,31 @@ def test_an_answer_template_renders_a_missing_list_as_empty() -> None:
         end_answer("items: {{items}}.", param("items", ref(S, "items", "list", {"type": "string"}))),
     )
     assert b.run(raw, {}) == "items: ."
+
+
+def _mismatched() -> dict:
+    return chain(
+        start(out("n", "integer"), out("q"), out("rows", "list", {"type": "string"}), out("f", "float")),
+        end_answer(
+            "{{flag}} {{nums}} {{rows}} {{whole}} {{rows[0].k}}",
+            param("flag", ref(S, "n", "boolean")),  # an integer never converts to a boolean: null, then false
+            param("nums", ref(S, "q", "list", {"type": "integer"})),  # text that is no JSON list: empty
+            param("rows", ref(S, "rows", "list", {"type": "object"})),  # JSON texts parse into objects
+            param("whole", ref(S, "f", "integer")),  # a float truncates
+        ),
+    )
+
+
+async def test_mismatched_types_load_only_when_asked_and_convert_as_coze_studio(
+    client: Client, emu: ThreadedEmulator
+) -> None:
+    refused = httpx.post(
+        f"{emu.base_url}/_emulator/workflows",
+        json={"canvas": _mismatched(), "name": "mismatched"},
+        timeout=10,
+    ).json()
+    assert refused["code"] == 4000 and "type mismatch: input flag is declared boolean" in refused["msg"]
+    wf = b.load(emu, _mismatched(), "mismatched", strict_types=False)
+    params = {"n": 2, "q": "what is it", "rows": ['{"k":1}'], "f": "3.5"}
+    result = await run(client.workflows.runs.create(workflow_id=wf, parameters=params))
+    assert result.data == 'false [] [{"k":1}] 3 1'

@@ -91,7 +91,7 @@ def request_document(body: Dict[str, Any]) -> Dict[str, Any]:
             canvas = json.loads(canvas)
         except json.JSONDecodeError as exc:
             raise bad_request(f"invalid workflow definition: canvas: not JSON: {exc}") from None
-    fields = {k: body.get(k) for k in ("mode", "description", "variables")}
+    fields = {k: body.get(k) for k in ("mode", "description", "variables", "strict_types")}
     return document(canvas, body.get("name"), id=body.get("workflow_id"), **fields)
 
 
@@ -108,7 +108,7 @@ def definition(raw: Dict[str, Any]) -> legacy.Definition:
     if not isinstance(name, str) or not name.strip():
         raise legacy.DefinitionError("name is required")
     try:
-        canvas = load(raw["canvas"])
+        canvas = load(raw["canvas"], strict_types=raw.get("strict_types") is not False)
     except CanvasError as exc:
         raise legacy.DefinitionError(f"canvas: {exc}") from None
     declared = raw.get("variables") or {}

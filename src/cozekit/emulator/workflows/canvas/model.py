@@ -184,6 +184,9 @@ class Canvas:
     all_nodes: Dict[str, Node]
     """Every node by id, the ones inside loops and batches too."""
     raw: Dict[str, Any]
+    strict_types: bool = True
+    """Refuse references whose declared types cannot take the referenced output's type (else they
+    convert at run time as Coze Studio does: a value that cannot convert becomes null)."""
 
     @property
     def start(self) -> Node:

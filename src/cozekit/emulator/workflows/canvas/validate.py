@@ -398,7 +398,13 @@ def _check_value(
                 f"{ref.path[0]!r} (it declares {shown})",
                 node.id,
             )
-    if check_type and source is not None and value.type is not None and not compatible(source, value.type):
+    if (
+        check_type
+        and canvas.strict_types
+        and source is not None
+        and value.type is not None
+        and not compatible(source, value.type)
+    ):
         raise CanvasError(
             f"type mismatch: {where} is declared {value.type.describe()} "
             f"but {ref.text()} is {source.describe()}",
