@@ -4,8 +4,13 @@ checked)."""
 
 from __future__ import annotations
 
-import httpx
+import json
+from typing import Any
 
+import httpx
+import pytest
+
+from cozekit import APIError
 from cozekit.emulator import ThreadedEmulator
 from sync_or_async import Client, run
 
@@ -148,3 +153,107 @@ async def test_mismatched_types_load_only_when_asked_and_convert_as_coze_studio(
     params = {"n": 2, "q": "what is it", "rows": ['{"k":1}'], "f": "3.5"}
     result = await run(client.workflows.runs.create(workflow_id=wf, parameters=params))
     assert result.data == 'false [] [{"k":1}] 3 1'
+
+
+def _signup() -> dict:
+    ask = node(
+        "180001",
+        18,
+        "Sign up",
+        inputs={"question": "Your name and age?", "answer_type": "text", "extra_output": True, "limit": 3},
+        outputs=[
+            out("USER_RESPONSE", required=True),
+            out("user_name", required=True),
+            out("age", "integer", required=True),
+            out("city"),
+        ],
+    )
+    return chain(
+        start(),
+        ask,
+        end_vars(
+            param("said", ref("180001", "USER_RESPONSE")),
+            param("name", ref("180001", "user_name")),
+            param("age", ref("180001", "age", "integer")),
+            param("city", ref("180001", "city")),
+        ),
+    )
+
+
+async def _answer(client: Client, wf: str, data: Any, text: str) -> Any:
+    return await run(
+        client.workflows.runs.resume(
+            workflow_id=wf, event_id=data.event_id, resume_data=text, interrupt_type=data.type, stream=False
+        )
+    )
+
+
+async def test_a_question_extracts_fields_and_asks_for_the_missing_ones(
+    client: Client, emu: ThreadedEmulator
+) -> None:
+    wf = b.load(emu, _signup(), "signup")
+    step = await run(client.workflows.runs.create(workflow_id=wf))
+    step = await _answer(client, wf, step.interrupt_data, "Hi! My name is Ada, and I live in Oslo.")
+    messages = json.loads(step.interrupt_data.data)["messages"]
+    # Coze Studio's interrupt data: the earlier question and answer, then the follow-up
+    assert [(m["type"], m["id"]) for m in messages] == [
+        ("question", "180001_0"),
+        ("answer", "180001_1"),
+        ("question", "180001_2"),
+    ]
+    assert messages[-1]["content"] == "What is your age?"
+    step = await _answer(client, wf, step.interrupt_data, "36 years")
+    assert step.interrupt_data is None
+    # city was not found: null, which the end node reads as empty text (its zero value)
+    assert step.parsed_data == {"said": "36 years", "name": "Ada", "age": 36, "city": ""}
+
+
+async def test_a_question_fails_after_its_answer_limit(client: Client, emu: ThreadedEmulator) -> None:
+    wf = b.load(emu, _signup(), "signup")
+    step = await run(client.workflows.runs.create(workflow_id=wf))
+    for text in ("hello", "I'd rather not say"):
+        step = await _answer(client, wf, step.interrupt_data, text)
+        assert step.interrupt_data is not None
+        assert json.loads(step.interrupt_data.data)["messages"][-1]["content"].startswith("What ")
+    with pytest.raises(APIError) as failed:
+        await _answer(client, wf, step.interrupt_data, "no")
+    assert "max answer count 3 exceeded" in str(failed.value)
+
+
+async def test_a_scripted_model_extracts_as_coze_studio_asks_it(
+    client: Client, emu: ThreadedEmulator
+) -> None:
+    wf = b.load(emu, _signup(), "signup")
+    emu.control.script_workflow_node(
+        wf,
+        "180001",
+        {"text": '{"question": "How old are you, Ada?"}'},
+        {"text": '```json\n{"fields": {"user_name": "Ada", "age": "36", "city": "Oslo"}}\n```'},
+    )
+    step = await run(client.workflows.runs.create(workflow_id=wf))
+    step = await _answer(client, wf, step.interrupt_data, "Ada from Oslo")
+    assert json.loads(step.interrupt_data.data)["messages"][-1]["content"] == "How old are you, Ada?"
+    step = await _answer(client, wf, step.interrupt_data, "thirty-six")
+    assert step.parsed_data == {"said": "thirty-six", "name": "Ada", "age": 36, "city": "Oslo"}
+
+
+def test_the_stand_in_reads_labelled_json_and_asked_for_values() -> None:
+    from cozekit.emulator.workflows.canvas import model as m
+    from cozekit.emulator.workflows.canvas.nodes import extract_fields
+
+    fields = [
+        m.Variable("user_age", m.TypeInfo("integer")),
+        m.Variable("vip", m.TypeInfo("boolean")),
+        m.Variable("note", m.TypeInfo("string")),
+    ]
+    assert extract_fields(fields, ["my age is 41. Note: call me later; thanks"], [[]]) == {
+        "user_age": 41,
+        "vip": None,
+        "note": "call me later",
+    }
+    answers = ['{"note": "from JSON"}', "yes please", "I am 7"]
+    assert extract_fields(fields, answers, [[], ["vip"], ["user_age", "vip"]]) == {
+        "user_age": None,  # asked together with another field: a bare number is not taken
+        "vip": True,
+        "note": "from JSON",
+    }

@@ -373,37 +373,160 @@ async def question(run: Run, node: Node, scope: Scope, answer: Optional[str]) ->
             options = [
                 render(str((o or {}).get("name") or ""), values) for o in node.setting("options") or []
             ]
+    rec = run.state.nodes.setdefault(node.id, {})
+    asked = rec.pop("qa", None) if answer is not None else None
     if answer is not None:
         if not options:
-            out: Dict[str, Any] = {"USER_RESPONSE": answer}
             if node.setting("extra_output"):
-                out.update(_extracted(node, answer))
-            return Result(typed_outputs(node, out))
+                qa = asked or {"questions": [text_], "answers": [], "fields": [[]]}
+                qa["answers"].append(answer)
+                follow_up, found = await _extract(run, node, values, qa)
+                if follow_up is None:
+                    return Result(typed_outputs(node, {**found, "USER_RESPONSE": answer}))
+                limit = int(node.setting("limit") or 3)
+                if len(qa["answers"]) >= limit:
+                    raise NodeError(f"max answer count {limit} exceeded")
+                qa["questions"].append(follow_up[0])
+                qa["fields"].append(follow_up[1])
+                rec["qa"] = qa
+                await emit_text(run, node, follow_up[0], False)
+                raise Interrupt(QUESTION, _qa_data(node, qa, None))
+            return Result(typed_outputs(node, {"USER_RESPONSE": answer}))
         cleaned = answer.strip().lower()
         for i, option in enumerate(options):
             if cleaned in (option.lower(), _option_id(i).lower()):
                 port = "branch_0" if node.setting("option_type") == "dynamic" else f"branch_{i}"
                 return Result({"optionId": _option_id(i), "optionContent": option}, port)
         return Result({"optionId": "other", "optionContent": answer}, "default")
-    content: Any = text_ if not options else {"question": text_, "options": [{"name": o} for o in options]}
     await emit_text(run, node, text_, False)
-    msg = {
-        "type": "question",
-        "content_type": "option" if options else "text",
-        "content": content,
-        "id": node.id,
+    raise Interrupt(QUESTION, _qa_data(node, {"questions": [text_], "answers": []}, options or None))
+
+
+def _qa_data(node: Node, qa: Dict[str, Any], options: Optional[List[str]]) -> str:
+    """A question's interrupt data: earlier questions and answers of this node, then the new question
+    (Coze Studio's message ids: `<node>_<2i>` for questions, `<node>_<i+1>` for answers)."""
+    messages: List[Dict[str, Any]] = []
+    questions, answers = qa["questions"], qa["answers"]
+    for i, (q, a) in enumerate(zip(questions, answers)):
+        messages.append(
+            {"type": "question", "content_type": "text", "content": q, "id": f"{node.id}_{i * 2}"}
+        )
+        messages.append({"type": "answer", "content_type": "text", "content": a, "id": f"{node.id}_{i + 1}"})
+    new = questions[-1]
+    content: Any = new if not options else {"question": new, "options": [{"name": o} for o in options]}
+    kind = "option" if options else "text"
+    messages.append(
+        {"type": "question", "content_type": kind, "content": content, "id": f"{node.id}_{len(answers) * 2}"}
+    )
+    return json.dumps({"messages": messages}, ensure_ascii=False)
+
+
+_EXTRACT_SYSTEM = """You extract the values of fields from a user's answers.
+Fields (JSON schema):
+{schema}
+Reply with JSON only: {{"fields": {{<the fields found>}}, "question": "<a follow-up question asking only
+for the required fields not found yet, in the user's language; empty when none is missing>"}}.
+Do not ask again what was asked before.{persona}"""
+
+
+async def _extract(
+    run: Run, node: Node, values: Dict[str, Any], qa: Dict[str, Any]
+) -> Tuple[Optional[Tuple[str, List[str]]], Dict[str, Any]]:
+    """A free answer's extra fields, as Coze Studio's question node asks its model for them: either a
+    follow-up question (with the fields it asks for) or the fields. The deterministic stand-in applies
+    `extract_fields` instead."""
+    fields = [v for v in node.outputs if v.name != "USER_RESPONSE"]
+    schema = {
+        "type": "object",
+        "properties": {v.name: {"type": v.type.type, "description": v.description} for v in fields},
+        "required": [v.name for v in fields if v.type.required],
     }
-    raise Interrupt(QUESTION, json.dumps({"messages": [msg]}, ensure_ascii=False))
+    persona = render(str(llm_params(node).get("systemPrompt") or ""), values)
+    system = _EXTRACT_SYSTEM.format(
+        schema=to_json(schema), persona=f"\nPersona for follow-up questions: {persona}" if persona else ""
+    )
+    history: List[Dict[str, str]] = []
+    for q, a in zip(qa["questions"], qa["answers"][:-1]):
+        history += [{"role": "assistant", "content": q}, {"role": "user", "content": a}]
+    history.append({"role": "assistant", "content": qa["questions"][-1]})
+    required = ", ".join(v.name for v in fields if v.type.required) or "none"
+    prompt = f"{qa['answers'][-1]}\n- Reply in JSON.\n- Required fields: {required}"
+    text, _, stand_in = await ask_model(run, node, system, prompt, history)
+    if stand_in:
+        found = extract_fields(fields, qa["answers"], qa["fields"])
+        missing = [v.name for v in fields if v.type.required and found.get(v.name) is None]
+        return ((follow_up_question(missing), missing) if missing else None), found
+    start, end = text.find("{"), text.rfind("}")
+    try:
+        reply = json.loads(text[start : end + 1]) if start >= 0 else None
+    except json.JSONDecodeError:
+        reply = None
+    if not isinstance(reply, dict):
+        raise NodeError(f"the model's extraction is not a JSON object: {text[:80]!r}")
+    if isinstance(reply.get("question"), str) and reply["question"]:
+        return (reply["question"], []), {}
+    if not isinstance(reply.get("fields"), dict):
+        raise NodeError("the model's extraction has no fields")
+    return None, dict(reply["fields"])
 
 
-def _extracted(node: Node, answer: str) -> Dict[str, Any]:
-    """Fields a question node extracts from a free answer: taken from a JSON object answer."""
+def _label(name: str) -> str:
+    return name.replace("_", " ").strip()
+
+
+def follow_up_question(names: List[str]) -> str:
+    """The deterministic stand-in's follow-up question for missing fields."""
+    labels = [_label(n) for n in names]
+    if len(labels) == 1:
+        return f"What is your {labels[0]}?"
+    return f"What are your {', '.join(labels[:-1])} and {labels[-1]}?"
+
+
+_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
+_END_OF_VALUE = r"(?=\s*(?:[,;!?\n]|\.(?:\s|$)|\band\b)|\s*$)"
+
+
+def _field_value(var: m.Variable, answer: str, asked_alone: bool) -> Any:
+    """One field's value in one answer, or None: a JSON object's member; `<name> is <value>` (also `:`,
+    `=`, `are`, `was`; the name with spaces for underscores, or its last word); else, when the answer
+    replies to a follow-up question that asked for this field alone, the answer itself (its first
+    number for numbers, yes/no for booleans)."""
     try:
         parsed = json.loads(answer)
     except json.JSONDecodeError:
         parsed = None
-    names = [v.name for v in node.outputs if v.name != "USER_RESPONSE"]
-    return {n: parsed.get(n) for n in names} if isinstance(parsed, dict) else {n: None for n in names}
+    if isinstance(parsed, dict):
+        return parsed.get(var.name)
+    kind = var.type.type
+    value_re = _NUMBER.pattern if kind in ("integer", "number") else r"(?:\S.*?)"
+    label = _label(var.name)
+    names = {re.escape(label), re.escape(label.split(" ")[-1])}
+    pattern = rf"\b(?:{'|'.join(sorted(names))})\b\s*(?:is|are|was|:|=)\s*({value_re}){_END_OF_VALUE}"
+    found = re.search(pattern, answer, re.I)
+    if found:
+        return found.group(1).strip()
+    if not asked_alone:
+        return None
+    if kind in ("integer", "number"):
+        number = _NUMBER.search(answer)
+        return number.group(0) if number else None
+    if kind == "boolean":
+        word = re.search(r"\b(yes|true|no|false)\b", answer, re.I)
+        return None if word is None else word.group(1).lower() in ("yes", "true")
+    return answer.strip() or None
+
+
+def extract_fields(fields: List[m.Variable], answers: List[str], asked: List[List[str]]) -> Dict[str, Any]:
+    """The deterministic stand-in's extraction: each field from the newest answer that gives it."""
+    out: Dict[str, Any] = {}
+    for var in fields:
+        value = None
+        for answer, wanted in reversed(list(zip(answers, asked))):
+            value = _field_value(var, answer, wanted == [var.name])
+            if value is not None:
+                break
+        out[var.name] = convert(value, var.type, var.name, [])
+    return out
 
 
 def _form(answer: str, names: List[str]) -> Dict[str, Any]:
