@@ -168,14 +168,30 @@ async def llm(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Resu
         if not isinstance(parsed, dict):
             if not stand_in:
                 raise NodeError(f"the model's reply is not a JSON object: {text[:80]!r}")
-            # the deterministic model answers in prose: put it in the text outputs, zero values elsewhere
-            parsed = {v.name: text if v.type.type == "string" else empty_of(v.type) for v in declared}
+            # the deterministic model answers in prose: its JSON mode answers the declared schema
+            parsed = {v.name: sample_of(v.type, text) for v in declared}
         out = parsed
     else:
         out = {(declared[0].name if declared else "output"): text}
     if node.output("reasoning_content") is not None:
         out["reasoning_content"] = reasoning
     return Result(typed_outputs(node, out))
+
+
+def sample_of(info: TypeInfo, text: str) -> Any:
+    """The deterministic model's JSON value for a declared type: text fields hold its prose reply,
+    numbers are 0, booleans false, times `1970-01-01 00:00:00`, objects have every declared property,
+    and lists hold one such item (an empty list when the item type is not declared)."""
+    kind = info.type
+    if kind == "object":
+        return {name: sample_of(prop, text) for name, prop in info.props.items()}
+    if kind == "list":
+        return [] if info.elem is None else [sample_of(info.elem, text)]
+    if kind == "time":
+        return "1970-01-01 00:00:00"
+    if kind in ("string", "file"):
+        return text
+    return empty_of(info)
 
 
 async def intent(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
@@ -190,17 +206,54 @@ async def intent(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> R
         f"Classify the user's message into one of these intents (0 for none):\n{listing}\nMessage: {query}"
     )
     text, _, stand_in = await ask_model(run, node, system, prompt, _history(run, params, node))
-    chosen = 0
-    if stand_in:  # the deterministic stand-in: the first intent named in the query
-        lowered = query.lower()
-        chosen = next((i + 1 for i, name in enumerate(intents) if name and name.lower() in lowered), 0)
-        reason = f"the message mentions {intents[chosen - 1]!r}" if chosen else "no intent is mentioned"
-    else:
-        found = re.search(r"\d+", text)
-        chosen = int(found.group(0)) if found and int(found.group(0)) <= len(intents) else 0
-        reason = text
+    if stand_in:
+        chosen, reason = match_intent(query, intents)
+    else:  # Coze Studio's reply: {"classificationId": n, "reason": ...}, or (fast mode) the number alone
+        chosen, reason = _intent_reply(text, len(intents))
     port = f"branch_{chosen - 1}" if chosen else "default"
     return Result(typed_outputs(node, {"classificationId": chosen, "reason": reason}), port)
+
+
+_WORD = re.compile(r"\w+", re.U)
+
+
+def match_intent(query: str, intents: List[str]) -> Tuple[int, str]:
+    """The deterministic stand-in's intent (1-based; 0 for none) and its reason: the first intent whose
+    whole text the query contains (case-insensitive); else the intent sharing the most words with the
+    query (words of two letters or more; the first one on a tie); else none."""
+    lowered = query.lower()
+    for i, name in enumerate(intents):
+        if name.strip() and name.strip().lower() in lowered:
+            return i + 1, f"the message mentions {name!r}"
+    words = {w for w in _WORD.findall(lowered) if len(w) > 1}
+    best, best_shared = 0, 0
+    for i, name in enumerate(intents):
+        shared = len(words & {w for w in _WORD.findall(name.lower()) if len(w) > 1})
+        if shared > best_shared:
+            best, best_shared = i + 1, shared
+    if best:
+        return best, f"the message shares {best_shared} word(s) with {intents[best - 1]!r}"
+    return 0, "no intent is mentioned"
+
+
+def _intent_reply(text: str, count: int) -> Tuple[int, str]:
+    start, end = text.find("{"), text.find("}")
+    reply: Any = None
+    if start >= 0 and end > start:
+        try:
+            reply = json.loads(text[start : end + 1])
+        except json.JSONDecodeError:
+            reply = None
+    if isinstance(reply, dict) and "classificationId" in reply:
+        raw, reason = reply.get("classificationId"), as_text(reply.get("reason"))
+    else:
+        found = re.search(r"-?\d+", text)
+        raw, reason = (found.group(0) if found else None), text
+    try:
+        chosen = int(str(raw))
+    except ValueError:
+        raise NodeError(f"the model's intent is not a number: {text[:80]!r}") from None
+    return (chosen if 0 < chosen <= count else 0), reason
 
 
 # -- logic ----------------------------------------------------------------------------------------------
