@@ -203,11 +203,13 @@ class ControlClient:
         *,
         database_id: Optional[str] = None,
         workspace_id: Optional[str] = None,
+        rw_mode: str = "unlimited",
     ) -> Dict[str, Any]:
         """Define a table for workflow database nodes: fields `{"name", "type", "required"?, "id"?}`
-        (types string, integer, number, boolean, time). Returns `{"database_id", "name", "fields"}`, the
-        fields with their ids."""
-        body: Dict[str, Any] = {"name": name, "fields": fields}
+        (types string, integer, number, boolean, time). Returns `{"database_id", "name", "fields",
+        "rw_mode"}`, the fields with their ids. `rw_mode`: `unlimited` (rows shared by all users),
+        `limited` (each user sees only their rows) or `read_only`."""
+        body: Dict[str, Any] = {"name": name, "fields": fields, "rw_mode": rw_mode}
         body.update({k: v for k, v in (("database_id", database_id), ("workspace_id", workspace_id)) if v})
         return dict(self._call("POST", "/databases", body))
 

@@ -194,11 +194,14 @@ class EngineServices:
                     args["order"],
                     args["limit"],
                     args.get("distinct", False),
+                    user=user,
                 )
             if op == "update":
-                return tables.update(account, database_id, args["logic"], args["clauses"], args["values"])
+                return tables.update(
+                    account, database_id, args["logic"], args["clauses"], args["values"], user=user
+                )
             if op == "delete":
-                return tables.delete_rows(account, database_id, args["logic"], args["clauses"])
+                return tables.delete_rows(account, database_id, args["logic"], args["clauses"], user=user)
             if op == "sql":
                 return tables.execute_sql(account, database_id, args["sql"], args["params"], user, platform)
         except DatabaseError as exc:
