@@ -110,3 +110,54 @@ def test_skill_entries_are_checked_on_load(emu: ThreadedEmulator) -> None:
     bad = asking({"pluginFCParam": {"pluginList": [{"plugin_id": CALCULATOR}]}})
     resp = httpx.post(f"{emu.base_url}/_emulator/workflows", json={"canvas": bad, "name": "bad"}, timeout=10)
     assert "node 3001: skill plugin 0 needs plugin_id and api_name" in resp.json()["msg"]
+
+
+async def _base(client: Client, emu: ThreadedEmulator, name: str, text: str) -> str:
+    kb = await run(client.datasets.create(name=name, space_id=emu.workspace_id, format_type=0))
+    docs = await run(
+        client.datasets.documents.create(
+            dataset_id=kb.dataset_id,
+            document_bases=[DocumentBase.build_local_file(text.encode(), name=f"{name}.txt")],
+        )
+    )
+    await run(
+        client.datasets.wait_for_processing(
+            dataset_id=kb.dataset_id, document_ids=docs, poll_interval=0.02, poll_timeout=20
+        )
+    )
+    return str(kb.dataset_id)
+
+
+async def test_knowledge_skills_recall_only_from_the_listed_bases_the_prompts_choose(
+    client: Client, emu: ThreadedEmulator
+) -> None:
+    cats = await _base(client, emu, "Cats", "Cats sleep most of the day.")
+    birds = await _base(client, emu, "Birds", "Parrots sleep standing on one leg.")
+    await _base(client, emu, "Fish", "Fish sleep with their eyes open, in a quiet corner.")
+    fc = {
+        "knowledgeFCParam": {
+            "knowledgeList": [{"id": cats, "name": "Cats"}, {"id": birds, "name": "Birds"}],
+            "global_setting": {
+                "top_k": 5,
+                "search_mode": 20,
+                "no_recall_reply_mode": 1,
+                "no_recall_reply_customize_prompt": "Say that you do not know.",
+            },
+        }
+    }
+    wf = load(emu, asking(fc), "pets")
+
+    async def answer(q: str) -> str:
+        got = await run(client.workflows.runs.create(workflow_id=wf, parameters={"q": q}))
+        return str(got.parsed_data["answer"])
+
+    found = "Helper (turn 1) found in the knowledge base: "
+    # the Fish base is not listed: its slice never comes back, though it matches best
+    assert await answer("where do fish sleep with eyes open?") in (
+        found + "Cats sleep most of the day.",
+        found + "Parrots sleep standing on one leg.",
+    )
+    # a prompt that names a listed base recalls from that base alone
+    assert await answer("Birds: how do they sleep?") == found + "Parrots sleep standing on one leg."
+    # nothing recalled: the custom no-recall reply is the model's reference
+    assert await answer("taxes and mortgages") == found + "Say that you do not know."

@@ -48,6 +48,26 @@ class Skills:
     knowledge: List[str]
     top_k: int = 3
     search_mode: int = 0
+    names: Dict[str, str] = dataclasses.field(default_factory=dict)
+    """Knowledge base names by id, as the node lists them."""
+    no_recall_reply: Optional[str] = None
+    """The slice given to the model when nothing is recalled (`no_recall_reply_mode` 1)."""
+
+
+def choose_bases(skills: Skills, system: str, prompt: str) -> List[str]:
+    """The listed knowledge bases to recall from. Coze Studio asks a model to pick the fitting ones
+    among the listed, where the system prompt's choice comes first; the emulator's stand-in: the bases
+    the system prompt names (by name or id), else the ones the prompt names, else every listed base."""
+    for text in (system, prompt):
+        lowered = text.lower()
+        named = [
+            k
+            for k in skills.knowledge
+            if k in text or (skills.names.get(k) and skills.names[k].lower() in lowered)
+        ]
+        if named:
+            return named
+    return list(skills.knowledge)
 
 
 def lists(node: Node) -> Tuple[List[Any], List[Any], List[Any], Dict[str, Any]]:
@@ -75,11 +95,14 @@ def of(run: Run, node: Node) -> Skills:
         version = str(w.get("workflow_version") or "") or None
         name, description = run.host.workflow_info(str(w["workflow_id"]), version)
         tools.append(Tool(ToolSpec(name, description), workflow=(str(w["workflow_id"]), version)))
+    custom = str(setting.get("no_recall_reply_customize_prompt") or "")
     return Skills(
         tools,
         [str(k["id"]) for k in knowledge],
         int(setting.get("top_k") or 3),
         SEARCH_MODES.get(int(setting.get("search_mode") or 0), 0),
+        {str(k["id"]): str(k.get("name") or "") for k in knowledge},
+        custom if str(setting.get("no_recall_reply_mode") or 0) == "1" and custom else None,
     )
 
 
@@ -149,8 +172,11 @@ async def converse(
     skills = skills or Skills([], [])
     slices: List[str] = []
     if skills.knowledge:
-        hits = run.host.recall(skills.knowledge, prompt, skills.top_k, skills.search_mode)
+        bases = choose_bases(skills, system, prompt)
+        hits = run.host.recall(bases, prompt, skills.top_k, skills.search_mode) if bases else []
         slices = [as_text(h.get("content")) for h in hits]
+        if not slices and skills.no_recall_reply:
+            slices = [skills.no_recall_reply]
     query = with_knowledge(prompt, slices)
     by_name = {t.spec.name: t for t in skills.tools}
     calls: List[ToolCall] = []
