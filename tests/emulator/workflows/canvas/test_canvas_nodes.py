@@ -1009,7 +1009,7 @@ def test_conversation_history_gives_the_last_rounds():
     ]
     runner = Runner(raw, {"USER_INPUT": "three", "CONVERSATION_NAME": "Default"}, history=history)
     assert runner.go() == cv.Done(
-        '{"m":[{"role":"user","content":"two"},{"role":"assistant","content":"2"}]}'
+        '{"m":[{"content":"two","role":"user"},{"content":"2","role":"assistant"}]}'  # sorted keys
     )
     hist["data"]["inputs"]["inputParameters"][0]["input"] = lit("Sales")
     failed = failure(raw, {"USER_INPUT": "x", "CONVERSATION_NAME": "Default"})

@@ -10,9 +10,9 @@ from typing import Any
 import httpx
 import pytest
 
-from cozekit import APIError
+from cozekit import APIError, WorkflowEventType
 from cozekit.emulator import ThreadedEmulator
-from sync_or_async import Client, run
+from sync_or_async import Client, collect, run
 
 from . import build as b
 from .build import chain, end_answer, end_vars, node, out, param, ref, start
@@ -257,3 +257,38 @@ def test_the_stand_in_reads_labelled_json_and_asked_for_values() -> None:
         "vip": True,
         "note": "from JSON",
     }
+
+
+async def test_an_input_node_streams_its_form_schema_and_the_end_sorts_its_keys(
+    client: Client, emu: ThreadedEmulator
+) -> None:
+    person = [{"name": "name", "type": "string"}, {"name": "age", "type": "integer"}]
+    form = node("300002", 30, "Form", outputs=[out("person", "object", person), out("note")])
+    raw = chain(
+        start(),
+        form,
+        end_vars(
+            param("zeta", ref("300002", "note")),
+            param("alpha", ref("300002", "person", "object", person)),
+        ),
+    )
+    wf = b.load(emu, raw, "form")
+    events = await collect(await run(client.workflows.runs.stream(workflow_id=wf)))
+    assert [e.event for e in events] == [WorkflowEventType.MESSAGE, WorkflowEventType.INTERRUPT]
+    data = events[-1].interrupt.interrupt_data
+    assert events[0].message.content == data.data and data.type == 5
+    shown = json.loads(data.data)
+    assert shown["content_type"] == "form_schema"
+    assert [f["name"] for f in json.loads(shown["content"])] == ["person", "note"]
+    events = await collect(
+        await run(
+            client.workflows.runs.resume(
+                workflow_id=wf,
+                event_id=data.event_id,
+                resume_data=json.dumps({"note": "hi", "person": {"name": "Ann", "age": 3}}),
+                interrupt_type=5,
+            )
+        )
+    )
+    text = "".join(e.message.content for e in events if e.message and e.message.node_title == "End")
+    assert text == '{"alpha":{"age":3,"name":"Ann"},"zeta":"hi"}'

@@ -85,7 +85,7 @@ async def end(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Resu
         if run.depth == 0:
             await emit_text(run, node, text, bool(node.setting("streamingOutput", False)), st.usage)
         return Result({"output": text})
-    st.result = to_json(values)
+    st.result = to_json(values, sort_keys=True)  # Coze Studio writes the variables with sorted keys
     if run.depth == 0:
         await emit_text(run, node, st.result, False, st.usage)
     return Result(values)
@@ -616,9 +616,26 @@ async def input_node(run: Run, node: Node, scope: Scope, answer: Optional[str]) 
             problem = "; ".join(warnings)
         except ConversionError as exc:
             problem = str(exc)
-    data = {"content": "", "error": problem}
+    # Coze Studio's interrupt data: the form's schema (`outputSchema`, as the editor saved it) as text;
+    # the same text streams as the node's message before the interrupt
+    schema = node.setting("outputSchema")
+    if not isinstance(schema, str) or not schema:
+        schema = to_json(
+            [{k: v for k, v in raw.items() if k != "defaultValue"} for raw in _raw_outputs(node)]
+        )
+    data: Dict[str, Any] = {"content": schema, "content_type": "form_schema"}
+    if problem:
+        data["error"] = problem
+    text_ = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    if not problem:
+        await emit_text(run, node, text_, False)
     required = {v.name: _param_info(v) for v in node.outputs}
-    raise Interrupt(INPUT, json.dumps(data, ensure_ascii=False), extra={"required_parameters": required})
+    raise Interrupt(INPUT, text_, extra={"required_parameters": required})
+
+
+def _raw_outputs(node: Node) -> List[Dict[str, Any]]:
+    outputs = (node.raw.get("data") or {}).get("outputs") if isinstance(node.raw, dict) else None
+    return [o for o in outputs or [] if isinstance(o, dict)]
 
 
 # -- composites --------------------------------------------------------------------------------------------
