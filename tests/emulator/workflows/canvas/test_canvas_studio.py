@@ -4,6 +4,7 @@ checked)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -12,6 +13,7 @@ import pytest
 
 from cozekit import APIError, WorkflowEventType
 from cozekit.emulator import ThreadedEmulator
+from cozekit.emulator.core.llm import Text
 from sync_or_async import Client, collect, run
 
 from . import build as b
@@ -292,3 +294,69 @@ async def test_an_input_node_streams_its_form_schema_and_the_end_sorts_its_keys(
     )
     text = "".join(e.message.content for e in events if e.message and e.message.node_title == "End")
     assert text == '{"alpha":{"age":3,"name":"Ann"},"zeta":"hi"}'
+
+
+def _exception_llm(process: int) -> dict:
+    # the shape of Coze Studio's LLM exception examples: JSON output, one retry, a 300 ms limit, a default
+    llm = node(
+        "300003",
+        3,
+        "LLM",
+        inputs={
+            "llmParam": [param("prompt", b.lit("{{input}}")), param("responseFormat", b.lit("2", "integer"))],
+            "settingOnError": {
+                "processType": process,
+                "retryTimes": 1,
+                "timeoutMs": 300,
+                "dataOnErr": '{"name": "zhangsan", "age": 3}',
+            },
+        },
+        params=[param("input", ref(S, "input"))],
+        outputs=[
+            out("name"),
+            out("age", "integer"),
+            out("errorBody", "object", [out("errorMessage"), out("errorCode")]),
+            out("isSuccess", "boolean"),
+        ],
+    )
+    end = end_vars(
+        *(
+            param(n, ref("300003", n, t))
+            for n, t in (("name", "string"), ("age", "integer"), ("isSuccess", "boolean"))
+        ),
+        param("errorBody", ref("300003", "errorBody", "object", [out("errorMessage"), out("errorCode")])),
+    )
+    return chain(start(out("input")), llm, end)
+
+
+def test_a_failing_model_is_retried_and_a_timeout_gives_the_default_output() -> None:
+    host = b.FakeHost()
+
+    class Failing:
+        async def run(self, request: Any) -> Any:
+            raise b.cv.NodeError("first invoke error")
+            yield  # pragma: no cover
+
+    calls = [Failing(), b.Scripted('{"name":"eino","age":1}')]
+    host.model_for = lambda workflow_id, node_id: calls.pop(0)  # type: ignore[method-assign]
+    assert b.run(_exception_llm(2), {"input": "hello"}, host) == {
+        "name": "eino",
+        "age": 1,
+        "isSuccess": True,
+        "errorBody": {"errorMessage": None, "errorCode": None},  # an object's missing fields are null
+    }
+
+    class Slow:
+        async def run(self, request: Any) -> Any:
+            await asyncio.sleep(5)
+            yield Text("too late")
+
+    host.model_for = lambda workflow_id, node_id: Slow()  # type: ignore[method-assign]
+    assert b.run(_exception_llm(2), {"input": "hello"}, host) == {
+        "name": "zhangsan",
+        "age": 3,
+        "isSuccess": False,
+        "errorBody": {"errorMessage": "node timeout", "errorCode": "777777776"},
+    }
+    failed = b.failure(_exception_llm(1), {"input": "hello"}, host)
+    assert failed.node_id == "300003" and "timed out" in failed.msg

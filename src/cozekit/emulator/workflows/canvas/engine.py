@@ -37,6 +37,10 @@ NODE_FAILED = 720701013
 MAX_DEPTH = 5
 
 
+NODE_TIMEOUT = 777777776
+"""Coze Studio's error code for a node that ran out of time (`errorBody.errorCode` of a handled timeout)."""
+
+
 class NodeError(Exception):
     """A node failed; the run fails unless the node handles its errors."""
 
@@ -44,6 +48,8 @@ class NodeError(Exception):
         super().__init__(msg)
         self.code = code
         self.msg = msg
+        self.body: Optional[Tuple[str, int]] = None
+        """The message and code a handled error's `errorBody` shows, when not `msg` and `code`."""
 
 
 class Interrupt(Exception):
@@ -325,6 +331,7 @@ async def run_node(run: Run, node: Node, scope: Scope, answer: Optional[str]) ->
             raise
         except asyncio.TimeoutError:
             error = NodeError(f"timed out after {timeout:g} s")
+            error.body = ("node timeout", NODE_TIMEOUT)  # what Coze Studio's errorBody says
         except NodeError as exc:
             error = exc
         except TemplateError as exc:
@@ -347,7 +354,8 @@ def _error_output(node: Node, setting: Dict[str, Any], error: NodeError) -> Dict
     if not isinstance(data, dict):
         data = {v.name: empty_of(v.type) for v in node.outputs if v.name not in ("errorBody", "isSuccess")}
     out = typed_outputs(node, data)
-    out["errorBody"] = {"errorMessage": error.msg, "errorCode": str(error.code)}
+    message, code = error.body or (error.msg, error.code)
+    out["errorBody"] = {"errorMessage": message, "errorCode": str(code)}
     out["isSuccess"] = False
     return out
 
