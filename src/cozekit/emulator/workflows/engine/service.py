@@ -219,7 +219,10 @@ class EngineServices:
             if op in ("create", "rename", "delete", "list", "clear"):
                 raise NodeFailure(NODE_FAILED, "conversation nodes are not available in a run for a bot")
             if name != DEFAULT_CONVERSATION:
-                raise NodeFailure(NODE_FAILED, "a run for a bot has only the Default conversation")
+                raise NodeFailure(  # Coze Studio's words, then ours
+                    NODE_FAILED,
+                    "Only default conversation allow in agent scenario (a run for a bot has only Default)",
+                )
         channel = str(doc.get("connector_id") or "1024")
         scope = f"{doc.get('app_id') or 'space'}:{channel}:{self._user()}"
         current = str(doc.get("conversation_id") or "")
