@@ -360,3 +360,28 @@ def test_a_failing_model_is_retried_and_a_timeout_gives_the_default_output() -> 
     }
     failed = b.failure(_exception_llm(1), {"input": "hello"}, host)
     assert failed.node_id == "300003" and "timed out" in failed.msg
+
+
+def test_an_assignment_whose_type_is_not_the_variables_is_refused(emu: ThreadedEmulator) -> None:
+    assign = node(
+        "400001",
+        40,
+        "Assign",
+        inputs={
+            "inputParameters": [
+                {
+                    "name": "tags",
+                    "left": b.var("app", "tags", "list", {"type": "integer"}),
+                    "input": b.lit("[1]", "list", {"type": "integer"}),
+                }
+            ]
+        },
+        outputs=[out("isSuccess", "boolean")],
+    )
+    raw = chain(start(), assign, end_vars())
+    body = {"canvas": raw, "name": "assign", "variables": {"app": {"tags": ""}}}
+    refused = httpx.post(f"{emu.base_url}/_emulator/workflows", json=body, timeout=10).json()
+    assert refused["code"] == 4000
+    assert "node 400001: param [tags], type mismatch: the assignment declares list<integer>" in refused["msg"]
+    body["variables"] = {"app": {"tags": [2]}}
+    assert httpx.post(f"{emu.base_url}/_emulator/workflows", json=body, timeout=10).json()["code"] == 0

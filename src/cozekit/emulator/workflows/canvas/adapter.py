@@ -29,6 +29,7 @@ from .engine import (
 )
 from .model import END, START, Canvas, CanvasError
 from .nodes import EXECUTORS, default_of
+from .validate import check_variable_types
 
 HTTP_HOSTS_ENV = "COZEKIT_EMULATOR_WORKFLOW_HTTP_HOSTS"
 """Comma-separated host names HTTP request nodes may call besides loopback (`*`: any host)."""
@@ -116,6 +117,10 @@ def definition(raw: Dict[str, Any]) -> legacy.Definition:
         k not in ("app", "user") or not isinstance(v, dict) for k, v in declared.items()
     ):
         raise legacy.DefinitionError('variables must be {"app": {name: default}, "user": {name: default}}')
+    try:
+        check_variable_types(canvas, declared)
+    except CanvasError as exc:
+        raise legacy.DefinitionError(f"canvas: {exc}") from None
     mode = str(raw.get("mode") or ("chatflow" if canvas.is_chatflow else "workflow"))
     if mode not in ("workflow", "chatflow"):
         raise legacy.DefinitionError("mode must be workflow or chatflow")
