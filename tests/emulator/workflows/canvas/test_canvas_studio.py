@@ -385,3 +385,20 @@ def test_an_assignment_whose_type_is_not_the_variables_is_refused(emu: ThreadedE
     assert "node 400001: param [tags], type mismatch: the assignment declares list<integer>" in refused["msg"]
     body["variables"] = {"app": {"tags": [2]}}
     assert httpx.post(f"{emu.base_url}/_emulator/workflows", json=body, timeout=10).json()["code"] == 0
+
+
+def test_whole_numbers_are_written_as_go_writes_them() -> None:
+    raw = chain(
+        start(
+            out("n", "float"),
+            out("rows", "list", {"type": "object", "schema": [{"name": "v", "type": "float"}]}),
+        ),
+        end_vars(
+            param("n", ref(S, "n", "float")),
+            param(
+                "rows", ref(S, "rows", "list", {"type": "object", "schema": [{"name": "v", "type": "float"}]})
+            ),
+        ),
+    )
+    outcome = b.Runner(raw, {"n": 123, "rows": [{"v": "345"}, {"v": 1.5}]}).go()
+    assert outcome == b.cv.Done('{"n":123,"rows":[{"v":345},{"v":1.5}]}')

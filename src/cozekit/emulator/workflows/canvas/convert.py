@@ -32,9 +32,20 @@ def number_text(value: float) -> str:
     return text
 
 
+def _go_numbers(value: Any) -> Any:
+    """Whole floats as integers: Go writes float64 123 as `123`, not `123.0`."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e21:
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _go_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_go_numbers(v) for v in value]
+    return value
+
+
 def to_json(value: Any, sort_keys: bool = False) -> str:
-    """Compact JSON (Coze's serializer writes no spaces)."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys)
+    """Compact JSON as Coze's Go serializer writes it: no spaces, whole floats without `.0`."""
+    return json.dumps(_go_numbers(value), ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys)
 
 
 def as_text(value: Any, sort_keys: bool = False) -> str:
