@@ -427,7 +427,8 @@ async def question(run: Run, node: Node, scope: Scope, answer: Optional[str]) ->
                 render(str((o or {}).get("name") or ""), values) for o in node.setting("options") or []
             ]
     rec = run.state.nodes.setdefault(node.id, {})
-    asked = rec.pop("qa", None) if answer is not None else None
+    key = _item_key(node, scope, "qa")
+    asked = rec.pop(key, None) if answer is not None else None
     if answer is not None:
         if not options:
             if node.setting("extra_output"):
@@ -441,7 +442,7 @@ async def question(run: Run, node: Node, scope: Scope, answer: Optional[str]) ->
                     raise NodeError(f"max answer count {limit} exceeded")
                 qa["questions"].append(follow_up[0])
                 qa["fields"].append(follow_up[1])
-                rec["qa"] = qa
+                rec[key] = qa
                 await emit_text(run, node, follow_up[0], False)
                 raise Interrupt(QUESTION, _qa_data(node, qa, None))
             return Result(typed_outputs(node, {"USER_RESPONSE": answer}))
@@ -453,6 +454,16 @@ async def question(run: Run, node: Node, scope: Scope, answer: Optional[str]) ->
         return Result({"optionId": "other", "optionContent": answer}, "default")
     await emit_text(run, node, text_, False)
     raise Interrupt(QUESTION, _qa_data(node, {"questions": [text_], "answers": []}, options or None))
+
+
+def _item_key(node: Node, scope: Scope, name: str) -> str:
+    """Where a node inside a loop or batch keeps its state between interrupts: one place per item, so
+    that batch items waiting at the same node do not share it."""
+    if node.parent is None:
+        return name
+    own = scope.get(node.parent)
+    index = own.get("index") if isinstance(own, dict) else None
+    return name if index is None else f"{name}:{index}"
 
 
 def _qa_data(node: Node, qa: Dict[str, Any], options: Optional[List[str]]) -> str:
@@ -803,12 +814,6 @@ async def batch(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Re
             try:
                 done[i] = await run_body(run, graph, layered({node.id: own}, scope), resume, answer)
             except Interrupt as intr:
-                pending = graph.by_id[(intr.progress or {}).get("pending", "")]
-                if pending.type == m.SUB_WORKFLOW and count > 1:
-                    raise NodeError(
-                        f"{pending.title} ({pending.id}) waits for an answer inside a sub-workflow; the "
-                        "emulator supports that in a batch of one item only"
-                    ) from None
                 waiting[i] = {
                     "progress": intr.progress,
                     "interrupt": [intr.type, intr.data, intr.title, intr.extra],
@@ -842,7 +847,8 @@ async def sub_workflow(run: Run, node: Node, scope: Scope, answer: Optional[str]
     version = node.setting("workflowVersion") or None
     child_canvas = run.host.sub_canvas(workflow_id, str(version) if version else None)
     rec = run.state.nodes.setdefault(node.id, {})
-    saved = rec.pop("child", None)
+    key = _item_key(node, scope, "child")
+    saved = rec.pop(key, None)
     if saved is not None and answer is not None:
         child = RunState.from_json(saved)
     else:
@@ -869,7 +875,7 @@ async def sub_workflow(run: Run, node: Node, scope: Scope, answer: Optional[str]
     if isinstance(outcome, Failed):
         raise NodeError(f"sub-workflow {workflow_id}: {outcome.msg}", outcome.code)
     if isinstance(outcome, Interrupted):
-        rec["child"] = child.to_json()
+        rec[key] = child.to_json()
         data = outcome.interrupt_data
         extra = {k: v for k, v in data.items() if k not in ("event_id", "type", "data")}
         raise Interrupt(int(data["type"]), str(data["data"]), outcome.node_title, extra)
