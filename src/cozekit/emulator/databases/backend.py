@@ -106,6 +106,36 @@ _ALLOWED_ACTIONS = {
 }
 
 
+def _concat(*parts: Any) -> Optional[str]:
+    return None if any(p is None for p in parts) else "".join(_sql_text(p) for p in parts)
+
+
+def _sql_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _concat_ws(sep: Any, *parts: Any) -> Optional[str]:
+    if sep is None:
+        return None
+    return _sql_text(sep).join(_sql_text(p) for p in parts if p is not None)
+
+
+MYSQL_FUNCTIONS: Dict[str, Tuple[int, Any]] = {
+    "CONCAT": (-1, _concat),
+    "CONCAT_WS": (-1, _concat_ws),
+    "NOW": (0, lambda: time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())),
+    "CURDATE": (0, lambda: time.strftime("%Y-%m-%d", time.gmtime())),
+    "IF": (3, lambda cond, yes, no: yes if cond else no),
+    "LCASE": (1, lambda s: None if s is None else _sql_text(s).lower()),
+    "UCASE": (1, lambda s: None if s is None else _sql_text(s).upper()),
+    "CHAR_LENGTH": (1, lambda s: None if s is None else len(_sql_text(s))),
+    "LOCATE": (2, lambda sub, s: None if sub is None or s is None else _sql_text(s).find(_sql_text(sub)) + 1),
+}
+"""MySQL functions Coze's SQL may use that SQLite lacks, registered on the statement's database."""
+
+
 def _only_rows(action: int, *_: Any) -> int:
     """SQLite authorizer: reading and writing rows only (no ATTACH, PRAGMA, schema changes)."""
     return sqlite3.SQLITE_OK if action in _ALLOWED_ACTIONS else sqlite3.SQLITE_DENY
@@ -403,6 +433,8 @@ class DatabasesBackend(Backend):
                 f'INSERT INTO "{table["name"]}" VALUES ({marks})',
                 [[r.get(n) for n in names] for r in before],
             )
+            for fname, (arity, fn) in MYSQL_FUNCTIONS.items():
+                db.create_function(fname, arity, fn, deterministic=fname not in ("NOW", "CURDATE"))
             db.set_authorizer(_only_rows)
             try:
                 cursor = db.execute(sql, list(params))

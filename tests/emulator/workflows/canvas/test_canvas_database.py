@@ -247,3 +247,21 @@ async def test_a_read_only_table_refuses_writes(client: Client, emu: ThreadedEmu
     read = load(emu, sql_canvas(table, "SELECT name FROM facts"), "read")
     got = await run(client.workflows.runs.create(workflow_id=read, parameters={"who": "", "top": 0}))
     assert got.parsed_data == {"rows": [], "n": 0}
+
+
+async def test_custom_sql_knows_common_mysql_functions(
+    client: Client, emu: ThreadedEmulator, table: Dict[str, Any]
+) -> None:
+    wf = load(emu, writer(table), "writer")
+    for name, score in (("ann", 12), ("bob", 5)):
+        await run(client.workflows.runs.create(workflow_id=wf, parameters={"name": name, "score": score}))
+    sql = (
+        "SELECT CONCAT(UCASE(name), '#', score) AS name, IF(score > {{top}}, 1, 0) AS score "
+        "FROM players ORDER BY id"
+    )
+    read = load(emu, sql_canvas(table, sql), "read")
+    got = await run(client.workflows.runs.create(workflow_id=read, parameters={"who": "", "top": 10}))
+    assert got.parsed_data == {
+        "rows": [{"name": "ANN#12", "score": 1}, {"name": "BOB#5", "score": 0}],
+        "n": 2,
+    }
