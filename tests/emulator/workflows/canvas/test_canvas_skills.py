@@ -161,3 +161,21 @@ async def test_knowledge_skills_recall_only_from_the_listed_bases_the_prompts_ch
     assert await answer("Birds: how do they sleep?") == found + "Parrots sleep standing on one leg."
     # nothing recalled: the custom no-recall reply is the model's reference
     assert await answer("taxes and mortgages") == found + "Say that you do not know."
+
+
+async def test_a_workflow_skill_answers_to_coze_studios_tool_name(
+    client: Client, emu: ThreadedEmulator
+) -> None:
+    greeter = chain(
+        start(out("query")), end_answer("Hello from the greeter: {{query}}", param("query", ref(S, "query")))
+    )
+    tool_id = load(emu, greeter, "greeter")
+    wf = load(
+        emu,
+        asking({"workflowFCParam": {"workflowList": [{"workflow_id": tool_id, "plugin_id": "0"}]}}),
+        "main",
+    )
+    call = {"name": "ts_greeter_greeter", "arguments": '{"query": "hi"}'}
+    emu.control.script_workflow_node(wf, "3001", {"tool_calls": [call]})
+    got = await run(client.workflows.runs.create(workflow_id=wf, parameters={"q": "anything"}))
+    assert got.parsed_data == {"answer": "Hello from the greeter: hi"}

@@ -179,6 +179,9 @@ async def converse(
             slices = [skills.no_recall_reply]
     query = with_knowledge(prompt, slices)
     by_name = {t.spec.name: t for t in skills.tools}
+    for t in skills.tools:  # Coze Studio names a workflow tool `ts_<name>_<name>`: that name calls it too
+        if t.workflow is not None:
+            by_name.setdefault(f"ts_{t.spec.name}_{t.spec.name}", t)
     calls: List[ToolCall] = []
     outputs: Dict[str, str] = {}
     for _ in range(MAX_ROUNDS):
