@@ -179,3 +179,37 @@ async def test_a_workflow_skill_answers_to_coze_studios_tool_name(
     emu.control.script_workflow_node(wf, "3001", {"tool_calls": [call]})
     got = await run(client.workflows.runs.create(workflow_id=wf, parameters={"q": "anything"}))
     assert got.parsed_data == {"answer": "Hello from the greeter: hi"}
+
+
+async def test_a_workflow_skill_that_asks_interrupts_the_run(client: Client, emu: ThreadedEmulator) -> None:
+    # Coze Studio's interruptible tool: the tool's question interrupts the whole run; the resume answers it,
+    # the tool finishes and the model answers from its result
+    ask = node(
+        "18001",
+        18,
+        "Which size",
+        inputs={"question": "Which size for {{item}}?", "answer_type": "text"},
+        params=[param("item", ref(S, "item"))],
+        outputs=[out("USER_RESPONSE")],
+    )
+    sizer = chain(start(out("item")), ask, end_vars(param("size", ref("18001", "USER_RESPONSE"))))
+    tool_id = load(emu, sizer, "sizer")
+    wf = load(
+        emu,
+        asking({"workflowFCParam": {"workflowList": [{"workflow_id": tool_id, "plugin_id": "0"}]}}),
+        "shop",
+    )
+    call = {"name": "ts_sizer_sizer", "arguments": '{"item": "boots"}', "id": "call-9"}
+    emu.control.script_workflow_node(wf, "3001", {"tool_calls": [call]})
+    step = await run(client.workflows.runs.create(workflow_id=wf, parameters={"q": "buy boots"}))
+    data = step.interrupt_data
+    assert data is not None and data.type == 2
+    assert json.loads(data.data)["messages"][-1]["content"] == "Which size for boots?"
+    step = await run(
+        client.workflows.runs.resume(
+            workflow_id=wf, event_id=data.event_id, resume_data="42", interrupt_type=2, stream=False
+        )
+    )
+    assert step.interrupt_data is None
+    # the deterministic model answers from the tool's result
+    assert step.parsed_data == {"answer": 'Tool results: ts_sizer_sizer returned {"size":"42"}.'}

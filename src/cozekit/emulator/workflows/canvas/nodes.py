@@ -152,7 +152,7 @@ async def llm(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Resu
     system = render(str(params.get("systemPrompt") or ""), values)
     history = _history(run, params, node)
     text, reasoning, stand_in = await skills.converse(
-        run, node, system, prompt, history, skills.of(run, node)
+        run, node, system, prompt, history, skills.of(run, node), answer
     )
     declared = [v for v in node.outputs if v.name not in ("reasoning_content", "errorBody", "isSuccess")]
     out: Dict[str, Any]
