@@ -171,16 +171,21 @@ class ControlClient:
         token: Optional[str] = None,
         workspace_id: Optional[str] = None,
         variables: Optional[Dict[str, Dict[str, Any]]] = None,
+        strict_types: bool = True,
     ) -> Dict[str, Any]:
         """Load and publish a Coze canvas (an object, JSON text, or a `.json` file's path; a file's
         workflow is named after it): `{"workflow_id", "name", "mode", "version", "workspace_id"}`.
-        `variables` declares app and user variables with their defaults: `{"app": {...}, "user": {...}}`."""
+        `variables` declares app and user variables with their defaults: `{"app": {...}, "user": {...}}`.
+        `strict_types=False` loads a canvas whose reference types do not match (Coze Studio converts
+        at run time; a value that cannot convert becomes null)."""
         if not isinstance(canvas, dict) and not str(canvas).lstrip().startswith("{"):
             path = os.fspath(canvas)
             name = name or os.path.splitext(os.path.basename(path))[0]
             with open(path, encoding="utf-8") as f:
                 canvas = f.read()
         body: Dict[str, Any] = {"canvas": canvas, "name": name, "publish": publish}
+        if not strict_types:
+            body["strict_types"] = False
         extra = (
             ("workflow_id", workflow_id),
             ("mode", mode),
@@ -198,11 +203,13 @@ class ControlClient:
         *,
         database_id: Optional[str] = None,
         workspace_id: Optional[str] = None,
+        rw_mode: str = "unlimited",
     ) -> Dict[str, Any]:
         """Define a table for workflow database nodes: fields `{"name", "type", "required"?, "id"?}`
-        (types string, integer, number, boolean, time). Returns `{"database_id", "name", "fields"}`, the
-        fields with their ids."""
-        body: Dict[str, Any] = {"name": name, "fields": fields}
+        (types string, integer, number, boolean, time). Returns `{"database_id", "name", "fields",
+        "rw_mode"}`, the fields with their ids. `rw_mode`: `unlimited` (rows shared by all users),
+        `limited` (each user sees only their rows) or `read_only`."""
+        body: Dict[str, Any] = {"name": name, "fields": fields, "rw_mode": rw_mode}
         body.update({k: v for k, v in (("database_id", database_id), ("workspace_id", workspace_id)) if v})
         return dict(self._call("POST", "/databases", body))
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Union
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
 from ..core.base import Account
 from ..core.errors import bad_request
+from ..databases.backend import RW_MODES
 from ..routing import IdStr, ok, state_of
 from ..seed import TOKEN
 
@@ -29,6 +30,8 @@ class DatabaseIn(BaseModel):
     database_id: Optional[IdStr] = None
     workspace_id: Optional[IdStr] = None
     token: Optional[str] = None
+    rw_mode: Union[str, int] = "unlimited"
+    """Coze's table mode: `limited` (1, single-user), `read_only` (2) or `unlimited` (3, shared)."""
 
 
 def _account(request: Request, token: Optional[str]) -> Account:
@@ -39,7 +42,9 @@ def _account(request: Request, token: Optional[str]) -> Account:
 
 
 def _view(doc: Dict[str, Any]) -> Dict[str, Any]:
-    return {k: doc[k] for k in ("id", "name", "workspace_id", "fields")} | {"database_id": doc["id"]}
+    mode = {v: k for k, v in RW_MODES.items()}[int(doc.get("rw_mode") or RW_MODES["unlimited"])]
+    view = {k: doc[k] for k in ("id", "name", "workspace_id", "fields")}
+    return {**view, "database_id": doc["id"], "rw_mode": mode}
 
 
 @router.post("", summary="Define (or redefine, keeping its rows) a database table for workflow nodes")
@@ -48,7 +53,7 @@ async def create_database(request: Request, body: DatabaseIn) -> Response:
     account = _account(request, body.token)
     workspace_id = body.workspace_id or state.accounts.workspace_ids(account)[0]
     fields = [f.model_dump(exclude_none=True) for f in body.fields]
-    doc = state.databases.create(account, workspace_id, body.name, fields, body.database_id)
+    doc = state.databases.create(account, workspace_id, body.name, fields, body.database_id, body.rw_mode)
     return ok(request, _view(doc))
 
 

@@ -35,6 +35,8 @@ class WorkflowIn(BaseModel):
     token: Optional[str] = None
     workspace_id: Optional[IdStr] = None
     publish: bool = True
+    strict_types: bool = True
+    """False: a canvas whose reference types do not match loads (converted at run time, as Coze Studio)."""
 
 
 class NodeRepliesIn(BaseModel):

@@ -3,7 +3,11 @@
 A database is one table with typed fields (`string`, `integer`, `number`, `boolean`, `time`), defined
 through the control plane. Each row is a document of the emulator's store. Every table also has Coze's
 system fields: `id` (a number that grows), `uuid` (the user who wrote the row), `sys_platform` (the
-channel) and `bstudio_create_time`. Rows are shared by every user of the table.
+channel) and `bstudio_create_time`.
+
+A table's `rw_mode` is Coze Studio's: `limited` (1, single-user: each user reads, changes and deletes
+only the rows they wrote, keyed by `uuid`), `read_only` (2: workflows read it, writes fail) or
+`unlimited` (3, the default: rows shared by every user).
 
 `execute_sql` runs one SQL statement over a table: the rows are copied into an in-memory SQLite
 database, the statement runs there, and a changed table is written back. SQLite's dialect applies.
@@ -42,6 +46,8 @@ OPERATORS = (
     "NOT_LIKE",
 )
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+RW_MODES = {"limited": 1, "read_only": 2, "unlimited": 3}
+"""Coze's table modes (`BotTableRWMode`) by name."""
 MAX_ROWS = 1000
 """The most rows a query returns (Coze caps its queries too)."""
 
@@ -100,6 +106,36 @@ _ALLOWED_ACTIONS = {
 }
 
 
+def _concat(*parts: Any) -> Optional[str]:
+    return None if any(p is None for p in parts) else "".join(_sql_text(p) for p in parts)
+
+
+def _sql_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _concat_ws(sep: Any, *parts: Any) -> Optional[str]:
+    if sep is None:
+        return None
+    return _sql_text(sep).join(_sql_text(p) for p in parts if p is not None)
+
+
+MYSQL_FUNCTIONS: Dict[str, Tuple[int, Any]] = {
+    "CONCAT": (-1, _concat),
+    "CONCAT_WS": (-1, _concat_ws),
+    "NOW": (0, lambda: time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())),
+    "CURDATE": (0, lambda: time.strftime("%Y-%m-%d", time.gmtime())),
+    "IF": (3, lambda cond, yes, no: yes if cond else no),
+    "LCASE": (1, lambda s: None if s is None else _sql_text(s).lower()),
+    "UCASE": (1, lambda s: None if s is None else _sql_text(s).upper()),
+    "CHAR_LENGTH": (1, lambda s: None if s is None else len(_sql_text(s))),
+    "LOCATE": (2, lambda sub, s: None if sub is None or s is None else _sql_text(s).find(_sql_text(sub)) + 1),
+}
+"""MySQL functions Coze's SQL may use that SQLite lacks, registered on the statement's database."""
+
+
 def _only_rows(action: int, *_: Any) -> int:
     """SQLite authorizer: reading and writing rows only (no ATTACH, PRAGMA, schema changes)."""
     return sqlite3.SQLITE_OK if action in _ALLOWED_ACTIONS else sqlite3.SQLITE_DENY
@@ -117,8 +153,13 @@ class DatabasesBackend(Backend):
         name: str,
         fields: Sequence[Dict[str, Any]],
         database_id: Optional[str] = None,
+        rw_mode: Any = "unlimited",
     ) -> Dict[str, Any]:
-        """Define (or redefine, keeping rows) a table: fields `{name, type, required?, description?, id?}`."""
+        """Define (or redefine, keeping rows) a table: fields `{name, type, required?, description?, id?}`;
+        `rw_mode` a name of RW_MODES or its number."""
+        mode = RW_MODES.get(str(rw_mode), rw_mode)
+        if mode not in RW_MODES.values() or isinstance(mode, bool):
+            raise bad_request("rw_mode must be limited (1), read_only (2) or unlimited (3)")
         if not NAME.match(name or ""):
             raise bad_request("name must be letters, digits and _ (at most 64), not starting with a digit")
         if not fields:
@@ -152,6 +193,7 @@ class DatabasesBackend(Backend):
             "name": name,
             "workspace_id": workspace_id,
             "fields": out,
+            "rw_mode": int(mode),
             "owner": account.user_id,
             "create_time": old["create_time"] if old else self.now(),
         }
@@ -196,6 +238,23 @@ class DatabasesBackend(Backend):
         docs.sort(key=lambda d: int(d["values"]["id"]))
         return [dict(d["values"]) for d in docs]
 
+    @staticmethod
+    def mode(table: Dict[str, Any]) -> int:
+        return int(table.get("rw_mode") or RW_MODES["unlimited"])
+
+    def _visible(self, account: Account, table: Dict[str, Any], user: Optional[str]) -> List[Dict[str, Any]]:
+        """The rows a user works on: in a single-user (`limited`) table only the rows they wrote."""
+        rows = self.rows(account, table["id"])
+        if self.mode(table) == RW_MODES["limited"] and user is not None:
+            rows = [r for r in rows if r.get("uuid") == user]
+        return rows
+
+    def _writable(self, table: Dict[str, Any]) -> None:
+        if self.mode(table) == RW_MODES["read_only"]:
+            raise DatabaseError(
+                f"table {table['name']} is read-only: rows cannot be added, changed or deleted"
+            )
+
     def _save(self, database_id: str, owner: str, values: Dict[str, Any]) -> None:
         doc = {"id": f"{database_id}:{values['id']}", "values": values}
         self.store.upsert(self.ROW, doc, owner=owner, parent=database_id)
@@ -214,6 +273,7 @@ class DatabasesBackend(Backend):
     ) -> Dict[str, Any]:
         """Add a row (`values` by field id or name); required fields must be given."""
         table = self.get(account, database_id)
+        self._writable(table)
         types = self.types(table)
         row: Dict[str, Any] = {f["name"]: None for f in table["fields"]}
         for key, value in values.items():
@@ -291,13 +351,14 @@ class DatabasesBackend(Backend):
         order: Sequence[Tuple[Any, bool]],
         limit: int,
         distinct: bool = False,
+        user: Optional[str] = None,
     ) -> List[Dict[str, Any]]:
         """Rows that match, ordered (`(field, ascending)`; nulls first going up), at most `limit`, with
-        the chosen fields (all when none are chosen)."""
+        the chosen fields (all when none are chosen); `user`'s rows only in a single-user table."""
         if limit <= 0:
             raise DatabaseError("limit must be greater than 0")
         table = self.get(account, database_id)
-        rows = [r for r in self.rows(account, database_id) if self._matches(table, r, logic, clauses)]
+        rows = [r for r in self._visible(account, table, user) if self._matches(table, r, logic, clauses)]
         for field, ascending in reversed(list(order)):
             name = self.field_name(table, field)
             rows.sort(key=lambda r: (r.get(name) is not None, r.get(name)), reverse=not ascending)
@@ -316,9 +377,12 @@ class DatabasesBackend(Backend):
         logic: str,
         clauses: Sequence[Clause],
         values: Dict[str, Any],
+        user: Optional[str] = None,
     ) -> int:
-        """Set `values` (by field id or name) on every matching row; the number of rows changed."""
+        """Set `values` (by field id or name) on every matching row (`user`'s only, in a single-user
+        table); the number of rows changed."""
         table = self.get(account, database_id)
+        self._writable(table)
         types = self.types(table)
         changes = {}
         for key, value in values.items():
@@ -329,19 +393,27 @@ class DatabasesBackend(Backend):
         count = 0
         with self.store.transaction():
             self._hold(database_id)
-            for row in self.rows(account, database_id):
+            for row in self._visible(account, table, user):
                 if self._matches(table, row, logic, clauses):
                     row.update(changes)
                     self._save(database_id, account.user_id, row)
                     count += 1
         return count
 
-    def delete_rows(self, account: Account, database_id: str, logic: str, clauses: Sequence[Clause]) -> int:
+    def delete_rows(
+        self,
+        account: Account,
+        database_id: str,
+        logic: str,
+        clauses: Sequence[Clause],
+        user: Optional[str] = None,
+    ) -> int:
         table = self.get(account, database_id)
+        self._writable(table)
         count = 0
         with self.store.transaction():
             self._hold(database_id)
-            for row in self.rows(account, database_id):
+            for row in self._visible(account, table, user):
                 if self._matches(table, row, logic, clauses):
                     self.store.delete(self.ROW, f"{database_id}:{row['id']}")
                     count += 1
@@ -353,7 +425,9 @@ class DatabasesBackend(Backend):
         self, account: Account, database_id: str, sql: str, params: Sequence[Any], user: str, platform: str
     ) -> Tuple[List[Dict[str, Any]], int]:
         """One SQL statement over the table (SQLite's dialect): the rows it returns, and the number of
-        rows it changed (or returned). The rows are read and written back under the table's lock."""
+        rows it changed (or returned). In a single-user table the statement sees only `user`'s rows, as
+        Coze Studio adds `uuid = <user>` to it; a read-only table takes only statements that change
+        nothing. The rows are read and written back under the table's lock."""
         with self.store.transaction():
             self._hold(database_id)
             return self._execute_sql(account, database_id, sql, params, user, platform)
@@ -369,11 +443,13 @@ class DatabasesBackend(Backend):
             columns = ", ".join(f'"{n}"' + (" INTEGER PRIMARY KEY" if n == "id" else "") for n in names)
             db.execute(f'CREATE TABLE "{table["name"]}" ({columns})')
             marks = ", ".join("?" for _ in names)
-            before = self.rows(account, database_id)
+            before = self._visible(account, table, user)
             db.executemany(
                 f'INSERT INTO "{table["name"]}" VALUES ({marks})',
                 [[r.get(n) for n in names] for r in before],
             )
+            for fname, (arity, fn) in MYSQL_FUNCTIONS.items():
+                db.create_function(fname, arity, fn, deterministic=fname not in ("NOW", "CURDATE"))
             db.set_authorizer(_only_rows)
             try:
                 cursor = db.execute(sql, list(params))
@@ -384,6 +460,8 @@ class DatabasesBackend(Backend):
                 found = [dict(zip(cols, r)) for r in cursor.fetchmany(MAX_ROWS)]
                 return found, len(found)
             changed = max(cursor.rowcount, 0)
+            if db.total_changes:
+                self._writable(table)
             self._write_back(account, database_id, db, table, names, before, user, platform)
             return [], changed
         finally:
@@ -403,14 +481,15 @@ class DatabasesBackend(Backend):
         types = self.types(table)
         after = [dict(zip(names, r)) for r in db.execute(f'SELECT * FROM "{table["name"]}"')]
         now = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())
+        known = {int(r["id"]) for r in before}
         kept = {int(r["id"]) for r in after if r.get("id") is not None}
         with self.store.transaction():
             for row in before:
                 if int(row["id"]) not in kept:
                     self.store.delete(self.ROW, f"{database_id}:{row['id']}")
-            next_id = max(kept | {int(r["id"]) for r in before}, default=0) + 1
+            next_id = max(known | {self._next_id(database_id) - 1}) + 1
             for row in after:
-                if row.get("id") is None:
+                if row.get("id") is None or int(row["id"]) not in known:  # a new row: an id of the table's
                     row["id"], next_id = next_id, next_id + 1
                 row = {n: _coerce(row.get(n), types[n], n) for n in names}
                 row["uuid"] = row.get("uuid") or user

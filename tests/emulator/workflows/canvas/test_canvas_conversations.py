@@ -211,3 +211,20 @@ async def test_in_a_chatflow_default_is_the_chats_conversation(client: Client, e
     done = next(e for e in events if e.event == ChatEventType.CONVERSATION_CHAT_COMPLETED)
     listed = await collect(client.conversations.messages.list(conversation_id=done.chat.conversation_id))
     assert "noted by the flow" in [m.content for m in listed]
+
+
+async def test_a_run_for_a_bot_reaches_only_default(client: Client, emu: ThreadedEmulator) -> None:
+    # Coze Studio's create_message_in_agent example, run for a bot with another conversation's name
+    create = conv_node(
+        "102",
+        55,
+        [named(ref(S, "name")), param("role", lit("user")), param("content", lit("hi"))],
+        [out("isSuccess", "boolean"), out("message", "object", MESSAGE)],
+    )
+    wf = load(
+        emu, chain(start(out("name")), create, end_vars(param("ok", ref("102", "isSuccess", "boolean")))), "m"
+    )
+    with pytest.raises(CozeAPIError, match="Only default conversation allow in agent scenario"):
+        await run(
+            client.workflows.runs.create(workflow_id=wf, parameters={"name": "other"}, bot_id=emu.demo_bot_id)
+        )

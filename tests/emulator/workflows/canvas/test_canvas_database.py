@@ -191,3 +191,77 @@ def test_a_database_node_without_a_table_is_refused(emu: ThreadedEmulator) -> No
     )
     resp = httpx.post(f"{emu.base_url}/_emulator/workflows", json={"canvas": canvas, "name": "x"}, timeout=10)
     assert "node 43001: a database node needs databaseInfoList with a databaseInfoID" in resp.json()["msg"]
+
+
+async def test_a_single_user_table_keeps_each_users_rows_apart(client: Client, emu: ThreadedEmulator) -> None:
+    # Coze Studio's single-user mode (BotTableRWMode_LimitedReadWrite): queries, updates, deletes and
+    # custom SQL see only the rows of the run's user (ext.user_id, else the token's user)
+    fields = [{"name": "name", "type": "string", "required": True}, {"name": "score", "type": "integer"}]
+    made = emu.control.create_database("players", fields, rw_mode="limited")
+    assert made["rw_mode"] == "limited"
+    table = {"id": made["database_id"], **{f["name"]: f["id"] for f in made["fields"]}}
+    wf = load(emu, writer(table), "writer")
+    for user, name, score in (("u-a", "ann", 12), ("u-b", "bob", 40), ("u-a", "amy", 20)):
+        got = await run(
+            client.workflows.runs.create(
+                workflow_id=wf, parameters={"name": name, "score": score}, ext={"user_id": user}
+            )
+        )
+    assert got.parsed_data["rows"] == [{"name": "amy", "score": 20}, {"name": "ann", "score": 12}]
+    bob = await run(
+        client.workflows.runs.create(
+            workflow_id=wf, parameters={"name": "ben", "score": 1}, ext={"user_id": "u-b"}
+        )
+    )
+    assert bob.parsed_data["rows"] == [{"name": "bob", "score": 40}]
+    # custom SQL: u-b changes and deletes only its own rows, and its inserts do not take u-a's ids
+    change = load(emu, sql_canvas(table, "UPDATE players SET score = {{top}}"), "change")
+    changed = await run(
+        client.workflows.runs.create(
+            workflow_id=change, parameters={"who": "", "top": 7}, ext={"user_id": "u-b"}
+        )
+    )
+    assert changed.parsed_data["n"] == 2
+    add = load(emu, sql_canvas(table, "INSERT INTO players (name, score) VALUES ('{{who}}', {{top}})"), "add")
+    await run(
+        client.workflows.runs.create(
+            workflow_id=add, parameters={"who": "bea", "top": 3}, ext={"user_id": "u-b"}
+        )
+    )
+    rows = emu.control.database_rows(table["id"])
+    assert sorted((r["id"], r["name"], r["score"], r["uuid"]) for r in rows) == [
+        (1, "ann", 12, "u-a"),
+        (2, "bob", 7, "u-b"),
+        (3, "amy", 20, "u-a"),
+        (4, "ben", 7, "u-b"),
+        (5, "bea", 3, "u-b"),
+    ]
+
+
+async def test_a_read_only_table_refuses_writes(client: Client, emu: ThreadedEmulator) -> None:
+    made = emu.control.create_database("facts", [{"name": "name", "type": "string"}], rw_mode="read_only")
+    table = {"id": made["database_id"], "name": made["fields"][0]["id"], "score": "score"}
+    add = load(emu, sql_canvas(table, "INSERT INTO facts (name) VALUES ('{{who}}')"), "add")
+    with pytest.raises(CozeAPIError, match="read-only"):
+        await run(client.workflows.runs.create(workflow_id=add, parameters={"who": "x", "top": 0}))
+    read = load(emu, sql_canvas(table, "SELECT name FROM facts"), "read")
+    got = await run(client.workflows.runs.create(workflow_id=read, parameters={"who": "", "top": 0}))
+    assert got.parsed_data == {"rows": [], "n": 0}
+
+
+async def test_custom_sql_knows_common_mysql_functions(
+    client: Client, emu: ThreadedEmulator, table: Dict[str, Any]
+) -> None:
+    wf = load(emu, writer(table), "writer")
+    for name, score in (("ann", 12), ("bob", 5)):
+        await run(client.workflows.runs.create(workflow_id=wf, parameters={"name": name, "score": score}))
+    sql = (
+        "SELECT CONCAT(UCASE(name), '#', score) AS name, IF(score > {{top}}, 1, 0) AS score "
+        "FROM players ORDER BY id"
+    )
+    read = load(emu, sql_canvas(table, sql), "read")
+    got = await run(client.workflows.runs.create(workflow_id=read, parameters={"who": "", "top": 10}))
+    assert got.parsed_data == {
+        "rows": [{"name": "ANN#12", "score": 1}, {"name": "BOB#5", "score": 0}],
+        "n": 2,
+    }

@@ -11,7 +11,7 @@ from cozekit import WorkflowEventType
 from cozekit.emulator import ThreadedEmulator
 from sync_or_async import Client, collect, run
 
-from .build import chain, edge, end_answer, lit, node, out, param, ref, start
+from .build import chain, edge, end_answer, end_vars, lit, node, out, param, ref, start
 
 S = "100001"
 TEXTS = ("list", {"type": "string"})
@@ -134,3 +134,125 @@ async def test_a_batch_asks_for_each_waiting_item_in_order(client: Client, emu: 
         data = step.interrupt_data
     assert data is None and step.data == '["good","great","fine"]'
     assert len(set(titles)) == 3
+
+
+def survey() -> Dict[str, Any]:
+    """A batch whose body asks twice per item: a form (input node), then a question."""
+    form = node("30003", 30, "Name", outputs=[out("name")])
+    ask = node(
+        "18003",
+        18,
+        "Rate",
+        inputs={"question": "Rate {{item}}, {{name}}", "answer_type": "text"},
+        params=[param("item", ref("28003", "input", "string")), param("name", ref("30003", "name"))],
+        outputs=[out("USER_RESPONSE")],
+    )
+    batch = node(
+        "28003",
+        28,
+        "Each dish",
+        inputs={"batchSize": lit(10, "integer"), "concurrentSize": lit(2, "integer")},
+        params=[param("input", ref(S, "items", *TEXTS))],
+        outputs=[{"name": "rates", "input": ref("18003", "USER_RESPONSE", *TEXTS)}],
+        blocks=[form, ask],
+        edges=[
+            edge("28003", "30003", "batch-function-inline-output"),
+            edge("30003", "18003"),
+            edge("18003", "28003", "", "batch-function-inline-input"),
+        ],
+    )
+    return chain(
+        start(out("items", *TEXTS)),
+        batch,
+        end_answer("{{rates}}", param("rates", ref("28003", "rates", *TEXTS))),
+    )
+
+
+async def test_batch_items_are_asked_first_come_first_asked(client: Client, emu: ThreadedEmulator) -> None:
+    # Coze Studio: both items stop at their form; answering the first item's form lets it reach its
+    # question, which waits behind the second item's form
+    wf = httpx.post(
+        f"{emu.base_url}/_emulator/workflows", json={"canvas": survey(), "name": "survey"}, timeout=10
+    ).json()["data"]["workflow_id"]
+    step = await run(client.workflows.runs.create(workflow_id=wf, parameters={"items": ["soup", "pie"]}))
+    kinds = []
+    for answer in ("Ann", "Bob", "good", "great"):
+        data = step.interrupt_data
+        assert data is not None
+        kinds.append(data.type)
+        step = await run(
+            client.workflows.runs.resume(
+                workflow_id=wf,
+                event_id=data.event_id,
+                resume_data=answer,
+                interrupt_type=data.type,
+                stream=False,
+            )
+        )
+    assert kinds == [5, 5, 2, 2]
+    assert step.interrupt_data is None and step.data == '["good","great"]'
+
+
+async def test_batch_items_each_answer_a_question_inside_a_sub_workflow(
+    client: Client, emu: ThreadedEmulator
+) -> None:
+    ask = node(
+        "18004",
+        18,
+        "Rate",
+        inputs={"question": "Rate {{dish}}", "answer_type": "text"},
+        params=[param("dish", ref(S, "dish"))],
+        outputs=[out("USER_RESPONSE")],
+    )
+    rater = chain(
+        start(out("dish")),
+        ask,
+        end_vars(param("rate", ref("18004", "USER_RESPONSE")), param("dish", ref(S, "dish"))),
+    )
+    sub_id = httpx.post(
+        f"{emu.base_url}/_emulator/workflows", json={"canvas": rater, "name": "rater"}, timeout=10
+    ).json()["data"]["workflow_id"]
+    call = node(
+        "9004",
+        9,
+        "Rater",
+        inputs={"workflowId": sub_id, "spaceId": "0", "type": 0},
+        params=[param("dish", ref("28004", "input", "string"))],
+        outputs=[out("rate"), out("dish")],
+    )
+    batch = node(
+        "28004",
+        28,
+        "Each dish",
+        inputs={"batchSize": lit(10, "integer"), "concurrentSize": lit(3, "integer")},
+        params=[param("input", ref(S, "items", *TEXTS))],
+        outputs=[{"name": "rates", "input": ref("9004", "rate", *TEXTS)}],
+        blocks=[call],
+        edges=[
+            edge("28004", "9004", "batch-function-inline-output"),
+            edge("9004", "28004", "", "batch-function-inline-input"),
+        ],
+    )
+    main = chain(
+        start(out("items", *TEXTS)),
+        batch,
+        end_answer("{{rates}}", param("rates", ref("28004", "rates", *TEXTS))),
+    )
+    wf = httpx.post(
+        f"{emu.base_url}/_emulator/workflows", json={"canvas": main, "name": "tasting2"}, timeout=10
+    ).json()["data"]["workflow_id"]
+    step = await run(
+        client.workflows.runs.create(workflow_id=wf, parameters={"items": ["soup", "pie", "tea"]})
+    )
+    asked = []
+    for answer in ("good", "great", "fine"):
+        data = step.interrupt_data
+        assert data is not None and data.type == 2
+        asked.append(json.loads(data.data)["messages"][-1]["content"])
+        step = await run(
+            client.workflows.runs.resume(
+                workflow_id=wf, event_id=data.event_id, resume_data=answer, interrupt_type=2, stream=False
+            )
+        )
+    assert asked == ["Rate soup", "Rate pie", "Rate tea"]
+    assert step.interrupt_data is None and step.data == '["good","great","fine"]'

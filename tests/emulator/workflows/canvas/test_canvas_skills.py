@@ -110,3 +110,106 @@ def test_skill_entries_are_checked_on_load(emu: ThreadedEmulator) -> None:
     bad = asking({"pluginFCParam": {"pluginList": [{"plugin_id": CALCULATOR}]}})
     resp = httpx.post(f"{emu.base_url}/_emulator/workflows", json={"canvas": bad, "name": "bad"}, timeout=10)
     assert "node 3001: skill plugin 0 needs plugin_id and api_name" in resp.json()["msg"]
+
+
+async def _base(client: Client, emu: ThreadedEmulator, name: str, text: str) -> str:
+    kb = await run(client.datasets.create(name=name, space_id=emu.workspace_id, format_type=0))
+    docs = await run(
+        client.datasets.documents.create(
+            dataset_id=kb.dataset_id,
+            document_bases=[DocumentBase.build_local_file(text.encode(), name=f"{name}.txt")],
+        )
+    )
+    await run(
+        client.datasets.wait_for_processing(
+            dataset_id=kb.dataset_id, document_ids=docs, poll_interval=0.02, poll_timeout=20
+        )
+    )
+    return str(kb.dataset_id)
+
+
+async def test_knowledge_skills_recall_only_from_the_listed_bases_the_prompts_choose(
+    client: Client, emu: ThreadedEmulator
+) -> None:
+    cats = await _base(client, emu, "Cats", "Cats sleep most of the day.")
+    birds = await _base(client, emu, "Birds", "Parrots sleep standing on one leg.")
+    await _base(client, emu, "Fish", "Fish sleep with their eyes open, in a quiet corner.")
+    fc = {
+        "knowledgeFCParam": {
+            "knowledgeList": [{"id": cats, "name": "Cats"}, {"id": birds, "name": "Birds"}],
+            "global_setting": {
+                "top_k": 5,
+                "search_mode": 20,
+                "no_recall_reply_mode": 1,
+                "no_recall_reply_customize_prompt": "Say that you do not know.",
+            },
+        }
+    }
+    wf = load(emu, asking(fc), "pets")
+
+    async def answer(q: str) -> str:
+        got = await run(client.workflows.runs.create(workflow_id=wf, parameters={"q": q}))
+        return str(got.parsed_data["answer"])
+
+    found = "Helper (turn 1) found in the knowledge base: "
+    # the Fish base is not listed: its slice never comes back, though it matches best
+    assert await answer("where do fish sleep with eyes open?") in (
+        found + "Cats sleep most of the day.",
+        found + "Parrots sleep standing on one leg.",
+    )
+    # a prompt that names a listed base recalls from that base alone
+    assert await answer("Birds: how do they sleep?") == found + "Parrots sleep standing on one leg."
+    # nothing recalled: the custom no-recall reply is the model's reference
+    assert await answer("taxes and mortgages") == found + "Say that you do not know."
+
+
+async def test_a_workflow_skill_answers_to_coze_studios_tool_name(
+    client: Client, emu: ThreadedEmulator
+) -> None:
+    greeter = chain(
+        start(out("query")), end_answer("Hello from the greeter: {{query}}", param("query", ref(S, "query")))
+    )
+    tool_id = load(emu, greeter, "greeter")
+    wf = load(
+        emu,
+        asking({"workflowFCParam": {"workflowList": [{"workflow_id": tool_id, "plugin_id": "0"}]}}),
+        "main",
+    )
+    call = {"name": "ts_greeter_greeter", "arguments": '{"query": "hi"}'}
+    emu.control.script_workflow_node(wf, "3001", {"tool_calls": [call]})
+    got = await run(client.workflows.runs.create(workflow_id=wf, parameters={"q": "anything"}))
+    assert got.parsed_data == {"answer": "Hello from the greeter: hi"}
+
+
+async def test_a_workflow_skill_that_asks_interrupts_the_run(client: Client, emu: ThreadedEmulator) -> None:
+    # Coze Studio's interruptible tool: the tool's question interrupts the whole run; the resume answers it,
+    # the tool finishes and the model answers from its result
+    ask = node(
+        "18001",
+        18,
+        "Which size",
+        inputs={"question": "Which size for {{item}}?", "answer_type": "text"},
+        params=[param("item", ref(S, "item"))],
+        outputs=[out("USER_RESPONSE")],
+    )
+    sizer = chain(start(out("item")), ask, end_vars(param("size", ref("18001", "USER_RESPONSE"))))
+    tool_id = load(emu, sizer, "sizer")
+    wf = load(
+        emu,
+        asking({"workflowFCParam": {"workflowList": [{"workflow_id": tool_id, "plugin_id": "0"}]}}),
+        "shop",
+    )
+    call = {"name": "ts_sizer_sizer", "arguments": '{"item": "boots"}', "id": "call-9"}
+    emu.control.script_workflow_node(wf, "3001", {"tool_calls": [call]})
+    step = await run(client.workflows.runs.create(workflow_id=wf, parameters={"q": "buy boots"}))
+    data = step.interrupt_data
+    assert data is not None and data.type == 2
+    assert json.loads(data.data)["messages"][-1]["content"] == "Which size for boots?"
+    step = await run(
+        client.workflows.runs.resume(
+            workflow_id=wf, event_id=data.event_id, resume_data="42", interrupt_type=2, stream=False
+        )
+    )
+    assert step.interrupt_data is None
+    # the deterministic model answers from the tool's result
+    assert step.parsed_data == {"answer": 'Tool results: ts_sizer_sizer returned {"size":"42"}.'}

@@ -35,8 +35,11 @@ __all__ = [
 ]
 
 
-def load(raw: Any) -> Canvas:
-    """A checked canvas from an object or JSON text; raises CanvasError naming the node and problem."""
+def load(raw: Any, strict_types: bool = True) -> Canvas:
+    """A checked canvas from an object or JSON text; raises CanvasError naming the node and problem.
+    With `strict_types=False`, type mismatches between references are left to run time, as in Coze
+    Studio."""
     canvas = parse(raw)
+    canvas.strict_types = strict_types
     validate(canvas)
     return canvas

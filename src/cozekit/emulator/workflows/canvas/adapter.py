@@ -12,7 +12,7 @@ import ipaddress
 import json
 import os
 import urllib.parse
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, ClassVar, Dict, List, Optional, Tuple
 
 from ...core.errors import bad_request
 from ..engine import context as run_types
@@ -29,6 +29,7 @@ from .engine import (
 )
 from .model import END, START, Canvas, CanvasError
 from .nodes import EXECUTORS, default_of
+from .validate import check_variable_types
 
 HTTP_HOSTS_ENV = "COZEKIT_EMULATOR_WORKFLOW_HTTP_HOSTS"
 """Comma-separated host names HTTP request nodes may call besides loopback (`*`: any host)."""
@@ -39,6 +40,7 @@ class CanvasDefinition(legacy.Definition):
     """A canvas workflow as the service sees it: start and end nodes, parameters, outputs."""
 
     canvas: Canvas
+    fill_empty_parameters: ClassVar[bool] = False  # Coze Studio: a parameter not given reads as null
 
     def inputs(self) -> Dict[str, Dict[str, Any]]:
         decls: Dict[str, Dict[str, Any]] = {}
@@ -90,7 +92,7 @@ def request_document(body: Dict[str, Any]) -> Dict[str, Any]:
             canvas = json.loads(canvas)
         except json.JSONDecodeError as exc:
             raise bad_request(f"invalid workflow definition: canvas: not JSON: {exc}") from None
-    fields = {k: body.get(k) for k in ("mode", "description", "variables")}
+    fields = {k: body.get(k) for k in ("mode", "description", "variables", "strict_types")}
     return document(canvas, body.get("name"), id=body.get("workflow_id"), **fields)
 
 
@@ -107,7 +109,7 @@ def definition(raw: Dict[str, Any]) -> legacy.Definition:
     if not isinstance(name, str) or not name.strip():
         raise legacy.DefinitionError("name is required")
     try:
-        canvas = load(raw["canvas"])
+        canvas = load(raw["canvas"], strict_types=raw.get("strict_types") is not False)
     except CanvasError as exc:
         raise legacy.DefinitionError(f"canvas: {exc}") from None
     declared = raw.get("variables") or {}
@@ -115,6 +117,10 @@ def definition(raw: Dict[str, Any]) -> legacy.Definition:
         k not in ("app", "user") or not isinstance(v, dict) for k, v in declared.items()
     ):
         raise legacy.DefinitionError('variables must be {"app": {name: default}, "user": {name: default}}')
+    try:
+        check_variable_types(canvas, declared)
+    except CanvasError as exc:
+        raise legacy.DefinitionError(f"canvas: {exc}") from None
     mode = str(raw.get("mode") or ("chatflow" if canvas.is_chatflow else "workflow"))
     if mode not in ("workflow", "chatflow"):
         raise legacy.DefinitionError("mode must be workflow or chatflow")

@@ -11,6 +11,7 @@ import json
 import re
 from decimal import Decimal
 from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from .model import TypeInfo
 
@@ -31,9 +32,20 @@ def number_text(value: float) -> str:
     return text
 
 
+def _go_numbers(value: Any) -> Any:
+    """Whole floats as integers: Go writes float64 123 as `123`, not `123.0`."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e21:
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _go_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_go_numbers(v) for v in value]
+    return value
+
+
 def to_json(value: Any, sort_keys: bool = False) -> str:
-    """Compact JSON (Coze's serializer writes no spaces)."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys)
+    """Compact JSON as Coze's Go serializer writes it: no spaces, whole floats without `.0`."""
+    return json.dumps(_go_numbers(value), ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys)
 
 
 def as_text(value: Any, sort_keys: bool = False) -> str:
@@ -57,7 +69,7 @@ def convert(value: Any, info: Optional[TypeInfo], path: str, warnings: List[str]
     kind = info.type
     if kind in ("string", "time", "file"):
         if isinstance(value, (str, bool, int, float, list, dict)):
-            return as_text(value)
+            return file_url(as_text(value)) if kind == "file" else as_text(value)
         return _warn(warnings, path, kind, value)
     if kind == "integer":
         if isinstance(value, bool):
@@ -91,6 +103,20 @@ def convert(value: Any, info: Optional[TypeInfo], path: str, warnings: List[str]
     if kind == "list":
         return _list(value, info, path, warnings)
     return value
+
+
+FILE_NAME_PARAM = "x-wf-file_name"
+"""The query parameter Coze's editor adds to file URLs to carry the file's name."""
+
+
+def file_url(url: str) -> str:
+    """A file URL without the editor's file-name parameter, as Coze Studio passes files between nodes
+    (the other query parameters are kept, sorted by name as Go encodes them)."""
+    parts = urlsplit(url)
+    if FILE_NAME_PARAM not in parts.query:
+        return url
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != FILE_NAME_PARAM]
+    return urlunsplit(parts._replace(query=urlencode(sorted(query, key=lambda kv: kv[0]))))
 
 
 def _warn(warnings: List[str], path: str, kind: str, value: Any) -> None:
@@ -244,6 +270,12 @@ def empty_of(info: TypeInfo) -> Any:
     )
 
 
+def zero_of(info: TypeInfo) -> Any:
+    """The value Coze Studio fills in for a missing node input: the type's zero value, where lists and
+    objects are Go's nil (null, as JSON)."""
+    return None if info.type in ("list", "object") else empty_of(info)
+
+
 def pair(values: Tuple[Any, Any]) -> Tuple[Any, Any]:
     """Two operands with their numbers aligned (int and float compare as floats)."""
     a, b = values
@@ -262,7 +294,7 @@ def fill(value: Any, info: TypeInfo, zero: bool, inside: bool = False) -> Any:
     if value is None:
         if info.props and not inside:
             return {k: fill(None, p, zero, True) for k, p in info.props.items()}
-        return empty_of(info) if zero and not inside else None
+        return zero_of(info) if zero and not inside else None
     if info.props and isinstance(value, dict):
         out = dict(value)
         for key, prop in info.props.items():
@@ -270,7 +302,7 @@ def fill(value: Any, info: TypeInfo, zero: bool, inside: bool = False) -> Any:
         return out
     if info.type == "list" and info.elem is not None and isinstance(value, list):
         return [
-            (empty_of(info.elem) if zero else None) if item is None else fill(item, info.elem, zero, True)
+            (zero_of(info.elem) if zero else None) if item is None else fill(item, info.elem, zero, True)
             for item in value
         ]
     return value

@@ -37,6 +37,10 @@ NODE_FAILED = 720701013
 MAX_DEPTH = 5
 
 
+NODE_TIMEOUT = 777777776
+"""Coze Studio's error code for a node that ran out of time (`errorBody.errorCode` of a handled timeout)."""
+
+
 class NodeError(Exception):
     """A node failed; the run fails unless the node handles its errors."""
 
@@ -44,6 +48,8 @@ class NodeError(Exception):
         super().__init__(msg)
         self.code = code
         self.msg = msg
+        self.body: Optional[Tuple[str, int]] = None
+        """The message and code a handled error's `errorBody` shows, when not `msg` and `code`."""
 
 
 class LoopSignal(Exception):
@@ -301,6 +307,7 @@ async def run_node(run: Run, node: Node, scope: Scope, answer: Optional[str]) ->
             raise
         except asyncio.TimeoutError:
             error = NodeError(f"timed out after {timeout:g} s")
+            error.body = ("node timeout", NODE_TIMEOUT)  # what Coze Studio's errorBody says
         except NodeError as exc:
             error = exc
         except TemplateError as exc:
@@ -323,7 +330,8 @@ def _error_output(node: Node, setting: Dict[str, Any], error: NodeError) -> Dict
     if not isinstance(data, dict):
         data = {v.name: empty_of(v.type) for v in node.outputs if v.name not in ("errorBody", "isSuccess")}
     out = typed_outputs(node, data)
-    out["errorBody"] = {"errorMessage": error.msg, "errorCode": str(error.code)}
+    message, code = error.body or (error.msg, error.code)
+    out["errorBody"] = {"errorMessage": message, "errorCode": str(code)}
     out["isSuccess"] = False
     return out
 
@@ -345,15 +353,27 @@ async def run_batch_mode(run: Run, node: Node, scope: Scope) -> Result:
     size = min([len(v) for v in lists.values()] or [0])
     size = min(size, int(batch.get("batchSize") or size))
     limit = asyncio.Semaphore(max(1, int(batch.get("concurrentSize") or 1)))
+    item_node = _item_node(node)
 
     async def one(i: int) -> Dict[str, Any]:
         async with limit:
             local: Dict[str, Any] = {node.id: {name: items[i] for name, items in lists.items()}}
-            result = await run.executors[node.type](run, node, _Layered(local, scope), None)
+            result = await run.executors[node.type](run, item_node, _Layered(local, scope), None)
             return result.output
 
     outputs = await asyncio.gather(*(one(i) for i in range(size)))
     return Result({"outputList": list(outputs)})
+
+
+def _item_node(node: Node) -> Node:
+    """The node as one item of its batch runs it: its outputs are the fields of `outputList`'s items
+    (as in Coze Studio), when it declares them."""
+    declared = node.output("outputList")
+    elem = declared.type.elem if declared is not None else None
+    if elem is None or not elem.props:
+        return node
+    outputs = [m.Variable(name, info) for name, info in elem.props.items()]
+    return dataclasses.replace(node, outputs=outputs)
 
 
 class _Layered(MutableMapping[str, Any]):

@@ -184,6 +184,9 @@ class Canvas:
     all_nodes: Dict[str, Node]
     """Every node by id, the ones inside loops and batches too."""
     raw: Dict[str, Any]
+    strict_types: bool = True
+    """Refuse references whose declared types cannot take the referenced output's type (else they
+    convert at run time as Coze Studio does: a value that cannot convert becomes null)."""
 
     @property
     def start(self) -> Node:
@@ -222,7 +225,11 @@ def type_info(raw: Any, where: str = "", node_id: str = "") -> TypeInfo:
     elif kind == "object" and isinstance(schema, list):
         for field in schema:
             if isinstance(field, dict) and field.get("name"):
-                info.props[str(field["name"])] = type_info(field, f"{where}.{field['name']}", node_id)
+                # an object built from references (`object_ref`) lists `{name, input: {type, ...}}`
+                typed = (
+                    field["input"] if "type" not in field and isinstance(field.get("input"), dict) else field
+                )
+                info.props[str(field["name"])] = type_info(typed, f"{where}.{field['name']}", node_id)
     return info
 
 

@@ -9,7 +9,7 @@ import re
 import urllib.parse
 from typing import Any, Dict, List, Optional, Tuple
 
-from ..engine.context import Failed, Interrupt, Interrupted, RunState
+from ..engine.context import INPUT, QUESTION, Failed, Interrupt, Interrupted, RunState
 from . import conversation_nodes, database_nodes, http_node, skills
 from . import model as m
 from .code_runner import CodeError, run_code
@@ -51,16 +51,24 @@ def default_of(var: m.Variable) -> Any:
     return convert(var.default, var.type, var.name, warnings)
 
 
+def _unset(value: Any, kind: str) -> bool:
+    """Whether a start value gives way to the parameter's default: missing, or (as in Coze Studio) an
+    empty text, list or object."""
+    if value is None:
+        return True
+    return kind in ("string", "list", "object") and isinstance(value, (str, list, dict)) and not value
+
+
 async def start(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
     given = dict(scope.get(node.id) or {})
-    for var in node.outputs:
-        if given.get(var.name) is None:
-            default = default_of(var)
-            if default is not None:
-                given[var.name] = default
     warnings: List[str] = []
     try:
-        values = convert_all(given, _start_decls(node), warnings)
+        values = convert_all(given, _start_decls(node), warnings, check_required=False)
+        for var in node.outputs:
+            default = default_of(var)
+            if default is not None and _unset(values.get(var.name), var.type.type):
+                values[var.name] = default
+        values = convert_all(values, _start_decls(node), warnings)
     except ConversionError as exc:
         raise NodeError(str(exc)) from None
     return Result(values)
@@ -75,7 +83,7 @@ async def end(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Resu
         if run.depth == 0:
             await emit_text(run, node, text, bool(node.setting("streamingOutput", False)), st.usage)
         return Result({"output": text})
-    st.result = to_json(values)
+    st.result = to_json(values, sort_keys=True)  # Coze Studio writes the variables with sorted keys
     if run.depth == 0:
         await emit_text(run, node, st.result, False, st.usage)
     return Result(values)
@@ -142,7 +150,7 @@ async def llm(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Resu
     system = render(str(params.get("systemPrompt") or ""), values)
     history = _history(run, params, node)
     text, reasoning, stand_in = await skills.converse(
-        run, node, system, prompt, history, skills.of(run, node)
+        run, node, system, prompt, history, skills.of(run, node), answer
     )
     declared = [v for v in node.outputs if v.name not in ("reasoning_content", "errorBody", "isSuccess")]
     out: Dict[str, Any]
@@ -158,14 +166,30 @@ async def llm(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Resu
         if not isinstance(parsed, dict):
             if not stand_in:
                 raise NodeError(f"the model's reply is not a JSON object: {text[:80]!r}")
-            # the deterministic model answers in prose: put it in the text outputs, zero values elsewhere
-            parsed = {v.name: text if v.type.type == "string" else empty_of(v.type) for v in declared}
+            # the deterministic model answers in prose: its JSON mode answers the declared schema
+            parsed = {v.name: sample_of(v.type, text) for v in declared}
         out = parsed
     else:
         out = {(declared[0].name if declared else "output"): text}
     if node.output("reasoning_content") is not None:
         out["reasoning_content"] = reasoning
     return Result(typed_outputs(node, out))
+
+
+def sample_of(info: TypeInfo, text: str) -> Any:
+    """The deterministic model's JSON value for a declared type: text fields hold its prose reply,
+    numbers are 0, booleans false, times `1970-01-01 00:00:00`, objects have every declared property,
+    and lists hold one such item (an empty list when the item type is not declared)."""
+    kind = info.type
+    if kind == "object":
+        return {name: sample_of(prop, text) for name, prop in info.props.items()}
+    if kind == "list":
+        return [] if info.elem is None else [sample_of(info.elem, text)]
+    if kind == "time":
+        return "1970-01-01 00:00:00"
+    if kind in ("string", "file"):
+        return text
+    return empty_of(info)
 
 
 async def intent(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
@@ -180,17 +204,54 @@ async def intent(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> R
         f"Classify the user's message into one of these intents (0 for none):\n{listing}\nMessage: {query}"
     )
     text, _, stand_in = await ask_model(run, node, system, prompt, _history(run, params, node))
-    chosen = 0
-    if stand_in:  # the deterministic stand-in: the first intent named in the query
-        lowered = query.lower()
-        chosen = next((i + 1 for i, name in enumerate(intents) if name and name.lower() in lowered), 0)
-        reason = f"the message mentions {intents[chosen - 1]!r}" if chosen else "no intent is mentioned"
-    else:
-        found = re.search(r"\d+", text)
-        chosen = int(found.group(0)) if found and int(found.group(0)) <= len(intents) else 0
-        reason = text
+    if stand_in:
+        chosen, reason = match_intent(query, intents)
+    else:  # Coze Studio's reply: {"classificationId": n, "reason": ...}, or (fast mode) the number alone
+        chosen, reason = _intent_reply(text, len(intents))
     port = f"branch_{chosen - 1}" if chosen else "default"
     return Result(typed_outputs(node, {"classificationId": chosen, "reason": reason}), port)
+
+
+_WORD = re.compile(r"\w+", re.U)
+
+
+def match_intent(query: str, intents: List[str]) -> Tuple[int, str]:
+    """The deterministic stand-in's intent (1-based; 0 for none) and its reason: the first intent whose
+    whole text the query contains (case-insensitive); else the intent sharing the most words with the
+    query (words of two letters or more; the first one on a tie); else none."""
+    lowered = query.lower()
+    for i, name in enumerate(intents):
+        if name.strip() and name.strip().lower() in lowered:
+            return i + 1, f"the message mentions {name!r}"
+    words = {w for w in _WORD.findall(lowered) if len(w) > 1}
+    best, best_shared = 0, 0
+    for i, name in enumerate(intents):
+        shared = len(words & {w for w in _WORD.findall(name.lower()) if len(w) > 1})
+        if shared > best_shared:
+            best, best_shared = i + 1, shared
+    if best:
+        return best, f"the message shares {best_shared} word(s) with {intents[best - 1]!r}"
+    return 0, "no intent is mentioned"
+
+
+def _intent_reply(text: str, count: int) -> Tuple[int, str]:
+    start, end = text.find("{"), text.find("}")
+    reply: Any = None
+    if start >= 0 and end > start:
+        try:
+            reply = json.loads(text[start : end + 1])
+        except json.JSONDecodeError:
+            reply = None
+    if isinstance(reply, dict) and "classificationId" in reply:
+        raw, reason = reply.get("classificationId"), as_text(reply.get("reason"))
+    else:
+        found = re.search(r"-?\d+", text)
+        raw, reason = (found.group(0) if found else None), text
+    try:
+        chosen = int(str(raw))
+    except ValueError:
+        raise NodeError(f"the model's intent is not a number: {text[:80]!r}") from None
+    return (chosen if 0 < chosen <= count else 0), reason
 
 
 # -- logic ----------------------------------------------------------------------------------------------
@@ -363,12 +424,26 @@ async def question(run: Run, node: Node, scope: Scope, answer: Optional[str]) ->
             options = [
                 render(str((o or {}).get("name") or ""), values) for o in node.setting("options") or []
             ]
+    rec = run.state.nodes.setdefault(node.id, {})
+    key = _item_key(node, scope, "qa")
+    asked = rec.pop(key, None) if answer is not None else None
     if answer is not None:
         if not options:
-            out: Dict[str, Any] = {"USER_RESPONSE": answer}
             if node.setting("extra_output"):
-                out.update(_extracted(node, answer))
-            return Result(typed_outputs(node, out))
+                qa = asked or {"questions": [text_], "answers": [], "fields": [[]]}
+                qa["answers"].append(answer)
+                follow_up, found = await _extract(run, node, values, qa)
+                if follow_up is None:
+                    return Result(typed_outputs(node, {**found, "USER_RESPONSE": answer}))
+                limit = int(node.setting("limit") or 3)
+                if len(qa["answers"]) >= limit:
+                    raise NodeError(f"max answer count {limit} exceeded")
+                qa["questions"].append(follow_up[0])
+                qa["fields"].append(follow_up[1])
+                rec[key] = qa
+                await emit_text(run, node, follow_up[0], False)
+                raise Interrupt(QUESTION, _qa_data(node, qa, None))
+            return Result(typed_outputs(node, {"USER_RESPONSE": answer}))
         cleaned = answer.strip().lower()
         for i, option in enumerate(options):
             if cleaned in (option.lower(), _option_id(i).lower()):
@@ -376,17 +451,144 @@ async def question(run: Run, node: Node, scope: Scope, answer: Optional[str]) ->
                 return Result({"optionId": _option_id(i), "optionContent": option}, port)
         return Result({"optionId": "other", "optionContent": answer}, "default")
     await emit_text(run, node, text_, False)
-    raise Interrupt.question(node.id, text_, options)
+    raise Interrupt(QUESTION, _qa_data(node, {"questions": [text_], "answers": []}, options or None))
 
 
-def _extracted(node: Node, answer: str) -> Dict[str, Any]:
-    """Fields a question node extracts from a free answer: taken from a JSON object answer."""
+def _item_key(node: Node, scope: Scope, name: str) -> str:
+    """Where a node inside a loop or batch keeps its state between interrupts: one place per item, so
+    that batch items waiting at the same node do not share it."""
+    if node.parent is None:
+        return name
+    own = scope.get(node.parent)
+    index = own.get("index") if isinstance(own, dict) else None
+    return name if index is None else f"{name}:{index}"
+
+
+def _qa_data(node: Node, qa: Dict[str, Any], options: Optional[List[str]]) -> str:
+    """A question's interrupt data: earlier questions and answers of this node, then the new question
+    (Coze Studio's message ids: `<node>_<2i>` for questions, `<node>_<i+1>` for answers)."""
+    messages: List[Dict[str, Any]] = []
+    questions, answers = qa["questions"], qa["answers"]
+    for i, (q, a) in enumerate(zip(questions, answers)):
+        messages.append(
+            {"type": "question", "content_type": "text", "content": q, "id": f"{node.id}_{i * 2}"}
+        )
+        messages.append({"type": "answer", "content_type": "text", "content": a, "id": f"{node.id}_{i + 1}"})
+    new = questions[-1]
+    content: Any = new if not options else {"question": new, "options": [{"name": o} for o in options]}
+    kind = "option" if options else "text"
+    messages.append(
+        {"type": "question", "content_type": kind, "content": content, "id": f"{node.id}_{len(answers) * 2}"}
+    )
+    return json.dumps({"messages": messages}, ensure_ascii=False)
+
+
+_EXTRACT_SYSTEM = """You extract the values of fields from a user's answers.
+Fields (JSON schema):
+{schema}
+Reply with JSON only: {{"fields": {{<the fields found>}}, "question": "<a follow-up question asking only
+for the required fields not found yet, in the user's language; empty when none is missing>"}}.
+Do not ask again what was asked before.{persona}"""
+
+
+async def _extract(
+    run: Run, node: Node, values: Dict[str, Any], qa: Dict[str, Any]
+) -> Tuple[Optional[Tuple[str, List[str]]], Dict[str, Any]]:
+    """A free answer's extra fields, as Coze Studio's question node asks its model for them: either a
+    follow-up question (with the fields it asks for) or the fields. The deterministic stand-in applies
+    `extract_fields` instead."""
+    fields = [v for v in node.outputs if v.name != "USER_RESPONSE"]
+    schema = {
+        "type": "object",
+        "properties": {v.name: {"type": v.type.type, "description": v.description} for v in fields},
+        "required": [v.name for v in fields if v.type.required],
+    }
+    persona = render(str(llm_params(node).get("systemPrompt") or ""), values)
+    system = _EXTRACT_SYSTEM.format(
+        schema=to_json(schema), persona=f"\nPersona for follow-up questions: {persona}" if persona else ""
+    )
+    history: List[Dict[str, str]] = []
+    for q, a in zip(qa["questions"], qa["answers"][:-1]):
+        history += [{"role": "assistant", "content": q}, {"role": "user", "content": a}]
+    history.append({"role": "assistant", "content": qa["questions"][-1]})
+    required = ", ".join(v.name for v in fields if v.type.required) or "none"
+    prompt = f"{qa['answers'][-1]}\n- Reply in JSON.\n- Required fields: {required}"
+    text, _, stand_in = await ask_model(run, node, system, prompt, history)
+    if stand_in:
+        found = extract_fields(fields, qa["answers"], qa["fields"])
+        missing = [v.name for v in fields if v.type.required and found.get(v.name) is None]
+        return ((follow_up_question(missing), missing) if missing else None), found
+    start, end = text.find("{"), text.rfind("}")
+    try:
+        reply = json.loads(text[start : end + 1]) if start >= 0 else None
+    except json.JSONDecodeError:
+        reply = None
+    if not isinstance(reply, dict):
+        raise NodeError(f"the model's extraction is not a JSON object: {text[:80]!r}")
+    if isinstance(reply.get("question"), str) and reply["question"]:
+        return (reply["question"], []), {}
+    if not isinstance(reply.get("fields"), dict):
+        raise NodeError("the model's extraction has no fields")
+    return None, dict(reply["fields"])
+
+
+def _label(name: str) -> str:
+    return name.replace("_", " ").strip()
+
+
+def follow_up_question(names: List[str]) -> str:
+    """The deterministic stand-in's follow-up question for missing fields."""
+    labels = [_label(n) for n in names]
+    if len(labels) == 1:
+        return f"What is your {labels[0]}?"
+    return f"What are your {', '.join(labels[:-1])} and {labels[-1]}?"
+
+
+_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
+_END_OF_VALUE = r"(?=\s*(?:[,;!?\n]|\.(?:\s|$)|\band\b)|\s*$)"
+
+
+def _field_value(var: m.Variable, answer: str, asked_alone: bool) -> Any:
+    """One field's value in one answer, or None: a JSON object's member; `<name> is <value>` (also `:`,
+    `=`, `are`, `was`; the name with spaces for underscores, or its last word); else, when the answer
+    replies to a follow-up question that asked for this field alone, the answer itself (its first
+    number for numbers, yes/no for booleans)."""
     try:
         parsed = json.loads(answer)
     except json.JSONDecodeError:
         parsed = None
-    names = [v.name for v in node.outputs if v.name != "USER_RESPONSE"]
-    return {n: parsed.get(n) for n in names} if isinstance(parsed, dict) else {n: None for n in names}
+    if isinstance(parsed, dict):
+        return parsed.get(var.name)
+    kind = var.type.type
+    value_re = _NUMBER.pattern if kind in ("integer", "number") else r"(?:\S.*?)"
+    label = _label(var.name)
+    names = {re.escape(label), re.escape(label.split(" ")[-1])}
+    pattern = rf"\b(?:{'|'.join(sorted(names))})\b\s*(?:is|are|was|:|=)\s*({value_re}){_END_OF_VALUE}"
+    found = re.search(pattern, answer, re.I)
+    if found:
+        return found.group(1).strip()
+    if not asked_alone:
+        return None
+    if kind in ("integer", "number"):
+        number = _NUMBER.search(answer)
+        return number.group(0) if number else None
+    if kind == "boolean":
+        word = re.search(r"\b(yes|true|no|false)\b", answer, re.I)
+        return None if word is None else word.group(1).lower() in ("yes", "true")
+    return answer.strip() or None
+
+
+def extract_fields(fields: List[m.Variable], answers: List[str], asked: List[List[str]]) -> Dict[str, Any]:
+    """The deterministic stand-in's extraction: each field from the newest answer that gives it."""
+    out: Dict[str, Any] = {}
+    for var in fields:
+        value = None
+        for answer, wanted in reversed(list(zip(answers, asked))):
+            value = _field_value(var, answer, wanted == [var.name])
+            if value is not None:
+                break
+        out[var.name] = convert(value, var.type, var.name, [])
+    return out
 
 
 def _form(answer: str, names: List[str]) -> Dict[str, Any]:
@@ -423,7 +625,26 @@ async def input_node(run: Run, node: Node, scope: Scope, answer: Optional[str]) 
             problem = "; ".join(warnings)
         except ConversionError as exc:
             problem = str(exc)
-    raise Interrupt.input("", problem, {v.name: _param_info(v) for v in node.outputs})
+    # Coze Studio's interrupt data: the form's schema (`outputSchema`, as the editor saved it) as text;
+    # the same text streams as the node's message before the interrupt
+    schema = node.setting("outputSchema")
+    if not isinstance(schema, str) or not schema:
+        schema = to_json(
+            [{k: v for k, v in raw.items() if k != "defaultValue"} for raw in _raw_outputs(node)]
+        )
+    data: Dict[str, Any] = {"content": schema, "content_type": "form_schema"}
+    if problem:
+        data["error"] = problem
+    text_ = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    if not problem:
+        await emit_text(run, node, text_, False)
+    required = {v.name: _param_info(v) for v in node.outputs}
+    raise Interrupt(INPUT, text_, extra={"required_parameters": required})
+
+
+def _raw_outputs(node: Node) -> List[Dict[str, Any]]:
+    outputs = (node.raw.get("data") or {}).get("outputs") if isinstance(node.raw, dict) else None
+    return [o for o in outputs or [] if isinstance(o, dict)]
 
 
 # -- composites --------------------------------------------------------------------------------------------
@@ -466,10 +687,18 @@ def _gather(node: Node, ran: Dict[str, Any], gathered: Dict[str, List[Any]], kee
             gathered.setdefault(key, []).append(None)
 
 
+def _lists(node: Node, values: Dict[str, Any]) -> Dict[str, List[Any]]:
+    """The list inputs a loop or batch goes through (a missing list, Coze's nil, has no items)."""
+    kinds = {p.name: p.value.type.type for p in node.params}
+    return {
+        k: v or [] for k, v in values.items() if isinstance(v, list) or (v is None and kinds.get(k) == "list")
+    }
+
+
 async def loop(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
     kind = node.setting("loopType") or "array"
     values = inputs_of(run, scope, node)
-    lists = {k: v for k, v in values.items() if isinstance(v, list)}
+    lists = _lists(node, values)
     if kind == "array":
         count = min([len(v) for v in lists.values()] or [0])
     elif kind == "count":
@@ -559,7 +788,7 @@ async def continue_node(run: Run, node: Node, scope: Scope, answer: Optional[str
 async def batch(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
     """Runs the body once per item (at most `batchSize` items, `concurrentSize` at a time)."""
     values = inputs_of(run, scope, node)
-    lists = {k: v for k, v in values.items() if isinstance(v, list)}
+    lists = _lists(node, values)
     count = min([len(v) for v in lists.values()] or [0])
     size = int(setting_value(run, scope, node, "batchSize", 100) or 100)
     concurrency = max(1, int(setting_value(run, scope, node, "concurrentSize", 10) or 10))
@@ -583,12 +812,6 @@ async def batch(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Re
             try:
                 done[i] = await run_body(run, graph, layered({node.id: own}, scope), resume, answer)
             except Interrupt as intr:
-                pending = graph.by_id[(intr.progress or {}).get("pending", "")]
-                if pending.type == m.SUB_WORKFLOW and count > 1:
-                    raise NodeError(
-                        f"{pending.title} ({pending.id}) waits for an answer inside a sub-workflow; the "
-                        "emulator supports that in a batch of one item only"
-                    ) from None
                 waiting[i] = {
                     "progress": intr.progress,
                     "interrupt": [intr.type, intr.data, intr.title, intr.extra],
@@ -596,9 +819,16 @@ async def batch(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Re
 
     todo = [i for i in range(count) if i not in done and (i not in waiting or i == asking)]
     await asyncio.gather(*(one(i) for i in todo))
-    if waiting:  # ask for one item at a time, in item order
-        first = min(waiting)
-        rec["batch"] = {"done": done, "waiting": waiting, "asking": first}
+    if waiting:
+        # one item at a time, first come first asked (as Coze Studio): the items that stopped in this
+        # pass queue up behind the ones already waiting, in item order
+        turn = int((saved or {}).get("turn", 0))
+        for i in sorted(waiting):
+            if "turn" not in waiting[i]:
+                waiting[i]["turn"] = turn
+                turn += 1
+        first = min(waiting, key=lambda i: int(waiting[i]["turn"]))
+        rec["batch"] = {"done": done, "waiting": waiting, "asking": first, "turn": turn}
         kind, data, title, extra = waiting[first]["interrupt"]
         raise Interrupt(int(kind), str(data), str(title), dict(extra))
     gathered: Dict[str, List[Any]] = {}
@@ -615,7 +845,8 @@ async def sub_workflow(run: Run, node: Node, scope: Scope, answer: Optional[str]
     version = node.setting("workflowVersion") or None
     child_canvas = run.host.sub_canvas(workflow_id, str(version) if version else None)
     rec = run.state.nodes.setdefault(node.id, {})
-    saved = rec.pop("child", None)
+    key = _item_key(node, scope, "child")
+    saved = rec.pop(key, None)
     if saved is not None and answer is not None:
         child = RunState.from_json(saved)
     else:
@@ -642,7 +873,7 @@ async def sub_workflow(run: Run, node: Node, scope: Scope, answer: Optional[str]
     if isinstance(outcome, Failed):
         raise NodeError(f"sub-workflow {workflow_id}: {outcome.msg}", outcome.code)
     if isinstance(outcome, Interrupted):
-        rec["child"] = child.to_json()
+        rec[key] = child.to_json()
         raise Interrupt.passed_on(outcome)
     end_id = next(
         n for n in reversed(child.finished) if n in child.outputs and child_canvas.all_nodes[n].type == m.END

@@ -22,7 +22,7 @@ from ...core.llm import (
     arguments_json,
     estimate_tokens,
 )
-from ..engine.context import Done, Failed, RunState
+from ..engine.context import Done, Failed, Interrupt, Interrupted, RunState
 from . import model as m
 from .convert import as_text
 from .engine import MAX_DEPTH, NodeError, Run, execute
@@ -48,6 +48,26 @@ class Skills:
     knowledge: List[str]
     top_k: int = 3
     search_mode: int = 0
+    names: Dict[str, str] = dataclasses.field(default_factory=dict)
+    """Knowledge base names by id, as the node lists them."""
+    no_recall_reply: Optional[str] = None
+    """The slice given to the model when nothing is recalled (`no_recall_reply_mode` 1)."""
+
+
+def choose_bases(skills: Skills, system: str, prompt: str) -> List[str]:
+    """The listed knowledge bases to recall from. Coze Studio asks a model to pick the fitting ones
+    among the listed, where the system prompt's choice comes first; the emulator's stand-in: the bases
+    the system prompt names (by name or id), else the ones the prompt names, else every listed base."""
+    for text in (system, prompt):
+        lowered = text.lower()
+        named = [
+            k
+            for k in skills.knowledge
+            if k in text or (skills.names.get(k) and skills.names[k].lower() in lowered)
+        ]
+        if named:
+            return named
+    return list(skills.knowledge)
 
 
 def lists(node: Node) -> Tuple[List[Any], List[Any], List[Any], Dict[str, Any]]:
@@ -75,11 +95,14 @@ def of(run: Run, node: Node) -> Skills:
         version = str(w.get("workflow_version") or "") or None
         name, description = run.host.workflow_info(str(w["workflow_id"]), version)
         tools.append(Tool(ToolSpec(name, description), workflow=(str(w["workflow_id"]), version)))
+    custom = str(setting.get("no_recall_reply_customize_prompt") or "")
     return Skills(
         tools,
         [str(k["id"]) for k in knowledge],
         int(setting.get("top_k") or 3),
         SEARCH_MODES.get(int(setting.get("search_mode") or 0), 0),
+        {str(k["id"]): str(k.get("name") or "") for k in knowledge},
+        custom if str(setting.get("no_recall_reply_mode") or 0) == "1" and custom else None,
     )
 
 
@@ -92,14 +115,33 @@ def with_knowledge(prompt: str, slices: List[str]) -> str:
     return f"{head}\n---\n{listing}\n---\nUsing it where it helps, answer: {prompt}"
 
 
+class _ToolWaits(Exception):
+    """A workflow tool stopped at a question or input node: the LLM node interrupts the run."""
+
+    def __init__(self, outcome: Interrupted, child: RunState) -> None:
+        super().__init__(outcome.node_title)
+        self.outcome = outcome
+        self.child = child
+
+
 async def _call_workflow(
-    run: Run, workflow_id: str, version: Optional[str], arguments: Dict[str, Any]
+    run: Run,
+    workflow_id: str,
+    version: Optional[str],
+    arguments: Dict[str, Any],
+    saved: Optional[Dict[str, Any]] = None,
+    answer: Optional[str] = None,
 ) -> Tuple[str, bool]:
-    """Runs a workflow tool: its output text, and whether it answers directly (`useAnswerContent`)."""
+    """Runs a workflow tool (or resumes the `saved` run with `answer`): its output text, and whether it
+    answers directly (`useAnswerContent`); raises _ToolWaits when it stops for an answer."""
     if run.depth >= MAX_DEPTH:
         raise NodeError(f"workflows nest deeper than {MAX_DEPTH}")
     canvas = run.host.sub_canvas(workflow_id, version)
-    child = RunState(outputs={canvas.start.id: dict(arguments)})
+    if saved is not None and answer is not None:
+        child = RunState.from_json(saved)
+    else:
+        child = RunState(outputs={canvas.start.id: dict(arguments)})
+        answer = None
     sub = Run(
         run.host,
         canvas,
@@ -111,12 +153,18 @@ async def _call_workflow(
         depth=run.depth + 1,
         variables=run.variables,
     )
-    outcome = await execute(sub)
-    run.state.add_usage(child.usage["input_count"], child.usage["output_count"])
+    before = dict(child.usage)
+    outcome = await execute(sub, answer)
+    run.state.add_usage(
+        child.usage["input_count"] - before["input_count"],
+        child.usage["output_count"] - before["output_count"],
+    )
     if isinstance(outcome, Failed):
         raise NodeError(f"skill workflow {workflow_id}: {outcome.msg}", outcome.code)
+    if isinstance(outcome, Interrupted):
+        raise _ToolWaits(outcome, child)
     if not isinstance(outcome, Done):
-        raise NodeError(f"skill workflow {workflow_id} stopped for an answer (not supported in a skill)")
+        raise NodeError(f"skill workflow {workflow_id} did not finish")
     end = canvas.end
     direct = (end.setting("terminatePlan") or "returnVariables") == "useAnswerContent"
     return outcome.output, direct
@@ -142,20 +190,94 @@ def _arguments(raw: Any) -> Dict[str, Any]:
 
 
 async def converse(
-    run: Run, node: Node, system: str, prompt: str, history: List[Dict[str, str]], skills: Optional[Skills]
+    run: Run,
+    node: Node,
+    system: str,
+    prompt: str,
+    history: List[Dict[str, str]],
+    skills: Optional[Skills],
+    answer: Optional[str] = None,
 ) -> Tuple[str, str, bool]:
     """The model's final text, its reasoning, and whether the deterministic stand-in gave it; tool calls
-    in between run the node's skills."""
+    in between run the node's skills. A workflow tool that stops for an answer interrupts the run, as in
+    Coze Studio; the resume's `answer` carries it on and the model sees its result."""
     skills = skills or Skills([], [])
+    rec = run.state.nodes.setdefault(node.id, {})
+    saved = rec.pop("skill", None) if answer is not None else None
     slices: List[str] = []
     if skills.knowledge:
-        hits = run.host.recall(skills.knowledge, prompt, skills.top_k, skills.search_mode)
+        bases = choose_bases(skills, system, prompt)
+        hits = run.host.recall(bases, prompt, skills.top_k, skills.search_mode) if bases else []
         slices = [as_text(h.get("content")) for h in hits]
+        if not slices and skills.no_recall_reply:
+            slices = [skills.no_recall_reply]
     query = with_knowledge(prompt, slices)
+    if saved is not None:
+        slices, query = list(saved["slices"]), str(saved["query"])
     by_name = {t.spec.name: t for t in skills.tools}
+    for t in skills.tools:  # Coze Studio names a workflow tool `ts_<name>_<name>`: that name calls it too
+        if t.workflow is not None:
+            by_name.setdefault(f"ts_{t.spec.name}_{t.spec.name}", t)
     calls: List[ToolCall] = []
     outputs: Dict[str, str] = {}
-    for _ in range(MAX_ROUNDS):
+    pending: List[Dict[str, Any]] = []
+    waiting: Optional[Dict[str, Any]] = None
+    rounds = 0
+    if saved is not None:
+        calls = [ToolCall(c["id"], c["name"], c["arguments"]) for c in saved["calls"]]
+        outputs, pending, waiting, rounds = (
+            dict(saved["outputs"]),
+            list(saved["pending"]),
+            saved["waiting"],
+            int(saved["rounds"]),
+        )
+
+    async def run_calls(asked: List[Dict[str, Any]], waiting: Optional[Dict[str, Any]]) -> Optional[str]:
+        """Runs the calls in turn; a direct answer ends the node (returned); a waiting tool interrupts."""
+        for k, call in enumerate(asked):
+            name = str(call.get("name") or "")
+            call_id = str(call.get("id") or run.host.new_id())
+            call = {**call, "id": call_id}
+            tool = by_name.get(name)
+            arguments = _arguments(call.get("arguments"))
+            resume = waiting if k == 0 and waiting is not None else None
+            if tool is None:
+                result, direct = f"error: there is no tool named {name!r}", False
+            else:
+                try:
+                    if resume is not None and tool.workflow is not None:
+                        result, direct = await _call_workflow(
+                            run, tool.workflow[0], tool.workflow[1], arguments, resume, answer
+                        )
+                    else:
+                        result, direct = await _run_tool(run, tool, arguments)
+                except _ToolWaits as wait:
+                    rec["skill"] = {
+                        "slices": slices,
+                        "query": query,
+                        "calls": [dataclasses.asdict(c) for c in calls],
+                        "outputs": outputs,
+                        "pending": [call, *asked[k + 1 :]],
+                        "waiting": wait.child.to_json(),
+                        "rounds": rounds,
+                    }
+                    data = wait.outcome.interrupt_data
+                    extra = {key: v for key, v in data.items() if key not in ("event_id", "type", "data")}
+                    raise Interrupt(
+                        int(data["type"]), str(data["data"]), wait.outcome.node_title, extra
+                    ) from None
+            if direct:
+                return result
+            calls.append(ToolCall(call_id, name, arguments_json(arguments)))
+            outputs[call_id] = result
+        return None
+
+    if pending:
+        direct_answer = await run_calls(pending, waiting)
+        if direct_answer is not None:
+            return direct_answer, "", False
+    while rounds < MAX_ROUNDS:
+        rounds += 1
         model = run.host.model_for(run.workflow_id, node.id)
         request = ModelRequest(
             bot_name=node.title,
@@ -183,17 +305,7 @@ async def converse(
             return text, "".join(reasoning), isinstance(model, DeterministicModel)
         if not skills.tools:
             raise NodeError("the model called a tool, but this LLM node has no skills")
-        for call in asked:
-            name = str(call.get("name") or "")
-            call_id = str(call.get("id") or run.host.new_id())
-            tool = by_name.get(name)
-            arguments = _arguments(call.get("arguments"))
-            if tool is None:
-                result, direct = f"error: there is no tool named {name!r}", False
-            else:
-                result, direct = await _run_tool(run, tool, arguments)
-            if direct:
-                return result, "", False
-            calls.append(ToolCall(call_id, name, arguments_json(arguments)))
-            outputs[call_id] = result
+        direct_answer = await run_calls(asked, None)
+        if direct_answer is not None:
+            return direct_answer, "", False
     raise NodeError(f"the model was still calling tools after {MAX_ROUNDS} turns")

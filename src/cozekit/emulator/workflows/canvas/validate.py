@@ -8,7 +8,7 @@ before and to outputs they declare, and reference types an input can take.
 from __future__ import annotations
 
 import contextlib
-from typing import Dict, List, Optional, Set, Tuple
+from typing import Any, Dict, List, Optional, Set, Tuple
 
 from . import model as m
 from .convert import compatible, template_names
@@ -231,6 +231,45 @@ def _check_assignments(node: Node) -> None:
             raise CanvasError(f"assignment {i}: only a top-level variable can be assigned", node.id)
 
 
+_VALUE_TYPES = (
+    (bool, "boolean"),
+    (int, "integer"),
+    (float, "number"),
+    (str, "string"),
+    (list, "list"),
+    (dict, "object"),
+)
+
+
+def check_variable_types(canvas: Canvas, declared: Dict[str, Dict[str, Any]]) -> None:
+    """Variable assigners against the declared variables (`{"app": {name: default}, "user": ...}`): a
+    variable's type is its default's; an assignment whose left side declares another type is refused,
+    as Coze Studio's check of app variables refuses it."""
+    sources = {
+        "global_variable_app": declared.get("app") or {},
+        "global_variable_user": declared.get("user") or {},
+    }
+    for node in canvas.all_nodes.values():
+        if node.type != m.VARIABLE_ASSIGNER:
+            continue
+        for i, raw in enumerate(node.setting("inputParameters") or []):
+            left = m.parse_value(raw["left"], f"assignment {i}", node.id)
+            if left.ref is None or left.ref.source not in sources or not left.ref.path:
+                continue
+            name = left.ref.path[0]
+            default = sources[left.ref.source].get(name)
+            kind = next((k for t, k in _VALUE_TYPES if isinstance(default, t)), None)
+            if kind is None or left.type is None:
+                continue
+            wanted = {"time": "string", "file": "string"}.get(left.type.type, left.type.type)
+            if wanted != kind and not (wanted == "number" and kind == "integer"):
+                raise CanvasError(
+                    f"param [{name}], type mismatch: the assignment declares {left.type.describe()}, "
+                    f"the variable is {kind}",
+                    node.id,
+                )
+
+
 # -- references --------------------------------------------------------------------------------------
 
 
@@ -398,7 +437,13 @@ def _check_value(
                 f"{ref.path[0]!r} (it declares {shown})",
                 node.id,
             )
-    if check_type and source is not None and value.type is not None and not compatible(source, value.type):
+    if (
+        check_type
+        and canvas.strict_types
+        and source is not None
+        and value.type is not None
+        and not compatible(source, value.type)
+    ):
         raise CanvasError(
             f"type mismatch: {where} is declared {value.type.describe()} "
             f"but {ref.text()} is {source.describe()}",

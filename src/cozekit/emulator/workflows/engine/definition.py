@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, ClassVar, Dict, List, Optional, Tuple
 
 from . import expr
 from .refs import references
@@ -89,6 +89,8 @@ class Definition:
     edges: List[Tuple[str, str, str]]
     """(from, to, port); port "" for plain edges."""
     raw: Dict[str, Any]
+    fill_empty_parameters: ClassVar[bool] = True
+    """Whether a missing optional start parameter reads as its type's empty value (canvases: absent)."""
 
     @property
     def by_id(self) -> Dict[str, Node]:

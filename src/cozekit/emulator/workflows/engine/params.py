@@ -56,11 +56,14 @@ def _coerce(name: str, kind: str, value: Any) -> Any:
 
 def check_parameters(definition: Definition, parameters: Mapping[str, Any]) -> Dict[str, Any]:
     """The start node's values: declared parameters checked and coerced, defaults filled in, others kept."""
-    return check_values(definition.inputs(), parameters)
+    return check_values(definition.inputs(), parameters, definition.fill_empty_parameters)
 
 
-def check_values(decls: Mapping[str, Dict[str, Any]], parameters: Mapping[str, Any]) -> Dict[str, Any]:
-    """Values for declarations (`{type, required, default}`): checked, coerced, defaults filled in."""
+def check_values(
+    decls: Mapping[str, Dict[str, Any]], parameters: Mapping[str, Any], fill_empty: bool = True
+) -> Dict[str, Any]:
+    """Values for declarations (`{type, required, default}`): checked, coerced, defaults filled in;
+    with `fill_empty`, a missing optional parameter gets its type's empty value (else stays missing)."""
     values = dict(parameters)
     for name, decl in decls.items():
         if values.get(name) is None and decl.get("default") is not None:
@@ -68,7 +71,8 @@ def check_values(decls: Mapping[str, Dict[str, Any]], parameters: Mapping[str, A
         if values.get(name) is None:
             if decl["required"]:
                 raise ParameterError(f"missing required parameter {name!r}")
-            values[name] = EMPTY[decl["type"]]()
+            if fill_empty:
+                values[name] = EMPTY[decl["type"]]()
             continue
         values[name] = _coerce(name, decl["type"], values[name])
     return values

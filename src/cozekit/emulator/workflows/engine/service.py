@@ -194,11 +194,14 @@ class EngineServices:
                     args["order"],
                     args["limit"],
                     args.get("distinct", False),
+                    user=user,
                 )
             if op == "update":
-                return tables.update(account, database_id, args["logic"], args["clauses"], args["values"])
+                return tables.update(
+                    account, database_id, args["logic"], args["clauses"], args["values"], user=user
+                )
             if op == "delete":
-                return tables.delete_rows(account, database_id, args["logic"], args["clauses"])
+                return tables.delete_rows(account, database_id, args["logic"], args["clauses"], user=user)
             if op == "sql":
                 return tables.execute_sql(account, database_id, args["sql"], args["params"], user, platform)
         except DatabaseError as exc:
@@ -216,7 +219,10 @@ class EngineServices:
             if op in ("create", "rename", "delete", "list", "clear"):
                 raise NodeFailure(NODE_FAILED, "conversation nodes are not available in a run for a bot")
             if name != DEFAULT_CONVERSATION:
-                raise NodeFailure(NODE_FAILED, "a run for a bot has only the Default conversation")
+                raise NodeFailure(  # Coze Studio's words, then ours
+                    NODE_FAILED,
+                    "Only default conversation allow in agent scenario (a run for a bot has only Default)",
+                )
         channel = str(doc.get("connector_id") or "1024")
         scope = f"{doc.get('app_id') or 'space'}:{channel}:{self._user()}"
         current = str(doc.get("conversation_id") or "")
