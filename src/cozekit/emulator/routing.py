@@ -77,7 +77,9 @@ async def current_account(
         raise unauthenticated()
     state = state_of(request)
     token = credentials.credentials.strip()
-    account = await run_in_threadpool(_authenticate, state, token)
+    account = state.accounts.cached(token)  # a token seen moments ago: no thread hop, no read
+    if account is None:
+        account = await run_in_threadpool(_authenticate, state, token)
     if account is None:
         raise unauthenticated()
     if account.scoped and not request.url.path.startswith(CHAT_PATHS):
