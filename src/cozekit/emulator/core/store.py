@@ -201,6 +201,7 @@ class Store:
         self._lock = threading.RLock()
         """In memory, one connection serves every thread: whole operations take turns on it."""
         self._local = threading.local()
+        self._writer = threading.Lock()
         self._free: List[_Conn] = []
         self._free_lock = threading.Lock()
         self._shapes: Dict[Tuple[Any, ...], Any] = {}
@@ -279,12 +280,39 @@ class Store:
             yield conn
 
     @contextlib.contextmanager
+    def _queued(self) -> Iterator[None]:
+        """SQLite takes one writer at a time: this process's writers queue here and are woken as soon as
+        the last one commits, instead of polling the database lock on its busy timeout (which sleeps
+        milliseconds between tries); other processes' writers still meet the busy timeout, and so does
+        one that waited here as long."""
+        if self.dialect != "sqlite" or self.memory:
+            yield
+            return
+        held = self._writer.acquire(timeout=SQLITE_BUSY_TIMEOUT)
+        try:
+            yield
+        finally:
+            if held:
+                self._writer.release()
+
+    @contextlib.contextmanager
+    def _single(self) -> Iterator[_Conn]:
+        """A connection for one write statement: the transaction's, else a kept one in autocommit (the
+        statement is its own transaction), after this process's other writers (`_queued`)."""
+        current = self._current()
+        if current is not None:
+            yield current
+            return
+        with self._queued(), self._serial(), self._checkout() as conn:
+            yield conn
+
+    @contextlib.contextmanager
     def _write(self) -> Iterator[_Conn]:
         current = self._current()
         if current is not None:
             yield current
             return
-        with self._serial(), self._checkout() as conn:
+        with self._queued(), self._serial(), self._checkout() as conn:
             conn.raw.execute(self._begin)
             self._local.conn = conn
             pending: Set[str] = set()
@@ -347,7 +375,7 @@ class Store:
         row = schema.row_of(kind, doc, owner, parent)
         row["data"] = _json_dumps(doc)
         try:
-            with self._read() as conn:
+            with self._single() as conn:
                 if conn is self._current() and self.dialect == "postgresql":
                     # a failed statement must not end the outer transaction
                     conn.raw.execute("SAVEPOINT cozekit_insert")
@@ -368,7 +396,7 @@ class Store:
         row = schema.row_of(kind, doc, owner, parent)
         row["data"] = _json_dumps(doc)
         params = {"b_kind": kind, "b_id": row["id"], **{"v_" + c: row[c] for c in _SET}}
-        with self._changing(kind), self._read() as conn:
+        with self._changing(kind), self._single() as conn:
             count = self._run(conn, "update", params).rowcount
         if count == 0:
             raise MissingDocument(f"{kind} {row['id']} does not exist")
@@ -575,7 +603,7 @@ class Store:
         return cols < sa.tuple_(*key) if reverse else cols > sa.tuple_(*key)
 
     def delete(self, kind: str, id: str) -> None:
-        with self._changing(kind), self._read() as conn:
+        with self._changing(kind), self._single() as conn:
             conn.sa.execute(objects.delete().where(objects.c.kind == kind, objects.c.id == id))
 
     def delete_where(
@@ -583,7 +611,7 @@ class Store:
     ) -> int:
         """Delete every matching document in one statement; returns how many."""
         query, params = self._selection(objects.delete, "delete", kind, owner, parent, where)
-        with self._changing(kind), self._read() as conn:
+        with self._changing(kind), self._single() as conn:
             return int(conn.sa.execute(query, params).rowcount)
 
     # -- blobs -------------------------------------------------------------------------------------
