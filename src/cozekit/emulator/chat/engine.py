@@ -8,6 +8,7 @@ import asyncio
 import dataclasses
 import json
 import logging
+import time
 from asyncio import to_thread
 from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
@@ -32,10 +33,13 @@ from ..core.llm import (
 from ..core.openai_compat import OpenAICompatModel
 from ..core.sse import DONE_FRAME, frame
 from ..knowledge.backend import KnowledgeBackend
-from ..workflows.engine.bot_tools import BotWorkflows
+from ..workflows.engine.bot_tools import BINDING, BotWorkflows, workflow_ids
 from .backend import ChatsBackend
 
 log = logging.getLogger("cozekit.emulator")
+CANCEL_POLL_SECONDS = 0.05
+"""How often a running model turn reads its chat's status for a cancel made by another worker (a cancel
+made in this process is seen before the next delta)."""
 Sink = Optional["asyncio.Queue[Optional[bytes]]"]
 VERBOSE_FINISH = json.dumps(
     {
@@ -88,6 +92,9 @@ class ChatEngine:
         return DeterministicModel(cfg.chunk_size), None
 
     async def _run(self, account: Account, chat_id: str, sink: Sink) -> None:
+        """The model turn: one thread hop to read and prepare it (the chat, its history, recall), the
+        model's events on the loop, one hop to store the outcome. A cancel is seen before each delta:
+        this process's at once, another worker's within `CANCEL_POLL_SECONDS`."""
         chats = self.chats
 
         def emit(event: str, data: Any) -> None:
@@ -96,43 +103,47 @@ class ChatEngine:
 
         try:
             await asyncio.sleep(0)
-            chat = await to_thread(chats.raw, account, chat_id)
-            if chat is None:
+            later: List[Tuple[str, Any]] = []
+            prepared = await to_thread(self._prepare, account, chat_id, _collect(later))
+            for name, data in later:
+                emit(name, data)
+            if prepared is None:
                 return
-            request = await to_thread(chats.model_request, account, chat)
-            if not request.tool_outputs:
-                later: List[Tuple[str, Any]] = []
-                request = await to_thread(self._recall, account, chat, request, _collect(later))
-                for name, data in later:
-                    emit(name, data)
-            step = await self.bot_workflows.call(account, chat, request)
-            for message in step.messages:
-                emit("conversation.message.completed", message)
-            if step.interrupt is not None:  # a workflow question: the user answers it next
-                snap = await to_thread(
-                    chats.require_action,
-                    account,
-                    chat_id,
-                    [step.interrupt],
-                    {"input_count": 0, "output_count": 0},
-                    "reply_message",
-                )
-                if snap:
-                    emit("conversation.chat.requires_action", snap)
-                return
-            await to_thread(chats.record_input, account, chat_id, request)
+            chat, request, workflows = prepared
+            if workflows:  # the bot has workflows, or one waits on this conversation
+                step = await self.bot_workflows.call(account, chat, request)
+                for message in step.messages:
+                    emit("conversation.message.completed", message)
+                if step.interrupt is not None:  # a workflow question: the user answers it next
+                    snap = await to_thread(
+                        chats.require_action,
+                        account,
+                        chat_id,
+                        [step.interrupt],
+                        {"input_count": 0, "output_count": 0},
+                        "reply_message",
+                    )
+                    if snap:
+                        emit("conversation.chat.requires_action", snap)
+                    return
+                await to_thread(chats.record_input, account, chat_id, request)
             model, follow_ups = self._model_for(chat["bot_id"])
             msg_id = ""
             text: List[str] = []
             reasoning: List[str] = []
             calls: List[Dict[str, Any]] = []
             failure: Optional[Failure] = None
+            checked = time.monotonic()
             async for event in model.run(request):
                 if isinstance(event, Text):
                     if self.config.chunk_delay:
                         await asyncio.sleep(self.config.chunk_delay)
-                    if await to_thread(chats.is_canceled, account, chat_id):
+                    if chat_id in chats.canceled_here:
                         return
+                    if time.monotonic() - checked >= CANCEL_POLL_SECONDS:
+                        if await to_thread(chats.is_canceled, account, chat_id):
+                            return
+                        checked = time.monotonic()
                     msg_id = msg_id or self.ids.next()
                     (reasoning if event.reasoning else text).append(event.chunk)
                     emit("conversation.message.delta", _delta(chat, msg_id, event))
@@ -143,7 +154,7 @@ class ChatEngine:
                 else:
                     failure = event
                     break
-            if await to_thread(chats.is_canceled, account, chat_id):
+            if chat_id in chats.canceled_here:
                 return
             prompt = request.system_prompt + "".join(m["content"] for m in request.history) + request.query
             usage = {"input_count": estimate_tokens(prompt), "output_count": estimate_tokens("".join(text))}
@@ -177,9 +188,38 @@ class ChatEngine:
             if snap:
                 emit("conversation.chat.failed", snap)
         finally:
+            chats.canceled_here.discard(chat_id)
             if sink is not None:
                 sink.put_nowait(DONE_FRAME)
                 sink.put_nowait(None)
+
+    def _prepare(
+        self, account: Account, chat_id: str, emit: Emit
+    ) -> Optional[Tuple[Dict[str, Any], ModelRequest, bool]]:
+        """Before the model turn (in a worker thread): the chat (None if it is gone or canceled), what the
+        model sees (with recalled knowledge), and whether its bot's workflows must run first; without
+        workflows, the model input is recorded here too."""
+        chats = self.chats
+        chat = chats.raw(account, chat_id)
+        if chat is None or chat["status"] == "canceled":
+            return None
+        request = chats.model_request(account, chat)
+        if not request.tool_outputs:
+            request = self._recall(account, chat, request, emit)
+        workflows = self._workflows_pending(account, chat)
+        if not workflows:
+            chats.record_input(account, chat_id, request)
+        return chat, request, workflows
+
+    def _workflows_pending(self, account: Account, chat: Dict[str, Any]) -> bool:
+        """Whether this turn must go through the bot's workflows (`BotWorkflows.call`): the bot has
+        some, or a workflow question waits on the conversation; otherwise that step does nothing."""
+        store = self.chats.store
+        bot = store.get("bot", chat["bot_id"], owner=account.user_id) or {}
+        if workflow_ids(bot):
+            return True
+        conv = store.get("conversation", chat["conversation_id"], owner=account.space)
+        return bool(conv and conv.get(BINDING))
 
     def _finish(
         self,
@@ -196,6 +236,25 @@ class ChatEngine:
     ) -> None:
         """After the model turn (in a worker thread): store the answer, the tool calls or the closing
         messages and the chat's end state, emitting their events."""
+        chats = self.chats
+        with chats.store.transaction():  # a cancel comes before (nothing is stored) or after
+            if chats.is_canceled(account, chat["id"], lock=True):
+                return
+            self._outcome(account, chat, request, msg_id, text, reasoning, calls, follow_ups, usage, emit)
+
+    def _outcome(
+        self,
+        account: Account,
+        chat: Dict[str, Any],
+        request: ModelRequest,
+        msg_id: str,
+        text: List[str],
+        reasoning: List[str],
+        calls: List[Dict[str, Any]],
+        follow_ups: Optional[List[str]],
+        usage: Dict[str, int],
+        emit: Emit,
+    ) -> None:
         chats = self.chats
         if msg_id:
             answer = chats.add_reply(
