@@ -32,8 +32,8 @@ def check_name(name: Optional[str]) -> str:
 
 
 class ConversationsBackend(Backend):
-    def get(self, account: Account, conversation_id: str) -> Dict[str, Any]:
-        doc = self.store.get("conversation", conversation_id, owner=account.space)
+    def get(self, account: Account, conversation_id: str, *, lock: bool = False) -> Dict[str, Any]:
+        doc = self.store.get("conversation", conversation_id, owner=account.space, lock=lock)
         if doc is None:
             raise CozeErrors.CONVERSATION_NOT_FOUND(conversation_id=conversation_id)
         return doc

@@ -140,22 +140,23 @@ class MessagesBackend(Backend):
         content_type: str,
         meta_data: Optional[Dict[str, str]],
     ) -> Dict[str, Any]:
-        conversation = self.conversations.get(account, conversation_id)
-        if role not in ("user", "assistant"):
-            raise bad_request("role must be user or assistant")
-        if not content:
-            raise bad_request("content is required")
-        self.check_content(account, content, content_type)
-        doc = self.add(
-            account,
-            conversation,
-            role=role,
-            type="question" if role == "user" else "answer",
-            content=content,
-            content_type=content_type,
-            meta_data=check_meta_data(meta_data),
-        )
-        self.conversations.touch(account, conversation)
+        with self.store.transaction():  # one commit; the touch never overwrites a rename made meanwhile
+            conversation = self.conversations.get(account, conversation_id, lock=True)
+            if role not in ("user", "assistant"):
+                raise bad_request("role must be user or assistant")
+            if not content:
+                raise bad_request("content is required")
+            self.check_content(account, content, content_type)
+            doc = self.add(
+                account,
+                conversation,
+                role=role,
+                type="question" if role == "user" else "answer",
+                content=content,
+                content_type=content_type,
+                meta_data=check_meta_data(meta_data),
+            )
+            self.conversations.touch(account, conversation)
         return doc
 
     def list(
