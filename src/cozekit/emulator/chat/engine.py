@@ -93,8 +93,9 @@ class ChatEngine:
 
     async def _run(self, account: Account, chat_id: str, sink: Sink) -> None:
         """The model turn: one thread hop to read and prepare it (the chat, its history, recall), the
-        model's events on the loop, one hop to store the outcome. A cancel is seen before each delta:
-        this process's at once, another worker's within `CANCEL_POLL_SECONDS`."""
+        model's events on the loop, one hop to store the outcome with the model's input in one
+        transaction. A cancel is seen before each delta: this process's at once, another worker's
+        within `CANCEL_POLL_SECONDS`."""
         chats = self.chats
 
         def emit(event: str, data: Any) -> None:
@@ -133,6 +134,7 @@ class ChatEngine:
             reasoning: List[str] = []
             calls: List[Dict[str, Any]] = []
             failure: Optional[Failure] = None
+            record = not workflows  # else recorded above, after the workflow step
             checked = time.monotonic()
             async for event in model.run(request):
                 if isinstance(event, Text):
@@ -159,7 +161,9 @@ class ChatEngine:
             prompt = request.system_prompt + "".join(m["content"] for m in request.history) + request.query
             usage = {"input_count": estimate_tokens(prompt), "output_count": estimate_tokens("".join(text))}
             if failure is not None:
-                snap = await to_thread(chats.fail, account, chat_id, failure.code, failure.msg)
+                snap = await to_thread(
+                    self._fail, account, chat_id, failure.code, failure.msg, request if record else None
+                )
                 if snap:
                     emit("conversation.chat.failed", snap)
                 return
@@ -175,6 +179,7 @@ class ChatEngine:
                 calls,
                 follow_ups,
                 usage,
+                record,
                 _collect(later),
             )
             for name, data in later:
@@ -197,8 +202,7 @@ class ChatEngine:
         self, account: Account, chat_id: str, emit: Emit
     ) -> Optional[Tuple[Dict[str, Any], ModelRequest, bool]]:
         """Before the model turn (in a worker thread): the chat (None if it is gone or canceled), what the
-        model sees (with recalled knowledge), and whether its bot's workflows must run first; without
-        workflows, the model input is recorded here too."""
+        model sees (with recalled knowledge), and whether its bot's workflows must run first."""
         chats = self.chats
         chat = chats.raw(account, chat_id)
         if chat is None or chat["status"] == "canceled":
@@ -206,10 +210,16 @@ class ChatEngine:
         request = chats.model_request(account, chat)
         if not request.tool_outputs:
             request = self._recall(account, chat, request, emit)
-        workflows = self._workflows_pending(account, chat)
-        if not workflows:
-            chats.record_input(account, chat_id, request)
-        return chat, request, workflows
+        return chat, request, self._workflows_pending(account, chat)
+
+    def _fail(
+        self, account: Account, chat_id: str, code: int, msg: str, request: Optional[ModelRequest]
+    ) -> Optional[Dict[str, Any]]:
+        """A failed model turn: its input (when not yet recorded) and the failed state, in one transaction."""
+        with self.chats.store.transaction():
+            if request is not None:
+                self.chats.record_input(account, chat_id, request)
+            return self.chats.fail(account, chat_id, code, msg)
 
     def _workflows_pending(self, account: Account, chat: Dict[str, Any]) -> bool:
         """Whether this turn must go through the bot's workflows (`BotWorkflows.call`): the bot has
@@ -232,14 +242,17 @@ class ChatEngine:
         calls: List[Dict[str, Any]],
         follow_ups: Optional[List[str]],
         usage: Dict[str, int],
+        record: bool,
         emit: Emit,
     ) -> None:
-        """After the model turn (in a worker thread): store the answer, the tool calls or the closing
-        messages and the chat's end state, emitting their events."""
+        """After the model turn (in a worker thread): store the model's input (with `record`), the
+        answer, the tool calls or the closing messages and the chat's end state, emitting their events."""
         chats = self.chats
         with chats.store.transaction():  # a cancel comes before (nothing is stored) or after
             if chats.is_canceled(account, chat["id"], lock=True):
                 return
+            if record:
+                chats.record_input(account, chat["id"], request)
             self._outcome(account, chat, request, msg_id, text, reasoning, calls, follow_ups, usage, emit)
 
     def _outcome(
