@@ -6,6 +6,7 @@ import dataclasses
 import json
 import os
 import ssl
+import sys
 import tempfile
 from types import TracebackType
 from typing import Any, Dict, Optional, Sequence, Type, Union
@@ -122,6 +123,12 @@ class ThreadedEmulator:
         self.stop()
 
 
+SWITCH_INTERVAL = 0.001
+"""`serve` lets threads take turns with the GIL every millisecond instead of Python's 5 ms: a request's
+database work runs in a worker thread, and each of its driver calls gives the GIL up and must get it
+back from the event loop, which under load holds it until the interval forces a switch. Only the
+`serve` process (or its workers) is set: `ThreadedEmulator` leaves its host process alone."""
+
 WORKER_SETTINGS_ENV = "COZEKIT_EMULATOR_WORKER_SETTINGS"
 """How `serve(workers=N)` hands its settings to the worker processes uvicorn starts (JSON)."""
 
@@ -131,6 +138,7 @@ def worker_app() -> Any:
     the parent through `COZEKIT_EMULATOR_WORKER_SETTINGS`; the parent already migrated, seeded and loaded
     the workflows into the shared database."""
     settings: Dict[str, Any] = json.loads(os.environ[WORKER_SETTINGS_ENV])
+    sys.setswitchinterval(SWITCH_INTERVAL)
     fields = {f.name: f for f in dataclasses.fields(EmulatorConfig)}
     values: Dict[str, Any] = {
         name: tuple(value) if isinstance(value, list) else value
@@ -200,6 +208,7 @@ def serve(
     else:
         lines.append(f"  control plane {base_url}/_emulator/  (no control token: --control-token locks it)")
     print("\n".join(lines), flush=True)
+    sys.setswitchinterval(SWITCH_INTERVAL)
     if workers == 1:
         uvicorn.run(
             app, host=host, port=port, log_level="warning", ssl_certfile=cert_file, ssl_keyfile=key_file

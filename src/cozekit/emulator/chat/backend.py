@@ -86,7 +86,7 @@ class ChatsBackend(Backend):
                 if self.conversations.running_chats(account, conv["id"]):
                     raise CozeErrors.CHAT_IN_PROGRESS()
             else:
-                conv = self.conversations.create(account, bot_id=req.bot_id)
+                conv = self.conversations.create(account, bot_id=req.bot_id, bot_checked=True)
             if not req.additional_messages and not self.messages.has_visible(account, conv["id"]):
                 raise bad_request("additional_messages is required when the conversation has no messages")
             chat_id = self.ids.next()
@@ -149,7 +149,8 @@ class ChatsBackend(Backend):
             created = render_chat(chat)  # stored once, as in_progress: no reader sees it before the commit
             chat["status"] = "in_progress"
             in_progress = render_chat(self._save(account, chat, new=True))
-            self.conversations.touch(account, conv)
+            if conv["updated_at"] != self.now():  # a conversation made just now needs no touch
+                self.conversations.touch(account, conv)
         return [created, in_progress]
 
     def _save(self, account: Account, chat: Dict[str, Any], *, new: bool = False) -> Dict[str, Any]:
