@@ -9,7 +9,6 @@ import dataclasses
 import json
 import logging
 import time
-from asyncio import to_thread
 from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
 from ..core.base import Account
@@ -30,6 +29,7 @@ from ..core.llm import (
     deterministic_follow_ups,
     estimate_tokens,
 )
+from ..core.offload import OFFLOAD
 from ..core.openai_compat import OpenAICompatModel
 from ..core.sse import DONE_FRAME, frame
 from ..knowledge.backend import KnowledgeBackend
@@ -105,7 +105,7 @@ class ChatEngine:
         try:
             await asyncio.sleep(0)
             later: List[Tuple[str, Any]] = []
-            prepared = await to_thread(self._prepare, account, chat_id, _collect(later))
+            prepared = await OFFLOAD.run(self._prepare, account, chat_id, _collect(later))
             for name, data in later:
                 emit(name, data)
             if prepared is None:
@@ -116,7 +116,7 @@ class ChatEngine:
                 for message in step.messages:
                     emit("conversation.message.completed", message)
                 if step.interrupt is not None:  # a workflow question: the user answers it next
-                    snap = await to_thread(
+                    snap = await OFFLOAD.run(
                         chats.require_action,
                         account,
                         chat_id,
@@ -127,7 +127,7 @@ class ChatEngine:
                     if snap:
                         emit("conversation.chat.requires_action", snap)
                     return
-                await to_thread(chats.record_input, account, chat_id, request)
+                await OFFLOAD.run(chats.record_input, account, chat_id, request)
             model, follow_ups = self._model_for(chat["bot_id"])
             msg_id = ""
             text: List[str] = []
@@ -143,7 +143,7 @@ class ChatEngine:
                     if chat_id in chats.canceled_here:
                         return
                     if time.monotonic() - checked >= CANCEL_POLL_SECONDS:
-                        if await to_thread(chats.is_canceled, account, chat_id):
+                        if await OFFLOAD.run(chats.is_canceled, account, chat_id):
                             return
                         checked = time.monotonic()
                     msg_id = msg_id or self.ids.next()
@@ -161,14 +161,14 @@ class ChatEngine:
             prompt = request.system_prompt + "".join(m["content"] for m in request.history) + request.query
             usage = {"input_count": estimate_tokens(prompt), "output_count": estimate_tokens("".join(text))}
             if failure is not None:
-                snap = await to_thread(
+                snap = await OFFLOAD.run(
                     self._fail, account, chat_id, failure.code, failure.msg, request if record else None
                 )
                 if snap:
                     emit("conversation.chat.failed", snap)
                 return
             later = []
-            await to_thread(
+            await OFFLOAD.run(
                 self._finish,
                 account,
                 chat,
@@ -189,7 +189,7 @@ class ChatEngine:
         except Exception:
             log.exception("chat %s crashed", chat_id)
             crash = CozeErrors.INTERNAL_ERROR
-            snap = await to_thread(chats.fail, account, chat_id, crash.code, crash.msg)
+            snap = await OFFLOAD.run(chats.fail, account, chat_id, crash.code, crash.msg)
             if snap:
                 emit("conversation.chat.failed", snap)
         finally:

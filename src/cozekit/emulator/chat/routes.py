@@ -3,18 +3,18 @@
 import json
 from typing import Any, Dict, List, Optional
 
-from fastapi import APIRouter, Depends, Query, Request, Response
-from fastapi.concurrency import run_in_threadpool
+from fastapi import Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict
 from typing_extensions import Annotated
 
 from ..core.base import Account
+from ..core.offload import OFFLOAD
 from ..core.sse import EVENT_STREAM, drain, frame
-from ..routing import IdStr, TextId, blank, current_account, ok, state_of
+from ..routing import IdStr, Router, TextId, blank, current_account, ok, state_of
 from .backend import ChatStart, render_chat
 
-router = APIRouter(tags=["chat"])
+router = Router(tags=["chat"])
 
 
 class EnterMessage(BaseModel):
@@ -96,7 +96,7 @@ async def create_chat(
         publish_status=body.publish_status,
         bot_version=body.bot_version,
     )
-    created, in_progress = await run_in_threadpool(state.chats.start, account, start)
+    created, in_progress = await OFFLOAD.run(state.chats.start, account, start)
     if start.stream:
         first = [
             frame("conversation.chat.created", created),
@@ -145,10 +145,8 @@ async def submit_tool_outputs(
 ) -> Response:
     state = state_of(request)
     outputs = [o.model_dump() for o in body.tool_outputs]
-    responses = await run_in_threadpool(
-        state.chats.submit_tool_outputs, account, conversation_id, chat_id, outputs
-    )
-    snap = await run_in_threadpool(state.chats.snapshot, account, chat_id)
+    responses = await OFFLOAD.run(state.chats.submit_tool_outputs, account, conversation_id, chat_id, outputs)
+    snap = await OFFLOAD.run(state.chats.snapshot, account, chat_id)
     assert snap is not None
     if body.stream:
         first = [frame("conversation.chat.in_progress", snap)]
