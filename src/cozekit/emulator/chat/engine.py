@@ -66,14 +66,22 @@ class ChatEngine:
         self.chats, self.knowledge, self.bot_workflows = chats, knowledge, bot_workflows
         self._tasks: Set[asyncio.Task[None]] = set()
 
-    def launch(self, account: Account, chat_id: str, first: List[bytes], stream: bool) -> Sink:
-        """Start the chat's model turn in the background; with `stream`, return the frame queue."""
+    def launch(
+        self,
+        account: Account,
+        chat_id: str,
+        first: List[bytes],
+        stream: bool,
+        prepared: Optional[Prepared] = None,
+    ) -> Sink:
+        """Start the chat's model turn in the background; with `stream`, return the frame queue.
+        `prepared`: what `prepare` returned in the thread that started the chat (saves a thread hop)."""
         sink: Sink = None
         if stream:
             sink = asyncio.Queue()
             for f in first:
                 sink.put_nowait(f)
-        task = asyncio.get_running_loop().create_task(self._run(account, chat_id, sink))
+        task = asyncio.get_running_loop().create_task(self._run(account, chat_id, sink, prepared))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return sink
@@ -91,7 +99,7 @@ class ChatEngine:
             return OpenAICompatModel(cfg.openai_base_url, cfg.openai_api_key, cfg.openai_model), None
         return DeterministicModel(cfg.chunk_size), None
 
-    async def _run(self, account: Account, chat_id: str, sink: Sink) -> None:
+    async def _run(self, account: Account, chat_id: str, sink: Sink, prepared: Optional[Prepared]) -> None:
         """The model turn: one thread hop to read and prepare it (the chat, its history, recall), the
         model's events on the loop, one hop to store the outcome with the model's input in one
         transaction. A cancel is seen before each delta: this process's at once, another worker's
@@ -104,13 +112,14 @@ class ChatEngine:
 
         try:
             await asyncio.sleep(0)
-            later: List[Tuple[str, Any]] = []
-            prepared = await OFFLOAD.run(self._prepare, account, chat_id, _collect(later))
+            if prepared is None:
+                prepared = await OFFLOAD.run(self.prepare, account, chat_id)
+            later, turn = prepared
             for name, data in later:
                 emit(name, data)
-            if prepared is None:
+            if turn is None:
                 return
-            chat, request, workflows = prepared
+            chat, request, workflows = turn
             if workflows:  # the bot has workflows, or one waits on this conversation
                 step = await self.bot_workflows.call(account, chat, request)
                 for message in step.messages:
@@ -148,8 +157,9 @@ class ChatEngine:
                         checked = time.monotonic()
                     msg_id = msg_id or self.ids.next()
                     (reasoning if event.reasoning else text).append(event.chunk)
-                    emit("conversation.message.delta", _delta(chat, msg_id, event))
-                    await asyncio.sleep(0)
+                    if sink is not None:
+                        emit("conversation.message.delta", _delta(chat, msg_id, event))
+                        await asyncio.sleep(0)  # let the stream send it
                 elif isinstance(event, Calls):
                     calls = event.calls
                     break
@@ -198,9 +208,12 @@ class ChatEngine:
                 sink.put_nowait(DONE_FRAME)
                 sink.put_nowait(None)
 
-    def _prepare(
-        self, account: Account, chat_id: str, emit: Emit
-    ) -> Optional[Tuple[Dict[str, Any], ModelRequest, bool]]:
+    def prepare(self, account: Account, chat_id: str) -> Prepared:
+        """Before the model turn (in a worker thread): the events it emits first, and the turn."""
+        later: List[Tuple[str, Any]] = []
+        return later, self._prepare(account, chat_id, _collect(later))
+
+    def _prepare(self, account: Account, chat_id: str, emit: Emit) -> Optional[Turn]:
         """Before the model turn (in a worker thread): the chat (None if it is gone or canceled), what the
         model sees (with recalled knowledge), and whether its bot's workflows must run first."""
         chats = self.chats
@@ -355,6 +368,10 @@ def _delta(chat: Dict[str, Any], msg_id: str, event: Text) -> Dict[str, Any]:
 
 
 Emit = Callable[[str, Any], None]
+Turn = Tuple[Dict[str, Any], ModelRequest, bool]
+"""A prepared model turn: the chat, what the model sees, whether the bot's workflows run first."""
+Prepared = Tuple[List[Tuple[str, Any]], Optional[Turn]]
+"""`ChatEngine.prepare`: the events to emit first, and the turn (None: the chat is gone or canceled)."""
 
 
 def _collect(into: List[Tuple[str, Any]]) -> Emit:
