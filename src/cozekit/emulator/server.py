@@ -6,6 +6,7 @@ import dataclasses
 import json
 import os
 import ssl
+import sys
 import tempfile
 from typing import Any, Dict, Optional, Sequence, Union
 
@@ -114,6 +115,12 @@ class ThreadedEmulator(Served):
 DEFAULT_CHUNK_DELAY_MS = 20
 """`serve`'s wait before each streamed delta, so a terminal shows the reply arriving."""
 
+SWITCH_INTERVAL = 0.001
+"""`serve` lets threads take turns with the GIL every millisecond instead of Python's 5 ms: a request's
+database work runs in a worker thread, and each of its driver calls gives the GIL up and must get it
+back from the event loop, which under load holds it until the interval forces a switch. Only the
+`serve` process (or its workers) is set: `ThreadedEmulator` leaves its host process alone."""
+
 WORKER_SETTINGS_ENV = "COZEKIT_EMULATOR_WORKER_SETTINGS"
 """How `serve(workers=N)` hands its settings to the worker processes uvicorn starts (JSON)."""
 
@@ -123,6 +130,7 @@ def worker_app() -> Any:
     the parent through `COZEKIT_EMULATOR_WORKER_SETTINGS`; the parent already migrated, seeded and loaded
     the workflows into the shared database."""
     settings: Dict[str, Any] = json.loads(os.environ[WORKER_SETTINGS_ENV])
+    sys.setswitchinterval(SWITCH_INTERVAL)
     fields = {f.name: f for f in dataclasses.fields(EmulatorConfig)}
     values: Dict[str, Any] = {
         name: tuple(value) if isinstance(value, list) else value
@@ -202,6 +210,7 @@ def serve(
     else:
         lines.append(f"  control plane {base_url}/_emulator/  (no control token: --control-token locks it)")
     print("\n".join(lines), flush=True)
+    sys.setswitchinterval(SWITCH_INTERVAL)
     if workers == 1:
         uvicorn.run(
             app, host=host, port=port, log_level="warning", ssl_certfile=cert_file, ssl_keyfile=key_file

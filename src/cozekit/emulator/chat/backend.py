@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Set
 
 from ..bots.backend import BotsBackend
 from ..conversations.backend import ConversationsBackend
@@ -53,6 +53,9 @@ class ChatsBackend(Backend):
         self.bots = bots
         self.conversations = conversations
         self.messages = messages
+        self.canceled_here: Set[str] = set()
+        """Chats canceled through this process while their model turn may run here (the engine forgets
+        each when its turn ends)."""
 
     def _check_start(self, account: Account, req: ChatStart) -> None:
         if not req.stream and not req.auto_save_history:
@@ -83,7 +86,7 @@ class ChatsBackend(Backend):
                 if self.conversations.running_chats(account, conv["id"]):
                     raise CozeErrors.CHAT_IN_PROGRESS()
             else:
-                conv = self.conversations.create(account, bot_id=req.bot_id)
+                conv = self.conversations.create(account, bot_id=req.bot_id, bot_checked=True)
             if not req.additional_messages and not self.messages.has_visible(account, conv["id"]):
                 raise bad_request("additional_messages is required when the conversation has no messages")
             chat_id = self.ids.next()
@@ -143,10 +146,11 @@ class ChatsBackend(Backend):
                 "pending_calls": [],
                 "tool_outputs": {},
             }
-            created = render_chat(self._save(account, chat, new=True))
+            created = render_chat(chat)  # stored once, as in_progress: no reader sees it before the commit
             chat["status"] = "in_progress"
-            in_progress = render_chat(self._save(account, chat))
-            self.conversations.touch(account, conv)
+            in_progress = render_chat(self._save(account, chat, new=True))
+            if conv["updated_at"] != self.now():  # a conversation made just now needs no touch
+                self.conversations.touch(account, conv)
         return [created, in_progress]
 
     def _save(self, account: Account, chat: Dict[str, Any], *, new: bool = False) -> Dict[str, Any]:
@@ -274,8 +278,8 @@ class ChatsBackend(Backend):
             add_usage=usage,
         )
 
-    def is_canceled(self, account: Account, chat_id: str) -> bool:
-        chat = self.raw(account, chat_id)
+    def is_canceled(self, account: Account, chat_id: str, *, lock: bool = False) -> bool:
+        chat = self.store.get("chat", chat_id, owner=account.space, lock=lock)
         return chat is None or chat["status"] == "canceled"
 
     def cancel(self, account: Account, conversation_id: str, chat_id: str) -> Dict[str, Any]:
@@ -287,7 +291,9 @@ class ChatsBackend(Backend):
             if chat["status"] not in RUNNING:
                 raise CozeErrors.CHAT_NOT_CANCELABLE(status=chat["status"])
             chat["status"] = "canceled"
-            return render_chat(self._save(account, chat))
+            snap = render_chat(self._save(account, chat))
+        self.canceled_here.add(chat_id)  # a run in this process stops before its next delta
+        return snap
 
     def submit_tool_outputs(
         self, account: Account, conversation_id: str, chat_id: str, outputs: List[Dict[str, str]]

@@ -8,7 +8,7 @@ import asyncio
 import dataclasses
 import json
 import logging
-from asyncio import to_thread
+import time
 from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
 from ..core.base import Account
@@ -29,13 +29,17 @@ from ..core.llm import (
     deterministic_follow_ups,
     estimate_tokens,
 )
+from ..core.offload import OFFLOAD
 from ..core.openai_compat import OpenAICompatModel
 from ..core.sse import DONE_FRAME, frame
 from ..knowledge.backend import KnowledgeBackend
-from ..workflows.engine.bot_tools import BotWorkflows
+from ..workflows.engine.bot_tools import BINDING, BotWorkflows, workflow_ids
 from .backend import ChatsBackend
 
 log = logging.getLogger("cozekit.emulator")
+CANCEL_POLL_SECONDS = 0.05
+"""How often a running model turn reads its chat's status for a cancel made by another worker (a cancel
+made in this process is seen before the next delta)."""
 Sink = Optional["asyncio.Queue[Optional[bytes]]"]
 VERBOSE_FINISH = json.dumps(
     {
@@ -62,14 +66,22 @@ class ChatEngine:
         self.chats, self.knowledge, self.bot_workflows = chats, knowledge, bot_workflows
         self._tasks: Set[asyncio.Task[None]] = set()
 
-    def launch(self, account: Account, chat_id: str, first: List[bytes], stream: bool) -> Sink:
-        """Start the chat's model turn in the background; with `stream`, return the frame queue."""
+    def launch(
+        self,
+        account: Account,
+        chat_id: str,
+        first: List[bytes],
+        stream: bool,
+        prepared: Optional[Prepared] = None,
+    ) -> Sink:
+        """Start the chat's model turn in the background; with `stream`, return the frame queue.
+        `prepared`: what `prepare` returned in the thread that started the chat (saves a thread hop)."""
         sink: Sink = None
         if stream:
             sink = asyncio.Queue()
             for f in first:
                 sink.put_nowait(f)
-        task = asyncio.get_running_loop().create_task(self._run(account, chat_id, sink))
+        task = asyncio.get_running_loop().create_task(self._run(account, chat_id, sink, prepared))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return sink
@@ -87,7 +99,11 @@ class ChatEngine:
             return OpenAICompatModel(cfg.openai_base_url, cfg.openai_api_key, cfg.openai_model), None
         return DeterministicModel(cfg.chunk_size), None
 
-    async def _run(self, account: Account, chat_id: str, sink: Sink) -> None:
+    async def _run(self, account: Account, chat_id: str, sink: Sink, prepared: Optional[Prepared]) -> None:
+        """The model turn: one thread hop to read and prepare it (the chat, its history, recall), the
+        model's events on the loop, one hop to store the outcome with the model's input in one
+        transaction. A cancel is seen before each delta: this process's at once, another worker's
+        within `CANCEL_POLL_SECONDS`."""
         chats = self.chats
 
         def emit(event: str, data: Any) -> None:
@@ -96,64 +112,73 @@ class ChatEngine:
 
         try:
             await asyncio.sleep(0)
-            chat = await to_thread(chats.raw, account, chat_id)
-            if chat is None:
+            if prepared is None:
+                prepared = await OFFLOAD.run(self.prepare, account, chat_id)
+            later, turn = prepared
+            for name, data in later:
+                emit(name, data)
+            if turn is None:
                 return
-            request = await to_thread(chats.model_request, account, chat)
-            if not request.tool_outputs:
-                later: List[Tuple[str, Any]] = []
-                request = await to_thread(self._recall, account, chat, request, _collect(later))
-                for name, data in later:
-                    emit(name, data)
-            step = await self.bot_workflows.call(account, chat, request)
-            for message in step.messages:
-                emit("conversation.message.completed", message)
-            if step.interrupt is not None:  # a workflow question: the user answers it next
-                snap = await to_thread(
-                    chats.require_action,
-                    account,
-                    chat_id,
-                    [step.interrupt],
-                    {"input_count": 0, "output_count": 0},
-                    "reply_message",
-                )
-                if snap:
-                    emit("conversation.chat.requires_action", snap)
-                return
-            await to_thread(chats.record_input, account, chat_id, request)
+            chat, request, workflows = turn
+            if workflows:  # the bot has workflows, or one waits on this conversation
+                step = await self.bot_workflows.call(account, chat, request)
+                for message in step.messages:
+                    emit("conversation.message.completed", message)
+                if step.interrupt is not None:  # a workflow question: the user answers it next
+                    snap = await OFFLOAD.run(
+                        chats.require_action,
+                        account,
+                        chat_id,
+                        [step.interrupt],
+                        {"input_count": 0, "output_count": 0},
+                        "reply_message",
+                    )
+                    if snap:
+                        emit("conversation.chat.requires_action", snap)
+                    return
+                await OFFLOAD.run(chats.record_input, account, chat_id, request)
             model, follow_ups = self._model_for(chat["bot_id"])
             msg_id = ""
             text: List[str] = []
             reasoning: List[str] = []
             calls: List[Dict[str, Any]] = []
             failure: Optional[Failure] = None
+            record = not workflows  # else recorded above, after the workflow step
+            checked = time.monotonic()
             async for event in model.run(request):
                 if isinstance(event, Text):
                     if self.config.chunk_delay:
                         await asyncio.sleep(self.config.chunk_delay)
-                    if await to_thread(chats.is_canceled, account, chat_id):
+                    if chat_id in chats.canceled_here:
                         return
+                    if time.monotonic() - checked >= CANCEL_POLL_SECONDS:
+                        if await OFFLOAD.run(chats.is_canceled, account, chat_id):
+                            return
+                        checked = time.monotonic()
                     msg_id = msg_id or self.ids.next()
                     (reasoning if event.reasoning else text).append(event.chunk)
-                    emit("conversation.message.delta", _delta(chat, msg_id, event))
-                    await asyncio.sleep(0)
+                    if sink is not None:
+                        emit("conversation.message.delta", _delta(chat, msg_id, event))
+                        await asyncio.sleep(0)  # let the stream send it
                 elif isinstance(event, Calls):
                     calls = event.calls
                     break
                 else:
                     failure = event
                     break
-            if await to_thread(chats.is_canceled, account, chat_id):
+            if chat_id in chats.canceled_here:
                 return
             prompt = request.system_prompt + "".join(m["content"] for m in request.history) + request.query
             usage = {"input_count": estimate_tokens(prompt), "output_count": estimate_tokens("".join(text))}
             if failure is not None:
-                snap = await to_thread(chats.fail, account, chat_id, failure.code, failure.msg)
+                snap = await OFFLOAD.run(
+                    self._fail, account, chat_id, failure.code, failure.msg, request if record else None
+                )
                 if snap:
                     emit("conversation.chat.failed", snap)
                 return
             later = []
-            await to_thread(
+            await OFFLOAD.run(
                 self._finish,
                 account,
                 chat,
@@ -164,6 +189,7 @@ class ChatEngine:
                 calls,
                 follow_ups,
                 usage,
+                record,
                 _collect(later),
             )
             for name, data in later:
@@ -173,13 +199,50 @@ class ChatEngine:
         except Exception:
             log.exception("chat %s crashed", chat_id)
             crash = CozeErrors.INTERNAL_ERROR
-            snap = await to_thread(chats.fail, account, chat_id, crash.code, crash.msg)
+            snap = await OFFLOAD.run(chats.fail, account, chat_id, crash.code, crash.msg)
             if snap:
                 emit("conversation.chat.failed", snap)
         finally:
+            chats.canceled_here.discard(chat_id)
             if sink is not None:
                 sink.put_nowait(DONE_FRAME)
                 sink.put_nowait(None)
+
+    def prepare(self, account: Account, chat_id: str) -> Prepared:
+        """Before the model turn (in a worker thread): the events it emits first, and the turn."""
+        later: List[Tuple[str, Any]] = []
+        return later, self._prepare(account, chat_id, _collect(later))
+
+    def _prepare(self, account: Account, chat_id: str, emit: Emit) -> Optional[Turn]:
+        """Before the model turn (in a worker thread): the chat (None if it is gone or canceled), what the
+        model sees (with recalled knowledge), and whether its bot's workflows must run first."""
+        chats = self.chats
+        chat = chats.raw(account, chat_id)
+        if chat is None or chat["status"] == "canceled":
+            return None
+        request = chats.model_request(account, chat)
+        if not request.tool_outputs:
+            request = self._recall(account, chat, request, emit)
+        return chat, request, self._workflows_pending(account, chat)
+
+    def _fail(
+        self, account: Account, chat_id: str, code: int, msg: str, request: Optional[ModelRequest]
+    ) -> Optional[Dict[str, Any]]:
+        """A failed model turn: its input (when not yet recorded) and the failed state, in one transaction."""
+        with self.chats.store.transaction():
+            if request is not None:
+                self.chats.record_input(account, chat_id, request)
+            return self.chats.fail(account, chat_id, code, msg)
+
+    def _workflows_pending(self, account: Account, chat: Dict[str, Any]) -> bool:
+        """Whether this turn must go through the bot's workflows (`BotWorkflows.call`): the bot has
+        some, or a workflow question waits on the conversation; otherwise that step does nothing."""
+        store = self.chats.store
+        bot = store.get("bot", chat["bot_id"], owner=account.user_id) or {}
+        if workflow_ids(bot):
+            return True
+        conv = store.get("conversation", chat["conversation_id"], owner=account.space)
+        return bool(conv and conv.get(BINDING))
 
     def _finish(
         self,
@@ -192,10 +255,32 @@ class ChatEngine:
         calls: List[Dict[str, Any]],
         follow_ups: Optional[List[str]],
         usage: Dict[str, int],
+        record: bool,
         emit: Emit,
     ) -> None:
-        """After the model turn (in a worker thread): store the answer, the tool calls or the closing
-        messages and the chat's end state, emitting their events."""
+        """After the model turn (in a worker thread): store the model's input (with `record`), the
+        answer, the tool calls or the closing messages and the chat's end state, emitting their events."""
+        chats = self.chats
+        with chats.store.transaction():  # a cancel comes before (nothing is stored) or after
+            if chats.is_canceled(account, chat["id"], lock=True):
+                return
+            if record:
+                chats.record_input(account, chat["id"], request)
+            self._outcome(account, chat, request, msg_id, text, reasoning, calls, follow_ups, usage, emit)
+
+    def _outcome(
+        self,
+        account: Account,
+        chat: Dict[str, Any],
+        request: ModelRequest,
+        msg_id: str,
+        text: List[str],
+        reasoning: List[str],
+        calls: List[Dict[str, Any]],
+        follow_ups: Optional[List[str]],
+        usage: Dict[str, int],
+        emit: Emit,
+    ) -> None:
         chats = self.chats
         if msg_id:
             answer = chats.add_reply(
@@ -283,6 +368,10 @@ def _delta(chat: Dict[str, Any], msg_id: str, event: Text) -> Dict[str, Any]:
 
 
 Emit = Callable[[str, Any], None]
+Turn = Tuple[Dict[str, Any], ModelRequest, bool]
+"""A prepared model turn: the chat, what the model sees, whether the bot's workflows run first."""
+Prepared = Tuple[List[Tuple[str, Any]], Optional[Turn]]
+"""`ChatEngine.prepare`: the events to emit first, and the turn (None: the chat is gone or canceled)."""
 
 
 def _collect(into: List[Tuple[str, Any]]) -> Emit:

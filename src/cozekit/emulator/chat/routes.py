@@ -1,20 +1,22 @@
 """Chat v3: start (stream or not), retrieve, list a chat's messages, cancel, submit tool outputs."""
 
 import json
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
-from fastapi import APIRouter, Depends, Query, Request, Response
-from fastapi.concurrency import run_in_threadpool
+from fastapi import Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict
 from typing_extensions import Annotated
 
 from ..core.base import Account
+from ..core.offload import OFFLOAD
 from ..core.sse import EVENT_STREAM, drain, frame
-from ..routing import IdStr, TextId, blank, current_account, ok, state_of
+from ..routing import IdStr, Router, TextId, blank, current_account, ok, state_of
+from ..state import EmulatorState
 from .backend import ChatStart, render_chat
+from .engine import Prepared
 
-router = APIRouter(tags=["chat"])
+router = Router(tags=["chat"])
 
 
 class EnterMessage(BaseModel):
@@ -68,8 +70,10 @@ def enter_dict(m: EnterMessage) -> Dict[str, Any]:
     return out
 
 
-def _stream(request: Request, first: List[bytes], account: Account, chat_id: str) -> StreamingResponse:
-    queue = state_of(request).engine.launch(account, chat_id, first, stream=True)
+def _stream(
+    request: Request, first: List[bytes], account: Account, chat_id: str, prepared: Optional[Prepared] = None
+) -> StreamingResponse:
+    queue = state_of(request).engine.launch(account, chat_id, first, stream=True, prepared=prepared)
     assert queue is not None
     return StreamingResponse(
         drain(queue), headers={"content-type": EVENT_STREAM, "cache-control": "no-cache"}
@@ -96,15 +100,21 @@ async def create_chat(
         publish_status=body.publish_status,
         bot_version=body.bot_version,
     )
-    created, in_progress = await run_in_threadpool(state.chats.start, account, start)
+    created, in_progress, prepared = await OFFLOAD.run(_start, state, account, start)
     if start.stream:
         first = [
             frame("conversation.chat.created", created),
             frame("conversation.chat.in_progress", in_progress),
         ]
-        return _stream(request, first, account, created["id"])
-    state.engine.launch(account, created["id"], [], stream=False)
+        return _stream(request, first, account, created["id"], prepared)
+    state.engine.launch(account, created["id"], [], stream=False, prepared=prepared)
     return ok(request, in_progress)
+
+
+def _start(state: EmulatorState, account: Account, start: ChatStart) -> Tuple[Any, Any, Prepared]:
+    """In one thread hop: record the chat, then prepare its model turn."""
+    created, in_progress = state.chats.start(account, start)
+    return created, in_progress, state.engine.prepare(account, created["id"])
 
 
 @router.get("/v3/chat/retrieve", summary="Retrieve a chat", operation_id="retrieve_chat")
@@ -145,10 +155,8 @@ async def submit_tool_outputs(
 ) -> Response:
     state = state_of(request)
     outputs = [o.model_dump() for o in body.tool_outputs]
-    responses = await run_in_threadpool(
-        state.chats.submit_tool_outputs, account, conversation_id, chat_id, outputs
-    )
-    snap = await run_in_threadpool(state.chats.snapshot, account, chat_id)
+    responses = await OFFLOAD.run(state.chats.submit_tool_outputs, account, conversation_id, chat_id, outputs)
+    snap = await OFFLOAD.run(state.chats.snapshot, account, chat_id)
     assert snap is not None
     if body.stream:
         first = [frame("conversation.chat.in_progress", snap)]

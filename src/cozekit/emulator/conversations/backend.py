@@ -32,7 +32,7 @@ def check_name(name: Optional[str]) -> str:
 
 
 class ConversationsBackend(Backend):
-    def get(self, account: Account, conversation_id: str, lock: bool = False) -> Dict[str, Any]:
+    def get(self, account: Account, conversation_id: str, *, lock: bool = False) -> Dict[str, Any]:
         """The conversation (4101 if missing); `lock` inside `store.transaction()`: held until it ends, so a
         change written back from it undoes nothing another request wrote meanwhile."""
         doc = self.store.get("conversation", conversation_id, owner=account.space, lock=lock)
@@ -52,8 +52,10 @@ class ConversationsBackend(Backend):
         name: Optional[str] = None,
         meta_data: Optional[Dict[str, str]] = None,
         connector_id: Optional[str] = None,
+        bot_checked: bool = False,
     ) -> Dict[str, Any]:
-        if bot_id and self.store.get("bot", bot_id, owner=account.user_id) is None:
+        """A new conversation; `bot_checked`: the caller has just read the bot (a chat starting)."""
+        if bot_id and not bot_checked and self.store.get("bot", bot_id, owner=account.user_id) is None:
             raise CozeErrors.BOT_NOT_FOUND(bot_id=bot_id)
         now = self.now()
         doc = {

@@ -3,15 +3,15 @@
 import json
 from typing import Any, Dict, List, Optional
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict
 from typing_extensions import Annotated
 
 from ..core.base import Account
-from ..routing import IdStr, current_account, ok, state_of
+from ..routing import IdStr, Router, current_account, ok, state_of
 from .messages import render_message
 
-router = APIRouter(tags=["messages"])
+router = Router(tags=["messages"])
 
 
 class CreateBody(BaseModel):

@@ -140,7 +140,7 @@ class MessagesBackend(Backend):
         content_type: str,
         meta_data: Optional[Dict[str, str]],
     ) -> Dict[str, Any]:
-        with self.store.transaction():  # the conversation written back as it is now (a clear is kept)
+        with self.store.transaction():  # one commit; the conversation written back as it is now
             conversation = self.conversations.get(account, conversation_id, lock=True)
             if role not in ("user", "assistant"):
                 raise bad_request("role must be user or assistant")

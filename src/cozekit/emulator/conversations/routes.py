@@ -2,16 +2,16 @@
 
 from typing import Dict, List, Optional
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict
 from typing_extensions import Annotated
 
 from ..chat.routes import EnterMessage, enter_dict
 from ..core.base import Account
-from ..routing import IdStr, current_account, ok, state_of
+from ..routing import IdStr, Router, current_account, ok, state_of
 from .backend import render_conversation
 
-router = APIRouter(tags=["conversations"])
+router = Router(tags=["conversations"])
 
 
 class CreateBody(BaseModel):

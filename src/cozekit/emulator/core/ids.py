@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import random
 import secrets
 import threading
 import time
-from typing import Optional
+from typing import Optional, Tuple
 
 _LOW_BITS = 22
 """Below the millisecond clock: a 10-bit node (one per running process) and a 12-bit sequence."""
@@ -41,8 +43,20 @@ class IdGenerator:
             return str((self._ms << _LOW_BITS) | (self.node << _SEQ_BITS) | self._seq)
 
 
+_logid_random = random.Random()
+"""Log ids need to differ, not to be secret: a seeded generator, not a system call per request."""
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_logid_random.seed)  # forked workers do not repeat each other
+_second: Tuple[int, str] = (0, "")
+"""The last second a log id was made in, and its `%Y%m%d%H%M%S` text."""
+
+
 def new_logid() -> str:
     """A log id shaped like Coze's: a timestamp to the millisecond, then 12 upper-case hex digits."""
+    global _second
     now = time.time()
-    stamp = time.strftime("%Y%m%d%H%M%S", time.localtime(now)) + f"{int(now * 1000) % 1000:03d}"
-    return stamp + secrets.token_hex(6).upper()
+    second, stamp = _second
+    if int(now) != second:
+        stamp = time.strftime("%Y%m%d%H%M%S", time.localtime(now))
+        _second = (int(now), stamp)
+    return f"{stamp}{int(now * 1000) % 1000:03d}{_logid_random.getrandbits(48):012X}"

@@ -5,10 +5,17 @@ Backends read and write whole documents. Lists are read a page at a time in the 
 O(page) whatever the table holds. Creates are plain INSERTs (`insert`: an existing id is `DuplicateId`,
 never an overwrite), changes are UPDATEs (`update`), and `transaction()` groups them.
 
-Engines: a SQLite file (WAL, a busy timeout, a pooled connection per thread, write transactions begun
-IMMEDIATE so workers in several processes queue instead of failing), SQLite in memory (one connection
-behind a lock: tests), or a PostgreSQL URL (`postgresql://...`, the psycopg driver). The schema and its
-migrations live in `schema.py`; the store brings a database up to date when it opens it.
+Engines: a SQLite file (WAL, a busy timeout, write transactions begun IMMEDIATE so workers in several
+processes queue instead of failing), SQLite in memory (one connection behind a lock: tests), or a
+PostgreSQL URL (`postgresql://...`, the psycopg driver). The schema and its migrations live in
+`schema.py`; the store brings a database up to date when it opens it.
+
+Speed: a store call is a few driver calls, not a trip through the pool. The store keeps the connections
+it has used (`_Conn`: a SQLAlchemy connection and its driver connection) and hands a free one to each
+call; every kept connection is in autocommit at the driver, so a read outside `transaction()` sees
+every commit before it (WAL readers never wait), and the store begins and ends write transactions
+itself. The hot statements (a keyed read, an insert, an update) are compiled once per dialect and run
+on the driver connection; lists and filters are SQLAlchemy statements built per call.
 """
 
 from __future__ import annotations
@@ -19,8 +26,8 @@ import json
 import secrets
 import threading
 import time
-from collections.abc import Iterator, Mapping
-from typing import Any, Dict, List, Optional, Sequence
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, Dict, List, Optional, Sequence, Set, Tuple
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -94,9 +101,9 @@ def _is_url(target: str) -> bool:
     return "://" in target
 
 
-def _sqlite_begin_hooks(engine: Engine) -> None:
-    """Let the store, not the driver, begin SQLite transactions: reads run without one (WAL readers never
-    wait), writes begin IMMEDIATE (they queue on the busy timeout instead of failing on upgrade)."""
+def _sqlite_hooks(engine: Engine) -> None:
+    """Every SQLite connection in autocommit at the driver (the store, not the driver, begins
+    transactions), with the busy timeout and WAL's usual durability."""
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection: Any, _record: Any) -> None:
@@ -105,11 +112,6 @@ def _sqlite_begin_hooks(engine: Engine) -> None:
         cursor.execute(f"PRAGMA busy_timeout = {int(SQLITE_BUSY_TIMEOUT * 1000)}")
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _begin(conn: Connection) -> None:
-        if conn.get_execution_options().get("cozekit_write"):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _json_dumps(value: Any) -> str:
@@ -150,7 +152,7 @@ def make_engine(target: str) -> Engine:
             pool_timeout=120,
             connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT},
         )
-    _sqlite_begin_hooks(engine)  # before the first connection, so every connection gets them
+    _sqlite_hooks(engine)  # before the first connection, so every connection gets them
     if not memory:
         with engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA journal_mode = WAL")
@@ -160,13 +162,32 @@ def make_engine(target: str) -> Engine:
 _BY_KEY = (objects.c.kind == sa.bindparam("b_kind"), objects.c.id == sa.bindparam("b_id"))
 _GET = sa.select(objects.c.data).where(*_BY_KEY)
 _GET_OWNED = _GET.where(objects.c.owner == sa.bindparam("b_owner"))
-_GET_LOCKED = _GET.with_for_update()
-_GET_OWNED_LOCKED = _GET_OWNED.with_for_update()
-_INSERT = objects.insert()
 _SET = ("owner", "parent", "seq", "name", "created_at", "updated_at", "data")
-_UPDATE = objects.update().where(*_BY_KEY).values({c: sa.bindparam("v_" + c) for c in _SET})
-"""The hot statements, built once: SQLAlchemy then reuses their compiled form and cache key instead of
-building a statement per call (a keyed read costs about a quarter as much)."""
+_HOT = {
+    "get": _GET,
+    "get_owned": _GET_OWNED,
+    "get_locked": _GET.with_for_update(),
+    "get_owned_locked": _GET_OWNED.with_for_update(),
+    "insert": objects.insert(),
+    "update": objects.update().where(*_BY_KEY).values({c: sa.bindparam("v_" + c) for c in _SET}),
+}
+"""The hot statements, compiled once per store for its dialect and run on the driver connection (a keyed
+read costs about a tenth of a SQLAlchemy execution of the same statement)."""
+_SHAPES_MAX = 512
+"""Statements kept per store, one per shape of call (`Store._shaped`)."""
+_FREE_MAX = 64
+"""Connections kept for reuse beyond this many are closed when handed back."""
+
+
+class _Conn:
+    """A connection the store keeps: SQLAlchemy's (statements built per call) and its driver's (the hot
+    statements; transaction control), both autocommit unless the store has begun a transaction."""
+
+    __slots__ = ("raw", "sa")
+
+    def __init__(self, conn: Connection) -> None:
+        self.sa = conn
+        self.raw: Any = conn.connection.driver_connection
 
 
 class Store:
@@ -180,9 +201,21 @@ class Store:
         self._lock = threading.RLock()
         """In memory, one connection serves every thread: whole operations take turns on it."""
         self._local = threading.local()
+        self._writer = threading.Lock()
+        self._free: List[_Conn] = []
+        self._free_lock = threading.Lock()
+        self._shapes: Dict[Tuple[Any, ...], Any] = {}
+        self.changes: Dict[str, int] = {}
+        """Updates and deletes this process made, per kind (`*`: wipes): a cache of documents of a kind is
+        stale once its count has moved. Counted before the write and again once it is committed, so a
+        reader that notes the count before reading never keeps what a write replaced."""
+        self._sql = {name: _compiled(stmt, self.engine.dialect) for name, stmt in _HOT.items()}
+        self._begin = "BEGIN IMMEDIATE" if self.dialect == "sqlite" else "BEGIN"
+        dbapi = self.engine.dialect.loaded_dbapi
+        self._integrity_errors = (sa.exc.IntegrityError, dbapi.IntegrityError)
         with self._write() as conn:
             self._lock_database(conn)
-            schema.migrate(conn)
+            schema.migrate(conn.sa)
 
     # -- connections and transactions ------------------------------------------------------------------
 
@@ -194,33 +227,112 @@ class Store:
         else:
             yield
 
-    def _current(self) -> Optional[Connection]:
-        conn: Optional[Connection] = getattr(self._local, "conn", None)
+    def _current(self) -> Optional[_Conn]:
+        conn: Optional[_Conn] = getattr(self._local, "conn", None)
         return conn
 
+    def _connect(self) -> _Conn:
+        conn = self.engine.connect()
+        if self.dialect == "postgresql":
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        return _Conn(conn)
+
+    def _idle(self, conn: _Conn) -> bool:
+        """Whether a connection handed back is fit to keep: open, and in no transaction."""
+        if conn.sa.invalidated or conn.sa.closed:
+            return False
+        raw = conn.raw
+        if self.dialect == "sqlite":
+            return not raw.in_transaction
+        return not raw.closed and not raw.broken and int(raw.info.transaction_status) == 0
+
     @contextlib.contextmanager
-    def _read(self) -> Iterator[Connection]:
+    def _checkout(self) -> Iterator[_Conn]:
+        with self._free_lock:
+            conn = self._free.pop() if self._free else None
+        if conn is None:
+            conn = self._connect()
+        try:
+            yield conn
+        finally:
+            if conn.sa.in_transaction() and self._idle(conn):
+                with contextlib.suppress(Exception):
+                    conn.sa.rollback()  # SQLAlchemy's own bookkeeping: the driver is in autocommit
+            keep = self._idle(conn)
+            if keep:
+                with self._free_lock:
+                    keep = len(self._free) < _FREE_MAX
+                    if keep:
+                        self._free.append(conn)
+            if not keep:
+                with contextlib.suppress(Exception):
+                    conn.sa.close()
+
+    @contextlib.contextmanager
+    def _read(self) -> Iterator[_Conn]:
+        """A connection for one operation: the transaction's, else a kept one in autocommit (a read sees
+        every commit before it; a single-statement write is its own transaction)."""
         current = self._current()
         if current is not None:
             yield current
             return
-        with self._serial(), self.engine.connect() as conn:
+        with self._serial(), self._checkout() as conn:
             yield conn
 
     @contextlib.contextmanager
-    def _write(self) -> Iterator[Connection]:
+    def _queued(self) -> Iterator[None]:
+        """SQLite takes one writer at a time: this process's writers queue here and are woken as soon as
+        the last one commits, instead of polling the database lock on its busy timeout (which sleeps
+        milliseconds between tries); other processes' writers still meet the busy timeout, and so does
+        one that waited here as long."""
+        if self.dialect != "sqlite" or self.memory:
+            yield
+            return
+        held = self._writer.acquire(timeout=SQLITE_BUSY_TIMEOUT)
+        try:
+            yield
+        finally:
+            if held:
+                self._writer.release()
+
+    @contextlib.contextmanager
+    def _single(self) -> Iterator[_Conn]:
+        """A connection for one write statement: the transaction's, else a kept one in autocommit (the
+        statement is its own transaction), after this process's other writers (`_queued`)."""
         current = self._current()
         if current is not None:
             yield current
             return
-        with self._serial(), self.engine.connect() as conn:
-            conn.execution_options(cozekit_write=True)
-            with conn.begin():
-                self._local.conn = conn
+        with self._queued(), self._serial(), self._checkout() as conn:
+            yield conn
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[_Conn]:
+        current = self._current()
+        if current is not None:
+            yield current
+            return
+        with self._queued(), self._serial(), self._checkout() as conn:
+            conn.raw.execute(self._begin)
+            self._local.conn = conn
+            pending: Set[str] = set()
+            self._local.pending = pending
+            try:
                 try:
                     yield conn
-                finally:
+                except BaseException:
                     self._local.conn = None
+                    _rollback(conn)
+                    raise
+                self._local.conn = None
+                try:
+                    conn.raw.execute("COMMIT")
+                except BaseException:
+                    _rollback(conn)
+                    raise
+            finally:
+                for kind in pending:
+                    self._count(kind)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
@@ -228,35 +340,65 @@ class Store:
         with self._write():
             yield
 
-    def _lock_database(self, conn: Connection) -> None:
+    @contextlib.contextmanager
+    def _changing(self, kind: str) -> Iterator[None]:
+        """Around a write of documents of `kind`: count it (`changes`) before, and after it is committed
+        (at the end of the transaction it is in)."""
+        self._count(kind)
+        try:
+            yield
+        finally:
+            if self._current() is None:
+                self._count(kind)
+            else:
+                self._local.pending.add(kind)
+
+    def _count(self, kind: str) -> None:
+        with self._free_lock:
+            self.changes[kind] = self.changes.get(kind, 0) + 1
+
+    def _run(self, conn: _Conn, name: str, params: Mapping[str, Any]) -> Any:
+        """Run a hot statement on the driver connection; returns the driver's cursor."""
+        sql, names = self._sql[name]
+        return conn.raw.execute(sql, params if names is None else tuple(params[n] for n in names))
+
+    def _lock_database(self, conn: _Conn) -> None:
         """Inside a write transaction, hold the database-wide lock until it ends (SQLite's IMMEDIATE
         transaction already does)."""
         if self.dialect == "postgresql":
-            conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_LOCK_KEY)))
+            conn.sa.execute(sa.select(sa.func.pg_advisory_xact_lock(_LOCK_KEY)))
 
     # -- documents ------------------------------------------------------------------------------------
 
     def insert(self, kind: str, doc: Doc, *, owner: str, parent: str = "") -> Doc:
         """Create a document; its id must be new for its kind (else `DuplicateId`)."""
-        joined = self._current() is not None
+        row = schema.row_of(kind, doc, owner, parent)
+        row["data"] = _json_dumps(doc)
         try:
-            with self._write() as conn:
-                if joined and self.dialect == "postgresql":  # a failed statement must not end the outer one
-                    with conn.begin_nested():
-                        conn.execute(_INSERT, schema.row_of(kind, doc, owner, parent))
+            with self._single() as conn:
+                if conn is self._current() and self.dialect == "postgresql":
+                    # a failed statement must not end the outer transaction
+                    conn.raw.execute("SAVEPOINT cozekit_insert")
+                    try:
+                        self._run(conn, "insert", row)
+                    except BaseException:
+                        conn.raw.execute("ROLLBACK TO SAVEPOINT cozekit_insert")
+                        raise
+                    conn.raw.execute("RELEASE SAVEPOINT cozekit_insert")
                 else:
-                    conn.execute(_INSERT, schema.row_of(kind, doc, owner, parent))
-        except sa.exc.IntegrityError:
+                    self._run(conn, "insert", row)
+        except self._integrity_errors:
             raise DuplicateId(f"{kind} {doc['id']} exists") from None
         return doc
 
     def update(self, kind: str, doc: Doc, *, owner: str, parent: str = "") -> Doc:
         """Replace an existing document (and its owner, parent and indexed columns)."""
         row = schema.row_of(kind, doc, owner, parent)
-        with self._write() as conn:
-            params = {"b_kind": kind, "b_id": row["id"], **{"v_" + c: row[c] for c in _SET}}
-            result = conn.execute(_UPDATE, params)
-        if result.rowcount == 0:
+        row["data"] = _json_dumps(doc)
+        params = {"b_kind": kind, "b_id": row["id"], **{"v_" + c: row[c] for c in _SET}}
+        with self._changing(kind), self._single() as conn:
+            count = self._run(conn, "update", params).rowcount
+        if count == 0:
             raise MissingDocument(f"{kind} {row['id']} does not exist")
         return doc
 
@@ -286,43 +428,81 @@ class Store:
         transaction ends, for a read-check-write (PostgreSQL's FOR UPDATE; SQLite's write transactions
         already exclude each other)."""
         params = {"b_kind": kind, "b_id": id}
+        name = "get"
         if owner is not None:
             params["b_owner"] = owner
-        if owner is None:
-            query = _GET_LOCKED if lock else _GET
-        else:
-            query = _GET_OWNED_LOCKED if lock else _GET_OWNED
+            name = "get_owned"
+        if lock:
+            name += "_locked"
         with self._read() as conn:
-            data = conn.execute(query, params).scalar()
-        return None if data is None else dict(data)
+            row = self._run(conn, name, params).fetchone()
+        return None if row is None else _loaded(row[0])
 
-    def _filtered(
-        self, query: Any, kind: str, owner: Optional[str], parent: Optional[str], where: Where
-    ) -> Any:
-        query = query.where(objects.c.kind == kind)
+    def _shaped(self, shape: Tuple[Any, ...], build: Callable[[], Any]) -> Any:
+        """The statement for a call's shape (which filters, conditions and order, not their values),
+        built once: later calls of the same shape only bind new values."""
+        statement = self._shapes.get(shape)
+        if statement is None:
+            statement = build()
+            if len(self._shapes) >= _SHAPES_MAX:
+                self._shapes.clear()
+            self._shapes[shape] = statement
+        return statement
+
+    def _selection(
+        self,
+        base: Callable[[], Any],
+        name: str,
+        kind: str,
+        owner: Optional[str],
+        parent: Optional[str],
+        where: Where,
+    ) -> Tuple[Any, Dict[str, Any]]:
+        """`base()` filtered by kind, owner, parent and `where`: the statement (built once per shape)
+        and this call's values."""
+        conditions = list((where or {}).items())
+        shape = (name, owner is not None, parent is not None, tuple((k, _shape_of(v)) for k, v in conditions))
+
+        def build() -> Any:
+            query = base().where(objects.c.kind == sa.bindparam("f_kind"))
+            if owner is not None:
+                query = query.where(objects.c.owner == sa.bindparam("f_owner"))
+            if parent is not None:
+                query = query.where(objects.c.parent == sa.bindparam("f_parent"))
+            for i, (key, value) in enumerate(conditions):
+                query = query.where(_condition(key, value, f"w{i}"))
+            return query
+
+        params: Dict[str, Any] = {"f_kind": kind}
         if owner is not None:
-            query = query.where(objects.c.owner == owner)
+            params["f_owner"] = owner
         if parent is not None:
-            query = query.where(objects.c.parent == parent)
-        for key, value in (where or {}).items():
-            query = query.where(_condition(key, value))
-        return query
+            params["f_parent"] = parent
+        for i, (_key, value) in enumerate(conditions):
+            params.update(_condition_values(value, f"w{i}"))
+        return self._shaped(shape, build), params
 
     def find(
         self, kind: str, *, owner: Optional[str] = None, parent: Optional[str] = None, where: Where = None
     ) -> List[Doc]:
         """All matching documents, oldest id first. For bounded sets only; lists read `page`."""
-        query = self._filtered(sa.select(objects.c.data), kind, owner, parent, where)
-        query = query.order_by(objects.c.seq, objects.c.id)
+
+        def base() -> Any:
+            return sa.select(objects.c.data).order_by(objects.c.seq, objects.c.id)
+
+        query, params = self._selection(base, "find", kind, owner, parent, where)
         with self._read() as conn:
-            return [dict(data) for data in conn.execute(query).scalars()]
+            return [dict(data) for data in conn.sa.execute(query, params).scalars()]
 
     def count(
         self, kind: str, *, owner: Optional[str] = None, parent: Optional[str] = None, where: Where = None
     ) -> int:
-        query = self._filtered(sa.select(sa.func.count()).select_from(objects), kind, owner, parent, where)
+        def base() -> Any:
+            return sa.select(sa.func.count()).select_from(objects)
+
+        query, params = self._selection(base, "count", kind, owner, parent, where)
         with self._read() as conn:
-            return int(conn.execute(query).scalar() or 0)
+            return int(conn.sa.execute(query, params).scalar() or 0)
 
     def page(
         self,
@@ -344,28 +524,67 @@ class Store:
         if order not in ORDERS:
             raise ValueError(f"order must be one of {ORDERS}")
         column = objects.c[order]
-        query = self._filtered(sa.select(objects.c.data), kind, owner, parent, where)
         backwards = before is not None
         cursor = before if backwards else after
         reverse = desc != backwards
-        with self._read() as conn:
-            if cursor is not None:
-                query = query.where(self._beyond(conn, kind, column, cursor, reverse))
+        seq = schema.seq_of(cursor) if cursor is not None else 0
+        # the common cursors (none, or an id in id order) are a bound value; others build their statement
+        by_seq = cursor is not None and order == "seq" and seq > 0
+        shaped = cursor is None or by_seq
+
+        def base() -> Any:
+            query = sa.select(objects.c.data)
+            if by_seq:
+                bound = sa.bindparam("p_seq", type_=sa.BigInteger)
+                query = query.where(objects.c.seq < bound if reverse else objects.c.seq > bound)
             if reverse:
                 query = query.order_by(column.desc(), objects.c.seq.desc(), objects.c.id.desc())
             else:
                 query = query.order_by(column, objects.c.seq, objects.c.id)
-            query = query.limit(limit + 1)
+            query = query.limit(sa.bindparam("p_limit", type_=sa.Integer))
             if offset and cursor is None:
-                query = query.offset(offset)
-            items = [dict(data) for data in conn.execute(query).scalars()]
+                query = query.offset(sa.bindparam("p_offset", type_=sa.Integer))
+            return query
+
+        name = f"page:{order}:{reverse}:{by_seq}:{bool(offset and cursor is None)}"
+        if shaped:
+            query, params = self._selection(base, name, kind, owner, parent, where)
+        else:
+            query = self._shapeless(kind, owner, parent, where)
+            params = {}
+        params["p_limit"] = limit + 1
+        if by_seq:
+            params["p_seq"] = seq
+        if offset and cursor is None:
+            params["p_offset"] = offset
+        with self._read() as conn:
+            if not shaped:
+                assert cursor is not None
+                query = query.where(self._beyond(conn, kind, column, cursor, reverse))
+                if reverse:
+                    query = query.order_by(column.desc(), objects.c.seq.desc(), objects.c.id.desc())
+                else:
+                    query = query.order_by(column, objects.c.seq, objects.c.id)
+                query = query.limit(sa.bindparam("p_limit", type_=sa.Integer))
+            items = [dict(data) for data in conn.sa.execute(query, params).scalars()]
         has_more = len(items) > limit
         items = items[:limit]
         if backwards:
             items.reverse()
         return Page(items, has_more)
 
-    def _beyond(self, conn: Connection, kind: str, column: Any, cursor: str, reverse: bool) -> Any:
+    def _shapeless(self, kind: str, owner: Optional[str], parent: Optional[str], where: Where) -> Any:
+        """A page's selection built for one call (a cursor that is not a bound value)."""
+        query = sa.select(objects.c.data).where(objects.c.kind == kind)
+        if owner is not None:
+            query = query.where(objects.c.owner == owner)
+        if parent is not None:
+            query = query.where(objects.c.parent == parent)
+        for i, (key, value) in enumerate((where or {}).items()):
+            query = query.where(_condition(key, value, f"w{i}").params(_condition_values(value, f"w{i}")))
+        return query
+
+    def _beyond(self, conn: _Conn, kind: str, column: Any, cursor: str, reverse: bool) -> Any:
         """Rows after the cursor document in the order read."""
         seq = schema.seq_of(cursor)
         if column is objects.c.seq:
@@ -374,7 +593,7 @@ class Store:
             key: Any = (0, cursor)
             cols = sa.tuple_(objects.c.seq, objects.c.id)
         else:
-            value = conn.execute(
+            value = conn.sa.execute(
                 sa.select(column).where(objects.c.kind == kind, objects.c.id == cursor)
             ).scalar()
             if value is None:
@@ -384,27 +603,27 @@ class Store:
         return cols < sa.tuple_(*key) if reverse else cols > sa.tuple_(*key)
 
     def delete(self, kind: str, id: str) -> None:
-        with self._write() as conn:
-            conn.execute(objects.delete().where(objects.c.kind == kind, objects.c.id == id))
+        with self._changing(kind), self._single() as conn:
+            conn.sa.execute(objects.delete().where(objects.c.kind == kind, objects.c.id == id))
 
     def delete_where(
         self, kind: str, *, owner: Optional[str] = None, parent: Optional[str] = None, where: Where = None
     ) -> int:
         """Delete every matching document in one statement; returns how many."""
-        query = self._filtered(objects.delete(), kind, owner, parent, where)
-        with self._write() as conn:
-            return int(conn.execute(query).rowcount)
+        query, params = self._selection(objects.delete, "delete", kind, owner, parent, where)
+        with self._changing(kind), self._single() as conn:
+            return int(conn.sa.execute(query, params).rowcount)
 
     # -- blobs -------------------------------------------------------------------------------------
 
     def put_blob(self, id: str, data: bytes) -> None:
         with self._write() as conn:
-            conn.execute(schema.blobs.delete().where(schema.blobs.c.id == id))
-            conn.execute(schema.blobs.insert().values(id=id, data=data))
+            conn.sa.execute(schema.blobs.delete().where(schema.blobs.c.id == id))
+            conn.sa.execute(schema.blobs.insert().values(id=id, data=data))
 
     def get_blob(self, id: str) -> Optional[bytes]:
         with self._read() as conn:
-            data = conn.execute(sa.select(schema.blobs.c.data).where(schema.blobs.c.id == id)).scalar()
+            data = conn.sa.execute(sa.select(schema.blobs.c.data).where(schema.blobs.c.id == id)).scalar()
         return None if data is None else bytes(data)
 
     # -- the database ---------------------------------------------------------------------------------
@@ -417,27 +636,66 @@ class Store:
         nodes = schema.id_nodes
         with self._write() as conn:
             self._lock_database(conn)
-            taken = {int(r.node): int(r.claimed_at) for r in conn.execute(sa.select(nodes))}
+            taken = {int(r.node): int(r.claimed_at) for r in conn.sa.execute(sa.select(nodes))}
             free = [n for n in range(ID_NODES) if n not in taken]
             node = secrets.choice(free) if free else min(taken, key=lambda n: taken[n])
-            conn.execute(nodes.delete().where(nodes.c.node == node))
-            conn.execute(nodes.insert().values(node=node, claimed_at=time.time_ns()))
+            conn.sa.execute(nodes.delete().where(nodes.c.node == node))
+            conn.sa.execute(nodes.insert().values(node=node, claimed_at=time.time_ns()))
         return node
 
     def schema_version(self) -> Optional[int]:
         with self._read() as conn:
-            return schema.current_version(conn)
+            return schema.current_version(conn.sa)
 
     def wipe(self) -> None:
-        with self._write() as conn:
-            conn.execute(objects.delete())
-            conn.execute(schema.blobs.delete())
+        with self._changing("*"), self._write() as conn:
+            conn.sa.execute(objects.delete())
+            conn.sa.execute(schema.blobs.delete())
 
     def close(self) -> None:
+        with self._free_lock:
+            kept, self._free = self._free, []
+        for conn in kept:
+            with contextlib.suppress(Exception):
+                conn.sa.close()
         self.engine.dispose()
 
 
-def _condition(key: str, value: Any) -> Any:
+def _cast(sample: Any) -> str:
+    """How a JSON field is read to compare with `sample` (a list's first item)."""
+    if isinstance(sample, (list, tuple, set)):
+        sample = next(iter(sample), "")
+    if isinstance(sample, bool):
+        return "bool"
+    if isinstance(sample, int):
+        return "int"
+    return "str"
+
+
+def _shape_of(value: Any) -> Tuple[Any, ...]:
+    """What of a `where` value shapes the statement (the rest is a bound value)."""
+    if isinstance(value, Cond):
+        return ("cond", value.op, _cast(value.value), bool(value.value) if value.op == "not_in" else None)
+    if isinstance(value, (list, tuple, set)):
+        return ("in", _cast(value), bool(value))
+    return ("eq", _cast(value), value is None)
+
+
+def _condition_values(value: Any, name: str) -> Dict[str, Any]:
+    """The bound values of a `where` condition built by `_condition` under `name`."""
+    if isinstance(value, Cond):
+        if value.op == "contains":
+            return {name: "%" + _escape_like(str(value.value).lower()) + "%"}
+        if value.op == "not_in" and value.value:
+            return {name: list(value.value)}
+        return {}
+    if isinstance(value, (list, tuple, set)):
+        return {name: list(value)} if value else {}
+    return {} if value is None else {name: value}
+
+
+def _condition(key: str, value: Any, name: str) -> Any:
+    """A `where` condition whose values are bound parameters named after `name` (`_condition_values`)."""
     if key in COLUMNS:
         column: Any = objects.c[key]
         text = column
@@ -445,30 +703,51 @@ def _condition(key: str, value: Any) -> Any:
         path = tuple(int(p) if p.isdigit() else p for p in key.split("."))
         field = objects.c.data[path if len(path) > 1 else key]
         sample = value.value if isinstance(value, Cond) else value
-        if isinstance(sample, (list, tuple, set)):
-            sample = next(iter(sample), "")
-        if isinstance(sample, bool):
+        cast = _cast(sample)
+        if cast == "bool":
             column = field.as_boolean()
-        elif isinstance(sample, int):
+        elif cast == "int":
             column = field.as_integer()
         else:
             column = field.as_string()
         text = field.as_string()
     if isinstance(value, Cond):
         if value.op == "contains":
-            pattern = "%" + _escape_like(str(value.value).lower()) + "%"
-            return sa.func.lower(text).like(pattern, escape="\\")
+            return sa.func.lower(text).like(sa.bindparam(name, type_=sa.String), escape="\\")
         if value.op == "null":
             return text.is_(None)
         if value.op == "not_null":
             return text.is_not(None)
         if value.op == "not_in":
-            return sa.or_(column.is_(None), column.not_in(value.value)) if value.value else sa.true()
+            if not value.value:
+                return sa.true()
+            return sa.or_(column.is_(None), column.not_in(sa.bindparam(name, expanding=True)))
         raise ValueError(f"unknown condition {value.op!r}")
     if isinstance(value, (list, tuple, set)):
-        return column.in_(list(value)) if value else sa.false()
-    return column == value
+        return column.in_(sa.bindparam(name, expanding=True)) if value else sa.false()
+    if value is None:
+        return column.is_(None)
+    return column == sa.bindparam(name)
 
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _compiled(statement: Any, dialect: Any) -> Tuple[str, Optional[Tuple[str, ...]]]:
+    """A statement's SQL for `dialect`, and its parameter names in order when the driver's parameters
+    are positional (SQLite's `?`; psycopg's are named)."""
+    compiled = statement.compile(dialect=dialect)
+    names = tuple(compiled.positiontup) if compiled.positional and compiled.positiontup else None
+    return compiled.string, names
+
+
+def _loaded(data: Any) -> Doc:
+    """A `data` value as read by the driver: JSON text (SQLite) or already decoded (psycopg)."""
+    doc: Doc = json.loads(data) if isinstance(data, (str, bytes)) else data
+    return doc
+
+
+def _rollback(conn: _Conn) -> None:
+    with contextlib.suppress(Exception):  # a broken connection is dropped when handed back
+        conn.raw.execute("ROLLBACK")
