@@ -887,13 +887,18 @@ def _settings(run: Run, scope: Scope, node: Node, key: str) -> Dict[str, Any]:
 
 
 async def knowledge(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
-    """Recalls slices of the knowledge bases in `datasetList` for `Query` (`topK`, `strategy`)."""
+    """Recalls slices of the knowledge bases in `datasetList` for `Query` (`topK`, `minScore`, `strategy`)."""
     values = inputs_of(run, scope, node)
     settings = _settings(run, scope, node, "datasetParam")
     ids = [as_text(i) for i in settings.get("datasetList") or []]
     top_k = int(settings.get("topK") or 5)
     strategy = int(settings.get("strategy") or 0) if settings.get("strategy") is not None else 1
-    hits = run.host.recall(ids, as_text(values.get("Query")), top_k, strategy)
+    raw_min = settings.get("minScore")
+    try:
+        min_score = float(raw_min) if raw_min not in (None, "") else None
+    except (TypeError, ValueError):
+        raise NodeError(f"minScore is not a number: {as_text(raw_min)!r}") from None
+    hits = skills.recall(run, ids, as_text(values.get("Query")), top_k, strategy, min_score)
     found = [{"output": h["content"], "documentId": h.get("document_id")} for h in hits]
     return Result(typed_outputs(node, {"outputList": found}))
 

@@ -52,6 +52,19 @@ class Skills:
     """Knowledge base names by id, as the node lists them."""
     no_recall_reply: Optional[str] = None
     """The slice given to the model when nothing is recalled (`no_recall_reply_mode` 1)."""
+    min_score: Optional[float] = None
+
+
+def recall(
+    run: Run, bases: List[str], query: str, top_k: int, strategy: int, min_score: Optional[float]
+) -> List[Dict[str, Any]]:
+    """The best `top_k` slices of these bases for `query`, without those scoring under `min_score`, as
+    Coze Studio recalls for knowledge retrieval nodes and LLM knowledge skills alike (it keeps the top K,
+    then drops each slice whose score, the one of the search that found it, is under the minimum)."""
+    hits = run.host.recall(bases, query, top_k, strategy) if bases else []
+    if not min_score:
+        return hits
+    return [h for h in hits if float(h.get("relevance", h.get("score", 0.0))) >= min_score]
 
 
 def choose_bases(skills: Skills, system: str, prompt: str) -> List[str]:
@@ -96,6 +109,7 @@ def of(run: Run, node: Node) -> Skills:
         name, description = run.host.workflow_info(str(w["workflow_id"]), version)
         tools.append(Tool(ToolSpec(name, description), workflow=(str(w["workflow_id"]), version)))
     custom = str(setting.get("no_recall_reply_customize_prompt") or "")
+    min_score = setting.get("min_score")
     return Skills(
         tools,
         [str(k["id"]) for k in knowledge],
@@ -103,6 +117,7 @@ def of(run: Run, node: Node) -> Skills:
         SEARCH_MODES.get(int(setting.get("search_mode") or 0), 0),
         {str(k["id"]): str(k.get("name") or "") for k in knowledge},
         custom if str(setting.get("no_recall_reply_mode") or 0) == "1" and custom else None,
+        float(min_score) if isinstance(min_score, (int, float, str)) and str(min_score).strip() else None,
     )
 
 
@@ -207,7 +222,7 @@ async def converse(
     slices: List[str] = []
     if skills.knowledge:
         bases = choose_bases(skills, system, prompt)
-        hits = run.host.recall(bases, prompt, skills.top_k, skills.search_mode) if bases else []
+        hits = recall(run, bases, prompt, skills.top_k, skills.search_mode, skills.min_score)
         slices = [as_text(h.get("content")) for h in hits]
         if not slices and skills.no_recall_reply:
             slices = [skills.no_recall_reply]
