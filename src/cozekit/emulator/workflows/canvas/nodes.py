@@ -150,7 +150,7 @@ async def llm(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Resu
     system = render(str(params.get("systemPrompt") or ""), values)
     history = _history(run, params, node)
     text, reasoning, stand_in = await skills.converse(
-        run, node, system, prompt, history, skills.of(run, node), answer
+        run, node, system, prompt, history, skills.of(run, node), answer, _item_key(node, scope, "skill")
     )
     declared = [v for v in node.outputs if v.name not in ("reasoning_content", "errorBody", "isSuccess")]
     out: Dict[str, Any]

@@ -212,13 +212,15 @@ async def converse(
     history: List[Dict[str, str]],
     skills: Optional[Skills],
     answer: Optional[str] = None,
+    key: str = "skill",
 ) -> Tuple[str, str, bool]:
     """The model's final text, its reasoning, and whether the deterministic stand-in gave it; tool calls
     in between run the node's skills. A workflow tool that stops for an answer interrupts the run, as in
-    Coze Studio; the resume's `answer` carries it on and the model sees its result."""
+    Coze Studio; the resume's `answer` carries it on and the model sees its result. The waiting state is
+    kept in the node's record under `key` (one per batch or loop item)."""
     skills = skills or Skills([], [])
     rec = run.state.nodes.setdefault(node.id, {})
-    saved = rec.pop("skill", None) if answer is not None else None
+    saved = rec.pop(key, None) if answer is not None else None
     slices: List[str] = []
     if skills.knowledge:
         bases = choose_bases(skills, system, prompt)
@@ -267,7 +269,7 @@ async def converse(
                     else:
                         result, direct = await _run_tool(run, tool, arguments)
                 except _ToolWaits as wait:
-                    rec["skill"] = {
+                    rec[key] = {
                         "slices": slices,
                         "query": query,
                         "calls": [dataclasses.asdict(c) for c in calls],
