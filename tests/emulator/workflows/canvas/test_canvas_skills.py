@@ -281,3 +281,69 @@ async def test_batch_items_whose_llm_workflow_tools_ask_each_resume_with_their_o
             'Tool results: sizer returned {"size":"L"}.',
         ]
     }
+
+
+async def test_an_llm_node_in_batch_mode_resumes_each_items_asking_tool(
+    client: Client, emu: ThreadedEmulator
+) -> None:
+    texts = ("list", {"type": "string"})
+    ask = node(
+        "18001",
+        18,
+        "Which colour",
+        inputs={"question": "Which colour for {{query}}?", "answer_type": "text"},
+        params=[param("query", ref(S, "query"))],
+        outputs=[out("USER_RESPONSE")],
+    )
+    painter = chain(start(out("query")), ask, end_vars(param("colour", ref("18001", "USER_RESPONSE"))))
+    tool_id = load(emu, painter, "painter")
+    listing = ("list", {"type": "object", "schema": [out("output")]})
+    helper = node(
+        "3003",
+        3,
+        "Helper",
+        inputs={
+            "llmParam": [
+                param("prompt", lit("painter: {{item}}")),
+                param("systemPrompt", lit("")),
+                param("responseFormat", lit("0", "integer")),
+            ],
+            "fcParam": {"workflowFCParam": {"workflowList": [{"workflow_id": tool_id, "plugin_id": "0"}]}},
+            "batch": {
+                "batchEnable": True,
+                "batchSize": 10,
+                "concurrentSize": 2,
+                "inputLists": [param("item", ref(S, "items", *texts))],
+            },
+        },
+        params=[param("item", ref("3003", "item"))],
+        outputs=[out("outputList", *listing)],
+    )
+    wf = load(
+        emu,
+        chain(
+            start(out("items", *texts)),
+            helper,
+            end_vars(param("answers", ref("3003", "outputList", *listing))),
+        ),
+        "painting",
+    )
+    step = await run(client.workflows.runs.create(workflow_id=wf, parameters={"items": ["door", "fence"]}))
+    asked = []
+    for answer in ("red", "green"):
+        data = step.interrupt_data
+        assert data is not None and data.type == 2
+        asked.append(json.loads(data.data)["messages"][-1]["content"])
+        step = await run(
+            client.workflows.runs.resume(
+                workflow_id=wf, event_id=data.event_id, resume_data=answer, interrupt_type=2, stream=False
+            )
+        )
+    assert asked == ["Which colour for painter: door?", "Which colour for painter: fence?"]
+    assert step.interrupt_data is None
+    assert step.parsed_data == {
+        "answers": [
+            {"output": 'Tool results: painter returned {"colour":"red"}.'},
+            {"output": 'Tool results: painter returned {"colour":"green"}.'},
+        ]
+    }

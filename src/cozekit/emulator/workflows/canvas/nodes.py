@@ -15,6 +15,7 @@ from . import model as m
 from .code_runner import CodeError, run_code
 from .convert import ConversionError, as_text, convert, convert_all, empty_of, pair, render, to_json
 from .engine import (
+    BATCH_ITEM,
     MAX_DEPTH,
     USER_VARIABLES,
     Executor,
@@ -455,13 +456,15 @@ async def question(run: Run, node: Node, scope: Scope, answer: Optional[str]) ->
 
 
 def _item_key(node: Node, scope: Scope, name: str) -> str:
-    """Where a node inside a loop or batch keeps its state between interrupts: one place per item, so
-    that batch items waiting at the same node do not share it."""
-    if node.parent is None:
-        return name
-    own = scope.get(node.parent)
+    """Where a node inside a loop or batch (or in its own batch mode) keeps its state between
+    interrupts: one place per item, so that batch items waiting at the same node do not share it."""
+    key = name
+    own = scope.get(node.parent) if node.parent is not None else None
     index = own.get("index") if isinstance(own, dict) else None
-    return name if index is None else f"{name}:{index}"
+    if index is not None:
+        key = f"{key}:{index}"
+    item = scope.get(BATCH_ITEM)  # one item of the node's own batch mode
+    return key if item is None else f"{key}:item{item}"
 
 
 def _qa_data(node: Node, qa: Dict[str, Any], options: Optional[List[str]]) -> str:
