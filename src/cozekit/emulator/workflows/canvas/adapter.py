@@ -41,6 +41,7 @@ class CanvasDefinition(legacy.Definition):
 
     canvas: Canvas
     fill_empty_parameters: ClassVar[bool] = False  # Coze Studio: a parameter not given reads as null
+    shows_cards: ClassVar[bool] = True
 
     def inputs(self) -> Dict[str, Dict[str, Any]]:
         decls: Dict[str, Dict[str, Any]] = {}

@@ -238,6 +238,8 @@ class _Turn:
         """Messages being streamed, by node_execute_uuid: their id and the text so far."""
         self.cards: Set[str] = set()
         """Nodes whose question is shown as a card when the run stops there, not as their text."""
+        self.shows_cards = False
+        """Whether the workflow (a canvas) shows forms and options as cards."""
 
     def put(self, event: str, data: Any) -> None:
         self.queue.put_nowait(frame(event, data))
@@ -311,6 +313,7 @@ class _Turn:
                     self.flows.workflows.published, self.account, run_doc["workflow_id"], run_doc["version"]
                 )
                 self.cards = found[1].card_nodes()
+                self.shows_cards = found[1].shows_cards
             except EmulatorError:
                 pass  # the run fails with the same error
             outcome = await self.flows.runner.execute(self.account, run_doc, answer, self.on_event)
@@ -325,7 +328,7 @@ class _Turn:
                 self.put("conversation.chat.completed", chat)
             elif isinstance(outcome, Interrupted):
                 data = outcome.interrupt_data
-                card = question_card(data)
+                card = question_card(data) if self.shows_cards else None
                 if card is not None:
                     self.put("conversation.message.completed", self.add("answer", card, content_type="card"))
                 self.put(

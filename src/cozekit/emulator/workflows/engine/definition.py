@@ -99,6 +99,9 @@ class Definition:
     def incoming(self, node_id: str) -> List[Tuple[str, str, str]]:
         return [e for e in self.edges if e[1] == node_id]
 
+    shows_cards: ClassVar[bool] = False
+    """Whether a chatflow shows this workflow's forms and options as card messages (canvases do)."""
+
     def card_nodes(self) -> Set[str]:
         """The nodes whose question a chatflow shows as a card message, not as their text (canvases:
         input nodes and questions with options, as Coze Studio shows them)."""
