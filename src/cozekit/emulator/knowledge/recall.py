@@ -67,9 +67,11 @@ class KnowledgeRecall:
             order = lambda k: (-fused[k], k)  # noqa: E731
             best = heapq.nsmallest(top_k, fused, key=order) if top_k > 0 else sorted(fused, key=order)[:top_k]
             chosen = [(found[k[0]][0], slice_of(indexes, k), fused[k]) for k in best]
+            # the score of the search that found the slice (Coze Studio compares a minimum score with it)
+            own = {k: dense[k] if k in dense else keyword.get(k, fused[k]) for k in best}
         documents = self._count_hits(account, chosen)
         hits = []
-        for dataset_id, piece, score in chosen:
+        for key, (dataset_id, piece, score) in zip(best, chosen):
             doc = documents.get(piece.document_id)
             if doc is None:  # deleted by another worker since the index was read
                 continue
@@ -81,6 +83,7 @@ class KnowledgeRecall:
                     "slice": piece.number,
                     "content": piece.content,
                     "score": score,
+                    "relevance": own[key],
                 }
             )
         return hits

@@ -11,7 +11,7 @@ from cozekit.emulator import ThreadedEmulator
 from cozekit.types.document import DocumentBase, DocumentChunkStrategy
 from sync_or_async import Client, run
 
-from .build import chain, end_answer, end_vars, lit, load, node, out, param, ref, start
+from .build import chain, edge, end_answer, end_vars, lit, load, node, out, param, ref, start
 
 S = "100001"
 CALCULATOR = "7000000000000000201"
@@ -213,3 +213,137 @@ async def test_a_workflow_skill_that_asks_interrupts_the_run(client: Client, emu
     assert step.interrupt_data is None
     # the deterministic model answers from the tool's result
     assert step.parsed_data == {"answer": 'Tool results: ts_sizer_sizer returned {"size":"42"}.'}
+
+
+async def test_batch_items_whose_llm_workflow_tools_ask_each_resume_with_their_own_answer(
+    client: Client, emu: ThreadedEmulator
+) -> None:
+    texts = ("list", {"type": "string"})
+    ask = node(
+        "18001",
+        18,
+        "Which size",
+        inputs={"question": "Which size for {{query}}?", "answer_type": "text"},
+        params=[param("query", ref(S, "query"))],
+        outputs=[out("USER_RESPONSE")],
+    )
+    sizer = chain(start(out("query")), ask, end_vars(param("size", ref("18001", "USER_RESPONSE"))))
+    tool_id = load(emu, sizer, "sizer")
+    helper = node(
+        "3002",
+        3,
+        "Helper",
+        inputs={
+            "llmParam": [
+                param("prompt", lit("sizer: {{item}}")),
+                param("systemPrompt", lit("")),
+                param("responseFormat", lit("0", "integer")),
+            ],
+            "fcParam": {"workflowFCParam": {"workflowList": [{"workflow_id": tool_id, "plugin_id": "0"}]}},
+        },
+        params=[param("item", ref("28001", "input"))],
+        outputs=[out("output")],
+    )
+    batch = node(
+        "28001",
+        28,
+        "Each item",
+        inputs={"batchSize": lit(10, "integer"), "concurrentSize": lit(2, "integer")},
+        params=[param("input", ref(S, "items", *texts))],
+        outputs=[{"name": "answers", "input": ref("3002", "output", *texts)}],
+        blocks=[helper],
+        edges=[
+            edge("28001", "3002", "batch-function-inline-output"),
+            edge("3002", "28001", "", "batch-function-inline-input"),
+        ],
+    )
+    main = chain(
+        start(out("items", *texts)), batch, end_vars(param("answers", ref("28001", "answers", *texts)))
+    )
+    wf = load(emu, main, "shop2")
+    # both items' tools ask at once (two at a time): each answer goes to its own item's tool
+    step = await run(client.workflows.runs.create(workflow_id=wf, parameters={"items": ["boots", "hats"]}))
+    asked = []
+    for answer in ("42", "L"):
+        data = step.interrupt_data
+        assert data is not None and data.type == 2
+        asked.append(json.loads(data.data)["messages"][-1]["content"])
+        step = await run(
+            client.workflows.runs.resume(
+                workflow_id=wf, event_id=data.event_id, resume_data=answer, interrupt_type=2, stream=False
+            )
+        )
+    assert asked == ["Which size for sizer: boots?", "Which size for sizer: hats?"]
+    assert step.interrupt_data is None
+    assert step.parsed_data == {
+        "answers": [
+            'Tool results: sizer returned {"size":"42"}.',
+            'Tool results: sizer returned {"size":"L"}.',
+        ]
+    }
+
+
+async def test_an_llm_node_in_batch_mode_resumes_each_items_asking_tool(
+    client: Client, emu: ThreadedEmulator
+) -> None:
+    texts = ("list", {"type": "string"})
+    ask = node(
+        "18001",
+        18,
+        "Which colour",
+        inputs={"question": "Which colour for {{query}}?", "answer_type": "text"},
+        params=[param("query", ref(S, "query"))],
+        outputs=[out("USER_RESPONSE")],
+    )
+    painter = chain(start(out("query")), ask, end_vars(param("colour", ref("18001", "USER_RESPONSE"))))
+    tool_id = load(emu, painter, "painter")
+    listing = ("list", {"type": "object", "schema": [out("output")]})
+    helper = node(
+        "3003",
+        3,
+        "Helper",
+        inputs={
+            "llmParam": [
+                param("prompt", lit("painter: {{item}}")),
+                param("systemPrompt", lit("")),
+                param("responseFormat", lit("0", "integer")),
+            ],
+            "fcParam": {"workflowFCParam": {"workflowList": [{"workflow_id": tool_id, "plugin_id": "0"}]}},
+            "batch": {
+                "batchEnable": True,
+                "batchSize": 10,
+                "concurrentSize": 2,
+                "inputLists": [param("item", ref(S, "items", *texts))],
+            },
+        },
+        params=[param("item", ref("3003", "item"))],
+        outputs=[out("outputList", *listing)],
+    )
+    wf = load(
+        emu,
+        chain(
+            start(out("items", *texts)),
+            helper,
+            end_vars(param("answers", ref("3003", "outputList", *listing))),
+        ),
+        "painting",
+    )
+    step = await run(client.workflows.runs.create(workflow_id=wf, parameters={"items": ["door", "fence"]}))
+    asked = []
+    for answer in ("red", "green"):
+        data = step.interrupt_data
+        assert data is not None and data.type == 2
+        asked.append(json.loads(data.data)["messages"][-1]["content"])
+        step = await run(
+            client.workflows.runs.resume(
+                workflow_id=wf, event_id=data.event_id, resume_data=answer, interrupt_type=2, stream=False
+            )
+        )
+    assert asked == ["Which colour for painter: door?", "Which colour for painter: fence?"]
+    assert step.interrupt_data is None
+    assert step.parsed_data == {
+        "answers": [
+            {"output": 'Tool results: painter returned {"colour":"red"}.'},
+            {"output": 'Tool results: painter returned {"colour":"green"}.'},
+        ]
+    }

@@ -12,7 +12,7 @@ import ipaddress
 import json
 import os
 import urllib.parse
-from typing import Any, ClassVar, Dict, List, Optional, Tuple
+from typing import Any, ClassVar, Dict, List, Optional, Set, Tuple
 
 from ...core.errors import bad_request
 from ..engine import context as run_types
@@ -27,7 +27,7 @@ from .engine import (
     Run,
     execute,
 )
-from .model import END, START, Canvas, CanvasError
+from .model import END, INPUT, QUESTION, START, Canvas, CanvasError
 from .nodes import EXECUTORS, default_of
 from .validate import check_variable_types
 
@@ -41,6 +41,7 @@ class CanvasDefinition(legacy.Definition):
 
     canvas: Canvas
     fill_empty_parameters: ClassVar[bool] = False  # Coze Studio: a parameter not given reads as null
+    shows_cards: ClassVar[bool] = True
 
     def inputs(self) -> Dict[str, Dict[str, Any]]:
         decls: Dict[str, Dict[str, Any]] = {}
@@ -58,6 +59,13 @@ class CanvasDefinition(legacy.Definition):
         if self.mode == "chatflow":
             return {**legacy.CHATFLOW_INPUTS, **decls}
         return decls
+
+    def card_nodes(self) -> Set[str]:
+        return {
+            n.id
+            for n in self.canvas.all_nodes.values()
+            if n.type == INPUT or (n.type == QUESTION and n.setting("answer_type") == "option")
+        }
 
     def output_info(self) -> Dict[str, Any]:
         end = self.canvas.end

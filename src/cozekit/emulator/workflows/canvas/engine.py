@@ -292,7 +292,9 @@ async def run_node(run: Run, node: Node, scope: Scope, answer: Optional[str]) ->
     while True:
         try:
             coro: Awaitable[Result] = (
-                run_batch_mode(run, node, scope) if _batch_mode(node) else executor(run, node, scope, answer)
+                run_batch_mode(run, node, scope, answer)
+                if _batch_mode(node)
+                else executor(run, node, scope, answer)
             )
             result: Result = await (asyncio.wait_for(coro, timeout) if timeout else coro)
             if node.type in POST_FILL_NIL:
@@ -341,8 +343,14 @@ def _batch_mode(node: Node) -> bool:
     return isinstance(batch, dict) and bool(batch.get("batchEnable"))
 
 
-async def run_batch_mode(run: Run, node: Node, scope: Scope) -> Result:
-    """A node in batch mode runs once per item of its input lists; `outputList` holds the outputs."""
+BATCH_ITEM = "#batch-item"
+"""The scope key that holds the item number while a node in batch mode runs one item."""
+
+
+async def run_batch_mode(run: Run, node: Node, scope: Scope, answer: Optional[str] = None) -> Result:
+    """A node in batch mode runs once per item of its input lists; `outputList` holds the outputs. Items
+    that stop for an answer (an LLM node's workflow tool that asks) wait while the others finish; the run
+    then interrupts once per waiting item, first come first asked, and each resume answers that item."""
     batch = node.setting("batch")
     lists = {
         p.name: resolve(run, scope, p.value, p.name) for p in m.params(batch.get("inputLists"), "", node.id)
@@ -354,15 +362,44 @@ async def run_batch_mode(run: Run, node: Node, scope: Scope) -> Result:
     size = min(size, int(batch.get("batchSize") or size))
     limit = asyncio.Semaphore(max(1, int(batch.get("concurrentSize") or 1)))
     item_node = _item_node(node)
+    rec = run.state.nodes.setdefault(node.id, {})
+    saved = rec.pop("batch_mode", None)
+    done: Dict[int, Dict[str, Any]] = {}
+    waiting: Dict[int, Dict[str, Any]] = {}
+    asking: Optional[int] = None
+    if saved is not None and answer is not None:
+        done = {int(k): v for k, v in saved["done"].items()}
+        waiting = {int(k): v for k, v in saved["waiting"].items()}
+        asking = int(saved["asking"])
 
-    async def one(i: int) -> Dict[str, Any]:
+    async def one(i: int) -> None:
+        reply = answer if i == asking else None
+        waiting.pop(i, None)
         async with limit:
-            local: Dict[str, Any] = {node.id: {name: items[i] for name, items in lists.items()}}
-            result = await run.executors[node.type](run, item_node, _Layered(local, scope), None)
-            return result.output
+            local: Dict[str, Any] = {
+                node.id: {name: items[i] for name, items in lists.items()},
+                BATCH_ITEM: i,
+            }
+            try:
+                result = await run.executors[node.type](run, item_node, _Layered(local, scope), reply)
+            except Interrupt as intr:
+                waiting[i] = {"interrupt": [intr.type, intr.data, intr.title, intr.extra]}
+                return
+            done[i] = result.output
 
-    outputs = await asyncio.gather(*(one(i) for i in range(size)))
-    return Result({"outputList": list(outputs)})
+    todo = [i for i in range(size) if i not in done and (i not in waiting or i == asking)]
+    await asyncio.gather(*(one(i) for i in todo))
+    if waiting:
+        turn = int((saved or {}).get("turn", 0))
+        for i in sorted(waiting):
+            if "turn" not in waiting[i]:
+                waiting[i]["turn"] = turn
+                turn += 1
+        first = min(waiting, key=lambda i: int(waiting[i]["turn"]))
+        rec["batch_mode"] = {"done": done, "waiting": waiting, "asking": first, "turn": turn}
+        kind, data, title, extra = waiting[first]["interrupt"]
+        raise Interrupt(int(kind), str(data), str(title), dict(extra))
+    return Result({"outputList": [done[i] for i in range(size)]})
 
 
 def _item_node(node: Node) -> Node:

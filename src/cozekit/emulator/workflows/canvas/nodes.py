@@ -15,6 +15,7 @@ from . import model as m
 from .code_runner import CodeError, run_code
 from .convert import ConversionError, as_text, convert, convert_all, empty_of, pair, render, to_json
 from .engine import (
+    BATCH_ITEM,
     MAX_DEPTH,
     USER_VARIABLES,
     Executor,
@@ -150,7 +151,7 @@ async def llm(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Resu
     system = render(str(params.get("systemPrompt") or ""), values)
     history = _history(run, params, node)
     text, reasoning, stand_in = await skills.converse(
-        run, node, system, prompt, history, skills.of(run, node), answer
+        run, node, system, prompt, history, skills.of(run, node), answer, _item_key(node, scope, "skill")
     )
     declared = [v for v in node.outputs if v.name not in ("reasoning_content", "errorBody", "isSuccess")]
     out: Dict[str, Any]
@@ -455,13 +456,15 @@ async def question(run: Run, node: Node, scope: Scope, answer: Optional[str]) ->
 
 
 def _item_key(node: Node, scope: Scope, name: str) -> str:
-    """Where a node inside a loop or batch keeps its state between interrupts: one place per item, so
-    that batch items waiting at the same node do not share it."""
-    if node.parent is None:
-        return name
-    own = scope.get(node.parent)
+    """Where a node inside a loop or batch (or in its own batch mode) keeps its state between
+    interrupts: one place per item, so that batch items waiting at the same node do not share it."""
+    key = name
+    own = scope.get(node.parent) if node.parent is not None else None
     index = own.get("index") if isinstance(own, dict) else None
-    return name if index is None else f"{name}:{index}"
+    if index is not None:
+        key = f"{key}:{index}"
+    item = scope.get(BATCH_ITEM)  # one item of the node's own batch mode
+    return key if item is None else f"{key}:item{item}"
 
 
 def _qa_data(node: Node, qa: Dict[str, Any], options: Optional[List[str]]) -> str:
@@ -887,13 +890,18 @@ def _settings(run: Run, scope: Scope, node: Node, key: str) -> Dict[str, Any]:
 
 
 async def knowledge(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
-    """Recalls slices of the knowledge bases in `datasetList` for `Query` (`topK`, `strategy`)."""
+    """Recalls slices of the knowledge bases in `datasetList` for `Query` (`topK`, `minScore`, `strategy`)."""
     values = inputs_of(run, scope, node)
     settings = _settings(run, scope, node, "datasetParam")
     ids = [as_text(i) for i in settings.get("datasetList") or []]
     top_k = int(settings.get("topK") or 5)
     strategy = int(settings.get("strategy") or 0) if settings.get("strategy") is not None else 1
-    hits = run.host.recall(ids, as_text(values.get("Query")), top_k, strategy)
+    raw_min = settings.get("minScore")
+    try:
+        min_score = float(raw_min) if raw_min not in (None, "") else None
+    except (TypeError, ValueError):
+        raise NodeError(f"minScore is not a number: {as_text(raw_min)!r}") from None
+    hits = skills.recall(run, ids, as_text(values.get("Query")), top_k, strategy, min_score)
     found = [{"output": h["content"], "documentId": h.get("document_id")} for h in hits]
     return Result(typed_outputs(node, {"outputList": found}))
 

@@ -52,6 +52,19 @@ class Skills:
     """Knowledge base names by id, as the node lists them."""
     no_recall_reply: Optional[str] = None
     """The slice given to the model when nothing is recalled (`no_recall_reply_mode` 1)."""
+    min_score: Optional[float] = None
+
+
+def recall(
+    run: Run, bases: List[str], query: str, top_k: int, strategy: int, min_score: Optional[float]
+) -> List[Dict[str, Any]]:
+    """The best `top_k` slices of these bases for `query`, without those scoring under `min_score`, as
+    Coze Studio recalls for knowledge retrieval nodes and LLM knowledge skills alike (it keeps the top K,
+    then drops each slice whose score, the one of the search that found it, is under the minimum)."""
+    hits = run.host.recall(bases, query, top_k, strategy) if bases else []
+    if not min_score:
+        return hits
+    return [h for h in hits if float(h.get("relevance", h.get("score", 0.0))) >= min_score]
 
 
 def choose_bases(skills: Skills, system: str, prompt: str) -> List[str]:
@@ -96,6 +109,7 @@ def of(run: Run, node: Node) -> Skills:
         name, description = run.host.workflow_info(str(w["workflow_id"]), version)
         tools.append(Tool(ToolSpec(name, description), workflow=(str(w["workflow_id"]), version)))
     custom = str(setting.get("no_recall_reply_customize_prompt") or "")
+    min_score = setting.get("min_score")
     return Skills(
         tools,
         [str(k["id"]) for k in knowledge],
@@ -103,6 +117,7 @@ def of(run: Run, node: Node) -> Skills:
         SEARCH_MODES.get(int(setting.get("search_mode") or 0), 0),
         {str(k["id"]): str(k.get("name") or "") for k in knowledge},
         custom if str(setting.get("no_recall_reply_mode") or 0) == "1" and custom else None,
+        float(min_score) if isinstance(min_score, (int, float, str)) and str(min_score).strip() else None,
     )
 
 
@@ -197,17 +212,19 @@ async def converse(
     history: List[Dict[str, str]],
     skills: Optional[Skills],
     answer: Optional[str] = None,
+    key: str = "skill",
 ) -> Tuple[str, str, bool]:
     """The model's final text, its reasoning, and whether the deterministic stand-in gave it; tool calls
     in between run the node's skills. A workflow tool that stops for an answer interrupts the run, as in
-    Coze Studio; the resume's `answer` carries it on and the model sees its result."""
+    Coze Studio; the resume's `answer` carries it on and the model sees its result. The waiting state is
+    kept in the node's record under `key` (one per batch or loop item)."""
     skills = skills or Skills([], [])
     rec = run.state.nodes.setdefault(node.id, {})
-    saved = rec.pop("skill", None) if answer is not None else None
+    saved = rec.pop(key, None) if answer is not None else None
     slices: List[str] = []
     if skills.knowledge:
         bases = choose_bases(skills, system, prompt)
-        hits = run.host.recall(bases, prompt, skills.top_k, skills.search_mode) if bases else []
+        hits = recall(run, bases, prompt, skills.top_k, skills.search_mode, skills.min_score)
         slices = [as_text(h.get("content")) for h in hits]
         if not slices and skills.no_recall_reply:
             slices = [skills.no_recall_reply]
@@ -252,7 +269,7 @@ async def converse(
                     else:
                         result, direct = await _run_tool(run, tool, arguments)
                 except _ToolWaits as wait:
-                    rec["skill"] = {
+                    rec[key] = {
                         "slices": slices,
                         "query": query,
                         "calls": [dataclasses.asdict(c) for c in calls],

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Set, Tuple
 
 from ...conversations.backend import ConversationsBackend
 from ...conversations.messages import MessagesBackend, render_message
@@ -51,6 +51,53 @@ def _verbose(msg_type: str, data: str) -> str:
 
 def _finish_reason(reason: int) -> str:
     return _verbose("generate_answer_finish", json.dumps({"finish_reason": reason, "FinData": ""}))
+
+
+CARD_TEMPLATE_ID = 7383997384420262000
+"""The card template Coze Studio names in a chatflow's input and option-question cards."""
+
+
+def question_card(interrupt: Dict[str, Any]) -> Optional[str]:
+    """The card message (JSON text) a chatflow shows for an input node's form or a question with
+    options, as Coze Studio shows them; None for a question asked as text. `x_properties`'
+    `workflow_card_info` carries the fields or options (Coze Studio's names); `data` holds the same values,
+    not Coze Studio's card layout."""
+    try:
+        payload = json.loads(str(interrupt.get("data") or ""))
+    except json.JSONDecodeError:
+        return None
+    if not isinstance(payload, dict):
+        return None
+    info: Dict[str, Any]
+    if payload.get("content_type") == "form_schema":
+        try:
+            fields = json.loads(str(payload.get("content") or "[]"))
+        except json.JSONDecodeError:
+            return None
+        keep = ("type", "name", "required")
+        fields = [{k: f.get(k) for k in keep} for f in fields if isinstance(f, dict)]
+        info = {"card_type": "INPUT", "input_card_data": fields}
+    else:
+        messages = payload.get("messages")
+        asked = messages[-1] if isinstance(messages, list) and messages else None
+        if not isinstance(asked, dict) or asked.get("content_type") != "option":
+            return None
+        raw = asked.get("content")
+        content: Dict[str, Any] = raw if isinstance(raw, dict) else {}
+        options = [{"name": str((o or {}).get("name") or "")} for o in content.get("options") or []]
+        title = str(content.get("question") or "")
+        info = {"card_type": "QUESTION", "question_card_data": {"Title": title, "Options": options}}
+    text = json.dumps(info, ensure_ascii=False, separators=(",", ":"))
+    card = {
+        "card_type": 3,
+        "content_type": 50,
+        "response_type": "card",
+        "template_id": CARD_TEMPLATE_ID,
+        "template_url": "",
+        "data": text,
+        "x_properties": {"workflow_card_info": text},
+    }
+    return json.dumps(card, ensure_ascii=False, separators=(",", ":"))
 
 
 def _check(flows: Chatflows, account: Account, req: ChatflowRequest) -> None:
@@ -189,17 +236,29 @@ class _Turn:
         self.queue = queue
         self.open: Dict[str, Dict[str, Any]] = {}
         """Messages being streamed, by node_execute_uuid: their id and the text so far."""
+        self.cards: Set[str] = set()
+        """Nodes whose question is shown as a card when the run stops there, not as their text."""
+        self.shows_cards = False
+        """Whether the workflow (a canvas) shows forms and options as cards."""
 
     def put(self, event: str, data: Any) -> None:
         self.queue.put_nowait(frame(event, data))
 
-    def add(self, type: str, content: str, id: Optional[str] = None, hidden: bool = False) -> Dict[str, Any]:
+    def add(
+        self,
+        type: str,
+        content: str,
+        id: Optional[str] = None,
+        hidden: bool = False,
+        content_type: str = "text",
+    ) -> Dict[str, Any]:
         doc = self.flows.messages.add(
             self.account,
             self.conv,
             role="assistant",
             type=type,
             content=content,
+            content_type=content_type,
             bot_id=self.bot_id,
             chat_id=self.chat["id"],
             id=id,
@@ -209,7 +268,7 @@ class _Turn:
 
     def on_event(self, event: str, data: Dict[str, Any]) -> None:
         """Workflow `Message` events become answer deltas, one message per node execution."""
-        if event != "Message":
+        if event != "Message" or data.get("node_id") in self.cards:
             return
         uuid = str(data.get("node_execute_uuid"))
         current = self.open.setdefault(
@@ -249,6 +308,14 @@ class _Turn:
 
     async def run(self, run_doc: Dict[str, Any], answer: Optional[str]) -> None:
         try:
+            try:
+                found = await asyncio.to_thread(
+                    self.flows.workflows.published, self.account, run_doc["workflow_id"], run_doc["version"]
+                )
+                self.cards = found[1].card_nodes()
+                self.shows_cards = found[1].shows_cards
+            except EmulatorError:
+                pass  # the run fails with the same error
             outcome = await self.flows.runner.execute(self.account, run_doc, answer, self.on_event)
             chat = self.chat
             chat["usage"] = dict(run_doc["engine"]["usage"])
@@ -261,6 +328,9 @@ class _Turn:
                 self.put("conversation.chat.completed", chat)
             elif isinstance(outcome, Interrupted):
                 data = outcome.interrupt_data
+                card = question_card(data) if self.shows_cards else None
+                if card is not None:
+                    self.put("conversation.message.completed", self.add("answer", card, content_type="card"))
                 self.put(
                     "conversation.message.completed",
                     self.add("verbose", _verbose("interrupt", ""), hidden=True),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from typing import Any, ClassVar, Dict, List, Optional, Tuple
+from typing import Any, ClassVar, Dict, List, Optional, Set, Tuple
 
 from . import expr
 from .refs import references
@@ -98,6 +98,14 @@ class Definition:
 
     def incoming(self, node_id: str) -> List[Tuple[str, str, str]]:
         return [e for e in self.edges if e[1] == node_id]
+
+    shows_cards: ClassVar[bool] = False
+    """Whether a chatflow shows this workflow's forms and options as card messages (canvases do)."""
+
+    def card_nodes(self) -> Set[str]:
+        """The nodes whose question a chatflow shows as a card message, not as their text (canvases:
+        input nodes and questions with options, as Coze Studio shows them)."""
+        return set()
 
     def outgoing(self, node_id: str) -> List[Tuple[str, str, str]]:
         return [e for e in self.edges if e[0] == node_id]
