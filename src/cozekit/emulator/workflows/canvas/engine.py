@@ -526,3 +526,34 @@ async def execute(run: Run, answer: Optional[str] = None) -> Outcome:
         failed=failed,
         answer=answer,
     )
+
+
+async def execute_child(
+    run: Run,
+    canvas: Canvas,
+    workflow_id: str,
+    child: State,
+    answer: Optional[str],
+    emit: Optional[Callable[[str, Dict[str, Any]], None]] = None,
+) -> Outcome:
+    """Run (or resume) another canvas one level deeper inside `run`: the same host, executors, history and
+    variables; its token usage counts for the parent run too. `emit` (default: none) gets its events."""
+    sub = Run(
+        run.host,
+        canvas,
+        workflow_id,
+        run.execute_id,
+        child,
+        run.executors,
+        emit or (lambda name, data: None),
+        history=run.history,
+        depth=run.depth + 1,
+        variables=run.variables,
+    )
+    before = dict(child.usage)
+    outcome = await execute(sub, answer)
+    run.state.add_usage(
+        child.usage["input_count"] - before["input_count"],
+        child.usage["output_count"] - before["output_count"],
+    )
+    return outcome

@@ -25,7 +25,7 @@ from .engine import (
     Run,
     Scope,
     emit_text,
-    execute,
+    execute_child,
     inputs_of,
     layered,
     resolve,
@@ -855,24 +855,7 @@ async def sub_workflow(run: Run, node: Node, scope: Scope, answer: Optional[str]
     else:
         child = RunState(outputs={child_canvas.start.id: inputs_of(run, scope, node)})
         answer = None
-    sub = Run(
-        run.host,
-        child_canvas,
-        workflow_id,
-        run.execute_id,
-        child,
-        run.executors,
-        run.emit,
-        history=run.history,
-        depth=run.depth + 1,
-        variables=run.variables,
-    )
-    before = dict(child.usage)
-    outcome = await execute(sub, answer)
-    run.state.add_usage(
-        child.usage["input_count"] - before["input_count"],
-        child.usage["output_count"] - before["output_count"],
-    )
+    outcome = await execute_child(run, child_canvas, workflow_id, child, answer, run.emit)
     if isinstance(outcome, Failed):
         raise NodeError(f"sub-workflow {workflow_id}: {outcome.msg}", outcome.code)
     if isinstance(outcome, Interrupted):

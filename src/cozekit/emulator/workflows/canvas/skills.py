@@ -25,7 +25,7 @@ from ...core.llm import (
 from ..engine.context import Done, Failed, Interrupt, Interrupted, RunState
 from . import model as m
 from .convert import as_text
-from .engine import MAX_DEPTH, NodeError, Run, execute
+from .engine import MAX_DEPTH, NodeError, Run, execute_child
 from .model import Node
 
 MAX_ROUNDS = 6
@@ -157,23 +157,7 @@ async def _call_workflow(
     else:
         child = RunState(outputs={canvas.start.id: dict(arguments)})
         answer = None
-    sub = Run(
-        run.host,
-        canvas,
-        workflow_id,
-        run.execute_id,
-        child,
-        run.executors,
-        history=run.history,
-        depth=run.depth + 1,
-        variables=run.variables,
-    )
-    before = dict(child.usage)
-    outcome = await execute(sub, answer)
-    run.state.add_usage(
-        child.usage["input_count"] - before["input_count"],
-        child.usage["output_count"] - before["output_count"],
-    )
+    outcome = await execute_child(run, canvas, workflow_id, child, answer)
     if isinstance(outcome, Failed):
         raise NodeError(f"skill workflow {workflow_id}: {outcome.msg}", outcome.code)
     if isinstance(outcome, Interrupted):
