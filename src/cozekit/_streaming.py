@@ -22,6 +22,7 @@ from typing import (
     AsyncIterator,
     Callable,
     Collection,
+    Dict,
     Generator,
     Generic,
     Iterable,
@@ -78,6 +79,17 @@ RawEvent = Tuple[str, bytes, Optional[str], Optional[int]]
 
 def _text(raw: bytes) -> str:
     return raw.decode("utf-8", "replace")
+
+
+_NAMES: Dict[bytes, str] = {b"": "message"}
+"""Event names met so far, as text: the same name is decoded once (and its hash computed once)."""
+
+
+def _name(raw: bytes) -> str:
+    name = _text(raw)
+    if len(_NAMES) < 256:  # a server inventing names cannot grow it without bound
+        _NAMES[raw] = name
+    return name
 
 
 def _event(raw: RawEvent) -> ServerSentEvent:
@@ -165,7 +177,10 @@ class SSEDecoder:
             if not line:
                 if data:
                     joined = data[0] if len(data) == 1 else b"\n".join(data)
-                    out.append((_text(event) if event else "message", joined, self._last_id, self._retry))
+                    name = _NAMES.get(event)
+                    if name is None:
+                        name = _name(event)
+                    out.append((name, joined, self._last_id, self._retry))
                     data = []
                 event = b""
             elif line[:5] == b"data:":
