@@ -177,10 +177,10 @@ class SSEDecoder:
             if not line:
                 if data:
                     joined = data[0] if len(data) == 1 else b"\n".join(data)
-                    name = _NAMES.get(event)
-                    if name is None:
-                        name = _name(event)
-                    out.append((name, joined, self._last_id, self._retry))
+                    text = _NAMES.get(event)
+                    if text is None:
+                        text = _name(event)
+                    out.append((text, joined, self._last_id, self._retry))
                     data = []
                 event = b""
             elif line[:5] == b"data:":
