@@ -13,7 +13,6 @@ or fails. `close()` may be called from another thread (or task): a read blocked 
 
 from __future__ import annotations
 
-import codecs
 import os
 from dataclasses import dataclass
 from types import TracebackType
@@ -23,11 +22,13 @@ from typing import (
     AsyncIterator,
     Callable,
     Collection,
+    Dict,
     Generator,
     Generic,
     Iterable,
     Iterator,
     List,
+    Mapping,
     NoReturn,
     Optional,
     Tuple,
@@ -55,6 +56,7 @@ __all__ = [
     "SSEDecoder",
     "ServerSentEvent",
     "Stream",
+    "TypedDecoder",
 ]
 
 _T = TypeVar("_T")
@@ -68,83 +70,135 @@ class ServerSentEvent:
     retry: Optional[int] = None
 
 
-_UTF8 = codecs.getincrementaldecoder("utf-8-sig")  # drops one leading BOM, even split over chunks
+_BOM = b"\xef\xbb\xbf"
 _DIGITS = frozenset("0123456789")
+
+RawEvent = Tuple[str, bytes, Optional[str], Optional[int]]
+"""An event as the decoder completes it: name, data still as bytes (UTF-8 as sent), id and retry."""
+
+
+def _text(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace")
+
+
+_NAMES: Dict[bytes, str] = {b"": "message"}
+"""Event names met so far, as text: the same name is decoded once (and its hash computed once)."""
+
+
+def _name(raw: bytes) -> str:
+    name = _text(raw)
+    if len(_NAMES) < 256:  # a server inventing names cannot grow it without bound
+        _NAMES[raw] = name
+    return name
+
+
+def _event(raw: RawEvent) -> ServerSentEvent:
+    return ServerSentEvent(raw[0], _text(raw[1]), raw[2], raw[3])
 
 
 class SSEDecoder:
-    """Bytes in (`feed`, then `end` at the end of the body), events out."""
+    """Bytes in (`feed`, then `end` at the end of the body), events out.
 
-    __slots__ = ("_cr", "_data", "_event", "_last_id", "_rest", "_retry", "_utf8")
+    It works on the bytes as they came: the field names and line breaks of the format are ASCII, which
+    never occurs inside a multi-byte UTF-8 sequence and ends any invalid one, so splitting the bytes
+    first and decoding each value (invalid sequences replaced) gives what decoding the whole body first
+    would. An event's data stays bytes until someone needs its text (`feed` decodes it; a stream's typed
+    events are validated from the bytes, saving a decode and pydantic-core's re-encoding per event)."""
+
+    __slots__ = ("_cr", "_data", "_event", "_last_id", "_rest", "_retry", "_start")
 
     def __init__(self) -> None:
-        self._utf8 = _UTF8("replace")
-        self._rest = ""
+        self._start = True
+        """Nothing has been read yet: a leading BOM (even split over chunks) is dropped."""
+        self._rest = b""
         """The start of a line whose end has not arrived."""
         self._cr = False
-        """The text so far ended in CR: an LF starting the next chunk ends no second line."""
-        self._event = ""
-        self._data: List[str] = []
+        """The bytes so far ended in CR: an LF starting the next chunk ends no second line."""
+        self._event = b""
+        self._data: List[bytes] = []
         self._last_id: Optional[str] = None
         self._retry: Optional[int] = None
 
     def feed(self, chunk: bytes) -> List[ServerSentEvent]:
         """The events completed by `chunk`."""
-        return self._text(self._utf8.decode(chunk))
+        return [_event(raw) for raw in self.feed_raw(chunk)]
 
     def end(self) -> List[ServerSentEvent]:
         """At the end of the body: the last line even without a line break, and the last event even
         without a blank line after it."""
-        out = self._text(self._utf8.decode(b"", True))
-        rest, self._rest = self._rest, ""
-        out.extend(self._lines([rest, ""] if rest else [""]))
-        return out
+        return [_event(raw) for raw in self.end_raw()]
 
-    def _text(self, text: str) -> List[ServerSentEvent]:
-        if not text:
+    def feed_raw(self, chunk: bytes) -> List[RawEvent]:
+        """`feed`, the data left as bytes."""
+        if not chunk:
             return []
+        if self._start:
+            if len(self._rest) + len(chunk) < 3 and _BOM.startswith(self._rest + chunk):
+                self._rest += chunk  # perhaps a BOM still arriving
+                return []
+            self._start = False
+            if self._rest:
+                chunk, self._rest = self._rest + chunk, b""
+            if chunk[:3] == _BOM:
+                chunk = chunk[3:]
+                if not chunk:
+                    return []
         if self._cr:
             self._cr = False
-            if text[0] == "\n":
-                text = text[1:]
-        if "\r" in text:
-            self._cr = text[-1] == "\r"
-            text = text.replace("\r\n", "\n").replace("\r", "\n")
+            if chunk[:1] == b"\n":
+                chunk = chunk[1:]
+                if not chunk:
+                    return []
+        if b"\r" in chunk:
+            self._cr = chunk[-1:] == b"\r"
+            chunk = chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         if self._rest:
-            text = self._rest + text
-        lines = text.split("\n")
+            chunk = self._rest + chunk
+        lines = chunk.split(b"\n")
         self._rest = lines.pop()
         return self._lines(lines)
 
-    def _lines(self, lines: List[str]) -> List[ServerSentEvent]:
+    def end_raw(self) -> List[RawEvent]:
+        """`end`, the data left as bytes."""
+        if self._start:
+            self._start = False
+            if _BOM.startswith(self._rest):  # only (part of) a BOM arrived
+                self._rest = b""
+        rest, self._rest = self._rest, b""
+        return self._lines([rest, b""] if rest else [b""])
+
+    def _lines(self, lines: List[bytes]) -> List[RawEvent]:
         # The hot loop: a blank line (the cheapest test) and `data:` first, then `event:`, as Coze
         # frames every event; any other field takes the general branch.
-        out: List[ServerSentEvent] = []
+        out: List[RawEvent] = []
         data = self._data
         event = self._event
         for line in lines:
             if not line:
                 if data:
-                    joined = data[0] if len(data) == 1 else "\n".join(data)
-                    out.append(ServerSentEvent(event or "message", joined, self._last_id, self._retry))
+                    joined = data[0] if len(data) == 1 else b"\n".join(data)
+                    text = _NAMES.get(event)
+                    if text is None:
+                        text = _name(event)
+                    out.append((text, joined, self._last_id, self._retry))
                     data = []
-                event = ""
-            elif line[:5] == "data:":
-                data.append(line[6:] if line[5:6] == " " else line[5:])
-            elif line[:6] == "event:":
-                event = line[7:] if line[6:7] == " " else line[6:]
-            elif line[0] != ":":
-                name, colon, value = line.partition(":")
-                if colon and value[:1] == " ":
+                event = b""
+            elif line[:5] == b"data:":
+                data.append(line[6:] if line[5:6] == b" " else line[5:])
+            elif line[:6] == b"event:":
+                event = line[7:] if line[6:7] == b" " else line[6:]
+            elif line[:1] != b":":
+                name, colon, value = line.partition(b":")
+                if colon and value[:1] == b" ":
                     value = value[1:]
-                if name == "data":
+                if name == b"data":
                     data.append(value)
-                elif name == "event":
+                elif name == b"event":
                     event = value
-                elif name == "id":
-                    if "\0" not in value:
-                        self._last_id = value
-                elif name == "retry" and value and _DIGITS.issuperset(value):
+                elif name == b"id":
+                    if b"\0" not in value:
+                        self._last_id = _text(value)
+                elif name == b"retry" and value and _DIGITS.issuperset(_text(value)):
                     self._retry = int(value)
         self._data = data
         self._event = event
@@ -193,6 +247,28 @@ async def aiter_sse(chunks: AsyncIterator[bytes]) -> AsyncIterator[ServerSentEve
 EventDecoder = Callable[[ServerSentEvent, ResponseInfo], Tuple[Optional[_T], bool]]
 """Turns one event (and its response) into `(item or None to skip, stop after it)`; may raise."""
 
+TypedBuilder = Callable[[bytes, ResponseInfo], _T]
+"""Builds the item of one event from its data bytes (and its response); may raise."""
+
+
+class TypedDecoder(Generic[_T]):
+    """An `EventDecoder` with a fast path: an event named in `typed` becomes `typed[name](data, info)`,
+    built from its data bytes, never skipped and never the last; a stream reads it without making a
+    `ServerSentEvent` first. Called as a plain decoder (`decoder(sse, info)`), it is `decode`, which
+    must treat those events alike."""
+
+    __slots__ = ("decode", "typed")
+
+    def __init__(self, decode: EventDecoder[_T], typed: Mapping[str, TypedBuilder[_T]]) -> None:
+        self.decode = decode
+        self.typed = typed
+
+    def __call__(self, sse: ServerSentEvent, info: ResponseInfo) -> Tuple[Optional[_T], bool]:
+        return self.decode(sse, info)
+
+
+_NO_TYPED: Mapping[str, Any] = {}
+
 
 class _StreamBase(Generic[_T]):
     def __init__(
@@ -208,6 +284,9 @@ class _StreamBase(Generic[_T]):
         self.response = ResponseInfo.from_httpx(response)
         """Status, headers, `logid` and the `httpx.Response` itself (`http_response`)."""
         self._decode = decode
+        self._typed: Mapping[str, TypedBuilder[_T]] = (
+            decode.typed if isinstance(decode, TypedDecoder) else _NO_TYPED
+        )
         self._end_required = end_required
         self._ends_after = frozenset(ends_after)
         self._signal = abort_signal
@@ -348,6 +427,7 @@ class Stream(_StreamBase[_T]):
             unsubscribe = self._signal.subscribe(lambda: interrupt(self._http))
         chunks = self._http.iter_bytes()
         decode, info, decoder = self._decode, self.response, SSEDecoder()
+        typed = self._typed.get
         try:
             try:
                 more = True
@@ -355,13 +435,22 @@ class Stream(_StreamBase[_T]):
                     chunk = next(chunks, None)
                     if chunk is None:
                         more = False
-                        batch = decoder.end()
+                        batch = decoder.end_raw()
                     else:
-                        batch = decoder.feed(chunk)
-                    for sse in batch:
+                        batch = decoder.feed_raw(chunk)
+                    for raw in batch:
                         if self._closing:
                             return
-                        self._last_event = sse.event
+                        name = self._last_event = raw[0]
+                        build = typed(name)
+                        if build is not None:  # the hot path: no ServerSentEvent, no decoder call
+                            try:
+                                built = build(raw[1], info)
+                            except Exception as exc:
+                                self._raise_decode_error(exc, _event(raw))
+                            yield built
+                            continue
+                        sse = _event(raw)
                         try:
                             item, stop = decode(sse, info)
                         except Exception as exc:
@@ -437,19 +526,29 @@ class AsyncStream(_StreamBase[_T]):
         if self._signal is not None:
             chunks = guarded = abortable(chunks, self._signal, self.logid)
         decode, info, decoder = self._decode, self.response, SSEDecoder()
+        typed = self._typed.get
         try:
             try:
                 more = True
                 while more:
                     try:
-                        batch = decoder.feed(await chunks.__anext__())
+                        batch = decoder.feed_raw(await chunks.__anext__())
                     except StopAsyncIteration:
                         more = False
-                        batch = decoder.end()
-                    for sse in batch:
+                        batch = decoder.end_raw()
+                    for raw in batch:
                         if self._closing:
                             return
-                        self._last_event = sse.event
+                        name = self._last_event = raw[0]
+                        build = typed(name)
+                        if build is not None:  # the hot path, as in `Stream`
+                            try:
+                                built = build(raw[1], info)
+                            except Exception as exc:
+                                self._raise_decode_error(exc, _event(raw))
+                            yield built
+                            continue
+                        sse = _event(raw)
                         try:
                             item, stop = decode(sse, info)
                         except Exception as exc:

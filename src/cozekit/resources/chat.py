@@ -16,9 +16,15 @@ from .._paths import require
 from .._request import CallOptions, RequestOptions, get, post
 from .._resource import AsyncAPIResource, SyncAPIResource
 from .._stream_call import AsyncStreamCall
-from .._streaming import AsyncStream, ServerSentEvent, Stream
+from .._streaming import AsyncStream, ServerSentEvent, Stream, TypedDecoder
 from ..types.chat import Chat, ChatPoll, ChatStatus, ToolOutput
-from ..types.chat_event import ChatEvent, ChatEventType, ChatStreamEvent, parse_chat_event
+from ..types.chat_event import (
+    ChatEvent,
+    ChatEventType,
+    ChatStreamEvent,
+    chat_event_builders,
+    parse_chat_event,
+)
 from ..types.message import Message, messages_to_wire
 from ._body import arguments
 from ._validate import check_messages, check_meta_data
@@ -29,8 +35,7 @@ MessageInput = Union[Message, Mapping[str, Any]]
 ToolOutputInput = Union[ToolOutput, Mapping[str, Any]]
 
 
-def decode_chat_event(sse: ServerSentEvent, info: ResponseInfo) -> Tuple[Optional[ChatStreamEvent], bool]:
-    """Chat stream events: `done` ends the stream, `error` raises its typed error, others are yielded."""
+def _decode_chat_event(sse: ServerSentEvent, info: ResponseInfo) -> Tuple[Optional[ChatStreamEvent], bool]:
     event = parse_chat_event(sse.event, sse.data, info)
     name = event.event
     if name is _DONE:
@@ -38,6 +43,11 @@ def decode_chat_event(sse: ServerSentEvent, info: ResponseInfo) -> Tuple[Optiona
     if name is _ERROR:
         raise chat_stream_error(event, sse.data, info)
     return event, False
+
+
+decode_chat_event = TypedDecoder(_decode_chat_event, chat_event_builders())
+"""Chat stream events: `done` ends the stream, `error` raises its typed error, others are yielded (chat
+and message events built straight from their data bytes by a stream)."""
 
 
 def chat_stream_error(event: ChatEvent, data: str, info: ResponseInfo) -> CozeAPIError:

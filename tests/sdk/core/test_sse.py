@@ -270,3 +270,51 @@ async def test_async_stream_closes_when_broken_off() -> None:
         async for _ in stream:
             break
     assert body.closed
+
+
+# -- the typed fast path -----------------------------------------------------------------------------------
+
+_MSG = (
+    '{"id":"m1","conversation_id":"c1","role":"assistant","type":"answer","content":"%s",'
+    '"content_type":"text"}'
+)
+TYPED_BODY = [
+    b'event:conversation.chat.created\ndata:{"id":"1","conversation_id":"c1","status":"created"}\n\n',
+    ("event: conversation.message.delta\ndata:" + _MSG % "星期三" + "\n\n").encode(),
+    b'event:conversation.message.delta\ndata:{"id":"m1","content":"\xe6\x98\xff"}\n\n',
+    b'event:conversation.message.delta\ndata:{"id":"m1","created_at":"not a time","content":"x"}\n\n',
+    b"event:conversation.message.delta\ndata:[1]\n\n",
+]
+
+
+def _typed_events(decode: Any) -> List[Any]:
+    out: List[Any] = []
+    stream = Stream(_response(_Body(TYPED_BODY)), decode)
+    try:
+        for event in stream:
+            out.append(event)
+    except CozeInvalidEventError as exc:
+        out.append(("raised", exc.field, exc.data, exc.logid))
+    return out
+
+
+def test_typed_events_are_built_from_bytes_as_the_text_path_builds_them() -> None:
+    from cozekit._streaming import TypedDecoder
+    from cozekit.resources.chat import decode_chat_event
+
+    assert decode_chat_event.typed, "chat and message events have builders"
+    fast = _typed_events(decode_chat_event)
+    plain = _typed_events(TypedDecoder(decode_chat_event.decode, {}))  # every event through text
+    assert len(fast) == len(plain) == 5
+    for got, want in zip(fast[:4], plain[:4]):
+        assert type(got) is type(want)
+        assert got.__dict__ == want.__dict__
+        assert got.model_fields_set == want.model_fields_set
+        assert got.message == want.message and got.chat == want.chat
+        inner = got.message or got.chat
+        assert inner.invalid_fields == (want.message or want.chat).invalid_fields
+        assert got.logid == want.logid == "L1"
+    assert fast[1].message.content == "星期三"
+    assert fast[2].message.content.endswith("\ufffd")  # a cut character then a bad byte, as text reads it
+    assert fast[3].message.invalid_fields["created_at"] == "not a time"  # read leniently, as before
+    assert fast[4] == plain[4] == ("raised", "conversation.message.delta", "[1]", "L1")

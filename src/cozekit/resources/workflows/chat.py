@@ -11,7 +11,7 @@ from ..._paths import require
 from ..._request import CallOptions, RequestOptions, post
 from ..._resource import AsyncAPIResource, SyncAPIResource
 from ..._stream_call import AsyncStreamCall
-from ..._streaming import ServerSentEvent, Stream
+from ..._streaming import ServerSentEvent, Stream, TypedDecoder
 from ...types.chat_event import ChatEventType, ChatStreamEvent, parse_chat_event
 from ...types.message import Message, messages_to_wire
 from .._body import arguments
@@ -24,14 +24,19 @@ __all__ = ["AsyncWorkflowsChat", "WorkflowsChat", "decode_chatflow_event"]
 MessageInput = Union[Message, Mapping[str, Any]]
 
 
-def decode_chatflow_event(sse: ServerSentEvent, info: ResponseInfo) -> Tuple[Optional[ChatStreamEvent], bool]:
-    """As `decode_chat_event` (an `error` event raises its typed error), except that `done` is yielded,
-    last, because a chatflow's `done` carries `debug_url`."""
+def _decode_chatflow_event(
+    sse: ServerSentEvent, info: ResponseInfo
+) -> Tuple[Optional[ChatStreamEvent], bool]:
     if sse.event.strip() == ChatEventType.DONE.value:
         event = parse_chat_event(sse.event, sse.data)
         event._attach(info)
         return event, True
     return decode_chat_event(sse, info)
+
+
+decode_chatflow_event = TypedDecoder(_decode_chatflow_event, decode_chat_event.typed)
+"""As `decode_chat_event` (an `error` event raises its typed error), except that `done` is yielded,
+last, because a chatflow's `done` carries `debug_url`."""
 
 
 def _chatflow(
