@@ -46,6 +46,7 @@ from .oauth import routes as oauth_routes
 from .plugins import routes as plugin_routes
 from .realtime import routes as realtime_routes
 from .render import install_error_handlers
+from .routing import document_bearer
 from .state import EmulatorState
 from .strict_fields import check_body_fields
 from .workflows import routes as workflow_routes
@@ -120,6 +121,7 @@ def create_app(config: Optional[EmulatorConfig] = None, *, data_dir: Optional[st
         folder_routes,
         variable_routes,
     )
+    document_bearer(app, (module.router for module in routers))
     for module in routers:
         app.include_router(module.router)
     return app

@@ -225,12 +225,21 @@ class ChatsBackend(Backend):
         )
         return render_message(doc)
 
-    def _finish(self, account: Account, chat_id: str, **changes: Any) -> Optional[Dict[str, Any]]:
-        """Apply a terminal (or waiting) state unless the chat was canceled meanwhile (read and written in
-        one transaction: a cancel from another thread or worker either comes first and wins, or after)."""
+    def _finish(
+        self, account: Account, chat_id: str, model_input: Optional[ModelRequest] = None, **changes: Any
+    ) -> Optional[Dict[str, Any]]:
+        """Apply a terminal (or waiting) state, with the turn's `model_input` when given (as `record_input`,
+        in the same write), unless the chat was canceled meanwhile (read and written in one transaction: a
+        cancel from another thread or worker either comes first and wins, or after)."""
         with self.store.transaction():
             chat = self.store.get("chat", chat_id, owner=account.space, lock=True)
-            if chat is None or chat["status"] == "canceled":
+            if chat is None:
+                return None
+            if model_input is not None:
+                chat.setdefault("model_inputs", []).append(model_input.to_json())
+            if chat["status"] == "canceled":
+                if model_input is not None:  # the input is kept, as `record_input` keeps it
+                    self._save(account, chat)
                 return None
             usage = changes.pop("add_usage", None)
             if usage:
@@ -240,14 +249,26 @@ class ChatsBackend(Backend):
             chat.update(changes)
             return render_chat(self._save(account, chat))
 
-    def complete(self, account: Account, chat_id: str, usage: Dict[str, int]) -> Optional[Dict[str, Any]]:
-        return self._finish(account, chat_id, status="completed", completed_at=self.now(), add_usage=usage)
+    def complete(
+        self,
+        account: Account,
+        chat_id: str,
+        usage: Dict[str, int],
+        model_input: Optional[ModelRequest] = None,
+    ) -> Optional[Dict[str, Any]]:
+        now = self.now()
+        return self._finish(
+            account, chat_id, model_input, status="completed", completed_at=now, add_usage=usage
+        )
 
-    def fail(self, account: Account, chat_id: str, code: int, msg: str) -> Optional[Dict[str, Any]]:
+    def fail(
+        self, account: Account, chat_id: str, code: int, msg: str, model_input: Optional[ModelRequest] = None
+    ) -> Optional[Dict[str, Any]]:
         now = self.now()
         return self._finish(
             account,
             chat_id,
+            model_input,
             status="failed",
             completed_at=now,
             failed_at=now,
@@ -261,6 +282,7 @@ class ChatsBackend(Backend):
         calls: List[ToolCall],
         usage: Dict[str, int],
         kind: str = "function",
+        model_input: Optional[ModelRequest] = None,
     ) -> Optional[Dict[str, Any]]:
         """Stop on tool calls: `function` (local plugins) or `reply_message` (a workflow question)."""
         tool_calls = [
@@ -269,6 +291,7 @@ class ChatsBackend(Backend):
         return self._finish(
             account,
             chat_id,
+            model_input,
             status="requires_action",
             required_action={
                 "type": "submit_tool_outputs",

@@ -229,10 +229,7 @@ class ChatEngine:
         self, account: Account, chat_id: str, code: int, msg: str, request: Optional[ModelRequest]
     ) -> Optional[Dict[str, Any]]:
         """A failed model turn: its input (when not yet recorded) and the failed state, in one transaction."""
-        with self.chats.store.transaction():
-            if request is not None:
-                self.chats.record_input(account, chat_id, request)
-            return self.chats.fail(account, chat_id, code, msg)
+        return self.chats.fail(account, chat_id, code, msg, request)
 
     def _workflows_pending(self, account: Account, chat: Dict[str, Any]) -> bool:
         """Whether this turn must go through the bot's workflows (`BotWorkflows.call`): the bot has
@@ -264,15 +261,17 @@ class ChatEngine:
         with chats.store.transaction():  # a cancel comes before (nothing is stored) or after
             if chats.is_canceled(account, chat["id"], lock=True):
                 return
-            if record:
-                chats.record_input(account, chat["id"], request)
-            self._outcome(account, chat, request, msg_id, text, reasoning, calls, follow_ups, usage, emit)
+            recorded = request if record else None  # stored with the chat's end state: one write of the chat
+            self._outcome(
+                account, chat, request, recorded, msg_id, text, reasoning, calls, follow_ups, usage, emit
+            )
 
     def _outcome(
         self,
         account: Account,
         chat: Dict[str, Any],
         request: ModelRequest,
+        recorded: Optional[ModelRequest],
         msg_id: str,
         text: List[str],
         reasoning: List[str],
@@ -288,7 +287,7 @@ class ChatEngine:
             )
             emit("conversation.message.completed", answer)
         if calls:
-            self._require_action(account, chat, calls, usage, emit)
+            self._require_action(account, chat, calls, usage, emit, recorded)
             return
         emit("conversation.message.completed", chats.add_reply(account, chat, "verbose", VERBOSE_FINISH))
         wanted = self.config.follow_ups
@@ -296,7 +295,7 @@ class ChatEngine:
             follow_ups = deterministic_follow_ups(request.query)
         for question in follow_ups or []:
             emit("conversation.message.completed", chats.add_reply(account, chat, "follow_up", question))
-        snap = chats.complete(account, chat["id"], usage)
+        snap = chats.complete(account, chat["id"], usage, recorded)
         if snap:
             emit("conversation.chat.completed", snap)
 
@@ -319,6 +318,7 @@ class ChatEngine:
         raw_calls: List[Dict[str, Any]],
         usage: Dict[str, int],
         emit: Any,
+        recorded: Optional[ModelRequest] = None,
     ) -> None:
         chats = self.chats
         calls = [
@@ -340,7 +340,7 @@ class ChatEngine:
                 ensure_ascii=False,
             )
             emit("conversation.message.completed", chats.add_reply(account, chat, "function_call", content))
-        snap = chats.require_action(account, chat["id"], calls, usage)
+        snap = chats.require_action(account, chat["id"], calls, usage, model_input=recorded)
         if snap:
             emit("conversation.chat.requires_action", snap)
 
