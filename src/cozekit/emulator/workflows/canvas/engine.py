@@ -18,6 +18,7 @@ from typing import (
     List,
     Mapping,
     MutableMapping,
+    NoReturn,
     Optional,
     Protocol,
     Tuple,
@@ -390,16 +391,29 @@ async def run_batch_mode(run: Run, node: Node, scope: Scope, answer: Optional[st
     todo = [i for i in range(size) if i not in done and (i not in waiting or i == asking)]
     await asyncio.gather(*(one(i) for i in todo))
     if waiting:
-        turn = int((saved or {}).get("turn", 0))
-        for i in sorted(waiting):
-            if "turn" not in waiting[i]:
-                waiting[i]["turn"] = turn
-                turn += 1
-        first = min(waiting, key=lambda i: int(waiting[i]["turn"]))
-        rec["batch_mode"] = {"done": done, "waiting": waiting, "asking": first, "turn": turn}
-        kind, data, title, extra = waiting[first]["interrupt"]
-        raise Interrupt(int(kind), str(data), str(title), dict(extra))
+        ask_first_waiting(rec, "batch_mode", saved, done, waiting)
     return Result({"outputList": [done[i] for i in range(size)]})
+
+
+def ask_first_waiting(
+    rec: Dict[str, Any],
+    key: str,
+    saved: Optional[Dict[str, Any]],
+    done: Dict[Any, Any],
+    waiting: Dict[Any, Dict[str, Any]],
+) -> NoReturn:
+    """Batch items wait one at a time, first come first asked (as Coze Studio): the items that stopped in
+    this pass queue up behind the ones already waiting, in item order. Keeps the batch's progress in
+    `rec[key]` and raises the first waiting item's interrupt."""
+    turn = int((saved or {}).get("turn", 0))
+    for i in sorted(waiting):
+        if "turn" not in waiting[i]:
+            waiting[i]["turn"] = turn
+            turn += 1
+    first = min(waiting, key=lambda i: int(waiting[i]["turn"]))
+    rec[key] = {"done": done, "waiting": waiting, "asking": first, "turn": turn}
+    kind, data, title, extra = waiting[first]["interrupt"]
+    raise Interrupt(int(kind), str(data), str(title), dict(extra))
 
 
 def _item_node(node: Node) -> Node:

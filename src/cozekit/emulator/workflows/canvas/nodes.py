@@ -24,6 +24,7 @@ from .engine import (
     Result,
     Run,
     Scope,
+    ask_first_waiting,
     emit_text,
     execute_child,
     inputs_of,
@@ -823,17 +824,7 @@ async def batch(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Re
     todo = [i for i in range(count) if i not in done and (i not in waiting or i == asking)]
     await asyncio.gather(*(one(i) for i in todo))
     if waiting:
-        # one item at a time, first come first asked (as Coze Studio): the items that stopped in this
-        # pass queue up behind the ones already waiting, in item order
-        turn = int((saved or {}).get("turn", 0))
-        for i in sorted(waiting):
-            if "turn" not in waiting[i]:
-                waiting[i]["turn"] = turn
-                turn += 1
-        first = min(waiting, key=lambda i: int(waiting[i]["turn"]))
-        rec["batch"] = {"done": done, "waiting": waiting, "asking": first, "turn": turn}
-        kind, data, title, extra = waiting[first]["interrupt"]
-        raise Interrupt(int(kind), str(data), str(title), dict(extra))
+        ask_first_waiting(rec, "batch", saved, done, waiting)
     gathered: Dict[str, List[Any]] = {}
     for i in range(count):
         _gather(node, done[i], gathered, keep_missing=True)
