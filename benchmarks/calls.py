@@ -71,18 +71,35 @@ class _BareHTTP:
 
     def __init__(self, url: str, target: str, token: str) -> None:
         host, port = url.split("//", 1)[1].rstrip("/").split(":")
-        self.sock = socket.create_connection((host, int(port)))
-        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.address = (host, int(port))
+        self.sock = self._connect()
         self.request = (
             f"GET {target} HTTP/1.1\r\nHost: {host}:{port}\r\nAuthorization: Bearer {token}\r\n"
             "Accept: */*\r\nConnection: keep-alive\r\n\r\n"
         ).encode()
 
+    def _connect(self) -> socket.socket:
+        sock = socket.create_connection(self.address)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return sock
+
+    def _recv(self) -> bytes:
+        data = self.sock.recv(65536)
+        if not data:  # the server closed the connection mid-answer
+            raise ConnectionError("the server closed the connection")
+        return data
+
     def get(self) -> Any:
-        self.sock.sendall(self.request)
-        buf = b""
+        try:
+            self.sock.sendall(self.request)
+            buf = self._recv()
+        except OSError:  # an idle keep-alive connection the server closed while other contenders ran
+            self.sock.close()
+            self.sock = self._connect()
+            self.sock.sendall(self.request)
+            buf = self._recv()
         while b"\r\n\r\n" not in buf:
-            buf += self.sock.recv(65536)
+            buf += self._recv()
         head, _, body = buf.partition(b"\r\n\r\n")
         length = next(
             int(line.split(b":", 1)[1])
@@ -90,7 +107,7 @@ class _BareHTTP:
             if line.lower().startswith(b"content-length:")
         )
         while len(body) < length:
-            body += self.sock.recv(65536)
+            body += self._recv()
         return json.loads(body)["data"]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import socket
 import sys
+import threading
 from pathlib import Path
 from typing import Any, Dict
 
@@ -16,6 +17,7 @@ if str(ROOT) not in sys.path:  # `benchmarks/` is a folder of the checkout, not 
 from benchmarks._report import markdown  # noqa: E402
 from benchmarks._server import LoopbackServer, stats  # noqa: E402
 from benchmarks._stats import Figure, Summary, ratio  # noqa: E402
+from benchmarks.calls import _BareHTTP  # noqa: E402
 
 
 def _chat(url: str) -> bytes:
@@ -82,3 +84,31 @@ def test_report_states_each_target_and_includes_notes_chart_and_profile() -> Non
     assert "profile lines" in text
     assert "load average (1, 5, 15 min) at the start (3.00, 2.00, 1.00)" in text
     assert "| cozekit sync | **100** events/s | 95 – 105 | 90 – 110 | 3 |" in text
+
+
+def test_bare_socket_contender_reopens_a_keep_alive_connection_the_server_closed() -> None:
+    """The server closes each connection after one answer (as uvicorn closes an idle keep-alive one):
+    the next call opens a new connection and gets its answer instead of spinning on an empty read."""
+    body = json.dumps({"code": 0, "data": {"id": "c1"}}).encode()
+    answer = b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    accepted = []
+
+    def serve() -> None:
+        for _ in range(3):
+            conn, _ = listener.accept()
+            accepted.append(conn)
+            conn.recv(65536)
+            conn.sendall(answer)
+            conn.close()
+
+    server = threading.Thread(target=serve, daemon=True)
+    server.start()
+    try:
+        client = _BareHTTP(f"http://127.0.0.1:{port}", "/v1/conversation/retrieve?conversation_id=c1", "t")
+        assert [client.get() for _ in range(3)] == [{"id": "c1"}] * 3
+        server.join(timeout=10)
+        assert len(accepted) == 3
+    finally:
+        listener.close()
