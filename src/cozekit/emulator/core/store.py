@@ -34,7 +34,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import StaticPool
 
-from . import schema
+from . import loopguard, schema
 from .schema import objects
 
 Doc = Dict[str, Any]
@@ -211,6 +211,8 @@ class Store:
         reader that notes the count before reading never keeps what a write replaced."""
         self._sql = {name: _compiled(stmt, self.engine.dialect) for name, stmt in _HOT.items()}
         self._begin = "BEGIN IMMEDIATE" if self.dialect == "sqlite" else "BEGIN"
+        self.loop_guard = loopguard.enabled()
+        """Refuse calls made on a thread running an event loop (`core.loopguard`; tests turn it on)."""
         dbapi = self.engine.dialect.loaded_dbapi
         self._integrity_errors = (sa.exc.IntegrityError, dbapi.IntegrityError)
         with self._write() as conn:
@@ -248,6 +250,8 @@ class Store:
 
     @contextlib.contextmanager
     def _checkout(self) -> Iterator[_Conn]:
+        if self.loop_guard:  # every call outside a transaction, and every transaction, passes here
+            loopguard.check("a store call")
         with self._free_lock:
             conn = self._free.pop() if self._free else None
         if conn is None:
