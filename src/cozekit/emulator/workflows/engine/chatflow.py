@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import json
 from typing import Any, Awaitable, Dict, List, Optional, Set, Tuple
 
@@ -269,10 +270,8 @@ class _Turn:
 
     async def _put_added(self, type: str, content: str, **fields: Any) -> None:
         """Store a message (in a worker thread), then send its `conversation.message.completed`."""
-        self.put("conversation.message.completed", await OFFLOAD.run(self._add, type, content, fields))
-
-    def _add(self, type: str, content: str, fields: Dict[str, Any]) -> Dict[str, Any]:
-        return self.add(type, content, **fields)
+        added = await OFFLOAD.run(functools.partial(self.add, type, content, **fields))
+        self.put("conversation.message.completed", added)
 
     def on_event(self, event: str, data: Dict[str, Any]) -> Optional[Awaitable[None]]:
         """Workflow `Message` events become answer deltas, one message per node execution; a node's
