@@ -84,7 +84,9 @@ def test_a_kept_connection_the_server_ended_is_dropped_before_use(postgres_url: 
     try:
         store.insert("thing", {"id": "1", "n": 1}, owner="u")
         kept = list(store._free)
-        assert kept and terminate_sessions(postgres_url)
+        assert kept and not any(store_module._ended(conn.raw) for conn in kept)  # alive: nothing to read
+        assert terminate_sessions(postgres_url)
+        assert all(store_module._ended(conn.raw) for conn in kept)  # the goodbye waits on the socket
         assert store.get("thing", "1") == {"id": "1", "n": 1}
         assert not any(conn in store._free for conn in kept)  # dropped, not handed back
         terminate_sessions(postgres_url)
