@@ -2,7 +2,8 @@
 its connections between requests without pinging them, so it must notice a lost one rather than answer
 500. Over real sockets the next SDK calls succeed, and a write is applied once. At the store: a kept
 connection the server ended is dropped when handed out (`_ended`); and when that check is taken away (a
-connection lost in between), the call that meets it is retried once where that is safe."""
+connection lost in between), the call that meets it is retried once where that is safe. And after a
+real restart of the server (`pg_ctl restart`), the next SDK calls succeed."""
 
 from __future__ import annotations
 
@@ -13,10 +14,13 @@ import psycopg
 import pytest
 
 import cozekit.emulator.core.store as store_module
+from cozekit import Coze, TokenAuth
 from cozekit.emulator import ThreadedEmulator
 from cozekit.emulator.core.config import EmulatorConfig
 from cozekit.emulator.core.store import Store
 from sync_or_async import MODES, collect, open_client, run
+
+from ..postgres_server import PostgresServer
 
 
 def terminate_sessions(database: str) -> List[int]:
@@ -117,3 +121,22 @@ def test_a_lost_connection_met_by_a_call_is_retried_once_where_safe(
         assert rows(postgres_url, "thing") == 2 and store.get("thing", "2") == {"id": "2", "n": 2}
     finally:
         store.close()
+
+
+def test_the_next_sdk_calls_after_a_server_restart_succeed() -> None:
+    server = PostgresServer().start()  # its own server: the suite's keeps running for the others
+    try:
+        database = server.create_database()
+        with ThreadedEmulator(EmulatorConfig.from_env(database_url=database)) as emu:
+            coze = Coze(auth=TokenAuth(emu.token), base_url=emu.base_url)
+            conv = coze.conversations.create(bot_id=emu.demo_bot_id)
+            server._run("pg_ctl", "-D", server.data, "-l", server.log, "-m", "fast", "-w", "restart")
+            made = coze.conversations.messages.create(
+                conversation_id=conv.id, role="user", content="after", content_type="text"
+            )
+            listed = coze.conversations.messages.list(conversation_id=conv.id)
+            assert [m.id for m in listed.items] == [made.id]
+            coze.close()
+        assert rows(database, "message") == 1
+    finally:
+        server.stop()
