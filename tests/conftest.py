@@ -5,6 +5,8 @@
   tested on purpose, with clients made `strict_validation=False`: tests/sdk/lenient);
 - the emulator runs with `strict_requests`: a body field an endpoint does not know fails the request (4000),
   so a typo in what cozekit sends cannot pass silently;
+- the emulator refuses database and blob work on an event loop's thread (`COZEKIT_EMULATOR_LOOP_GUARD=1`,
+  emulator/core/loopguard.py): a coroutine that reaches the store without a thread hop fails its test;
 - hypothesis has no per-example deadline: a property fails on a wrong answer, never on a slow machine;
 - the session emulator notes which test sent each request (tests/operation_log.py): a complete run that
   passes writes what cozekit sent, operation by operation, and fails if docs/coverage.md says otherwise.
@@ -29,6 +31,7 @@ from operation_log import OperationLog, RequestLog
 from sync_or_async import MODES, Client, open_client
 
 os.environ["COZEKIT_STRICT_VALIDATION"] = "1"
+os.environ["COZEKIT_EMULATOR_LOOP_GUARD"] = "1"
 
 settings.register_profile("cozekit", deadline=None)
 settings.load_profile("cozekit")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import json
 import os
@@ -137,7 +138,10 @@ def worker_app() -> Any:
         for name, value in settings["config"].items()
         if name in fields
     }
-    return create_app(EmulatorConfig(**values), data_dir=settings["data_dir"])
+    # uvicorn calls the factory on its event loop: the store work of opening (a connection, the id
+    # node, the seed check) runs in a thread, as all store work does (`core.loopguard`)
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(create_app, EmulatorConfig(**values), data_dir=settings["data_dir"]).result()
 
 
 def serve(

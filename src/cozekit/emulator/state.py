@@ -118,9 +118,17 @@ class EmulatorState:
 
     def reset(self) -> Dict[str, str]:
         """Back to the first-start state: data, scripts, faults and settings."""
+        self.stop_work()
+        return self.reset_data()
+
+    def stop_work(self) -> None:
+        """Cancel the running chats, workflow runs and ingestion (on the event loop running them)."""
         self.engine.cancel_all()
         self.knowledge.reset()
         self.workflow_runner.cancel_all()
+
+    def reset_data(self) -> Dict[str, str]:
+        """The rest of `reset`: data, scripts, faults and settings (store work: in a thread)."""
         self.workflows.reset_settings()
         self.scripts.clear()
         self.faults.clear()

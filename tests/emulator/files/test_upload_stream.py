@@ -200,7 +200,8 @@ def test_over_a_socket_a_wrong_type_is_answered_before_the_body_is_sent(emu: Thr
 async def test_the_sdk_uploads_a_file_that_lands_on_disk(mode: str, tmp_path: Path) -> None:
     source = tmp_path / "report.pdf"
     source.write_bytes(os.urandom(3 * MB + 17))
-    with ThreadedEmulator(data_dir=str(tmp_path / "data")) as emu:
+    emulator = await asyncio.to_thread(ThreadedEmulator, data_dir=str(tmp_path / "data"))  # opens its store
+    with emulator as emu:
         async with open_client(mode, emu.base_url, emu.token) as coze:
             uploaded = await run(coze.files.upload(file=source))
             assert uploaded.bytes == 3 * MB + 17 and uploaded.file_name == "report.pdf"

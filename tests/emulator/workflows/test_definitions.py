@@ -10,7 +10,7 @@ from cozekit.emulator.core.errors import EmulatorError
 from cozekit.emulator.seed import WORKSPACE_ID
 from cozekit.emulator.workflows.engine.definition import load_text
 
-from .engine_kit import ACCOUNT, Kit, end, start
+from .engine_kit import ACCOUNT, Kit, end, off_loop, start
 
 
 def load_error(kit: Kit, raw: Dict[str, Any]) -> str:
@@ -58,19 +58,23 @@ async def test_coze_numeric_types_and_aliases_are_accepted() -> None:
 async def test_runs_see_published_versions_only() -> None:
     kit = Kit()
     wfs = kit.state.workflows
-    draft = wfs.load(ACCOUNT, WORKSPACE_ID, {"name": "d", "published": False, "nodes": [start(), end(o=1)]})
+    draft = off_loop(
+        wfs.load, ACCOUNT, WORKSPACE_ID, {"name": "d", "published": False, "nodes": [start(), end(o=1)]}
+    )
     assert draft["version"] == ""
     with pytest.raises(EmulatorError) as unpublished:
         await kit.run(draft["workflow_id"])
     assert unpublished.value.code == 4200
-    v1 = wfs.load(ACCOUNT, WORKSPACE_ID, {"name": "d", "nodes": [start(), end(o=1)]})
-    v2 = wfs.load(ACCOUNT, WORKSPACE_ID, {"name": "d", "nodes": [start(), end(o=2)]})
+    v1 = off_loop(wfs.load, ACCOUNT, WORKSPACE_ID, {"name": "d", "nodes": [start(), end(o=1)]})
+    v2 = off_loop(wfs.load, ACCOUNT, WORKSPACE_ID, {"name": "d", "nodes": [start(), end(o=2)]})
     assert (v1["workflow_id"], v1["version"], v2["version"]) == (draft["workflow_id"], "v0.0.1", "v0.0.2")
     assert (await kit.run(v1["workflow_id"])).run["engine"]["result"] == '{"o": 2}'
-    listed = wfs.versions(ACCOUNT, v1["workflow_id"], 10, None, None, include_io=True)
+    listed = off_loop(wfs.versions, ACCOUNT, v1["workflow_id"], 10, None, None, include_io=True)
     assert [v["version"] for v in listed["items"]] == ["v0.0.2", "v0.0.1"]
     with pytest.raises(EmulatorError) as again:
-        wfs.load(ACCOUNT, WORKSPACE_ID, {"name": "d", "version": "v0.0.1", "nodes": [start(), end()]})
+        off_loop(
+            wfs.load, ACCOUNT, WORKSPACE_ID, {"name": "d", "version": "v0.0.1", "nodes": [start(), end()]}
+        )
     assert again.value.code == 4000
     with pytest.raises(EmulatorError) as unknown:
         await kit.run("1234")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -172,7 +173,7 @@ async def test_a_copy_fails_when_its_source_is_gone(client: Client, coze_emulato
     app = coze_emulator.control.create_app(name="doomed")
     coze_emulator.control.hold_copy_tasks(True)
     task = await run(client.entities.copy_tasks.create(entity_id=app, entity_type="app"))
-    coze_emulator.app.state.emulator.store.delete("app", app)  # no API deletes apps
+    await asyncio.to_thread(coze_emulator.app.state.emulator.store.delete, "app", app)  # no API deletes apps
     coze_emulator.control.hold_copy_tasks(False)
     failed = await run(client.entities.copy_tasks.retrieve(task_id=task.task_id or ""))
     assert (failed.task_status, failed.target_entity_id) == ("failed", "")

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ..core.base import Account
 from ..core.errors import callback_url_refused
+from ..core.offload import OFFLOAD
 from ..routing import IdStr, blank, current_account, ok, state_of
 
 router = APIRouter(tags=["api_apps"])
@@ -56,12 +57,12 @@ async def update_app(
     request: Request, api_app_id: IdStr, body: UpdateBody, account: Account = Depends(current_account)
 ) -> Response:
     state = state_of(request)
-    if body.callback_url is not None:
-        app = state.api_apps.get(account, api_app_id)
+    if body.callback_url is not None:  # the challenge is awaited on the loop, the store work in threads
+        app = await OFFLOAD.run(state.api_apps.get, account, api_app_id)
         why = await state.callbacks.challenge(body.callback_url, str(app["verify_token"]))
         if why:
             raise callback_url_refused(why)
-    state.api_apps.update(account, api_app_id, body.name, body.callback_url)
+    await OFFLOAD.run(state.api_apps.update, account, api_app_id, body.name, body.callback_url)
     return ok(request)
 
 

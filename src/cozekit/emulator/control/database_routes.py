@@ -48,7 +48,7 @@ def _view(doc: Dict[str, Any]) -> Dict[str, Any]:
 
 
 @router.post("", summary="Define (or redefine, keeping its rows) a database table for workflow nodes")
-async def create_database(request: Request, body: DatabaseIn) -> Response:
+def create_database(request: Request, body: DatabaseIn) -> Response:
     state = state_of(request)
     account = _account(request, body.token)
     workspace_id = body.workspace_id or state.accounts.workspace_ids(account)[0]
@@ -58,12 +58,12 @@ async def create_database(request: Request, body: DatabaseIn) -> Response:
 
 
 @router.get("/{database_id}/rows", summary="Every row of a database table, oldest first")
-async def database_rows(request: Request, database_id: IdStr, token: Optional[str] = None) -> Response:
+def database_rows(request: Request, database_id: IdStr, token: Optional[str] = None) -> Response:
     rows = state_of(request).databases.rows(_account(request, token), database_id)
     return ok(request, {"rows": rows})
 
 
 @router.delete("/{database_id}", summary="Delete a database table and its rows")
-async def delete_database(request: Request, database_id: IdStr, token: Optional[str] = None) -> Response:
+def delete_database(request: Request, database_id: IdStr, token: Optional[str] = None) -> Response:
     state_of(request).databases.delete(_account(request, token), database_id)
     return ok(request, {})

@@ -160,7 +160,7 @@ def pending_devices(request: Request, client_id: Optional[str] = None) -> Respon
     return ok(request, state_of(request).oauth.pending_devices(client_id))
 
 
-async def _decide(request: Request, user_code: str, approve: bool, body: Optional[DecisionIn]) -> Response:
+def _decide(request: Request, user_code: str, approve: bool, body: Optional[DecisionIn]) -> Response:
     try:
         done = state_of(request).oauth.decide_device(user_code, approve, body.user_id if body else None)
     except KeyError:
@@ -173,13 +173,13 @@ async def _decide(request: Request, user_code: str, approve: bool, body: Optiona
 
 
 @router.post("/devices/{user_code}/approve", summary="The user approves a device code")
-async def approve_device(request: Request, user_code: str, body: Optional[DecisionIn] = None) -> Response:
-    return await _decide(request, user_code, True, body)
+def approve_device(request: Request, user_code: str, body: Optional[DecisionIn] = None) -> Response:
+    return _decide(request, user_code, True, body)
 
 
 @router.post("/devices/{user_code}/deny", summary="The user denies a device code")
-async def deny_device(request: Request, user_code: str, body: Optional[DecisionIn] = None) -> Response:
-    return await _decide(request, user_code, False, body)
+def deny_device(request: Request, user_code: str, body: Optional[DecisionIn] = None) -> Response:
+    return _decide(request, user_code, False, body)
 
 
 @router.get("/clock", summary="The OAuth clock (Unix seconds) and its offset from real time")

@@ -11,6 +11,7 @@ from ..core.base import Account
 from ..core.errors import CozeErrors, bad_request
 from ..core.injections import Fault, ScriptedReply
 from ..core.llm import split
+from ..core.offload import OFFLOAD
 from ..routing import IdStr, ok, per_worker, state_of
 from ..seed import TOKEN
 
@@ -110,7 +111,9 @@ def info(request: Request) -> Response:
     dependencies=[Depends(per_worker)],
 )
 async def reset(request: Request) -> Response:
-    state_of(request).reset()  # on the event loop: it cancels the running chat and workflow tasks
+    state = state_of(request)
+    state.stop_work()  # on the event loop: it cancels the running chat and workflow tasks
+    await OFFLOAD.run(state.reset_data)
     return ok(request, _info(request))
 
 

@@ -18,6 +18,8 @@ import uuid
 import weakref
 from typing import Any, BinaryIO, Callable, Optional
 
+from . import loopguard
+
 CHUNK = 64 * 1024
 """Bytes per read when a file is streamed or copied."""
 _SAFE = re.compile(r"^[A-Za-z0-9_.-]{1,200}$")
@@ -37,6 +39,8 @@ class BlobWriter:
         """The first bytes written (up to one chunk), for checks that look at a file's start."""
 
     def write(self, data: bytes) -> None:
+        if self._blobs.loop_guard:
+            loopguard.check("a blob write")
         if len(self.head) < CHUNK:
             self.head += data[: CHUNK - len(self.head)]
         self._handle.write(data)
@@ -45,6 +49,8 @@ class BlobWriter:
     def commit(self, kind: str, id: str) -> str:
         """Move the written bytes to their place; returns the path. A file already there is never
         replaced (`FileExistsError`): an id names one upload, whichever process wrote it."""
+        if self._blobs.loop_guard:
+            loopguard.check("a blob commit")
         self._handle.close()
         path = self._blobs.path(kind, id)
         os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -77,6 +83,8 @@ class BlobStore:
         self._temporary = root is None
         self._lock = threading.Lock()
         self._finalizer: Optional[Callable[[], Any]] = None
+        self.loop_guard = loopguard.enabled()
+        """Refuse writes made on a thread running an event loop (`core.loopguard`; tests turn it on)."""
 
     @property
     def root(self) -> str:
@@ -96,6 +104,8 @@ class BlobStore:
 
     def writer(self) -> BlobWriter:
         """A new file under a temporary name (in `<root>/tmp`, on the same file system as its place)."""
+        if self.loop_guard:
+            loopguard.check("a blob write")
         temp_dir = os.path.join(self.root, "tmp")
         os.makedirs(temp_dir, exist_ok=True)
         temp_path = os.path.join(temp_dir, f"{uuid.uuid4().hex}.part")

@@ -16,25 +16,34 @@ call; every kept connection is in autocommit at the driver, so a read outside `t
 every commit before it (WAL readers never wait), and the store begins and ends write transactions
 itself. The hot statements (a keyed read, an insert, an update) are compiled once per dialect and run
 on the driver connection; lists and filters are SQLAlchemy statements built per call.
+
+Lost connections (PostgreSQL restarted, a backend ended by `pg_terminate_backend`): a kept connection is
+not pinged, but checked without a round trip when it is handed out (an idle connection the server has
+ended has its goodbye, or the end of the stream, waiting on its socket: one `poll`), and dropped. One that
+is lost anyway (ended in between, or silently) fails its call with `ConnectionLost`, which the store retries
+once on a new connection where nothing can be applied twice: a read, a transaction whose BEGIN failed,
+and a single write the server refused before running it (SQLSTATE 57P0x, the server's shutdown notice).
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import json
 import secrets
+import select
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, Dict, List, Optional, Sequence, Set, Tuple
+from typing import Any, Dict, List, Optional, ParamSpec, Sequence, Set, Tuple, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import StaticPool
 
-from . import schema
+from . import loopguard, schema
 from .schema import objects
 
 Doc = Dict[str, Any]
@@ -57,6 +66,38 @@ class DuplicateId(Exception):
 
 class MissingDocument(LookupError):
     """`update` of a document that does not exist (deleted meanwhile)."""
+
+
+class ConnectionLost(Exception):
+    """The database connection broke during a call (the server restarted or ended the session); the
+    driver's error is the cause. `retry`: nothing of the call can have been applied, so running it again
+    on a new connection is safe (the store does, once)."""
+
+    def __init__(self, retry: bool) -> None:
+        super().__init__("the database connection was lost")
+        self.retry = retry
+
+
+_SHUTDOWN_STATES = ("57P01", "57P02", "57P03")
+"""PostgreSQL's admin_shutdown, crash_shutdown and cannot_connect_now: the server ended the session
+before running the statement (a statement it had committed would have been answered first)."""
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _once_more(method: Callable[P, R]) -> Callable[P, R]:
+    """A store call that met a lost connection runs again, once, when that is safe (`ConnectionLost`)."""
+
+    @functools.wraps(method)
+    def call(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except ConnectionLost as lost:
+            if not lost.retry:
+                raise
+        return method(*args, **kwargs)
+
+    return call
 
 
 @dataclasses.dataclass(frozen=True)
@@ -211,6 +252,8 @@ class Store:
         reader that notes the count before reading never keeps what a write replaced."""
         self._sql = {name: _compiled(stmt, self.engine.dialect) for name, stmt in _HOT.items()}
         self._begin = "BEGIN IMMEDIATE" if self.dialect == "sqlite" else "BEGIN"
+        self.loop_guard = loopguard.enabled()
+        """Refuse calls made on a thread running an event loop (`core.loopguard`; tests turn it on)."""
         dbapi = self.engine.dialect.loaded_dbapi
         self._integrity_errors = (sa.exc.IntegrityError, dbapi.IntegrityError)
         with self._write() as conn:
@@ -246,14 +289,61 @@ class Store:
             return not raw.in_transaction
         return not raw.closed and not raw.broken and int(raw.info.transaction_status) == 0
 
+    def _kept(self) -> Optional[_Conn]:
+        """A kept connection, if one is free and the server has not ended it (PostgreSQL: `_ended`)."""
+        while True:
+            with self._free_lock:
+                conn = self._free.pop() if self._free else None
+            if conn is None or self.dialect != "postgresql" or not _ended(conn.raw):
+                return conn
+            _drop(conn)
+
+    def _begun(self, conn: _Conn, kept: bool) -> _Conn:
+        """`conn` in a new write transaction; a kept connection that turns out lost at BEGIN (nothing
+        done yet) is replaced by a new one."""
+        try:
+            conn.raw.execute(self._begin)
+            return conn
+        except Exception:
+            if not (kept and self._lost(conn)):
+                raise
+        _drop(conn)
+        conn = self._connect()
+        try:
+            conn.raw.execute(self._begin)
+        except BaseException:
+            _drop(conn)
+            raise
+        return conn
+
+    def _lost(self, conn: _Conn) -> bool:
+        """Whether a failed call's PostgreSQL connection is broken (rather than the statement refused)."""
+        if self.dialect != "postgresql":
+            return False
+        raw = conn.raw
+        return bool(conn.sa.invalidated or raw.closed or raw.broken)
+
     @contextlib.contextmanager
-    def _checkout(self) -> Iterator[_Conn]:
-        with self._free_lock:
-            conn = self._free.pop() if self._free else None
+    def _checkout(self, mode: str = "", begin: bool = False) -> Iterator[_Conn]:
+        """A connection for one call or transaction (a kept one, else a new one), handed back after it;
+        `begin`: in a new write transaction. A failure on a connection that broke meanwhile is
+        `ConnectionLost`, retryable for `mode` "read" and for "single" (one write statement) when the
+        server refused it before running it."""
+        if self.loop_guard:  # every call outside a transaction, and every transaction, passes here
+            loopguard.check("a store call")
+        conn = self._kept()
+        kept = conn is not None
         if conn is None:
             conn = self._connect()
         try:
+            if begin:
+                conn = self._begun(conn, kept)
             yield conn
+        except Exception as exc:
+            if not self._lost(conn):
+                raise
+            retry = mode == "read" or (mode == "single" and _sqlstate(exc) in _SHUTDOWN_STATES)
+            raise ConnectionLost(retry) from exc
         finally:
             if conn.sa.in_transaction() and self._idle(conn):
                 with contextlib.suppress(Exception):
@@ -264,7 +354,9 @@ class Store:
                     keep = len(self._free) < _FREE_MAX
                     if keep:
                         self._free.append(conn)
-            if not keep:
+            if not keep and self._lost(conn):
+                _drop(conn)
+            elif not keep:
                 with contextlib.suppress(Exception):
                     conn.sa.close()
 
@@ -276,7 +368,7 @@ class Store:
         if current is not None:
             yield current
             return
-        with self._serial(), self._checkout() as conn:
+        with self._serial(), self._checkout("read") as conn:
             yield conn
 
     @contextlib.contextmanager
@@ -303,7 +395,7 @@ class Store:
         if current is not None:
             yield current
             return
-        with self._queued(), self._serial(), self._checkout() as conn:
+        with self._queued(), self._serial(), self._checkout("single") as conn:
             yield conn
 
     @contextlib.contextmanager
@@ -312,8 +404,7 @@ class Store:
         if current is not None:
             yield current
             return
-        with self._queued(), self._serial(), self._checkout() as conn:
-            conn.raw.execute(self._begin)
+        with self._queued(), self._serial(), self._checkout(begin=True) as conn:
             self._local.conn = conn
             pending: Set[str] = set()
             self._local.pending = pending
@@ -370,6 +461,7 @@ class Store:
 
     # -- documents ------------------------------------------------------------------------------------
 
+    @_once_more
     def insert(self, kind: str, doc: Doc, *, owner: str, parent: str = "") -> Doc:
         """Create a document; its id must be new for its kind (else `DuplicateId`)."""
         row = schema.row_of(kind, doc, owner, parent)
@@ -391,6 +483,7 @@ class Store:
             raise DuplicateId(f"{kind} {doc['id']} exists") from None
         return doc
 
+    @_once_more
     def update(self, kind: str, doc: Doc, *, owner: str, parent: str = "") -> Doc:
         """Replace an existing document (and its owner, parent and indexed columns)."""
         row = schema.row_of(kind, doc, owner, parent)
@@ -423,6 +516,7 @@ class Store:
             return False
         return True
 
+    @_once_more
     def get(self, kind: str, id: str, *, owner: Optional[str] = None, lock: bool = False) -> Optional[Doc]:
         """A document, or None. `lock` (inside `transaction()`): hold it against other writers until the
         transaction ends, for a read-check-write (PostgreSQL's FOR UPDATE; SQLite's write transactions
@@ -482,6 +576,7 @@ class Store:
             params.update(_condition_values(value, f"w{i}"))
         return self._shaped(shape, build), params
 
+    @_once_more
     def find(
         self, kind: str, *, owner: Optional[str] = None, parent: Optional[str] = None, where: Where = None
     ) -> List[Doc]:
@@ -494,6 +589,7 @@ class Store:
         with self._read() as conn:
             return [dict(data) for data in conn.sa.execute(query, params).scalars()]
 
+    @_once_more
     def count(
         self, kind: str, *, owner: Optional[str] = None, parent: Optional[str] = None, where: Where = None
     ) -> int:
@@ -504,6 +600,7 @@ class Store:
         with self._read() as conn:
             return int(conn.sa.execute(query, params).scalar() or 0)
 
+    @_once_more
     def page(
         self,
         kind: str,
@@ -602,10 +699,12 @@ class Store:
             cols = sa.tuple_(column, objects.c.seq, objects.c.id)
         return cols < sa.tuple_(*key) if reverse else cols > sa.tuple_(*key)
 
+    @_once_more
     def delete(self, kind: str, id: str) -> None:
         with self._changing(kind), self._single() as conn:
             conn.sa.execute(objects.delete().where(objects.c.kind == kind, objects.c.id == id))
 
+    @_once_more
     def delete_where(
         self, kind: str, *, owner: Optional[str] = None, parent: Optional[str] = None, where: Where = None
     ) -> int:
@@ -621,6 +720,7 @@ class Store:
             conn.sa.execute(schema.blobs.delete().where(schema.blobs.c.id == id))
             conn.sa.execute(schema.blobs.insert().values(id=id, data=data))
 
+    @_once_more
     def get_blob(self, id: str) -> Optional[bytes]:
         with self._read() as conn:
             data = conn.sa.execute(sa.select(schema.blobs.c.data).where(schema.blobs.c.id == id)).scalar()
@@ -643,6 +743,7 @@ class Store:
             conn.sa.execute(nodes.insert().values(node=node, claimed_at=time.time_ns()))
         return node
 
+    @_once_more
     def schema_version(self) -> Optional[int]:
         with self._read() as conn:
             return schema.current_version(conn.sa)
@@ -746,6 +847,33 @@ def _loaded(data: Any) -> Doc:
     """A `data` value as read by the driver: JSON text (SQLite) or already decoded (psycopg)."""
     doc: Doc = json.loads(data) if isinstance(data, (str, bytes)) else data
     return doc
+
+
+def _ended(raw: Any) -> bool:
+    """Whether the server has ended an idle psycopg connection: closed, or its socket readable (an idle
+    connection is sent nothing until it asks; the server's goodbye or the stream's end is waiting)."""
+    if raw.closed or raw.broken:
+        return True
+    try:
+        poller = select.poll()
+        poller.register(raw.fileno(), select.POLLIN)
+        return bool(poller.poll(0))
+    except (OSError, ValueError, AttributeError):  # no poll (Windows), or no socket left
+        return False
+
+
+def _drop(conn: _Conn) -> None:
+    """Close a lost connection for good (the pool must not hand its driver connection out again)."""
+    with contextlib.suppress(Exception):
+        conn.sa.invalidate()
+    with contextlib.suppress(Exception):
+        conn.sa.close()
+
+
+def _sqlstate(exc: BaseException) -> str:
+    """The SQLSTATE of a driver error, directly or as SQLAlchemy's wrapper's cause."""
+    cause = getattr(exc, "orig", None) or exc
+    return str(getattr(cause, "sqlstate", "") or "")
 
 
 def _rollback(conn: _Conn) -> None:

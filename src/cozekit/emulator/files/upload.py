@@ -3,8 +3,9 @@ chunk, so memory stays at one chunk whatever the file's size.
 
 Everything that can be judged from the part's headers (which arrive in the body's first bytes) is
 judged before the file's content is read: the part's name, a second file, the file type. A running
-byte count stops the upload as soon as the file passes the limit. Plain Python over an async iterator
-of body chunks: the route hands in `request.stream()`.
+byte count stops the upload as soon as the file passes the limit. The body is read on the event loop
+(the route hands in `request.stream()`); the disk work (opening the file, writing it, up to `FLUSH_BYTES`
+at a time) runs in the store's worker threads.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from ..core.blobs import BlobStore, BlobWriter
 from ..core.errors import CozeErrors, EmulatorError, bad_request
+from ..core.offload import OFFLOAD
 
 try:
     from python_multipart.multipart import MultipartParser, parse_options_header
@@ -24,6 +26,8 @@ except ModuleNotFoundError:  # python-multipart before 0.0.13 names its package 
     )
 
 FILE_PART = "file"
+FLUSH_BYTES = 1024 * 1024
+"""File bytes gathered from the body before they are written in one thread hop (memory stays O(this))."""
 
 
 def too_large() -> EmulatorError:
@@ -97,6 +101,8 @@ async def receive_upload(
     file_name = ""
     files = 0
     in_file = done = False
+    pending: List[bytes] = []
+    pending_size = 0
     try:
         async for chunk in body:
             _feed(parser, chunk)
@@ -115,17 +121,25 @@ async def receive_upload(
                         )
                     file_name = disposition[b"filename"].decode("utf-8", "replace")
                     check_name(file_name)
-                    writer = blobs.writer()
+                    writer = await OFFLOAD.run(blobs.writer)
                     in_file = True
                 elif event == "data" and in_file:
                     assert writer is not None
-                    if writer.size + len(payload) > limit:
+                    if writer.size + pending_size + len(payload) > limit:
                         raise too_large()
-                    writer.write(payload)
+                    pending.append(payload)
+                    pending_size += len(payload)
                 elif event == "end" and in_file:
                     in_file, done = False, True
             events.items.clear()
+            if pending and (pending_size >= FLUSH_BYTES or not in_file):
+                assert writer is not None
+                await OFFLOAD.run(_write, writer, pending)
+                pending, pending_size = [], 0
         parser.finalize()
+        if pending:
+            assert writer is not None
+            await OFFLOAD.run(_write, writer, pending)
         if writer is None:
             raise CozeErrors.FILE_MISSING("no file in the request: send a part named file")
         if not done:
@@ -137,6 +151,11 @@ async def receive_upload(
         if writer is not None:
             writer.abort()
         raise
+
+
+def _write(writer: BlobWriter, chunks: List[bytes]) -> None:
+    for data in chunks:
+        writer.write(data)
 
 
 def _feed(parser: Any, chunk: bytes) -> None:

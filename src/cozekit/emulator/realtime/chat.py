@@ -95,12 +95,12 @@ class ChatSession(Session):
             await to_thread(self.services.conversations.get, self.account, str(conversation_id))
         new_input = input_audio(self.input, data.get("input_audio") or {}, g711=True)
         new_output = output_audio(self.output, data.get("output_audio") or {}, g711=True)
-        self.services.audio.voice(self.account, str(new_output["voice_id"]))
+        await to_thread(self.services.audio.voice, self.account, str(new_output["voice_id"]))
         turn_detection = {**self.turn_detection, **(data.get("turn_detection") or {})}
         if turn_detection.get("type") not in TURN_TYPES:
             raise bad_request(f"turn_detection.type must be one of {', '.join(TURN_TYPES)}")
         check_interrupt_config(turn_detection.get("interrupt_config"))
-        self._check_voice_print(data.get("voice_print_config"))
+        await self._check_voice_print(data.get("voice_print_config"))
         subscriptions = data.get("event_subscriptions")
         if subscriptions is not None and not isinstance(subscriptions, list):
             raise bad_request("event_subscriptions must be a list of event types")
@@ -120,7 +120,7 @@ class ChatSession(Session):
         if data.get("need_play_prologue"):
             await self._prologue()
 
-    def _check_voice_print(self, config: Any) -> None:
+    async def _check_voice_print(self, config: Any) -> None:
         """The group must be the caller's and the score 0-100 (matches are not surfaced: Coze does not
         document where they appear)."""
         if not config:
@@ -128,7 +128,7 @@ class ChatSession(Session):
         if not isinstance(config, dict):
             raise bad_request("voice_print_config must be an object")
         if config.get("group_id"):
-            self.services.voiceprints.check_group(self.account, str(config["group_id"]))
+            await to_thread(self.services.voiceprints.check_group, self.account, str(config["group_id"]))
         if not 0 <= int(config.get("score", 40)) <= 100:
             raise bad_request("voice_print_config.score must be between 0 and 100")
 
@@ -256,13 +256,17 @@ class ChatSession(Session):
         ]
         if not self.conversation_id:
             raise bad_request("no chat is waiting for tool outputs")
-        chats = self.services.chats
-        responses = chats.submit_tool_outputs(self.account, self.conversation_id, chat_id, outputs)
-        first = [frame("conversation.chat.in_progress", chats.snapshot(self.account, chat_id))]
-        first += [frame("conversation.message.completed", r) for r in responses]
+        first = await to_thread(self._submit, self.conversation_id, chat_id, outputs)
         queue = self.services.engine.launch(self.account, chat_id, first, stream=True)
         assert queue is not None
         self.turn = asyncio.get_running_loop().create_task(self._guarded(self._relay(queue)))
+
+    def _submit(self, conversation_id: str, chat_id: str, outputs: List[Dict[str, str]]) -> List[bytes]:
+        """Record the tool outputs (store work: a worker thread); the frames the turn starts with."""
+        chats = self.services.chats
+        responses = chats.submit_tool_outputs(self.account, conversation_id, chat_id, outputs)
+        first = [frame("conversation.chat.in_progress", chats.snapshot(self.account, chat_id))]
+        return first + [frame("conversation.message.completed", r) for r in responses]
 
     async def on_input_text_generate_audio(self, data: Dict[str, Any]) -> None:
         text = data.get("text")

@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from ..core.base import Account
 from ..core.errors import CozeErrors, envelope_body
 from ..core.ids import new_logid
+from ..core.offload import OFFLOAD
 from ..state import EmulatorState
 from .chat import ChatSession
 from .faults import handshake_fault
@@ -30,8 +31,8 @@ def _token(ws: WebSocket) -> str:
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
-def _account(ws: WebSocket, state: EmulatorState) -> Optional[Account]:
-    token = _token(ws)
+def _account(state: EmulatorState, token: str) -> Optional[Account]:
+    """The token's account (store reads: a worker thread)."""
     if not token:
         return None
     return state.accounts.authenticate(token) or state.oauth.authenticate(token)
@@ -54,7 +55,7 @@ def _services(state: EmulatorState) -> RealtimeServices:
 async def _serve(ws: WebSocket, kind: Type[Session]) -> None:
     state: EmulatorState = ws.app.state.emulator
     logid = new_logid()
-    account = _account(ws, state)
+    account = await OFFLOAD.run(_account, state, _token(ws))
     if account is None:
         denied = CozeErrors.UNAUTHENTICATED()
         body = envelope_body(denied.code, denied.msg, logid)

@@ -94,7 +94,7 @@ class SimultInterpretationSession(Session, Recognizer):
     async def on_simult_interpretation_update(self, data: Dict[str, Any]) -> None:
         inp = input_audio(self.input, data.get("input_audio") or {})
         out = output_audio(self.output, data.get("output_audio") or {})
-        self.services.audio.voice(self.account, str(out["voice_id"]))
+        await asyncio.to_thread(self.services.audio.voice, self.account, str(out["voice_id"]))
         config = translate_config(self.translate, data.get("translate_config") or {})
         if inp != self.input:
             self.decoder, self.reader = None, None

@@ -26,7 +26,7 @@ class SpeechSession(Session):
     async def on_speech_update(self, data: Dict[str, Any]) -> None:
         update = data.get("output_audio") or {}
         merged = output_audio(self.output, update)
-        self.services.audio.voice(self.account, str(merged["voice_id"]))
+        await asyncio.to_thread(self.services.audio.voice, self.account, str(merged["voice_id"]))
         self.output = merged
         self.pacer = pacer_for(merged)
         await self.emit("speech.updated", {"output_audio": self.output})

@@ -147,32 +147,34 @@ class FakeHost:
     def model_for(self, workflow_id: str, node_id: str) -> Model:
         return self.models.get(node_id) or DeterministicModel(self.chunk_size)
 
-    def sub_canvas(self, workflow_id: str, version: Optional[str]) -> cv.Canvas:
+    async def sub_canvas(self, workflow_id: str, version: Optional[str]) -> cv.Canvas:
         if workflow_id not in self.subs:
             raise cv.NodeError(f"workflow {workflow_id} is not published")
         return self.subs[workflow_id]
 
-    def workflow_info(self, workflow_id: str, version: Optional[str]) -> Tuple[str, str]:
-        self.sub_canvas(workflow_id, version)
+    async def workflow_info(self, workflow_id: str, version: Optional[str]) -> Tuple[str, str]:
+        await self.sub_canvas(workflow_id, version)
         return f"flow_{workflow_id}", ""
 
     def http_allowed(self, url: str) -> bool:
         return self.allow_all or url.startswith(("http://127.0.0.1", "http://localhost"))
 
-    def recall(self, dataset_ids: List[str], query: str, top_k: int, strategy: int) -> List[Dict[str, Any]]:
+    async def recall(
+        self, dataset_ids: List[str], query: str, top_k: int, strategy: int
+    ) -> List[Dict[str, Any]]:
         self.recalled = (dataset_ids, query, top_k, strategy)
         slices = [f"{d}: about {query}" for d in dataset_ids]
         return [{"content": s, "document_id": str(i), "score": 1.0} for i, s in enumerate(slices)][:top_k]
 
-    def call_plugin(self, plugin_id: str, tool_name: str, arguments: Dict[str, Any]) -> Dict[str, Any]:
+    async def call_plugin(self, plugin_id: str, tool_name: str, arguments: Dict[str, Any]) -> Dict[str, Any]:
         if tool_name != "shout":
             raise cv.NodeError(f"plugin {plugin_id} has no tool {tool_name!r}")
         return {"text": str(arguments.get("text", "")).upper(), "plugin": plugin_id}
 
-    def set_user_variable(self, name: str, value: Any) -> None:
+    async def set_user_variable(self, name: str, value: Any) -> None:
         self.user_variables = {**getattr(self, "user_variables", {}), name: value}
 
-    def conversation(self, op: str, **args: Any) -> Any:
+    async def conversation(self, op: str, **args: Any) -> Any:
         raise cv.NodeError(f"no conversation named {args.get('name')!r}")
 
 

@@ -12,9 +12,10 @@ import ipaddress
 import json
 import os
 import urllib.parse
-from typing import Any, ClassVar, Dict, List, Optional, Set, Tuple
+from typing import Any, Callable, ClassVar, Dict, List, Optional, Set, Tuple, TypeVar
 
 from ...core.errors import bad_request
+from ...core.offload import OFFLOAD
 from ..engine import context as run_types
 from ..engine import definition as legacy
 from . import load, looks_like_canvas
@@ -34,6 +35,7 @@ from .validate import check_variable_types
 HTTP_HOSTS_ENV = "COZEKIT_EMULATOR_WORKFLOW_HTTP_HOSTS"
 """Comma-separated host names HTTP request nodes may call besides loopback (`*`: any host)."""
 PARAM_TYPES = {"list": "array", "time": "string", "file": "string"}
+T = TypeVar("T")
 
 
 class CanvasDefinition(legacy.Definition):
@@ -143,12 +145,20 @@ def definition(raw: Dict[str, Any]) -> legacy.Definition:
 
 
 class _Host:
-    """The service's engine services as a canvas `Host`."""
+    """The service's engine services as a canvas `Host`: what reaches the store runs in the store's
+    worker threads (`_call`), so a node never blocks the event loop."""
 
     def __init__(self, services: run_types.Services) -> None:
         self.services = services
         self.chunk_size = services.chunk_size
         self.chunk_delay = services.chunk_delay
+
+    async def _call(self, fn: Callable[..., T], *args: Any) -> T:
+        """`fn(*args)` in a worker thread; the services' NodeFailure as the canvas's NodeError."""
+        try:
+            return await OFFLOAD.run(fn, *args)
+        except run_types.NodeFailure as exc:
+            raise NodeError(exc.msg, exc.code) from None
 
     def new_id(self) -> str:
         return self.services.new_id()
@@ -156,63 +166,46 @@ class _Host:
     def model_for(self, workflow_id: str, node_id: str) -> Any:
         return self.services.model_for(workflow_id, node_id)
 
-    def sub_canvas(self, workflow_id: str, version: Optional[str]) -> Canvas:
-        try:
-            found = self.services.sub_definition(workflow_id, version)
-        except run_types.NodeFailure as exc:
-            raise NodeError(exc.msg, exc.code) from None
+    async def sub_canvas(self, workflow_id: str, version: Optional[str]) -> Canvas:
+        found = await self._call(self.services.sub_definition, workflow_id, version)
         if not isinstance(found, CanvasDefinition):
             raise NodeError(f"workflow {workflow_id} is not a canvas workflow")
         return found.canvas
 
-    def workflow_info(self, workflow_id: str, version: Optional[str]) -> Tuple[str, str]:
-        try:
-            found = self.services.sub_definition(workflow_id, version)
-        except run_types.NodeFailure as exc:
-            raise NodeError(exc.msg, exc.code) from None
+    async def workflow_info(self, workflow_id: str, version: Optional[str]) -> Tuple[str, str]:
+        found = await self._call(self.services.sub_definition, workflow_id, version)
         return found.name, found.description
 
     def http_allowed(self, url: str) -> bool:
         return http_allowed(url, os.environ.get(HTTP_HOSTS_ENV, ""))
 
-    def recall(self, dataset_ids: List[str], query: str, top_k: int, strategy: int) -> List[Dict[str, Any]]:
-        return self.services.recall(dataset_ids, query, top_k, strategy)
+    async def recall(
+        self, dataset_ids: List[str], query: str, top_k: int, strategy: int
+    ) -> List[Dict[str, Any]]:
+        return await self._call(self.services.recall, dataset_ids, query, top_k, strategy)
 
-    def call_plugin(self, plugin_id: str, tool_name: str, arguments: Dict[str, Any]) -> Dict[str, Any]:
-        try:
-            result = self.services.call_plugin(plugin_id, tool_name, arguments)
-        except run_types.NodeFailure as exc:
-            raise NodeError(exc.msg, exc.code) from None
+    async def call_plugin(self, plugin_id: str, tool_name: str, arguments: Dict[str, Any]) -> Dict[str, Any]:
+        result = await self._call(self.services.call_plugin, plugin_id, tool_name, arguments)
         return dict(result) if isinstance(result, dict) else {"result": result}
 
-    def set_user_variable(self, name: str, value: Any) -> None:
-        self.services.set_user_variable(name, as_text(value))
+    async def set_user_variable(self, name: str, value: Any) -> None:
+        await self._call(self.services.set_user_variable, name, as_text(value))
 
-    def write_knowledge(
+    async def write_knowledge(
         self, dataset_id: str, file_name: str, file_type: str, data: bytes, strategy: Dict[str, Any]
     ) -> Dict[str, Any]:
-        try:
-            return self.services.write_knowledge(dataset_id, file_name, file_type, data, strategy)
-        except run_types.NodeFailure as exc:
-            raise NodeError(exc.msg, exc.code) from None
+        return await self._call(
+            self.services.write_knowledge, dataset_id, file_name, file_type, data, strategy
+        )
 
-    def delete_knowledge(self, dataset_id: str, document_id: str) -> bool:
-        try:
-            return self.services.delete_knowledge(dataset_id, document_id)
-        except run_types.NodeFailure as exc:
-            raise NodeError(exc.msg, exc.code) from None
+    async def delete_knowledge(self, dataset_id: str, document_id: str) -> bool:
+        return await self._call(self.services.delete_knowledge, dataset_id, document_id)
 
-    def database(self, op: str, database_id: str, **args: Any) -> Any:
-        try:
-            return self.services.database(op, database_id, args)
-        except run_types.NodeFailure as exc:
-            raise NodeError(exc.msg, exc.code) from None
+    async def database(self, op: str, database_id: str, **args: Any) -> Any:
+        return await self._call(self.services.database, op, database_id, args)
 
-    def conversation(self, op: str, **args: Any) -> Any:
-        try:
-            return self.services.conversation(op, args)
-        except run_types.NodeFailure as exc:
-            raise NodeError(exc.msg, exc.code) from None
+    async def conversation(self, op: str, **args: Any) -> Any:
+        return await self._call(self.services.conversation, op, args)
 
 
 def http_allowed(url: str, extra: str = "") -> bool:
@@ -234,7 +227,7 @@ async def run_canvas(ctx: run_types.RunContext, answer: Optional[str]) -> run_ty
     st = ctx.state
     if not st.finished:  # a new run starts from the declared app variables
         st.variables = dict(declared.get("app") or {})
-    user = {**(declared.get("user") or {}), **ctx.services.user_variables()}
+    user = {**(declared.get("user") or {}), **await OFFLOAD.run(ctx.services.user_variables)}
     run = Run(
         _Host(ctx.services),
         found.canvas,

@@ -39,7 +39,7 @@ def _name(values: Dict[str, Any]) -> str:
 
 async def create_conversation(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
     values = inputs_of(run, scope, node)
-    conv_id, existed = run.host.conversation("create", name=_name(values))
+    conv_id, existed = await run.host.conversation("create", name=_name(values))
     out = {"isSuccess": True, "conversationId": conv_id, "isExisted": existed}
     return Result(typed_outputs(node, out))
 
@@ -47,25 +47,25 @@ async def create_conversation(run: Run, node: Node, scope: Scope, answer: Option
 async def update_conversation(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
     values = inputs_of(run, scope, node)
     new = _text(values, "newConversationName")
-    out = run.host.conversation("rename", name=_name(values), new_name=new)
+    out = await run.host.conversation("rename", name=_name(values), new_name=new)
     return Result(typed_outputs(node, out))
 
 
 async def delete_conversation(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
     values = inputs_of(run, scope, node)
-    run.host.conversation("delete", name=_name(values))
+    await run.host.conversation("delete", name=_name(values))
     return Result(typed_outputs(node, {"isSuccess": True}))
 
 
 async def conversation_list(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
-    found = run.host.conversation("list")
+    found = await run.host.conversation("list")
     items = [{"conversationName": c["name"], "conversationId": c["conversation_id"]} for c in found]
     return Result(typed_outputs(node, {"conversationList": items}))
 
 
 async def clear_history(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
     values = inputs_of(run, scope, node)
-    done = run.host.conversation("clear", name=_name(values))
+    done = await run.host.conversation("clear", name=_name(values))
     return Result(typed_outputs(node, {"isSuccess": bool(done)}))
 
 
@@ -75,7 +75,7 @@ async def message_list(run: Run, node: Node, scope: Scope, answer: Optional[str]
     if before and after:
         raise NodeError("beforeId and afterId cannot both be set")
     limit = values.get("limit")
-    items, first, last, more = run.host.conversation(
+    items, first, last, more = await run.host.conversation(
         "messages",
         name=_name(values),
         limit=int(limit) if isinstance(limit, (int, float)) else 50,
@@ -100,7 +100,7 @@ async def create_message(run: Run, node: Node, scope: Scope, answer: Optional[st
     name, role, content = _name(values), _text(values, "role"), _text(values, "content")
     if role not in ("user", "assistant"):
         raise NodeError("role must be user or assistant")
-    doc = run.host.conversation("add_message", name=name, role=role, content=content)
+    doc = await run.host.conversation("add_message", name=name, role=role, content=content)
     message = {
         "messageId": str(doc["id"]) if doc else "0",
         "role": role,
@@ -112,7 +112,7 @@ async def create_message(run: Run, node: Node, scope: Scope, answer: Optional[st
 
 async def edit_message(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
     values = inputs_of(run, scope, node)
-    done = run.host.conversation(
+    done = await run.host.conversation(
         "edit_message",
         name=_name(values),
         message_id=_text(values, "messageId"),
@@ -123,7 +123,9 @@ async def edit_message(run: Run, node: Node, scope: Scope, answer: Optional[str]
 
 async def delete_message(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
     values = inputs_of(run, scope, node)
-    done = run.host.conversation("delete_message", name=_name(values), message_id=_text(values, "messageId"))
+    done = await run.host.conversation(
+        "delete_message", name=_name(values), message_id=_text(values, "messageId")
+    )
     return Result(typed_outputs(node, {"isSuccess": bool(done)}))
 
 

@@ -64,7 +64,7 @@ def _result(node: Node, rows: List[Dict[str, Any]], count: int) -> Result:
 async def insert(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
     param = node.setting("insertParam") or {}
     values = _values(run, scope, node, param.get("fieldInfo"))
-    run.host.database("insert", database_id(node), values=values)
+    await run.host.database("insert", database_id(node), values=values)
     return _result(node, [], 1)
 
 
@@ -72,14 +72,14 @@ async def update(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> R
     param = node.setting("updateParam") or {}
     logic, clauses = _condition(run, scope, node, param.get("condition"))
     values = _values(run, scope, node, param.get("fieldInfo"))
-    count = run.host.database("update", database_id(node), logic=logic, clauses=clauses, values=values)
+    count = await run.host.database("update", database_id(node), logic=logic, clauses=clauses, values=values)
     return _result(node, [], int(count))
 
 
 async def delete(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
     param = node.setting("deleteParam") or {}
     logic, clauses = _condition(run, scope, node, param.get("condition"))
-    count = run.host.database("delete", database_id(node), logic=logic, clauses=clauses)
+    count = await run.host.database("delete", database_id(node), logic=logic, clauses=clauses)
     return _result(node, [], int(count))
 
 
@@ -92,7 +92,7 @@ async def query(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Re
         for o in param.get("orderByList") or []
         if isinstance(o, dict)
     ]
-    rows = run.host.database(
+    rows = await run.host.database(
         "query",
         database_id(node),
         fields=[f.get("fieldID") for f in fields],
@@ -114,7 +114,7 @@ async def custom_sql(run: Run, node: Node, scope: Scope, answer: Optional[str]) 
     values = {k: (int(v) if isinstance(v, bool) else v) for k, v in inputs_of(run, scope, node).items()}
     params = [render("{{" + name + "}}", values) for name in QUOTED.findall(template)]
     sql = render(QUOTED.sub("?", template), values)
-    rows, count = run.host.database("sql", database_id(node), sql=sql, params=params)
+    rows, count = await run.host.database("sql", database_id(node), sql=sql, params=params)
     return _result(node, list(rows), int(count))
 
 

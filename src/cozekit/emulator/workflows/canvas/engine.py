@@ -25,7 +25,7 @@ from typing import (
 )
 
 from ...core.llm import Model
-from ..engine.context import Failed, Interrupt, Outcome, emit_message, no_save
+from ..engine.context import Emit, Failed, Interrupt, Outcome, emit_message, no_save
 from ..engine.walk import Step, walk
 from . import model as m
 from .convert import ConversionError, TemplateError, as_text, convert, convert_all, empty_of, fill_all
@@ -60,7 +60,8 @@ class LoopSignal(Exception):
 
 
 class Host(Protocol):
-    """What a run needs from the emulator."""
+    """What a run needs from the emulator. The coroutines reach the emulator's services (its store):
+    they run them in a thread, never on the event loop."""
 
     chunk_size: int
     chunk_delay: float
@@ -69,11 +70,11 @@ class Host(Protocol):
 
     def model_for(self, workflow_id: str, node_id: str) -> Model: ...
 
-    def sub_canvas(self, workflow_id: str, version: Optional[str]) -> Canvas:
+    async def sub_canvas(self, workflow_id: str, version: Optional[str]) -> Canvas:
         """A published canvas workflow; raises NodeError when there is none."""
         ...
 
-    def workflow_info(self, workflow_id: str, version: Optional[str]) -> Tuple[str, str]:
+    async def workflow_info(self, workflow_id: str, version: Optional[str]) -> Tuple[str, str]:
         """A published workflow's name and description (an LLM node's workflow skill); raises NodeError."""
         ...
 
@@ -81,35 +82,37 @@ class Host(Protocol):
         """Whether an HTTP request node may call `url` (the emulator allows loopback only by default)."""
         ...
 
-    def recall(self, dataset_ids: List[str], query: str, top_k: int, strategy: int) -> List[Dict[str, Any]]:
+    async def recall(
+        self, dataset_ids: List[str], query: str, top_k: int, strategy: int
+    ) -> List[Dict[str, Any]]:
         """Knowledge slices for `query`, best first: `{"content", "document_id", "score"}`."""
         ...
 
-    def call_plugin(self, plugin_id: str, tool_name: str, arguments: Dict[str, Any]) -> Dict[str, Any]:
+    async def call_plugin(self, plugin_id: str, tool_name: str, arguments: Dict[str, Any]) -> Dict[str, Any]:
         """A plugin tool's result; raises NodeError for an unknown plugin or tool, or bad arguments."""
         ...
 
-    def set_user_variable(self, name: str, value: Any) -> None:
+    async def set_user_variable(self, name: str, value: Any) -> None:
         """Store a user variable of the run's user (`global_variable_user`)."""
         ...
 
-    def write_knowledge(
+    async def write_knowledge(
         self, dataset_id: str, file_name: str, file_type: str, data: bytes, strategy: Dict[str, Any]
     ) -> Dict[str, Any]:
         """Add a document to a knowledge base (`strategy` as the OpenAPI's `chunk_strategy`): its
         `document_id`; raises NodeError."""
         ...
 
-    def delete_knowledge(self, dataset_id: str, document_id: str) -> bool:
+    async def delete_knowledge(self, dataset_id: str, document_id: str) -> bool:
         """Delete a document of a knowledge base; False when the base has no such document."""
         ...
 
-    def database(self, op: str, database_id: str, **args: Any) -> Any:
+    async def database(self, op: str, database_id: str, **args: Any) -> Any:
         """An operation on a database table (`databases.backend.DatabasesBackend`): `table`, `insert`,
         `query`, `update`, `delete`, `sql`; raises NodeError."""
         ...
 
-    def conversation(self, op: str, **args: Any) -> Any:
+    async def conversation(self, op: str, **args: Any) -> Any:
         """An operation on the named conversations of the run's app and user: `create`, `rename`,
         `delete`, `list`, `clear`, `messages`, `history`, `add_message`, `edit_message`,
         `delete_message` (`conversations.named.AppConversations`); raises NodeError."""
@@ -141,7 +144,7 @@ class Run:
     state: State
     executors: Mapping[int, Executor]
     """How each node type runs (`nodes.EXECUTORS`); loop bodies and sub-workflows run with the same."""
-    emit: Callable[[str, Dict[str, Any]], None] = lambda name, data: None
+    emit: Emit = lambda name, data: None
     save: Callable[[], Awaitable[None]] = no_save
     history: List[Dict[str, str]] = dataclasses.field(default_factory=list)
     depth: int = 0
@@ -548,7 +551,7 @@ async def execute_child(
     workflow_id: str,
     child: State,
     answer: Optional[str],
-    emit: Optional[Callable[[str, Dict[str, Any]], None]] = None,
+    emit: Optional[Emit] = None,
 ) -> Outcome:
     """Run (or resume) another canvas one level deeper inside `run`: the same host, executors, history and
     variables; its token usage counts for the parent run too. `emit` (default: none) gets its events."""

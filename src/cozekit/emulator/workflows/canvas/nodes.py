@@ -152,7 +152,14 @@ async def llm(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Resu
     system = render(str(params.get("systemPrompt") or ""), values)
     history = _history(run, params, node)
     text, reasoning, stand_in = await skills.converse(
-        run, node, system, prompt, history, skills.of(run, node), answer, _item_key(node, scope, "skill")
+        run,
+        node,
+        system,
+        prompt,
+        history,
+        await skills.of(run, node),
+        answer,
+        _item_key(node, scope, "skill"),
     )
     declared = [v for v in node.outputs if v.name not in ("reasoning_content", "errorBody", "isSuccess")]
     out: Dict[str, Any]
@@ -777,7 +784,7 @@ async def assign_variables(run: Run, node: Node, scope: Scope, answer: Optional[
         value = convert(value, left.type, name, warnings)
         run.variables.setdefault(left.ref.source, {})[name] = value
         if left.ref.source == USER_VARIABLES:
-            run.host.set_user_variable(name, value)
+            await run.host.set_user_variable(name, value)
     return Result({"isSuccess": True})
 
 
@@ -837,7 +844,7 @@ async def sub_workflow(run: Run, node: Node, scope: Scope, answer: Optional[str]
         raise NodeError(f"sub-workflows nest deeper than {MAX_DEPTH}")
     workflow_id = str(node.setting("workflowId"))
     version = node.setting("workflowVersion") or None
-    child_canvas = run.host.sub_canvas(workflow_id, str(version) if version else None)
+    child_canvas = await run.host.sub_canvas(workflow_id, str(version) if version else None)
     rec = run.state.nodes.setdefault(node.id, {})
     key = _item_key(node, scope, "child")
     saved = rec.pop(key, None)
@@ -875,7 +882,7 @@ async def knowledge(run: Run, node: Node, scope: Scope, answer: Optional[str]) -
         min_score = float(raw_min) if raw_min not in (None, "") else None
     except (TypeError, ValueError):
         raise NodeError(f"minScore is not a number: {as_text(raw_min)!r}") from None
-    hits = skills.recall(run, ids, as_text(values.get("Query")), top_k, strategy, min_score)
+    hits = await skills.recall(run, ids, as_text(values.get("Query")), top_k, strategy, min_score)
     found = [{"output": h["content"], "documentId": h.get("document_id")} for h in hits]
     return Result(typed_outputs(node, {"outputList": found}))
 
@@ -913,7 +920,7 @@ async def knowledge_write(run: Run, node: Node, scope: Scope, answer: Optional[s
     if ext not in TEXT_FILE_TYPES:
         raise NodeError(f"unsupported file type: {ext or name!r} (use {', '.join(TEXT_FILE_TYPES)})")
     data = await http_node.download(run, url)
-    made = run.host.write_knowledge(dataset, name, ext, data, _chunk_strategy(node))
+    made = await run.host.write_knowledge(dataset, name, ext, data, _chunk_strategy(node))
     out = {"documentId": str(made["document_id"]), "fileName": name, "fileUrl": url}
     return Result(typed_outputs(node, out))
 
@@ -924,14 +931,14 @@ async def knowledge_delete(run: Run, node: Node, scope: Scope, answer: Optional[
     document = as_text(inputs_of(run, scope, node).get("documentID"))
     if not document.isdigit():
         raise NodeError(f"invalid document id: {document!r}")
-    return Result(typed_outputs(node, {"isSuccess": run.host.delete_knowledge(dataset, document)}))
+    return Result(typed_outputs(node, {"isSuccess": await run.host.delete_knowledge(dataset, document)}))
 
 
 async def plugin(run: Run, node: Node, scope: Scope, answer: Optional[str]) -> Result:
     """Calls a tool (`apiName`) of a plugin of the emulator's catalogue (`pluginID`)."""
     api = _settings(run, scope, node, "apiParam")
     values = {k: v for k, v in inputs_of(run, scope, node).items() if v is not None}
-    result = run.host.call_plugin(as_text(api.get("pluginID")), as_text(api.get("apiName")), values)
+    result = await run.host.call_plugin(as_text(api.get("pluginID")), as_text(api.get("apiName")), values)
     return Result(typed_outputs(node, result))
 
 
@@ -942,7 +949,7 @@ async def conversation_history(run: Run, node: Node, scope: Scope, answer: Optio
     current = as_text((scope.get(run.canvas.start.id) or {}).get("CONVERSATION_NAME"))
     rounds = int(values.get("rounds") or 0)
     if wanted and wanted != current and not (wanted == "Default" and run.history):
-        history = list(run.host.conversation("history", name=wanted))
+        history = list(await run.host.conversation("history", name=wanted))
     else:
         history = list(run.history)
     history = history[-2 * rounds :] if rounds > 0 else history

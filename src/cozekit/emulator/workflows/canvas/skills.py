@@ -55,13 +55,13 @@ class Skills:
     min_score: Optional[float] = None
 
 
-def recall(
+async def recall(
     run: Run, bases: List[str], query: str, top_k: int, strategy: int, min_score: Optional[float]
 ) -> List[Dict[str, Any]]:
     """The best `top_k` slices of these bases for `query`, without those scoring under `min_score`, as
     Coze Studio recalls for knowledge retrieval nodes and LLM knowledge skills alike (it keeps the top K,
     then drops each slice whose score, the one of the search that found it, is under the minimum)."""
-    hits = run.host.recall(bases, query, top_k, strategy) if bases else []
+    hits = await run.host.recall(bases, query, top_k, strategy) if bases else []
     if not min_score:
         return hits
     return [h for h in hits if float(h.get("relevance", h.get("score", 0.0))) >= min_score]
@@ -92,7 +92,7 @@ def lists(node: Node) -> Tuple[List[Any], List[Any], List[Any], Dict[str, Any]]:
     return plugins, workflows, know.get("knowledgeList") or [], know.get("global_setting") or {}
 
 
-def of(run: Run, node: Node) -> Skills:
+async def of(run: Run, node: Node) -> Skills:
     plugins, workflows, knowledge, setting = lists(node)
     tools = [
         Tool(
@@ -106,7 +106,7 @@ def of(run: Run, node: Node) -> Skills:
     ]
     for w in workflows:
         version = str(w.get("workflow_version") or "") or None
-        name, description = run.host.workflow_info(str(w["workflow_id"]), version)
+        name, description = await run.host.workflow_info(str(w["workflow_id"]), version)
         tools.append(Tool(ToolSpec(name, description), workflow=(str(w["workflow_id"]), version)))
     custom = str(setting.get("no_recall_reply_customize_prompt") or "")
     min_score = setting.get("min_score")
@@ -151,7 +151,7 @@ async def _call_workflow(
     answers directly (`useAnswerContent`); raises _ToolWaits when it stops for an answer."""
     if run.depth >= MAX_DEPTH:
         raise NodeError(f"workflows nest deeper than {MAX_DEPTH}")
-    canvas = run.host.sub_canvas(workflow_id, version)
+    canvas = await run.host.sub_canvas(workflow_id, version)
     if saved is not None and answer is not None:
         child = RunState.from_json(saved)
     else:
@@ -171,7 +171,7 @@ async def _call_workflow(
 
 async def _run_tool(run: Run, tool: Tool, arguments: Dict[str, Any]) -> Tuple[str, bool]:
     if tool.plugin is not None:
-        result = run.host.call_plugin(tool.plugin[0], tool.plugin[1], arguments)
+        result = await run.host.call_plugin(tool.plugin[0], tool.plugin[1], arguments)
         return json.dumps(result, ensure_ascii=False), False
     assert tool.workflow is not None
     return await _call_workflow(run, tool.workflow[0], tool.workflow[1], arguments)
@@ -208,7 +208,7 @@ async def converse(
     slices: List[str] = []
     if skills.knowledge:
         bases = choose_bases(skills, system, prompt)
-        hits = recall(run, bases, prompt, skills.top_k, skills.search_mode, skills.min_score)
+        hits = await recall(run, bases, prompt, skills.top_k, skills.search_mode, skills.min_score)
         slices = [as_text(h.get("content")) for h in hits]
         if not slices and skills.no_recall_reply:
             slices = [skills.no_recall_reply]

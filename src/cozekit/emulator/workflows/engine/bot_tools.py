@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from ...chat.backend import ChatsBackend
 from ...conversations.backend import ConversationsBackend
@@ -22,6 +22,7 @@ from ...core.base import Account
 from ...core.errors import EmulatorError
 from ...core.ids import IdGenerator
 from ...core.llm import ModelRequest, ToolCall
+from ...core.offload import OFFLOAD
 from ...core.store import Store
 from .context import Done, Interrupted
 from .service import SYNC, RunRequest, WorkflowRunner
@@ -64,7 +65,31 @@ class BotWorkflows:
 async def call_bot_workflows(
     deps: BotWorkflows, account: Account, chat: Dict[str, Any], request: ModelRequest
 ) -> WorkflowStep:
-    """Run (or resume) the workflows this turn calls; add their calls and outputs to `request`."""
+    """Run (or resume) the workflows this turn calls; add their calls and outputs to `request`. The
+    store work runs in the store's worker threads, the workflows on the event loop."""
+    taken = await OFFLOAD.run(_take_binding, deps, account, chat, request)
+    if taken is not None:
+        step = await _resume(deps, account, request, *taken)
+        if step is not None:
+            return step
+    if request.tool_outputs:
+        return WorkflowStep()
+    step = WorkflowStep()
+    for workflow_id, name in await OFFLOAD.run(_called, deps, account, chat, request):
+        started = await OFFLOAD.run(_start_call, deps, account, chat, request, workflow_id, name, step)
+        if started is None:
+            continue
+        call, run_doc = started
+        if await _execute(deps, account, chat, request, call, run_doc, None, step, True):
+            return step
+    return step
+
+
+def _take_binding(
+    deps: BotWorkflows, account: Account, chat: Dict[str, Any], request: ModelRequest
+) -> Optional[Tuple[Dict[str, Any], str, Dict[str, Any]]]:
+    """The workflow question this turn answers, unbound from the conversation; with the answer and the
+    chat (store work: a worker thread)."""
     conv = deps.conversations.get(account, chat["conversation_id"])
     binding = conv.get(BINDING)
     if binding and binding.get("bot_id") == chat["bot_id"]:
@@ -72,43 +97,58 @@ async def call_bot_workflows(
         if answer is not None:
             conv.pop(BINDING, None)
             deps.conversations.save(account, conv)
-            step = await _resume(deps, account, chat, request, binding, answer)
-            if step is not None:
-                return step
-    if request.tool_outputs:
-        return WorkflowStep()
+            return binding, answer, chat
+    return None
+
+
+def _called(
+    deps: BotWorkflows, account: Account, chat: Dict[str, Any], request: ModelRequest
+) -> List[Tuple[str, str]]:
+    """The bot's workflows this turn's query names: (id, name) in the bot's order (store reads)."""
     bot = deps.store.get("bot", chat["bot_id"], owner=account.user_id) or {}
-    step = WorkflowStep()
+    called: List[Tuple[str, str]] = []
     for workflow_id in workflow_ids(bot):
         doc = deps.store.get("workflow", workflow_id, owner=account.user_id)
-        if doc is None or doc["name"].lower() not in request.query.lower():
-            continue
-        arguments = {"input": request.query}
-        call = ToolCall(id=f"call_{deps.ids.next()}", name=doc["name"], arguments=json.dumps(arguments))
-        content = {"name": doc["name"], "arguments": arguments, "plugin_id": workflow_id, "thought": ""}
-        step.messages.append(deps.chats.add_reply(account, chat, "function_call", json.dumps(content)))
-        try:
-            run_doc = deps.runner.create(account, RunRequest(workflow_id, arguments), SYNC)
-        except EmulatorError as exc:
-            _answered(deps, account, chat, request, call, f"error {exc.code}: {exc.msg}", step, True)
-            continue
-        if await _execute(deps, account, chat, request, call, run_doc, None, step, True):
-            return step
-    return step
+        if doc is not None and doc["name"].lower() in request.query.lower():
+            called.append((workflow_id, str(doc["name"])))
+    return called
+
+
+def _start_call(
+    deps: BotWorkflows,
+    account: Account,
+    chat: Dict[str, Any],
+    request: ModelRequest,
+    workflow_id: str,
+    name: str,
+    step: WorkflowStep,
+) -> Optional[Tuple[ToolCall, Dict[str, Any]]]:
+    """Show the call (`function_call`) and record its run; None when the run is refused (its error is
+    the call's output). Store work: a worker thread."""
+    arguments = {"input": request.query}
+    call = ToolCall(id=f"call_{deps.ids.next()}", name=name, arguments=json.dumps(arguments))
+    content = {"name": name, "arguments": arguments, "plugin_id": workflow_id, "thought": ""}
+    step.messages.append(deps.chats.add_reply(account, chat, "function_call", json.dumps(content)))
+    try:
+        run_doc = deps.runner.create(account, RunRequest(workflow_id, arguments), SYNC)
+    except EmulatorError as exc:
+        _answered(deps, account, chat, request, call, f"error {exc.code}: {exc.msg}", step, True)
+        return None
+    return call, run_doc
 
 
 async def _resume(
     deps: BotWorkflows,
     account: Account,
-    chat: Dict[str, Any],
     request: ModelRequest,
     binding: Dict[str, Any],
     answer: str,
+    chat: Dict[str, Any],
 ) -> Optional[WorkflowStep]:
     """Continue the workflow a previous turn stopped on with `answer` (None when it is gone)."""
     try:
-        run_doc = deps.runner.prepare_resume(
-            account, binding["workflow_id"], binding["event_id"], binding["type"]
+        run_doc = await OFFLOAD.run(
+            deps.runner.prepare_resume, account, binding["workflow_id"], binding["event_id"], binding["type"]
         )
     except EmulatorError:
         return None
@@ -141,24 +181,38 @@ async def _execute(
     if isinstance(outcome, Interrupted):
         data = outcome.interrupt_data
         asking = ToolCall(id=f"call_{deps.ids.next()}", name=call.name, arguments=str(data.get("data") or ""))
-        if said:
-            step.messages.append(deps.chats.add_reply(account, chat, "answer", "".join(said)))
-        conv = deps.conversations.get(account, chat["conversation_id"])
-        conv[BINDING] = {
-            "bot_id": chat["bot_id"],
-            "workflow_id": run_doc["workflow_id"],
-            "event_id": data["event_id"],
-            "type": data["type"],
-            "call_id": asking.id,
-            "name": asking.name,
-            "arguments": asking.arguments,
-        }
-        deps.conversations.save(account, conv)
+        await OFFLOAD.run(_bind, deps, account, chat, run_doc, data, asking, said, step)
         step.interrupt = asking
         return True
     output = outcome.output if isinstance(outcome, Done) else f"error {outcome.code}: {outcome.msg}"
-    _answered(deps, account, chat, request, call, output, step, new_call)
+    await OFFLOAD.run(_answered, deps, account, chat, request, call, output, step, new_call)
     return False
+
+
+def _bind(
+    deps: BotWorkflows,
+    account: Account,
+    chat: Dict[str, Any],
+    run_doc: Dict[str, Any],
+    data: Dict[str, Any],
+    asking: ToolCall,
+    said: List[str],
+    step: WorkflowStep,
+) -> None:
+    """The workflow waits: show what it said, and bind its question to the conversation (store work)."""
+    if said:
+        step.messages.append(deps.chats.add_reply(account, chat, "answer", "".join(said)))
+    conv = deps.conversations.get(account, chat["conversation_id"])
+    conv[BINDING] = {
+        "bot_id": chat["bot_id"],
+        "workflow_id": run_doc["workflow_id"],
+        "event_id": data["event_id"],
+        "type": data["type"],
+        "call_id": asking.id,
+        "name": asking.name,
+        "arguments": asking.arguments,
+    }
+    deps.conversations.save(account, conv)
 
 
 def _answered(

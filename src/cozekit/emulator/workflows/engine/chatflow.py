@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import json
-from typing import Any, Dict, List, Optional, Set, Tuple
+from typing import Any, Awaitable, Dict, List, Optional, Set, Tuple
 
 from ...conversations.backend import ConversationsBackend
 from ...conversations.messages import MessagesBackend, render_message
 from ...core.base import Account
 from ...core.errors import EmulatorError, bad_request, not_found
 from ...core.ids import IdGenerator
+from ...core.offload import OFFLOAD
 from ...core.sse import frame
 from ...core.store import Store
 from ..backend import WorkflowsBackend
@@ -266,10 +268,16 @@ class _Turn:
         )
         return render_message(doc)
 
-    def on_event(self, event: str, data: Dict[str, Any]) -> None:
-        """Workflow `Message` events become answer deltas, one message per node execution."""
+    async def _put_added(self, type: str, content: str, **fields: Any) -> None:
+        """Store a message (in a worker thread), then send its `conversation.message.completed`."""
+        added = await OFFLOAD.run(functools.partial(self.add, type, content, **fields))
+        self.put("conversation.message.completed", added)
+
+    def on_event(self, event: str, data: Dict[str, Any]) -> Optional[Awaitable[None]]:
+        """Workflow `Message` events become answer deltas, one message per node execution; a node's
+        last one stores its message (the run awaits that before it goes on: `context.Emit`)."""
         if event != "Message" or data.get("node_id") in self.cards:
-            return
+            return None
         uuid = str(data.get("node_execute_uuid"))
         current = self.open.setdefault(
             uuid, {"id": self.flows.ids.next(), "parts": [], "created_at": self.flows.workflows.now()}
@@ -291,9 +299,8 @@ class _Turn:
         self.put("conversation.message.delta", delta)
         if data.get("node_is_finish"):
             del self.open[uuid]
-            self.put(
-                "conversation.message.completed", self.add("answer", "".join(current["parts"]), current["id"])
-            )
+            return self._put_added("answer", "".join(current["parts"]), id=current["id"])
+        return None
 
     def _bind(self, workflow_id: str, interrupt: Dict[str, Any]) -> None:
         """The conversation's next turn answers this interrupt (written under its lock)."""
@@ -321,24 +328,17 @@ class _Turn:
             chat["usage"] = dict(run_doc["engine"]["usage"])
             now = self.flows.workflows.now()
             if isinstance(outcome, Done):
-                self.put(
-                    "conversation.message.completed", self.add("verbose", _finish_reason(0), hidden=True)
-                )
+                await self._put_added("verbose", _finish_reason(0), hidden=True)
                 chat.update(status="completed", completed_at=now)
                 self.put("conversation.chat.completed", chat)
             elif isinstance(outcome, Interrupted):
                 data = outcome.interrupt_data
                 card = question_card(data) if self.shows_cards else None
                 if card is not None:
-                    self.put("conversation.message.completed", self.add("answer", card, content_type="card"))
-                self.put(
-                    "conversation.message.completed",
-                    self.add("verbose", _verbose("interrupt", ""), hidden=True),
-                )
-                self.put(
-                    "conversation.message.completed", self.add("verbose", _finish_reason(1), hidden=True)
-                )
-                await asyncio.to_thread(self._bind, run_doc["workflow_id"], data)
+                    await self._put_added("answer", card, content_type="card")
+                await self._put_added("verbose", _verbose("interrupt", ""), hidden=True)
+                await self._put_added("verbose", _finish_reason(1), hidden=True)
+                await OFFLOAD.run(self._bind, run_doc["workflow_id"], data)
                 chat.update(status="requires_action")
                 self.put("conversation.chat.requires_action", chat)
             else:

@@ -16,6 +16,12 @@ NODE_FAILED = CozeErrors.WORKFLOW_NODE_FAILED.code
 """The code of a failing node."""
 
 
+Emit = Callable[[str, Dict[str, Any]], Optional[Awaitable[None]]]
+"""Where a run's events go (name, data). A host that stores something for an event (a chatflow's answer
+message once its node's text is complete) returns an awaitable, doing that store work in a thread; the
+run awaits it before it goes on, as if the write had been made in the call."""
+
+
 class NodeFailure(Exception):
     def __init__(self, code: int, msg: str) -> None:
         super().__init__(msg)
@@ -183,7 +189,7 @@ class RunContext:
     execute_id: str
     definition: Definition
     state: RunState
-    emit: Callable[[str, Dict[str, Any]], None]
+    emit: Emit
     save: Callable[[], Awaitable[None]] = no_save
     """Records the run's state (the store write runs in the thread pool)."""
     history: List[Dict[str, str]] = dataclasses.field(default_factory=list)
@@ -201,7 +207,7 @@ class Chunking(Protocol):
 
 
 async def emit_message(
-    emit: Callable[[str, Dict[str, Any]], None],
+    emit: Emit,
     host: Chunking,
     nodes: Dict[str, Dict[str, Any]],
     node_id: str,
@@ -233,5 +239,7 @@ async def emit_message(
             data["usage"] = dict(usage)
             data["cost"] = "0.00"
             data["token"] = int(usage.get("token_count", 0))
-        emit("Message", data)
+        stored = emit("Message", data)
+        if stored is not None:  # the host's store work for this event
+            await stored
         await asyncio.sleep(0)

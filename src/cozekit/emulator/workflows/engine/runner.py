@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Dict, List, Optional
 
+from ...core.offload import OFFLOAD
 from ..canvas.adapter import CanvasDefinition, run_canvas
 from .context import (
     NODE_FAILED,
@@ -85,7 +86,9 @@ async def sub_workflow(ctx: RunContext, node: Node, answer: Optional[str]) -> An
     if ctx.depth >= MAX_DEPTH:
         raise node_failure(f"sub-workflows nest deeper than {MAX_DEPTH}")
     version = node.get("workflow_version")
-    definition = ctx.services.sub_definition(str(node.get("workflow_id")), str(version) if version else None)
+    definition = await OFFLOAD.run(  # the published workflow: a store read
+        ctx.services.sub_definition, str(node.get("workflow_id")), str(version) if version else None
+    )
     rec = ctx.state.nodes[node.id]
     saved = rec.pop("child", None)
     if saved is not None and answer is not None:

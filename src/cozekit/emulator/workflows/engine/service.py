@@ -9,7 +9,7 @@ import dataclasses
 import json
 import logging
 from collections.abc import AsyncIterator, Coroutine
-from typing import Any, Callable, Dict, List, Optional, Set, Tuple
+from typing import Any, Dict, List, Optional, Set, Tuple
 
 from ...conversations.named import DEFAULT as DEFAULT_CONVERSATION
 from ...conversations.named import AppConversations
@@ -26,13 +26,12 @@ from ...knowledge.backend import KnowledgeBackend
 from ...plugins.backend import PluginsBackend
 from ...workspaces.variables import VariablesBackend
 from ..backend import WorkflowsBackend, history_output
-from .context import NODE_FAILED, Done, Failed, Interrupted, NodeFailure, Outcome, RunContext, RunState
+from .context import NODE_FAILED, Done, Emit, Failed, Interrupted, NodeFailure, Outcome, RunContext, RunState
 from .definition import Definition
 from .params import ParameterError, check_parameters
 from .runner import run
 
 log = logging.getLogger("cozekit.emulator")
-Emit = Callable[[str, Dict[str, Any]], None]
 SYNC, STREAM, ASYNC = 0, 1, 2
 
 
