@@ -56,7 +56,7 @@ from ._exceptions import (
 )
 from ._flow import Call, Consume, Emit, Flow, Invoke, Sleep, invoke_async, invoke_sync
 from ._request import RequestOptions
-from ._response import ResponseInfo
+from ._response import ResponseInfo, aclose_response, close_response
 from ._retries import RetryPolicy
 from ._streaming import AsyncBinaryResponse, AsyncStream, BinaryResponse, EventDecoder, Stream
 from ._transport import DEFAULT_MAX_CONNECTIONS, SyncTransport, async_transport, pool_limits
@@ -78,9 +78,7 @@ class _Token:
     pass
 
 
-@dataclass(frozen=True)
-class _Send:
-    request: httpx.Request
+_TOKEN = _Token()
 
 
 @dataclass(frozen=True)
@@ -100,7 +98,8 @@ class _Opened:
     response: httpx.Response
 
 
-_Action = Union[_Token, _Send, _Read, Sleep, _Invalidate, Call, Consume, Invoke, Emit]
+_Action = Union[_Token, httpx.Request, _Read, Sleep, _Invalidate, Call, Consume, Invoke, Emit]
+"""A step of the request flow; an `httpx.Request` step is sent (the response's body left unread)."""
 _Flow = Generator[_Action, Any, Any]
 
 
@@ -350,13 +349,13 @@ class BaseClient:
         while True:
             token: Optional[str] = None
             if opts.authenticated and self._auth is not None:
-                token = yield _Token()
+                token = yield _TOKEN
             request = self._build_request(http, opts, token, retries)
             started = time.monotonic()
             log.debug("request: %s %s (attempt %d)", opts.method, opts.path, retries + 1)
             logid = ""
             try:
-                response = yield _Send(request)
+                response = yield request
                 if not _keeps_open(opts, response):
                     logid = logid_of(response.headers)  # the headers came: an error below names it
                     yield _Read(response)
@@ -501,8 +500,8 @@ class SyncAPIClient(BaseClient):
     ) -> Any:
         value: Any = None
         error: Optional[Exception] = None
-        if perform is None:
-            perform = self._perform if signal is None else partial(self._perform_abortable, signal=signal)
+        if perform is None and signal is not None:
+            perform = partial(self._perform_abortable, signal=signal)
         while True:
             try:
                 action = flow.throw(error) if error is not None else flow.send(value)
@@ -515,7 +514,7 @@ class SyncAPIClient(BaseClient):
                 return action  # the flow pauses here; running it again resumes it (see iter_flow)
             value, error = None, None
             try:
-                value = perform(action)
+                value = self._perform(action) if perform is None else perform(action)
             except Exception as exc:
                 error = exc
 
@@ -524,9 +523,9 @@ class SyncAPIClient(BaseClient):
         (its socket shut down), a retry's sleep cut short."""
         if signal.aborted:
             if isinstance(action, _Read):
-                action.response.close()
+                close_response(action.response)
             raise signal.error(_logid_of_action(action))
-        if isinstance(action, _Send):
+        if isinstance(action, httpx.Request):
             with watch_thread(signal):
                 try:
                     return self._perform(action)
@@ -554,13 +553,13 @@ class SyncAPIClient(BaseClient):
         if isinstance(action, _Token):
             assert self._auth is not None
             return self._auth.get_token()
-        if isinstance(action, _Send):
-            return self._http.send(action.request, stream=True)
+        if isinstance(action, httpx.Request):
+            return self._http.send(action, stream=True)
         if isinstance(action, _Read):
             try:
                 return action.response.read()
             finally:
-                action.response.close()
+                close_response(action.response)
         if isinstance(action, Sleep):
             self._sleep(action.seconds)
             return None
@@ -665,8 +664,8 @@ class AsyncAPIClient(BaseClient):
     ) -> Any:
         value: Any = None
         error: Optional[Exception] = None
-        if perform is None:
-            perform = self._perform if signal is None else partial(self._perform_abortable, signal=signal)
+        if perform is None and signal is not None:
+            perform = partial(self._perform_abortable, signal=signal)
         while True:
             try:
                 action = flow.throw(error) if error is not None else flow.send(value)
@@ -679,7 +678,9 @@ class AsyncAPIClient(BaseClient):
                 return action  # the flow pauses here; running it again resumes it (see iter_flow)
             value, error = None, None
             try:
-                value = await perform(action)
+                # no bound method held per step: with a thousand requests in flight, every object a
+                # waiting request holds is one more for the cyclic collector to promote and scan
+                value = await (self._perform(action) if perform is None else perform(action))
             except Exception as exc:
                 error = exc
 
@@ -692,23 +693,28 @@ class AsyncAPIClient(BaseClient):
             if not (scope.cancelled_caught or signal.aborted):
                 return value
         if isinstance(action, _Read):  # not read, or its close cancelled too
-            await action.response.aclose()
+            await aclose_response(action.response)
         if isinstance(value, httpx.Response):
-            await value.aclose()
+            await aclose_response(value)
             raise signal.error(logid_of(value.headers))
         raise signal.error(_logid_of_action(action))
 
-    async def _perform(self, action: _Action) -> Any:
+    def _perform(self, action: _Action) -> Awaitable[Any]:
+        """The awaitable of one step. A send is httpx's own coroutine, not wrapped in one of ours: a
+        request waiting for a connection holds one frame fewer."""
+        if isinstance(action, httpx.Request):
+            return self._http.send(action, stream=True)
+        return self._perform_step(action)
+
+    async def _perform_step(self, action: _Action) -> Any:
         if isinstance(action, _Token):
             assert self._auth is not None
             return await self._auth.aget_token()
-        if isinstance(action, _Send):
-            return await self._http.send(action.request, stream=True)
         if isinstance(action, _Read):
             try:
                 return await action.response.aread()
             finally:
-                await action.response.aclose()
+                await aclose_response(action.response)
         if isinstance(action, Sleep):
             await self._sleep(action.seconds)
             return None
@@ -759,12 +765,12 @@ def _abort_error(signal: AbortSignal, result: Any) -> CozeError:
 
 def _close_result(result: Any) -> None:
     if isinstance(result, _Opened):
-        result.response.close()
+        close_response(result.response)
 
 
 async def _aclose_result(result: Any) -> None:
     if isinstance(result, _Opened):
-        await result.response.aclose()
+        await aclose_response(result.response)
 
 
 def _never(payload: Any, info: ResponseInfo) -> Any:

@@ -7,7 +7,7 @@ from typing import Optional
 
 import httpx
 
-__all__ = ["ResponseInfo"]
+__all__ = ["ResponseInfo", "aclose_response", "close_response"]
 
 
 class ResponseInfo:
@@ -40,3 +40,31 @@ class ResponseInfo:
 
     def __repr__(self) -> str:
         return f"ResponseInfo(status_code={self.status_code}, logid={self.logid!r})"
+
+
+_READ = httpx.ByteStream(b"")
+"""The body stream a closed response is left with (it is never read again)."""
+
+
+def close_response(response: httpx.Response) -> None:
+    """Close `response` and let it go as soon as nothing else holds it. httpx's response and its body
+    stream refer to each other, so a closed response, with its request, headers and connection state
+    (some 45 objects), would otherwise wait for the cyclic garbage collector: with many requests that
+    is more collections, each scanning everything still alive. A closed body is never read again."""
+    try:
+        response.close()
+    finally:
+        _release(response)
+
+
+async def aclose_response(response: httpx.Response) -> None:
+    """The async twin of `close_response`."""
+    try:
+        await response.aclose()
+    finally:
+        _release(response)
+
+
+def _release(response: httpx.Response) -> None:
+    if response.is_closed:
+        response.stream = _READ

@@ -6,9 +6,13 @@ async for event in coze.chat.stream(...):   # cozepy: iterate the call itself; c
 
 from __future__ import annotations
 
-from typing import Any, AsyncIterator, Awaitable, Callable, Generator, Generic, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, AsyncIterator, Collection, Generator, Generic, Optional, TypeVar
 
-from ._streaming import AsyncStream
+from ._request import RequestOptions
+from ._streaming import AsyncStream, EventDecoder
+
+if TYPE_CHECKING:
+    from ._base_client import AsyncAPIClient
 
 __all__ = ["AsyncStreamCall"]
 
@@ -17,17 +21,29 @@ _T = TypeVar("_T")
 
 class AsyncStreamCall(Generic[_T]):
     """An async streaming request not sent yet: `await` it for the `AsyncStream`, or `async for` over it
-    (the request is sent on the first iteration, the stream closed when the loop ends or breaks)."""
+    (the request is sent on the first iteration, the stream closed when the loop ends or breaks).
 
-    __slots__ = ("_open", "_stream")
+    It holds the request's parts rather than a closure over them: fewer objects per waiting request."""
 
-    def __init__(self, open: Callable[[], Awaitable[AsyncStream[_T]]]) -> None:
-        self._open = open
+    __slots__ = ("_client", "_decode", "_ends_after", "_options", "_stream")
+
+    def __init__(
+        self,
+        client: AsyncAPIClient,
+        options: RequestOptions,
+        decode: EventDecoder[_T],
+        *,
+        ends_after: Collection[str] = (),
+    ) -> None:
+        self._client = client
+        self._options = options
+        self._decode = decode
+        self._ends_after = ends_after
         self._stream: Optional[AsyncStream[_T]] = None
 
     async def _opened(self) -> AsyncStream[_T]:
         if self._stream is None:
-            self._stream = await self._open()
+            self._stream = await self._client.stream(self._options, self._decode, ends_after=self._ends_after)
         return self._stream
 
     def __await__(self) -> Generator[Any, None, AsyncStream[_T]]:

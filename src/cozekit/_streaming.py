@@ -47,7 +47,7 @@ from ._exceptions import (
     IncompleteStreamError,
     describe_exception,
 )
-from ._response import ResponseInfo
+from ._response import ResponseInfo, aclose_response, close_response
 
 __all__ = [
     "AsyncBinaryResponse",
@@ -470,7 +470,7 @@ class Stream(_StreamBase[_T]):
         finally:
             if unsubscribe is not None:
                 unsubscribe()
-            self._http.close()
+            close_response(self._http)
 
     def __iter__(self) -> Iterator[_T]:
         return self._iterator
@@ -486,7 +486,7 @@ class Stream(_StreamBase[_T]):
         except ValueError:  # "generator already executing": read in another thread; wake it up
             interrupt(self._http)
             return
-        self._http.close()
+        close_response(self._http)
 
     def __enter__(self) -> Stream[_T]:
         return self
@@ -568,7 +568,7 @@ class AsyncStream(_StreamBase[_T]):
         finally:
             if guarded is not None:
                 await guarded.aclose()
-            await self._http.aclose()
+            await aclose_response(self._http)
 
     def __aiter__(self) -> AsyncIterator[_T]:
         return self._iterator
@@ -584,7 +584,7 @@ class AsyncStream(_StreamBase[_T]):
         except RuntimeError:  # "already running": read by another task; wake its blocked read up
             interrupt(self._http)
             return
-        await self._http.aclose()
+        await aclose_response(self._http)
 
     async def __aenter__(self) -> AsyncStream[_T]:
         return self
@@ -657,7 +657,7 @@ class BinaryResponse(_BinaryBase):
         finally:
             if unsubscribe is not None:
                 unsubscribe()
-            self._http.close()
+            close_response(self._http)
         if self._signal is not None and self._signal.aborted:
             raise self._signal.error(self.logid)
 
@@ -684,7 +684,7 @@ class BinaryResponse(_BinaryBase):
         return written
 
     def close(self) -> None:
-        self._http.close()
+        close_response(self._http)
 
     def __enter__(self) -> BinaryResponse:
         return self
@@ -714,7 +714,7 @@ class AsyncBinaryResponse(_BinaryBase):
         finally:
             if guarded is not None:
                 await guarded.aclose()
-            await self._http.aclose()
+            await aclose_response(self._http)
 
     def __aiter__(self) -> AsyncIterator[bytes]:
         return self.iter_bytes()
@@ -738,7 +738,7 @@ class AsyncBinaryResponse(_BinaryBase):
         return written
 
     async def close(self) -> None:
-        await self._http.aclose()
+        await aclose_response(self._http)
 
     async def __aenter__(self) -> AsyncBinaryResponse:
         return self

@@ -411,7 +411,7 @@ class AsyncChatResource(AsyncAPIResource):
     ) -> AsyncStreamCall[ChatStreamEvent]:
         """`await` it for the open `AsyncStream`, or `async for event in coze.chat.stream(...)`."""
         opts = _chat(stream=True, **arguments(locals()))
-        return AsyncStreamCall(lambda: self._client.stream(opts, decode_chat_event, ends_after=CHAT_ENDS))
+        return AsyncStreamCall(self._client, opts, decode_chat_event, ends_after=CHAT_ENDS)
 
     async def create_and_poll(
         self,

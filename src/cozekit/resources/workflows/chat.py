@@ -114,4 +114,4 @@ class AsyncWorkflowsChat(AsyncAPIResource):
     ) -> AsyncStreamCall[ChatStreamEvent]:
         """`await` it for the open `AsyncStream`, or `async for` over it."""
         opts = _chatflow(**arguments(locals()))
-        return AsyncStreamCall(lambda: self._client.stream(opts, decode_chatflow_event, ends_after=CHAT_ENDS))
+        return AsyncStreamCall(self._client, opts, decode_chatflow_event, ends_after=CHAT_ENDS)

@@ -207,7 +207,7 @@ class AsyncWorkflowRuns(AsyncAPIResource):
     ) -> AsyncStreamCall[WorkflowStreamEvent]:
         """`await` it for the open `AsyncStream`, or `async for event in coze.workflows.runs.stream(...)`."""
         opts = run(stream=True, **arguments(locals()))
-        return AsyncStreamCall(lambda: self._client.stream(opts, decode_workflow_event))
+        return AsyncStreamCall(self._client, opts, decode_workflow_event)
 
     @overload
     def resume(
@@ -246,7 +246,7 @@ class AsyncWorkflowRuns(AsyncAPIResource):
         """Streamed: `await` it for the `AsyncStream` or `async for` over it; else `await` the result."""
         opts = resume(**arguments(locals()))
         if stream:
-            return AsyncStreamCall(lambda: self._client.stream(opts, decode_workflow_event))
+            return AsyncStreamCall(self._client, opts, decode_workflow_event)
         return self._client.request(opts, _RUN)
 
     async def stream_until_done(
