@@ -25,7 +25,7 @@ class Bucket:
     def url(self, prefix: str = "") -> str:
         return f"s3://{self.name}/{prefix}"
 
-    def keys(self, prefix: str = "") -> List[str]:
+    def objects(self, prefix: str = "") -> List[str]:
         listed: Dict[str, Any] = self.client.list_objects_v2(Bucket=self.name, Prefix=prefix)
         return sorted(item["Key"] for item in listed.get("Contents", []))
 

@@ -40,7 +40,7 @@ def test_put_read_find_open_delete(bucket: Bucket) -> None:
     blobs = store(bucket)
     where = blobs.put("file", "7400000000000000123", b"hello")
     assert where == f"s3://{bucket.name}/emu/file/7400000000000000123"
-    assert bucket.keys() == ["emu/file/7400000000000000123"]
+    assert bucket.objects() == ["emu/file/7400000000000000123"]
     assert bucket.get("emu/file/7400000000000000123") == b"hello"
     assert blobs.find("file", "7400000000000000123") == where
     assert blobs.read("file", "7400000000000000123") == b"hello"
@@ -53,7 +53,7 @@ def test_put_read_find_open_delete(bucket: Bucket) -> None:
     assert blobs.read("kdoc", "7400000000000000123") is None
     blobs.delete("file", "7400000000000000123")
     blobs.delete("file", "7400000000000000123")  # twice is fine
-    assert blobs.find("file", "7400000000000000123") is None and bucket.keys() == []
+    assert blobs.find("file", "7400000000000000123") is None and bucket.objects() == []
 
 
 def test_a_writer_is_invisible_until_committed_and_spills_to_disk(bucket: Bucket, tmp_path: Path) -> None:
@@ -63,7 +63,7 @@ def test_a_writer_is_invisible_until_committed_and_spills_to_disk(bucket: Bucket
     writer.write(b"abc")
     writer.write(b"def")
     assert writer.size == 6 and writer.head == b"abcdef"
-    assert bucket.keys() == [] and blobs.find("file", "1") is None
+    assert bucket.objects() == [] and blobs.find("file", "1") is None
     big = blobs.writer()
     for _ in range(SPOOL // (64 * 1024) + 1):  # past the in-memory part of the spool
         big.write(b"z" * 64 * 1024)
@@ -72,7 +72,7 @@ def test_a_writer_is_invisible_until_committed_and_spills_to_disk(bucket: Bucket
     assert bucket.get("emu/file/1") == b"abcdef"
     big.abort()
     big.abort()  # twice is fine
-    assert open_under(spool) == 0 and os.listdir(spool) == [] and bucket.keys() == ["emu/file/1"]
+    assert open_under(spool) == 0 and os.listdir(spool) == [] and bucket.objects() == ["emu/file/1"]
 
 
 def test_an_existing_object_is_never_replaced(bucket: Bucket) -> None:
@@ -115,7 +115,7 @@ def test_a_file_over_one_part_goes_up_in_parts_and_streams_back(bucket: Bucket) 
     for start in range(0, len(data), 64 * 1024):
         writer.write(data[start : start + 64 * 1024])
     writer.commit("kdoc", "99")
-    assert bucket.keys() == ["kdoc/99"] and bucket.multipart_uploads() == []
+    assert bucket.objects() == ["kdoc/99"] and bucket.multipart_uploads() == []
     head: Dict[str, Any] = bucket.client.head_object(Bucket=bucket.name, Key="kdoc/99")
     assert head["ContentLength"] == len(data) and head["ETag"].endswith('-3"')  # three parts
     stream = blobs.open("kdoc", "99")
@@ -167,7 +167,7 @@ def test_wipe_empties_the_prefix_only(bucket: Bucket) -> None:
     bucket.client.put_object(Bucket=bucket.name, Key="team-b/files/file/1", Body=b"other emulator")
     bucket.client.put_object(Bucket=bucket.name, Key="team-a/notes.txt", Body=b"not a blob")
     blobs.wipe()
-    assert bucket.keys() == ["team-a/notes.txt", "team-b/files/file/1"]
+    assert bucket.objects() == ["team-a/notes.txt", "team-b/files/file/1"]
     blobs.put("file", "0", b"again")  # the store works after a wipe
     assert blobs.read("file", "0") == b"again"
 
