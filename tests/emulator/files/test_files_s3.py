@@ -18,8 +18,9 @@ from typing import Any, List
 import httpx
 import pytest
 
-from cozekit import CozeAPIError
+from cozekit import Coze, CozeAPIError, TokenAuth
 from cozekit.emulator import ThreadedEmulator
+from cozekit.emulator.core.blobs_s3 import PART
 from cozekit.emulator.core.config import EmulatorConfig
 from cozekit.types.document import DocumentBase
 from sync_or_async import MODES, Client, collect, open_client, run
@@ -27,6 +28,7 @@ from sync_or_async import MODES, Client, collect, open_client, run
 from ..knowledge.kb_files import make_png
 from .conftest import Bucket
 from .test_blobs_s3 import open_under
+from .test_upload_memory import status_kib
 from .test_upload_stream import BOUNDARY, Body, part_head
 
 MB = 1024 * 1024
@@ -204,3 +206,54 @@ async def test_a_second_host_sees_the_files_of_the_first(
     assert httpx.get(photo_on_a.url).content == png_b  # served by A
     assert bucket.objects(PREFIX) == sorted([f"{PREFIX}file/{cat.id}", f"{PREFIX}file/{dog.id}"])
     assert blob_files(tmp_path / "host-a") == [] and blob_files(tmp_path / "host-b") == []
+
+
+SERVER = """
+import sys
+from cozekit.emulator import ThreadedEmulator
+from cozekit.emulator.core.blobs_s3 import PART
+from cozekit.emulator.core.config import EmulatorConfig
+config = EmulatorConfig(files_url=sys.argv[2], s3_endpoint_url=sys.argv[3])
+emu = ThreadedEmulator(config, data_dir=sys.argv[1]).start()
+print(emu.base_url, flush=True)
+sys.stdin.read()
+emu.stop()
+"""
+
+
+def test_a_large_upload_to_the_bucket_holds_about_one_part_in_server_memory(
+    bucket: Bucket, tmp_path: Path
+) -> None:
+    """As tests/emulator/files/test_upload_memory.py, with the S3 store: the server's peak resident memory
+    (VmHWM, Linux) grows by a few parts at most for a 128 MiB upload, not by the file."""
+    size = 128 * MB
+    args = [str(tmp_path / "data"), bucket.url(PREFIX), bucket.endpoint]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SERVER, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    try:
+        base_url = proc.stdout.readline().strip()
+        assert base_url.startswith("http://"), base_url
+        big = tmp_path / "big.zip"
+        with open(big, "wb") as f:
+            f.truncate(size)  # sparse: cheap to make, read back as zeros
+        warm = tmp_path / "warm.zip"
+        warm.write_bytes(b"w" * (9 * MB))  # the first multipart upload loads what uploads need
+        with Coze(TokenAuth(ThreadedEmulator.token), base_url, timeout=600) as coze:
+            coze.files.upload(file=warm)
+            Path(f"/proc/{proc.pid}/clear_refs").write_text("5")  # the peak (VmHWM) back to the resident size
+            before = status_kib(proc.pid, "VmRSS")
+            uploaded = coze.files.upload(file=big)
+            peak = status_kib(proc.pid, "VmHWM")
+    finally:
+        proc.stdin.close()
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:  # pragma: no cover - a hung server
+            proc.kill()
+            proc.wait()
+    head = bucket.client.head_object(Bucket=bucket.name, Key=f"{PREFIX}file/{uploaded.id}")
+    assert uploaded.bytes == size and head["ContentLength"] == size
+    growth = (peak - before) * 1024
+    assert growth < 4 * PART, f"server peak memory grew by {growth / MB:.1f} MiB for a 128 MiB upload"
