@@ -227,6 +227,7 @@ def serve(
         )
         return
     state.store.close()  # the workers open their own
+    state.blobs.close()
     os.environ[WORKER_SETTINGS_ENV] = json.dumps(
         {"config": dataclasses.asdict(config), "data_dir": data_dir}, ensure_ascii=False
     )

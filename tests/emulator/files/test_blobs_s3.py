@@ -51,6 +51,9 @@ def test_put_read_find_open_delete(bucket: Bucket) -> None:
     assert blobs.find("kdoc", "7400000000000000123") is None  # kinds are separate
     assert blobs.open("kdoc", "7400000000000000123") is None
     assert blobs.read("kdoc", "7400000000000000123") is None
+    blobs.put("kdoc", "5", b"")
+    assert blobs.read("kdoc", "5", limit=4) == b"" and blobs.read("kdoc", "5") == b""
+    blobs.delete("kdoc", "5")
     blobs.delete("file", "7400000000000000123")
     blobs.delete("file", "7400000000000000123")  # twice is fine
     assert blobs.find("file", "7400000000000000123") is None and bucket.objects() == []

@@ -17,8 +17,11 @@ from typing import Any, List
 
 import httpx
 import pytest
+from typer.testing import CliRunner
 
+import cozekit.emulator.server as server
 from cozekit import Coze, CozeAPIError, TokenAuth
+from cozekit.cli import app as cli_app
 from cozekit.emulator import ThreadedEmulator
 from cozekit.emulator.core.blobs_s3 import PART
 from cozekit.emulator.core.config import EmulatorConfig
@@ -206,6 +209,36 @@ async def test_a_second_host_sees_the_files_of_the_first(
     assert httpx.get(photo_on_a.url).content == png_b  # served by A
     assert bucket.objects(PREFIX) == sorted([f"{PREFIX}file/{cat.id}", f"{PREFIX}file/{dog.id}"])
     assert blob_files(tmp_path / "host-a") == [] and blob_files(tmp_path / "host-b") == []
+
+
+@pytest.mark.parametrize("how", ["options", "environment"])
+def test_serve_hands_the_files_url_to_every_worker(
+    how: str, bucket: Bucket, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """`cozekit serve --files-url ... --s3-endpoint-url ...` (or COZEKIT_EMULATOR_FILES_URL and
+    AWS_ENDPOINT_URL): the banner says where the files are, and each worker process stores in the bucket."""
+    served: List[Any] = []
+    monkeypatch.setattr(server.uvicorn, "run", lambda app, **kw: served.append((app, kw)))
+    monkeypatch.setenv(server.WORKER_SETTINGS_ENV, "")  # restored after the test
+    args = ["serve", "--workers", "2", "--data-dir", str(tmp_path)]
+    if how == "options":
+        args += ["--files-url", bucket.url(PREFIX), "--s3-endpoint-url", bucket.endpoint]
+    else:
+        monkeypatch.setenv("COZEKIT_EMULATOR_FILES_URL", bucket.url(PREFIX))
+        monkeypatch.setenv("AWS_ENDPOINT_URL", bucket.endpoint)  # boto3's own setting
+    result = CliRunner().invoke(cli_app, args)
+    assert result.exit_code == 0, result.output
+    assert f"files in {bucket.url(PREFIX)}, 2 workers)" in result.stdout
+    worker = server.worker_app()  # what each worker process builds
+    state = worker.state.emulator
+    try:
+        assert state.config.files_url == bucket.url(PREFIX)
+        assert state.config.s3_endpoint_url == (bucket.endpoint if how == "options" else None)
+        assert state.blobs.put("file", "1", b"from a worker") == f"s3://{bucket.name}/{PREFIX}file/1"
+        assert bucket.get(f"{PREFIX}file/1") == b"from a worker"
+    finally:
+        state.store.close()
+        state.blobs.close()
 
 
 SERVER = """

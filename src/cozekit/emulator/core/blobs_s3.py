@@ -254,7 +254,12 @@ class S3BlobStore:
         key = self.key(kind, id)
         if limit is not None and limit <= 0:
             return b"" if self._exists(key) else None
-        response = self._get(key, **({} if limit is None else {"Range": f"bytes=0-{limit - 1}"}))
+        try:
+            response = self._get(key, **({} if limit is None else {"Range": f"bytes=0-{limit - 1}"}))
+        except self._errors.ClientError as exc:
+            if _is(exc, ("InvalidRange", "416")):  # a range of an empty object
+                return b""
+            raise
         if response is None:
             return None
         body = response["Body"]
