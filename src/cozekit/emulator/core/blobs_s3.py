@@ -136,6 +136,7 @@ class S3BlobStore:
         try:
             self.client.head_bucket(Bucket=self.bucket)
         except (exceptions.BotoCoreError, exceptions.ClientError) as exc:
+            self.close()
             raise ValueError(f"files URL {url}: the bucket cannot be used: {exc}") from None
 
     def key(self, kind: str, id: str) -> str:
