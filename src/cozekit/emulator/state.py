@@ -21,7 +21,7 @@ from .chat.engine import ChatEngine
 from .conversations.backend import ConversationsBackend
 from .conversations.messages import MessagesBackend
 from .conversations.named import AppConversations
-from .core.blobs import open_blob_store
+from .core.blob_stores import open_blob_store
 from .core.config import EmulatorConfig
 from .core.ids import IdGenerator
 from .core.injections import FaultBook, ScriptBook, UnknownFieldLog

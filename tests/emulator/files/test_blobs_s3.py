@@ -11,7 +11,8 @@ from typing import Any, Dict
 import pytest
 from botocore.exceptions import ClientError
 
-from cozekit.emulator.core.blobs import DiskBlobStore, open_blob_store
+from cozekit.emulator.core.blob_stores import open_blob_store
+from cozekit.emulator.core.blobs import DiskBlobStore
 from cozekit.emulator.core.blobs_s3 import PART, SPOOL, S3BlobStore, parse_s3_url
 
 from .conftest import Bucket

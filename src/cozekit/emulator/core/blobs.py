@@ -9,7 +9,7 @@
 - `S3BlobStore` (core/blobs_s3.py, the `s3` extra): objects in an S3-compatible bucket, for several hosts
   sharing one database (`--files-url s3://bucket/prefix`).
 
-`open_blob_store` picks one from the settings.
+`core/blob_stores.py` picks one from the settings (`open_blob_store`).
 """
 
 from __future__ import annotations
@@ -241,18 +241,3 @@ class DiskBlobStore:
         """Remove the directory of a temporary store; a data dir's files stay."""
         if self._finalizer is not None:
             self._finalizer()
-
-
-def open_blob_store(
-    files_url: Optional[str] = None, files_dir: Optional[str] = None, s3_endpoint_url: Optional[str] = None
-) -> BlobStore:
-    """The store the settings name: `files_url` `s3://bucket/prefix` (the `s3` extra), else files under
-    `files_dir` (a temporary directory when None). With S3, uploads are spooled under `files_dir/tmp`."""
-    if not files_url:
-        return DiskBlobStore(files_dir)
-    if files_url.startswith("s3://"):
-        from .blobs_s3 import S3BlobStore  # lazy: boto3 is an optional extra
-
-        spool = None if files_dir is None else os.path.join(files_dir, "tmp")
-        return S3BlobStore(files_url, endpoint_url=s3_endpoint_url, spool_dir=spool)
-    raise ValueError(f"files URL {files_url!r}: only s3://bucket/prefix is supported")
