@@ -4,9 +4,9 @@ several hosts sharing one database also share the files (`--files-url s3://bucke
 An upload is written to a spooled temporary file (in memory up to `SPOOL` bytes, then on disk under the
 data dir's `files/tmp`), since its id is known only when it is committed; `commit` then sends it to its
 key: one PUT up to `PART` bytes, a multipart upload in `PART`-sized parts above that, so the server holds
-at most one part of an upload in memory. An object is created only where none is (`If-None-Match: *`,
-checked by the bucket; a bucket that does not support it is checked with a HEAD first). Reads stream the
-object's body.
+at most one part of an upload in memory. An object is created only where none is: a HEAD refuses a taken
+key before any byte is sent, and the write carries `If-None-Match: *`, so the bucket refuses a second
+writer racing for it (left out on a bucket that refuses the header). Reads stream the object's body.
 
 boto3 is the `s3` extra, imported when a store is made. Endpoint, credentials and region come from
 boto3's usual settings (`AWS_ENDPOINT_URL`, `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_REGION`,
