@@ -62,6 +62,7 @@ def test_the_metadata_declares_the_extras(dist: Dict[str, Path]) -> None:
         "emulator",
         "postgres",
         "proxy",
+        "s3",
         "testing",
     ]
     requires = metadata.get_all("Requires-Dist") or []
@@ -85,6 +86,10 @@ def test_the_metadata_declares_the_extras(dist: Dict[str, Path]) -> None:
     assert testing == {"fastapi", "uvicorn", "python-multipart", "pyyaml", "sqlalchemy"}
     postgres = {r.split(";")[0].split(">")[0].strip().lower() for r in requires if "extra == 'postgres'" in r}
     assert postgres == testing | {"psycopg[binary]"}
+    s3 = {r.split(";")[0].split(">")[0].strip().lower() for r in requires if "extra == 's3'" in r}
+    assert s3 == testing | {"boto3"}
+    emulator = {r.split(";")[0].split(">")[0].strip().lower() for r in requires if "extra == 'emulator'" in r}
+    assert {"psycopg[binary]", "boto3"} <= emulator  # the whole emulator: PostgreSQL and S3 included
     assert not any("numpy" in r or "rank-bm25" in r for r in requires)
     assert metadata["Version"] == dist["wheel"].name.split("-")[1]
     assert metadata["Requires-Python"] == ">=3.10"  # mypy and ruff check for this floor (pyproject)

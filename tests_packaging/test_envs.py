@@ -149,6 +149,16 @@ def test_testing_extra(envs: Dict[str, Env], tmp_path: Path, background: List[su
     _fixture_in_a_project(env, tmp_path)
 
 
+def test_s3_files_need_the_s3_extra(envs: Dict[str, Env], tmp_path: Path) -> None:
+    """`testing` lacks boto3: an s3:// files URL names the `s3` extra; `all` has it."""
+    args = ["cozekit", "serve", "--data-dir", str(tmp_path / "state"), "--files-url", "s3://bucket/files"]
+    refused = envs["testing"].run(args, cwd=tmp_path)
+    assert refused.returncode == 1
+    assert refused.stderr == "error: this command needs the `boto3` package: pip install 'cozekit[s3]'\n"
+    probe = "from cozekit.emulator.core.blobs_s3 import _boto; print(len(_boto()))"
+    assert _ok(envs["all"].python(probe, cwd=tmp_path)).strip() == "3"
+
+
 def test_the_demo_needs_only_the_testing_extra(envs: Dict[str, Env], tmp_path: Path) -> None:
     """`./dev demo` installs only `.[testing]` on its first run: the whole session works with it."""
     shown = _ok(envs["testing"].run(["python", "-m", "cozekit.demo"], cwd=tmp_path, timeout=300))

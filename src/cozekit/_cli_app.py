@@ -74,6 +74,19 @@ def serve(
         envvar="COZEKIT_EMULATOR_DATABASE_URL",
         help="Keep state in this database (postgresql://user:pass@host/db) instead of SQLite in --data-dir.",
     ),
+    files_url: Optional[str] = typer.Option(
+        None,
+        "--files-url",
+        envvar="COZEKIT_EMULATOR_FILES_URL",
+        help="Keep uploaded files in this S3-compatible bucket (s3://bucket/prefix; the s3 extra) instead of "
+        "--data-dir, so several hosts share them.",
+    ),
+    s3_endpoint_url: Optional[str] = typer.Option(
+        None,
+        "--s3-endpoint-url",
+        help="The S3-compatible server of --files-url (MinIO...; default: AWS_ENDPOINT_URL, else AWS). "
+        "Credentials and region: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION, AWS_PROFILE.",
+    ),
     workers: int = typer.Option(
         1, "--workers", min=1, help="Worker processes on the one port and database (see docs/deployment.md)."
     ),
@@ -103,4 +116,6 @@ def serve(
         database_url=database_url,
         workers=workers,
         chunk_delay_ms=chunk_delay_ms,
+        files_url=files_url,
+        s3_endpoint_url=s3_endpoint_url,
     )

@@ -27,6 +27,8 @@ _EXTRAS = {
     "yaml": "emulator",
     "sqlalchemy": "emulator",
     "psycopg": "postgres",
+    "boto3": "s3",
+    "botocore": "s3",
     "av": "emulator",
     "lameenc": "emulator",
     "pypdf": "emulator",

@@ -94,6 +94,13 @@ def test_serve_without_the_emulator_extra_names_it(tmp_path: Path) -> None:
     )
 
 
+def test_serve_with_s3_files_without_boto3_names_the_s3_extra(tmp_path: Path) -> None:
+    args = ["serve", "--port", "0", "--data-dir", str(tmp_path / "state"), "--files-url", "s3://bucket/files"]
+    result = _run_without("boto3", args, tmp_path)
+    assert result.returncode == 1
+    assert result.stderr == "error: this command needs the `boto3` package: pip install 'cozekit[s3]'\n"
+
+
 def test_proxy_without_its_extra_names_the_proxy_extra(tmp_path: Path) -> None:
     result = _run_without("uvicorn", ["proxy", "--bot", "7000000000000000001"], tmp_path)
     assert result.returncode == 1

@@ -1,6 +1,6 @@
 """`python -m cozekit.emulator [--port N] [--host H] [--data-dir DIR] [--workflows PATH] [--example-workflows]
 [--tls] [--control-token T] [--allow-host NAME ...] [--database-url URL] [--workers N]
-[--chunk-delay-ms MS]`."""
+[--chunk-delay-ms MS] [--files-url s3://BUCKET/PREFIX] [--s3-endpoint-url URL]`."""
 
 from __future__ import annotations
 
@@ -31,6 +31,17 @@ def main() -> None:
         default=None,
         help="milliseconds before each streamed delta (default 20, or COZEKIT_EMULATOR_CHUNK_DELAY_MS)",
     )
+    parser.add_argument(
+        "--files-url",
+        default=None,
+        help="keep uploaded files in this S3-compatible bucket (s3://bucket/prefix; the s3 extra), "
+        "or COZEKIT_EMULATOR_FILES_URL",
+    )
+    parser.add_argument(
+        "--s3-endpoint-url",
+        default=None,
+        help="the S3-compatible server of --files-url (default: AWS_ENDPOINT_URL, else AWS)",
+    )
     args = parser.parse_args()
     # lazy: `--help` answers without loading the emulator and its dependencies
     from .server import serve
@@ -50,6 +61,8 @@ def main() -> None:
         database_url=args.database_url,
         workers=args.workers,
         chunk_delay_ms=args.chunk_delay_ms,
+        files_url=args.files_url,
+        s3_endpoint_url=args.s3_endpoint_url,
     )
 
 

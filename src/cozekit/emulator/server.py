@@ -155,13 +155,17 @@ def serve(
     database_url: Optional[str] = None,
     workers: int = 1,
     chunk_delay_ms: Optional[int] = None,
+    files_url: Optional[str] = None,
+    s3_endpoint_url: Optional[str] = None,
 ) -> None:
     """Run the emulator in the foreground until interrupted; `workflows` is a definition file or directory
     (or several: `example_workflows()` is the bundled examples' directory).
     With `tls`, serve https/wss with a self-signed certificate kept in `data_dir/tls/`. The control plane
     answers only to loopback names, `host` and `allowed_hosts`, and with `control_token` only to callers
     sending it (`X-Cozekit-Control-Token`). State lives in `data_dir/emulator.sqlite3` unless
-    `database_url` (or `COZEKIT_EMULATOR_DATABASE_URL`) names a database (`postgresql://...`).
+    `database_url` (or `COZEKIT_EMULATOR_DATABASE_URL`) names a database (`postgresql://...`); uploaded
+    bytes live in `data_dir/files/` unless `files_url` (or `COZEKIT_EMULATOR_FILES_URL`) names an
+    S3-compatible bucket (`s3://bucket/prefix`, at `s3_endpoint_url` or boto3's `AWS_ENDPOINT_URL`).
     `workers` > 1 runs that many processes on the one socket and database (docs/deployment.md).
     `chunk_delay_ms` is the wait before each streamed delta (default 20, or
     `COZEKIT_EMULATOR_CHUNK_DELAY_MS`): set at start, every worker has it (a running server with several
@@ -179,6 +183,10 @@ def serve(
         config = dataclasses.replace(config, control_token=control_token)
     if database_url:
         config = dataclasses.replace(config, database_url=database_url)
+    if files_url:
+        config = dataclasses.replace(config, files_url=files_url)
+    if s3_endpoint_url:
+        config = dataclasses.replace(config, s3_endpoint_url=s3_endpoint_url)
     app = create_app(config, data_dir=data_dir)
     state: EmulatorState = app.state.emulator
     paths = [workflows] if isinstance(workflows, str) else list(workflows or [])
@@ -196,6 +204,8 @@ def serve(
     where = (
         state.store.engine.url.render_as_string(hide_password=True) if config.database_url else data_dir + "/"
     )
+    if config.files_url:
+        where += f", files in {config.files_url}"
     lines = [
         f"Coze emulator at {base_url}  (state in {where}" + (f", {workers} workers)" if workers > 1 else ")"),
         f"  base URL      {base_url}",
@@ -221,6 +231,7 @@ def serve(
         )
         return
     state.store.close()  # the workers open their own
+    state.blobs.close()
     os.environ[WORKER_SETTINGS_ENV] = json.dumps(
         {"config": dataclasses.asdict(config), "data_dir": data_dir}, ensure_ascii=False
     )

@@ -21,7 +21,7 @@ from .chat.engine import ChatEngine
 from .conversations.backend import ConversationsBackend
 from .conversations.messages import MessagesBackend
 from .conversations.named import AppConversations
-from .core.blobs import BlobStore
+from .core.blob_stores import open_blob_store
 from .core.config import EmulatorConfig
 from .core.ids import IdGenerator
 from .core.injections import FaultBook, ScriptBook, UnknownFieldLog
@@ -55,11 +55,12 @@ class EmulatorState:
         files_dir: Optional[str] = None,
     ) -> None:
         """`db_path`: a SQLite file or `:memory:`; `config.database_url`, when set, wins (PostgreSQL).
-        `files_dir`: where uploaded bytes live (a private temporary directory when None)."""
+        `files_dir`: where uploaded bytes live (a private temporary directory when None); `config.files_url`,
+        when set, wins (an S3-compatible bucket; uploads are then spooled under `files_dir/tmp`)."""
         self.defaults = config or EmulatorConfig.from_env()
         self.config = dataclasses.replace(self.defaults)
+        self.blobs = open_blob_store(self.defaults.files_url, files_dir, self.defaults.s3_endpoint_url)
         self.store = Store(self.defaults.database_url or db_path)
-        self.blobs = BlobStore(files_dir)
         self.ids = IdGenerator(node=self.store.claim_id_node())
         self.scripts = ScriptBook()
         self.faults = FaultBook()

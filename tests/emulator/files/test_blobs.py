@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from cozekit.emulator.core.blobs import BlobStore
+from cozekit.emulator.core.blobs import DiskBlobStore
 
 
 def test_put_read_find_delete(tmp_path: Path) -> None:
-    blobs = BlobStore(str(tmp_path / "files"))
+    blobs = DiskBlobStore(str(tmp_path / "files"))
     path = blobs.put("file", "7400000000000000123", b"hello")
     assert path == str(tmp_path / "files" / "file" / "23" / "7400000000000000123")
     assert Path(path).read_bytes() == b"hello"
@@ -26,7 +26,7 @@ def test_put_read_find_delete(tmp_path: Path) -> None:
 
 
 def test_a_writer_is_invisible_until_committed_and_leaves_nothing_when_aborted(tmp_path: Path) -> None:
-    blobs = BlobStore(str(tmp_path))
+    blobs = DiskBlobStore(str(tmp_path))
     writer = blobs.writer()
     writer.write(b"abc")
     writer.write(b"def")
@@ -47,14 +47,14 @@ def test_a_writer_is_invisible_until_committed_and_leaves_nothing_when_aborted(t
 
 
 def test_names_cannot_leave_the_root(tmp_path: Path) -> None:
-    blobs = BlobStore(str(tmp_path))
+    blobs = DiskBlobStore(str(tmp_path))
     for kind, name in [("file", "../x"), ("file", ".."), ("file", "a/b"), ("other", "1"), ("file", "")]:
         with pytest.raises(ValueError):
             blobs.path(kind, name)
 
 
 def test_wipe_keeps_the_root_and_a_data_dir_survives_close(tmp_path: Path) -> None:
-    blobs = BlobStore(str(tmp_path))
+    blobs = DiskBlobStore(str(tmp_path))
     blobs.put("file", "1", b"a")
     blobs.put("kdoc", "2", b"b")
     blobs.wipe()
@@ -65,7 +65,7 @@ def test_wipe_keeps_the_root_and_a_data_dir_survives_close(tmp_path: Path) -> No
 
 
 def test_without_a_root_files_live_in_a_temporary_directory_removed_on_close() -> None:
-    blobs = BlobStore()
+    blobs = DiskBlobStore()
     path = blobs.put("file", "42", b"data")
     root = blobs.root
     assert path.startswith(root) and os.path.isdir(root)

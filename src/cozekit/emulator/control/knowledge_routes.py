@@ -7,8 +7,9 @@ import mimetypes
 from typing import Optional
 
 from fastapi import APIRouter, Depends, Request, Response
-from fastapi.responses import FileResponse
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
+from starlette.background import BackgroundTask
 
 from ..core.errors import bad_request, not_found
 from ..knowledge.ingest import FILE_ID
@@ -69,10 +70,17 @@ def document_content(request: Request, document_id: IdStr) -> Response:
     if doc is None:
         raise not_found("document_id", document_id)
     if doc["source_type"] == FILE_ID:
-        path = state.knowledge.blobs.find("file", str(doc["file_id"]))
+        stream = state.knowledge.blobs.open("file", str(doc["file_id"]))
     else:
-        path = state.knowledge.blobs.find("kdoc", document_id)
-    if path is None:
+        stream = state.knowledge.blobs.open("kdoc", document_id)
+    if stream is None:
         raise not_found("document_id", document_id)
     kind = mimetypes.guess_type(f"x.{doc['type']}")[0] or "application/octet-stream"
-    return FileResponse(path, media_type=kind)  # streamed from the file, never read whole
+    # streamed in chunks from the blob store (a file, an S3 object), never read whole; closed when done
+    # or when the client goes away
+    return StreamingResponse(
+        stream,
+        media_type=kind,
+        headers={"content-length": str(stream.size)},
+        background=BackgroundTask(stream.close),
+    )

@@ -1,9 +1,15 @@
-"""Uploaded bytes as plain files: `<root>/<kind>/<shard>/<id>`, written under a temporary name and
-moved into place (a hard link, so an existing file is never replaced), so a reader never sees half a file
-and several worker processes can share a root.
+"""Uploaded bytes, by (kind, id). The store keeps the metadata; a blob store keeps the bytes.
 
-The store keeps the metadata; this keeps the bytes. An emulator without a data dir keeps its files in
-a temporary directory that is removed when the emulator closes (or the interpreter exits).
+`BlobStore` and `BlobWriter` are what the services use; two stores implement them:
+
+- `DiskBlobStore` (the default): plain files `<root>/<kind>/<shard>/<id>`, written under a temporary name
+  and moved into place (a hard link, so an existing file is never replaced), so a reader never sees half a
+  file and several worker processes can share a root. An emulator without a data dir keeps its files in a
+  temporary directory that is removed when the emulator closes (or the interpreter exits).
+- `S3BlobStore` (core/blobs_s3.py, the `s3` extra): objects in an S3-compatible bucket, for several hosts
+  sharing one database (`--files-url s3://bucket/prefix`).
+
+`core/blob_stores.py` picks one from the settings (`open_blob_store`).
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ import tempfile
 import threading
 import uuid
 import weakref
-from typing import Any, BinaryIO, Callable, Optional
+from typing import Any, BinaryIO, Callable, Iterator, Optional, Protocol
 
 from . import loopguard
 
@@ -27,10 +33,93 @@ KINDS = ("file", "kdoc")
 """`file`: /v1/files/upload; `kdoc`: a knowledge document sent as base64."""
 
 
-class BlobWriter:
+def check_name(kind: str, id: str) -> None:
+    """`ValueError` unless (kind, id) names a blob: a known kind, an id of safe characters."""
+    if kind not in KINDS or not _SAFE.match(id) or id in (".", ".."):
+        raise ValueError(f"not a blob name: {kind!r}/{id!r}")
+
+
+class BlobWriter(Protocol):
+    """One upload being written: `write` chunks, then `commit` or `abort`."""
+
+    size: int
+    """Bytes written so far."""
+    head: bytes
+    """The first bytes written (up to one chunk), for checks that look at a file's start."""
+
+    def write(self, data: bytes) -> None: ...
+
+    def commit(self, kind: str, id: str) -> str:
+        """Store the written bytes as (kind, id), atomically; returns where they are. A blob already there
+        is never replaced (`FileExistsError`, and the writer is aborted)."""
+        ...
+
+    def abort(self) -> None:
+        """Drop what was written (safe to call twice, or after `commit`)."""
+        ...
+
+
+class BlobStream:
+    """A stored blob read in chunks (`size` bytes in all); closed when read to the end, or by `close`."""
+
+    def __init__(self, source: Any, size: int) -> None:
+        self._source = source  # anything with read(n) and close(): a file, an S3 body
+        self.size = size
+
+    def __iter__(self) -> Iterator[bytes]:
+        try:
+            while True:
+                data = self._source.read(CHUNK)
+                if not data:
+                    return
+                yield data
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self._source.close()
+
+
+class BlobStore(Protocol):
+    """Bytes by (kind, id): written in chunks and committed once, read back whole or streamed."""
+
+    def writer(self) -> BlobWriter:
+        """A new blob, written in chunks and invisible until committed."""
+        ...
+
+    def put(self, kind: str, id: str, data: bytes) -> str:
+        """Store `data` whole (small payloads: a knowledge document sent as base64)."""
+        ...
+
+    def find(self, kind: str, id: str) -> Optional[str]:
+        """Where (kind, id) is (a path, an `s3://` URL), or None when it was never stored (or deleted)."""
+        ...
+
+    def read(self, kind: str, id: str, limit: Optional[int] = None) -> Optional[bytes]:
+        """The bytes (at most `limit` of them), or None when missing."""
+        ...
+
+    def open(self, kind: str, id: str) -> Optional[BlobStream]:
+        """The bytes as a stream of chunks, or None when missing."""
+        ...
+
+    def delete(self, kind: str, id: str) -> None:
+        """Remove (kind, id); nothing happens when it is missing."""
+        ...
+
+    def wipe(self) -> None:
+        """Delete every stored blob."""
+        ...
+
+    def close(self) -> None:
+        """Release what the store holds (a temporary directory, connections); stored blobs stay."""
+        ...
+
+
+class DiskBlobWriter:
     """One file being written: `write` chunks, then `commit` (renamed into place) or `abort`."""
 
-    def __init__(self, blobs: BlobStore, handle: BinaryIO, temp_path: str) -> None:
+    def __init__(self, blobs: DiskBlobStore, handle: BinaryIO, temp_path: str) -> None:
         self._blobs = blobs
         self._handle = handle
         self.temp_path = temp_path
@@ -75,7 +164,7 @@ class BlobWriter:
             os.unlink(self.temp_path)
 
 
-class BlobStore:
+class DiskBlobStore:
     """Files by (kind, id) under `root`, or under a private temporary directory when `root` is None."""
 
     def __init__(self, root: Optional[str] = None) -> None:
@@ -98,18 +187,17 @@ class BlobStore:
 
     def path(self, kind: str, id: str) -> str:
         """Where (kind, id) lives: `<root>/<kind>/<last two characters of id>/<id>`."""
-        if kind not in KINDS or not _SAFE.match(id) or id in (".", ".."):
-            raise ValueError(f"not a blob name: {kind!r}/{id!r}")
+        check_name(kind, id)
         return os.path.join(self.root, kind, id[-2:].rjust(2, "_"), id)
 
-    def writer(self) -> BlobWriter:
+    def writer(self) -> DiskBlobWriter:
         """A new file under a temporary name (in `<root>/tmp`, on the same file system as its place)."""
         if self.loop_guard:
             loopguard.check("a blob write")
         temp_dir = os.path.join(self.root, "tmp")
         os.makedirs(temp_dir, exist_ok=True)
         temp_path = os.path.join(temp_dir, f"{uuid.uuid4().hex}.part")
-        return BlobWriter(self, open(temp_path, "xb"), temp_path)
+        return DiskBlobWriter(self, open(temp_path, "xb"), temp_path)
 
     def put(self, kind: str, id: str, data: bytes) -> str:
         """Store `data` whole (small payloads: a knowledge document sent as base64)."""
@@ -136,6 +224,17 @@ class BlobStore:
                 return f.read() if limit is None else f.read(limit)
         except FileNotFoundError:  # deleted meanwhile
             return None
+
+    def open(self, kind: str, id: str) -> Optional[BlobStream]:
+        """The file as a stream of chunks, or None when missing."""
+        path = self.find(kind, id)
+        if path is None:
+            return None
+        try:
+            handle = open(path, "rb")  # noqa: SIM115 (the stream closes it)
+        except FileNotFoundError:  # deleted meanwhile
+            return None
+        return BlobStream(handle, os.fstat(handle.fileno()).st_size)
 
     def delete(self, kind: str, id: str) -> None:
         with contextlib.suppress(FileNotFoundError):

@@ -13,6 +13,8 @@ STRICT_ENV = "COZEKIT_EMULATOR_STRICT_REQUESTS"
 CALLBACK_HOSTS_ENV = "COZEKIT_EMULATOR_CALLBACK_HOSTS"
 DATABASE_URL_ENV = "COZEKIT_EMULATOR_DATABASE_URL"
 """A database URL for the emulator's state (`postgresql://user:pass@host/db`), instead of SQLite."""
+FILES_URL_ENV = "COZEKIT_EMULATOR_FILES_URL"
+"""Where uploaded bytes live (`s3://bucket/prefix`), instead of files in the data directory."""
 CHUNK_DELAY_ENV = "COZEKIT_EMULATOR_CHUNK_DELAY_MS"
 """Milliseconds `serve` waits before each streamed delta (`--chunk-delay-ms`; default 20)."""
 CONTROL_TOKEN_HEADER = "X-Cozekit-Control-Token"
@@ -61,6 +63,14 @@ class EmulatorConfig:
     """Keep state in this database (`postgresql://...`, or `sqlite:///path`) instead of the SQLite file in
     the data directory (or memory); read when the emulator starts (`--database-url`)."""
 
+    files_url: Optional[str] = None
+    """Keep uploaded bytes in this S3-compatible bucket (`s3://bucket/prefix`, the `s3` extra) instead of
+    files under the data directory, so several hosts share them; read when the emulator starts
+    (`--files-url`)."""
+    s3_endpoint_url: Optional[str] = None
+    """The S3-compatible server of `files_url` (MinIO...; `--s3-endpoint-url`); None: boto3's settings
+    (`AWS_ENDPOINT_URL`, else AWS). Credentials and region come from boto3's settings."""
+
     strict_requests: bool = False
     """Refuse (4000) a JSON body field the endpoint does not know, instead of ignoring it as Coze does;
     unknown fields are recorded either way (`GET /_emulator/unknown_fields`)."""
@@ -68,7 +78,8 @@ class EmulatorConfig:
     @classmethod
     def from_env(cls, **overrides: Any) -> EmulatorConfig:
         """Defaults plus the `COZEKIT_EMULATOR_OPENAI_*`, `COZEKIT_EMULATOR_CONTROL_TOKEN`,
-        `COZEKIT_EMULATOR_STRICT_REQUESTS` and `COZEKIT_EMULATOR_CALLBACK_HOSTS` environment variables, then
+        `COZEKIT_EMULATOR_STRICT_REQUESTS`, `COZEKIT_EMULATOR_CALLBACK_HOSTS`,
+        `COZEKIT_EMULATOR_DATABASE_URL` and `COZEKIT_EMULATOR_FILES_URL` environment variables, then
         `overrides`."""
         cfg = cls(
             openai_base_url=os.environ.get(ENV_PREFIX + "BASE_URL") or None,
@@ -77,6 +88,7 @@ class EmulatorConfig:
             control_token=os.environ.get(CONTROL_TOKEN_ENV) or None,
             strict_requests=os.environ.get(STRICT_ENV, "").lower() in ("1", "true", "yes"),
             database_url=os.environ.get(DATABASE_URL_ENV) or None,
+            files_url=os.environ.get(FILES_URL_ENV) or None,
             callback_hosts=tuple(
                 h.strip() for h in os.environ.get(CALLBACK_HOSTS_ENV, "").split(",") if h.strip()
             ),
@@ -101,6 +113,7 @@ class EmulatorConfig:
         out["openai_api_key"] = "***" if self.openai_api_key else None
         out["control_token"] = "***" if self.control_token else None
         out["database_url"] = _without_password(self.database_url)
+        out["s3_endpoint_url"] = _without_password(self.s3_endpoint_url)
         out["allowed_hosts"] = list(self.allowed_hosts)
         out["allowed_origins"] = list(self.allowed_origins)
         out["callback_hosts"] = list(self.callback_hosts)
