@@ -46,9 +46,9 @@ from .oauth import routes as oauth_routes
 from .plugins import routes as plugin_routes
 from .realtime import routes as realtime_routes
 from .render import install_error_handlers
-from .routing import document_bearer
+from .routing import FastRoutes, document_bearer
 from .state import EmulatorState
-from .strict_fields import check_body_fields
+from .strict_fields import check_body_fields, check_known, known_fields
 from .workflows import routes as workflow_routes
 from .workspaces import app_routes, connector_routes, folder_routes, variable_routes
 from .workspaces import routes as workspace_routes
@@ -90,7 +90,8 @@ def create_app(config: Optional[EmulatorConfig] = None, *, data_dir: Optional[st
     )
     app.state.emulator = state
     install_error_handlers(app)
-    app.add_middleware(EmulatorMiddleware, config=state.config, faults=state.faults)
+    hot = FastRoutes(known_fields, check_known)  # the app-wide dependency above, checked on its hot path
+    app.add_middleware(EmulatorMiddleware, config=state.config, faults=state.faults, hot=hot)
     routers = (
         chat_routes,
         conversation_routes,
@@ -124,4 +125,5 @@ def create_app(config: Optional[EmulatorConfig] = None, *, data_dir: Optional[st
     document_bearer(app, (module.router for module in routers))
     for module in routers:
         app.include_router(module.router)
+    hot.add(module.router for module in routers)
     return app
