@@ -190,6 +190,43 @@ class _Conn:
         self.raw: Any = conn.connection.driver_connection
 
 
+class _Plain:
+    """A shaped statement as driver SQL for one set of list lengths (SQLite): its `?` parameters in
+    order, each a value of the call (an item of a list), or a constant of the statement (a JSON path),
+    with SQLAlchemy's bind processing."""
+
+    __slots__ = ("slots", "sql")
+
+    def __init__(self, compiled: Any, params: Dict[str, Any]) -> None:
+        state = compiled.construct_expanded_state(params)
+        processors: Mapping[str, Any] = compiled._bind_processors  # by name, as SQLAlchemy applies them
+        expanded = {
+            new: (old, i) for old, news in state.parameter_expansion.items() for i, new in enumerate(news)
+        }
+        self.sql: str = state.statement
+        self.slots: List[Tuple[Optional[str], Any, Any]] = []
+        """(name, index, processor) for a value of the call; (None, value, None) for a constant."""
+        for name in state.positiontup or ():
+            processor = processors.get(name)
+            if name in expanded:
+                self.slots.append((expanded[name][0], expanded[name][1], processors.get(expanded[name][0])))
+            elif name in params:
+                self.slots.append((name, None, processor))
+            else:
+                value = state.parameters[name]
+                self.slots.append((None, processor(value) if processor else value, None))
+
+    def bind(self, params: Dict[str, Any]) -> Tuple[Any, ...]:
+        out = []
+        for name, index, processor in self.slots:
+            if name is None:
+                out.append(index)
+                continue
+            value = params[name] if index is None else params[name][index]
+            out.append(processor(value) if processor else value)
+        return tuple(out)
+
+
 class Store:
     """Documents in a database: a SQLite path (default `:memory:`) or a SQLAlchemy URL."""
 
@@ -205,6 +242,7 @@ class Store:
         self._free: List[_Conn] = []
         self._free_lock = threading.Lock()
         self._shapes: Dict[Tuple[Any, ...], Any] = {}
+        self._plain: Dict[Tuple[Any, ...], _Plain] = {}
         self.changes: Dict[str, int] = {}
         """Updates and deletes this process made, per kind (`*`: wipes): a cache of documents of a kind is
         stale once its count has moved. Counted before the write and again once it is committed, so a
@@ -457,9 +495,9 @@ class Store:
         owner: Optional[str],
         parent: Optional[str],
         where: Where,
-    ) -> Tuple[Any, Dict[str, Any]]:
-        """`base()` filtered by kind, owner, parent and `where`: the statement (built once per shape)
-        and this call's values."""
+    ) -> Tuple[Any, Dict[str, Any], Tuple[Any, ...]]:
+        """`base()` filtered by kind, owner, parent and `where`: the statement (built once per shape),
+        this call's values and the shape."""
         conditions = list((where or {}).items())
         shape = (name, owner is not None, parent is not None, tuple((k, _shape_of(v)) for k, v in conditions))
 
@@ -480,7 +518,22 @@ class Store:
             params["f_parent"] = parent
         for i, (_key, value) in enumerate(conditions):
             params.update(_condition_values(value, f"w{i}"))
-        return self._shaped(shape, build), params
+        return self._shaped(shape, build), params, shape
+
+    def _values(self, conn: _Conn, query: Any, params: Dict[str, Any], shape: Tuple[Any, ...]) -> List[Any]:
+        """The first column of a shaped statement's rows. On SQLite the statement runs on the driver
+        connection, its SQL expanded for this call's list lengths once (`_Plain`), like the hot
+        statements; elsewhere through SQLAlchemy."""
+        if self.dialect != "sqlite":
+            return [row[0] for row in conn.sa.execute(query, params)]
+        key = (shape, tuple(len(v) for v in params.values() if isinstance(v, list)))
+        plain = self._plain.get(key)
+        if plain is None:
+            plain = _Plain(query.compile(dialect=self.engine.dialect), params)
+            if len(self._plain) >= _SHAPES_MAX:
+                self._plain.clear()
+            self._plain[key] = plain
+        return [row[0] for row in conn.raw.execute(plain.sql, plain.bind(params)).fetchall()]
 
     def find(
         self, kind: str, *, owner: Optional[str] = None, parent: Optional[str] = None, where: Where = None
@@ -490,9 +543,9 @@ class Store:
         def base() -> Any:
             return sa.select(objects.c.data).order_by(objects.c.seq, objects.c.id)
 
-        query, params = self._selection(base, "find", kind, owner, parent, where)
+        query, params, shape = self._selection(base, "find", kind, owner, parent, where)
         with self._read() as conn:
-            return [dict(data) for data in conn.sa.execute(query, params).scalars()]
+            return [_loaded(data) for data in self._values(conn, query, params, shape)]
 
     def count(
         self, kind: str, *, owner: Optional[str] = None, parent: Optional[str] = None, where: Where = None
@@ -500,9 +553,9 @@ class Store:
         def base() -> Any:
             return sa.select(sa.func.count()).select_from(objects)
 
-        query, params = self._selection(base, "count", kind, owner, parent, where)
+        query, params, shape = self._selection(base, "count", kind, owner, parent, where)
         with self._read() as conn:
-            return int(conn.sa.execute(query, params).scalar() or 0)
+            return int(self._values(conn, query, params, shape)[0] or 0)
 
     def page(
         self,
@@ -547,8 +600,9 @@ class Store:
             return query
 
         name = f"page:{order}:{reverse}:{by_seq}:{bool(offset and cursor is None)}"
+        shape: Tuple[Any, ...] = ()
         if shaped:
-            query, params = self._selection(base, name, kind, owner, parent, where)
+            query, params, shape = self._selection(base, name, kind, owner, parent, where)
         else:
             query = self._shapeless(kind, owner, parent, where)
             params = {}
@@ -566,7 +620,9 @@ class Store:
                 else:
                     query = query.order_by(column, objects.c.seq, objects.c.id)
                 query = query.limit(sa.bindparam("p_limit", type_=sa.Integer))
-            items = [dict(data) for data in conn.sa.execute(query, params).scalars()]
+                items = [dict(data) for data in conn.sa.execute(query, params).scalars()]
+            else:
+                items = [_loaded(data) for data in self._values(conn, query, params, shape)]
         has_more = len(items) > limit
         items = items[:limit]
         if backwards:
@@ -610,7 +666,7 @@ class Store:
         self, kind: str, *, owner: Optional[str] = None, parent: Optional[str] = None, where: Where = None
     ) -> int:
         """Delete every matching document in one statement; returns how many."""
-        query, params = self._selection(objects.delete, "delete", kind, owner, parent, where)
+        query, params, _shape = self._selection(objects.delete, "delete", kind, owner, parent, where)
         with self._changing(kind), self._single() as conn:
             return int(conn.sa.execute(query, params).rowcount)
 
