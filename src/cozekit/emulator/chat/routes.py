@@ -112,9 +112,10 @@ async def create_chat(
 
 
 def _start(state: EmulatorState, account: Account, start: ChatStart) -> Tuple[Any, Any, Prepared]:
-    """In one thread hop: record the chat, then prepare its model turn."""
-    created, in_progress = state.chats.start(account, start)
-    return created, in_progress, state.engine.prepare(account, created["id"])
+    """In one thread hop: record the chat, then prepare its model turn (from what recording it read)."""
+    started = state.chats.begin(account, start)
+    prepared = state.engine.prepare(account, started.chat["id"], started)
+    return started.created, started.in_progress, prepared
 
 
 @router.get("/v3/chat/retrieve", summary="Retrieve a chat", operation_id="retrieve_chat")
