@@ -176,17 +176,30 @@ def _faulty_send(send: Send, fault: Fault) -> Send:
         if not streaming:  # a drop on a plain response: half the body, then hang up
             await send({"type": "http.response.body", "body": body[: len(body) // 2], "more_body": True})
             raise _Stop()
-        if passed < fault.after_events:
-            passed += 1
-            await send(message)
-            return
-        if mode == "stream_error":
-            internal = CozeErrors.INTERNAL_ERROR
-            err = {"code": fault.code or internal.code, "msg": fault.msg or internal.msg}
-            await send({"type": "http.response.body", "body": frame("error", err), "more_body": False})
-        raise _Stop()
+        frames = _frames(body)  # a write may carry several events: each counts
+        for i in range(len(frames)):
+            if passed < fault.after_events:
+                passed += 1
+                continue
+            if i:
+                await send({"type": "http.response.body", "body": b"".join(frames[:i]), "more_body": True})
+            if mode == "stream_error":
+                internal = CozeErrors.INTERNAL_ERROR
+                err = {"code": fault.code or internal.code, "msg": fault.msg or internal.msg}
+                await send({"type": "http.response.body", "body": frame("error", err), "more_body": False})
+            raise _Stop()
+        await send(message)
 
     return faulty
+
+
+def _frames(body: bytes) -> List[bytes]:
+    """The SSE events of one body message (each ending in a blank line); an empty message is one."""
+    parts = body.split(b"\n\n")
+    frames = [part + b"\n\n" for part in parts[:-1]]
+    if parts[-1]:
+        frames.append(parts[-1])
+    return frames or [body]
 
 
 def _stopped(exc: BaseException) -> bool:

@@ -40,6 +40,9 @@ log = logging.getLogger("cozekit.emulator")
 CANCEL_POLL_SECONDS = 0.05
 """How often a running model turn reads its chat's status for a cancel made by another worker (a cancel
 made in this process is seen before the next delta)."""
+DELTAS_PER_WRITE = 8
+"""A model that answers without waiting (no chunk delay) hands the stream this many deltas at a time
+(the loop runs between them; the stream writes what is queued in one write)."""
 Sink = Optional["asyncio.Queue[Optional[bytes]]"]
 VERBOSE_FINISH = json.dumps(
     {
@@ -145,6 +148,7 @@ class ChatEngine:
             failure: Optional[Failure] = None
             record = not workflows  # else recorded above, after the workflow step
             checked = time.monotonic()
+            deltas = 0
             async for event in model.run(request):
                 if isinstance(event, Text):
                     if self.config.chunk_delay:
@@ -159,7 +163,9 @@ class ChatEngine:
                     (reasoning if event.reasoning else text).append(event.chunk)
                     if sink is not None:
                         emit("conversation.message.delta", _delta(chat, msg_id, event))
-                        await asyncio.sleep(0)  # let the stream send it
+                        deltas += 1
+                        if deltas % DELTAS_PER_WRITE == 0:
+                            await asyncio.sleep(0)  # let the stream send them
                 elif isinstance(event, Calls):
                     calls = event.calls
                     break

@@ -10,7 +10,7 @@ from typing_extensions import Annotated
 
 from ..core.base import Account
 from ..core.offload import OFFLOAD
-from ..core.sse import EVENT_STREAM, drain, frame
+from ..core.sse import EVENT_STREAM, drain_joined, frame
 from ..routing import IdStr, Router, TextId, blank, current_account, ok, state_of
 from ..state import EmulatorState
 from .backend import ChatStart, render_chat
@@ -76,7 +76,7 @@ def _stream(
     queue = state_of(request).engine.launch(account, chat_id, first, stream=True, prepared=prepared)
     assert queue is not None
     return StreamingResponse(
-        drain(queue), headers={"content-type": EVENT_STREAM, "cache-control": "no-cache"}
+        drain_joined(queue), headers={"content-type": EVENT_STREAM, "cache-control": "no-cache"}
     )
 
 
