@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 import os
-from typing import Optional
+from typing import Any, Dict, Optional
 
 from fastapi import Depends, FastAPI
 
@@ -58,6 +59,15 @@ FILES_DIR = "files"
 """Uploaded bytes, under the data dir (`files/<kind>/<shard>/<id>`)."""
 
 
+_NO_TELEMETRY: Dict[str, Any] = (
+    {"telemetry": {"tracing": False, "metrics": False, "logs": False}}
+    if "telemetry" in inspect.signature(FastAPI).parameters
+    else {}
+)
+"""FastAPI releases with built-in OpenTelemetry check on every request whether a provider is configured
+(environment reads): the emulator traces nothing, so it says so once."""
+
+
 def _require_multipart() -> None:
     """Uploads need python-multipart (in the `testing` extra; fastapi alone, as in the `proxy` extra,
     lacks it): fail at start with `ModuleNotFoundError` naming it, not on the first upload."""
@@ -87,6 +97,7 @@ def create_app(config: Optional[EmulatorConfig] = None, *, data_dir: Optional[st
         version=__version__,
         description="A local server speaking the Coze OpenAPI. Control plane under `/_emulator/`.",
         dependencies=[Depends(check_body_fields)],
+        **_NO_TELEMETRY,
     )
     app.state.emulator = state
     install_error_handlers(app)

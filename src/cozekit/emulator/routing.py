@@ -8,6 +8,7 @@ import inspect
 import json
 import typing
 from typing import Any, Callable, Dict, FrozenSet, Iterable, Iterator, List, Optional, Tuple, Union
+from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, FastAPI, Request, params
 from fastapi.dependencies.models import Dependant
@@ -316,8 +317,8 @@ class FastRoutes:
             return False
         request = Request(scope, receive if body is None else replay(body, receive))
         kwargs: Dict[str, Any] = {}
-        if plan.queries:
-            query = request.query_params
+        if plan.queries:  # the last of a repeated parameter, as Starlette's `query_params.get`
+            query = dict(parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True))
             for name, adapter, default, required in plan.queries:
                 raw = query.get(name)
                 if raw is None:
