@@ -26,6 +26,7 @@ import json
 import secrets
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Dict, List, Optional, Sequence, Set, Tuple
 
@@ -49,6 +50,10 @@ ID_NODES = 1024
 _LOCK_KEY = 0x0C02E
 """PostgreSQL advisory lock taken by migrations and node claims."""
 SQLITE_BUSY_TIMEOUT = 30.0
+CHECKPOINT_SECONDS = 0.5
+"""How often a SQLite file's write-ahead log is copied back into the database (`Store.checkpoint`, in a
+thread of its own). SQLite's default does it in the commit that fills 1,000 pages of log, with an fsync,
+while that writer still holds the write lock: every writer of the process waited for the disk."""
 
 
 class DuplicateId(Exception):
@@ -254,6 +259,15 @@ class Store:
         with self._write() as conn:
             self._lock_database(conn)
             schema.migrate(conn.sa)
+        self._checkpoints: Optional[threading.Event] = None
+        if self.dialect == "sqlite" and not self.memory:
+            self._checkpoints = threading.Event()
+            threading.Thread(
+                target=_checkpoint_loop,
+                args=(weakref.ref(self), self._checkpoints),
+                name="cozekit-emulator-checkpoint",
+                daemon=True,
+            ).start()
 
     # -- connections and transactions ------------------------------------------------------------------
 
@@ -273,7 +287,20 @@ class Store:
         conn = self.engine.connect()
         if self.dialect == "postgresql":
             conn = conn.execution_options(isolation_level="AUTOCOMMIT")
-        return _Conn(conn)
+        kept = _Conn(conn)
+        if self.dialect == "sqlite" and not self.memory:
+            kept.raw.execute("PRAGMA wal_autocheckpoint = 0")  # `checkpoint` does it, off the commit
+        return kept
+
+    def checkpoint(self) -> Optional[Tuple[int, int, int]]:
+        """Copy a SQLite file's write-ahead log into the database (a passive checkpoint: it waits for no
+        reader or writer), as the checkpoint thread does every `CHECKPOINT_SECONDS`; returns SQLite's
+        (busy, pages of log, pages copied), or None for other databases."""
+        if self.dialect != "sqlite" or self.memory:
+            return None
+        with self._checkout() as conn:
+            busy, log, copied = conn.raw.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        return int(busy), int(log), int(copied)
 
     def _idle(self, conn: _Conn) -> bool:
         """Whether a connection handed back is fit to keep: open, and in no transaction."""
@@ -709,12 +736,25 @@ class Store:
             conn.sa.execute(schema.blobs.delete())
 
     def close(self) -> None:
+        if self._checkpoints is not None:
+            self._checkpoints.set()  # the last connection closed checkpoints what is left
         with self._free_lock:
             kept, self._free = self._free, []
         for conn in kept:
             with contextlib.suppress(Exception):
                 conn.sa.close()
         self.engine.dispose()
+
+
+def _checkpoint_loop(store: weakref.ReferenceType[Store], stop: threading.Event) -> None:
+    """The checkpoint thread: until the store is closed or gone."""
+    while not stop.wait(CHECKPOINT_SECONDS):
+        kept = store()
+        if kept is None:
+            return
+        with contextlib.suppress(Exception):  # a database being closed, or locked elsewhere: next time
+            kept.checkpoint()
+        del kept
 
 
 def _cast(sample: Any) -> str:
