@@ -15,7 +15,9 @@ it has used (`_Conn`: a SQLAlchemy connection and its driver connection) and han
 call; every kept connection is in autocommit at the driver, so a read outside `transaction()` sees
 every commit before it (WAL readers never wait), and the store begins and ends write transactions
 itself. The hot statements (a keyed read, an insert, an update) are compiled once per dialect and run
-on the driver connection; lists and filters are SQLAlchemy statements built per call.
+on the driver connection; lists and filters are SQLAlchemy statements built once per shape, and on
+SQLite run on the driver connection too (`_Plain`). A SQLite file's write-ahead log is checkpointed by
+a thread of the store (`checkpoint`), never by a commit.
 """
 
 from __future__ import annotations
