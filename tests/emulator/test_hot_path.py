@@ -7,9 +7,11 @@ from typing import Any, AsyncIterator, Dict, Tuple
 
 import httpx
 import pytest
+from fastapi import Request, Response
 
 from cozekit.emulator.app import create_app
-from cozekit.emulator.routing import FastRoutes
+from cozekit.emulator.routing import FastRoutes, Router
+from cozekit.emulator.strict_fields import check_known, known_fields
 
 
 def _hot(app: Any) -> FastRoutes:
@@ -86,3 +88,22 @@ async def test_a_hot_route_records_and_refuses_unknown_body_fields(emulator: Any
     assert unknown == [
         {"method": "POST", "path": "/v1/conversation/message/create", "field": "contnet", "count": 2}
     ]
+
+
+def test_a_route_that_an_earlier_one_would_take_first_stays_with_fastapi() -> None:
+    first, second = Router(), Router()
+
+    @first.get("/v9/{name}")
+    async def by_name(request: Request, name: str) -> Response:
+        return Response()
+
+    @second.get("/v9/static")
+    async def static(request: Request) -> Response:
+        return Response()
+
+    shadowed = FastRoutes(known_fields, check_known)
+    shadowed.add([first, second])
+    assert shadowed._plans.get(("GET", "/v9/static")) is None
+    alone = FastRoutes(known_fields, check_known)
+    alone.add([second])
+    assert alone._plans.get(("GET", "/v9/static")) is not None

@@ -17,6 +17,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, BeforeValidator, TypeAdapter, ValidationError
 from pydantic_core import PydanticUndefined
 from starlette.responses import Response
+from starlette.routing import WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from typing_extensions import Annotated, get_args, get_origin
 
@@ -276,17 +277,18 @@ class FastRoutes:
     def add(self, routers: Iterable[APIRouter]) -> None:
         """Plan every route of `routers` that can take the hot path (the first route of a method and
         path wins, as in FastAPI's routing)."""
+        earlier: List[Any] = []
         for router in routers:
             for route in router.routes:
-                if not isinstance(route, APIRoute):
-                    continue
-                plan = self._plan(route)
-                for method in route.methods or ():
-                    key = (method, route.path)
-                    if key in self._plans or plan is None:
-                        self._plans.setdefault(key, None)  # type: ignore[arg-type]
-                    else:
-                        self._plans[key] = plan
+                if isinstance(route, APIRoute):
+                    plan = self._plan(route)
+                    for method in route.methods or ():
+                        key = (method, route.path)
+                        if key in self._plans or plan is None or _shadowed(earlier, method, route.path):
+                            self._plans.setdefault(key, None)  # type: ignore[arg-type]
+                        else:
+                            self._plans[key] = plan
+                earlier.append(route)
 
     def _plan(self, route: APIRoute) -> Optional[_Plan]:
         if "{" in route.path or route.path.startswith("/_emulator") or route.dependencies:
@@ -365,6 +367,18 @@ class FastRoutes:
             raise TypeError(f"{scope['method']} {scope['path']} answered {what}, not a Response")
         await response(scope, request.receive, send)
         return True
+
+
+def _shadowed(earlier: List[Any], method: str, path: str) -> bool:
+    """Whether a route registered before would take `method path` first in FastAPI's routing."""
+    for route in earlier:
+        if isinstance(route, WebSocketRoute):  # never an HTTP request's
+            continue
+        regex = getattr(route, "path_regex", None)
+        methods = getattr(route, "methods", None)  # None: a mount, every method
+        if regex is not None and regex.match(path) and (methods is None or method in methods):
+            return True
+    return False
 
 
 def _take(plan: _Plan, name: str, annotation: Any, default: Any) -> bool:
