@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections.abc
 import copy
 import functools
 import inspect
@@ -407,7 +408,7 @@ def _take(plan: _Plan, name: str, annotation: Any, default: Any) -> bool:
                 args = (base, *rest)
                 base = Annotated[args]
     if field is not None:
-        if not isinstance(field, params.Query) or field.alias or field.metadata:
+        if not isinstance(field, params.Query) or field.alias or field.metadata or _many(base):
             return False
         required = value is ... or value is inspect.Parameter.empty or value is PydanticUndefined
         plan.queries.append((name, TypeAdapter(base), None if required else value, required))
@@ -417,6 +418,21 @@ def _take(plan: _Plan, name: str, annotation: Any, default: Any) -> bool:
         return False
     plan.body = (name, model, default is None)
     return True
+
+
+def _many(annotation: Any) -> bool:
+    """Whether a query parameter's type takes repeated values (FastAPI reads them all, not the last)."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _many(get_args(annotation)[0])
+    if origin is Union:
+        return any(_many(arg) for arg in get_args(annotation))
+    kind = origin if origin is not None else annotation
+    return (
+        isinstance(kind, type)
+        and issubclass(kind, (list, tuple, set, frozenset, collections.abc.Sequence))
+        and not issubclass(kind, (str, bytes))
+    )
 
 
 def _body_model(annotation: Any) -> Optional[type]:
