@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 import os
-from typing import Optional
+from typing import Any, Dict, Optional
 
 from fastapi import Depends, FastAPI
 
@@ -46,9 +47,9 @@ from .oauth import routes as oauth_routes
 from .plugins import routes as plugin_routes
 from .realtime import routes as realtime_routes
 from .render import install_error_handlers
-from .routing import document_bearer
+from .routing import FastRoutes, document_bearer
 from .state import EmulatorState
-from .strict_fields import check_body_fields
+from .strict_fields import check_body_fields, check_known, known_fields
 from .workflows import routes as workflow_routes
 from .workspaces import app_routes, connector_routes, folder_routes, variable_routes
 from .workspaces import routes as workspace_routes
@@ -56,6 +57,15 @@ from .workspaces import routes as workspace_routes
 DB_FILE = "emulator.sqlite3"
 FILES_DIR = "files"
 """Uploaded bytes, under the data dir (`files/<kind>/<shard>/<id>`)."""
+
+
+_NO_TELEMETRY: Dict[str, Any] = (
+    {"telemetry": {"tracing": False, "metrics": False, "logs": False}}
+    if "telemetry" in inspect.signature(FastAPI).parameters
+    else {}
+)
+"""FastAPI releases with built-in OpenTelemetry check on every request whether a provider is configured
+(environment reads): the emulator traces nothing, so it says so once."""
 
 
 def _require_multipart() -> None:
@@ -87,10 +97,12 @@ def create_app(config: Optional[EmulatorConfig] = None, *, data_dir: Optional[st
         version=__version__,
         description="A local server speaking the Coze OpenAPI. Control plane under `/_emulator/`.",
         dependencies=[Depends(check_body_fields)],
+        **_NO_TELEMETRY,
     )
     app.state.emulator = state
     install_error_handlers(app)
-    app.add_middleware(EmulatorMiddleware, config=state.config, faults=state.faults)
+    hot = FastRoutes(known_fields, check_known)  # the app-wide dependency above, checked on its hot path
+    app.add_middleware(EmulatorMiddleware, config=state.config, faults=state.faults, hot=hot)
     routers = (
         chat_routes,
         conversation_routes,
@@ -124,4 +136,5 @@ def create_app(config: Optional[EmulatorConfig] = None, *, data_dir: Optional[st
     document_bearer(app, (module.router for module in routers))
     for module in routers:
         app.include_router(module.router)
+    hot.add(module.router for module in routers)
     return app

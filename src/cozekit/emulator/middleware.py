@@ -8,7 +8,7 @@ import hmac
 import json
 import logging
 import re
-from typing import Dict, List, Optional
+from typing import Awaitable, Callable, Dict, List, Optional
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -46,11 +46,18 @@ class _Stop(Exception):
     """Raised through the app once a fault has ended (or cut) the response."""
 
 
+HotPath = Callable[[Scope, Receive, Optional[bytes], Send], Awaitable[bool]]
+"""`routing.FastRoutes`: answers a request without the framework's routing (True), or leaves it (False)."""
+
+
 class EmulatorMiddleware:
-    def __init__(self, app: ASGIApp, config: EmulatorConfig, faults: FaultBook) -> None:
+    def __init__(
+        self, app: ASGIApp, config: EmulatorConfig, faults: FaultBook, hot: Optional[HotPath] = None
+    ) -> None:
         self.app = app
         self.config = config
         self.faults = faults
+        self.hot = hot
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -98,6 +105,8 @@ class EmulatorMiddleware:
             await reply(too_large.http_status, too_large.code, too_large.msg)
             return
         is_json = b"json" in _header(scope, b"content-type")
+        body: Optional[bytes] = None
+        read = receive
         if scope["method"] in BODY_METHODS and length is None and not is_json:
             receive = _counted(receive, limit, too_large)  # an upload streams: counted, never buffered
         elif scope["method"] in BODY_METHODS and is_json:
@@ -109,9 +118,12 @@ class EmulatorMiddleware:
                 err = malformed_body()
                 await reply(err.http_status, err.code, err.msg)
                 return
-            receive = _replay(body, receive)
+            receive = replay(body, receive)
         outgoing = send_logged if fault is None else _faulty_send(send_logged, fault)
         try:
+            hot = self.hot is not None and (body is not None or scope["method"] not in BODY_METHODS)
+            if hot and await self.hot(scope, read, body, outgoing):  # type: ignore[misc]
+                return
             await self.app(scope, receive, outgoing)
         except Exception as exc:
             if _stopped(exc):
@@ -164,17 +176,30 @@ def _faulty_send(send: Send, fault: Fault) -> Send:
         if not streaming:  # a drop on a plain response: half the body, then hang up
             await send({"type": "http.response.body", "body": body[: len(body) // 2], "more_body": True})
             raise _Stop()
-        if passed < fault.after_events:
-            passed += 1
-            await send(message)
-            return
-        if mode == "stream_error":
-            internal = CozeErrors.INTERNAL_ERROR
-            err = {"code": fault.code or internal.code, "msg": fault.msg or internal.msg}
-            await send({"type": "http.response.body", "body": frame("error", err), "more_body": False})
-        raise _Stop()
+        frames = _frames(body)  # a write may carry several events: each counts
+        for i in range(len(frames)):
+            if passed < fault.after_events:
+                passed += 1
+                continue
+            if i:
+                await send({"type": "http.response.body", "body": b"".join(frames[:i]), "more_body": True})
+            if mode == "stream_error":
+                internal = CozeErrors.INTERNAL_ERROR
+                err = {"code": fault.code or internal.code, "msg": fault.msg or internal.msg}
+                await send({"type": "http.response.body", "body": frame("error", err), "more_body": False})
+            raise _Stop()
+        await send(message)
 
     return faulty
+
+
+def _frames(body: bytes) -> List[bytes]:
+    """The SSE events of one body message (each ending in a blank line); an empty message is one."""
+    parts = body.split(b"\n\n")
+    frames = [part + b"\n\n" for part in parts[:-1]]
+    if parts[-1]:
+        frames.append(parts[-1])
+    return frames or [body]
 
 
 def _stopped(exc: BaseException) -> bool:
@@ -291,7 +316,7 @@ def _counted(original: Receive, limit: int, too_large: EmulatorError) -> Receive
     return receive
 
 
-def _replay(body: bytes, original: Receive) -> Receive:
+def replay(body: bytes, original: Receive) -> Receive:
     """The body read ahead, then the connection's own messages (the disconnect)."""
     sent = False
 

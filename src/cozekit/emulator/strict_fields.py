@@ -84,8 +84,12 @@ async def check_body_fields(connection: HTTPConnection) -> None:
         body = await request.json()
     except ValueError:
         return  # the route's own parsing answers
-    if not isinstance(body, dict):
-        return
+    if isinstance(body, dict):
+        check_known(request, route, known, body)
+
+
+def check_known(request: Request, route: Any, known: FrozenSet[str], body: Dict[str, Any]) -> None:
+    """Record (and with `strict_requests`, refuse) the fields of `body` that `route` does not know."""
     unknown = sorted(k for k in body if k not in known)
     if not unknown:
         return

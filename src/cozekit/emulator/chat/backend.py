@@ -37,6 +37,18 @@ class ChatStart:
     bot_version: Optional[str] = None
 
 
+@dataclasses.dataclass
+class Started:
+    """A chat just recorded (`ChatsBackend.begin`): its `created` and `in_progress` snapshots, and what
+    was read or written to record it, for its model turn to start from without reading them again."""
+
+    created: Dict[str, Any]
+    in_progress: Dict[str, Any]
+    chat: Dict[str, Any]
+    bot: Dict[str, Any]
+    conversation: Dict[str, Any]
+
+
 def render_chat(doc: Dict[str, Any]) -> Dict[str, Any]:
     out = {k: doc[k] for k in PUBLIC if doc.get(k) is not None}
     out.update({k: doc[k] for k in PUBLIC_TAIL})
@@ -78,6 +90,11 @@ class ChatsBackend(Backend):
 
     def start(self, account: Account, req: ChatStart) -> List[Dict[str, Any]]:
         """Validate and record a new chat; returns its `created` and `in_progress` snapshots."""
+        started = self.begin(account, req)
+        return [started.created, started.in_progress]
+
+    def begin(self, account: Account, req: ChatStart) -> Started:
+        """Validate and record a new chat (`start`), keeping what it read and wrote."""
         self._check_start(account, req)
         bot = self.bots.for_chat(account, req.bot_id, req.publish_status)
         with self.store.transaction():
@@ -151,7 +168,7 @@ class ChatsBackend(Backend):
             in_progress = render_chat(self._save(account, chat, new=True))
             if conv["updated_at"] != self.now():  # a conversation made just now needs no touch
                 self.conversations.touch(account, conv)
-        return [created, in_progress]
+        return Started(created, in_progress, chat, bot, conv)
 
     def _save(self, account: Account, chat: Dict[str, Any], *, new: bool = False) -> Dict[str, Any]:
         write = self.store.insert if new else self.store.update
@@ -209,11 +226,15 @@ class ChatsBackend(Backend):
         *,
         id: Optional[str] = None,
         reasoning: str = "",
+        held: bool = False,
     ) -> Dict[str, Any]:
-        conv = self.conversations.get(account, chat["conversation_id"])
+        """A bot message of the chat. `held`: the caller holds the chat, read locked in the transaction
+        this runs in (so its conversation exists: a delete takes both); else the conversation is read."""
+        if not held:
+            self.conversations.get(account, chat["conversation_id"])
         doc = self.messages.add(
             account,
-            {**conv, "last_section_id": chat["section_id"]},
+            {"id": chat["conversation_id"], "last_section_id": chat["section_id"]},
             role="assistant",
             type=type,
             content=content,
@@ -226,13 +247,21 @@ class ChatsBackend(Backend):
         return render_message(doc)
 
     def _finish(
-        self, account: Account, chat_id: str, model_input: Optional[ModelRequest] = None, **changes: Any
+        self,
+        account: Account,
+        chat_id: str,
+        model_input: Optional[ModelRequest] = None,
+        held: Optional[Dict[str, Any]] = None,
+        **changes: Any,
     ) -> Optional[Dict[str, Any]]:
         """Apply a terminal (or waiting) state, with the turn's `model_input` when given (as `record_input`,
         in the same write), unless the chat was canceled meanwhile (read and written in one transaction: a
-        cancel from another thread or worker either comes first and wins, or after)."""
+        cancel from another thread or worker either comes first and wins, or after). `held`: the chat as
+        the caller read it locked in the transaction this runs in (not read again)."""
         with self.store.transaction():
-            chat = self.store.get("chat", chat_id, owner=account.space, lock=True)
+            chat = (
+                held if held is not None else self.store.get("chat", chat_id, owner=account.space, lock=True)
+            )
             if chat is None:
                 return None
             if model_input is not None:
@@ -255,10 +284,11 @@ class ChatsBackend(Backend):
         chat_id: str,
         usage: Dict[str, int],
         model_input: Optional[ModelRequest] = None,
+        held: Optional[Dict[str, Any]] = None,
     ) -> Optional[Dict[str, Any]]:
         now = self.now()
         return self._finish(
-            account, chat_id, model_input, status="completed", completed_at=now, add_usage=usage
+            account, chat_id, model_input, held, status="completed", completed_at=now, add_usage=usage
         )
 
     def fail(

@@ -34,12 +34,15 @@ from ..core.openai_compat import OpenAICompatModel
 from ..core.sse import DONE_FRAME, frame
 from ..knowledge.backend import KnowledgeBackend
 from ..workflows.engine.bot_tools import BINDING, BotWorkflows, workflow_ids
-from .backend import ChatsBackend
+from .backend import ChatsBackend, Started
 
 log = logging.getLogger("cozekit.emulator")
 CANCEL_POLL_SECONDS = 0.05
 """How often a running model turn reads its chat's status for a cancel made by another worker (a cancel
 made in this process is seen before the next delta)."""
+DELTAS_PER_WRITE = 8
+"""A model that answers without waiting (no chunk delay) hands the stream this many deltas at a time
+(the loop runs between them; the stream writes what is queued in one write)."""
 Sink = Optional["asyncio.Queue[Optional[bytes]]"]
 VERBOSE_FINISH = json.dumps(
     {
@@ -145,6 +148,7 @@ class ChatEngine:
             failure: Optional[Failure] = None
             record = not workflows  # else recorded above, after the workflow step
             checked = time.monotonic()
+            deltas = 0
             async for event in model.run(request):
                 if isinstance(event, Text):
                     if self.config.chunk_delay:
@@ -159,7 +163,9 @@ class ChatEngine:
                     (reasoning if event.reasoning else text).append(event.chunk)
                     if sink is not None:
                         emit("conversation.message.delta", _delta(chat, msg_id, event))
-                        await asyncio.sleep(0)  # let the stream send it
+                        deltas += 1
+                        if deltas % DELTAS_PER_WRITE == 0:
+                            await asyncio.sleep(0)  # let the stream send them
                 elif isinstance(event, Calls):
                     calls = event.calls
                     break
@@ -208,22 +214,29 @@ class ChatEngine:
                 sink.put_nowait(DONE_FRAME)
                 sink.put_nowait(None)
 
-    def prepare(self, account: Account, chat_id: str) -> Prepared:
-        """Before the model turn (in a worker thread): the events it emits first, and the turn."""
+    def prepare(self, account: Account, chat_id: str, started: Optional[Started] = None) -> Prepared:
+        """Before the model turn (in a worker thread): the events it emits first, and the turn.
+        `started`: the chat as `ChatsBackend.begin` just recorded it, in this thread (not read again)."""
         later: List[Tuple[str, Any]] = []
-        return later, self._prepare(account, chat_id, _collect(later))
+        return later, self._prepare(account, chat_id, _collect(later), started)
 
-    def _prepare(self, account: Account, chat_id: str, emit: Emit) -> Optional[Turn]:
+    def _prepare(
+        self, account: Account, chat_id: str, emit: Emit, started: Optional[Started] = None
+    ) -> Optional[Turn]:
         """Before the model turn (in a worker thread): the chat (None if it is gone or canceled), what the
         model sees (with recalled knowledge), and whether its bot's workflows must run first."""
         chats = self.chats
-        chat = chats.raw(account, chat_id)
+        chat = started.chat if started is not None else chats.raw(account, chat_id)
         if chat is None or chat["status"] == "canceled":
             return None
         request = chats.model_request(account, chat)
         if not request.tool_outputs:
             request = self._recall(account, chat, request, emit)
-        return chat, request, self._workflows_pending(account, chat)
+        if started is not None:
+            pending = bool(workflow_ids(started.bot)) or bool(started.conversation.get(BINDING))
+        else:
+            pending = self._workflows_pending(account, chat)
+        return chat, request, pending
 
     def _fail(
         self, account: Account, chat_id: str, code: int, msg: str, request: Optional[ModelRequest]
@@ -259,11 +272,23 @@ class ChatEngine:
         answer, the tool calls or the closing messages and the chat's end state, emitting their events."""
         chats = self.chats
         with chats.store.transaction():  # a cancel comes before (nothing is stored) or after
-            if chats.is_canceled(account, chat["id"], lock=True):
+            held = chats.store.get("chat", chat["id"], owner=account.space, lock=True)
+            if held is None or held["status"] == "canceled":
                 return
             recorded = request if record else None  # stored with the chat's end state: one write of the chat
             self._outcome(
-                account, chat, request, recorded, msg_id, text, reasoning, calls, follow_ups, usage, emit
+                account,
+                chat,
+                request,
+                recorded,
+                msg_id,
+                text,
+                reasoning,
+                calls,
+                follow_ups,
+                usage,
+                emit,
+                held,
             )
 
     def _outcome(
@@ -279,23 +304,28 @@ class ChatEngine:
         follow_ups: Optional[List[str]],
         usage: Dict[str, int],
         emit: Emit,
+        held: Dict[str, Any],
     ) -> None:
+        """The turn's outcome, in the transaction that read the chat locked (`held`): its replies need no
+        read of their conversation, its end state no second read of the chat."""
         chats = self.chats
         if msg_id:
             answer = chats.add_reply(
-                account, chat, "answer", "".join(text), id=msg_id, reasoning="".join(reasoning)
+                account, chat, "answer", "".join(text), id=msg_id, reasoning="".join(reasoning), held=True
             )
             emit("conversation.message.completed", answer)
         if calls:
             self._require_action(account, chat, calls, usage, emit, recorded)
             return
-        emit("conversation.message.completed", chats.add_reply(account, chat, "verbose", VERBOSE_FINISH))
+        verbose = chats.add_reply(account, chat, "verbose", VERBOSE_FINISH, held=True)
+        emit("conversation.message.completed", verbose)
         wanted = self.config.follow_ups
         if follow_ups is None and (wanted or (wanted is None and chat["bot"]["suggest"])):
             follow_ups = deterministic_follow_ups(request.query)
         for question in follow_ups or []:
-            emit("conversation.message.completed", chats.add_reply(account, chat, "follow_up", question))
-        snap = chats.complete(account, chat["id"], usage, recorded)
+            reply = chats.add_reply(account, chat, "follow_up", question, held=True)
+            emit("conversation.message.completed", reply)
+        snap = chats.complete(account, chat["id"], usage, recorded, held)
         if snap:
             emit("conversation.chat.completed", snap)
 

@@ -10,7 +10,7 @@ from typing_extensions import Annotated
 
 from ..core.base import Account
 from ..core.offload import OFFLOAD
-from ..core.sse import EVENT_STREAM, drain, frame
+from ..core.sse import EVENT_STREAM, drain_joined, frame
 from ..routing import IdStr, Router, TextId, blank, current_account, ok, state_of
 from ..state import EmulatorState
 from .backend import ChatStart, render_chat
@@ -76,7 +76,7 @@ def _stream(
     queue = state_of(request).engine.launch(account, chat_id, first, stream=True, prepared=prepared)
     assert queue is not None
     return StreamingResponse(
-        drain(queue), headers={"content-type": EVENT_STREAM, "cache-control": "no-cache"}
+        drain_joined(queue), headers={"content-type": EVENT_STREAM, "cache-control": "no-cache"}
     )
 
 
@@ -112,9 +112,10 @@ async def create_chat(
 
 
 def _start(state: EmulatorState, account: Account, start: ChatStart) -> Tuple[Any, Any, Prepared]:
-    """In one thread hop: record the chat, then prepare its model turn."""
-    created, in_progress = state.chats.start(account, start)
-    return created, in_progress, state.engine.prepare(account, created["id"])
+    """In one thread hop: record the chat, then prepare its model turn (from what recording it read)."""
+    started = state.chats.begin(account, start)
+    prepared = state.engine.prepare(account, started.chat["id"], started)
+    return started.created, started.in_progress, prepared
 
 
 @router.get("/v3/chat/retrieve", summary="Retrieve a chat", operation_id="retrieve_chat")

@@ -28,3 +28,23 @@ async def drain(queue: asyncio.Queue[Optional[bytes]]) -> AsyncIterator[bytes]:
         if item is None:
             return
         yield item
+
+
+async def drain_joined(queue: asyncio.Queue[Optional[bytes]]) -> AsyncIterator[bytes]:
+    """`drain` for an HTTP stream: the frames queued by the time the stream runs go out joined, in one
+    write (the bytes on the wire are the same; a client reads the frames alike)."""
+    while True:
+        item = await queue.get()
+        if item is None:
+            return
+        if queue.empty():
+            yield item
+            continue
+        frames = [item]
+        while not queue.empty():
+            item = queue.get_nowait()
+            if item is None:
+                yield b"".join(frames)
+                return
+            frames.append(item)
+        yield b"".join(frames)

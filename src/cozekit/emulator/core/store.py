@@ -15,7 +15,9 @@ it has used (`_Conn`: a SQLAlchemy connection and its driver connection) and han
 call; every kept connection is in autocommit at the driver, so a read outside `transaction()` sees
 every commit before it (WAL readers never wait), and the store begins and ends write transactions
 itself. The hot statements (a keyed read, an insert, an update) are compiled once per dialect and run
-on the driver connection; lists and filters are SQLAlchemy statements built per call.
+on the driver connection; lists and filters are SQLAlchemy statements built once per shape, and on
+SQLite run on the driver connection too (`_Plain`). A SQLite file's write-ahead log is checkpointed by
+a thread of the store (`checkpoint`), never by a commit.
 
 Lost connections (PostgreSQL restarted, a backend ended by `pg_terminate_backend`): a kept connection is
 not pinged, but checked without a round trip when it is handed out (an idle connection the server has
@@ -35,6 +37,7 @@ import secrets
 import select
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Dict, List, Optional, ParamSpec, Sequence, Set, Tuple, TypeVar
 
@@ -58,6 +61,10 @@ ID_NODES = 1024
 _LOCK_KEY = 0x0C02E
 """PostgreSQL advisory lock taken by migrations and node claims."""
 SQLITE_BUSY_TIMEOUT = 30.0
+CHECKPOINT_SECONDS = 0.5
+"""How often a SQLite file's write-ahead log is copied back into the database (`Store.checkpoint`, in a
+thread of its own). SQLite's default does it in the commit that fills 1,000 pages of log, with an fsync,
+while that writer still holds the write lock: every writer of the process waited for the disk."""
 
 
 class DuplicateId(Exception):
@@ -231,6 +238,43 @@ class _Conn:
         self.raw: Any = conn.connection.driver_connection
 
 
+class _Plain:
+    """A shaped statement as driver SQL for one set of list lengths (SQLite): its `?` parameters in
+    order, each a value of the call (an item of a list), or a constant of the statement (a JSON path),
+    with SQLAlchemy's bind processing."""
+
+    __slots__ = ("slots", "sql")
+
+    def __init__(self, compiled: Any, params: Dict[str, Any]) -> None:
+        state = compiled.construct_expanded_state(params)
+        processors: Mapping[str, Any] = compiled._bind_processors  # by name, as SQLAlchemy applies them
+        expanded = {
+            new: (old, i) for old, news in state.parameter_expansion.items() for i, new in enumerate(news)
+        }
+        self.sql: str = state.statement
+        self.slots: List[Tuple[Optional[str], Any, Any]] = []
+        """(name, index, processor) for a value of the call; (None, value, None) for a constant."""
+        for name in state.positiontup or ():
+            processor = processors.get(name)
+            if name in expanded:
+                self.slots.append((expanded[name][0], expanded[name][1], processors.get(expanded[name][0])))
+            elif name in params:
+                self.slots.append((name, None, processor))
+            else:
+                value = state.parameters[name]
+                self.slots.append((None, processor(value) if processor else value, None))
+
+    def bind(self, params: Dict[str, Any]) -> Tuple[Any, ...]:
+        out = []
+        for name, index, processor in self.slots:
+            if name is None:
+                out.append(index)
+                continue
+            value = params[name] if index is None else params[name][index]
+            out.append(processor(value) if processor else value)
+        return tuple(out)
+
+
 class Store:
     """Documents in a database: a SQLite path (default `:memory:`) or a SQLAlchemy URL."""
 
@@ -246,6 +290,7 @@ class Store:
         self._free: List[_Conn] = []
         self._free_lock = threading.Lock()
         self._shapes: Dict[Tuple[Any, ...], Any] = {}
+        self._plain: Dict[Tuple[Any, ...], _Plain] = {}
         self.changes: Dict[str, int] = {}
         """Updates and deletes this process made, per kind (`*`: wipes): a cache of documents of a kind is
         stale once its count has moved. Counted before the write and again once it is committed, so a
@@ -259,6 +304,15 @@ class Store:
         with self._write() as conn:
             self._lock_database(conn)
             schema.migrate(conn.sa)
+        self._checkpoints: Optional[threading.Event] = None
+        if self.dialect == "sqlite" and not self.memory:
+            self._checkpoints = threading.Event()
+            threading.Thread(
+                target=_checkpoint_loop,
+                args=(weakref.ref(self), self._checkpoints),
+                name="cozekit-emulator-checkpoint",
+                daemon=True,
+            ).start()
 
     # -- connections and transactions ------------------------------------------------------------------
 
@@ -278,7 +332,20 @@ class Store:
         conn = self.engine.connect()
         if self.dialect == "postgresql":
             conn = conn.execution_options(isolation_level="AUTOCOMMIT")
-        return _Conn(conn)
+        kept = _Conn(conn)
+        if self.dialect == "sqlite" and not self.memory:
+            kept.raw.execute("PRAGMA wal_autocheckpoint = 0")  # `checkpoint` does it, off the commit
+        return kept
+
+    def checkpoint(self) -> Optional[Tuple[int, int, int]]:
+        """Copy a SQLite file's write-ahead log into the database (a passive checkpoint: it waits for no
+        reader or writer), as the checkpoint thread does every `CHECKPOINT_SECONDS`; returns SQLite's
+        (busy, pages of log, pages copied), or None for other databases."""
+        if self.dialect != "sqlite" or self.memory:
+            return None
+        with self._checkout() as conn:
+            busy, log, copied = conn.raw.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        return int(busy), int(log), int(copied)
 
     def _idle(self, conn: _Conn) -> bool:
         """Whether a connection handed back is fit to keep: open, and in no transaction."""
@@ -551,9 +618,9 @@ class Store:
         owner: Optional[str],
         parent: Optional[str],
         where: Where,
-    ) -> Tuple[Any, Dict[str, Any]]:
-        """`base()` filtered by kind, owner, parent and `where`: the statement (built once per shape)
-        and this call's values."""
+    ) -> Tuple[Any, Dict[str, Any], Tuple[Any, ...]]:
+        """`base()` filtered by kind, owner, parent and `where`: the statement (built once per shape),
+        this call's values and the shape."""
         conditions = list((where or {}).items())
         shape = (name, owner is not None, parent is not None, tuple((k, _shape_of(v)) for k, v in conditions))
 
@@ -574,7 +641,22 @@ class Store:
             params["f_parent"] = parent
         for i, (_key, value) in enumerate(conditions):
             params.update(_condition_values(value, f"w{i}"))
-        return self._shaped(shape, build), params
+        return self._shaped(shape, build), params, shape
+
+    def _values(self, conn: _Conn, query: Any, params: Dict[str, Any], shape: Tuple[Any, ...]) -> List[Any]:
+        """The first column of a shaped statement's rows. On SQLite the statement runs on the driver
+        connection, its SQL expanded for this call's list lengths once (`_Plain`), like the hot
+        statements; elsewhere through SQLAlchemy."""
+        if self.dialect != "sqlite":
+            return [row[0] for row in conn.sa.execute(query, params)]
+        key = (shape, tuple(len(v) for v in params.values() if isinstance(v, list)))
+        plain = self._plain.get(key)
+        if plain is None:
+            plain = _Plain(query.compile(dialect=self.engine.dialect), params)
+            if len(self._plain) >= _SHAPES_MAX:
+                self._plain.clear()
+            self._plain[key] = plain
+        return [row[0] for row in conn.raw.execute(plain.sql, plain.bind(params)).fetchall()]
 
     @_once_more
     def find(
@@ -585,9 +667,9 @@ class Store:
         def base() -> Any:
             return sa.select(objects.c.data).order_by(objects.c.seq, objects.c.id)
 
-        query, params = self._selection(base, "find", kind, owner, parent, where)
+        query, params, shape = self._selection(base, "find", kind, owner, parent, where)
         with self._read() as conn:
-            return [dict(data) for data in conn.sa.execute(query, params).scalars()]
+            return [_loaded(data) for data in self._values(conn, query, params, shape)]
 
     @_once_more
     def count(
@@ -596,9 +678,9 @@ class Store:
         def base() -> Any:
             return sa.select(sa.func.count()).select_from(objects)
 
-        query, params = self._selection(base, "count", kind, owner, parent, where)
+        query, params, shape = self._selection(base, "count", kind, owner, parent, where)
         with self._read() as conn:
-            return int(conn.sa.execute(query, params).scalar() or 0)
+            return int(self._values(conn, query, params, shape)[0] or 0)
 
     @_once_more
     def page(
@@ -644,8 +726,9 @@ class Store:
             return query
 
         name = f"page:{order}:{reverse}:{by_seq}:{bool(offset and cursor is None)}"
+        shape: Tuple[Any, ...] = ()
         if shaped:
-            query, params = self._selection(base, name, kind, owner, parent, where)
+            query, params, shape = self._selection(base, name, kind, owner, parent, where)
         else:
             query = self._shapeless(kind, owner, parent, where)
             params = {}
@@ -663,7 +746,9 @@ class Store:
                 else:
                     query = query.order_by(column, objects.c.seq, objects.c.id)
                 query = query.limit(sa.bindparam("p_limit", type_=sa.Integer))
-            items = [dict(data) for data in conn.sa.execute(query, params).scalars()]
+                items = [dict(data) for data in conn.sa.execute(query, params).scalars()]
+            else:
+                items = [_loaded(data) for data in self._values(conn, query, params, shape)]
         has_more = len(items) > limit
         items = items[:limit]
         if backwards:
@@ -709,7 +794,7 @@ class Store:
         self, kind: str, *, owner: Optional[str] = None, parent: Optional[str] = None, where: Where = None
     ) -> int:
         """Delete every matching document in one statement; returns how many."""
-        query, params = self._selection(objects.delete, "delete", kind, owner, parent, where)
+        query, params, _shape = self._selection(objects.delete, "delete", kind, owner, parent, where)
         with self._changing(kind), self._single() as conn:
             return int(conn.sa.execute(query, params).rowcount)
 
@@ -754,12 +839,25 @@ class Store:
             conn.sa.execute(schema.blobs.delete())
 
     def close(self) -> None:
+        if self._checkpoints is not None:
+            self._checkpoints.set()  # the last connection closed checkpoints what is left
         with self._free_lock:
             kept, self._free = self._free, []
         for conn in kept:
             with contextlib.suppress(Exception):
                 conn.sa.close()
         self.engine.dispose()
+
+
+def _checkpoint_loop(store: weakref.ReferenceType[Store], stop: threading.Event) -> None:
+    """The checkpoint thread: until the store is closed or gone."""
+    while not stop.wait(CHECKPOINT_SECONDS):
+        kept = store()
+        if kept is None:
+            return
+        with contextlib.suppress(Exception):  # a database being closed, or locked elsewhere: next time
+            kept.checkpoint()
+        del kept
 
 
 def _cast(sample: Any) -> str:
