@@ -14,7 +14,7 @@ import pytest
 
 from cozekit.emulator import ThreadedEmulator
 from cozekit.emulator.core import loopguard
-from cozekit.emulator.core.blobs import BlobStore
+from cozekit.emulator.core.blobs import DiskBlobStore
 from cozekit.emulator.core.offload import OFFLOAD
 from cozekit.emulator.core.store import Store
 
@@ -43,7 +43,7 @@ async def test_a_store_call_on_the_loop_raises_and_in_a_thread_it_works() -> Non
 
 
 async def test_a_blob_write_on_the_loop_raises_and_in_a_thread_it_works(tmp_path: Path) -> None:
-    blobs = BlobStore(str(tmp_path))
+    blobs = DiskBlobStore(str(tmp_path))
     with pytest.raises(loopguard.OnEventLoop, match="a blob write"):
         blobs.put("file", "7001", b"bytes")
     with pytest.raises(loopguard.OnEventLoop):
@@ -62,7 +62,7 @@ async def test_a_blob_write_on_the_loop_raises_and_in_a_thread_it_works(tmp_path
 def test_the_guard_is_off_unless_asked_for(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv(loopguard.ENV)
     store = Store(":memory:")
-    blobs = BlobStore(str(tmp_path))
+    blobs = DiskBlobStore(str(tmp_path))
     try:
         assert not store.loop_guard and not blobs.loop_guard
 

@@ -3,6 +3,7 @@ created only where none is, multipart above one part, streamed back, wiped by pr
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ from botocore.exceptions import ClientError
 from cozekit.emulator.core.blob_stores import open_blob_store
 from cozekit.emulator.core.blobs import DiskBlobStore
 from cozekit.emulator.core.blobs_s3 import PART, SPOOL, S3BlobStore, parse_s3_url
+from cozekit.emulator.core.loopguard import OnEventLoop
 
 from .conftest import Bucket
 
@@ -205,3 +207,22 @@ def test_without_boto3_an_s3_url_names_the_extra(monkeypatch: pytest.MonkeyPatch
     with pytest.raises(ModuleNotFoundError, match=r"pip install 'cozekit\[s3\]'") as missing:
         open_blob_store("s3://bucket/prefix")
     assert missing.value.name == "boto3"
+
+
+async def test_bucket_work_on_the_event_loop_is_refused_under_the_loop_guard(bucket: Bucket) -> None:
+    blobs = await asyncio.to_thread(store, bucket)
+    assert blobs.loop_guard  # the suite turns the guard on
+    await asyncio.to_thread(blobs.put, "file", "7400000000000000200", b"kept")
+    for call in (
+        lambda: blobs.put("file", "7400000000000000201", b"x"),
+        blobs.writer,
+        lambda: blobs.read("file", "7400000000000000200"),
+        lambda: blobs.open("file", "7400000000000000200"),
+        lambda: blobs.find("file", "7400000000000000200"),
+        lambda: blobs.delete("file", "7400000000000000200"),
+        blobs.wipe,
+    ):
+        with pytest.raises(OnEventLoop):
+            call()
+    assert await asyncio.to_thread(blobs.read, "file", "7400000000000000200") == b"kept"
+    assert bucket.objects() == ["emu/file/7400000000000000200"]

@@ -22,6 +22,7 @@ import tempfile
 from typing import Any, Callable, Dict, List, Optional, Tuple
 from urllib.parse import urlsplit
 
+from . import loopguard
 from .blobs import CHUNK, KINDS, BlobStream, check_name
 
 MB = 1024 * 1024
@@ -84,6 +85,7 @@ class S3BlobWriter:
         self.head = b""
 
     def write(self, data: bytes) -> None:
+        self._blobs.guard("a blob write")
         if len(self.head) < CHUNK:
             self.head += data[: CHUNK - len(self.head)]
         self._spool.write(data)
@@ -121,6 +123,8 @@ class S3BlobStore:
         self.url = url
         self._errors = exceptions
         self._spool_dir = spool_dir
+        self.loop_guard = loopguard.enabled()
+        """Refuse bucket and spool work on a thread running an event loop (`core.loopguard`)."""
         self._conditional = True
         """False once the bucket refused `If-None-Match` (then a HEAD checks before each write)."""
         if client is None:
@@ -139,11 +143,17 @@ class S3BlobStore:
             self.close()
             raise ValueError(f"files URL {url}: the bucket cannot be used: {exc}") from None
 
+    def guard(self, what: str) -> None:
+        """With the loop guard on, refuse `what` (a network or spool call) on an event loop's thread."""
+        if self.loop_guard:
+            loopguard.check(what)
+
     def key(self, kind: str, id: str) -> str:
         check_name(kind, id)
         return f"{self.prefix}{kind}/{id}"
 
     def writer(self) -> S3BlobWriter:
+        self.guard("a blob write")
         if self._spool_dir is not None:
             os.makedirs(self._spool_dir, exist_ok=True)
         # the writer owns it: closed by its commit or abort
@@ -161,6 +171,7 @@ class S3BlobStore:
 
     def upload(self, kind: str, id: str, source: Any, size: int) -> str:
         """Send `size` bytes from the file `source` to (kind, id), creating the object only if it is new."""
+        self.guard("a blob commit")
         key = self.key(kind, id)
         if self._exists(key):  # refused before any byte is sent (and the check where If-None-Match is not)
             raise FileExistsError(f"s3://{self.bucket}/{key}")
@@ -230,6 +241,7 @@ class S3BlobStore:
         send({})
 
     def _exists(self, key: str) -> bool:
+        self.guard("a bucket read")
         try:
             self.client.head_object(Bucket=self.bucket, Key=key)
         except self._errors.ClientError as exc:
@@ -243,6 +255,7 @@ class S3BlobStore:
         return f"s3://{self.bucket}/{key}" if self._exists(key) else None
 
     def _get(self, key: str, **options: Any) -> Optional[Dict[str, Any]]:
+        self.guard("a bucket read")
         try:
             response: Dict[str, Any] = self.client.get_object(Bucket=self.bucket, Key=key, **options)
         except self._errors.ClientError as exc:
@@ -277,10 +290,12 @@ class S3BlobStore:
         return BlobStream(response["Body"], int(response["ContentLength"]))
 
     def delete(self, kind: str, id: str) -> None:
+        self.guard("a bucket delete")
         self.client.delete_object(Bucket=self.bucket, Key=self.key(kind, id))
 
     def wipe(self) -> None:
         """Delete every object under the prefix's kinds (`<prefix>file/`, `<prefix>kdoc/`)."""
+        self.guard("a bucket wipe")
         pages = self.client.get_paginator("list_objects_v2")
         for kind in KINDS:
             for page in pages.paginate(Bucket=self.bucket, Prefix=f"{self.prefix}{kind}/"):
