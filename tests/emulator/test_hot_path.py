@@ -3,6 +3,7 @@ request the hot path does not take (it does not validate) still gets FastAPI's a
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any, AsyncIterator, Dict, Tuple
 
 import httpx
@@ -22,7 +23,7 @@ def _hot(app: Any) -> FastRoutes:
 
 @pytest.fixture
 async def emulator() -> AsyncIterator[Tuple[Any, httpx.AsyncClient, Dict[str, Any]]]:
-    app = create_app()
+    app = await asyncio.to_thread(create_app)  # opening the store is blocking work (the loop guard)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
         info = (await client.get("/_emulator/info")).json()["data"]
