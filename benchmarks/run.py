@@ -24,7 +24,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Union
 if __package__ in (None, ""):  # `python benchmarks/run.py`
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from benchmarks import _charts, _report, calls, concurrency, e2e, imports, sse, upload
+from benchmarks import _charts, _emulator, _report, calls, concurrency, e2e, imports, sse, upload
 from benchmarks._stats import Figure
 
 FIGURES: Dict[str, Callable[[bool], Figure]] = {
@@ -56,9 +56,13 @@ class Suite:
     apply: Callable[[argparse.Namespace], Dict[str, Any]] = lambda args: {}
     """Applies the suite's own options; what it returns is kept in the results (`run`)."""
     description: str = __doc__ or ""
+    budget: Optional[float] = None
+    """Seconds a full run of every figure may take (shown against the run's time in the report)."""
 
 
-SDK_SUITE = Suite(FIGURES)
+BUDGET = 600.0
+"""The SDK benchmarks' budget: every figure in ten minutes on two cores (issue #19)."""
+SDK_SUITE = Suite(FIGURES, budget=BUDGET)
 
 
 def _emulator_options(parser: argparse.ArgumentParser) -> None:
@@ -108,6 +112,8 @@ def render(results: Dict[str, Any], out: str, suite: Suite = SDK_SUITE) -> str:
     for figure in results["figures"]:
         if figure["rows"]:
             _charts.chart(figure, os.path.join(out, "charts", f"{figure['key']}.png"))
+    if suite.budget and not results.get("quick") and not results.get("only"):  # a full run
+        results = {**results, "budget_seconds": suite.budget}
     path = os.path.join(out, suite.report)
     with open(path, "w", encoding="utf-8") as f:
         f.write(_report.markdown(results, notes, heading=suite.heading) + "\n")
@@ -146,13 +152,35 @@ def main(argv: Optional[list] = None, suite: Optional[Suite] = None) -> int:
     results.update(suite.apply(args))
     if wanted != list(FIGURES):
         results["only"] = wanted
+    results["timings"] = {}
     started = time.perf_counter()
     os.makedirs(out, exist_ok=True)
+    with _emulator.shared():  # the figures that use the emulator share one
+        _run_figures(wanted, FIGURES, results, out, suite, started)
+    path = render(results, out, suite)
+    missed = [r["name"] for fig in results["figures"] for r in fig["ratios"] if r["met"] is False]
+    budget = {"budget_seconds": suite.budget} if suite.budget and not partial else {}
+    print("\n".join(_report.run_time({**results, **budget})), flush=True)
+    print(f"done in {results['seconds']:.0f} s; targets missed: {'; '.join(missed) or 'none'}")
+    print(f"wrote {os.path.join(out, suite.results)}, {path} and its charts")
+    return 0
+
+
+def _run_figures(
+    wanted: List[str],
+    FIGURES: Dict[str, Callable[[bool], Union[Figure, Sequence[Figure]]]],
+    results: Dict[str, Any],
+    out: str,
+    suite: Suite,
+    started: float,
+) -> None:
+    """Runs the figures in turn, keeping each one's time, and writes the results after each."""
+    quick = results["quick"]
     for name in wanted:
         print(f"running {name}...", file=sys.stderr, flush=True)
         t = time.perf_counter()
         try:
-            figures = _figures(name, FIGURES[name](args.quick))
+            figures = _figures(name, FIGURES[name](quick))
         except Exception as exc:  # one broken figure must not cost the others: it is reported as such
             traceback.print_exc()
             figures = [Figure(name, f"{name}: failed", [], [], f"**The figure failed**: {exc!r}").as_dict()]
@@ -160,16 +188,12 @@ def main(argv: Optional[list] = None, suite: Optional[Suite] = None) -> int:
             figure["seconds"] = (time.perf_counter() - t) / len(figures)
             results["figures"].append(figure)
             print("\n".join(_report.table(figure)), flush=True)
-        print(f"({name}: {time.perf_counter() - t:.0f} s)", file=sys.stderr, flush=True)
+        results["timings"][name] = time.perf_counter() - t
+        print(f"({name}: {results['timings'][name]:.0f} s)", file=sys.stderr, flush=True)
         results["seconds"] = time.perf_counter() - started
         results["load_average_end"] = os.getloadavg()
         with open(os.path.join(out, suite.results), "w", encoding="utf-8") as f:  # after each figure
             json.dump(results, f, indent=1, ensure_ascii=False)
-    path = render(results, out, suite)
-    missed = [r["name"] for fig in results["figures"] for r in fig["ratios"] if r["met"] is False]
-    print(f"done in {results['seconds']:.0f} s; targets missed: {'; '.join(missed) or 'none'}")
-    print(f"wrote {os.path.join(out, suite.results)}, {path} and its charts")
-    return 0
 
 
 if __name__ == "__main__":
