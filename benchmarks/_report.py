@@ -132,6 +132,11 @@ def run_time(results: Dict[str, Any]) -> List[str]:
         lines.append(
             f"| {name} | {seconds:.0f} s | {seconds / total:.0%} |" if total else f"| {name} | - | - |"
         )
+    rest = total - sum(times.values())
+    if times and rest >= 0.5:
+        lines.append(
+            f"| start-up, the machine's description, the charts | {rest:.0f} s | {rest / total:.0%} |"
+        )
     lines.append(f"| **whole run** | **{total:.0f} s** ({total / 60:.1f} min) | |")
     budget = results.get("budget_seconds")
     if budget:

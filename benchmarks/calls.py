@@ -181,7 +181,7 @@ async def _made(make: Callable[[], Any]) -> Any:
 def _measure(url: str, token: str, conv: str, quick: bool, where: str) -> List[Summary]:
     # Many short samples rather than a few long ones: on a shared machine a burst of someone else's
     # work then spoils a few samples (which the median drops) instead of a whole contender's figure.
-    sync = interleave(_sync_contenders(url, token, conv, 100 if quick else 200, where), 3 if quick else 15)
+    sync = interleave(_sync_contenders(url, token, conv, 100 if quick else 150, where), 3 if quick else 15)
     batches = _AsyncContenders(url, token, conv)
     try:
         conc = interleave(batches.contenders(), 3 if quick else 9)
