@@ -21,9 +21,9 @@ from ._stats import Figure, Ratio, Summary, ratio
 
 CONCURRENCY = 100
 WARM_BATCHES = 2
-"""Unrecorded batches on a new async client: the first opens its connections; the second, the first
-on 100 idle keep-alive connections, costs seconds of CPU in the httpcore pool (its scans of every
-connection for every queued request), in both SDKs alike, and would otherwise be a sample."""
+"""Unrecorded batches on a new async client: the first opens its connections; the second (the first on
+them) costs seconds of CPU in the httpcore pool's bookkeeping (`_assign_requests_to_connections`, which
+scans every connection for every queued request), in both SDKs alike, and would otherwise be a sample."""
 PATH = "/v1/conversation/retrieve"
 
 
@@ -240,6 +240,7 @@ def run(quick: bool = False) -> Figure:
         "call time of each sample, and the median CPU time the client process spent per call (its own "
         "cost, immune to scheduling; cozepy / cozekit > 1 means cozekit is cheaper); async: "
         f"{CONCURRENCY} calls at once, calls/s of one batch a sample, each contender's client made once "
-        f"and kept (warmed by {WARM_BATCHES} unrecorded batches). A batch on idle keep-alive connections "
-        "sometimes costs seconds of CPU in the httpcore pool (both SDKs use it), which the spread shows.",
+        f"and kept (warmed by {WARM_BATCHES} unrecorded batches: the second batch of a new client costs "
+        "seconds of CPU in the httpcore pool's bookkeeping). Later batches sometimes cost that too, in "
+        "both SDKs alike, which the spread shows.",
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import statistics
 import subprocess
 import sys
-from typing import Callable, Dict, List, Tuple
+from typing import Dict, List, Tuple
 
 from ._runner import interleave
 from ._server import LoopbackServer
@@ -107,8 +107,8 @@ def wall_us(sdk: str, url: str) -> Tuple[float, float]:
 class _Programs:
     """The contenders: a fresh interpreter per SDK runs the timed first-call program, which gives two
     rows (its import and its first call); another runs it under `-X importtime`, which gives the
-    top-level module's row and the profile's packages. Every run is kept, the warm-up's too; `rows`
-    leaves the warm-up out."""
+    top-level module's row and the profile's packages. Every run is kept, the warm-ups' too; `rows`
+    and `profile` leave the warm-ups out."""
 
     def __init__(self, url: str) -> None:
         self.url = url
@@ -125,21 +125,26 @@ class _Programs:
         self.packages[sdk].append(packages_ms(lines))
         return cumulative_us(lines, module) / 1000
 
-    def rows(self, rounds: int, warmup: int = 1) -> Dict[str, List[float]]:
-        """Interleaved rounds of the two programs of each SDK: every row's samples, in report order."""
-        contenders: Dict[str, Callable[[], float]] = {
-            FIRST_KIT: lambda: self.first_call("cozekit"),
-            FIRST_PY: lambda: self.first_call("cozepy"),
-        }
-        contenders.update(
-            {label: (lambda s=sdk, m=mod: self.import_time(s, m)) for label, (sdk, mod) in IMPORTTIME.items()}
+    def rows(self, rounds: int, importtime_rounds: int, warmup: int = 1) -> Dict[str, List[float]]:
+        """Every row's samples, in report order: interleaved rounds of the timed program of each SDK,
+        then interleaved rounds of the `-X importtime` one (information only, so fewer)."""
+        timed = interleave(
+            {FIRST_KIT: lambda: self.first_call("cozekit"), FIRST_PY: lambda: self.first_call("cozepy")},
+            rounds,
+            warmup,
         )
-        samples = interleave(contenders, rounds, warmup)
+        traced = interleave(
+            {
+                label: (lambda s=sdk, m=mod: self.import_time(s, m))
+                for label, (sdk, mod) in IMPORTTIME.items()
+            },
+            importtime_rounds,
+            warmup,
+        )
         return {
-            FIRST_KIT: samples[FIRST_KIT],
-            FIRST_PY: samples[FIRST_PY],
+            **timed,
             **{label: self.imported[sdk][warmup:] for label, sdk in WALL.items()},
-            **{label: samples[label] for label in IMPORTTIME},
+            **traced,
         }
 
     def profile(self, warmup: int = 1) -> str:
@@ -151,7 +156,7 @@ class _Programs:
 def run(quick: bool = False) -> Figure:
     with LoopbackServer() as url:
         programs = _Programs(url)
-        samples = programs.rows(3 if quick else 9)
+        samples = programs.rows(3 if quick else 9, 2 if quick else 5)
         profile = programs.profile()
     rows = {label: Summary(label, "ms", s) for label, s in samples.items()}
     kit_import, py_import = list(IMPORTTIME)[:2]
@@ -186,7 +191,7 @@ def run(quick: bool = False) -> Figure:
         "(click, rich) when those are installed, as they are here with the cli extra. The import rows "
         "are the same runs as the first-call rows, timed at the end of the import. The `-X importtime` "
         "rows and the profile below come from the first-call program run under `-X importtime` in "
-        "its own interpreters, interleaved with the others (the profile: median self time of its "
-        "runs, by top-level package).",
+        "interpreters of their own, fewer rounds after the timed ones (the profile: median self time "
+        "of its runs, by top-level package).",
         {"headline": ["first call (import, client, one call): cozekit / cozepy"], "profile": profile},
     )

@@ -144,7 +144,12 @@ CONTENDERS: Dict[str, Callable[[str], object]] = {
 }
 
 
-PROFILED = 20_000
+DELTAS = 50_000
+"""Deltas of the stream each sample reads: 0.2-4 s a contender here, long enough that a stream's own
+set-up is lost in it. (100,000 before: five rounds of those took a quarter of the whole run, cozepy's
+two contenders most of it; six rounds of 50,000 give one sample more in 60% of the time.)"""
+ROUNDS = 6
+PROFILED = 10_000
 """Deltas of the short stream that warms each contender up and is profiled."""
 
 
@@ -157,7 +162,7 @@ def _time_once(fn: Callable[[str], object], url: str, deltas: int) -> float:
 
 
 def run(quick: bool = False) -> Figure:
-    deltas = 20_000 if quick else 100_000
+    deltas = 20_000 if quick else DELTAS
     short = 2_000 if quick else PROFILED
     with LoopbackServer(deltas, short=short) as url:
         # The warm-up (imports, first-use paths: not recorded) and the profiles read a short stream of
@@ -166,7 +171,7 @@ def run(quick: bool = False) -> Figure:
             gc.collect()
             _time_once(fn, url + SHORT, short)
         contenders = {name: (lambda fn=fn: _time_once(fn, url, deltas)) for name, fn in CONTENDERS.items()}
-        samples = interleave(contenders, 2 if quick else 5, warmup=0)
+        samples = interleave(contenders, 2 if quick else ROUNDS, warmup=0)
         profile = (
             f"cozekit sync, one stream of {short:,} of the same events under cProfile (profiling inflates "
             "small calls):\n\n"
