@@ -138,6 +138,13 @@ def run_time(results: Dict[str, Any]) -> List[str]:
             f"| start-up, the machine's description, the charts | {rest:.0f} s | {rest / total:.0%} |"
         )
     lines.append(f"| **whole run** | **{total:.0f} s** ({total / 60:.1f} min) | |")
+    if results.get("cpu_seconds"):
+        lines += [
+            "",
+            f"CPU time of the run's processes (the benchmark, its servers and clients): "
+            f"{results['cpu_seconds']:.0f} s; the rest of the wall time is the streams' pacing, waits "
+            "and, on a busy machine, other work's turn on the cores.",
+        ]
     budget = results.get("budget_seconds")
     if budget:
         words = BUDGET_WORDS.get(int(budget), f"{budget / 60:g} minutes")

@@ -20,10 +20,6 @@ from ._server import LoopbackServer
 from ._stats import Figure, Ratio, Summary, ratio
 
 CONCURRENCY = 100
-WARM_BATCHES = 2
-"""Unrecorded batches on a new async client: the first opens its connections; the second (the first on
-them) costs seconds of CPU in the httpcore pool's bookkeeping (`_assign_requests_to_connections`, which
-scans every connection for every queued request), in both SDKs alike, and would otherwise be a sample."""
 PATH = "/v1/conversation/retrieve"
 
 
@@ -115,78 +111,51 @@ class _BareHTTP:
         return json.loads(body)["data"]
 
 
-async def _batch(client: Any, call: Callable[[Any], Any]) -> float:
-    """Calls per second of one batch of `CONCURRENCY` calls at once."""
-    started = time.perf_counter()
-    await asyncio.gather(*(call(client) for _ in range(CONCURRENCY)))
-    return CONCURRENCY / (time.perf_counter() - started)
+async def _batch(make: Callable[[], Any], call: Callable[[Any], Any]) -> float:
+    """Calls per second of one batch of `CONCURRENCY` calls at once on a new client (made, then timed)."""
+    client = make()
+    try:
+        started = time.perf_counter()
+        await asyncio.gather(*(call(client) for _ in range(CONCURRENCY)))
+        return CONCURRENCY / (time.perf_counter() - started)
+    finally:
+        close = getattr(client, "aclose", None) or getattr(client, "close", None)
+        if close is not None:
+            await close()
 
 
-async def _aclose(client: Any) -> None:
-    close = getattr(client, "aclose", None) or getattr(client, "close", None)
-    if close is not None:
-        await close()
+def _async_contenders(url: str, token: str, conv: str) -> Dict[str, Callable[[], float]]:
+    """Each sample is one batch on a new client, in a loop of its own: every call of the batch opens
+    its connection, in every contender alike. (Until this change a sample was a new client's second to
+    fourth batches after one that opened the connections: the second batch, the first to reuse them,
+    costs seconds of CPU in the httpcore pool's bookkeeping, so a sample cost 5-8 s and most of the
+    figure's 320 s. A client kept across samples does not pay that but meets uvicorn's 5 s keep-alive
+    timeout between its samples: a call on a connection the server is closing fails, in cozepy.)"""
 
+    def raw_client() -> httpx.AsyncClient:  # httpx's default pool, as cozekit uses
+        return httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {token}"})
 
-class _AsyncContenders:
-    """Each async contender's client is made once, on one event loop shared by the three, and kept for
-    the figure, as a program keeps its client: the unrecorded warm-up round opens its connections
-    (`WARM_BATCHES`), then each sample is one batch of `CONCURRENCY` calls on them. (A client per
-    sample needed batches of its own first, which cost more than the sample: 284 of the figure's
-    320 s went to the async samples.)"""
+    async def raw(http: httpx.AsyncClient) -> Any:
+        return json.loads((await http.get(PATH, params={"conversation_id": conv})).content)["data"]
 
-    def __init__(self, url: str, token: str, conv: str) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.clients: Dict[str, Any] = {}
-        self.url, self.token, self.conv = url, token, conv
+    def retrieve(client: Any) -> Any:
+        return client.conversations.retrieve(conversation_id=conv)
 
-    def contenders(self) -> Dict[str, Callable[[], float]]:
-        url, token, conv = self.url, self.token, self.conv
+    def run(make: Callable[[], Any], call: Callable[[Any], Any]) -> Callable[[], float]:
+        return lambda: asyncio.run(_batch(make, call))
 
-        def raw_client() -> httpx.AsyncClient:  # httpx's default pool, as cozekit uses
-            return httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {token}"})
-
-        async def raw(http: httpx.AsyncClient) -> Any:
-            return json.loads((await http.get(PATH, params={"conversation_id": conv})).content)["data"]
-
-        def retrieve(client: Any) -> Any:
-            return client.conversations.retrieve(conversation_id=conv)
-
-        def run(name: str, make: Callable[[], Any], call: Callable[[Any], Any]) -> Callable[[], float]:
-            def sample() -> float:
-                if name not in self.clients:
-                    self.clients[name] = self.loop.run_until_complete(_made(make))
-                    for _ in range(WARM_BATCHES - 1):
-                        self.loop.run_until_complete(_batch(self.clients[name], call))
-                return self.loop.run_until_complete(_batch(self.clients[name], call))
-
-            return sample
-
-        return {
-            "cozekit async": run("cozekit async", lambda: _clients.cozekit_async(url, token), retrieve),
-            "cozepy async": run("cozepy async", lambda: _clients.cozepy_async(url, token), retrieve),
-            "httpx async": run("httpx async", raw_client, raw),
-        }
-
-    def close(self) -> None:
-        for client in self.clients.values():
-            self.loop.run_until_complete(_aclose(client))
-        self.loop.close()
-
-
-async def _made(make: Callable[[], Any]) -> Any:
-    return make()  # inside the loop, as a program makes its async client
+    return {
+        "cozekit async": run(lambda: _clients.cozekit_async(url, token), retrieve),
+        "cozepy async": run(lambda: _clients.cozepy_async(url, token), retrieve),
+        "httpx async": run(raw_client, raw),
+    }
 
 
 def _measure(url: str, token: str, conv: str, quick: bool, where: str) -> List[Summary]:
     # Many short samples rather than a few long ones: on a shared machine a burst of someone else's
     # work then spoils a few samples (which the median drops) instead of a whole contender's figure.
     sync = interleave(_sync_contenders(url, token, conv, 100 if quick else 150, where), 3 if quick else 15)
-    batches = _AsyncContenders(url, token, conv)
-    try:
-        conc = interleave(batches.contenders(), 3 if quick else 9)
-    finally:
-        batches.close()
+    conc = interleave(_async_contenders(url, token, conv), 3 if quick else 7)
     rows = [Summary(f"{name} ({where})", "calls/s", s) for name, s in {**sync, **conc}.items()]
     for name in ("cozekit", "cozepy", "httpx"):
         rows.append(Summary(f"{name} sync client CPU ({where})", "µs/call", CPU[f"{name} ({where})"][1:]))
@@ -239,8 +208,6 @@ def run(quick: bool = False) -> Figure:
         f"loopback server answering a fixed body, so the client's own cost dominates. Sync: 1 / median "
         "call time of each sample, and the median CPU time the client process spent per call (its own "
         "cost, immune to scheduling; cozepy / cozekit > 1 means cozekit is cheaper); async: "
-        f"{CONCURRENCY} calls at once, calls/s of one batch a sample, each contender's client made once "
-        f"and kept (warmed by {WARM_BATCHES} unrecorded batches: the second batch of a new client costs "
-        "seconds of CPU in the httpcore pool's bookkeeping). Later batches sometimes cost that too, in "
-        "both SDKs alike, which the spread shows.",
+        f"{CONCURRENCY} calls at once on a new client (made before the clock starts), each opening its "
+        "connection: calls/s of that batch.",
     )

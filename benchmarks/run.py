@@ -133,6 +133,7 @@ def render(
             _charts.chart(figure, os.path.join(out, "charts", f"{figure['key']}.png"))
     if started is not None:
         results["seconds"] = time.perf_counter() - started
+        results["cpu_seconds"] = sum(os.times()[:4])  # this process and the children it waited for
     if suite.budget and not results.get("quick") and not results.get("only"):  # a full run
         results = {**results, "budget_seconds": suite.budget}
     path = os.path.join(out, suite.report)
