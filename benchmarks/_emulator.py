@@ -1,16 +1,19 @@
 """The emulator in its own process (so its work never competes for the client's GIL).
 
 `with EmulatorProcess() as emu:` gives `emu["base_url"]`, `emu["token"]`, `emu["demo_bot_id"]`, or
-raises `EmulatorUnavailable` if `cozekit.emulator` cannot start here.
+raises `EmulatorUnavailable` if `cozekit.emulator` cannot start here. Within `with shared():` (the whole
+run of `benchmarks.run`), the figures that use it share one emulator, started by the first and
+stopped at the end, instead of paying for a start and a stop each.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Iterator, List, Optional
 
 
 class EmulatorUnavailable(RuntimeError):
@@ -26,11 +29,41 @@ def _serve() -> None:
         sys.stdin.read()
 
 
+_SESSIONS: List[Dict[str, Any]] = []
+"""The open `shared()` blocks, innermost last: each holds its running process and info, once started."""
+
+
+@contextlib.contextmanager
+def shared() -> Iterator[None]:
+    """Every `EmulatorProcess` inside shares one emulator process, stopped when the block ends."""
+    session: Dict[str, Any] = {}
+    _SESSIONS.append(session)
+    try:
+        yield
+    finally:
+        _SESSIONS.remove(session)
+        if "process" in session:
+            session["process"].stop()
+
+
 class EmulatorProcess:
     def __init__(self) -> None:
         self._proc: Optional[subprocess.Popen[str]] = None
+        self._shared = False
 
     def __enter__(self) -> Dict[str, Any]:
+        if _SESSIONS:
+            session = _SESSIONS[-1]
+            if "process" not in session:
+                process = EmulatorProcess()
+                session["info"] = process.start()
+                session["process"] = process
+            self._shared = True
+            info: Dict[str, Any] = session["info"]
+            return info
+        return self.start()
+
+    def start(self) -> Dict[str, Any]:
         root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
         self._proc = subprocess.Popen(
             [sys.executable, "-m", "benchmarks._emulator"],
@@ -49,6 +82,10 @@ class EmulatorProcess:
         return info
 
     def __exit__(self, *exc: object) -> None:
+        if not self._shared:
+            self.stop()
+
+    def stop(self) -> None:
         assert self._proc is not None and self._proc.stdin is not None
         self._proc.stdin.close()
         try:

@@ -108,6 +108,61 @@ def machine_lines(results: Dict[str, Any]) -> List[str]:
     ]
 
 
+BUDGET_WORDS = {600: "ten minutes"}
+
+
+def timings(results: Dict[str, Any]) -> Dict[str, float]:
+    """Seconds each figure (each name of `--only`) took, in run order; from the figures' own `seconds`
+    for results written before the run kept them by name."""
+    if results.get("timings"):
+        return {name: float(seconds) for name, seconds in results["timings"].items()}
+    found: Dict[str, float] = {}
+    for figure in results["figures"]:
+        if "seconds" in figure:
+            found[figure["key"]] = found.get(figure["key"], 0.0) + float(figure["seconds"])
+    return found
+
+
+def run_time(results: Dict[str, Any]) -> List[str]:
+    """Each figure's time and the whole run's as a Markdown table, and the run against its budget."""
+    times = timings(results)
+    total = float(results.get("seconds") or sum(times.values()))
+    lines = ["| figure | time | share of the run |", "|---|---:|---:|"]
+    for name, seconds in times.items():
+        lines.append(
+            f"| {name} | {seconds:.0f} s | {seconds / total:.0%} |" if total else f"| {name} | - | - |"
+        )
+    rest = total - sum(times.values())
+    if times and rest >= 0.5:
+        lines.append(
+            f"| start-up, the machine's description, the charts | {rest:.0f} s | {rest / total:.0%} |"
+        )
+    lines.append(f"| **whole run** | **{total:.0f} s** ({total / 60:.1f} min) | |")
+    if results.get("cpu_seconds"):
+        lines += [
+            "",
+            f"CPU time of the run's processes (the benchmark, its servers and clients): "
+            f"{results['cpu_seconds']:.0f} s; the rest of the wall time is the streams' pacing, waits "
+            "and, on a busy machine, other work's turn on the cores.",
+        ]
+    budget = results.get("budget_seconds")
+    if budget:
+        words = BUDGET_WORDS.get(int(budget), f"{budget / 60:g} minutes")
+        within = total <= budget
+        lines += [
+            "",
+            f"Budget for the whole run: {words} ({budget:.0f} s) on two cores; this run: "
+            + (f"**within** it ({total:.0f} s)" if within else f"**over** it ({total:.0f} s)")
+            + ", with the load average above.",
+        ]
+    elif results.get("quick") or results.get("only"):
+        lines += [
+            "",
+            "A partial run (quick or some figures): the budget applies to a full run of every figure.",
+        ]
+    return lines
+
+
 def targets(results: Dict[str, Any]) -> List[str]:
     """Every ratio that has a target, headline ones first, as a Markdown table; a target the build
     cannot measure (a figure's `extra["unavailable"]`) says so."""
@@ -179,6 +234,10 @@ def markdown(
         "## Machine and run",
         "",
         *machine_lines(results),
+        "",
+        "### Run time",
+        "",
+        *run_time(results),
         "",
         "## Targets",
         "",

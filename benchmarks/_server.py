@@ -3,7 +3,10 @@ the client's GIL and has no thread convoys.
 
 It answers `/v3/chat` with a pre-built event stream, `/v1/conversation/retrieve` with a canned
 conversation and `/v1/files/upload` by draining the body. With `hold` > 0 it writes each chat stream
-in pieces spread over `hold` seconds, so that many streams are open at once; `/_bench/stats` tells how
+in pieces spread over `hold` seconds, so that many streams are open at once. Under the `/short` prefix
+(a client's base URL `<url>/short`) it answers the same paths with a chat stream of `short` deltas,
+written at once: the warm-ups and profiles of a figure, which need the code paths, not the length or
+the pacing. `/_bench/stats` tells how
 many connections clients have opened (connections that only ask for the stats are not counted) and how
 many were open at most at once. Run by `LoopbackServer`; it prints its port and serves until its stdin
 closes.
@@ -92,8 +95,17 @@ def _route(path: str, size: int, stream: bytes) -> Tuple[bytes, str, str]:
     return b'{"code":4000,"msg":"no such path in the benchmark server"}', "application/json", "404 Not Found"
 
 
+SHORT = "/short"
+"""The path prefix of the short, unpaced chat stream (`LoopbackServer(short=N)`)."""
+
+
 async def _connection(
-    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, stream: bytes, hold: float, stats: _Stats
+    reader: asyncio.StreamReader,
+    writer: asyncio.StreamWriter,
+    stream: bytes,
+    hold: float,
+    stats: _Stats,
+    short: bytes = b"",
 ) -> None:
     counted = False
     try:
@@ -115,8 +127,13 @@ async def _connection(
                 stats.opened += 1
                 stats.open += 1
                 stats.peak_open = max(stats.peak_open, stats.open)
-            body, content_type, status = _route(path, await _drain(reader, headers), stream)
-            if hold > 0 and path == "/v3/chat":
+            quick = path.startswith(SHORT + "/")
+            if quick:
+                path = path[len(SHORT) :]
+            body, content_type, status = _route(
+                path, await _drain(reader, headers), short if quick else stream
+            )
+            if hold > 0 and path == "/v3/chat" and not quick:
                 await _paced(writer, _head(body, content_type, status), body, hold)
                 continue
             writer.write(
@@ -144,21 +161,26 @@ async def _paced(writer: asyncio.StreamWriter, head: bytes, body: bytes, hold: f
         await writer.drain()
 
 
-async def _serve(deltas: int, hold: float) -> None:
+async def _serve(deltas: int, hold: float, short: int = 0) -> None:
     stream = _body.chat_stream(deltas)
+    short_stream = _body.chat_stream(short)
     stats = _Stats()
     server = await asyncio.start_server(
-        lambda r, w: _connection(r, w, stream, hold, stats), "127.0.0.1", 0, backlog=4096, limit=1 << 20
+        lambda r, w: _connection(r, w, stream, hold, stats, short_stream),
+        "127.0.0.1",
+        0,
+        backlog=4096,
+        limit=1 << 20,
     )
     print(f"PORT {server.sockets[0].getsockname()[1]}", flush=True)
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
     server.close()
 
 
-def serve(deltas: int, hold: float = 0.0) -> None:
+def serve(deltas: int, hold: float = 0.0, short: int = 0) -> None:
     """Serves on an ephemeral port of 127.0.0.1 (one asyncio loop, no threads) until stdin closes."""
     raise_fd_limit()
-    asyncio.run(_serve(deltas, hold))
+    asyncio.run(_serve(deltas, hold, short))
 
 
 def raise_fd_limit() -> None:
@@ -185,11 +207,13 @@ def stats(url: str) -> Dict[str, int]:
 
 
 class LoopbackServer:
-    """Starts `_server` in a subprocess: `with LoopbackServer(deltas) as url: ...`."""
+    """Starts `_server` in a subprocess: `with LoopbackServer(deltas) as url: ...`; with `short=N`,
+    `url + SHORT` serves a chat stream of N deltas at once (see the module's doc)."""
 
-    def __init__(self, deltas: int = 0, hold: float = 0.0) -> None:
+    def __init__(self, deltas: int = 0, hold: float = 0.0, short: int = 0) -> None:
         self.deltas = deltas
         self.hold = hold
+        self.short = short
         self._proc: Optional[subprocess.Popen[str]] = None
 
     def __enter__(self) -> str:
@@ -203,6 +227,8 @@ class LoopbackServer:
                 str(self.deltas),
                 "--hold",
                 str(self.hold),
+                "--short",
+                str(self.short),
             ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -230,5 +256,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--deltas", type=int, default=0)
     parser.add_argument("--hold", type=float, default=0.0)
+    parser.add_argument("--short", type=int, default=0)
     args = parser.parse_args()
-    serve(args.deltas, args.hold)
+    serve(args.deltas, args.hold, args.short)

@@ -23,7 +23,7 @@ import time
 from typing import Any, Dict, List, Tuple
 
 from . import _profile
-from ._server import LoopbackServer, raise_fd_limit, stats
+from ._server import SHORT, LoopbackServer, raise_fd_limit, stats
 from ._stats import Figure, Ratio, Summary, ratio
 
 DELTA = "conversation.message.delta"
@@ -119,7 +119,8 @@ async def _close(client: Any) -> None:
 
 
 async def _child(contender: str, url: str, n: int, deadline: float, profile: bool = False) -> Dict[str, Any]:
-    warm, warm_stream = _client(contender, url)  # imports and first-use paths, then thrown away
+    # imports and first-use paths, then thrown away; the short path serves the same stream unpaced
+    warm, warm_stream = _client(contender, url + SHORT)
     await asyncio.gather(warm_stream(), warm_stream())
     await _close(warm)
     client, stream = _client(contender, url)
@@ -234,7 +235,7 @@ def run(quick: bool = False) -> Figure:
     samples: Dict[str, List[float]] = {}
     timed_out: List[str] = []
     failures: Dict[str, List[str]] = {}
-    with LoopbackServer(DELTAS, hold) as url:
+    with LoopbackServer(DELTAS, hold, short=DELTAS) as url:
         for r in range(rounds):
             for n in sizes:
                 shift = r % len(CONTENDERS)
@@ -273,7 +274,8 @@ def run(quick: bool = False) -> Figure:
         ratios,
         f"Each stream is {DELTAS} deltas the server writes in {10} pieces over {hold:g} s; the client "
         "starts all N at once and reads every event. Each contender runs in a fresh process of its own "
-        "(imports and a two-stream warm-up with a throw-away client first, then a new client): wall "
+        "(imports and a two-stream warm-up with a throw-away client first, the same streams written at "
+        "once, then a new client): wall "
         "and CPU time (`time.process_time`, the whole process) of the N streams, peak RSS growth "
         "(VmHWM after resetting it), connections opened and held open at most at once as counted by "
         "the server. The SDKs use their default clients; raw httpx gets the SDKs' documented pool "

@@ -9,7 +9,7 @@ from __future__ import annotations
 import statistics
 import subprocess
 import sys
-from typing import Callable, Dict, List
+from typing import Dict, List, Tuple
 
 from ._runner import interleave
 from ._server import LoopbackServer
@@ -17,63 +17,65 @@ from ._stats import Figure, Summary, ratio
 
 FIRST_KIT = "cozekit: import, client, first call"
 FIRST_PY = "cozepy: import, client, first call"
-IMPORTTIME = {
-    "-X importtime: import cozekit (lazy module)": ("import cozekit", "cozekit"),
-    "-X importtime: import cozepy": ("import cozepy", "cozepy"),
+IMPORTTIME = {  # row: (sdk, top-level module)
+    "-X importtime: import cozekit (lazy module)": ("cozekit", "cozekit"),
+    "-X importtime: import cozepy": ("cozepy", "cozepy"),
 }
-WALL = {
-    "cozekit: from cozekit import Coze, TokenAuth": "from cozekit import Coze, TokenAuth",
-    "cozepy: from cozepy import Coze, TokenAuth": "from cozepy import Coze, TokenAuth",
+WALL = {  # row: sdk
+    "cozekit: from cozekit import Coze, TokenAuth": "cozekit",
+    "cozepy: from cozepy import Coze, TokenAuth": "cozepy",
 }
-_FIRST_CALL = (
-    "from {sdk} import Coze, TokenAuth; "
-    "Coze(auth=TokenAuth('pat_bench'), base_url='{url}').conversations.retrieve(conversation_id='1')"
+_IMPORT = "from {sdk} import Coze, TokenAuth"
+_CALL = "Coze(auth=TokenAuth('pat_bench'), base_url='{url}').conversations.retrieve(conversation_id='1')"
+_FIRST_CALL = _IMPORT + "; " + _CALL
+_WALL = (
+    "import time; t = time.perf_counter(); " + _IMPORT + "; i = time.perf_counter(); " + _CALL + "; "
+    "print((i - t) * 1e6, (time.perf_counter() - t) * 1e6)"
 )
-_WALL = "import time; t = time.perf_counter(); {}; print((time.perf_counter() - t) * 1e6)"
+"""The first-call program, timed: the clock starts at its first statement; it prints the µs to the end
+of the import and to the end of the call (one process gives the import row and the first-call row)."""
 
 
-def cumulative_us(statement: str, module: str) -> float:
-    """The cumulative import time of `module` (µs) when a fresh interpreter runs `statement`."""
+def _importtime(statement: str) -> List[Tuple[int, int, str]]:
+    """`-X importtime` of `statement` in a fresh interpreter: (self µs, cumulative µs, module) a line."""
     proc = subprocess.run(
         [sys.executable, "-X", "importtime", "-W", "ignore", "-c", statement],
         capture_output=True,
         text=True,
         check=True,
     )
-    for line in proc.stderr.splitlines():
-        parts = [p.strip() for p in line.split("|")]
-        if len(parts) == 3 and parts[2] == module:
-            return float(parts[1])
-    raise RuntimeError(f"no import-time line for {module!r} in: {proc.stderr[-500:]}")
-
-
-def packages_ms(statement: str) -> Dict[str, float]:
-    """`-X importtime` of `statement` in a fresh interpreter: self time (ms) by top-level package."""
-    proc = subprocess.run(
-        [sys.executable, "-X", "importtime", "-W", "ignore", "-c", statement],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    totals: Dict[str, float] = {}
+    lines = []
     for line in proc.stderr.splitlines():
         parts = [p.strip() for p in line.split("|")]
         if len(parts) == 3 and parts[0].startswith("import time:") and parts[0][12:].strip().isdigit():
-            top = parts[2].split(".")[0]
-            totals[top] = totals.get(top, 0.0) + int(parts[0][12:].strip()) / 1000
+            lines.append((int(parts[0][12:].strip()), int(parts[1]), parts[2]))
+    return lines
+
+
+def cumulative_us(lines: List[Tuple[int, int, str]], module: str) -> float:
+    """The cumulative import time (µs) of `module` in `-X importtime` lines."""
+    for _, cumulative, name in lines:
+        if name.strip() == module:
+            return float(cumulative)
+    raise RuntimeError(f"no import-time line for {module!r}")
+
+
+def packages_ms(lines: List[Tuple[int, int, str]]) -> Dict[str, float]:
+    """Self import time (ms) by top-level package, from `-X importtime` lines."""
+    totals: Dict[str, float] = {}
+    for own, _, name in lines:
+        top = name.strip().split(".")[0]
+        totals[top] = totals.get(top, 0.0) + own / 1000
     return totals
 
 
-def _profile(statements: Dict[str, str], runs: int) -> str:
+def _profile(per: Dict[str, List[Dict[str, float]]]) -> str:
     """A Markdown table: the median import self time (ms) of each top-level package, per program."""
-    per: Dict[str, List[Dict[str, float]]] = {
-        name: [packages_ms(stmt) for _ in range(runs)] for name, stmt in statements.items()
-    }
     med = {
         name: {pkg: statistics.median(r.get(pkg, 0.0) for r in rs) for pkg in set().union(*rs)}
         for name, rs in per.items()
     }
-    names = list(statements)
+    names = list(per)
     packages = sorted(set().union(*med.values()), key=lambda p: -max(m.get(p, 0.0) for m in med.values()))
     lines = [
         "| package (import self time, ms) | " + " | ".join(names) + " |",
@@ -91,34 +93,71 @@ def _profile(statements: Dict[str, str], runs: int) -> str:
     return "\n".join(lines)
 
 
-def wall_us(statement: str) -> float:
-    """Wall-clock µs of `statement` in a fresh interpreter (everything it imports, lazily or not)."""
-    code = _WALL.format(statement)
+def wall_us(sdk: str, url: str) -> Tuple[float, float]:
+    """Wall-clock µs, in a fresh interpreter, to the end of the SDK's import and to the end of its first
+    call (everything they import, lazily or not)."""
+    code = _WALL.format(sdk=sdk, url=url)
     proc = subprocess.run(
         [sys.executable, "-W", "ignore", "-c", code], capture_output=True, text=True, check=True
     )
-    return float(proc.stdout.strip())
+    imported, called = proc.stdout.split()
+    return float(imported), float(called)
+
+
+class _Programs:
+    """The contenders: a fresh interpreter per SDK runs the timed first-call program, which gives two
+    rows (its import and its first call); another runs it under `-X importtime`, which gives the
+    top-level module's row and the profile's packages. Every run is kept, the warm-ups' too; `rows`
+    and `profile` leave the warm-ups out."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.imported: Dict[str, List[float]] = {"cozekit": [], "cozepy": []}
+        self.packages: Dict[str, List[Dict[str, float]]] = {"cozekit": [], "cozepy": []}
+
+    def first_call(self, sdk: str) -> float:
+        imported, called = wall_us(sdk, self.url)
+        self.imported[sdk].append(imported / 1000)
+        return called / 1000
+
+    def import_time(self, sdk: str, module: str) -> float:
+        lines = _importtime(_FIRST_CALL.format(sdk=sdk, url=self.url))
+        self.packages[sdk].append(packages_ms(lines))
+        return cumulative_us(lines, module) / 1000
+
+    def rows(self, rounds: int, importtime_rounds: int, warmup: int = 1) -> Dict[str, List[float]]:
+        """Every row's samples, in report order: interleaved rounds of the timed program of each SDK,
+        then interleaved rounds of the `-X importtime` one (information only, so fewer)."""
+        timed = interleave(
+            {FIRST_KIT: lambda: self.first_call("cozekit"), FIRST_PY: lambda: self.first_call("cozepy")},
+            rounds,
+            warmup,
+        )
+        traced = interleave(
+            {
+                label: (lambda s=sdk, m=mod: self.import_time(s, m))
+                for label, (sdk, mod) in IMPORTTIME.items()
+            },
+            importtime_rounds,
+            warmup,
+        )
+        return {
+            **timed,
+            **{label: self.imported[sdk][warmup:] for label, sdk in WALL.items()},
+            **traced,
+        }
+
+    def profile(self, warmup: int = 1) -> str:
+        return _profile(
+            {f"{sdk} first call": runs[warmup:] for sdk, runs in self.packages.items()},
+        )
 
 
 def run(quick: bool = False) -> Figure:
-    contenders: Dict[str, Callable[[], float]] = {}
     with LoopbackServer() as url:
-        first = {
-            FIRST_KIT: _FIRST_CALL.format(sdk="cozekit", url=url),
-            FIRST_PY: _FIRST_CALL.format(sdk="cozepy", url=url),
-        }
-        contenders.update({label: (lambda s=stmt: wall_us(s) / 1000) for label, stmt in first.items()})
-        contenders.update({label: (lambda s=stmt: wall_us(s) / 1000) for label, stmt in WALL.items()})
-        contenders.update(
-            {
-                label: (lambda s=stmt, m=mod: cumulative_us(s, m) / 1000)
-                for label, (stmt, mod) in IMPORTTIME.items()
-            }
-        )
-        samples = interleave(contenders, 3 if quick else 9)
-        profile = _profile(
-            {"cozekit first call": first[FIRST_KIT], "cozepy first call": first[FIRST_PY]}, 1 if quick else 3
-        )
+        programs = _Programs(url)
+        samples = programs.rows(3 if quick else 9, 2 if quick else 5)
+        profile = programs.profile()
     rows = {label: Summary(label, "ms", s) for label, s in samples.items()}
     kit_import, py_import = list(IMPORTTIME)[:2]
     return Figure(
@@ -149,7 +188,10 @@ def run(quick: bool = False) -> Figure:
         "the SDK, making a client and one conversation retrieve against the canned loopback server. "
         "`import cozekit` alone is lazy (PEP 562) and loads almost nothing, so its `-X importtime` "
         "row is information, not the figure. Both SDKs import httpx, whose import pulls in its CLI "
-        "(click, rich) when those are installed, as they are here with the cli extra. The profile "
-        "below is `-X importtime` of each first-call program (median of its runs), by top-level package.",
+        "(click, rich) when those are installed, as they are here with the cli extra. The import rows "
+        "are the same runs as the first-call rows, timed at the end of the import. The `-X importtime` "
+        "rows and the profile below come from the first-call program run under `-X importtime` in "
+        "interpreters of their own, fewer rounds after the timed ones (the profile: median self time "
+        "of its runs, by top-level package).",
         {"headline": ["first call (import, client, one call): cozekit / cozepy"], "profile": profile},
     )

@@ -6,6 +6,7 @@ information, through raw httpx line splitting that parses nothing."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import time
 from typing import Callable, Dict, Tuple
@@ -14,7 +15,7 @@ import httpx
 
 from . import _clients, _profile
 from ._runner import interleave
-from ._server import LoopbackServer
+from ._server import SHORT, LoopbackServer
 from ._stats import Figure, Summary, ratio
 
 DELTA = "conversation.message.delta"
@@ -143,6 +144,15 @@ CONTENDERS: Dict[str, Callable[[str], object]] = {
 }
 
 
+DELTAS = 50_000
+"""Deltas of the stream each sample reads: 0.2-4 s a contender here, long enough that a stream's own
+set-up is lost in it. (100,000 before: five rounds of those took a quarter of the whole run, cozepy's
+two contenders most of it; six rounds of 50,000 give one sample more in 60% of the time.)"""
+ROUNDS = 6
+PROFILED = 10_000
+"""Deltas of the short stream that warms each contender up and is profiled."""
+
+
 def _time_once(fn: Callable[[str], object], url: str, deltas: int) -> float:
     result = fn(url)
     count, elapsed = asyncio.run(result) if asyncio.iscoroutine(result) else result  # type: ignore[misc]
@@ -152,17 +162,24 @@ def _time_once(fn: Callable[[str], object], url: str, deltas: int) -> float:
 
 
 def run(quick: bool = False) -> Figure:
-    deltas = 20_000 if quick else 100_000
-    with LoopbackServer(deltas) as url:
+    deltas = 20_000 if quick else DELTAS
+    short = 2_000 if quick else PROFILED
+    with LoopbackServer(deltas, short=short) as url:
+        # The warm-up (imports, first-use paths: not recorded) and the profiles read a short stream of
+        # the same events: a whole unrecorded round of full streams cost a sixth of the figure's time.
+        for fn in CONTENDERS.values():
+            gc.collect()
+            _time_once(fn, url + SHORT, short)
         contenders = {name: (lambda fn=fn: _time_once(fn, url, deltas)) for name, fn in CONTENDERS.items()}
-        samples = interleave(contenders, 2 if quick else 5)
+        samples = interleave(contenders, 2 if quick else ROUNDS, warmup=0)
         profile = (
-            "cozekit sync, one stream of the same body under cProfile (profiling inflates small calls):\n\n"
-            + _profile.profiled(lambda: _cozekit_sync(url))
+            f"cozekit sync, one stream of {short:,} of the same events under cProfile (profiling inflates "
+            "small calls):\n\n"
+            + _profile.profiled(lambda: _cozekit_sync(url + SHORT))
             + "\n\ncozekit async:\n\n"
-            + _profile.profiled(lambda: _cozekit_async(url))
+            + _profile.profiled(lambda: _cozekit_async(url + SHORT))
             + "\n\nthe fair limit, sync:\n\n"
-            + _profile.profiled(lambda: _fair_sync(url))
+            + _profile.profiled(lambda: _fair_sync(url + SHORT))
         )
     rows = {name: Summary(name, "events/s", s) for name, s in samples.items()}
     return Figure(
@@ -195,6 +212,7 @@ def run(quick: bool = False) -> Figure:
         "the body into lines plus `json.loads` of every data line, the least work that yields each "
         "event's data. The SDKs do that and more (SSE framing per the spec, typed models); raw line "
         "splitting parses nothing and is shown for information only. The untyped row is cozekit's "
-        "SSE decoder alone, without models.",
+        "SSE decoder alone, without models. Each contender first reads one short stream of the same "
+        f"events ({short:,}) unrecorded, to warm up; the profiles below read that short stream too.",
         {"headline": ["sync: cozekit / fair limit", "async: cozekit / fair limit"], "profile": profile},
     )
