@@ -146,9 +146,10 @@ CONTENDERS: Dict[str, Callable[[str], object]] = {
 
 DELTAS = 50_000
 """Deltas of the stream each sample reads: 0.2-4 s a contender here, long enough that a stream's own
-set-up is lost in it. (100,000 before: five rounds of those took a quarter of the whole run, cozepy's
-two contenders most of it; six rounds of 50,000 give one sample more in 60% of the time.)"""
-ROUNDS = 6
+set-up is lost in it."""
+ROUNDS = 12
+"""The fair limit's own samples swing by up to 2x between rounds on a shared machine, so its median
+needs a dozen of them: with six, two quiet runs of the same code put the async ratio at 0.83x and 0.96x."""
 PROFILED = 10_000
 """Deltas of the short stream that warms each contender up and is profiled."""
 
