@@ -39,6 +39,16 @@ def check_name(kind: str, id: str) -> None:
         raise ValueError(f"not a blob name: {kind!r}/{id!r}")
 
 
+def put_whole(writer: BlobWriter, kind: str, id: str, data: bytes) -> str:
+    """Write `data` with a fresh `writer` and commit it as (kind, id); dropped if anything fails."""
+    try:
+        writer.write(data)
+        return writer.commit(kind, id)
+    except BaseException:
+        writer.abort()
+        raise
+
+
 class BlobWriter(Protocol):
     """One upload being written: `write` chunks, then `commit` or `abort`."""
 
@@ -201,13 +211,7 @@ class DiskBlobStore:
 
     def put(self, kind: str, id: str, data: bytes) -> str:
         """Store `data` whole (small payloads: a knowledge document sent as base64)."""
-        writer = self.writer()
-        try:
-            writer.write(data)
-            return writer.commit(kind, id)
-        except BaseException:
-            writer.abort()
-            raise
+        return put_whole(self.writer(), kind, id, data)
 
     def find(self, kind: str, id: str) -> Optional[str]:
         """The path of (kind, id), or None when it was never stored (or was deleted)."""

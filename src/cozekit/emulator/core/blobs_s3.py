@@ -23,7 +23,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 from urllib.parse import urlsplit
 
 from . import loopguard
-from .blobs import CHUNK, KINDS, BlobStream, check_name
+from .blobs import CHUNK, KINDS, BlobStream, check_name, put_whole
 
 MB = 1024 * 1024
 PART = 8 * MB
@@ -161,13 +161,7 @@ class S3BlobStore:
         return S3BlobWriter(self, spool)
 
     def put(self, kind: str, id: str, data: bytes) -> str:
-        writer = self.writer()
-        try:
-            writer.write(data)
-            return writer.commit(kind, id)
-        except BaseException:
-            writer.abort()
-            raise
+        return put_whole(self.writer(), kind, id, data)
 
     def upload(self, kind: str, id: str, source: Any, size: int) -> str:
         """Send `size` bytes from the file `source` to (kind, id), creating the object only if it is new."""
