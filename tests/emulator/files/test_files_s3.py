@@ -7,10 +7,8 @@ uploaded through one becomes a knowledge document through the other, whose inges
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, List
@@ -28,6 +26,7 @@ from cozekit.emulator.core.config import EmulatorConfig
 from cozekit.types.document import DocumentBase
 from sync_or_async import MODES, Client, collect, open_client, run
 
+from ..child_emulator import child_emulator
 from ..knowledge.kb_files import make_png
 from .conftest import Bucket
 from .test_blobs_s3 import open_under
@@ -141,42 +140,16 @@ async def test_reset_empties_the_prefix_and_nothing_else(
     assert bucket.objects(PREFIX) == [f"{PREFIX}file/{again.id}"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def host_b(bucket: Bucket, tmp_path: Path) -> Iterator[str]:
     """A second emulator in its own processes (`python -m cozekit.emulator --workers 2`, as another host
     would run it) on the database and bucket of `shared_a`; yields its base URL."""
-    port = _free_port()
-    command = [sys.executable, "-m", "cozekit.emulator", "--port", str(port), "--workers", "2"]
-    command += ["--data-dir", str(tmp_path / "host-b")]
-    command += ["--database-url", f"sqlite:///{tmp_path / 'shared.db'}"]
-    command += ["--files-url", bucket.url(PREFIX), "--s3-endpoint-url", bucket.endpoint]
-    log_path = tmp_path / "host-b.log"
+    args = ["--data-dir", str(tmp_path / "host-b")]
+    args += ["--database-url", f"sqlite:///{tmp_path / 'shared.db'}"]
+    args += ["--files-url", bucket.url(PREFIX), "--s3-endpoint-url", bucket.endpoint]
     env = {**os.environ, "COZEKIT_EMULATOR_OPENAI_BASE_URL": "", "COZEKIT_EMULATOR_FILES_URL": ""}
-    with log_path.open("w") as log:
-        proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(1200):
-                assert proc.poll() is None, log_path.read_text()
-                try:
-                    httpx.get(base + "/_emulator/info", timeout=5)
-                    break
-                except httpx.TransportError:
-                    time.sleep(0.05)
-            yield base
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:  # pragma: no cover - a hung server
-                proc.kill()
-                proc.wait()
+    with child_emulator(args, tmp_path / "host-b.log", env) as base:
+        yield base
 
 
 @pytest.fixture

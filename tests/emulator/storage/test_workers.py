@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
-import sys
 import threading
-import time
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
@@ -17,6 +14,8 @@ import httpx
 import pytest
 
 from cozekit.emulator import ThreadedEmulator
+
+from ..child_emulator import child_emulator
 
 THREADS = 8
 ROUNDS = 10
@@ -34,41 +33,12 @@ def _free_port() -> int:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A 2-worker emulator in a child process; yields its base URL."""
-    port = _free_port()
-    command = [sys.executable, "-m", "cozekit.emulator", "--port", str(port), "--data-dir", str(tmp_path)]
-    command += ["--workers", "2"]
+    args = ["--data-dir", str(tmp_path)]
     if request.param == "postgresql":
-        command += ["--database-url", request.getfixturevalue("postgres_url")]
-    log = (tmp_path / "server.log").open("w")
+        args += ["--database-url", request.getfixturevalue("postgres_url")]
     env = {**os.environ, "COZEKIT_EMULATOR_OPENAI_BASE_URL": "", "COZEKIT_EMULATOR_DATABASE_URL": ""}
-    proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_ready(base, proc, tmp_path / "server.log")
+    with child_emulator(args, tmp_path / "server.log", env) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:  # pragma: no cover - a hung server
-            proc.kill()
-            proc.wait()
-        log.close()
-
-
-def _wait_ready(base: str, proc: subprocess.Popen[Any], log: Path) -> None:
-    """Until both workers answer (each request on a new connection may reach either)."""
-    seen = set()
-    for _ in range(3000):
-        assert proc.poll() is None, log.read_text()
-        try:
-            seen.add(httpx.get(base + "/_emulator/info", timeout=5).json()["data"]["worker_pid"])
-        except httpx.TransportError:
-            time.sleep(0.05)
-            continue
-        if len(seen) == 2:
-            return
-    raise AssertionError(f"the two workers never both answered: {seen}\n{log.read_text()}")
 
 
 class Load:
@@ -187,16 +157,9 @@ def test_two_workers_share_one_database(server: str) -> None:
 def test_a_chunk_delay_set_at_start_holds_in_every_worker(tmp_path: Path) -> None:
     """`PATCH /_emulator/config` is refused with two workers; a delay given at start (here from the
     environment; `--chunk-delay-ms` in tests/cli/test_cli_serve.py) is every worker's."""
-    port = _free_port()
-    command = [sys.executable, "-m", "cozekit.emulator", "--port", str(port), "--data-dir", str(tmp_path)]
-    command += ["--workers", "2"]
     env = {**os.environ, "COZEKIT_EMULATOR_OPENAI_BASE_URL": "", "COZEKIT_EMULATOR_DATABASE_URL": ""}
     env["COZEKIT_EMULATOR_CHUNK_DELAY_MS"] = "3"
-    log = (tmp_path / "server.log").open("w")
-    proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_ready(base, proc, tmp_path / "server.log")
+    with child_emulator(["--data-dir", str(tmp_path)], tmp_path / "server.log", env) as base:
         delays: Dict[int, set[int]] = {}
         while len(delays) < 2:  # fresh connections until both workers have answered
             info = httpx.get(base + "/_emulator/info", timeout=5).json()["data"]
@@ -213,11 +176,3 @@ def test_a_chunk_delay_set_at_start_holds_in_every_worker(tmp_path: Path) -> Non
             }
             streamed = http.post("/v3/chat", json=body)
             assert streamed.status_code == 200 and streamed.text.rstrip().endswith('"[DONE]"')
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:  # pragma: no cover - a hung server
-            proc.kill()
-            proc.wait()
-        log.close()
