@@ -121,8 +121,9 @@ class EmulatorMiddleware:
             receive = replay(body, receive)
         outgoing = send_logged if fault is None else _faulty_send(send_logged, fault)
         try:
-            hot = self.hot is not None and (body is not None or scope["method"] not in BODY_METHODS)
-            if hot and await self.hot(scope, read, body, outgoing):  # type: ignore[misc]
+            # the hot path takes a request whose body (if any) was read above, never a streamed upload
+            takes_body = body is not None or scope["method"] not in BODY_METHODS
+            if self.hot is not None and takes_body and await self.hot(scope, read, body, outgoing):
                 return
             await self.app(scope, receive, outgoing)
         except Exception as exc:
