@@ -232,11 +232,7 @@ class ChatEngine:
         request = chats.model_request(account, chat)
         if not request.tool_outputs:
             request = self._recall(account, chat, request, emit)
-        if started is not None:
-            pending = bool(workflow_ids(started.bot)) or bool(started.conversation.get(BINDING))
-        else:
-            pending = self._workflows_pending(account, chat)
-        return chat, request, pending
+        return chat, request, self._workflows_pending(account, chat, started)
 
     def _fail(
         self, account: Account, chat_id: str, code: int, msg: str, request: Optional[ModelRequest]
@@ -244,14 +240,20 @@ class ChatEngine:
         """A failed model turn: its input (when not yet recorded) and the failed state, in one transaction."""
         return self.chats.fail(account, chat_id, code, msg, request)
 
-    def _workflows_pending(self, account: Account, chat: Dict[str, Any]) -> bool:
+    def _workflows_pending(
+        self, account: Account, chat: Dict[str, Any], started: Optional[Started] = None
+    ) -> bool:
         """Whether this turn must go through the bot's workflows (`BotWorkflows.call`): the bot has
-        some, or a workflow question waits on the conversation; otherwise that step does nothing."""
+        some, or a workflow question waits on the conversation; otherwise that step does nothing.
+        `started`: the bot and conversation as the chat's start read them (no store read)."""
         store = self.chats.store
-        bot = store.get("bot", chat["bot_id"], owner=account.user_id) or {}
-        if workflow_ids(bot):
+        bot = started.bot if started is not None else store.get("bot", chat["bot_id"], owner=account.user_id)
+        if workflow_ids(bot or {}):
             return True
-        conv = store.get("conversation", chat["conversation_id"], owner=account.space)
+        if started is not None:
+            conv: Optional[Dict[str, Any]] = started.conversation
+        else:
+            conv = store.get("conversation", chat["conversation_id"], owner=account.space)
         return bool(conv and conv.get(BINDING))
 
     def _finish(
