@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any, Dict, List, Optional, Tuple
+
+import pytest
 
 from cozekit.emulator import ThreadedEmulator
+from cozekit.emulator.chat.backend import ChatStart
+from cozekit.emulator.chat.engine import Begun
+from cozekit.emulator.core.base import Account
+from cozekit.emulator.core.errors import CozeErrors
 
 from ..conftest import Api, chat_of
 
@@ -287,3 +294,115 @@ def test_cancel_mid_stream_ends_the_stream_without_completing(emu: ThreadedEmula
                 assert canceled["status"] == "canceled"
     assert names[-1] == "done" and "conversation.chat.completed" not in names
     assert api.wait(chat["conversation_id"], chat["id"])["status"] == "canceled"
+
+
+# -- a turn that needs no waiting runs as the chat is recorded (ChatEngine.settle) ------------------
+
+VARYING = {"id", "conversation_id", "chat_id", "section_id", "created_at", "completed_at", "updated_at"}
+
+
+def _shape(events: List[Tuple[str, Any]]) -> List[Tuple[str, Any]]:
+    """The events with the fields that differ from chat to chat (ids, times) left out."""
+
+    def strip(data: Any) -> Any:
+        if isinstance(data, dict):
+            return {k: strip(v) for k, v in data.items() if k not in VARYING}
+        if isinstance(data, list):
+            return [strip(v) for v in data]
+        return data
+
+    return [(name, strip(data)) for name, data in events]
+
+
+def test_a_non_stream_chat_that_needs_no_waiting_is_complete_when_its_start_answers(
+    emu: ThreadedEmulator, api: Api
+) -> None:
+    emu.control.configure(chunk_delay_ms=0)
+    body = {
+        "bot_id": BOT,
+        "user_id": "u1",
+        "additional_messages": [{"role": "user", "content": "q", "content_type": "text"}],
+    }
+    chat = api.ok("POST", "/v3/chat", json=body)
+    assert chat["status"] == "in_progress"  # the start's answer is the same as for a turn still running
+    params = {"conversation_id": chat["conversation_id"], "chat_id": chat["id"]}
+    assert api.ok("GET", "/v3/chat/retrieve", params=params)["status"] == "completed"  # no wait, no poll
+    msgs = api.ok("GET", "/v3/chat/message/list", params=params)
+    assert [m["type"] for m in msgs] == ["answer", "verbose"]
+    assert emu.control.chat(chat["id"])["model_inputs"][0]["query"] == "q"
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        None,
+        {"text": "scripted answer", "reasoning": "thinking first"},
+        {"tool_calls": [{"name": "lamp", "arguments": {"on": True}}]},
+        {"error": {"code": 5000, "msg": "boom"}},
+    ],
+    ids=["deterministic", "scripted", "tool-calls", "failure"],
+)
+def test_a_turn_run_at_once_streams_and_stores_what_a_turn_run_as_a_task_does(
+    emu: ThreadedEmulator, api: Api, script: Optional[Dict[str, Any]]
+) -> None:
+    runs = []
+    for delay_ms in (0, 1):  # 0: at once, as the chat is recorded; 1: a task that waits before each delta
+        emu.control.configure(chunk_delay_ms=delay_ms, follow_ups=True)
+        if script is not None:
+            emu.control.script(BOT, script)
+        events = api.stream(BOT, "turn me on")
+        ended = events[-2][1]
+        params = {"conversation_id": ended["conversation_id"], "chat_id": ended["id"]}
+        stored = api.ok("GET", "/v3/chat/retrieve", params=params)
+        messages = api.ok("GET", "/v3/chat/message/list", params=params)
+        inputs = emu.control.chat(ended["id"]).get("model_inputs")
+        runs.append((_shape(events), _shape([("chat", stored)] + [("message", m) for m in messages]), inputs))
+    assert runs[0] == runs[1]
+    names = [name for name, _ in runs[0][0]]
+    assert names[:2] == ["conversation.chat.created", "conversation.chat.in_progress"]
+    assert names[-1] == "done" and names[-2] in (
+        "conversation.chat.completed",
+        "conversation.chat.requires_action",
+        "conversation.chat.failed",
+    )
+
+
+def _begin(state: Any, text: str = "q") -> Tuple[Account, Begun]:
+    account = state.accounts.authenticate(state.info["token"])
+    message = {"role": "user", "content": text, "content_type": "text"}
+    return account, state.engine.start(account, ChatStart(BOT, "u1", additional_messages=[message]))
+
+
+def _types(state: Any, account: Account, chat: Dict[str, Any]) -> List[str]:
+    return [m["type"] for m in state.messages.of_conversation(account, chat["conversation_id"])]
+
+
+def test_a_turn_that_needs_no_waiting_ends_in_the_transaction_recording_its_chat(engine_state: Any) -> None:
+    account, begun = _begin(engine_state)
+    assert begun.prepared is None and begun.in_progress["status"] == "in_progress"
+    chat = engine_state.chats.raw(account, begun.created["id"])  # no event loop has run: nothing is pending
+    assert chat["status"] == "completed" and chat["usage"]["output_count"] > 0
+    assert _types(engine_state, account, chat) == ["question", "answer", "verbose"]
+    assert begun.in_progress["usage"]["token_count"] == 0  # the start's snapshot is what the start saw
+
+
+def test_a_turn_with_a_streaming_delay_is_left_to_a_task(engine_state: Any) -> None:
+    engine_state.config.chunk_delay = 0.01
+    account, begun = _begin(engine_state)
+    assert begun.prepared is not None
+    chat = engine_state.chats.raw(account, begun.created["id"])
+    assert chat["status"] == "in_progress" and _types(engine_state, account, chat) == ["question"]
+
+
+def test_a_model_that_fails_at_once_fails_its_chat_not_the_start(
+    engine_state: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Broken:
+        def at_once(self, request: Any) -> List[Any]:
+            raise RuntimeError("a bug in the model")
+
+    monkeypatch.setattr(engine_state.engine, "_model_for", lambda bot_id: (Broken(), None))
+    account, begun = _begin(engine_state)
+    chat = engine_state.chats.raw(account, begun.created["id"])
+    assert chat["status"] == "failed" and chat["last_error"]["code"] == CozeErrors.INTERNAL_ERROR.code
+    assert _types(engine_state, account, chat) == ["question"]

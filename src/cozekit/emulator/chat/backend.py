@@ -271,10 +271,10 @@ class ChatsBackend(Backend):
                     self._save(account, chat)
                 return None
             usage = changes.pop("add_usage", None)
-            if usage:
-                for k in ("input_count", "output_count"):
-                    chat["usage"][k] += usage[k]
-                chat["usage"]["token_count"] = chat["usage"]["input_count"] + chat["usage"]["output_count"]
+            if usage:  # a new dict: snapshots rendered before share the old one
+                output = chat["usage"]["output_count"] + usage["output_count"]
+                input = chat["usage"]["input_count"] + usage["input_count"]
+                chat["usage"] = {"token_count": input + output, "output_count": output, "input_count": input}
             chat.update(changes)
             return render_chat(self._save(account, chat))
 

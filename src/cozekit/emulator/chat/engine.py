@@ -21,6 +21,7 @@ from ..core.llm import (
     DeterministicModel,
     Failure,
     Model,
+    ModelEvent,
     ModelRequest,
     ScriptedModel,
     Text,
@@ -34,7 +35,7 @@ from ..core.openai_compat import OpenAICompatModel
 from ..core.sse import DONE_FRAME, frame
 from ..knowledge.backend import KnowledgeBackend
 from ..workflows.engine.bot_tools import BINDING, BotWorkflows, workflow_ids
-from .backend import ChatsBackend, Started
+from .backend import ChatsBackend, ChatStart, Started
 
 log = logging.getLogger("cozekit.emulator")
 CANCEL_POLL_SECONDS = 0.05
@@ -68,6 +69,59 @@ class ChatEngine:
         self.config, self.ids, self.scripts = config, ids, scripts
         self.chats, self.knowledge, self.bot_workflows = chats, knowledge, bot_workflows
         self._tasks: Set[asyncio.Task[None]] = set()
+
+    def start(self, account: Account, req: ChatStart) -> Begun:
+        """Record a new chat and prepare its model turn, in one transaction (in a worker thread); when
+        nothing in the turn waits (`settle`), run it there too, so the chat ends in that transaction."""
+        chats = self.chats
+        with chats.store.transaction():
+            started = chats.begin(account, req)
+            prepared = self.prepare(account, started.chat["id"], started)
+            settled = self.settle(account, started, prepared, req.stream)
+        if settled is None:
+            return Begun(started.created, started.in_progress, prepared)
+        frames: List[bytes] = []
+        if req.stream:
+            frames.append(frame("conversation.chat.created", started.created))
+            frames.append(frame("conversation.chat.in_progress", started.in_progress))
+            frames += [frame(name, data) for name, data in settled]
+            frames.append(DONE_FRAME)
+        return Begun(started.created, started.in_progress, None, frames)
+
+    def settle(
+        self, account: Account, started: Started, prepared: Prepared, stream: bool
+    ) -> Optional[List[Tuple[str, Any]]]:
+        """The whole model turn now, in the thread and transaction that recorded the chat, when nothing in
+        it waits: no streaming delay, no workflow step, a model that answers without I/O (`at_once`).
+        Returns every event after the start's (deltas only with `stream`); None: run it as a task."""
+        later, turn = prepared
+        if turn is None:
+            return later
+        chat, request, workflows = turn
+        if workflows or self.config.chunk_delay:
+            return None
+        model, follow_ups = self._model_for(chat["bot_id"])
+        answer = Answer()
+        deltas = []
+        try:
+            events = model.at_once(request)
+            if events is None:
+                return None
+            for event in events:
+                text = answer.take(event, self.ids)
+                if text is None:
+                    break
+                if stream:
+                    deltas.append(_delta(chat, answer.msg_id, text))
+        except Exception:  # as in a task: the chat fails (nothing of the turn is written yet)
+            log.exception("chat %s crashed", chat["id"])
+            crash = CozeErrors.INTERNAL_ERROR
+            answer, deltas = Answer(failure=Failure(crash.code, crash.msg)), []
+        emit = _collect(later)
+        for delta in deltas:
+            emit("conversation.message.delta", delta)
+        self._conclude(account, chat, request, answer, follow_ups, True, emit, started.chat)
+        return later
 
     def launch(
         self,
@@ -141,12 +195,7 @@ class ChatEngine:
                     return
                 await OFFLOAD.run(chats.record_input, account, chat_id, request)
             model, follow_ups = self._model_for(chat["bot_id"])
-            msg_id = ""
-            text: List[str] = []
-            reasoning: List[str] = []
-            calls: List[Dict[str, Any]] = []
-            failure: Optional[Failure] = None
-            record = not workflows  # else recorded above, after the workflow step
+            answer = Answer()
             checked = time.monotonic()
             deltas = 0
             async for event in model.run(request):
@@ -159,44 +208,20 @@ class ChatEngine:
                         if await OFFLOAD.run(chats.is_canceled, account, chat_id):
                             return
                         checked = time.monotonic()
-                    msg_id = msg_id or self.ids.next()
-                    (reasoning if event.reasoning else text).append(event.chunk)
-                    if sink is not None:
-                        emit("conversation.message.delta", _delta(chat, msg_id, event))
-                        deltas += 1
-                        if deltas % DELTAS_PER_WRITE == 0:
-                            await asyncio.sleep(0)  # let the stream send them
-                elif isinstance(event, Calls):
-                    calls = event.calls
+                text = answer.take(event, self.ids)
+                if text is None:
                     break
-                else:
-                    failure = event
-                    break
+                if sink is not None:
+                    emit("conversation.message.delta", _delta(chat, answer.msg_id, text))
+                    deltas += 1
+                    if deltas % DELTAS_PER_WRITE == 0:
+                        await asyncio.sleep(0)  # let the stream send them
             if chat_id in chats.canceled_here:
                 return
-            prompt = request.system_prompt + "".join(m["content"] for m in request.history) + request.query
-            usage = {"input_count": estimate_tokens(prompt), "output_count": estimate_tokens("".join(text))}
-            if failure is not None:
-                snap = await OFFLOAD.run(
-                    self._fail, account, chat_id, failure.code, failure.msg, request if record else None
-                )
-                if snap:
-                    emit("conversation.chat.failed", snap)
-                return
             later = []
+            record = not workflows  # else recorded above, after the workflow step
             await OFFLOAD.run(
-                self._finish,
-                account,
-                chat,
-                request,
-                msg_id,
-                text,
-                reasoning,
-                calls,
-                follow_ups,
-                usage,
-                record,
-                _collect(later),
+                self._conclude, account, chat, request, answer, follow_ups, record, _collect(later)
             )
             for name, data in later:
                 emit(name, data)
@@ -234,12 +259,6 @@ class ChatEngine:
             request = self._recall(account, chat, request, emit)
         return chat, request, self._workflows_pending(account, chat, started)
 
-    def _fail(
-        self, account: Account, chat_id: str, code: int, msg: str, request: Optional[ModelRequest]
-    ) -> Optional[Dict[str, Any]]:
-        """A failed model turn: its input (when not yet recorded) and the failed state, in one transaction."""
-        return self.chats.fail(account, chat_id, code, msg, request)
-
     def _workflows_pending(
         self, account: Account, chat: Dict[str, Any], started: Optional[Started] = None
     ) -> bool:
@@ -256,42 +275,34 @@ class ChatEngine:
             conv = store.get("conversation", chat["conversation_id"], owner=account.space)
         return bool(conv and conv.get(BINDING))
 
-    def _finish(
+    def _conclude(
         self,
         account: Account,
         chat: Dict[str, Any],
         request: ModelRequest,
-        msg_id: str,
-        text: List[str],
-        reasoning: List[str],
-        calls: List[Dict[str, Any]],
+        answer: Answer,
         follow_ups: Optional[List[str]],
-        usage: Dict[str, int],
         record: bool,
         emit: Emit,
+        held: Optional[Dict[str, Any]] = None,
     ) -> None:
-        """After the model turn (in a worker thread): store the model's input (with `record`), the
-        answer, the tool calls or the closing messages and the chat's end state, emitting their events."""
+        """After the model turn (in a worker thread): store the model's input (with `record`) and the
+        turn's outcome, in one transaction, emitting their events. `held`: the chat as this transaction
+        wrote it (not read again); else it is read locked, and a cancel made meanwhile wins."""
         chats = self.chats
+        recorded = request if record else None  # stored with the chat's end state: one write of the chat
+        if answer.failure is not None:
+            failure = answer.failure
+            snap = chats.fail(account, chat["id"], failure.code, failure.msg, recorded)
+            if snap:
+                emit("conversation.chat.failed", snap)
+            return
         with chats.store.transaction():  # a cancel comes before (nothing is stored) or after
-            held = chats.store.get("chat", chat["id"], owner=account.space, lock=True)
+            if held is None:
+                held = chats.store.get("chat", chat["id"], owner=account.space, lock=True)
             if held is None or held["status"] == "canceled":
                 return
-            recorded = request if record else None  # stored with the chat's end state: one write of the chat
-            self._outcome(
-                account,
-                chat,
-                request,
-                recorded,
-                msg_id,
-                text,
-                reasoning,
-                calls,
-                follow_ups,
-                usage,
-                emit,
-                held,
-            )
+            self._outcome(account, chat, request, recorded, answer, follow_ups, emit, held)
 
     def _outcome(
         self,
@@ -299,25 +310,25 @@ class ChatEngine:
         chat: Dict[str, Any],
         request: ModelRequest,
         recorded: Optional[ModelRequest],
-        msg_id: str,
-        text: List[str],
-        reasoning: List[str],
-        calls: List[Dict[str, Any]],
+        answer: Answer,
         follow_ups: Optional[List[str]],
-        usage: Dict[str, int],
         emit: Emit,
         held: Dict[str, Any],
     ) -> None:
-        """The turn's outcome, in the transaction that read the chat locked (`held`): its replies need no
-        read of their conversation, its end state no second read of the chat."""
+        """The turn's outcome, in the transaction that holds the chat (`held`): its replies need no read
+        of their conversation, its end state no second read of the chat."""
         chats = self.chats
-        if msg_id:
-            answer = chats.add_reply(
-                account, chat, "answer", "".join(text), id=msg_id, reasoning="".join(reasoning), held=True
+        prompt = request.system_prompt + "".join(m["content"] for m in request.history) + request.query
+        text = "".join(answer.text)
+        usage = {"input_count": estimate_tokens(prompt), "output_count": estimate_tokens(text)}
+        if answer.msg_id:
+            reasoning = "".join(answer.reasoning)
+            reply = chats.add_reply(
+                account, chat, "answer", text, id=answer.msg_id, reasoning=reasoning, held=True
             )
-            emit("conversation.message.completed", answer)
-        if calls:
-            self._require_action(account, chat, calls, usage, emit, recorded)
+            emit("conversation.message.completed", reply)
+        if answer.calls:
+            self._require_action(account, chat, answer.calls, usage, emit, recorded)
             return
         verbose = chats.add_reply(account, chat, "verbose", VERBOSE_FINISH, held=True)
         emit("conversation.message.completed", verbose)
@@ -347,20 +358,12 @@ class ChatEngine:
         self,
         account: Account,
         chat: Dict[str, Any],
-        raw_calls: List[Dict[str, Any]],
+        calls: List[ToolCall],
         usage: Dict[str, int],
-        emit: Any,
+        emit: Emit,
         recorded: Optional[ModelRequest] = None,
     ) -> None:
         chats = self.chats
-        calls = [
-            ToolCall(
-                id=str(c.get("id") or f"call_{self.ids.next()}"),
-                name=str(c["name"]),
-                arguments=arguments_json(c.get("arguments") or {}),
-            )
-            for c in raw_calls
-        ]
         for call in calls:
             content = json.dumps(
                 {
@@ -375,6 +378,49 @@ class ChatEngine:
         snap = chats.require_action(account, chat["id"], calls, usage, model_input=recorded)
         if snap:
             emit("conversation.chat.requires_action", snap)
+
+
+@dataclasses.dataclass
+class Answer:
+    """What a model turn has said: its answer message (id, text, reasoning), or where it stopped
+    (tool calls, a failure)."""
+
+    msg_id: str = ""
+    text: List[str] = dataclasses.field(default_factory=list)
+    reasoning: List[str] = dataclasses.field(default_factory=list)
+    calls: List[ToolCall] = dataclasses.field(default_factory=list)
+    failure: Optional[Failure] = None
+
+    def take(self, event: ModelEvent, ids: IdGenerator) -> Optional[Text]:
+        """Add a model event; returns it when it is text (the turn goes on), None when it ends the turn."""
+        if isinstance(event, Calls):
+            self.calls = [
+                ToolCall(
+                    id=str(c.get("id") or f"call_{ids.next()}"),
+                    name=str(c["name"]),
+                    arguments=arguments_json(c.get("arguments") or {}),
+                )
+                for c in event.calls
+            ]
+            return None
+        if isinstance(event, Failure):
+            self.failure = event
+            return None
+        self.msg_id = self.msg_id or ids.next()
+        (self.reasoning if event.reasoning else self.text).append(event.chunk)
+        return event
+
+
+@dataclasses.dataclass
+class Begun:
+    """A chat `ChatEngine.start` recorded: its `created` and `in_progress` snapshots and its model turn,
+    `prepared` to run as a task, or None when the turn already ran (`settle`): then, for a stream, every
+    frame of it, from `created` to `done`."""
+
+    created: Dict[str, Any]
+    in_progress: Dict[str, Any]
+    prepared: Optional[Prepared]
+    frames: List[bytes] = dataclasses.field(default_factory=list)
 
 
 def _loads(arguments: str) -> Any:

@@ -1,7 +1,8 @@
 """Chat v3: start (stream or not), retrieve, list a chat's messages, cancel, submit tool outputs."""
 
 import json
-from typing import Any, Dict, List, Optional, Tuple
+from collections.abc import AsyncIterator
+from typing import Any, Dict, List, Optional
 
 from fastapi import Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
@@ -12,11 +13,11 @@ from ..core.base import Account
 from ..core.offload import OFFLOAD
 from ..core.sse import EVENT_STREAM, drain_joined, frame
 from ..routing import IdStr, Router, TextId, blank, current_account, ok, state_of
-from ..state import EmulatorState
 from .backend import ChatStart, render_chat
 from .engine import Prepared
 
 router = Router(tags=["chat"])
+STREAM_HEADERS = {"content-type": EVENT_STREAM, "cache-control": "no-cache"}
 
 
 class EnterMessage(BaseModel):
@@ -75,9 +76,7 @@ def _stream(
 ) -> StreamingResponse:
     queue = state_of(request).engine.launch(account, chat_id, first, stream=True, prepared=prepared)
     assert queue is not None
-    return StreamingResponse(
-        drain_joined(queue), headers={"content-type": EVENT_STREAM, "cache-control": "no-cache"}
-    )
+    return StreamingResponse(drain_joined(queue), headers=STREAM_HEADERS)
 
 
 @router.post("/v3/chat", summary="Start a chat (stream or not)")
@@ -100,22 +99,24 @@ async def create_chat(
         publish_status=body.publish_status,
         bot_version=body.bot_version,
     )
-    created, in_progress, prepared = await OFFLOAD.run(_start, state, account, start)
+    begun = await OFFLOAD.run(state.engine.start, account, start)
+    if begun.prepared is None:  # the turn ran as the chat was recorded (`ChatEngine.settle`)
+        if start.stream:
+            return StreamingResponse(_joined(begun.frames), headers=STREAM_HEADERS)
+        return ok(request, begun.in_progress)
     if start.stream:
         first = [
-            frame("conversation.chat.created", created),
-            frame("conversation.chat.in_progress", in_progress),
+            frame("conversation.chat.created", begun.created),
+            frame("conversation.chat.in_progress", begun.in_progress),
         ]
-        return _stream(request, first, account, created["id"], prepared)
-    state.engine.launch(account, created["id"], [], stream=False, prepared=prepared)
-    return ok(request, in_progress)
+        return _stream(request, first, account, begun.created["id"], begun.prepared)
+    state.engine.launch(account, begun.created["id"], [], stream=False, prepared=begun.prepared)
+    return ok(request, begun.in_progress)
 
 
-def _start(state: EmulatorState, account: Account, start: ChatStart) -> Tuple[Any, Any, Prepared]:
-    """In one thread hop: record the chat, then prepare its model turn (from what recording it read)."""
-    started = state.chats.begin(account, start)
-    prepared = state.engine.prepare(account, started.chat["id"], started)
-    return started.created, started.in_progress, prepared
+async def _joined(frames: List[bytes]) -> AsyncIterator[bytes]:
+    """A whole chat stream known at once, in one write."""
+    yield b"".join(frames)
 
 
 @router.get("/v3/chat/retrieve", summary="Retrieve a chat", operation_id="retrieve_chat")

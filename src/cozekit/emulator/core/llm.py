@@ -96,6 +96,10 @@ ModelEvent = Union[Text, Calls, Failure]
 class Model(Protocol):
     def run(self, request: ModelRequest) -> AsyncIterator[ModelEvent]: ...
 
+    def at_once(self, request: ModelRequest) -> Optional[List[ModelEvent]]:
+        """The turn's events, when the model has them without waiting (no I/O); None: `run` it."""
+        ...
+
 
 def split(text: str, size: int) -> List[str]:
     size = max(1, size)
@@ -125,14 +129,16 @@ class DeterministicModel:
         self.chunk_size = chunk_size
 
     async def run(self, request: ModelRequest) -> AsyncIterator[ModelEvent]:
+        for event in self.at_once(request):
+            yield event
+
+    def at_once(self, request: ModelRequest) -> List[ModelEvent]:
         if not request.tool_outputs:
             lowered = request.query.lower()
             for tool in request.tools:
                 if tool.name.lower() in lowered:
-                    yield Calls([{"name": tool.name, "arguments": {"query": request.query}}])
-                    return
-        for chunk in split(deterministic_reply(request), self.chunk_size):
-            yield Text(chunk)
+                    return [Calls([{"name": tool.name, "arguments": {"query": request.query}}])]
+        return [Text(chunk) for chunk in split(deterministic_reply(request), self.chunk_size)]
 
 
 class ScriptedModel:
@@ -142,17 +148,19 @@ class ScriptedModel:
         self.reply = reply
 
     async def run(self, request: ModelRequest) -> AsyncIterator[ModelEvent]:
-        if self.reply.reasoning:
-            yield Text(self.reply.reasoning, reasoning=True)
-        for chunk in self.reply.chunks:
-            yield Text(chunk)
-        if self.reply.tool_calls:
-            yield Calls(list(self.reply.tool_calls))
-        if self.reply.error is not None:
-            yield Failure(
-                int(self.reply.error.get("code", CozeErrors.INTERNAL_ERROR.code)),
-                str(self.reply.error.get("msg", "model error")),
-            )
+        for event in self.at_once(request):
+            yield event
+
+    def at_once(self, request: ModelRequest) -> List[ModelEvent]:
+        reply = self.reply
+        events: List[ModelEvent] = [Text(reply.reasoning, reasoning=True)] if reply.reasoning else []
+        events += [Text(chunk) for chunk in reply.chunks]
+        if reply.tool_calls:
+            events.append(Calls(list(reply.tool_calls)))
+        if reply.error is not None:
+            code = int(reply.error.get("code", CozeErrors.INTERNAL_ERROR.code))
+            events.append(Failure(code, str(reply.error.get("msg", "model error"))))
+        return events
 
 
 def arguments_json(arguments: Any) -> str:

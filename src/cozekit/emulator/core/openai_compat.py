@@ -58,6 +58,10 @@ class OpenAICompatModel:
             ]
         return body
 
+    def at_once(self, request: ModelRequest) -> None:
+        """A completion is a request to the configured server: never at once."""
+        return None
+
     async def run(self, request: ModelRequest) -> AsyncIterator[ModelEvent]:
         headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
         calls: Dict[int, Dict[str, str]] = {}
