@@ -47,6 +47,8 @@ class Started:
     chat: Dict[str, Any]
     bot: Dict[str, Any]
     conversation: Dict[str, Any]
+    messages: Optional[List[Dict[str, Any]]] = None
+    """Every message of the conversation, when the chat's start made it (the ones it inserted)."""
 
 
 def render_chat(doc: Dict[str, Any]) -> Dict[str, Any]:
@@ -98,12 +100,14 @@ class ChatsBackend(Backend):
         self._check_start(account, req)
         bot = self.bots.for_chat(account, req.bot_id, req.publish_status)
         with self.store.transaction():
+            made: Optional[List[Dict[str, Any]]] = None
             if req.conversation_id:  # locked: one running chat per conversation, and a clear is kept
                 conv = self.conversations.get(account, req.conversation_id, lock=True)
                 if self.conversations.running_chats(account, conv["id"]):
                     raise CozeErrors.CHAT_IN_PROGRESS()
             else:
                 conv = self.conversations.create(account, bot_id=req.bot_id, bot_checked=True)
+                made = []
             if not req.additional_messages and not self.messages.has_visible(account, conv["id"]):
                 raise bad_request("additional_messages is required when the conversation has no messages")
             chat_id = self.ids.next()
@@ -123,6 +127,8 @@ class ChatsBackend(Backend):
                     hidden=not req.auto_save_history,
                 )
                 inserted.append(saved["id"])
+                if made is not None:
+                    made.append(saved)
                 if role == "user":
                     query_id = saved["id"]
                     query = self.messages.flatten(account, saved["content"], saved["content_type"])
@@ -168,7 +174,7 @@ class ChatsBackend(Backend):
             in_progress = render_chat(self._save(account, chat, new=True))
             if conv["updated_at"] != self.now():  # a conversation made just now needs no touch
                 self.conversations.touch(account, conv)
-        return Started(created, in_progress, chat, bot, conv)
+        return Started(created, in_progress, chat, bot, conv, made)
 
     def _save(self, account: Account, chat: Dict[str, Any], *, new: bool = False) -> Dict[str, Any]:
         write = self.store.insert if new else self.store.update
@@ -184,13 +190,17 @@ class ChatsBackend(Backend):
             raise CozeErrors.CHAT_NOT_FOUND(chat_id=chat_id)
         return chat
 
-    def model_request(self, account: Account, chat: Dict[str, Any]) -> ModelRequest:
-        """What the model sees: the bot prompt, the current section's questions and answers, the query."""
+    def model_request(
+        self, account: Account, chat: Dict[str, Any], messages: Optional[List[Dict[str, Any]]] = None
+    ) -> ModelRequest:
+        """What the model sees: the bot prompt, the current section's questions and answers, the query.
+        `messages`: all of the conversation's, when the caller has them (not read)."""
         history = []
-        turns = self.messages.of_conversation(
-            account, chat["conversation_id"], section_id=chat["section_id"], type=["question", "answer"]
-        )
-        for m in turns:
+        if messages is None:
+            messages = self.messages.of_conversation(
+                account, chat["conversation_id"], section_id=chat["section_id"], type=["question", "answer"]
+            )
+        for m in messages:
             own = m["chat_id"] == chat["id"]
             if m["id"] == chat["query_id"] or m["section_id"] != chat["section_id"]:
                 continue

@@ -254,7 +254,7 @@ class ChatEngine:
         chat = started.chat if started is not None else chats.raw(account, chat_id)
         if chat is None or chat["status"] == "canceled":
             return None
-        request = chats.model_request(account, chat)
+        request = chats.model_request(account, chat, started.messages if started is not None else None)
         if not request.tool_outputs:
             request = self._recall(account, chat, request, emit)
         return chat, request, self._workflows_pending(account, chat, started)
