@@ -406,3 +406,16 @@ def test_a_model_that_fails_at_once_fails_its_chat_not_the_start(
     chat = engine_state.chats.raw(account, begun.created["id"])
     assert chat["status"] == "failed" and chat["last_error"]["code"] == CozeErrors.INTERNAL_ERROR.code
     assert _types(engine_state, account, chat) == ["question"]
+
+
+def test_a_stream_run_at_once_is_sent_as_a_stream_run_as_a_task_is(emu: ThreadedEmulator, api: Api) -> None:
+    heads = []
+    for delay_ms in (0, 1):
+        emu.control.configure(chunk_delay_ms=delay_ms)
+        message = {"role": "user", "content": "hi", "content_type": "text"}
+        body = {"bot_id": BOT, "user_id": "u1", "stream": True, "additional_messages": [message]}
+        resp = api.http.post("/v3/chat", json=body)
+        assert resp.text.endswith('event:done\ndata:"[DONE]"\n\n')
+        heads.append({k: v for k, v in resp.headers.items() if k not in ("x-tt-logid", "date")})
+    assert heads[0] == heads[1]
+    assert heads[0]["transfer-encoding"] == "chunked" and "content-length" not in heads[0]

@@ -1,12 +1,12 @@
 """Chat v3: start (stream or not), retrieve, list a chat's messages, cancel, submit tool outputs."""
 
 import json
-from collections.abc import AsyncIterator
 from typing import Any, Dict, List, Optional
 
 from fastapi import Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict
+from starlette.types import Receive, Scope, Send
 from typing_extensions import Annotated
 
 from ..core.base import Account
@@ -102,7 +102,7 @@ async def create_chat(
     begun = await OFFLOAD.run(state.engine.start, account, start)
     if begun.prepared is None:  # the turn ran as the chat was recorded (`ChatEngine.settle`)
         if start.stream:
-            return StreamingResponse(_joined(begun.frames), headers=STREAM_HEADERS)
+            return WholeStream(begun.frames)
         return ok(request, begun.in_progress)
     if start.stream:
         first = [
@@ -114,9 +114,18 @@ async def create_chat(
     return ok(request, begun.in_progress)
 
 
-async def _joined(frames: List[bytes]) -> AsyncIterator[bytes]:
-    """A whole chat stream known at once, in one write."""
-    yield b"".join(frames)
+class WholeStream(Response):
+    """A chat stream whole when its start answers: sent as a stream is (chunked, no content-length), its
+    frames in one chunk, without a streaming response's task watching for a disconnect."""
+
+    def __init__(self, frames: List[bytes]) -> None:
+        super().__init__(b"".join(frames))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = [(k.encode(), v.encode()) for k, v in STREAM_HEADERS.items()]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": self.body, "more_body": True})
+        await send({"type": "http.response.body", "body": b""})
 
 
 @router.get("/v3/chat/retrieve", summary="Retrieve a chat", operation_id="retrieve_chat")
