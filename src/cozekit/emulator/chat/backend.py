@@ -172,8 +172,7 @@ class ChatsBackend(Backend):
             created = render_chat(chat)  # stored once, as in_progress: no reader sees it before the commit
             chat["status"] = "in_progress"
             in_progress = render_chat(self._save(account, chat, new=True))
-            if conv["updated_at"] != self.now():  # a conversation made just now needs no touch
-                self.conversations.touch(account, conv)
+            self.conversations.touch_if_stale(account, conv)  # one made just now needs none
         return Started(created, in_progress, chat, bot, conv, made)
 
     def _save(self, account: Account, chat: Dict[str, Any], *, new: bool = False) -> Dict[str, Any]:

@@ -75,6 +75,12 @@ class ConversationsBackend(Backend):
         doc["updated_at"] = self.now()
         self.save(account, doc)
 
+    def touch_if_stale(self, account: Account, doc: Dict[str, Any]) -> None:
+        """`touch` for a conversation that only gained a message or chat: written only when its
+        `updated_at` (in seconds) is not already now, so a second's messages write it once."""
+        if doc["updated_at"] != self.now():
+            self.touch(account, doc)
+
     def list(
         self,
         account: Account,

@@ -156,7 +156,7 @@ class MessagesBackend(Backend):
                 content_type=content_type,
                 meta_data=check_meta_data(meta_data),
             )
-            self.conversations.touch(account, conversation)
+            self.conversations.touch_if_stale(account, conversation)
         return doc
 
     def list(

@@ -159,7 +159,7 @@ class AppConversations(Backend):
             conv = self.conversations.get(account, doc["conversation_id"], lock=True)
             kind = "question" if role == "user" else "answer"
             message = self.messages.add(account, conv, role=role, type=kind, content=content)
-            self.conversations.touch(account, conv)
+            self.conversations.touch_if_stale(account, conv)
         return message
 
     def _message(
