@@ -280,10 +280,96 @@ def test_an_empty_database_gets_the_current_schema(target: str) -> None:
     try:
         tables = set(sa.inspect(store.engine).get_table_names())
         assert {"objects", "blobs", "schema_version", "id_nodes"} <= tables
-        indexes = {i["name"] for i in sa.inspect(store.engine).get_indexes("objects")}
-        assert {"objects_by_parent", "objects_by_updated", "objects_by_created"} <= indexes
+        assert _indexes(store) == V2_INDEXES
     finally:
         store.close()
+
+
+V1_INDEXES = {
+    "objects_by_parent": "kind, owner, parent, seq, id",
+    "objects_by_owner": "kind, owner, seq, id",
+    "objects_by_parent_only": "kind, parent, seq, id",
+    "objects_by_updated": "kind, owner, parent, updated_at, seq, id",
+    "objects_by_created": "kind, owner, parent, created_at, seq, id",
+    "objects_by_name": "kind, owner, parent, name, seq, id",
+}
+V2_INDEXES = {
+    "objects_by_parent",
+    "objects_by_owner",
+    "objects_by_parent_only",
+    "objects_bot_by_updated_at",
+    "objects_workflow_by_updated_at",
+    "objects_dataset_by_created_at",
+}
+
+
+def _indexes(store: Store) -> set[str]:
+    return {str(i["name"]) for i in sa.inspect(store.engine).get_indexes("objects")}
+
+
+def _version_one(target: str, rows: List[Dict[str, Any]]) -> None:
+    """A database as schema version 1 wrote it: six indexes over every document, three of them ordered by
+    a column."""
+    url = target if "://" in target else f"sqlite:///{target}"
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    blob_type = "BYTEA" if url.startswith("postgresql") else "BLOB"
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "CREATE TABLE objects (kind VARCHAR(64) NOT NULL, id VARCHAR(255) NOT NULL, "
+                "owner VARCHAR(255) NOT NULL, parent VARCHAR(255) DEFAULT '' NOT NULL, "
+                "seq BIGINT DEFAULT '0' NOT NULL, name VARCHAR(255) DEFAULT '' NOT NULL, "
+                "created_at BIGINT DEFAULT '0' NOT NULL, updated_at BIGINT DEFAULT '0' NOT NULL, "
+                "data JSON NOT NULL, PRIMARY KEY (kind, id))"
+            )
+        )
+        for name, columns in V1_INDEXES.items():
+            conn.execute(sa.text(f"CREATE INDEX {name} ON objects ({columns})"))
+        conn.execute(sa.text(f"CREATE TABLE blobs (id VARCHAR(255) PRIMARY KEY, data {blob_type} NOT NULL)"))
+        conn.execute(sa.text("CREATE TABLE id_nodes (node INTEGER PRIMARY KEY, claimed_at BIGINT NOT NULL)"))
+        conn.execute(sa.text("CREATE TABLE schema_version (version INTEGER NOT NULL)"))
+        conn.execute(sa.text("INSERT INTO schema_version VALUES (1)"))
+        conn.execute(schema.objects.insert(), rows)
+    engine.dispose()
+
+
+def _listed(n: int, kind: str, parent: str, order: str) -> List[Dict[str, Any]]:
+    """`n` documents of `kind` whose times run against their ids (the newest id the oldest time)."""
+    return [_doc(str(7000000000000000300 + i), name=f"{kind} {i}", **{order: 5000 - i}) for i in range(n)]
+
+
+def test_a_version_one_database_is_migrated_in_place(target: str) -> None:
+    """Version 2 keeps an ordered index only for the kinds listed in that order, partial to their rows."""
+    bots = _listed(6, "bot", "ws1", "updated_at")
+    datasets = _listed(4, "dataset", "ws1", "created_at")
+    conversations = _listed(3, "conversation", "bot1", "updated_at")
+    rows = [schema.row_of("bot", d, "u1", "ws1") for d in bots]
+    rows += [schema.row_of("dataset", d, "u1", "ws1") for d in datasets]
+    rows += [schema.row_of("conversation", d, "u1", "bot1") for d in conversations]
+    _version_one(target, rows)
+    store = Store(target)
+    try:
+        assert store.schema_version() == 2
+        assert _indexes(store) == V2_INDEXES
+        assert store.get("bot", bots[2]["id"]) == bots[2]
+        assert store.count("bot", owner="u1", parent="ws1") == 6
+        newest = store.page("bot", owner="u1", parent="ws1", order="updated_at", desc=True, limit=4)
+        assert [d["id"] for d in newest.items] == [d["id"] for d in bots[:4]] and newest.has_more
+        oldest = store.page("dataset", owner="u1", parent="ws1", order="created_at", offset=1, limit=2)
+        assert [d["id"] for d in oldest.items] == [datasets[2]["id"], datasets[1]["id"]]
+        unindexed = store.page("conversation", owner="u1", parent="bot1", order="updated_at", limit=5)
+        assert [d["id"] for d in unindexed.items] == [d["id"] for d in conversations[::-1]]
+        store.insert("bot", _doc("7000000000000000400", updated_at=9999), owner="u1", parent="ws1")
+        first = store.page("bot", owner="u1", parent="ws1", order="updated_at", desc=True, limit=1)
+        assert [d["id"] for d in first.items] == ["7000000000000000400"]
+    finally:
+        store.close()
+    again = Store(target)  # opening it again changes nothing
+    try:
+        assert again.schema_version() == 2 and _indexes(again) == V2_INDEXES
+        assert again.count("bot") == 7
+    finally:
+        again.close()
 
 
 def test_a_newer_database_is_refused(target: str) -> None:
