@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import threading
 from pathlib import Path
-from typing import Any, Dict, Iterator, List
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import pytest
 import sqlalchemy as sa
+from psycopg import sql as pgsql
 
 from cozekit.emulator.core import schema
 from cozekit.emulator.core.ids import IdGenerator
@@ -383,23 +385,121 @@ def test_a_newer_database_is_refused(target: str) -> None:
         Store(target)
 
 
-def test_sqlite_pages_read_in_index_order(tmp_path: Path) -> None:
-    """The list query walks an index in list order and stops at the page: no full scan, no sort."""
-    path = str(tmp_path / "plan.sqlite3")
-    store = Store(path)
-    _fill(store, 50)
+Statement = Tuple[str, Optional[Dict[str, Any]]]
+
+
+@pytest.fixture
+def recorded(target: str) -> Iterator[Tuple[Store, List[Statement]]]:
+    """A store, and the statements it runs as the database receives them: SQLite's, with their values
+    written in (the driver's trace), or PostgreSQL's, with their parameters."""
+    seen: List[Statement] = []
+
+    def trace(dbapi_connection: Any, _record: Any) -> None:
+        if isinstance(dbapi_connection, sqlite3.Connection):
+            dbapi_connection.set_trace_callback(lambda sql: seen.append((sql, None)))
+
+    def execute(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
+        seen.append((statement, dict(parameters or {})))
+
+    sa.event.listen(sa.pool.Pool, "connect", trace)  # every connection, the store's first one too
+    try:
+        store = Store(target)
+    finally:
+        sa.event.remove(sa.pool.Pool, "connect", trace)
+    sa.event.listen(store.engine, "before_cursor_execute", execute)
+    yield store, seen
     store.close()
-    db = sqlite3.connect(path)
-    plans = {
-        "by id": "SELECT data FROM objects WHERE kind = 'conversation' AND owner = 'u1' AND parent = 'bot1' "
-        "ORDER BY seq DESC, id DESC LIMIT 11 OFFSET 20",
-        "by update": "SELECT data FROM objects WHERE kind = 'bot' AND owner = 'u1' AND parent = 'ws' "
-        "ORDER BY updated_at DESC, seq DESC, id DESC LIMIT 11",
-    }
-    for name, sql in plans.items():
-        plan = " ".join(str(row[-1]) for row in db.execute("EXPLAIN QUERY PLAN " + sql))
-        assert "USING INDEX" in plan and "TEMP B-TREE" not in plan, (name, plan)
-    db.close()
+
+
+def _plan(store: Store, statement: Statement) -> str:
+    """The database's plan for a statement the store ran. PostgreSQL plans it as a prepared statement's
+    generic plan (the one it settles on for a statement run again and again: its values unknown), with
+    scans and sorts of the whole table priced out, so the plan reads an index whenever one can serve."""
+    sql, params = statement
+    if store.dialect == "sqlite":
+        db = sqlite3.connect(store.path)
+        try:
+            return " | ".join(str(row[-1]) for row in db.execute("EXPLAIN QUERY PLAN " + sql))
+        finally:
+            db.close()
+    assert params is not None
+    names: List[str] = []
+
+    def numbered(match: re.Match[str]) -> str:
+        names.append(match.group(1))
+        return f"${len(names)}"
+
+    prepared = re.sub(r"%\((\w+)\)s", numbered, sql)
+    with store.engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        for setting in ("enable_seqscan = off", "enable_sort = off", "plan_cache_mode = force_generic_plan"):
+            raw.execute(f"SET {setting}")
+        raw.execute(f"PREPARE listed AS {prepared}")
+        values = pgsql.SQL(", ").join(pgsql.Literal(params[n]) for n in names)
+        explain = pgsql.SQL("EXPLAIN EXECUTE listed ({})").format(values)
+        plan = " | ".join(str(row[0]) for row in raw.execute(explain))
+        raw.execute("DEALLOCATE listed")
+        conn.rollback()
+    return plan
+
+
+def _page_statement(seen: List[Statement]) -> Statement:
+    pages = [s for s in seen if s[0].lstrip().upper().startswith("SELECT") and "ORDER BY" in s[0]]
+    assert pages, seen
+    return pages[-1]
+
+
+def test_pages_read_their_index_in_list_order(recorded: Tuple[Store, List[Statement]]) -> None:
+    """A page walks an index in list order and stops at the page (no full scan, no sort): an id index for
+    every kind, and for a kind a service lists by a time, that kind's partial index, also as the generic
+    plan PostgreSQL settles on for a statement run again and again."""
+    store, seen = recorded
+    conversations = _fill(store, 30)
+    listed = {}
+    for kind, order in (("bot", "updated_at"), ("workflow", "updated_at"), ("dataset", "created_at")):
+        listed[kind] = [d["id"] for d in _listed(30, kind, "ws1", order)]  # newest first
+        for doc in _listed(30, kind, "ws1", order):
+            store.insert(kind, doc, owner="u1", parent="ws1")
+        store.insert(kind, _doc("7000000000000000900", **{order: 9999}), owner="u2", parent="ws1")
+    cases: List[Tuple[Dict[str, Any], List[str], Tuple[str, ...]]] = [
+        (
+            dict(kind="conversation", owner="u1", parent="bot1", where={"hidden": False}, desc=True, limit=5),
+            [i for n, i in reversed(list(enumerate(conversations))) if n % 5 != 0][:5],
+            ("objects_by_parent", "objects_by_owner"),
+        ),
+        (
+            dict(
+                kind="bot",
+                owner="u1",
+                parent="ws1",
+                where={"published": is_null()},
+                order="updated_at",
+                desc=True,
+                offset=20,
+                limit=5,
+            ),
+            listed["bot"][20:25],
+            ("objects_bot_by_updated_at",),
+        ),
+        (
+            dict(kind="workflow", owner="u1", parent="ws1", order="updated_at", desc=True, limit=5),
+            listed["workflow"][:5],
+            ("objects_workflow_by_updated_at",),
+        ),
+        (
+            dict(kind="dataset", owner="u1", parent="ws1", order="created_at", offset=3, limit=5),
+            listed["dataset"][::-1][3:8],
+            ("objects_dataset_by_created_at",),
+        ),
+    ]
+    for call, expected, indexes in cases:
+        for _ in range(2):  # the second run is the cached statement's
+            page = store.page(**call)
+            assert [d["id"] for d in page.items] == expected and page.has_more
+        plan = _plan(store, _page_statement(seen))
+        assert any(index in plan for index in indexes), (call, plan)
+        assert "TEMP B-TREE" not in plan and "Sort" not in plan, (call, plan)
 
 
 def test_sqlite_file_is_in_wal_mode(tmp_path: Path) -> None:

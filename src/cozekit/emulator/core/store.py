@@ -729,10 +729,7 @@ class Store:
             if by_seq:
                 bound = sa.bindparam("p_seq", type_=sa.BigInteger)
                 query = query.where(objects.c.seq < bound if reverse else objects.c.seq > bound)
-            if reverse:
-                query = query.order_by(column.desc(), objects.c.seq.desc(), objects.c.id.desc())
-            else:
-                query = query.order_by(column, objects.c.seq, objects.c.id)
+            query = query.order_by(*_ordering(column, reverse))
             query = query.limit(sa.bindparam("p_limit", type_=sa.Integer))
             if offset and cursor is None:
                 query = query.offset(sa.bindparam("p_offset", type_=sa.Integer))
@@ -754,10 +751,7 @@ class Store:
             if not shaped:
                 assert cursor is not None
                 query = query.where(self._beyond(conn, kind, column, cursor, reverse))
-                if reverse:
-                    query = query.order_by(column.desc(), objects.c.seq.desc(), objects.c.id.desc())
-                else:
-                    query = query.order_by(column, objects.c.seq, objects.c.id)
+                query = query.order_by(*_ordering(column, reverse))
                 query = query.limit(sa.bindparam("p_limit", type_=sa.Integer))
                 items = [dict(data) for data in conn.sa.execute(query, params).scalars()]
             else:
@@ -942,6 +936,15 @@ def _condition(key: str, value: Any, name: str) -> Any:
     if value is None:
         return column.is_(None)
     return column == sa.bindparam(name)
+
+
+def _ordering(column: Any, reverse: bool) -> List[Any]:
+    """A page's ORDER BY: `column`, ties by seq, then id. The id order names seq once: SQLite reads
+    `seq, seq, id` from an index on (..., seq, id) but sorts each run of equal ids again."""
+    columns = (
+        [objects.c.seq, objects.c.id] if column is objects.c.seq else [column, objects.c.seq, objects.c.id]
+    )
+    return [c.desc() for c in columns] if reverse else columns
 
 
 def _kind_literal(kind: str) -> Any:
