@@ -939,8 +939,8 @@ def _condition(key: str, value: Any, name: str) -> Any:
 
 
 def _ordering(column: Any, reverse: bool) -> List[Any]:
-    """A page's ORDER BY: `column`, ties by seq, then id. The id order names seq once: SQLite reads
-    `seq, seq, id` from an index on (..., seq, id) but sorts each run of equal ids again."""
+    """A page's ORDER BY: `column`, ties by seq, then id. The id order names seq once: for `seq, seq, id`
+    SQLite walks the index on (..., seq, id) but adds a sort step (a temp B-tree for the right part)."""
     columns = (
         [objects.c.seq, objects.c.id] if column is objects.c.seq else [column, objects.c.seq, objects.c.id]
     )
