@@ -2,8 +2,10 @@
 
 Backends read and write whole documents. Lists are read a page at a time in the database (`page`,
 `count`): filters, order, cursor or offset and limit run in SQL on indexed columns, so a page costs
-O(page) whatever the table holds. Creates are plain INSERTs (`insert`: an existing id is `DuplicateId`,
-never an overwrite), changes are UPDATEs (`update`), and `transaction()` groups them.
+O(page) whatever the table holds (in id order, and in the orders `schema.ORDERED_KINDS` indexes for a
+kind; a page of another kind in such an order sorts the rows its filters match). Creates are plain
+INSERTs (`insert`: an existing id is `DuplicateId`, never an overwrite), changes are UPDATEs (`update`),
+and `transaction()` groups them.
 
 Engines: a SQLite file (WAL, a busy timeout, write transactions begun IMMEDIATE so workers in several
 processes queue instead of failing), SQLite in memory (one connection behind a lock: tests), or a
