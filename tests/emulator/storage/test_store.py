@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import threading
 from pathlib import Path
-from typing import Any, Dict, Iterator, List
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import pytest
 import sqlalchemy as sa
+from psycopg import sql as pgsql
 
 from cozekit.emulator.core import schema
 from cozekit.emulator.core.ids import IdGenerator
@@ -280,10 +282,96 @@ def test_an_empty_database_gets_the_current_schema(target: str) -> None:
     try:
         tables = set(sa.inspect(store.engine).get_table_names())
         assert {"objects", "blobs", "schema_version", "id_nodes"} <= tables
-        indexes = {i["name"] for i in sa.inspect(store.engine).get_indexes("objects")}
-        assert {"objects_by_parent", "objects_by_updated", "objects_by_created"} <= indexes
+        assert _indexes(store) == V2_INDEXES
     finally:
         store.close()
+
+
+V1_INDEXES = {
+    "objects_by_parent": "kind, owner, parent, seq, id",
+    "objects_by_owner": "kind, owner, seq, id",
+    "objects_by_parent_only": "kind, parent, seq, id",
+    "objects_by_updated": "kind, owner, parent, updated_at, seq, id",
+    "objects_by_created": "kind, owner, parent, created_at, seq, id",
+    "objects_by_name": "kind, owner, parent, name, seq, id",
+}
+V2_INDEXES = {
+    "objects_by_parent",
+    "objects_by_owner",
+    "objects_by_parent_only",
+    "objects_bot_by_updated_at",
+    "objects_workflow_by_updated_at",
+    "objects_dataset_by_created_at",
+}
+
+
+def _indexes(store: Store) -> set[str]:
+    return {str(i["name"]) for i in sa.inspect(store.engine).get_indexes("objects")}
+
+
+def _version_one(target: str, rows: List[Dict[str, Any]]) -> None:
+    """A database as schema version 1 wrote it: six indexes over every document, three of them ordered by
+    a column."""
+    url = target if "://" in target else f"sqlite:///{target}"
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    blob_type = "BYTEA" if url.startswith("postgresql") else "BLOB"
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "CREATE TABLE objects (kind VARCHAR(64) NOT NULL, id VARCHAR(255) NOT NULL, "
+                "owner VARCHAR(255) NOT NULL, parent VARCHAR(255) DEFAULT '' NOT NULL, "
+                "seq BIGINT DEFAULT '0' NOT NULL, name VARCHAR(255) DEFAULT '' NOT NULL, "
+                "created_at BIGINT DEFAULT '0' NOT NULL, updated_at BIGINT DEFAULT '0' NOT NULL, "
+                "data JSON NOT NULL, PRIMARY KEY (kind, id))"
+            )
+        )
+        for name, columns in V1_INDEXES.items():
+            conn.execute(sa.text(f"CREATE INDEX {name} ON objects ({columns})"))
+        conn.execute(sa.text(f"CREATE TABLE blobs (id VARCHAR(255) PRIMARY KEY, data {blob_type} NOT NULL)"))
+        conn.execute(sa.text("CREATE TABLE id_nodes (node INTEGER PRIMARY KEY, claimed_at BIGINT NOT NULL)"))
+        conn.execute(sa.text("CREATE TABLE schema_version (version INTEGER NOT NULL)"))
+        conn.execute(sa.text("INSERT INTO schema_version VALUES (1)"))
+        conn.execute(schema.objects.insert(), rows)
+    engine.dispose()
+
+
+def _listed(n: int, kind: str, parent: str, order: str) -> List[Dict[str, Any]]:
+    """`n` documents of `kind` whose times run against their ids (the newest id the oldest time)."""
+    return [_doc(str(7000000000000000300 + i), name=f"{kind} {i}", **{order: 5000 - i}) for i in range(n)]
+
+
+def test_a_version_one_database_is_migrated_in_place(target: str) -> None:
+    """Version 2 keeps an ordered index only for the kinds listed in that order, partial to their rows."""
+    bots = _listed(6, "bot", "ws1", "updated_at")
+    datasets = _listed(4, "dataset", "ws1", "created_at")
+    conversations = _listed(3, "conversation", "bot1", "updated_at")
+    rows = [schema.row_of("bot", d, "u1", "ws1") for d in bots]
+    rows += [schema.row_of("dataset", d, "u1", "ws1") for d in datasets]
+    rows += [schema.row_of("conversation", d, "u1", "bot1") for d in conversations]
+    _version_one(target, rows)
+    store = Store(target)
+    try:
+        assert store.schema_version() == 2
+        assert _indexes(store) == V2_INDEXES
+        assert store.get("bot", bots[2]["id"]) == bots[2]
+        assert store.count("bot", owner="u1", parent="ws1") == 6
+        newest = store.page("bot", owner="u1", parent="ws1", order="updated_at", desc=True, limit=4)
+        assert [d["id"] for d in newest.items] == [d["id"] for d in bots[:4]] and newest.has_more
+        oldest = store.page("dataset", owner="u1", parent="ws1", order="created_at", offset=1, limit=2)
+        assert [d["id"] for d in oldest.items] == [datasets[2]["id"], datasets[1]["id"]]
+        unindexed = store.page("conversation", owner="u1", parent="bot1", order="updated_at", limit=5)
+        assert [d["id"] for d in unindexed.items] == [d["id"] for d in conversations[::-1]]
+        store.insert("bot", _doc("7000000000000000400", updated_at=9999), owner="u1", parent="ws1")
+        first = store.page("bot", owner="u1", parent="ws1", order="updated_at", desc=True, limit=1)
+        assert [d["id"] for d in first.items] == ["7000000000000000400"]
+    finally:
+        store.close()
+    again = Store(target)  # opening it again changes nothing
+    try:
+        assert again.schema_version() == 2 and _indexes(again) == V2_INDEXES
+        assert again.count("bot") == 7
+    finally:
+        again.close()
 
 
 def test_a_newer_database_is_refused(target: str) -> None:
@@ -297,23 +385,121 @@ def test_a_newer_database_is_refused(target: str) -> None:
         Store(target)
 
 
-def test_sqlite_pages_read_in_index_order(tmp_path: Path) -> None:
-    """The list query walks an index in list order and stops at the page: no full scan, no sort."""
-    path = str(tmp_path / "plan.sqlite3")
-    store = Store(path)
-    _fill(store, 50)
+Statement = Tuple[str, Optional[Dict[str, Any]]]
+
+
+@pytest.fixture
+def recorded(target: str) -> Iterator[Tuple[Store, List[Statement]]]:
+    """A store, and the statements it runs as the database receives them: SQLite's, with their values
+    written in (the driver's trace), or PostgreSQL's, with their parameters."""
+    seen: List[Statement] = []
+
+    def trace(dbapi_connection: Any, _record: Any) -> None:
+        if isinstance(dbapi_connection, sqlite3.Connection):
+            dbapi_connection.set_trace_callback(lambda sql: seen.append((sql, None)))
+
+    def execute(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
+        seen.append((statement, dict(parameters or {})))
+
+    sa.event.listen(sa.pool.Pool, "connect", trace)  # every connection, the store's first one too
+    try:
+        store = Store(target)
+    finally:
+        sa.event.remove(sa.pool.Pool, "connect", trace)
+    sa.event.listen(store.engine, "before_cursor_execute", execute)
+    yield store, seen
     store.close()
-    db = sqlite3.connect(path)
-    plans = {
-        "by id": "SELECT data FROM objects WHERE kind = 'conversation' AND owner = 'u1' AND parent = 'bot1' "
-        "ORDER BY seq DESC, id DESC LIMIT 11 OFFSET 20",
-        "by update": "SELECT data FROM objects WHERE kind = 'bot' AND owner = 'u1' AND parent = 'ws' "
-        "ORDER BY updated_at DESC, seq DESC, id DESC LIMIT 11",
-    }
-    for name, sql in plans.items():
-        plan = " ".join(str(row[-1]) for row in db.execute("EXPLAIN QUERY PLAN " + sql))
-        assert "USING INDEX" in plan and "TEMP B-TREE" not in plan, (name, plan)
-    db.close()
+
+
+def _plan(store: Store, statement: Statement) -> str:
+    """The database's plan for a statement the store ran. PostgreSQL plans it as a prepared statement's
+    generic plan (the one it settles on for a statement run again and again: its values unknown), with
+    scans and sorts of the whole table priced out, so the plan reads an index whenever one can serve."""
+    sql, params = statement
+    if store.dialect == "sqlite":
+        db = sqlite3.connect(store.path)
+        try:
+            return " | ".join(str(row[-1]) for row in db.execute("EXPLAIN QUERY PLAN " + sql))
+        finally:
+            db.close()
+    assert params is not None
+    names: List[str] = []
+
+    def numbered(match: re.Match[str]) -> str:
+        names.append(match.group(1))
+        return f"${len(names)}"
+
+    prepared = re.sub(r"%\((\w+)\)s", numbered, sql)
+    with store.engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        for setting in ("enable_seqscan = off", "enable_sort = off", "plan_cache_mode = force_generic_plan"):
+            raw.execute(f"SET {setting}")
+        raw.execute(f"PREPARE listed AS {prepared}")
+        values = pgsql.SQL(", ").join(pgsql.Literal(params[n]) for n in names)
+        explain = pgsql.SQL("EXPLAIN EXECUTE listed ({})").format(values)
+        plan = " | ".join(str(row[0]) for row in raw.execute(explain))
+        raw.execute("DEALLOCATE listed")
+        conn.rollback()
+    return plan
+
+
+def _page_statement(seen: List[Statement]) -> Statement:
+    pages = [s for s in seen if s[0].lstrip().upper().startswith("SELECT") and "ORDER BY" in s[0]]
+    assert pages, seen
+    return pages[-1]
+
+
+def test_pages_read_their_index_in_list_order(recorded: Tuple[Store, List[Statement]]) -> None:
+    """A page walks an index in list order and stops at the page (no full scan, no sort): an id index for
+    every kind, and for a kind a service lists by a time, that kind's partial index, also as the generic
+    plan PostgreSQL settles on for a statement run again and again."""
+    store, seen = recorded
+    conversations = _fill(store, 30)
+    listed = {}
+    for kind, order in (("bot", "updated_at"), ("workflow", "updated_at"), ("dataset", "created_at")):
+        listed[kind] = [d["id"] for d in _listed(30, kind, "ws1", order)]  # newest first
+        for doc in _listed(30, kind, "ws1", order):
+            store.insert(kind, doc, owner="u1", parent="ws1")
+        store.insert(kind, _doc("7000000000000000900", **{order: 9999}), owner="u2", parent="ws1")
+    cases: List[Tuple[Dict[str, Any], List[str], Tuple[str, ...]]] = [
+        (
+            dict(kind="conversation", owner="u1", parent="bot1", where={"hidden": False}, desc=True, limit=5),
+            [i for n, i in reversed(list(enumerate(conversations))) if n % 5 != 0][:5],
+            ("objects_by_parent", "objects_by_owner"),
+        ),
+        (
+            dict(
+                kind="bot",
+                owner="u1",
+                parent="ws1",
+                where={"published": is_null()},
+                order="updated_at",
+                desc=True,
+                offset=20,
+                limit=5,
+            ),
+            listed["bot"][20:25],
+            ("objects_bot_by_updated_at",),
+        ),
+        (
+            dict(kind="workflow", owner="u1", parent="ws1", order="updated_at", desc=True, limit=5),
+            listed["workflow"][:5],
+            ("objects_workflow_by_updated_at",),
+        ),
+        (
+            dict(kind="dataset", owner="u1", parent="ws1", order="created_at", offset=3, limit=5),
+            listed["dataset"][::-1][3:8],
+            ("objects_dataset_by_created_at",),
+        ),
+    ]
+    for call, expected, indexes in cases:
+        for _ in range(2):  # the second run is the cached statement's
+            page = store.page(**call)
+            assert [d["id"] for d in page.items] == expected and page.has_more
+        plan = _plan(store, _page_statement(seen))
+        assert any(index in plan for index in indexes), (call, plan)
+        assert "TEMP B-TREE" not in plan and "Sort" not in plan, (call, plan)
 
 
 def test_sqlite_file_is_in_wal_mode(tmp_path: Path) -> None:

@@ -1,9 +1,11 @@
 """The emulator's one database schema (SQLAlchemy Core) and its ordered migrations.
 
 `objects` holds every document as JSON beside the columns lists filter and sort on (kind, owner, parent,
-the numeric id, name, created and updated times), indexed so a page is read in index order. `blobs` holds
-uploaded bytes. `schema_version` records the last migration applied; `id_nodes` hands each running process
-its own id node (see `ids.IdGenerator`).
+the numeric id, name, created and updated times), indexed so a page is read in index order: every kind by
+id, and the kinds listed by a time (`ORDERED_KINDS`) by that time, in a partial index of their own (an
+index on every document of every kind costs every write). `blobs` holds uploaded bytes. `schema_version`
+records the last migration applied; `id_nodes` hands each running process its own id node (see
+`ids.IdGenerator`).
 
 A migration is a function of an open connection, applied in order inside one transaction that holds a
 database-wide lock (SQLite: `BEGIN IMMEDIATE`; PostgreSQL: an advisory lock), so several workers starting
@@ -14,7 +16,8 @@ at once migrate once. Version 0 is a database written before versions existed (t
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Dict, List, Optional
+import re
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -44,9 +47,51 @@ _C = objects.c
 sa.Index("objects_by_parent", _C.kind, _C.owner, _C.parent, _C.seq, _C.id)
 sa.Index("objects_by_owner", _C.kind, _C.owner, _C.seq, _C.id)
 sa.Index("objects_by_parent_only", _C.kind, _C.parent, _C.seq, _C.id)
-sa.Index("objects_by_updated", _C.kind, _C.owner, _C.parent, _C.updated_at, _C.seq, _C.id)
-sa.Index("objects_by_created", _C.kind, _C.owner, _C.parent, _C.created_at, _C.seq, _C.id)
-sa.Index("objects_by_name", _C.kind, _C.owner, _C.parent, _C.name, _C.seq, _C.id)
+
+ORDERED_KINDS: Mapping[str, Tuple[str, ...]] = {
+    "updated_at": ("bot", "workflow"),
+    "created_at": ("dataset",),
+}
+"""The kinds a service lists by a column other than the id, per column: each has a partial index on (owner,
+parent, column, seq, id) of its kind's rows (`ordered_index`). A page of another kind in such an order is
+still right, filtered on an id index and sorted."""
+KIND_PATTERN = re.compile(r"[a-z_]+")
+"""What a kind must look like to be written into SQL as a literal (a partial index's condition, and the
+page that reads it: a bound kind cannot prove the index's condition to PostgreSQL's generic plans)."""
+
+
+def ordered_index(order: str, kind: str) -> str:
+    """The name of the partial index of `kind`'s documents in `order`."""
+    return f"objects_{kind}_by_{order}"
+
+
+def is_ordered(order: str, kind: str) -> bool:
+    """Whether pages of `kind` in `order` have a partial index (and must name the kind literally)."""
+    return kind in ORDERED_KINDS.get(order, ())
+
+
+def _ordered_indexes() -> List[sa.Index]:
+    indexes = []
+    for order, kinds in ORDERED_KINDS.items():
+        for kind in kinds:
+            if not KIND_PATTERN.fullmatch(kind) or order not in _C:
+                raise ValueError(f"no ordered index for kind {kind!r} by {order!r}")
+            only = _C.kind == kind  # rendered as a literal in the index's DDL
+            index = sa.Index(
+                ordered_index(order, kind),
+                _C.owner,
+                _C.parent,
+                _C[order],
+                _C.seq,
+                _C.id,
+                sqlite_where=only,
+                postgresql_where=only,
+            )
+            indexes.append(index)
+    return indexes
+
+
+ORDERED_INDEXES = _ordered_indexes()
 
 blobs = sa.Table(
     "blobs",
@@ -141,7 +186,21 @@ def _v1_create_or_promote(conn: Connection) -> None:
     metadata.create_all(conn, tables=[objects, blobs, id_nodes])
 
 
-MIGRATIONS: List[Callable[[Connection], None]] = [_v1_create_or_promote]
+_V1_ORDERED = ("objects_by_updated", "objects_by_created", "objects_by_name")
+"""Version 1's ordered indexes: (kind, owner, parent, column, seq, id) over every document."""
+
+
+def _v2_partial_ordered_indexes(conn: Connection) -> None:
+    """Version 1's three ordered indexes over every document become partial indexes of the kinds listed in
+    those orders (`ORDERED_KINDS`). Idempotent: version 1's step builds the current metadata, which
+    already has them."""
+    for name in _V1_ORDERED:
+        conn.execute(sa.text(f"DROP INDEX IF EXISTS {name}"))
+    for index in ORDERED_INDEXES:
+        index.create(conn, checkfirst=True)
+
+
+MIGRATIONS: List[Callable[[Connection], None]] = [_v1_create_or_promote, _v2_partial_ordered_indexes]
 """Migration `i` takes the schema from version `i` to `i + 1`; append, never edit a released step."""
 
 VERSION = len(MIGRATIONS)

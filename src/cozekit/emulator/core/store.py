@@ -2,8 +2,10 @@
 
 Backends read and write whole documents. Lists are read a page at a time in the database (`page`,
 `count`): filters, order, cursor or offset and limit run in SQL on indexed columns, so a page costs
-O(page) whatever the table holds. Creates are plain INSERTs (`insert`: an existing id is `DuplicateId`,
-never an overwrite), changes are UPDATEs (`update`), and `transaction()` groups them.
+O(page) whatever the table holds (in id order, and in the orders `schema.ORDERED_KINDS` indexes for a
+kind; a page of another kind in such an order sorts the rows its filters match). Creates are plain
+INSERTs (`insert`: an existing id is `DuplicateId`, never an overwrite), changes are UPDATEs (`update`),
+and `transaction()` groups them.
 
 Engines: a SQLite file (WAL, a busy timeout, write transactions begun IMMEDIATE so workers in several
 processes queue instead of failing), SQLite in memory (one connection behind a lock: tests), or a
@@ -618,14 +620,24 @@ class Store:
         owner: Optional[str],
         parent: Optional[str],
         where: Where,
+        literal: bool = False,
     ) -> Tuple[Any, Dict[str, Any], Tuple[Any, ...]]:
         """`base()` filtered by kind, owner, parent and `where`: the statement (built once per shape),
-        this call's values and the shape."""
+        this call's values and the shape. `literal`: the kind is written into the statement (a partial
+        index's condition; `_kind_literal`), so it is part of the shape."""
         conditions = list((where or {}).items())
-        shape = (name, owner is not None, parent is not None, tuple((k, _shape_of(v)) for k, v in conditions))
+        shape = (
+            name,
+            kind if literal else None,
+            owner is not None,
+            parent is not None,
+            tuple((k, _shape_of(v)) for k, v in conditions),
+        )
 
         def build() -> Any:
-            query = base().where(objects.c.kind == sa.bindparam("f_kind"))
+            query = base().where(
+                objects.c.kind == (_kind_literal(kind) if literal else sa.bindparam("f_kind"))
+            )
             if owner is not None:
                 query = query.where(objects.c.owner == sa.bindparam("f_owner"))
             if parent is not None:
@@ -634,7 +646,7 @@ class Store:
                 query = query.where(_condition(key, value, f"w{i}"))
             return query
 
-        params: Dict[str, Any] = {"f_kind": kind}
+        params: Dict[str, Any] = {} if literal else {"f_kind": kind}
         if owner is not None:
             params["f_owner"] = owner
         if parent is not None:
@@ -699,10 +711,13 @@ class Store:
     ) -> Page:
         """`limit` documents in list order (`order`, `desc`; ties by id): from `offset`, or those after
         the document `after` (next page), or the last `limit` before the document `before` (previous
-        page, still in list order). A cursor document that no longer exists pages from its id."""
+        page, still in list order). A cursor document that no longer exists pages from its id. A kind
+        listed in `order` by a service has a partial index in that order (`schema.ORDERED_KINDS`), which
+        the statement reads by naming the kind literally."""
         if order not in ORDERS:
             raise ValueError(f"order must be one of {ORDERS}")
         column = objects.c[order]
+        literal = schema.is_ordered(order, kind)
         backwards = before is not None
         cursor = before if backwards else after
         reverse = desc != backwards
@@ -716,10 +731,7 @@ class Store:
             if by_seq:
                 bound = sa.bindparam("p_seq", type_=sa.BigInteger)
                 query = query.where(objects.c.seq < bound if reverse else objects.c.seq > bound)
-            if reverse:
-                query = query.order_by(column.desc(), objects.c.seq.desc(), objects.c.id.desc())
-            else:
-                query = query.order_by(column, objects.c.seq, objects.c.id)
+            query = query.order_by(*_ordering(column, reverse))
             query = query.limit(sa.bindparam("p_limit", type_=sa.Integer))
             if offset and cursor is None:
                 query = query.offset(sa.bindparam("p_offset", type_=sa.Integer))
@@ -728,9 +740,9 @@ class Store:
         name = f"page:{order}:{reverse}:{by_seq}:{bool(offset and cursor is None)}"
         shape: Tuple[Any, ...] = ()
         if shaped:
-            query, params, shape = self._selection(base, name, kind, owner, parent, where)
+            query, params, shape = self._selection(base, name, kind, owner, parent, where, literal)
         else:
-            query = self._shapeless(kind, owner, parent, where)
+            query = self._shapeless(kind, owner, parent, where, literal)
             params = {}
         params["p_limit"] = limit + 1
         if by_seq:
@@ -741,10 +753,7 @@ class Store:
             if not shaped:
                 assert cursor is not None
                 query = query.where(self._beyond(conn, kind, column, cursor, reverse))
-                if reverse:
-                    query = query.order_by(column.desc(), objects.c.seq.desc(), objects.c.id.desc())
-                else:
-                    query = query.order_by(column, objects.c.seq, objects.c.id)
+                query = query.order_by(*_ordering(column, reverse))
                 query = query.limit(sa.bindparam("p_limit", type_=sa.Integer))
                 items = [dict(data) for data in conn.sa.execute(query, params).scalars()]
             else:
@@ -755,9 +764,11 @@ class Store:
             items.reverse()
         return Page(items, has_more)
 
-    def _shapeless(self, kind: str, owner: Optional[str], parent: Optional[str], where: Where) -> Any:
+    def _shapeless(
+        self, kind: str, owner: Optional[str], parent: Optional[str], where: Where, literal: bool
+    ) -> Any:
         """A page's selection built for one call (a cursor that is not a bound value)."""
-        query = sa.select(objects.c.data).where(objects.c.kind == kind)
+        query = sa.select(objects.c.data).where(objects.c.kind == (_kind_literal(kind) if literal else kind))
         if owner is not None:
             query = query.where(objects.c.owner == owner)
         if parent is not None:
@@ -927,6 +938,23 @@ def _condition(key: str, value: Any, name: str) -> Any:
     if value is None:
         return column.is_(None)
     return column == sa.bindparam(name)
+
+
+def _ordering(column: Any, reverse: bool) -> List[Any]:
+    """A page's ORDER BY: `column`, ties by seq, then id. The id order names seq once: for `seq, seq, id`
+    SQLite walks the index on (..., seq, id) but adds a sort step (a temp B-tree for the right part)."""
+    columns = (
+        [objects.c.seq, objects.c.id] if column is objects.c.seq else [column, objects.c.seq, objects.c.id]
+    )
+    return [c.desc() for c in columns] if reverse else columns
+
+
+def _kind_literal(kind: str) -> Any:
+    """A kind as a SQL literal, for a page that reads the kind's partial index: PostgreSQL uses one only
+    when the query itself implies the index's condition, which a bound value does not in a generic plan."""
+    if not schema.KIND_PATTERN.fullmatch(kind):
+        raise ValueError(f"kind {kind!r} cannot be written as a literal")
+    return sa.literal_column(f"'{kind}'", sa.String)
 
 
 def _escape_like(text: str) -> str:
