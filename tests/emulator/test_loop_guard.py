@@ -1,8 +1,8 @@
-"""The loop guard (`core.loopguard`, `COZEKIT_EMULATOR_LOOP_GUARD=1`): a store call or a blob write made on a
-thread running an event loop raises instead of blocking the loop; from a worker thread it works. The suite
-runs every emulator with it on (tests/conftest.py), so the emulator tests fail wherever a coroutine still
-reaches the database or writes a file on the loop; these tests pin that it fires, that it is on for them,
-and that it is off unless asked for."""
+"""The loop guard (`core.loopguard`, `COZEKIT_EMULATOR_LOOP_GUARD=1`): a store call or a blob write, abort or
+delete made on a thread running an event loop raises instead of blocking the loop; from a worker thread it
+works. The suite runs every emulator with it on (tests/conftest.py), so the emulator tests fail wherever a
+coroutine still reaches the database or writes a file on the loop; these tests pin that it fires, that it is
+on for them, and that it is off unless asked for."""
 
 from __future__ import annotations
 
@@ -57,6 +57,23 @@ async def test_a_blob_write_on_the_loop_raises_and_in_a_thread_it_works(tmp_path
     path = await asyncio.to_thread(writer.commit, "file", "7002")
     assert Path(path).read_bytes() == b"more"
     assert blobs.read("file", "7002") == b"more"  # reads are not guarded
+
+
+async def test_a_blob_abort_or_delete_on_the_loop_raises_and_in_a_thread_it_works(tmp_path: Path) -> None:
+    blobs = DiskBlobStore(str(tmp_path))
+    writer = await asyncio.to_thread(blobs.writer)
+    await asyncio.to_thread(writer.write, b"half")
+    with pytest.raises(loopguard.OnEventLoop, match="a blob abort"):
+        writer.abort()
+    assert os.listdir(tmp_path / "tmp") == [os.path.basename(writer.temp_path)]  # refused: nothing done
+    await OFFLOAD.run(writer.abort)
+    assert os.listdir(tmp_path / "tmp") == []
+    await asyncio.to_thread(blobs.put, "file", "7003", b"kept")
+    with pytest.raises(loopguard.OnEventLoop, match="a blob delete"):
+        blobs.delete("file", "7003")
+    assert blobs.read("file", "7003") == b"kept"
+    await OFFLOAD.run(blobs.delete, "file", "7003")
+    assert blobs.read("file", "7003") is None
 
 
 def test_the_guard_is_off_unless_asked_for(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

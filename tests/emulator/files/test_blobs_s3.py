@@ -213,6 +213,7 @@ async def test_bucket_work_on_the_event_loop_is_refused_under_the_loop_guard(buc
     blobs = await asyncio.to_thread(store, bucket)
     assert blobs.loop_guard  # the suite turns the guard on
     await asyncio.to_thread(blobs.put, "file", "7400000000000000200", b"kept")
+    writer = await asyncio.to_thread(blobs.writer)
     for call in (
         lambda: blobs.put("file", "7400000000000000201", b"x"),
         blobs.writer,
@@ -221,8 +222,10 @@ async def test_bucket_work_on_the_event_loop_is_refused_under_the_loop_guard(buc
         lambda: blobs.find("file", "7400000000000000200"),
         lambda: blobs.delete("file", "7400000000000000200"),
         blobs.wipe,
+        writer.abort,
     ):
         with pytest.raises(OnEventLoop):
             call()
+    await asyncio.to_thread(writer.abort)
     assert await asyncio.to_thread(blobs.read, "file", "7400000000000000200") == b"kept"
     assert bucket.objects() == ["emu/file/7400000000000000200"]

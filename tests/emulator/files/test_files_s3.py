@@ -6,21 +6,25 @@ uploaded through one becomes a knowledge document through the other, whose inges
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, List
+from typing import Any, Dict, List
 
 import httpx
 import pytest
+from starlette.requests import ClientDisconnect
 from typer.testing import CliRunner
 
 import cozekit.emulator.server as server
 from cozekit import Coze, CozeAPIError, TokenAuth
 from cozekit.cli import app as cli_app
 from cozekit.emulator import ThreadedEmulator
+from cozekit.emulator.app import create_app
 from cozekit.emulator.core.blobs_s3 import PART
 from cozekit.emulator.core.config import EmulatorConfig
 from cozekit.types.document import DocumentBase
@@ -31,7 +35,7 @@ from ..knowledge.kb_files import make_png
 from .conftest import Bucket
 from .test_blobs_s3 import open_under
 from .test_upload_memory import status_kib
-from .test_upload_stream import BOUNDARY, Body, part_head
+from .test_upload_stream import BOUNDARY, Body, ignore, part_head, stalling_receive, upload_scope
 
 MB = 1024 * 1024
 PREFIX = "coze/files/"
@@ -120,6 +124,42 @@ def test_a_chunked_upload_past_the_limit_stops_and_leaves_nothing(
     assert bucket.objects() == [] and bucket.multipart_uploads() == []
     spool = tmp_path / "host-a" / "files" / "tmp"
     assert open_under(spool) == 0 and blob_files(tmp_path / "host-a") == []
+
+
+@pytest.mark.parametrize("leaving", ["disconnect", "cancel"])
+async def test_an_upload_the_client_leaves_or_that_is_canceled_leaves_nothing(
+    leaving: str, bucket: Bucket, tmp_path: Path
+) -> None:
+    """Past its in-memory part, the spool is a file under the data dir; a client gone mid-upload, or the
+    request canceled, closes it in a worker thread (the loop guard is on: on the loop, it would raise)."""
+    app = await asyncio.to_thread(create_app, s3_config(bucket), data_dir=str(tmp_path / "host-a"))
+    spool = tmp_path / "host-a" / "files" / "tmp"
+    try:
+        assert app.state.emulator.blobs.loop_guard
+        body = Body(part_head(), 64 * MB)
+        spilled: List[int] = []
+        stalled = asyncio.Event()
+
+        async def leave() -> Dict[str, Any]:
+            spilled.append(open_under(spool))
+            if leaving == "disconnect":
+                return {"type": "http.disconnect"}
+            stalled.set()
+            await asyncio.Event().wait()
+            raise AssertionError("unreachable")  # pragma: no cover
+
+        task = asyncio.ensure_future(app(upload_scope(body), stalling_receive(body, 40, leave), ignore))
+        if leaving == "cancel":
+            await stalled.wait()
+            task.cancel()
+        with contextlib.suppress(ClientDisconnect, asyncio.CancelledError):
+            await task
+        assert task.done() and spilled == [1]  # the upload had spilled to disk when it was left
+        assert open_under(spool) == 0 and blob_files(tmp_path / "host-a") == []
+        assert bucket.objects() == [] and bucket.multipart_uploads() == []
+    finally:
+        await asyncio.to_thread(app.state.emulator.store.close)
+        await asyncio.to_thread(app.state.emulator.blobs.close)
 
 
 @pytest.mark.parametrize("mode", MODES)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 import sqlite3
 import threading
@@ -12,10 +13,21 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 import pytest
 import sqlalchemy as sa
 from psycopg import sql as pgsql
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from cozekit.emulator.core import schema
 from cozekit.emulator.core.ids import IdGenerator
-from cozekit.emulator.core.store import DuplicateId, MissingDocument, Store, contains, is_null, not_null
+from cozekit.emulator.core.store import (
+    _HOT,
+    DuplicateId,
+    MissingDocument,
+    Store,
+    _Plain,
+    contains,
+    is_null,
+    not_in,
+    not_null,
+)
 
 ENGINES = ["sqlite", "postgresql"]
 
@@ -532,3 +544,124 @@ def test_sqlite_commits_leave_the_log_to_the_checkpoint_thread(tmp_path: Path) -
     finally:
         reopened.close()
     assert Store(":memory:").checkpoint() is None
+
+
+def _lists_read_right(store: Store, ids: List[str]) -> None:
+    """Finds, pages and counts with list parameters (two lengths of one shape among them) give the right
+    documents; `ids` are `_fill`'s 20 (`n` = position; `hidden` every fifth; `kind_of` by parity)."""
+
+    def ns(docs: List[Dict[str, Any]]) -> List[int]:
+        return [d["n"] for d in docs]
+
+    assert ns(store.find("conversation", where={"n": [1, 2, 3, 15]})) == [1, 2, 3, 15]
+    assert ns(store.find("conversation", where={"n": [4]})) == [4]
+    assert ns(store.find("conversation", where={"n": [6, 2, 4], "hidden": False, "kind_of": ["even"]})) == [
+        2,
+        4,
+        6,
+    ]
+    assert ns(store.find("conversation", owner="u1", where={"n": not_in(list(range(16)))})) == [
+        16,
+        17,
+        18,
+        19,
+    ]
+    page = store.page("conversation", parent="bot1", where={"n": [5, 6, 7, 8, 9, 10]}, offset=2, limit=2)
+    assert ns(page.items) == [7, 8] and page.has_more
+    page = store.page("conversation", parent="bot1", where={"kind_of": ["odd"]}, desc=True, limit=3)
+    assert ns(page.items) == [19, 17, 15] and page.has_more
+    page = store.page("conversation", where={"n": list(range(1, 11))}, after=ids[3], limit=3)
+    assert ns(page.items) == [4, 5, 6] and page.has_more
+    assert store.count("conversation", where={"n": [1, 2, 3]}) == 3
+    assert store.count("conversation", where={"n": [1, 2, 3, 30]}) == 3
+    assert store.count("conversation", where={"name": ["conv 001", "conv 017"]}) == 2
+    assert store.count("conversation", where={"name": contains("conv 01"), "hidden": True}) == 2
+
+
+def test_sqlite_lists_take_the_fast_path(tmp_path: Path) -> None:
+    store = Store(str(tmp_path / "fast.sqlite3"))
+    try:
+        _lists_read_right(store, _fill(store, 20))
+        assert store._plain and not store._unplain  # every shape ran on the driver connection
+    finally:
+        store.close()
+
+
+def _broken(how: str, monkeypatch: pytest.MonkeyPatch) -> List[str]:
+    """Break what `_Plain` takes from SQLAlchemy's compiler, as another SQLAlchemy might; returns the list
+    that each call of the broken part is noted in."""
+    calls: List[str] = []
+    expand = SQLCompiler.construct_expanded_state
+
+    def construct_expanded_state(self: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(how)
+        if how == "missing":
+            raise AttributeError("'SQLiteCompiler' object has no attribute 'construct_expanded_state'")
+        if how == "signature":
+            raise TypeError("construct_expanded_state() got an unexpected keyword argument")
+        state = expand(self, *args, **kwargs)
+        if how == "reordered":  # the same parameters, in another order: rows would be wrong
+            return state._replace(positiontup=list(reversed(state.positiontup)))
+        if how == "unexpanded":  # the list items' names not linked to their lists: values would be stale
+            return state._replace(parameter_expansion={})
+        return state._replace(statement=state.statement.replace("?", "?, ?", 1))  # "markers"
+
+    def bind(self: Any, params: Dict[str, Any]) -> Any:
+        calls.append(how)
+        raise TypeError("a bind processor of another signature")
+
+    if how == "bind":
+        monkeypatch.setattr(_Plain, "bind", bind)
+    else:
+        monkeypatch.setattr(SQLCompiler, "construct_expanded_state", construct_expanded_state)
+    return calls
+
+
+@pytest.mark.parametrize("how", ["missing", "signature", "reordered", "unexpanded", "markers", "bind"])
+def test_sqlite_lists_go_through_sqlalchemy_when_its_compiler_is_not_as_expected(
+    how: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`_Plain` uses SQLAlchemy's compiler beyond plain execution: when that fails or does not add up,
+    each shape runs through SQLAlchemy instead, decided once per shape, and the rows are the same."""
+    store = Store(str(tmp_path / "fallback.sqlite3"))
+    try:
+        ids = _fill(store, 20)
+        calls = _broken(how, monkeypatch)
+        with caplog.at_level(logging.DEBUG, logger="cozekit.emulator"):
+            _lists_read_right(store, ids)
+            assert store._unplain
+            if how == "unexpanded":  # only shapes without a list can do without the link
+                assert all(lengths == () for _shape, lengths in store._plain)
+            else:
+                assert not store._plain
+            tried = len(calls)
+            # one try per shape that failed, whatever its list lengths
+            assert tried == len(store._unplain) + len(store._plain)
+            _lists_read_right(store, ids)  # decided: no second try
+            assert len(calls) == tried
+        said = [r for r in caplog.records if "runs through SQLAlchemy" in r.getMessage()]
+        assert [r.levelno for r in said] == [logging.WARNING] + [logging.DEBUG] * (len(store._unplain) - 1)
+        store.insert("conversation", _doc("7400000000000000999", n=3), owner="u1", parent="bot1")
+        assert store.count("conversation", where={"n": [1, 2, 3]}) == 4  # fresh values, not kept ones
+    finally:
+        store.close()
+
+
+def test_the_hot_statements_take_their_values_as_they_are(store: Store) -> None:
+    """The hot statements run on the driver connection without SQLAlchemy's bind processing: none of
+    their parameters' types processes anything, but `data`'s (JSON, which the store writes as text)."""
+    dialect = store.engine.dialect
+    for name, statement in _HOT.items():
+        compiled = statement.compile(dialect=dialect)
+        processed = {
+            key
+            for key, bind in compiled.binds.items()
+            if bind.type.dialect_impl(dialect).bind_processor(dialect) is not None
+        }
+        assert processed <= {"data", "v_data"}, name
+        sql, names = store._sql[name]
+        assert sql == compiled.string
+        if store.dialect == "sqlite":
+            assert names is not None and len(names) == sql.count("?") == len(compiled.positiontup)
+        else:
+            assert names is None

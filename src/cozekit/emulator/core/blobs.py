@@ -169,6 +169,8 @@ class DiskBlobWriter:
 
     def abort(self) -> None:
         """Drop what was written (safe to call twice, or after `commit`)."""
+        if self._blobs.loop_guard:
+            loopguard.check("a blob abort")
         self._handle.close()
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self.temp_path)
@@ -183,7 +185,8 @@ class DiskBlobStore:
         self._lock = threading.Lock()
         self._finalizer: Optional[Callable[[], Any]] = None
         self.loop_guard = loopguard.enabled()
-        """Refuse writes made on a thread running an event loop (`core.loopguard`; tests turn it on)."""
+        """Refuse writes, aborts and deletes made on a thread running an event loop (`core.loopguard`;
+        tests turn it on)."""
 
     @property
     def root(self) -> str:
@@ -241,6 +244,8 @@ class DiskBlobStore:
         return BlobStream(handle, os.fstat(handle.fileno()).st_size)
 
     def delete(self, kind: str, id: str) -> None:
+        if self.loop_guard:
+            loopguard.check("a blob delete")
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self.path(kind, id))
 

@@ -100,6 +100,8 @@ class S3BlobWriter:
             self.abort()
 
     def abort(self) -> None:
+        """Drop what was written: the spool closes (a spilled one's file goes with it)."""
+        self._blobs.guard("a blob abort")
         self._spool.close()
 
 

@@ -1,6 +1,7 @@
 """A debug switch that keeps database and disk work off the event loop: with `COZEKIT_EMULATOR_LOOP_GUARD=1`
-(read when a store or blob store opens), a store call or a blob write made on a thread that is running
-an asyncio event loop raises `OnEventLoop` instead of blocking every other request of that loop.
+(read when a store or blob store opens), a store call or a blob write, abort or delete made on a thread
+that is running an asyncio event loop raises `OnEventLoop` instead of blocking every other request of
+that loop.
 
 Off by default: the emulator's own test suite turns it on (tests/conftest.py), so a coroutine that
 reaches the database without a thread hop fails the test that runs it.
@@ -15,7 +16,8 @@ ENV = "COZEKIT_EMULATOR_LOOP_GUARD"
 
 
 class OnEventLoop(RuntimeError):
-    """Blocking work (a store call, a blob write) attempted on a thread running an event loop."""
+    """Blocking work (a store call; a blob write, abort or delete) attempted on a thread running an event
+    loop."""
 
 
 def enabled() -> bool:

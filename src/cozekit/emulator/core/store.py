@@ -18,8 +18,9 @@ call; every kept connection is in autocommit at the driver, so a read outside `t
 every commit before it (WAL readers never wait), and the store begins and ends write transactions
 itself. The hot statements (a keyed read, an insert, an update) are compiled once per dialect and run
 on the driver connection; lists and filters are SQLAlchemy statements built once per shape, and on
-SQLite run on the driver connection too (`_Plain`). A SQLite file's write-ahead log is checkpointed by
-a thread of the store (`checkpoint`), never by a commit.
+SQLite run on the driver connection too (`_Plain`; a shape it cannot render runs through SQLAlchemy).
+A SQLite file's write-ahead log is checkpointed by a thread of the store (`checkpoint`), never by a
+commit.
 
 Lost connections (PostgreSQL restarted, a backend ended by `pg_terminate_backend`): a kept connection is
 not pinged, but checked without a round trip when it is handed out (an idle connection the server has
@@ -35,6 +36,7 @@ import contextlib
 import dataclasses
 import functools
 import json
+import logging
 import secrets
 import select
 import threading
@@ -52,6 +54,7 @@ from . import loopguard, schema
 from .schema import objects
 
 Doc = Dict[str, Any]
+log = logging.getLogger("cozekit.emulator")
 
 ORDERS = ("seq", "created_at", "updated_at", "name")
 """The columns a page can be ordered by (`seq`: the id, i.e. creation order); ties go by id."""
@@ -243,28 +246,42 @@ class _Conn:
 class _Plain:
     """A shaped statement as driver SQL for one set of list lengths (SQLite): its `?` parameters in
     order, each a value of the call (an item of a list), or a constant of the statement (a JSON path),
-    with SQLAlchemy's bind processing."""
+    with SQLAlchemy's bind processing. Built with SQLAlchemy's public compiler API (the expanded state,
+    `binds`, each type's bind processor); whatever fails or does not add up raises, and the store runs
+    that shape through SQLAlchemy (`Store._values`)."""
 
     __slots__ = ("slots", "sql")
 
-    def __init__(self, compiled: Any, params: Dict[str, Any]) -> None:
+    def __init__(self, compiled: Any, params: Dict[str, Any], dialect: Any) -> None:
         state = compiled.construct_expanded_state(params)
-        processors: Mapping[str, Any] = compiled._bind_processors  # by name, as SQLAlchemy applies them
+        binds: Mapping[str, Any] = compiled.binds
+
+        def processor(name: str) -> Any:
+            return binds[name].type.dialect_impl(dialect).bind_processor(dialect)
+
         expanded = {
             new: (old, i) for old, news in state.parameter_expansion.items() for i, new in enumerate(news)
         }
+        order = [n for name in compiled.positiontup for n in state.parameter_expansion.get(name, [name])]
+        if list(state.positiontup or ()) != order:
+            raise ValueError("the expanded parameters are not in the statement's order")
         self.sql: str = state.statement
         self.slots: List[Tuple[Optional[str], Any, Any]] = []
         """(name, index, processor) for a value of the call; (None, value, None) for a constant."""
-        for name in state.positiontup or ():
-            processor = processors.get(name)
+        for name in order:
             if name in expanded:
-                self.slots.append((expanded[name][0], expanded[name][1], processors.get(expanded[name][0])))
+                old, index = expanded[name]
+                if not isinstance(params.get(old), list) or index >= len(params[old]):
+                    raise ValueError(f"{name!r} expands no list item of the call")
+                self.slots.append((old, index, processor(old)))
             elif name in params:
-                self.slots.append((name, None, processor))
+                self.slots.append((name, None, processor(name)))
             else:
                 value = state.parameters[name]
-                self.slots.append((None, processor(value) if processor else value, None))
+                fn = processor(name)
+                self.slots.append((None, fn(value) if fn else value, None))
+        if not isinstance(self.sql, str) or self.sql.count("?") != len(self.slots):
+            raise ValueError("the statement's parameters and its `?` markers differ")
 
     def bind(self, params: Dict[str, Any]) -> Tuple[Any, ...]:
         out = []
@@ -293,6 +310,9 @@ class Store:
         self._free_lock = threading.Lock()
         self._shapes: Dict[Tuple[Any, ...], Any] = {}
         self._plain: Dict[Tuple[Any, ...], _Plain] = {}
+        self._unplain: Set[Tuple[Any, ...]] = set()
+        """Shapes `_Plain` could not render: run through SQLAlchemy."""
+        self._unplain_said = False
         self.changes: Dict[str, int] = {}
         """Updates and deletes this process made, per kind (`*`: wipes): a cache of documents of a kind is
         stale once its count has moved. Counted before the write and again once it is committed, so a
@@ -658,17 +678,50 @@ class Store:
     def _values(self, conn: _Conn, query: Any, params: Dict[str, Any], shape: Tuple[Any, ...]) -> List[Any]:
         """The first column of a shaped statement's rows. On SQLite the statement runs on the driver
         connection, its SQL expanded for this call's list lengths once (`_Plain`), like the hot
-        statements; elsewhere through SQLAlchemy."""
-        if self.dialect != "sqlite":
-            return [row[0] for row in conn.sa.execute(query, params)]
-        key = (shape, tuple(len(v) for v in params.values() if isinstance(v, list)))
-        plain = self._plain.get(key)
-        if plain is None:
-            plain = _Plain(query.compile(dialect=self.engine.dialect), params)
-            if len(self._plain) >= _SHAPES_MAX:
-                self._plain.clear()
-            self._plain[key] = plain
-        return [row[0] for row in conn.raw.execute(plain.sql, plain.bind(params)).fetchall()]
+        statements; elsewhere, and for a shape `_Plain` cannot render (another SQLAlchemy's compiler),
+        through SQLAlchemy."""
+        if self.dialect == "sqlite":
+            key = (shape, tuple(len(v) for v in params.values() if isinstance(v, list)))
+            plain = self._plain.get(key)
+            if plain is None and shape not in self._unplain:
+                plain = self._plain_for(query, params, shape)
+                if plain is not None:
+                    if len(self._plain) >= _SHAPES_MAX:
+                        self._plain.clear()
+                    self._plain[key] = plain
+            if plain is not None:
+                try:
+                    values = plain.bind(params)
+                except Exception as exc:  # a processor of another SQLAlchemy: through it, from now on
+                    self._no_plain(shape, exc)
+                    self._plain.pop(key, None)
+                else:
+                    return [row[0] for row in conn.raw.execute(plain.sql, values).fetchall()]
+        return [row[0] for row in conn.sa.execute(query, params)]
+
+    def _plain_for(self, query: Any, params: Dict[str, Any], shape: Tuple[Any, ...]) -> Optional[_Plain]:
+        """The shape's `_Plain` for these list lengths, or None (noted for the shape) when SQLAlchemy's
+        compiler does not give what it needs."""
+        try:
+            return _Plain(query.compile(dialect=self.engine.dialect), params, self.engine.dialect)
+        except Exception as exc:
+            self._no_plain(shape, exc)
+            return None
+
+    def _no_plain(self, shape: Tuple[Any, ...], exc: Exception) -> None:
+        """Run `shape` through SQLAlchemy from now on (said once per store, at warning level)."""
+        with self._free_lock:
+            if len(self._unplain) >= _SHAPES_MAX:
+                self._unplain.clear()
+            first = not self._unplain_said
+            self._unplain_said = True
+            self._unplain.add(shape)
+        log.log(
+            logging.WARNING if first else logging.DEBUG,
+            "emulator store: a %s statement runs through SQLAlchemy (its SQLite fast path failed: %r)",
+            shape[0],
+            exc,
+        )
 
     @_once_more
     def find(
@@ -963,9 +1016,13 @@ def _escape_like(text: str) -> str:
 
 def _compiled(statement: Any, dialect: Any) -> Tuple[str, Optional[Tuple[str, ...]]]:
     """A statement's SQL for `dialect`, and its parameter names in order when the driver's parameters
-    are positional (SQLite's `?`; psycopg's are named)."""
+    are positional (SQLite's `?`; psycopg's are named). Documented attributes only (`Compiled.string`,
+    `SQLCompiler.positiontup`, `Dialect.positional`); the values go to the driver as they are (the store
+    writes `data` as JSON text itself, and the other columns' types process nothing)."""
     compiled = statement.compile(dialect=dialect)
-    names = tuple(compiled.positiontup) if compiled.positional and compiled.positiontup else None
+    names = tuple(compiled.positiontup) if dialect.positional and compiled.positiontup else None
+    if names is not None and dialect.paramstyle == "qmark" and compiled.string.count("?") != len(names):
+        raise RuntimeError(f"SQLAlchemy {sa.__version__} compiled a statement the store cannot run")
     return compiled.string, names
 
 

@@ -7,7 +7,7 @@ from typing_extensions import Annotated
 from ..core.base import Account
 from ..routing import IdStr, current_account, ok, state_of
 from .backend import check_file_name, render_file
-from .upload import receive_upload
+from .upload import discard, receive_upload
 
 router = APIRouter(tags=["files"])
 
@@ -23,7 +23,7 @@ async def upload_file(request: Request, account: Account = Depends(current_accou
     try:
         doc = await run_in_threadpool(state.files.keep, account, name, writer)
     except BaseException:
-        writer.abort()
+        await discard(writer)
         raise
     return ok(request, render_file(doc))
 

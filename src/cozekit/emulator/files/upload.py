@@ -5,13 +5,14 @@ Everything that can be judged from the part's headers (which arrive in the body'
 judged before the file's content is read: the part's name, a second file, the file type. A running
 byte count stops the upload as soon as the file passes the limit. The body is read on the event loop
 (the route hands in `request.stream()`); the disk work (opening the file, writing it, up to `FLUSH_BYTES`
-at a time) runs in the store's worker threads.
+at a time, and dropping it when the upload fails or is canceled) runs in the store's worker threads.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Protocol, Tuple
 
 from ..core.blobs import BlobStore, BlobWriter
 from ..core.errors import CozeErrors, EmulatorError, bad_request
@@ -33,6 +34,48 @@ FLUSH_BYTES = 1024 * 1024
 def too_large() -> EmulatorError:
     """4302 with HTTP 413, as the body-size check in the middleware answers."""
     return CozeErrors.FILE_TOO_LARGE("file size exceeds the limit", http_status=413)
+
+
+class _Abortable(Protocol):
+    def abort(self) -> None: ...
+
+
+async def discard(writer: _Abortable) -> None:
+    """`writer.abort()` in a worker thread, never on the loop. The call is queued before the first
+    suspension, so it runs to its end even when the awaiting task is canceled (again) meanwhile."""
+    await OFFLOAD.run(writer.abort)
+
+
+class _Sink:
+    """An upload's writer, worked on from worker threads one call at a time: an abort queued while the
+    opening or a write still runs (its task canceled) waits for it, and one that runs first stops the
+    writer from being opened at all, so a canceled upload never leaves its file behind."""
+
+    def __init__(self, blobs: BlobStore) -> None:
+        self._blobs = blobs
+        self._lock = threading.Lock()
+        self._aborted = False
+        self.writer: Optional[BlobWriter] = None
+
+    def open(self) -> BlobWriter:
+        with self._lock:
+            if self._aborted:
+                raise RuntimeError("the upload was aborted")
+            self.writer = self._blobs.writer()
+            return self.writer
+
+    def write(self, chunks: List[bytes]) -> None:
+        with self._lock:
+            if self._aborted or self.writer is None:
+                raise RuntimeError("the upload was aborted")
+            for data in chunks:
+                self.writer.write(data)
+
+    def abort(self) -> None:
+        with self._lock:
+            self._aborted = True
+            if self.writer is not None:
+                self.writer.abort()
 
 
 class _Events:
@@ -97,6 +140,8 @@ async def receive_upload(
         )
     events = _Events()
     parser = MultipartParser(boundary, events.callbacks())  # type: ignore[arg-type,unused-ignore]
+    sink = _Sink(blobs)
+    opened = False  # the writer was asked for (it may exist though the task was canceled meanwhile)
     writer: Optional[BlobWriter] = None
     file_name = ""
     files = 0
@@ -121,7 +166,8 @@ async def receive_upload(
                         )
                     file_name = disposition[b"filename"].decode("utf-8", "replace")
                     check_name(file_name)
-                    writer = await OFFLOAD.run(blobs.writer)
+                    opened = True
+                    writer = await OFFLOAD.run(sink.open)
                     in_file = True
                 elif event == "data" and in_file:
                     assert writer is not None
@@ -133,13 +179,11 @@ async def receive_upload(
                     in_file, done = False, True
             events.items.clear()
             if pending and (pending_size >= FLUSH_BYTES or not in_file):
-                assert writer is not None
-                await OFFLOAD.run(_write, writer, pending)
+                await OFFLOAD.run(sink.write, pending)
                 pending, pending_size = [], 0
         parser.finalize()
         if pending:
-            assert writer is not None
-            await OFFLOAD.run(_write, writer, pending)
+            await OFFLOAD.run(sink.write, pending)
         if writer is None:
             raise CozeErrors.FILE_MISSING("no file in the request: send a part named file")
         if not done:
@@ -148,14 +192,9 @@ async def receive_upload(
             raise CozeErrors.FILE_MISSING()
         return file_name, writer
     except BaseException:
-        if writer is not None:
-            writer.abort()
+        if opened:
+            await discard(sink)
         raise
-
-
-def _write(writer: BlobWriter, chunks: List[bytes]) -> None:
-    for data in chunks:
-        writer.write(data)
 
 
 def _feed(parser: Any, chunk: bytes) -> None:
