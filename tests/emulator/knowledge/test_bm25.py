@@ -6,7 +6,8 @@ import math
 
 import pytest
 
-from cozekit.emulator.knowledge.retrieval import FULL_TEXT, bm25_plus, bm25_scores, rank
+from cozekit.emulator.knowledge.index import DatasetIndex, bm25_pool_scores
+from cozekit.emulator.knowledge.retrieval import FULL_TEXT, bm25_plus, bm25_scores, rank, tokenize
 
 CORPUS = [["cat", "sat"], ["dog"], ["cat", "cat", "dog", "bird"]]
 
@@ -49,3 +50,22 @@ def test_rank_orders_by_score_then_position() -> None:
     assert hits[0].score == hits[0].bm25 > hits[1].score > 0
     twins = rank(["alpha beta", "alpha beta"], "alpha", strategy=FULL_TEXT)
     assert [h.index for h in twins] == [0, 1]
+
+
+def test_pooled_index_scores_are_the_scores_of_the_pooled_texts() -> None:
+    """The kept indexes score term at a time from their postings; pooled, they must give the floats
+    `bm25_scores` gives the same slices' texts, repeated query terms and slices missing a term included."""
+    words = ["cat", "dog", "bird", "fish", "cow", "owl"]
+    texts = [" ".join(words[(i * j) % 6] for j in range(1, 2 + i % 5)) for i in range(30)] + [""]
+    first, second = DatasetIndex("a"), DatasetIndex("b")
+    keys = []
+    for n, text in enumerate(texts):
+        index = first if n % 2 else second
+        index.put_document(f"d{n}", [text], tokenize)
+        keys.append((0 if index is first else 1, len(f"d{n}"), f"d{n}", 0))
+    pooled = [texts[n] for n, _ in sorted(enumerate(texts), key=lambda item: keys[item[0]])]
+    order = sorted(keys)
+    for query in ("cat", "owl owl bird", "cat dog bird fish cow owl", "the of", "zebra"):
+        expected = {order[i]: score for i, score in bm25_scores(pooled, query).items()}
+        got = bm25_pool_scores([first, second], query)
+        assert got == expected  # the same floats, not only close ones

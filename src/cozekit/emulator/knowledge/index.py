@@ -16,12 +16,12 @@ import math
 import threading
 import uuid
 from collections import Counter
-from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from ..core.store import Store
 from .embeddings import Embedder, cosine
 from .ingest import DONE
-from .retrieval import BM25_B, BM25_DELTA, BM25_K1, MIN_COSINE, tokenize
+from .retrieval import BM25_B, BM25_K1, MIN_COSINE, bm25_floor, tokenize
 
 STAMP_KIND = "kindex"
 
@@ -54,6 +54,17 @@ class DatasetIndex:
         self.postings: Dict[str, Dict[SliceKey, int]] = {}
         self.total_length = 0
         self.vectors: Dict[SliceKey, List[float]] = {}
+        self._norms: Tuple[float, Dict[SliceKey, float]] = (0.0, {})
+
+    def norms(self, average: float) -> Dict[SliceKey, float]:
+        """Each slice's BM25 length normalisation in a collection of this average length, kept until
+        the average or the slices change (as `retrieval.bm25_share` computes it: the same floats)."""
+        kept_for, norms = self._norms
+        if kept_for != average or len(norms) != len(self.slices):
+            k1, b = BM25_K1, BM25_B
+            norms = {key: k1 * (1 - b + b * piece.length / average) for key, piece in self.slices.items()}
+            self._norms = (average, norms)
+        return norms
 
     def put_document(
         self, document_id: str, texts: Sequence[str], tokenizer: Callable[[str], List[str]]
@@ -66,6 +77,7 @@ class DatasetIndex:
             piece = Slice(document_id, number, text, tokenizer(text))
             self.slices[key] = piece
             self.total_length += piece.length
+            self._norms = (0.0, {})
             for term, count in piece.terms.items():
                 self.postings.setdefault(term, {})[key] = count
             keys.append(key)
@@ -76,6 +88,7 @@ class DatasetIndex:
         for key in self.documents.pop(document_id, ()):
             piece = self.slices.pop(key)
             self.total_length -= piece.length
+            self._norms = (0.0, {})
             self.vectors.pop(key, None)
             for term in piece.terms:
                 holders = self.postings[term]
@@ -166,29 +179,30 @@ class KnowledgeIndex:
 
 def bm25_pool_scores(indexes: Sequence[DatasetIndex], query: str) -> Dict[PoolKey, float]:
     """BM25+ scores of the slices (of all these indexes, as one collection) sharing a term with the
-    query: the scores `retrieval.bm25_scores` gives the pooled slice texts, from the postings alone."""
+    query: the scores `retrieval.bm25_scores` gives the pooled slice texts, from the postings alone.
+
+    Term at a time: each query term walks its postings once, adding its share to the slices holding it
+    (`bm25_floor` and `bm25_share`, summed in `bm25_plus`'s order: the same floats)."""
     terms = tokenize(query)
     count = sum(len(index.slices) for index in indexes)
     if not terms or not count:
         return {}
     average = sum(index.total_length for index in indexes) / count
-    wanted = set(terms)
-    df = {t: sum(len(index.postings.get(t, ())) for index in indexes) for t in wanted}
-    idf = {t: math.log((count + 1) / df[t]) for t in wanted if df[t]}
+    df = {t: sum(len(index.postings.get(t, ())) for index in indexes) for t in terms}
+    idf = {t: math.log((count + 1) / df[t]) for t in terms if df[t]}
+    floor = bm25_floor(terms, idf)
+    k1_plus_1 = BM25_K1 + 1
     scores: Dict[PoolKey, float] = {}
     for position, index in enumerate(indexes):
-        candidates: Set[SliceKey] = set()
-        for t in wanted:
-            candidates.update(index.postings.get(t, ()))
-        for key in candidates:
-            piece = index.slices[key]
-            norm = BM25_K1 * (1 - BM25_B + BM25_B * piece.length / average)
-            score = 0.0
-            for t in terms:
-                if t not in idf:
-                    continue
-                tf = piece.terms.get(t, 0)
-                score += idf[t] * (BM25_DELTA + tf * (BM25_K1 + 1) / (norm + tf))
+        sums: Dict[SliceKey, float] = {}
+        norms = index.norms(average)
+        for term in terms:
+            if term not in idf:
+                continue
+            weight = idf[term]
+            for key, tf in index.postings.get(term, {}).items():  # bm25_share, inlined (the hot loop)
+                sums[key] = sums.get(key, floor) + weight * tf * k1_plus_1 / (norms[key] + tf)
+        for key, score in sums.items():
             scores[(position, key[0], key[1], key[2])] = score
     return scores
 

@@ -60,7 +60,10 @@ def bm25_plus(corpus: Sequence[Sequence[str]], terms: Sequence[str]) -> List[flo
 
     Each query term the collection holds adds idf * (delta + tf * (k1 + 1) / (k1 * (1 - b + b * len / avg)
     + tf)) to every document, idf = ln((N + 1) / df); a term no document holds adds nothing. An empty
-    document counts as one token long. (The scores rank-bm25's `BM25Plus` gives, without numpy.)"""
+    document counts as one token long. (The scores rank-bm25's `BM25Plus` gives, without numpy.)
+
+    Summed as `bm25_floor` plus each held term's `bm25_share`, in query order: the kept indexes
+    (`index.bm25_pool_scores`) add the same numbers in the same order, so both give equal floats."""
     if not corpus:
         return []
     counts = [Counter(doc) for doc in corpus]
@@ -69,16 +72,32 @@ def bm25_plus(corpus: Sequence[Sequence[str]], terms: Sequence[str]) -> List[flo
     df: Counter[str] = Counter()
     for c in counts:
         df.update(c.keys())
-    scores = [0.0] * len(corpus)
+    idf = {t: math.log((len(corpus) + 1) / df[t]) for t in terms if df[t]}
+    floor = bm25_floor(terms, idf)
+    scores = [floor] * len(corpus)
     for term in terms:
-        if not df[term]:
+        if term not in idf:
             continue
-        idf = math.log((len(corpus) + 1) / df[term])
         for i, c in enumerate(counts):
             tf = c[term]
-            norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths[i] / average)
-            scores[i] += idf * (BM25_DELTA + tf * (BM25_K1 + 1) / (norm + tf))
+            if tf:
+                scores[i] += bm25_share(idf[term], tf, lengths[i], average)
     return scores
+
+
+def bm25_floor(terms: Sequence[str], idf: Mapping[str, float]) -> float:
+    """What BM25+ gives every document: delta times the idf of each query term the collection holds."""
+    floor = 0.0
+    for term in terms:
+        if term in idf:
+            floor += idf[term] * BM25_DELTA
+    return floor
+
+
+def bm25_share(idf: float, tf: int, length: int, average: float) -> float:
+    """A query term's part of a document's BM25+ score above the floor, where the document holds it."""
+    norm = BM25_K1 * (1 - BM25_B + BM25_B * length / average)
+    return idf * tf * (BM25_K1 + 1) / (norm + tf)
 
 
 def bm25_scores(texts: Sequence[str], query: str) -> Dict[int, float]:
