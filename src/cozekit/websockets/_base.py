@@ -269,15 +269,17 @@ class WebsocketsBaseClient(_Session):
         self._dispatcher = threading.Thread(
             target=self._dispatch_loop, name="cozekit-ws-dispatch", daemon=True
         )
-        self._dispatcher.start()
         self._io = threading.Thread(
             target=self._run_connection,
             args=(runner, connection, protocol, link),
             name="cozekit-ws-io",
             daemon=True,
         )
-        self._io.start()
+        # connected before any handler runs: a handler may close the session at once, and that close
+        # must not be overwritten here (the I/O thread starts first, so a close can join it)
         self._state = SessionState.CONNECTED
+        self._io.start()
+        self._dispatcher.start()
 
     def _run_connection(self, runner: Any, connection: Connection, protocol: Any, link: SocketLink) -> None:
         try:

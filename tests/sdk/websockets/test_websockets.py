@@ -656,6 +656,34 @@ def test_a_handler_may_close_the_session(ws_server: ScriptServer) -> None:
     assert closed == [chat] and chat.state == "closed"
 
 
+def test_a_handler_closing_the_session_at_once_leaves_it_closed(
+    ws_server: ScriptServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The connecting thread may lose the CPU right after it starts the session's threads; a handler
+    that closes the session meanwhile must leave it closed, not see `connect` mark it connected after."""
+    closed = threading.Event()
+    started: List[str] = []
+
+    class Thread(threading.Thread):
+        def start(self) -> None:
+            super().start()
+            if self.name.startswith("cozekit-ws-"):
+                started.append(self.name)
+                if len(started) == 2:  # both running: the connecting thread waits for the handlers
+                    closed.wait(5)
+
+    monkeypatch.setattr(threading, "Thread", Thread)
+    ws_server.play([("send", event("chat.created")), ("idle", None)])
+    chat = coze(ws_server).websockets.chat.create(
+        bot_id="b",
+        on_event={"chat.created": lambda cli, e: cli.close(), "closed": lambda cli: closed.set()},
+        options=FAST,
+    )
+    chat.connect()
+    assert closed.is_set() and chat.state == "closed"
+    assert ws_server.done.wait(5)
+
+
 def test_dropped_connection_without_reconnect_fails_the_wait(ws_server: ScriptServer) -> None:
     ws_server.play([("recv", "chat.update"), ("abort", None)])
     with coze(ws_server).websockets.chat.create(bot_id="b", options=FAST) as chat:
