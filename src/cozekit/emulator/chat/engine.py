@@ -1,6 +1,7 @@
-"""Runs chats: one asyncio task per model turn, writing state through the chat backend and, when a
-client streams, frames into a queue. A task outlives its HTTP request (non-stream chats, dropped
-streams) the way a real Coze chat keeps running server-side."""
+"""Runs chats. A model turn that needs no waiting runs in the thread and transaction that record its
+chat (`ChatEngine.settle`); any other runs as an asyncio task, writing state through the chat backend
+and, when a client streams, frames into a queue. A task outlives its HTTP request (non-stream chats,
+dropped streams) the way a real Coze chat keeps running server-side."""
 
 from __future__ import annotations
 
