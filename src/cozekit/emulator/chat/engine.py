@@ -79,12 +79,13 @@ class ChatEngine:
             started = chats.begin(account, req)
             prepared = self.prepare(account, started.chat["id"], started)
             settled = self.settle(account, started, prepared, req.stream)
-        if settled is None:
-            return Begun(started.created, started.in_progress, prepared)
         frames: List[bytes] = []
         if req.stream:
             frames.append(frame("conversation.chat.created", started.created))
             frames.append(frame("conversation.chat.in_progress", started.in_progress))
+        if settled is None:
+            return Begun(started.created, started.in_progress, prepared, frames)
+        if req.stream:
             frames += [frame(name, data) for name, data in settled]
             frames.append(DONE_FRAME)
         return Begun(started.created, started.in_progress, None, frames)
@@ -415,8 +416,8 @@ class Answer:
 @dataclasses.dataclass
 class Begun:
     """A chat `ChatEngine.start` recorded: its `created` and `in_progress` snapshots and its model turn,
-    `prepared` to run as a task, or None when the turn already ran (`settle`): then, for a stream, every
-    frame of it, from `created` to `done`."""
+    `prepared` to run as a task, or None when the turn already ran (`settle`). For a stream, `frames`:
+    the start's two, or every frame from `created` to `done` when the turn already ran."""
 
     created: Dict[str, Any]
     in_progress: Dict[str, Any]

@@ -105,11 +105,7 @@ async def create_chat(
             return WholeStream(begun.frames)
         return ok(request, begun.in_progress)
     if start.stream:
-        first = [
-            frame("conversation.chat.created", begun.created),
-            frame("conversation.chat.in_progress", begun.in_progress),
-        ]
-        return _stream(request, first, account, begun.created["id"], begun.prepared)
+        return _stream(request, begun.frames, account, begun.created["id"], begun.prepared)
     state.engine.launch(account, begun.created["id"], [], stream=False, prepared=begun.prepared)
     return ok(request, begun.in_progress)
 
