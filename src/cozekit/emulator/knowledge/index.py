@@ -21,7 +21,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 from ..core.store import Store
 from .embeddings import Embedder, cosine
 from .ingest import DONE
-from .retrieval import BM25_B, BM25_K1, MIN_COSINE, bm25_floor, tokenize
+from .retrieval import BM25_K1, MIN_COSINE, bm25_floor, bm25_norm, tokenize
 
 STAMP_KIND = "kindex"
 
@@ -58,11 +58,10 @@ class DatasetIndex:
 
     def norms(self, average: float) -> Dict[SliceKey, float]:
         """Each slice's BM25 length normalisation in a collection of this average length, kept until
-        the average or the slices change (as `retrieval.bm25_share` computes it: the same floats)."""
+        the average or the slices change (`retrieval.bm25_norm`)."""
         kept_for, norms = self._norms
-        if kept_for != average or len(norms) != len(self.slices):
-            k1, b = BM25_K1, BM25_B
-            norms = {key: k1 * (1 - b + b * piece.length / average) for key, piece in self.slices.items()}
+        if kept_for != average:
+            norms = {key: bm25_norm(piece.length, average) for key, piece in self.slices.items()}
             self._norms = (average, norms)
         return norms
 
@@ -77,7 +76,6 @@ class DatasetIndex:
             piece = Slice(document_id, number, text, tokenizer(text))
             self.slices[key] = piece
             self.total_length += piece.length
-            self._norms = (0.0, {})
             for term, count in piece.terms.items():
                 self.postings.setdefault(term, {})[key] = count
             keys.append(key)
@@ -85,10 +83,10 @@ class DatasetIndex:
             self.documents[document_id] = keys
 
     def drop_document(self, document_id: str) -> None:
+        self._norms = (0.0, {})  # the slices change: so does the average
         for key in self.documents.pop(document_id, ()):
             piece = self.slices.pop(key)
             self.total_length -= piece.length
-            self._norms = (0.0, {})
             self.vectors.pop(key, None)
             for term in piece.terms:
                 holders = self.postings[term]

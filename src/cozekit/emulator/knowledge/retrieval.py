@@ -81,7 +81,7 @@ def bm25_plus(corpus: Sequence[Sequence[str]], terms: Sequence[str]) -> List[flo
         for i, c in enumerate(counts):
             tf = c[term]
             if tf:
-                scores[i] += bm25_share(idf[term], tf, lengths[i], average)
+                scores[i] += bm25_share(idf[term], tf, bm25_norm(lengths[i], average))
     return scores
 
 
@@ -94,9 +94,13 @@ def bm25_floor(terms: Sequence[str], idf: Mapping[str, float]) -> float:
     return floor
 
 
-def bm25_share(idf: float, tf: int, length: int, average: float) -> float:
+def bm25_norm(length: int, average: float) -> float:
+    """A document's length normalisation, in a collection of this average length."""
+    return BM25_K1 * (1 - BM25_B + BM25_B * length / average)
+
+
+def bm25_share(idf: float, tf: int, norm: float) -> float:
     """A query term's part of a document's BM25+ score above the floor, where the document holds it."""
-    norm = BM25_K1 * (1 - BM25_B + BM25_B * length / average)
     return idf * tf * (BM25_K1 + 1) / (norm + tf)
 
 
