@@ -680,10 +680,10 @@ class Store:
         connection, its SQL expanded for this call's list lengths once (`_Plain`), like the hot
         statements; elsewhere, and for a shape `_Plain` cannot render (another SQLAlchemy's compiler),
         through SQLAlchemy."""
-        if self.dialect == "sqlite":
+        if self.dialect == "sqlite" and shape not in self._unplain:
             key = (shape, tuple(len(v) for v in params.values() if isinstance(v, list)))
             plain = self._plain.get(key)
-            if plain is None and shape not in self._unplain:
+            if plain is None:
                 plain = self._plain_for(query, params, shape)
                 if plain is not None:
                     if len(self._plain) >= _SHAPES_MAX:
