@@ -13,6 +13,7 @@ from cozekit.emulator.chat.backend import ChatStart
 from cozekit.emulator.chat.engine import Begun
 from cozekit.emulator.core.base import Account
 from cozekit.emulator.core.errors import CozeErrors
+from cozekit.emulator.core.injections import ScriptedReply
 
 from ..conftest import Api, chat_of
 
@@ -419,3 +420,23 @@ def test_a_stream_run_at_once_is_sent_as_a_stream_run_as_a_task_is(emu: Threaded
         heads.append({k: v for k, v in resp.headers.items() if k not in ("x-tt-logid", "date")})
     assert heads[0] == heads[1]
     assert heads[0]["transfer-encoding"] == "chunked" and "content-length" not in heads[0]
+
+
+def test_a_scripted_reply_is_kept_for_the_next_chat_when_the_start_fails(
+    engine_state: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine_state.scripts.push(BOT, [ScriptedReply(chunks=["scripted"]), ScriptedReply(chunks=["second"])])
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("the outcome could not be written")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(engine_state.engine, "_conclude", broken)
+        with pytest.raises(RuntimeError):
+            _begin(engine_state)
+    assert engine_state.scripts.pending(BOT) == 2  # the failed start played nothing
+    account, begun = _begin(engine_state)
+    chat = engine_state.chats.raw(account, begun.created["id"])
+    answers = engine_state.messages.of_conversation(account, chat["conversation_id"])
+    assert [m["content"] for m in answers if m["type"] == "answer"] == ["scripted"]
+    assert engine_state.scripts.pending(BOT) == 1

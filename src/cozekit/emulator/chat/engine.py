@@ -75,7 +75,7 @@ class ChatEngine:
         """Record a new chat and prepare its model turn, in one transaction (in a worker thread); when
         nothing in the turn waits (`settle`), run it there too, so the chat ends in that transaction."""
         chats = self.chats
-        with chats.store.transaction():
+        with self.scripts.kept_on_failure(), chats.store.transaction():
             started = chats.begin(account, req)
             prepared = self.prepare(account, started.chat["id"], started)
             settled = self.settle(account, started, prepared, req.stream)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import itertools
 import threading
 from collections import deque
-from typing import Any, Deque, Dict, List, Optional, Tuple
+from typing import Any, Deque, Dict, Iterator, List, Optional, Tuple
 
 FAULT_KINDS = ("http_error", "business_error", "stream_error", "drop", "latency")
 
@@ -55,6 +56,8 @@ class ScriptBook:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._queues: Dict[str, Deque[ScriptedReply]] = {}
+        self._local = threading.local()
+        """`taken`: the replies this thread popped inside `kept_on_failure`."""
 
     def push(self, bot_id: str, replies: List[ScriptedReply]) -> int:
         with self._lock:
@@ -65,7 +68,30 @@ class ScriptBook:
     def pop(self, bot_id: str) -> Optional[ScriptedReply]:
         with self._lock:
             queue = self._queues.get(bot_id)
-            return queue.popleft() if queue else None
+            reply = queue.popleft() if queue else None
+        taken: Optional[List[Tuple[str, ScriptedReply]]] = getattr(self._local, "taken", None)
+        if reply is not None and taken is not None:
+            taken.append((bot_id, reply))
+        return reply
+
+    @contextlib.contextmanager
+    def kept_on_failure(self) -> Iterator[None]:
+        """Replies this thread pops in the block go back to the front of their queues if the block raises
+        (a chat whose transaction failed has played nothing)."""
+        outer: Optional[List[Tuple[str, ScriptedReply]]] = getattr(self._local, "taken", None)
+        taken: List[Tuple[str, ScriptedReply]] = []
+        self._local.taken = taken
+        try:
+            yield
+        except BaseException:
+            with self._lock:
+                for bot_id, reply in reversed(taken):
+                    self._queues.setdefault(bot_id, deque()).appendleft(reply)
+            raise
+        finally:
+            self._local.taken = outer
+        if outer is not None:  # an enclosing block that fails puts them back too
+            outer.extend(taken)
 
     def pending(self, bot_id: str) -> int:
         with self._lock:
