@@ -8,7 +8,8 @@ INSERTs (`insert`: an existing id is `DuplicateId`, never an overwrite), changes
 and `transaction()` groups them.
 
 Engines: a SQLite file (WAL, a busy timeout, write transactions begun IMMEDIATE so workers in several
-processes queue instead of failing), SQLite in memory (one connection behind a lock: tests), or a
+processes queue instead of failing; a process's own writers queue in `write_groups` and, under load, share
+one transaction and one COMMIT), SQLite in memory (one connection behind a lock: tests), or a
 PostgreSQL URL (`postgresql://...`, the psycopg driver). The schema and its migrations live in
 `schema.py`; the store brings a database up to date when it opens it.
 
