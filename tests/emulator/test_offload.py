@@ -70,3 +70,65 @@ async def test_a_canceled_caller_does_not_stop_the_pool() -> None:
         await task
     release.set()
     assert await pool.run(lambda: "next") == "next"
+
+
+async def test_calls_run_one_at_a_time_while_none_is_stuck() -> None:
+    pool = Offload(max_threads=8, stall=60.0, stuck=60.0)  # nothing ever counts as stuck here
+    lock = threading.Lock()
+    running, most = 0, 0
+
+    def call(i: int) -> int:
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        threading.Event().wait(0.002)  # a short wait: the GIL is free, yet no other call starts
+        with lock:
+            running -= 1
+        return i
+
+    assert await asyncio.gather(*(pool.run(call, i) for i in range(20))) == list(range(20))
+    assert most == 1
+
+
+async def test_a_stuck_call_lets_a_waiting_call_start_beside_it() -> None:
+    pool = Offload(max_threads=4, stall=0.002, stuck=60.0)
+    started, release = threading.Event(), threading.Event()
+
+    def stuck() -> str:
+        started.set()
+        release.wait(30)  # longer than the second call may take: it must start before this ends
+        return "stuck"
+
+    first = asyncio.ensure_future(pool.run(stuck))
+    while not started.is_set():
+        await asyncio.sleep(0.001)
+    try:  # the process is idle while the first call waits: after `stall` the second one starts
+        assert await asyncio.wait_for(pool.run(lambda: "beside"), 5) == "beside"
+        assert not first.done()
+    finally:
+        release.set()
+    assert await first == "stuck"
+
+
+async def test_a_call_that_says_it_blocks_lets_a_waiting_call_start_at_once() -> None:
+    pool = Offload(max_threads=4, stall=60.0, stuck=60.0)
+    started, release = threading.Event(), threading.Event()
+
+    def waits() -> str:
+        with pool.blocking():
+            started.set()
+            release.wait(30)
+        return "waited"
+
+    first = asyncio.ensure_future(pool.run(waits))
+    while not started.is_set():
+        await asyncio.sleep(0.001)
+    try:
+        assert await asyncio.wait_for(pool.run(lambda: "beside"), 5) == "beside"
+        assert not first.done()
+    finally:
+        release.set()
+    assert await first == "waited"
+    with pool.blocking():  # outside the pool's threads: nothing to mark
+        pass
