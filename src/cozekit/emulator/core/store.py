@@ -52,7 +52,6 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import StaticPool
 
 from . import loopguard, schema
-from .offload import OFFLOAD
 from .schema import objects
 from .write_groups import WriteGroups
 
@@ -317,7 +316,6 @@ class Store:
                 rollback=self._abandon,
                 execute=lambda conn, sql: conn.raw.execute(sql),
                 timeout=SQLITE_BUSY_TIMEOUT,
-                waiting=OFFLOAD.blocking,
             )
         self._free: List[_Conn] = []
         self._free_lock = threading.Lock()
@@ -404,8 +402,7 @@ class Store:
         """`conn` in a new write transaction; a kept connection that turns out lost at BEGIN (nothing
         done yet) is replaced by a new one."""
         try:
-            with OFFLOAD.blocking():  # the database's write lock, which another process may hold
-                conn.raw.execute(self._begin)
+            conn.raw.execute(self._begin)
             return conn
         except Exception:
             if not (kept and self._lost(conn)):

@@ -27,7 +27,7 @@ import collections
 import contextlib
 import threading
 import time
-from typing import Any, Callable, ContextManager, Deque, Generic, Iterator, Optional, TypeVar
+from typing import Any, Callable, Deque, Generic, Iterator, Optional, TypeVar
 
 C = TypeVar("C")
 MAX_SECONDS = 0.005
@@ -68,8 +68,7 @@ class WriteGroups(Generic[C]):
     `begin()` returns a connection in a new write transaction; `commit(conn)` commits it and hands it back
     (or raises, having rolled it back and handed it back); `rollback(conn)` rolls it back and hands it
     back; `execute(conn, sql)` runs a savepoint statement. `timeout`: how long a writer waits for its turn
-    before it begins a transaction of its own (which then meets the database's busy timeout).
-    `waiting()`: a context around each wait for a turn or a commit (the worker pool's `blocking`)."""
+    before it begins a transaction of its own (which then meets the database's busy timeout)."""
 
     def __init__(
         self,
@@ -80,10 +79,8 @@ class WriteGroups(Generic[C]):
         execute: Callable[[C, str], Any],
         timeout: float,
         max_seconds: float = MAX_SECONDS,
-        waiting: Callable[[], ContextManager[None]] = contextlib.nullcontext,
     ) -> None:
         self._begin = begin
-        self._waiting_for = waiting
         self._commit = commit
         self._rollback = rollback
         self._execute = execute
@@ -132,8 +129,7 @@ class WriteGroups(Generic[C]):
                 self._pass(group)
             raise
         if self._pass(group):
-            with self._waiting_for():
-                group.done.wait()
+            group.done.wait()
         if group.failure is not None:
             raise GroupFailed("the transaction this write was in failed to commit") from group.failure
 
@@ -148,9 +144,7 @@ class WriteGroups(Generic[C]):
                 waiter = _Waiter[C]()
                 self._waiting.append(waiter)
         if waiter is not None:
-            with self._waiting_for():
-                turn = waiter.event.wait(self.timeout)
-            if not turn:
+            if not waiter.event.wait(self.timeout):
                 with self._lock:
                     if waiter in self._waiting:
                         self._waiting.remove(waiter)
