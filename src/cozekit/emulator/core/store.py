@@ -312,7 +312,7 @@ class Store:
         if self.dialect == "sqlite" and not self.memory:
             self._groups = WriteGroups(
                 begin=self._open_write,
-                commit=self._commit,
+                commit=self._commit_and_hand_back,
                 rollback=self._abandon,
                 execute=lambda conn, sql: conn.raw.execute(sql),
                 timeout=SQLITE_BUSY_TIMEOUT,
@@ -477,13 +477,10 @@ class Store:
             self._hand_back(conn)
             raise
 
-    def _commit(self, conn: _Conn) -> None:
-        """Commit a group's transaction and hand its connection back (rolled back, if COMMIT fails)."""
+    def _commit_and_hand_back(self, conn: _Conn) -> None:
+        """Commit a group's transaction (`_commit`) and hand its connection back."""
         try:
-            conn.raw.execute("COMMIT")
-        except BaseException:
-            _rollback(conn)
-            raise
+            _commit(conn)
         finally:
             self._hand_back(conn)
 
@@ -520,47 +517,15 @@ class Store:
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[_Conn]:
+        """The calling thread's write transaction: the one it is in, else a new one for the block
+        (`_transaction`), which the store's calls in the block join."""
         current = self._current()
         if current is not None:
             yield current
             return
-        if self._groups is not None:
-            with self._grouped() as conn:
-                yield conn
-            return
-        with self._serial(), self._checkout(begin=True) as conn:
-            self._local.conn = conn
-            pending: Set[str] = set()
-            self._local.pending = pending
-            try:
-                try:
-                    yield conn
-                except BaseException:
-                    self._local.conn = None
-                    _rollback(conn)
-                    raise
-                self._local.conn = None
-                try:
-                    conn.raw.execute("COMMIT")
-                except BaseException:
-                    _rollback(conn)
-                    raise
-            finally:
-                for kind in pending:
-                    self._count(kind)
-
-    @contextlib.contextmanager
-    def _grouped(self) -> Iterator[_Conn]:
-        """A write transaction on a SQLite file: SQLite takes one writer at a time, so this process's
-        writers queue in `_groups` (woken as soon as the turn is theirs, where the database lock's busy
-        timeout sleeps milliseconds between tries) and share transactions under load: each in a
-        savepoint, one COMMIT for all. Other processes' writers still meet the busy timeout."""
-        assert self._groups is not None
-        if self.loop_guard:  # a writer handed a transaction takes no connection of its own
-            loopguard.check("a store call")
         pending: Set[str] = set()
         try:
-            with self._groups.member() as conn:
+            with self._transaction() as conn:
                 self._local.conn = conn
                 self._local.pending = pending
                 try:
@@ -570,6 +535,27 @@ class Store:
         finally:
             for kind in pending:
                 self._count(kind)
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[_Conn]:
+        """A connection in a new write transaction, committed when the block ends (rolled back if it
+        raises). On a SQLite file, which takes one writer at a time, this process's writers queue in
+        `_groups` (woken as soon as the turn is theirs, where the database lock's busy timeout sleeps
+        milliseconds between tries) and share transactions under load: each in a savepoint, one COMMIT
+        for all. Other processes' writers still meet the busy timeout."""
+        if self._groups is not None:
+            if self.loop_guard:  # a writer handed a transaction takes no connection of its own
+                loopguard.check("a store call")
+            with self._groups.member() as conn:
+                yield conn
+            return
+        with self._serial(), self._checkout(begin=True) as conn:
+            try:
+                yield conn
+            except BaseException:
+                _rollback(conn)
+                raise
+            _commit(conn)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
@@ -1114,6 +1100,15 @@ def _sqlstate(exc: BaseException) -> str:
     """The SQLSTATE of a driver error, directly or as SQLAlchemy's wrapper's cause."""
     cause = getattr(exc, "orig", None) or exc
     return str(getattr(cause, "sqlstate", "") or "")
+
+
+def _commit(conn: _Conn) -> None:
+    """COMMIT, or roll back if that fails (and raise)."""
+    try:
+        conn.raw.execute("COMMIT")
+    except BaseException:
+        _rollback(conn)
+        raise
 
 
 def _rollback(conn: _Conn) -> None:
