@@ -91,8 +91,7 @@ class WriteGroups(Generic[C]):
         """A writer holds the turn: it has a transaction open (or is beginning or ending one)."""
         self._waiting: Deque[_Waiter[C]] = collections.deque()
         self.groups = 0
-        """Transactions committed or rolled back (how many writers shared each: `writers / groups`)."""
-        self.writers = 0
+        """Transactions committed or rolled back."""
 
     @property
     def waiting(self) -> int:
@@ -136,7 +135,6 @@ class WriteGroups(Generic[C]):
     def _join(self) -> Optional[_Group[C]]:
         """Wait for this writer's turn: the group it joins (a new one it began, when it leads)."""
         with self._lock:
-            self.writers += 1
             if not self._busy:
                 self._busy = True
                 waiter = None
