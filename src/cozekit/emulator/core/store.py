@@ -431,10 +431,7 @@ class Store:
         server refused it before running it."""
         if self.loop_guard:  # every call outside a transaction, and every transaction, passes here
             loopguard.check("a store call")
-        conn = self._kept()
-        kept = conn is not None
-        if conn is None:
-            conn = self._connect()
+        conn, kept = self._kept_or_new()
         try:
             if begin:
                 conn = self._begun(conn, kept)
@@ -465,12 +462,14 @@ class Store:
             with contextlib.suppress(Exception):
                 conn.sa.close()
 
+    def _kept_or_new(self) -> Tuple[_Conn, bool]:
+        """A kept connection (and True), else a new one (and False)."""
+        conn = self._kept()
+        return (conn, True) if conn is not None else (self._connect(), False)
+
     def _open_write(self) -> _Conn:
         """A connection in a new write transaction (a group's, `_groups`)."""
-        conn = self._kept()
-        kept = conn is not None
-        if conn is None:
-            conn = self._connect()
+        conn, kept = self._kept_or_new()
         try:
             return self._begun(conn, kept)
         except BaseException:
